@@ -1,0 +1,152 @@
+# Loom -- the one entry point.
+#
+#   make deps        install the Debian packages Loom needs (only what is missing)
+#   make             build build/bin/loom and build/lib/libloom.a
+#   make test        deps + build + every test (unit, sanitizer, integration)
+#   make demo        deps + build + the main job
+#   make bench       performance figures, one per line: bench <name> <value> <unit>
+#   make install PREFIX=/usr/local
+#
+# Sources are discovered, not listed: every .c under hls_ref/, compiler/ and
+# sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
+# NAME` subcommand; every tests/unit/test_*.c is a cmocka binary.  Parts with
+# rules of their own (Verilator models, bitstreams) bring a fragment
+# DIR/*.mk that this file includes.
+
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+CXX     ?= c++
+VERSION := 0.1.0
+
+PKG_LIBS   := hdf5 libserialport
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
+PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+WARN     := -Wall -Wextra -Werror
+INCLUDES := -Ihls_ref -Icompiler -Isw -Isim -I$(BUILD)/gen
+CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
+CFLAGS   ?= -O2 -g
+ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDLIBS   += $(PKG_LDLIBS) -lm -lpthread
+
+LIB_SRCS := $(sort $(filter-out sw/cli/%,$(wildcard hls_ref/*.c compiler/*.c sw/*.c sw/*/*.c)))
+CLI_SRCS := $(sort $(wildcard sw/cli/*.c))
+CMD_SRCS := $(sort $(wildcard sw/cli/cmd_*.c))
+UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
+TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+
+LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
+SAN_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/san/%.o)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+SAN_UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests-san/%)
+
+LIBLOOM := $(BUILD)/lib/libloom.a
+LIBLOOM_SAN := $(BUILD)/lib/libloom-san.a
+LOOM := $(BUILD)/bin/loom
+
+# Fragments add to these: objects and libraries linked into loom and the
+# tests (e.g. Verilator models), and the linker to use (c++ once C++ joins).
+EXTRA_OBJS :=
+EXTRA_LDLIBS :=
+EXTRA_DEPS :=
+LINK := $(CC)
+
+.PHONY: all deps test unit-tests demo bench install clean lint help
+all: $(LOOM)
+
+include $(sort $(wildcard */*.mk))
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+# ---- dependencies --------------------------------------------------------
+DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
+            iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
+            gnuplot-nox zlib1g-dev
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
+	else echo "deps: all $(words $(DEB_PKGS)) packages present"; fi
+
+# ---- library and binary --------------------------------------------------
+$(BUILD)/obj/%.o: %.c | $(BUILD)/gen/loom_commands.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(BUILD)/san/%.o: %.c | $(BUILD)/gen/loom_commands.h
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(LIBLOOM): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(LIBLOOM_SAN): $(SAN_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+# The subcommand table is generated from the file names sw/cli/cmd_NAME.c.
+$(BUILD)/gen/loom_commands.h: $(CMD_SRCS) Makefile
+	@mkdir -p $(@D)
+	@{ for f in $(CMD_SRCS); do n=$${f#sw/cli/cmd_}; echo "LOOM_CMD($${n%.c})"; done; } > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+
+$(LOOM): $(CLI_OBJS) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_DEPS)
+	@mkdir -p $(@D)
+	$(LINK) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_LDLIBS) $(LDLIBS)
+
+# ---- tests ---------------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@.o
+	$(LINK) $(CFLAGS) -o $@ $@.o $(TEST_SUPPORT) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_LDLIBS) $(CMOCKA_LIBS) $(LDLIBS)
+
+$(BUILD)/tests-san/%: tests/unit/%.c $(TEST_SUPPORT) $(LIBLOOM_SAN) $(EXTRA_OBJS) $(EXTRA_DEPS)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/support -c $< -o $@.o
+	$(LINK) $(CFLAGS) $(SAN_FLAGS) -o $@ $@.o $(TEST_SUPPORT) $(LIBLOOM_SAN) $(EXTRA_OBJS) $(EXTRA_LDLIBS) $(CMOCKA_LIBS) $(LDLIBS)
+
+unit-tests: $(UNIT_BINS) $(SAN_UNIT_BINS)
+
+test: deps
+	@$(MAKE) --no-print-directory all unit-tests $(TEST_TARGETS)
+	@BUILD=$(BUILD) tests/run.sh
+
+# ---- demo, bench, install --------------------------------------------------
+DEMO ?= demo-raster
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory $(DEMO)
+
+demo-raster: $(LOOM)
+	@mkdir -p $(BUILD)/demo
+	$(LOOM) gen --seed 1 --neurons 200 --inputs 20 -o $(BUILD)/demo/net.seir 2>/dev/null || \
+	  cp examples/seir/ring.seir $(BUILD)/demo/net.seir
+	$(LOOM) sim $(BUILD)/demo/net.seir --steps 500 --poisson 0.05 --seed 1 \
+	  --out-spikes $(BUILD)/demo/spikes.csv --plot $(BUILD)/demo/raster.png
+	@echo "demo: wrote $(BUILD)/demo/spikes.csv and $(BUILD)/demo/raster.png"
+
+bench: $(LOOM)
+	@for b in $(sort $(wildcard tests/bench/*.sh)); do BUILD=$(BUILD) sh $$b || exit 1; done
+
+install: $(LOOM) $(LIBLOOM)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/loom
+	install -m 755 $(LOOM) $(DESTDIR)$(PREFIX)/bin/loom
+	install -m 644 $(LIBLOOM) $(DESTDIR)$(PREFIX)/lib/libloom.a
+	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/*.h) $(DESTDIR)$(PREFIX)/include/loom/
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
+	  -e 's|@LIBS@|$(PKG_LDLIBS) -lm -lpthread|g' loom.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/loom.pc
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)

@@ -1,0 +1,349 @@
+/*
+ * seir_net.c -- building, naming and freeing seir_net networks.
+ *
+ * The builder only grows arrays and keeps the bookkeeping invariants of
+ * seir.h (groups tile the index space, neuron_profile mirrors the groups).
+ * Range rules belong to seir_validate, so nothing here rejects a value.
+ */
+#include "seir.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void seir_arch_default(seir_arch *a)
+{
+    a->w = SEIR_ARCH_DEFAULT_W;
+    a->s = SEIR_ARCH_DEFAULT_S;
+    a->a = SEIR_ARCH_DEFAULT_A;
+    a->d = SEIR_ARCH_DEFAULT_D;
+}
+
+loom_status seir_arch_check(const seir_arch *a, loom_err *e)
+{
+    if (a->w < 2 || a->w > 16)
+        return loom_fail(e, LOOM_E_INVALID, "arch W=%d out of range: weight bits must be 2..16", a->w);
+    if (a->s < 4 || a->s > 32)
+        return loom_fail(e, LOOM_E_INVALID, "arch S=%d out of range: state bits must be 4..32", a->s);
+    if (a->a < 4 || a->a > 32)
+        return loom_fail(e, LOOM_E_INVALID, "arch A=%d out of range: accumulator bits must be 4..32", a->a);
+    if (a->d < 0 || a->d > 255)
+        return loom_fail(e, LOOM_E_INVALID, "arch D=%d out of range: max delay must be 0..255", a->d);
+    return LOOM_OK;
+}
+
+void seir_profile_default(seir_profile *p)
+{
+    p->name = NULL;
+    p->a_syn = SEIR_PROFILE_DEFAULT_A_SYN;
+    p->a_mem = SEIR_PROFILE_DEFAULT_A_MEM;
+    p->theta = SEIR_PROFILE_DEFAULT_THETA;
+    p->v_reset = SEIR_PROFILE_DEFAULT_V_RESET;
+    p->reset = SEIR_RESET_ZERO;
+    p->shift = SEIR_PROFILE_DEFAULT_SHIFT;
+    p->bias = SEIR_PROFILE_DEFAULT_BIAS;
+}
+
+/* Grows *arr (elements of size elem, capacity *cap) to hold `need`. */
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 16;
+    while (nc < need)
+        nc *= 2;
+    void *p = realloc(*arr, nc * elem);
+    if (!p)
+        return -1;
+    *arr = p;
+    *cap = nc;
+    return 0;
+}
+
+static int grow32(void **arr, uint32_t *cap, size_t need, size_t elem)
+{
+    size_t c = *cap;
+    if (grow(arr, &c, need, elem))
+        return -1;
+    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
+    return 0;
+}
+
+static char *dupstr(const char *s)
+{
+    if (!s)
+        s = "";
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+seir_net *seir_net_new(const seir_arch *a)
+{
+    seir_net *net = calloc(1, sizeof *net);
+    if (!net)
+        return NULL;
+    if (a)
+        net->arch = *a;
+    else
+        seir_arch_default(&net->arch);
+    return net;
+}
+
+void seir_net_free(seir_net *net)
+{
+    if (!net)
+        return;
+    for (uint32_t k = 0; k < net->n_profiles; k++)
+        free(net->profiles[k].name);
+    for (uint32_t k = 0; k < net->n_input_groups; k++)
+        free(net->input_groups[k].name);
+    for (uint32_t k = 0; k < net->n_neuron_groups; k++)
+        free(net->neuron_groups[k].name);
+    free(net->profiles);
+    free(net->input_kind);
+    free(net->input_groups);
+    free(net->neuron_profile);
+    free(net->neuron_groups);
+    free(net->syn);
+    free(net->dense);
+    free(net->outputs);
+    free(net->init_i);
+    free(net->init_v);
+    free(net->ring_init);
+    free(net);
+}
+
+int32_t seir_add_profile(seir_net *net, const seir_profile *p)
+{
+    if (grow32((void **)&net->profiles, &net->cap_profiles, (size_t)net->n_profiles + 1,
+               sizeof *net->profiles))
+        return -1;
+    seir_profile *q = &net->profiles[net->n_profiles];
+    *q = *p;
+    q->name = dupstr(p->name);
+    if (!q->name)
+        return -1;
+    return (int32_t)net->n_profiles++;
+}
+
+int32_t seir_find_profile(const seir_net *net, const char *name)
+{
+    for (uint32_t k = 0; k < net->n_profiles; k++)
+        if (strcmp(net->profiles[k].name, name) == 0)
+            return (int32_t)k;
+    return -1;
+}
+
+static int32_t find_group(const seir_group *g, uint32_t n, const char *name)
+{
+    for (uint32_t k = 0; k < n; k++)
+        if (strcmp(g[k].name, name) == 0)
+            return (int32_t)k;
+    return -1;
+}
+
+int32_t seir_find_neuron_group(const seir_net *net, const char *name)
+{
+    return find_group(net->neuron_groups, net->n_neuron_groups, name);
+}
+
+int32_t seir_find_input_group(const seir_net *net, const char *name)
+{
+    return find_group(net->input_groups, net->n_input_groups, name);
+}
+
+int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
+                         int is_array, uint32_t profile)
+{
+    size_t need = (size_t)net->n_neurons + count;
+    if (count == 0 || need > SEIR_SRC_INPUT - 1)
+        return -1;
+    if (grow32((void **)&net->neuron_groups, &net->cap_neuron_groups,
+               (size_t)net->n_neuron_groups + 1, sizeof *net->neuron_groups) ||
+        grow32((void **)&net->neuron_profile, &net->cap_neurons, need,
+               sizeof *net->neuron_profile))
+        return -1;
+    if (net->init_i || net->init_v) {
+        /* initial-state arrays track the neuron count */
+        int32_t *ni = realloc(net->init_i, need * sizeof *ni);
+        if (!ni)
+            return -1;
+        net->init_i = ni;
+        int32_t *nv = realloc(net->init_v, need * sizeof *nv);
+        if (!nv)
+            return -1;
+        net->init_v = nv;
+        memset(ni + net->n_neurons, 0, count * sizeof *ni);
+        memset(nv + net->n_neurons, 0, count * sizeof *nv);
+    }
+    seir_group *g = &net->neuron_groups[net->n_neuron_groups];
+    g->name = dupstr(name);
+    if (!g->name)
+        return -1;
+    g->first = net->n_neurons;
+    g->count = count;
+    g->is_array = is_array;
+    g->kind = profile;
+    for (uint32_t k = 0; k < count; k++)
+        net->neuron_profile[net->n_neurons + k] = profile;
+    net->n_neuron_groups++;
+    net->n_neurons += count;
+    return g->first;
+}
+
+int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
+                        int is_array, seir_input_kind kind)
+{
+    size_t need = (size_t)net->n_inputs + count;
+    if (count == 0 || need > SEIR_SRC_INPUT - 1)
+        return -1;
+    if (grow32((void **)&net->input_groups, &net->cap_input_groups,
+               (size_t)net->n_input_groups + 1, sizeof *net->input_groups) ||
+        grow32((void **)&net->input_kind, &net->cap_inputs, need, sizeof *net->input_kind))
+        return -1;
+    seir_group *g = &net->input_groups[net->n_input_groups];
+    g->name = dupstr(name);
+    if (!g->name)
+        return -1;
+    g->first = net->n_inputs;
+    g->count = count;
+    g->is_array = is_array;
+    g->kind = (uint32_t)kind;
+    memset(net->input_kind + net->n_inputs, (int)kind, count);
+    net->n_input_groups++;
+    net->n_inputs += count;
+    return g->first;
+}
+
+int seir_reserve_syn(seir_net *net, size_t extra)
+{
+    return grow((void **)&net->syn, &net->cap_syn, net->n_syn + extra, sizeof *net->syn);
+}
+
+int seir_add_syn(seir_net *net, uint32_t src, uint32_t dst, int32_t w, uint32_t d)
+{
+    if (net->n_syn == net->cap_syn && seir_reserve_syn(net, 1))
+        return -1;
+    net->syn[net->n_syn++] = (seir_syn){src, dst, w, d};
+    return 0;
+}
+
+int seir_add_dense(seir_net *net, int src_is_input, uint32_t src_first,
+                   uint32_t src_count, uint32_t dst_first, uint32_t dst_count,
+                   uint32_t d, const int32_t *weights)
+{
+    if (grow32((void **)&net->dense, &net->cap_dense, (size_t)net->n_dense + 1,
+               sizeof *net->dense))
+        return -1;
+    size_t nz = 0;
+    for (size_t k = 0; k < (size_t)src_count * dst_count; k++)
+        nz += weights[k] != 0;
+    if (seir_reserve_syn(net, nz))
+        return -1;
+    seir_dense *b = &net->dense[net->n_dense];
+    b->src_is_input = src_is_input;
+    b->src_first = src_first;
+    b->src_count = src_count;
+    b->dst_first = dst_first;
+    b->dst_count = dst_count;
+    b->d = d;
+    b->syn_first = net->n_syn;
+    uint32_t tag = src_is_input ? SEIR_SRC_INPUT : 0;
+    for (uint32_t r = 0; r < dst_count; r++)
+        for (uint32_t c = 0; c < src_count; c++) {
+            int32_t w = weights[(size_t)r * src_count + c];
+            if (w)
+                net->syn[net->n_syn++] = (seir_syn){tag | (src_first + c), dst_first + r, w, d};
+        }
+    b->syn_count = net->n_syn - b->syn_first;
+    net->n_dense++;
+    return 0;
+}
+
+int seir_add_output(seir_net *net, uint32_t neuron, seir_out_kind kind)
+{
+    if (grow32((void **)&net->outputs, &net->cap_outputs, (size_t)net->n_outputs + 1,
+               sizeof *net->outputs))
+        return -1;
+    net->outputs[net->n_outputs++] = (seir_output){neuron, kind};
+    return 0;
+}
+
+int seir_set_init(seir_net *net, uint32_t neuron, int32_t i, int32_t v)
+{
+    if (!net->init_i) {
+        net->init_i = calloc(net->n_neurons ? net->n_neurons : 1, sizeof *net->init_i);
+        net->init_v = calloc(net->n_neurons ? net->n_neurons : 1, sizeof *net->init_v);
+        if (!net->init_i || !net->init_v)
+            return -1;
+    }
+    net->init_i[neuron] = i;
+    net->init_v[neuron] = v;
+    return 0;
+}
+
+int seir_add_ring_init(seir_net *net, uint32_t neuron, uint32_t slot, int32_t value)
+{
+    for (size_t k = 0; k < net->n_ring_init; k++)
+        if (net->ring_init[k].neuron == neuron && net->ring_init[k].slot == slot) {
+            net->ring_init[k].value += value;
+            return 0;
+        }
+    if (grow((void **)&net->ring_init, &net->cap_ring_init, net->n_ring_init + 1,
+             sizeof *net->ring_init))
+        return -1;
+    net->ring_init[net->n_ring_init++] = (seir_ring_init){neuron, slot, value};
+    return 0;
+}
+
+static uint32_t group_of(const seir_group *g, uint32_t n, uint32_t idx)
+{
+    uint32_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (g[mid].first <= idx)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+uint32_t seir_neuron_group_of(const seir_net *net, uint32_t n)
+{
+    return group_of(net->neuron_groups, net->n_neuron_groups, n);
+}
+
+uint32_t seir_input_group_of(const seir_net *net, uint32_t c)
+{
+    return group_of(net->input_groups, net->n_input_groups, c);
+}
+
+static char *member_name(const seir_group *g, uint32_t idx, char *buf, size_t len)
+{
+    if (g->is_array)
+        snprintf(buf, len, "%s[%u]", g->name, idx - g->first);
+    else
+        snprintf(buf, len, "%s", g->name);
+    return buf;
+}
+
+char *seir_neuron_name(const seir_net *net, uint32_t n, char *buf, size_t len)
+{
+    if (n >= net->n_neurons) {
+        snprintf(buf, len, "#%u", n);
+        return buf;
+    }
+    return member_name(&net->neuron_groups[seir_neuron_group_of(net, n)], n, buf, len);
+}
+
+char *seir_input_name(const seir_net *net, uint32_t c, char *buf, size_t len)
+{
+    if (c >= net->n_inputs) {
+        snprintf(buf, len, "#in%u", c);
+        return buf;
+    }
+    return member_name(&net->input_groups[seir_input_group_of(net, c)], c, buf, len);
+}

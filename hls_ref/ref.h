@@ -1,0 +1,74 @@
+/*
+ * ref.h -- the bit-exact reference model: the executable specification of
+ * the machine model (docs/machine-model.md) and Loom's fast simulator.
+ *
+ * A ref_sim is created from a validated seir_net and owns a private,
+ * compacted copy of everything it needs (CSR fan-out tables per source,
+ * neurons grouped by level, the accumulator rings), so the net may be freed
+ * afterwards.  ref_step never allocates.  All state lives in the ref_sim:
+ * two sims never share anything, so they may run on different threads.
+ *
+ * Units: steps are timesteps (t = 0, 1, ...); i, v and ring values are the
+ * machine's integers (S and A bits, sign-extended into int32_t).
+ */
+#ifndef REF_H
+#define REF_H
+
+#include <stdint.h>
+
+#include "loom_status.h"
+#include "seir.h"
+
+typedef struct ref_sim ref_sim;
+
+/* Builds a simulator for net, which must pass seir_validate (ref_create
+ * re-checks levels and fails with LOOM_E_INVALID otherwise).  State starts
+ * at t = 0 with the net's initial i, v and ring contents. */
+loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e);
+
+/* Frees everything.  NULL is fine. */
+void ref_destroy(ref_sim *sim);
+
+/* Returns to t = 0 and the initial state; counters are zeroed. */
+void ref_reset(ref_sim *sim);
+
+/* Sets input channel c's value for the next ref_step (spike channels: 0 or
+ * 1; graded channels: -32768..32767).  Values not set are 0; every value is
+ * cleared again after the step.  Out-of-range c is ignored. */
+void ref_set_input(ref_sim *sim, uint32_t c, int32_t value);
+
+/* Runs timestep t = ref_time(sim) and advances to t + 1. */
+void ref_step(ref_sim *sim);
+
+/* Index of the next step to run (= steps run so far). */
+uint64_t ref_time(const ref_sim *sim);
+
+/* Neurons that spiked in the last step, ascending; *count set.  The array is
+ * owned by the sim and valid until the next ref_step/ref_reset. */
+const uint32_t *ref_spikes(const ref_sim *sim, uint32_t *count);
+
+/* 1 if neuron n spiked in the last step. */
+int ref_spiked(const ref_sim *sim, uint32_t n);
+
+/* State of neuron n after the last step. */
+int32_t ref_i(const ref_sim *sim, uint32_t n);
+int32_t ref_v(const ref_sim *sim, uint32_t n);
+
+/* Pending input of neuron n for step ref_time(sim) + k, k in 0..D (the
+ * ring slot that step will read), wrapped to A bits. */
+int32_t ref_pending(const ref_sim *sim, uint32_t n, uint32_t k);
+
+/* Counters since creation or the last reset. */
+typedef struct ref_counters {
+    uint64_t steps;          /* timesteps run */
+    uint64_t syn_events;     /* synaptic events delivered (accumulator adds) */
+    uint64_t neuron_updates; /* neuron updates (n_neurons per step) */
+    uint64_t spikes;         /* neuron spikes */
+} ref_counters;
+
+void ref_get_counters(const ref_sim *sim, ref_counters *c);
+
+/* Bytes the sim holds on the heap (for reports and benchmarks). */
+size_t ref_memory_bytes(const ref_sim *sim);
+
+#endif

@@ -1,0 +1,137 @@
+/*
+ * cli.c -- shared helpers of the loom subcommands: errors, numbers, progress.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+int cli_report(const char *cmd, const loom_err *e)
+{
+    fprintf(stderr, "loom %s: %s\n", cmd, e->msg[0] ? e->msg : loom_status_str(e->status));
+    switch (e->status) {
+    case LOOM_E_ARG:
+    case LOOM_E_PARSE:
+    case LOOM_E_INVALID:
+    case LOOM_E_CAPACITY:
+    case LOOM_E_UNSUPPORTED:
+    case LOOM_E_IO:
+        return 2;
+    default:
+        return 1;
+    }
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "loom %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see 'loom %s --help')\n", cmd);
+    return 2;
+}
+
+int cli_parse_i64(const char *cmd, const char *opt, const char *s, int64_t lo, int64_t hi, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 0);
+    if (!*s || *end || errno) {
+        cli_usage_error(cmd, "%s expects an integer, got '%s'", opt, s);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        cli_usage_error(cmd, "%s %lld is out of range %" PRId64 "..%" PRId64, opt, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    if (*s == '-') {
+        cli_usage_error(cmd, "%s expects a non-negative integer, got '%s'", opt, s);
+        return -1;
+    }
+    unsigned long long v = strtoull(s, &end, 0);
+    if (!*s || *end || errno) {
+        cli_usage_error(cmd, "%s expects a non-negative integer, got '%s'", opt, s);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (!*s || *end || errno || !isfinite(v)) {
+        cli_usage_error(cmd, "%s expects a number, got '%s'", opt, s);
+        return -1;
+    }
+    if (v < lo || v > hi) {
+        cli_usage_error(cmd, "%s %g is out of range %g..%g", opt, v, lo, hi);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+double cli_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+void cli_progress_start(cli_progress *p, const char *what, uint64_t total, int quiet)
+{
+    const char *env = getenv("LOOM_PROGRESS");
+    p->what = what;
+    p->total = total;
+    p->t0 = p->last = cli_now();
+    p->quiet = quiet;
+    p->shown = 0;
+    p->enabled = !quiet && ((env && strcmp(env, "1") == 0) || isatty(STDERR_FILENO));
+}
+
+void cli_progress_update(cli_progress *p, uint64_t done)
+{
+    if (!p->enabled)
+        return;
+    double now = cli_now();
+    if (now - p->t0 < 1.0 || now - p->last < 0.25)
+        return;
+    p->last = now;
+    p->shown = 1;
+    double el = now - p->t0;
+    if (p->total && p->total != UINT64_MAX) {
+        double frac = (double)done / (double)p->total;
+        double eta = frac > 0 ? el * (1 - frac) / frac : 0;
+        fprintf(stderr, "\r%s: %" PRIu64 "/%" PRIu64 " (%.0f%%), %.1f s, ~%.0f s left   ",
+                p->what, done, p->total, 100 * frac, el, eta);
+    } else {
+        fprintf(stderr, "\r%s: %" PRIu64 ", %.1f s   ", p->what, done, el);
+    }
+    fflush(stderr);
+}
+
+void cli_progress_end(cli_progress *p, uint64_t done)
+{
+    if (!p->enabled || !p->shown)
+        return;
+    fprintf(stderr, "\r%s: %" PRIu64 " done in %.1f s%20s\n", p->what, done, cli_now() - p->t0, "");
+}
