@@ -37,6 +37,8 @@ CLI_SRCS := $(sort $(wildcard sw/cli/*.c))
 CMD_SRCS := $(sort $(wildcard sw/cli/cmd_*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
 TEST_SUPPORT := $(sort $(wildcard tests/support/*.c))
+TEST_SUPPORT_OBJS := $(TEST_SUPPORT:%.c=$(BUILD)/obj/%.o)
+TEST_SUPPORT_SAN_OBJS := $(TEST_SUPPORT:%.c=$(BUILD)/san/%.o)
 
 LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 CLI_OBJS := $(CLI_SRCS:%.c=$(BUILD)/obj/%.o)
@@ -102,18 +104,18 @@ $(BUILD)/gen/loom_commands.h: $(CMD_SRCS) Makefile
 
 $(LOOM): $(CLI_OBJS) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_DEPS)
 	@mkdir -p $(@D)
-	$(LINK) $(CFLAGS) -o $@ $(CLI_OBJS) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_LDLIBS) $(LDLIBS)
+	$(LINK) $(CFLAGS) -o $@ $(CLI_OBJS) $(EXTRA_OBJS) $(LIBLOOM) $(EXTRA_LDLIBS) $(LDLIBS)
 
 # ---- tests ---------------------------------------------------------------
-$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_DEPS)
+$(BUILD)/tests/%: tests/unit/%.c $(TEST_SUPPORT_OBJS) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -Itests/support -c $< -o $@.o
-	$(LINK) $(CFLAGS) -o $@ $@.o $(TEST_SUPPORT) $(LIBLOOM) $(EXTRA_OBJS) $(EXTRA_LDLIBS) $(CMOCKA_LIBS) $(LDLIBS)
+	$(LINK) $(CFLAGS) -o $@ $@.o $(TEST_SUPPORT_OBJS) $(EXTRA_OBJS) $(LIBLOOM) $(EXTRA_LDLIBS) $(CMOCKA_LIBS) $(LDLIBS)
 
-$(BUILD)/tests-san/%: tests/unit/%.c $(TEST_SUPPORT) $(LIBLOOM_SAN) $(EXTRA_OBJS) $(EXTRA_DEPS)
+$(BUILD)/tests-san/%: tests/unit/%.c $(TEST_SUPPORT_SAN_OBJS) $(LIBLOOM_SAN) $(EXTRA_OBJS) $(EXTRA_DEPS)
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/support -c $< -o $@.o
-	$(LINK) $(CFLAGS) $(SAN_FLAGS) -o $@ $@.o $(TEST_SUPPORT) $(LIBLOOM_SAN) $(EXTRA_OBJS) $(EXTRA_LDLIBS) $(CMOCKA_LIBS) $(LDLIBS)
+	$(LINK) $(CFLAGS) $(SAN_FLAGS) -o $@ $@.o $(TEST_SUPPORT_SAN_OBJS) $(EXTRA_OBJS) $(LIBLOOM_SAN) $(EXTRA_LDLIBS) $(CMOCKA_LIBS) $(LDLIBS)
 
 unit-tests: $(UNIT_BINS) $(SAN_UNIT_BINS)
 
@@ -122,7 +124,8 @@ test: deps
 	@BUILD=$(BUILD) tests/run.sh
 
 # ---- demo, bench, install --------------------------------------------------
-DEMO ?= demo-raster
+# The main job (issue 7): the evolved blimp controller; demo-raster stays available.
+DEMO ?= demo-blimp
 demo: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory $(DEMO)
@@ -134,6 +137,10 @@ demo-raster: $(LOOM)
 	$(LOOM) sim $(BUILD)/demo/net.seir --steps 500 --poisson 0.05 --seed 1 \
 	  --out-spikes $(BUILD)/demo/spikes.csv --plot $(BUILD)/demo/raster.png
 	@echo "demo: wrote $(BUILD)/demo/spikes.csv and $(BUILD)/demo/raster.png"
+
+demo-blimp: $(LOOM)
+	@mkdir -p $(BUILD)/demo
+	$(LOOM) demo blimp --seed 1 --plot $(BUILD)/demo/blimp.png
 
 bench: $(LOOM)
 	@for b in $(sort $(wildcard tests/bench/*.sh)); do BUILD=$(BUILD) sh $$b || exit 1; done
@@ -149,4 +156,4 @@ install: $(LOOM) $(LIBLOOM)
 clean:
 	rm -rf $(BUILD)
 
--include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d)
+-include $(LIB_OBJS:.o=.d) $(CLI_OBJS:.o=.d) $(SAN_LIB_OBJS:.o=.d) $(TEST_SUPPORT_OBJS:.o=.d) $(TEST_SUPPORT_SAN_OBJS:.o=.d)

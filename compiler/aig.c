@@ -1,15 +1,188 @@
-/* aig.c -- AIGER front-end (being written; see issue 4). */
+/*
+ * aig.c -- the AIGER front-end's entry points: loading a circuit (reader +
+ * lowering), aigsim-style simulation on the reference model, and the
+ * compile report.
+ *
+ * Simulation prints exactly what aigsim prints in its first three columns:
+ * "latches inputs outputs", each a string of 0/1 in AIGER order, joined by
+ * single spaces (so a circuit without latches gives lines starting with a
+ * space).  The latch field holds the values during the clock cycle, before
+ * the edge the vector causes.
+ */
 #include "aig.h"
 
-struct aig_lowering { int unused; };
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ref.h"
 
 loom_status aig_compile_file(const char *path, const model_opts *o, seir_net **net,
                              aig_lowering **low, loom_err *e)
 {
-    (void)o;
     *net = NULL;
     *low = NULL;
-    return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: the AIGER front-end is not built yet", path);
+    aig_file *f;
+    loom_status st = aig_read_file(path, &f, e);
+    if (st)
+        return st;
+    st = aig_lower(f, path, o, net, low, e);
+    aig_file_free(f);
+    return st;
 }
 
-void aig_lowering_free(aig_lowering *low) { (void)low; }
+/* Reads a whole file into a NUL-terminated buffer. */
+static loom_status slurp(const char *path, char **out, size_t *len, loom_err *e)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    while (buf) {
+        n += fread(buf + n, 1, cap - 1 - n, fp);
+        if (n < cap - 1)
+            break;
+        char *nb = realloc(buf, cap * 2);
+        if (!nb) {
+            free(buf);
+            buf = NULL;
+            break;
+        }
+        buf = nb;
+        cap *= 2;
+    }
+    int err = ferror(fp);
+    fclose(fp);
+    if (!buf)
+        return loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
+    if (err) {
+        free(buf);
+        return loom_fail(e, LOOM_E_IO, "%s: read error", path);
+    }
+    buf[n] = 0;
+    *out = buf;
+    *len = n;
+    return LOOM_OK;
+}
+
+loom_status aig_run_stim(const model *m, const char *stim_path, FILE *out, loom_err *e)
+{
+    char *text = NULL;
+    size_t len = 0;
+    loom_status st = slurp(stim_path, &text, &len, e);
+    if (st)
+        return st;
+    st = aig_run_stim_mem(m, text, len, stim_path, out, e);
+    free(text);
+    return st;
+}
+
+loom_status aig_run_stim_mem(const model *m, const char *text, size_t len, const char *name,
+                             FILE *out, loom_err *e)
+{
+    if (m->kind != MODEL_AIGER || !m->aig || !m->net)
+        return loom_fail(e, LOOM_E_ARG, "%s: --stim needs an AIGER circuit (.aag or .aig)", name);
+    const aig_lowering *low = m->aig;
+    const uint32_t I = low->n_inputs;
+
+    /* parse every vector first: errors come before any output */
+    size_t n_vec = 0, cap = 0;
+    const char **vec = NULL;
+    size_t pos = 0, line = 0;
+    loom_status st = LOOM_OK;
+    while (pos < len) {
+        size_t start = pos;
+        while (pos < len && text[pos] != '\n')
+            pos++;
+        size_t n = pos - start;
+        if (pos < len)
+            pos++;
+        line++;
+        if (n && text[start + n - 1] == '\r')
+            n--;
+        if (n == 1 && text[start] == '.')
+            break;
+        if (n != I) {
+            st = loom_fail(e, LOOM_E_PARSE,
+                           "%s:%zu: expected a vector of exactly %u characters 0/1 (one per input) "
+                           "or a final '.', got %zu characters",
+                           name, line, I, n);
+            goto done;
+        }
+        for (size_t k = 0; k < n; k++)
+            if (text[start + k] != '0' && text[start + k] != '1') {
+                st = loom_fail(e, LOOM_E_PARSE, "%s:%zu:%zu: expected '0' or '1', got '%c'", name,
+                               line, k + 1, text[start + k]);
+                goto done;
+            }
+        if (n_vec == cap) {
+            cap = cap ? 2 * cap : 64;
+            const char **nv = realloc(vec, cap * sizeof *nv);
+            if (!nv) {
+                st = loom_fail(e, LOOM_E_NOMEM, "out of memory reading %s", name);
+                goto done;
+            }
+            vec = nv;
+        }
+        vec[n_vec++] = text + start;
+    }
+
+    ref_sim *sim = NULL;
+    if ((st = ref_create(m->net, &sim, e)))
+        goto done;
+    size_t lat = low->latency;
+    size_t nl = (size_t)low->n_latches + 1, no = (size_t)low->n_outputs + 1;
+    char *lbuf = malloc(nl), *obuf = malloc(no);
+    if (!lbuf || !obuf) {
+        st = loom_fail(e, LOOM_E_NOMEM, "out of memory simulating %s", name);
+    } else {
+        for (size_t t = 0; t < n_vec + lat; t++) {
+            if (t < n_vec)
+                for (uint32_t c = 0; c < I; c++)
+                    ref_set_input(sim, c, vec[t][c] == '1');
+            ref_step(sim);
+            if (t < lat)
+                continue;
+            for (uint32_t k = 0; k < low->n_latches; k++)
+                lbuf[k] = ref_spiked(sim, low->latch_neuron[k]) ? '1' : '0';
+            lbuf[low->n_latches] = 0;
+            for (uint32_t k = 0; k < low->n_outputs; k++)
+                obuf[k] = ref_spiked(sim, low->output_neuron[k]) ? '1' : '0';
+            obuf[low->n_outputs] = 0;
+            fprintf(out, "%s %.*s %s\n", lbuf, (int)I, vec[t - lat], obuf);
+        }
+        if (ferror(out))
+            st = loom_fail(e, LOOM_E_IO, "write error printing the trace of %s", name);
+    }
+    free(lbuf);
+    free(obuf);
+    ref_destroy(sim);
+done:
+    free(vec);
+    return st;
+}
+
+loom_status aig_report(const model *m, FILE *out, loom_err *e)
+{
+    if (m->kind != MODEL_AIGER || !m->aig)
+        return loom_fail(e, LOOM_E_ARG, "aig_report: not an AIGER model");
+    const aig_lowering *l = m->aig;
+    fprintf(out, "aiger mode %s\n", l->pipeline ? "pipeline" : "combinational");
+    fprintf(out, "aiger inputs %u\n", l->n_inputs);
+    fprintf(out, "aiger outputs %u\n", l->n_outputs);
+    fprintf(out, "aiger latches %u\n", l->n_latches);
+    fprintf(out, "aiger gates %u\n", l->gates);
+    fprintf(out, "aiger depth %u\n", l->depth);
+    fprintf(out, "aiger levels %u\n", l->levels);
+    fprintf(out, "aiger latency %u\n", l->latency);
+    fprintf(out, "aiger neurons %u (gates %u, latches %u, output NOT/BUF/constant %u, delay buffers %u)\n",
+            l->neurons, l->gates, l->n_latches, l->extra_neurons, l->buffers);
+    fprintf(out, "aiger synapses %zu\n", l->synapses);
+    if (l->n_uninit)
+        fprintf(out, "aiger uninitialised_latches %u (start at 0)\n", l->n_uninit);
+    if (l->n_bad || l->n_constraints || l->n_justice || l->n_fairness)
+        fprintf(out, "aiger ignored bad %u constraints %u justice %u fairness %u\n", l->n_bad,
+                l->n_constraints, l->n_justice, l->n_fairness);
+    return ferror(out) ? loom_fail(e, LOOM_E_IO, "write error printing the report") : LOOM_OK;
+}

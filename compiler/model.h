@@ -22,6 +22,7 @@ typedef enum model_kind { MODEL_SEIR, MODEL_AIGER, MODEL_NIR } model_kind;
 typedef struct model_opts {
     seir_arch arch;     /* target arch (SEIR files carry their own) */
     double dt;          /* NIR: timestep in seconds [1e-4] */
+    int dt_set;         /* NIR: dt was given explicitly (else a graph's metadata dt wins) */
     int pipeline;       /* AIGER: --pipeline mode */
     int reset_subtract; /* NIR: --reset subtract (else reset by value) */
     int quiet;          /* no warnings on stderr */

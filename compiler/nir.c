@@ -1,15 +1,163 @@
-/* nir.c -- NIR front-end (being written; see issue 4). */
+/*
+ * nir.c -- the NIR front-end's entry points: compile a file (read, lower,
+ * quantise) and report what quantisation costs.
+ *
+ * dt: an explicit --dt (model_opts.dt_set) wins; otherwise a graph that
+ * carries metadata/dt is lowered with it; otherwise model_opts.dt (1e-4 s by
+ * default, the NIR paper's step).  The graph keeps the dt and reset mode it
+ * was lowered with, so the float reference (nir_float_run) always simulates
+ * exactly the network the quantised net was made from.
+ */
 #include "nir.h"
 
-struct nir_graph { int unused; };
+#include "loom_arith.h"
+#include "nir_int.h"
+#include "ref.h"
 
-loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net,
-                             nir_graph **g, loom_err *e)
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net, nir_graph **g,
+                             loom_err *e)
 {
-    (void)o;
     *net = NULL;
     *g = NULL;
-    return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: the NIR front-end is not built yet", path);
+    nir_graph *gr;
+    loom_status st = nir_read_file(path, &gr, e);
+    if (st)
+        return st;
+    double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
+    if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
+        st = nir_quantise(gr, &o->arch, net, NULL, e);
+    if (st) {
+        nir_graph_free(gr);
+        return st;
+    }
+    *g = gr;
+    return LOOM_OK;
 }
 
-void nir_graph_free(nir_graph *g) { (void)g; }
+static const char *pop_kind_name(const nir_graph *g, const nir_pop *p)
+{
+    if (p->kind == NIR_POP_READOUT)
+        return "readout";
+    return nir_kind_name(g->nodes[p->node].kind);
+}
+
+loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed, uint64_t steps, FILE *out,
+                       loom_err *e)
+{
+    (void)o;
+    if (!m || m->kind != MODEL_NIR || !m->nir || !m->net)
+        return loom_fail(e, LOOM_E_ARG, "nir_report: the model is not a compiled NIR graph");
+    if (!(rate >= 0 && rate <= 1))
+        return loom_fail(e, LOOM_E_ARG, "nir_report: rate %g is not a probability per step", rate);
+    const nir_graph *g = m->nir;
+    const seir_net *net = m->net;
+    nir_qinfo *info = calloc(g->n_pops + 1, sizeof *info);
+    if (!info)
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    seir_net *tmp = NULL;
+    loom_status st = nir_quantise(g, &net->arch, &tmp, info, e);
+    seir_net_free(tmp);
+    if (st) {
+        free(info);
+        return st;
+    }
+    fprintf(out, "nir %s: NIR %s, dt %g s, reset %s, arch W=%d S=%d A=%d D=%d\n", g->path,
+            g->version[0] ? g->version : "(no version)", g->dt, g->reset_subtract ? "subtract" : "by value",
+            net->arch.w, net->arch.s, net->arch.a, net->arch.d);
+    fprintf(out, "nir %u input channels, %u neurons, %zu synapses, max delay %u steps\n", g->n_inputs, g->n_neurons,
+            net->n_syn, g->max_delay);
+    for (uint32_t p = 0; p < g->n_pops; p++) {
+        const nir_pop *pp = &g->pops[p];
+        const nir_qinfo *q = &info[p];
+        fprintf(out,
+                "layer %s %s neurons %u profiles %d scale %.6g shift %d weight-scale %.6g weight-use %.1f%% "
+                "in-bound %.0f predicted-saturation %s\n",
+                pp->name, pop_kind_name(g, pp), pp->count, q->n_profiles, q->sigma, q->shift, q->kscale,
+                100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no");
+    }
+    /* agreement run */
+    ref_sim *rs = NULL;
+    nir_fsim *fs = NULL;
+    stim_src *src = NULL;
+    double *x = calloc(g->n_inputs + 1, sizeof *x);
+    stim_event *ev = malloc((g->n_inputs + 1) * sizeof *ev);
+    uint64_t *fsp = calloc(g->n_pops + 1, sizeof *fsp), *qsp = calloc(g->n_pops + 1, sizeof *qsp);
+    uint64_t *agree = calloc(g->n_pops + 1, sizeof *agree);
+    uint8_t *sat = calloc(g->n_neurons + 1, 1);
+    if (!x || !ev || !fsp || !qsp || !agree || !sat) {
+        st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        goto done;
+    }
+    if ((st = ref_create(net, &rs, e)) || (st = nir_fsim_new(g, &fs, e)) ||
+        (st = stim_poisson(net, rate, seed, &src, e)))
+        goto done;
+    const int32_t smax = (int32_t)loom_max_s(net->arch.s), smin = (int32_t)loom_min_s(net->arch.s);
+    for (uint64_t t = 0; t < steps; t++) {
+        uint32_t n = 0;
+        if ((st = stim_next(src, t, ev, g->n_inputs, &n, e)))
+            goto done;
+        for (uint32_t k = 0; k < n; k++)
+            if (ev[k].channel < g->n_inputs) {
+                x[ev[k].channel] = ev[k].value;
+                ref_set_input(rs, ev[k].channel, ev[k].value);
+            }
+        ref_step(rs);
+        nir_fsim_step(fs, x);
+        for (uint32_t k = 0; k < n; k++)
+            if (ev[k].channel < g->n_inputs)
+                x[ev[k].channel] = 0.0;
+        const uint8_t *fspk = nir_fsim_spikes(fs);
+        const double *fv = nir_fsim_v(fs);
+        for (uint32_t p = 0; p < g->n_pops; p++) {
+            const nir_pop *pp = &g->pops[p];
+            double tol = 0.02 * info[p].v_bound + 2.0 / info[p].sigma;
+            for (uint32_t k = 0; k < pp->count; k++) {
+                uint32_t nn = pp->first + k;
+                int qs = ref_spiked(rs, nn);
+                int32_t qv = ref_v(rs, nn);
+                if (qv >= smax || qv <= smin)
+                    sat[nn] = 1;
+                fsp[p] += fspk[nn];
+                qsp[p] += (uint64_t)qs;
+                if (pp->out_v)
+                    agree[p] += fabs(qv / info[p].sigma - fv[nn]) <= tol;
+                else
+                    agree[p] += (qs != 0) == (fspk[nn] != 0);
+            }
+        }
+    }
+    fprintf(out, "run %llu steps of Poisson input, rate %g per step, seed %llu\n", (unsigned long long)steps, rate,
+            (unsigned long long)seed);
+    uint64_t cells = 0, ok = 0, nsat = 0;
+    for (uint32_t nn = 0; nn < g->n_neurons; nn++)
+        nsat += sat[nn];
+    for (uint32_t p = 0; p < g->n_pops; p++) {
+        const nir_pop *pp = &g->pops[p];
+        uint64_t c = (uint64_t)pp->count * steps;
+        fprintf(out, "spikes %s float %llu quantised %llu %s-agreement %.6f%s\n", pp->name, (unsigned long long)fsp[p],
+                (unsigned long long)qsp[p], pp->out_v ? "v" : "spike", c ? (double)agree[p] / (double)c : 1.0,
+                pp->is_output ? " (output)" : "");
+        if (pp->is_output) {
+            cells += c;
+            ok += agree[p];
+        }
+    }
+    fprintf(out, "saturated-neurons %llu (reached the S-bit limit at least once)\n", (unsigned long long)nsat);
+    fprintf(out, "agreement %.6f\n", cells ? (double)ok / (double)cells : 1.0);
+done:
+    stim_close(src);
+    ref_destroy(rs);
+    nir_fsim_free(fs);
+    free(x);
+    free(ev);
+    free(fsp);
+    free(qsp);
+    free(agree);
+    free(sat);
+    free(info);
+    return st;
+}

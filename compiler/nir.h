@@ -8,6 +8,10 @@
 #include "loom_status.h"
 #include "model.h"
 #include "seir.h"
+#include "stim.h"
+
+#include <stdint.h>
+#include <stdio.h>
 
 /* The float graph as read from the file. */
 typedef struct nir_graph nir_graph;
@@ -18,5 +22,22 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
                              nir_graph **g, loom_err *e);
 
 void nir_graph_free(nir_graph *g);
+
+/* Called after each float step with every neuron's spike (0/1) and v (in the
+ * graph's units), numbered as in the compiled net; n = neuron count. */
+typedef loom_status (*nir_step_fn)(void *ctx, uint64_t step, const uint8_t *spiked,
+                                   const double *v, uint32_t n, loom_err *e);
+
+/* `loom sim --float`: runs the float reference of the graph for `steps`
+ * steps on the inputs of src (channels numbered as in the compiled net). */
+loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps,
+                          nir_step_fn fn, void *ctx, loom_err *e);
+
+/* `loom compile --report` for NIR models: per layer scale, weight-range use,
+ * predicted saturation, and the spike agreement between the float reference
+ * and the quantised net on `steps` steps of Poisson input (rate per step,
+ * seed); the last line is "agreement <fraction>". */
+loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed,
+                       uint64_t steps, FILE *out, loom_err *e);
 
 #endif

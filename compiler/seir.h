@@ -259,6 +259,21 @@ loom_status seir_levels(const seir_net *net, uint32_t *level,
  * naming the worst neuron, its bound and the limit. */
 loom_status seir_check_acc(const seir_net *net, loom_err *e);
 
+/* Longest name a SEIR group or profile may have, in bytes. */
+#define SEIR_NAME_MAX 255
+
+/* seir_levels that also says where a cycle is: on LOOM_E_INVALID for a
+ * cycle, *cycle_syn (when non-NULL) is the index of the synapse that closes
+ * the named cycle (the highest-numbered synapse on it; the message ends with
+ * its edge).  level may be NULL when only the check is wanted.  Synapses
+ * with endpoints out of range are ignored here (seir_validate reports them). */
+loom_status seir_levels_ex(const seir_net *net, uint32_t *level, uint32_t *n_levels,
+                           size_t *cycle_syn, loom_err *e);
+
+/* seir_check_acc that also gives the neuron named in a failure (*worst,
+ * when non-NULL). */
+loom_status seir_check_acc_ex(const seir_net *net, uint32_t *worst, loom_err *e);
+
 /* ---- text form (seir_parse.c, seir_print.c) ---- */
 
 /* Parses SEIR text.  `name` is used in diagnostics ("name:line:col: ...").

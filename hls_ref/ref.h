@@ -23,7 +23,12 @@ typedef struct ref_sim ref_sim;
 
 /* Builds a simulator for net, which must pass seir_validate (ref_create
  * re-checks levels and fails with LOOM_E_INVALID otherwise).  State starts
- * at t = 0 with the net's initial i, v and ring contents. */
+ * at t = 0 with the net's initial i, v and ring contents.  It also fails
+ * with LOOM_E_INVALID, naming the element, on anything the step loop
+ * relies on (arch and profile ranges, synapse endpoints, weights in W bits,
+ * delays <= D, initial ring entries), and with LOOM_E_NOMEM.  It does not
+ * re-run the accumulator proof: a net that can wrap simply wraps, exactly
+ * as the machine would.  On failure *out is NULL. */
 loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e);
 
 /* Frees everything.  NULL is fine. */
@@ -34,7 +39,9 @@ void ref_reset(ref_sim *sim);
 
 /* Sets input channel c's value for the next ref_step (spike channels: 0 or
  * 1; graded channels: -32768..32767).  Values not set are 0; every value is
- * cleared again after the step.  Out-of-range c is ignored. */
+ * cleared again after the step.  Out-of-range c is ignored.  A spike
+ * channel treats any nonzero value as 1; a graded value outside 16 bits is
+ * saturated to -32768..32767.  Setting a channel twice keeps the last. */
 void ref_set_input(ref_sim *sim, uint32_t c, int32_t value);
 
 /* Runs timestep t = ref_time(sim) and advances to t + 1. */
@@ -47,15 +54,17 @@ uint64_t ref_time(const ref_sim *sim);
  * owned by the sim and valid until the next ref_step/ref_reset. */
 const uint32_t *ref_spikes(const ref_sim *sim, uint32_t *count);
 
-/* 1 if neuron n spiked in the last step. */
+/* 1 if neuron n spiked in the last step (binary search of the list). */
 int ref_spiked(const ref_sim *sim, uint32_t n);
 
-/* State of neuron n after the last step. */
+/* State of neuron n after the last step (the initial state before the
+ * first); 0 for n >= the number of neurons. */
 int32_t ref_i(const ref_sim *sim, uint32_t n);
 int32_t ref_v(const ref_sim *sim, uint32_t n);
 
 /* Pending input of neuron n for step ref_time(sim) + k, k in 0..D (the
- * ring slot that step will read), wrapped to A bits. */
+ * ring slot that step will read), wrapped to A bits; 0 when n or k is out
+ * of range. */
 int32_t ref_pending(const ref_sim *sim, uint32_t n, uint32_t k);
 
 /* Counters since creation or the last reset. */
@@ -67,6 +76,13 @@ typedef struct ref_counters {
 } ref_counters;
 
 void ref_get_counters(const ref_sim *sim, ref_counters *c);
+
+/* Selects how neurons are updated: on != 0 (the default) uses 8-lane
+ * vector code when the arch allows it (S <= 20; AVX2 when the CPU has it),
+ * on == 0 the scalar code.  Both give identical results (the tests compare
+ * them); this exists for those tests and for measurements.  Returns the
+ * path now in use: 0 scalar, 1 vector, 2 AVX2 vector. */
+int ref_set_fast(ref_sim *sim, int on);
 
 /* Bytes the sim holds on the heap (for reports and benchmarks). */
 size_t ref_memory_bytes(const ref_sim *sim);

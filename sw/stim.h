@@ -43,7 +43,7 @@ loom_status stim_open_file(const seir_net *net, const char *path, stim_src **out
                            loom_err *e);
 
 /* Events of step t into ev (room for max_ev; net->n_inputs is always enough).
- * Steps must be asked in increasing order.  *n set to the number of events.
+ * Steps must be asked in increasing order; events come ordered by channel.  *n set to the number of events.
  * Errors (malformed line, ...) name the file and line. */
 loom_status stim_next(stim_src *s, uint64_t t, stim_event *ev, uint32_t max_ev,
                       uint32_t *n, loom_err *e);

@@ -1,0 +1,57 @@
+/*
+ * board.h -- the iCE40 boards Loom builds bitstreams for: device, package,
+ * clocks, UART, the arch config of the Loom array that fits the part, and
+ * the device's resource totals (for utilisation reports).
+ *
+ * The table is constant data (compiler/board.c); the pins and the clock
+ * set-up of each board live in boards/<name>/ (a .pcf and a board top
+ * loom_board_<name>.v), which this table names.  docs/boards.md explains
+ * every entry.
+ */
+#ifndef BOARD_H
+#define BOARD_H
+
+#include <stdint.h>
+
+#include "limg.h"
+#include "loom_status.h"
+
+typedef struct board_info {
+    const char *name;        /* "icebreaker" */
+    const char *device;      /* "iCE40UP5K" */
+    const char *pnr_device;  /* nextpnr-ice40 device flag without dashes: "up5k" */
+    const char *package;     /* nextpnr --package: "sg48" */
+    const char *clock_src;   /* one line: where the clock comes from */
+    double osc_mhz;          /* oscillator feeding the clock set-up, MHz */
+    double clock_mhz;        /* array/link clock after the PLL or divider, MHz */
+    uint32_t baud;           /* UART baud rate of the link, bits/s */
+    uint32_t board_id;       /* BOARD_ID reported by IDENTIFY */
+    uint32_t boot_bytes;     /* boot ROM size (bytes of link frames replayed
+                                after configuration; 0 = no baked models) */
+    limg_arch arch;          /* the array's arch config */
+    uint32_t eq;             /* event FIFO depth per core (EQ parameter) */
+    uint32_t max_payload;    /* link MAX_PAYLOAD, bytes */
+    /* device totals */
+    uint32_t luts, brams, sprams, dsps;
+} board_info;
+
+/* Number of boards in the table; board_at(i) for i < board_count(). */
+unsigned board_count(void);
+const board_info *board_at(unsigned i);
+
+/* The default board (icebreaker). */
+const board_info *board_default(void);
+
+/* Looks a board up by name.  NULL for an unknown name, with a message in e
+ * that lists the known boards (LOOM_E_ARG). */
+const board_info *board_find(const char *name, loom_err *e);
+
+/* UART clocks per bit: clock / baud rounded to nearest.  Units: cycles. */
+uint32_t board_clks_per_bit(const board_info *b);
+
+/* Capacity of the board's array: neuron slots (cores * neurons) and
+ * synapse words (cores * syn_words). */
+uint64_t board_neurons(const board_info *b);
+uint64_t board_synapses(const board_info *b);
+
+#endif

@@ -1,0 +1,457 @@
+/*
+ * mapper.c -- SEIR net + arch config -> placement, fan-out tables, runtime
+ * image, cycle prediction (see mapper.h for the placement rules).
+ *
+ * The image is a list of bus writes in address order per region (limg_put
+ * merges consecutive addresses into segments): N_LEVELS, then per core its
+ * registers, profiles, level table, state, ring (every word of every used
+ * slot, so a reloaded array starts clean), fan-out index (every source id)
+ * and synapse words; last a write to TIME, which restarts the step count
+ * and the ring phase at t = 0 -- the state the image describes.
+ */
+#include "mapper.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loom_arith.h"
+#include "loom_map.h"
+
+static const char *thousands(uint64_t v, char *buf, size_t len)
+{
+    char tmp[32];
+    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
+    size_t o = 0;
+    for (int i = 0; i < n && o + 2 < len; i++) {
+        buf[o++] = tmp[i];
+        int left = n - 1 - i;
+        if (left > 0 && left % 3 == 0)
+            buf[o++] = ',';
+    }
+    buf[o] = 0;
+    return buf;
+}
+
+uint32_t map_src_id(const limg_arch *a, uint32_t core, uint32_t slot)
+{
+    return a->max_inputs + core * a->neurons + slot;
+}
+
+uint32_t map_syn_word(const limg_arch *a, uint32_t dst_slot, int32_t w, uint32_t d)
+{
+    const uint32_t nb = limg_slot_bits(a);
+    const uint32_t wmask = (uint32_t)((1ull << a->arch.w) - 1);
+    return dst_slot | ((uint32_t)w & wmask) << nb | d << (nb + (uint32_t)a->arch.w);
+}
+
+void map_free(map_result *m)
+{
+    if (!m)
+        return;
+    limg_free(m->img);
+    free(m->level_of);
+    free(m->core_used);
+    free(m->core_syn);
+    free(m->core_profiles);
+    free(m->lvl_count);
+    free(m->fo_count);
+    free(m);
+}
+
+static uint32_t src_of(const map_result *m, uint32_t src)
+{
+    if (SEIR_IS_INPUT(src))
+        return SEIR_SRC_INDEX(src);
+    return map_src_id(&m->arch, m->img->core_of[src], m->img->slot_of[src]);
+}
+
+static uint32_t sword(int64_t v)
+{
+    return (uint32_t)v;
+}
+
+loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out, loom_err *e)
+{
+    *out = NULL;
+    loom_status st = limg_arch_check(arch, e);
+    if (st != LOOM_OK)
+        return st;
+    const seir_arch *na = &net->arch;
+    const limg_arch *a = arch;
+    char b1[32], b2[32];
+    if (na->s != a->arch.s)
+        return loom_fail(e, LOOM_E_INVALID, "the net has state width S=%d, the build S=%d (they must be equal)",
+                         na->s, a->arch.s);
+    if (na->w > a->arch.w)
+        return loom_fail(e, LOOM_E_INVALID, "the net has weights of W=%d bits, the build holds W=%d",
+                         na->w, a->arch.w);
+    if (na->a > a->arch.a)
+        return loom_fail(e, LOOM_E_INVALID, "the net assumes accumulators of A=%d bits, the build has A=%d",
+                         na->a, a->arch.a);
+    if (na->d > a->arch.d)
+        return loom_fail(e, LOOM_E_INVALID, "the net has delays up to D=%d, the build's ring holds D=%d",
+                         na->d, a->arch.d);
+    st = seir_check_acc(net, e);
+    if (st != LOOM_OK)
+        return st;
+    if (net->n_inputs > a->max_inputs)
+        return loom_fail(e, LOOM_E_CAPACITY, "the net needs %s input channels, %s available",
+                         thousands(net->n_inputs, b1, sizeof b1), thousands(a->max_inputs, b2, sizeof b2));
+    const uint64_t slots = (uint64_t)a->cores * a->neurons;
+    if (net->n_neurons > slots)
+        return loom_fail(e, LOOM_E_CAPACITY,
+                         "the net needs %s neuron slots, %u cores x %u = %s available; try --cores %llu",
+                         thousands(net->n_neurons, b1, sizeof b1), a->cores, a->neurons,
+                         thousands(slots, b2, sizeof b2),
+                         (unsigned long long)((net->n_neurons + a->neurons - 1) / a->neurons));
+
+    map_result *m = calloc(1, sizeof *m);
+    if (!m)
+        return loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+    const uint32_t K = a->cores, N = net->n_neurons;
+    m->arch = *a;
+    m->n_neurons = N;
+    m->n_inputs = net->n_inputs;
+    m->fan = limg_fanout_entries(a);
+    m->port_cycles = 1;
+    m->level_of = calloc(N ? N : 1, sizeof *m->level_of);
+    m->core_used = calloc(K, sizeof *m->core_used);
+    m->core_syn = calloc(K, sizeof *m->core_syn);
+    m->core_profiles = calloc(K, sizeof *m->core_profiles);
+    m->fo_count = calloc((size_t)K * m->fan, sizeof *m->fo_count);
+    m->img = limg_new(a, N, net->n_inputs, net->n_outputs);
+    uint32_t *order = calloc(N ? N : 1, sizeof *order);
+    uint32_t *lstart = NULL, *lprof = NULL, *fo_next = NULL;
+    int32_t *ring = NULL;
+    if (!m->level_of || !m->core_used || !m->core_syn || !m->core_profiles || !m->fo_count ||
+        !m->img || !order) {
+        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        goto fail;
+    }
+    st = seir_levels(net, m->level_of, &m->n_levels, e);
+    if (st != LOOM_OK)
+        goto fail;
+    if (m->n_levels > a->levels) {
+        st = loom_fail(e, LOOM_E_CAPACITY, "the net has %s levels of zero-delay neurons, the level table holds %s",
+                       thousands(m->n_levels, b1, sizeof b1), thousands(a->levels, b2, sizeof b2));
+        goto fail;
+    }
+    const uint32_t L = m->n_levels ? m->n_levels : 1;
+    m->img->n_levels = m->n_levels;
+    m->lvl_count = calloc((size_t)K * L, sizeof *m->lvl_count);
+    lstart = calloc((size_t)L + 1, sizeof *lstart);
+    if (!m->lvl_count || !lstart) {
+        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        goto fail;
+    }
+    /* counting sort by level, SEIR order inside a level */
+    for (uint32_t n = 0; n < N; n++)
+        lstart[m->level_of[n] + 1]++;
+    for (uint32_t l = 0; l < L; l++)
+        lstart[l + 1] += lstart[l];
+    for (uint32_t n = 0; n < N; n++)
+        order[lstart[m->level_of[n]]++] = n;
+    /* deal round-robin; slots in level order within each core */
+    for (uint32_t j = 0; j < N; j++) {
+        const uint32_t n = order[j], k = j % K;
+        if (m->core_used[k] >= a->neurons) {
+            st = loom_fail(e, LOOM_E_INTERNAL, "mapper: core %u overfull", k);
+            goto fail;
+        }
+        m->img->core_of[n] = k;
+        m->img->slot_of[n] = m->core_used[k]++;
+        m->lvl_count[(size_t)k * L + m->level_of[n]]++;
+    }
+    /* synapse words per core and per (core, source) */
+    for (size_t s = 0; s < net->n_syn; s++) {
+        const seir_syn *y = &net->syn[s];
+        const uint32_t k = m->img->core_of[y->dst];
+        m->core_syn[k]++;
+        m->fo_count[(size_t)k * m->fan + src_of(m, y->src)]++;
+    }
+    m->n_syn = net->n_syn;
+    uint64_t total_syn = net->n_syn;
+    for (uint32_t k = 0; k < K; k++) {
+        if (m->core_syn[k] > a->syn_words) {
+            uint64_t need = (total_syn + a->syn_words - 1) / a->syn_words;
+            if (need <= K)
+                need = K + 1;
+            st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %s synapse words, %s available; try --cores %llu",
+                           k, thousands(m->core_syn[k], b1, sizeof b1),
+                           thousands(a->syn_words, b2, sizeof b2), (unsigned long long)need);
+            goto fail;
+        }
+    }
+    /* local profile tables */
+    lprof = malloc((size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
+    if (!lprof) {
+        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        goto fail;
+    }
+    memset(lprof, 0xFF, (size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
+    for (uint32_t j = 0; j < N; j++) {
+        const uint32_t n = order[j], k = m->img->core_of[n], p = net->neuron_profile[n];
+        uint32_t *lp = &lprof[(size_t)k * net->n_profiles + p];
+        if (*lp == UINT32_MAX)
+            *lp = m->core_profiles[k]++;
+    }
+    for (uint32_t k = 0; k < K; k++) {
+        if (m->core_profiles[k] > a->profiles) {
+            st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %u neuron profiles, %u available",
+                           k, m->core_profiles[k], a->profiles);
+            goto fail;
+        }
+    }
+    for (uint32_t o = 0; o < net->n_outputs; o++) {
+        m->img->out_neuron[o] = net->outputs[o].neuron;
+        m->img->out_kind[o] = (uint32_t)net->outputs[o].kind;
+    }
+
+    /* ---- the image ---- */
+    limg *img = m->img;
+    const uint32_t rl = limg_ring_log2(a), R = (uint32_t)a->arch.d + 1;
+    int fail = 0;
+    fail |= limg_put(img, LOOM_REG_N_LEVELS, m->n_levels);
+    uint32_t *neuron_at = calloc((size_t)a->neurons, sizeof *neuron_at);
+    ring = calloc((size_t)a->neurons << rl, sizeof *ring);
+    fo_next = calloc(m->fan, sizeof *fo_next);
+    if (!neuron_at || !ring || !fo_next) {
+        free(neuron_at);
+        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        goto fail;
+    }
+    for (uint32_t k = 0; k < K; k++) {
+        const uint32_t base = LOOM_MAP_CORE_BASE(k), used = m->core_used[k];
+        for (uint32_t n = 0; n < N; n++)
+            if (img->core_of[n] == k)
+                neuron_at[img->slot_of[n]] = n;
+        fail |= limg_put(img, base + LOOM_CORE_N_USED, used);
+        for (uint32_t p = 0; p < net->n_profiles; p++) {
+            const uint32_t lp = lprof[(size_t)k * net->n_profiles + p];
+            if (lp == UINT32_MAX)
+                continue;
+            const seir_profile *pf = &net->profiles[p];
+            const uint32_t pa = base + LOOM_CORE_PROFILE + lp * LOOM_PF_WORDS;
+            fail |= limg_put(img, pa + LOOM_PF_A_SYN, (uint32_t)pf->a_syn);
+            fail |= limg_put(img, pa + LOOM_PF_A_MEM, (uint32_t)pf->a_mem);
+            fail |= limg_put(img, pa + LOOM_PF_THETA, sword(pf->theta));
+            fail |= limg_put(img, pa + LOOM_PF_V_RESET, sword(pf->v_reset));
+            fail |= limg_put(img, pa + LOOM_PF_RESET, (uint32_t)pf->reset);
+            fail |= limg_put(img, pa + LOOM_PF_SHIFT, sword(pf->shift) & 0x1F);
+            fail |= limg_put(img, pa + LOOM_PF_BIAS, sword(pf->bias));
+        }
+        uint32_t end = 0;
+        for (uint32_t l = 0; l < m->n_levels; l++) {
+            end += m->lvl_count[(size_t)k * L + l];
+            fail |= limg_put(img, base + LOOM_CORE_LEVEL + l, end);
+        }
+        for (uint32_t s = 0; s < used; s++)
+            fail |= limg_put(img, base + LOOM_CORE_I + s, sword(net->init_i ? net->init_i[neuron_at[s]] : 0));
+        for (uint32_t s = 0; s < used; s++)
+            fail |= limg_put(img, base + LOOM_CORE_V + s, sword(net->init_v ? net->init_v[neuron_at[s]] : 0));
+        for (uint32_t s = 0; s < used; s++)
+            fail |= limg_put(img, base + LOOM_CORE_PIDX + s,
+                             lprof[(size_t)k * net->n_profiles + net->neuron_profile[neuron_at[s]]]);
+        memset(ring, 0, ((size_t)a->neurons << rl) * sizeof *ring);
+        for (size_t r = 0; r < net->n_ring_init; r++) {
+            const seir_ring_init *ri = &net->ring_init[r];
+            if (img->core_of[ri->neuron] != k)
+                continue;
+            int32_t *w = &ring[((size_t)img->slot_of[ri->neuron] << rl) + ri->slot % R];
+            *w = (int32_t)loom_wrap((int64_t)*w + ri->value, a->arch.a);
+        }
+        for (uint32_t s = 0; s < (used << rl); s++)
+            fail |= limg_put(img, base + LOOM_CORE_RING + s, (uint32_t)ring[s]);
+        /* fan-out index: runs in source-id order */
+        const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
+        uint32_t start = 0;
+        for (uint32_t g = 0; g < m->fan; g++) {
+            fo_next[g] = start;
+            fail |= limg_put(img, base + LOOM_CORE_FO_START + g, start);
+            start += cnt[g];
+        }
+        for (uint32_t g = 0; g < m->fan; g++)
+            fail |= limg_put(img, base + LOOM_CORE_FO_COUNT + g, cnt[g]);
+        /* synapse words: place each into its source's run */
+        uint32_t *sw = calloc(m->core_syn[k] ? m->core_syn[k] : 1, sizeof *sw);
+        if (!sw) {
+            free(neuron_at);
+            st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+            goto fail;
+        }
+        for (size_t s = 0; s < net->n_syn; s++) {
+            const seir_syn *y = &net->syn[s];
+            if (img->core_of[y->dst] != k)
+                continue;
+            const uint32_t g = src_of(m, y->src);
+            sw[fo_next[g]++] = map_syn_word(a, img->slot_of[y->dst], y->w, y->d);
+        }
+        for (uint32_t j = 0; j < m->core_syn[k]; j++)
+            fail |= limg_put(img, base + LOOM_CORE_SYN + j, sw[j]);
+        /* single-port builds store synapse words in pairs written on the
+         * odd word: complete the last pair */
+        if ((m->core_syn[k] & 1) && m->core_syn[k] < a->syn_words)
+            fail |= limg_put(img, base + LOOM_CORE_SYN + m->core_syn[k], 0);
+        free(sw);
+    }
+    fail |= limg_put(img, LOOM_REG_TIME, 0);
+    free(neuron_at);
+    if (fail) {
+        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        goto fail;
+    }
+    free(order);
+    free(lstart);
+    free(lprof);
+    free(fo_next);
+    free(ring);
+    *out = m;
+    return LOOM_OK;
+fail:
+    free(order);
+    free(lstart);
+    free(lprof);
+    free(fo_next);
+    free(ring);
+    map_free(m);
+    return st;
+}
+
+/* Cycle model of rtl/loom_seq.v + loom_core.v + loom_router.v (derived in
+ * docs/rtl.md), in cycles counted as CYCLES_LAST counts them:
+ *   START 1 + FIN 1
+ *   inputs: no event 2, else max(E + 3, T + 6)
+ *     (E events scanned one per cycle; T = the busiest core's delivery
+ *     cycles, one per synapse word and at least one per event)
+ *   per level: update n + 6 (n = the fullest core's slots in the level,
+ *     4 when none); delivery K + 3 without spikes, else
+ *     max(S + K + 7, T + 7) (S spikes routed one per cycle, K list
+ *     switches).
+ * Expected values: a phase with events is weighted by the probability
+ * that at least one event happens and uses the conditional means. */
+static double phase(double p_none, double cost_none, double e_mean, double a0, double t_mean,
+                    double b0)
+{
+    const double p_some = 1.0 - p_none;
+    if (p_some <= 1e-12)
+        return cost_none;
+    const double e = e_mean / p_some + a0, t = t_mean / p_some + b0;
+    return p_none * cost_none + p_some * (e > t ? e : t);
+}
+
+double map_predict_cycles(const map_result *m, double input_rate, const double *neuron_rate,
+                          double default_rate)
+{
+    const uint32_t K = m->arch.cores, L = m->n_levels;
+    const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
+    double cyc = 2;
+    /* inputs */
+    double p_none = 1, tmax = 0;
+    for (uint32_t c = 0; c < m->n_inputs; c++)
+        p_none *= 1.0 - input_rate;
+    for (uint32_t k = 0; k < K; k++) {
+        double d = 0;
+        const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
+        for (uint32_t c = 0; c < m->n_inputs; c++)
+            d += input_rate * (cnt[c] > 1 ? cnt[c] : 1);
+        if (d > tmax)
+            tmax = d;
+    }
+    cyc += phase(p_none, 2, input_rate * m->n_inputs, 3, tmax * pc, 6);
+    /* levels */
+    double *dl = calloc((size_t)K * (L ? L : 1), sizeof *dl);
+    double *sl = calloc(L ? L : 1, sizeof *sl);
+    double *pn = malloc((L ? L : 1) * sizeof *pn);
+    if (!dl || !sl || !pn) {
+        free(dl);
+        free(sl);
+        free(pn);
+        return -1;
+    }
+    for (uint32_t l = 0; l < L; l++)
+        pn[l] = 1;
+    for (uint32_t n = 0; n < m->n_neurons; n++) {
+        const double p = neuron_rate ? neuron_rate[n] : default_rate;
+        const uint32_t l = m->level_of[n];
+        const uint32_t g = map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n]);
+        sl[l] += p;
+        pn[l] *= 1.0 - p;
+        for (uint32_t k = 0; k < K; k++) {
+            const uint32_t c = m->fo_count[(size_t)k * m->fan + g];
+            dl[(size_t)k * L + l] += p * (c > 1 ? c : 1);
+        }
+    }
+    for (uint32_t l = 0; l < L; l++) {
+        uint32_t umax = 0;
+        double dmx = 0;
+        for (uint32_t k = 0; k < K; k++) {
+            if (m->lvl_count[(size_t)k * L + l] > umax)
+                umax = m->lvl_count[(size_t)k * L + l];
+            if (dl[(size_t)k * L + l] > dmx)
+                dmx = dl[(size_t)k * L + l];
+        }
+        cyc += umax ? (double)umax * pc + 6 : 4;
+        cyc += phase(pn[l], K + 3, sl[l], K + 7, dmx * pc, 7);
+    }
+    free(dl);
+    free(sl);
+    free(pn);
+    return cyc;
+}
+
+loom_status map_write_readmemh(const map_result *m, const char *dir, loom_err *e)
+{
+    static const struct {
+        const char *name;
+        uint32_t region, off;
+    } mems[] = {{"lvl", 0, LOOM_CORE_LEVEL}, {"i", 1, 0}, {"v", 2, 0}, {"pidx", 3, 0},
+                {"ring", 4, 0}, {"fo_start", 5, 0}, {"syn", 6, 0}, {"fo_count", 7, 0},
+                {"prof", 0, LOOM_CORE_PROFILE}};
+    const limg_arch *a = &m->arch;
+    const uint32_t depth[] = {a->levels, a->neurons, a->neurons, a->neurons,
+                              a->neurons << limg_ring_log2(a), m->fan, a->syn_words, m->fan,
+                              a->profiles * LOOM_PF_WORDS};
+    const limg *img = m->img;
+    uint32_t maxd = 0;
+    for (unsigned i = 0; i < sizeof depth / sizeof depth[0]; i++)
+        if (depth[i] > maxd)
+            maxd = depth[i];
+    uint32_t *buf = malloc((size_t)maxd * sizeof *buf);
+    if (!buf)
+        return loom_fail(e, LOOM_E_NOMEM, "readmemh: out of memory");
+    char path[4096];
+    for (uint32_t k = 0; k < a->cores; k++) {
+        for (unsigned i = 0; i < sizeof mems / sizeof mems[0]; i++) {
+            const uint32_t lo = LOOM_MAP_CORE_BASE(k) + (mems[i].region << LOOM_MAP_REGION_SHIFT) + mems[i].off;
+            memset(buf, 0, (size_t)depth[i] * sizeof *buf);
+            for (size_t s = 0; s < img->n_segs; s++)
+                for (uint32_t j = 0; j < img->segs[s].count; j++) {
+                    const uint32_t ad = img->segs[s].addr + j;
+                    if (ad >= lo && ad - lo < depth[i])
+                        buf[ad - lo] = img->words[img->segs[s].off + j];
+                }
+            snprintf(path, sizeof path, "%s/core%u_%s.hex", dir, k, mems[i].name);
+            FILE *f = fopen(path, "w");
+            if (!f) {
+                free(buf);
+                return loom_fail(e, LOOM_E_IO, "%s: cannot create", path);
+            }
+            for (uint32_t j = 0; j < depth[i]; j++)
+                fprintf(f, "%08x\n", buf[j]);
+            if (fclose(f) != 0) {
+                free(buf);
+                return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+            }
+        }
+    }
+    free(buf);
+    snprintf(path, sizeof path, "%s/regs.hex", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create", path);
+    fprintf(f, "%08x\n", m->n_levels);
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    return LOOM_OK;
+}

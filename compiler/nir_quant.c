@@ -1,0 +1,524 @@
+/*
+ * nir_quant.c -- the quantiser: a lowered NIR graph -> integer seir_net.
+ *
+ * Every population P gets two scales (docs/nir.md has a worked example):
+ *   K  integer weight units per float unit of effective weight, chosen so
+ *      the largest |effective weight| of P's inputs maps to 2^(W-1)-1 (less
+ *      only when the accumulator bound sum|q| would leave A bits);
+ *   sigma = K * 2^shift  state units per float unit of v, with the largest
+ *      shift in [-16, 15] that keeps sigma * V <= 2^(S-1)-1, where V bounds
+ *      the states P must hold (8 x the largest |threshold|, |v_reset|,
+ *      |v_leak| for spiking neurons; the steady state of LI read-outs).
+ * The effective weight of a term w into neuron k is g_k * w, the float
+ * change of v (of the synaptic current, for CubaLIF, in v units) one unit
+ * of u causes in one step: LIF/LI dt/tau*r, CubaLIF (dt/tau_mem) r (dt/tau_syn)
+ * w_in, IF/I r, Threshold/read-out 1.  Decays are a = round(4096 (1 - dt/tau))
+ * clamped to 0..4096; the strict float threshold v > theta becomes the
+ * machine's v >= floor(sigma*theta) + 1 (exact for the scaled state); v_reset
+ * and the per-step constant (dt/tau) v_leak are rounded to the state scale.
+ * Biases (Affine/Conv) become the profile bias, sigma * gain * b per step:
+ * exact for LIF, IF, LI, I, Threshold and read-outs; for CubaLIF, whose
+ * bias feeds the synaptic current and so ramps up as 1 - a^(t+1), the
+ * profile bias adds the steady state and an initial i of minus the steady
+ * state supplies the decaying difference.
+ *
+ * Neurons of a population with equal integer parameters share a profile;
+ * a population whose parameters vary is split into runs (groups) of equal
+ * profile.  Inputs from one source population (or Input node) with one
+ * delay that fill at least half of the matrix are written as a dense block.
+ */
+#include "nir_int.h"
+
+#include "loom_arith.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Weight splitting: at most this many extra synapses per input term of a
+ * population, and a weight split into at most this many synapses. */
+#define NIR_SPLIT_BUDGET 0.25
+#define NIR_SPLIT_MAX 64
+
+/* Spiking neurons: the state range covers this many times the largest
+ * |threshold| (|v_reset|, |v_leak|): room for inhibition below zero. */
+#define NIR_HEADROOM 16.0
+
+typedef struct qpop {
+    double K, sigma;
+    int32_t shift;
+} qpop;
+
+/* Effective gain g_k and per-step v constant c_k (float units) and decays. */
+static void neuron_coeffs(const nir_graph *g, const nir_pop *p, uint32_t k, double *gain, double *c, double *fa_syn,
+                          double *fa_mem)
+{
+    const double dt = g->dt;
+    *gain = 1.0;
+    *c = 0.0;
+    *fa_syn = 0.0;
+    *fa_mem = 0.0;
+    switch (p->kind) {
+    case NIR_POP_LIF:
+    case NIR_POP_LI:
+        *gain = dt / p->tau[k] * p->r[k];
+        *c = dt / p->tau[k] * p->v_leak[k];
+        *fa_mem = 1.0 - dt / p->tau[k];
+        break;
+    case NIR_POP_CUBALIF:
+        *gain = dt / p->tau[k] * p->r[k] * (dt / p->tau_syn[k]) * p->w_in[k];
+        *c = dt / p->tau[k] * p->v_leak[k];
+        *fa_mem = 1.0 - dt / p->tau[k];
+        *fa_syn = 1.0 - dt / p->tau_syn[k];
+        break;
+    case NIR_POP_IF:
+    case NIR_POP_I:
+        *gain = p->r[k];
+        *fa_mem = 1.0;
+        break;
+    default:
+        break;
+    }
+    /* the constant input (biases) as a per-step v constant; for CubaLIF its
+     * steady state (the float current reaches it within a few tau_syn) */
+    double b = g->bias_u[p->first + k];
+    if (p->kind == NIR_POP_CUBALIF)
+        *c += dt / p->tau[k] * p->r[k] * p->w_in[k] * b;
+    else
+        *c += *gain * b;
+}
+
+static int32_t decay_factor(double f)
+{
+    double a = floor(f * LOOM_DECAY_ONE + 0.5);
+    if (!(a > 0))
+        return 0;
+    return a > LOOM_DECAY_ONE ? LOOM_DECAY_ONE : (int32_t)a;
+}
+
+static int32_t clamp_s(double x, int bits)
+{
+    double hi = (double)loom_max_s(bits), lo = (double)loom_min_s(bits);
+    if (!(x == x))
+        return 0;
+    return (int32_t)(x > hi ? hi : (x < lo ? lo : x));
+}
+
+static int is_spiking(nir_pop_kind k)
+{
+    return k == NIR_POP_LIF || k == NIR_POP_CUBALIF || k == NIR_POP_IF || k == NIR_POP_THRESHOLD;
+}
+
+/* Chooses K, shift, sigma for population p. */
+static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_pop *p, qpop *q, nir_qinfo *info)
+{
+    const double wmax = (double)loom_max_s(arch->w), smax = (double)loom_max_s(arch->s),
+                 amax = (double)loom_max_s(arch->a);
+    double M = 0, sum_max = 0, vb = 0, sum_w_max = 0;
+    for (uint32_t k = 0; k < p->count; k++) {
+        uint32_t n = p->first + k;
+        double gain, c, fs, fm;
+        neuron_coeffs(g, p, k, &gain, &c, &fs, &fm);
+        double sum = 0, sumw = 0;
+        for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++) {
+            double a = fabs(gain * g->in_terms[t].w);
+            if (a > M)
+                M = a;
+            sum += a;
+            sumw += fabs(g->in_terms[t].w);
+        }
+        if (sum > sum_max)
+            sum_max = sum;
+        double r = p->r ? fabs(p->r[k]) : 1.0;
+        double leak = p->v_leak ? fabs(p->v_leak[k]) : 0.0;
+        double b;
+        if (is_spiking(p->kind)) {
+            b = fabs(p->theta[k]);
+            if (fabs(p->v_reset[k]) > b)
+                b = fabs(p->v_reset[k]);
+            if (leak > b)
+                b = leak;
+            b *= NIR_HEADROOM;
+        } else if (p->kind == NIR_POP_LI) {
+            b = leak + r * sumw;
+        } else if (p->kind == NIR_POP_I) {
+            b = 16.0 * r * sumw;
+        } else {
+            b = sumw;
+        }
+        if (b > vb)
+            vb = b;
+        if (sumw > sum_w_max)
+            sum_w_max = sumw;
+    }
+    if (!(vb > 0))
+        vb = sum_max > 0 ? 8.0 * sum_max : 1.0;
+    double K = M > 0 ? wmax / M : 1.0;
+    if (K * sum_max > amax)
+        K = amax / sum_max;
+    /* Heavy-tailed weights: a larger K gives the many small weights more
+     * bits, and the few weights beyond the W-bit range are split into
+     * parallel synapses.  Take the largest power-of-two multiple of K whose
+     * extra synapses stay within the budget and whose accumulator bound fits. */
+    if (M > 0) {
+        size_t n_terms = g->in_off[p->first + p->count] - g->in_off[p->first];
+        double budget = NIR_SPLIT_BUDGET * (double)n_terms;
+        for (int m = NIR_SPLIT_MAX; m > 1; m /= 2) {
+            double Km = K * m, extra = 0;
+            if (Km * sum_max > amax)
+                continue;
+            for (uint32_t k = 0; k < p->count && extra <= budget; k++) {
+                double gain, c, fs, fm;
+                neuron_coeffs(g, p, k, &gain, &c, &fs, &fm);
+                uint32_t n = p->first + k;
+                for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++) {
+                    double qa = floor(fabs(Km * gain * g->in_terms[t].w) + 0.5);
+                    if (qa > wmax)
+                        extra += ceil(qa / wmax) - 1;
+                }
+            }
+            if (extra <= budget) {
+                K = Km;
+                break;
+            }
+        }
+    }
+    double st = smax / vb;
+    int sh = (int)floor(log2(st / K));
+    if (sh > 15)
+        sh = 15;
+    if (sh < -16) {
+        sh = -16;
+        K = st * 65536.0;
+    }
+    q->K = K;
+    q->shift = sh;
+    q->sigma = K * ldexp(1.0, sh);
+    if (info) {
+        info->sigma = q->sigma;
+        info->kscale = K;
+        info->shift = sh;
+        info->v_bound = vb;
+        info->w_use = 0;
+        info->in_bound = 0;
+        info->n_profiles = 0;
+        info->sat_risk = 0;
+    }
+}
+
+typedef struct key {
+    int is_input;
+    uint32_t idx; /* source population or Input node */
+    uint32_t d;
+    size_t count;
+} key;
+
+static void src_group(const nir_graph *g, uint32_t src, int *is_input, uint32_t *idx, uint32_t *first, uint32_t *count)
+{
+    if (SEIR_IS_INPUT(src)) {
+        uint32_t c = SEIR_SRC_INDEX(src), j = 0;
+        while (j + 1 < g->n_input_nodes && g->input_first[j + 1] <= c)
+            j++;
+        *is_input = 1;
+        *idx = j;
+        *first = g->input_first[j];
+        *count = (uint32_t)g->nodes[g->input_node[j]].size;
+    } else {
+        uint32_t p = g->pop_of[src];
+        *is_input = 0;
+        *idx = p;
+        *first = g->pops[p].first;
+        *count = g->pops[p].count;
+    }
+}
+
+static int64_t qweight(const nir_graph *g, const nir_pop *p, const qpop *q, uint32_t n, double w)
+{
+    double gain, c, fs, fm;
+    neuron_coeffs(g, p, n - p->first, &gain, &c, &fs, &fm);
+    double x = floor(q->K * gain * w + 0.5);
+    if (x > 1e15)
+        x = 1e15;
+    if (x < -1e15)
+        x = -1e15;
+    return (int64_t)x;
+}
+
+/* Part k of `parts` equal shares of the weight total q (sum of parts == q). */
+static int32_t wpart(int64_t q, int64_t parts, int64_t k)
+{
+    int64_t a = q < 0 ? -q : q;
+    int64_t v = a / parts + (k < a % parts ? 1 : 0);
+    return (int32_t)(q < 0 ? -v : v);
+}
+
+static int64_t nparts(int64_t q, const seir_arch *arch)
+{
+    int64_t a = q < 0 ? -q : q, wm = loom_max_s(arch->w);
+    return a <= wm ? 1 : (a + wm - 1) / wm;
+}
+
+static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir_net *net, const nir_pop *p,
+                                 const qpop *q, nir_qinfo *info, loom_err *e)
+{
+    key *keys = NULL;
+    size_t nk = 0, ck = 0;
+    loom_status st = LOOM_OK;
+    double smax = (double)loom_max_s(arch->s);
+    int32_t wbig = 0;
+    double in_bound = 0;
+    for (uint32_t n = p->first; n < p->first + p->count; n++) {
+        double sum = 0;
+        for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++) {
+            const nir_term *tm = &g->in_terms[t];
+            if (tm->d > (uint32_t)arch->d) {
+                free(keys);
+                const char *nn = p->node >= 0 ? g->nodes[p->node].name : p->name;
+                return loom_fail(e, LOOM_E_CAPACITY,
+                                 "%s: node '%s': an input needs a delay of %u steps (dt %g s) but the arch allows D = %d",
+                                 g->path, nn, tm->d, g->dt, arch->d);
+            }
+            int64_t w = qweight(g, p, q, n, tm->w);
+            int32_t w0 = wpart(w, nparts(w, arch), 0);
+            if (abs(w0) > wbig)
+                wbig = abs(w0);
+            sum += (double)(w < 0 ? -w : w);
+            int is_in;
+            uint32_t idx, f, c;
+            src_group(g, tm->src, &is_in, &idx, &f, &c);
+            size_t j = 0;
+            while (j < nk && !(keys[j].is_input == is_in && keys[j].idx == idx && keys[j].d == tm->d))
+                j++;
+            if (j == nk) {
+                if (nk == ck) {
+                    size_t nc = ck ? 2 * ck : 8;
+                    key *pk = realloc(keys, nc * sizeof *pk);
+                    if (!pk) {
+                        free(keys);
+                        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+                    }
+                    keys = pk;
+                    ck = nc;
+                }
+                keys[nk].is_input = is_in;
+                keys[nk].idx = idx;
+                keys[nk].d = tm->d;
+                keys[nk].count = 0;
+                nk++;
+            }
+            keys[j].count++;
+        }
+        double b = ldexp(sum, q->shift);
+        if (b > in_bound)
+            in_bound = b;
+    }
+    if (info) {
+        info->w_use = wbig / (double)loom_max_s(arch->w);
+        info->in_bound = in_bound;
+        info->sat_risk = in_bound > smax;
+    }
+    for (size_t j = 0; j < nk && st == LOOM_OK; j++) {
+        const key *k = &keys[j];
+        uint32_t sfirst, scount;
+        if (k->is_input) {
+            sfirst = g->input_first[k->idx];
+            scount = (uint32_t)g->nodes[g->input_node[k->idx]].size;
+        } else {
+            sfirst = g->pops[k->idx].first;
+            scount = g->pops[k->idx].count;
+        }
+        uint64_t cells = (uint64_t)scount * p->count;
+        int dense = k->count * 2 >= cells && cells <= (1u << 22);
+        int32_t *mat = NULL;
+        if (dense && !(mat = calloc(cells, sizeof *mat))) {
+            free(keys);
+            return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        }
+        for (uint32_t n = p->first; n < p->first + p->count && st == LOOM_OK; n++)
+            for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++) {
+                const nir_term *tm = &g->in_terms[t];
+                if (tm->d != k->d || SEIR_IS_INPUT(tm->src) != (k->is_input != 0))
+                    continue;
+                int is_in;
+                uint32_t idx, f, c;
+                src_group(g, tm->src, &is_in, &idx, &f, &c);
+                if (idx != k->idx)
+                    continue;
+                int64_t w = qweight(g, p, q, n, tm->w);
+                int64_t parts = nparts(w, arch);
+                uint32_t sidx = SEIR_SRC_INDEX(tm->src);
+                for (int64_t pk = 0; pk < parts && st == LOOM_OK; pk++) {
+                    int32_t wp = wpart(w, parts, pk);
+                    if (dense && pk == 0)
+                        mat[(size_t)(n - p->first) * scount + (sidx - sfirst)] = wp;
+                    else if (wp != 0 && seir_add_syn(net, tm->src, n, wp, tm->d))
+                        st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+                }
+            }
+        if (dense && st == LOOM_OK &&
+            seir_add_dense(net, k->is_input, sfirst, scount, p->first, p->count, k->d, mat))
+            st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        free(mat);
+    }
+    free(keys);
+    return st;
+}
+
+static int prof_eq(const seir_profile *a, const seir_profile *b)
+{
+    return a->a_syn == b->a_syn && a->a_mem == b->a_mem && a->theta == b->theta && a->v_reset == b->v_reset &&
+           a->reset == b->reset && a->shift == b->shift && a->bias == b->bias;
+}
+
+static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, seir_net *net, const nir_pop *p,
+                                   const qpop *q, nir_qinfo *info, loom_err *e)
+{
+    seir_profile *prof = malloc(p->count * sizeof *prof);
+    int32_t *pidx = malloc(p->count * sizeof *pidx);
+    uint32_t np = 0;
+    int32_t *made = malloc(p->count * sizeof *made); /* net profile index per distinct profile */
+    seir_profile *uniq = malloc(p->count * sizeof *uniq);
+    int32_t *init_i = malloc(p->count * sizeof *init_i);
+    char name[512];
+    loom_status st = LOOM_OK;
+    if (!prof || !pidx || !made || !uniq || !init_i) {
+        st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (uint32_t k = 0; k < p->count; k++) {
+        seir_profile *pr = &prof[k];
+        seir_profile_default(pr);
+        {
+            double gain, c, fs, fm;
+            neuron_coeffs(g, p, k, &gain, &c, &fs, &fm);
+            pr->a_syn = decay_factor(fs);
+            pr->a_mem = decay_factor(fm);
+            pr->shift = q->shift;
+            pr->bias = clamp_s(floor(q->sigma * c + 0.5), arch->s);
+            if (is_spiking(p->kind)) {
+                pr->theta = clamp_s(floor(q->sigma * p->theta[k]) + 1, arch->s);
+                pr->v_reset = clamp_s(floor(q->sigma * p->v_reset[k] + 0.5), arch->s);
+                pr->reset = g->reset_subtract ? SEIR_RESET_SUBTRACT : SEIR_RESET_ZERO;
+            } else {
+                pr->theta = (int32_t)loom_max_s(arch->s);
+                pr->v_reset = 0;
+                pr->reset = SEIR_RESET_NONE;
+            }
+        }
+        uint32_t j = 0;
+        while (j < np && !prof_eq(&uniq[j], pr))
+            j++;
+        if (j == np) {
+            uniq[np] = *pr;
+            if (np == 0)
+                snprintf(name, sizeof name, "p_%s", p->name);
+            else
+                snprintf(name, sizeof name, "p_%s_%u", p->name, np);
+            uniq[np].name = name;
+            made[np] = seir_add_profile(net, &uniq[np]);
+            uniq[np].name = NULL;
+            if (made[np] < 0) {
+                st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+                goto done;
+            }
+            np++;
+        }
+        pidx[k] = made[j];
+        /* CubaLIF bias: the float current ramps up as 1 - a_syn^(t+1); an
+         * initial i of minus the steady state, decaying with a_syn, gives
+         * exactly that ramp on top of the profile bias. */
+        double b = g->bias_u[p->first + k];
+        init_i[k] = 0;
+        if (p->kind == NIR_POP_CUBALIF && b != 0.0) {
+            double cb = g->dt / p->tau[k] * p->r[k] * p->w_in[k] * b;
+            init_i[k] = clamp_s(-floor(q->sigma * cb + 0.5), arch->s);
+        }
+    }
+    if (info)
+        info->n_profiles = (int32_t)np;
+    /* groups: runs of equal profile */
+    uint32_t runs = 0;
+    for (uint32_t k = 0; k < p->count; k++)
+        if (k == 0 || pidx[k] != pidx[k - 1])
+            runs++;
+    uint32_t run = 0;
+    for (uint32_t k = 0; k < p->count;) {
+        uint32_t end = k + 1;
+        while (end < p->count && pidx[end] == pidx[k])
+            end++;
+        if (runs == 1)
+            snprintf(name, sizeof name, "%s", p->name);
+        else
+            snprintf(name, sizeof name, "%s_%u", p->name, run);
+        uint32_t cnt = end - k;
+        int is_array = !(runs == 1 && p->count == 1);
+        if (seir_add_neurons(net, name, cnt, is_array, (uint32_t)pidx[k]) < 0) {
+            st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+            goto done;
+        }
+        run++;
+        k = end;
+    }
+    for (uint32_t k = 0; k < p->count; k++)
+        if (init_i[k] != 0 && seir_set_init(net, p->first + k, init_i[k], 0)) {
+            st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+            goto done;
+        }
+done:
+    free(init_i);
+    free(prof);
+    free(pidx);
+    free(made);
+    free(uniq);
+    return st;
+}
+
+loom_status nir_quantise(const nir_graph *g, const seir_arch *arch, seir_net **out, nir_qinfo *info, loom_err *e)
+{
+    *out = NULL;
+    loom_status st = seir_arch_check(arch, e);
+    if (st)
+        return st;
+    if (!g->in_off)
+        return loom_fail(e, LOOM_E_INTERNAL, "%s: the graph has not been lowered", g->path);
+    seir_net *net = seir_net_new(arch);
+    qpop *qs = calloc(g->n_pops + 1, sizeof *qs);
+    if (!net || !qs) {
+        seir_net_free(net);
+        free(qs);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
+    for (uint32_t j = 0; j < g->n_input_nodes && st == LOOM_OK; j++) {
+        const nir_node *n = &g->nodes[g->input_node[j]];
+        char *nm = nir_safe_name(g, n->name, g->n_pops);
+        if (!nm || seir_add_inputs(net, nm, (uint32_t)n->size, n->size > 1, SEIR_IN_SPIKE) < 0)
+            st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        free(nm);
+    }
+    for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++) {
+        const nir_pop *pp = &g->pops[p];
+        choose_scale(g, arch, pp, &qs[p], info ? &info[p] : NULL);
+        st = add_pop_neurons(g, arch, net, pp, &qs[p], info ? &info[p] : NULL, e);
+    }
+    for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++)
+        st = emit_synapses(g, arch, net, &g->pops[p], &qs[p], info ? &info[p] : NULL, e);
+    for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++) {
+        const nir_pop *pp = &g->pops[p];
+        if (!pp->is_output)
+            continue;
+        for (uint32_t k = 0; k < pp->count && st == LOOM_OK; k++)
+            if (seir_add_output(net, pp->first + k, pp->out_v ? SEIR_OUT_V : SEIR_OUT_SPIKE))
+                st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
+    free(qs);
+    if (st) {
+        seir_net_free(net);
+        return st;
+    }
+    if (net->n_neurons != g->n_neurons || net->n_inputs != g->n_inputs) {
+        seir_net_free(net);
+        return loom_fail(e, LOOM_E_INTERNAL, "%s: quantised numbering differs from the graph's", g->path);
+    }
+    *out = net;
+    return LOOM_OK;
+}

@@ -1,0 +1,963 @@
+/*
+ * ref.c -- the bit-exact reference model (docs/machine-model.md).
+ *
+ * Layout.  At ref_create the network is compiled into a private form:
+ *
+ *   - Neurons are renumbered internally, sorted by (level, profile) with the
+ *     SEIR order kept inside each class (a stable sort), so one timestep is a
+ *     series of "runs" of neurons sharing a level and a profile, and each run
+ *     is a tight loop over structure-of-arrays state with the profile's
+ *     parameters hoisted.  int_of[] and seir_of[] map between numberings;
+ *     for most networks (one level, one profile) the map is the identity.
+ *
+ *   - The accumulator rings are one array ring[slot][neuron] of R = D+1
+ *     slots.  Values are kept as uint32_t and wrap modulo 2^32; reading a
+ *     slot sign-extends its low A bits (loom_wrap).  Because 2^A divides
+ *     2^32, "add modulo 2^32, then reduce modulo 2^A" equals "add modulo
+ *     2^A" at every step, so this is exactly the machine's A-bit
+ *     accumulator whatever the delivery order.
+ *
+ *   - Fan-out is CSR per source (neurons and input channels separately).
+ *     An entry packs the target's ring position pos = d*N + dst (so a
+ *     delivery at step t adds to ring[(t mod R)*N + pos], minus R*N when
+ *     that passes the end) and the weight, offset by 2^(W-1) so that it is
+ *     unsigned: entry = pos << W | (w + 2^(W-1)).  Entries are 32 bits when
+ *     that fits (bits(R*N) + W <= 32: every network up to 1M neurons with
+ *     the default arch) and 64 bits otherwise.  Within one source, entries
+ *     are sorted ascending, i.e. by delay then target, so a spike walks the
+ *     ring forward.
+ *
+ * One step: deliver the inputs set for this step; then, level by level,
+ * update every neuron of the level (reading and clearing its current slot)
+ * and deliver the spikes of that level.  A zero-delay synapse from a level-L
+ * neuron always targets a higher level, and a delay d >= 1 lands in another
+ * slot than the current one, so delivering after the whole level is the
+ * same as delivering right after each spike.  ref_step never allocates.
+ */
+#include "ref.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loom_arith.h"
+
+/* A run of consecutive internal neurons with one level and one profile. */
+typedef struct ref_run {
+    uint32_t lo, hi;
+    uint32_t profile;
+} ref_run;
+
+struct ref_sim {
+    seir_arch arch;
+    uint32_t n_neurons, n_inputs, n_profiles, R;
+    size_t ring_len;            /* R * n_neurons */
+    seir_profile *prof;         /* [n_profiles] (names not copied) */
+
+    uint32_t *seir_of;          /* internal -> SEIR index */
+    uint32_t *int_of;           /* SEIR -> internal index */
+    int identity;               /* seir_of[k] == k for all k */
+
+    uint32_t n_levels, n_runs;
+    uint32_t *level_run;        /* [n_levels+1]: runs of level l are [level_run[l], level_run[l+1]) */
+    ref_run *runs;
+
+    /* fan-out: source k's entries are [off[k], off[k+1]) */
+    int wide;                   /* entries are uint64_t */
+    int wbits;
+    uint64_t wbias;
+    size_t *n_off, *in_off;     /* [n_neurons+1], [n_inputs+1] */
+    void *n_fan, *in_fan;       /* uint32_t[] or uint64_t[] */
+    uint8_t *in_graded;         /* [n_inputs] */
+
+    /* initial state */
+    int32_t *i0, *v0;           /* [n_neurons] internal order */
+    size_t n_ring0;
+    seir_ring_init *ring0;      /* neuron already internal */
+
+    /* state */
+    uint64_t t;
+    int32_t *i, *v;             /* [n_neurons] internal order */
+    uint32_t *ring;             /* [R][n_neurons] */
+    int32_t *in_val;            /* [n_inputs] values for the next step */
+    uint32_t *in_list;          /* channels with in_val possibly != 0 */
+    uint8_t *in_listed;         /* [n_inputs] channel is in in_list */
+    uint32_t n_in_list;
+    uint32_t *spk_int;          /* spikes of this step, internal, by level */
+    uint32_t *spk_out;          /* spikes of the last step, SEIR, ascending */
+    uint32_t *spk_tmp;          /* radix-sort scratch */
+    uint32_t n_spk;
+
+    int vec;                    /* neuron updates: 0 scalar, 1 vector, 2 AVX2 vector */
+    ref_counters cnt;
+    size_t bytes;
+};
+
+static void *xalloc(ref_sim *s, size_t n, size_t size, int zero)
+{
+    if (n == 0)
+        n = 1;
+    if (size && n > SIZE_MAX / size)
+        return NULL;
+    void *p = zero ? calloc(n, size) : malloc(n * size);
+    if (p)
+        s->bytes += n * size;
+    return p;
+}
+
+void ref_destroy(ref_sim *s)
+{
+    if (!s)
+        return;
+    free(s->prof);
+    free(s->seir_of);
+    free(s->int_of);
+    free(s->level_run);
+    free(s->runs);
+    free(s->n_off);
+    free(s->in_off);
+    free(s->n_fan);
+    free(s->in_fan);
+    free(s->in_graded);
+    free(s->i0);
+    free(s->v0);
+    free(s->ring0);
+    free(s->i);
+    free(s->v);
+    free(s->ring);
+    free(s->in_val);
+    free(s->in_list);
+    free(s->in_listed);
+    free(s->spk_int);
+    free(s->spk_out);
+    free(s->spk_tmp);
+    free(s);
+}
+
+/* Checks what the step loop relies on for memory safety and exactness (the
+ * full rule set is seir_validate's): arch ranges, profile ranges, synapse
+ * endpoints, weights in W bits, delays <= D, initial ring entries. */
+static loom_status check_net(const seir_net *net, loom_err *e)
+{
+    char nb[96];
+    if (seir_arch_check(&net->arch, e))
+        return LOOM_E_INVALID;
+    const seir_arch *a = &net->arch;
+    for (uint32_t p = 0; p < net->n_profiles; p++) {
+        const seir_profile *q = &net->profiles[p];
+        const char *pn = q->name ? q->name : "?";
+        if (q->a_syn < 0 || q->a_syn > LOOM_DECAY_ONE || q->a_mem < 0 || q->a_mem > LOOM_DECAY_ONE)
+            return loom_fail(e, LOOM_E_INVALID,
+                             "profile %s: a_syn=%d a_mem=%d, expected decays in 0..4096", pn,
+                             q->a_syn, q->a_mem);
+        if (q->shift < -16 || q->shift > 15)
+            return loom_fail(e, LOOM_E_INVALID, "profile %s: shift=%d, expected -16..15", pn,
+                             q->shift);
+        if (q->reset != SEIR_RESET_ZERO && q->reset != SEIR_RESET_SUBTRACT &&
+            q->reset != SEIR_RESET_NONE)
+            return loom_fail(e, LOOM_E_INVALID, "profile %s: unknown reset mode %d", pn,
+                             (int)q->reset);
+        if (q->theta < loom_min_s(a->s) || q->theta > loom_max_s(a->s) ||
+            q->v_reset < loom_min_s(a->s) || q->v_reset > loom_max_s(a->s) ||
+            q->bias < loom_min_s(a->s) || q->bias > loom_max_s(a->s))
+            return loom_fail(e, LOOM_E_INVALID,
+                             "profile %s: theta/v_reset/bias must fit S=%d bits", pn, a->s);
+    }
+    for (uint32_t n = 0; n < net->n_neurons; n++)
+        if (net->neuron_profile[n] >= net->n_profiles)
+            return loom_fail(e, LOOM_E_INVALID, "neuron %s: profile index %u out of range",
+                             seir_neuron_name(net, n, nb, sizeof nb), net->neuron_profile[n]);
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const seir_syn *y = &net->syn[k];
+        uint32_t si = SEIR_SRC_INDEX(y->src);
+        if (SEIR_IS_INPUT(y->src) ? si >= net->n_inputs : si >= net->n_neurons)
+            return loom_fail(e, LOOM_E_INVALID, "synapse %zu: source %s%u does not exist", k,
+                             SEIR_IS_INPUT(y->src) ? "input " : "neuron ", si);
+        if (y->dst >= net->n_neurons)
+            return loom_fail(e, LOOM_E_INVALID, "synapse %zu: target neuron %u does not exist",
+                             k, y->dst);
+        if (y->w < loom_min_s(a->w) || y->w > loom_max_s(a->w))
+            return loom_fail(e, LOOM_E_INVALID,
+                             "synapse %zu to %s: weight %d outside W=%d bits", k,
+                             seir_neuron_name(net, y->dst, nb, sizeof nb), y->w, a->w);
+        if (y->d > (uint32_t)a->d)
+            return loom_fail(e, LOOM_E_INVALID, "synapse %zu to %s: delay %u > D=%d", k,
+                             seir_neuron_name(net, y->dst, nb, sizeof nb), y->d, a->d);
+    }
+    for (size_t k = 0; k < net->n_ring_init; k++) {
+        const seir_ring_init *r = &net->ring_init[k];
+        if (r->neuron >= net->n_neurons || r->slot > (uint32_t)a->d)
+            return loom_fail(e, LOOM_E_INVALID,
+                             "initial pending input %zu: neuron %u / step %u out of range "
+                             "(expected neuron < %u, step <= D=%d)",
+                             k, r->neuron, r->slot, net->n_neurons, a->d);
+    }
+    return LOOM_OK;
+}
+
+/* level[n] by Kahn's algorithm over zero-delay neuron->neuron synapses.
+ * Fails naming a neuron on a cycle. */
+static loom_status compute_levels(const seir_net *net, uint32_t *level, uint32_t *n_levels,
+                                  loom_err *e)
+{
+    const uint32_t N = net->n_neurons;
+    loom_status st = LOOM_OK;
+    size_t *off = calloc((size_t)N + 1, sizeof *off);
+    uint32_t *indeg = calloc(N ? N : 1, sizeof *indeg);
+    uint32_t *queue = malloc((N ? N : 1) * sizeof *queue);
+    size_t n0 = 0;
+    for (size_t k = 0; k < net->n_syn; k++)
+        n0 += !SEIR_IS_INPUT(net->syn[k].src) && net->syn[k].d == 0;
+    if (n0 == 0) { /* no zero-delay neuron synapses: one level */
+        for (uint32_t n = 0; n < N; n++)
+            level[n] = 0;
+        *n_levels = N ? 1 : 0;
+        goto out;
+    }
+    uint32_t *adj = malloc(n0 * sizeof *adj);
+    if (!off || !indeg || !queue || !adj) {
+        free(adj);
+        st = loom_fail(e, LOOM_E_NOMEM, "out of memory computing levels of %u neurons", N);
+        goto out;
+    }
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const seir_syn *y = &net->syn[k];
+        if (!SEIR_IS_INPUT(y->src) && y->d == 0) {
+            off[y->src + 1]++;
+            indeg[y->dst]++;
+        }
+    }
+    for (uint32_t n = 0; n < N; n++)
+        off[n + 1] += off[n];
+    /* place edges, using level[] as each source's fill count */
+    for (uint32_t n = 0; n < N; n++)
+        level[n] = 0;
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const seir_syn *y = &net->syn[k];
+        if (!SEIR_IS_INPUT(y->src) && y->d == 0)
+            adj[off[y->src] + level[y->src]++] = y->dst;
+    }
+    for (uint32_t n = 0; n < N; n++)
+        level[n] = 0;
+    uint32_t qh = 0, qt = 0, maxl = 0;
+    for (uint32_t n = 0; n < N; n++)
+        if (indeg[n] == 0)
+            queue[qt++] = n;
+    while (qh < qt) {
+        uint32_t n = queue[qh++];
+        if (level[n] + 1 > maxl)
+            maxl = level[n] + 1;
+        for (size_t k = off[n]; k < off[n + 1]; k++) {
+            uint32_t m = adj[k];
+            if (level[n] + 1 > level[m])
+                level[m] = level[n] + 1;
+            if (--indeg[m] == 0)
+                queue[qt++] = m;
+        }
+    }
+    if (qt < N) {
+        free(adj);
+        /* Every neuron left has a zero-delay predecessor that is also left;
+         * walking predecessors from one of them must revisit a neuron. */
+        uint32_t start = 0;
+        while (indeg[start] == 0)
+            start++;
+        char nb[96];
+        st = loom_fail(e, LOOM_E_INVALID,
+                       "zero-delay synapses form a cycle through neuron %s "
+                       "(expected a DAG: every cycle needs a delay >= 1)",
+                       seir_neuron_name(net, start, nb, sizeof nb));
+        goto out;
+    }
+    *n_levels = N ? maxl : 0;
+    free(adj);
+out:
+    free(off);
+    free(indeg);
+    free(queue);
+    return st;
+}
+
+/* Sorts a[0..n) ascending: quicksort (median of three, recursing into the
+ * smaller side) with insertion sort for short ranges.  Fan-out lists are
+ * short (tens to hundreds of entries), so this runs in cache. */
+#define REF_DEFINE_SORT(name, T)                                                            \
+    static void name(T *a, size_t n)                                                        \
+    {                                                                                       \
+        while (n > 16) {                                                                    \
+            T x = a[0], y = a[n / 2], z = a[n - 1], piv;                                    \
+            piv = x < y ? (y < z ? y : (x < z ? z : x)) : (x < z ? x : (y < z ? z : y));    \
+            size_t i = 0, j = n - 1;                                                        \
+            for (;;) {                                                                      \
+                while (a[i] < piv)                                                          \
+                    i++;                                                                    \
+                while (a[j] > piv)                                                          \
+                    j--;                                                                    \
+                if (i >= j)                                                                 \
+                    break;                                                                  \
+                T t = a[i];                                                                 \
+                a[i++] = a[j];                                                              \
+                a[j--] = t;                                                                 \
+            }                                                                               \
+            /* [0, j] <= piv <= [j+1, n) */                                                 \
+            if (j + 1 < n - j - 1) {                                                        \
+                name(a, j + 1);                                                             \
+                a += j + 1;                                                                 \
+                n -= j + 1;                                                                 \
+            } else {                                                                        \
+                name(a + j + 1, n - j - 1);                                                 \
+                n = j + 1;                                                                  \
+            }                                                                               \
+        }                                                                                   \
+        for (size_t i = 1; i < n; i++) {                                                    \
+            T x = a[i];                                                                     \
+            size_t k = i;                                                                   \
+            while (k > 0 && a[k - 1] > x) {                                                 \
+                a[k] = a[k - 1];                                                            \
+                k--;                                                                        \
+            }                                                                               \
+            a[k] = x;                                                                       \
+        }                                                                                   \
+    }
+REF_DEFINE_SORT(sort_u32, uint32_t)
+REF_DEFINE_SORT(sort_u64, uint64_t)
+
+/* Builds the CSR fan-out of neurons (n_off/n_fan) and of input channels
+ * (in_off/in_fan): count per source, scatter the packed entries, then sort
+ * each source's list so it comes out ascending (by delay, then target).
+ * Two sequential passes over the synapse list in all: this matters for
+ * 10^8 synapses. */
+static loom_status build_fanout(ref_sim *s, const seir_net *net, loom_err *e)
+{
+    const size_t N = s->n_neurons;
+    const size_t esz = s->wide ? sizeof(uint64_t) : sizeof(uint32_t);
+    s->n_off = xalloc(s, (size_t)net->n_neurons + 1, sizeof *s->n_off, 1);
+    s->in_off = xalloc(s, (size_t)net->n_inputs + 1, sizeof *s->in_off, 1);
+    if (!s->n_off || !s->in_off)
+        goto nomem;
+    size_t *const noff = s->n_off, *const ioff = s->in_off;
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const uint32_t src = net->syn[k].src;
+        if (SEIR_IS_INPUT(src))
+            ioff[SEIR_SRC_INDEX(src) + 1]++;
+        else
+            noff[s->int_of[src] + 1]++;
+    }
+    for (uint32_t k = 0; k < net->n_neurons; k++)
+        noff[k + 1] += noff[k];
+    for (uint32_t k = 0; k < net->n_inputs; k++)
+        ioff[k + 1] += ioff[k];
+    s->n_fan = xalloc(s, noff[net->n_neurons], esz, 0);
+    s->in_fan = xalloc(s, ioff[net->n_inputs], esz, 0);
+    if (!s->n_fan || !s->in_fan)
+        goto nomem;
+    /* off[src] serves as src's fill cursor; afterwards off[src] is the end
+     * of src's list, i.e. the start of src+1's */
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const seir_syn *y = &net->syn[k];
+        const uint64_t pos = (uint64_t)y->d * N + s->int_of[y->dst];
+        const uint64_t ent = (pos << s->wbits) | (uint64_t)((int64_t)y->w + (int64_t)s->wbias);
+        void *fan;
+        size_t at;
+        if (SEIR_IS_INPUT(y->src)) {
+            fan = s->in_fan;
+            at = ioff[SEIR_SRC_INDEX(y->src)]++;
+        } else {
+            fan = s->n_fan;
+            at = noff[s->int_of[y->src]]++;
+        }
+        if (s->wide)
+            ((uint64_t *)fan)[at] = ent;
+        else
+            ((uint32_t *)fan)[at] = (uint32_t)ent;
+    }
+    for (int kind = 0; kind < 2; kind++) {
+        size_t *off = kind ? ioff : noff;
+        void *fan = kind ? s->in_fan : s->n_fan;
+        const uint32_t n_src = kind ? net->n_inputs : net->n_neurons;
+        for (uint32_t k = n_src; k > 0; k--)
+            off[k] = off[k - 1];
+        off[0] = 0;
+        for (uint32_t k = 0; k < n_src; k++) {
+            if (s->wide)
+                sort_u64((uint64_t *)fan + off[k], off[k + 1] - off[k]);
+            else
+                sort_u32((uint32_t *)fan + off[k], off[k + 1] - off[k]);
+        }
+    }
+    return LOOM_OK;
+nomem:
+    return loom_fail(e, LOOM_E_NOMEM, "out of memory building the fan-out of %zu synapses",
+                     net->n_syn);
+}
+
+static int bits_for(uint64_t x) /* bits needed to hold values 0..x-1 */
+{
+    int b = 0;
+    while (b < 64 && ((uint64_t)1 << b) < x)
+        b++;
+    return b;
+}
+
+loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
+{
+    *out = NULL;
+    if (!net)
+        return loom_fail(e, LOOM_E_ARG, "ref_create: no network");
+    loom_status st = check_net(net, e);
+    if (st)
+        return st;
+    ref_sim *s = calloc(1, sizeof *s);
+    if (!s)
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    s->bytes = sizeof *s;
+    const uint32_t N = net->n_neurons;
+    s->arch = net->arch;
+    s->n_neurons = N;
+    s->n_inputs = net->n_inputs;
+    s->n_profiles = net->n_profiles;
+    s->R = (uint32_t)net->arch.d + 1;
+    s->ring_len = (size_t)s->R * N;
+    s->wbits = net->arch.w;
+    s->wbias = (uint64_t)1 << (net->arch.w - 1);
+    s->wide = bits_for(s->ring_len) + s->wbits > 32;
+
+    uint32_t *level = NULL;
+    s->prof = xalloc(s, net->n_profiles, sizeof *s->prof, 0);
+    s->seir_of = xalloc(s, N, sizeof *s->seir_of, 0);
+    s->int_of = xalloc(s, N, sizeof *s->int_of, 0);
+    level = malloc((N ? N : 1) * sizeof *level);
+    if (!s->prof || !s->seir_of || !s->int_of || !level)
+        goto nomem;
+    for (uint32_t p = 0; p < net->n_profiles; p++) {
+        s->prof[p] = net->profiles[p];
+        s->prof[p].name = NULL;
+    }
+    if ((st = compute_levels(net, level, &s->n_levels, e)))
+        goto fail;
+
+    /* Order neurons by (level, profile), keeping SEIR order within each
+     * class: a stable counting sort by profile, then one by level. */
+    {
+        const uint32_t P = net->n_profiles, L = s->n_levels;
+        size_t *cp = calloc((size_t)P + 1, sizeof *cp);
+        size_t *cl = calloc((size_t)L + 1, sizeof *cl);
+        uint32_t *by_prof = malloc((N ? N : 1) * sizeof *by_prof);
+        if (!cp || !cl || !by_prof) {
+            free(cp);
+            free(cl);
+            free(by_prof);
+            goto nomem;
+        }
+        for (uint32_t n = 0; n < N; n++) {
+            cp[net->neuron_profile[n] + 1]++;
+            cl[level[n] + 1]++;
+        }
+        for (uint32_t k = 0; k < P; k++)
+            cp[k + 1] += cp[k];
+        for (uint32_t k = 0; k < L; k++)
+            cl[k + 1] += cl[k];
+        for (uint32_t n = 0; n < N; n++)
+            by_prof[cp[net->neuron_profile[n]]++] = n;
+        for (uint32_t k = 0; k < N; k++) {
+            const uint32_t n = by_prof[k];
+            const uint32_t at = (uint32_t)cl[level[n]]++;
+            s->seir_of[at] = n;
+            s->int_of[n] = at;
+        }
+        free(cp);
+        free(cl);
+        free(by_prof);
+        /* runs: maximal stretches with one level and one profile */
+        uint32_t nruns = 0;
+        s->identity = 1;
+        for (uint32_t k = 0; k < N; k++) {
+            const uint32_t n = s->seir_of[k], m = k ? s->seir_of[k - 1] : 0;
+            nruns += k == 0 || level[n] != level[m] ||
+                     net->neuron_profile[n] != net->neuron_profile[m];
+            s->identity &= n == k;
+        }
+        s->runs = xalloc(s, nruns, sizeof *s->runs, 0);
+        s->level_run = xalloc(s, (size_t)L + 1, sizeof *s->level_run, 1);
+        if (!s->runs || !s->level_run)
+            goto nomem;
+        uint32_t r = 0;
+        for (uint32_t k = 0; k < N; k++) {
+            const uint32_t n = s->seir_of[k], m = k ? s->seir_of[k - 1] : 0;
+            if (k == 0 || level[n] != level[m] || net->neuron_profile[n] != net->neuron_profile[m]) {
+                s->runs[r].lo = k;
+                s->runs[r].profile = net->neuron_profile[n];
+                r++;
+            }
+            s->runs[r - 1].hi = k + 1;
+            s->level_run[level[n] + 1] = r;
+        }
+        for (uint32_t l = 0; l < L; l++) /* (every level has a neuron; be safe) */
+            if (s->level_run[l + 1] < s->level_run[l])
+                s->level_run[l + 1] = s->level_run[l];
+        s->n_runs = nruns;
+    }
+    free(level);
+    level = NULL;
+
+    if ((st = build_fanout(s, net, e)))
+        goto fail;
+
+    s->in_graded = xalloc(s, net->n_inputs, 1, 0);
+    s->i0 = xalloc(s, N, sizeof *s->i0, 1);
+    s->v0 = xalloc(s, N, sizeof *s->v0, 1);
+    s->ring0 = xalloc(s, net->n_ring_init, sizeof *s->ring0, 0);
+    s->i = xalloc(s, N, sizeof *s->i, 0);
+    s->v = xalloc(s, N, sizeof *s->v, 0);
+    s->ring = xalloc(s, s->ring_len, sizeof *s->ring, 1);
+    s->in_val = xalloc(s, net->n_inputs, sizeof *s->in_val, 1);
+    s->in_list = xalloc(s, net->n_inputs, sizeof *s->in_list, 0);
+    s->in_listed = xalloc(s, net->n_inputs, 1, 1);
+    s->spk_int = xalloc(s, N, sizeof *s->spk_int, 0);
+    s->spk_out = xalloc(s, N, sizeof *s->spk_out, 0);
+    s->spk_tmp = xalloc(s, N, sizeof *s->spk_tmp, 0);
+    if (!s->in_graded || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
+        !s->in_val || !s->in_list || !s->in_listed || !s->spk_int || !s->spk_out || !s->spk_tmp)
+        goto nomem;
+    for (uint32_t c = 0; c < net->n_inputs; c++)
+        s->in_graded[c] = net->input_kind[c] == SEIR_IN_GRADED;
+    for (uint32_t n = 0; n < N; n++) {
+        s->i0[s->int_of[n]] = net->init_i ? net->init_i[n] : 0;
+        s->v0[s->int_of[n]] = net->init_v ? net->init_v[n] : 0;
+    }
+    s->n_ring0 = net->n_ring_init;
+    for (size_t k = 0; k < net->n_ring_init; k++) {
+        s->ring0[k] = net->ring_init[k];
+        s->ring0[k].neuron = s->int_of[net->ring_init[k].neuron];
+    }
+    ref_set_fast(s, 1);
+    ref_reset(s);
+    *out = s;
+    return LOOM_OK;
+nomem:
+    st = loom_fail(e, LOOM_E_NOMEM, "out of memory building the reference model (%u neurons, %zu synapses)",
+                   N, net->n_syn);
+fail:
+    free(level);
+    ref_destroy(s);
+    return st;
+}
+
+void ref_reset(ref_sim *s)
+{
+    const size_t N = s->n_neurons;
+    s->t = 0;
+    memcpy(s->i, s->i0, N * sizeof *s->i);
+    memcpy(s->v, s->v0, N * sizeof *s->v);
+    memset(s->ring, 0, s->ring_len * sizeof *s->ring);
+    for (size_t k = 0; k < s->n_ring0; k++)
+        s->ring[(size_t)s->ring0[k].slot * N + s->ring0[k].neuron] += (uint32_t)s->ring0[k].value;
+    for (uint32_t k = 0; k < s->n_in_list; k++) {
+        s->in_val[s->in_list[k]] = 0;
+        s->in_listed[s->in_list[k]] = 0;
+    }
+    s->n_in_list = 0;
+    s->n_spk = 0;
+    memset(&s->cnt, 0, sizeof s->cnt);
+}
+
+void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
+{
+    if (c >= s->n_inputs)
+        return;
+    if (s->in_graded[c])
+        value = (int32_t)loom_sat(value, 16);
+    else
+        value = value != 0;
+    s->in_val[c] = value;
+    if (!s->in_listed[c]) {
+        s->in_listed[c] = 1;
+        s->in_list[s->n_in_list++] = c;
+    }
+}
+
+/* Adds x * w of every entry in [first, last) into the ring for step t. */
+static inline void deliver(const ref_sim *s, const void *fan, size_t first, size_t last,
+                           uint32_t *ring_base, uint32_t x, const int wide)
+{
+    /* ring_base = ring + (t mod R) * N; targets at or past the end of the
+     * ring wrap around by RN. */
+    uint32_t *const ring = s->ring;
+    const size_t RN = s->ring_len;
+    const size_t base = (size_t)(ring_base - ring);
+    const int wb = s->wbits;
+    const uint32_t wmask = (uint32_t)(((uint64_t)1 << wb) - 1);
+    const uint32_t wbias = (uint32_t)s->wbias;
+    if (wide) {
+        const uint64_t *f = (const uint64_t *)fan;
+        for (size_t k = first; k < last; k++) {
+            uint64_t ent = f[k];
+            size_t p = (size_t)(ent >> wb) + base;
+            p -= p >= RN ? RN : 0;
+            ring[p] += ((uint32_t)ent & wmask) * x - wbias * x;
+        }
+    } else {
+        const uint32_t *f = (const uint32_t *)fan;
+        if (x == 1) {
+            for (size_t k = first; k < last; k++) {
+                uint32_t ent = f[k];
+                size_t p = (size_t)(ent >> wb) + base;
+                p -= p >= RN ? RN : 0;
+                ring[p] += (ent & wmask) - wbias;
+            }
+        } else {
+            for (size_t k = first; k < last; k++) {
+                uint32_t ent = f[k];
+                size_t p = (size_t)(ent >> wb) + base;
+                p -= p >= RN ? RN : 0;
+                ring[p] += ((ent & wmask) - wbias) * x;
+            }
+        }
+    }
+}
+
+/* A spike's fan-out list (a few hundred bytes) starts at a random place
+ * in a table far larger than the caches: fetching the lists of the spikes
+ * a few places ahead hides most of that latency. */
+#ifndef REF_PREFETCH_AHEAD
+#define REF_PREFETCH_AHEAD 4
+#endif
+
+static inline void prefetch_fan(const ref_sim *s, uint32_t n)
+{
+#if defined(__GNUC__)
+    const size_t esz = s->wide ? 8 : 4;
+    const char *p = (const char *)s->n_fan + s->n_off[n] * esz;
+    const char *end = (const char *)s->n_fan + s->n_off[n + 1] * esz;
+    for (; p < end; p += 64)
+        __builtin_prefetch(p, 0, 3);
+#else
+    (void)s;
+    (void)n;
+#endif
+}
+
+/* Updates neurons [lo, hi) of one profile reading slot[]; appends spikers
+ * (internal indices) to spk; returns the new spike count.  mode is the
+ * reset mode, a compile-time constant at each call site. */
+static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo,
+                                  uint32_t hi, const seir_profile *p, uint32_t *restrict spk,
+                                  uint32_t k, const int mode)
+{
+    int32_t *restrict I = s->i, *restrict V = s->v;
+    const int A = s->arch.a, S = s->arch.s, sh = p->shift;
+    const int32_t a_syn = p->a_syn, a_mem = p->a_mem;
+    const int64_t theta = p->theta, v_reset = p->v_reset, bias = p->bias;
+    for (uint32_t n = lo; n < hi; n++) {
+        const int64_t a = loom_wrap((int64_t)slot[n], A);
+        slot[n] = 0;
+        const int64_t in = loom_sat(loom_shift(a, sh), S);
+        const int64_t i = loom_sat(loom_decay(I[n], a_syn) + in, S);
+        int64_t v = loom_sat(loom_decay(V[n], a_mem) + i + bias, S);
+        I[n] = (int32_t)i;
+        if (mode != SEIR_RESET_NONE) {
+            const int fire = v >= theta;
+            if (mode == SEIR_RESET_ZERO)
+                v = fire ? v_reset : v;
+            else
+                v = fire ? loom_sat(v - theta, S) : v;
+            spk[k] = n;
+            k += (uint32_t)fire;
+        }
+        V[n] = (int32_t)v;
+    }
+    return k;
+}
+
+/* ---- the vector path --------------------------------------------------
+ *
+ * When S <= 20 every intermediate of a neuron update fits int32_t exactly
+ * (|x * a| <= 2^19 * 4096 = 2^31 for a decay, sums of three S-bit values),
+ * so 8 neurons can be updated at once in 32-bit lanes (GCC/Clang vector
+ * extensions; AVX2 when the CPU has it, chosen once at ref_create).  Each
+ * operation below is the lane-wise form of a loom_arith.h function and is
+ * checked against the scalar path (update_run) by tests/unit/test_ref_diff.c:
+ *   sext:   loom_wrap(u, A)                 (u << (32-A)) >> (32-A)
+ *   shl:    loom_sat(loom_shift(a, sh), S)  clamp a to the inputs whose
+ *                                           product fits, then a << sh
+ *   sar:    loom_shift(a, -s)               arithmetic >> (floor)
+ *   decay:  loom_decay(x, a)                p = x*a; (p + (p<0 ? 4095 : 0)) >> 12
+ *   sat:    loom_sat(x, S)                  compare-and-select
+ */
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__) || defined(__aarch64__))
+#define REF_HAVE_VEC 1
+typedef int32_t ref_v8i __attribute__((vector_size(32)));
+typedef uint32_t ref_v8u __attribute__((vector_size(32)));
+
+/* Macros rather than functions: 32-byte vectors passed by value trip the
+ * x86-64 psABI warning when AVX is off. */
+#define VSEL(m, a, b) (((m) & (a)) | (~(m) & (b)))
+#define VSAT(x, lo, hi) VSAT2(VSEL((x) > (hi), (hi), (x)), (lo))
+#define VSAT2(y, lo) __extension__({ ref_v8i y_ = (y); VSEL(y_ < (lo), (lo), y_); })
+#define VDECAY(x, a) __extension__({ ref_v8i p_ = (x) * (a); (p_ + ((p_ >> 31) & 4095)) >> 12; })
+
+static inline __attribute__((always_inline)) uint32_t
+vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t hi,
+             const seir_profile *p, uint32_t *restrict spk, uint32_t k, const int mode)
+{
+    int32_t *restrict I = s->i, *restrict V = s->v;
+    const int S = s->arch.s, sh = p->shift;
+    const int ash = 32 - s->arch.a;
+    const int32_t smax = (int32_t)loom_max_s(S), smin = (int32_t)loom_min_s(S);
+    const ref_v8i vmax = {smax, smax, smax, smax, smax, smax, smax, smax};
+    const ref_v8i vmin = vmax - vmax + smin;
+    const ref_v8i zero = vmax - vmax;
+    const ref_v8i asyn = zero + p->a_syn, amem = zero + p->a_mem;
+    const ref_v8i theta = zero + p->theta, vres = zero + p->v_reset, bias = zero + p->bias;
+    /* left shift: inputs above hi_in / below lo_in saturate */
+    const int32_t hi_in = sh >= 0 ? smax >> sh : 0;
+    const int32_t lo_in = sh >= 0 ? -(int32_t)(((uint32_t)1 << (S - 1)) >> sh) : 0;
+    const ref_v8i vhi_in = zero + hi_in, vlo_in = zero + lo_in;
+    const ref_v8u ushift = {0, 0, 0, 0, 0, 0, 0, 0};
+    const int rs = sh < 0 ? -sh : 0;
+    uint32_t n = lo;
+    for (; n + 8 <= hi; n += 8) {
+        ref_v8u u;
+        memcpy(&u, slot + n, sizeof u);
+        memset(slot + n, 0, sizeof u);
+        const ref_v8i a = (ref_v8i)(u << (ushift + (uint32_t)ash)) >> ash;
+        ref_v8i in;
+        if (sh >= 0) {
+            const ref_v8i l = (ref_v8i)((ref_v8u)a << (ushift + (uint32_t)sh));
+            in = VSEL(a > vhi_in, vmax, VSEL(a < vlo_in, vmin, l));
+        } else {
+            in = VSAT(a >> rs, vmin, vmax);
+        }
+        ref_v8i i, v;
+        memcpy(&i, I + n, sizeof i);
+        memcpy(&v, V + n, sizeof v);
+        i = VSAT(VDECAY(i, asyn) + in, vmin, vmax);
+        v = VSAT(VDECAY(v, amem) + i + bias, vmin, vmax);
+        memcpy(I + n, &i, sizeof i);
+        if (mode != SEIR_RESET_NONE) {
+            const ref_v8i fire = v >= theta;
+            if (mode == SEIR_RESET_ZERO)
+                v = VSEL(fire, vres, v);
+            else
+                v = VSEL(fire, VSAT(v - theta, vmin, vmax), v);
+            uint64_t any[4];
+            memcpy(any, &fire, sizeof any);
+            if (any[0] | any[1] | any[2] | any[3])
+                for (int j = 0; j < 8; j++) {
+                    spk[k] = n + (uint32_t)j;
+                    k += (uint32_t)fire[j] & 1u;
+                }
+        }
+        memcpy(V + n, &v, sizeof v);
+    }
+    if (n < hi)
+        k = update_run(s, slot, n, hi, p, spk, k, mode);
+    return k;
+}
+
+static uint32_t vec_run_generic(ref_sim *s, uint32_t *slot, uint32_t lo, uint32_t hi,
+                                const seir_profile *p, uint32_t *spk, uint32_t k)
+{
+    switch (p->reset) {
+    case SEIR_RESET_ZERO:
+        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO);
+    case SEIR_RESET_SUBTRACT:
+        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT);
+    default:
+        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE);
+    }
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#define REF_HAVE_AVX2 1
+__attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_t *slot,
+                                                             uint32_t lo, uint32_t hi,
+                                                             const seir_profile *p,
+                                                             uint32_t *spk, uint32_t k)
+{
+    switch (p->reset) {
+    case SEIR_RESET_ZERO:
+        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO);
+    case SEIR_RESET_SUBTRACT:
+        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT);
+    default:
+        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE);
+    }
+}
+#endif
+#endif
+
+/* Sorts spk_out[0..n) ascending (LSD radix, 8 bits a pass, scratch spk_tmp). */
+static void sort_spikes(ref_sim *s, uint32_t n)
+{
+    if (n < 48) {
+        uint32_t *a = s->spk_out;
+        for (uint32_t j = 1; j < n; j++) {
+            uint32_t x = a[j], m = j;
+            while (m > 0 && a[m - 1] > x) {
+                a[m] = a[m - 1];
+                m--;
+            }
+            a[m] = x;
+        }
+        return;
+    }
+    uint32_t *src = s->spk_out, *dst = s->spk_tmp;
+    const int passes = (bits_for((uint64_t)s->n_neurons) + 7) / 8;
+    for (int ps = 0; ps < passes; ps++) {
+        uint32_t c[257] = {0};
+        const int sh = 8 * ps;
+        for (uint32_t j = 0; j < n; j++)
+            c[((src[j] >> sh) & 255) + 1]++;
+        for (int b = 0; b < 256; b++)
+            c[b + 1] += c[b];
+        for (uint32_t j = 0; j < n; j++)
+            dst[c[(src[j] >> sh) & 255]++] = src[j];
+        uint32_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != s->spk_out)
+        memcpy(s->spk_out, src, n * sizeof *src);
+}
+
+void ref_step(ref_sim *s)
+{
+    const size_t N = s->n_neurons;
+    uint32_t *const slot = s->ring + (size_t)(s->t % s->R) * N;
+    const int wide = s->wide;
+    uint64_t events = 0;
+
+    /* 1. inputs */
+    for (uint32_t j = 0; j < s->n_in_list; j++) {
+        const uint32_t c = s->in_list[j];
+        const int32_t x = s->in_val[c];
+        s->in_val[c] = 0;
+        s->in_listed[c] = 0;
+        if (x == 0)
+            continue;
+        const size_t f = s->in_off[c], l = s->in_off[c + 1];
+        events += l - f;
+        if (wide)
+            deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 1);
+        else
+            deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 0);
+    }
+    s->n_in_list = 0;
+
+    /* 2. levels */
+    uint32_t k = 0;
+    for (uint32_t l = 0; l < s->n_levels; l++) {
+        const uint32_t k0 = k;
+        for (uint32_t r = s->level_run[l]; r < s->level_run[l + 1]; r++) {
+            const ref_run *run = &s->runs[r];
+            const seir_profile *p = &s->prof[run->profile];
+#ifdef REF_HAVE_VEC
+            if (s->vec) {
+#ifdef REF_HAVE_AVX2
+                if (s->vec == 2)
+                    k = vec_run_avx2(s, slot, run->lo, run->hi, p, s->spk_int, k);
+                else
+#endif
+                    k = vec_run_generic(s, slot, run->lo, run->hi, p, s->spk_int, k);
+                continue;
+            }
+#endif
+            switch (p->reset) {
+            case SEIR_RESET_ZERO:
+                k = update_run(s, slot, run->lo, run->hi, p, s->spk_int, k, SEIR_RESET_ZERO);
+                break;
+            case SEIR_RESET_SUBTRACT:
+                k = update_run(s, slot, run->lo, run->hi, p, s->spk_int, k, SEIR_RESET_SUBTRACT);
+                break;
+            default:
+                k = update_run(s, slot, run->lo, run->hi, p, s->spk_int, k, SEIR_RESET_NONE);
+                break;
+            }
+        }
+        for (uint32_t j = k0; j < k; j++) {
+            if (j + REF_PREFETCH_AHEAD < k)
+                prefetch_fan(s, s->spk_int[j + REF_PREFETCH_AHEAD]);
+            const uint32_t n = s->spk_int[j];
+            const size_t f = s->n_off[n], e = s->n_off[n + 1];
+            events += e - f;
+            if (wide)
+                deliver(s, s->n_fan, f, e, slot, 1, 1);
+            else
+                deliver(s, s->n_fan, f, e, slot, 1, 0);
+        }
+    }
+
+    /* 3. outputs: the spike list in SEIR numbering, ascending */
+    if (s->identity) {
+        memcpy(s->spk_out, s->spk_int, k * sizeof *s->spk_out);
+    } else {
+        for (uint32_t j = 0; j < k; j++)
+            s->spk_out[j] = s->seir_of[s->spk_int[j]];
+        sort_spikes(s, k);
+    }
+    s->n_spk = k;
+    s->t++;
+    s->cnt.steps++;
+    s->cnt.syn_events += events;
+    s->cnt.neuron_updates += N;
+    s->cnt.spikes += k;
+}
+
+int ref_set_fast(ref_sim *s, int on)
+{
+    s->vec = 0;
+#ifdef REF_HAVE_VEC
+    if (on && s->arch.s <= 20) {
+        s->vec = 1;
+#ifdef REF_HAVE_AVX2
+        __builtin_cpu_init();
+        if (__builtin_cpu_supports("avx2"))
+            s->vec = 2;
+#endif
+    }
+#endif
+    return s->vec;
+}
+
+uint64_t ref_time(const ref_sim *s) { return s->t; }
+
+const uint32_t *ref_spikes(const ref_sim *s, uint32_t *count)
+{
+    *count = s->n_spk;
+    return s->spk_out;
+}
+
+int ref_spiked(const ref_sim *s, uint32_t n)
+{
+    uint32_t lo = 0, hi = s->n_spk;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (s->spk_out[mid] < n)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < s->n_spk && s->spk_out[lo] == n;
+}
+
+int32_t ref_i(const ref_sim *s, uint32_t n)
+{
+    return n < s->n_neurons ? s->i[s->int_of[n]] : 0;
+}
+
+int32_t ref_v(const ref_sim *s, uint32_t n)
+{
+    return n < s->n_neurons ? s->v[s->int_of[n]] : 0;
+}
+
+int32_t ref_pending(const ref_sim *s, uint32_t n, uint32_t k)
+{
+    if (n >= s->n_neurons || k >= s->R)
+        return 0;
+    const size_t slot = (size_t)((s->t + k) % s->R);
+    return (int32_t)loom_wrap((int64_t)s->ring[slot * s->n_neurons + s->int_of[n]], s->arch.a);
+}
+
+void ref_get_counters(const ref_sim *s, ref_counters *c) { *c = s->cnt; }
+
+size_t ref_memory_bytes(const ref_sim *s) { return s ? s->bytes : 0; }

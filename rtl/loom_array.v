@@ -1,0 +1,320 @@
+// loom_array -- K LIF cores, the event router, the timestep sequencer and
+// the host bus: the whole Loom machine below the link.
+//
+//   host bus ──> register file, input event lists (2 banks), output banks
+//            └─> core k memories (only while the sequencer is idle;
+//                a pending step waits for the access)
+//   loom_seq ──> step_start / upd_start(level) / drain ──> cores, router
+//   router  <──  input scan (seq) | spike lists (cores) ──> event bus ──> cores
+//
+// Bus: bus_valid_i is held with bus_we_i / bus_addr_i / bus_wdata_i until
+// bus_ready_o pulses for one cycle (write done, or bus_rdata_o valid).
+// Addresses and register meanings: compiler/loom_map.h (rtl/loom_map.vh).
+//
+// Streaming: INPUT pushes go to the list of the next step to start (two
+// banks swap when a step starts); the output spike words of the last
+// finished step stay readable while the next step runs (two banks swap when
+// a step finishes).
+`include "loom_map.vh"
+module loom_array #(
+    parameter W     = 8,
+    parameter S     = 16,
+    parameter A     = 24,
+    parameter D     = 15,
+    parameter K     = 1,     // cores (<= 16)
+    parameter N     = 256,   // neuron slots per core (<= 8192)
+    parameter SYN   = 4096,  // synapse words per core
+    parameter P     = 16,    // profiles per core (<= 32)
+    parameter LMAX  = 256,   // level table entries per core
+    parameter MAXIN = 64,    // input channels
+    parameter EQ    = 4,     // event FIFO depth per core
+    parameter SP    = 0      // 1: single-port ring and synapse RAM (UP5K SPRAM)
+) (
+    input  wire        clk_i,
+    input  wire        rst_i,
+    input  wire        bus_valid_i,
+    input  wire        bus_we_i,
+    input  wire [23:0] bus_addr_i,
+    input  wire [31:0] bus_wdata_i,
+    output wire        bus_ready_o,
+    output wire [31:0] bus_rdata_o,
+    output wire        busy_o,
+    output wire        overrun_o
+);
+    localparam FAN = MAXIN + K * N;
+    localparam RB0 = $clog2(D + 1);
+    localparam RB  = (RB0 < 1) ? 1 : RB0;
+    localparam NB  = (N < 2) ? 1 : $clog2(N);
+    localparam FB  = (FAN < 2) ? 1 : $clog2(FAN);
+    localparam LB  = (LMAX < 2) ? 1 : $clog2(LMAX);
+    localparam IB  = (MAXIN < 2) ? 1 : $clog2(MAXIN);
+    localparam NW  = (N + 31) / 32;
+    localparam OB0 = $clog2(NW);
+    localparam OB  = (OB0 < 1) ? 1 : OB0;
+    localparam KB  = (K < 2) ? 1 : $clog2(K);
+
+    // ---- sequencer ---------------------------------------------------------
+    wire        seq_busy, started, done;
+    wire [31:0] cycles, time_now;
+    wire [RB-1:0] tmod;
+    wire        out_bank;
+    wire [IB:0] run_count;
+    wire        in_re;
+    wire [IB-1:0] in_raddr;
+    wire [31:0] in_rdata;
+    wire        si_valid, si_ready, drain, rt_busy;
+    wire [FB-1:0] si_src;
+    wire [15:0] si_x;
+    wire        step_start, upd_start;
+    wire [LB-1:0] upd_level;
+    wire [K-1:0] upd_busy, dlv_busy, ev_ready, syn_ev, spk;
+    wire        go, time_clear;
+    reg  [LB:0] n_levels_q;
+
+    loom_seq #(.D(D), .LMAX(LMAX), .MAXIN(MAXIN), .FAN(FAN)) u_seq (
+        .clk_i(clk_i), .rst_i(rst_i), .go_i(go), .time_clear_i(time_clear),
+        .n_levels_i(n_levels_q), .busy_o(seq_busy), .started_o(started),
+        .done_o(done), .cycles_o(cycles), .time_o(time_now), .tmod_o(tmod),
+        .out_bank_o(out_bank), .in_count_i(run_count), .in_re_o(in_re),
+        .in_raddr_o(in_raddr), .in_rdata_i(in_rdata), .in_valid_o(si_valid),
+        .in_src_o(si_src), .in_x_o(si_x), .in_ready_i(si_ready), .drain_o(drain),
+        .router_busy_i(rt_busy), .step_start_o(step_start), .upd_start_o(upd_start),
+        .upd_level_o(upd_level), .upd_busy_i(|upd_busy), .dlv_busy_i(|dlv_busy));
+
+    // ---- router ------------------------------------------------------------
+    wire [K*(NB+1)-1:0] spk_count;
+    wire [K-1:0]        spk_re;
+    wire [NB-1:0]       spk_raddr;
+    wire [K*NB-1:0]     spk_rdata;
+    wire                ev_valid;
+    wire [FB-1:0]       ev_src;
+    wire [15:0]         ev_x;
+
+    loom_router #(.K(K), .N(N), .MAXIN(MAXIN), .FAN(FAN)) u_router (
+        .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(si_valid), .in_src_i(si_src),
+        .in_x_i(si_x), .in_ready_o(si_ready), .drain_i(drain), .busy_o(rt_busy),
+        .spk_count_i(spk_count), .spk_re_o(spk_re), .spk_raddr_o(spk_raddr),
+        .spk_rdata_i(spk_rdata), .ev_valid_o(ev_valid), .ev_src_o(ev_src),
+        .ev_x_o(ev_x), .all_ready_i(&ev_ready));
+
+    // ---- bus ---------------------------------------------------------------
+    localparam B_IDLE = 2'd0, B_CORE = 2'd1, B_WAIT = 2'd2, B_RESP = 2'd3;
+    reg  [1:0]  bs_q;
+    reg  [31:0] rdata_q;
+    reg  [23:0] baddr_q;
+    reg         bwe_q;
+    reg  [31:0] bwdata_q;
+    reg         cvalid_q;     // core access issued, waiting for h_ready
+
+    wire        accept   = (bs_q == B_IDLE) & bus_valid_i;
+    wire [4:0]  top      = bus_addr_i[23:19];
+    wire        a_core   = (top != 5'd0);
+    wire        a_reg    = (bus_addr_i[23:12] == 12'h000);
+    wire        a_out    = (bus_addr_i[23:12] == 12'h002);
+    wire [11:0] ra       = bus_addr_i[11:0];
+    wire        wr_reg   = accept & bus_we_i & a_reg;
+
+    // core selected by the latched address
+    wire [4:0]  ctop     = baddr_q[23:19] - 5'd1;
+    wire        c_ok     = ({27'd0, ctop} < K);
+    wire [K-1:0] h_ready;
+    wire [32*K-1:0] h_rdata;
+    wire [32*K-1:0] o_rdata;
+    wire        h_fire   = (bs_q == B_CORE) & ~cvalid_q & ~seq_busy;
+
+    // ---- registers -----------------------------------------------------------
+    reg  [31:0] pending_q, cyc_last_q, cyc_max_q, budget_q, overruns_q;
+    reg  [31:0] events_q, events_last_q, spikes_q, spikes_last_q;
+    reg         overrun_q, in_ovf_q;
+    reg         in_wb_q;                // input bank the host writes
+    reg  [IB:0] in_wcount_q, run_count_q;
+    reg         run_bank_q;
+
+    wire push      = wr_reg & (ra == `LOOM_REG_INPUT);
+    wire push_ok   = push & ({{(31-IB){1'b0}}, in_wcount_q} < MAXIN);
+    assign go         = (pending_q != 32'd0) & ~push & (bs_q != B_CORE) & ~(accept & a_core);
+    assign time_clear = wr_reg & (ra == `LOOM_REG_TIME);
+    assign run_count  = run_count_q;
+
+    loom_ram #(.DW(32), .AW(IB+1), .DEPTH(2*MAXIN)) u_inlist (
+        .clk_i(clk_i), .re_i(in_re), .raddr_i({run_bank_q, in_raddr}), .rdata_o(in_rdata),
+        .we_i(push_ok), .waddr_i({in_wb_q, in_wcount_q[IB-1:0]}), .wdata_i(bus_wdata_i));
+
+    // events and spikes of the running step
+    integer j;
+    reg [KB+1:0] n_ev, n_sp;
+    always @(*) begin
+        n_ev = {(KB+2){1'b0}};
+        n_sp = {(KB+2){1'b0}};
+        for (j = 0; j < K; j = j + 1) begin
+            n_ev = n_ev + {{(KB+1){1'b0}}, syn_ev[j]};
+            n_sp = n_sp + {{(KB+1){1'b0}}, spk[j]};
+        end
+    end
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            pending_q   <= 32'd0;
+            cyc_last_q  <= 32'd0;
+            cyc_max_q   <= 32'd0;
+            budget_q    <= 32'd0;
+            overruns_q  <= 32'd0;
+            overrun_q   <= 1'b0;
+            in_ovf_q    <= 1'b0;
+            in_wb_q     <= 1'b0;
+            in_wcount_q <= {(IB+1){1'b0}};
+            run_count_q <= {(IB+1){1'b0}};
+            run_bank_q  <= 1'b0;
+            n_levels_q  <= {(LB+1){1'b0}};
+            events_q    <= 32'd0;
+            events_last_q <= 32'd0;
+            spikes_q    <= 32'd0;
+            spikes_last_q <= 32'd0;
+        end else begin
+            pending_q <= pending_q + ((wr_reg & (ra == `LOOM_REG_CTRL)) ? bus_wdata_i : 32'd0)
+                       - {31'd0, started};
+            if (started) begin
+                run_bank_q  <= in_wb_q;
+                run_count_q <= in_wcount_q;
+                in_wb_q     <= ~in_wb_q;
+                in_wcount_q <= {(IB+1){1'b0}};
+            end else if (push_ok) begin
+                in_wcount_q <= in_wcount_q + 1'b1;
+            end
+            if (push & ~push_ok)
+                in_ovf_q <= 1'b1;
+            else if (wr_reg & (ra == `LOOM_REG_STATUS) & bus_wdata_i[3])
+                in_ovf_q <= 1'b0;
+            if (started) begin
+                events_q <= 32'd0;
+                spikes_q <= 32'd0;
+            end else begin
+                events_q <= events_q + {{(30-KB){1'b0}}, n_ev};
+                spikes_q <= spikes_q + {{(30-KB){1'b0}}, n_sp};
+            end
+            if (done) begin
+                cyc_last_q    <= cycles;
+                events_last_q <= events_q;
+                spikes_last_q <= spikes_q;
+            end
+            if (wr_reg & (ra == `LOOM_REG_CYCLES_MAX))
+                cyc_max_q <= 32'd0;
+            else if (done & (cycles > cyc_max_q))
+                cyc_max_q <= cycles;
+            if (done & (budget_q != 32'd0) & (cycles > budget_q)) begin
+                overrun_q  <= 1'b1;
+                overruns_q <= overruns_q + 32'd1;
+            end else if (wr_reg & (ra == `LOOM_REG_STATUS) & bus_wdata_i[1]) begin
+                overrun_q <= 1'b0;
+            end
+            if (wr_reg & (ra == `LOOM_REG_BUDGET))
+                budget_q <= bus_wdata_i;
+            if (wr_reg & (ra == `LOOM_REG_N_LEVELS))
+                n_levels_q <= bus_wdata_i[LB:0];
+        end
+    end
+
+    reg [31:0] reg_rd;
+    always @(*) begin
+        case (ra)
+            `LOOM_REG_ID:          reg_rd = `LOOM_MAP_ID_VALUE;
+            `LOOM_REG_VERSION:     reg_rd = `LOOM_MAP_RTL_VERSION;
+            `LOOM_REG_ARCH_W:      reg_rd = W;
+            `LOOM_REG_ARCH_S:      reg_rd = S;
+            `LOOM_REG_ARCH_A:      reg_rd = A;
+            `LOOM_REG_ARCH_D:      reg_rd = D;
+            `LOOM_REG_CORES:       reg_rd = K;
+            `LOOM_REG_NEURONS:     reg_rd = N;
+            `LOOM_REG_SYN_WORDS:   reg_rd = SYN;
+            `LOOM_REG_PROFILES:    reg_rd = P;
+            `LOOM_REG_MAX_INPUTS:  reg_rd = MAXIN;
+            `LOOM_REG_FANOUT:      reg_rd = FAN;
+            `LOOM_REG_LEVELS_MAX:  reg_rd = LMAX;
+            `LOOM_REG_RING_LOG2:   reg_rd = RB;
+            `LOOM_REG_SINGLE_PORT: reg_rd = (SP != 0) ? 1 : 0;
+            `LOOM_REG_CTRL:        reg_rd = pending_q;
+            `LOOM_REG_STATUS:      reg_rd = {28'd0, in_ovf_q, (pending_q == 32'd0),
+                                             overrun_q, (seq_busy | (pending_q != 32'd0))};
+            `LOOM_REG_TIME:        reg_rd = time_now;
+            `LOOM_REG_CYCLES_LAST: reg_rd = cyc_last_q;
+            `LOOM_REG_CYCLES_MAX:  reg_rd = cyc_max_q;
+            `LOOM_REG_BUDGET:      reg_rd = budget_q;
+            `LOOM_REG_OVERRUNS:    reg_rd = overruns_q;
+            `LOOM_REG_N_LEVELS:    reg_rd = {{(31-LB){1'b0}}, n_levels_q};
+            `LOOM_REG_EVENTS_LAST: reg_rd = events_last_q;
+            `LOOM_REG_SPIKES_LAST: reg_rd = spikes_last_q;
+            `LOOM_REG_INPUT:       reg_rd = {{(31-IB){1'b0}}, in_wcount_q};
+            default:               reg_rd = 32'd0;
+        endcase
+    end
+
+    // output word read: core bits [11:8], word bits [7:0]
+    wire [3:0]  o_core = bus_addr_i[11:8];
+    reg  [3:0]  o_core_q;
+    wire        o_fire = accept & a_out & ~bus_we_i;
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            bs_q     <= B_IDLE;
+            cvalid_q <= 1'b0;
+        end else begin
+            case (bs_q)
+                B_IDLE: if (bus_valid_i) begin
+                    baddr_q  <= bus_addr_i;
+                    bwe_q    <= bus_we_i;
+                    bwdata_q <= bus_wdata_i;
+                    o_core_q <= o_core;
+                    rdata_q  <= a_reg ? reg_rd : 32'd0;
+                    if (a_core)
+                        bs_q <= B_CORE;
+                    else if (o_fire)
+                        bs_q <= B_WAIT;
+                    else
+                        bs_q <= B_RESP;
+                end
+                B_CORE: begin
+                    if (~c_ok) begin
+                        rdata_q <= 32'd0;
+                        bs_q    <= B_RESP;
+                    end else if (h_fire) begin
+                        cvalid_q <= 1'b1;
+                    end else if (cvalid_q & h_ready[ctop[KB-1:0]]) begin
+                        cvalid_q <= 1'b0;
+                        rdata_q  <= h_rdata[ctop[KB-1:0]*32 +: 32];
+                        bs_q     <= B_RESP;
+                    end
+                end
+                B_WAIT: begin
+                    rdata_q <= ({28'd0, o_core_q} < K) ? o_rdata[o_core_q[KB-1:0]*32 +: 32] : 32'd0;
+                    bs_q    <= B_RESP;
+                end
+                default: bs_q <= B_IDLE;
+            endcase
+        end
+    end
+    assign bus_ready_o = (bs_q == B_RESP);
+    assign bus_rdata_o = rdata_q;
+    assign busy_o      = seq_busy | (pending_q != 32'd0);
+    assign overrun_o   = overrun_q;
+
+    // ---- cores ---------------------------------------------------------------
+    genvar g;
+    generate
+        for (g = 0; g < K; g = g + 1) begin : g_core
+            loom_core #(.W(W), .S(S), .A(A), .D(D), .N(N), .SYN(SYN), .P(P),
+                        .FAN(FAN), .LMAX(LMAX), .EQ(EQ), .SP(SP)) u_core (
+                .clk_i(clk_i), .rst_i(rst_i), .tmod_i(tmod), .out_bank_i(out_bank),
+                .step_start_i(step_start), .upd_start_i(upd_start), .upd_level_i(upd_level),
+                .upd_busy_o(upd_busy[g]),
+                .ev_valid_i(ev_valid), .ev_src_i(ev_src), .ev_x_i(ev_x),
+                .ev_ready_o(ev_ready[g]), .dlv_busy_o(dlv_busy[g]),
+                .syn_event_o(syn_ev[g]), .spike_o(spk[g]),
+                .spk_count_o(spk_count[g*(NB+1) +: (NB+1)]), .spk_re_i(spk_re[g]),
+                .spk_raddr_i(spk_raddr), .spk_rdata_o(spk_rdata[g*NB +: NB]),
+                .h_valid_i(h_fire & (ctop == g)), .h_we_i(bwe_q), .h_addr_i(baddr_q[18:0]),
+                .h_wdata_i(bwdata_q), .h_ready_o(h_ready[g]), .h_rdata_o(h_rdata[g*32 +: 32]),
+                .o_re_i(o_fire & (o_core == g)), .o_addr_i({~out_bank, bus_addr_i[OB-1:0]}),
+                .o_rdata_o(o_rdata[g*32 +: 32]));
+        end
+    endgenerate
+endmodule

@@ -1,0 +1,571 @@
+// loom_core -- one time-multiplexed LIF core of the Loom array.
+//
+// A core owns up to N neurons ("slots"), their state and parameters, the
+// delay ring of accumulators of those neurons, and the synapses that END in
+// them (grouped by source: the fan-out index maps a global source id to a
+// run [start, start+count) of the synapse memory).  Its two datapaths never
+// run at the same time; the sequencer (loom_seq) alternates them:
+//
+//   update (one neuron per cycle, slots of one level, ascending):
+//     U0  read profile index of slot
+//     U1  look up profile (register table); read i, v, ring[slot][t mod R]
+//     U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
+//         clear ring[slot][t mod R]
+//     U3  i' = sat(di + in), v' = sat(dv + i' + bias), spike, reset;
+//         write i, v; append slot to the spike list; collect spike bit
+//
+//   delivery (one synaptic event per cycle):
+//     event FIFO (src, x) -> fan-out lookup (start, count)
+//       -> stream synapse words (dst, w, d), one per cycle
+//       D1  read ring[dst][(t+d) mod R], product w*x
+//       D2  ring += w*x (wraps modulo 2^A); the word written in the
+//           previous cycle is forwarded, so back-to-back events to one
+//           accumulator add up correctly.
+//
+// The host port (h_*) reaches every memory and register of the core; the
+// array only drives it while the sequencer is idle.  Region map (address
+// bits [18:16]) is in compiler/loom_map.h / docs/memory-map.md.
+module loom_core #(
+    parameter W    = 8,     // weight bits
+    parameter S    = 16,    // state bits
+    parameter A    = 24,    // accumulator bits
+    parameter D    = 15,    // max delay (ring of D+1 slots)
+    parameter N    = 256,   // neuron slots
+    parameter SYN  = 4096,  // synapse words
+    parameter P    = 16,    // profiles (<= 32)
+    parameter FAN  = 320,   // fan-out index entries (global source ids)
+    parameter LMAX = 256,   // levels
+    parameter EQ   = 4,     // event FIFO depth (power of two)
+    parameter SP   = 0      // 1: ring and synapses in single-port RAM (UP5K SPRAM)
+) (
+    input  wire                 clk_i,
+    input  wire                 rst_i,
+    // step context from the sequencer
+    input  wire [RB-1:0]        tmod_i,
+    input  wire                 out_bank_i,
+    input  wire                 step_start_i,
+    input  wire                 upd_start_i,
+    input  wire [LB-1:0]        upd_level_i,
+    output wire                 upd_busy_o,
+    // events from the router (valid only when every core is ready)
+    input  wire                 ev_valid_i,
+    input  wire [FB-1:0]        ev_src_i,
+    input  wire [15:0]          ev_x_i,
+    output wire                 ev_ready_o,
+    output wire                 dlv_busy_o,
+    output wire                 syn_event_o,
+    output wire                 spike_o,
+    // spike list of the current level, read by the router
+    output wire [NB:0]          spk_count_o,
+    input  wire                 spk_re_i,
+    input  wire [NB-1:0]        spk_raddr_i,
+    output wire [NB-1:0]        spk_rdata_o,
+    // host port (sequencer idle only)
+    input  wire                 h_valid_i,
+    input  wire                 h_we_i,
+    input  wire [18:0]          h_addr_i,
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [31:0]          h_wdata_i,
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire                 h_ready_o,
+    output wire [31:0]          h_rdata_o,
+    // spike words of the output banks (readable at any time)
+    input  wire                 o_re_i,
+    input  wire [OB:0]          o_addr_i,
+    output wire [31:0]          o_rdata_o
+);
+    // ---- derived widths --------------------------------------------------
+    localparam RB0 = $clog2(D + 1);
+    localparam RB  = (RB0 < 1) ? 1 : RB0;           // ring slot bits
+    localparam R   = D + 1;
+    localparam NB  = (N < 2) ? 1 : $clog2(N);        // slot bits
+    localparam SB  = (SYN < 2) ? 1 : $clog2(SYN);    // synapse address bits
+    localparam FB  = (FAN < 2) ? 1 : $clog2(FAN);    // source id bits
+    localparam LB  = (LMAX < 2) ? 1 : $clog2(LMAX);  // level bits
+    localparam PB  = (P < 2) ? 1 : $clog2(P);        // profile index bits
+    localparam NW  = (N + 31) / 32;                  // spike words per bank
+    localparam OB0 = $clog2(NW);
+    localparam OB  = (OB0 < 1) ? 1 : OB0;
+    localparam YW  = NB + W + RB;                    // synapse word bits
+    localparam EB  = (EQ < 2) ? 1 : $clog2(EQ);
+    localparam XW  = A + 16;                         // shift/saturate width
+
+    // ---- host decode -------------------------------------------------------
+    wire [2:0]  h_reg = h_addr_i[18:16];
+    wire [15:0] h_off = h_addr_i[15:0];
+    wire h_rd = h_valid_i & ~h_we_i;
+    wire h_wr = h_valid_i & h_we_i;
+    wire h_misc = (h_reg == 3'd0);
+    wire h_lvl  = h_misc & h_off[15];
+    wire h_nused = h_misc & (h_off == 16'h0000);
+    wire h_prof = h_misc & (h_off[15:8] == 8'h01);
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [4:0] h_prof_idx = h_off[7:3];
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [2:0] h_prof_fld = h_off[2:0];
+
+    reg        h_ready_q;
+    reg [2:0]  h_reg_q;
+    reg        h_lvl_q;
+    reg [31:0] h_misc_q;
+    assign h_ready_o = h_ready_q;
+
+    // ---- per-core registers ------------------------------------------------
+    reg [NB:0] n_used_q;
+    reg [12:0] pf_asyn_q [0:P-1];
+    reg [12:0] pf_amem_q [0:P-1];
+    reg [S-1:0] pf_theta_q [0:P-1];
+    reg [S-1:0] pf_vreset_q [0:P-1];
+    reg [1:0]  pf_reset_q [0:P-1];
+    reg [4:0]  pf_shift_q [0:P-1];
+    reg [S-1:0] pf_bias_q [0:P-1];
+
+    wire [PB-1:0] h_pidx = h_prof_idx[PB-1:0];
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            n_used_q <= {(NB+1){1'b0}};
+        end else if (h_wr & h_nused) begin
+            n_used_q <= h_wdata_i[NB:0];
+        end
+        if (h_wr & h_prof) begin
+            case (h_prof_fld)
+                3'd0: pf_asyn_q[h_pidx]   <= h_wdata_i[12:0];
+                3'd1: pf_amem_q[h_pidx]   <= h_wdata_i[12:0];
+                3'd2: pf_theta_q[h_pidx]  <= h_wdata_i[S-1:0];
+                3'd3: pf_vreset_q[h_pidx] <= h_wdata_i[S-1:0];
+                3'd4: pf_reset_q[h_pidx]  <= h_wdata_i[1:0];
+                3'd5: pf_shift_q[h_pidx]  <= h_wdata_i[4:0];
+                3'd6: pf_bias_q[h_pidx]   <= h_wdata_i[S-1:0];
+                default: ;
+            endcase
+        end
+    end
+
+    // sign extension of an S-bit field to a host word
+    function [31:0] sx32;
+        input [S-1:0] x;
+        begin
+            sx32 = {{(32-S+1){x[S-1]}}, x[S-2:0]};
+        end
+    endfunction
+
+    reg [31:0] h_misc_d;
+    always @(*) begin
+        h_misc_d = 32'd0;
+        if (h_nused)
+            h_misc_d = {{(31-NB){1'b0}}, n_used_q};
+        else if (h_prof) begin
+            case (h_prof_fld)
+                3'd0: h_misc_d = {19'd0, pf_asyn_q[h_pidx]};
+                3'd1: h_misc_d = {19'd0, pf_amem_q[h_pidx]};
+                3'd2: h_misc_d = sx32(pf_theta_q[h_pidx]);
+                3'd3: h_misc_d = sx32(pf_vreset_q[h_pidx]);
+                3'd4: h_misc_d = {30'd0, pf_reset_q[h_pidx]};
+                3'd5: h_misc_d = {{27{pf_shift_q[h_pidx][4]}}, pf_shift_q[h_pidx]};
+                3'd6: h_misc_d = sx32(pf_bias_q[h_pidx]);
+                default: h_misc_d = 32'd0;
+            endcase
+        end
+    end
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            h_ready_q <= 1'b0;
+        end else begin
+            h_ready_q <= h_valid_i;
+        end
+        if (h_valid_i) begin
+            h_reg_q  <= h_reg;
+            h_lvl_q  <= h_lvl;
+            h_misc_q <= h_misc_d;
+        end
+    end
+
+    // ---- memories ----------------------------------------------------------
+    // level table: end slot (exclusive) of each level
+    wire          lt_re;
+    wire [LB-1:0] lt_raddr;
+    wire [NB:0]   lt_rdata;
+    loom_ram #(.DW(NB+1), .AW(LB), .DEPTH(LMAX)) u_lvl (
+        .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_rdata),
+        .we_i(h_wr & h_lvl), .waddr_i(h_off[LB-1:0]), .wdata_i(h_wdata_i[NB:0]));
+
+    // profile index per slot
+    wire          px_re;
+    wire [NB-1:0] px_raddr;
+    wire [PB-1:0] px_rdata;
+    loom_ram #(.DW(PB), .AW(NB), .DEPTH(N)) u_pidx (
+        .clk_i(clk_i), .re_i(px_re), .raddr_i(px_raddr), .rdata_o(px_rdata),
+        .we_i(h_wr & (h_reg == 3'd3)), .waddr_i(h_off[NB-1:0]), .wdata_i(h_wdata_i[PB-1:0]));
+
+    // neuron state
+    wire          st_re;
+    wire [NB-1:0] st_raddr;
+    wire [S-1:0]  i_rdata, v_rdata;
+    wire          st_we;
+    wire [NB-1:0] st_waddr;
+    wire [S-1:0]  i_wdata, v_wdata;
+    wire          i_we = st_we | (h_wr & (h_reg == 3'd1));
+    wire          v_we = st_we | (h_wr & (h_reg == 3'd2));
+    wire [NB-1:0] iv_waddr = st_we ? st_waddr : h_off[NB-1:0];
+    loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_i (
+        .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(i_rdata),
+        .we_i(i_we), .waddr_i(iv_waddr), .wdata_i(st_we ? i_wdata : h_wdata_i[S-1:0]));
+    loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_v (
+        .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(v_rdata),
+        .we_i(v_we), .waddr_i(iv_waddr), .wdata_i(st_we ? v_wdata : h_wdata_i[S-1:0]));
+
+    // delay ring: word {slot, r}
+    wire             rg_re;
+    wire [NB+RB-1:0] rg_raddr;
+    wire [A-1:0]     rg_rdata;
+    wire             rg_we;
+    wire [NB+RB-1:0] rg_waddr;
+    wire [A-1:0]     rg_wdata;
+    generate
+        if (SP != 0) begin : g_ring_sp
+            // the pipelines never read and write the ring in one cycle here
+            loom_spram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
+                .clk_i(clk_i), .en_i(rg_re | rg_we), .we_i(rg_we),
+                .addr_i(rg_we ? rg_waddr : rg_raddr), .wdata_i(rg_wdata), .rdata_o(rg_rdata));
+        end else begin : g_ring_dp
+            loom_ram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
+                .clk_i(clk_i), .re_i(rg_re), .raddr_i(rg_raddr), .rdata_o(rg_rdata),
+                .we_i(rg_we), .waddr_i(rg_waddr), .wdata_i(rg_wdata));
+        end
+    endgenerate
+
+    // fan-out index: start and count per global source id
+    wire          fo_re;
+    wire [FB-1:0] fo_raddr;
+    wire [SB-1:0] fo_start;
+    wire [SB:0]   fo_count;
+    loom_ram #(.DW(SB), .AW(FB), .DEPTH(FAN)) u_fo_start (
+        .clk_i(clk_i), .re_i(fo_re), .raddr_i(fo_raddr), .rdata_o(fo_start),
+        .we_i(h_wr & (h_reg == 3'd5)), .waddr_i(h_off[FB-1:0]), .wdata_i(h_wdata_i[SB-1:0]));
+    loom_ram #(.DW(SB+1), .AW(FB), .DEPTH(FAN)) u_fo_count (
+        .clk_i(clk_i), .re_i(fo_re), .raddr_i(fo_raddr), .rdata_o(fo_count),
+        .we_i(h_wr & (h_reg == 3'd7)), .waddr_i(h_off[FB-1:0]), .wdata_i(h_wdata_i[SB:0]));
+
+    // synapses: {d, w, dst}
+    wire          sy_re;
+    wire [SB-1:0] sy_raddr;
+    wire [YW-1:0] sy_rdata;
+    generate
+        if (SP != 0) begin : g_syn_sp
+            // two synapse words per RAM word; the host writes word 2j
+            // (staged) and then 2j+1, which writes the pair
+            reg  [YW-1:0]   stage_q;
+            reg             half_q;
+            wire [2*YW-1:0] pair;
+            wire            h_syn = h_wr & (h_reg == 3'd6);
+            wire            pair_we = h_syn & h_off[0];
+            always @(posedge clk_i) begin
+                if (h_syn & ~h_off[0])
+                    stage_q <= h_wdata_i[YW-1:0];
+                if (sy_re)
+                    half_q <= sy_raddr[0];
+            end
+            loom_spram #(.DW(2*YW), .AW(SB-1), .DEPTH(SYN/2)) u_syn (
+                .clk_i(clk_i), .en_i(sy_re | pair_we), .we_i(pair_we),
+                .addr_i(pair_we ? h_off[SB-1:1] : sy_raddr[SB-1:1]),
+                .wdata_i({h_wdata_i[YW-1:0], stage_q}), .rdata_o(pair));
+            assign sy_rdata = half_q ? pair[2*YW-1:YW] : pair[YW-1:0];
+        end else begin : g_syn_dp
+            loom_ram #(.DW(YW), .AW(SB), .DEPTH(SYN)) u_syn (
+                .clk_i(clk_i), .re_i(sy_re), .raddr_i(sy_raddr), .rdata_o(sy_rdata),
+                .we_i(h_wr & (h_reg == 3'd6)), .waddr_i(h_off[SB-1:0]), .wdata_i(h_wdata_i[YW-1:0]));
+        end
+    endgenerate
+
+    // spike list of the level being updated
+    wire          sl_we;
+    reg  [NB:0]   spk_cnt_q;
+    wire [NB-1:0] sl_wdata;
+    loom_ram #(.DW(NB), .AW(NB), .DEPTH(N)) u_spk (
+        .clk_i(clk_i), .re_i(spk_re_i), .raddr_i(spk_raddr_i), .rdata_o(spk_rdata_o),
+        .we_i(sl_we), .waddr_i(spk_cnt_q[NB-1:0]), .wdata_i(sl_wdata));
+    assign spk_count_o = spk_cnt_q;
+
+    // spike words, two banks {bank, word}
+    wire          ow_we;
+    wire [OB:0]   ow_waddr;
+    wire [31:0]   ow_wdata;
+    loom_ram #(.DW(32), .AW(OB+1), .DEPTH(2 << OB)) u_out (
+        .clk_i(clk_i), .re_i(o_re_i), .raddr_i(o_addr_i), .rdata_o(o_rdata_o),
+        .we_i(ow_we), .waddr_i(ow_waddr), .wdata_i(ow_wdata));
+
+    // ---- update pipeline ---------------------------------------------------
+    reg          lvl_wait_q, upd_run_q;
+    reg [NB:0]   slot_q, lvl_end_q;
+    reg          u1_v_q, u2_v_q, u3_v_q;
+    reg [NB-1:0] u1_slot_q, u2_slot_q, u3_slot_q;
+    // U2 registers: profile fields
+    reg [12:0]   u2_asyn_q, u2_amem_q;
+    reg [S-1:0]  u2_theta_q, u2_vreset_q, u2_bias_q;
+    reg [1:0]    u2_reset_q;
+    reg [4:0]    u2_shift_q;
+    // U3 registers
+    reg [S-1:0]  u3_in_q, u3_di_q, u3_dv_q, u3_theta_q, u3_vreset_q, u3_bias_q;
+    reg [1:0]    u3_reset_q;
+    reg [31:0]   coll_q;
+
+    // single-port ring: a neuron every other cycle (U1 reads, U2 clears)
+    wire issue = upd_run_q & (slot_q < lvl_end_q) & ~((SP != 0) & u1_v_q);
+    assign lt_re    = upd_start_i | (h_rd & h_lvl);
+    assign lt_raddr = upd_start_i ? upd_level_i : h_off[LB-1:0];
+    assign px_re    = issue | (h_rd & (h_reg == 3'd3));
+    assign px_raddr = issue ? slot_q[NB-1:0] : h_off[NB-1:0];
+    assign st_re    = u1_v_q | (h_rd & ((h_reg == 3'd1) | (h_reg == 3'd2)));
+    assign st_raddr = u1_v_q ? u1_slot_q : h_off[NB-1:0];
+    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q;
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            lvl_wait_q <= 1'b0;
+            upd_run_q  <= 1'b0;
+            slot_q     <= {(NB+1){1'b0}};
+            lvl_end_q  <= {(NB+1){1'b0}};
+            u1_v_q <= 1'b0;
+            u2_v_q <= 1'b0;
+            u3_v_q <= 1'b0;
+        end else begin
+            lvl_wait_q <= upd_start_i;
+            if (lvl_wait_q) begin
+                lvl_end_q <= lt_rdata;
+                upd_run_q <= 1'b1;
+            end else if (upd_run_q & ~(slot_q < lvl_end_q)) begin
+                upd_run_q <= 1'b0;
+            end
+            if (step_start_i)
+                slot_q <= {(NB+1){1'b0}};
+            else if (issue)
+                slot_q <= slot_q + 1'b1;
+            u1_v_q <= issue;
+            u2_v_q <= u1_v_q;
+            u3_v_q <= u2_v_q;
+        end
+        u1_slot_q <= slot_q[NB-1:0];
+        u2_slot_q <= u1_slot_q;
+        u3_slot_q <= u2_slot_q;
+    end
+
+    // U1: profile lookup
+    always @(posedge clk_i) begin
+        u2_asyn_q   <= pf_asyn_q[px_rdata];
+        u2_amem_q   <= pf_amem_q[px_rdata];
+        u2_theta_q  <= pf_theta_q[px_rdata];
+        u2_vreset_q <= pf_vreset_q[px_rdata];
+        u2_bias_q   <= pf_bias_q[px_rdata];
+        u2_reset_q  <= pf_reset_q[px_rdata];
+        u2_shift_q  <= pf_shift_q[px_rdata];
+    end
+
+    // U2: input scaling and the two decays
+    wire signed [XW-1:0] acc_x = {{16{rg_rdata[A-1]}}, rg_rdata};
+    wire [4:0]           nsh   = 5'd0 - u2_shift_q;
+    wire signed [XW-1:0] shl   = acc_x <<< u2_shift_q[3:0];
+    wire signed [XW-1:0] shr   = acc_x >>> nsh;
+    wire signed [XW-1:0] in_x  = u2_shift_q[4] ? shr : shl;
+    wire signed [XW-1:0] xmax  = {{(XW-S+1){1'b0}}, {(S-1){1'b1}}};
+    wire signed [XW-1:0] xmin  = ~xmax;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire signed [XW-1:0] in_sat = (in_x > xmax) ? xmax : ((in_x < xmin) ? xmin : in_x);
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    // |x * a| <= 2^(S-1) * 2^12: S+13 bits hold every product, and every
+    // bit of it is used (a partly unused product trips yosys 0.23's
+    // ice40_dsp pass)
+    wire signed [S+12:0] pi = $signed(i_rdata) * $signed({1'b0, u2_asyn_q});
+    wire signed [S+12:0] pv = $signed(v_rdata) * $signed({1'b0, u2_amem_q});
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire signed [S+12:0] pi_f = pi >>> 12;
+    /* verilator lint_on UNUSEDSIGNAL */
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire signed [S+12:0] pv_f = pv >>> 12;
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [S-1:0] di = pi_f[S-1:0] + {{(S-1){1'b0}}, (pi[S+12] & (|pi[11:0]))};
+    wire [S-1:0] dv = pv_f[S-1:0] + {{(S-1){1'b0}}, (pv[S+12] & (|pv[11:0]))};
+
+    always @(posedge clk_i) begin
+        u3_in_q     <= in_sat[S-1:0];
+        u3_di_q     <= di;
+        u3_dv_q     <= dv;
+        u3_theta_q  <= u2_theta_q;
+        u3_vreset_q <= u2_vreset_q;
+        u3_bias_q   <= u2_bias_q;
+        u3_reset_q  <= u2_reset_q;
+    end
+
+    // U3: new state, spike, reset
+    wire signed [S+1:0] smax = {3'b000, {(S-1){1'b1}}};
+    wire signed [S+1:0] smin = ~smax;
+    wire signed [S+1:0] isum = $signed({{2{u3_di_q[S-1]}}, u3_di_q}) + $signed({{2{u3_in_q[S-1]}}, u3_in_q});
+    wire signed [S+1:0] inew = (isum > smax) ? smax : ((isum < smin) ? smin : isum);
+    wire signed [S+1:0] vsum = $signed({{2{u3_dv_q[S-1]}}, u3_dv_q}) + inew
+                             + $signed({{2{u3_bias_q[S-1]}}, u3_bias_q});
+    wire signed [S+1:0] v1 = (vsum > smax) ? smax : ((vsum < smin) ? smin : vsum);
+    wire signed [S+1:0] th = $signed({{2{u3_theta_q[S-1]}}, u3_theta_q});
+    wire signed [S+1:0] vdif = v1 - th;
+    wire signed [S+1:0] vsub = (vdif > smax) ? smax : ((vdif < smin) ? smin : vdif);
+    wire spike = (u3_reset_q != 2'd2) & (v1 >= th);
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [S+1:0] vnew = ~spike ? v1 : ((u3_reset_q == 2'd0) ? {{2{u3_vreset_q[S-1]}}, u3_vreset_q} : vsub);
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign st_we    = u3_v_q;
+    assign st_waddr = u3_slot_q;
+    assign i_wdata  = inew[S-1:0];
+    assign v_wdata  = vnew[S-1:0];
+    assign sl_we    = u3_v_q & spike;
+    assign sl_wdata = u3_slot_q;
+    assign spike_o  = u3_v_q & spike;
+
+    // spike bit collector: slots are updated in ascending order during a step
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [NB+5:0] slot_x   = {6'd0, u3_slot_q};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [31:0]   coll_new = coll_q | ({31'd0, spike} << slot_x[4:0]);
+    wire          coll_last = (slot_x[4:0] == 5'd31) | ({1'b0, u3_slot_q} + 1'b1 == n_used_q);
+    assign ow_we    = u3_v_q & coll_last;
+    assign ow_waddr = {out_bank_i, slot_x[OB+4:5]};
+    assign ow_wdata = coll_new;
+
+    always @(posedge clk_i) begin
+        if (rst_i | upd_start_i)
+            spk_cnt_q <= {(NB+1){1'b0}};
+        else if (sl_we)
+            spk_cnt_q <= spk_cnt_q + 1'b1;
+        if (rst_i | step_start_i)
+            coll_q <= 32'd0;
+        else if (u3_v_q)
+            coll_q <= coll_last ? 32'd0 : coll_new;
+    end
+
+    // ---- delivery pipeline -------------------------------------------------
+    reg [FB-1:0] fq_src_q [0:EQ-1];
+    reg [15:0]   fq_x_q   [0:EQ-1];
+    reg [EB-1:0] fq_rd_q, fq_wr_q;
+    reg [EB:0]   fq_n_q;
+    reg          lk_v_q;
+    reg [15:0]   lk_x_q;
+    reg [SB:0]   rem_q;
+    reg [SB-1:0] ptr_q;
+    reg [15:0]   sx_q;
+    reg          s1_v_q, s2_v_q, wq_v_q;
+    reg [15:0]   s1_x_q;
+    reg [NB+RB-1:0] s2_addr_q, wq_addr_q;
+    reg [A-1:0]  wq_data_q;
+
+    assign ev_ready_o = (fq_n_q != EQ[EB:0]);
+    // single-port ring: a synapse every other cycle (D1 reads, D2 writes)
+    wire sp_hold = (SP != 0) & s1_v_q;
+    wire lk_take = lk_v_q & (rem_q == {(SB+1){1'b0}}) & ~sp_hold;
+    wire fq_pop  = (fq_n_q != {(EB+1){1'b0}}) & (~lk_v_q | lk_take);
+    assign fo_re    = fq_pop | (h_rd & ((h_reg == 3'd5) | (h_reg == 3'd7)));
+    assign fo_raddr = fq_pop ? fq_src_q[fq_rd_q] : h_off[FB-1:0];
+
+    wire stream_go = lk_take & (fo_count != {(SB+1){1'b0}});
+    wire stream_left = (rem_q != {(SB+1){1'b0}});
+    wire stream_on = stream_left & ~sp_hold;
+    assign sy_re    = stream_on | stream_go | (h_rd & (h_reg == 3'd6));
+    assign sy_raddr = stream_on ? ptr_q : (stream_go ? fo_start : h_off[SB-1:0]);
+
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            fq_rd_q <= {EB{1'b0}};
+            fq_wr_q <= {EB{1'b0}};
+            fq_n_q  <= {(EB+1){1'b0}};
+            lk_v_q  <= 1'b0;
+            rem_q   <= {(SB+1){1'b0}};
+            s1_v_q  <= 1'b0;
+            s2_v_q  <= 1'b0;
+            wq_v_q  <= 1'b0;
+        end else begin
+            if (ev_valid_i) begin
+                fq_src_q[fq_wr_q] <= ev_src_i;
+                fq_x_q[fq_wr_q]   <= ev_x_i;
+                fq_wr_q <= fq_wr_q + 1'b1;
+            end
+            if (fq_pop)
+                fq_rd_q <= fq_rd_q + 1'b1;
+            fq_n_q <= fq_n_q + {{EB{1'b0}}, ev_valid_i} - {{EB{1'b0}}, fq_pop};
+            if (fq_pop) begin
+                lk_v_q <= 1'b1;
+                lk_x_q <= fq_x_q[fq_rd_q];
+            end else if (lk_take) begin
+                lk_v_q <= 1'b0;
+            end
+            if (stream_on) begin
+                ptr_q <= ptr_q + 1'b1;
+                rem_q <= rem_q - 1'b1;
+            end else if (stream_go) begin
+                ptr_q <= fo_start + 1'b1;
+                rem_q <= fo_count - 1'b1;
+                sx_q  <= lk_x_q;
+            end
+            s1_v_q <= stream_on | stream_go;
+            s1_x_q <= stream_on ? sx_q : lk_x_q;
+            s2_v_q <= s1_v_q;
+            wq_v_q <= s2_v_q;
+        end
+    end
+
+    // D1: decode the synapse word, read its accumulator, form w*x
+    wire [NB-1:0]   y_dst = sy_rdata[NB-1:0];
+    wire [W-1:0]    y_w   = sy_rdata[NB+W-1:NB];
+    wire [RB-1:0]   y_d   = sy_rdata[YW-1:NB+W];
+    wire [RB:0]     r_sum = {1'b0, tmod_i} + {1'b0, y_d};
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [RB:0]     r_wrap = (r_sum >= R[RB:0]) ? (r_sum - R[RB:0]) : r_sum;
+    /* verilator lint_on UNUSEDSIGNAL */
+    // w*x as a full 32-bit product of 16-bit operands, registered whole: a
+    // narrower or partly used product trips an assertion in yosys 0.23's
+    // ice40_dsp pass.
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [31:0] w32 = {{(32-W){y_w[W-1]}}, y_w};
+    wire signed [31:0] prod = $signed(w32[15:0]) * $signed(s1_x_q);
+    reg  [31:0]  s2_prod_q;
+    /* verilator lint_on UNUSEDSIGNAL */
+    always @(posedge clk_i) begin
+        s2_addr_q <= {y_dst, r_wrap[RB-1:0]};
+        s2_prod_q <= prod;
+    end
+    wire [A-1:0] s2_inc = s2_prod_q[A-1:0];
+
+    // D2: accumulate, forwarding the previous cycle's write
+    wire [A-1:0] d2_base = (wq_v_q & (wq_addr_q == s2_addr_q)) ? wq_data_q : rg_rdata;
+    wire [A-1:0] d2_sum  = d2_base + s2_inc;
+    always @(posedge clk_i) begin
+        wq_addr_q <= s2_addr_q;
+        wq_data_q <= d2_sum;
+    end
+    assign syn_event_o = s2_v_q;
+    assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | lk_v_q | stream_left | s1_v_q | s2_v_q;
+
+    // ring port sharing: update (U1 read, U2 clear), delivery (D1, D2), host
+    wire [NB+RB-1:0] upd_raddr = {u1_slot_q, tmod_i};
+    wire [NB+RB-1:0] upd_waddr = {u2_slot_q, tmod_i};
+    wire             h_ring    = (h_reg == 3'd4);
+    assign rg_re    = u1_v_q | s1_v_q | (h_rd & h_ring);
+    assign rg_raddr = u1_v_q ? upd_raddr : (s1_v_q ? {y_dst, r_wrap[RB-1:0]} : h_off[NB+RB-1:0]);
+    assign rg_we    = u2_v_q | s2_v_q | (h_wr & h_ring);
+    assign rg_waddr = u2_v_q ? upd_waddr : (s2_v_q ? s2_addr_q : h_off[NB+RB-1:0]);
+    assign rg_wdata = u2_v_q ? {A{1'b0}} : (s2_v_q ? d2_sum : h_wdata_i[A-1:0]);
+
+    // ---- host read data ----------------------------------------------------
+    reg [31:0] h_rdata;
+    always @(*) begin
+        case (h_reg_q)
+            3'd0: h_rdata = h_lvl_q ? {{(31-NB){1'b0}}, lt_rdata} : h_misc_q;
+            3'd1: h_rdata = sx32(i_rdata);
+            3'd2: h_rdata = sx32(v_rdata);
+            3'd3: h_rdata = {{(32-PB){1'b0}}, px_rdata};
+            3'd4: h_rdata = {{(32-A+1){rg_rdata[A-1]}}, rg_rdata[A-2:0]};
+            3'd5: h_rdata = {{(32-SB){1'b0}}, fo_start};
+            3'd6: h_rdata = {{(32-YW){1'b0}}, sy_rdata};
+            default: h_rdata = {{(31-SB){1'b0}}, fo_count};
+        endcase
+    end
+    assign h_rdata_o = h_rdata;
+endmodule

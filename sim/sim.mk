@@ -1,0 +1,64 @@
+# sim/sim.mk -- Verilator models of rtl/loom_array.v, one per arch config,
+# linked into build/bin/loom and the tests behind the C API of sim/vsim.h.
+#
+# Verilator fixes Verilog parameters at build time, so every config below is
+# verilated separately (class prefix Vloom_<name>, objects under
+# $(BUILD)/sim/<name>) and selected at run time by vsim_open("<name>").
+# Models are built with FST tracing compiled in but off until
+# vsim_trace_open, and compiled with -O2.  Verilator re-runs only when a
+# file of rtl/ or this fragment changes.
+#
+# To add a config: append its name to VSIM_CONFIGS and set VSIM_G_<name>.
+
+VSIM_CONFIGS := c1 c4 d0 wide sp b2 b4
+VSIM_G_c1   := -GK=1 -GN=256 -GSYN=8192 -GP=16 -GLMAX=256 -GMAXIN=64
+VSIM_G_c4   := -GK=4 -GN=64 -GSYN=2048 -GP=16 -GLMAX=64 -GMAXIN=64
+VSIM_G_d0   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=0
+VSIM_G_wide := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GW=12 -GS=24 -GA=32 -GD=7
+VSIM_G_sp   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GSP=1
+VSIM_G_b2   := -GK=2 -GN=512 -GSYN=65536 -GP=4 -GLMAX=16 -GMAXIN=1024
+VSIM_G_b4   := -GK=4 -GN=256 -GSYN=32768 -GP=4 -GLMAX=16 -GMAXIN=1024
+
+VSIM_DIR  := $(BUILD)/sim
+RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v
+RTL_DEPS  := $(RTL_ARRAY) rtl/loom_map.vh sim/sim.mk
+VERILATOR ?= verilator
+VERILATOR_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+VSIM_OPT  := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
+VSIM_CXXFLAGS := -std=c++17 -O2 -g -Wall -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd \
+                 -Icompiler -I$(VSIM_DIR) $(foreach c,$(VSIM_CONFIGS),-I$(VSIM_DIR)/$(c))
+
+define VSIM_CONFIG_RULES
+$(VSIM_DIR)/$(1)/Vloom_$(1).mk: $(RTL_DEPS)
+	@mkdir -p $$(@D)
+	$(VERILATOR) --cc -O3 --trace-fst --prefix Vloom_$(1) -Mdir $(VSIM_DIR)/$(1) -Irtl \
+	  --top-module loom_array $(VSIM_G_$(1)) $(RTL_ARRAY)
+	@touch $$@
+
+$(VSIM_DIR)/$(1)/Vloom_$(1)__ALL.a: $(VSIM_DIR)/$(1)/Vloom_$(1).mk
+	+$(MAKE) --no-print-directory -s -C $(VSIM_DIR)/$(1) -f Vloom_$(1).mk Vloom_$(1)__ALL.a $(VSIM_OPT)
+endef
+$(foreach c,$(VSIM_CONFIGS),$(eval $(call VSIM_CONFIG_RULES,$(c))))
+
+VSIM_FIRST := $(firstword $(VSIM_CONFIGS))
+VSIM_RT := $(VSIM_DIR)/rt/verilated.o $(VSIM_DIR)/rt/verilated_fst_c.o $(VSIM_DIR)/rt/verilated_threads.o
+$(VSIM_DIR)/rt/%.o: $(VSIM_DIR)/$(VSIM_FIRST)/Vloom_$(VSIM_FIRST).mk
+	@mkdir -p $(@D)
+	+$(MAKE) --no-print-directory -s -C $(VSIM_DIR)/$(VSIM_FIRST) -f Vloom_$(VSIM_FIRST).mk $*.o $(VSIM_OPT)
+	cp $(VSIM_DIR)/$(VSIM_FIRST)/$*.o $@
+
+$(VSIM_DIR)/vsim_list.h: sim/sim.mk
+	@mkdir -p $(@D)
+	@{ for c in $(VSIM_CONFIGS); do echo "VSIM_MODEL($$c)"; done; } > $@
+$(VSIM_DIR)/vsim_includes.h: sim/sim.mk
+	@mkdir -p $(@D)
+	@{ for c in $(VSIM_CONFIGS); do echo "#include \"Vloom_$$c.h\""; done; } > $@
+
+VSIM_ARCHIVES := $(foreach c,$(VSIM_CONFIGS),$(VSIM_DIR)/$(c)/Vloom_$(c)__ALL.a)
+$(VSIM_DIR)/vsim.o: sim/vsim.cpp sim/vsim.h compiler/limg.h compiler/loom_map.h \
+                    $(VSIM_DIR)/vsim_list.h $(VSIM_DIR)/vsim_includes.h $(VSIM_ARCHIVES)
+	$(CXX) $(VSIM_CXXFLAGS) -c $< -o $@
+
+EXTRA_OBJS   += $(VSIM_DIR)/vsim.o $(VSIM_ARCHIVES) $(VSIM_RT)
+EXTRA_LDLIBS += -lz -lpthread
+LINK := $(CXX)

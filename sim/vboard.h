@@ -1,0 +1,66 @@
+/*
+ * vboard.h -- the virtual board: rtl/loom_top.v (UART, link layer, command
+ * unit and the array) under Verilator, its UART pins driven and watched bit
+ * by bit, served to a host over any transport (a pseudo-terminal or a TCP
+ * connection, see sw/transport.h).
+ *
+ * Models are built per arch config by sim/vboard.mk (prefix Vloom_vb_NAME,
+ * 12 MHz clock, CLKS_PER_BIT = 4, i.e. 3 Mbaud, 512-byte payloads).  The
+ * virtual board runs the clock only while there is something to do (bytes
+ * to shift in or out, the array busy, or the command unit possibly busy),
+ * and otherwise sleeps in poll() on the transport.  Optional fault
+ * injection corrupts or drops bytes in both directions.  Not thread-safe;
+ * separate vboards are independent.
+ */
+#ifndef VBOARD_H
+#define VBOARD_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "loom_status.h"
+#include "transport.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct vboard vboard;
+
+typedef struct vboard_opts {
+    const char *config;   /* model name ("c1", ...) [first built] */
+    double fault_rate;    /* fraction of bytes, each direction, that are
+                             dropped (half) or get one bit flipped (half) [0] */
+    uint64_t seed;        /* fault injection PRNG seed [1] */
+} vboard_opts;
+
+void vboard_opts_default(vboard_opts *o);
+
+/* Vboard models built into this binary. */
+unsigned vboard_config_count(void);
+const char *vboard_config_name(unsigned i);
+
+/* Opens a model and resets it.  LOOM_E_ARG (listing the known configs) for
+ * an unknown name.  *out owned by the caller (vboard_close). */
+loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e);
+void vboard_close(vboard *b);
+
+/* Clock, baud and bits per second the model was built with. */
+uint32_t vboard_clk_hz(const vboard *b);
+uint32_t vboard_baud(const vboard *b);
+
+/* Serves t until *stop becomes non-zero (LOOM_OK) or t fails: LOOM_E_LINK
+ * when the peer went away (the model keeps its state: serve the next
+ * connection with the same vboard). */
+loom_status vboard_serve(vboard *b, transport *t, volatile sig_atomic_t *stop, loom_err *e);
+
+/* Cycles simulated, bytes received and sent (after fault injection). */
+uint64_t vboard_cycles(const vboard *b);
+uint64_t vboard_bytes_in(const vboard *b);
+uint64_t vboard_bytes_out(const vboard *b);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,84 @@
+/*
+ * build.h -- bitstreams for iCE40 boards (`loom build`, `loom report`).
+ *
+ * A build directory DIR holds one board's bitstream and everything that
+ * made it:
+ *
+ *   generic.asc            place-and-route result with the boot ROM holding
+ *                          the random placeholder boot_placeholder.hex
+ *   boot.hex               the boot ROM contents of loom.asc (the
+ *                          placeholder for a generic build, link frames that
+ *                          load the model for a baked one)
+ *   loom.asc, loom.bin     the bitstream (icepack)
+ *   report.json            utilisation, Fmax, capacity, model share
+ *   yosys.ys, yosys.log, yosys-stat.json, loom.json    synthesis
+ *   nextpnr.log, nextpnr-report.json                   place and route
+ *   icebram.log, icepack.log
+ *   inputs.hash            hash of every input of synthesis and P&R; an
+ *                          unchanged hash skips both (incremental rebuild)
+ *
+ * A model is baked in by putting into the boot ROM (boards/common/
+ * loom_boot.v) the link frames that load its image; this only changes
+ * block-RAM contents, so it is done with icebram on generic.asc: a baked
+ * build costs one generic build (cached) plus seconds, and --patch swaps
+ * the network of an existing DIR without synthesis or P&R.
+ *
+ * External tools (yosys, nextpnr-ice40, icebram, icepack) are run as child
+ * processes with their output in the logs above; nothing here prints.
+ */
+#ifndef BUILD_H
+#define BUILD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "board.h"
+#include "loom_status.h"
+#include "model.h"
+
+/* Progress callback: stage ("yosys", "nextpnr", "icebram", "icepack",
+ * "map", "cache") and one line of text; elapsed is the stage's wall time in
+ * seconds once done (negative when the stage starts). */
+typedef void (*build_progress_fn)(void *ctx, const char *stage, const char *msg, double elapsed);
+
+typedef struct build_opts {
+    const board_info *board;   /* required */
+    const char *outdir;        /* required; created when missing */
+    const char *model_path;    /* NULL: generic bitstream */
+    model_opts mopts;          /* how to compile model_path */
+    int patch;                 /* 1: only re-fill the boot ROM of outdir's
+                                  existing build (model_path required) */
+    int force;                 /* 1: synthesise even when inputs.hash matches */
+    int allow_timing_fail;     /* 1: a missed clock is not an error */
+    const char *root;          /* source tree root (NULL: build_find_root) */
+    double input_rate;         /* activity for the cycle prediction [0.05] */
+    double neuron_rate;        /* [0.05] */
+    build_progress_fn progress;
+    void *progress_ctx;
+} build_opts;
+
+void build_opts_default(build_opts *o);
+
+/* The source tree (the folder holding rtl/loom_top.v): $LOOM_ROOT, else
+ * two folders above the running executable (build/bin/loom), else ".".
+ * Writes into buf (len bytes) and returns buf. */
+char *build_find_root(char *buf, size_t len);
+
+/* Runs a build as described above.  Errors: LOOM_E_ARG (bad options),
+ * LOOM_E_IO (a tool could not run or failed: the message names the tool
+ * and its log), LOOM_E_CAPACITY (model does not fit the board's arch or
+ * the boot ROM; timing missed), model_load's errors for the model. */
+loom_status build_run(const build_opts *o, loom_err *e);
+
+/* Writes the boot ROM image for img into path: the header, the wire frames
+ * of BATCH writes (payloads of at most max_payload bytes) and zero fill up
+ * to rom_bytes, one byte per line in hex.  *used gets the bytes used.
+ * LOOM_E_CAPACITY when the frames need more than rom_bytes, naming both. */
+loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_bytes,
+                           const char *path, uint32_t *used, loom_err *e);
+
+/* Reads DIR/report.json into a malloc'ed NUL-terminated string (*out, owned
+ * by the caller).  LOOM_E_IO when missing. */
+loom_status build_read_report(const char *dir, char **out, loom_err *e);
+
+#endif

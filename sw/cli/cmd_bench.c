@@ -1,0 +1,204 @@
+/*
+ * cmd_bench.c -- `loom bench ref`: speed and memory of the reference model
+ * on the standard benchmark networks (hls_ref/benchnet.h).
+ *
+ * Prints one figure per line as `bench <name> <value> <unit>` so scripts
+ * (make bench) can collect them.  The simulation time counts only
+ * ref_set_input + ref_step; drawing the Poisson inputs (stim_next) is done
+ * a chunk of steps ahead and timed separately, since it is the stimulus
+ * generator's cost, not the model's.  Rates divide by the thread's CPU
+ * time, which on a shared machine is the closest thing to "one core".
+ * Peak memory is the process's VmHWM, so run one network per process.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "benchnet.h"
+#include "cli.h"
+#include "ref.h"
+#include "stim.h"
+
+const char cmd_bench_summary[] = "benchmark the reference model on the standard networks";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: loom bench ref [--net 1k|10k|1m] [--steps N] [--seed S]\n\n"
+            "Builds a benchmark network (bench-1k: 1,000 LIF neurons, p = 0.1; bench-10k:\n"
+            "10,000 neurons, p = 0.01; 1m: 1,000,000 neurons and 100,000,000 synapses),\n"
+            "drives every neuron with Poisson spikes at 0.1 per step and runs N steps\n"
+            "(default 10000; 50 for 1m).  Prints `bench <name> <value> <unit>` lines:\n"
+            "synaptic events, neuron updates, wall time, events/s, updates/s, mean\n"
+            "firing rate (Hz at 1 ms steps) and peak resident memory.\n");
+}
+
+/* CPU time of the calling thread in seconds (0 when unavailable). */
+static double cpu_now(void)
+{
+    struct timespec ts;
+    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+        return 0;
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Peak resident set size of this process in MiB (VmHWM), or -1. */
+static double peak_rss_mb(void)
+{
+    FILE *f = fopen("/proc/self/status", "r");
+    if (!f)
+        return -1;
+    char line[256];
+    double mb = -1;
+    while (fgets(line, sizeof line, f))
+        if (strncmp(line, "VmHWM:", 6) == 0) {
+            mb = strtod(line + 6, NULL) / 1024.0;
+            break;
+        }
+    fclose(f);
+    return mb;
+}
+
+int cmd_bench(int argc, char **argv)
+{
+    const char *cmd = "bench";
+    benchnet_kind kind = BENCHNET_10K;
+    uint64_t steps = 0, seed = 1;
+    int have_steps = 0;
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
+        usage(argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "ref") != 0)
+        return cli_usage_error(cmd, "unknown benchmark '%s' (expected: ref)", argv[1]);
+    for (int k = 2; k < argc; k++) {
+        const char *o = argv[k];
+        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
+            usage(stdout);
+            return 0;
+        }
+        if (strcmp(o, "--net") && strcmp(o, "--steps") && strcmp(o, "--seed"))
+            return cli_usage_error(cmd, "unknown option %s", o);
+        if (k + 1 >= argc)
+            return cli_usage_error(cmd, "%s needs a value", o);
+        const char *val = argv[++k];
+        if (!strcmp(o, "--net")) {
+            if (benchnet_parse(val, &kind))
+                return cli_usage_error(cmd, "--net %s: expected 1k, 10k or 1m", val);
+        } else if (!strcmp(o, "--steps")) {
+            if (cli_parse_u64(cmd, o, val, &steps))
+                return 2;
+            have_steps = 1;
+        } else {
+            if (cli_parse_u64(cmd, o, val, &seed))
+                return 2;
+        }
+    }
+    if (!have_steps)
+        steps = kind == BENCHNET_1M ? 50 : 10000;
+
+    const benchnet_spec *sp = benchnet_get(kind);
+    loom_err e;
+    seir_net *net = NULL;
+    ref_sim *sim = NULL;
+    stim_src *src = NULL;
+    stim_event *ev = NULL;
+    uint32_t *count = NULL;
+    int rc = 1;
+
+    double t0 = cli_now();
+    if (benchnet_build(kind, seed, &net, &e))
+        goto fail;
+    double t1 = cli_now();
+    const size_t n_syn = net->n_syn;
+    if (ref_create(net, &sim, &e))
+        goto fail;
+    double t2 = cli_now();
+    /* The sim holds its own copy; the stimulus source still needs the
+     * net's channel kinds, but not its 16 B/synapse list. */
+    free(net->syn);
+    net->syn = NULL;
+    net->n_syn = net->cap_syn = 0;
+    if (stim_poisson(net, sp->input_rate, seed, &src, &e))
+        goto fail;
+    const uint64_t chunk = net->n_inputs < 1000000 ? 1000000 / (net->n_inputs ? net->n_inputs : 1) : 1;
+    ev = malloc((size_t)chunk * (net->n_inputs ? net->n_inputs : 1) * sizeof *ev);
+    count = malloc((size_t)chunk * sizeof *count);
+    if (!ev || !count) {
+        loom_fail(&e, LOOM_E_NOMEM, "out of memory for %u input events", net->n_inputs);
+        goto fail;
+    }
+
+    /* Inputs are drawn a chunk of steps ahead into ev (about 10^6 events),
+     * so the timed loop holds only the model. */
+    double sim_s = 0, sim_cpu = 0, stim_s = 0;
+    double w0 = cli_now();
+    for (uint64_t t0c = 0; t0c < steps; t0c += chunk) {
+        const uint64_t nc = steps - t0c < chunk ? steps - t0c : chunk;
+        double a = cli_now();
+        size_t fill = 0;
+        for (uint64_t k = 0; k < nc; k++) {
+            uint32_t n = 0;
+            if (stim_next(src, t0c + k, ev + fill, net->n_inputs, &n, &e))
+                goto fail;
+            count[k] = n;
+            fill += n;
+        }
+        double b = cli_now(), bc = cpu_now();
+        const stim_event *p = ev;
+        for (uint64_t k = 0; k < nc; k++) {
+            for (uint32_t j = 0; j < count[k]; j++)
+                ref_set_input(sim, p[j].channel, p[j].value);
+            p += count[k];
+            ref_step(sim);
+        }
+        sim_cpu += cpu_now() - bc;
+        double c = cli_now();
+        stim_s += b - a;
+        sim_s += c - b;
+    }
+    double wall = cli_now() - w0;
+
+    ref_counters cn;
+    ref_get_counters(sim, &cn);
+    const char *nm = sp->name;
+    const double rate = steps ? (double)cn.spikes / ((double)steps * sp->n_neurons) : 0;
+    printf("bench ref.%s.neurons %u neurons\n", nm, sp->n_neurons);
+    printf("bench ref.%s.synapses %zu synapses\n", nm, n_syn);
+    printf("bench ref.%s.steps %" PRIu64 " steps\n", nm, cn.steps);
+    printf("bench ref.%s.build_s %.3f s\n", nm, t2 - t0);
+    printf("bench ref.%s.generate_s %.3f s\n", nm, t1 - t0);
+    printf("bench ref.%s.events %" PRIu64 " events\n", nm, cn.syn_events);
+    printf("bench ref.%s.neuron_updates %" PRIu64 " updates\n", nm, cn.neuron_updates);
+    printf("bench ref.%s.spikes %" PRIu64 " spikes\n", nm, cn.spikes);
+    printf("bench ref.%s.sim_s %.4f s\n", nm, sim_s);
+    printf("bench ref.%s.sim_cpu_s %.4f s\n", nm, sim_cpu);
+    printf("bench ref.%s.stimulus_s %.4f s\n", nm, stim_s);
+    printf("bench ref.%s.wall_s %.4f s\n", nm, wall);
+    /* Rates use the thread's CPU time: on a shared machine wall time also
+     * counts other processes' turns on this core.  Quiet, the two agree
+     * (compare sim_s and sim_cpu_s). */
+    const double ts = sim_cpu > 0 ? sim_cpu : sim_s;
+    printf("bench ref.%s.events_per_s %.3g events/s\n", nm, ts > 0 ? cn.syn_events / ts : 0);
+    printf("bench ref.%s.events_per_s_wall %.3g events/s\n", nm,
+           sim_s > 0 ? cn.syn_events / sim_s : 0);
+    printf("bench ref.%s.neuron_updates_per_s %.3g updates/s\n", nm,
+           ts > 0 ? cn.neuron_updates / ts : 0);
+    printf("bench ref.%s.steps_per_s %.4g steps/s\n", nm, ts > 0 ? cn.steps / ts : 0);
+    printf("bench ref.%s.firing_rate_hz %.2f Hz\n", nm, rate * 1000.0);
+    printf("bench ref.%s.ref_mb %.1f MiB\n", nm, ref_memory_bytes(sim) / 1048576.0);
+    printf("bench ref.%s.peak_rss_mb %.1f MiB\n", nm, peak_rss_mb());
+    rc = 0;
+    goto out;
+fail:
+    rc = cli_report(cmd, &e);
+out:
+    free(ev);
+    free(count);
+    stim_close(src);
+    ref_destroy(sim);
+    seir_net_free(net);
+    return rc;
+}

@@ -1,0 +1,282 @@
+/*
+ * cmd_fly.c -- `loom fly`: fly the blimp plant closed-loop with a controller.
+ *
+ * Two flights on the same plant, profile and noise seed: the controller
+ * under test (the SNN network on the reference model, reached through the
+ * transport-independent ctrl_backend; or the PID itself) and the reference
+ * PID (kp 9, ki 0, kd 7 at the plant's control rate).  Prints a comparison
+ * table and the one-line summary the acceptance checks read:
+ *
+ *   blimp rmse_snn=.. rmse_pid=.. sse_snn=.. sse_pid=.. overshoot_snn=..
+ *         overshoot_pid=.. neurons=N path=ref
+ *
+ * --trace writes one CSV line per control period; --plot draws altitude vs
+ * setpoint, motor commands and the controller's spike raster with gnuplot.
+ * `loom demo blimp` calls cmd_fly with its own arguments.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "ctrl.h"
+#include "pid.h"
+#include "plant.h"
+
+const char cmd_fly_summary[] = "fly the blimp altitude plant with the SNN controller and compare with the PID";
+
+static const char usage_text[] =
+    "usage: loom fly --sim [--seed S] [--controller NET.seir|pid] [--duration SEC]\n"
+    "                [--profile demo|T:ALT,T:ALT,...] [--plant FILE] [--trace FILE.csv]\n"
+    "                [--plot FILE.png] [--quiet]\n"
+    "Flies the blimp altitude plant (docs/blimp.md) with the controller under\n"
+    "test on the bit-exact reference model (--sim) and with the reference PID\n"
+    "(kp 9, ki 0, kd 7) on the same plant and noise seed, prints a comparison\n"
+    "table and a final line 'blimp rmse_snn=.. ... neurons=N path=ref'.\n"
+    "Defaults: seed 1, controller examples/blimp/controller.seir, 60 s, the\n"
+    "demo profile (steps between 1 and 3 m every 10 s), default plant.\n";
+
+typedef struct opts {
+    const char *controller, *profile, *plant_file, *trace, *plot;
+    uint64_t seed;
+    double duration;
+    int sim, quiet;
+} opts;
+
+/* Spikes of the controller, for the raster. */
+typedef struct raster {
+    size_t n, cap;
+    uint32_t *step, *neuron;
+    uint32_t t;
+    int oom;
+} raster;
+
+static void on_spikes(void *ctx, const uint32_t *idx, uint32_t count)
+{
+    raster *r = ctx;
+    if (r->n + count > r->cap && !r->oom) {
+        size_t cap = (r->cap ? r->cap * 2 : 4096);
+        while (cap < r->n + count) cap *= 2;
+        uint32_t *s = realloc(r->step, cap * sizeof *s);
+        if (s) r->step = s;
+        uint32_t *n = s ? realloc(r->neuron, cap * sizeof *n) : NULL;
+        if (n) r->neuron = n;
+        if (!s || !n) r->oom = 1;
+        else r->cap = cap;
+    }
+    for (uint32_t k = 0; k < count && !r->oom; k++) {
+        r->step[r->n] = r->t;
+        r->neuron[r->n++] = idx[k];
+    }
+    r->t++;
+}
+
+/* The controller under test: logs the two parts' commands per period. */
+typedef struct snn_log {
+    ctrl_snn snn;
+    double *u_pd, *u_i;
+    size_t n;
+} snn_log;
+
+static loom_status snn_log_step(void *ctx, double err, double derr, double *u, loom_err *e)
+{
+    snn_log *s = ctx;
+    loom_status st = ctrl_snn_step(&s->snn, err, derr, u, e);
+    if (!st) {
+        s->u_pd[s->n] = s->snn.last_u[CTRL_PD];
+        s->u_i[s->n] = s->snn.last_u[CTRL_I];
+        s->n++;
+    }
+    return st;
+}
+
+static int parse(int argc, char **argv, opts *o)
+{
+    *o = (opts){.controller = "examples/blimp/controller.seir", .profile = "demo", .seed = 1, .duration = 60};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+#define NEED() do { if (!v) return cli_usage_error("fly", "%s needs a value", a); i++; } while (0)
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            fputs(usage_text, stdout);
+            return -1;
+        } else if (!strcmp(a, "--sim")) o->sim = 1;
+        else if (!strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("fly", a, v, &o->seed)) return 2; }
+        else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
+        else if (!strcmp(a, "--controller")) { NEED(); o->controller = v; }
+        else if (!strcmp(a, "--profile")) { NEED(); o->profile = v; }
+        else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
+        else if (!strcmp(a, "--trace")) { NEED(); o->trace = v; }
+        else if (!strcmp(a, "--plot")) { NEED(); o->plot = v; }
+        else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
+#undef NEED
+    }
+    if (!o->sim)
+        return cli_usage_error("fly", "say where the controller runs: --sim (the reference model)");
+    return 0;
+}
+
+static loom_status write_trace(const char *path, const plant_sample *a, const plant_sample *b,
+                               const snn_log *sl, size_t n, loom_err *e)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "w") : stdout;
+    if (!f) return loom_fail(e, LOOM_E_IO, "%s: cannot write: %s", path, strerror(errno));
+    fprintf(f, "t_s,setpoint_m,z_snn_m,meas_snn_m,u_snn,u_pd,u_i,z_pid_m,meas_pid_m,u_pid\n");
+    for (size_t k = 0; k < n; k++)
+        fprintf(f, "%.3f,%.3f,%.9f,%.9f,%.9f,%.9f,%.9f,%.9f,%.9f,%.9f\n", a[k].t, a[k].sp, a[k].z, a[k].meas,
+                a[k].u, sl ? sl->u_pd[k] : a[k].u, sl ? sl->u_i[k] : 0.0, b[k].z, b[k].meas, b[k].u);
+    int bad = ferror(f);
+    if (f != stdout) bad |= fclose(f);
+    return bad ? loom_fail(e, LOOM_E_IO, "%s: write error", path) : LOOM_OK;
+}
+
+/* The motor panel shows the range the motors can follow (+-1.1 u_max): the
+ * derivative kicks at setpoint steps go past it and are cut. */
+static loom_status plot(const char *png, const plant_sample *a, const plant_sample *b, size_t n,
+                        const raster *r, uint32_t n_neurons, double dt_ctrl, double u_max, loom_err *e)
+{
+    const char *gp = getenv("LOOM_GNUPLOT");
+    if (!gp) gp = "gnuplot";
+    char dir[] = "/tmp/loom-fly-XXXXXX";
+    if (!mkdtemp(dir)) return loom_fail(e, LOOM_E_IO, "plot: cannot make a temporary folder: %s", strerror(errno));
+    char fa[64], fr[64];
+    snprintf(fa, sizeof fa, "%s/flight.dat", dir);
+    snprintf(fr, sizeof fr, "%s/raster.dat", dir);
+    loom_status st = LOOM_OK;
+    FILE *f = fopen(fa, "w");
+    if (f) {
+        for (size_t k = 0; k < n; k++)
+            fprintf(f, "%.3f %.4f %.5f %.5f %.4f %.4f\n", a[k].t, a[k].sp, a[k].z, b[k].z, a[k].u, b[k].u);
+        fclose(f);
+    }
+    FILE *g = fopen(fr, "w");
+    if (g) {
+        for (size_t k = 0; r && k < r->n; k++) fprintf(g, "%.3f %u\n", r->step[k] * dt_ctrl, r->neuron[k]);
+        if (!r || r->n == 0) fprintf(g, "0 -1\n"); /* keep gnuplot happy with an empty raster */
+        fclose(g);
+    }
+    if (!f || !g) st = loom_fail(e, LOOM_E_IO, "plot: cannot write data in %s", dir);
+    if (!st) {
+        char cmd[1024];
+        snprintf(cmd, sizeof cmd, "%s", gp);
+        FILE *p = popen(cmd, "w");
+        if (!p) st = loom_fail(e, LOOM_E_UNSUPPORTED, "plot: cannot run %s (install gnuplot-nox)", gp);
+        else {
+            fprintf(p,
+                    "set terminal pngcairo size 1000,1000 font ',10'\n"
+                    "set output '%s'\n"
+                    "set multiplot layout 3,1 title 'blimp altitude: SNN controller (reference model) vs PID'\n"
+                    "set grid\nset xrange [0:%g]\n"
+                    "set ylabel 'altitude (m)'\n"
+                    "plot '%s' u 1:2 w steps lw 2 lc rgb 'black' t 'setpoint', "
+                    "'' u 1:3 w l lw 2 lc rgb '#d62728' t 'SNN', '' u 1:4 w l lw 1.5 lc rgb '#1f77b4' t 'PID'\n"
+                    "set ylabel 'motor command'\nset yrange [%g:%g]\n"
+                    "plot '%s' u 1:6 w steps lw 1.5 lc rgb '#1f77b4' t 'PID', '' u 1:5 w steps lc rgb '#d62728' t 'SNN'\n"
+                    "set ylabel 'neuron'\nset xlabel 'time (s)'\nset yrange [-1:%u]\n"
+                    "plot '%s' u 1:2 w dots lc rgb 'black' t 'spikes'\n"
+                    "unset multiplot\n",
+                    png, n ? a[n - 1].t : 1.0, fa, -1.1 * u_max, 1.1 * u_max, fa, n_neurons ? n_neurons : 1, fr);
+            int rc = pclose(p);
+            if (rc) st = loom_fail(e, LOOM_E_IO, "plot: %s failed (exit %d)", gp, rc);
+            else if (access(png, F_OK)) st = loom_fail(e, LOOM_E_IO, "plot: %s wrote no %s", gp, png);
+        }
+    }
+    remove(fa);
+    remove(fr);
+    rmdir(dir);
+    return st;
+}
+
+int cmd_fly(int argc, char **argv)
+{
+    opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    loom_err e;
+    plant_params pp;
+    plant_params_default(&pp);
+    if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("fly", &e);
+    plant_profile pr;
+    if (!strcmp(o.profile, "demo")) plant_profile_demo(&pr);
+    else if (plant_profile_parse(o.profile, &pr, &e)) return cli_report("fly", &e);
+
+    const size_t cap = (size_t)(o.duration * pp.ctrl_rate) + 2;
+    plant_sample *la = calloc(cap, sizeof *la), *lb = calloc(cap, sizeof *lb);
+    snn_log sl = {.u_pd = calloc(cap, sizeof(double)), .u_i = calloc(cap, sizeof(double))};
+    raster ras = {0};
+    seir_net *net = NULL;
+    ctrl_ref ref = {0};
+    uint32_t neurons = 0;
+    int is_pid = !strcmp(o.controller, "pid");
+    loom_status st = LOOM_OK;
+    if (!la || !lb || !sl.u_pd || !sl.u_i) st = loom_fail(&e, LOOM_E_NOMEM, "fly: out of memory");
+
+    /* The controller under test. */
+    size_t na = 0, nb = 0;
+    pid pa, pb;
+    const double dt = 1.0 / pp.ctrl_rate;
+    if (!st && is_pid) {
+        pid_init(&pa, CTRL_KP, 0, CTRL_KD, dt);
+        st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&pa, pid_step}, la, &na, &e);
+    } else if (!st) {
+        st = seir_parse_file(o.controller, &net, &e);
+        if (!st && (st = ctrl_check_net(net, &e))) loom_err_prefix(&e, "%s", o.controller);
+        if (!st) st = ctrl_ref_open(net, &ref, &e);
+        if (!st) {
+            neurons = net->n_neurons;
+            ctrl_snn_init(&sl.snn, ctrl_ref_backend(&ref));
+            sl.snn.on_spikes = on_spikes;
+            sl.snn.spike_ctx = &ras;
+            st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
+            if (!st && ras.oom) st = loom_fail(&e, LOOM_E_NOMEM, "fly: out of memory for the raster");
+        }
+    }
+    /* The reference PID on the same plant, profile and seed. */
+    if (!st) {
+        pid_init(&pb, CTRL_KP, 0, CTRL_KD, dt);
+        st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&pb, pid_step}, lb, &nb, &e);
+    }
+    if (!st && o.trace) st = write_trace(o.trace, la, lb, is_pid ? NULL : &sl, na, &e);
+
+    if (!st) {
+        plant_metrics ma, mb;
+        plant_metrics_compute(la, na, &pr, &ma);
+        plant_metrics_compute(lb, nb, &pr, &mb);
+        if (!o.quiet) {
+            printf("flight: %g s, seed %llu, %d setpoints, plant %s, controller %s\n", o.duration,
+                   (unsigned long long)o.seed, pr.n, o.plant_file ? o.plant_file : "defaults", o.controller);
+            printf("%-24s %12s %12s\n", "", is_pid ? "PID (test)" : "SNN", "PID");
+            printf("%-24s %12.4f %12.4f\n", "altitude RMSE (m)", ma.rmse, mb.rmse);
+            printf("%-24s %12.4f %12.4f\n", "overshoot (m)", ma.overshoot, mb.overshoot);
+            printf("%-24s %12.2f %12.2f\n", "settling time (s)", ma.settling, mb.settling);
+            printf("%-24s %12.4f %12.4f\n", "steady-state error (m)", ma.sse, mb.sse);
+            printf("%-24s %12u %12s\n", "neurons", neurons, "-");
+            if (!is_pid) {
+                ref_counters c;
+                ref_get_counters(ref.sim, &c);
+                printf("%-24s %12llu %12s\n", "spikes", (unsigned long long)c.spikes, "-");
+            }
+        }
+        if (o.plot) {
+            st = plot(o.plot, la, lb, na, is_pid ? NULL : &ras, neurons, dt, pp.u_max, &e);
+            if (!st && !o.quiet) printf("fly: wrote %s\n", o.plot);
+        }
+        if (!st)
+            printf("blimp rmse_snn=%.4f rmse_pid=%.4f sse_snn=%.4f sse_pid=%.4f overshoot_snn=%.4f "
+                   "overshoot_pid=%.4f neurons=%u path=ref\n",
+                   ma.rmse, mb.rmse, ma.sse, mb.sse, ma.overshoot, mb.overshoot, neurons);
+    }
+    ctrl_ref_close(&ref);
+    seir_net_free(net);
+    free(la);
+    free(lb);
+    free(sl.u_pd);
+    free(sl.u_i);
+    free(ras.step);
+    free(ras.neuron);
+    return st ? cli_report("fly", &e) : 0;
+}

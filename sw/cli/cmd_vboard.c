@@ -1,0 +1,312 @@
+/*
+ * cmd_vboard.c -- `loom vboard`: the virtual board (sim/vboard.h) served on
+ * a pseudo-terminal or a loopback TCP port until SIGINT/SIGTERM, and
+ * `loom vboard --ping PORT`, a quick host-side check of any board.
+ */
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "host.h"
+#include "loom_map.h"
+#include "transport.h"
+#include "vboard.h"
+
+const char cmd_vboard_summary[] = "serve the RTL board (UART included) under Verilator on a pty or TCP port";
+
+static const char *usage =
+    "usage: loom vboard [--board NAME | --config NAME] [--baud 3000000]\n"
+    "                   [--pty-file FILE | --tcp PORT [--port-file FILE]]\n"
+    "                   [--fault-rate P] [--seed S] [--quiet]\n"
+    "       loom vboard --ping PORT [--baud B] [--timeout-ms T] [--tries N] [--bench STEPS]\n"
+    "\n"
+    "Runs rtl/loom_top.v (UART, link layer, command unit, array) under Verilator,\n"
+    "bit by bit at 3 Mbaud of a 12 MHz clock, and serves it until interrupted:\n"
+    "on a new pseudo-terminal (its path is printed and, with --pty-file, written\n"
+    "to FILE once the board is ready) or on 127.0.0.1:PORT with --tcp (0 picks a\n"
+    "free port; the spec tcp:127.0.0.1:PORT is printed and written to\n"
+    "--port-file).  --fault-rate P drops or corrupts a fraction P of the bytes in\n"
+    "each direction.  --board icebreaker (or upduino) selects the config that fits\n"
+    "an iCE40 UP5K; --config picks a built model by name (see --list-configs).\n"
+    "--ping PORT opens any board (e.g. /dev/ttyUSB0, /dev/pts/N, tcp:HOST:PORT),\n"
+    "prints its identity, arch registers and link counters, and exits; with\n"
+    "--bench STEPS it also measures the request/response round trip (1-word\n"
+    "reads) and STEPS streaming steps (16 input events and every output word per\n"
+    "step, on whatever the board holds) and prints `bench NAME VALUE UNIT` lines,\n"
+    "including the line-rate bound of a real board at the identified baud rate.\n";
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_flag = 1;
+}
+
+static int write_file(const char *path, const char *text)
+{
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%d", path, (int)getpid());
+    FILE *f = fopen(tmp, "w");
+    if (!f)
+        return -1;
+    fprintf(f, "%s\n", text);
+    if (fclose(f) != 0 || rename(tmp, path) != 0) {
+        remove(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+static int bench(loom_host *h, uint32_t steps, uint32_t baud)
+{
+    loom_err e;
+    limg_arch a;
+    if (loom_host_arch(h, &a, &e))
+        return cli_report("vboard", &e);
+    const int n_rtt = 200;
+    uint32_t x;
+    double t0 = cli_now();
+    for (int i = 0; i < n_rtt; i++)
+        if (loom_host_read(h, LOOM_REG_ID, &x, 1, &e))
+            return cli_report("vboard", &e);
+    double rtt = (cli_now() - t0) / n_rtt;
+    uint32_t words = (a.neurons + 31) / 32, n_ev = a.max_inputs < 16 ? a.max_inputs : 16;
+    uint32_t ev[16], *out = calloc((size_t)a.cores * words, sizeof *out);
+    if (!out)
+        return 1;
+    for (uint32_t c = 0; c < n_ev; c++)
+        ev[c] = loom_host_event(c, 1);
+    uint64_t s0, r0, s1, r1;
+    loom_host_bytes(h, &s0, &r0);
+    t0 = cli_now();
+    for (uint32_t t = 0; t <= steps; t++)
+        if (loom_host_stream(h, ev, t < steps ? n_ev : 0, t < steps, a.cores, words, out, 1000000,
+                             &e)) {
+            free(out);
+            return cli_report("vboard", &e);
+        }
+    double dt = cli_now() - t0;
+    loom_host_bytes(h, &s1, &r1);
+    free(out);
+    double bps = (double)(s1 - s0 + r1 - r0) / (steps + 1);
+    /* a real board: the line is the limit (10 bits per byte, stop-and-wait
+     * sends the two directions one after the other) */
+    double line_step = bps * 10.0 / baud, line_rtt = (15 + 13) * 10.0 / baud;
+    printf("bench link.vboard.rtt_ms %.3f ms\n", rtt * 1e3);
+    printf("bench link.vboard.steps_per_s %.1f steps/s\n", steps / dt);
+    printf("bench link.bytes_per_step %.1f bytes\n", bps);
+    printf("bench link.board.rtt_ms %.3f ms\n", line_rtt * 1e3);
+    printf("bench link.board.steps_per_s %.0f steps/s\n", 1.0 / line_step);
+    return 0;
+}
+
+static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries, uint32_t steps)
+{
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    if (timeout_ms > 0)
+        o.timeout_ms = timeout_ms;
+    if (tries > 0)
+        o.max_tries = tries;
+    loom_host *h;
+    loom_err e;
+    if (loom_host_open(port, baud, &o, &h, &e))
+        return cli_report("vboard", &e);
+    const link_identify *id = loom_host_identity(h);
+    printf("port %s\n", port);
+    printf("link proto %u rtl %u board %u max_payload %u clk_hz %u baud %u\n", id->proto,
+           id->rtl_version, id->board_id, id->max_payload, id->clk_hz,
+           id->clks_per_bit ? id->clk_hz / id->clks_per_bit : 0);
+    uint32_t r[LOOM_REG_RING_LOG2 + 1];
+    if (loom_host_read(h, LOOM_REG_ID, r, LOOM_REG_RING_LOG2 + 1, &e)) {
+        loom_host_close(h);
+        return cli_report("vboard", &e);
+    }
+    printf("id 0x%08X version %u\n", r[LOOM_REG_ID], r[LOOM_REG_VERSION]);
+    printf("arch W=%u S=%u A=%u D=%u cores=%u neurons=%u syn_words=%u profiles=%u "
+           "max_inputs=%u levels=%u\n",
+           r[LOOM_REG_ARCH_W], r[LOOM_REG_ARCH_S], r[LOOM_REG_ARCH_A], r[LOOM_REG_ARCH_D],
+           r[LOOM_REG_CORES], r[LOOM_REG_NEURONS], r[LOOM_REG_SYN_WORDS], r[LOOM_REG_PROFILES],
+           r[LOOM_REG_MAX_INPUTS], r[LOOM_REG_LEVELS_MAX]);
+    link_counters c;
+    if (loom_host_counters(h, &c, &e)) {
+        loom_host_close(h);
+        return cli_report("vboard", &e);
+    }
+    link_counters hs = loom_host_stats(h);
+    printf("board counters ok %u crc %u format %u seq %u dup %u\n", c.frames_ok, c.crc_errors,
+           c.format_errors, c.seq_errors, c.duplicates);
+    printf("host counters ok %u crc %u format %u stale %u resent %u\n", hs.frames_ok,
+           hs.crc_errors, hs.format_errors, hs.seq_errors, hs.duplicates);
+    int rc = steps ? bench(h, steps, id->clks_per_bit ? id->clk_hz / id->clks_per_bit : baud) : 0;
+    loom_host_close(h);
+    if (rc)
+        return rc;
+    if (r[LOOM_REG_ID] != LOOM_MAP_ID_VALUE) {
+        fprintf(stderr, "loom vboard: %s answers but its ID register reads 0x%08X, not 0x%08X\n",
+                port, r[LOOM_REG_ID], LOOM_MAP_ID_VALUE);
+        return 1;
+    }
+    return 0;
+}
+
+int cmd_vboard(int argc, char **argv)
+{
+    const char *config = NULL, *pty_file = NULL, *port_file = NULL, *ping_port = NULL;
+    int64_t tcp = -1, baud = 0, timeout_ms = 0, tries = 0, bench_steps = 0;
+    double fault = 0;
+    uint64_t seed = 1;
+    int quiet = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(usage, stdout);
+            return 0;
+        } else if (!strcmp(a, "--list-configs")) {
+            for (unsigned k = 0; k < vboard_config_count(); k++)
+                printf("%s\n", vboard_config_name(k));
+            return 0;
+        } else if (!strcmp(a, "--quiet")) {
+            quiet = 1;
+            continue;
+        }
+        if (!v)
+            return cli_usage_error("vboard", "%s needs a value", a);
+        if (!strcmp(a, "--config")) {
+            config = v;
+        } else if (!strcmp(a, "--board")) {
+            if (!strcmp(v, "icebreaker") || !strcmp(v, "upduino"))
+                config = "c1";
+            else
+                return cli_usage_error("vboard", "unknown board '%s' (known: icebreaker, upduino)", v);
+        } else if (!strcmp(a, "--baud")) {
+            if (cli_parse_i64("vboard", a, v, 1200, 12000000, &baud))
+                return 2;
+        } else if (!strcmp(a, "--pty-file")) {
+            pty_file = v;
+        } else if (!strcmp(a, "--port-file")) {
+            port_file = v;
+        } else if (!strcmp(a, "--tcp")) {
+            if (cli_parse_i64("vboard", a, v, 0, 65535, &tcp))
+                return 2;
+        } else if (!strcmp(a, "--fault-rate")) {
+            if (cli_parse_double("vboard", a, v, 0, 0.5, &fault))
+                return 2;
+        } else if (!strcmp(a, "--seed")) {
+            if (cli_parse_u64("vboard", a, v, &seed))
+                return 2;
+        } else if (!strcmp(a, "--ping")) {
+            ping_port = v;
+        } else if (!strcmp(a, "--timeout-ms")) {
+            if (cli_parse_i64("vboard", a, v, 1, 600000, &timeout_ms))
+                return 2;
+        } else if (!strcmp(a, "--bench")) {
+            if (cli_parse_i64("vboard", a, v, 1, 10000000, &bench_steps))
+                return 2;
+        } else if (!strcmp(a, "--tries")) {
+            if (cli_parse_i64("vboard", a, v, 1, 1000, &tries))
+                return 2;
+        } else {
+            return cli_usage_error("vboard", "unknown option '%s'", a);
+        }
+        i++;
+    }
+    if (ping_port)
+        return ping(ping_port, baud ? (unsigned)baud : 3000000, (int)timeout_ms, (unsigned)tries,
+                    (uint32_t)bench_steps);
+
+    vboard_opts o;
+    vboard_opts_default(&o);
+    o.config = config;
+    o.fault_rate = fault;
+    o.seed = seed;
+    vboard *b;
+    loom_err e;
+    if (vboard_open(&o, &b, &e))
+        return cli_report("vboard", &e);
+    if (baud && (uint32_t)baud != vboard_baud(b)) {
+        vboard_close(b);
+        return cli_usage_error("vboard", "this virtual board is built for %u baud, not %lld",
+                               vboard_baud(b), (long long)baud);
+    }
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal;
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    int rc = 0;
+    if (tcp < 0) {
+        transport *t;
+        char path[256];
+        if (transport_pty_create(&t, path, sizeof path, 1, &e)) {
+            vboard_close(b);
+            return cli_report("vboard", &e);
+        }
+        printf("%s\n", path);
+        fflush(stdout);
+        if (pty_file && write_file(pty_file, path)) {
+            fprintf(stderr, "loom vboard: cannot write %s\n", pty_file);
+            rc = 2;
+        }
+        if (!quiet)
+            fprintf(stderr, "loom vboard: config %s, %u baud, fault rate %g, serving %s\n",
+                    o.config ? o.config : vboard_config_name(0), vboard_baud(b), fault, path);
+        while (!rc && !stop_flag) {
+            loom_status st = vboard_serve(b, t, &stop_flag, &e);
+            if (st && st != LOOM_E_LINK) {
+                rc = cli_report("vboard", &e);
+                break;
+            }
+        }
+        transport_close(t);
+    } else {
+        transport_listener *l;
+        int port = 0;
+        if (transport_tcp_listen((int)tcp, &port, &l, &e)) {
+            vboard_close(b);
+            return cli_report("vboard", &e);
+        }
+        char spec[64];
+        snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d", port);
+        printf("%s\n", spec);
+        fflush(stdout);
+        const char *pf = port_file ? port_file : pty_file;
+        if (pf && write_file(pf, spec)) {
+            fprintf(stderr, "loom vboard: cannot write %s\n", pf);
+            rc = 2;
+        }
+        if (!quiet)
+            fprintf(stderr, "loom vboard: config %s, fault rate %g, serving %s\n",
+                    o.config ? o.config : vboard_config_name(0), fault, spec);
+        while (!rc && !stop_flag) {
+            transport *t = NULL;
+            if (transport_tcp_accept(l, 200, &t, &e)) {
+                rc = cli_report("vboard", &e);
+                break;
+            }
+            if (!t)
+                continue;
+            loom_status st = vboard_serve(b, t, &stop_flag, &e);
+            if (st && st != LOOM_E_LINK)
+                rc = cli_report("vboard", &e);
+            else if (st && !quiet)
+                fprintf(stderr, "loom vboard: %s\n", e.msg);
+            transport_close(t);
+        }
+        transport_listener_close(l);
+    }
+    if (!quiet)
+        fprintf(stderr, "loom vboard: stopped after %llu cycles, %llu bytes in, %llu bytes out\n",
+                (unsigned long long)vboard_cycles(b), (unsigned long long)vboard_bytes_in(b),
+                (unsigned long long)vboard_bytes_out(b));
+    vboard_close(b);
+    return rc;
+}

@@ -1,0 +1,161 @@
+/*
+ * ctrl.h -- the spiking altitude controller: its structure, its parameter
+ * vector (what CMA-ES evolves), its input encoding and output decoding, and
+ * a transport-independent "controller step" that flies it.
+ *
+ * Structure (docs/blimp.md).  Two controllers share three graded input
+ * channels and form ONE SEIR network of 160 neurons:
+ *
+ *   inputs   err   altitude error setpoint - measured, in mm (clamped to 16 bits)
+ *            derr  its change per second, mm/s (clamped), the same difference
+ *                  the reference PID's D term uses
+ *            bias  the constant CTRL_BIAS_VALUE: gives every encoder its own
+ *                  threshold through its own weight
+ *   PD part  pd_enc_p[20] / pd_enc_n[20]  encoders in +- pairs: p fires for
+ *                  g_e*err + g_d*derr above its threshold, n for the mirror
+ *            pd_hid_p[20] / pd_hid_n[20]  hidden LIF layer; hidden k listens
+ *                  to encoders k (own weight) and k+1 (shared weight)
+ *            pd_out  leaky integrator (reset none): v / 1000 is the PD command
+ *   I part   i_enc_p[20] / i_enc_n[20], i_hid_p[19] / i_hid_n[19], i_out:
+ *            the same on err alone; v / 8000 is the I command
+ *
+ * Everything is symmetric: a "n" neuron has the parameters of its "p" twin
+ * with the signal inverted, and the read-out weights of the n side are the
+ * negated p-side ones.  All zero-delay: one timestep per control period,
+ * levels encoders 0, hidden 1, read-out 2.  The built network is valid for
+ * the default arch (W=8 S=16 A=24 D=15) and passes seir_check_acc by
+ * construction (every gene is clamped to a range that guarantees it).
+ *
+ * Genes are real numbers of order 1; ctrl_build maps them to the integers of
+ * the machine (scales and ranges in ctrl.c), so CMA-ES searches a smooth
+ * space while the network is exactly what the hardware runs.
+ */
+#ifndef CTRL_H
+#define CTRL_H
+
+#include <stdint.h>
+
+#include "loom_status.h"
+#include "plant.h"
+#include "ref.h"
+#include "seir.h"
+
+/* Input channels of a controller network (in this order). */
+enum { CTRL_IN_ERR = 0, CTRL_IN_DERR = 1, CTRL_IN_BIAS = 2, CTRL_N_INPUTS = 3 };
+#define CTRL_BIAS_VALUE 80
+
+/* The two parts; also the index of their v output in a full network. */
+typedef enum ctrl_part { CTRL_PD = 0, CTRL_I = 1 } ctrl_part;
+#define CTRL_N_PARTS 2
+
+/* Command units per unit of read-out v, per part. */
+#define CTRL_V_PER_CMD_PD 1000.0
+#define CTRL_V_PER_CMD_I 8000.0
+
+/* Gain of the I component the I part mimics (command units per m s); the
+ * PD part mimics kp = 9, kd = 7 (the paper's PID). */
+#define CTRL_KP 9.0
+#define CTRL_KD 7.0
+#define CTRL_KI 0.5
+
+/* Number of genes of a part, and neurons it builds. */
+uint32_t ctrl_n_genes(ctrl_part part);
+uint32_t ctrl_n_neurons(ctrl_part part);
+
+/* Writes the structured starting point of the search (an evenly spaced
+ * thermometer code of the target) into x[ctrl_n_genes(part)]. */
+void ctrl_genes_prior(ctrl_part part, double *x);
+
+/* A new network with the three input channels and the given parts: pd_genes
+ * and/or i_genes may be NULL to leave that part out; outputs are the v of the
+ * read-outs in part order (PD first).  The result passes seir_validate.
+ * Fails only on OOM.  The caller owns *out. */
+loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net **out,
+                       loom_err *e);
+
+/* Input values of one control period: err in m, derr in m/s. */
+void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS]);
+
+/* Command (command units) of part for read-out value v. */
+double ctrl_decode(ctrl_part part, int32_t v);
+
+/* Checks that net has the controller's interface: at least three graded
+ * input channels (err, derr, bias first) and exactly two v outputs (PD, I).
+ * The message names what is missing. */
+loom_status ctrl_check_net(const seir_net *net, loom_err *e);
+
+/* ---- the controller step, independent of where the network runs -------- */
+
+/* Where the network runs: the reference model here; a board or the virtual
+ * board behind the link later.  step runs ONE timestep with the n_in input
+ * values and returns the v of the network's n_out outputs (in declaration
+ * order).  spikes (may be NULL) gives the neurons that spiked in the last
+ * step (for rasters); the array stays owned by the backend. */
+typedef struct ctrl_backend {
+    void *ctx;
+    loom_status (*step)(void *ctx, const int32_t *in, uint32_t n_in, int32_t *out,
+                        uint32_t n_out, loom_err *e);
+    loom_status (*spikes)(void *ctx, const uint32_t **idx, uint32_t *count, loom_err *e);
+} ctrl_backend;
+
+/* The reference-model backend: owns a ref_sim of net. */
+typedef struct ctrl_ref {
+    ref_sim *sim;
+    uint32_t n_out;
+    uint32_t out_neuron[8];
+} ctrl_ref;
+
+/* Creates the sim (net must pass seir_validate; at most 8 outputs, else
+ * LOOM_E_ARG).  The net may be freed afterwards. */
+loom_status ctrl_ref_open(const seir_net *net, ctrl_ref *r, loom_err *e);
+/* Frees the sim; a zeroed or already closed ctrl_ref is fine. */
+void ctrl_ref_close(ctrl_ref *r);
+/* The backend view of r (r must outlive it): step sets every input, runs
+ * ref_step and reads the outputs' v; spikes is ref_spikes. */
+ctrl_backend ctrl_ref_backend(ctrl_ref *r);
+
+/* Called after each control period with the spikes of that step. */
+typedef void (*ctrl_spike_fn)(void *ctx, const uint32_t *idx, uint32_t count);
+
+/* The SNN controller: encodes, steps the backend, decodes and sums the two
+ * parts.  Use ctrl_snn_step as a plant_ctrl step with ctx = ctrl_snn *. */
+typedef struct ctrl_snn {
+    ctrl_backend be;
+    ctrl_spike_fn on_spikes; /* optional */
+    void *spike_ctx;
+    int32_t last_v[CTRL_N_PARTS];
+    double last_u[CTRL_N_PARTS];
+} ctrl_snn;
+
+/* Zeroes c and sets its backend (no spike callback). */
+void ctrl_snn_init(ctrl_snn *c, ctrl_backend be);
+/* One control period (plant_ctrl convention): encodes err (m) and derr
+ * (m/s), runs one timestep, stores the read-outs in last_v / last_u and sets
+ * *u to the sum of the two parts (command units).  Backend errors pass
+ * through unchanged. */
+loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_err *e);
+
+/* ---- fitness: imitation of the PID components on recorded flights ------ */
+
+/* One recorded flight: what the controller saw and what the target PID
+ * (CTRL_KP, CTRL_KI, CTRL_KD) produced, per control period. */
+typedef struct ctrl_trace {
+    size_t n;
+    double *err, *derr;            /* m, m/s */
+    double *target[CTRL_N_PARTS];  /* command units: p + d, and i */
+} ctrl_trace;
+
+/* Flies the target PID on a random setpoint profile (1..3 m, holds of 4 to
+ * 12 s) of duration s with plant noise seed `seed`, and records it.  The
+ * caller frees with ctrl_trace_free. */
+loom_status ctrl_trace_record(const plant_params *p, uint64_t seed, double duration,
+                              ctrl_trace *tr, loom_err *e);
+void ctrl_trace_free(ctrl_trace *tr);
+
+/* Mean squared error (command units^2) between the part's decoded output
+ * and its target, both clamped to +-u_max, over n_tr traces; the network is
+ * built from genes and run on a fresh reference model per trace. */
+loom_status ctrl_fitness(ctrl_part part, const double *genes, const ctrl_trace *tr,
+                         uint32_t n_tr, double u_max, double *mse, loom_err *e);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * host.h -- the host driver library: talks the link protocol (link.h) to a
+ * Loom board or virtual board over a transport (transport.h).
+ *
+ * A loom_host is a session: open picks the back-end from the port spec,
+ * synchronises sequence numbers with IDENTIFY, and keeps the board's
+ * identity.  Every request is sent stop-and-wait and retried after
+ * opts.timeout_ms up to opts.max_tries times; the board answers a retried
+ * request from its cache, so no request is executed twice or skipped.
+ * Every call returns a loom_status with a readable message; a lost link is
+ * LOOM_E_LINK (peer gone) or LOOM_E_TIMEOUT (no valid answer after all tries).
+ *
+ * Word access is map-agnostic (24-bit word addresses, 32-bit words); the
+ * calls at the end (arch, load, stream, state) use the register map of
+ * compiler/loom_map.h and the runtime images of compiler/limg.h.
+ */
+#ifndef LOOM_HOST_H
+#define LOOM_HOST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "limg.h"
+#include "link.h"
+#include "loom_status.h"
+#include "transport.h"
+
+typedef struct loom_host loom_host;
+
+typedef struct loom_host_opts {
+    int timeout_ms;      /* wait for a response before resending [500] */
+    unsigned max_tries;  /* sends per request before giving up [8] */
+    int connect_ms;      /* TCP connect timeout [2000] */
+    unsigned max_payload; /* cap on frame payloads in bytes, 0 = the board's;
+                             small frames survive noisy lines better [0] */
+} loom_host_opts;
+
+void loom_host_opts_default(loom_host_opts *o);
+
+/* Opens port ("/dev/ttyUSB0", "/dev/pts/5", "tcp:127.0.0.1:PORT"; see
+ * transport_open) at baud bits/s and identifies the board.  Refuses a board
+ * speaking another protocol version (LOOM_E_UNSUPPORTED).  opts may be NULL
+ * (defaults).  *out is owned by the caller: loom_host_close. */
+loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts *opts,
+                           loom_host **out, loom_err *e);
+
+/* Closes the transport and frees h (NULL is fine). */
+void loom_host_close(loom_host *h);
+
+/* The identity read at open (or by the last loom_host_identify). */
+const link_identify *loom_host_identity(const loom_host *h);
+
+/* Asks the board again (IDENTIFY also resynchronises sequence numbers). */
+loom_status loom_host_identify(loom_host *h, link_identify *id, loom_err *e);
+
+/* One request (cmd, payload[len]) with retries; the response lands in
+ * *resp.  A NAK from the board is LOOM_E_LINK naming the code, except NAK
+ * SEQ (the board lost our sequence), after which the host resynchronises
+ * with IDENTIFY and sends the request once more as a new one. */
+loom_status loom_host_transact(loom_host *h, uint8_t cmd, const uint8_t *payload, uint16_t len,
+                               link_frame *resp, loom_err *e);
+
+/* Runs a BATCH payload (link_batch_* ops, at most the board's max payload)
+ * and copies the read words into words[0..cap); *n_words is how many the
+ * board returned.  LOOM_E_CAPACITY when they do not fit cap. */
+loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32_t *words,
+                            size_t cap, size_t *n_words, loom_err *e);
+
+/* Writes / reads n consecutive words from word address addr (split into as
+ * many frames as the board's max payload needs; each frame applied once). */
+loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size_t n, loom_err *e);
+loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, loom_err *e);
+
+/* Polls addr on the board until (word & mask) == value, at most polls
+ * reads (the board polls: one frame each way).  LOOM_E_TIMEOUT otherwise. */
+loom_status loom_host_wait(loom_host *h, uint32_t addr, uint32_t mask, uint32_t value,
+                           uint32_t polls, loom_err *e);
+
+/* A step primitive that needs no map knowledge: writes value to ctrl_addr
+ * (e.g. "run N steps") and, in the same frame, waits until
+ * (status & busy_mask) == 0 at status_addr. */
+loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uint32_t status_addr,
+                           uint32_t busy_mask, uint32_t polls, loom_err *e);
+
+/* The board's link counters (frames ok, CRC errors, format errors, sequence
+ * errors, duplicates answered from the cache). */
+loom_status loom_host_counters(loom_host *h, link_counters *board, loom_err *e);
+
+/* Resets the board's array and link counters (sequence numbers continue). */
+loom_status loom_host_reset(loom_host *h, loom_err *e);
+
+/* What this host saw: frames_ok/crc_errors/format_errors of its receiver,
+ * seq_errors = stale responses ignored, duplicates = resends. */
+link_counters loom_host_stats(const loom_host *h);
+
+/* Bytes this session wrote to and read from the transport (frames,
+ * retries and garbage included). */
+void loom_host_bytes(const loom_host *h, uint64_t *sent, uint64_t *received);
+
+/* The transport underneath (for its name or kind). */
+transport *loom_host_transport(loom_host *h);
+
+/* ---- calls that know the memory map (compiler/loom_map.h) ---------------- */
+
+/* Reads the board's arch registers into *a.  LOOM_E_LINK when the ID
+ * register is not LOOM_MAP_ID_VALUE (not a Loom array). */
+loom_status loom_host_arch(loom_host *h, limg_arch *a, loom_err *e);
+
+/* Loads a runtime image: refuses (LOOM_E_CAPACITY, naming both configs) an
+ * image built for another arch than the board's, then writes every segment,
+ * as few frames as the board's max payload allows. */
+loom_status loom_host_load(loom_host *h, const limg *img, loom_err *e);
+
+/* An input event word for LOOM_REG_INPUT: value (16-bit) << 16 | channel. */
+uint32_t loom_host_event(uint32_t channel, int32_t value);
+
+/* One streaming exchange, normally one frame each way: waits (on the board,
+ * at most `polls` STATUS reads) until no step is running, reads
+ * out_words output words of each of `cores` cores -- the spikes of the last
+ * finished step, core k word j into out[k * out_words + j] -- pushes
+ * n_events input events for the next step and, when start is non-zero,
+ * starts one step.  Call it once per step with start = 1 (each call returns
+ * the previous step's outputs) and once more with start = 0 for the last
+ * step's.  Frames are split when the board's max payload needs it. */
+loom_status loom_host_stream(loom_host *h, const uint32_t *events, size_t n_events, int start,
+                             uint32_t cores, uint32_t out_words, uint32_t *out, uint32_t polls,
+                             loom_err *e);
+
+/* i and v of (core, slot) (sign-extended state words). */
+loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t *i, int32_t *v,
+                            loom_err *e);
+
+#endif

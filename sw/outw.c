@@ -1,0 +1,257 @@
+/*
+ * outw.c -- CSV writers for simulation results (formats in outw.h).
+ *
+ * Traces of long runs are large (trace-all writes n_neurons lines per
+ * step), so numbers are formatted by hand into a line buffer and written
+ * through a big stdio buffer; printf is only used for the float values of
+ * `loom sim --float`.  A write error is remembered and reported once, by
+ * the next call or by outw_close, with the file's name.
+ */
+#include "outw.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define OUTW_BUF (1u << 20)
+
+struct outw {
+    FILE *f;
+    int own;
+    char *path;
+    char *iobuf;
+    const uint8_t *keep; /* spikes: neuron filter (outputs_only), else NULL */
+    uint8_t *keep_owned;
+    uint32_t n_v;        /* v traces: columns */
+};
+
+static loom_status wopen(const char *path, outw **out, loom_err *e)
+{
+    *out = NULL;
+    outw *w = calloc(1, sizeof *w);
+    if (!w || !(w->path = strdup(path))) {
+        free(w);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory opening %s", path);
+    }
+    if (!strcmp(path, "-")) {
+        w->f = stdout;
+    } else {
+        w->f = fopen(path, "w");
+        if (!w->f) {
+            loom_status st = loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+            free(w->path);
+            free(w);
+            return st;
+        }
+        w->own = 1;
+        w->iobuf = malloc(OUTW_BUF);
+        if (w->iobuf)
+            setvbuf(w->f, w->iobuf, _IOFBF, OUTW_BUF);
+    }
+    *out = w;
+    return LOOM_OK;
+}
+
+static loom_status werr(outw *w, loom_err *e)
+{
+    if (ferror(w->f))
+        return loom_fail(e, LOOM_E_IO, "%s: write error: %s", w->path, strerror(errno));
+    return LOOM_OK;
+}
+
+/* Appends the decimal form of x at p; returns the new end. */
+static char *put_u(char *p, uint64_t x)
+{
+    char t[24];
+    int n = 0;
+    do {
+        t[n++] = (char)('0' + x % 10);
+        x /= 10;
+    } while (x);
+    while (n)
+        *p++ = t[--n];
+    return p;
+}
+
+static char *put_i(char *p, int64_t x)
+{
+    if (x < 0) {
+        *p++ = '-';
+        return put_u(p, (uint64_t)0 - (uint64_t)x);
+    }
+    return put_u(p, (uint64_t)x);
+}
+
+loom_status outw_close(outw *w, loom_err *e)
+{
+    if (!w)
+        return LOOM_OK;
+    loom_status st = LOOM_OK;
+    if (fflush(w->f) != 0 || ferror(w->f))
+        st = loom_fail(e, LOOM_E_IO, "%s: write error: %s", w->path, strerror(errno));
+    if (w->own && fclose(w->f) != 0 && st == LOOM_OK)
+        st = loom_fail(e, LOOM_E_IO, "%s: write error on close: %s", w->path, strerror(errno));
+    free(w->iobuf);
+    free(w->keep_owned);
+    free(w->path);
+    free(w);
+    return st;
+}
+
+/* ---- spikes ---------------------------------------------------------------- */
+
+loom_status outw_spikes_open(const char *path, const seir_net *net, int outputs_only,
+                             outw **out, loom_err *e)
+{
+    loom_status st = wopen(path, out, e);
+    if (st)
+        return st;
+    outw *w = *out;
+    if (outputs_only) {
+        w->keep_owned = calloc(net->n_neurons ? net->n_neurons : 1, 1);
+        if (!w->keep_owned) {
+            outw_close(w, NULL);
+            *out = NULL;
+            return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        }
+        for (uint32_t k = 0; k < net->n_outputs; k++)
+            if (net->outputs[k].kind == SEIR_OUT_SPIKE)
+                w->keep_owned[net->outputs[k].neuron] = 1;
+        w->keep = w->keep_owned;
+    }
+    fputs("step,neuron\n", w->f);
+    return werr(w, e);
+}
+
+loom_status outw_spikes_step(outw *w, uint64_t step, const uint32_t *spiked, uint32_t n,
+                             loom_err *e)
+{
+    char line[64];
+    for (uint32_t k = 0; k < n; k++) {
+        if (w->keep && !w->keep[spiked[k]])
+            continue;
+        char *p = put_u(line, step);
+        *p++ = ',';
+        p = put_u(p, spiked[k]);
+        *p++ = '\n';
+        fwrite(line, 1, (size_t)(p - line), w->f);
+    }
+    return werr(w, e);
+}
+
+/* ---- v traces -------------------------------------------------------------- */
+
+uint32_t outw_v_outputs(const seir_net *net, uint32_t *idx)
+{
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < net->n_outputs; k++)
+        if (net->outputs[k].kind == SEIR_OUT_V) {
+            if (idx)
+                idx[n] = net->outputs[k].neuron;
+            n++;
+        }
+    return n;
+}
+
+loom_status outw_v_open(const char *path, const seir_net *net, outw **out, loom_err *e)
+{
+    loom_status st = wopen(path, out, e);
+    if (st)
+        return st;
+    outw *w = *out;
+    fputs("step", w->f);
+    char name[256];
+    for (uint32_t k = 0; k < net->n_outputs; k++)
+        if (net->outputs[k].kind == SEIR_OUT_V) {
+            fprintf(w->f, ",%s", seir_neuron_name(net, net->outputs[k].neuron, name, sizeof name));
+            w->n_v++;
+        }
+    fputc('\n', w->f);
+    return werr(w, e);
+}
+
+loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
+{
+    char line[32];
+    char *p = put_u(line, step);
+    fwrite(line, 1, (size_t)(p - line), w->f);
+    for (uint32_t k = 0; k < w->n_v; k++) {
+        p = line;
+        *p++ = ',';
+        p = put_i(p, v[k]);
+        fwrite(line, 1, (size_t)(p - line), w->f);
+    }
+    fputc('\n', w->f);
+    return werr(w, e);
+}
+
+loom_status outw_v_step_f(outw *w, uint64_t step, const double *v, loom_err *e)
+{
+    char line[32];
+    char *p = put_u(line, step);
+    fwrite(line, 1, (size_t)(p - line), w->f);
+    for (uint32_t k = 0; k < w->n_v; k++)
+        fprintf(w->f, ",%.9g", v[k]);
+    fputc('\n', w->f);
+    return werr(w, e);
+}
+
+/* ---- trace-all ------------------------------------------------------------- */
+
+loom_status outw_trace_open(const char *path, outw **out, loom_err *e)
+{
+    loom_status st = wopen(path, out, e);
+    if (st)
+        return st;
+    fputs("step,neuron,i,v,spike\n", (*out)->f);
+    return werr(*out, e);
+}
+
+loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int32_t *v,
+                            const uint8_t *spiked, uint32_t count, loom_err *e)
+{
+    char head[24], line[96];
+    char *h = put_u(head, step);
+    *h++ = ',';
+    size_t hl = (size_t)(h - head);
+    for (uint32_t n = 0; n < count; n++) {
+        memcpy(line, head, hl);
+        char *p = put_u(line + hl, n);
+        *p++ = ',';
+        p = put_i(p, i[n]);
+        *p++ = ',';
+        p = put_i(p, v[n]);
+        *p++ = ',';
+        *p++ = spiked[n] ? '1' : '0';
+        *p++ = '\n';
+        fwrite(line, 1, (size_t)(p - line), w->f);
+    }
+    return werr(w, e);
+}
+
+/* ---- inputs ---------------------------------------------------------------- */
+
+loom_status outw_inputs_open(const char *path, outw **out, loom_err *e)
+{
+    loom_status st = wopen(path, out, e);
+    if (st)
+        return st;
+    fputs("step,channel,value\n", (*out)->f);
+    return werr(*out, e);
+}
+
+loom_status outw_inputs_step(outw *w, uint64_t step, const stim_event *ev, uint32_t n,
+                             loom_err *e)
+{
+    char line[64];
+    for (uint32_t k = 0; k < n; k++) {
+        char *p = put_u(line, step);
+        *p++ = ',';
+        p = put_u(p, ev[k].channel);
+        *p++ = ',';
+        p = put_i(p, ev[k].value);
+        *p++ = '\n';
+        fwrite(line, 1, (size_t)(p - line), w->f);
+    }
+    return werr(w, e);
+}

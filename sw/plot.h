@@ -1,0 +1,38 @@
+/*
+ * plot.h -- spike raster and membrane plots as PNG, drawn by gnuplot.
+ *
+ * The data is piped to a `gnuplot` process (found on PATH, or named by the
+ * environment variable LOOM_GNUPLOT); nothing is written besides the PNG.
+ * The top panel is the spike raster (x: step, y: neuron index as in the
+ * SEIR file); when v traces are given a second panel plots them against
+ * the step.  Axes are labelled.
+ */
+#ifndef PLOT_H
+#define PLOT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "loom_status.h"
+
+typedef struct plot_data {
+    const char *title;            /* top line of the figure (may be NULL) */
+    uint64_t steps;               /* x range: 0..steps */
+    uint32_t n_neurons;           /* y range of the raster: 0..n_neurons-1 */
+    size_t n_spikes;              /* spikes to draw ... */
+    const uint64_t *spike_step;   /* ... their steps [n_spikes] */
+    const uint32_t *spike_neuron; /* ... and neurons [n_spikes] */
+    uint32_t n_v;                 /* v traces (0: raster only) */
+    const char *const *v_names;   /* [n_v] legend names */
+    const double *v;              /* [steps * n_v], row k = step k */
+} plot_data;
+
+/* Writes the PNG to png_path.  Fails with LOOM_E_UNSUPPORTED when gnuplot
+ * is not installed (the message says how to get it), LOOM_E_IO when gnuplot
+ * fails or leaves no PNG behind (its own diagnostics go to stderr). */
+loom_status plot_png(const char *png_path, const plot_data *d, loom_err *e);
+
+/* 1 when a gnuplot executable can be found (PATH or LOOM_GNUPLOT). */
+int plot_available(void);
+
+#endif

@@ -1,0 +1,12 @@
+#!/bin/sh
+# tests/bench/10-ref.sh -- speed and memory of the reference model (hls_ref)
+# on the standard networks: bench-1k and bench-10k for 10,000 steps each,
+# and the 1,000,000-neuron / 100,000,000-synapse memory test for 50 steps.
+# Each network runs in its own process so that peak_rss_mb (VmHWM) is its
+# own.  Prints `bench <name> <value> <unit>` lines (see `loom bench --help`).
+set -e
+BUILD=${BUILD:-build}
+LOOM=${LOOM:-$BUILD/bin/loom}
+"$LOOM" bench ref --net 1k --steps 10000
+"$LOOM" bench ref --net 10k --steps 10000
+"$LOOM" bench ref --net 1m --steps 50

@@ -1,0 +1,22 @@
+#!/bin/sh
+# blimp_demo: `loom demo blimp` prints the comparison table and the summary
+# line, writes the PNG, and stays well inside its 3-minute budget.
+set -eu
+cd "$(dirname "$0")/../.."
+command -v gnuplot > /dev/null || { echo "gnuplot not installed"; exit 77; }
+t0=$(date +%s)
+"$LOOM" demo blimp --plot "$WORK/demo/blimp.png" > "$WORK/out.txt"
+t1=$(date +%s)
+cat "$WORK/out.txt"
+grep -q '^altitude RMSE (m)' "$WORK/out.txt"
+grep -q '^steady-state error (m)' "$WORK/out.txt"
+grep -q '^settling time (s)' "$WORK/out.txt"
+tail -n 1 "$WORK/out.txt" | grep -Eq '^blimp rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 path=ref$'
+# a PNG: 8-byte signature 89 50 4E 47 0D 0A 1A 0A
+[ "$(head -c 8 "$WORK/demo/blimp.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
+[ $((t1 - t0)) -lt 180 ]
+set +e
+"$LOOM" demo kite > /dev/null 2>&1; rc=$?
+set -e
+[ $rc -eq 2 ]
+echo "blimp_demo ok ($((t1 - t0)) s)"

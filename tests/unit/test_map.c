@@ -1,0 +1,286 @@
+/*
+ * test_map.c -- the mapper (placement, fan-out tables, synapse packing,
+ * capacity refusals, cycle model) and the .limg image file (round trip,
+ * checksum, truncation, arch refusal).  Expected values are worked out by
+ * hand from docs/memory-map.md, not taken from the code under test.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "limg.h"
+#include "loom_map.h"
+#include "mapper.h"
+#include "seir.h"
+
+static limg_arch small_arch(uint32_t cores)
+{
+    limg_arch a;
+    seir_arch_default(&a.arch);
+    a.cores = cores;
+    a.neurons = 8;
+    a.syn_words = 16;
+    a.profiles = 2;
+    a.levels = 4;
+    a.max_inputs = 4;
+    return a;
+}
+
+/* Word at bus address addr in img; fails the test when absent. */
+static uint32_t word_at(const limg *img, uint32_t addr)
+{
+    for (size_t s = 0; s < img->n_segs; s++)
+        if (addr >= img->segs[s].addr && addr - img->segs[s].addr < img->segs[s].count)
+            return img->words[img->segs[s].off + (addr - img->segs[s].addr)];
+    fail_msg("no word at 0x%06X", addr);
+    return 0;
+}
+
+/* in -> a (w 5, d 0); a -> b (w -2, d 0); a -> c (w 7, d 3); b -> c (w 1, d 0)
+ * levels: a 0, b 1, c 2 (c has a zero-delay input from b). */
+static seir_net *chain_net(void)
+{
+    seir_net *net = seir_net_new(NULL);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "lif";
+    p.theta = 3;
+    assert_int_equal(seir_add_profile(net, &p), 0);
+    assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
+    assert_int_equal(seir_add_neurons(net, "a", 1, 0, 0), 0);
+    assert_int_equal(seir_add_neurons(net, "b", 1, 0, 0), 1);
+    assert_int_equal(seir_add_neurons(net, "c", 1, 0, 0), 2);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 0), 0);
+    assert_int_equal(seir_add_syn(net, 0, 1, -2, 0), 0);
+    assert_int_equal(seir_add_syn(net, 0, 2, 7, 3), 0);
+    assert_int_equal(seir_add_syn(net, 1, 2, 1, 0), 0);
+    assert_int_equal(seir_set_init(net, 2, -4, 9), 0);
+    assert_int_equal(seir_add_ring_init(net, 1, 2, 11), 0);
+    return net;
+}
+
+static void test_syn_word(void **state)
+{
+    (void)state;
+    limg_arch a = small_arch(1);
+    a.neurons = 256; /* NB = 8 */
+    /* dst 5, w -1 (0xFF in 8 bits), d 3: 5 | 0xFF << 8 | 3 << 16 */
+    assert_int_equal(map_syn_word(&a, 5, -1, 3), 0x3FF05);
+    a.neurons = 100; /* NB = 7 */
+    assert_int_equal(map_syn_word(&a, 99, 2, 15), 99 | 2 << 7 | 15 << 15);
+    assert_int_equal(limg_ring_log2(&a), 4);
+    a.arch.d = 0;
+    assert_int_equal(limg_ring_log2(&a), 1);
+    assert_int_equal(map_src_id(&a, 0, 3), 4 + 3);
+}
+
+static void test_place_one_core(void **state)
+{
+    (void)state;
+    seir_net *net = chain_net();
+    limg_arch a = small_arch(1);
+    map_result *m;
+    loom_err e;
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    assert_int_equal(m->n_levels, 3);
+    /* one core: slots in level order a, b, c */
+    assert_int_equal(m->img->slot_of[0], 0);
+    assert_int_equal(m->img->slot_of[1], 1);
+    assert_int_equal(m->img->slot_of[2], 2);
+    const uint32_t B = LOOM_MAP_CORE_BASE(0);
+    assert_int_equal(word_at(m->img, LOOM_REG_N_LEVELS), 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_N_USED), 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_LEVEL + 0), 1);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_LEVEL + 1), 2);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_LEVEL + 2), 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_PROFILE + LOOM_PF_THETA), 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_PROFILE + LOOM_PF_A_MEM), 4096);
+    assert_int_equal((int32_t)word_at(m->img, B + LOOM_CORE_I + 2), -4);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_V + 2), 9);
+    /* ring: slot 1 (b), step 2 -> word (1 << 4) + 2 */
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_RING + (1 << 4) + 2), 11);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_RING + (1 << 4) + 3), 0);
+    /* fan-out: source ids in = 0, a = 4, b = 5, c = 6; runs in id order */
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_START + 0), 0);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 0), 1);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_START + 4), 1);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 4), 2);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_START + 5), 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 5), 1);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 6), 0);
+    /* synapse words, NB = 3, W = 8: dst | w << 3 | d << 11 */
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_SYN + 0), 0 | 5 << 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_SYN + 1), 1 | 0xFE << 3);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_SYN + 2), 2 | 7 << 3 | 3 << 11);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_SYN + 3), 2 | 1 << 3);
+    /* the last write restarts time */
+    const limg_seg *last = &m->img->segs[m->img->n_segs - 1];
+    assert_int_equal(last->addr + last->count - 1, LOOM_REG_TIME);
+    /* cycle model with nothing firing: 2 + inputs 2 + 3 levels x (1 + 6 + K + 3) */
+    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (1 + 6 + 1 + 3));
+    map_free(m);
+    seir_net_free(net);
+}
+
+static void test_place_two_cores(void **state)
+{
+    (void)state;
+    seir_net *net = chain_net();
+    limg_arch a = small_arch(2);
+    map_result *m;
+    loom_err e;
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    /* round robin in level order: a -> core 0, b -> core 1, c -> core 0 */
+    assert_int_equal(m->img->core_of[0], 0);
+    assert_int_equal(m->img->core_of[1], 1);
+    assert_int_equal(m->img->core_of[2], 0);
+    assert_int_equal(m->img->slot_of[2], 1);
+    assert_int_equal(m->core_used[0], 2);
+    assert_int_equal(m->core_used[1], 1);
+    /* core 0 holds in->a, a->c, b->c; core 1 holds a->b */
+    assert_int_equal(m->core_syn[0], 3);
+    assert_int_equal(m->core_syn[1], 1);
+    /* level table of core 1: level 0 ends at 0, level 1 at 1, level 2 at 1 */
+    const uint32_t B1 = LOOM_MAP_CORE_BASE(1);
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_LEVEL + 0), 0);
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_LEVEL + 1), 1);
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_LEVEL + 2), 1);
+    /* b is core 1 slot 0: source id 4 + 8 + 0 = 12 feeds c in core 0 */
+    const uint32_t B0 = LOOM_MAP_CORE_BASE(0);
+    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FO_COUNT + 12), 1);
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FO_COUNT + 12), 0);
+    map_free(m);
+    seir_net_free(net);
+}
+
+static void expect_refusal(seir_net *net, const limg_arch *a, loom_status st, const char *text)
+{
+    map_result *m = NULL;
+    loom_err e;
+    assert_int_equal(map_net(net, a, &m, &e), st);
+    assert_null(m);
+    if (!strstr(e.msg, text))
+        fail_msg("message '%s' lacks '%s'", e.msg, text);
+}
+
+static void test_refusals(void **state)
+{
+    (void)state;
+    seir_net *net = chain_net();
+    limg_arch a = small_arch(1);
+    a.syn_words = 3;
+    expect_refusal(net, &a, LOOM_E_CAPACITY, "core 0 needs 4 synapse words, 3 available; try --cores 2");
+    a = small_arch(1);
+    a.neurons = 2;
+    expect_refusal(net, &a, LOOM_E_CAPACITY, "needs 3 neuron slots");
+    a = small_arch(1);
+    a.levels = 2;
+    expect_refusal(net, &a, LOOM_E_CAPACITY, "3 levels");
+    a = small_arch(1);
+    a.max_inputs = 0;
+    loom_err e;
+    assert_int_equal(limg_arch_check(&a, &e), LOOM_E_ARG);
+    a = small_arch(1);
+    a.arch.s = 24;
+    expect_refusal(net, &a, LOOM_E_INVALID, "S=16, the build S=24");
+    a = small_arch(1);
+    a.arch.d = 2;
+    expect_refusal(net, &a, LOOM_E_INVALID, "D=2");
+    /* a third profile on one core */
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "p2";
+    seir_add_profile(net, &p);
+    p.name = "p3";
+    seir_add_profile(net, &p);
+    seir_add_neurons(net, "x", 1, 0, 1);
+    seir_add_neurons(net, "y", 1, 0, 2);
+    a = small_arch(1);
+    expect_refusal(net, &a, LOOM_E_CAPACITY, "core 0 needs 3 neuron profiles, 2 available");
+    seir_net_free(net);
+}
+
+static void test_limg_file(void **state)
+{
+    (void)state;
+    seir_net *net = chain_net();
+    seir_add_output(net, 2, SEIR_OUT_V);
+    limg_arch a = small_arch(2);
+    map_result *m;
+    loom_err e;
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    char path[] = "/tmp/test_map_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    assert_int_equal(limg_write(m->img, path, &e), LOOM_OK);
+    limg *r;
+    assert_int_equal(limg_read(path, &r, &e), LOOM_OK);
+    assert_int_equal(limg_arch_cmp(&r->arch, &a), 0);
+    assert_int_equal(r->n_neurons, 3);
+    assert_int_equal(r->n_levels, 3);
+    assert_int_equal(r->n_outputs, 1);
+    assert_int_equal(r->out_neuron[0], 2);
+    assert_int_equal(r->out_kind[0], SEIR_OUT_V);
+    assert_int_equal(r->n_segs, m->img->n_segs);
+    assert_int_equal(r->n_words, m->img->n_words);
+    assert_memory_equal(r->words, m->img->words, r->n_words * sizeof *r->words);
+    for (uint32_t n = 0; n < 3; n++) {
+        assert_int_equal(r->core_of[n], m->img->core_of[n]);
+        assert_int_equal(r->slot_of[n], m->img->slot_of[n]);
+    }
+    /* another build refuses it, naming both configs */
+    limg_arch b = small_arch(4);
+    assert_int_equal(limg_check_arch(r, &b, &e), LOOM_E_CAPACITY);
+    assert_non_null(strstr(e.msg, "cores=2"));
+    assert_non_null(strstr(e.msg, "cores=4"));
+    limg_free(r);
+
+    /* CRC-32 check value of "123456789" */
+    assert_int_equal(limg_crc32(0, "123456789", 9), 0xCBF43926u);
+
+    /* one flipped bit in a word: checksum error */
+    FILE *f = fopen(path, "r+b");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    long len = ftell(f);
+    fseek(f, len - 12, SEEK_SET);
+    int c = fgetc(f);
+    fseek(f, len - 12, SEEK_SET);
+    fputc(c ^ 0x10, f);
+    fclose(f);
+    assert_int_equal(limg_read(path, &r, &e), LOOM_E_PARSE);
+    assert_non_null(strstr(e.msg, "checksum"));
+    /* truncated: size error names the byte */
+    assert_int_equal(truncate(path, len - 6), 0);
+    assert_int_equal(limg_read(path, &r, &e), LOOM_E_PARSE);
+    assert_non_null(strstr(e.msg, "bytes"));
+    /* not an image */
+    f = fopen(path, "wb");
+    fputs("this is not an image at all, but long enough to hold a header ........", f);
+    fclose(f);
+    assert_int_equal(limg_read(path, &r, &e), LOOM_E_PARSE);
+    assert_non_null(strstr(e.msg, "magic"));
+    unlink(path);
+    map_free(m);
+    seir_net_free(net);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_syn_word),
+        cmocka_unit_test(test_place_one_core),
+        cmocka_unit_test(test_place_two_cores),
+        cmocka_unit_test(test_refusals),
+        cmocka_unit_test(test_limg_file),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

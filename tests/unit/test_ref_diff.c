@@ -1,0 +1,424 @@
+/*
+ * test_ref_diff.c -- differential test of the reference model against a
+ * second, deliberately naive implementation written here straight from the
+ * text of the machine model: dense per-neuron accumulator rings of int64
+ * wrapped after every add, levels by repeated relaxation, and for every
+ * delivery a scan of the whole synapse list (no CSR, no reordering, no
+ * vectors).  Many random networks cover every parameter corner (decays 0,
+ * 1, 4095, 4096; shifts -16..15; all reset modes; W, S, A, D across their
+ * ranges, including the 64-bit fan-out encoding), and every step compares
+ * spikes, i, v and every pending ring value of every neuron, for both
+ * neuron-update paths of the model.  The networks come from a generator of
+ * this file (corner-heavy, also networks the validator would refuse, e.g.
+ * accumulators that wrap) and from the shared tests/support/seir_gen.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "loom_arith.h"
+#include "ref.h"
+#include "seir_gen.h"
+
+/* ---- the naive model ---------------------------------------------------- */
+
+/* Totals over the suite, printed so a reader can see the nets were busy. */
+static uint64_t g_spikes, g_events, g_steps;
+
+typedef struct naive {
+    const seir_net *net;
+    uint32_t R;
+    uint64_t t;
+    int64_t *acc;     /* [n * R + slot], always wrapped to A bits */
+    int64_t *i, *v;
+    uint8_t *spiked;
+    uint32_t *level, max_level;
+    uint64_t events;
+} naive;
+
+static void naive_reset(naive *m)
+{
+    const seir_net *net = m->net;
+    const uint32_t N = net->n_neurons;
+    m->t = 0;
+    m->events = 0;
+    memset(m->acc, 0, (size_t)N * m->R * sizeof *m->acc);
+    for (uint32_t n = 0; n < N; n++) {
+        m->i[n] = net->init_i ? net->init_i[n] : 0;
+        m->v[n] = net->init_v ? net->init_v[n] : 0;
+        m->spiked[n] = 0;
+    }
+    for (size_t k = 0; k < net->n_ring_init; k++) {
+        int64_t *a = &m->acc[(size_t)net->ring_init[k].neuron * m->R + net->ring_init[k].slot];
+        *a = loom_wrap(*a + net->ring_init[k].value, net->arch.a);
+    }
+}
+
+static void naive_init(naive *m, const seir_net *net)
+{
+    const uint32_t N = net->n_neurons;
+    m->net = net;
+    m->R = (uint32_t)net->arch.d + 1;
+    m->acc = calloc((size_t)N * m->R + 1, sizeof *m->acc);
+    m->i = calloc(N + 1, sizeof *m->i);
+    m->v = calloc(N + 1, sizeof *m->v);
+    m->spiked = calloc(N + 1, 1);
+    m->level = calloc(N + 1, sizeof *m->level);
+    assert_non_null(m->acc);
+    assert_non_null(m->level);
+    /* level(n) = 1 + max level of zero-delay neuron sources: relax until
+     * nothing changes (at most N rounds for a DAG) */
+    for (uint32_t round = 0; round <= N; round++) {
+        int changed = 0;
+        for (size_t k = 0; k < net->n_syn; k++) {
+            const seir_syn *y = &net->syn[k];
+            if (!SEIR_IS_INPUT(y->src) && y->d == 0 && m->level[y->dst] < m->level[y->src] + 1) {
+                m->level[y->dst] = m->level[y->src] + 1;
+                changed = 1;
+            }
+        }
+        if (!changed)
+            break;
+    }
+    m->max_level = 0;
+    for (uint32_t n = 0; n < N; n++)
+        if (m->level[n] > m->max_level)
+            m->max_level = m->level[n];
+    naive_reset(m);
+}
+
+static void naive_free(naive *m)
+{
+    free(m->acc);
+    free(m->i);
+    free(m->v);
+    free(m->spiked);
+    free(m->level);
+}
+
+static void naive_deliver(naive *m, uint32_t src, int64_t x)
+{
+    const seir_net *net = m->net;
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const seir_syn *y = &net->syn[k];
+        if (y->src != src)
+            continue;
+        int64_t *a = &m->acc[(size_t)y->dst * m->R + (m->t + y->d) % m->R];
+        *a = loom_wrap(*a + (int64_t)y->w * x, net->arch.a);
+        m->events++;
+        g_events++;
+    }
+}
+
+/* x[c] is channel c's value this step. */
+static void naive_step(naive *m, const int32_t *x)
+{
+    const seir_net *net = m->net;
+    const int S = net->arch.s;
+    for (uint32_t c = 0; c < net->n_inputs; c++)
+        if (x[c] != 0)
+            naive_deliver(m, SEIR_SRC_INPUT | c,
+                          net->input_kind[c] == SEIR_IN_SPIKE ? 1 : (int64_t)x[c]);
+    for (uint32_t n = 0; n < net->n_neurons; n++)
+        m->spiked[n] = 0;
+    for (uint32_t l = 0; l <= m->max_level; l++)
+        for (uint32_t n = 0; n < net->n_neurons; n++) {
+            if (m->level[n] != l)
+                continue;
+            const seir_profile *p = &net->profiles[net->neuron_profile[n]];
+            int64_t *slot = &m->acc[(size_t)n * m->R + m->t % m->R];
+            const int64_t a = *slot;
+            *slot = 0;
+            const int64_t in = loom_sat(p->shift >= 0 ? a * ((int64_t)1 << p->shift)
+                                                      : loom_shift(a, p->shift), S);
+            m->i[n] = loom_sat(loom_decay(m->i[n], p->a_syn) + in, S);
+            m->v[n] = loom_sat(loom_decay(m->v[n], p->a_mem) + m->i[n] + p->bias, S);
+            if (p->reset != SEIR_RESET_NONE && m->v[n] >= p->theta) {
+                m->spiked[n] = 1;
+                m->v[n] = p->reset == SEIR_RESET_ZERO ? p->v_reset : loom_sat(m->v[n] - p->theta, S);
+                naive_deliver(m, n, 1);
+            }
+        }
+    m->t++;
+}
+
+/* ---- random networks ---------------------------------------------------- */
+
+static uint64_t rng_state;
+
+static uint64_t rnd(void)
+{
+    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static int64_t rrange(int64_t lo, int64_t hi) /* inclusive */
+{
+    return lo + (int64_t)(rnd() % (uint64_t)(hi - lo + 1));
+}
+
+static int32_t rpick(const int32_t *v, size_t n) { return v[rnd() % n]; }
+
+/* A value in signed `bits` bits: often a corner, else small or anywhere. */
+static int32_t rsigned(int bits, int32_t small)
+{
+    const int64_t lo = loom_min_s(bits), hi = loom_max_s(bits);
+    switch (rnd() % 6) {
+    case 0:
+        return (int32_t)lo;
+    case 1:
+        return (int32_t)hi;
+    case 2:
+        return (int32_t)rrange(lo, hi);
+    default:
+        return (int32_t)loom_sat(rrange(-small, small), bits);
+    }
+}
+
+typedef struct genopt {
+    int wide; /* force an arch whose fan-out needs 64-bit entries */
+} genopt;
+
+static seir_net *random_net(const genopt *o)
+{
+    seir_arch ar;
+    ar.w = (int)rrange(2, 16);
+    ar.s = rnd() % 3 ? (int)rrange(4, 20) : (int)rrange(21, 32);
+    ar.a = (int)rrange(4, 32);
+    ar.d = rnd() % 4 ? (int)rrange(0, 6) : (int)rrange(7, 40);
+    uint32_t N = rnd() % 4 ? (uint32_t)rrange(1, 40) : (uint32_t)rrange(41, 150);
+    if (o->wide) {
+        ar.w = 16;
+        ar.d = 255;
+        N = (uint32_t)rrange(260, 300); /* 256 * 260 * 2^16 > 2^32 */
+    }
+    seir_net *net = seir_net_new(&ar);
+    assert_non_null(net);
+
+    static const int32_t decays[] = {0, 1, 2048, 3896, 4095, 4096};
+    const uint32_t n_prof = (uint32_t)rrange(1, 4);
+    const int32_t wmax = (int32_t)loom_max_s(ar.w);
+    for (uint32_t k = 0; k < n_prof; k++) {
+        seir_profile p;
+        seir_profile_default(&p);
+        p.name = (char *)"p";
+        p.a_syn = rnd() % 2 ? rpick(decays, 6) : (int32_t)rrange(0, 4096);
+        p.a_mem = rnd() % 2 ? rpick(decays, 6) : (int32_t)rrange(0, 4096);
+        p.shift = rnd() % 3 ? (int32_t)rrange(-3, 3) : (int32_t)rrange(-16, 15);
+        const int32_t scale = (int32_t)loom_sat(loom_shift(wmax, p.shift > 0 ? p.shift : 0), ar.s);
+        p.theta = rnd() % 4 ? (int32_t)loom_sat(rrange(-scale, 3 * scale), ar.s) : rsigned(ar.s, 100);
+        p.v_reset = rsigned(ar.s, scale > 0 ? scale : 1);
+        p.reset = (seir_reset)(rnd() % 3);
+        p.bias = rnd() % 3 ? 0 : rsigned(ar.s, scale > 0 ? scale : 1);
+        assert_true(seir_add_profile(net, &p) >= 0);
+    }
+    uint32_t done = 0;
+    while (done < N) {
+        uint32_t cnt = (uint32_t)rrange(1, N - done);
+        char name[16];
+        snprintf(name, sizeof name, "g%u", done);
+        assert_true(seir_add_neurons(net, name, cnt, 1, (uint32_t)(rnd() % n_prof)) >= 0);
+        done += cnt;
+    }
+    const uint32_t n_in = (uint32_t)rrange(0, 6);
+    for (uint32_t c = 0; c < n_in; c++) {
+        char name[16];
+        snprintf(name, sizeof name, "i%u", c);
+        assert_true(seir_add_inputs(net, name, 1, 1, (seir_input_kind)(rnd() % 2)) >= 0);
+    }
+    /* zero-delay neuron synapses only go up a random ranking: a DAG whose
+     * level order differs from index order */
+    uint32_t *rank = malloc(N * sizeof *rank);
+    assert_non_null(rank);
+    for (uint32_t n = 0; n < N; n++)
+        rank[n] = n;
+    for (uint32_t n = N; n > 1; n--) {
+        uint32_t j = (uint32_t)(rnd() % n), t = rank[n - 1];
+        rank[n - 1] = rank[j];
+        rank[j] = t;
+    }
+    const size_t n_syn = (size_t)rrange(0, 6 * (int64_t)N);
+    for (size_t k = 0; k < n_syn; k++) {
+        uint32_t dst = (uint32_t)(rnd() % N);
+        uint32_t d = (uint32_t)rrange(0, ar.d);
+        uint32_t src;
+        if (n_in && rnd() % 4 == 0) {
+            src = SEIR_SRC_INPUT | (uint32_t)(rnd() % n_in);
+        } else {
+            src = (uint32_t)(rnd() % N);
+            if (d == 0 && rnd() % 2)
+                d = (uint32_t)rrange(0, ar.d);
+            if (d == 0 && rank[src] >= rank[dst]) {
+                if (ar.d == 0)
+                    continue;
+                d = (uint32_t)rrange(1, ar.d);
+            }
+        }
+        assert_int_equal(seir_add_syn(net, src, dst, rsigned(ar.w, wmax), d), 0);
+    }
+    free(rank);
+    if (rnd() % 2)
+        for (uint32_t n = 0; n < N; n++)
+            if (rnd() % 2)
+                assert_int_equal(seir_set_init(net, n, rsigned(ar.s, 50), rsigned(ar.s, 50)), 0);
+    /* initial pending input; one entry per (neuron, slot), since the
+     * builder adds duplicates in int32_t */
+    const uint32_t n_ring = (uint32_t)rrange(0, 8);
+    for (uint32_t k = 0; k < n_ring; k++) {
+        const uint32_t n = (uint32_t)(rnd() % N), slot = (uint32_t)rrange(0, ar.d);
+        int dup = 0;
+        for (size_t j = 0; j < net->n_ring_init; j++)
+            dup |= net->ring_init[j].neuron == n && net->ring_init[j].slot == slot;
+        if (!dup)
+            assert_int_equal(seir_add_ring_init(net, n, slot, rsigned(ar.a, 200)), 0);
+    }
+    return net;
+}
+
+/* ---- the comparison ------------------------------------------------------ */
+
+static void compare(const naive *m, ref_sim *sim, int fast, int net_no, uint64_t t)
+{
+    const seir_net *net = m->net;
+    uint32_t n_spk = 0;
+    const uint32_t *spk = ref_spikes(sim, &n_spk);
+    uint32_t want = 0;
+    for (uint32_t n = 0; n < net->n_neurons; n++) {
+        if (m->spiked[n]) {
+            if (want >= n_spk || spk[want] != n)
+                fail_msg("net %d (%s) step %llu: spike list differs at neuron %u", net_no,
+                         fast ? "fast" : "scalar", (unsigned long long)t, n);
+            want++;
+        }
+        if (ref_spiked(sim, n) != m->spiked[n] || ref_i(sim, n) != m->i[n] ||
+            ref_v(sim, n) != m->v[n])
+            fail_msg("net %d (%s) step %llu neuron %u: ref spike %d i %d v %d, naive %d %lld %lld",
+                     net_no, fast ? "fast" : "scalar", (unsigned long long)t, n,
+                     ref_spiked(sim, n), ref_i(sim, n), ref_v(sim, n), m->spiked[n],
+                     (long long)m->i[n], (long long)m->v[n]);
+        for (uint32_t k = 0; k < m->R; k++) {
+            const int64_t a = m->acc[(size_t)n * m->R + (m->t + k) % m->R];
+            if (ref_pending(sim, n, k) != a)
+                fail_msg("net %d step %llu neuron %u pending +%u: ref %d naive %lld", net_no,
+                         (unsigned long long)t, n, k, ref_pending(sim, n, k), (long long)a);
+        }
+    }
+    assert_int_equal(want, n_spk);
+    g_spikes += n_spk;
+    g_steps++;
+    ref_counters c;
+    ref_get_counters(sim, &c);
+    assert_int_equal(c.syn_events, m->events);
+    assert_int_equal(c.steps, m->t);
+    assert_int_equal(ref_time(sim), m->t);
+}
+
+/* Runs net (freed here) for `steps` steps, resets, runs half as long again. */
+static void run_net(int net_no, seir_net *net, uint64_t steps)
+{
+    assert_non_null(net);
+    naive m;
+    naive_init(&m, net);
+    ref_sim *sim[2] = {NULL, NULL};
+    loom_err e;
+    for (int f = 0; f < 2; f++) {
+        if (ref_create(net, &sim[f], &e))
+            fail_msg("net %d: ref_create: %s", net_no, e.msg);
+        ref_set_fast(sim[f], f);
+    }
+    int32_t *x = calloc(net->n_inputs + 1, sizeof *x);
+    assert_non_null(x);
+    static const int32_t graded[] = {1, -1, 32767, -32768, 100, -100};
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint64_t t = 0; t < steps; t++) {
+            for (uint32_t c = 0; c < net->n_inputs; c++) {
+                x[c] = 0;
+                if (rnd() % 3 == 0)
+                    x[c] = net->input_kind[c] == SEIR_IN_SPIKE
+                               ? 1
+                               : (rnd() % 2 ? rpick(graded, 6) : (int32_t)rrange(-32768, 32767));
+                for (int f = 0; f < 2; f++)
+                    if (x[c] || rnd() % 4 == 0) /* setting 0 must be harmless */
+                        ref_set_input(sim[f], c, x[c]);
+            }
+            naive_step(&m, x);
+            for (int f = 0; f < 2; f++) {
+                ref_step(sim[f]);
+                compare(&m, sim[f], f, net_no, t);
+            }
+        }
+        /* second pass: after ref_reset everything starts over */
+        naive_reset(&m);
+        for (int f = 0; f < 2; f++)
+            ref_reset(sim[f]);
+        steps = steps / 2 + 1;
+    }
+    free(x);
+    for (int f = 0; f < 2; f++)
+        ref_destroy(sim[f]);
+    naive_free(&m);
+    seir_net_free(net);
+}
+
+static void test_random_nets(void **state)
+{
+    (void)state;
+    genopt o = {0};
+    rng_state = 12345;
+    for (int k = 0; k < 400; k++) {
+        const uint64_t steps = (uint64_t)rrange(1, 60);
+        run_net(k, random_net(&o), steps);
+    }
+}
+
+/* Long runs (many trips around the ring) on fewer nets. */
+static void test_random_long(void **state)
+{
+    (void)state;
+    genopt o = {0};
+    rng_state = 999;
+    for (int k = 0; k < 20; k++)
+        run_net(1000 + k, random_net(&o), 300);
+}
+
+/* R * N * 2^W > 2^32: the model switches to 64-bit fan-out entries. */
+static void test_random_wide(void **state)
+{
+    (void)state;
+    genopt o = {1};
+    rng_state = 4242;
+    for (int k = 0; k < 3; k++)
+        run_net(2000 + k, random_net(&o), 30);
+}
+
+/* The shared test generator's networks (tests/support/seir_gen.h): valid
+ * nets with dense blocks, every reset mode, zero-delay chains. */
+static void test_seirgen_nets(void **state)
+{
+    (void)state;
+    rng_state = 77;
+    for (uint64_t seed = 1; seed <= 150; seed++)
+        run_net(3000 + (int)seed, seirgen_net(seed, NULL), (uint64_t)rrange(10, 80));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_random_nets),
+        cmocka_unit_test(test_random_long),
+        cmocka_unit_test(test_random_wide),
+        cmocka_unit_test(test_seirgen_nets),
+    };
+    int rc = cmocka_run_group_tests(tests, NULL, NULL);
+    print_message("compared %llu steps, %llu spikes, %llu synaptic events\n",
+                  (unsigned long long)g_steps, (unsigned long long)g_spikes,
+                  (unsigned long long)g_events);
+    return rc;
+}

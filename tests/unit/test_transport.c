@@ -1,0 +1,440 @@
+/*
+ * test_transport.c -- the three transport back-ends and the host driver
+ * (sw/transport.c, sw/host.c) against real pseudo-terminals and loopback
+ * sockets, with a software board (link_srv + a word memory) in a thread on
+ * the serving end, optionally corrupting and dropping bytes.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "host.h"
+#include "link.h"
+#include "transport.h"
+
+static double ms_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Reads exactly n bytes or fails the test. */
+static void read_exact(transport *t, uint8_t *p, size_t n)
+{
+    size_t done = 0;
+    double end = ms_now() + 3000;
+    while (done < n && ms_now() < end) {
+        size_t got = 0;
+        loom_err e;
+        assert_int_equal(transport_read(t, p + done, n - done, 200, &got, &e), LOOM_OK);
+        done += got;
+    }
+    assert_int_equal(done, n);
+}
+
+static void test_list_ports(void **st)
+{
+    (void)st;
+    transport_port *ports = NULL;
+    size_t n = 99;
+    loom_err e;
+    assert_int_equal(transport_list_ports(&ports, &n, &e), LOOM_OK);
+    assert_true(n < 99);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(ports[i].name[0] != 0);
+        assert_null(strstr(ports[i].name, "/dev/pts/")); /* ptys are never listed */
+    }
+    if (n == 0)
+        assert_null(ports);
+    free(ports);
+}
+
+static void test_open_errors(void **st)
+{
+    (void)st;
+    transport *t = NULL;
+    loom_err e;
+    assert_int_equal(transport_open("/dev/ttyUSB9", 115200, 100, &t, &e), LOOM_E_IO);
+    assert_null(t);
+    assert_non_null(strstr(e.msg, "/dev/ttyUSB9"));
+    assert_non_null(strstr(e.msg, "--list-ports"));
+    assert_int_equal(transport_open("", 115200, 100, &t, &e), LOOM_E_ARG);
+    assert_int_equal(transport_open("tcp:127.0.0.1", 0, 100, &t, &e), LOOM_E_ARG);
+    assert_non_null(strstr(e.msg, "tcp:HOST:PORT"));
+    /* a regular file is not a port */
+    assert_int_equal(transport_open("/etc/hostname", 115200, 100, &t, &e), LOOM_E_ARG);
+    /* libserialport refuses a pty: forcing it gives its reason, not a hang */
+    char slave[128];
+    transport *m = NULL;
+    assert_int_equal(transport_pty_create(&m, slave, sizeof slave, 0, &e), LOOM_OK);
+    char spec[160];
+    snprintf(spec, sizeof spec, "serial:%s", slave);
+    loom_status s = transport_open(spec, 115200, 100, &t, &e);
+    if (s == LOOM_OK) {
+        transport_close(t); /* a newer libserialport may accept ptys */
+    } else {
+        assert_int_equal(s, LOOM_E_LINK);
+        assert_non_null(strstr(e.msg, slave));
+    }
+    /* an unsupported baud rate on termios */
+    assert_int_equal(transport_open(slave, 12345, 100, &t, &e), LOOM_E_ARG);
+    assert_non_null(strstr(e.msg, "12345"));
+    transport_close(m);
+    /* nobody listens on this port (bound, then closed, so it is free) */
+    transport_listener *l;
+    int port = 0;
+    assert_int_equal(transport_tcp_listen(0, &port, &l, &e), LOOM_OK);
+    transport_listener_close(l);
+    snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d", port);
+    assert_int_equal(transport_open(spec, 0, 500, &t, &e), LOOM_E_LINK);
+    assert_non_null(strstr(e.msg, spec));
+}
+
+/* Sends all 256 byte values both ways: the line must be 8-bit clean (no
+ * echo, no CR/LF mapping, no XON/XOFF, no ^C). */
+static void exchange_all_bytes(transport *a, transport *b)
+{
+    uint8_t out[512], in[512];
+    for (int i = 0; i < 512; i++)
+        out[i] = (uint8_t)(i * 7 + (i >> 8));
+    loom_err e;
+    assert_int_equal(transport_write(a, out, 512, 1000, &e), LOOM_OK);
+    read_exact(b, in, 512);
+    assert_memory_equal(in, out, 512);
+    assert_int_equal(transport_write(b, out, 300, 1000, &e), LOOM_OK);
+    read_exact(a, in, 300);
+    assert_memory_equal(in, out, 300);
+    /* nothing echoed back */
+    size_t got = 9;
+    assert_int_equal(transport_read(a, in, sizeof in, 50, &got, &e), LOOM_OK);
+    assert_int_equal(got, 0);
+}
+
+static void test_pty_pair(void **st)
+{
+    (void)st;
+    char slave[128];
+    transport *m = NULL, *s = NULL;
+    loom_err e;
+    assert_int_equal(transport_pty_create(&m, slave, sizeof slave, 0, &e), LOOM_OK);
+    assert_int_equal(transport_open(slave, 3000000, 100, &s, &e), LOOM_OK);
+    assert_int_equal(transport_kind_of(s), TRANSPORT_TTY);
+    assert_string_equal(transport_name(s), slave);
+    exchange_all_bytes(s, m);
+    /* a read with nothing to read returns after its timeout, not before */
+    uint8_t b[8];
+    size_t got = 1;
+    double t0 = ms_now();
+    assert_int_equal(transport_read(s, b, 8, 120, &got, &e), LOOM_OK);
+    double dt = ms_now() - t0;
+    assert_int_equal(got, 0);
+    assert_true(dt >= 110 && dt < 1000);
+    /* the master goes away: the slave reports the lost link at once */
+    transport_close(m);
+    t0 = ms_now();
+    assert_int_equal(transport_read(s, b, 8, 2000, &got, &e), LOOM_E_LINK);
+    assert_true(ms_now() - t0 < 1000);
+    assert_non_null(strstr(e.msg, slave));
+    transport_close(s);
+}
+
+static void test_tcp_pair(void **st)
+{
+    (void)st;
+    transport_listener *l;
+    int port = 0;
+    loom_err e;
+    assert_int_equal(transport_tcp_listen(0, &port, &l, &e), LOOM_OK);
+    assert_true(port > 0);
+    transport *srv = NULL, *cli = NULL;
+    /* no client yet: accept times out */
+    assert_int_equal(transport_tcp_accept(l, 20, &srv, &e), LOOM_OK);
+    assert_null(srv);
+    char spec[64];
+    snprintf(spec, sizeof spec, "tcp:127.0.0.1:%d", port);
+    assert_int_equal(transport_open(spec, 0, 1000, &cli, &e), LOOM_OK);
+    assert_int_equal(transport_kind_of(cli), TRANSPORT_TCP);
+    assert_int_equal(transport_tcp_accept(l, 1000, &srv, &e), LOOM_OK);
+    assert_non_null(srv);
+    exchange_all_bytes(cli, srv);
+    /* server closes: client read and write fail with LOOM_E_LINK */
+    transport_close(srv);
+    uint8_t b[8];
+    size_t got;
+    assert_int_equal(transport_read(cli, b, 8, 1000, &got, &e), LOOM_E_LINK);
+    assert_non_null(strstr(e.msg, "closed"));
+    transport_close(cli);
+    transport_listener_close(l);
+}
+
+/* ---- a software board behind the serving end --------------------------------- */
+
+typedef struct swboard {
+    transport *t;
+    transport_listener *l; /* TCP: accept first */
+    link_rx rx;
+    link_srv srv;
+    uint32_t mem[4096];
+    uint32_t steps;        /* writes to 0xE00 add up here: once each */
+    unsigned fault_pm;     /* per mille of bytes dropped and of bytes flipped */
+    uint64_t rng;
+    atomic_int stop;
+    unsigned executed;
+} swboard;
+
+static uint32_t sw_rnd(swboard *b)
+{
+    b->rng = b->rng * 6364136223846793005ULL + 1442695040888963407ULL;
+    return (uint32_t)(b->rng >> 33);
+}
+
+static void sw_write(void *ctx, uint32_t a, uint32_t d)
+{
+    swboard *b = ctx;
+    if (a == 0xE00)
+        b->steps += d;
+    else
+        b->mem[a & 0xFFF] = d;
+}
+
+static uint32_t sw_read(void *ctx, uint32_t a)
+{
+    swboard *b = ctx;
+    if (a == 0xE00)
+        return b->steps;
+    if (a == 0)
+        return 0x4C4F4F4D;
+    return b->mem[a & 0xFFF];
+}
+
+static void sw_exec(void *ctx, const link_frame *req, link_frame *resp)
+{
+    swboard *b = ctx;
+    b->executed++;
+    link_bus bus = {b, sw_write, sw_read};
+    resp->len = 0;
+    switch (req->cmd) {
+    case LINK_CMD_IDENTIFY: {
+        link_identify id = {LINK_PROTO_VERSION, 1, 42, 256, 12000000, 4};
+        link_identify_format(&id, resp->payload);
+        resp->len = LINK_IDENTIFY_LEN;
+        resp->cmd = LINK_ACK(req->cmd);
+        break;
+    }
+    case LINK_CMD_BATCH:
+        link_batch_exec(req, &bus, 256, resp);
+        break;
+    case LINK_CMD_COUNTERS: {
+        uint32_t c[5] = {b->rx.cnt.frames_ok, b->rx.cnt.crc_errors, b->rx.cnt.format_errors,
+                         b->srv.cnt.seq_errors, b->srv.cnt.duplicates};
+        for (int i = 0; i < 5; i++)
+            link_put_le(resp->payload + 4 * i, c[i], 4);
+        resp->len = 20;
+        resp->cmd = LINK_ACK(req->cmd);
+        break;
+    }
+    case LINK_CMD_RESET:
+        memset(b->mem, 0, sizeof b->mem);
+        resp->cmd = LINK_ACK(req->cmd);
+        break;
+    default:
+        resp->cmd = LINK_NAK(LINK_NAK_CMD);
+    }
+}
+
+static void *sw_main(void *arg)
+{
+    swboard *b = arg;
+    static _Thread_local uint8_t in[4096], w[LINK_MAX_WIRE], out[LINK_MAX_WIRE];
+    static _Thread_local link_frame req;
+    loom_err e;
+    while (!b->t && !atomic_load(&b->stop))
+        transport_tcp_accept(b->l, 50, &b->t, &e);
+    while (!atomic_load(&b->stop)) {
+        size_t got = 0;
+        if (transport_read(b->t, in, sizeof in, 20, &got, &e) != LOOM_OK)
+            break;
+        if (b->fault_pm) { /* the line towards the board is noisy too */
+            size_t k = 0;
+            for (size_t i = 0; i < got; i++) {
+                if (sw_rnd(b) % 1000 < b->fault_pm)
+                    continue;
+                in[k] = in[i];
+                if (sw_rnd(b) % 1000 < b->fault_pm)
+                    in[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
+                k++;
+            }
+            got = k;
+        }
+        size_t off = 0;
+        while (off < got) {
+            int f;
+            off += link_rx_feed(&b->rx, in + off, got - off, &req, &f);
+            if (!f)
+                continue;
+            const link_frame *r = link_srv_handle(&b->srv, &req, sw_exec, b);
+            size_t m = link_frame_encode(r, w), k = 0;
+            for (size_t i = 0; i < m; i++) {
+                if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+                    continue;
+                out[k] = w[i];
+                if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+                    out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
+                k++;
+            }
+            if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
+                return NULL;
+        }
+    }
+    return NULL;
+}
+
+static swboard board;
+static pthread_t board_thread;
+
+/* Starts the software board on a pty (tcp = 0) or a TCP port; writes the
+ * port spec into spec. */
+static void board_start(int tcp, unsigned fault_pm, char *spec, size_t cap)
+{
+    memset(&board, 0, sizeof board);
+    link_rx_init(&board.rx);
+    link_srv_init(&board.srv);
+    board.fault_pm = fault_pm;
+    board.rng = 12345;
+    loom_err e;
+    if (tcp) {
+        int port;
+        assert_int_equal(transport_tcp_listen(0, &port, &board.l, &e), LOOM_OK);
+        snprintf(spec, cap, "tcp:127.0.0.1:%d", port);
+    } else {
+        assert_int_equal(transport_pty_create(&board.t, spec, cap, 0, &e), LOOM_OK);
+    }
+    assert_int_equal(pthread_create(&board_thread, NULL, sw_main, &board), 0);
+}
+
+static void board_stop(void)
+{
+    atomic_store(&board.stop, 1);
+    pthread_join(board_thread, NULL);
+    transport_close(board.t);
+    transport_listener_close(board.l);
+    board.t = NULL;
+    board.l = NULL;
+}
+
+static void host_session(int tcp, unsigned fault_pm)
+{
+    char spec[128];
+    board_start(tcp, fault_pm, spec, sizeof spec);
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    o.timeout_ms = fault_pm ? 15 : 40;
+    o.max_tries = 60;
+    o.max_payload = fault_pm ? 64 : 0;
+    loom_host *h = NULL;
+    loom_err e;
+    loom_status s = loom_host_open(spec, 3000000, &o, &h, &e);
+    if (s)
+        print_error("open: %s\n", e.msg);
+    assert_int_equal(s, LOOM_OK);
+    const link_identify *id = loom_host_identity(h);
+    assert_int_equal(id->board_id, 42);
+    assert_int_equal(id->max_payload, 256);
+    assert_int_equal(id->clks_per_bit, 4);
+    /* register 0 is the ID word */
+    uint32_t w[1500], r[1500];
+    assert_int_equal(loom_host_read(h, 0, r, 1, &e), LOOM_OK);
+    assert_int_equal(r[0], 0x4C4F4F4D);
+    /* 1000 words: several frames each way (max payload 256 or 64 bytes) */
+    int nw = fault_pm ? 300 : 1000;
+    for (int i = 0; i < nw; i++)
+        w[i] = (uint32_t)i * 2654435761u;
+    assert_int_equal(loom_host_write(h, 100, w, nw, &e), LOOM_OK);
+    memset(r, 0, sizeof r);
+    assert_int_equal(loom_host_read(h, 100, r, nw, &e), LOOM_OK);
+    assert_memory_equal(r, w, nw * sizeof w[0]);
+    assert_int_equal(board.mem[100 + nw - 1], w[nw - 1]);
+    /* steps: each executed exactly once, whatever the channel did */
+    uint32_t want = 0;
+    for (uint32_t k = 1; k <= 40; k++) {
+        assert_int_equal(loom_host_step(h, 0xE00, k, 0x10, 0, 1, &e), LOOM_OK);
+        want += k;
+    }
+    assert_int_equal(loom_host_read(h, 0xE00, r, 1, &e), LOOM_OK);
+    assert_int_equal(r[0], want);
+    /* a WAIT that cannot succeed is a timeout with the board's reason */
+    board.mem[0x20] = 1;
+    assert_int_equal(loom_host_wait(h, 0x20, 1, 0, 5, &e), LOOM_E_TIMEOUT);
+    assert_non_null(strstr(e.msg, "WAIT"));
+    /* counters: the board saw our frames; with faults, some were rejected */
+    link_counters bc;
+    assert_int_equal(loom_host_counters(h, &bc, &e), LOOM_OK);
+    assert_true(bc.frames_ok >= 50);
+    link_counters hc = loom_host_stats(h);
+    if (fault_pm) {
+        assert_true(bc.crc_errors + bc.format_errors > 0);
+        assert_true(hc.duplicates > 0); /* the host resent */
+    } else {
+        assert_int_equal(bc.crc_errors + bc.format_errors, 0);
+        assert_int_equal(hc.duplicates, 0);
+    }
+    assert_int_equal(loom_host_reset(h, &e), LOOM_OK);
+    assert_int_equal(loom_host_read(h, 100, r, 1, &e), LOOM_OK);
+    assert_int_equal(r[0], 0);
+    /* the board vanishes: the next call fails within its retry budget */
+    board_stop();
+    double t0 = ms_now();
+    s = loom_host_read(h, 0, r, 1, &e);
+    assert_true(s == LOOM_E_LINK || s == LOOM_E_TIMEOUT);
+    assert_true(ms_now() - t0 < o.timeout_ms * (double)o.max_tries + 500);
+    loom_host_close(h);
+}
+
+static void test_host_pty(void **st) { (void)st; host_session(0, 0); }
+static void test_host_tcp(void **st) { (void)st; host_session(1, 0); }
+/* 0.5% of bytes dropped and 0.5% flipped, in each direction */
+static void test_host_pty_faults(void **st) { (void)st; host_session(0, 5); }
+static void test_host_tcp_faults(void **st) { (void)st; host_session(1, 5); }
+
+static void test_host_no_board(void **st)
+{
+    (void)st;
+    /* a pty with nobody serving it: open gives up after its tries */
+    char slave[128];
+    transport *m;
+    loom_err e;
+    assert_int_equal(transport_pty_create(&m, slave, sizeof slave, 0, &e), LOOM_OK);
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    o.timeout_ms = 30;
+    o.max_tries = 3;
+    loom_host *h = NULL;
+    double t0 = ms_now();
+    assert_int_equal(loom_host_open(slave, 115200, &o, &h, &e), LOOM_E_TIMEOUT);
+    assert_true(ms_now() - t0 < 1000);
+    assert_null(h);
+    assert_non_null(strstr(e.msg, "3 tries"));
+    transport_close(m);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_list_ports),     cmocka_unit_test(test_open_errors),
+        cmocka_unit_test(test_pty_pair),       cmocka_unit_test(test_tcp_pair),
+        cmocka_unit_test(test_host_pty),       cmocka_unit_test(test_host_tcp),
+        cmocka_unit_test(test_host_pty_faults), cmocka_unit_test(test_host_tcp_faults),
+        cmocka_unit_test(test_host_no_board),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
