@@ -14,6 +14,7 @@
 # DIR/*.mk that this file includes.
 
 BUILD   ?= build
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX  ?= /usr/local
 CC      ?= cc
 CXX     ?= c++
@@ -120,20 +121,19 @@ $(BUILD)/tests-san/%: tests/unit/%.c $(TEST_SUPPORT_SAN_OBJS) $(LIBLOOM_SAN) $(E
 unit-tests: $(UNIT_BINS) $(SAN_UNIT_BINS)
 
 test: deps
-	@$(MAKE) --no-print-directory all unit-tests $(TEST_TARGETS)
+	@$(MAKE) --no-print-directory -j$(JOBS) all unit-tests $(TEST_TARGETS)
 	@BUILD=$(BUILD) tests/run.sh
 
 # ---- demo, bench, install --------------------------------------------------
 # The main job (issue 7): the evolved blimp controller; demo-raster stays available.
 DEMO ?= demo-blimp
 demo: deps
-	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory -j$(JOBS) all
 	@$(MAKE) --no-print-directory $(DEMO)
 
 demo-raster: $(LOOM)
 	@mkdir -p $(BUILD)/demo
-	$(LOOM) gen --seed 1 --neurons 200 --inputs 20 -o $(BUILD)/demo/net.seir 2>/dev/null || \
-	  cp examples/seir/ring.seir $(BUILD)/demo/net.seir
+	$(LOOM) gen --seed 1 --neurons 200 --inputs 20 -o $(BUILD)/demo/net.seir
 	$(LOOM) sim $(BUILD)/demo/net.seir --steps 500 --poisson 0.05 --seed 1 \
 	  --out-spikes $(BUILD)/demo/spikes.csv --plot $(BUILD)/demo/raster.png
 	@echo "demo: wrote $(BUILD)/demo/spikes.csv and $(BUILD)/demo/raster.png"

@@ -31,46 +31,11 @@ loom_status aig_compile_file(const char *path, const model_opts *o, seir_net **n
     return st;
 }
 
-/* Reads a whole file into a NUL-terminated buffer. */
-static loom_status slurp(const char *path, char **out, size_t *len, loom_err *e)
-{
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 4096, n = 0;
-    char *buf = malloc(cap);
-    while (buf) {
-        n += fread(buf + n, 1, cap - 1 - n, fp);
-        if (n < cap - 1)
-            break;
-        char *nb = realloc(buf, cap * 2);
-        if (!nb) {
-            free(buf);
-            buf = NULL;
-            break;
-        }
-        buf = nb;
-        cap *= 2;
-    }
-    int err = ferror(fp);
-    fclose(fp);
-    if (!buf)
-        return loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
-    if (err) {
-        free(buf);
-        return loom_fail(e, LOOM_E_IO, "%s: read error", path);
-    }
-    buf[n] = 0;
-    *out = buf;
-    *len = n;
-    return LOOM_OK;
-}
-
 loom_status aig_run_stim(const model *m, const char *stim_path, FILE *out, loom_err *e)
 {
     char *text = NULL;
     size_t len = 0;
-    loom_status st = slurp(stim_path, &text, &len, e);
+    loom_status st = aig_slurp(stim_path, &text, &len, e);
     if (st)
         return st;
     st = aig_run_stim_mem(m, text, len, stim_path, out, e);

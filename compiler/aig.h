@@ -67,6 +67,12 @@ typedef struct aig_file {
 loom_status aig_read_mem(const uint8_t *buf, size_t len, const char *name,
                          aig_file **out, loom_err *e);
 
+/* Reads the whole file path into a new NUL-terminated buffer *out (owned
+ * by the caller, free()) of *len bytes (the NUL not counted).  LOOM_E_IO
+ * naming path and the system's reason when it cannot be opened or read
+ * (a directory, say), LOOM_E_NOMEM; *out is NULL then. */
+loom_status aig_slurp(const char *path, char **out, size_t *len, loom_err *e);
+
 /* Reads path and calls aig_read_mem; LOOM_E_IO when it cannot be read. */
 loom_status aig_read_file(const char *path, aig_file **out, loom_err *e);
 

@@ -5,8 +5,10 @@
  * The reader never trusts the header: every count is checked against the
  * bytes left in the buffer before anything is allocated for it, every
  * number against 32 bits, every literal against 2M+1, and M against
- * AIG_MAX_VAR.  Memory indexed by variable (ASCII checks only) is sized by
- * the largest variable the file really mentions, not by M.  Positions in
+ * AIG_MAX_VAR.  Nothing is indexed by variable number: ASCII definitions
+ * are looked up in a sorted table, so memory follows the number of objects
+ * the header declares (bounded by the file's size, except for the inputs
+ * of a binary file, which take no bytes), never the value of M.  Positions in
  * diagnostics are "name:line:col" in ASCII files and "name: byte offset N"
  * in binary ones (for the text lines of a binary file too), counted from 0.
  *
@@ -303,12 +305,41 @@ static loom_status read_symbols(rd *r, aig_file *f)
 /* Kinds of variable definitions (ASCII checks). */
 enum { DEF_NONE = 0, DEF_INPUT, DEF_LATCH, DEF_AND };
 
+/* One definition of an ASCII file, kept sorted by variable so that lookups
+ * cost memory in proportion to the definitions, not to M. */
+typedef struct vdef {
+    uint32_t var, idx, order; /* idx among its kind; order in the file */
+    uint8_t kind;
+} vdef;
+
+static int vdef_cmp(const void *a, const void *b)
+{
+    const vdef *x = a, *y = b;
+    if (x->var != y->var)
+        return x->var < y->var ? -1 : 1;
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+/* The first definition of var, or NULL. */
+static const vdef *find_def(const vdef *d, uint32_t n, uint32_t var)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (d[mid].var < var)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && d[lo].var == var ? &d[lo] : NULL;
+}
+
 /* Checks that lit is constant or defined; `what` says who refers to it. */
-static loom_status check_defined(const rd *r, const uint8_t *def, uint32_t lit, where w,
+static loom_status check_defined(const rd *r, const vdef *d, uint32_t n, uint32_t lit, where w,
                                  const char *what, uint32_t idx)
 {
     uint32_t v = lit / 2;
-    if (v == 0 || def[v] != DEF_NONE)
+    if (v == 0 || find_def(d, n, v))
         return LOOM_OK;
     return fail_at(r, w,
                    "%s %u uses literal %u, but variable %u is not defined (expected an input, latch "
@@ -317,22 +348,18 @@ static loom_status check_defined(const rd *r, const uint8_t *def, uint32_t lit, 
 }
 
 /* Sorts ASCII gates topologically, rejecting cycles (iterative DFS). */
-static loom_status topo_sort(const rd *r, aig_file *f, where *and_where, uint32_t nvars,
-                             const uint8_t *def)
+static loom_status topo_sort(const rd *r, aig_file *f, where *and_where, const vdef *d, uint32_t nd)
 {
     loom_status st = LOOM_OK;
     uint32_t A = f->n_ands;
-    uint32_t *gate_of = malloc((size_t)nvars * sizeof *gate_of);
     uint8_t *mark = xcalloc(A, 1); /* 0 new, 1 on stack, 2 done */
     uint32_t *stack = malloc(((size_t)A + 1) * sizeof *stack);
     aig_and *out = malloc(((size_t)A + 1) * sizeof *out);
     where *outw = malloc(((size_t)A + 1) * sizeof *outw);
-    if (!gate_of || !mark || !stack || !out || !outw) {
+    if (!mark || !stack || !out || !outw) {
         st = loom_fail(r->e, LOOM_E_NOMEM, "%s: out of memory", r->name);
         goto done;
     }
-    for (uint32_t k = 0; k < A; k++)
-        gate_of[f->ands[k].lhs / 2] = k;
     uint32_t n_out = 0;
     for (uint32_t root = 0; root < A; root++) {
         if (mark[root])
@@ -344,10 +371,10 @@ static loom_status topo_sort(const rd *r, aig_file *f, where *and_where, uint32_
             uint32_t g = stack[sp - 1];
             uint32_t next = UINT32_MAX;
             for (int k = 0; k < 2 && next == UINT32_MAX; k++) {
-                uint32_t v = (k ? f->ands[g].rhs1 : f->ands[g].rhs0) / 2;
-                if (def[v] != DEF_AND)
+                const vdef *def = find_def(d, nd, (k ? f->ands[g].rhs1 : f->ands[g].rhs0) / 2);
+                if (!def || def->kind != DEF_AND)
                     continue;
-                uint32_t h = gate_of[v];
+                uint32_t h = def->idx;
                 if (mark[h] == 1) {
                     st = fail_at(r, and_where[h],
                                  "cyclic definition: AND gate %u depends on itself (through the gate "
@@ -372,7 +399,6 @@ static loom_status topo_sort(const rd *r, aig_file *f, where *and_where, uint32_
     memcpy(f->ands, out, (size_t)A * sizeof *out);
     memcpy(and_where, outw, (size_t)A * sizeof *outw);
 done:
-    free(gate_of);
     free(mark);
     free(stack);
     free(out);
@@ -383,67 +409,62 @@ done:
 /* Defines every variable and checks every reference (ASCII). */
 static loom_status check_ascii(const rd *r, aig_file *f, places *pl)
 {
-    uint32_t maxv = 0;
-#define SEE(l) do { if ((l) / 2 > maxv) maxv = (l) / 2; } while (0)
-    for (uint32_t k = 0; k < f->n_inputs; k++) SEE(f->inputs[k]);
-    for (uint32_t k = 0; k < f->n_latches; k++) { SEE(f->latches[k].lit); SEE(f->latches[k].next); }
-    for (uint32_t k = 0; k < f->n_outputs; k++) SEE(f->outputs[k]);
-    for (uint32_t k = 0; k < f->n_bad; k++) SEE(f->bad[k]);
-    for (uint32_t k = 0; k < f->n_constraints; k++) SEE(f->constraints[k]);
-    for (uint32_t k = 0; k < f->justice_first[f->n_justice]; k++) SEE(f->justice_lits[k]);
-    for (uint32_t k = 0; k < f->n_fairness; k++) SEE(f->fairness[k]);
-    for (uint32_t k = 0; k < f->n_ands; k++) {
-        SEE(f->ands[k].lhs); SEE(f->ands[k].rhs0); SEE(f->ands[k].rhs1);
-    }
-#undef SEE
-    uint32_t nvars = maxv + 1;
-    uint8_t *def = xcalloc(nvars, 1);
-    if (!def)
+    const uint32_t I = f->n_inputs, L = f->n_latches, A = f->n_ands;
+    const uint32_t n = I + L + A; /* <= M <= AIG_MAX_VAR */
+    vdef *d = xcalloc(n, sizeof *d);
+    if (!d)
         return loom_fail(r->e, LOOM_E_NOMEM, "%s: out of memory", r->name);
+    uint32_t k = 0;
+    for (uint32_t j = 0; j < I; j++, k++)
+        d[k] = (vdef){f->inputs[j] / 2, j, k, DEF_INPUT};
+    for (uint32_t j = 0; j < L; j++, k++)
+        d[k] = (vdef){f->latches[j].lit / 2, j, k, DEF_LATCH};
+    for (uint32_t j = 0; j < A; j++, k++)
+        d[k] = (vdef){f->ands[j].lhs / 2, j, k, DEF_AND};
+    qsort(d, n, sizeof *d, vdef_cmp);
+
+    /* the first redefinition in file order */
     loom_status st = LOOM_OK;
-    static const char *kinds[] = {"", "input", "latch", "AND gate"};
-#define DEFINE(lit, kind, w, what, idx)                                                         \
-    do {                                                                                        \
-        uint32_t v_ = (lit) / 2;                                                                \
-        if (def[v_]) {                                                                          \
-            st = fail_at(r, w, "%s %u defines literal %u again (variable %u is already a%s %s)", \
-                         what, idx, lit, v_, def[v_] == DEF_INPUT ? "n" : "", kinds[def[v_]]);   \
-            goto done;                                                                          \
-        }                                                                                       \
-        def[v_] = kind;                                                                         \
-    } while (0)
-    for (uint32_t k = 0; k < f->n_inputs; k++)
-        DEFINE(f->inputs[k], DEF_INPUT, pl->input[k], "input", k);
-    for (uint32_t k = 0; k < f->n_latches; k++)
-        DEFINE(f->latches[k].lit, DEF_LATCH, pl->latch[k], "latch", k);
-    for (uint32_t k = 0; k < f->n_ands; k++)
-        DEFINE(f->ands[k].lhs, DEF_AND, pl->and_[k], "AND gate", k);
-#undef DEFINE
+    const vdef *again = NULL, *first = NULL;
+    for (uint32_t j = 1; j < n; j++)
+        if (d[j].var == d[j - 1].var && (!again || d[j].order < again->order)) {
+            again = &d[j];
+            first = find_def(d, n, d[j].var);
+        }
+    if (again) {
+        static const char *kinds[] = {"", "input", "latch", "AND gate"};
+        const where *w = again->kind == DEF_INPUT ? pl->input : again->kind == DEF_LATCH ? pl->latch : pl->and_;
+        uint32_t lit = 2 * again->var;
+        st = fail_at(r, w[again->idx], "%s %u defines literal %u again (variable %u is already a%s %s)",
+                     kinds[again->kind], again->idx, lit, again->var,
+                     first->kind == DEF_INPUT ? "n" : "", kinds[first->kind]);
+        goto done;
+    }
 #define CHECK(lit, w, what, idx)                                                 \
     do {                                                                         \
-        if ((st = check_defined(r, def, lit, w, what, idx)) != LOOM_OK)          \
+        if ((st = check_defined(r, d, n, lit, w, what, idx)) != LOOM_OK)         \
             goto done;                                                           \
     } while (0)
-    for (uint32_t k = 0; k < f->n_latches; k++)
-        CHECK(f->latches[k].next, pl->latch[k], "latch", k);
-    for (uint32_t k = 0; k < f->n_outputs; k++)
-        CHECK(f->outputs[k], pl->output[k], "output", k);
-    for (uint32_t k = 0; k < f->n_bad; k++)
-        CHECK(f->bad[k], pl->bad[k], "bad-state property", k);
-    for (uint32_t k = 0; k < f->n_constraints; k++)
-        CHECK(f->constraints[k], pl->cons[k], "invariant constraint", k);
-    for (uint32_t k = 0; k < f->justice_first[f->n_justice]; k++)
-        CHECK(f->justice_lits[k], pl->just[k], "justice literal", k);
-    for (uint32_t k = 0; k < f->n_fairness; k++)
-        CHECK(f->fairness[k], pl->fair[k], "fairness constraint", k);
-    for (uint32_t k = 0; k < f->n_ands; k++) {
-        CHECK(f->ands[k].rhs0, pl->and_[k], "AND gate", k);
-        CHECK(f->ands[k].rhs1, pl->and_[k], "AND gate", k);
+    for (uint32_t j = 0; j < L; j++)
+        CHECK(f->latches[j].next, pl->latch[j], "latch", j);
+    for (uint32_t j = 0; j < f->n_outputs; j++)
+        CHECK(f->outputs[j], pl->output[j], "output", j);
+    for (uint32_t j = 0; j < f->n_bad; j++)
+        CHECK(f->bad[j], pl->bad[j], "bad-state property", j);
+    for (uint32_t j = 0; j < f->n_constraints; j++)
+        CHECK(f->constraints[j], pl->cons[j], "invariant constraint", j);
+    for (uint32_t j = 0; j < f->justice_first[f->n_justice]; j++)
+        CHECK(f->justice_lits[j], pl->just[j], "justice literal", j);
+    for (uint32_t j = 0; j < f->n_fairness; j++)
+        CHECK(f->fairness[j], pl->fair[j], "fairness constraint", j);
+    for (uint32_t j = 0; j < A; j++) {
+        CHECK(f->ands[j].rhs0, pl->and_[j], "AND gate", j);
+        CHECK(f->ands[j].rhs1, pl->and_[j], "AND gate", j);
     }
 #undef CHECK
-    st = topo_sort(r, f, pl->and_, nvars, def);
+    st = topo_sort(r, f, pl->and_, d, n);
 done:
-    free(def);
+    free(d);
     return st;
 }
 
@@ -701,19 +722,20 @@ loom_status aig_read_mem(const uint8_t *buf, size_t len, const char *name, aig_f
     return LOOM_OK;
 }
 
-loom_status aig_read_file(const char *path, aig_file **out, loom_err *e)
+loom_status aig_slurp(const char *path, char **out, size_t *len, loom_err *e)
 {
     *out = NULL;
+    *len = 0;
     FILE *fp = fopen(path, "rb");
     if (!fp)
         return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 1 << 16, n = 0;
-    uint8_t *buf = malloc(cap);
+    char *buf = malloc(cap);
     while (buf) {
-        n += fread(buf + n, 1, cap - n, fp);
-        if (n < cap)
+        n += fread(buf + n, 1, cap - 1 - n, fp);
+        if (n < cap - 1)
             break;
-        uint8_t *nb = realloc(buf, cap * 2);
+        char *nb = realloc(buf, cap * 2);
         if (!nb) {
             free(buf);
             buf = NULL;
@@ -722,40 +744,62 @@ loom_status aig_read_file(const char *path, aig_file **out, loom_err *e)
         buf = nb;
         cap *= 2;
     }
-    int err = ferror(fp);
+    int err = ferror(fp) ? errno : 0;
     fclose(fp);
     if (!buf)
         return loom_fail(e, LOOM_E_NOMEM, "%s: out of memory reading the file", path);
     if (err) {
         free(buf);
-        return loom_fail(e, LOOM_E_IO, "%s: read error", path);
+        return loom_fail(e, LOOM_E_IO, "%s: read error: %s", path, strerror(err));
     }
-    loom_status st = aig_read_mem(buf, n, path, out, e);
+    buf[n] = '\0';
+    *out = buf;
+    *len = n;
+    return LOOM_OK;
+}
+
+loom_status aig_read_file(const char *path, aig_file **out, loom_err *e)
+{
+    *out = NULL;
+    char *buf;
+    size_t n;
+    loom_status st0 = aig_slurp(path, &buf, &n, e);
+    if (st0)
+        return st0;
+    loom_status st = aig_read_mem((const uint8_t *)buf, n, path, out, e);
     free(buf);
     return st;
 }
 
 uint32_t aig_depth(const aig_file *f)
 {
-    /* gates are topological, so one pass over them suffices; depth by var */
-    uint32_t nv, best = 0, maxv = 0;
-    if (f->n_ands == 0)
+    /* gates are topological, so one pass suffices; fanins that are gates
+     * are found by binary search over the sorted gate variables */
+    uint32_t A = f->n_ands, best = 0;
+    if (A == 0)
         return 0;
-    for (uint32_t k = 0; k < f->n_ands; k++)
-        if (f->ands[k].lhs / 2 > maxv)
-            maxv = f->ands[k].lhs / 2;
-    nv = maxv + 1;
-    uint32_t *d = calloc(nv, sizeof *d);
-    if (!d)
+    vdef *g = malloc((size_t)A * sizeof *g);
+    uint32_t *d = malloc((size_t)A * sizeof *d);
+    if (!g || !d) {
+        free(g);
+        free(d);
         return 0;
-    for (uint32_t k = 0; k < f->n_ands; k++) {
-        const aig_and *g = &f->ands[k];
-        uint32_t a = g->rhs0 / 2 < nv ? d[g->rhs0 / 2] : 0;
-        uint32_t b = g->rhs1 / 2 < nv ? d[g->rhs1 / 2] : 0;
-        d[g->lhs / 2] = 1 + (a > b ? a : b);
-        if (d[g->lhs / 2] > best)
-            best = d[g->lhs / 2];
     }
+    for (uint32_t k = 0; k < A; k++)
+        g[k] = (vdef){f->ands[k].lhs / 2, k, k, DEF_AND};
+    qsort(g, A, sizeof *g, vdef_cmp);
+    for (uint32_t k = 0; k < A; k++) {
+        uint32_t dk = 0;
+        for (int j = 0; j < 2; j++) {
+            const vdef *x = find_def(g, A, (j ? f->ands[k].rhs1 : f->ands[k].rhs0) / 2);
+            if (x && d[x->idx] > dk)
+                dk = d[x->idx];
+        }
+        d[k] = dk + 1;
+        if (d[k] > best)
+            best = d[k];
+    }
+    free(g);
     free(d);
     return best;
 }

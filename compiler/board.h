@@ -30,6 +30,8 @@ typedef struct board_info {
                                 after configuration; 0 = no baked models) */
     limg_arch arch;          /* the array's arch config */
     uint32_t eq;             /* event FIFO depth per core (EQ parameter) */
+    uint32_t single_port;    /* 1: ring and synapse memories single-ported
+                                (loom_array SP=1), so UP5K SPRAM holds them */
     uint32_t max_payload;    /* link MAX_PAYLOAD, bytes */
     /* device totals */
     uint32_t luts, brams, sprams, dsps;

@@ -262,7 +262,7 @@ static loom_status check_opts(const gen_opts *o, loom_err *e)
     return LOOM_OK;
 }
 
-#define OOM(g) do { st = loom_fail(e, LOOM_E_NOMEM, "gen: out of memory"); goto fail; } while (0)
+#define OOM() do { st = loom_fail(e, LOOM_E_NOMEM, "gen: out of memory"); goto fail; } while (0)
 
 loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
 {
@@ -287,9 +287,9 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
 
     /* inputs */
     if (C - graded > 0 && seir_add_inputs(net, "in", C - graded, 1, SEIR_IN_SPIKE) < 0)
-        OOM(&g);
+        OOM();
     if (graded > 0 && seir_add_inputs(net, "gin", graded, graded > 1, SEIR_IN_GRADED) < 0)
-        OOM(&g);
+        OOM();
 
     /* profiles and groups: group k has profile k; sizes random, >= 1 */
     uint32_t ng = N < N_CORNERS ? N : (uint32_t)N_CORNERS;
@@ -312,13 +312,13 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
         corner_profile(&g, k, &p);
         int32_t pi = seir_add_profile(net, &p);
         if (pi < 0 || seir_add_neurons(net, corners[k].group, sizes[k], sizes[k] > 1, (uint32_t)pi) < 0)
-            OOM(&g);
+            OOM();
     }
 
     g.budget = malloc(N * sizeof *g.budget);
     g.band = malloc(N * sizeof *g.band);
     if (!g.budget || !g.band)
-        OOM(&g);
+        OOM();
     const int64_t limit = loom_max_s(o->arch.a);
     const int64_t ring_res = limit / 8 < 64 ? limit / 8 : 64;
     for (uint32_t n = 0; n < N; n++) {
@@ -336,7 +336,7 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
             if (b > 0) {
                 int32_t w = charge(&g, n, (int32_t)(g.wmax - rng_range(&g.r, 0, g.wmax / 4)), 1);
                 if (w && seir_add_syn(net, prev, n, w, 0))
-                    OOM(&g);
+                    OOM();
             }
             prev = n;
         }
@@ -366,7 +366,7 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
         }
         int32_t *wm = malloc((size_t)sc * dc * sizeof *wm);
         if (!wm)
-            OOM(&g);
+            OOM();
         for (uint32_t r = 0; r < dc; r++)
             for (uint32_t c = 0; c < sc; c++)
                 wm[(size_t)r * sc + c] =
@@ -374,7 +374,7 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
         int rc = seir_add_dense(net, from_inputs, sf, sc, df, dc, (uint32_t)d, wm);
         free(wm);
         if (rc)
-            OOM(&g);
+            OOM();
     }
 
     /* sparse synapses: every (source, target) pair with probability density */
@@ -390,18 +390,18 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
                     continue;
                 int32_t w = charge(&g, dst, draw_w(&g, SEIR_IS_INPUT(src)), src_xmax(&g, src));
                 if (w && seir_add_syn(net, src, dst, w, (uint32_t)d))
-                    OOM(&g);
+                    OOM();
             }
     }
 
     /* initial state and ring contents on about one neuron in eight */
     for (uint32_t n = 0; n < N; n++) {
         if (rng_chance(&g.r, 1, 8) && seir_set_init(net, n, draw_state(&g), draw_state(&g)))
-            OOM(&g);
+            OOM();
         if (rng_chance(&g.r, 1, 8) && ring_res > 0) {
             int32_t v = (int32_t)rng_range(&g.r, -ring_res, ring_res);
             if (v && seir_add_ring_init(net, n, (uint32_t)rng_range(&g.r, 0, o->arch.d), v))
-                OOM(&g);
+                OOM();
         }
     }
 
@@ -410,7 +410,7 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
     {
         uint8_t *used = calloc(N, 1);
         if (!used)
-            OOM(&g);
+            OOM();
         int rc = 0;
         uint32_t nv = 0;
         if (ng > 3) {
@@ -438,7 +438,7 @@ loom_status gen_net(const gen_opts *o, seir_net **out, loom_err *e)
         }
         free(used);
         if (rc)
-            OOM(&g);
+            OOM();
     }
 
     free(g.budget);

@@ -17,10 +17,14 @@
 typedef struct nir_graph nir_graph;
 
 /* Reads an NIR file and quantises it.  On success *net and *g are new and
- * owned by the caller. */
+ * owned by the caller (free with seir_net_free / nir_graph_free); on
+ * failure both are NULL and e names the file and the node or edge at fault.
+ * dt (seconds): o->dt when o->dt_set, else the graph's metadata dt when it
+ * has one, else o->dt.  The net is not yet validated (model_load does). */
 loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net,
                              nir_graph **g, loom_err *e);
 
+/* Frees the graph and everything it owns.  NULL is fine. */
 void nir_graph_free(nir_graph *g);
 
 /* Called after each float step with every neuron's spike (0/1) and v (in the
@@ -29,7 +33,9 @@ typedef loom_status (*nir_step_fn)(void *ctx, uint64_t step, const uint8_t *spik
                                    const double *v, uint32_t n, loom_err *e);
 
 /* `loom sim --float`: runs the float reference of the graph for `steps`
- * steps on the inputs of src (channels numbered as in the compiled net). */
+ * steps on the inputs of src (channels numbered as in the compiled net;
+ * src NULL = no input), with the dt and reset mode the graph was compiled
+ * with (docs/nir.md).  Stops at the first error of src or fn. */
 loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps,
                           nir_step_fn fn, void *ctx, loom_err *e);
 

@@ -175,6 +175,7 @@ void nir_fsim_step(nir_fsim *s, const double *x)
 
 const uint8_t *nir_fsim_spikes(const nir_fsim *s) { return s->spk; }
 const double *nir_fsim_v(const nir_fsim *s) { return s->v; }
+const double *nir_fsim_i(const nir_fsim *s) { return s->i; }
 
 loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps, nir_step_fn fn, void *ctx,
                           loom_err *e)

@@ -150,6 +150,8 @@ void nir_fsim_reset(nir_fsim *s);
 void nir_fsim_step(nir_fsim *s, const double *x);
 const uint8_t *nir_fsim_spikes(const nir_fsim *s);
 const double *nir_fsim_v(const nir_fsim *s);
+/* CubaLIF synaptic currents I (float units of u; 0 for other kinds). */
+const double *nir_fsim_i(const nir_fsim *s);
 
 /* ---- quantiser (nir_quant.c) ---- */
 

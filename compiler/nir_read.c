@@ -21,7 +21,10 @@
  * node's shape is inferred in topological order.
  *
  * HDF5's own error printing is switched off: a malformed file yields one
- * loom_err line, never a stack dump on stderr and never a crash.
+ * loom_err line, never a stack dump on stderr.  (libhdf5 1.10 itself trusts
+ * the lengths in a file's global heap: a file whose variable-length string
+ * data is corrupt, rather than truncated or structurally wrong, can still
+ * crash inside H5Dread; see docs/nir.md.)
  */
 #include "nir_int.h"
 
@@ -288,7 +291,7 @@ static nir_node *new_node(rd *r)
 
 static loom_status read_graph(rd *r, hid_t grp, const char *prefix);
 
-static loom_status read_node(rd *r, hid_t ng, const char *full, const char *prefix)
+static loom_status read_node(rd *r, hid_t ng, const char *full)
 {
     char *type = read_type(ng);
     if (!type)
@@ -318,7 +321,6 @@ static loom_status read_node(rd *r, hid_t ng, const char *full, const char *pref
         r->depth--;
         return st;
     }
-    (void)prefix;
     int k = kind_of(type);
     if (k < 0) {
         loom_status st = loom_fail(r->e, LOOM_E_UNSUPPORTED,
@@ -532,7 +534,7 @@ static loom_status read_graph(rd *r, hid_t grp, const char *prefix)
         if (ng < 0)
             st = loom_fail(r->e, LOOM_E_PARSE, "%s: node '%s' is not a group", r->path, full);
         else {
-            st = read_node(r, ng, full, prefix);
+            st = read_node(r, ng, full);
             H5Gclose(ng);
         }
         free(full);
@@ -582,11 +584,6 @@ static int32_t resolve_end(rd *r, const char *name, int want_input, loom_status 
         return found;
     }
     return -1;
-}
-
-static int is_neuron_kind(nir_kind k)
-{
-    return k == NIR_LIF || k == NIR_CUBALIF || k == NIR_LI || k == NIR_IF || k == NIR_I || k == NIR_THRESHOLD;
 }
 
 static size_t shape_size(int rank, const int64_t *shape)
@@ -1070,7 +1067,6 @@ static loom_status check_and_shape(rd *r)
             return loom_fail(r->e, LOOM_E_INVALID, "%s: edge '%s' -> '%s' carries %zu elements, '%s' takes %zu", r->path,
                              a->name, b->name, a->size, b->name, b->in_size);
     }
-    (void)is_neuron_kind;
     return LOOM_OK;
 }
 

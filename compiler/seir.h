@@ -172,6 +172,9 @@ typedef struct seir_net {
 
     /* capacities of the growable arrays (builder bookkeeping) */
     size_t cap_syn, cap_ring_init;
+    /* open-addressing index over ring_init (neuron, slot) for
+     * seir_add_ring_init; rebuilt whenever ring_indexed != n_ring_init */
+    size_t *ring_index, ring_index_cap, ring_indexed;
     uint32_t cap_profiles, cap_inputs, cap_input_groups, cap_neurons,
         cap_neuron_groups, cap_dense, cap_outputs;
 } seir_net;
@@ -289,7 +292,9 @@ loom_status seir_parse_file(const char *path, seir_net **out, loom_err *e);
  * byte-identical to print(x). */
 loom_status seir_print(const seir_net *net, FILE *f, loom_err *e);
 
-/* Prints to a file path ("-" is stdout). */
+/* Prints to a file path ("-" is stdout).  A regular file is replaced
+ * atomically (temporary file + rename): on any error the old contents stay,
+ * and path may be the file the net was read from. */
 loom_status seir_print_file(const seir_net *net, const char *path, loom_err *e);
 
 #endif

@@ -112,6 +112,7 @@ void seir_net_free(seir_net *net)
     free(net->init_i);
     free(net->init_v);
     free(net->ring_init);
+    free(net->ring_index);
     free(net);
 }
 
@@ -284,17 +285,61 @@ int seir_set_init(seir_net *net, uint32_t neuron, int32_t i, int32_t v)
     return 0;
 }
 
+static size_t ring_hash(uint32_t neuron, uint32_t slot, size_t cap)
+{
+    uint64_t h = ((uint64_t)neuron << 8 | slot) * 0x9E3779B97F4A7C15ull;
+    return (size_t)(h >> 17) & (cap - 1);
+}
+
+/* Entry k's place in the index (index slots hold k + 1; 0 = empty). */
+static void ring_index_put(seir_net *net, size_t k)
+{
+    size_t h = ring_hash(net->ring_init[k].neuron, net->ring_init[k].slot, net->ring_index_cap);
+    while (net->ring_index[h])
+        h = (h + 1) & (net->ring_index_cap - 1);
+    net->ring_index[h] = k + 1;
+}
+
+/* Makes the index cover every entry with room for one more, load <= 1/2. */
+static int ring_index_sync(seir_net *net)
+{
+    size_t want = net->ring_index_cap ? net->ring_index_cap : 64;
+    while (want < 2 * (net->n_ring_init + 1))
+        want *= 2;
+    if (want == net->ring_index_cap && net->ring_indexed == net->n_ring_init)
+        return 0;
+    size_t *idx = calloc(want, sizeof *idx);
+    if (!idx)
+        return -1;
+    free(net->ring_index);
+    net->ring_index = idx;
+    net->ring_index_cap = want;
+    for (size_t k = 0; k < net->n_ring_init; k++)
+        ring_index_put(net, k);
+    net->ring_indexed = net->n_ring_init;
+    return 0;
+}
+
 int seir_add_ring_init(seir_net *net, uint32_t neuron, uint32_t slot, int32_t value)
 {
-    for (size_t k = 0; k < net->n_ring_init; k++)
-        if (net->ring_init[k].neuron == neuron && net->ring_init[k].slot == slot) {
-            net->ring_init[k].value += value;
+    if (ring_index_sync(net))
+        return -1;
+    size_t h = ring_hash(neuron, slot, net->ring_index_cap);
+    for (; net->ring_index[h]; h = (h + 1) & (net->ring_index_cap - 1)) {
+        seir_ring_init *r = &net->ring_init[net->ring_index[h] - 1];
+        if (r->neuron == neuron && r->slot == slot) {
+            /* sums wrap like the accumulator they preload (mod 2^32 here,
+             * mod 2^A when read), never overflow as C ints */
+            r->value = (int32_t)((uint32_t)r->value + (uint32_t)value);
             return 0;
         }
+    }
     if (grow((void **)&net->ring_init, &net->cap_ring_init, net->n_ring_init + 1,
              sizeof *net->ring_init))
         return -1;
     net->ring_init[net->n_ring_init++] = (seir_ring_init){neuron, slot, value};
+    ring_index_put(net, net->n_ring_init - 1);
+    net->ring_indexed = net->n_ring_init;
     return 0;
 }
 

@@ -17,7 +17,10 @@
  */
 #include "seir.h"
 
+#include "afile.h"
+
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -437,17 +440,22 @@ loom_status seir_print(const seir_net *net, FILE *f, loom_err *e)
     return st;
 }
 
+/* Through afile.h: a regular file is replaced only when the whole text
+ * was written, so "-o" may name the input and a failure keeps the old file. */
 loom_status seir_print_file(const seir_net *net, const char *path, loom_err *e)
 {
     if (strcmp(path, "-") == 0)
         return seir_print(net, stdout, e);
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open for writing: %s", path, strerror(errno));
-    loom_status st = seir_print(net, f, e);
-    if (fclose(f) != 0 && st == LOOM_OK)
-        st = loom_fail(e, LOOM_E_IO, "%s: write failed: %s", path, strerror(errno));
+    afile *a;
+    loom_status st = afile_open(path, &a, e);
+    if (st)
+        return st;
+    st = seir_print(net, afile_fp(a), e);
     if (st == LOOM_E_IO)
         loom_err_prefix(e, "%s", path);
-    return st;
+    if (st) {
+        afile_discard(a);
+        return st;
+    }
+    return afile_commit(a, e);
 }

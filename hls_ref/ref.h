@@ -77,12 +77,13 @@ typedef struct ref_counters {
 
 void ref_get_counters(const ref_sim *sim, ref_counters *c);
 
-/* Selects how neurons are updated: on != 0 (the default) uses 8-lane
- * vector code when the arch allows it (S <= 20; AVX2 when the CPU has it),
- * on == 0 the scalar code.  Both give identical results (the tests compare
- * them); this exists for those tests and for measurements.  Returns the
- * path now in use: 0 scalar, 1 vector, 2 AVX2 vector. */
-int ref_set_fast(ref_sim *sim, int on);
+/* Selects how neurons are updated: path 0 is the scalar code, 1 the
+ * portable 8-lane vector code, 2 the same compiled for AVX2.  A request
+ * falls back to what the arch and the CPU allow (vectors need S <= 20;
+ * AVX2 needs the CPU feature).  ref_create picks the best (2).  All paths
+ * give identical results (the tests run each); this exists for those
+ * tests and for measurements.  Returns the path now in use. */
+int ref_set_fast(ref_sim *sim, int path);
 
 /* Bytes the sim holds on the heap (for reports and benchmarks). */
 size_t ref_memory_bytes(const ref_sim *sim);

@@ -131,14 +131,20 @@ module loom_array #(
     reg         run_bank_q;
 
     wire push      = wr_reg & (ra == `LOOM_REG_INPUT);
-    wire push_ok   = push & ({{(31-IB){1'b0}}, in_wcount_q} < MAXIN);
+    // a channel outside 0..MAXIN-1 is dropped like a push into a full list
+    wire push_ok   = push & ({{(31-IB){1'b0}}, in_wcount_q} < MAXIN) &
+                     ({16'd0, bus_wdata_i[15:0]} < MAXIN);
     assign go         = (pending_q != 32'd0) & ~push & (bs_q != B_CORE) & ~(accept & a_core);
     assign time_clear = wr_reg & (ra == `LOOM_REG_TIME);
     assign run_count  = run_count_q;
 
-    loom_ram #(.DW(32), .AW(IB+1), .DEPTH(2*MAXIN)) u_inlist (
-        .clk_i(clk_i), .re_i(in_re), .raddr_i({run_bank_q, in_raddr}), .rdata_o(in_rdata),
-        .we_i(push_ok), .waddr_i({in_wb_q, in_wcount_q[IB-1:0]}), .wdata_i(bus_wdata_i));
+    // list entries are {value, channel} with the channel in IB bits only
+    wire [15+IB:0] in_word;
+    loom_ram #(.DW(16+IB), .AW(IB+1), .DEPTH(2*MAXIN)) u_inlist (
+        .clk_i(clk_i), .re_i(in_re), .raddr_i({run_bank_q, in_raddr}), .rdata_o(in_word),
+        .we_i(push_ok), .waddr_i({in_wb_q, in_wcount_q[IB-1:0]}),
+        .wdata_i({bus_wdata_i[31:16], bus_wdata_i[IB-1:0]}));
+    assign in_rdata = {in_word[15+IB:IB], {(16-IB){1'b0}}, in_word[IB-1:0]};
 
     // events and spikes of the running step
     integer j;

@@ -96,7 +96,8 @@ module loom_cmd #(
     reg [4:0]  fret_q, fret_d;
     // batch walk
     reg [15:0] pos_q, pos_d;
-    reg [31:0] words_q, words_d;
+    // read words of a batch: at most 85 ops of 65,535 words < 2^23
+    reg [23:0] words_q, words_d;
     reg [7:0]  op_q, op_d;
     reg [23:0] addr_q, addr_d;
     reg [15:0] n_q, n_d;
@@ -109,9 +110,10 @@ module loom_cmd #(
     wire [RBW-1:0] fpos_body = fpos_q[RBW-1:0] + {{(RBW - 3){1'b0}}, 3'd4};
     wire        fixed = op_q[4];
     wire        is_write = (op_q[3:0] == 4'h1);
-    wire [31:0] pos32 = {16'd0, pos_q};
-    wire [31:0] len32 = {16'd0, flen_q};
-    wire [31:0] n32 = {16'd0, facc_q[15:0]};
+    // pos, len < 2^16 and n << 2 < 2^18: 19 bits hold every sum exactly
+    wire [18:0] pos32 = {3'd0, pos_q};
+    wire [18:0] len32 = {3'd0, flen_q};
+    wire [18:0] n32 = {3'd0, facc_q[15:0]};
 
     always @(*) begin
         state_d = state_q;
@@ -161,7 +163,7 @@ module loom_cmd #(
                     state_d = S_RST;
                 end else if (fcmd_q == C_BATCH) begin
                     pos_d = 16'd0;
-                    words_d = 32'd0;
+                    words_d = 24'd0;
                     state_d = S_V_OP;
                 end else begin
                     rc_d = NAK_CMD;
@@ -223,14 +225,14 @@ module loom_cmd #(
             S_V_OPD: begin
                 op_d = facc_q[7:0];
                 if (facc_q[7:0] == 8'h03) begin
-                    if (pos32 + 32'd16 > len32) begin
+                    if (pos32 + 19'd16 > len32) begin
                         rc_d = NAK_FORMAT; state_d = S_FIN;
                     end else begin
                         pos_d = pos_q + 16'd16; state_d = S_V_OP;
                     end
                 end else if (facc_q[7:0] == 8'h01 || facc_q[7:0] == 8'h11 ||
                              facc_q[7:0] == 8'h02 || facc_q[7:0] == 8'h12) begin
-                    if (pos32 + 32'd6 > len32) begin
+                    if (pos32 + 19'd6 > len32) begin
                         rc_d = NAK_FORMAT; state_d = S_FIN;
                     end else begin
                         fpos_d = pos_q + 16'd4; fcnt_d = 3'd2; fbi_d = 3'd0; facc_d = 32'd0;
@@ -241,21 +243,21 @@ module loom_cmd #(
                 end
             end
             S_V_N: begin
-                if (n32 == 32'd0) begin
+                if (n32 == 19'd0) begin
                     rc_d = NAK_FORMAT; state_d = S_FIN;
                 end else if (is_write) begin
-                    if (pos32 + 32'd6 + (n32 << 2) > len32) begin
+                    if (pos32 + 19'd6 + (n32 << 2) > len32) begin
                         rc_d = NAK_FORMAT; state_d = S_FIN;
                     end else begin
                         pos_d = pos_q + 16'd6 + {facc_q[13:0], 2'b00}; state_d = S_V_OP;
                     end
                 end else begin
-                    words_d = words_q + n32;
+                    words_d = words_q + {5'd0, n32};
                     pos_d = pos_q + 16'd6;
                     state_d = S_V_OP;
                 end
             end
-            S_V_DONE: if (words_q > (MAXP >> 2)) begin
+            S_V_DONE: if ({8'd0, words_q} > (MAXP >> 2)) begin
                     rc_d = NAK_SIZE; state_d = S_FIN;
                 end else begin
                     pos_d = 16'd0; state_d = S_X_OP;
@@ -348,7 +350,7 @@ module loom_cmd #(
             seqe_q <= {CNT_W{1'b0}}; dup_q <= {CNT_W{1'b0}};
             rc_q <= 8'd0; out_q <= 16'd0; wi_q <= 5'd0; rst_q <= 3'd0;
             fpos_q <= 16'd0; fcnt_q <= 3'd0; fbi_q <= 3'd0; facc_q <= 32'd0; fret_q <= S_IDLE;
-            pos_q <= 16'd0; words_q <= 32'd0; op_q <= 8'd0; addr_q <= 24'd0; n_q <= 16'd0;
+            pos_q <= 16'd0; words_q <= 24'd0; op_q <= 8'd0; addr_q <= 24'd0; n_q <= 16'd0;
             mask_q <= 32'd0; val_q <= 32'd0; polls_q <= 32'd0; rword_q <= 32'd0;
         end else begin
             state_q <= state_d;

@@ -8,7 +8,8 @@
 //
 //   update (one neuron per cycle, slots of one level, ascending):
 //     U0  read profile index of slot
-//     U1  look up profile (register table); read i, v, ring[slot][t mod R]
+//     U1  look up profile (register table; theta from the level memory);
+//         read i, v, ring[slot][t mod R]
 //     U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
 //         clear ring[slot][t mod R]
 //     U3  i' = sat(di + in), v' = sat(dv + i' + bias), spike, reset;
@@ -89,6 +90,14 @@ module loom_core #(
     localparam YW  = NB + W + RB;                    // synapse word bits
     localparam EB  = (EQ < 2) ? 1 : $clog2(EQ);
     localparam XW  = A + 16;                         // shift/saturate width
+    // level table memory: LMAX level ends, then the P profile thresholds
+    localparam LTD = LMAX + P;
+    localparam LTB = (LTD < 2) ? 1 : $clog2(LTD);
+    localparam LW  = (S > NB + 1) ? S : NB + 1;
+    /* verilator lint_off UNUSEDSIGNAL */
+    localparam [31:0] LT_PF32 = LMAX;
+    /* verilator lint_on UNUSEDSIGNAL */
+    localparam [LTB-1:0] LT_PF = LT_PF32[LTB-1:0];     // first theta entry
 
     // ---- host decode -------------------------------------------------------
     wire [2:0]  h_reg = h_addr_i[18:16];
@@ -103,10 +112,12 @@ module loom_core #(
     wire [4:0] h_prof_idx = h_off[7:3];
     /* verilator lint_on UNUSEDSIGNAL */
     wire [2:0] h_prof_fld = h_off[2:0];
+    wire h_th   = h_prof & (h_prof_fld == 3'd2);
 
     reg        h_ready_q;
     reg [2:0]  h_reg_q;
     reg        h_lvl_q;
+    reg        h_th_q;      // host read of a profile threshold (level memory)
     reg [31:0] h_misc_q;
     assign h_ready_o = h_ready_q;
 
@@ -114,7 +125,6 @@ module loom_core #(
     reg [NB:0] n_used_q;
     reg [12:0] pf_asyn_q [0:P-1];
     reg [12:0] pf_amem_q [0:P-1];
-    reg [S-1:0] pf_theta_q [0:P-1];
     reg [S-1:0] pf_vreset_q [0:P-1];
     reg [1:0]  pf_reset_q [0:P-1];
     reg [4:0]  pf_shift_q [0:P-1];
@@ -131,7 +141,6 @@ module loom_core #(
             case (h_prof_fld)
                 3'd0: pf_asyn_q[h_pidx]   <= h_wdata_i[12:0];
                 3'd1: pf_amem_q[h_pidx]   <= h_wdata_i[12:0];
-                3'd2: pf_theta_q[h_pidx]  <= h_wdata_i[S-1:0];
                 3'd3: pf_vreset_q[h_pidx] <= h_wdata_i[S-1:0];
                 3'd4: pf_reset_q[h_pidx]  <= h_wdata_i[1:0];
                 3'd5: pf_shift_q[h_pidx]  <= h_wdata_i[4:0];
@@ -149,6 +158,17 @@ module loom_core #(
         end
     endfunction
 
+    // One profile lookup serves the update pipeline (U1, index from the
+    // pidx memory) and host reads (only while the pipeline is idle), so the
+    // wide P:1 multiplexers exist once.
+    wire [PB-1:0] pf_idx    = (h_valid_i & h_prof) ? h_pidx : px_rdata;
+    wire [12:0]   pf_asyn   = pf_asyn_q[pf_idx];
+    wire [12:0]   pf_amem   = pf_amem_q[pf_idx];
+    wire [S-1:0]  pf_vreset = pf_vreset_q[pf_idx];
+    wire [S-1:0]  pf_bias   = pf_bias_q[pf_idx];
+    wire [1:0]    pf_reset  = pf_reset_q[pf_idx];
+    wire [4:0]    pf_shift  = pf_shift_q[pf_idx];
+
     reg [31:0] h_misc_d;
     always @(*) begin
         h_misc_d = 32'd0;
@@ -156,13 +176,12 @@ module loom_core #(
             h_misc_d = {{(31-NB){1'b0}}, n_used_q};
         else if (h_prof) begin
             case (h_prof_fld)
-                3'd0: h_misc_d = {19'd0, pf_asyn_q[h_pidx]};
-                3'd1: h_misc_d = {19'd0, pf_amem_q[h_pidx]};
-                3'd2: h_misc_d = sx32(pf_theta_q[h_pidx]);
-                3'd3: h_misc_d = sx32(pf_vreset_q[h_pidx]);
-                3'd4: h_misc_d = {30'd0, pf_reset_q[h_pidx]};
-                3'd5: h_misc_d = {{27{pf_shift_q[h_pidx][4]}}, pf_shift_q[h_pidx]};
-                3'd6: h_misc_d = sx32(pf_bias_q[h_pidx]);
+                3'd0: h_misc_d = {19'd0, pf_asyn};
+                3'd1: h_misc_d = {19'd0, pf_amem};
+                3'd3: h_misc_d = sx32(pf_vreset);
+                3'd4: h_misc_d = {30'd0, pf_reset};
+                3'd5: h_misc_d = {{27{pf_shift[4]}}, pf_shift};
+                3'd6: h_misc_d = sx32(pf_bias);
                 default: h_misc_d = 32'd0;
             endcase
         end
@@ -177,18 +196,34 @@ module loom_core #(
         if (h_valid_i) begin
             h_reg_q  <= h_reg;
             h_lvl_q  <= h_lvl;
+            h_th_q   <= h_th;
             h_misc_q <= h_misc_d;
         end
     end
 
     // ---- memories ----------------------------------------------------------
-    // level table: end slot (exclusive) of each level
-    wire          lt_re;
-    wire [LB-1:0] lt_raddr;
-    wire [NB:0]   lt_rdata;
-    loom_ram #(.DW(NB+1), .AW(LB), .DEPTH(LMAX)) u_lvl (
-        .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_rdata),
-        .we_i(h_wr & h_lvl), .waddr_i(h_off[LB-1:0]), .wdata_i(h_wdata_i[NB:0]));
+    // level table: end slot (exclusive) of each level at 0..LMAX-1, and
+    // the threshold theta of profile p at LMAX + p (a block RAM word is
+    // cheaper than P x S flip-flops; the read port is free during updates)
+    wire           lt_re;
+    wire [LTB-1:0] lt_raddr;
+    wire [LW-1:0]  lt_word;
+    wire [NB:0]    lt_rdata = lt_word[NB:0];
+    wire [S-1:0]   lt_theta = lt_word[S-1:0];
+    // zero extensions (written so that no replication count can be 0)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [LTB+LB-1:0] lvl_x   = {{LTB{1'b0}}, h_off[LB-1:0]};
+    wire [LTB+LB-1:0] ulvl_x  = {{LTB{1'b0}}, upd_level_i};
+    wire [LTB+PB-1:0] hp_x    = {{LTB{1'b0}}, h_pidx};
+    wire [LTB+PB-1:0] up_x    = {{LTB{1'b0}}, px_rdata};
+    wire [LW+NB:0]    hlv_x   = {{LW{1'b0}}, h_wdata_i[NB:0]};
+    wire [LW+S-1:0]   hth_x   = {{LW{1'b0}}, h_wdata_i[S-1:0]};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire [LTB-1:0] h_lt_addr = h_lvl ? lvl_x[LTB-1:0] : LT_PF + hp_x[LTB-1:0];
+    wire [LW-1:0]  h_lt_data = h_lvl ? hlv_x[LW-1:0] : hth_x[LW-1:0];
+    loom_ram #(.DW(LW), .AW(LTB), .DEPTH(LTD)) u_lvl (
+        .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_word),
+        .we_i(h_wr & (h_lvl | h_th)), .waddr_i(h_lt_addr), .wdata_i(h_lt_data));
 
     // profile index per slot
     wire          px_re;
@@ -302,7 +337,7 @@ module loom_core #(
     reg [NB-1:0] u1_slot_q, u2_slot_q, u3_slot_q;
     // U2 registers: profile fields
     reg [12:0]   u2_asyn_q, u2_amem_q;
-    reg [S-1:0]  u2_theta_q, u2_vreset_q, u2_bias_q;
+    reg [S-1:0]  u2_vreset_q, u2_bias_q;
     reg [1:0]    u2_reset_q;
     reg [4:0]    u2_shift_q;
     // U3 registers
@@ -312,8 +347,9 @@ module loom_core #(
 
     // single-port ring: a neuron every other cycle (U1 reads, U2 clears)
     wire issue = upd_run_q & (slot_q < lvl_end_q) & ~((SP != 0) & u1_v_q);
-    assign lt_re    = upd_start_i | (h_rd & h_lvl);
-    assign lt_raddr = upd_start_i ? upd_level_i : h_off[LB-1:0];
+    assign lt_re    = upd_start_i | u1_v_q | (h_rd & (h_lvl | h_th));
+    assign lt_raddr = upd_start_i ? ulvl_x[LTB-1:0]
+                    : (u1_v_q ? LT_PF + up_x[LTB-1:0] : h_lt_addr);
     assign px_re    = issue | (h_rd & (h_reg == 3'd3));
     assign px_raddr = issue ? slot_q[NB-1:0] : h_off[NB-1:0];
     assign st_re    = u1_v_q | (h_rd & ((h_reg == 3'd1) | (h_reg == 3'd2)));
@@ -352,13 +388,12 @@ module loom_core #(
 
     // U1: profile lookup
     always @(posedge clk_i) begin
-        u2_asyn_q   <= pf_asyn_q[px_rdata];
-        u2_amem_q   <= pf_amem_q[px_rdata];
-        u2_theta_q  <= pf_theta_q[px_rdata];
-        u2_vreset_q <= pf_vreset_q[px_rdata];
-        u2_bias_q   <= pf_bias_q[px_rdata];
-        u2_reset_q  <= pf_reset_q[px_rdata];
-        u2_shift_q  <= pf_shift_q[px_rdata];
+        u2_asyn_q   <= pf_asyn;
+        u2_amem_q   <= pf_amem;
+        u2_vreset_q <= pf_vreset;
+        u2_bias_q   <= pf_bias;
+        u2_reset_q  <= pf_reset;
+        u2_shift_q  <= pf_shift;
     end
 
     // U2: input scaling and the two decays
@@ -391,7 +426,7 @@ module loom_core #(
         u3_in_q     <= in_sat[S-1:0];
         u3_di_q     <= di;
         u3_dv_q     <= dv;
-        u3_theta_q  <= u2_theta_q;
+        u3_theta_q  <= lt_theta;     // read in U1 from the level memory
         u3_vreset_q <= u2_vreset_q;
         u3_bias_q   <= u2_bias_q;
         u3_reset_q  <= u2_reset_q;
@@ -557,7 +592,8 @@ module loom_core #(
     reg [31:0] h_rdata;
     always @(*) begin
         case (h_reg_q)
-            3'd0: h_rdata = h_lvl_q ? {{(31-NB){1'b0}}, lt_rdata} : h_misc_q;
+            3'd0: h_rdata = h_lvl_q ? {{(31-NB){1'b0}}, lt_rdata}
+                          : (h_th_q ? sx32(lt_theta) : h_misc_q);
             3'd1: h_rdata = sx32(i_rdata);
             3'd2: h_rdata = sx32(v_rdata);
             3'd3: h_rdata = {{(32-PB){1'b0}}, px_rdata};

@@ -16,7 +16,8 @@
 // arrive while busy_i is 1 (the command unit still owns the buffer) are
 // dropped whole and not counted: the host retries them.  Empty frames
 // (0x00 0x00) are ignored.  The buffer has a synchronous read port for the
-// command unit (body offsets: payload byte i is at 4 + i).
+// command unit (body offsets: payload byte i is at 4 + i); it stores the
+// payload bytes only (MAX_PAYLOAD deep).
 module loom_link_rx #(
     parameter MAX_PAYLOAD = 512,
     parameter CNT_W = 16,
@@ -42,7 +43,8 @@ module loom_link_rx #(
     localparam BODY = MAX_PAYLOAD + 6;
     localparam [BW:0] BODY_N = BODY[BW:0];
 
-    reg [7:0] mem [0:(1 << BW) - 1];
+    localparam PB = (MAX_PAYLOAD < 2) ? 1 : $clog2(MAX_PAYLOAD);
+    reg [7:0] mem [0:(1 << PB) - 1];
 
     reg [BW:0]  n_q;        // body bytes decoded so far (saturates at BODY)
     reg [7:0]   blk_q;      // data bytes left in the current block
@@ -69,10 +71,22 @@ module loom_link_rx #(
     wire        shape_ok  = (blk_q == 8'd0) & ~ovf_q & (body_len >= 17'd6) &
                             ({1'b0, len_field} == body_len - 17'd6);
 
+    // Only payload bytes are stored (the header is held in registers and
+    // the CRC is checked on the fly): body byte n (n >= 4) goes to buffer
+    // byte n - 4, bytes past MAX_PAYLOAD (the CRC of a full frame) are not
+    // stored, so the buffer is MAX_PAYLOAD deep (one EBR for 512).
+    /* verilator lint_off UNUSEDSIGNAL */
+    localparam [BW:0] HDR = 4;
+    localparam [31:0] PMAX32 = MAX_PAYLOAD;
+    localparam [BW:0] PMAX = PMAX32[BW:0];
+    wire [BW:0] poff = n_q - HDR;
+    wire [BW-1:0] roff = raddr_i - HDR[BW-1:0];
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire        pstore = (n_q >= HDR) & (poff < PMAX);
     always @(posedge clk_i) begin
-        if (emit & room & ~busy_i)
-            mem[n_q[BW-1:0]] <= ebyte;
-        rdata_o <= mem[raddr_i];
+        if (emit & room & ~busy_i & pstore)
+            mem[poff[PB-1:0]] <= ebyte;
+        rdata_o <= mem[roff[PB-1:0]];
     end
 
     always @(posedge clk_i) begin

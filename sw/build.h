@@ -50,6 +50,8 @@ typedef struct build_opts {
                                   existing build (model_path required) */
     int force;                 /* 1: synthesise even when inputs.hash matches */
     int allow_timing_fail;     /* 1: a missed clock is not an error */
+    int boot_only;             /* 1: only map model_path and write
+                                  outdir/boot.hex (no tools run) */
     const char *root;          /* source tree root (NULL: build_find_root) */
     double input_rate;         /* activity for the cycle prediction [0.05] */
     double neuron_rate;        /* [0.05] */

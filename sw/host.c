@@ -70,7 +70,13 @@ static loom_status run_arq(loom_host *h, link_frame *resp, loom_err *e)
         if (st)
             return st;
         double end = mono_ms() + h->o.timeout_ms;
+        uint32_t bad0 = h->rx.cnt.crc_errors + h->rx.cnt.format_errors;
         for (;;) {
+            /* a damaged frame arrived: most likely our response, so resend
+             * now instead of waiting for the timeout (a duplicate costs the
+             * board nothing but the cached answer) */
+            if (h->rx.cnt.crc_errors + h->rx.cnt.format_errors != bad0 && h->in_off >= h->in_n)
+                break;
             while (h->in_off < h->in_n) {
                 int got;
                 h->in_off += link_rx_feed(&h->rx, h->inbuf + h->in_off, h->in_n - h->in_off,
@@ -138,6 +144,10 @@ loom_status loom_host_transact(loom_host *h, uint8_t cmd, const uint8_t *payload
     loom_status st = request(h, cmd, payload, len, resp, e);
     if (st)
         return st;
+    /* a noisy line: a request that needed 3 or more sends makes the frames
+     * of the following requests half as long (never below 64 bytes) */
+    if (h->arq.tries >= 3 && h->max_payload > 64)
+        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
     if (resp->cmd == LINK_NAK(LINK_NAK_SEQ) && cmd != LINK_CMD_IDENTIFY) {
         /* not executed: resynchronise and send it as a new request */
         link_identify id;
@@ -252,9 +262,9 @@ loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32
 
 loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size_t n, loom_err *e)
 {
-    size_t per = (h->max_payload - 6) / 4;
     uint8_t ops[LINK_MAX_PAYLOAD];
     while (n) {
+        size_t per = (h->max_payload - 6) / 4; /* per frame: a retry may have lowered the cap */
         size_t k = n < per ? n : per, len = 0;
         loom_status st = link_batch_write(ops, sizeof ops, &len, addr, w, k, 0, e);
         if (!st)
@@ -270,9 +280,9 @@ loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size
 
 loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, loom_err *e)
 {
-    size_t per = h->max_payload / 4;
     uint8_t ops[16];
     while (n) {
+        size_t per = h->max_payload / 4; /* per frame: a retry may have lowered the cap */
         size_t k = n < per ? n : per, len = 0, got = 0;
         loom_status st = link_batch_read(ops, sizeof ops, &len, addr, k, 0, e);
         if (!st)
@@ -421,10 +431,10 @@ static loom_status hb_room(hbatch *b, size_t bytes, loom_err *e)
 
 static loom_status hb_read(hbatch *b, uint32_t addr, size_t n, loom_err *e)
 {
-    size_t per = b->h->max_payload / 4;
     while (n) {
         loom_status st = hb_room(b, 6, e);
-        if (!st && b->rd_words == per)
+        size_t per = b->h->max_payload / 4; /* after hb_room: a flush may have lowered the cap */
+        if (!st && b->rd_words >= per)
             st = hb_flush(b, e);
         if (st)
             return st;
@@ -507,4 +517,84 @@ loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t 
     *i = (int32_t)w[0];
     *v = (int32_t)w[1];
     return st;
+}
+
+/* The exchange behind loom_host_step_read and loom_host_stream_read: the
+ * ops of one step, split into frames only where the payload cap needs it
+ * (frames are applied in order, so a split never reorders ops). */
+static loom_status step_exchange(loom_host *h, int step_first, const uint32_t *events,
+                                 size_t n_events, int start, uint32_t cores, uint32_t out_words,
+                                 uint32_t *out, const uint32_t *rd_addr, size_t n_rd, uint32_t *rd,
+                                 uint32_t polls, loom_err *e)
+{
+    size_t n_out = out ? (size_t)cores * out_words : 0;
+    uint32_t *buf = malloc((n_out + n_rd ? n_out + n_rd : 1) * sizeof *buf);
+    if (!buf)
+        return loom_fail(e, LOOM_E_NOMEM, "%s: out of memory for a step's read-back",
+                         transport_name(h->t));
+    hbatch b;
+    b.h = h;
+    b.len = b.rd_words = 0;
+    b.out = buf;
+    b.out_n = 0;
+    b.out_cap = n_out + n_rd;
+    loom_status st = LOOM_OK;
+    uint32_t one = 1;
+    if (step_first) {
+        if (n_events)
+            st = hb_write(&b, LOOM_REG_INPUT, events, n_events, 1, e);
+        if (!st && start)
+            st = hb_write(&b, LOOM_REG_CTRL, &one, 1, 0, e);
+    }
+    if (!st)
+        st = hb_room(&b, 16, e);
+    if (!st)
+        st = link_batch_wait(b.ops, h->max_payload, &b.len, LOOM_REG_STATUS, LOOM_STATUS_BUSY, 0,
+                             polls, e);
+    for (uint32_t k = 0; !st && n_out && k < cores; k++)
+        st = hb_read(&b, LOOM_MAP_OUT_BASE + (k << LOOM_MAP_OUT_CORE_SHIFT), out_words, e);
+    for (size_t k = 0; !st && k < n_rd; k++)
+        st = hb_read(&b, rd_addr[k], 1, e);
+    if (!step_first) {
+        if (!st && n_events)
+            st = hb_write(&b, LOOM_REG_INPUT, events, n_events, 1, e);
+        if (!st && start)
+            st = hb_write(&b, LOOM_REG_CTRL, &one, 1, 0, e);
+    }
+    if (!st)
+        st = hb_flush(&b, e);
+    if (!st && b.out_n != b.out_cap)
+        st = loom_fail(e, LOOM_E_LINK, "%s: %zu words returned, %zu expected",
+                       transport_name(h->t), b.out_n, b.out_cap);
+    if (!st) {
+        if (n_out)
+            memcpy(out, buf, n_out * sizeof *buf);
+        if (n_rd)
+            memcpy(rd, buf + n_out, n_rd * sizeof *buf);
+    }
+    free(buf);
+    return st;
+}
+
+loom_status loom_host_step_read(loom_host *h, const uint32_t *events, size_t n_events,
+                                uint32_t cores, uint32_t out_words, uint32_t *out,
+                                const uint32_t *rd_addr, size_t n_rd, uint32_t *rd, uint32_t polls,
+                                loom_err *e)
+{
+    return step_exchange(h, 1, events, n_events, 1, cores, out_words, out, rd_addr, n_rd, rd,
+                         polls, e);
+}
+
+loom_status loom_host_stream_read(loom_host *h, const uint32_t *events, size_t n_events,
+                                  int start, uint32_t cores, uint32_t out_words, uint32_t *out,
+                                  const uint32_t *rd_addr, size_t n_rd, uint32_t *rd,
+                                  uint32_t polls, loom_err *e)
+{
+    return step_exchange(h, 0, events, n_events, start, cores, out_words, out, rd_addr, n_rd, rd,
+                         polls, e);
+}
+
+uint32_t loom_host_v_addr(uint32_t core, uint32_t slot)
+{
+    return LOOM_MAP_CORE_BASE(core) + LOOM_CORE_V + slot;
 }

@@ -32,7 +32,9 @@ typedef struct loom_host_opts {
     unsigned max_tries;  /* sends per request before giving up [8] */
     int connect_ms;      /* TCP connect timeout [2000] */
     unsigned max_payload; /* cap on frame payloads in bytes, 0 = the board's;
-                             small frames survive noisy lines better [0] */
+                             small frames survive noisy lines better; the
+                             host also halves it (down to 64) after any
+                             request that needed 3 or more sends [0] */
 } loom_host_opts;
 
 void loom_host_opts_default(loom_host_opts *o);
@@ -129,5 +131,31 @@ loom_status loom_host_stream(loom_host *h, const uint32_t *events, size_t n_even
 /* i and v of (core, slot) (sign-extended state words). */
 loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t *i, int32_t *v,
                             loom_err *e);
+
+/* ---- control-loop and read-out calls (added for loom fly / loom run) ---- */
+
+/* One step with its results in ONE exchange (normally one frame each way):
+ * pushes n_events input events, starts one step, waits on the board (at
+ * most `polls` STATUS reads) until it has finished, then reads out_words
+ * spike words of each of `cores` cores into out (as loom_host_stream; out
+ * may be NULL) and the n_rd words at word addresses rd_addr[] into rd[]
+ * (e.g. read-out v: loom_host_v_addr).  Returns THIS step's results, so a
+ * closed loop costs one round trip per step.  Errors as loom_host_stream. */
+loom_status loom_host_step_read(loom_host *h, const uint32_t *events, size_t n_events,
+                                uint32_t cores, uint32_t out_words, uint32_t *out,
+                                const uint32_t *rd_addr, size_t n_rd, uint32_t *rd, uint32_t polls,
+                                loom_err *e);
+
+/* loom_host_stream plus n_rd extra words read at rd_addr[] into rd[] in the
+ * same exchange, after the previous step finished and before the next one
+ * starts (so rd holds the state after the previous step, e.g. its v
+ * read-outs). */
+loom_status loom_host_stream_read(loom_host *h, const uint32_t *events, size_t n_events,
+                                  int start, uint32_t cores, uint32_t out_words, uint32_t *out,
+                                  const uint32_t *rd_addr, size_t n_rd, uint32_t *rd,
+                                  uint32_t polls, loom_err *e);
+
+/* Word address of the v of (core, slot) (a sign-extended S-bit word). */
+uint32_t loom_host_v_addr(uint32_t core, uint32_t slot);
 
 #endif

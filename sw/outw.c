@@ -9,6 +9,8 @@
  */
 #include "outw.h"
 
+#include "afile.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,8 +18,8 @@
 #define OUTW_BUF (1u << 20)
 
 struct outw {
+    afile *a;
     FILE *f;
-    int own;
     char *path;
     char *iobuf;
     const uint8_t *keep; /* spikes: neuron filter (outputs_only), else NULL */
@@ -33,23 +35,31 @@ static loom_status wopen(const char *path, outw **out, loom_err *e)
         free(w);
         return loom_fail(e, LOOM_E_NOMEM, "out of memory opening %s", path);
     }
-    if (!strcmp(path, "-")) {
-        w->f = stdout;
-    } else {
-        w->f = fopen(path, "w");
-        if (!w->f) {
-            loom_status st = loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
-            free(w->path);
-            free(w);
-            return st;
-        }
-        w->own = 1;
+    loom_status st = afile_open(path, &w->a, e);
+    if (st) {
+        free(w->path);
+        free(w);
+        return st;
+    }
+    w->f = afile_fp(w->a);
+    if (w->f != stdout) {
         w->iobuf = malloc(OUTW_BUF);
         if (w->iobuf)
             setvbuf(w->f, w->iobuf, _IOFBF, OUTW_BUF);
     }
     *out = w;
     return LOOM_OK;
+}
+
+/* Lines are formatted into a CHUNK-byte stack buffer and handed to stdio
+ * in one fwrite per chunk: one call per line costs more than formatting. */
+#define CHUNK 8192
+
+static size_t chunk_out(outw *w, const char *buf, size_t used)
+{
+    if (used)
+        fwrite(buf, 1, used, w->f);
+    return 0;
 }
 
 static loom_status werr(outw *w, loom_err *e)
@@ -82,20 +92,29 @@ static char *put_i(char *p, int64_t x)
     return put_u(p, (uint64_t)x);
 }
 
-loom_status outw_close(outw *w, loom_err *e)
+static void wfree(outw *w)
 {
-    if (!w)
-        return LOOM_OK;
-    loom_status st = LOOM_OK;
-    if (fflush(w->f) != 0 || ferror(w->f))
-        st = loom_fail(e, LOOM_E_IO, "%s: write error: %s", w->path, strerror(errno));
-    if (w->own && fclose(w->f) != 0 && st == LOOM_OK)
-        st = loom_fail(e, LOOM_E_IO, "%s: write error on close: %s", w->path, strerror(errno));
     free(w->iobuf);
     free(w->keep_owned);
     free(w->path);
     free(w);
+}
+
+loom_status outw_close(outw *w, loom_err *e)
+{
+    if (!w)
+        return LOOM_OK;
+    loom_status st = afile_commit(w->a, e); /* before iobuf goes */
+    wfree(w);
     return st;
+}
+
+void outw_discard(outw *w)
+{
+    if (!w)
+        return;
+    afile_discard(w->a);
+    wfree(w);
 }
 
 /* ---- spikes ---------------------------------------------------------------- */
@@ -110,7 +129,7 @@ loom_status outw_spikes_open(const char *path, const seir_net *net, int outputs_
     if (outputs_only) {
         w->keep_owned = calloc(net->n_neurons ? net->n_neurons : 1, 1);
         if (!w->keep_owned) {
-            outw_close(w, NULL);
+            outw_discard(w);
             *out = NULL;
             return loom_fail(e, LOOM_E_NOMEM, "out of memory");
         }
@@ -126,16 +145,21 @@ loom_status outw_spikes_open(const char *path, const seir_net *net, int outputs_
 loom_status outw_spikes_step(outw *w, uint64_t step, const uint32_t *spiked, uint32_t n,
                              loom_err *e)
 {
-    char line[64];
+    char buf[CHUNK], head[24];
+    size_t hl = (size_t)(put_u(head, step) - head), used = 0;
+    head[hl++] = ',';
     for (uint32_t k = 0; k < n; k++) {
         if (w->keep && !w->keep[spiked[k]])
             continue;
-        char *p = put_u(line, step);
-        *p++ = ',';
-        p = put_u(p, spiked[k]);
+        if (used > CHUNK - 64)
+            used = chunk_out(w, buf, used);
+        char *p = buf + used;
+        memcpy(p, head, hl);
+        p = put_u(p + hl, spiked[k]);
         *p++ = '\n';
-        fwrite(line, 1, (size_t)(p - line), w->f);
+        used = (size_t)(p - buf);
     }
+    chunk_out(w, buf, used);
     return werr(w, e);
 }
 
@@ -210,11 +234,14 @@ loom_status outw_trace_open(const char *path, outw **out, loom_err *e)
 loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int32_t *v,
                             const uint8_t *spiked, uint32_t count, loom_err *e)
 {
-    char head[24], line[96];
+    char head[24], buf[CHUNK];
     char *h = put_u(head, step);
     *h++ = ',';
-    size_t hl = (size_t)(h - head);
+    size_t hl = (size_t)(h - head), used = 0;
     for (uint32_t n = 0; n < count; n++) {
+        if (used > CHUNK - 96)
+            used = chunk_out(w, buf, used);
+        char *line = buf + used;
         memcpy(line, head, hl);
         char *p = put_u(line + hl, n);
         *p++ = ',';
@@ -224,8 +251,9 @@ loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int3
         *p++ = ',';
         *p++ = spiked[n] ? '1' : '0';
         *p++ = '\n';
-        fwrite(line, 1, (size_t)(p - line), w->f);
+        used = (size_t)(p - buf);
     }
+    chunk_out(w, buf, used);
     return werr(w, e);
 }
 

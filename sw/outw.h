@@ -11,7 +11,8 @@
  *   inputs    "step,channel,value" (the CSV input format of docs/inputs.md),
  *             so a run's inputs (e.g. Poisson) can be saved and replayed.
  *
- * Every writer owns its FILE and buffers; "-" writes to stdout.  Steps must
+ * Every writer owns its FILE and buffers; "-" writes to stdout.  Files
+ * appear under their name only when closed successfully (afile.h).  Steps must
  * be written in increasing order (the writers do not sort across steps).
  * Errors (cannot create, write failed) name the file.
  */
@@ -56,7 +57,12 @@ loom_status outw_inputs_step(outw *w, uint64_t step, const stim_event *ev, uint3
                              loom_err *e);
 
 /* Flushes and closes; reports a write error that happened at any point.
- * NULL is fine. */
+ * The file replaces an existing one of that name only now, when complete
+ * (afile.h); after a write error the old file stays.  NULL is fine. */
 loom_status outw_close(outw *w, loom_err *e);
+
+/* Closes and throws the output away (a failed run): an existing file of
+ * that name keeps its old contents.  NULL is fine. */
+void outw_discard(outw *w);
 
 #endif

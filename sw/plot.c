@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 /* Max traces drawn in the v panel (a legend of more is unreadable). */
-#define PLOT_MAX_V 12
 
 /* Finds the gnuplot executable; writes its path into buf.  0 if found. */
 static int find_gnuplot(char *buf, size_t len)

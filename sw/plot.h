@@ -15,6 +15,10 @@
 
 #include "loom_status.h"
 
+/* At most this many v traces are drawn (the first ones); callers need not
+ * collect more. */
+#define PLOT_MAX_V 12u
+
 typedef struct plot_data {
     const char *title;            /* top line of the figure (may be NULL) */
     uint64_t steps;               /* x range: 0..steps */

@@ -20,6 +20,8 @@
  */
 #include "stim.h"
 
+#include "afile.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -185,6 +187,9 @@ static loom_status resolve_channel(const stim_src *s, char *tok, uint32_t *c, co
 {
     uint64_t idx;
     if (isdigit((unsigned char)tok[0])) {
+        if (s->n_inputs == 0)
+            return loom_fail(e, LOOM_E_PARSE, "%s: channel '%s': the net has no input channels",
+                             where, tok);
         if (parse_u64(tok, &idx) || idx >= s->n_inputs)
             return loom_fail(e, LOOM_E_PARSE,
                              "%s: channel '%s' does not exist (expected an index 0..%u or an input name)",
@@ -236,6 +241,19 @@ static char *trim(char *p)
     return p;
 }
 
+/* A printable excerpt of text for messages: at most 40 bytes, anything but
+ * printable ASCII shown as '?'. */
+static const char *clip(const char *p, char out[48])
+{
+    size_t n = 0;
+    for (; p[n] && n < 40; n++)
+        out[n] = (p[n] >= 0x20 && p[n] < 0x7f) ? p[n] : '?';
+    if (p[n])
+        out[n++] = '.', out[n++] = '.', out[n++] = '.';
+    out[n] = '\0';
+    return out;
+}
+
 /* Reads the next event line into the lookahead; sets s->eof at the end. */
 static loom_status csv_advance(stim_src *s, loom_err *e)
 {
@@ -254,6 +272,14 @@ static loom_status csv_advance(stim_src *s, loom_err *e)
         if ((size_t)r != strlen(s->buf))
             return loom_fail(e, LOOM_E_PARSE, "%s:%" PRIu64 ": NUL byte in a text line", s->path,
                              s->line);
+        for (size_t k = 0; k < (size_t)r; k++) {
+            unsigned char c = (unsigned char)s->buf[k];
+            if ((c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f)
+                return loom_fail(e, LOOM_E_PARSE,
+                                 "%s:%" PRIu64 ":%zu: control byte 0x%02x (expected CSV text "
+                                 "'step,channel,value'; binary inputs must end in .lin)",
+                                 s->path, s->line, k + 1, c);
+        }
         char *hash = strchr(s->buf, '#');
         if (hash)
             *hash = '\0';
@@ -264,9 +290,11 @@ static loom_status csv_advance(stim_src *s, loom_err *e)
         snprintf(where, sizeof where, "%s:%" PRIu64, s->path, s->line);
         char *f1 = p, *f2 = strchr(f1, ',');
         char *f3 = f2 ? strchr(f2 + 1, ',') : NULL;
+        char ex[48];
         if (!f2 || !f3 || strchr(f3 + 1, ','))
             return loom_fail(e, LOOM_E_PARSE,
-                             "%s: expected 3 fields 'step,channel,value', got '%s'", where, p);
+                             "%s: expected 3 fields 'step,channel,value', got '%s'", where,
+                             clip(p, ex));
         *f2++ = '\0';
         *f3++ = '\0';
         f1 = trim(f1);
@@ -550,6 +578,7 @@ loom_status stim_next(stim_src *s, uint64_t t, stim_event *ev, uint32_t max_ev, 
 /* ---- .lin writer ----------------------------------------------------------- */
 
 struct stim_writer {
+    afile *a;
     FILE *f;
     char *path;
     uint32_t n_channels;
@@ -580,13 +609,13 @@ loom_status stim_writer_open(const char *path, uint32_t n_channels, stim_writer 
         return loom_fail(e, LOOM_E_NOMEM, "out of memory opening %s", path);
     }
     w->n_channels = n_channels;
-    w->f = fopen(path, "wb");
-    if (!w->f) {
-        loom_status st = loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    loom_status st0 = afile_open(path, &w->a, e);
+    if (st0) {
         free(w->path);
         free(w);
-        return st;
+        return st0;
     }
+    w->f = afile_fp(w->a);
     unsigned char h[LIN_HEADER_BYTES];
     memcpy(h, LIN_MAGIC, 4);
     wr32(h + 4, LIN_VERSION);
@@ -595,7 +624,7 @@ loom_status stim_writer_open(const char *path, uint32_t n_channels, stim_writer 
     wr64(h + 16, UINT64_MAX);
     if (fwrite(h, 1, sizeof h, w->f) != sizeof h) {
         loom_status st = loom_fail(e, LOOM_E_IO, "%s: write error: %s", path, strerror(errno));
-        fclose(w->f);
+        afile_discard(w->a);
         free(w->path);
         free(w);
         return st;
@@ -655,10 +684,23 @@ loom_status stim_writer_close(stim_writer *w, loom_err *e)
         wr64(l, w->last_step);
         ok = fwrite(l, 1, 8, w->f) == 8;
     }
-    if (fclose(w->f) != 0)
-        ok = 0;
-    loom_status st = ok ? LOOM_OK : loom_fail(e, LOOM_E_IO, "%s: write error: %s", w->path, strerror(errno));
+    loom_status st;
+    if (!ok) {
+        st = loom_fail(e, LOOM_E_IO, "%s: write error: %s", w->path, strerror(errno));
+        afile_discard(w->a);
+    } else {
+        st = afile_commit(w->a, e);
+    }
     free(w->path);
     free(w);
     return st;
+}
+
+void stim_writer_discard(stim_writer *w)
+{
+    if (!w)
+        return;
+    afile_discard(w->a);
+    free(w->path);
+    free(w);
 }

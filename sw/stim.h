@@ -60,6 +60,11 @@ loom_status stim_writer_open(const char *path, uint32_t n_channels, stim_writer 
                              loom_err *e);
 loom_status stim_writer_step(stim_writer *w, uint64_t t, const stim_event *ev,
                              uint32_t n, loom_err *e);
+/* Writes the end record and closes; the file replaces an existing one of
+ * that name only now, when complete (afile.h).  NULL is fine. */
 loom_status stim_writer_close(stim_writer *w, loom_err *e);
+/* Closes and throws the file away (a failed run); an existing file of that
+ * name keeps its contents.  NULL is fine. */
+void stim_writer_discard(stim_writer *w);
 
 #endif

@@ -9,7 +9,8 @@
 //   uart_rx_i (host pin) ──────────────────────────────────────────┴─mux─> uart_rx_o
 //   uart_tx_i (loom_top) ──── held idle (1) while booting ──────────────> uart_tx_o
 //
-// ROM layout: bytes 0xB0 0x07 len_lo len_hi, then len bytes of wire frames
+// ROM layout (bytes; two per 16-bit ROM word, little-endian): 0xB0 0x07
+// len_lo len_hi, then len bytes of wire frames
 // (0x00, COBS body, 0x00 each).  Any other header (e.g. the random contents
 // of a generic build, see icebram -g) means "nothing to replay".  After each
 // 0x00 the reader idles GAP cycles so the link has executed the frame and
@@ -22,7 +23,7 @@ module loom_boot #(
     parameter CLKS_PER_BIT = 4,
     parameter BYTES        = 2048,       // ROM size (power of two)
     parameter GAP          = 16384,      // idle cycles after each 0x00
-    parameter BOOT_FILE    = "boot.hex"
+    parameter BOOT_FILE    = ""          // $readmemh file of the ROM ("": all zero)
 ) (
     input  wire clk_i,
     input  wire rst_i,
@@ -37,20 +38,34 @@ module loom_boot #(
     localparam [2:0] S_READ = 3'd0, S_HDR = 3'd1, S_CHK = 3'd2, S_SEND = 3'd3,
                      S_GAP = 3'd4, S_FIN = 3'd5, S_DONE = 3'd6;
 
-    reg [7:0] rom_q [0:BYTES-1];
-    initial $readmemh(BOOT_FILE, rom_q);
+    // a ROM of 16-bit words, byte 2j in bits [7:0] of word j: written only
+    // by $readmemh (no file: all zero, nothing to replay).  16 bits is the
+    // native EBR width (256 x 16), the layout icebram can find and replace;
+    // with 8-bit words it reports conflicting bit slices.
+    /* verilator lint_off UNDRIVEN */
+    reg [15:0] rom_q [0:BYTES/2-1];
+    /* verilator lint_on UNDRIVEN */
+    generate
+        if (BOOT_FILE != "") begin : g_init
+            initial $readmemh(BOOT_FILE, rom_q);
+        end
+    endgenerate
 
     reg [2:0]    st_q;
     reg [AB:0]   p_q;
     reg [15:0]   len_q;
     reg [31:0]   hdr_q;
     reg [GB-1:0] gap_q;
-    reg [7:0]    rdata_q;
+    reg [15:0]   word_q;
+    reg          hi_q;
 
     wire re = (st_q == S_READ);
     always @(posedge clk_i)
-        if (re)
-            rdata_q <= rom_q[p_q[AB-1:0]];
+        if (re) begin
+            word_q <= rom_q[p_q[AB-1:1]];
+            hi_q   <= p_q[0];
+        end
+    wire [7:0] rdata_q = hi_q ? word_q[15:8] : word_q[7:0];
 
     wire        tx_ready, boot_tx;
     wire        tx_valid = (st_q == S_SEND);

@@ -5,13 +5,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 
 const char cli_model_help[] =
     "model options (for .aag/.aig/.nir inputs; .seir files carry their own arch):\n"
     "  --pipeline              AIGER: pipelined lowering (a new vector every step)\n"
-    "  --dt SECONDS            NIR: timestep in seconds [1e-4]\n"
+    "  --dt SECONDS            NIR: timestep in seconds [the file's metadata dt, else 1e-4]\n"
     "  --reset zero|subtract   NIR: reset of the quantised neurons [zero]\n"
     "  --arch W=8,S=16,A=24,D=15\n"
     "                          target weight/state/accumulator bits and max delay\n";
@@ -34,9 +35,93 @@ int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *na
         cli_usage_error(cmd, "%s expects a value", name);
         return -1;
     }
-    *val = argv[*k + 1];
+    /* "--out-spikes --quiet" is a forgotten value, not a file named
+     * "--quiet"; "-" (stdin/stdout) and "-1" stay values.  A value that
+     * really starts so is still possible as --opt=VALUE. */
+    const char *nx = argv[*k + 1];
+    if (nx[0] == '-' && (nx[1] == '-' || (nx[1] >= 'a' && nx[1] <= 'z') ||
+                         (nx[1] >= 'A' && nx[1] <= 'Z'))) {
+        cli_usage_error(cmd, "%s expects a value, got the option '%s' (write %s=VALUE for a "
+                             "value that starts with '-')", name, nx, name);
+        return -1;
+    }
+    *val = nx;
     *k += 2;
     return 1;
+}
+
+/* Length of the option name of a: "--steps=5" -> 7; 0 if a is no option. */
+static size_t opt_name_len(const char *a)
+{
+    if (a[0] != '-' || a[1] == '\0')
+        return 0;
+    if (a[1] != '-' && (a[2] != '\0' || !((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))))
+        return 0; /* "-1", "-0.5": a value, not a short option */
+    size_t n = strcspn(a, "=");
+    return n;
+}
+
+int cli_no_repeats(const char *cmd, int argc, char **argv)
+{
+    for (int k = 1; k < argc; k++) {
+        if (!strcmp(argv[k], "--"))
+            break;
+        size_t n = opt_name_len(argv[k]);
+        if (!n)
+            continue;
+        for (int j = 1; j < k; j++)
+            if (opt_name_len(argv[j]) == n && !strncmp(argv[j], argv[k], n)) {
+                cli_usage_error(cmd, "option %.*s given twice; give it once", (int)n, argv[k]);
+                return -1;
+            }
+    }
+    return 0;
+}
+
+int cli_check_files(const char *cmd, const cli_file *in, size_t n_in, const cli_file *out,
+                    size_t n_out)
+{
+    const cli_file *stdout_user = NULL;
+    for (size_t k = 0; k < n_out; k++) {
+        const cli_file *o = &out[k];
+        if (!o->path)
+            continue;
+        if (!strcmp(o->path, "-")) {
+            if (stdout_user) {
+                cli_usage_error(cmd, "%s and %s both write to stdout ('-'); give one of them a file",
+                                stdout_user->what, o->what);
+                return -1;
+            }
+            stdout_user = o;
+            continue;
+        }
+        struct stat so;
+        int o_exists = stat(o->path, &so) == 0;
+        for (size_t j = 0; j < n_in; j++) {
+            struct stat si;
+            if (!in[j].path || !strcmp(in[j].path, "-") || !o_exists || stat(in[j].path, &si))
+                continue;
+            if (si.st_dev == so.st_dev && si.st_ino == so.st_ino) {
+                cli_usage_error(cmd, "%s %s is the %s %s: refusing to overwrite an input", o->what,
+                                o->path, in[j].what, in[j].path);
+                return -1;
+            }
+        }
+        for (size_t j = 0; j < k; j++) {
+            struct stat sj;
+            if (!out[j].path || !strcmp(out[j].path, "-"))
+                continue;
+            int same = !strcmp(out[j].path, o->path) ||
+                       (o_exists && stat(out[j].path, &sj) == 0 && sj.st_dev == so.st_dev &&
+                        sj.st_ino == so.st_ino);
+            if (same) {
+                cli_usage_error(cmd, "%s and %s both write %s; give each its own file", out[j].what,
+                                o->what, o->path);
+                return -1;
+            }
+        }
+    }
+    return 0;
 }
 
 int cli_parse_arch(const char *cmd, const char *s, seir_arch *a)
@@ -91,6 +176,7 @@ int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts 
     if ((r = cli_opt_value(cmd, argc, argv, k, "--dt", &v)) != 0) {
         if (r < 0 || cli_parse_double(cmd, "--dt", v, 1e-12, 1e6, &o->dt))
             return -1;
+        o->dt_set = 1;
         if (dt_given)
             *dt_given = 1;
         return 1;

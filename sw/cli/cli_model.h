@@ -12,6 +12,8 @@
 #ifndef CLI_MODEL_H
 #define CLI_MODEL_H
 
+#include <stddef.h>
+
 #include "model.h"
 #include "seir.h"
 
@@ -21,6 +23,26 @@
  * cmd) when the value is missing. */
 int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *name,
                   const char **val);
+
+/* Refuses an option given twice ("--steps 5 --steps 9", "-o a -o b"):
+ * 0 when every option name in argv[1..] is unique, else -1 with a message
+ * naming cmd.  Call it before parsing; call it only when every value that
+ * starts with '-' is "-" or a number (cli_opt_value enforces that). */
+int cli_no_repeats(const char *cmd, int argc, char **argv);
+
+/* A file named on the command line: path (NULL = not given; "-" =
+ * stdin/stdout) and what names it in messages ("--out-spikes", "NET"). */
+typedef struct cli_file {
+    const char *path;
+    const char *what;
+} cli_file;
+
+/* Checks, before anything is written, that no output would destroy an
+ * input (same file, also through another name or a link), that no two
+ * outputs are the same file and that at most one output is stdout.
+ * 0 if fine, else -1 with a message naming cmd.  Touches no file. */
+int cli_check_files(const char *cmd, const cli_file *in, size_t n_in, const cli_file *out,
+                    size_t n_out);
 
 /* Parses "W=..,S=..,A=..,D=.." into *a (fields not named keep their value)
  * and checks the ranges.  0 on success, -1 with a message naming cmd. */

@@ -170,6 +170,7 @@ int cmd_bench(int argc, char **argv)
     printf("bench ref.%s.steps %" PRIu64 " steps\n", nm, cn.steps);
     printf("bench ref.%s.build_s %.3f s\n", nm, t2 - t0);
     printf("bench ref.%s.generate_s %.3f s\n", nm, t1 - t0);
+    printf("bench ref.%s.create_s %.3f s\n", nm, t2 - t1);
     printf("bench ref.%s.events %" PRIu64 " events\n", nm, cn.syn_events);
     printf("bench ref.%s.neuron_updates %" PRIu64 " updates\n", nm, cn.neuron_updates);
     printf("bench ref.%s.spikes %" PRIu64 " spikes\n", nm, cn.spikes);

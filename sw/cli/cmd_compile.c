@@ -42,6 +42,8 @@ static const char usage[] =
 int cmd_compile(int argc, char **argv)
 {
     const char *C = "compile";
+    if (cli_no_repeats(C, argc, argv))
+        return 2;
     model_opts mo;
     model_opts_default(&mo);
     const char *in = NULL, *out = "-";

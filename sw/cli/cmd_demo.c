@@ -2,19 +2,33 @@
  * cmd_demo.c -- `loom demo NAME`: the project's showcase jobs.
  *
  * `loom demo blimp` flies the shipped evolved controller
- * (examples/blimp/controller.seir) on the 60 s demo profile against the
- * PID, prints the comparison table and the `blimp ...` summary line, and
- * writes the plot (default build/demo/blimp.png).  The loop runs through
- * `loom fly`, whose controller step is transport-independent (ctrl.h): today
- * the reference model (path=ref); the virtual-board path plugs in the same
- * step once `loom vboard` serves networks.
+ * (examples/blimp/controller.seir) on the 60 s demo profile through a
+ * virtual board and compares it with the PID:
+ *
+ *   1. `loom fly --sim` (reference model alone) writes the trajectory to match;
+ *   2. a virtual board of the default board (icebreaker: config c1, the RTL
+ *      with its UART under Verilator, sim/vboard.h) is served on a pty by a
+ *      thread of this process;
+ *   3. `loom fly --port PTY` compiles, maps and loads the controller onto it
+ *      and flies the same profile and seed, writing the plot;
+ *   4. the two trajectories are compared line by line: identical, the table
+ *      and the summary line are printed with path=vboard; different, the demo
+ *      fails loudly (exit 1) and keeps both traces.
+ * --sim skips the board (path=ref).
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "transport.h"
+#include "vboard.h"
 
 const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp' flies the evolved SNN blimp controller";
 
@@ -22,11 +36,15 @@ int cmd_fly(int argc, char **argv);
 
 static const char usage_text[] =
     "usage: loom demo blimp [--seed S] [--controller NET.seir] [--plot FILE.png]\n"
-    "Flies the shipped evolved spiking controller (160 neurons, bit-exact\n"
-    "reference model) and the PID on the same blimp plant and noise seed over\n"
-    "the 60 s demo profile; prints the comparison and the summary line\n"
-    "'blimp rmse_snn=.. ... path=ref'.  Defaults: seed 1,\n"
-    "examples/blimp/controller.seir, plot build/demo/blimp.png.\n";
+    "                       [--duration SEC] [--board icebreaker] [--sim]\n"
+    "Flies the shipped evolved spiking controller (160 neurons) through a virtual\n"
+    "board (the RTL with its UART under Verilator, on a pty served by this\n"
+    "process) and the PID on the same blimp plant and noise seed over the 60 s\n"
+    "demo profile; checks that the trajectory equals the reference model's\n"
+    "(fails otherwise), prints the comparison and the summary line\n"
+    "'blimp rmse_snn=.. ... path=vboard'.  --sim flies on the reference model\n"
+    "only (path=ref).  Defaults: seed 1, examples/blimp/controller.seir, 60 s,\n"
+    "plot build/demo/blimp.png.\n";
 
 /* mkdir -p of the folder part of path. */
 static int make_parent(const char *path)
@@ -42,6 +60,92 @@ static int make_parent(const char *path)
     return 0;
 }
 
+/* Runs cmd_fly with stdout going to the file `capture` (stderr untouched). */
+static int fly_captured(int argc, char **argv, const char *capture)
+{
+    fflush(stdout);
+    int saved = dup(STDOUT_FILENO);
+    int fd = open(capture, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (saved < 0 || fd < 0) {
+        if (saved >= 0) close(saved);
+        if (fd >= 0) close(fd);
+        fprintf(stderr, "loom demo: cannot write %s: %s\n", capture, strerror(errno));
+        return 1;
+    }
+    dup2(fd, STDOUT_FILENO);
+    close(fd);
+    int rc = cmd_fly(argc, argv);
+    fflush(stdout);
+    dup2(saved, STDOUT_FILENO);
+    close(saved);
+    return rc;
+}
+
+/* The virtual board, served on a pty by a thread of this process. */
+typedef struct vb_thread {
+    vboard *b;
+    transport *t;
+    volatile sig_atomic_t stop;
+    loom_status st;
+    loom_err e;
+} vb_thread;
+
+static void *vb_main(void *arg)
+{
+    vb_thread *v = arg;
+    v->st = LOOM_OK;
+    while (!v->stop) {
+        loom_status st = vboard_serve(v->b, v->t, &v->stop, &v->e);
+        if (st && st != LOOM_E_LINK) { /* LINK: the host closed the pty, serve the next one */
+            v->st = st;
+            break;
+        }
+    }
+    return NULL;
+}
+
+/* Compares two trace files line by line; 0 when identical, else the first
+ * differing line (1-based) in *line. */
+static int traces_differ(const char *a, const char *b, long *line, long *lines)
+{
+    FILE *fa = fopen(a, "r"), *fb = fopen(b, "r");
+    int differ = !fa || !fb;
+    *line = 0;
+    *lines = 0;
+    char la[512], lb[512];
+    while (!differ) {
+        char *ra = fgets(la, sizeof la, fa), *rb = fgets(lb, sizeof lb, fb);
+        if (!ra && !rb) break;
+        ++*lines;
+        if (!ra || !rb || strcmp(la, lb)) {
+            differ = 1;
+            *line = *lines;
+        }
+    }
+    if (fa) fclose(fa);
+    if (fb) fclose(fb);
+    return differ;
+}
+
+/* Copies the captured output of the board flight to stdout, with the
+ * summary line's path=ref turned into `path`; the note goes before it. */
+static int replay(const char *capture, const char *note, const char *path)
+{
+    FILE *f = fopen(capture, "r");
+    if (!f) return -1;
+    char line[1024];
+    while (fgets(line, sizeof line, f)) {
+        char *p = strstr(line, " path=ref\n");
+        if (!strncmp(line, "blimp ", 6) && p) {
+            if (note) fputs(note, stdout);
+            sprintf(p, " path=%s\n", path);
+        }
+        fputs(line, stdout);
+    }
+    fclose(f);
+    return 0;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -50,17 +154,124 @@ int cmd_demo(int argc, char **argv)
     }
     if (strcmp(argv[1], "blimp")) return cli_usage_error("demo", "unknown demo '%s' (known: blimp)", argv[1]);
     const char *seed = "1", *controller = "examples/blimp/controller.seir", *png = "build/demo/blimp.png";
+    const char *duration = "60", *config = "c1";
+    int sim_only = 0;
     for (int i = 2; i < argc; i++) {
+        if (!strcmp(argv[i], "--sim")) {
+            sim_only = 1;
+            continue;
+        }
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return cli_usage_error("demo", "%s needs a value (see loom demo --help)", argv[i]);
+        if (!v) return cli_usage_error("demo", "%s needs a value", argv[i]);
         if (!strcmp(argv[i], "--seed")) seed = v;
         else if (!strcmp(argv[i], "--controller")) controller = v;
         else if (!strcmp(argv[i], "--plot")) png = v;
-        else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
+        else if (!strcmp(argv[i], "--duration")) duration = v;
+        else if (!strcmp(argv[i], "--board")) {
+            if (strcmp(v, "icebreaker") && strcmp(v, "upduino"))
+                return cli_usage_error("demo", "unknown board '%s' (known: icebreaker, upduino)", v);
+            config = "c1"; /* the UP5K config, as loom vboard --board */
+        } else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
         i++;
     }
+    if (!strcmp(controller, "pid"))
+        return cli_usage_error("demo", "--controller needs a network (NET.seir): the demo compares it with the PID");
     if (make_parent(png)) return cli_usage_error("demo", "cannot create the folder of %s: %s", png, strerror(errno));
-    char *av[] = {"fly", "--sim", "--seed", (char *)seed, "--controller", (char *)controller,
-                  "--duration", "60", "--profile", "demo", "--plot", (char *)png, NULL};
-    return cmd_fly(12, av);
+    if (sim_only) {
+        char *av[] = {"fly", "--sim", "--seed", (char *)seed, "--controller", (char *)controller,
+                      "--duration", (char *)duration, "--profile", "demo", "--plot", (char *)png, NULL};
+        return cmd_fly(12, av);
+    }
+
+    char dir[] = "/tmp/loom-demo-XXXXXX";
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "loom demo: cannot make a temporary folder: %s\n", strerror(errno));
+        return 1;
+    }
+    char ref_csv[64], vb_csv[64], ref_out[64], vb_out[64];
+    snprintf(ref_csv, sizeof ref_csv, "%s/ref.csv", dir);
+    snprintf(vb_csv, sizeof vb_csv, "%s/vboard.csv", dir);
+    snprintf(ref_out, sizeof ref_out, "%s/ref.txt", dir);
+    snprintf(vb_out, sizeof vb_out, "%s/vboard.txt", dir);
+    int rc = 0;
+
+    /* 1. the flight on the reference model alone: the trajectory to match */
+    char *ar[] = {"fly", "--sim", "--seed", (char *)seed, "--controller", (char *)controller,
+                  "--duration", (char *)duration, "--profile", "demo", "--trace", ref_csv, "--quiet", NULL};
+    rc = fly_captured(13, ar, ref_out);
+    if (rc) {
+        replay(ref_out, NULL, "ref");
+        fprintf(stderr, "loom demo: the reference flight failed\n");
+    }
+
+    /* 2. a virtual board on a pty, served by a thread of this process */
+    vb_thread vt;
+    memset(&vt, 0, sizeof vt);
+    pthread_t th;
+    int started = 0;
+    char pty[256];
+    if (!rc) {
+        vboard_opts o;
+        vboard_opts_default(&o);
+        o.config = config;
+        loom_err e;
+        if (vboard_open(&o, &vt.b, &e) || transport_pty_create(&vt.t, pty, sizeof pty, 1, &e))
+            rc = cli_report("demo", &e);
+        else if (pthread_create(&th, NULL, vb_main, &vt)) {
+            fprintf(stderr, "loom demo: cannot start the virtual board thread\n");
+            rc = 1;
+        } else {
+            started = 1;
+            fprintf(stderr, "demo: virtual board (icebreaker, config %s, %u baud, RTL under Verilator) on %s\n",
+                    config, vboard_baud(vt.b), pty);
+        }
+    }
+
+    /* 3. the same flight through the board, with the plot */
+    if (!rc) {
+        char *av[] = {"fly", "--port", pty, "--seed", (char *)seed, "--controller", (char *)controller,
+                      "--duration", (char *)duration, "--profile", "demo", "--trace", vb_csv,
+                      "--plot", (char *)png, NULL};
+        double t0 = cli_now();
+        rc = fly_captured(15, av, vb_out);
+        double wall = cli_now() - t0;
+        if (rc) {
+            replay(vb_out, NULL, "vboard");
+            fprintf(stderr, "loom demo: the flight through the virtual board failed\n");
+        } else {
+            fprintf(stderr, "demo: board flight took %.1f s (%llu board cycles, %llu bytes in, %llu out)\n",
+                    wall, (unsigned long long)vboard_cycles(vt.b), (unsigned long long)vboard_bytes_in(vt.b),
+                    (unsigned long long)vboard_bytes_out(vt.b));
+        }
+    }
+    if (started) {
+        vt.stop = 1;
+        pthread_join(th, NULL);
+        if (vt.st && !rc) rc = cli_report("demo", &vt.e);
+    }
+    transport_close(vt.t);
+    vboard_close(vt.b);
+
+    /* 4. the two trajectories must be identical */
+    if (!rc) {
+        long line, lines;
+        if (traces_differ(ref_csv, vb_csv, &line, &lines)) {
+            fprintf(stderr, "loom demo: FAILED: the trajectory through the virtual board differs from the "
+                            "reference model's (trace line %ld; files kept in %s)\n", line, dir);
+            return 1;
+        }
+        char note[256];
+        snprintf(note, sizeof note, "demo: trajectory through the virtual board identical to the reference "
+                                    "model's (%ld control periods, seed %s)\n", lines - 1, seed);
+        if (replay(vb_out, note, "vboard")) {
+            fprintf(stderr, "loom demo: cannot read %s\n", vb_out);
+            rc = 1;
+        }
+    }
+    remove(ref_csv);
+    remove(vb_csv);
+    remove(ref_out);
+    remove(vb_out);
+    rmdir(dir);
+    return rc;
 }

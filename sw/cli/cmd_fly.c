@@ -2,9 +2,13 @@
  * cmd_fly.c -- `loom fly`: fly the blimp plant closed-loop with a controller.
  *
  * Two flights on the same plant, profile and noise seed: the controller
- * under test (the SNN network on the reference model, reached through the
- * transport-independent ctrl_backend; or the PID itself) and the reference
- * PID (kp 9, ki 0, kd 7 at the plant's control rate).  Prints a comparison
+ * under test (the SNN network reached through the transport-independent
+ * ctrl_backend: the reference model with --sim, a board or virtual board
+ * behind the link with --port, checked step by step against a lockstep
+ * reference model; or the PID itself) and the reference PID (kp 9, ki 0,
+ * kd 7 at the plant's control rate).  path=ref in the summary names the
+ * trajectory, the reference model's, in both modes: --sim and --port print
+ * the same final line (docs/blimp.md).  Prints a comparison
  * table and the one-line summary the acceptance checks read:
  *
  *   blimp rmse_snn=.. rmse_pid=.. sse_snn=.. sse_pid=.. overshoot_snn=..
@@ -23,24 +27,38 @@
 
 #include "cli.h"
 #include "ctrl.h"
+#include "ctrl_link.h"
+#include "host.h"
 #include "pid.h"
 #include "plant.h"
 
 const char cmd_fly_summary[] = "fly the blimp altitude plant with the SNN controller and compare with the PID";
 
 static const char usage_text[] =
-    "usage: loom fly --sim [--seed S] [--controller NET.seir|pid] [--duration SEC]\n"
+    "usage: loom fly (--sim | --port PORT [--baud B] [--timeout-ms T] [--tries N]\n"
+    "                                     [--max-payload BYTES])\n"
+    "                [--seed S] [--controller NET.seir|pid] [--duration SEC]\n"
     "                [--profile demo|T:ALT,T:ALT,...] [--plant FILE] [--trace FILE.csv]\n"
     "                [--plot FILE.png] [--quiet]\n"
     "Flies the blimp altitude plant (docs/blimp.md) with the controller under\n"
-    "test on the bit-exact reference model (--sim) and with the reference PID\n"
-    "(kp 9, ki 0, kd 7) on the same plant and noise seed, prints a comparison\n"
-    "table and a final line 'blimp rmse_snn=.. ... neurons=N path=ref'.\n"
+    "test and with the reference PID (kp 9, ki 0, kd 7) on the same plant and\n"
+    "noise seed, prints a comparison table and a final line\n"
+    "'blimp rmse_snn=.. ... neurons=N path=ref'.\n"
+    "--sim runs the network on the bit-exact reference model.  --port PORT runs\n"
+    "it on a board or virtual board (/dev/ttyUSB0, /dev/pts/N from loom vboard,\n"
+    "tcp:HOST:PORT; --baud [3000000]; --timeout-ms [500], --tries [8] and\n"
+    "--max-payload as for loom run): the network is mapped for the board's arch\n"
+    "and loaded, then every control period sends the graded inputs, runs one\n"
+    "step and reads the read-outs' v and the spikes back.  A reference model\n"
+    "runs in lockstep and the flight stops at the first step that differs, so a\n"
+    "completed --port flight is the --sim flight: same --trace file, same final\n"
+    "line (path=ref names the trajectory: the reference model's).\n"
     "Defaults: seed 1, controller examples/blimp/controller.seir, 60 s, the\n"
     "demo profile (steps between 1 and 3 m every 10 s), default plant.\n";
 
 typedef struct opts {
-    const char *controller, *profile, *plant_file, *trace, *plot;
+    const char *controller, *profile, *plant_file, *trace, *plot, *port;
+    int64_t baud, timeout_ms, tries, max_payload;
     uint64_t seed;
     double duration;
     int sim, quiet;
@@ -95,7 +113,8 @@ static loom_status snn_log_step(void *ctx, double err, double derr, double *u, l
 
 static int parse(int argc, char **argv, opts *o)
 {
-    *o = (opts){.controller = "examples/blimp/controller.seir", .profile = "demo", .seed = 1, .duration = 60};
+    *o = (opts){.controller = "examples/blimp/controller.seir", .profile = "demo", .seed = 1, .duration = 60,
+            .baud = 3000000, .timeout_ms = 500, .tries = 8};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -108,6 +127,11 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("fly", a, v, &o->seed)) return 2; }
         else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
         else if (!strcmp(a, "--controller")) { NEED(); o->controller = v; }
+        else if (!strcmp(a, "--port")) { NEED(); o->port = v; }
+        else if (!strcmp(a, "--baud")) { NEED(); if (cli_parse_i64("fly", a, v, 1200, 12000000, &o->baud)) return 2; }
+        else if (!strcmp(a, "--timeout-ms")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 600000, &o->timeout_ms)) return 2; }
+        else if (!strcmp(a, "--tries")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 1000, &o->tries)) return 2; }
+        else if (!strcmp(a, "--max-payload")) { NEED(); if (cli_parse_i64("fly", a, v, 64, 1024, &o->max_payload)) return 2; }
         else if (!strcmp(a, "--profile")) { NEED(); o->profile = v; }
         else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
         else if (!strcmp(a, "--trace")) { NEED(); o->trace = v; }
@@ -115,8 +139,11 @@ static int parse(int argc, char **argv, opts *o)
         else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
 #undef NEED
     }
-    if (!o->sim)
-        return cli_usage_error("fly", "say where the controller runs: --sim (the reference model)");
+    if (!o->sim && !o->port)
+        return cli_usage_error("fly", "say where the controller runs: --sim (the reference model) "
+                                      "or --port PORT (a board or virtual board)");
+    if (o->sim && o->port)
+        return cli_usage_error("fly", "--sim and --port exclude each other");
     return 0;
 }
 
@@ -137,7 +164,8 @@ static loom_status write_trace(const char *path, const plant_sample *a, const pl
 /* The motor panel shows the range the motors can follow (+-1.1 u_max): the
  * derivative kicks at setpoint steps go past it and are cut. */
 static loom_status plot(const char *png, const plant_sample *a, const plant_sample *b, size_t n,
-                        const raster *r, uint32_t n_neurons, double dt_ctrl, double u_max, loom_err *e)
+                        const raster *r, uint32_t n_neurons, double dt_ctrl, double u_max, const char *where,
+                        loom_err *e)
 {
     const char *gp = getenv("LOOM_GNUPLOT");
     if (!gp) gp = "gnuplot";
@@ -169,7 +197,7 @@ static loom_status plot(const char *png, const plant_sample *a, const plant_samp
             fprintf(p,
                     "set terminal pngcairo size 1000,1000 font ',10'\n"
                     "set output '%s'\n"
-                    "set multiplot layout 3,1 title 'blimp altitude: SNN controller (reference model) vs PID'\n"
+                    "set multiplot layout 3,1 title 'blimp altitude: SNN controller (%s) vs PID'\n"
                     "set grid\nset xrange [0:%g]\n"
                     "set ylabel 'altitude (m)'\n"
                     "plot '%s' u 1:2 w steps lw 2 lc rgb 'black' t 'setpoint', "
@@ -179,7 +207,7 @@ static loom_status plot(const char *png, const plant_sample *a, const plant_samp
                     "set ylabel 'neuron'\nset xlabel 'time (s)'\nset yrange [-1:%u]\n"
                     "plot '%s' u 1:2 w dots lc rgb 'black' t 'spikes'\n"
                     "unset multiplot\n",
-                    png, n ? a[n - 1].t : 1.0, fa, -1.1 * u_max, 1.1 * u_max, fa, n_neurons ? n_neurons : 1, fr);
+                    png, where, n ? a[n - 1].t : 1.0, fa, -1.1 * u_max, 1.1 * u_max, fa, n_neurons ? n_neurons : 1, fr);
             int rc = pclose(p);
             if (rc) st = loom_fail(e, LOOM_E_IO, "plot: %s failed (exit %d)", gp, rc);
             else if (access(png, F_OK)) st = loom_fail(e, LOOM_E_IO, "plot: %s wrote no %s", gp, png);
@@ -210,8 +238,18 @@ int cmd_fly(int argc, char **argv)
     raster ras = {0};
     seir_net *net = NULL;
     ctrl_ref ref = {0};
+    ctrl_link lnk;
+    memset(&lnk, 0, sizeof lnk);
+    loom_host *host = NULL;
     uint32_t neurons = 0;
     int is_pid = !strcmp(o.controller, "pid");
+    if (is_pid && o.port) {
+        free(la);
+        free(lb);
+        free(sl.u_pd);
+        free(sl.u_i);
+        return cli_usage_error("fly", "--controller pid runs on the host; --port needs a network (NET.seir)");
+    }
     loom_status st = LOOM_OK;
     if (!la || !lb || !sl.u_pd || !sl.u_i) st = loom_fail(&e, LOOM_E_NOMEM, "fly: out of memory");
 
@@ -225,10 +263,23 @@ int cmd_fly(int argc, char **argv)
     } else if (!st) {
         st = seir_parse_file(o.controller, &net, &e);
         if (!st && (st = ctrl_check_net(net, &e))) loom_err_prefix(&e, "%s", o.controller);
-        if (!st) st = ctrl_ref_open(net, &ref, &e);
+        if (!st && o.port) {
+            /* the board: open, map for its arch, load; a reference model in
+             * lockstep checks every step */
+            loom_host_opts ho;
+            loom_host_opts_default(&ho);
+            ho.timeout_ms = (int)o.timeout_ms;
+            ho.max_tries = (unsigned)o.tries;
+            ho.max_payload = (unsigned)o.max_payload;
+            st = loom_host_open(o.port, (unsigned)o.baud, &ho, &host, &e);
+            if (!st && (st = ctrl_link_open(host, net, 1, &lnk, &e)))
+                loom_err_prefix(&e, "%s on %s", o.controller, o.port);
+        } else if (!st) {
+            st = ctrl_ref_open(net, &ref, &e);
+        }
         if (!st) {
             neurons = net->n_neurons;
-            ctrl_snn_init(&sl.snn, ctrl_ref_backend(&ref));
+            ctrl_snn_init(&sl.snn, o.port ? ctrl_link_backend(&lnk) : ctrl_ref_backend(&ref));
             sl.snn.on_spikes = on_spikes;
             sl.snn.spike_ctx = &ras;
             st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
@@ -257,12 +308,17 @@ int cmd_fly(int argc, char **argv)
             printf("%-24s %12u %12s\n", "neurons", neurons, "-");
             if (!is_pid) {
                 ref_counters c;
-                ref_get_counters(ref.sim, &c);
+                ref_get_counters(o.port ? lnk.shadow.sim : ref.sim, &c);
                 printf("%-24s %12llu %12s\n", "spikes", (unsigned long long)c.spikes, "-");
+            }
+            if (o.port) {
+                printf("%-24s %12s %12s\n", "network ran on", o.port, "-");
+                printf("%-24s %12u %12s\n", "link frames resent", loom_host_stats(host).duplicates, "-");
             }
         }
         if (o.plot) {
-            st = plot(o.plot, la, lb, na, is_pid ? NULL : &ras, neurons, dt, pp.u_max, &e);
+            st = plot(o.plot, la, lb, na, is_pid ? NULL : &ras, neurons, dt, pp.u_max,
+                      o.port ? "on the board behind the link" : "reference model", &e);
             if (!st && !o.quiet) printf("fly: wrote %s\n", o.plot);
         }
         if (!st)
@@ -271,6 +327,8 @@ int cmd_fly(int argc, char **argv)
                    ma.rmse, mb.rmse, ma.sse, mb.sse, ma.overshoot, mb.overshoot, neurons);
     }
     ctrl_ref_close(&ref);
+    ctrl_link_close(&lnk);
+    loom_host_close(host);
     seir_net_free(net);
     free(la);
     free(lb);

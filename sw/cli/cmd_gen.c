@@ -38,6 +38,8 @@ static const char usage[] =
 int cmd_gen(int argc, char **argv)
 {
     const char *C = "gen";
+    if (cli_no_repeats(C, argc, argv))
+        return 2;
     gen_opts go;
     gen_opts_default(&go);
     const char *out = "-";

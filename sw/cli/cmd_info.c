@@ -37,6 +37,8 @@ static const char *kind_name(model_kind k)
 int cmd_info(int argc, char **argv)
 {
     const char *C = "info";
+    if (cli_no_repeats(C, argc, argv))
+        return 2;
     model_opts mo;
     model_opts_default(&mo);
     const char *path = NULL;

@@ -83,7 +83,8 @@ typedef struct run {
     size_t n_pts, cap_pts;
     uint64_t *pt_step;
     uint32_t *pt_neuron;
-    double *pv;          /* [plot_steps * n_v] */
+    uint32_t n_pv;       /* v traces kept for the plot: min(n_v, PLOT_MAX_V) */
+    double *pv;          /* [plot_steps * n_pv] */
     int plot_truncated;
     /* totals */
     uint64_t spikes_total;
@@ -143,7 +144,7 @@ static loom_status float_step(void *ctx, uint64_t t, const uint8_t *spiked, cons
     if (r->vout && (st = outw_v_step_f(r->vout, t, r->v_dbl, e)))
         return st;
     if (r->plot && t < r->plot_steps)
-        memcpy(r->pv + t * r->n_v, r->v_dbl, r->n_v * sizeof *r->v_dbl);
+        memcpy(r->pv + t * r->n_pv, r->v_dbl, r->n_pv * sizeof *r->v_dbl);
     cli_progress_update(&r->prog, t + 1);
     return LOOM_OK;
 }
@@ -198,6 +199,8 @@ int cmd_sim(int argc, char **argv)
     const char *out_spikes = NULL, *out_v = NULL, *trace_all = NULL, *plot_path = NULL,
                *save_inputs = NULL;
 
+    if (cli_no_repeats(C, argc, argv))
+        return 2;
     for (int k = 1; k < argc;) {
         const char *a = argv[k], *v;
         int r;
@@ -264,10 +267,26 @@ int cmd_sim(int argc, char **argv)
     if (use_float && trace_all)
         return cli_usage_error(C, "--trace-all is not available with --float (the float "
                                   "reference has no integer i/v)");
+    if (use_float && save_inputs)
+        return cli_usage_error(C, "--save-inputs is not available with --float");
     if (use_float && model_kind_of(net_path) != MODEL_NIR)
         return cli_usage_error(C, "--float needs an NIR model (.nir), got '%s'", net_path);
     if (stim && model_kind_of(net_path) != MODEL_AIGER)
         return cli_usage_error(C, "--stim needs an AIGER model (.aag or .aig), got '%s'", net_path);
+    if (!strcmp(net_path, "-") && ((inputs && !strcmp(inputs, "-")) || (stim && !strcmp(stim, "-"))))
+        return cli_usage_error(C, "the network and %s cannot both come from stdin ('-')",
+                               inputs ? "--inputs" : "--stim");
+    {
+        const cli_file ins[] = {{net_path, "NET"}, {inputs, "--inputs"}, {stim, "--stim"}};
+        const cli_file outs[] = {{out_spikes, "--out-spikes"}, {out_v, "--out-v"},
+                                 {trace_all, "--trace-all"}, {plot_path, "--plot"},
+                                 {save_inputs, "--save-inputs"}};
+        if (cli_check_files(C, ins, 3, outs, 5))
+            return 2;
+        if (stim && (out_spikes || out_v || trace_all || plot_path || save_inputs))
+            return cli_usage_error(C, "--stim prints aigsim lines on stdout and writes no other "
+                                      "output");
+    }
 
     mo.quiet = quiet;
     model m;
@@ -337,8 +356,10 @@ int cmd_sim(int argc, char **argv)
     if (!have_steps) {
         uint64_t last = inputs ? stim_last_step(src) : UINT64_MAX;
         if (!inputs || last == UINT64_MAX) {
-            rc = cli_usage_error(C, "--steps N is required%s", inputs ? " (the input file's length "
-                                                                        "is not known)" : "");
+            rc = cli_usage_error(C, "--steps N is required%s",
+                                 !inputs ? ""
+                                 : !strcmp(inputs, "-") ? " (the length of input from stdin is not known)"
+                                 : " (the input file holds no nonzero event to take the length from)");
             goto out;
         }
         steps = last + 1;
@@ -396,7 +417,11 @@ int cmd_sim(int argc, char **argv)
         r.plot_steps = steps < PLOT_MAX_STEPS ? steps : PLOT_MAX_STEPS;
         if (steps > PLOT_MAX_STEPS && !quiet)
             fprintf(stderr, "loom sim: note: --plot shows the first %u steps\n", PLOT_MAX_STEPS);
-        size_t npv = (size_t)r.plot_steps * r.n_v;
+        r.n_pv = r.n_v < PLOT_MAX_V ? r.n_v : PLOT_MAX_V; /* plot_png draws no more */
+        if (r.n_v > PLOT_MAX_V && !quiet)
+            fprintf(stderr, "loom sim: note: --plot draws the first %u of the %u v outputs\n",
+                    PLOT_MAX_V, r.n_v);
+        size_t npv = (size_t)r.plot_steps * r.n_pv;
         r.pv = malloc((npv ? npv : 1) * sizeof *r.pv);
         if (!r.pv) {
             st = loom_fail(&e, LOOM_E_NOMEM, "out of memory for the --plot v traces");
@@ -412,10 +437,6 @@ int cmd_sim(int argc, char **argv)
     uint64_t events = 0;
     cli_progress_start(&r.prog, "sim", steps, quiet);
     if (use_float) {
-        if (save_inputs) {
-            rc = cli_usage_error(C, "--save-inputs is not available with --float");
-            goto out;
-        }
         st = nir_float_run(m.nir, src, steps, float_step, &r, &e);
         if (st)
             goto fail;
@@ -437,14 +458,14 @@ int cmd_sim(int argc, char **argv)
             const uint32_t *spk = ref_spikes(sim, &ns);
             if ((st = record_spikes(&r, t, spk, ns, &e)))
                 goto fail;
-            if (r.n_v && (r.vout || r.plot)) {
+            if (r.vout || (r.n_v && r.plot)) { /* a line per step even without v outputs */
                 for (uint32_t k = 0; k < r.n_v; k++)
                     r.v_int[k] = ref_v(sim, r.v_idx[k]);
                 if (r.vout && (st = outw_v_step(r.vout, t, r.v_int, &e)))
                     goto fail;
                 if (r.plot && t < r.plot_steps)
-                    for (uint32_t k = 0; k < r.n_v; k++)
-                        r.pv[t * r.n_v + k] = r.v_int[k];
+                    for (uint32_t k = 0; k < r.n_pv; k++)
+                        r.pv[t * r.n_pv + k] = r.v_int[k];
             }
             if (r.trace) {
                 memset(r.ts, 0, net->n_neurons);
@@ -472,18 +493,18 @@ int cmd_sim(int argc, char **argv)
         char title[512];
         snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes%s", net_path, steps,
                  r.spikes_total, use_float ? " (float reference)" : "");
-        const char **names = calloc(r.n_v ? r.n_v : 1, sizeof *names);
-        char *nbuf = malloc((size_t)(r.n_v ? r.n_v : 1) * 128);
+        const char **names = calloc(r.n_pv ? r.n_pv : 1, sizeof *names);
+        char *nbuf = malloc((size_t)(r.n_pv ? r.n_pv : 1) * 128);
         if (!names || !nbuf) {
             free(names);
             free(nbuf);
             st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
             goto fail;
         }
-        for (uint32_t k = 0; k < r.n_v; k++)
+        for (uint32_t k = 0; k < r.n_pv; k++)
             names[k] = seir_neuron_name(net, r.v_idx[k], nbuf + (size_t)k * 128, 128);
         plot_data pd = {title, r.plot_steps, net->n_neurons, r.n_pts, r.pt_step, r.pt_neuron,
-                        r.n_v, names, r.pv};
+                        r.n_pv, names, r.pv};
         st = plot_png(plot_path, &pd, &e);
         free(names);
         free(nbuf);
@@ -509,7 +530,14 @@ int cmd_sim(int argc, char **argv)
     goto out;
 
 fail:
-    close_all(&r, st, &e);
+    /* a failed run keeps no half-written outputs (and no old file is lost) */
+    outw_discard(r.spikes);
+    outw_discard(r.vout);
+    outw_discard(r.trace);
+    outw_discard(r.inputs_csv);
+    stim_writer_discard(r.inputs_lin);
+    r.spikes = r.vout = r.trace = r.inputs_csv = NULL;
+    r.inputs_lin = NULL;
     rc = cli_report(C, &e);
 out:
     close_all(&r, LOOM_OK, &e);

@@ -4,7 +4,7 @@
 # and 115,200 baud (12 MHz clock), and loom_link against the C board model
 # on 300 random adversarial exchanges.  Also: `verilator --lint-only -Wall`
 # of every link module, and yosys synth_ice40 of loom_link: no latches, and
-# the two frame buffers in block RAM.
+# the two frame buffers in block RAM (2 x SB_RAM40_4K at 512-byte payloads: the rx buffer holds the payload only).
 set -u
 dir="$BUILD/link-rtl"
 for b in tb_uart_4 tb_uart_8 tb_uart_104 tb_link; do
@@ -33,6 +33,6 @@ if command -v yosys >/dev/null; then
     ram=$(awk '/SB_RAM40_4K/ {print $2}' "$WORK/stat.txt")
     luts=$(awk '/SB_LUT4/ {print $2}' "$WORK/stat.txt")
     echo "loom_link on iCE40: ${luts:-?} LUT4, ${ram:-0} SB_RAM40_4K"
-    [ "${ram:-0}" -ge 4 ] || { echo "frame buffers not in block RAM"; rc=1; }
+    [ "${ram:-0}" -ge 2 ] || { echo "frame buffers not in block RAM"; rc=1; }
 fi
 exit $rc

@@ -6,11 +6,11 @@
  *  - all four files in ../shared/data/nir compile, validate and run;
  *  - braille_nirtorch.nir, 1000 steps at rate 0.1 per channel and step:
  *    agreement of the output spikes over (step, neuron) cells.  Issue 4
- *    asks for >= 0.99; the quantiser reaches about 0.89 here (docs/nir.md
- *    explains why: the recurrent net is sensitive to tiny state errors and
- *    its membranes swing to -300 thresholds); this test pins what is
- *    reached so that it cannot silently get worse, and the hidden layer's
- *    agreement;
+ *    asks for >= 0.99; the default arch reaches 0.958 at seed 1 (mean
+ *    0.94 over seeds 1..10; docs/nir.md explains why: the recurrent net is
+ *    sensitive to tiny state errors and its membranes swing to -350
+ *    thresholds); this test pins what is reached so that it cannot
+ *    silently get worse, and checks that W=12, S=22, A=32 reaches 0.99;
  *  - cnn_sinabs.nir, 100 patterns of 200 steps at rate 0.1 (seeds
  *    1000..1099): the class with most output spikes agrees with the float
  *    reference's in >= 95% of the patterns where the float winner is
@@ -44,16 +44,23 @@ static const char *data_file(const char *name)
     return path_buf;
 }
 
-static void compile(const char *name, seir_net **net, nir_graph **g)
+static void compile_arch(const char *name, int w, int s, int a, seir_net **net, nir_graph **g)
 {
     model_opts o;
     model_opts_default(&o);
+    if (w) {
+        o.arch.w = w;
+        o.arch.s = s;
+        o.arch.a = a;
+    }
     loom_err e;
     if (nir_compile_file(data_file(name), &o, net, g, &e) != LOOM_OK)
         fail_msg("%s", e.msg);
     if (seir_validate(*net, &e) != LOOM_OK)
         fail_msg("validate: %s", e.msg);
 }
+
+static void compile(const char *name, seir_net **net, nir_graph **g) { compile_arch(name, 0, 0, 0, net, g); }
 
 /* Runs float and quantised side by side; counts per population the
  * (step, neuron) cells whose spike bits agree. */
@@ -123,8 +130,21 @@ static void test_braille_agreement(void **state)
     print_message("braille: hidden agreement %.4f, output agreement %.4f, float output spikes %llu\n", hidden,
                   out, (unsigned long long)fsp[1]);
     assert_true(fsp[1] > 500); /* the outputs are busy: the comparison is not vacuous */
-    assert_true(hidden >= 0.98);
-    assert_true(out >= 0.85);
+    assert_true(hidden >= 0.99);
+    assert_true(out >= 0.95); /* 0.9577 (0.894 before headroom 32 and the small-net split budget) */
+    seir_net_free(net);
+    nir_graph_free(g);
+    /* W=12, S=22, A=32: the smallest arch measured to reach 0.99 on most
+     * seeds (docs/nir.md); seeds 1..4 here, each must reach 0.99 */
+    compile_arch("braille_nirtorch.nir", 12, 22, 32, &net, &g);
+    for (uint64_t seed = 1; seed <= 4; seed++) {
+        uint64_t a2[2] = {0}, f2[2] = {0};
+        run_pair(net, g, 0.1, seed, 1000, a2, f2);
+        double o2 = a2[1] / (1000.0 * 7);
+        print_message("braille W=12,S=22,A=32 seed %llu: output agreement %.4f\n", (unsigned long long)seed, o2);
+        assert_true(f2[1] > 500);
+        assert_true(o2 >= 0.99);
+    }
     seir_net_free(net);
     nir_graph_free(g);
 }

@@ -155,6 +155,15 @@ static void test_inputs(void **state)
     assert_int_equal(c.steps, 1);
     assert_int_equal(c.syn_events, 0);
     assert_true(ref_memory_bytes(sim) > 0);
+    /* update paths: S=16 allows the vector ones, 0 is always scalar */
+    assert_int_equal(ref_set_fast(sim, 0), 0);
+    assert_int_equal(ref_set_fast(sim, 1), 1);
+    assert_true(ref_set_fast(sim, 2) >= 1);
+    ref_destroy(sim);
+    /* S=24 does not fit the 32-bit lanes: always scalar */
+    net->arch.s = 24;
+    assert_int_equal(ref_create(net, &sim, &e), LOOM_OK);
+    assert_int_equal(ref_set_fast(sim, 2), 0);
     ref_destroy(sim);
     seir_net_free(net);
 }

@@ -266,8 +266,11 @@ static seir_net *random_net(const genopt *o)
     free(rank);
     if (rnd() % 2)
         for (uint32_t n = 0; n < N; n++)
-            if (rnd() % 2)
-                assert_int_equal(seir_set_init(net, n, rsigned(ar.s, 50), rsigned(ar.s, 50)), 0);
+            if (rnd() % 2) {
+                const int32_t i0 = rsigned(ar.s, 50); /* drawn in a fixed order */
+                const int32_t v0 = rsigned(ar.s, 50);
+                assert_int_equal(seir_set_init(net, n, i0, v0), 0);
+            }
     /* initial pending input; one entry per (neuron, slot), since the
      * builder adds duplicates in int32_t */
     const uint32_t n_ring = (uint32_t)rrange(0, 8);
@@ -284,6 +287,10 @@ static seir_net *random_net(const genopt *o)
 
 /* ---- the comparison ------------------------------------------------------ */
 
+/* Each net runs on every neuron-update path of the model (ref_set_fast). */
+#define NPATH 3
+static const char *const path_name[NPATH] = {"scalar", "vector", "avx2"};
+
 static void compare(const naive *m, ref_sim *sim, int fast, int net_no, uint64_t t)
 {
     const seir_net *net = m->net;
@@ -294,13 +301,13 @@ static void compare(const naive *m, ref_sim *sim, int fast, int net_no, uint64_t
         if (m->spiked[n]) {
             if (want >= n_spk || spk[want] != n)
                 fail_msg("net %d (%s) step %llu: spike list differs at neuron %u", net_no,
-                         fast ? "fast" : "scalar", (unsigned long long)t, n);
+                         path_name[fast], (unsigned long long)t, n);
             want++;
         }
         if (ref_spiked(sim, n) != m->spiked[n] || ref_i(sim, n) != m->i[n] ||
             ref_v(sim, n) != m->v[n])
             fail_msg("net %d (%s) step %llu neuron %u: ref spike %d i %d v %d, naive %d %lld %lld",
-                     net_no, fast ? "fast" : "scalar", (unsigned long long)t, n,
+                     net_no, path_name[fast], (unsigned long long)t, n,
                      ref_spiked(sim, n), ref_i(sim, n), ref_v(sim, n), m->spiked[n],
                      (long long)m->i[n], (long long)m->v[n]);
         for (uint32_t k = 0; k < m->R; k++) {
@@ -326,9 +333,9 @@ static void run_net(int net_no, seir_net *net, uint64_t steps)
     assert_non_null(net);
     naive m;
     naive_init(&m, net);
-    ref_sim *sim[2] = {NULL, NULL};
+    ref_sim *sim[NPATH] = {NULL};
     loom_err e;
-    for (int f = 0; f < 2; f++) {
+    for (int f = 0; f < NPATH; f++) {
         if (ref_create(net, &sim[f], &e))
             fail_msg("net %d: ref_create: %s", net_no, e.msg);
         ref_set_fast(sim[f], f);
@@ -344,24 +351,24 @@ static void run_net(int net_no, seir_net *net, uint64_t steps)
                     x[c] = net->input_kind[c] == SEIR_IN_SPIKE
                                ? 1
                                : (rnd() % 2 ? rpick(graded, 6) : (int32_t)rrange(-32768, 32767));
-                for (int f = 0; f < 2; f++)
+                for (int f = 0; f < NPATH; f++)
                     if (x[c] || rnd() % 4 == 0) /* setting 0 must be harmless */
                         ref_set_input(sim[f], c, x[c]);
             }
             naive_step(&m, x);
-            for (int f = 0; f < 2; f++) {
+            for (int f = 0; f < NPATH; f++) {
                 ref_step(sim[f]);
                 compare(&m, sim[f], f, net_no, t);
             }
         }
         /* second pass: after ref_reset everything starts over */
         naive_reset(&m);
-        for (int f = 0; f < 2; f++)
+        for (int f = 0; f < NPATH; f++)
             ref_reset(sim[f]);
         steps = steps / 2 + 1;
     }
     free(x);
-    for (int f = 0; f < 2; f++)
+    for (int f = 0; f < NPATH; f++)
         ref_destroy(sim[f]);
     naive_free(&m);
     seir_net_free(net);

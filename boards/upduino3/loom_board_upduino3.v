@@ -1,0 +1,62 @@
+// loom_board_upduino3 -- tinyVision UPduino v3.x (iCE40UP5K-SG48).
+//
+//   SB_HFOSC 48 MHz, CLKHF_DIV 0b01 ─> 24 MHz clk (no crystal is routed;
+//   with the 12 MHz jumper fitted, pin 35 could drive a PLL instead)
+//   FT232H UART: TX pin 14, RX pin 15 -- shared with the configuration
+//   flash's SPI, so the flash chip select (pin 16) is held high (deselected)
+//   RGB LED through SB_RGBA_DRV (pins 39 green, 40 blue, 41 red):
+//   green heartbeat, blue link activity, red overrun or booting
+module loom_board_upduino3 #(
+    parameter CLK_HZ       = 24000000,
+    parameter CLKS_PER_BIT = 8,
+    parameter BOARD_ID     = 1,
+    parameter MAX_PAYLOAD  = 512,
+    parameter BOOT_BYTES   = 2048,
+    parameter BOOT_FILE    = "boot.hex",
+    parameter W     = 8,
+    parameter S     = 16,
+    parameter A     = 24,
+    parameter D     = 15,
+    parameter K     = 1,
+    parameter N     = 128,
+    parameter SYN   = 1024,
+    parameter P     = 16,
+    parameter LMAX  = 64,
+    parameter MAXIN = 64,
+    parameter EQ    = 4
+) (
+    input  wire uart_rx,
+    output wire uart_tx,
+    output wire spi_cs,
+    output wire led_green,
+    output wire led_blue,
+    output wire led_red
+);
+    wire clk;
+    wire lock = 1'b1;
+    SB_HFOSC #(.CLKHF_DIV("0b01")) u_osc (.CLKHFEN(1'b1), .CLKHFPU(1'b1), .CLKHF(clk));
+
+    wire rx_pin = uart_rx;
+    wire tx_pin;
+    assign uart_tx = tx_pin;
+    assign spi_cs  = 1'b1;
+
+    wire booting, busy, overrun, heartbeat, activity;
+    loom_board_core #(.CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT), .BOARD_ID(BOARD_ID),
+                      .MAX_PAYLOAD(MAX_PAYLOAD), .BOOT_BYTES(BOOT_BYTES), .BOOT_FILE(BOOT_FILE),
+                      .W(W), .S(S), .A(A), .D(D), .K(K), .N(N), .SYN(SYN), .P(P),
+                      .LMAX(LMAX), .MAXIN(MAXIN), .EQ(EQ)) u_core (
+        .clk_i(clk), .lock_i(lock), .rx_pin_i(rx_pin), .tx_pin_o(tx_pin),
+        .booting_o(booting), .busy_o(busy), .overrun_o(overrun),
+        .heartbeat_o(heartbeat), .activity_o(activity));
+
+    SB_RGBA_DRV #(
+        .CURRENT_MODE("0b1"),
+        .RGB0_CURRENT("0b000001"),
+        .RGB1_CURRENT("0b000001"),
+        .RGB2_CURRENT("0b000001")
+    ) u_rgb (
+        .CURREN(1'b1), .RGBLEDEN(1'b1),
+        .RGB0PWM(heartbeat), .RGB1PWM(activity), .RGB2PWM(overrun | booting),
+        .RGB0(led_green), .RGB1(led_blue), .RGB2(led_red));
+endmodule

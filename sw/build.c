@@ -1,0 +1,923 @@
+/*
+ * build.c -- yosys -> nextpnr-ice40 -> icebram -> icepack for one board
+ * (build.h), and the report that goes with the bitstream.
+ *
+ * Invariants: generic.asc is only ever written by nextpnr and only read
+ * afterwards, so every loom.asc of a DIR (generic, baked, patched) is
+ * generic.asc with a different boot ROM; inputs.hash is written last, after
+ * generic.asc and the nextpnr report are complete, so an interrupted build
+ * is never mistaken for a finished one.
+ */
+#include "build.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "link.h"
+#include "loom_map.h"
+#include "mapper.h"
+
+#define BOOT_MAGIC0 0xB0
+#define BOOT_MAGIC1 0x07
+
+/* snprintf that always terminates; paths longer than the buffers (4 KiB)
+ * are cut, which only makes the following open() fail with its name. */
+static int fmt_to(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int fmt_to(char *buf, size_t len, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(buf, len, fmt, ap);
+    va_end(ap);
+    return n;
+}
+
+void build_opts_default(build_opts *o)
+{
+    memset(o, 0, sizeof *o);
+    model_opts_default(&o->mopts);
+    o->mopts.quiet = 1;
+    o->input_rate = 0.05;
+    o->neuron_rate = 0.05;
+}
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void progress(const build_opts *o, const char *stage, double el, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void progress(const build_opts *o, const char *stage, double el, const char *fmt, ...)
+{
+    if (!o->progress)
+        return;
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    o->progress(o->progress_ctx, stage, msg, el);
+}
+
+static int file_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+char *build_find_root(char *buf, size_t len)
+{
+    char probe[4096];
+    const char *env = getenv("LOOM_ROOT");
+    if (env && *env) {
+        fmt_to(buf, len, "%s", env);
+        return buf;
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        for (int up = 0; up < 3; up++) { /* strip loom, bin, BUILD */
+            char *s = strrchr(exe, '/');
+            if (!s)
+                break;
+            *s = 0;
+        }
+        fmt_to(probe, sizeof probe, "%s/rtl/loom_top.v", exe);
+        if (file_exists(probe)) {
+            fmt_to(buf, len, "%s", exe);
+            return buf;
+        }
+    }
+    fmt_to(buf, len, ".");
+    return buf;
+}
+
+static loom_status mkdir_p(const char *dir, loom_err *e)
+{
+    char tmp[4096];
+    fmt_to(tmp, sizeof tmp, "%s", dir);
+    for (char *p = tmp + 1; *p; p++) {
+        if (*p == '/') {
+            *p = 0;
+            if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+                return loom_fail(e, LOOM_E_IO, "%s: cannot create folder: %s", tmp, strerror(errno));
+            *p = '/';
+        }
+    }
+    if (mkdir(tmp, 0777) != 0 && errno != EEXIST)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create folder: %s", tmp, strerror(errno));
+    return LOOM_OK;
+}
+
+/* Runs argv with stdin from in_path (or /dev/null), stdout to out_path (or
+ * the log) and stderr to log_path.  Returns LOOM_E_IO naming the tool and
+ * its log on a failure to start or a non-zero exit. */
+static loom_status run_tool(char *const argv[], const char *in_path, const char *out_path,
+                            const char *log_path, loom_err *e)
+{
+    pid_t pid = fork();
+    if (pid < 0)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot fork: %s", argv[0], strerror(errno));
+    if (pid == 0) {
+        int lfd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+        int ifd = open(in_path ? in_path : "/dev/null", O_RDONLY);
+        int ofd = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0666) : lfd;
+        if (lfd < 0 || ifd < 0 || ofd < 0)
+            _exit(126);
+        dup2(ifd, 0);
+        dup2(ofd, 1);
+        dup2(lfd, 2);
+        execvp(argv[0], argv);
+        dprintf(lfd, "cannot run %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR)
+            return loom_fail(e, LOOM_E_IO, "%s: wait failed: %s", argv[0], strerror(errno));
+    }
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 127)
+        return loom_fail(e, LOOM_E_IO, "%s not found (install it: make deps); see %s", argv[0],
+                         log_path);
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s failed (exit %d); see %s", argv[0],
+                         WIFEXITED(status) ? WEXITSTATUS(status) : -1, log_path);
+    return LOOM_OK;
+}
+
+/* ---- input hash ------------------------------------------------------------ */
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+static loom_status hash_file(uint64_t *h, const char *path, loom_err *e)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    const char *base = strrchr(path, '/');
+    base = base ? base + 1 : path;
+    *h = fnv(*h, base, strlen(base) + 1);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        *h = fnv(*h, buf, n);
+    fclose(f);
+    return LOOM_OK;
+}
+
+/* ---- sources ----------------------------------------------------------------- */
+
+typedef struct srcs {
+    char **v;
+    size_t n;
+    glob_t g1, g2;
+    char top[4096], pcf[4096];
+} srcs;
+
+/* Verilog name of the board top: loom_board_<name> with '-' as '_'
+ * (hx8k-breakout -> loom_board_hx8k_breakout). */
+static void top_name(const board_info *b, char *buf, size_t len)
+{
+    fmt_to(buf, len, "loom_board_%s", b->name);
+    for (char *p = buf; *p; p++)
+        if (*p == '-')
+            *p = '_';
+}
+
+static loom_status find_sources(const char *root, const board_info *b, srcs *s, loom_err *e)
+{
+    char pat[4096];
+    memset(s, 0, sizeof *s);
+    fmt_to(pat, sizeof pat, "%s/rtl/loom_*.v", root);
+    if (glob(pat, 0, NULL, &s->g1) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: no RTL sources (set LOOM_ROOT to the source tree)", pat);
+    fmt_to(pat, sizeof pat, "%s/boards/common/loom_*.v", root);
+    if (glob(pat, 0, NULL, &s->g2) != 0) {
+        globfree(&s->g1);
+        return loom_fail(e, LOOM_E_IO, "%s: no board support sources", pat);
+    }
+    char top[128];
+    top_name(b, top, sizeof top);
+    fmt_to(s->top, sizeof s->top, "%s/boards/%s/%s.v", root, b->name, top);
+    fmt_to(s->pcf, sizeof s->pcf, "%s/boards/%s/%s.pcf", root, b->name, b->name);
+    if (!file_exists(s->top) || !file_exists(s->pcf)) {
+        globfree(&s->g1);
+        globfree(&s->g2);
+        return loom_fail(e, LOOM_E_IO, "board %s: missing %s or %s", b->name, s->top, s->pcf);
+    }
+    return LOOM_OK;
+}
+
+static void free_sources(srcs *s)
+{
+    globfree(&s->g1);
+    globfree(&s->g2);
+}
+
+/* chparam list of the board top: the arch config, clocks, link, boot ROM. */
+static void param_string(const board_info *b, const char *boot_hex, char *buf, size_t len)
+{
+    const limg_arch *a = &b->arch;
+    fmt_to(buf, len,
+             "-set W %u -set S %u -set A %u -set D %u -set K %u -set N %u -set SYN %u "
+             "-set P %u -set LMAX %u -set MAXIN %u -set EQ %u -set CLK_HZ %u "
+             "-set CLKS_PER_BIT %u -set BOARD_ID %u -set MAX_PAYLOAD %u -set BOOT_BYTES %u "
+             "-set BOOT_FILE \"%s\"",
+             (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, (unsigned)a->arch.d, a->cores, a->neurons, a->syn_words,
+             a->profiles, a->levels, a->max_inputs, b->eq, (unsigned)(b->clock_mhz * 1e6 + 0.5),
+             board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, boot_hex);
+}
+
+/* ---- boot ROM ------------------------------------------------------------------ */
+
+static loom_status write_rom(const char *path, const uint8_t *rom, uint32_t n, loom_err *e)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    /* 16-bit words, byte 2j in the low half of word j (loom_boot.v) */
+    for (uint32_t i = 0; i + 1 < n; i += 2)
+        fprintf(f, "%04x\n", rom[i] | (unsigned)rom[i + 1] << 8);
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    return LOOM_OK;
+}
+
+/* Random placeholder (xorshift64*, fixed seed) whose header is never the
+ * boot magic, so a generic bitstream replays nothing. */
+static loom_status write_placeholder(const char *path, uint32_t n, loom_err *e)
+{
+    uint8_t *rom = malloc(n ? n : 1);
+    if (!rom)
+        return loom_fail(e, LOOM_E_NOMEM, "boot placeholder: out of memory");
+    uint64_t x = 0x9E3779B97F4A7C15ULL;
+    for (uint32_t i = 0; i < n; i++) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        rom[i] = (uint8_t)((x * 0x2545F4914F6CDD1DULL) >> 56);
+    }
+    if (n > 1 && rom[0] == BOOT_MAGIC0)
+        rom[0] ^= 0xFF;
+    loom_status st = write_rom(path, rom, n, e);
+    free(rom);
+    return st;
+}
+
+loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_bytes,
+                           const char *path, uint32_t *used, loom_err *e)
+{
+    if (rom_bytes < 8)
+        return loom_fail(e, LOOM_E_CAPACITY, "this board has no boot ROM: models cannot be baked in; "
+                                             "load them at run time with loom run");
+    if (max_payload > LINK_MAX_PAYLOAD)
+        max_payload = LINK_MAX_PAYLOAD;
+    if (max_payload < 16)
+        return loom_fail(e, LOOM_E_ARG, "boot ROM: max payload %u too small (16 bytes at least)",
+                         max_payload);
+    uint8_t *rom = calloc(rom_bytes, 1);
+    link_frame *fr = malloc(sizeof *fr);
+    uint8_t *wire = malloc(LINK_MAX_WIRE);
+    if (!rom || !fr || !wire) {
+        free(rom);
+        free(fr);
+        free(wire);
+        return loom_fail(e, LOOM_E_NOMEM, "boot ROM: out of memory");
+    }
+    size_t pos = 4, need = 4;
+    uint8_t seq = 0;
+    fr->len = 0;
+    loom_status st = LOOM_OK;
+    /* Runs of words to write: a zero word of a core's memories is skipped,
+     * since the boot runs right after configuration, when every block RAM,
+     * SPRAM word and register of the array is zero.  Each run is cut into
+     * WRITE ops that fit the frame payload; a frame is flushed when the
+     * next op would not fit. */
+    /* fo_start of a source is only read when its fo_count is not 0
+     * (rtl/loom_core.v), so starts of sources without synapses are
+     * skipped too */
+    const uint32_t fan = limg_fanout_entries(&img->arch);
+    uint8_t *has_syn = calloc((size_t)img->arch.cores * fan + 1, 1);
+    if (!has_syn) {
+        free(rom);
+        free(fr);
+        free(wire);
+        return loom_fail(e, LOOM_E_NOMEM, "boot ROM: out of memory");
+    }
+    for (size_t sg = 0; sg < img->n_segs; sg++)
+        for (uint32_t j = 0; j < img->segs[sg].count; j++) {
+            const uint32_t ad = img->segs[sg].addr + j;
+            if (ad < LOOM_MAP_CORE_BASE(0) || !img->words[img->segs[sg].off + j])
+                continue;
+            const uint32_t k = ad / LOOM_MAP_CORE_SPAN - 1, off = ad % LOOM_MAP_CORE_SPAN;
+            if (k < img->arch.cores && off >= LOOM_CORE_FO_COUNT && off - LOOM_CORE_FO_COUNT < fan)
+                has_syn[(size_t)k * fan + off - LOOM_CORE_FO_COUNT] = 1;
+        }
+#define BOOT_SKIP(ad, w)                                                                      \
+    ((ad) >= LOOM_MAP_CORE_BASE(0) &&                                                         \
+     ((w) == 0 || ((ad) % LOOM_MAP_CORE_SPAN >= LOOM_CORE_FO_START &&                          \
+                   (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FO_START < fan &&                     \
+                   (ad) / LOOM_MAP_CORE_SPAN - 1 < img->arch.cores &&                          \
+                   !has_syn[(size_t)((ad) / LOOM_MAP_CORE_SPAN - 1) * fan +                    \
+                            (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FO_START])))
+    for (size_t sg = 0; !st && sg <= img->n_segs; sg++) {
+        const limg_seg *g = sg < img->n_segs ? &img->segs[sg] : NULL;
+        size_t j = 0;
+        for (;;) {
+            size_t run0 = j, run1 = j;
+            if (g) {
+                const uint32_t *w = img->words + g->off;
+                while (run0 < g->count && BOOT_SKIP(g->addr + run0, w[run0]))
+                    run0++;
+                run1 = run0;
+                while (run1 < g->count && !BOOT_SKIP(g->addr + run1, w[run1]))
+                    run1++;
+            }
+            size_t room = (size_t)fr->len + 6 + 4 <= max_payload ? (max_payload - fr->len - 6) / 4 : 0;
+            if (g && run1 > run0 && room > 0) {
+                size_t chunk = run1 - run0 < room ? run1 - run0 : room;
+                size_t plen = fr->len;
+                st = link_batch_write(fr->payload, max_payload, &plen, g->addr + (uint32_t)run0,
+                                      img->words + g->off + run0, chunk, 0, e);
+                fr->len = (uint16_t)plen;
+                j = run0 + chunk;
+                if (st)
+                    break;
+                continue;
+            }
+            if (fr->len && (!g || run1 > run0)) { /* payload full, or the end: flush */
+                fr->seq = seq++;
+                fr->cmd = LINK_CMD_BATCH;
+                size_t wn = link_frame_encode(fr, wire);
+                if (need + wn <= rom_bytes)
+                    memcpy(rom + pos, wire, wn);
+                need += wn;
+                pos += wn;
+                fr->len = 0;
+                if (g)
+                    continue;
+            }
+            break;
+        }
+    }
+#undef BOOT_SKIP
+    free(has_syn);
+    free(fr);
+    free(wire);
+    if (!st && need > rom_bytes)
+        st = loom_fail(e, LOOM_E_CAPACITY,
+                       "the model's image needs %zu boot ROM bytes, the board has %u; "
+                       "load it at run time with loom run instead",
+                       need, rom_bytes);
+    if (!st && need - 4 > 0xFFFF)
+        st = loom_fail(e, LOOM_E_CAPACITY, "boot stream of %zu bytes exceeds 65535", need - 4);
+    if (!st) {
+        rom[0] = BOOT_MAGIC0;
+        rom[1] = BOOT_MAGIC1;
+        rom[2] = (uint8_t)((need - 4) & 0xFF);
+        rom[3] = (uint8_t)((need - 4) >> 8);
+        st = write_rom(path, rom, rom_bytes, e);
+        if (used)
+            *used = (uint32_t)need;
+    }
+    free(rom);
+    return st;
+}
+
+/* ---- small JSON scanning (nextpnr / yosys reports, our own report) ------------ */
+
+static char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    size_t cap = 65536, len = 0;
+    char *b = malloc(cap + 1);
+    while (b) {
+        size_t r = fread(b + len, 1, cap - len, f);
+        len += r;
+        if (len < cap)
+            break;
+        char *nb = realloc(b, 2 * cap + 1);
+        if (!nb) {
+            free(b);
+            b = NULL;
+            break;
+        }
+        b = nb;
+        cap *= 2;
+    }
+    fclose(f);
+    if (b) {
+        b[len] = 0;
+        if (n)
+            *n = len;
+    }
+    return b;
+}
+
+/* Value of the number after "key": at or after *from, before limit (NULL:
+ * end); -1 when absent. */
+static double json_num_after(const char *from, const char *limit, const char *key)
+{
+    char pat[128];
+    fmt_to(pat, sizeof pat, "\"%s\"", key);
+    const char *p = strstr(from, pat);
+    if (!p || (limit && p >= limit))
+        return -1;
+    p += strlen(pat);
+    while (*p == ' ' || *p == ':' || *p == '\n' || *p == '\t')
+        p++;
+    char *end;
+    double v = strtod(p, &end);
+    return end == p ? -1 : v;
+}
+
+/* "used" of nextpnr utilisation entry bel ("ICESTORM_LC"); -1 when absent. */
+static double pnr_used(const char *rep, const char *bel, double *avail)
+{
+    char pat[64];
+    fmt_to(pat, sizeof pat, "\"%s\"", bel);
+    const char *p = strstr(rep, pat);
+    if (!p)
+        return -1;
+    const char *close = strchr(p, '}');
+    if (avail)
+        *avail = json_num_after(p, close, "available");
+    return json_num_after(p, close, "used");
+}
+
+/* Lowest achieved Fmax over the clocks of a nextpnr report, MHz; -1 none. */
+static double pnr_fmax(const char *rep)
+{
+    const char *p = strstr(rep, "\"fmax\"");
+    if (!p || !(p = strchr(p, '{')))
+        return -1;
+    /* the fmax object holds one {"achieved": .., "constraint": ..} per clock */
+    const char *end = p;
+    for (int depth = 0; *end; end++) {
+        if (*end == '{')
+            depth++;
+        else if (*end == '}' && --depth == 0)
+            break;
+    }
+    double lo = -1;
+    for (const char *q = strstr(p, "\"achieved\""); q && q < end; q = strstr(q + 1, "\"achieved\"")) {
+        double v = json_num_after(q, end, "achieved");
+        if (v > 0 && (lo < 0 || v < lo))
+            lo = v;
+    }
+    return lo;
+}
+
+/* Sum of yosys stat cell counts whose type starts with prefix. */
+static long stat_cells(const char *st, const char *prefix)
+{
+    const char *p = strstr(st, "\"num_cells_by_type\"");
+    if (!p)
+        return -1;
+    const char *end = strchr(p, '}');
+    long sum = 0;
+    char pat[64];
+    fmt_to(pat, sizeof pat, "\"%s", prefix);
+    for (const char *q = strstr(p, pat); q && q < end; q = strstr(q + 1, pat)) {
+        const char *c = strchr(q + 1, '"');
+        if (!c)
+            break;
+        c++;
+        while (*c == ' ' || *c == ':')
+            c++;
+        sum += strtol(c, NULL, 10);
+    }
+    return sum;
+}
+
+/* ---- the report ------------------------------------------------------------------ */
+
+typedef struct model_share {
+    int have;
+    char path[1024];
+    uint32_t neurons, inputs, levels, outputs;
+    uint64_t synapses;
+    double cycles, steps_per_s;
+    uint32_t boot_used;
+} model_share;
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
+                                double t_yosys, double t_pnr, int cached, loom_err *e)
+{
+    const board_info *b = o->board;
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/nextpnr-report.json", dir);
+    char *rep = slurp(path, NULL);
+    if (!rep)
+        return loom_fail(e, LOOM_E_IO, "%s: missing (was the build interrupted? rerun with --force)", path);
+    fmt_to(path, sizeof path, "%s/yosys-stat.json", dir);
+    char *st = slurp(path, NULL);
+    double lc_av = 0, ram_av = 0, spr_av = 0, dsp_av = 0;
+    double lc = pnr_used(rep, "ICESTORM_LC", &lc_av);
+    double ram = pnr_used(rep, "ICESTORM_RAM", &ram_av);
+    double spr = pnr_used(rep, "ICESTORM_SPRAM", &spr_av);
+    double dsp = pnr_used(rep, "ICESTORM_DSP", &dsp_av);
+    double fmax = pnr_fmax(rep);
+    long carries = st ? stat_cells(st, "SB_CARRY") : -1;
+    long ffs = st ? stat_cells(st, "SB_DFF") : -1;
+    long lut4 = st ? stat_cells(st, "SB_LUT4") : -1;
+    free(rep);
+    free(st);
+    const limg_arch *a = &b->arch;
+    fmt_to(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "{\n  \"board\": ");
+    json_str(f, b->name);
+    fprintf(f, ",\n  \"device\": ");
+    json_str(f, b->device);
+    fprintf(f, ",\n  \"package\": ");
+    json_str(f, b->package);
+    fprintf(f, ",\n  \"clock_source\": ");
+    json_str(f, b->clock_src);
+    fprintf(f,
+            ",\n  \"clock_mhz\": %.3f,\n  \"fmax_mhz\": %.2f,\n  \"timing_met\": %s,\n"
+            "  \"luts_used\": %.0f,\n  \"luts_total\": %.0f,\n  \"lut4_cells\": %ld,\n"
+            "  \"carries\": %ld,\n  \"ffs\": %ld,\n"
+            "  \"bram_used\": %.0f,\n  \"bram_total\": %.0f,\n"
+            "  \"spram_used\": %.0f,\n  \"spram_total\": %.0f,\n"
+            "  \"dsp_used\": %.0f,\n  \"dsp_total\": %.0f,\n",
+            b->clock_mhz, fmax, fmax >= b->clock_mhz ? "true" : "false", lc < 0 ? 0 : lc,
+            lc_av > 0 ? lc_av : (double)b->luts, lut4, carries, ffs, ram < 0 ? 0 : ram,
+            ram_av > 0 ? ram_av : (double)b->brams, spr < 0 ? 0 : spr,
+            spr_av > 0 ? spr_av : (double)b->sprams, dsp < 0 ? 0 : dsp,
+            dsp_av > 0 ? dsp_av : (double)b->dsps);
+    fprintf(f,
+            "  \"W\": %u,\n  \"S\": %u,\n  \"A\": %u,\n  \"cores\": %u,\n"
+            "  \"neurons\": %llu,\n  \"synapses\": %llu,\n  \"max_delay\": %u,\n"
+            "  \"profiles\": %u,\n  \"levels\": %u,\n  \"inputs\": %u,\n"
+            "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n",
+            (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)board_neurons(b),
+            (unsigned long long)board_synapses(b), (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
+            a->max_inputs, b->baud, b->boot_bytes);
+    fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n", t_yosys, t_pnr,
+            cached ? "true" : "false");
+    if (ms && ms->have) {
+        fprintf(f, "  \"model\": {\n    \"path\": ");
+        json_str(f, ms->path);
+        fprintf(f,
+                ",\n    \"neurons\": %u,\n    \"synapses\": %llu,\n    \"inputs\": %u,\n"
+                "    \"levels\": %u,\n    \"neuron_share\": %.4f,\n    \"synapse_share\": %.4f,\n"
+                "    \"boot_bytes_used\": %u,\n    \"input_rate\": %g,\n    \"neuron_rate\": %g,\n"
+                "    \"cycles_per_step\": %.1f,\n    \"steps_per_s\": %.0f\n  }\n}\n",
+                ms->neurons, (unsigned long long)ms->synapses, ms->inputs, ms->levels,
+                (double)ms->neurons / (double)board_neurons(b),
+                (double)ms->synapses / (double)board_synapses(b), ms->boot_used, o->input_rate,
+                o->neuron_rate, ms->cycles, ms->steps_per_s);
+    } else {
+        fprintf(f, "  \"model\": null\n}\n");
+    }
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    if (fmax < b->clock_mhz && !o->allow_timing_fail)
+        return loom_fail(e, LOOM_E_CAPACITY,
+                         "timing not met on %s: Fmax %.2f MHz < clock %.2f MHz (see %s/nextpnr.log; "
+                         "--allow-timing-fail keeps the bitstream)",
+                         b->name, fmax, b->clock_mhz, dir);
+    return LOOM_OK;
+}
+
+loom_status build_read_report(const char *dir, char **out, loom_err *e)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/report.json", dir);
+    *out = slurp(path, NULL);
+    if (!*out)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot read (not a loom build folder?)", path);
+    return LOOM_OK;
+}
+
+/* ---- the stages -------------------------------------------------------------------- */
+
+static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const char *root,
+                                   double *t_yosys, double *t_pnr, int *cached, loom_err *e)
+{
+    const board_info *b = o->board;
+    srcs s;
+    loom_status st = find_sources(root, b, &s, e);
+    if (st)
+        return st;
+    char ph[4096], path[4096], params[2048], top[128];
+    fmt_to(ph, sizeof ph, "%s/boot_placeholder.hex", dir);
+    top_name(b, top, sizeof top);
+    param_string(b, ph, params, sizeof params);
+
+    /* hash every input: sources, pcf, parameters, board entry, tool set */
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; !st && i < s.g1.gl_pathc; i++)
+        st = hash_file(&h, s.g1.gl_pathv[i], e);
+    for (size_t i = 0; !st && i < s.g2.gl_pathc; i++)
+        st = hash_file(&h, s.g2.gl_pathv[i], e);
+    if (!st)
+        st = hash_file(&h, s.top, e);
+    if (!st)
+        st = hash_file(&h, s.pcf, e);
+    if (st) {
+        free_sources(&s);
+        return st;
+    }
+    h = fnv(h, params, strlen(params));
+    h = fnv(h, b->pnr_device, strlen(b->pnr_device));
+    h = fnv(h, b->package, strlen(b->package));
+    h = fnv(h, b->single_port ? "sp1" : "sp0", 3);
+    char hash[32];
+    fmt_to(hash, sizeof hash, "%016llx", (unsigned long long)h);
+
+    char hpath[4096], gasc[4096];
+    fmt_to(hpath, sizeof hpath, "%s/inputs.hash", dir);
+    fmt_to(gasc, sizeof gasc, "%s/generic.asc", dir);
+    char *old = slurp(hpath, NULL);
+    if (old && !o->force && !strncmp(old, hash, 16) && file_exists(gasc) && file_exists(ph)) {
+        free(old);
+        free_sources(&s);
+        *cached = 1;
+        progress(o, "cache", 0, "inputs unchanged (hash %s): synthesis and place-and-route skipped", hash);
+        return LOOM_OK;
+    }
+    free(old);
+    remove(hpath);
+    *cached = 0;
+
+    st = write_placeholder(ph, b->boot_bytes ? b->boot_bytes : 16, e);
+    if (st) {
+        free_sources(&s);
+        return st;
+    }
+
+    /* yosys */
+    fmt_to(path, sizeof path, "%s/yosys.ys", dir);
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        free_sources(&s);
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    }
+    fprintf(f, "# written by loom build for board %s\nread_verilog -I%s/rtl", b->name, root);
+    for (size_t i = 0; i < s.g1.gl_pathc; i++)
+        fprintf(f, " %s", s.g1.gl_pathv[i]);
+    for (size_t i = 0; i < s.g2.gl_pathc; i++)
+        fprintf(f, " %s", s.g2.gl_pathv[i]);
+    fprintf(f, " %s\n", s.top);
+    fprintf(f, "chparam %s %s\n", params, top);
+    if (b->single_port)
+        fprintf(f, "chparam -set SP 1 loom_array\n");
+    fprintf(f, "read_verilog -lib +/ice40/cells_sim.v\nhierarchy -check -top %s\n", top);
+    fprintf(f, "synth_ice40 -top %s%s -json %s/loom.json\n", top,
+            b->sprams ? " -dsp -spram" : "", dir);
+    fprintf(f, "tee -q -o %s/yosys-stat.json stat -json\n", dir);
+    fclose(f);
+    free_sources(&s);
+
+    char ylog[4096];
+    fmt_to(ylog, sizeof ylog, "%s/yosys.log", dir);
+    progress(o, "yosys", -1, "synthesising %s for %s (log %s)", top, b->device, ylog);
+    double t0 = now_s();
+    char *yargv[] = {"yosys", "-q", "-l", ylog, path, NULL};
+    char yerr[4096];
+    fmt_to(yerr, sizeof yerr, "%s/yosys.stderr", dir);
+    st = run_tool(yargv, NULL, NULL, yerr, e);
+    *t_yosys = now_s() - t0;
+    if (st)
+        return loom_err_prefix(e, "synthesis (log %s)", ylog);
+    progress(o, "yosys", *t_yosys, "done");
+
+    /* nextpnr */
+    char plog[4096], prep[4096], json[4096], dev[32], freq[32], pcf[4096];
+    fmt_to(plog, sizeof plog, "%s/nextpnr.log", dir);
+    fmt_to(prep, sizeof prep, "%s/nextpnr-report.json", dir);
+    fmt_to(json, sizeof json, "%s/loom.json", dir);
+    fmt_to(dev, sizeof dev, "--%s", b->pnr_device);
+    fmt_to(freq, sizeof freq, "%.3f", b->clock_mhz);
+    fmt_to(pcf, sizeof pcf, "%s/boards/%s/%s.pcf", root, b->name, b->name);
+    char pkg[32];
+    fmt_to(pkg, sizeof pkg, "%s", b->package);
+    progress(o, "nextpnr", -1, "placing and routing for %s-%s at %s MHz (log %s)", b->device,
+             b->package, freq, plog);
+    t0 = now_s();
+    char *pargv[] = {"nextpnr-ice40", dev, "--package", pkg, "--json", json, "--pcf", pcf,
+                     "--asc", gasc, "--freq", freq, "--report", prep, "--seed", "1",
+                     "--timing-allow-fail", "-q", "-l", plog, NULL};
+    char perr[4096];
+    fmt_to(perr, sizeof perr, "%s/nextpnr.stderr", dir);
+    st = run_tool(pargv, NULL, NULL, perr, e);
+    *t_pnr = now_s() - t0;
+    if (st)
+        return loom_err_prefix(e, "place and route (log %s)", plog);
+    progress(o, "nextpnr", *t_pnr, "done");
+
+    f = fopen(hpath, "w");
+    if (!f || fprintf(f, "%s\n", hash) < 0 || fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot write", hpath);
+    return LOOM_OK;
+}
+
+/* icebram placeholder -> boot.hex on generic.asc, then icepack. */
+static loom_status stage_pack(const build_opts *o, const char *dir, int baked, loom_err *e)
+{
+    char ph[4096], boot[4096], gasc[4096], asc[4096], bin[4096], lg[4096];
+    fmt_to(ph, sizeof ph, "%s/boot_placeholder.hex", dir);
+    fmt_to(boot, sizeof boot, "%s/boot.hex", dir);
+    fmt_to(gasc, sizeof gasc, "%s/generic.asc", dir);
+    fmt_to(asc, sizeof asc, "%s/loom.asc", dir);
+    fmt_to(bin, sizeof bin, "%s/loom.bin", dir);
+    loom_status st;
+    double t0 = now_s();
+    if (baked) {
+        fmt_to(lg, sizeof lg, "%s/icebram.log", dir);
+        progress(o, "icebram", -1, "writing the model into the boot ROM");
+        char *argv[] = {"icebram", ph, boot, NULL};
+        st = run_tool(argv, gasc, asc, lg, e);
+        if (st)
+            return st;
+        progress(o, "icebram", now_s() - t0, "done");
+    } else {
+        /* generic: loom.asc is generic.asc, boot.hex the placeholder */
+        char *argv[] = {"cp", gasc, asc, NULL};
+        fmt_to(lg, sizeof lg, "%s/cp.log", dir);
+        if ((st = run_tool(argv, NULL, NULL, lg, e)))
+            return st;
+        char *argv2[] = {"cp", ph, boot, NULL};
+        if ((st = run_tool(argv2, NULL, NULL, lg, e)))
+            return st;
+        remove(lg);
+    }
+    fmt_to(lg, sizeof lg, "%s/icepack.log", dir);
+    progress(o, "icepack", -1, "packing %s", bin);
+    t0 = now_s();
+    char *argv[] = {"icepack", asc, bin, NULL};
+    st = run_tool(argv, NULL, NULL, lg, e);
+    if (st)
+        return st;
+    progress(o, "icepack", now_s() - t0, "done: %s", bin);
+    return LOOM_OK;
+}
+
+/* Maps the model onto the board's arch and writes DIR/boot.hex. */
+static loom_status stage_model(const build_opts *o, const char *dir, model_share *ms, loom_err *e)
+{
+    const board_info *b = o->board;
+    if (b->boot_bytes == 0)
+        return loom_fail(e, LOOM_E_CAPACITY,
+                         "board %s has no boot ROM: models cannot be baked in; build it without a "
+                         "model and load the model at run time with loom run",
+                         b->name);
+    model m;
+    double t0 = now_s();
+    progress(o, "map", -1, "compiling %s and mapping it onto %s", o->model_path, b->name);
+    loom_status st = model_load(o->model_path, &o->mopts, &m, e);
+    if (st)
+        return st;
+    map_result *mr = NULL;
+    st = map_net(m.net, &b->arch, &mr, e);
+    if (st) {
+        model_free(&m);
+        char arch[256];
+        limg_arch_str(&b->arch, arch, sizeof arch);
+        return loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
+    }
+    char boot[4096];
+    fmt_to(boot, sizeof boot, "%s/boot.hex", dir);
+    memset(ms, 0, sizeof *ms);
+    st = build_boot_hex(mr->img, b->max_payload, b->boot_bytes, boot, &ms->boot_used, e);
+    if (st) {
+        loom_err_prefix(e, "%s on board %s", o->model_path, b->name);
+    } else {
+        ms->have = 1;
+        fmt_to(ms->path, sizeof ms->path, "%s", o->model_path);
+        ms->neurons = mr->n_neurons;
+        ms->inputs = mr->n_inputs;
+        ms->levels = mr->n_levels;
+        ms->synapses = mr->n_syn;
+        ms->cycles = map_predict_cycles(mr, o->input_rate, NULL, o->neuron_rate);
+        ms->steps_per_s = ms->cycles > 0 ? b->clock_mhz * 1e6 / ms->cycles : 0;
+        progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",
+                 ms->neurons, (unsigned long long)ms->synapses, ms->boot_used, b->boot_bytes);
+    }
+    map_free(mr);
+    model_free(&m);
+    return st;
+}
+
+/* Board recorded in an existing DIR's report (for --patch). */
+static int report_board_is(const char *dir, const char *name)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/report.json", dir);
+    char *r = slurp(path, NULL);
+    if (!r)
+        return 0;
+    char pat[128];
+    fmt_to(pat, sizeof pat, "\"board\": \"%s\"", name);
+    int ok = strstr(r, pat) != NULL;
+    free(r);
+    return ok;
+}
+
+static double report_num(const char *dir, const char *key)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/report.json", dir);
+    char *r = slurp(path, NULL);
+    if (!r)
+        return 0;
+    double v = json_num_after(r, NULL, key);
+    free(r);
+    return v < 0 ? 0 : v;
+}
+
+loom_status build_run(const build_opts *o, loom_err *e)
+{
+    if (!o->board || !o->outdir || !*o->outdir)
+        return loom_fail(e, LOOM_E_ARG, "build: board and output folder are required");
+    if (o->patch && !o->model_path)
+        return loom_fail(e, LOOM_E_ARG, "--patch needs a model to put into the bitstream");
+    char root[4096];
+    if (o->root)
+        fmt_to(root, sizeof root, "%s", o->root);
+    else
+        build_find_root(root, sizeof root);
+    const char *dir = o->outdir;
+    loom_status st;
+    model_share ms;
+    memset(&ms, 0, sizeof ms);
+    double ty = 0, tp = 0;
+    int cached = 1;
+
+    if (o->boot_only) {
+        if (!o->model_path)
+            return loom_fail(e, LOOM_E_ARG, "--boot-only needs a model");
+        if ((st = mkdir_p(dir, e)))
+            return st;
+        return stage_model(o, dir, &ms, e);
+    }
+    if (o->patch) {
+        char gasc[4096], ph[4096];
+        fmt_to(gasc, sizeof gasc, "%s/generic.asc", dir);
+        fmt_to(ph, sizeof ph, "%s/boot_placeholder.hex", dir);
+        if (!file_exists(gasc) || !file_exists(ph))
+            return loom_fail(e, LOOM_E_IO,
+                             "%s: no previous build to patch (generic.asc, boot_placeholder.hex); "
+                             "run loom build --board %s -o %s first",
+                             dir, o->board->name, dir);
+        if (!report_board_is(dir, o->board->name))
+            return loom_fail(e, LOOM_E_ARG, "%s was not built for board %s (see %s/report.json)",
+                             dir, o->board->name, dir);
+        ty = report_num(dir, "yosys_s");
+        tp = report_num(dir, "nextpnr_s");
+    } else {
+        if ((st = mkdir_p(dir, e)))
+            return st;
+        if ((st = stage_synth_pnr(o, dir, root, &ty, &tp, &cached, e)))
+            return st;
+    }
+    if (o->model_path) {
+        if ((st = stage_model(o, dir, &ms, e)))
+            return st;
+    }
+    if ((st = stage_pack(o, dir, o->model_path != NULL, e)))
+        return st;
+    return write_report(o, dir, &ms, ty, tp, cached, e);
+}

@@ -1,0 +1,165 @@
+/*
+ * cmd_build.c -- `loom build`: a bitstream for an iCE40 board (sw/build.h),
+ * generic or with a model baked in, and weight patching of an existing one.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+#include "build.h"
+#include "cli.h"
+#include "cli_model.h"
+
+const char cmd_build_summary[] = "build an iCE40 bitstream for a board (generic, baked model, or --patch)";
+
+static const char usage[] =
+    "usage: loom build [--board B] [MODEL] -o DIR [options]\n"
+    "       loom build [--board B] --patch MODEL [-o DIR]\n"
+    "\n"
+    "Synthesises the Loom array for board B (yosys), places and routes it\n"
+    "(nextpnr-ice40) and packs DIR/loom.bin (icepack), with the logs, the\n"
+    "nextpnr report and DIR/report.json (see loom report) next to it.\n"
+    "Without MODEL the bitstream is generic: the host loads a network over\n"
+    "the link at run time (loom run).  With MODEL (.seir, .aag, .aig, .nir)\n"
+    "the network is mapped onto the board's arch config and baked in: the\n"
+    "link frames that load it go into the boot ROM, which replays them after\n"
+    "configuration, so the board computes as soon as it is configured.\n"
+    "Rebuilds are incremental: when no input of synthesis changed (hash in\n"
+    "DIR/inputs.hash) only the boot ROM is refilled, in seconds.\n"
+    "\n"
+    "  --board B             icebreaker (default), upduino3, icestick, hx8k-breakout\n"
+    "  -o, --out DIR         build folder [build/boards/B]\n"
+    "  --patch MODEL         put MODEL into DIR's existing bitstream (icebram;\n"
+    "                        no synthesis, no place and route); refused when\n"
+    "                        MODEL does not fit the board's arch or boot ROM\n"
+    "  --force               synthesise even when nothing changed\n"
+    "  --allow-timing-fail   keep a bitstream that misses the board clock\n"
+    "  --rate P              activity assumed for the timestep prediction [0.05]\n"
+    "  --boot-only           only map MODEL and write DIR/boot.hex (the boot ROM\n"
+    "                        image), to check that it fits; runs no tools\n"
+    "  --list                list the boards and their arch configs\n"
+    "  -q, --quiet           no progress lines\n"
+    "%s"
+    "\n"
+    "examples:\n"
+    "  loom build --board icebreaker -o build/ib\n"
+    "  loom build --board icebreaker net.seir -o build/ib-net\n"
+    "  loom build --board icebreaker --patch other.seir -o build/ib-net\n";
+
+typedef struct prog {
+    int quiet;
+} prog;
+
+static void on_progress(void *ctx, const char *stage, const char *msg, double elapsed)
+{
+    const prog *p = ctx;
+    if (p->quiet)
+        return;
+    if (elapsed < 0)
+        fprintf(stderr, "[%-7s] %s\n", stage, msg);
+    else
+        fprintf(stderr, "[%-7s] %s (%.1f s)\n", stage, msg, elapsed);
+}
+
+static void list_boards(void)
+{
+    printf("%-14s %-10s %-6s %7s %7s  %s\n", "board", "device", "pkg", "clk_MHz", "boot_B", "arch");
+    for (unsigned i = 0; i < board_count(); i++) {
+        const board_info *b = board_at(i);
+        char arch[256];
+        limg_arch_str(&b->arch, arch, sizeof arch);
+        printf("%-14s %-10s %-6s %7.1f %7u  %s\n", b->name, b->device, b->package, b->clock_mhz,
+               b->boot_bytes, arch);
+    }
+}
+
+int cmd_build(int argc, char **argv)
+{
+    const char *C = "build";
+    build_opts o;
+    build_opts_default(&o);
+    o.board = board_default();
+    prog pg = {0};
+    o.progress = on_progress;
+    o.progress_ctx = &pg;
+    const char *out = NULL, *model = NULL, *patch = NULL;
+    for (int k = 1; k < argc;) {
+        const char *v = NULL;
+        int r;
+        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
+            printf(usage, cli_model_help);
+            return 0;
+        }
+        if ((r = cli_model_option(C, argc, argv, &k, &o.mopts, NULL, NULL)) != 0) {
+            if (r < 0)
+                return 2;
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--board", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            loom_err e;
+            if (!(o.board = board_find(v, &e)))
+                return cli_report(C, &e);
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "-o", &v)) != 0 ||
+            (r = cli_opt_value(C, argc, argv, &k, "--out", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            out = v;
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--patch", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            patch = v;
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--rate", &v)) != 0) {
+            if (r < 0 || cli_parse_double(C, "--rate", v, 0.0, 1.0, &o.input_rate))
+                return 2;
+            o.neuron_rate = o.input_rate;
+            continue;
+        }
+        if (!strcmp(argv[k], "--force"))
+            o.force = 1;
+        else if (!strcmp(argv[k], "--boot-only"))
+            o.boot_only = 1;
+        else if (!strcmp(argv[k], "--allow-timing-fail"))
+            o.allow_timing_fail = 1;
+        else if (!strcmp(argv[k], "-q") || !strcmp(argv[k], "--quiet"))
+            pg.quiet = 1;
+        else if (!strcmp(argv[k], "--list")) {
+            list_boards();
+            return 0;
+        } else if (argv[k][0] == '-' && argv[k][1])
+            return cli_usage_error(C, "unknown option '%s' (see loom build --help)", argv[k]);
+        else if (model)
+            return cli_usage_error(C, "one model expected, got '%s' and '%s'", model, argv[k]);
+        else
+            model = argv[k];
+        k++;
+    }
+    if (patch && model)
+        return cli_usage_error(C, "--patch takes the model; drop '%s'", model);
+    char defdir[512];
+    if (!out) {
+        snprintf(defdir, sizeof defdir, "build/boards/%s", o.board->name);
+        out = defdir;
+    }
+    o.outdir = out;
+    o.model_path = patch ? patch : model;
+    o.patch = patch != NULL;
+    loom_err e;
+    loom_err_clear(&e);
+    double t0 = cli_now();
+    if (build_run(&o, &e))
+        return cli_report(C, &e);
+    if (!pg.quiet && o.boot_only)
+        fprintf(stderr, "[done   ] %s/boot.hex\n", out);
+    else if (!pg.quiet)
+        fprintf(stderr, "[done   ] %s/loom.bin and %s/report.json (%.1f s)\n", out, out,
+                cli_now() - t0);
+    return 0;
+}

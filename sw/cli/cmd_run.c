@@ -1,0 +1,451 @@
+/*
+ * cmd_run.c -- `loom run`: a model on a board (or virtual board) through
+ * the host driver: compile and map it for the board's arch (or take a ready
+ * .limg image), load it, stream the inputs one step per frame and write the
+ * output neurons' spikes (and the v of v outputs) as they arrive; --check
+ * replays the same inputs through the reference model.
+ *
+ * The loop is one loom_host_stream call per step (inputs of step t in, the
+ * output words of step t-1 back), plus one at the end for the last step, so
+ * step t runs on the board while its answer and the next request are on the
+ * wire.  On a lost link the spikes received so far stay in the output file
+ * and the exit code is 1.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "cli_model.h"
+#include "host.h"
+#include "mapper.h"
+#include "model.h"
+#include "outw.h"
+#include "ref.h"
+#include "stim.h"
+#include "transport.h"
+
+const char cmd_run_summary[] = "run a model on a board or virtual board over the serial link";
+
+static const char usage[] =
+    "usage: loom run --port PORT NET --steps N [input] [--out-spikes FILE] [options]\n"
+    "       loom run --list-ports\n"
+    "\n"
+    "Compiles NET (.seir, .aag/.aig, .nir) for the arch the board reports, maps\n"
+    "and loads it over the link (or loads NET.limg, a runtime image, e.g. from\n"
+    "loom cosim --limg, refused unless built for the board's arch), streams N\n"
+    "steps of inputs and writes the spikes of the OUTPUT NEURONS ONLY (the\n"
+    "neurons NET declares as spike outputs) -- the same file as\n"
+    "'loom sim ... --outputs-only' with the same input flags -- and with --out-v\n"
+    "the v of the outputs declared v, the same file as 'loom sim ... --out-v'.\n"
+    "\n"
+    "  --port PORT             /dev/ttyUSB0, /dev/ttyACM0, /dev/pts/N (e.g. from\n"
+    "                          loom vboard) or tcp:HOST:PORT\n"
+    "  --baud B                serial rate [3000000]\n"
+    "  --poisson RATE          every channel fires with probability RATE per step;\n"
+    "                          'RATEHz' is converted with --dt as loom sim does\n"
+    "  --seed S                seed of the Poisson generator [1]\n"
+    "  --inputs FILE           CSV 'step,channel,value' or .lin; '-' = stdin, one\n"
+    "                          step after another as lines arrive\n"
+    "  --out-spikes FILE       CSV 'step,neuron' of the output neurons ('-' = stdout)\n"
+    "  --out-v FILE            CSV 'step,<name>,...': v of the outputs declared v after\n"
+    "                          each step (read back in the same frame)\n"
+    "  --graded                .limg only: an image records no channel kinds; treat\n"
+    "                          every channel as graded for --poisson (16-bit values,\n"
+    "                          as loom sim draws them for graded channels) [spike].\n"
+    "                          --inputs files always pass their values through, so\n"
+    "                          graded values and 0/1 spikes both work\n"
+    "  --check                 also run the reference model on the same inputs and\n"
+    "                          report every step where the board's spikes or v\n"
+    "                          outputs differ (needs the network, not a .limg)\n"
+    "  --timeout-ms T          wait per try before resending a frame [500]\n"
+    "  --tries N               sends per frame before the link counts as lost [8]\n"
+    "  --max-payload BYTES     cap on frame payloads (64..1024); small frames get\n"
+    "                          through noisy lines [the board's maximum]\n"
+    "  --list-ports            list the serial ports libserialport finds\n"
+    "  --quiet                 print nothing but errors\n"
+    "%s";
+
+/* A stand-in network for a .limg image, which carries no SEIR: the image's
+ * input channels (all graded, or all spike) as in[k], its neurons as n[k]
+ * (one neutral profile) and its outputs, so that the stimulus sources and
+ * the output writers work as for a network.  No synapses: never simulated. */
+static loom_status standin_net(const limg *img, int graded, seir_net **out, loom_err *e)
+{
+    seir_net *net = seir_net_new(&img->arch.arch);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "image";
+    int bad = !net || seir_add_profile(net, &p) < 0;
+    if (!bad && img->n_inputs)
+        bad = seir_add_inputs(net, "in", img->n_inputs, 1, graded ? SEIR_IN_GRADED : SEIR_IN_SPIKE) < 0;
+    if (!bad && img->n_neurons)
+        bad = seir_add_neurons(net, "n", img->n_neurons, 1, 0) < 0;
+    for (uint32_t k = 0; !bad && k < img->n_outputs; k++)
+        bad = seir_add_output(net, img->out_neuron[k], (seir_out_kind)img->out_kind[k]) < 0;
+    if (bad) {
+        seir_net_free(net);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
+    *out = net;
+    return LOOM_OK;
+}
+
+static int list_ports(void)
+{
+    transport_port *p;
+    size_t n;
+    loom_err e;
+    if (transport_list_ports(&p, &n, &e))
+        return cli_report("run", &e);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s%s\n", p[i].name, p[i].description[0] ? "  " : "", p[i].description);
+    if (n == 0)
+        fprintf(stderr, "loom run: no serial ports found (a virtual board: loom vboard)\n");
+    free(p);
+    return 0;
+}
+
+int cmd_run(int argc, char **argv)
+{
+    const char *C = "run";
+    model_opts mo;
+    model_opts_default(&mo);
+    int dt_given = 0, arch_given = 0, quiet = 0, check = 0, have_steps = 0;
+    uint64_t steps = 0, seed = 1;
+    int64_t baud = 3000000, timeout_ms = 500, tries = 8, max_payload = 0;
+    const char *port = NULL, *net_path = NULL, *poisson = NULL, *inputs = NULL, *out_spikes = NULL;
+    const char *out_v = NULL;
+    int graded = 0;
+    for (int k = 1; k < argc;) {
+        const char *a = argv[k], *v;
+        int r;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf(usage, cli_model_help);
+            return 0;
+        }
+        if (!strcmp(a, "--list-ports"))
+            return list_ports();
+        if ((r = cli_model_option(C, argc, argv, &k, &mo, &dt_given, &arch_given)) != 0) {
+            if (r < 0)
+                return 2;
+            continue;
+        }
+#define OPT(name, var)                                          \
+    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
+        if (r < 0)                                              \
+            return 2;                                           \
+        var = v;                                                \
+        continue;                                               \
+    }
+        OPT("--port", port)
+        OPT("--poisson", poisson)
+        OPT("--inputs", inputs)
+        OPT("--out-spikes", out_spikes)
+        OPT("--out-v", out_v)
+#undef OPT
+#define NUM(name, lo, hi, var)                                                        \
+    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) {                       \
+        if (r < 0 || cli_parse_i64(C, name, v, lo, hi, &var))                         \
+            return 2;                                                                  \
+        continue;                                                                      \
+    }
+        NUM("--baud", 1200, 12000000, baud)
+        NUM("--timeout-ms", 1, 600000, timeout_ms)
+        NUM("--tries", 1, 1000, tries)
+        NUM("--max-payload", 64, 1024, max_payload)
+#undef NUM
+        if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
+            if (r < 0 || cli_parse_u64(C, "--steps", v, &steps))
+                return 2;
+            have_steps = 1;
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
+            if (r < 0 || cli_parse_u64(C, "--seed", v, &seed))
+                return 2;
+            continue;
+        }
+        if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
+            quiet = 1;
+        else if (!strcmp(a, "--check"))
+            check = 1;
+        else if (!strcmp(a, "--graded"))
+            graded = 1;
+        else if (a[0] == '-' && a[1] != '\0')
+            return cli_usage_error(C, "unknown option '%s'", a);
+        else if (!net_path)
+            net_path = a;
+        else
+            return cli_usage_error(C, "one network expected, got '%s' and '%s'", net_path, a);
+        k++;
+    }
+    if (!port)
+        return cli_usage_error(C, "--port PORT is required (serial device, /dev/pts/N or "
+                                  "tcp:HOST:PORT; --list-ports lists serial ports)");
+    if (!net_path)
+        return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
+    if (poisson && inputs)
+        return cli_usage_error(C, "--poisson and --inputs exclude each other");
+    size_t np = strlen(net_path);
+    int is_limg = np > 5 && !strcmp(net_path + np - 5, ".limg");
+    if (is_limg && check)
+        return cli_usage_error(C, "--check needs the network (NET.seir, .aag, .aig or .nir): a "
+                                  ".limg image holds no reference model input");
+    if (!is_limg && graded)
+        return cli_usage_error(C, "--graded is for .limg images; NET declares its channel kinds");
+    if (out_spikes && out_v && !strcmp(out_spikes, "-") && !strcmp(out_v, "-"))
+        return cli_usage_error(C, "--out-spikes and --out-v cannot both go to stdout");
+
+    loom_err e;
+    loom_status st = LOOM_OK;
+    int rc = 0;
+    model m;
+    memset(&m, 0, sizeof m);
+    loom_host *h = NULL;
+    map_result *map = NULL;
+    stim_src *src = NULL;
+    outw *spk_out = NULL, *v_out = NULL;
+    limg *img_file = NULL;
+    seir_net *standin = NULL;
+    uint32_t n_v = 0, *v_idx = NULL, *v_addr = NULL, *v_raw = NULL;
+    int32_t *v_val = NULL;
+    ref_sim *ref = NULL;
+    stim_event *ev = NULL;
+    uint32_t *evw = NULL, *words = NULL, *spk = NULL;
+    const uint32_t *ref_spk = NULL;
+    uint64_t mismatches = 0, spikes_total = 0, t_done = 0;
+    cli_progress prog;
+    memset(&prog, 0, sizeof prog);
+
+    loom_host_opts ho;
+    loom_host_opts_default(&ho);
+    ho.timeout_ms = (int)timeout_ms;
+    ho.max_tries = (unsigned)tries;
+    ho.max_payload = (unsigned)max_payload;
+    if ((st = loom_host_open(port, (unsigned)baud, &ho, &h, &e)))
+        goto fail;
+    limg_arch arch;
+    if ((st = loom_host_arch(h, &arch, &e)))
+        goto fail;
+    if (!arch_given)
+        mo.arch = arch.arch; /* compile NIR/AIGER for the board */
+    const seir_net *net;
+    const limg *img;
+    if (is_limg) {
+        if ((st = limg_read(net_path, &img_file, &e)))
+            goto fail;
+        if ((st = limg_check_arch(img_file, &arch, &e))) {
+            loom_err_prefix(&e, "%s does not fit the board on %s", net_path, port);
+            goto fail;
+        }
+        if ((st = standin_net(img_file, graded || (inputs != NULL), &standin, &e)))
+            goto fail;
+        net = standin;
+        img = img_file;
+    } else {
+        if ((st = model_load(net_path, &mo, &m, &e)))
+            goto fail;
+        net = m.net;
+        if ((st = map_net(net, &arch, &map, &e)))
+            goto fail;
+        img = map->img;
+    }
+
+    if (poisson) {
+        double rate;
+        size_t n = strlen(poisson);
+        if (n > 2 && (!strcmp(poisson + n - 2, "Hz") || !strcmp(poisson + n - 2, "hz"))) {
+            /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
+            char num[64];
+            double hz;
+            if (n - 2 >= sizeof num) {
+                rc = cli_usage_error(C, "--poisson '%s' is too long", poisson);
+                goto out;
+            }
+            memcpy(num, poisson, n - 2);
+            num[n - 2] = '\0';
+            if (cli_parse_double(C, "--poisson", num, 0, 1e12, &hz)) {
+                rc = 2;
+                goto out;
+            }
+            double dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
+            rate = hz * dt;
+            if (rate > 1.0) {
+                rc = cli_usage_error(C, "--poisson %s with dt %g s is %g spikes per step; at most 1 "
+                                        "is possible", poisson, dt, rate);
+                goto out;
+            }
+        } else if (cli_parse_double(C, "--poisson", poisson, 0.0, 1.0, &rate)) {
+            rc = 2;
+            goto out;
+        }
+        st = stim_poisson(net, rate, seed, &src, &e);
+    } else if (inputs) {
+        st = stim_open_file(net, inputs, &src, &e);
+    } else {
+        st = stim_poisson(net, 0.0, 0, &src, &e);
+    }
+    if (st)
+        goto fail;
+    if (!have_steps) {
+        uint64_t last = inputs ? stim_last_step(src) : UINT64_MAX;
+        if (last == UINT64_MAX) {
+            rc = cli_usage_error(C, "--steps N is required");
+            goto out;
+        }
+        steps = last + 1;
+    }
+    uint32_t ow = (arch.neurons + 31) / 32, nw = arch.cores * ow;
+    ev = malloc((net->n_inputs ? net->n_inputs : 1) * sizeof *ev);
+    evw = malloc((net->n_inputs ? net->n_inputs : 1) * sizeof *evw);
+    words = calloc(nw ? nw : 1, sizeof *words);
+    spk = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *spk);
+    if (!ev || !evw || !words || !spk) {
+        st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    if (check && (st = ref_create(net, &ref, &e)))
+        goto fail;
+    if (out_spikes && (st = outw_spikes_open(out_spikes, net, 1, &spk_out, &e)))
+        goto fail;
+    /* the v outputs: read back in the same frame as the spike words */
+    n_v = outw_v_outputs(net, NULL);
+    v_idx = malloc((n_v + 1) * sizeof *v_idx);
+    v_addr = malloc((n_v + 1) * sizeof *v_addr);
+    v_raw = malloc((n_v + 1) * sizeof *v_raw);
+    v_val = malloc((n_v + 1) * sizeof *v_val);
+    if (!v_idx || !v_addr || !v_raw || !v_val) {
+        st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+        goto fail;
+    }
+    outw_v_outputs(net, v_idx);
+    for (uint32_t k = 0; k < n_v; k++)
+        v_addr[k] = loom_host_v_addr(img->core_of[v_idx[k]], img->slot_of[v_idx[k]]);
+    if (!out_v && !check)
+        n_v = 0; /* nobody looks at them: do not read them */
+    if (out_v && (st = outw_v_open(out_v, net, &v_out, &e)))
+        goto fail;
+
+    /* a clean board, then the image */
+    if ((st = loom_host_reset(h, &e)) || (st = loom_host_load(h, img, &e)))
+        goto fail;
+
+    double t0 = cli_now();
+    cli_progress_start(&prog, "run", steps, quiet);
+    for (uint64_t t = 0; t <= steps; t++) {
+        uint32_t nev = 0;
+        if (t < steps && (st = stim_next(src, t, ev, net->n_inputs, &nev, &e)))
+            goto fail;
+        for (uint32_t k = 0; k < nev; k++)
+            evw[k] = loom_host_event(ev[k].channel, ev[k].value);
+        if ((st = loom_host_stream_read(h, evw, nev, t < steps, arch.cores, ow, words, v_addr, n_v,
+                                        v_raw, 1000000000u, &e)))
+            goto fail;
+        if (t > 0) {
+            uint32_t ns = 0;
+            for (uint32_t n = 0; n < net->n_neurons; n++) {
+                uint32_t c = img->core_of[n], s = img->slot_of[n];
+                if ((words[c * ow + (s >> 5)] >> (s & 31)) & 1)
+                    spk[ns++] = n;
+            }
+            spikes_total += ns;
+            if (spk_out && (st = outw_spikes_step(spk_out, t - 1, spk, ns, &e)))
+                goto fail;
+            for (uint32_t k = 0; k < n_v; k++)
+                v_val[k] = (int32_t)v_raw[k];
+            if (v_out && (st = outw_v_step(v_out, t - 1, v_val, &e)))
+                goto fail;
+            if (ref) {
+                int differ = 0;
+                for (uint32_t k = 0; k < n_v; k++) {
+                    int32_t rv = ref_v(ref, v_idx[k]);
+                    if (rv != v_val[k]) {
+                        if (differ++ == 0 && mismatches < 10) {
+                            char nb[64];
+                            fprintf(stderr, "loom run: step %" PRIu64 ": v of %s: board %" PRId32
+                                            ", reference %" PRId32 "\n", t - 1,
+                                    seir_neuron_name(net, v_idx[k], nb, sizeof nb), v_val[k], rv);
+                        }
+                        break;
+                    }
+                }
+                uint32_t nr;
+                ref_spk = ref_spikes(ref, &nr);
+                if (nr != ns || (ns && memcmp(ref_spk, spk, ns * sizeof *spk))) {
+                    if (differ++ == 0 && mismatches < 10) {
+                        uint32_t i = 0;
+                        while (i < ns && i < nr && spk[i] == ref_spk[i])
+                            i++;
+                        fprintf(stderr, "loom run: step %" PRIu64 ": board %u spikes, reference %u; "
+                                        "first difference at neuron %u\n", t - 1, ns, nr,
+                                i < ns ? spk[i] : ref_spk[i]);
+                    }
+                }
+                if (differ)
+                    mismatches++;
+            }
+            t_done = t;
+            cli_progress_update(&prog, t);
+        }
+        if (t < steps && ref) {
+            for (uint32_t k = 0; k < nev; k++)
+                ref_set_input(ref, ev[k].channel, ev[k].value);
+            ref_step(ref);
+        }
+    }
+    cli_progress_end(&prog, steps);
+    double wall = cli_now() - t0;
+    if ((st = outw_close(spk_out, &e)))
+        goto fail_closed;
+    spk_out = NULL;
+    st = outw_close(v_out, &e);
+    v_out = NULL;
+    if (st)
+        goto fail_closed;
+    if (!quiet) {
+        link_counters hc = loom_host_stats(h);
+        FILE *sf = (out_spikes && !strcmp(out_spikes, "-")) ? stderr : stdout;
+        fprintf(sf, "run: %" PRIu64 " steps on %s, %" PRIu64 " spikes, %.3f s (%.1f steps/s), "
+                    "%u frames resent\n", steps, port, spikes_total, wall,
+                wall > 0 ? steps / wall : 0.0, hc.duplicates);
+        if (check)
+            fprintf(sf, "check: %" PRIu64 " steps differ from the reference model\n", mismatches);
+    }
+    rc = mismatches ? 1 : 0;
+    goto out;
+
+fail:
+    outw_close(spk_out, NULL);
+    spk_out = NULL;
+    outw_close(v_out, NULL);
+    v_out = NULL;
+fail_closed:
+    if (prog.shown)
+        fputc('\n', stderr); /* end the progress line */
+    if (t_done)
+        fprintf(stderr, "loom run: stopped after %" PRIu64 " steps%s%s%s%s\n", t_done,
+                out_spikes ? "; spikes so far are in " : "", out_spikes ? out_spikes : "",
+                out_v ? "; v so far in " : "", out_v ? out_v : "");
+    rc = cli_report(C, &e);
+out:
+    outw_close(spk_out, NULL);
+    outw_close(v_out, NULL);
+    ref_destroy(ref);
+    limg_free(img_file);
+    seir_net_free(standin);
+    free(v_idx);
+    free(v_addr);
+    free(v_raw);
+    free(v_val);
+    stim_close(src);
+    free(ev);
+    free(evw);
+    free(words);
+    free(spk);
+    map_free(map);
+    model_free(&m);
+    loom_host_close(h);
+    return rc;
+}

@@ -1,0 +1,20 @@
+#!/bin/sh
+# tests/bench/30-nir.sh -- the NIR front-end on the N-MNIST CNN
+# (../shared/data/nir/cnn_sinabs.nir, 8970 neurons, 1.3 M synapses):
+# compile time, and 200 steps of Poisson input (rate 0.1) in the float
+# reference and in the quantised net on hls_ref (each including the
+# compile).  Prints `bench <name> <value> <unit>` lines.
+set -e
+BUILD=${BUILD:-build}
+LOOM=${LOOM:-$BUILD/bin/loom}
+DATA=${DATA:-${LOOM_DATA:-../shared/data}}
+CNN="$DATA/nir/cnn_sinabs.nir"
+[ -f "$CNN" ] || { echo "bench nir_skipped 1 no-data"; exit 0; }
+now() { date +%s.%N; }
+dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
+t0=$(now); "$LOOM" compile "$CNN" -o /dev/null; t1=$(now)
+echo "bench nir_cnn_compile $(dt "$t0" "$t1") s"
+t0=$(now); "$LOOM" sim "$CNN" --steps 200 --poisson 0.1 --float --quiet; t1=$(now)
+echo "bench nir_cnn_float_200_steps $(dt "$t0" "$t1") s"
+t0=$(now); "$LOOM" sim "$CNN" --steps 200 --poisson 0.1 --quiet; t1=$(now)
+echo "bench nir_cnn_quantised_200_steps $(dt "$t0" "$t1") s"

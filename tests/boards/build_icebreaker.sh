@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# build_icebreaker.sh -- `loom build` / `loom report` / weight patching for
+# the default board from scratch, as CI must, through the real tools (one
+# synthesis + P&R, then only icebram and icepack).  LOOM_BUILD_BOARD picks
+# another board for the same checks.
+#   1. generic bitstream: fits, meets the board clock, loom.bin exists,
+#      report.json has every key, `loom report --json` prints it verbatim
+#   2. rebuild with nothing changed: synthesis is skipped (cached)
+#   3. baked model: the only change to the .asc is the boot ROM (icebram
+#      back to the placeholder gives generic.asc again byte for byte), the
+#      ROM starts with the boot header, the report carries the model
+#   4. --patch with another net of the same shape: same checks, seconds
+#   5. --patch with a net that does not fit: refused with a clear message
+set -eu
+for t in yosys nextpnr-ice40 icepack icebram; do
+    command -v $t >/dev/null || { echo "skip: $t not installed (make deps)"; exit 77; }
+done
+B=${LOOM_BUILD_BOARD:-icebreaker}
+D=$WORK/ib
+A=$(grep -o 'A=[0-9]*' <("$LOOM" build --list | awk -v b="$B" '$1==b') | head -1)
+N=$("$LOOM" build --list | awk -v b="$B" '$1==b{for(i=1;i<=NF;i++) if($i ~ /^neurons=/){sub("neurons=","",$i); print $i}}')
+
+t0=$SECONDS
+if ! "$LOOM" build --board "$B" -o "$D"; then
+    grep -h "ERROR\|ICESTORM_LC\|ICESTORM_RAM\|SPRAM\|Max frequency" "$D/nextpnr.log" 2>/dev/null | head -20
+    exit 1
+fi
+echo "generic build: $((SECONDS - t0)) s"
+test -s "$D/loom.bin"
+for k in board device clock_mhz fmax_mhz luts_used luts_total bram_used spram_used neurons synapses max_delay; do
+    grep -q "\"$k\":" "$D/report.json" || { echo "report.json lacks $k"; exit 1; }
+done
+grep -q "\"board\": \"$B\"" "$D/report.json"
+grep -q '"timing_met": true' "$D/report.json"
+"$LOOM" report "$D" --json | cmp - "$D/report.json"
+"$LOOM" report "$D" | grep -q "Fmax"
+# utilisation figures come from nextpnr's own report
+lc=$(grep -o '"luts_used": [0-9]*' "$D/report.json" | grep -o '[0-9]*$')
+lc_pnr=$(tr -d ' \n' < "$D/nextpnr-report.json" | grep -o '"ICESTORM_LC":{[^}]*}' | grep -o '"used":[0-9]*' | grep -o '[0-9]*$')
+[ "$lc" = "$lc_pnr" ] || { echo "luts_used $lc != nextpnr $lc_pnr"; exit 1; }
+cmp "$D/generic.asc" "$D/loom.asc"
+
+# 2. nothing changed: no synthesis
+"$LOOM" build --board "$B" -o "$D" 2>&1 | tee "$WORK/rebuild.log"
+grep -q "synthesis and place-and-route skipped" "$WORK/rebuild.log"
+grep -q '"cached": true' "$D/report.json"
+
+# 3. baked model
+"$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$A" -o "$WORK/a.seir"
+"$LOOM" build --board "$B" "$WORK/a.seir" -o "$D"
+test -s "$D/loom.bin"
+head -1 "$D/boot.hex" | grep -qx '07b0' || { echo "boot header missing"; exit 1; }
+! cmp -s "$D/generic.asc" "$D/loom.asc"
+icebram "$D/boot.hex" "$D/boot_placeholder.hex" < "$D/loom.asc" > "$WORK/back.asc"
+cmp "$WORK/back.asc" "$D/generic.asc"
+grep -q '"neurons": 12' "$D/report.json"
+"$LOOM" report "$D" | grep -q "a.seir"
+cp "$D/boot.hex" "$WORK/boot_a.hex"
+
+# 4. patch another net of the same shape
+"$LOOM" gen --seed 6 --neurons 12 --inputs 4 --density 0.1 --arch "$A" -o "$WORK/b.seir"
+t0=$SECONDS
+"$LOOM" build --board "$B" --patch "$WORK/b.seir" -o "$D"
+echo "patch: $((SECONDS - t0)) s"
+[ $((SECONDS - t0)) -lt 60 ]
+! cmp -s "$D/boot.hex" "$WORK/boot_a.hex"
+icebram "$D/boot.hex" "$D/boot_placeholder.hex" < "$D/loom.asc" > "$WORK/back2.asc"
+cmp "$WORK/back2.asc" "$D/generic.asc"
+iceunpack "$D/loom.bin" "$WORK/unpacked.asc" 2>/dev/null
+icebram "$D/boot.hex" "$D/boot_placeholder.hex" < "$WORK/unpacked.asc" > "$WORK/back3.asc"
+! cmp -s "$WORK/unpacked.asc" "$WORK/back3.asc"   # the new ROM is in the .bin
+
+# 5. refused: more neurons than the board holds
+"$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$A" -o "$WORK/big.seir"
+if "$LOOM" build --board "$B" --patch "$WORK/big.seir" -o "$D" 2> "$WORK/err.txt"; then
+    echo "an oversized net was patched in"; exit 1
+fi
+cat "$WORK/err.txt"
+grep -q "does not fit board $B" "$WORK/err.txt"
+# and the folder still holds the previous, valid bitstream
+icebram "$D/boot.hex" "$D/boot_placeholder.hex" < "$D/loom.asc" | cmp - "$D/generic.asc"
+"$LOOM" report "$D" | grep -q "b.seir"
+echo "ok"

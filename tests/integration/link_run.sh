@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# link_run.sh -- `loom run` against `loom vboard` (the RTL board with its
+# UART under Verilator): a NIR model and an EPFL AIGER circuit, 1,000
+# streamed steps each, spikes identical to `loom sim --outputs-only`; 300
+# steps with 1% of the bytes dropped or corrupted in each direction over TCP;
+# and a board killed mid-run (config c4: the NIR model needs 45 profiles): non-zero exit within the retry budget, the
+# spikes received so far kept.
+set -u
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
+fail() { echo "FAIL: $*"; exit 1; }
+nir="$DATA/nir/braille_nirtorch.nir"
+aig="$DATA/aig/epfl/ctrl.aig"
+[ -f "$nir" ] && [ -f "$aig" ] || { echo "test data missing in $DATA"; exit 77; }
+
+"$LOOM" vboard --quiet --config c4 --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb1.err" &
+pids+=($!)
+wait_file "$WORK/pty" || fail "no pty"
+pty=$(cat "$WORK/pty")
+
+for model in "$nir" "$aig"; do  # (acceptance: 1,000 steps each)
+    b=$(basename "$model")
+    "$LOOM" sim "$model" --steps 1000 --poisson 0.2 --seed 7 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
+        || fail "loom sim $b"
+    "$LOOM" run --port "$pty" "$model" --steps 1000 --poisson 0.2 --seed 7 --out-spikes "$WORK/$b.run.csv" --check \
+        >"$WORK/$b.run.log" 2>&1 || { cat "$WORK/$b.run.log"; fail "loom run $b"; }
+    cat "$WORK/$b.run.log"
+    cmp "$WORK/$b.sim.csv" "$WORK/$b.run.csv" || fail "$b: board spikes differ from loom sim"
+    grep -q '^check: 0 steps differ' "$WORK/$b.run.log" || fail "$b: --check"
+    echo "$b: $(($(wc -l <"$WORK/$b.run.csv") - 1)) output spikes identical"
+done
+
+# 1% faults each way, over TCP
+"$LOOM" vboard --quiet --config c4 --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.01 --seed 11 >/dev/null 2>"$WORK/vb2.err" &
+pids+=($!)
+wait_file "$WORK/tcp" || fail "no port file"
+b=$(basename "$nir")
+"$LOOM" run --port "$(cat "$WORK/tcp")" "$nir" --steps 300 --poisson 0.2 --seed 7 --out-spikes "$WORK/faults.csv" \
+    --timeout-ms 30 --tries 60 --max-payload 64 >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
+cat "$WORK/faults.log"
+"$LOOM" sim "$nir" --steps 300 --poisson 0.2 --seed 7 --outputs-only --out-spikes "$WORK/sim300.csv" --quiet
+cmp "$WORK/sim300.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
+resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
+[ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
+
+# kill the board mid-run
+"$LOOM" vboard --quiet --config c4 --pty-file "$WORK/pty3" >/dev/null 2>&1 &
+vb3=$!
+pids+=($vb3)
+wait_file "$WORK/pty3" || fail "no pty 3"
+LOOM_PROGRESS=1 "$LOOM" run --port "$(cat "$WORK/pty3")" "$nir" --steps 1000000 --poisson 0.2 --seed 7 \
+    --out-spikes "$WORK/killed.csv" --timeout-ms 200 --tries 3 >"$WORK/killed.log" 2>&1 &
+run=$!
+i=0   # the progress line shows once the run has streamed for a second
+until grep -q 'run: [0-9]*/1000000' "$WORK/killed.log" 2>/dev/null; do
+    [ $i -lt 600 ] || fail "loom run showed no progress in 60 s"
+    sleep 0.1; i=$((i + 1))
+done
+kill "$vb3"
+t0=$(date +%s%N)
+wait "$run"
+rc=$?
+ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+tr '\r' '\n' <"$WORK/killed.log" | tail -n 3
+[ $rc -ne 0 ] || fail "loom run exited 0 after the board died"
+[ $ms -lt 3000 ] || fail "loom run took $ms ms to notice the lost board"
+grep -q "lost" "$WORK/killed.log" || fail "no 'link lost' message"
+lines=$(wc -l <"$WORK/killed.csv")
+[ "$lines" -gt 2 ] || fail "the spikes received before the loss were not kept"
+head -n "$((lines - 1))" "$WORK/killed.csv" | cmp - <(head -n "$((lines - 1))" "$WORK/$b.sim.csv") \
+    || fail "the kept spikes differ from loom sim"
+echo "killed board: exit $rc after $ms ms, $((lines - 1)) spike lines kept"

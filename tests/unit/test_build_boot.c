@@ -1,0 +1,205 @@
+/*
+ * test_build_boot.c -- the board table (compiler/board.h) and the boot ROM
+ * writer of sw/build.h: the ROM is decoded here with an independent reader
+ * (COBS + frame parse from sw/link.h's receiver, BATCH WRITE ops parsed by
+ * hand) and every word the image writes must come out exactly once, except
+ * zero words of core memories, which the boot skips (zero after
+ * configuration); frames keep to the payload limit and carry rising seqs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "board.h"
+#include "build.h"
+#include "link.h"
+#include "loom_map.h"
+
+static void test_board_table(void **state)
+{
+    (void)state;
+    loom_err e;
+    assert_true(board_count() >= 4);
+    const board_info *b = board_find("icebreaker", &e);
+    assert_non_null(b);
+    assert_ptr_equal(b, board_default());
+    assert_string_equal(b->device, "iCE40UP5K");
+    assert_string_equal(b->package, "sg48");
+    /* 24 MHz / 3 Mbaud */
+    assert_int_equal(board_clks_per_bit(b), 8);
+    assert_null(board_find("nosuchboard", &e));
+    assert_int_equal(e.status, LOOM_E_ARG);
+    assert_non_null(strstr(e.msg, "hx8k-breakout"));
+    for (unsigned i = 0; i < board_count(); i++) {
+        const board_info *x = board_at(i);
+        assert_int_equal(limg_arch_check(&x->arch, &e), LOOM_OK);
+        assert_true(board_neurons(x) == (uint64_t)x->arch.cores * x->arch.neurons);
+        assert_true(x->clock_mhz > 0 && x->luts > 0 && x->brams > 0);
+        assert_ptr_equal(board_find(x->name, &e), x);
+    }
+    assert_null(board_at(board_count()));
+}
+
+/* A small image: registers, one core's profile, ring zeros, synapses. */
+static limg *make_img(uint32_t nsyn)
+{
+    limg_arch a;
+    memset(&a, 0, sizeof a);
+    a.arch.w = 8;
+    a.arch.s = 16;
+    a.arch.a = 24;
+    a.arch.d = 15;
+    a.cores = 1;
+    a.neurons = 64;
+    a.syn_words = 4096;
+    a.profiles = 4;
+    a.levels = 8;
+    a.max_inputs = 8;
+    limg *img = limg_new(&a, 4, 2, 1);
+    assert_non_null(img);
+    const uint32_t c = LOOM_MAP_CORE_BASE(0);
+    assert_int_equal(limg_put(img, LOOM_REG_N_LEVELS, 3), 0);
+    assert_int_equal(limg_put(img, c + LOOM_CORE_N_USED, 4), 0);
+    for (uint32_t f = 0; f < 7; f++)
+        assert_int_equal(limg_put(img, c + LOOM_CORE_PROFILE + f, f == 4 ? 0 : 100 + f), 0);
+    for (uint32_t s = 0; s < 64; s++) /* ring: zeros and two pending values */
+        assert_int_equal(limg_put(img, c + LOOM_CORE_RING + s, s == 5 ? 0xFFFFFF : s == 40 ? 7 : 0), 0);
+    /* fan-out: source 1 has synapses, sources 0 and 2 have none: only the
+     * start of source 1 matters (the starts of 0 and 2 are never read) */
+    for (uint32_t g = 0; g < 3; g++)
+        assert_int_equal(limg_put(img, c + LOOM_CORE_FO_START + g, 10 + g), 0);
+    for (uint32_t g = 0; g < 3; g++)
+        assert_int_equal(limg_put(img, c + LOOM_CORE_FO_COUNT + g, g == 1 ? 4 : 0), 0);
+    for (uint32_t j = 0; j < nsyn; j++)
+        assert_int_equal(limg_put(img, c + LOOM_CORE_SYN + j, (j * 2654435761u) & 0x3FFFF), 0);
+    assert_int_equal(limg_put(img, LOOM_REG_TIME, 0), 0);
+    return img;
+}
+
+typedef struct wr {
+    uint32_t addr, word;
+    int seen;
+} wr;
+
+/* Decodes the ROM file and checks it against img. */
+static void check_rom(const char *path, const limg *img, uint32_t rom_bytes, uint32_t max_payload,
+                      uint32_t used)
+{
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    uint8_t *rom = calloc(rom_bytes + 1, 1);
+    unsigned v, n = 0;
+    while (fscanf(f, "%x", &v) == 1) { /* 16-bit words, low byte first */
+        assert_true(n + 1 < rom_bytes + 1);
+        assert_true(v < 65536);
+        rom[n++] = (uint8_t)(v & 0xFF);
+        rom[n++] = (uint8_t)(v >> 8);
+    }
+    fclose(f);
+    assert_int_equal(n, rom_bytes);
+    assert_int_equal(rom[0], 0xB0);
+    assert_int_equal(rom[1], 0x07);
+    const uint32_t len = rom[2] | (uint32_t)rom[3] << 8;
+    assert_int_equal(len + 4, used);
+    for (uint32_t i = used; i < rom_bytes; i++)
+        assert_int_equal(rom[i], 0);
+
+    /* expected writes */
+    size_t nw = limg_write_count(img), k = 0;
+    wr *exp = calloc(nw, sizeof *exp);
+    for (size_t s = 0; s < img->n_segs; s++)
+        for (uint32_t j = 0; j < img->segs[s].count; j++) {
+            exp[k].addr = img->segs[s].addr + j;
+            exp[k].word = img->words[img->segs[s].off + j];
+            k++;
+        }
+
+    link_rx *rx = malloc(sizeof *rx);
+    link_frame *fr = malloc(sizeof *fr);
+    link_rx_init(rx);
+    size_t p = 4;
+    int frames = 0, last_seq = -1;
+    while (p < 4 + len) {
+        int got = 0;
+        p += link_rx_feed(rx, rom + p, 4 + len - p, fr, &got);
+        if (!got)
+            continue;
+        frames++;
+        assert_int_equal(fr->cmd, LINK_CMD_BATCH);
+        assert_true(fr->len <= max_payload);
+        assert_int_equal(fr->seq, (uint8_t)(last_seq + 1));
+        last_seq = fr->seq;
+        for (size_t q = 0; q < fr->len;) {
+            assert_int_equal(fr->payload[q], LINK_OP_WRITE);
+            uint32_t addr = fr->payload[q + 1] | (uint32_t)fr->payload[q + 2] << 8 |
+                            (uint32_t)fr->payload[q + 3] << 16;
+            uint32_t cnt = fr->payload[q + 4] | (uint32_t)fr->payload[q + 5] << 8;
+            q += 6;
+            for (uint32_t j = 0; j < cnt; j++, q += 4) {
+                uint32_t w = fr->payload[q] | (uint32_t)fr->payload[q + 1] << 8 |
+                             (uint32_t)fr->payload[q + 2] << 16 | (uint32_t)fr->payload[q + 3] << 24;
+                size_t x = 0;
+                while (x < nw && exp[x].addr != addr + j)
+                    x++;
+                assert_true(x < nw);
+                assert_int_equal(exp[x].word, w);
+                assert_int_equal(exp[x].seen, 0);
+                exp[x].seen = 1;
+            }
+        }
+    }
+    assert_true(frames >= 1);
+    assert_int_equal(rx->cnt.crc_errors + rx->cnt.format_errors, 0);
+    for (size_t x = 0; x < nw; x++) {
+        const uint32_t c = LOOM_MAP_CORE_BASE(0);
+        const int dead_start = exp[x].addr == c + LOOM_CORE_FO_START + 0 ||
+                               exp[x].addr == c + LOOM_CORE_FO_START + 2;
+        const int skippable = (exp[x].addr >= c && exp[x].word == 0) || dead_start;
+        assert_int_equal(exp[x].seen, !skippable);
+    }
+    free(exp);
+    free(rx);
+    free(fr);
+    free(rom);
+}
+
+static void test_boot_roundtrip(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/loom_boot_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    loom_err e;
+    /* small: one frame; large: many frames of at most 64 bytes */
+    limg *img = make_img(10);
+    uint32_t used = 0;
+    assert_int_equal(build_boot_hex(img, 512, 1024, path, &used, &e), LOOM_OK);
+    check_rom(path, img, 1024, 512, used);
+    limg_free(img);
+    img = make_img(300);
+    assert_int_equal(build_boot_hex(img, 64, 4096, path, &used, &e), LOOM_OK);
+    check_rom(path, img, 4096, 64, used);
+    /* does not fit: refused, naming both sizes */
+    assert_int_equal(build_boot_hex(img, 512, 256, path, &used, &e), LOOM_E_CAPACITY);
+    assert_non_null(strstr(e.msg, "256"));
+    assert_int_equal(build_boot_hex(img, 512, 0, path, &used, &e), LOOM_E_CAPACITY);
+    limg_free(img);
+    remove(path);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_board_table),
+        cmocka_unit_test(test_boot_roundtrip),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
