@@ -105,8 +105,14 @@ seir_net *seirgen_net(uint64_t seed, const seirgen_opts *o)
     }
     uint64_t rs = seed * 0xD1B54A32D192ED03ull + 1, *r = &rs;
     static const int dchoice[7] = {0, 1, 2, 3, 7, 15, 255};
-    seir_arch arch = {(int)seirgen_between(r, 2, 16), (int)seirgen_between(r, 4, 32), 32,
-                      dchoice[seirgen_below(r, 7)]};
+    /* one draw per statement: the order of evaluation inside an initializer
+     * list or an argument list is unspecified, and a seed must give the same
+     * net with every compiler */
+    seir_arch arch;
+    arch.w = (int)seirgen_between(r, 2, 16);
+    arch.s = (int)seirgen_between(r, 4, 32);
+    arch.a = 32;
+    arch.d = dchoice[seirgen_below(r, 7)];
     seir_net *net = seir_net_new(&arch);
     if (!net)
         return NULL;
@@ -196,13 +202,20 @@ seir_net *seirgen_net(uint64_t seed, const seirgen_opts *o)
     }
     /* initial state */
     if (seirgen_below(r, 3)) {
-        for (uint32_t k = seirgen_below(r, nn + 1); k > 0; k--)
-            if (seir_set_init(net, seirgen_below(r, nn), corner(r, S), corner(r, S)))
+        for (uint32_t k = seirgen_below(r, nn + 1); k > 0; k--) {
+            uint32_t n = seirgen_below(r, nn);
+            int32_t i0 = corner(r, S);
+            int32_t v0 = corner(r, S);
+            if (seir_set_init(net, n, i0, v0))
                 goto oom;
-        for (uint32_t k = seirgen_below(r, 8); k > 0; k--)
-            if (seir_add_ring_init(net, seirgen_below(r, nn), (uint32_t)seirgen_between(r, 0, D),
-                                   (int32_t)seirgen_between(r, -1000, 1000)))
+        }
+        for (uint32_t k = seirgen_below(r, 8); k > 0; k--) {
+            uint32_t n = seirgen_below(r, nn);
+            uint32_t slot = (uint32_t)seirgen_between(r, 0, D);
+            int32_t val = (int32_t)seirgen_between(r, -1000, 1000);
+            if (seir_add_ring_init(net, n, slot, val))
                 goto oom;
+        }
     }
 
     /* smallest A (at least a random floor) that proves no accumulator wraps */
