@@ -38,6 +38,29 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
     return LOOM_OK;
 }
 
+/* Runs step t of the quantised net (rs) and the float reference (fs) on the
+ * same inputs from src.  x (n_inputs doubles, all zero on entry and exit)
+ * and ev (room for n_inputs events) are the caller's scratch buffers. */
+static loom_status step_both(stim_src *src, uint64_t t, uint32_t n_inputs, stim_event *ev,
+                             double *x, ref_sim *rs, nir_fsim *fs, loom_err *e)
+{
+    uint32_t n = 0;
+    loom_status st = stim_next(src, t, ev, n_inputs, &n, e);
+    if (st)
+        return st;
+    for (uint32_t k = 0; k < n; k++)
+        if (ev[k].channel < n_inputs) {
+            x[ev[k].channel] = ev[k].value;
+            ref_set_input(rs, ev[k].channel, ev[k].value);
+        }
+    ref_step(rs);
+    nir_fsim_step(fs, x);
+    for (uint32_t k = 0; k < n; k++)
+        if (ev[k].channel < n_inputs)
+            x[ev[k].channel] = 0.0;
+    return LOOM_OK;
+}
+
 /* Output agreement of g quantised for arch against the float reference on
  * Poisson input (rate, seed, steps): the fraction of (step, output neuron)
  * cells that agree, spikes by bit, v outputs within the report's tolerance. */
@@ -61,19 +84,8 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, doub
         (st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
         goto done;
     for (uint64_t t = 0; t < steps; t++) {
-        uint32_t n = 0;
-        if ((st = stim_next(src, t, ev, g->n_inputs, &n, e)))
+        if ((st = step_both(src, t, g->n_inputs, ev, x, rs, fs, e)))
             goto done;
-        for (uint32_t k = 0; k < n; k++)
-            if (ev[k].channel < g->n_inputs) {
-                x[ev[k].channel] = ev[k].value;
-                ref_set_input(rs, ev[k].channel, ev[k].value);
-            }
-        ref_step(rs);
-        nir_fsim_step(fs, x);
-        for (uint32_t k = 0; k < n; k++)
-            if (ev[k].channel < g->n_inputs)
-                x[ev[k].channel] = 0.0;
         const uint8_t *fspk = nir_fsim_spikes(fs);
         const double *fv = nir_fsim_v(fs);
         for (uint32_t p = 0; p < g->n_pops; p++) {
@@ -171,19 +183,8 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
         goto done;
     const int32_t smax = (int32_t)loom_max_s(net->arch.s), smin = (int32_t)loom_min_s(net->arch.s);
     for (uint64_t t = 0; t < steps; t++) {
-        uint32_t n = 0;
-        if ((st = stim_next(src, t, ev, g->n_inputs, &n, e)))
+        if ((st = step_both(src, t, g->n_inputs, ev, x, rs, fs, e)))
             goto done;
-        for (uint32_t k = 0; k < n; k++)
-            if (ev[k].channel < g->n_inputs) {
-                x[ev[k].channel] = ev[k].value;
-                ref_set_input(rs, ev[k].channel, ev[k].value);
-            }
-        ref_step(rs);
-        nir_fsim_step(fs, x);
-        for (uint32_t k = 0; k < n; k++)
-            if (ev[k].channel < g->n_inputs)
-                x[ev[k].channel] = 0.0;
         const uint8_t *fspk = nir_fsim_spikes(fs);
         const double *fv = nir_fsim_v(fs);
         for (uint32_t p = 0; p < g->n_pops; p++) {
