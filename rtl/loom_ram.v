@@ -1,9 +1,16 @@
 // loom_ram -- simple dual-port RAM: one synchronous read port, one write
 // port, one clock.  Written the way yosys infers iCE40 block RAM
 // (SB_RAM40_4K): registered read data that holds its value while re_i is
-// low, write enable per word.  A read of the address being written in the
-// same cycle returns the OLD word (read-first); callers that need the new
-// value forward it themselves (see loom_core's ring read-modify-write).
+// low, write enable per word.
+//
+// A read of the address being written in the same cycle returns an
+// UNDEFINED word: the memory carries (* no_rw_check *), so yosys maps it
+// onto the bare block RAM instead of adding ~35 flip-flops and ~30 LUTs of
+// read-first emulation per instance.  Callers never use such a read (they
+// forward the written word themselves, see loom_core's ring
+// read-modify-write).  Under Verilator a colliding read returns a word that
+// differs from both the old and the new one, so a caller that relied on
+// either would diverge from the reference model in `loom cosim`.
 module loom_ram #(
     parameter DW    = 16,  // data bits
     parameter AW    = 8,   // address bits
@@ -17,12 +24,24 @@ module loom_ram #(
     input  wire [AW-1:0] waddr_i,
     input  wire [DW-1:0] wdata_i
 );
-    reg [DW-1:0] mem_q [0:DEPTH-1];
+    (* no_rw_check *) reg [DW-1:0] mem_q [0:DEPTH-1];
+
+`ifdef VERILATOR
+    // collision poison: ~old, or ~old ^ 1 when that happens to be the new word
+    wire [DW-1:0] old_w    = mem_q[raddr_i];
+    wire [DW-1:0] inv_w    = ~old_w;
+    wire [DW-1:0] poison_w = (inv_w == wdata_i) ? (inv_w ^ {{(DW-1){1'b0}}, 1'b1}) : inv_w;
+    wire          clash_w  = we_i && (waddr_i == raddr_i);
+`endif
 
     always @(posedge clk_i) begin
         if (we_i)
             mem_q[waddr_i] <= wdata_i;
         if (re_i)
+`ifdef VERILATOR
+            rdata_o <= clash_w ? poison_w : mem_q[raddr_i];
+`else
             rdata_o <= mem_q[raddr_i];
+`endif
     end
 endmodule
