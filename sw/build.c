@@ -292,8 +292,7 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
     if (rom_bytes < 8)
         return loom_fail(e, LOOM_E_CAPACITY, "this board has no boot ROM: models cannot be baked in; "
                                              "load them at run time with loom run");
-    if (max_payload > LINK_MAX_PAYLOAD)
-        max_payload = LINK_MAX_PAYLOAD;
+    max_payload = link_max_payload(max_payload); /* what the RTL link accepts */
     if (max_payload < 16)
         return loom_fail(e, LOOM_E_ARG, "boot ROM: max payload %u too small (16 bytes at least)",
                          max_payload);

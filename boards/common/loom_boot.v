@@ -11,7 +11,7 @@
 //
 // ROM layout (bytes; two per 16-bit ROM word, little-endian): 0xB0 0x07
 // len_lo len_hi, then len bytes of wire frames
-// (0x00, COBS body, 0x00 each).  Any other header (e.g. the random contents
+// (0x7E, stuffed body, 0x7E each; docs/protocol.md).  Any other header (e.g. the random contents
 // of a generic build, see icebram -g) means "nothing to replay".  After each
 // 0x00 the reader idles GAP cycles so the link has executed the frame and
 // sent its response before the next one starts.  Host bytes that arrive
@@ -22,7 +22,7 @@
 module loom_boot #(
     parameter CLKS_PER_BIT = 4,
     parameter BYTES        = 2048,       // ROM size (power of two)
-    parameter GAP          = 16384,      // idle cycles after each 0x00
+    parameter GAP          = 16384,      // idle cycles after each 0x7E flag
     parameter BOOT_FILE    = ""          // $readmemh file of the ROM ("": all zero)
 ) (
     input  wire clk_i,
@@ -102,7 +102,7 @@ module loom_boot #(
                     gap_q <= GAP[GB-1:0];
                     if (p_ext == end_pos)
                         st_q <= S_FIN;
-                    else if (rdata_q == 8'd0)
+                    else if (rdata_q == 8'h7E)
                         st_q <= S_GAP;
                     else
                         st_q <= S_READ;

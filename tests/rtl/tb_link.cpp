@@ -27,7 +27,7 @@ extern "C" {
 }
 
 static const int CPB = 4;
-static const uint16_t MAXP = 512;
+static const uint16_t MAXP = 248;
 
 struct BusMem {
     uint32_t mem[4096];
@@ -73,7 +73,7 @@ static void c_exec(void *, const link_frame *req, link_frame *resp) {
     resp->len = 0;
     switch (req->cmd) {
     case LINK_CMD_IDENTIFY: {
-        link_identify id = {LINK_PROTO_VERSION, 1, 7, MAXP, 12000000, CPB};
+        link_identify id = {LINK_PROTO_VERSION, 2, 7, MAXP, 12000000, CPB, 512, 512, 4};
         link_identify_format(&id, resp->payload);
         resp->len = LINK_IDENTIFY_LEN;
         resp->cmd = LINK_ACK(req->cmd);
@@ -82,8 +82,8 @@ static void c_exec(void *, const link_frame *req, link_frame *resp) {
     case LINK_CMD_COUNTERS: {
         uint32_t c[5] = {crx.cnt.frames_ok, crx.cnt.crc_errors, crx.cnt.format_errors,
                          csrv.cnt.seq_errors, csrv.cnt.duplicates};
-        for (int i = 0; i < 5; i++) link_put_le(resp->payload + 4 * i, c[i] & 0xFFFF, 4);
-        resp->len = 20;
+        for (int i = 0; i < 5; i++) link_put_le(resp->payload + 2 * i, c[i] & 0xFFFF, 2);
+        resp->len = LINK_COUNTERS_LEN;
         resp->cmd = LINK_ACK(req->cmd);
         break;
     }
@@ -111,7 +111,8 @@ static std::vector<uint8_t> c_board(const std::vector<uint8_t> &in) {
         int got;
         off += link_rx_feed(&crx, in.data() + off, in.size() - off, &req, &got);
         if (got) {
-            const link_frame *r = link_srv_handle(&csrv, &req, c_exec, nullptr);
+            const link_frame *r = got > 0 ? link_srv_handle(&csrv, &req, c_exec, nullptr)
+                                          : link_srv_dropped(&csrv);
             size_t m = link_frame_encode(r, w);
             out.insert(out.end(), w, w + m);
         }
@@ -229,7 +230,7 @@ static bool parse_one(const std::vector<uint8_t> &b, link_frame *f) {
 static uint32_t rand_word() {
     switch (rnd() % 4) {
     case 0: return 0;
-    case 1: return 0x01010101u * (1 + rnd() % 255);  // no zero bytes: long COBS runs
+    case 1: return (rnd() % 2) ? 0x7E7D7E7Du : 0x01010101u * (1 + rnd() % 255);  // stuffing
     default: return rnd();
     }
 }
@@ -245,17 +246,17 @@ static std::vector<uint8_t> rand_batch(int kind) {
         if (t < 4) {
             uint32_t w[64];
             size_t n = 1 + rnd() % (rnd() % 4 == 0 ? 60 : 8);
-            if (len + 6 + 4 * n > 400) continue;
+            if (len + 6 + 4 * n > 200) continue;
             for (size_t i = 0; i < n; i++) w[i] = rand_word();
             if (addr == 0xF00) w[0] %= 4;
             link_batch_write(b, sizeof b, &len, addr, w, n, rnd() % 5 == 0, nullptr);
         } else if (t < 8) {
             size_t n = 1 + rnd() % 30;
-            if (len + 6 > 480 || reads + n > 128) continue;
+            if (len + 6 > 230 || reads + n > 62) continue;
             reads += n;
             link_batch_read(b, sizeof b, &len, addr, n, rnd() % 5 == 0, nullptr);
         } else {
-            if (len + 16 > 480) continue;
+            if (len + 16 > 230) continue;
             link_batch_wait(b, sizeof b, &len, 0xF00, 1, 0, rnd() % 6, nullptr);
         }
     }
@@ -275,7 +276,7 @@ static std::vector<uint8_t> rand_batch(int kind) {
             len -= 2; /* WRITE data cut short */
         }
     } else if (kind == 2) {
-        link_batch_read(b, sizeof b, &len, 0, 129, 0, nullptr);
+        link_batch_read(b, sizeof b, &len, 0, 63, 0, nullptr);
     }
     return std::vector<uint8_t>(b, b + len);
 }
@@ -285,7 +286,7 @@ int main(int argc, char **argv) {
     m = new Vloom_link;
     link_rx_init(&crx);
     crx.max_payload = MAXP;
-    link_srv_init(&csrv);
+    link_srv_init(&csrv, 4, 512);
     m->rst_i = 1;
     m->uart_rx_i = 1;
     for (int i = 0; i < 5; i++) tick();
@@ -300,10 +301,11 @@ int main(int argc, char **argv) {
     link_identify id;
     TB_CHECK(link_identify_parse(f.payload, f.len, &id, nullptr) == LOOM_OK, "identify parse");
     TB_CHECK(f.seq == seq && f.cmd == 0x81, "identify header %u %02X", f.seq, f.cmd);
-    TB_CHECK(id.proto == 1 && id.rtl_version == 1 && id.board_id == 7 && id.max_payload == 512 &&
-                 id.clk_hz == 12000000 && id.clks_per_bit == 4,
-             "identify fields %u %u %u %u %u %u", id.proto, id.rtl_version, id.board_id,
-             id.max_payload, id.clk_hz, id.clks_per_bit);
+    TB_CHECK(id.proto == 2 && id.rtl_version == 2 && id.board_id == 7 && id.max_payload == 248 &&
+                 id.clk_hz == 12000000 && id.clks_per_bit == 4 && id.rx_bytes == 512 &&
+                 id.tx_bytes == 512 && id.window == 4,
+             "identify fields %u %u %u %u %u %u %u %u %u", id.proto, id.rtl_version, id.board_id,
+             id.max_payload, id.clk_hz, id.clks_per_bit, id.rx_bytes, id.tx_bytes, id.window);
     seq++;
 
     // write then read back, absolute values
@@ -328,25 +330,27 @@ int main(int argc, char **argv) {
         seq++;
     }
 
-    // the maximum: a 512-byte payload write and a 512-byte read response
+    // the maximum: a 248-byte payload write and a 248-byte read response
+    // (0x7E / 0x7D words: every byte stuffed)
     {
         static uint8_t b[LINK_MAX_PAYLOAD];
-        uint32_t w[125];
-        for (int i = 0; i < 125; i++) w[i] = (i % 3) ? 0x01010101u * (1 + i) : 0;
+        uint32_t w[59];
+        for (int i = 0; i < 59; i++) w[i] = (i % 3) ? 0x01010101u * (1 + i) : (i % 2 ? 0x7E7D7E7Du : 0);
         size_t len = 0;
-        link_batch_write(b, sizeof b, &len, 0x200, w, 125, 0, nullptr);
+        link_batch_write(b, sizeof b, &len, 0x200, w, 59, 0, nullptr);
         link_batch_read(b, sizeof b, &len, 0x1C0, 1, 0, nullptr);
-        TB_CHECK(len == 512, "max batch is %zu bytes", len);
+        TB_CHECK(len == 248, "max batch is %zu bytes", len);
         both(frame(seq++, LINK_CMD_BATCH, b, len), "max write");
         len = 0;
-        link_batch_read(b, sizeof b, &len, 0x200, 128, 0, nullptr);
+        link_batch_read(b, sizeof b, &len, 0x200, 62, 0, nullptr);
         both(frame(seq++, LINK_CMD_BATCH, b, len), "max read");
-        TB_CHECK(parse_one(last_rtl, &f) && f.len == 512, "max read response");
-        // one byte over the board's maximum: a format error, no answer
+        TB_CHECK(parse_one(last_rtl, &f) && f.len == 248, "max read response");
+        // one byte over the board's maximum: a format error, answered NAK FRAME
         static uint8_t big[520];
         std::memset(big, 0x11, sizeof big);
-        both(frame(seq, LINK_CMD_BATCH, big, 513), "oversized frame");
-        TB_CHECK(last_rtl.empty(), "oversized frame answered");
+        both(frame(seq, LINK_CMD_BATCH, big, 249), "oversized frame");
+        TB_CHECK(parse_one(last_rtl, &f) && f.cmd == 0xC6 && f.len == 1 && f.payload[0] == seq,
+                 "oversized frame: NAK FRAME expected");
     }
 
     // random adversarial traffic
@@ -372,11 +376,8 @@ int main(int argc, char **argv) {
         } else if (t < 68) {
             std::vector<uint8_t> p = rand_batch(0);
             s = frame(cur, LINK_CMD_BATCH, p.data(), p.size());
-            // cut at least the delimiter and one COBS byte; the fragment
-            // ends at the next stream's leading 0x00.  (Cutting only the
-            // delimiter makes a valid frame that the next frame completes;
-            // the RTL then drops that next frame if it arrives while the
-            // command unit is still busy, which the C board does not model.)
+            // cut at least the flag and one body byte; the fragment ends at
+            // the next stream's leading flag (a damaged frame: NAK FRAME)
             s.resize(1 + rnd() % (s.size() - 2));
             what = "truncated";
         } else if (t < 72) {
@@ -406,21 +407,17 @@ int main(int argc, char **argv) {
         } else {
             std::vector<uint8_t> p = rand_batch(0);
             s = frame(cur, LINK_CMD_BATCH, p.data(), p.size());
-            // the same frame twice in one stream; the copy comes after 80
-            // empty frames (3,200 cycles: the command unit is done with the
-            // first, whose response is still on the wire) -- a copy that
-            // arrives while the command unit is busy is dropped uncounted,
-            // which the C board does not model
+            // the same frame twice in one stream, 80 empty frames apart:
+            // the copy is answered from the cache
             std::vector<uint8_t> g = s;
-            s.insert(s.end(), 80, 0);
+            s.insert(s.end(), 80, (uint8_t)LINK_FLAG);
             s.insert(s.end(), g.begin(), g.end());
             what = "doubled";
         }
-        bool was_last = csrv.have_last;
-        uint8_t old_last = csrv.last_seq;
+        uint8_t old_exp = csrv.expected;
         both(s, what);
-        if (csrv.have_last && (!was_last || csrv.last_seq != old_last)) {
-            seq = (uint8_t)(csrv.last_seq + 1);
+        if (csrv.expected != old_exp || t >= 93) {
+            seq = csrv.expected;
             prev = s;
         }
         if (getenv("TB_DEBUG")) {
@@ -437,15 +434,15 @@ int main(int argc, char **argv) {
     }
     // final counters agree as well (the C board's are the reference)
     both(frame(seq, LINK_CMD_COUNTERS, nullptr, 0), "final counters");
-    TB_CHECK(parse_one(last_rtl, &f) && f.len == 20, "counters response");
+    TB_CHECK(parse_one(last_rtl, &f) && f.len == LINK_COUNTERS_LEN, "counters response");
     std::printf("tb_link: %d exchanges, %d answered, %llu cycles, board counters ok %u crc %u "
                 "format %u seq %u dup %u, array resets %llu\n",
-                exchanges, responses, (unsigned long long)cyc, link_get_le(f.payload, 4),
-                link_get_le(f.payload + 4, 4), link_get_le(f.payload + 8, 4),
-                link_get_le(f.payload + 12, 4), link_get_le(f.payload + 16, 4),
+                exchanges, responses, (unsigned long long)cyc, link_get_le(f.payload, 2),
+                link_get_le(f.payload + 2, 2), link_get_le(f.payload + 4, 2),
+                link_get_le(f.payload + 6, 2), link_get_le(f.payload + 8, 2),
                 (unsigned long long)array_resets);
-    TB_CHECK(link_get_le(f.payload + 4, 4) > 0 && link_get_le(f.payload + 8, 4) > 0 &&
-                 link_get_le(f.payload + 12, 4) > 0 && link_get_le(f.payload + 16, 4) > 0,
+    TB_CHECK(link_get_le(f.payload + 2, 2) > 0 && link_get_le(f.payload + 4, 2) > 0 &&
+                 link_get_le(f.payload + 6, 2) > 0 && link_get_le(f.payload + 8, 2) > 0,
              "every reject path was exercised since the last reset");
     delete m;
     if (tb_failures) {
