@@ -139,6 +139,8 @@ static int fifo_has(const loom_host *h, uint8_t seq)
 static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
     size_t m = link_frame_encode(&p->req, h->wire);
+    if (getenv("LOOM_LINK_DEBUG"))
+        fprintf(stderr, "send seq %u cmd %02X len %u\n", p->req.seq, p->req.cmd, p->req.len);
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
     if (st && st != LOOM_E_TIMEOUT)
         return st;
@@ -152,7 +154,7 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 static loom_status fail_tries(loom_host *h, const pend *p, loom_err *e)
 {
     return loom_fail(e, LOOM_E_TIMEOUT,
-                     "%s: no valid response to request seq %u (command 0x%02X) after %u sends, "
+                     "%s: no valid response to request seq %u (command 0x%02X) after %u tries, "
                      "%d ms timeout (frames received %u, CRC errors %u, format errors %u)",
                      transport_name(h->t), p->req.seq, p->req.cmd, p->sends, h->o.timeout_ms,
                      h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
@@ -233,6 +235,8 @@ static void retire(loom_host *h)
 /* One received frame (got 1) or a damaged one (got -1). */
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
+    if (getenv("LOOM_LINK_DEBUG"))
+        fprintf(stderr, "recv got %d seq %u cmd %02X len %u w0 %08X\n", got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
@@ -847,6 +851,7 @@ loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t 
     hbatch b;
     uint32_t w[2];
     b.h = h;
+    b.piped = 0;
     b.len = b.rd_words = 0;
     b.out = w;
     b.out_n = 0;

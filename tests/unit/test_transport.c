@@ -225,21 +225,21 @@ static void sw_exec(void *ctx, const link_frame *req, link_frame *resp)
     resp->len = 0;
     switch (req->cmd) {
     case LINK_CMD_IDENTIFY: {
-        link_identify id = {LINK_PROTO_VERSION, 1, 42, 256, 12000000, 4};
+        link_identify id = {LINK_PROTO_VERSION, 1, 42, 248, 12000000, 4, 512, 512, 4};
         link_identify_format(&id, resp->payload);
         resp->len = LINK_IDENTIFY_LEN;
         resp->cmd = LINK_ACK(req->cmd);
         break;
     }
     case LINK_CMD_BATCH:
-        link_batch_exec(req, &bus, 256, resp);
+        link_batch_exec(req, &bus, 248, resp);
         break;
     case LINK_CMD_COUNTERS: {
         uint32_t c[5] = {b->rx.cnt.frames_ok, b->rx.cnt.crc_errors, b->rx.cnt.format_errors,
                          b->srv.cnt.seq_errors, b->srv.cnt.duplicates};
         for (int i = 0; i < 5; i++)
-            link_put_le(resp->payload + 4 * i, c[i], 4);
-        resp->len = 20;
+            link_put_le(resp->payload + 2 * i, c[i] & 0xFFFF, 2);
+        resp->len = LINK_COUNTERS_LEN;
         resp->cmd = LINK_ACK(req->cmd);
         break;
     }
@@ -282,7 +282,8 @@ static void *sw_main(void *arg)
             off += link_rx_feed(&b->rx, in + off, got - off, &req, &f);
             if (!f)
                 continue;
-            const link_frame *r = link_srv_handle(&b->srv, &req, sw_exec, b);
+            const link_frame *r = f > 0 ? link_srv_handle(&b->srv, &req, sw_exec, b)
+                                        : link_srv_dropped(&b->srv);
             size_t m = link_frame_encode(r, w), k = 0;
             for (size_t i = 0; i < m; i++) {
                 if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
@@ -308,7 +309,8 @@ static void board_start(int tcp, unsigned fault_pm, char *spec, size_t cap)
 {
     memset(&board, 0, sizeof board);
     link_rx_init(&board.rx);
-    link_srv_init(&board.srv);
+    link_srv_init(&board.srv, 4, 512);
+    board.rx.max_payload = 248;
     board.fault_pm = fault_pm;
     board.rng = 12345;
     loom_err e;
@@ -349,7 +351,7 @@ static void host_session(int tcp, unsigned fault_pm)
     assert_int_equal(s, LOOM_OK);
     const link_identify *id = loom_host_identity(h);
     assert_int_equal(id->board_id, 42);
-    assert_int_equal(id->max_payload, 256);
+    assert_int_equal(id->max_payload, 248);
     assert_int_equal(id->clks_per_bit, 4);
     /* register 0 is the ID word */
     uint32_t w[1500], r[1500];
