@@ -7,19 +7,21 @@
 //     IDENTIFY, or seq == expected  ─> execute, response cached, expected++
 //     1 <= expected - seq <= depth  ─> replay the cached response (no bus access)
 //     anything else                 ─> NAK SEQ(expected)        not cached
-//   execute: IDENTIFY | COUNTERS | RESET | BATCH, the response body is written
-//   to the tx ring at twp (payload first, header back-patched at the end),
+//   execute: IDENTIFY | COUNTERS | RESET | BATCH; the response body goes to
+//   the tx ring at rstart (payload from rstart + 4, header written last),
 //   its offset kept in tab[seq mod W] for replays
-//   BATCH ops run as they are read: WRITE / READ bursts and WAIT polls on the
-//   host bus; an op cut short, an unknown op or n = 0 stops the batch with NAK
-//   FORMAT, a response that would pass MAXP with NAK SIZE, a WAIT out of
-//   polls with NAK TIMEOUT -- ops before the stop have been applied, and the
-//   NAK is cached like any response, so a retry does not apply them again.
+//   BATCH ops run as they are read: WRITE / READ bursts on the host bus and
+//   WAIT (until the array's busy pin is low, at most T cycles); an op cut
+//   short, an unknown op or n = 0 stops the batch with NAK FORMAT, a READ
+//   word past MAXP with NAK SIZE, a WAIT past T with NAK TIMEOUT -- ops
+//   before the stop have been applied, and the NAK is cached like any
+//   response, so a retry does not apply them again.
 //
 // The host keeps at most W requests in flight and no more response bytes
 // than the tx ring holds (docs/protocol.md), so the response of every request
 // it may still retry is intact in the ring.  Bytes are fetched from the rx
-// ring into a shift register, two cycles per byte.
+// ring into a shift register, two cycles per byte.  WAIT counts its cycles
+// in the address register (loaded with ~T, done when it reaches all ones).
 module loom_cmd #(
     parameter RB = 9,                          // rx ring address bits
     parameter TB = 9,                          // tx ring address bits
@@ -45,7 +47,7 @@ module loom_cmd #(
     // tx ring and sender
     output wire             twe_o,
     output wire [TB-1:0]    twaddr_o,
-    output wire [7:0]       twdata_o,
+    output reg  [7:0]       twdata_o,
     output wire             tx_start_o,
     input  wire             tx_ready_i,
     output wire [TB-1:0]    tx_off_o,
@@ -60,6 +62,7 @@ module loom_cmd #(
     output wire [31:0]      bus_wdata_o,
     input  wire             bus_ready_i,
     input  wire [31:0]      bus_rdata_i,
+    input  wire             busy_i,     // the array runs or has a step pending
     output wire             array_rst_o
 );
     localparam [7:0] C_IDENTIFY = 8'h01, C_BATCH = 8'h02, C_COUNTERS = 8'h03, C_RESET = 8'h04;
@@ -73,44 +76,43 @@ module loom_cmd #(
     localparam [TB-1:0] T4 = 4;
     localparam [RB-1:0] R2 = 2;
 
-    localparam [4:0] S_IDLE = 5'd0, S_F_REQ = 5'd1, S_F_CAP = 5'd2, S_HDR = 5'd3,
-                     S_ID = 5'd4, S_CNT = 5'd5, S_RST = 5'd6, S_OP = 5'd7, S_OPD = 5'd8,
-                     S_N = 5'd9, S_WBUS = 5'd10, S_RBUS = 5'd11, S_RBYTE = 5'd12,
-                     S_POLLS = 5'd13, S_WCHK = 5'd14, S_WBUS2 = 5'd15, S_WM_REQ = 5'd16,
-                     S_WM_CAP = 5'd17, S_WV_REQ = 5'd18, S_WV_CAP = 5'd19, S_WEND = 5'd20,
-                     S_FIN = 5'd21, S_TX = 5'd22, S_RCHK = 5'd23;
+    localparam [3:0] S_IDLE = 4'd0, S_F_REQ = 4'd1, S_F_CAP = 4'd2, S_HDR = 4'd3,
+                     S_INFO = 4'd4, S_RST = 4'd5, S_OP = 4'd6, S_OPD = 4'd7,
+                     S_N = 4'd8, S_WBUS = 4'd9, S_RCHK = 4'd10, S_RBUS = 4'd11,
+                     S_RBYTE = 4'd12, S_WAIT = 4'd13, S_FIN = 4'd14, S_TX = 4'd15;
 
-    reg [4:0]    st_q, fret_q;
+    reg [3:0]    st_q, fret_q;
     reg [1:0]    fc_q;           // bytes still to fetch - 1
-    reg [RB-1:0] rp_q, fbase_q, fend_q, wpos_q;
+    reg [RB-1:0] rp_q, fbase_q, fend_q;
     reg [31:0]   data_q;         // fetch shift register / bus word
     reg [7:0]    seq_q, exp_q, rc_q;
     reg [WB:0]   depth_q;        // cached responses valid (0..W)
     reg [TB-1:0] tab_q [0:W-1];
-    reg [TB-1:0] twp_q, rstart_q, rlen_q;
-    reg [1:0]    hk_q;           // header byte being written / WAIT byte index
+    reg [TB-1:0] rstart_q, rlen_q;  // response body start, payload bytes
+    reg [1:0]    hk_q;           // header / read byte index
     reg          nak_q;          // S_TX: an uncached NAK (rc_q, payload exp_q)
+    reg          info_q;         // S_INFO: 1 IDENTIFY, 0 COUNTERS
     reg [2:0]    op_q;           // {fixed, kind[1:0]}
     reg [23:0]   addr_q;
     reg [15:0]   n_q;
-    reg [31:0]   polls_q;
-    reg [7:0]    mbyte_q;
-    reg          match_q;
-    reg [CNT_W-1:0] seqe_q, dup_q;
 
     wire [159:0] id_vec = {WIN, TXB, RXB, CLKS_PER_BIT, CLK_HZ, MAXP16, BOARD_ID, RTL_VERSION,
                            16'd2};
-    wire [79:0] cnt_vec = {dup_q, seqe_q, fmt_cnt_i, crc_cnt_i, ok_cnt_i};
-    wire [7:0]  behind = exp_q - data_q[7:0];   // in S_HDR
-    wire [7:0]  cmd_b = data_q[15:8];    // in S_HDR
+    wire [47:0] cnt_vec = {fmt_cnt_i, crc_cnt_i, ok_cnt_i};
+    wire [7:0]  cmd_b = data_q[15:8];                // in S_HDR
+    wire [7:0]  behind = exp_q - data_q[7:0];        // in S_HDR
     wire        replay = (behind != 8'd0) & ({{(7 - WB){1'b0}}, depth_q} >= behind);
     wire        at_end = (rp_q == fend_q);
-    wire [TB-1:0] twp_next = twp_q + 1'b1;
     wire [RB-1:0] fnext = fend_q + R2;
-    // a fetch of k bytes continuing at state r
+    // the tx ring: payload bytes go to rstart + 4 + rlen, header byte k to rstart + k
+    wire [TB-1:0] twoff = (st_q == S_FIN) ? {{(TB - 2){1'b0}}, hk_q} : rlen_q + T4;
+    wire [TB-1:0] twp = rstart_q + twoff;
+    wire [TB-1:0] info_n = info_q ? 20 : 6;
+    wire        addr_ones = &addr_q;
+    // a fetch of fc + 1 bytes continuing at state r
     `define LOOM_FETCH(k, r) begin fc_q <= (k); fret_q <= (r); st_q <= S_F_REQ; end
     `define LOOM_FIN begin hk_q <= 2'd0; st_q <= S_FIN; end
-    `define LOOM_NAK(code) begin rc_q <= (code); rlen_q <= {TB{1'b0}}; twp_q <= rstart_q + T4; `LOOM_FIN end
+    `define LOOM_NAK(code) begin rc_q <= (code); rlen_q <= {TB{1'b0}}; `LOOM_FIN end
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -120,25 +122,19 @@ module loom_cmd #(
             rp_q <= {RB{1'b0}};
             fbase_q <= {RB{1'b0}};
             fend_q <= {RB{1'b0}};
-            wpos_q <= {RB{1'b0}};
             data_q <= 32'd0;
             seq_q <= 8'd0;
             exp_q <= 8'd0;
             rc_q <= 8'd0;
             depth_q <= {(WB + 1){1'b0}};
-            twp_q <= {TB{1'b0}};
             rstart_q <= {TB{1'b0}};
             rlen_q <= {TB{1'b0}};
             hk_q <= 2'd0;
             nak_q <= 1'b0;
+            info_q <= 1'b0;
             op_q <= 3'd0;
             addr_q <= 24'd0;
             n_q <= 16'd0;
-            polls_q <= 32'd0;
-            mbyte_q <= 8'd0;
-            match_q <= 1'b0;
-            seqe_q <= {CNT_W{1'b0}};
-            dup_q <= {CNT_W{1'b0}};
         end else begin
             case (st_q)
                 S_IDLE: if (rp_q != head_i) begin
@@ -158,63 +154,46 @@ module loom_cmd #(
                 S_HDR: begin
                     seq_q <= data_q[7:0];
                     fend_q <= rp_q + data_q[16 +: RB];
-                    rstart_q <= twp_q;
-                    twp_q <= twp_q + T4;
-                    rlen_q <= {TB{1'b0}};
                     rc_q <= 8'h80 | cmd_b;
                     nak_q <= 1'b0;
+                    info_q <= (cmd_b == C_IDENTIFY);
                     if (cmd_b == 8'h00) begin
                         nak_q <= 1'b1;
                         rc_q <= NAK_FRAME;
-                        twp_q <= twp_q;
                         st_q <= S_TX;
-                    end else if (cmd_b == C_IDENTIFY) begin
-                        depth_q <= {(WB + 1){1'b0}};
-                        st_q <= S_ID;
-                    end else if (data_q[7:0] == exp_q) begin
-                        if (cmd_b == C_COUNTERS) st_q <= S_CNT;
+                    end else if ((cmd_b == C_IDENTIFY) | (data_q[7:0] == exp_q)) begin
+                        rstart_q <= twp;     // after the last response
+                        rlen_q <= {TB{1'b0}};
+                        if (cmd_b == C_IDENTIFY) begin
+                            depth_q <= {(WB + 1){1'b0}};
+                            st_q <= S_INFO;
+                        end else if (cmd_b == C_COUNTERS) st_q <= S_INFO;
                         else if (cmd_b == C_RESET) begin
                             hk_q <= 2'd3;
                             st_q <= S_RST;
                         end else if (cmd_b == C_BATCH) st_q <= S_OP;
                         else `LOOM_NAK(NAK_CMD)
                     end else if (replay) begin
-                        dup_q <= dup_q + 1'b1;
-                        twp_q <= twp_q;
                         st_q <= S_TX;
                     end else begin
-                        seqe_q <= seqe_q + 1'b1;
                         nak_q <= 1'b1;
                         rc_q <= NAK_SEQ;
-                        twp_q <= twp_q;
                         st_q <= S_TX;
                     end
                 end
-                S_ID: if (rlen_q == 20) `LOOM_FIN
-                    else begin
-                        twp_q <= twp_next;
-                        rlen_q <= rlen_q + 1'b1;
-                    end
-                S_CNT: if (rlen_q == 10) `LOOM_FIN
-                    else begin
-                        twp_q <= twp_next;
-                        rlen_q <= rlen_q + 1'b1;
-                    end
+                S_INFO: if (rlen_q == info_n) `LOOM_FIN
+                    else rlen_q <= rlen_q + 1'b1;
                 S_RST: begin
                     hk_q <= hk_q - 2'd1;
-                    if (hk_q == 2'd0) begin
-                        seqe_q <= {CNT_W{1'b0}};
-                        dup_q <= {CNT_W{1'b0}};
-                        `LOOM_FIN
-                    end
+                    if (hk_q == 2'd0) `LOOM_FIN
                 end
                 // ---- BATCH --------------------------------------------------------
                 S_OP: if (at_end) `LOOM_FIN
                     else `LOOM_FETCH(2'd3, S_OPD)
                 S_OPD: begin
                     op_q <= {data_q[4], data_q[1:0]};
-                    addr_q <= data_q[31:8];
-                    if (data_q[7:0] == 8'h03) `LOOM_FETCH(2'd3, S_POLLS)
+                    addr_q <= (data_q[7:0] == 8'h03) ? ~data_q[31:8] : data_q[31:8];
+                    if (data_q[7:0] == 8'h03) st_q <= S_WAIT;
                     else if (data_q[7:0] == 8'h01 || data_q[7:0] == 8'h11 ||
                              data_q[7:0] == 8'h02 || data_q[7:0] == 8'h12) `LOOM_FETCH(2'd1, S_N)
                     else `LOOM_NAK(NAK_FORMAT)
@@ -234,13 +213,12 @@ module loom_cmd #(
                 S_RCHK: if (rlen_q > MAXPT - T4) `LOOM_NAK(NAK_SIZE)
                     else st_q <= S_RBUS;
                 S_RBUS: if (bus_ready_i) begin
-                        data_q <= bus_rdata_i;
-                        hk_q <= 2'd0;
-                        st_q <= S_RBYTE;
-                    end
+                    data_q <= bus_rdata_i;
+                    hk_q <= 2'd0;
+                    st_q <= S_RBYTE;
+                end
                 S_RBYTE: begin
                     data_q <= {8'd0, data_q[31:8]};
-                    twp_q <= twp_next;
                     rlen_q <= rlen_q + 1'b1;
                     hk_q <= hk_q + 2'd1;
                     if (hk_q == 2'd3) begin
@@ -249,40 +227,10 @@ module loom_cmd #(
                         st_q <= (n_q == 16'd1) ? S_OP : S_RCHK;
                     end
                 end
-                // WAIT addr polls mask value: mask and value are read from the
-                // ring again for every poll, one byte pair at a time
-                S_POLLS: begin
-                    polls_q <= data_q;
-                    wpos_q <= rp_q;
-                    st_q <= S_WCHK;
-                end
-                S_WCHK: if (polls_q == 32'd0) `LOOM_NAK(NAK_TIMEOUT)
-                    else st_q <= S_WBUS2;
-                S_WBUS2: if (bus_ready_i) begin
-                    data_q <= bus_rdata_i;
-                    polls_q <= polls_q - 32'd1;
-                    match_q <= 1'b1;
-                    hk_q <= 2'd0;
-                    rp_q <= wpos_q;
-                    st_q <= S_WM_REQ;
-                end
-                S_WM_REQ: if (at_end) `LOOM_NAK(NAK_FORMAT)
-                    else st_q <= S_WM_CAP;
-                S_WM_CAP: begin
-                    mbyte_q <= rdata_i & data_q[7:0];
-                    rp_q <= rp_q + 1'b1;
-                    st_q <= S_WV_REQ;
-                end
-                S_WV_REQ: if (at_end) `LOOM_NAK(NAK_FORMAT)
-                    else st_q <= S_WV_CAP;
-                S_WV_CAP: begin
-                    if (mbyte_q != rdata_i) match_q <= 1'b0;
-                    data_q <= {8'd0, data_q[31:8]};
-                    rp_q <= rp_q + 1'b1;
-                    hk_q <= hk_q + 2'd1;
-                    st_q <= (hk_q == 2'd3) ? S_WEND : S_WM_REQ;
-                end
-                S_WEND: st_q <= match_q ? S_OP : S_WCHK;
+                // WAIT T: until busy_i is low, at most T cycles (addr_q = ~T + cycles)
+                S_WAIT: if (!busy_i) st_q <= S_OP;
+                    else if (addr_ones) `LOOM_NAK(NAK_TIMEOUT)
+                    else addr_q <= addr_q + 24'd1;
                 // ---- the response header, then the cache entry ----------------------
                 S_FIN: begin
                     hk_q <= hk_q + 2'd1;
@@ -306,23 +254,20 @@ module loom_cmd #(
     `undef LOOM_NAK
     `undef LOOM_FIN
 
-    reg [7:0] twd;
     always @(*) begin
-        twd = data_q[7:0];                                   // S_RBYTE
-        if (st_q == S_ID) twd = id_vec[8 * rlen_q[4:0] +: 8];
-        else if (st_q == S_CNT) twd = cnt_vec[8 * rlen_q[3:0] +: 8];
+        twdata_o = data_q[7:0];                                   // S_RBYTE
+        if (st_q == S_INFO)
+            twdata_o = info_q ? id_vec[8 * rlen_q[4:0] +: 8] : cnt_vec[8 * rlen_q[2:0] +: 8];
         else if (st_q == S_FIN)
             case (hk_q)
-                2'd0: twd = seq_q;
-                2'd1: twd = rc_q;
-                2'd2: twd = rlen_q[7:0];
-                default: twd = {{(16 - TB){1'b0}}, rlen_q[TB-1:8]};
+                2'd0: twdata_o = seq_q;
+                2'd1: twdata_o = rc_q;
+                2'd2: twdata_o = rlen_q[7:0];
+                default: twdata_o = {{(16 - TB){1'b0}}, rlen_q[TB-1:8]};
             endcase
     end
-    assign twe_o = (st_q == S_FIN) | (st_q == S_RBYTE) |
-                   (((st_q == S_ID) | (st_q == S_CNT)) & (rlen_q != (st_q == S_ID ? 20 : 10)));
-    assign twaddr_o = (st_q == S_FIN) ? rstart_q + {{(TB - 2){1'b0}}, hk_q} : twp_q;
-    assign twdata_o = twd;
+    assign twe_o = (st_q == S_FIN) | (st_q == S_RBYTE) | ((st_q == S_INFO) & (rlen_q != info_n));
+    assign twaddr_o = twp;
 
     assign tx_start_o = (st_q == S_TX);
     assign tx_off_o = tab_q[seq_q[WB-1:0]];
@@ -335,7 +280,7 @@ module loom_cmd #(
     assign raddr_o = rp_q;
     assign clr_cnt_o = (st_q == S_RST) & (hk_q == 2'd0);
     assign array_rst_o = (st_q == S_RST);
-    assign bus_valid_o = (st_q == S_WBUS) | (st_q == S_RBUS) | (st_q == S_WBUS2);
+    assign bus_valid_o = (st_q == S_WBUS) | (st_q == S_RBUS);
     assign bus_we_o = (st_q == S_WBUS);
     assign bus_addr_o = addr_q;
     assign bus_wdata_o = data_q;

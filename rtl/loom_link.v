@@ -32,6 +32,7 @@ module loom_link #(
     output wire [31:0] bus_wdata_o,
     input  wire        bus_ready_i,
     input  wire [31:0] bus_rdata_i,
+    input  wire        busy_i,      // the array's busy pin (WAIT)
     output wire        array_rst_o
 );
     localparam RB = 9, TB = 9, WB = 2;
@@ -74,7 +75,7 @@ module loom_link #(
         .tx_seq_o(tx_seq), .tx_cmd_o(tx_cmd), .tx_byte_o(tx_byte),
         .bus_valid_o(bus_valid_o), .bus_we_o(bus_we_o), .bus_addr_o(bus_addr_o),
         .bus_wdata_o(bus_wdata_o), .bus_ready_i(bus_ready_i), .bus_rdata_i(bus_rdata_i),
-        .array_rst_o(array_rst_o));
+        .busy_i(busy_i), .array_rst_o(array_rst_o));
 
     loom_link_tx #(.TB(TB)) u_ltx (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(tx_start), .off_i(tx_off), .nak_i(tx_nak),

@@ -20,7 +20,7 @@
 // (two flags in a row) are ignored.
 module loom_link_rx #(
     parameter RB = 9,            // ring address bits (2^RB bytes)
-    parameter MAXP = 248,        // largest payload accepted
+    parameter MAXP = 248,        // largest payload accepted (< 256)
     parameter CNT_W = 16
 ) (
     input  wire             clk_i,
@@ -36,6 +36,9 @@ module loom_link_rx #(
     output reg  [CNT_W-1:0] crc_cnt_o,
     output reg  [CNT_W-1:0] fmt_cnt_o
 );
+    // the command unit reads only committed frames, this port writes only
+    // past them: a read never meets a write to the same byte
+    (* no_rw_check *)
     reg [7:0] mem [0:(1 << RB) - 1];
 
     reg [RB-1:0] wp_q, fs_q;     // write pointer, frame start (= committed end)
@@ -43,7 +46,8 @@ module loom_link_rx #(
     reg          esc_q;          // the previous byte was an escape
     reg          bad_q;          // aborted or cut by a full ring
     reg [15:0]   crc_q;
-    reg [15:0]   len_q;          // the length field
+    reg [7:0]    len_q;          // low byte of the length field
+    reg          lhi_q;          // its high byte is not 0 (MAXP < 256)
     reg [2:0]    mk_q;           // marker bytes still to write
 
     wire is_flag = valid_i & (data_i == 8'h7E);
@@ -57,9 +61,10 @@ module loom_link_rx #(
     loom_crc16 u_crc (.crc_i(crc_q), .data_i(body), .crc_o(crc_next));
 
     localparam [31:0] MAXP32 = MAXP;
-    localparam [15:0] MAXP16 = MAXP32[15:0];
-    wire [15:0] n16 = {{(16 - RB){1'b0}}, n_q};
-    wire shape_ok = ~bad_q & ~esc_q & (n16 >= 16'd6) & (len_q <= MAXP16) & (len_q + 16'd6 == n16);
+    localparam [7:0] MAXP8 = MAXP32[7:0];
+    localparam [RB-1:0] SIX = 6;
+    wire [RB-1:0] want_n = {{(RB - 8){1'b0}}, len_q} + SIX;
+    wire shape_ok = ~bad_q & ~esc_q & ~lhi_q & (len_q <= MAXP8) & (n_q == want_n);
     wire store = (is_body & ~bad_q & ~full) | (mk_q != 3'd0);
 
     always @(posedge clk_i) begin
@@ -76,7 +81,8 @@ module loom_link_rx #(
             esc_q <= 1'b0;
             bad_q <= 1'b0;
             crc_q <= 16'hFFFF;
-            len_q <= 16'd0;
+            len_q <= 8'd0;
+            lhi_q <= 1'b0;
             mk_q <= 3'd0;
             ok_cnt_o <= {CNT_W{1'b0}};
             crc_cnt_o <= {CNT_W{1'b0}};
@@ -127,8 +133,8 @@ module loom_link_rx #(
                     wp_q <= wp_next;
                     n_q <= n_q + 1'b1;
                     crc_q <= crc_next;
-                    if (n_q == 2) len_q[7:0] <= body;
-                    if (n_q == 3) len_q[15:8] <= body;
+                    if (n_q == 2) len_q <= body;
+                    if (n_q == 3) lhi_q <= (body != 8'd0);
                 end
             end
         end

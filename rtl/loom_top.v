@@ -43,7 +43,7 @@ module loom_top #(
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .bus_valid_o(bus_valid), .bus_we_o(bus_we), .bus_addr_o(bus_addr),
         .bus_wdata_o(bus_wdata), .bus_ready_i(bus_ready), .bus_rdata_i(bus_rdata),
-        .array_rst_o(array_rst));
+        .busy_i(busy_o), .array_rst_o(array_rst));
 
     loom_array #(.W(W), .S(S), .A(A), .D(D), .K(K), .N(N), .SYN(SYN), .P(P), .LMAX(LMAX),
                  .MAXIN(MAXIN), .EQ(EQ)) u_array (

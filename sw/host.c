@@ -642,10 +642,18 @@ loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, l
 loom_status loom_host_wait(loom_host *h, uint32_t addr, uint32_t mask, uint32_t value,
                            uint32_t polls, loom_err *e)
 {
-    uint8_t ops[16];
-    size_t len = 0;
-    loom_status st = link_batch_wait(ops, sizeof ops, &len, addr, mask, value, polls, e);
-    return st ? st : loom_host_batch(h, ops, len, NULL, 0, NULL, e);
+    /* the board's WAIT watches the busy pin only: other conditions are
+     * polled from here, one read per round trip */
+    for (uint32_t k = 0; k < polls; k++) {
+        uint32_t w;
+        loom_status st = loom_host_read(h, addr, &w, 1, e);
+        if (st)
+            return st;
+        if ((w & mask) == value)
+            return LOOM_OK;
+    }
+    return loom_fail(e, LOOM_E_TIMEOUT, "%s: word at 0x%06X never matched 0x%08X under mask "
+                     "0x%08X in %u reads", transport_name(h->t), addr, value, mask, polls);
 }
 
 loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uint32_t status_addr,
@@ -654,8 +662,10 @@ loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uin
     uint8_t ops[32];
     size_t len = 0;
     loom_status st = link_batch_write(ops, sizeof ops, &len, ctrl_addr, &value, 1, 0, e);
+    (void)status_addr;
+    (void)busy_mask;
     if (!st)
-        st = link_batch_wait(ops, sizeof ops, &len, status_addr, busy_mask, 0, polls, e);
+        st = link_batch_wait(ops, sizeof ops, &len, polls, e);
     return st ? st : loom_host_batch(h, ops, len, NULL, 0, NULL, e);
 }
 
@@ -671,8 +681,7 @@ loom_status loom_host_counters(loom_host *h, link_counters *board, loom_err *e)
     board->frames_ok = link_get_le(p, 2);
     board->crc_errors = link_get_le(p + 2, 2);
     board->format_errors = link_get_le(p + 4, 2);
-    board->seq_errors = link_get_le(p + 6, 2);
-    board->duplicates = link_get_le(p + 8, 2);
+    board->seq_errors = board->duplicates = 0; /* the host counts these */
     return LOOM_OK;
 }
 
@@ -827,8 +836,7 @@ loom_status loom_host_stream(loom_host *h, const uint32_t *events, size_t n_even
     b.out = out;
     b.out_n = 0;
     b.out_cap = (size_t)cores * out_words;
-    loom_status st = link_batch_wait(b.ops, h->max_payload, &b.len, LOOM_REG_STATUS,
-                                     LOOM_STATUS_BUSY, 0, polls, e);
+    loom_status st = link_batch_wait(b.ops, h->max_payload, &b.len, polls, e);
     for (uint32_t k = 0; !st && out && k < cores && out_words; k++)
         st = hb_read(&b, LOOM_MAP_OUT_BASE + (k << LOOM_MAP_OUT_CORE_SHIFT), out_words, e);
     if (!st && n_events)
@@ -899,10 +907,9 @@ static loom_status step_exchange(loom_host *h, int step_first, int piped, const 
             st = hb_write(&b, LOOM_REG_CTRL, &one, 1, 0, e);
     }
     if (!st)
-        st = hb_room(&b, 16, e);
+        st = hb_room(&b, 4, e);
     if (!st)
-        st = link_batch_wait(b.ops, h->max_payload, &b.len, LOOM_REG_STATUS, LOOM_STATUS_BUSY, 0,
-                             polls, e);
+        st = link_batch_wait(b.ops, h->max_payload, &b.len, polls, e);
     for (uint32_t k = 0; !st && n_out && k < cores; k++)
         st = hb_read(&b, LOOM_MAP_OUT_BASE + (k << LOOM_MAP_OUT_CORE_SHIFT), out_words, e);
     for (size_t k = 0; !st && k < n_rd; k++)

@@ -80,19 +80,22 @@ loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32
 loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size_t n, loom_err *e);
 loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, loom_err *e);
 
-/* Polls addr on the board until (word & mask) == value, at most polls
- * reads (the board polls: one frame each way).  LOOM_E_TIMEOUT otherwise. */
+/* Polls addr until (word & mask) == value, at most polls reads, one round
+ * trip each (the board's WAIT op watches only the array's busy pin).
+ * LOOM_E_TIMEOUT otherwise. */
 loom_status loom_host_wait(loom_host *h, uint32_t addr, uint32_t mask, uint32_t value,
                            uint32_t polls, loom_err *e);
 
-/* A step primitive that needs no map knowledge: writes value to ctrl_addr
- * (e.g. "run N steps") and, in the same frame, waits until
- * (status & busy_mask) == 0 at status_addr. */
+/* Writes value to ctrl_addr (e.g. "run N steps") and, in the same frame,
+ * waits on the board until the array is idle (its busy pin, STATUS bit 0),
+ * at most `polls` clock cycles (capped at LINK_WAIT_MAX).  status_addr and
+ * busy_mask are not used any more (protocol v2 waits on the pin). */
 loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uint32_t status_addr,
                            uint32_t busy_mask, uint32_t polls, loom_err *e);
 
-/* The board's link counters (frames ok, CRC errors, format errors, sequence
- * errors, duplicates answered from the cache). */
+/* The board's link counters: frames ok, CRC errors, format errors (u16
+ * each, wrapping); seq_errors and duplicates are 0 (the host counts NAKs
+ * and resends: loom_host_stats). */
 loom_status loom_host_counters(loom_host *h, link_counters *board, loom_err *e);
 
 /* ---- pipelining: requests in flight without waiting ------------------------ */
@@ -139,7 +142,7 @@ loom_status loom_host_load(loom_host *h, const limg *img, loom_err *e);
 uint32_t loom_host_event(uint32_t channel, int32_t value);
 
 /* One streaming exchange, normally one frame each way: waits (on the board,
- * at most `polls` STATUS reads) until no step is running, reads
+ * at most `polls` clock cycles) until no step is running, reads
  * out_words output words of each of `cores` cores -- the spikes of the last
  * finished step, core k word j into out[k * out_words + j] -- pushes
  * n_events input events for the next step and, when start is non-zero,
@@ -158,7 +161,7 @@ loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t 
 
 /* One step with its results in ONE exchange (normally one frame each way):
  * pushes n_events input events, starts one step, waits on the board (at
- * most `polls` STATUS reads) until it has finished, then reads out_words
+ * most `polls` clock cycles) until it has finished, then reads out_words
  * spike words of each of `cores` cores into out (as loom_host_stream; out
  * may be NULL) and the n_rd words at word addresses rd_addr[] into rd[]
  * (e.g. read-out v: loom_host_v_addr).  Returns THIS step's results, so a

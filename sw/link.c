@@ -274,20 +274,15 @@ loom_status link_batch_read(uint8_t *buf, size_t cap, size_t *len, uint32_t addr
     return LOOM_OK;
 }
 
-loom_status link_batch_wait(uint8_t *buf, size_t cap, size_t *len, uint32_t addr, uint32_t mask,
-                            uint32_t value, uint32_t polls, loom_err *e)
+loom_status link_batch_wait(uint8_t *buf, size_t cap, size_t *len, uint32_t max_cycles,
+                            loom_err *e)
 {
-    if (batch_args(addr, 1, e) || batch_room(cap, *len, 16, e))
-        return e ? e->status : LOOM_E_ARG;
+    if (batch_room(cap, *len, 4, e))
+        return e ? e->status : LOOM_E_CAPACITY;
     uint8_t *p = buf + *len;
     p[0] = LINK_OP_WAIT;
-    link_put_le(p + 1, addr, 3);
-    link_put_le(p + 4, polls, 4);
-    for (int b = 0; b < 4; b++) {
-        p[8 + 2 * b] = (uint8_t)(mask >> (8 * b));
-        p[9 + 2 * b] = (uint8_t)(value >> (8 * b));
-    }
-    *len += 16;
+    link_put_le(p + 1, max_cycles > LINK_WAIT_MAX ? LINK_WAIT_MAX : max_cycles, 3);
+    *len += 4;
     return LOOM_OK;
 }
 
@@ -298,9 +293,9 @@ int link_batch_check(const uint8_t *p, size_t n, size_t *read_words)
         uint8_t op = p[i];
         uint8_t base = op & (uint8_t)~LINK_OP_FIXED;
         if (base == LINK_OP_WAIT && op == LINK_OP_WAIT) {
-            if (i + 16 > n)
+            if (i + 4 > n)
                 return LINK_NAK_FORMAT;
-            i += 16;
+            i += 4;
         } else if (base == LINK_OP_WRITE || base == LINK_OP_READ) {
             if (i + 6 > n)
                 return LINK_NAK_FORMAT;
@@ -341,33 +336,12 @@ void link_batch_exec(const link_frame *req, const link_bus *bus, uint16_t max_pa
         int fixed = (op & LINK_OP_FIXED) != 0;
         i += 4;
         if (op == LINK_OP_WAIT) {
-            if (i + 4 > n) {
-                nak = LINK_NAK_FORMAT;
-                break;
-            }
-            uint32_t polls = link_get_le(p + i, 4);
-            i += 4;
-            for (;;) {
-                if (polls == 0) {
+            /* addr is the cycle budget; the busy pin is sampled each cycle */
+            for (uint32_t k = 0; bus->busy && bus->busy(bus->ctx); k++)
+                if (k == addr) {
                     nak = LINK_NAK_TIMEOUT;
                     break;
                 }
-                uint32_t w = bus->read(bus->ctx, addr);
-                polls--;
-                /* mask and value byte pairs, least significant first, read
-                 * again for every poll, like the RTL */
-                int match = 1;
-                for (size_t b = 0; b < 4 && !nak; b++) {
-                    if (i + 2 * b + 1 >= n)
-                        nak = LINK_NAK_FORMAT;
-                    else if (((w >> (8 * b)) & p[i + 2 * b]) != p[i + 2 * b + 1])
-                        match = 0;
-                }
-                if (nak || match)
-                    break;
-            }
-            if (!nak)
-                i += 8;
             continue;
         }
         if (op != LINK_OP_WRITE && op != LINK_OP_READ && op != (LINK_OP_WRITE | LINK_OP_FIXED) &&

@@ -54,7 +54,7 @@ static inline unsigned link_max_payload(unsigned max_payload_param)
 enum link_cmd {
     LINK_CMD_IDENTIFY = 0x01, /* -> link_identify; accepted with any seq */
     LINK_CMD_BATCH = 0x02,    /* payload: ops (LINK_OP_*); response: read words */
-    LINK_CMD_COUNTERS = 0x03, /* -> 5 x u32 link counters (link_counters order) */
+    LINK_CMD_COUNTERS = 0x03, /* -> 3 x u16: frames ok, CRC errors, format errors */
     LINK_CMD_RESET = 0x04     /* resets the array and the link counters */
 };
 /* A response's cmd byte is LINK_ACK(cmd) or LINK_NAK(code).  A NAK has an
@@ -76,10 +76,10 @@ enum link_nak {
  * word addresses, data words 32-bit.
  *   WRITE  01 addr(3) n(2) word(4)*n   words to addr, addr+1, ...
  *   READ   02 addr(3) n(2)             appends n words to the response
- *   WAIT   03 addr(3) polls(4) m0 v0 m1 v1 m2 v2 m3 v3
- *          reads addr until (word & mask) == value, at most `polls` reads
- *          (mask and value bytes interleaved, least significant first);
- *          otherwise the batch stops with NAK TIMEOUT
+ *   WAIT   03 t(3)
+ *          waits until the array is idle (its busy pin, STATUS bit 0, is
+ *          low), at most t clock cycles; otherwise the batch stops with NAK
+ *          TIMEOUT
  * OR-ing LINK_OP_FIXED into WRITE/READ keeps the address fixed (a port).
  * n is 1..65535.  The board runs ops as it reads them: an op cut short, an
  * unknown op or n = 0 stops the batch with NAK FORMAT (ops before it have
@@ -119,7 +119,7 @@ typedef struct link_identify {
     uint16_t rx_bytes, tx_bytes, window;
 } link_identify;
 #define LINK_IDENTIFY_LEN 20
-#define LINK_COUNTERS_LEN 10
+#define LINK_COUNTERS_LEN 6
 
 /* ---- CRC and stuffing ------------------------------------------------- */
 
@@ -213,8 +213,10 @@ loom_status link_batch_write(uint8_t *buf, size_t cap, size_t *len, uint32_t add
                              const uint32_t *words, size_t n, int fixed, loom_err *e);
 loom_status link_batch_read(uint8_t *buf, size_t cap, size_t *len, uint32_t addr, size_t n,
                             int fixed, loom_err *e);
-loom_status link_batch_wait(uint8_t *buf, size_t cap, size_t *len, uint32_t addr, uint32_t mask,
-                            uint32_t value, uint32_t polls, loom_err *e);
+/* WAIT for at most max_cycles clock cycles (capped at LINK_WAIT_MAX). */
+#define LINK_WAIT_MAX 0xFFFFFFu
+loom_status link_batch_wait(uint8_t *buf, size_t cap, size_t *len, uint32_t max_cycles,
+                            loom_err *e);
 
 /* Checks a batch: returns 0 when well-formed and sets *read_words to the
  * words its READs return; otherwise the NAK code (LINK_NAK_FORMAT). */
@@ -225,6 +227,8 @@ typedef struct link_bus {
     void *ctx;
     void (*write)(void *ctx, uint32_t addr, uint32_t data);
     uint32_t (*read)(void *ctx, uint32_t addr);
+    int (*busy)(void *ctx); /* the busy pin, sampled once per clock cycle of a
+                               WAIT; NULL: never busy */
 } link_bus;
 
 /* Executes a BATCH request against bus into resp (cmd, len, payload; seq

@@ -122,6 +122,7 @@ static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries,
     printf("link proto %u rtl %u board %u max_payload %u clk_hz %u baud %u\n", id->proto,
            id->rtl_version, id->board_id, id->max_payload, id->clk_hz,
            id->clks_per_bit ? id->clk_hz / id->clks_per_bit : 0);
+    printf("link rings rx %u tx %u window %u\n", id->rx_bytes, id->tx_bytes, id->window);
     uint32_t r[LOOM_REG_RING_LOG2 + 1];
     if (loom_host_read(h, LOOM_REG_ID, r, LOOM_REG_RING_LOG2 + 1, &e)) {
         loom_host_close(h);
@@ -139,9 +140,9 @@ static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries,
         return cli_report("vboard", &e);
     }
     link_counters hs = loom_host_stats(h);
-    printf("board counters ok %u crc %u format %u seq %u dup %u\n", c.frames_ok, c.crc_errors,
-           c.format_errors, c.seq_errors, c.duplicates);
-    printf("host counters ok %u crc %u format %u stale %u resent %u\n", hs.frames_ok,
+    printf("board counters ok %u crc %u format %u\n", c.frames_ok, c.crc_errors,
+           c.format_errors);
+    printf("host counters ok %u crc %u format %u naks %u resent %u\n", hs.frames_ok,
            hs.crc_errors, hs.format_errors, hs.seq_errors, hs.duplicates);
     int rc = steps ? bench(h, steps, id->clks_per_bit ? id->clk_hz / id->clks_per_bit : baud) : 0;
     loom_host_close(h);

@@ -22,7 +22,8 @@ cat "$WORK/ping1"
 grep -q '^id 0x4C4F4F4D version 1$' "$WORK/ping1" || fail "ID register"
 grep -q '^link proto 2 rtl 2 board 1 max_payload 248 clk_hz 12000000 baud 3000000$' "$WORK/ping1" || fail "identity"
 grep -q '^arch W=8 S=16 A=24 D=15 cores=1 neurons=256 ' "$WORK/ping1" || fail "arch registers"
-grep -q '^board counters ok 3 crc 0 format 0 seq 0 dup 0$' "$WORK/ping1" || fail "board counters"
+grep -q '^board counters ok 3 crc 0 format 0$' "$WORK/ping1" || fail "board counters"
+grep -q '^link rings rx 512 tx 512 window 4$' "$WORK/ping1" || fail "rings and window"
 # a second client on the same pty: the board keeps serving
 "$LOOM" vboard --ping "$pty" >"$WORK/ping2" 2>&1 || { cat "$WORK/ping2"; fail "second ping"; }
 

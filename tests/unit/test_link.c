@@ -420,6 +420,7 @@ typedef struct mem_bus {
     uint32_t port_log[16];
     unsigned port_n, reads;
     unsigned busy_reads; /* STATUS (addr 0xF0) reads 1 this many times, then 0 */
+    unsigned busy_cycles; /* the busy pin is high for this many samples */
 } mem_bus;
 
 static void mb_write(void *ctx, uint32_t a, uint32_t d)
@@ -446,12 +447,21 @@ static uint32_t mb_read(void *ctx, uint32_t a)
     return m->mem[a & 0xFF];
 }
 
+static int mb_busy(void *ctx)
+{
+    mem_bus *m = ctx;
+    if (!m->busy_cycles)
+        return 0;
+    m->busy_cycles--;
+    return 1;
+}
+
 static void test_batch_exec(void **st)
 {
     (void)st;
     static mem_bus m;
     memset(&m, 0, sizeof m);
-    link_bus bus = {&m, mb_write, mb_read};
+    link_bus bus = {&m, mb_write, mb_read, mb_busy};
     static link_frame req, resp;
     size_t len = 0;
     uint32_t w[3] = {0x11111111, 0xDEADBEEF, 0x00000000};
@@ -476,21 +486,29 @@ static void test_batch_exec(void **st)
     assert_int_equal(m.port_n, 2);
     assert_int_equal(m.port_log[1], 0xDEADBEEF);
 
-    /* WAIT: succeeds after 3 busy polls, times out with fewer polls */
+    /* WAIT t: the busy pin may stay high t cycles, not t + 1 */
     len = 0;
-    link_batch_wait(req.payload, LINK_MAX_PAYLOAD, &len, 0xF0, 1, 0, 4, NULL);
+    link_batch_wait(req.payload, LINK_MAX_PAYLOAD, &len, 3, NULL);
     link_batch_read(req.payload, LINK_MAX_PAYLOAD, &len, 0x12, 1, 0, NULL);
     req.len = (uint16_t)len;
-    m.busy_reads = 3;
+    assert_int_equal(len, 4 + 6);
+    assert_int_equal(req.payload[0], LINK_OP_WAIT);
+    assert_int_equal(link_get_le(req.payload + 1, 3), 3);
+    m.busy_cycles = 3;
     m.reads = 0;
     link_batch_exec(&req, &bus, 512, &resp);
     assert_int_equal(resp.cmd, LINK_ACK(LINK_CMD_BATCH));
-    assert_int_equal(m.reads, 5);
+    assert_int_equal(m.reads, 1);
+    assert_int_equal(m.busy_cycles, 0);
     assert_int_equal(link_get_le(resp.payload, 4), 0);
-    m.busy_reads = 4;
+    m.busy_cycles = 4;
     link_batch_exec(&req, &bus, 512, &resp);
     assert_int_equal(resp.cmd, LINK_NAK(LINK_NAK_TIMEOUT));
     assert_int_equal(resp.len, 0);
+    /* the budget is capped at 2^24 - 1 cycles */
+    len = 0;
+    link_batch_wait(req.payload, LINK_MAX_PAYLOAD, &len, 0xFFFFFFFFu, NULL);
+    assert_int_equal(link_get_le(req.payload + 1, 3), LINK_WAIT_MAX);
 
     /* the response would be too long for the board: NAK SIZE at the READ,
      * the WRITE before it stays applied (ops run as they are read) */
@@ -516,7 +534,7 @@ static void test_batch_exec(void **st)
         {{0x01, 0x30, 0, 0, 0, 0}, 6},           /* n = 0 */
         {{0x02, 0x30, 0, 0, 1}, 5},              /* READ header truncated */
         {{0x13, 0x30, 0, 0, 1, 0}, 6},           /* WAIT with FIXED flag */
-        {{0x03, 0x30, 0, 0, 1, 0, 0, 0, 0}, 9},  /* WAIT truncated */
+        {{0x03, 0x30, 0}, 3},                    /* WAIT truncated */
     };
     for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
         uint8_t pre[10] = {0x01, 0x31, 0, 0, 1, 0, 0xAA, 0xAA, 0xAA, 0xAA}; /* valid WRITE first */
