@@ -28,6 +28,7 @@
 
 #include "cli.h"
 #include "transport.h"
+#include "board.h"
 #include "vboard.h"
 
 const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp' flies the evolved SNN blimp controller";
@@ -154,7 +155,7 @@ int cmd_demo(int argc, char **argv)
     }
     if (strcmp(argv[1], "blimp")) return cli_usage_error("demo", "unknown demo '%s' (known: blimp)", argv[1]);
     const char *seed = "1", *controller = "examples/blimp/controller.seir", *png = "build/demo/blimp.png";
-    const char *duration = "60", *config = "c1";
+    const char *duration = "60", *config = board_default()->name;
     int sim_only = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--sim")) {
@@ -168,9 +169,11 @@ int cmd_demo(int argc, char **argv)
         else if (!strcmp(argv[i], "--plot")) png = v;
         else if (!strcmp(argv[i], "--duration")) duration = v;
         else if (!strcmp(argv[i], "--board")) {
-            if (strcmp(v, "icebreaker") && strcmp(v, "upduino"))
-                return cli_usage_error("demo", "unknown board '%s' (known: icebreaker, upduino)", v);
-            config = "c1"; /* the UP5K config, as loom vboard --board */
+            loom_err be;
+            const board_info *bi = board_find(v, &be);
+            if (!bi)
+                return cli_usage_error("demo", "%s", be.msg);
+            config = bi->name; /* the board's own virtual board, as loom vboard --board */
         } else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
         i++;
     }
@@ -222,7 +225,7 @@ int cmd_demo(int argc, char **argv)
             rc = 1;
         } else {
             started = 1;
-            fprintf(stderr, "demo: virtual board (icebreaker, config %s, %u baud, RTL under Verilator) on %s\n",
+            fprintf(stderr, "demo: virtual board (%s, %u baud, RTL under Verilator) on %s\n",
                     config, vboard_baud(vt.b), pty);
         }
     }
