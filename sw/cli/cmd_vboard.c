@@ -137,7 +137,7 @@ static int bench(loom_host *h, uint32_t steps, uint32_t baud)
     double up = (double)(s1 - s0) / (steps + 1), down = (double)(r1 - r0) / (steps + 1);
     /* a real board: the line is the limit, 10 bits per byte.  Streaming
      * overlaps the two directions (full duplex), request/response sends
-     * them one after the other; a 1-word read is 19 + 13 bytes. */
+     * them one after the other; a 1-word read is 14 + 12 bytes. */
     double byte_s = 10.0 / baud;
     printf("bench link.vboard.rtt_ms %.3f ms\n", rtt * 1e3);
     printf("bench link.vboard.rr_steps_per_s %.1f steps/s\n", steps / dt_rr);
@@ -145,7 +145,7 @@ static int bench(loom_host *h, uint32_t steps, uint32_t baud)
     printf("bench link.bytes_per_step %.1f bytes\n", up + down);
     printf("bench link.bytes_per_step_up %.1f bytes\n", up);
     printf("bench link.bytes_per_step_down %.1f bytes\n", down);
-    printf("bench link.board.rtt_ms %.3f ms\n", (19 + 13) * byte_s * 1e3);
+    printf("bench link.board.rtt_ms %.3f ms\n", (14 + 12) * byte_s * 1e3);
     printf("bench link.board.rr_steps_per_s %.0f steps/s\n", 1.0 / ((up + down) * byte_s));
     printf("bench link.board.steps_per_s %.0f steps/s\n", 1.0 / ((up > down ? up : down) * byte_s));
     return 0;
