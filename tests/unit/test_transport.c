@@ -292,8 +292,19 @@ static void *sw_main(void *arg)
                     out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
                 k++;
             }
-            if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
-                return NULL;
+            /* adversarial extras on a faulty line: a burst of garbage
+             * before the answer, or the answer twice (a stale duplicate) */
+            if (b->fault_pm && sw_rnd(b) % 40 == 0) {
+                uint8_t g[16];
+                for (size_t i = 0; i < sizeof g; i++)
+                    g[i] = (uint8_t)sw_rnd(b);
+                if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
+                    return NULL;
+            }
+            int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
+            for (int r = 0; r <= twice; r++)
+                if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
+                    return NULL;
         }
     }
     return NULL;
@@ -373,6 +384,27 @@ static void host_session(int tcp, unsigned fault_pm)
     }
     assert_int_equal(loom_host_read(h, 0xE00, r, 1, &e), LOOM_OK);
     assert_int_equal(r[0], want);
+    /* pipelined: up to 8 batches queued, each adding k and reading the sum
+     * back; the sums must come back in order and each k counted once */
+    for (uint32_t k = 1; k <= 300 + 8; k++) {
+        if (k <= 300) {
+            uint8_t ops[32];
+            size_t len = 0;
+            assert_int_equal(link_batch_write(ops, sizeof ops, &len, 0xE00, &k, 1, 0, &e), LOOM_OK);
+            assert_int_equal(link_batch_read(ops, sizeof ops, &len, 0xE00, 1, 0, &e), LOOM_OK);
+            if (loom_host_pipe_batch(h, ops, len, &e) != LOOM_OK)
+                fail_msg("pipe batch %u: %s", k, e.msg);
+        }
+        if (k > 8) {
+            uint32_t got;
+            if (loom_host_pipe_words(h, &got, 1, &e) != LOOM_OK)
+                fail_msg("pipe words %u: %s", k - 8, e.msg);
+            want += k - 8;
+            assert_int_equal(got, want);
+        }
+    }
+    assert_int_equal(loom_host_pipe_pending(h), 0);
+    assert_int_equal(board.steps, want);
     /* a wait that cannot succeed is a timeout that says so */
     board.mem[0x20] = 1;
     assert_int_equal(loom_host_wait(h, 0x20, 1, 0, 5, &e), LOOM_E_TIMEOUT);
