@@ -6,11 +6,12 @@
 // Every byte stream the host side sends goes to both; every byte the RTL
 // sends back must equal what link_frame_encode makes of the C board's
 // response, and both bus memories must stay equal.  The streams are random
-// and adversarial: valid batches (writes, reads, fixed-address ports, WAIT
-// polls that succeed or time out, payloads with long zero and non-zero
-// runs up to the 512-byte maximum), duplicates, bit flips, truncations,
-// garbage, out-of-order sequence numbers, malformed and oversized batches,
-// unknown commands, COUNTERS, RESET and IDENTIFY.  Absolute checks on top:
+// and adversarial: valid batches (writes, reads, fixed-address ports, WAITs
+// on the busy pin that succeed or time out, payloads full of bytes that need
+// stuffing, up to the 248-byte maximum), duplicates (answered from the
+// response cache), bit flips, truncations, garbage, out-of-order sequence
+// numbers, malformed and oversized batches, unknown commands, COUNTERS,
+// RESET, IDENTIFY, frames doubled back to back.  Absolute checks on top:
 // the IDENTIFY fields, read-back of written words, no bus access for a
 // duplicate, no bus write for any rejected frame.
 #include <cstdio>
@@ -293,7 +294,8 @@ int main(int argc, char **argv) {
     uint8_t seq = 200;
     link_frame f;
 
-    // IDENTIFY: fields as built (BOARD_ID 7, 512-byte payloads, 3 Mbaud at 12 MHz)
+    // IDENTIFY: fields as built (BOARD_ID 7, 248-byte payloads, 3 Mbaud at 12 MHz,
+    // 512-byte rings, window 4)
     both(frame(seq, LINK_CMD_IDENTIFY, nullptr, 0), "identify");
     TB_CHECK(parse_one(last_rtl, &f), "no IDENTIFY response");
     link_identify id;

@@ -1,8 +1,10 @@
 /*
- * test_link.c -- framing, CRC, COBS, resynchronisation, duplicate filter,
- * BATCH and the retry state machine of sw/link.c, against hand-computed
- * vectors (CRC catalogue check value, the COBS paper's examples) and
- * adversarial byte streams with a deterministic PRNG.
+ * test_link.c -- framing, CRC, byte stuffing, resynchronisation, the
+ * board's window rule (executed / answered from the cache / NAK SEQ / NAK
+ * FRAME) and BATCH of sw/link.c, against hand-computed vectors (CRC
+ * catalogue check value, stuffing examples) and adversarial byte streams
+ * with a deterministic PRNG.  The host's window and retransmission rules
+ * are tested against a faulty software board in test_transport.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
