@@ -18,6 +18,7 @@ for cpb in 4 8 104; do
     "$dir/tb_uart_$cpb" "$cpb" || rc=1
 done
 "$dir/tb_link" 300 || rc=1
+"$dir/tb_link" 300 7 || rc=1    # another seed of the random traffic
 
 rtl=(rtl/loom_uart_rx.v rtl/loom_uart_tx.v rtl/loom_crc16.v rtl/loom_link_rx.v
      rtl/loom_link_tx.v rtl/loom_cmd.v rtl/loom_link.v)
