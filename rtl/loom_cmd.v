@@ -53,7 +53,7 @@ module loom_cmd #(
     output wire [TB-1:0]    tx_off_o,
     output wire             tx_nak_o,
     output wire [7:0]       tx_seq_o,
-    output wire [7:0]       tx_cmd_o,
+    output wire             tx_frame_o,   // the NAK is NAK FRAME (else NAK SEQ)
     output wire [7:0]       tx_byte_o,
     // host bus of the array
     output wire             bus_valid_o,
@@ -66,8 +66,10 @@ module loom_cmd #(
     output wire             array_rst_o
 );
     localparam [7:0] C_IDENTIFY = 8'h01, C_BATCH = 8'h02, C_COUNTERS = 8'h03, C_RESET = 8'h04;
-    localparam [7:0] NAK_CMD = 8'hC1, NAK_FORMAT = 8'hC2, NAK_SEQ = 8'hC3, NAK_TIMEOUT = 8'hC4,
-                     NAK_SIZE = 8'hC5, NAK_FRAME = 8'hC6;
+    // response codes in 4 bits: {nak, low 3 bits}; the cmd byte is
+    // {1, nak, 000, low}: ACK 0x81..0x84, NAK 0xC1..0xC6
+    localparam [3:0] NAK_CMD = 4'h9, NAK_FORMAT = 4'hA, NAK_SEQ = 4'hB, NAK_TIMEOUT = 4'hC,
+                     NAK_SIZE = 4'hD, NAK_FRAME = 4'hE;
     localparam W = 1 << WB;
     localparam [15:0] RXB = 1 << RB, TXB = 1 << TB, WIN = W;
     localparam [31:0] MAXP32 = MAXP;
@@ -85,7 +87,8 @@ module loom_cmd #(
     reg [1:0]    fc_q;           // bytes still to fetch - 1
     reg [RB-1:0] rp_q, fbase_q, fend_q;
     reg [31:0]   data_q;         // fetch shift register / bus word
-    reg [7:0]    seq_q, exp_q, rc_q;
+    reg [7:0]    seq_q, exp_q;
+    reg [3:0]    rc_q;           // response code, see above
     reg [WB:0]   depth_q;        // cached responses valid (0..W)
     reg [TB-1:0] tab_q [0:W-1];
     reg [TB-1:0] rstart_q, rlen_q;  // response body start, payload bytes
@@ -125,7 +128,7 @@ module loom_cmd #(
             data_q <= 32'd0;
             seq_q <= 8'd0;
             exp_q <= 8'd0;
-            rc_q <= 8'd0;
+            rc_q <= 4'd0;
             depth_q <= {(WB + 1){1'b0}};
             rstart_q <= {TB{1'b0}};
             rlen_q <= {TB{1'b0}};
@@ -154,7 +157,7 @@ module loom_cmd #(
                 S_HDR: begin
                     seq_q <= data_q[7:0];
                     fend_q <= rp_q + data_q[16 +: RB];
-                    rc_q <= 8'h80 | cmd_b;
+                    rc_q <= {1'b0, cmd_b[2:0]};
                     nak_q <= 1'b0;
                     info_q <= (cmd_b == C_IDENTIFY);
                     if (cmd_b == 8'h00) begin
@@ -261,7 +264,7 @@ module loom_cmd #(
         else if (st_q == S_FIN)
             case (hk_q)
                 2'd0: twdata_o = seq_q;
-                2'd1: twdata_o = rc_q;
+                2'd1: twdata_o = {1'b1, rc_q[3], 3'b000, rc_q[2:0]};
                 2'd2: twdata_o = rlen_q[7:0];
                 default: twdata_o = {{(16 - TB){1'b0}}, rlen_q[TB-1:8]};
             endcase
@@ -273,7 +276,7 @@ module loom_cmd #(
     assign tx_off_o = tab_q[seq_q[WB-1:0]];
     assign tx_nak_o = nak_q;
     assign tx_seq_o = seq_q;
-    assign tx_cmd_o = rc_q;
+    assign tx_frame_o = rc_q[2];
     assign tx_byte_o = exp_q;
 
     assign free_o = fbase_q;

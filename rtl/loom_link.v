@@ -51,7 +51,8 @@ module loom_link #(
     wire [CNT_W-1:0] ok_cnt, crc_cnt, fmt_cnt;
     wire        twe, tx_start, tx_ready, tx_nak;
     wire [TB-1:0] twaddr, tx_off;
-    wire [7:0]  twdata, tx_seq, tx_cmd, tx_byte;
+    wire [7:0]  twdata, tx_seq, tx_byte;
+    wire        tx_frame;
     wire [7:0]  out_data;
     wire        out_valid, out_ready;
 
@@ -72,14 +73,14 @@ module loom_link #(
         .ok_cnt_i(ok_cnt), .crc_cnt_i(crc_cnt), .fmt_cnt_i(fmt_cnt), .clr_cnt_o(clr),
         .twe_o(twe), .twaddr_o(twaddr), .twdata_o(twdata),
         .tx_start_o(tx_start), .tx_ready_i(tx_ready), .tx_off_o(tx_off), .tx_nak_o(tx_nak),
-        .tx_seq_o(tx_seq), .tx_cmd_o(tx_cmd), .tx_byte_o(tx_byte),
+        .tx_seq_o(tx_seq), .tx_frame_o(tx_frame), .tx_byte_o(tx_byte),
         .bus_valid_o(bus_valid_o), .bus_we_o(bus_we_o), .bus_addr_o(bus_addr_o),
         .bus_wdata_o(bus_wdata_o), .bus_ready_i(bus_ready_i), .bus_rdata_i(bus_rdata_i),
         .busy_i(busy_i), .array_rst_o(array_rst_o));
 
     loom_link_tx #(.TB(TB)) u_ltx (
         .clk_i(clk_i), .rst_i(rst_i), .start_i(tx_start), .off_i(tx_off), .nak_i(tx_nak),
-        .seq_i(tx_seq), .cmd_i(tx_cmd), .byte_i(tx_byte), .ready_o(tx_ready),
+        .seq_i(tx_seq), .frame_i(tx_frame), .byte_i(tx_byte), .ready_o(tx_ready),
         .we_i(twe), .waddr_i(twaddr), .wdata_i(twdata),
         .tx_data_o(out_data), .tx_valid_o(out_valid), .tx_ready_i(out_ready));
 

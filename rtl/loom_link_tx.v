@@ -20,9 +20,9 @@ module loom_link_tx #(
     input  wire          rst_i,
     input  wire          start_i,   // taken when ready_o
     input  wire [TB-1:0] off_i,     // ring offset of the body (start_i & ~nak_i)
-    input  wire          nak_i,     // send {seq_i, cmd_i, 1, 0, byte_i} instead
+    input  wire          nak_i,     // send {seq_i, NAK, 1, 0, byte_i} instead
     input  wire [7:0]    seq_i,
-    input  wire [7:0]    cmd_i,
+    input  wire          frame_i,   // NAK FRAME (0xC6), else NAK SEQ (0xC3)
     input  wire [7:0]    byte_i,
     output wire          ready_o,
     input  wire          we_i,
@@ -50,7 +50,7 @@ module loom_link_tx #(
     reg          esc_q;      // the escape of the current byte has been sent
     reg          nak_q;
     reg [7:0]    nseq_q, nbyte_q;
-    reg [7:0]    ncode_q;
+    reg          nframe_q;
 
     always @(posedge clk_i) begin
         if (we_i)
@@ -64,7 +64,7 @@ module loom_link_tx #(
         if (!nak_q) b = rdata_q;
         else case (hdr_q)
             3'd0: b = nseq_q;
-            3'd1: b = ncode_q;
+            3'd1: b = nframe_q ? 8'hC6 : 8'hC3;
             3'd2: b = 8'd1;
             3'd3: b = 8'd0;
             default: b = nbyte_q;
@@ -103,7 +103,7 @@ module loom_link_tx #(
             nak_q <= 1'b0;
             nseq_q <= 8'd0;
             nbyte_q <= 8'd0;
-            ncode_q <= 8'd0;
+            nframe_q <= 1'b0;
         end else begin
             if (stuffing & tx_ready_i)
                 esc_q <= special & ~esc_q;
@@ -112,7 +112,7 @@ module loom_link_tx #(
                     rp_q <= off_i;
                     nak_q <= nak_i;
                     nseq_q <= seq_i;
-                    ncode_q <= cmd_i;
+                    nframe_q <= frame_i;
                     nbyte_q <= byte_i;
                     hdr_q <= 3'd0;
                     left_q <= {TB{1'b0}};

@@ -34,7 +34,8 @@ typedef struct pend {
     uint16_t resp_max;   /* response payload bytes at most (tx ring accounting) */
     int done;
     int piped;           /* response words go to the word queue */
-    unsigned sends;
+    unsigned sends;      /* all sends, NAK-driven resends included */
+    unsigned timeouts;   /* timeouts while it was the oldest unanswered */
 } pend;
 
 #define FIFO_CAP 64
@@ -154,9 +155,10 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 static loom_status fail_tries(loom_host *h, const pend *p, loom_err *e)
 {
     return loom_fail(e, LOOM_E_TIMEOUT,
-                     "%s: no valid response to request seq %u (command 0x%02X) after %u tries, "
-                     "%d ms timeout (frames received %u, CRC errors %u, format errors %u)",
-                     transport_name(h->t), p->req.seq, p->req.cmd, p->sends, h->o.timeout_ms,
+                     "%s: no valid response to request seq %u (command 0x%02X) after %u tries of "
+                     "%d ms (%u sends; frames received %u, CRC errors %u, format errors %u)",
+                     transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
+                     p->sends,
                      h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
 }
 
@@ -184,7 +186,7 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
         int need = i < iE ? !fifo_has(h, p->req.seq) : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
         if (!need)
             continue;
-        if (p->sends >= 4 * h->o.max_tries)
+        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
             return fail_tries(h, p, e);
         loom_status st = send_pend(h, p, e);
         if (st)
@@ -300,7 +302,7 @@ static loom_status pump(loom_host *h, loom_err *e)
                 old = win_at(h, i);
         if (!old)
             return LOOM_OK;
-        if (old->sends >= h->o.max_tries)
+        if (++old->timeouts >= h->o.max_tries)
             return fail_tries(h, old, e);
         h->f_n = 0; /* everything on the wire is presumed lost */
         for (unsigned i = 0; i < h->count; i++)
@@ -362,6 +364,7 @@ static loom_status submit(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t 
     q->piped = piped;
     q->done = 0;
     q->sends = 0;
+    q->timeouts = 0;
     if (out)
         *out = q;
     return send_pend(h, q, e);
