@@ -1,57 +1,60 @@
-// loom_cmd -- the command unit: executes link requests as bus bursts and
-// keeps the board side of the link's exactly-once rule.
+// loom_cmd -- the command unit (protocol v2): runs the frames of the receive
+// ring in order as bus bursts and keeps the board side of the link's
+// exactly-once rule with a window of W cached responses.
 //
-//   loom_link_rx ─ frame_i, header, rx buffer read port ─┐
-//                                                        v
-//   sequence rule ─> duplicate: re-send the cached response (not executed)
-//               ├──> out of order: NAK SEQ (not executed, not cached)
-//               └──> execute: IDENTIFY | COUNTERS | RESET | BATCH
-//   BATCH: pass 1 validates every op (nothing applied if malformed or if
-//          the reads would not fit MAX_PAYLOAD), pass 2 runs the ops in
-//          order: WRITE / READ bursts and WAIT polls on the host bus
-//   response payload ─> loom_link_tx buffer (write port) ─> tx start
+//   rx ring ─ header (seq cmd len) ─> sequence rule
+//     marker (cmd 0)                ─> NAK FRAME(expected)      not cached
+//     IDENTIFY, or seq == expected  ─> execute, response cached, expected++
+//     1 <= expected - seq <= depth  ─> replay the cached response (no bus access)
+//     anything else                 ─> NAK SEQ(expected)        not cached
+//   execute: IDENTIFY | COUNTERS | RESET | BATCH; the response body goes to
+//   the tx ring at rstart (payload from rstart + 4, header written last),
+//   its offset kept in tab[seq mod W] for replays
+//   BATCH ops run as they are read: WRITE / READ bursts on the host bus and
+//   WAIT (until the array's busy pin is low, at most T cycles); an op cut
+//   short, an unknown op or n = 0 stops the batch with NAK FORMAT, a READ
+//   word past MAXP with NAK SIZE, a WAIT past T with NAK TIMEOUT -- ops
+//   before the stop have been applied, and the NAK is cached like any
+//   response, so a retry does not apply them again.
 //
-// Sequence rule (the same as link_srv in sw/link.c): a request with the
-// seq and CRC of the last executed one is a duplicate; IDENTIFY, the first
-// request after reset and seq == last + 1 are executed; anything else is
-// refused with NAK SEQ.  The last response's header is kept here and its
-// payload stays in the tx buffer, so a duplicate costs no bus access.
-// Payload bytes are fetched from the rx buffer one per two cycles
-// (synchronous read), which is far faster than the UART delivers them.
+// The host keeps at most W requests in flight and no more response bytes
+// than the tx ring holds (docs/protocol.md), so the response of every request
+// it may still retry is intact in the ring.  Bytes are fetched from the rx
+// ring into a shift register, two cycles per byte.  WAIT counts its cycles
+// in the address register (loaded with ~T, done when it reaches all ones).
 module loom_cmd #(
-    parameter MAX_PAYLOAD = 512,
+    parameter RB = 9,                          // rx ring address bits
+    parameter TB = 9,                          // tx ring address bits
+    parameter WB = 2,                          // log2 of the window (cached responses)
+    parameter MAXP = 248,                      // largest payload either way
     parameter CNT_W = 16,
-    parameter [15:0] RTL_VERSION = 16'd1,
+    parameter [15:0] RTL_VERSION = 16'd2,
     parameter [15:0] BOARD_ID = 16'd0,
     parameter [31:0] CLK_HZ = 32'd12000000,
-    parameter [31:0] CLKS_PER_BIT = 32'd4,
-    parameter RBW = $clog2(MAX_PAYLOAD + 6),   // derived: rx body address bits
-    parameter PW = $clog2(MAX_PAYLOAD)         // derived: tx payload address bits
+    parameter [15:0] CLKS_PER_BIT = 16'd4
 ) (
     input  wire             clk_i,
     input  wire             rst_i,
-    // link_rx
-    input  wire             frame_i,
-    input  wire [7:0]       seq_i,
-    input  wire [7:0]       cmd_i,
-    input  wire [15:0]      len_i,
-    input  wire [15:0]      crc_i,
-    output wire             busy_o,
-    output wire [RBW-1:0]   raddr_o,
+    // rx ring
+    input  wire [RB-1:0]    head_i,     // end of the committed frames
+    output wire [RB-1:0]    free_o,     // start of the frame in use
+    output wire [RB-1:0]    raddr_o,
     input  wire [7:0]       rdata_i,
     input  wire [CNT_W-1:0] ok_cnt_i,
     input  wire [CNT_W-1:0] crc_cnt_i,
     input  wire [CNT_W-1:0] fmt_cnt_i,
     output wire             clr_cnt_o,
-    // link_tx
-    output reg              tx_start_o,
-    output reg  [7:0]       tx_seq_o,
-    output reg  [7:0]       tx_cmd_o,
-    output reg  [15:0]      tx_len_o,
-    input  wire             tx_busy_i,
-    output reg              tx_we_o,
-    output reg  [PW-1:0]    tx_waddr_o,
-    output reg  [7:0]       tx_wdata_o,
+    // tx ring and sender
+    output wire             twe_o,
+    output wire [TB-1:0]    twaddr_o,
+    output reg  [7:0]       twdata_o,
+    output wire             tx_start_o,
+    input  wire             tx_ready_i,
+    output wire [TB-1:0]    tx_off_o,
+    output wire             tx_nak_o,
+    output wire [7:0]       tx_seq_o,
+    output wire             tx_frame_o,   // the NAK is NAK FRAME (else NAK SEQ)
+    output wire [7:0]       tx_byte_o,
     // host bus of the array
     output wire             bus_valid_o,
     output wire             bus_we_o,
@@ -59,319 +62,229 @@ module loom_cmd #(
     output wire [31:0]      bus_wdata_o,
     input  wire             bus_ready_i,
     input  wire [31:0]      bus_rdata_i,
+    input  wire             busy_i,     // the array runs or has a step pending
     output wire             array_rst_o
 );
     localparam [7:0] C_IDENTIFY = 8'h01, C_BATCH = 8'h02, C_COUNTERS = 8'h03, C_RESET = 8'h04;
-    localparam [7:0] NAK_CMD = 8'hC1, NAK_FORMAT = 8'hC2, NAK_SEQ = 8'hC3, NAK_TIMEOUT = 8'hC4,
-                     NAK_SIZE = 8'hC5;
-    localparam [31:0] MAXP = MAX_PAYLOAD;
+    // response codes in 4 bits: {nak, low 3 bits}; the cmd byte is
+    // {1, nak, 000, low}: ACK 0x81..0x84, NAK 0xC1..0xC6
+    localparam [3:0] NAK_CMD = 4'h9, NAK_FORMAT = 4'hA, NAK_SEQ = 4'hB, NAK_TIMEOUT = 4'hC,
+                     NAK_SIZE = 4'hD, NAK_FRAME = 4'hE;
+    localparam W = 1 << WB;
+    localparam [15:0] RXB = 1 << RB, TXB = 1 << TB, WIN = W;
+    localparam [31:0] MAXP32 = MAXP;
+    localparam [15:0] MAXP16 = MAXP32[15:0];
+    localparam [TB-1:0] MAXPT = MAXP32[TB-1:0];
+    localparam [TB-1:0] T4 = 4;
+    localparam [RB-1:0] R2 = 2;
 
-    localparam [4:0] S_IDLE = 5'd0, S_DECIDE = 5'd1, S_ID = 5'd2, S_CNT = 5'd3, S_RST = 5'd4,
-                     S_FIN = 5'd5, S_F_REQ = 5'd6, S_F_CAP = 5'd7,
-                     S_V_OP = 5'd8, S_V_OPD = 5'd9, S_V_N = 5'd10, S_V_DONE = 5'd11,
-                     S_X_OP = 5'd12, S_X_DEC = 5'd13, S_X_N = 5'd14, S_X_WWORD = 5'd15,
-                     S_X_WBUS = 5'd16, S_X_RD = 5'd17, S_X_RBUS = 5'd18, S_X_RST = 5'd19,
-                     S_X_WMASK = 5'd20, S_X_WVAL = 5'd21, S_X_WPOLLS = 5'd22, S_X_WCHK = 5'd23,
-                     S_X_WBUS2 = 5'd24;
+    localparam [3:0] S_IDLE = 4'd0, S_F_REQ = 4'd1, S_F_CAP = 4'd2, S_HDR = 4'd3,
+                     S_INFO = 4'd4, S_RST = 4'd5, S_OP = 4'd6, S_OPD = 4'd7,
+                     S_N = 4'd8, S_WBUS = 4'd9, S_RCHK = 4'd10, S_RBUS = 4'd11,
+                     S_RBYTE = 4'd12, S_WAIT = 4'd13, S_FIN = 4'd14, S_TX = 4'd15;
 
-    reg [4:0]  state_q, state_d;
-    // the request being handled
-    reg [7:0]  fseq_q, fseq_d, fcmd_q, fcmd_d;
-    reg [15:0] flen_q, flen_d, fcrc_q, fcrc_d;
-    // the last executed request and its response header (the cache)
-    reg        have_q, have_d;
-    reg [7:0]  lseq_q, lseq_d, rcmd_q, rcmd_d;
-    reg [15:0] lcrc_q, lcrc_d, rlen_q, rlen_d;
-    // counters kept here
-    reg [CNT_W-1:0] seqe_q, seqe_d, dup_q, dup_d;
-    // response being built
-    reg [7:0]  rc_q, rc_d;       // response cmd for S_FIN
-    reg [15:0] out_q, out_d;     // response payload bytes written
-    reg [4:0]  wi_q, wi_d;       // byte index for IDENTIFY / COUNTERS / read words
-    reg [2:0]  rst_q, rst_d;
-    // fetch of up to 4 payload bytes (little-endian) into facc
-    reg [15:0] fpos_q, fpos_d;
-    reg [2:0]  fcnt_q, fcnt_d, fbi_q, fbi_d;
-    reg [31:0] facc_q, facc_d;
-    reg [4:0]  fret_q, fret_d;
-    // batch walk
-    reg [15:0] pos_q, pos_d;
-    // read words of a batch: at most 85 ops of 65,535 words < 2^23
-    reg [23:0] words_q, words_d;
-    reg [7:0]  op_q, op_d;
-    reg [23:0] addr_q, addr_d;
-    reg [15:0] n_q, n_d;
-    reg [31:0] mask_q, mask_d, val_q, val_d, polls_q, polls_d, rword_q, rword_d;
+    reg [3:0]    st_q, fret_q;
+    reg [1:0]    fc_q;           // bytes still to fetch - 1
+    reg [RB-1:0] rp_q, fbase_q, fend_q;
+    reg [31:0]   data_q;         // fetch shift register / bus word
+    reg [7:0]    seq_q, exp_q;
+    reg [3:0]    rc_q;           // response code, see above
+    reg [WB:0]   depth_q;        // cached responses valid (0..W)
+    reg [TB-1:0] tab_q [0:W-1];
+    reg [TB-1:0] rstart_q, rlen_q;  // response body start, payload bytes
+    reg [1:0]    hk_q;           // header / read byte index
+    reg          nak_q;          // S_TX: an uncached NAK (rc_q, payload exp_q)
+    reg          info_q;         // S_INFO: 1 IDENTIFY, 0 COUNTERS
+    reg [2:0]    op_q;           // {fixed, kind[1:0]}
+    reg [23:0]   addr_q;
+    reg [15:0]   n_q;
 
-    wire [127:0] id_vec = {CLKS_PER_BIT, CLK_HZ, MAXP[15:0], BOARD_ID, RTL_VERSION, 16'd1};
-    wire [159:0] cnt_vec = {{(32 - CNT_W){1'b0}}, dup_q, {(32 - CNT_W){1'b0}}, seqe_q,
-                            {(32 - CNT_W){1'b0}}, fmt_cnt_i, {(32 - CNT_W){1'b0}}, crc_cnt_i,
-                            {(32 - CNT_W){1'b0}}, ok_cnt_i};
-    wire [RBW-1:0] fpos_body = fpos_q[RBW-1:0] + {{(RBW - 3){1'b0}}, 3'd4};
-    wire        fixed = op_q[4];
-    wire        is_write = (op_q[3:0] == 4'h1);
-    // pos, len < 2^16 and n << 2 < 2^18: 19 bits hold every sum exactly
-    wire [18:0] pos32 = {3'd0, pos_q};
-    wire [18:0] len32 = {3'd0, flen_q};
-    wire [18:0] n32 = {3'd0, facc_q[15:0]};
-
-    always @(*) begin
-        state_d = state_q;
-        fseq_d = fseq_q; fcmd_d = fcmd_q; flen_d = flen_q; fcrc_d = fcrc_q;
-        have_d = have_q; lseq_d = lseq_q; rcmd_d = rcmd_q; lcrc_d = lcrc_q; rlen_d = rlen_q;
-        seqe_d = seqe_q; dup_d = dup_q;
-        rc_d = rc_q; out_d = out_q; wi_d = wi_q; rst_d = rst_q;
-        fpos_d = fpos_q; fcnt_d = fcnt_q; fbi_d = fbi_q; facc_d = facc_q; fret_d = fret_q;
-        pos_d = pos_q; words_d = words_q; op_d = op_q; addr_d = addr_q; n_d = n_q;
-        mask_d = mask_q; val_d = val_q; polls_d = polls_q; rword_d = rword_q;
-        tx_start_o = 1'b0;
-        tx_seq_o = fseq_q;
-        tx_cmd_o = rc_q;
-        tx_len_o = out_q;
-        tx_we_o = 1'b0;
-        tx_waddr_o = out_q[PW-1:0];
-        tx_wdata_o = 8'h00;
-
-        case (state_q)
-            S_IDLE: if (frame_i) begin
-                fseq_d = seq_i;
-                fcmd_d = cmd_i;
-                flen_d = len_i;
-                fcrc_d = crc_i;
-                state_d = S_DECIDE;
-            end
-            S_DECIDE: if (!tx_busy_i) begin
-                out_d = 16'd0;
-                wi_d = 5'd0;
-                if (have_q && fseq_q == lseq_q && fcrc_q == lcrc_q) begin
-                    dup_d = dup_q + 1'b1;
-                    tx_start_o = 1'b1;
-                    tx_seq_o = lseq_q;
-                    tx_cmd_o = rcmd_q;
-                    tx_len_o = rlen_q;
-                    state_d = S_IDLE;
-                end else if (have_q && fcmd_q != C_IDENTIFY && fseq_q != lseq_q + 8'd1) begin
-                    seqe_d = seqe_q + 1'b1;
-                    tx_start_o = 1'b1;
-                    tx_cmd_o = NAK_SEQ;
-                    tx_len_o = 16'd0;
-                    state_d = S_IDLE;
-                end else if (fcmd_q == C_IDENTIFY) state_d = S_ID;
-                else if (fcmd_q == C_COUNTERS) state_d = S_CNT;
-                else if (fcmd_q == C_RESET) begin
-                    rst_d = 3'd4;
-                    state_d = S_RST;
-                end else if (fcmd_q == C_BATCH) begin
-                    pos_d = 16'd0;
-                    words_d = 24'd0;
-                    state_d = S_V_OP;
-                end else begin
-                    rc_d = NAK_CMD;
-                    state_d = S_FIN;
-                end
-            end
-            S_ID: begin
-                tx_we_o = 1'b1;
-                tx_wdata_o = id_vec[8 * wi_q +: 8];
-                out_d = out_q + 16'd1;
-                wi_d = wi_q + 5'd1;
-                if (wi_q == 5'd15) begin
-                    rc_d = 8'h80 | C_IDENTIFY;
-                    state_d = S_FIN;
-                end
-            end
-            S_CNT: begin
-                tx_we_o = 1'b1;
-                tx_wdata_o = cnt_vec[8 * wi_q +: 8];
-                out_d = out_q + 16'd1;
-                wi_d = wi_q + 5'd1;
-                if (wi_q == 5'd19) begin
-                    rc_d = 8'h80 | C_COUNTERS;
-                    state_d = S_FIN;
-                end
-            end
-            S_RST: begin
-                rst_d = rst_q - 3'd1;
-                if (rst_q == 3'd1) begin
-                    seqe_d = {CNT_W{1'b0}};
-                    dup_d = {CNT_W{1'b0}};
-                    rc_d = 8'h80 | C_RESET;
-                    state_d = S_FIN;
-                end
-            end
-            S_FIN: begin
-                have_d = 1'b1;
-                lseq_d = fseq_q;
-                lcrc_d = fcrc_q;
-                rcmd_d = rc_q;
-                rlen_d = out_q;
-                tx_start_o = 1'b1;
-                state_d = S_IDLE;
-            end
-            // ---- fetch fcnt bytes at payload offset fpos into facc --------
-            S_F_REQ: state_d = S_F_CAP;
-            S_F_CAP: begin
-                facc_d[8 * fbi_q +: 8] = rdata_i;
-                fbi_d = fbi_q + 3'd1;
-                fpos_d = fpos_q + 16'd1;
-                state_d = (fbi_q + 3'd1 == fcnt_q) ? fret_q : S_F_REQ;
-            end
-            // ---- pass 1: validate -------------------------------------------
-            S_V_OP: if (pos_q == flen_q) state_d = S_V_DONE;
-                else begin
-                    fpos_d = pos_q; fcnt_d = 3'd1; fbi_d = 3'd0; facc_d = 32'd0;
-                    fret_d = S_V_OPD; state_d = S_F_REQ;
-                end
-            S_V_OPD: begin
-                op_d = facc_q[7:0];
-                if (facc_q[7:0] == 8'h03) begin
-                    if (pos32 + 19'd16 > len32) begin
-                        rc_d = NAK_FORMAT; state_d = S_FIN;
-                    end else begin
-                        pos_d = pos_q + 16'd16; state_d = S_V_OP;
-                    end
-                end else if (facc_q[7:0] == 8'h01 || facc_q[7:0] == 8'h11 ||
-                             facc_q[7:0] == 8'h02 || facc_q[7:0] == 8'h12) begin
-                    if (pos32 + 19'd6 > len32) begin
-                        rc_d = NAK_FORMAT; state_d = S_FIN;
-                    end else begin
-                        fpos_d = pos_q + 16'd4; fcnt_d = 3'd2; fbi_d = 3'd0; facc_d = 32'd0;
-                        fret_d = S_V_N; state_d = S_F_REQ;
-                    end
-                end else begin
-                    rc_d = NAK_FORMAT; state_d = S_FIN;
-                end
-            end
-            S_V_N: begin
-                if (n32 == 19'd0) begin
-                    rc_d = NAK_FORMAT; state_d = S_FIN;
-                end else if (is_write) begin
-                    if (pos32 + 19'd6 + (n32 << 2) > len32) begin
-                        rc_d = NAK_FORMAT; state_d = S_FIN;
-                    end else begin
-                        pos_d = pos_q + 16'd6 + {facc_q[13:0], 2'b00}; state_d = S_V_OP;
-                    end
-                end else begin
-                    words_d = words_q + {5'd0, n32};
-                    pos_d = pos_q + 16'd6;
-                    state_d = S_V_OP;
-                end
-            end
-            S_V_DONE: if ({8'd0, words_q} > (MAXP >> 2)) begin
-                    rc_d = NAK_SIZE; state_d = S_FIN;
-                end else begin
-                    pos_d = 16'd0; state_d = S_X_OP;
-                end
-            // ---- pass 2: execute ----------------------------------------------
-            S_X_OP: if (pos_q == flen_q) begin
-                    rc_d = 8'h80 | C_BATCH; state_d = S_FIN;
-                end else begin
-                    fpos_d = pos_q; fcnt_d = 3'd4; fbi_d = 3'd0; facc_d = 32'd0;
-                    fret_d = S_X_DEC; state_d = S_F_REQ;
-                end
-            S_X_DEC: begin
-                op_d = facc_q[7:0];
-                addr_d = facc_q[31:8];
-                fbi_d = 3'd0; facc_d = 32'd0; state_d = S_F_REQ;
-                if (facc_q[7:0] == 8'h03) begin
-                    fcnt_d = 3'd4; fret_d = S_X_WMASK;
-                end else begin
-                    fcnt_d = 3'd2; fret_d = S_X_N;
-                end
-            end
-            S_X_N: begin
-                n_d = facc_q[15:0];
-                state_d = is_write ? S_X_WWORD : S_X_RD;
-            end
-            S_X_WWORD: if (n_q == 16'd0) begin
-                    pos_d = fpos_q; state_d = S_X_OP;
-                end else begin
-                    fcnt_d = 3'd4; fbi_d = 3'd0; facc_d = 32'd0;
-                    fret_d = S_X_WBUS; state_d = S_F_REQ;
-                end
-            S_X_WBUS: if (bus_ready_i) begin
-                    n_d = n_q - 16'd1;
-                    if (!fixed) addr_d = addr_q + 24'd1;
-                    state_d = S_X_WWORD;
-                end
-            S_X_RD: if (n_q == 16'd0) begin
-                    pos_d = fpos_q; state_d = S_X_OP;
-                end else state_d = S_X_RBUS;
-            S_X_RBUS: if (bus_ready_i) begin
-                    rword_d = bus_rdata_i;
-                    wi_d = 5'd0;
-                    state_d = S_X_RST;
-                end
-            S_X_RST: begin
-                tx_we_o = 1'b1;
-                tx_wdata_o = rword_q[8 * wi_q[1:0] +: 8];
-                out_d = out_q + 16'd1;
-                wi_d = wi_q + 5'd1;
-                if (wi_q == 5'd3) begin
-                    n_d = n_q - 16'd1;
-                    if (!fixed) addr_d = addr_q + 24'd1;
-                    state_d = S_X_RD;
-                end
-            end
-            S_X_WMASK: begin
-                mask_d = facc_q;
-                fcnt_d = 3'd4; fbi_d = 3'd0; facc_d = 32'd0;
-                fret_d = S_X_WVAL; state_d = S_F_REQ;
-            end
-            S_X_WVAL: begin
-                val_d = facc_q;
-                fcnt_d = 3'd4; fbi_d = 3'd0; facc_d = 32'd0;
-                fret_d = S_X_WPOLLS; state_d = S_F_REQ;
-            end
-            S_X_WPOLLS: begin
-                polls_d = facc_q;
-                pos_d = fpos_q;
-                state_d = S_X_WCHK;
-            end
-            S_X_WCHK: if (polls_q == 32'd0) begin
-                    out_d = 16'd0; rc_d = NAK_TIMEOUT; state_d = S_FIN;
-                end else state_d = S_X_WBUS2;
-            S_X_WBUS2: if (bus_ready_i) begin
-                    if ((bus_rdata_i & mask_q) == val_q) state_d = S_X_OP;
-                    else begin
-                        polls_d = polls_q - 32'd1;
-                        state_d = S_X_WCHK;
-                    end
-                end
-            default: state_d = S_IDLE;
-        endcase
-    end
+    wire [159:0] id_vec = {WIN, TXB, RXB, CLKS_PER_BIT, CLK_HZ, MAXP16, BOARD_ID, RTL_VERSION,
+                           16'd2};
+    wire [47:0] cnt_vec = {fmt_cnt_i, crc_cnt_i, ok_cnt_i};
+    wire [7:0]  cmd_b = data_q[15:8];                // in S_HDR
+    wire [7:0]  behind = exp_q - data_q[7:0];        // in S_HDR
+    wire        replay = (behind != 8'd0) & ({{(7 - WB){1'b0}}, depth_q} >= behind);
+    wire        at_end = (rp_q == fend_q);
+    wire [RB-1:0] fnext = fend_q + R2;
+    // the tx ring: payload bytes go to rstart + 4 + rlen, header byte k to rstart + k
+    wire [TB-1:0] twoff = (st_q == S_FIN) ? {{(TB - 2){1'b0}}, hk_q} : rlen_q + T4;
+    wire [TB-1:0] twp = rstart_q + twoff;
+    wire [TB-1:0] info_n = info_q ? 20 : 6;
+    wire        addr_ones = &addr_q;
+    // a fetch of fc + 1 bytes continuing at state r
+    `define LOOM_FETCH(k, r) begin fc_q <= (k); fret_q <= (r); st_q <= S_F_REQ; end
+    `define LOOM_FIN begin hk_q <= 2'd0; st_q <= S_FIN; end
+    `define LOOM_NAK(code) begin rc_q <= (code); rlen_q <= {TB{1'b0}}; `LOOM_FIN end
 
     always @(posedge clk_i) begin
         if (rst_i) begin
-            state_q <= S_IDLE;
-            fseq_q <= 8'd0; fcmd_q <= 8'd0; flen_q <= 16'd0; fcrc_q <= 16'd0;
-            have_q <= 1'b0; lseq_q <= 8'd0; rcmd_q <= 8'd0; lcrc_q <= 16'd0; rlen_q <= 16'd0;
-            seqe_q <= {CNT_W{1'b0}}; dup_q <= {CNT_W{1'b0}};
-            rc_q <= 8'd0; out_q <= 16'd0; wi_q <= 5'd0; rst_q <= 3'd0;
-            fpos_q <= 16'd0; fcnt_q <= 3'd0; fbi_q <= 3'd0; facc_q <= 32'd0; fret_q <= S_IDLE;
-            pos_q <= 16'd0; words_q <= 24'd0; op_q <= 8'd0; addr_q <= 24'd0; n_q <= 16'd0;
-            mask_q <= 32'd0; val_q <= 32'd0; polls_q <= 32'd0; rword_q <= 32'd0;
+            st_q <= S_IDLE;
+            fret_q <= S_IDLE;
+            fc_q <= 2'd0;
+            rp_q <= {RB{1'b0}};
+            fbase_q <= {RB{1'b0}};
+            fend_q <= {RB{1'b0}};
+            data_q <= 32'd0;
+            seq_q <= 8'd0;
+            exp_q <= 8'd0;
+            rc_q <= 4'd0;
+            depth_q <= {(WB + 1){1'b0}};
+            rstart_q <= {TB{1'b0}};
+            rlen_q <= {TB{1'b0}};
+            hk_q <= 2'd0;
+            nak_q <= 1'b0;
+            info_q <= 1'b0;
+            op_q <= 3'd0;
+            addr_q <= 24'd0;
+            n_q <= 16'd0;
         end else begin
-            state_q <= state_d;
-            fseq_q <= fseq_d; fcmd_q <= fcmd_d; flen_q <= flen_d; fcrc_q <= fcrc_d;
-            have_q <= have_d; lseq_q <= lseq_d; rcmd_q <= rcmd_d; lcrc_q <= lcrc_d;
-            rlen_q <= rlen_d;
-            seqe_q <= seqe_d; dup_q <= dup_d;
-            rc_q <= rc_d; out_q <= out_d; wi_q <= wi_d; rst_q <= rst_d;
-            fpos_q <= fpos_d; fcnt_q <= fcnt_d; fbi_q <= fbi_d; facc_q <= facc_d;
-            fret_q <= fret_d;
-            pos_q <= pos_d; words_q <= words_d; op_q <= op_d; addr_q <= addr_d; n_q <= n_d;
-            mask_q <= mask_d; val_q <= val_d; polls_q <= polls_d; rword_q <= rword_d;
+            case (st_q)
+                S_IDLE: if (rp_q != head_i) begin
+                    fend_q <= head_i;        // a header never reaches it
+                    `LOOM_FETCH(2'd3, S_HDR)
+                end
+                // ---- fetch fc_q + 1 bytes into the top of data_q -------------
+                S_F_REQ: if (at_end) `LOOM_NAK(NAK_FORMAT)
+                    else st_q <= S_F_CAP;
+                S_F_CAP: begin
+                    data_q <= {rdata_i, data_q[31:8]};
+                    rp_q <= rp_q + 1'b1;
+                    fc_q <= fc_q - 2'd1;
+                    st_q <= (fc_q == 2'd0) ? fret_q : S_F_REQ;
+                end
+                // ---- the sequence rule ------------------------------------------
+                S_HDR: begin
+                    seq_q <= data_q[7:0];
+                    fend_q <= rp_q + data_q[16 +: RB];
+                    rc_q <= {1'b0, cmd_b[2:0]};
+                    nak_q <= 1'b0;
+                    info_q <= (cmd_b == C_IDENTIFY);
+                    if (cmd_b == 8'h00) begin
+                        nak_q <= 1'b1;
+                        rc_q <= NAK_FRAME;
+                        st_q <= S_TX;
+                    end else if ((cmd_b == C_IDENTIFY) | (data_q[7:0] == exp_q)) begin
+                        rstart_q <= twp;     // after the last response
+                        rlen_q <= {TB{1'b0}};
+                        if (cmd_b == C_IDENTIFY) begin
+                            depth_q <= {(WB + 1){1'b0}};
+                            st_q <= S_INFO;
+                        end else if (cmd_b == C_COUNTERS) st_q <= S_INFO;
+                        else if (cmd_b == C_RESET) begin
+                            hk_q <= 2'd3;
+                            st_q <= S_RST;
+                        end else if (cmd_b == C_BATCH) st_q <= S_OP;
+                        else `LOOM_NAK(NAK_CMD)
+                    end else if (replay) begin
+                        st_q <= S_TX;
+                    end else begin
+                        nak_q <= 1'b1;
+                        rc_q <= NAK_SEQ;
+                        st_q <= S_TX;
+                    end
+                end
+                S_INFO: if (rlen_q == info_n) `LOOM_FIN
+                    else rlen_q <= rlen_q + 1'b1;
+                S_RST: begin
+                    hk_q <= hk_q - 2'd1;
+                    if (hk_q == 2'd0) `LOOM_FIN
+                end
+                // ---- BATCH --------------------------------------------------------
+                S_OP: if (at_end) `LOOM_FIN
+                    else `LOOM_FETCH(2'd3, S_OPD)
+                S_OPD: begin
+                    op_q <= {data_q[4], data_q[1:0]};
+                    addr_q <= (data_q[7:0] == 8'h03) ? ~data_q[31:8] : data_q[31:8];
+                    if (data_q[7:0] == 8'h03) st_q <= S_WAIT;
+                    else if (data_q[7:0] == 8'h01 || data_q[7:0] == 8'h11 ||
+                             data_q[7:0] == 8'h02 || data_q[7:0] == 8'h12) `LOOM_FETCH(2'd1, S_N)
+                    else `LOOM_NAK(NAK_FORMAT)
+                end
+                S_N: begin
+                    n_q <= data_q[31:16];
+                    if (data_q[31:16] == 16'd0) `LOOM_NAK(NAK_FORMAT)
+                    else if (op_q[1:0] == 2'd1) `LOOM_FETCH(2'd3, S_WBUS)
+                    else st_q <= S_RCHK;
+                end
+                S_WBUS: if (bus_ready_i) begin
+                    n_q <= n_q - 16'd1;
+                    if (!op_q[2]) addr_q <= addr_q + 24'd1;
+                    if (n_q == 16'd1) st_q <= S_OP;
+                    else `LOOM_FETCH(2'd3, S_WBUS)
+                end
+                S_RCHK: if (rlen_q > MAXPT - T4) `LOOM_NAK(NAK_SIZE)
+                    else st_q <= S_RBUS;
+                S_RBUS: if (bus_ready_i) begin
+                    data_q <= bus_rdata_i;
+                    hk_q <= 2'd0;
+                    st_q <= S_RBYTE;
+                end
+                S_RBYTE: begin
+                    data_q <= {8'd0, data_q[31:8]};
+                    rlen_q <= rlen_q + 1'b1;
+                    hk_q <= hk_q + 2'd1;
+                    if (hk_q == 2'd3) begin
+                        n_q <= n_q - 16'd1;
+                        if (!op_q[2]) addr_q <= addr_q + 24'd1;
+                        st_q <= (n_q == 16'd1) ? S_OP : S_RCHK;
+                    end
+                end
+                // WAIT T: until busy_i is low, at most T cycles (addr_q = ~T + cycles)
+                S_WAIT: if (!busy_i) st_q <= S_OP;
+                    else if (addr_ones) `LOOM_NAK(NAK_TIMEOUT)
+                    else addr_q <= addr_q + 24'd1;
+                // ---- the response header, then the cache entry ----------------------
+                S_FIN: begin
+                    hk_q <= hk_q + 2'd1;
+                    if (hk_q == 2'd3) begin
+                        tab_q[seq_q[WB-1:0]] <= rstart_q;
+                        if (depth_q != W[WB:0]) depth_q <= depth_q + 1'b1;
+                        exp_q <= seq_q + 8'd1;
+                        st_q <= S_TX;
+                    end
+                end
+                S_TX: if (tx_ready_i) begin
+                    rp_q <= fnext;
+                    fbase_q <= fnext;
+                    st_q <= S_IDLE;
+                end
+                default: st_q <= S_IDLE;
+            endcase
         end
     end
+    `undef LOOM_FETCH
+    `undef LOOM_NAK
+    `undef LOOM_FIN
 
-    assign busy_o = (state_q != S_IDLE) | frame_i;
-    assign raddr_o = fpos_body;
-    assign clr_cnt_o = (state_q == S_RST) & (rst_q == 3'd1);
-    assign array_rst_o = (state_q == S_RST);
-    assign bus_valid_o = (state_q == S_X_WBUS) | (state_q == S_X_RBUS) | (state_q == S_X_WBUS2);
-    assign bus_we_o = (state_q == S_X_WBUS);
+    always @(*) begin
+        twdata_o = data_q[7:0];                                   // S_RBYTE
+        if (st_q == S_INFO)
+            twdata_o = info_q ? id_vec[8 * rlen_q[4:0] +: 8] : cnt_vec[8 * rlen_q[2:0] +: 8];
+        else if (st_q == S_FIN)
+            case (hk_q)
+                2'd0: twdata_o = seq_q;
+                2'd1: twdata_o = {1'b1, rc_q[3], 3'b000, rc_q[2:0]};
+                2'd2: twdata_o = rlen_q[7:0];
+                default: twdata_o = {{(16 - TB){1'b0}}, rlen_q[TB-1:8]};
+            endcase
+    end
+    assign twe_o = (st_q == S_FIN) | (st_q == S_RBYTE) | ((st_q == S_INFO) & (rlen_q != info_n));
+    assign twaddr_o = twp;
+
+    assign tx_start_o = (st_q == S_TX);
+    assign tx_off_o = tab_q[seq_q[WB-1:0]];
+    assign tx_nak_o = nak_q;
+    assign tx_seq_o = seq_q;
+    assign tx_frame_o = rc_q[2];
+    assign tx_byte_o = exp_q;
+
+    assign free_o = fbase_q;
+    assign raddr_o = rp_q;
+    assign clr_cnt_o = (st_q == S_RST) & (hk_q == 2'd0);
+    assign array_rst_o = (st_q == S_RST);
+    assign bus_valid_o = (st_q == S_WBUS) | (st_q == S_RBUS);
+    assign bus_we_o = (st_q == S_WBUS);
     assign bus_addr_o = addr_q;
-    assign bus_wdata_o = facc_q;
+    assign bus_wdata_o = data_q;
 endmodule

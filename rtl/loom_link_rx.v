@@ -1,170 +1,144 @@
-// loom_link_rx -- receiving half of the link layer: COBS decoding, CRC
-// check and frame buffer.
+// loom_link_rx -- receiving half of the link layer (protocol v2): HDLC-style
+// unstuffing, CRC and length check, and the receive ring.
 //
-//   bytes ─> COBS decoder ─> body buffer (seq cmd len payload crc)
-//                        └─> CRC-16 over every body byte (must end at 0)
-//   0x00  ─> shape + CRC check ─> frame_o pulse, header on seq_o.. crc_o
-//                              └─> or one of the reject counters
+//   bytes ─> unstuff (0x7E flag, 0x7D escape: next byte ^ 0x20)
+//        ─> ring[wp++] (one EBR), CRC-16 over every body byte (must end at 0)
+//   0x7E ─> good frame: commit (head_o = wp), the command unit may run it
+//        └> bad frame:  count it, roll wp back and commit a 6-byte marker
+//           {0, 0, 0, 0, 0, 0} (cmd 0: "a frame was dropped here"), so the
+//           command unit answers NAK FRAME in order with the other frames
 //
-// The decoder is streaming: a code byte c announces c-1 data bytes; the
-// 0x00 implied by a block with c < 0xFF is written only when the next code
-// byte arrives, which proves it was not the last block.  At most one body
-// byte is written per received byte.  A frame is handed on only when its
-// last block is complete, its length field equals the body length minus 6,
-// it fits the buffer and the CRC over the whole body (CRC sent high byte
-// first) is 0 -- the same rules as link_rx in sw/link.c.  Frames that
-// arrive while busy_i is 1 (the command unit still owns the buffer) are
-// dropped whole and not counted: the host retries them.  Empty frames
-// (0x00 0x00) are ignored.  The buffer has a synchronous read port for the
-// command unit (body offsets: payload byte i is at 4 + i); it stores the
-// payload bytes only (MAX_PAYLOAD deep).
+// The ring holds frame bodies back to back (seq, cmd, len, payload, crc);
+// bytes from free_i (the start of the frame the command unit is working on)
+// up to wp are in use, so frames that arrive while the command unit is busy
+// are buffered, not dropped.  A frame that does not fit the free space is
+// dropped (format error; a marker when 6 bytes are free).  A frame is good
+// when it was not aborted (escape followed by a flag) or cut by a full
+// ring, its body is at least 6 bytes, its length field is the body length
+// minus 6 and at most MAXP, and the CRC over the whole body (CRC sent high
+// byte first) is 0 -- the same rules as link_rx in sw/link.c.  Empty frames
+// (two flags in a row) are ignored.
 module loom_link_rx #(
-    parameter MAX_PAYLOAD = 512,
-    parameter CNT_W = 16,
-    parameter BW = $clog2(MAX_PAYLOAD + 6)   // derived: body address bits
+    parameter RB = 9,            // ring address bits (2^RB bytes)
+    parameter MAXP = 248,        // largest payload accepted (< 256)
+    parameter CNT_W = 16
 ) (
     input  wire             clk_i,
     input  wire             rst_i,
     input  wire [7:0]       data_i,
     input  wire             valid_i,
-    input  wire             busy_i,
     input  wire             clr_i,      // clears the counters
-    output reg              frame_o,
-    output reg  [7:0]       seq_o,
-    output reg  [7:0]       cmd_o,
-    output reg  [15:0]      len_o,
-    output reg  [15:0]      crc_o,
-    input  wire [BW-1:0]    raddr_i,
+    input  wire [RB-1:0]    free_i,     // first byte still in use by the command unit
+    output wire [RB-1:0]    head_o,     // end of the last committed frame
+    input  wire [RB-1:0]    raddr_i,
     output reg  [7:0]       rdata_o,
     output reg  [CNT_W-1:0] ok_cnt_o,
     output reg  [CNT_W-1:0] crc_cnt_o,
     output reg  [CNT_W-1:0] fmt_cnt_o
 );
-    localparam BODY = MAX_PAYLOAD + 6;
-    localparam [BW:0] BODY_N = BODY[BW:0];
+    // the command unit reads only committed frames, this port writes only
+    // past them: a read never meets a write to the same byte
+    (* no_rw_check *)
+    reg [7:0] mem [0:(1 << RB) - 1];
 
-    localparam PB = (MAX_PAYLOAD < 2) ? 1 : $clog2(MAX_PAYLOAD);
-    reg [7:0] mem [0:(1 << PB) - 1];
+    reg [RB-1:0] wp_q, fs_q;     // write pointer, frame start (= committed end)
+    reg [RB-1:0] n_q;            // body bytes of the current frame
+    reg          esc_q;          // the previous byte was an escape
+    reg          bad_q;          // aborted or cut by a full ring
+    reg [15:0]   crc_q;
+    reg [7:0]    len_q;          // low byte of the length field
+    reg          lhi_q;          // its high byte is not 0 (MAXP < 256)
+    reg [2:0]    mk_q;           // marker bytes still to write
 
-    reg [BW:0]  n_q;        // body bytes decoded so far (saturates at BODY)
-    reg [7:0]   blk_q;      // data bytes left in the current block
-    reg         pend_q;     // a 0x00 is owed if another block follows
-    reg         ovf_q;      // body longer than the buffer
-    reg         drop_q;     // a byte arrived while busy
-    reg         any_q;      // the frame is not empty
-    reg [15:0]  crc_q;
-    reg [7:0]   seq_q, cmd_q, lenlo_q, lenhi_q;
-    reg [15:0]  last2_q;    // the last two body bytes: the frame's CRC
-
-    // the body byte this input byte produces, if any
-    wire        is_delim = valid_i & (data_i == 8'h00);
-    wire        is_code  = valid_i & ~is_delim & (blk_q == 8'd0);
-    wire        emit     = valid_i & ~is_delim & (is_code ? pend_q : 1'b1);
-    wire [7:0]  ebyte    = is_code ? 8'h00 : data_i;
-    wire        room     = (n_q < BODY_N);
+    wire is_flag = valid_i & (data_i == 8'h7E);
+    wire is_esc  = valid_i & (data_i == 8'h7D) & ~esc_q;
+    wire is_body = valid_i & ~is_flag & ~is_esc;
+    wire [7:0] body = esc_q ? (data_i ^ 8'h20) : data_i;
+    wire [RB-1:0] wp_next = wp_q + 1'b1;
+    wire full = (wp_next == free_i);
     wire [15:0] crc_next;
 
-    loom_crc16 u_crc (.crc_i(crc_q), .data_i(ebyte), .crc_o(crc_next));
+    loom_crc16 u_crc (.crc_i(crc_q), .data_i(body), .crc_o(crc_next));
 
-    wire [15:0] len_field = {lenhi_q, lenlo_q};
-    wire [16:0] body_len  = {{(16 - BW){1'b0}}, n_q};
-    wire        shape_ok  = (blk_q == 8'd0) & ~ovf_q & (body_len >= 17'd6) &
-                            ({1'b0, len_field} == body_len - 17'd6);
+    localparam [31:0] MAXP32 = MAXP;
+    localparam [7:0] MAXP8 = MAXP32[7:0];
+    localparam [RB-1:0] SIX = 6;
+    wire [RB-1:0] want_n = {{(RB - 8){1'b0}}, len_q} + SIX;
+    wire shape_ok = ~bad_q & ~esc_q & ~lhi_q & (len_q <= MAXP8) & (n_q == want_n);
+    wire store = (is_body & ~bad_q & ~full) | (mk_q != 3'd0);
 
-    // Only payload bytes are stored (the header is held in registers and
-    // the CRC is checked on the fly): body byte n (n >= 4) goes to buffer
-    // byte n - 4, bytes past MAX_PAYLOAD (the CRC of a full frame) are not
-    // stored, so the buffer is MAX_PAYLOAD deep (one EBR for 512).
-    /* verilator lint_off UNUSEDSIGNAL */
-    localparam [BW:0] HDR = 4;
-    localparam [31:0] PMAX32 = MAX_PAYLOAD;
-    localparam [BW:0] PMAX = PMAX32[BW:0];
-    wire [BW:0] poff = n_q - HDR;
-    wire [BW-1:0] roff = raddr_i - HDR[BW-1:0];
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire        pstore = (n_q >= HDR) & (poff < PMAX);
     always @(posedge clk_i) begin
-        if (emit & room & ~busy_i & pstore)
-            mem[poff[PB-1:0]] <= ebyte;
-        rdata_o <= mem[roff[PB-1:0]];
+        if (store)
+            mem[wp_q] <= (mk_q != 3'd0) ? 8'h00 : body;
+        rdata_o <= mem[raddr_i];
     end
 
     always @(posedge clk_i) begin
         if (rst_i) begin
-            n_q <= {(BW + 1){1'b0}};
-            blk_q <= 8'd0;
-            pend_q <= 1'b0;
-            ovf_q <= 1'b0;
-            drop_q <= 1'b0;
-            any_q <= 1'b0;
+            wp_q <= {RB{1'b0}};
+            fs_q <= {RB{1'b0}};
+            n_q <= {RB{1'b0}};
+            esc_q <= 1'b0;
+            bad_q <= 1'b0;
             crc_q <= 16'hFFFF;
-            seq_q <= 8'd0;
-            cmd_q <= 8'd0;
-            lenlo_q <= 8'd0;
-            lenhi_q <= 8'd0;
-            last2_q <= 16'd0;
-            frame_o <= 1'b0;
-            seq_o <= 8'd0;
-            cmd_o <= 8'd0;
-            len_o <= 16'd0;
-            crc_o <= 16'd0;
+            len_q <= 8'd0;
+            lhi_q <= 1'b0;
+            mk_q <= 3'd0;
             ok_cnt_o <= {CNT_W{1'b0}};
             crc_cnt_o <= {CNT_W{1'b0}};
             fmt_cnt_o <= {CNT_W{1'b0}};
         end else begin
-            frame_o <= 1'b0;
             if (clr_i) begin
                 ok_cnt_o <= {CNT_W{1'b0}};
                 crc_cnt_o <= {CNT_W{1'b0}};
                 fmt_cnt_o <= {CNT_W{1'b0}};
             end
-            if (is_delim) begin
-                if (any_q & ~drop_q) begin
-                    if (!shape_ok)
-                        fmt_cnt_o <= fmt_cnt_o + 1'b1;
-                    else if (crc_q != 16'd0)
-                        crc_cnt_o <= crc_cnt_o + 1'b1;
-                    else begin
+            if (mk_q != 3'd0) begin
+                // the marker of a dropped frame, one byte per cycle (the
+                // UART delivers a byte every 10 * CLKS_PER_BIT cycles at most)
+                if (full) begin
+                    wp_q <= fs_q;
+                    mk_q <= 3'd0;
+                end else begin
+                    wp_q <= wp_next;
+                    mk_q <= mk_q - 3'd1;
+                    if (mk_q == 3'd1)
+                        fs_q <= wp_next;
+                end
+            end else if (is_flag) begin
+                if (n_q != {RB{1'b0}} | bad_q | esc_q) begin
+                    if (shape_ok & (crc_q == 16'd0)) begin
                         ok_cnt_o <= ok_cnt_o + 1'b1;
-                        frame_o <= 1'b1;
-                        seq_o <= seq_q;
-                        cmd_o <= cmd_q;
-                        len_o <= len_field;
-                        crc_o <= last2_q;
+                        fs_q <= wp_q;
+                    end else begin
+                        if (shape_ok)
+                            crc_cnt_o <= crc_cnt_o + 1'b1;
+                        else
+                            fmt_cnt_o <= fmt_cnt_o + 1'b1;
+                        wp_q <= fs_q;
+                        mk_q <= 3'd6;
                     end
                 end
-                n_q <= {(BW + 1){1'b0}};
-                blk_q <= 8'd0;
-                pend_q <= 1'b0;
-                ovf_q <= 1'b0;
-                drop_q <= 1'b0;
-                any_q <= 1'b0;
+                n_q <= {RB{1'b0}};
+                esc_q <= 1'b0;
+                bad_q <= 1'b0;
                 crc_q <= 16'hFFFF;
-            end else if (valid_i) begin
-                any_q <= 1'b1;
-                if (busy_i)
-                    drop_q <= 1'b1;
-                if (is_code) begin
-                    blk_q <= data_i - 8'd1;
-                    pend_q <= (data_i != 8'hFF);
-                end else
-                    blk_q <= blk_q - 8'd1;
-                if (emit) begin
-                    if (room) begin
-                        n_q <= n_q + 1'b1;
-                        crc_q <= crc_next;
-                        last2_q <= {last2_q[7:0], ebyte};
-                        case (n_q)
-                            0: seq_q <= ebyte;
-                            1: cmd_q <= ebyte;
-                            2: lenlo_q <= ebyte;
-                            3: lenhi_q <= ebyte;
-                            default: ;
-                        endcase
-                    end else
-                        ovf_q <= 1'b1;
+            end else if (is_esc) begin
+                esc_q <= 1'b1;
+            end else if (is_body) begin
+                esc_q <= 1'b0;
+                if (full | bad_q)
+                    bad_q <= 1'b1;
+                else begin
+                    wp_q <= wp_next;
+                    n_q <= n_q + 1'b1;
+                    crc_q <= crc_next;
+                    if (n_q == 2) len_q <= body;
+                    if (n_q == 3) lhi_q <= (body != 8'd0);
                 end
             end
         end
     end
+
+    assign head_o = fs_q;
 endmodule

@@ -1,172 +1,147 @@
-// loom_link_tx -- sending half of the link layer: response buffer, CRC and
-// COBS encoding.
+// loom_link_tx -- sending half of the link layer (protocol v2): the
+// response ring, CRC and HDLC-style byte stuffing, streamed with no buffer.
 //
-//   payload buffer <─ command unit (write port)
-//   start_i + seq/cmd/len ─> pass 1: CRC-16 over header and payload
-//                          └> pass 2: 0x00, COBS(header payload crc), 0x00
-//                                     ─> byte stream (ready/valid) ─> UART
+//   command unit ─ write port ─> ring (one EBR): response bodies
+//                                seq cmd len_lo len_hi payload, back to back
+//   start (offset) ─> 0x7E, stuff(body from the ring, crc hi, crc lo), 0x7E
+//   start (nak)    ─> 0x7E, stuff(seq, cmd, 1, 0, byte, crc hi, crc lo), 0x7E
+//                     ─> byte stream (ready/valid) ─> UART
 //
-// The frame body is seq, cmd, len (2 bytes LE), payload, CRC (high byte
-// first); the encoder scans ahead in the body for the next 0x00 (at most
-// 254 bytes) to emit each code byte, then emits the block, exactly like
-// link_cobs_encode in sw/link.c (canonical COBS: no empty block after a
-// 254-byte block that ends the body).  The buffer is only read here, so
-// starting again with the same header re-sends the same frame: that is the
-// board's response cache.  Reads from the buffer are synchronous (one cycle).
+// Stuffing: 0x7E and 0x7D in the body or CRC go out as 0x7D, byte ^ 0x20.
+// The CRC is computed over the body bytes as they leave.  A response stays
+// in the ring after it is sent, so starting again at the same offset sends
+// the same frame: that is the board's response cache (the command unit
+// keeps the offsets).  NAK SEQ / NAK FRAME answers are not cached: they are
+// built from registers.  Ring reads are synchronous, one cycle ahead.
 module loom_link_tx #(
-    parameter MAX_PAYLOAD = 512,
-    parameter PW = $clog2(MAX_PAYLOAD)   // derived: payload address bits
+    parameter TB = 9             // ring address bits (2^TB bytes, TB >= 9)
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
-    input  wire          start_i,
+    input  wire          start_i,   // taken when ready_o
+    input  wire [TB-1:0] off_i,     // ring offset of the body (start_i & ~nak_i)
+    input  wire          nak_i,     // send {seq_i, NAK, 1, 0, byte_i} instead
     input  wire [7:0]    seq_i,
-    input  wire [7:0]    cmd_i,
-    input  wire [15:0]   len_i,     // <= MAX_PAYLOAD
-    output wire          busy_o,
+    input  wire          frame_i,   // NAK FRAME (0xC6), else NAK SEQ (0xC3)
+    input  wire [7:0]    byte_i,
+    output wire          ready_o,
     input  wire          we_i,
-    input  wire [PW-1:0] waddr_i,
+    input  wire [TB-1:0] waddr_i,
     input  wire [7:0]    wdata_i,
     output reg  [7:0]    tx_data_o,
     output reg           tx_valid_o,
     input  wire          tx_ready_i
 );
-    localparam [3:0] S_IDLE = 4'd0, S_CRC_REQ = 4'd1, S_CRC_CHK = 4'd2, S_LEAD = 4'd3,
-                     S_SCAN_REQ = 4'd4, S_SCAN_CHK = 4'd5, S_CODE = 4'd6, S_EMIT_REQ = 4'd7,
-                     S_EMIT_CHK = 4'd8, S_AFTER = 4'd9, S_TRAIL = 4'd10;
+    localparam [2:0] S_IDLE = 3'd0, S_OPEN = 3'd1, S_FETCH = 3'd2, S_BODY = 3'd3,
+                     S_CRC_HI = 3'd4, S_CRC_LO = 3'd5, S_CLOSE = 3'd6;
 
-    reg [7:0] mem [0:(1 << PW) - 1];
+    // responses are written past the ones the host may still ask for again,
+    // which are the only ones read (docs/protocol.md): no read meets a write
+    (* no_rw_check *)
+    reg [7:0] mem [0:(1 << TB) - 1];
     reg [7:0] rdata_q;
 
-    reg [3:0]  state_q, state_d;
-    reg [7:0]  seq_q, seq_d, cmd_q, cmd_d;
-    reg [15:0] len_q, len_d;
-    reg [15:0] crc_q, crc_d;
-    reg [15:0] k_q, k_d;     // body index for CRC and emission
-    reg [15:0] p_q, p_d;     // start of the current block
-    reg [15:0] j_q, j_d;     // scan position: end of the current block
-
-    wire [15:0] n_body = len_q + 16'd6;
-    wire        scanning = (state_q == S_SCAN_REQ) | (state_q == S_SCAN_CHK);
-    wire [15:0] idx = scanning ? j_q : k_q;
-    wire [PW-1:0] raddr = idx[PW-1:0] - {{(PW - 3){1'b0}}, 3'd4}; // payload index
-    wire [15:0] run = j_q - p_q;
-    wire [15:0] crc_next;
-    reg  [7:0]  vbyte;       // body byte idx (valid in the *_CHK states)
-
-    always @(*) begin
-        if (idx == 16'd0) vbyte = seq_q;
-        else if (idx == 16'd1) vbyte = cmd_q;
-        else if (idx == 16'd2) vbyte = len_q[7:0];
-        else if (idx == 16'd3) vbyte = len_q[15:8];
-        else if (idx == n_body - 16'd2) vbyte = crc_q[15:8];
-        else if (idx == n_body - 16'd1) vbyte = crc_q[7:0];
-        else vbyte = rdata_q;
-    end
-
-    loom_crc16 u_crc (.crc_i(crc_q), .data_i(vbyte), .crc_o(crc_next));
+    reg [2:0]    st_q;
+    reg [TB-1:0] rp_q;       // ring read pointer
+    reg [2:0]    hdr_q;      // header bytes sent (0..4)
+    reg [TB-1:0] left_q;     // payload bytes still to send
+    reg [7:0]    lenlo_q;
+    reg [15:0]   crc_q;
+    reg          esc_q;      // the escape of the current byte has been sent
+    reg          nak_q;
+    reg [7:0]    nseq_q, nbyte_q;
+    reg          nframe_q;
 
     always @(posedge clk_i) begin
         if (we_i)
             mem[waddr_i] <= wdata_i;
-        rdata_q <= mem[raddr];
+        rdata_q <= mem[rp_q];
     end
 
+    // the body byte being sent
+    reg [7:0] b;
     always @(*) begin
-        state_d = state_q;
-        seq_d = seq_q;
-        cmd_d = cmd_q;
-        len_d = len_q;
-        crc_d = crc_q;
-        k_d = k_q;
-        p_d = p_q;
-        j_d = j_q;
-        tx_valid_o = 1'b0;
-        tx_data_o = 8'h00;
-        case (state_q)
-            S_IDLE: if (start_i) begin
-                seq_d = seq_i;
-                cmd_d = cmd_i;
-                len_d = len_i;
-                crc_d = 16'hFFFF;
-                k_d = 16'd0;
-                state_d = S_CRC_REQ;
-            end
-            S_CRC_REQ: state_d = S_CRC_CHK;
-            S_CRC_CHK: begin
-                crc_d = crc_next;
-                k_d = k_q + 16'd1;
-                state_d = (k_q + 16'd3 == n_body) ? S_LEAD : S_CRC_REQ;
-            end
-            S_LEAD: begin
-                tx_valid_o = 1'b1;
-                if (tx_ready_i) begin
-                    p_d = 16'd0;
-                    j_d = 16'd0;
-                    state_d = S_SCAN_REQ;
-                end
-            end
-            S_SCAN_REQ: state_d = (j_q == n_body || run == 16'd254) ? S_CODE : S_SCAN_CHK;
-            S_SCAN_CHK: if (vbyte == 8'h00) state_d = S_CODE;
-                else begin
-                    j_d = j_q + 16'd1;
-                    state_d = S_SCAN_REQ;
-                end
-            S_CODE: begin
-                tx_valid_o = 1'b1;
-                tx_data_o = run[7:0] + 8'd1;
-                if (tx_ready_i) begin
-                    k_d = p_q;
-                    state_d = (run == 16'd0) ? S_AFTER : S_EMIT_REQ;
-                end
-            end
-            S_EMIT_REQ: state_d = S_EMIT_CHK;
-            S_EMIT_CHK: begin
-                tx_valid_o = 1'b1;
-                tx_data_o = vbyte;
-                if (tx_ready_i) begin
-                    k_d = k_q + 16'd1;
-                    state_d = (k_q + 16'd1 == j_q) ? S_AFTER : S_EMIT_REQ;
-                end
-            end
-            S_AFTER: begin
-                if (j_q == n_body) state_d = S_TRAIL;
-                else begin
-                    // a full block implies no 0x00; otherwise skip the 0x00 at j
-                    p_d = (run == 16'd254) ? j_q : j_q + 16'd1;
-                    j_d = p_d;
-                    state_d = S_SCAN_REQ;
-                end
-            end
-            S_TRAIL: begin
-                tx_valid_o = 1'b1;
-                if (tx_ready_i) state_d = S_IDLE;
-            end
-            default: state_d = S_IDLE;
+        if (!nak_q) b = rdata_q;
+        else case (hdr_q)
+            3'd0: b = nseq_q;
+            3'd1: b = nframe_q ? 8'hC6 : 8'hC3;
+            3'd2: b = 8'd1;
+            3'd3: b = 8'd0;
+            default: b = nbyte_q;
         endcase
+    end
+    wire [7:0] cb = (st_q == S_CRC_HI) ? crc_q[15:8] : (st_q == S_CRC_LO) ? crc_q[7:0] : b;
+    wire special = (cb == 8'h7E) | (cb == 8'h7D);
+    wire [15:0] crc_next;
+    loom_crc16 u_crc (.crc_i(crc_q), .data_i(b), .crc_o(crc_next));
+
+    wire stuffing = (st_q == S_BODY) | (st_q == S_CRC_HI) | (st_q == S_CRC_LO);
+    // a stuffed byte is done when its second wire byte is taken
+    wire done = tx_ready_i & (~special | esc_q);
+    wire last_body = (hdr_q == 3'd4) & (left_q == {{(TB - 1){1'b0}}, 1'b1});
+
+    always @(*) begin
+        tx_valid_o = 1'b0;
+        tx_data_o = 8'h7E;
+        if ((st_q == S_OPEN) | (st_q == S_CLOSE))
+            tx_valid_o = 1'b1;
+        else if (stuffing) begin
+            tx_valid_o = 1'b1;
+            tx_data_o = (special & ~esc_q) ? 8'h7D : special ? (cb ^ 8'h20) : cb;
+        end
     end
 
     always @(posedge clk_i) begin
         if (rst_i) begin
-            state_q <= S_IDLE;
-            seq_q <= 8'd0;
-            cmd_q <= 8'd0;
-            len_q <= 16'd0;
+            st_q <= S_IDLE;
+            rp_q <= {TB{1'b0}};
+            hdr_q <= 3'd0;
+            left_q <= {TB{1'b0}};
+            lenlo_q <= 8'd0;
             crc_q <= 16'hFFFF;
-            k_q <= 16'd0;
-            p_q <= 16'd0;
-            j_q <= 16'd0;
+            esc_q <= 1'b0;
+            nak_q <= 1'b0;
+            nseq_q <= 8'd0;
+            nbyte_q <= 8'd0;
+            nframe_q <= 1'b0;
         end else begin
-            state_q <= state_d;
-            seq_q <= seq_d;
-            cmd_q <= cmd_d;
-            len_q <= len_d;
-            crc_q <= crc_d;
-            k_q <= k_d;
-            p_q <= p_d;
-            j_q <= j_d;
+            if (stuffing & tx_ready_i)
+                esc_q <= special & ~esc_q;
+            case (st_q)
+                S_IDLE: if (start_i) begin
+                    rp_q <= off_i;
+                    nak_q <= nak_i;
+                    nseq_q <= seq_i;
+                    nframe_q <= frame_i;
+                    nbyte_q <= byte_i;
+                    hdr_q <= 3'd0;
+                    left_q <= {TB{1'b0}};
+                    crc_q <= 16'hFFFF;
+                    st_q <= S_OPEN;
+                end
+                S_OPEN: if (tx_ready_i) st_q <= S_BODY;
+                S_FETCH: st_q <= S_BODY;
+                S_BODY: if (done) begin
+                    crc_q <= crc_next;
+                    rp_q <= rp_q + 1'b1;
+                    if (hdr_q != 3'd4) hdr_q <= hdr_q + 3'd1;
+                    else left_q <= left_q - 1'b1;
+                    if (hdr_q == 3'd2) lenlo_q <= b;
+                    if (hdr_q == 3'd3)
+                        left_q <= nak_q ? {{(TB - 1){1'b0}}, 1'b1} : {b[TB-9:0], lenlo_q};
+                    // header byte 3 with a zero length, or the last payload byte
+                    if ((hdr_q == 3'd3 & ~nak_q & {b[TB-9:0], lenlo_q} == {TB{1'b0}}) | last_body)
+                        st_q <= S_CRC_HI;
+                    else
+                        st_q <= S_FETCH;
+                end
+                S_CRC_HI: if (done) st_q <= S_CRC_LO;
+                S_CRC_LO: if (done) st_q <= S_CLOSE;
+                S_CLOSE: if (tx_ready_i) st_q <= S_IDLE;
+                default: st_q <= S_IDLE;
+            endcase
         end
     end
 
-    assign busy_o = (state_q != S_IDLE);
+    assign ready_o = (st_q == S_IDLE);
 endmodule

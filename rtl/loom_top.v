@@ -21,7 +21,8 @@ module loom_top #(
     parameter P     = 16,
     parameter LMAX  = 256,
     parameter MAXIN = 64,
-    parameter EQ    = 4
+    parameter EQ    = 4,
+    parameter SP    = 0      // 1: single-port ring and synapse RAM (UP5K SPRAM)
 ) (
     input  wire clk_i,
     input  wire rst_i,
@@ -39,14 +40,14 @@ module loom_top #(
     always @(posedge clk_i) arst_q <= rst_i | array_rst;
 
     loom_link #(.CLKS_PER_BIT(CLKS_PER_BIT), .CLK_HZ(CLK_HZ), .BOARD_ID(BOARD_ID),
-                .RTL_VERSION(1), .MAX_PAYLOAD(MAX_PAYLOAD)) u_link (
+                .RTL_VERSION(2), .MAX_PAYLOAD(MAX_PAYLOAD)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .bus_valid_o(bus_valid), .bus_we_o(bus_we), .bus_addr_o(bus_addr),
         .bus_wdata_o(bus_wdata), .bus_ready_i(bus_ready), .bus_rdata_i(bus_rdata),
-        .array_rst_o(array_rst));
+        .busy_i(busy_o), .array_rst_o(array_rst));
 
     loom_array #(.W(W), .S(S), .A(A), .D(D), .K(K), .N(N), .SYN(SYN), .P(P), .LMAX(LMAX),
-                 .MAXIN(MAXIN), .EQ(EQ)) u_array (
+                 .MAXIN(MAXIN), .EQ(EQ), .SP(SP)) u_array (
         .clk_i(clk_i), .rst_i(arst_q),
         .bus_valid_i(bus_valid), .bus_we_i(bus_we), .bus_addr_i(bus_addr),
         .bus_wdata_i(bus_wdata), .bus_ready_o(bus_ready), .bus_rdata_o(bus_rdata),

@@ -4,8 +4,10 @@
  * by bit, served to a host over any transport (a pseudo-terminal or a TCP
  * connection, see sw/transport.h).
  *
- * Models are built per arch config by sim/vboard.mk (prefix Vloom_vb_NAME,
- * 12 MHz clock, CLKS_PER_BIT = 4, i.e. 3 Mbaud, 512-byte payloads).  The
+ * Models are built by sim/vboard.mk: one per board of compiler/board.c,
+ * named after it ("icebreaker", ...: the board's loom_board_core with its
+ * clock, UART rate and arch config), and generic ones ("c1", "c4":
+ * rtl/loom_top.v at 12 MHz and 3 Mbaud).  The
  * virtual board runs the clock only while there is something to do (bytes
  * to shift in or out, the array busy, or the command unit possibly busy),
  * and otherwise sleeps in poll() on the transport.  Optional fault
@@ -28,7 +30,9 @@ extern "C" {
 typedef struct vboard vboard;
 
 typedef struct vboard_opts {
-    const char *config;   /* model name ("c1", ...) [first built] */
+    const char *config;   /* model name: a board ("icebreaker", ...) or a
+                             generic config ("c1", ...) [the first: the
+                             default board] */
     double fault_rate;    /* fraction of bytes, each direction, that are
                              dropped (half) or get one bit flipped (half) [0] */
     uint64_t seed;        /* fault injection PRNG seed [1] */

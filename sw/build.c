@@ -292,8 +292,7 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
     if (rom_bytes < 8)
         return loom_fail(e, LOOM_E_CAPACITY, "this board has no boot ROM: models cannot be baked in; "
                                              "load them at run time with loom run");
-    if (max_payload > LINK_MAX_PAYLOAD)
-        max_payload = LINK_MAX_PAYLOAD;
+    max_payload = link_max_payload(max_payload); /* what the RTL link accepts */
     if (max_payload < 16)
         return loom_fail(e, LOOM_E_ARG, "boot ROM: max payload %u too small (16 bytes at least)",
                          max_payload);
@@ -702,8 +701,8 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
         fprintf(f, " %s", s.g2.gl_pathv[i]);
     fprintf(f, " %s\n", s.top);
     fprintf(f, "chparam %s %s\n", params, top);
-    if (b->single_port)
-        fprintf(f, "chparam -set SP 1 loom_array\n");
+    if (b->single_port) /* board tops leave SP to loom_board_core's default */
+        fprintf(f, "chparam -set SP 1 loom_board_core\n");
     fprintf(f, "read_verilog -lib +/ice40/cells_sim.v\nhierarchy -check -top %s\n", top);
     fprintf(f, "synth_ice40 -top %s%s -json %s/loom.json\n", top,
             b->sprams ? " -dsp -spram" : "", dir);

@@ -1,34 +1,69 @@
 /*
- * host.c -- the host driver: link protocol sessions over a transport
- * (see host.h).
+ * host.c -- the host driver: link protocol v2 sessions over a transport
+ * (see host.h and docs/protocol.md).
  *
- * One request is outstanding at a time (link_arq).  Received bytes go
- * through one link_rx that lives as long as the session, so a response
- * split over reads or preceded by garbage is still found, and stale
- * duplicates of earlier responses are skipped by sequence number.
+ * Requests go out through a window of up to `window` frames in flight
+ * (the board's announced window, capped by opts.window), limited further
+ * so that the request bytes in flight fit the board's rx ring and their
+ * response bytes its tx ring (the board's response cache).  Responses are
+ * matched to requests by seq and retired in order.  Retransmission is
+ * go-back-N, driven by what the board says: NAK SEQ and NAK FRAME carry the
+ * seq the board expects, and the host keeps the order of the frames it
+ * sent (`fifo`), so it can tell which requests the frames still on the wire
+ * will get executed and resends exactly the others; a damaged response
+ * makes it resend the request that response belonged to; a timeout resends
+ * everything not yet answered.  The board executes only the expected seq and
+ * answers older ones from its cache, so no request runs twice or is
+ * skipped.  Received bytes go through one link_rx that lives as long as the
+ * session, so a response split over reads or preceded by garbage is found.
  */
 #include "host.h"
 
 #include "loom_map.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+typedef struct pend {
+    link_frame req;      /* seq, cmd, len, payload */
+    link_frame resp;     /* valid when done */
+    uint16_t resp_max;   /* response payload bytes at most (tx ring accounting) */
+    int done;
+    int piped;           /* response words go to the word queue */
+    unsigned sends;      /* all sends, NAK-driven resends included */
+    unsigned timeouts;   /* timeouts while it was the oldest unanswered */
+} pend;
+
+#define FIFO_CAP 64
+
 struct loom_host {
     transport *t;
     loom_host_opts o;
-    link_arq arq;
     link_rx rx;
     link_identify id;
-    uint16_t max_payload;  /* min(board's, protocol's) */
+    uint16_t max_payload;  /* min(board's, protocol's, opts) */
+    unsigned window;
     uint8_t inbuf[4096];
     size_t in_off, in_n;   /* unconsumed received bytes */
     uint64_t bytes_sent, bytes_received;
     uint8_t wire[LINK_MAX_WIRE];
+    uint8_t next_seq;
+    pend win[LINK_WINDOW_MAX];
+    unsigned head, count;  /* oldest entry, entries in the window */
+    uint8_t fifo[FIFO_CAP]; /* seqs of the frames sent and not answered, in order */
+    unsigned f_head, f_n;
+    double last_event;     /* ms: last completion or timeout resend */
+    link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
+    uint32_t *wq;          /* word queue of piped responses */
+    size_t wq_n, wq_off, wq_cap;
+    loom_status pst;       /* deferred error of a piped request */
+    loom_err perr;
     link_frame resp;
+    link_frame fr;
 };
 
 void loom_host_opts_default(loom_host_opts *o)
@@ -37,6 +72,7 @@ void loom_host_opts_default(loom_host_opts *o)
     o->max_tries = 8;
     o->connect_ms = 2000;
     o->max_payload = 0;
+    o->window = 0;
 }
 
 static double mono_ms(void)
@@ -54,85 +90,356 @@ static const char *nak_name(uint8_t code)
     case LINK_NAK_SEQ: return "sequence number out of order";
     case LINK_NAK_TIMEOUT: return "WAIT ran out of polls";
     case LINK_NAK_SIZE: return "response longer than the board's max payload";
+    case LINK_NAK_FRAME: return "damaged frame";
     default: return "unknown NAK code";
     }
 }
 
-/* Sends the outstanding request until its response arrives. */
-static loom_status run_arq(loom_host *h, link_frame *resp, loom_err *e)
+static pend *win_at(loom_host *h, unsigned i)
 {
-    size_t m = link_frame_encode(&h->arq.req, h->wire);
-    while (link_arq_send(&h->arq)) {
-        loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
-        h->bytes_sent += m;
-        if (st == LOOM_E_TIMEOUT)
-            continue; /* nothing drained the port: try again */
-        if (st)
-            return st;
-        double end = mono_ms() + h->o.timeout_ms;
-        uint32_t bad0 = h->rx.cnt.crc_errors + h->rx.cnt.format_errors;
-        for (;;) {
-            /* a damaged frame arrived: most likely our response, so resend
-             * now instead of waiting for the timeout (a duplicate costs the
-             * board nothing but the cached answer) */
-            if (h->rx.cnt.crc_errors + h->rx.cnt.format_errors != bad0 && h->in_off >= h->in_n)
-                break;
-            while (h->in_off < h->in_n) {
-                int got;
-                h->in_off += link_rx_feed(&h->rx, h->inbuf + h->in_off, h->in_n - h->in_off,
-                                          resp, &got);
-                if (!got)
-                    continue;
-                link_verdict v = link_arq_accept(&h->arq, resp);
-                if (v == LINK_V_DONE)
-                    return LOOM_OK;
-                if (v == LINK_V_BAD)
-                    return loom_fail(e, LOOM_E_LINK,
-                                     "%s: response 0x%02X to request 0x%02X (seq %u) is neither "
-                                     "its ACK nor a NAK", transport_name(h->t), resp->cmd,
-                                     h->arq.req.cmd, resp->seq);
-            }
-            int left = (int)(end - mono_ms());
-            if (left <= 0)
-                break;
-            size_t got = 0;
-            st = transport_read(h->t, h->inbuf, sizeof h->inbuf, left, &got, e);
-            if (st)
-                return st;
-            h->in_off = 0;
-            h->in_n = got;
-            h->bytes_received += got;
-        }
-    }
-    return loom_fail(e, LOOM_E_TIMEOUT,
-                     "%s: no valid response to request seq %u (command 0x%02X) after %u tries of "
-                     "%d ms (frames received %u, CRC errors %u, format errors %u)",
-                     transport_name(h->t), h->arq.req.seq, h->arq.req.cmd, h->arq.tries,
-                     h->o.timeout_ms, h->rx.cnt.frames_ok, h->rx.cnt.crc_errors,
-                     h->rx.cnt.format_errors);
+    return &h->win[(h->head + i) % LINK_WINDOW_MAX];
 }
 
-static loom_status request(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t len,
-                           link_frame *resp, loom_err *e)
+static void fifo_push(loom_host *h, uint8_t seq)
 {
-    loom_status st = link_arq_request(&h->arq, cmd, p, len, e);
+    if (h->f_n == FIFO_CAP) { /* forget the oldest: only a prediction */
+        h->f_head = (h->f_head + 1) % FIFO_CAP;
+        h->f_n--;
+    }
+    h->fifo[(h->f_head + h->f_n++) % FIFO_CAP] = seq;
+}
+
+/* Drops the fifo entries up to and including the first with seq (all of
+ * them when it is not there: that answer came from an earlier send). */
+static void fifo_pop_through(loom_host *h, uint8_t seq)
+{
+    for (unsigned i = 0; i < h->f_n; i++)
+        if (h->fifo[(h->f_head + i) % FIFO_CAP] == seq) {
+            h->f_head = (h->f_head + i + 1) % FIFO_CAP;
+            h->f_n -= i + 1;
+            return;
+        }
+}
+
+static void fifo_pop(loom_host *h)
+{
+    if (h->f_n) {
+        h->f_head = (h->f_head + 1) % FIFO_CAP;
+        h->f_n--;
+    }
+}
+
+static int fifo_has(const loom_host *h, uint8_t seq)
+{
+    for (unsigned i = 0; i < h->f_n; i++)
+        if (h->fifo[(h->f_head + i) % FIFO_CAP] == seq)
+            return 1;
+    return 0;
+}
+
+static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
+{
+    size_t m = link_frame_encode(&p->req, h->wire);
+    if (getenv("LOOM_LINK_DEBUG"))
+        fprintf(stderr, "send seq %u cmd %02X len %u\n", p->req.seq, p->req.cmd, p->req.len);
+    loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
+    if (st && st != LOOM_E_TIMEOUT)
+        return st;
+    h->bytes_sent += m;
+    if (p->sends++)
+        h->cnt.duplicates++;
+    fifo_push(h, p->req.seq);
+    return LOOM_OK;
+}
+
+static loom_status fail_tries(loom_host *h, const pend *p, loom_err *e)
+{
+    return loom_fail(e, LOOM_E_TIMEOUT,
+                     "%s: no valid response to request seq %u (command 0x%02X) after %u tries of "
+                     "%d ms (%u sends; frames received %u, CRC errors %u, format errors %u)",
+                     transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
+                     p->sends,
+                     h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
+}
+
+/* The board expects seq E next: resend every unanswered request that the
+ * frames still on the wire will not get answered. */
+static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
+{
+    if (!h->count)
+        return LOOM_OK;
+    uint8_t base = win_at(h, 0)->req.seq;
+    unsigned iE = (uint8_t)(E - base);
+    if (iE > h->count)
+        return LOOM_OK; /* stale: the board is behind what we retired */
+    uint8_t exp = E;
+    for (unsigned j = 0; j < h->f_n; j++)
+        if (h->fifo[(h->f_head + j) % FIFO_CAP] == exp)
+            exp++;
+    for (unsigned i = iE; i < h->count; i++)
+        if (win_at(h, i)->done)
+            return LOOM_OK; /* stale: answered after the board said E */
+    for (unsigned i = 0; i < h->count; i++) {
+        pend *p = win_at(h, i);
+        if (p->done)
+            continue;
+        int need = i < iE ? !fifo_has(h, p->req.seq) : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
+        if (!need)
+            continue;
+        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
+            return fail_tries(h, p, e);
+        loom_status st = send_pend(h, p, e);
+        if (st)
+            return st;
+        if (i >= iE)
+            exp = (uint8_t)(p->req.seq + 1);
+    }
+    return LOOM_OK;
+}
+
+/* Retires answered requests at the head of the window, in order. */
+static void retire(loom_host *h)
+{
+    while (h->count && win_at(h, 0)->done) {
+        pend *p = win_at(h, 0);
+        if (p->piped) {
+            if (LINK_IS_NAK(p->resp.cmd)) {
+                if (!h->pst)
+                    h->pst = loom_fail(&h->perr, p->resp.cmd == LINK_NAK(LINK_NAK_TIMEOUT)
+                                                     ? LOOM_E_TIMEOUT : LOOM_E_LINK,
+                                       "%s: board refused command 0x%02X (seq %u): NAK %u, %s",
+                                       transport_name(h->t), p->req.cmd, p->req.seq,
+                                       p->resp.cmd & 0x3F, nak_name(p->resp.cmd & 0x3F));
+            } else {
+                size_t n = p->resp.len / 4;
+                if (h->wq_n + n > h->wq_cap) {
+                    size_t cap = h->wq_cap ? h->wq_cap * 2 : 1024;
+                    while (cap < h->wq_n + n)
+                        cap *= 2;
+                    uint32_t *q = realloc(h->wq, cap * sizeof *q);
+                    if (!q) {
+                        if (!h->pst)
+                            h->pst = loom_fail(&h->perr, LOOM_E_NOMEM, "out of memory");
+                    } else {
+                        h->wq = q;
+                        h->wq_cap = cap;
+                    }
+                }
+                for (size_t i = 0; i < n && h->wq_n < h->wq_cap; i++)
+                    h->wq[h->wq_n++] = link_get_le(p->resp.payload + 4 * i, 4);
+            }
+        }
+        h->head = (h->head + 1) % LINK_WINDOW_MAX;
+        h->count--;
+    }
+}
+
+/* One received frame (got 1) or a damaged one (got -1). */
+static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
+{
+    if (getenv("LOOM_LINK_DEBUG"))
+        fprintf(stderr, "recv got %d seq %u cmd %02X len %u w0 %08X\n", got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
+    if (got < 0) {
+        /* most likely the answer to the oldest frame on the wire */
+        if (!h->count)
+            return LOOM_OK;
+        fifo_pop(h);
+        for (unsigned i = 0; i < h->count; i++)
+            if (!win_at(h, i)->done)
+                return resend_from(h, win_at(h, i)->req.seq, e);
+        return LOOM_OK;
+    }
+    if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
+        h->cnt.seq_errors++;
+        fifo_pop(h);
+        return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+    }
+    pend *p = NULL;
+    for (unsigned i = 0; i < h->count; i++)
+        if (win_at(h, i)->req.seq == f->seq && !win_at(h, i)->done)
+            p = win_at(h, i);
+    if (!p)
+        return LOOM_OK; /* stale: a duplicate answer or another session's */
+    fifo_pop_through(h, f->seq);
+    if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
+        h->cnt.seq_errors++;
+        return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+    }
+    if (f->cmd != LINK_ACK(p->req.cmd) && !LINK_IS_NAK(f->cmd))
+        return loom_fail(e, LOOM_E_LINK,
+                         "%s: response 0x%02X to request 0x%02X (seq %u) is neither its ACK nor a "
+                         "NAK", transport_name(h->t), f->cmd, p->req.cmd, f->seq);
+    p->resp = *f;
+    p->done = 1;
+    h->cnt.frames_ok++;
+    h->last_event = mono_ms();
+    /* a noisy line: a request that needed 3 or more sends makes the frames
+     * of the following requests half as long (never below 64 bytes) */
+    if (p->sends >= 3 && h->max_payload > 64)
+        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
+    return LOOM_OK;
+}
+
+/* Waits for and handles what the board sends, at most until the timeout of
+ * the oldest unanswered request (then resends all unanswered ones). */
+static loom_status pump(loom_host *h, loom_err *e)
+{
+    loom_status st;
+    while (h->in_off < h->in_n) {
+        int got;
+        h->in_off += link_rx_feed(&h->rx, h->inbuf + h->in_off, h->in_n - h->in_off, &h->fr,
+                                  &got);
+        if (got && (st = on_frame(h, got, &h->fr, e)))
+            return st;
+        if (got)
+            return LOOM_OK;
+    }
+    int left = (int)(h->last_event + h->o.timeout_ms - mono_ms());
+    if (left <= 0) {
+        pend *old = NULL;
+        for (unsigned i = 0; i < h->count && !old; i++)
+            if (!win_at(h, i)->done)
+                old = win_at(h, i);
+        if (!old)
+            return LOOM_OK;
+        if (++old->timeouts >= h->o.max_tries)
+            return fail_tries(h, old, e);
+        h->f_n = 0; /* everything on the wire is presumed lost */
+        for (unsigned i = 0; i < h->count; i++)
+            if (!win_at(h, i)->done && (st = send_pend(h, win_at(h, i), e)))
+                return st;
+        h->last_event = mono_ms();
+        return LOOM_OK;
+    }
+    size_t got = 0;
+    st = transport_read(h->t, h->inbuf, sizeof h->inbuf, left, &got, e);
     if (st)
         return st;
-    return run_arq(h, resp, e);
+    h->in_off = 0;
+    h->in_n = got;
+    h->bytes_received += got;
+    return LOOM_OK;
+}
+
+static int has_room(const loom_host *h, uint16_t len, uint16_t resp_max)
+{
+    if (h->count >= h->window)
+        return 0;
+    unsigned rx = LINK_HDR + LINK_CRC + len, tx = LINK_HDR + resp_max;
+    for (unsigned i = 0; i < h->count; i++) {
+        const pend *p = &h->win[(h->head + i) % LINK_WINDOW_MAX];
+        rx += LINK_HDR + LINK_CRC + p->req.len;
+        tx += LINK_HDR + p->resp_max;
+    }
+    return rx <= h->id.rx_bytes - 1u && tx <= h->id.tx_bytes;
+}
+
+/* Queues a request (waiting for room in the window) and sends it. */
+static loom_status submit(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t len,
+                          uint16_t resp_max, int piped, pend **out, loom_err *e)
+{
+    if (len > LINK_MAX_PAYLOAD)
+        return loom_fail(e, LOOM_E_ARG, "link: payload of %u bytes, at most %d allowed", len,
+                         LINK_MAX_PAYLOAD);
+    loom_status st;
+    if (!h->count)
+        h->last_event = mono_ms();
+    while (!has_room(h, len, resp_max)) {
+        if (!h->count)
+            return loom_fail(e, LOOM_E_ARG, "link: a request of %u bytes with a %u-byte response "
+                             "does not fit the board's rings (%u / %u bytes)", len, resp_max,
+                             h->id.rx_bytes, h->id.tx_bytes);
+        if ((st = pump(h, e)))
+            return st;
+        retire(h);
+    }
+    pend *q = win_at(h, h->count++);
+    memset(q, 0, offsetof(pend, resp));
+    q->req.seq = h->next_seq++;
+    q->req.cmd = cmd;
+    q->req.len = len;
+    if (len)
+        memcpy(q->req.payload, p, len);
+    q->resp_max = resp_max;
+    q->piped = piped;
+    q->done = 0;
+    q->sends = 0;
+    q->timeouts = 0;
+    if (out)
+        *out = q;
+    return send_pend(h, q, e);
+}
+
+/* Waits until every request in flight is answered and retired. */
+static loom_status drain(loom_host *h, loom_err *e)
+{
+    while (h->count) {
+        loom_status st = pump(h, e);
+        if (st)
+            return st;
+        retire(h);
+    }
+    return LOOM_OK;
+}
+
+static loom_status take_deferred(loom_host *h, loom_err *e)
+{
+    loom_status st = h->pst;
+    if (st) {
+        if (e)
+            *e = h->perr;
+        h->pst = LOOM_OK;
+    }
+    return st;
+}
+
+/* One request, stop-and-wait, its response in *resp. */
+static loom_status request(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t len,
+                           uint16_t resp_max, link_frame *resp, loom_err *e)
+{
+    loom_status st = drain(h, e);
+    if (!st)
+        st = take_deferred(h, e);
+    pend *q = NULL;
+    if (!st)
+        st = submit(h, cmd, p, len, resp_max, 0, &q, e);
+    while (!st && !q->done)
+        st = pump(h, e);
+    if (st)
+        return st;
+    *resp = q->resp;
+    retire(h);
+    return LOOM_OK;
 }
 
 static loom_status do_identify(loom_host *h, link_identify *id, loom_err *e)
 {
-    loom_status st = request(h, LINK_CMD_IDENTIFY, NULL, 0, &h->resp, e);
+    loom_status st = request(h, LINK_CMD_IDENTIFY, NULL, 0, LINK_IDENTIFY_LEN, &h->resp, e);
     if (st)
         return st;
     if (h->resp.cmd != LINK_ACK(LINK_CMD_IDENTIFY))
         return loom_fail(e, LOOM_E_LINK, "%s: IDENTIFY answered with NAK: %s",
                          transport_name(h->t), nak_name(h->resp.cmd & 0x3F));
+    if (h->resp.len >= 2 && link_get_le(h->resp.payload, 2) != LINK_PROTO_VERSION)
+        return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: board speaks link protocol %u, this host %d",
+                         transport_name(h->t), (unsigned)link_get_le(h->resp.payload, 2),
+                         LINK_PROTO_VERSION);
     st = link_identify_parse(h->resp.payload, h->resp.len, id, e);
     if (st)
         return loom_err_prefix(e, "%s", transport_name(h->t));
     return LOOM_OK;
+}
+
+static uint16_t resp_bound(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t len)
+{
+    size_t words = 0;
+    if (cmd == LINK_CMD_BATCH && link_batch_check(p, len, &words) == 0)
+        return (uint16_t)(words * 4 < h->max_payload ? words * 4 : h->max_payload);
+    if (cmd == LINK_CMD_IDENTIFY)
+        return LINK_IDENTIFY_LEN;
+    if (cmd == LINK_CMD_COUNTERS)
+        return LINK_COUNTERS_LEN;
+    return cmd == LINK_CMD_RESET ? 0 : h->max_payload;
 }
 
 loom_status loom_host_transact(loom_host *h, uint8_t cmd, const uint8_t *payload, uint16_t len,
@@ -141,27 +448,63 @@ loom_status loom_host_transact(loom_host *h, uint8_t cmd, const uint8_t *payload
     if (len > h->max_payload)
         return loom_fail(e, LOOM_E_ARG, "request of %u bytes, the board takes at most %u", len,
                          h->max_payload);
-    loom_status st = request(h, cmd, payload, len, resp, e);
+    size_t words;
+    if (cmd == LINK_CMD_BATCH && link_batch_check(payload, len, &words))
+        return loom_fail(e, LOOM_E_ARG, "malformed BATCH payload of %u bytes", len);
+    loom_status st = request(h, cmd, payload, len, resp_bound(h, cmd, payload, len), resp, e);
     if (st)
         return st;
-    /* a noisy line: a request that needed 3 or more sends makes the frames
-     * of the following requests half as long (never below 64 bytes) */
-    if (h->arq.tries >= 3 && h->max_payload > 64)
-        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
-    if (resp->cmd == LINK_NAK(LINK_NAK_SEQ) && cmd != LINK_CMD_IDENTIFY) {
-        /* not executed: resynchronise and send it as a new request */
-        link_identify id;
-        if ((st = do_identify(h, &id, e)))
-            return st;
-        if ((st = request(h, cmd, payload, len, resp, e)))
-            return st;
-    }
     if (LINK_IS_NAK(resp->cmd))
         return loom_fail(e, resp->cmd == LINK_NAK(LINK_NAK_TIMEOUT) ? LOOM_E_TIMEOUT : LOOM_E_LINK,
                          "%s: board refused command 0x%02X (seq %u): NAK %u, %s",
                          transport_name(h->t), cmd, resp->seq, resp->cmd & 0x3F,
                          nak_name(resp->cmd & 0x3F));
     return LOOM_OK;
+}
+
+loom_status loom_host_pipe_batch(loom_host *h, const uint8_t *ops, size_t len, loom_err *e)
+{
+    size_t words;
+    if (len > h->max_payload)
+        return loom_fail(e, LOOM_E_ARG, "batch of %zu bytes, the board takes at most %u", len,
+                         h->max_payload);
+    if (link_batch_check(ops, len, &words))
+        return loom_fail(e, LOOM_E_ARG, "malformed BATCH payload of %zu bytes", len);
+    if (words * 4 > h->max_payload)
+        return loom_fail(e, LOOM_E_ARG, "batch reads %zu words, the board returns at most %u",
+                         words, h->max_payload / 4);
+    loom_status st = take_deferred(h, e);
+    if (!st)
+        st = submit(h, LINK_CMD_BATCH, ops, (uint16_t)len, (uint16_t)(words * 4), 1, NULL, e);
+    if (!st)
+        retire(h);
+    return st;
+}
+
+loom_status loom_host_pipe_words(loom_host *h, uint32_t *w, size_t n, loom_err *e)
+{
+    loom_status st;
+    while (h->wq_n - h->wq_off < n) {
+        if ((st = take_deferred(h, e)))
+            return st;
+        if (!h->count)
+            return loom_fail(e, LOOM_E_ARG, "%s: %zu words wanted, %zu queued and nothing in "
+                             "flight", transport_name(h->t), n, h->wq_n - h->wq_off);
+        if ((st = pump(h, e)))
+            return st;
+        retire(h);
+    }
+    if (w)
+        memcpy(w, h->wq + h->wq_off, n * sizeof *w);
+    h->wq_off += n;
+    if (h->wq_off == h->wq_n)
+        h->wq_off = h->wq_n = 0;
+    return take_deferred(h, e);
+}
+
+size_t loom_host_pipe_pending(const loom_host *h)
+{
+    return h->count;
 }
 
 loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts *opts,
@@ -190,21 +533,17 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
      * two sessions rarely look alike */
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
-    link_arq_init(&h->arq, (uint8_t)(ts.tv_nsec ^ getpid()), h->o.max_tries);
+    h->next_seq = (uint8_t)(ts.tv_nsec ^ getpid());
     link_rx_init(&h->rx);
     h->max_payload = LINK_MAX_PAYLOAD;
-    /* a leading 0x00 ends whatever partial frame the board holds */
-    static const uint8_t z = 0;
+    h->window = 1;
+    h->id.rx_bytes = h->id.tx_bytes = 64; /* until IDENTIFY says */
+    /* a leading flag ends whatever partial frame the board holds */
+    static const uint8_t z = LINK_FLAG;
     if ((st = transport_write(h->t, &z, 1, h->o.timeout_ms, e)) ||
         (st = do_identify(h, &h->id, e))) {
         loom_host_close(h);
         return st;
-    }
-    if (h->id.proto != LINK_PROTO_VERSION) {
-        loom_fail(e, LOOM_E_UNSUPPORTED, "%s: board speaks link protocol %u, this host %d", port,
-                  h->id.proto, LINK_PROTO_VERSION);
-        loom_host_close(h);
-        return LOOM_E_UNSUPPORTED;
     }
     if (h->id.max_payload < 64) {
         loom_fail(e, LOOM_E_LINK, "%s: board announces a max payload of %u bytes, at least 64 "
@@ -214,6 +553,9 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
     }
     if (h->id.max_payload < h->max_payload)
         h->max_payload = h->id.max_payload;
+    h->window = h->id.window;
+    if (h->o.window && h->o.window < h->window)
+        h->window = h->o.window;
     if (h->o.max_payload && h->o.max_payload < h->max_payload)
         h->max_payload = (uint16_t)(h->o.max_payload < 64 ? 64 : h->o.max_payload);
     *out = h;
@@ -225,6 +567,7 @@ void loom_host_close(loom_host *h)
     if (!h)
         return;
     transport_close(h->t);
+    free(h->wq);
     free(h);
 }
 
@@ -302,10 +645,18 @@ loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, l
 loom_status loom_host_wait(loom_host *h, uint32_t addr, uint32_t mask, uint32_t value,
                            uint32_t polls, loom_err *e)
 {
-    uint8_t ops[16];
-    size_t len = 0;
-    loom_status st = link_batch_wait(ops, sizeof ops, &len, addr, mask, value, polls, e);
-    return st ? st : loom_host_batch(h, ops, len, NULL, 0, NULL, e);
+    /* the board's WAIT watches the busy pin only: other conditions are
+     * polled from here, one read per round trip */
+    for (uint32_t k = 0; k < polls; k++) {
+        uint32_t w;
+        loom_status st = loom_host_read(h, addr, &w, 1, e);
+        if (st)
+            return st;
+        if ((w & mask) == value)
+            return LOOM_OK;
+    }
+    return loom_fail(e, LOOM_E_TIMEOUT, "%s: word at 0x%06X never matched 0x%08X under mask "
+                     "0x%08X in %u reads", transport_name(h->t), addr, value, mask, polls);
 }
 
 loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uint32_t status_addr,
@@ -314,8 +665,10 @@ loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uin
     uint8_t ops[32];
     size_t len = 0;
     loom_status st = link_batch_write(ops, sizeof ops, &len, ctrl_addr, &value, 1, 0, e);
+    (void)status_addr;
+    (void)busy_mask;
     if (!st)
-        st = link_batch_wait(ops, sizeof ops, &len, status_addr, busy_mask, 0, polls, e);
+        st = link_batch_wait(ops, sizeof ops, &len, polls, e);
     return st ? st : loom_host_batch(h, ops, len, NULL, 0, NULL, e);
 }
 
@@ -324,15 +677,14 @@ loom_status loom_host_counters(loom_host *h, link_counters *board, loom_err *e)
     loom_status st = loom_host_transact(h, LINK_CMD_COUNTERS, NULL, 0, &h->resp, e);
     if (st)
         return st;
-    if (h->resp.len < 4 * LINK_N_COUNTERS)
+    if (h->resp.len < LINK_COUNTERS_LEN)
         return loom_fail(e, LOOM_E_LINK, "%s: COUNTERS returned %u bytes, %d expected",
-                         transport_name(h->t), h->resp.len, 4 * LINK_N_COUNTERS);
+                         transport_name(h->t), h->resp.len, LINK_COUNTERS_LEN);
     const uint8_t *p = h->resp.payload;
-    board->frames_ok = link_get_le(p, 4);
-    board->crc_errors = link_get_le(p + 4, 4);
-    board->format_errors = link_get_le(p + 8, 4);
-    board->seq_errors = link_get_le(p + 12, 4);
-    board->duplicates = link_get_le(p + 16, 4);
+    board->frames_ok = link_get_le(p, 2);
+    board->crc_errors = link_get_le(p + 2, 2);
+    board->format_errors = link_get_le(p + 4, 2);
+    board->seq_errors = board->duplicates = 0; /* the host counts these */
     return LOOM_OK;
 }
 
@@ -344,8 +696,8 @@ loom_status loom_host_reset(loom_host *h, loom_err *e)
 link_counters loom_host_stats(const loom_host *h)
 {
     link_counters c = h->rx.cnt;
-    c.seq_errors = h->arq.cnt.seq_errors;
-    c.duplicates = h->arq.cnt.duplicates;
+    c.seq_errors = h->cnt.seq_errors;
+    c.duplicates = h->cnt.duplicates;
     return c;
 }
 
@@ -405,6 +757,7 @@ uint32_t loom_host_event(uint32_t channel, int32_t value)
 /* Collects ops into frames of at most max_payload bytes each way. */
 typedef struct hbatch {
     loom_host *h;
+    int piped;             /* loom_host_pipe_batch: words come later */
     uint8_t ops[LINK_MAX_PAYLOAD];
     size_t len, rd_words;
     uint32_t *out;
@@ -415,6 +768,13 @@ static loom_status hb_flush(hbatch *b, loom_err *e)
 {
     if (!b->len)
         return LOOM_OK;
+    if (b->piped) {
+        loom_status st = loom_host_pipe_batch(b->h, b->ops, b->len, e);
+        b->out_n += b->rd_words;
+        b->len = 0;
+        b->rd_words = 0;
+        return st;
+    }
     size_t got = 0;
     loom_status st = loom_host_batch(b->h, b->ops, b->len, b->out ? b->out + b->out_n : NULL,
                                      b->out ? b->out_cap - b->out_n : 0, &got, e);
@@ -474,12 +834,12 @@ loom_status loom_host_stream(loom_host *h, const uint32_t *events, size_t n_even
 {
     hbatch b;
     b.h = h;
+    b.piped = 0;
     b.len = b.rd_words = 0;
     b.out = out;
     b.out_n = 0;
     b.out_cap = (size_t)cores * out_words;
-    loom_status st = link_batch_wait(b.ops, h->max_payload, &b.len, LOOM_REG_STATUS,
-                                     LOOM_STATUS_BUSY, 0, polls, e);
+    loom_status st = link_batch_wait(b.ops, h->max_payload, &b.len, polls, e);
     for (uint32_t k = 0; !st && out && k < cores && out_words; k++)
         st = hb_read(&b, LOOM_MAP_OUT_BASE + (k << LOOM_MAP_OUT_CORE_SHIFT), out_words, e);
     if (!st && n_events)
@@ -502,6 +862,7 @@ loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t 
     hbatch b;
     uint32_t w[2];
     b.h = h;
+    b.piped = 0;
     b.len = b.rd_words = 0;
     b.out = w;
     b.out_n = 0;
@@ -522,22 +883,24 @@ loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t 
 /* The exchange behind loom_host_step_read and loom_host_stream_read: the
  * ops of one step, split into frames only where the payload cap needs it
  * (frames are applied in order, so a split never reorders ops). */
-static loom_status step_exchange(loom_host *h, int step_first, const uint32_t *events,
+static loom_status step_exchange(loom_host *h, int step_first, int piped, const uint32_t *events,
                                  size_t n_events, int start, uint32_t cores, uint32_t out_words,
                                  uint32_t *out, const uint32_t *rd_addr, size_t n_rd, uint32_t *rd,
                                  uint32_t polls, loom_err *e)
 {
-    size_t n_out = out ? (size_t)cores * out_words : 0;
+    size_t n_out = (out || piped) ? (size_t)cores * out_words : 0;
     uint32_t *buf = malloc((n_out + n_rd ? n_out + n_rd : 1) * sizeof *buf);
     if (!buf)
         return loom_fail(e, LOOM_E_NOMEM, "%s: out of memory for a step's read-back",
                          transport_name(h->t));
     hbatch b;
     b.h = h;
+    b.piped = 0;
     b.len = b.rd_words = 0;
     b.out = buf;
     b.out_n = 0;
     b.out_cap = n_out + n_rd;
+    b.piped = piped;
     loom_status st = LOOM_OK;
     uint32_t one = 1;
     if (step_first) {
@@ -547,10 +910,9 @@ static loom_status step_exchange(loom_host *h, int step_first, const uint32_t *e
             st = hb_write(&b, LOOM_REG_CTRL, &one, 1, 0, e);
     }
     if (!st)
-        st = hb_room(&b, 16, e);
+        st = hb_room(&b, 4, e);
     if (!st)
-        st = link_batch_wait(b.ops, h->max_payload, &b.len, LOOM_REG_STATUS, LOOM_STATUS_BUSY, 0,
-                             polls, e);
+        st = link_batch_wait(b.ops, h->max_payload, &b.len, polls, e);
     for (uint32_t k = 0; !st && n_out && k < cores; k++)
         st = hb_read(&b, LOOM_MAP_OUT_BASE + (k << LOOM_MAP_OUT_CORE_SHIFT), out_words, e);
     for (size_t k = 0; !st && k < n_rd; k++)
@@ -566,7 +928,7 @@ static loom_status step_exchange(loom_host *h, int step_first, const uint32_t *e
     if (!st && b.out_n != b.out_cap)
         st = loom_fail(e, LOOM_E_LINK, "%s: %zu words returned, %zu expected",
                        transport_name(h->t), b.out_n, b.out_cap);
-    if (!st) {
+    if (!st && !piped) {
         if (n_out)
             memcpy(out, buf, n_out * sizeof *buf);
         if (n_rd)
@@ -581,7 +943,7 @@ loom_status loom_host_step_read(loom_host *h, const uint32_t *events, size_t n_e
                                 const uint32_t *rd_addr, size_t n_rd, uint32_t *rd, uint32_t polls,
                                 loom_err *e)
 {
-    return step_exchange(h, 1, events, n_events, 1, cores, out_words, out, rd_addr, n_rd, rd,
+    return step_exchange(h, 1, 0, events, n_events, 1, cores, out_words, out, rd_addr, n_rd, rd,
                          polls, e);
 }
 
@@ -590,8 +952,23 @@ loom_status loom_host_stream_read(loom_host *h, const uint32_t *events, size_t n
                                   const uint32_t *rd_addr, size_t n_rd, uint32_t *rd,
                                   uint32_t polls, loom_err *e)
 {
-    return step_exchange(h, 0, events, n_events, start, cores, out_words, out, rd_addr, n_rd, rd,
-                         polls, e);
+    return step_exchange(h, 0, 0, events, n_events, start, cores, out_words, out, rd_addr, n_rd,
+                         rd, polls, e);
+}
+
+loom_status loom_host_stream_put(loom_host *h, const uint32_t *events, size_t n_events, int start,
+                                 uint32_t cores, uint32_t out_words, const uint32_t *rd_addr,
+                                 size_t n_rd, uint32_t polls, loom_err *e)
+{
+    return step_exchange(h, 0, 1, events, n_events, start, cores, out_words, NULL, rd_addr, n_rd,
+                         NULL, polls, e);
+}
+
+loom_status loom_host_stream_get(loom_host *h, uint32_t *out, size_t n_out, uint32_t *rd,
+                                 size_t n_rd, loom_err *e)
+{
+    loom_status st = loom_host_pipe_words(h, out, n_out, e);
+    return st ? st : loom_host_pipe_words(h, rd, n_rd, e);
 }
 
 uint32_t loom_host_v_addr(uint32_t core, uint32_t slot)

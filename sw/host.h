@@ -4,9 +4,14 @@
  *
  * A loom_host is a session: open picks the back-end from the port spec,
  * synchronises sequence numbers with IDENTIFY, and keeps the board's
- * identity.  Every request is sent stop-and-wait and retried after
- * opts.timeout_ms up to opts.max_tries times; the board answers a retried
- * request from its cache, so no request is executed twice or skipped.
+ * identity.  Requests go out through a window of frames in flight (link
+ * protocol v2, docs/protocol.md): the synchronous calls wait for their own
+ * answer, the pipe / stream_put calls do not, so a long run is bound by the
+ * link's bandwidth rather than its round trip.  Lost or damaged frames are
+ * resent (go-back-N, driven by the board's NAKs, or after opts.timeout_ms,
+ * at most opts.max_tries timeouts per request); the board answers a
+ * retried request from its cache, so no request is executed twice or
+ * skipped, and answers are delivered in order.
  * Every call returns a loom_status with a readable message; a lost link is
  * LOOM_E_LINK (peer gone) or LOOM_E_TIMEOUT (no valid answer after all tries).
  *
@@ -29,12 +34,14 @@ typedef struct loom_host loom_host;
 
 typedef struct loom_host_opts {
     int timeout_ms;      /* wait for a response before resending [500] */
-    unsigned max_tries;  /* sends per request before giving up [8] */
+    unsigned max_tries;  /* timeouts per request before giving up [8] */
     int connect_ms;      /* TCP connect timeout [2000] */
     unsigned max_payload; /* cap on frame payloads in bytes, 0 = the board's;
                              small frames survive noisy lines better; the
                              host also halves it (down to 64) after any
                              request that needed 3 or more sends [0] */
+    unsigned window;     /* cap on frames in flight, 0 = the board's [0];
+                            1 = stop-and-wait */
 } loom_host_opts;
 
 void loom_host_opts_default(loom_host_opts *o);
@@ -73,20 +80,38 @@ loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32
 loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size_t n, loom_err *e);
 loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, loom_err *e);
 
-/* Polls addr on the board until (word & mask) == value, at most polls
- * reads (the board polls: one frame each way).  LOOM_E_TIMEOUT otherwise. */
+/* Polls addr until (word & mask) == value, at most polls reads, one round
+ * trip each (the board's WAIT op watches only the array's busy pin).
+ * LOOM_E_TIMEOUT otherwise. */
 loom_status loom_host_wait(loom_host *h, uint32_t addr, uint32_t mask, uint32_t value,
                            uint32_t polls, loom_err *e);
 
-/* A step primitive that needs no map knowledge: writes value to ctrl_addr
- * (e.g. "run N steps") and, in the same frame, waits until
- * (status & busy_mask) == 0 at status_addr. */
+/* Writes value to ctrl_addr (e.g. "run N steps") and, in the same frame,
+ * waits on the board until the array is idle (its busy pin, STATUS bit 0),
+ * at most `polls` clock cycles (capped at LINK_WAIT_MAX).  status_addr and
+ * busy_mask are not used any more (protocol v2 waits on the pin). */
 loom_status loom_host_step(loom_host *h, uint32_t ctrl_addr, uint32_t value, uint32_t status_addr,
                            uint32_t busy_mask, uint32_t polls, loom_err *e);
 
-/* The board's link counters (frames ok, CRC errors, format errors, sequence
- * errors, duplicates answered from the cache). */
+/* The board's link counters: frames ok, CRC errors, format errors (u16
+ * each, wrapping); seq_errors and duplicates are 0 (the host counts NAKs
+ * and resends: loom_host_stats). */
 loom_status loom_host_counters(loom_host *h, link_counters *board, loom_err *e);
+
+/* ---- pipelining: requests in flight without waiting ------------------------ */
+
+/* Sends a BATCH (checked with link_batch_check first; LOOM_E_ARG if
+ * malformed or too long) once the window has room, without waiting for its
+ * answer; the words its READs return are queued in order.  A NAK or a lost
+ * link is reported by this or a later pipe call. */
+loom_status loom_host_pipe_batch(loom_host *h, const uint8_t *ops, size_t len, loom_err *e);
+
+/* Takes the next n queued words (w may be NULL to drop them), waiting for
+ * the answers in flight.  LOOM_E_ARG when fewer are queued and in flight. */
+loom_status loom_host_pipe_words(loom_host *h, uint32_t *w, size_t n, loom_err *e);
+
+/* Requests in flight (sent, not yet answered and retired). */
+size_t loom_host_pipe_pending(const loom_host *h);
 
 /* Resets the board's array and link counters (sequence numbers continue). */
 loom_status loom_host_reset(loom_host *h, loom_err *e);
@@ -117,7 +142,7 @@ loom_status loom_host_load(loom_host *h, const limg *img, loom_err *e);
 uint32_t loom_host_event(uint32_t channel, int32_t value);
 
 /* One streaming exchange, normally one frame each way: waits (on the board,
- * at most `polls` STATUS reads) until no step is running, reads
+ * at most `polls` clock cycles) until no step is running, reads
  * out_words output words of each of `cores` cores -- the spikes of the last
  * finished step, core k word j into out[k * out_words + j] -- pushes
  * n_events input events for the next step and, when start is non-zero,
@@ -136,7 +161,7 @@ loom_status loom_host_state(loom_host *h, uint32_t core, uint32_t slot, int32_t 
 
 /* One step with its results in ONE exchange (normally one frame each way):
  * pushes n_events input events, starts one step, waits on the board (at
- * most `polls` STATUS reads) until it has finished, then reads out_words
+ * most `polls` clock cycles) until it has finished, then reads out_words
  * spike words of each of `cores` cores into out (as loom_host_stream; out
  * may be NULL) and the n_rd words at word addresses rd_addr[] into rd[]
  * (e.g. read-out v: loom_host_v_addr).  Returns THIS step's results, so a
@@ -154,6 +179,17 @@ loom_status loom_host_stream_read(loom_host *h, const uint32_t *events, size_t n
                                   int start, uint32_t cores, uint32_t out_words, uint32_t *out,
                                   const uint32_t *rd_addr, size_t n_rd, uint32_t *rd,
                                   uint32_t polls, loom_err *e);
+
+/* loom_host_stream_read, pipelined: queues the frames of one step exchange
+ * (waiting only for room in the window) and returns; loom_host_stream_get
+ * then takes its cores * out_words output words and n_rd read words, in
+ * the order the exchanges were put.  So a run keeps several steps in
+ * flight: put(t), put(t+1), ... get(t), ... */
+loom_status loom_host_stream_put(loom_host *h, const uint32_t *events, size_t n_events, int start,
+                                 uint32_t cores, uint32_t out_words, const uint32_t *rd_addr,
+                                 size_t n_rd, uint32_t polls, loom_err *e);
+loom_status loom_host_stream_get(loom_host *h, uint32_t *out, size_t n_out, uint32_t *rd,
+                                 size_t n_rd, loom_err *e);
 
 /* Word address of the v of (core, slot) (a sign-extended S-bit word). */
 uint32_t loom_host_v_addr(uint32_t core, uint32_t slot);

@@ -1,12 +1,15 @@
 /*
- * link.c -- framing, CRC, resynchronisation, sequence numbers and retries of
- * the Loom link (see link.h and docs/protocol.md).
+ * link.c -- framing, CRC, resynchronisation, the board's sequence rule and
+ * response cache, and BATCH payloads of the Loom link v2 (see link.h and
+ * docs/protocol.md).
  *
- * Invariants: a frame is handed upwards only when its COBS decoding, its
- * length field and its CRC all agree; a request is executed at most once per
- * (seq, crc) identity (link_srv), and the host matches a response to its
- * request by seq (link_arq).  The RTL (rtl/loom_link_rx.v, loom_link_tx.v,
- * loom_cmd.v) implements the same rules; the tests hold both to them.
+ * Invariants: a frame is handed upwards only when its stuffing, its length
+ * field and its CRC all agree; the board (link_srv) executes a request only
+ * when its seq is the expected one (IDENTIFY excepted), so a request is
+ * executed at most once and never out of order; a retry of one of the last
+ * `depth` executed requests gets its cached response.  The RTL
+ * (rtl/loom_link_rx.v, loom_link_tx.v, loom_cmd.v) implements the same rules;
+ * tests/rtl/tb_link.cpp holds both to them byte for byte.
  */
 #include "link.h"
 
@@ -22,62 +25,20 @@ uint16_t link_crc16(uint16_t crc, const uint8_t *p, size_t n)
     return crc;
 }
 
-/* ---- COBS ----------------------------------------------------------------- */
+/* ---- stuffing ------------------------------------------------------------- */
 
-size_t link_cobs_encode(const uint8_t *in, size_t n, uint8_t *out)
+size_t link_stuff(const uint8_t *in, size_t n, uint8_t *out)
 {
-    size_t o = 0, code_at = 0, i = 0;
-    uint8_t code = 1;
-    out[o++] = 0; /* placeholder for the first code byte */
-    while (i < n) {
-        if (in[i] == 0) {
-            out[code_at] = code;
-            code_at = o++;
-            code = 1;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (in[i] == LINK_FLAG || in[i] == LINK_ESC) {
+            out[o++] = LINK_ESC;
+            out[o++] = in[i] ^ 0x20;
         } else {
             out[o++] = in[i];
-            if (++code == 0xFF) {
-                out[code_at] = code;
-                if (i + 1 == n)
-                    return o; /* a full block at the end implies no 0x00 */
-                code_at = o++;
-                code = 1;
-            }
         }
-        i++;
     }
-    out[code_at] = code;
     return o;
-}
-
-loom_status link_cobs_decode(const uint8_t *in, size_t n, uint8_t *out, size_t cap,
-                             size_t *out_n, loom_err *e)
-{
-    size_t i = 0, o = 0;
-    while (i < n) {
-        uint8_t code = in[i];
-        if (code == 0)
-            return loom_fail(e, LOOM_E_PARSE, "COBS: 0x00 inside a frame at byte %zu", i);
-        if (i + code > n)
-            return loom_fail(e, LOOM_E_PARSE,
-                             "COBS: block at byte %zu announces %u bytes, frame ends after %zu",
-                             i, code - 1u, n - i - 1);
-        for (size_t k = 1; k < code; k++) {
-            if (in[i + k] == 0)
-                return loom_fail(e, LOOM_E_PARSE, "COBS: 0x00 inside a frame at byte %zu", i + k);
-            if (o >= cap)
-                return loom_fail(e, LOOM_E_PARSE, "COBS: decoded frame longer than %zu bytes", cap);
-            out[o++] = in[i + k];
-        }
-        i += code;
-        if (code != 0xFF && i < n) {
-            if (o >= cap)
-                return loom_fail(e, LOOM_E_PARSE, "COBS: decoded frame longer than %zu bytes", cap);
-            out[o++] = 0;
-        }
-    }
-    *out_n = o;
-    return LOOM_OK;
 }
 
 /* ---- frames ----------------------------------------------------------------- */
@@ -95,9 +56,9 @@ size_t link_frame_encode(const link_frame *f, uint8_t *out)
     uint16_t crc = link_crc16(0xFFFF, body, n);
     body[n++] = (uint8_t)(crc >> 8);
     body[n++] = (uint8_t)crc;
-    out[0] = 0;
-    size_t m = link_cobs_encode(body, n, out + 1);
-    out[1 + m] = 0;
+    out[0] = LINK_FLAG;
+    size_t m = link_stuff(body, n, out + 1);
+    out[1 + m] = LINK_FLAG;
     return m + 2;
 }
 
@@ -134,20 +95,19 @@ void link_rx_init(link_rx *rx)
     rx->max_payload = LINK_MAX_PAYLOAD;
 }
 
-/* One complete wire frame (between delimiters) in rx->buf: decode or count. */
+/* One frame (between flags) in rx->buf: 1 valid, -1 dropped, 0 empty. */
 static int rx_finish(link_rx *rx, link_frame *out)
 {
-    uint8_t body[LINK_MAX_BODY];
-    size_t n = 0;
-    int ok = 0;
-    if (rx->overflow) {
-        loom_fail(&rx->last, LOOM_E_PARSE, "frame longer than %d wire bytes", LINK_MAX_WIRE);
+    int r = -1;
+    if (rx->n == 0 && !rx->bad && !rx->esc) {
+        r = 0; /* empty frame: a sync marker, nothing to count */
+    } else if (rx->bad || rx->esc) {
+        if (rx->esc)
+            loom_fail(&rx->last, LOOM_E_PARSE, "frame aborted (escape before the flag)");
+        else
+            loom_fail(&rx->last, LOOM_E_PARSE, "frame longer than %d bytes", LINK_MAX_BODY);
         rx->cnt.format_errors++;
-    } else if (rx->n == 0) {
-        /* empty frame: a sync marker, nothing to count */
-    } else if (link_cobs_decode(rx->buf, rx->n, body, sizeof body, &n, &rx->last) != LOOM_OK) {
-        rx->cnt.format_errors++;
-    } else if (link_frame_parse(body, n, out, &rx->last) != LOOM_OK) {
+    } else if (link_frame_parse(rx->buf, rx->n, out, &rx->last) != LOOM_OK) {
         /* distinguish the CRC from the shape: the shape is checked first */
         if (strncmp(rx->last.msg, "CRC", 3) == 0)
             rx->cnt.crc_errors++;
@@ -159,114 +119,112 @@ static int rx_finish(link_rx *rx, link_frame *out)
         rx->cnt.format_errors++;
     } else {
         rx->cnt.frames_ok++;
-        ok = 1;
+        r = 1;
     }
     rx->n = 0;
-    rx->overflow = 0;
-    return ok;
+    rx->bad = 0;
+    rx->esc = 0;
+    return r;
 }
 
 size_t link_rx_feed(link_rx *rx, const uint8_t *p, size_t n, link_frame *out, int *got)
 {
     *got = 0;
     for (size_t i = 0; i < n; i++) {
-        if (p[i] == 0) {
-            if (rx_finish(rx, out)) {
-                *got = 1;
+        uint8_t c = p[i];
+        if (c == LINK_FLAG) {
+            int r = rx_finish(rx, out);
+            if (r) {
+                *got = r;
                 return i + 1;
             }
-        } else if (rx->n < sizeof rx->buf) {
-            rx->buf[rx->n++] = p[i];
+        } else if (c == LINK_ESC && !rx->esc) {
+            rx->esc = 1;
         } else {
-            rx->overflow = 1;
+            if (rx->esc)
+                c ^= 0x20;
+            rx->esc = 0;
+            if (rx->n < sizeof rx->buf)
+                rx->buf[rx->n++] = c;
+            else
+                rx->bad = 1;
         }
     }
     return n;
 }
 
-/* ---- host retry state machine ---------------------------------------------------- */
+/* ---- board: sequence rule and response cache ------------------------------------ */
 
-void link_arq_init(link_arq *a, uint8_t first_seq, unsigned max_tries)
-{
-    memset(a, 0, sizeof *a);
-    a->next_seq = first_seq;
-    a->max_tries = max_tries ? max_tries : 1;
-}
-
-loom_status link_arq_request(link_arq *a, uint8_t cmd, const uint8_t *payload, uint16_t len,
-                             loom_err *e)
-{
-    if (a->outstanding)
-        return loom_fail(e, LOOM_E_ARG, "link: request seq %u still outstanding", a->req.seq);
-    if (len > LINK_MAX_PAYLOAD)
-        return loom_fail(e, LOOM_E_ARG, "link: payload of %u bytes, at most %d allowed", len,
-                         LINK_MAX_PAYLOAD);
-    a->req.seq = a->next_seq++;
-    a->req.cmd = cmd;
-    a->req.len = len;
-    if (len)
-        memcpy(a->req.payload, payload, len);
-    a->tries = 0;
-    a->outstanding = 1;
-    return LOOM_OK;
-}
-
-link_verdict link_arq_accept(link_arq *a, const link_frame *resp)
-{
-    if (!a->outstanding || resp->seq != a->req.seq) {
-        a->cnt.seq_errors++;
-        return LINK_V_STALE;
-    }
-    if (resp->cmd != LINK_ACK(a->req.cmd) && !LINK_IS_NAK(resp->cmd))
-        return LINK_V_BAD;
-    a->outstanding = 0;
-    a->cnt.frames_ok++;
-    return LINK_V_DONE;
-}
-
-int link_arq_send(link_arq *a)
-{
-    if (!a->outstanding)
-        return 0;
-    if (a->tries >= a->max_tries) {
-        a->outstanding = 0;
-        return 0;
-    }
-    if (a->tries > 0)
-        a->cnt.duplicates++; /* resends */
-    a->tries++;
-    return 1;
-}
-
-/* ---- board duplicate filter --------------------------------------------------------- */
-
-void link_srv_init(link_srv *s)
+void link_srv_init(link_srv *s, unsigned window, unsigned ring_bytes)
 {
     memset(s, 0, sizeof *s);
+    s->window = window ? window : 4;
+    s->ring_bytes = ring_bytes ? ring_bytes : 512;
+}
+
+/* The frame whose body starts at ring offset off. */
+static const link_frame *srv_from_ring(link_srv *s, unsigned off)
+{
+    const unsigned m = s->ring_bytes - 1;
+    s->out.seq = s->ring[off & m];
+    s->out.cmd = s->ring[(off + 1) & m];
+    s->out.len = (uint16_t)(s->ring[(off + 2) & m] | s->ring[(off + 3) & m] << 8);
+    if (s->out.len > LINK_MAX_PAYLOAD)
+        s->out.len = LINK_MAX_PAYLOAD;
+    for (unsigned i = 0; i < s->out.len; i++)
+        s->out.payload[i] = s->ring[(off + 4 + i) & m];
+    return &s->out;
+}
+
+static const link_frame *srv_nak(link_srv *s, uint8_t seq, int code)
+{
+    s->out.seq = seq;
+    s->out.cmd = LINK_NAK(code);
+    s->out.len = 1;
+    s->out.payload[0] = s->expected;
+    return &s->out;
 }
 
 const link_frame *link_srv_handle(link_srv *s, const link_frame *req, link_exec_fn fn, void *ctx)
 {
-    if (s->have_last && req->seq == s->last_seq && req->crc == s->last_crc) {
-        s->cnt.duplicates++;
-        return &s->resp;
-    }
-    if (s->have_last && req->cmd != LINK_CMD_IDENTIFY && req->seq != (uint8_t)(s->last_seq + 1)) {
+    uint8_t behind = (uint8_t)(s->expected - req->seq);
+    if (req->cmd == 0)
+        return link_srv_dropped(s);
+    if (req->cmd != LINK_CMD_IDENTIFY && req->seq != s->expected) {
+        if (behind != 0 && behind <= s->depth) {
+            s->cnt.duplicates++;
+            return srv_from_ring(s, s->tab[req->seq & (s->window - 1)]);
+        }
         s->cnt.seq_errors++;
-        s->nak.seq = req->seq;
-        s->nak.cmd = LINK_NAK(LINK_NAK_SEQ);
-        s->nak.len = 0;
-        return &s->nak;
+        return srv_nak(s, req->seq, LINK_NAK_SEQ);
     }
+    if (req->cmd == LINK_CMD_IDENTIFY)
+        s->depth = 0;
+    static _Thread_local link_frame resp;
+    resp.seq = req->seq;
+    resp.len = 0;
+    fn(ctx, req, &resp);
+    if (LINK_IS_NAK(resp.cmd))
+        resp.len = 0;
+    const unsigned m = s->ring_bytes - 1, at = s->twp;
+    s->ring[at & m] = req->seq;
+    s->ring[(at + 1) & m] = resp.cmd;
+    s->ring[(at + 2) & m] = (uint8_t)resp.len;
+    s->ring[(at + 3) & m] = (uint8_t)(resp.len >> 8);
+    for (unsigned i = 0; i < resp.len; i++)
+        s->ring[(at + 4 + i) & m] = resp.payload[i];
+    s->twp = (at + 4 + resp.len) & m;
+    s->tab[req->seq & (s->window - 1)] = (uint16_t)at;
+    if (s->depth < s->window)
+        s->depth++;
+    s->expected = (uint8_t)(req->seq + 1);
     s->cnt.frames_ok++;
-    s->resp.seq = req->seq;
-    s->resp.len = 0;
-    fn(ctx, req, &s->resp);
-    s->resp.seq = req->seq;
-    s->have_last = 1;
-    s->last_seq = req->seq;
-    s->last_crc = req->crc;
-    return &s->resp;
+    return srv_from_ring(s, at);
+}
+
+const link_frame *link_srv_dropped(link_srv *s)
+{
+    return srv_nak(s, 0, LINK_NAK_FRAME);
 }
 
 /* ---- BATCH ------------------------------------------------------------------------- */
@@ -316,18 +274,15 @@ loom_status link_batch_read(uint8_t *buf, size_t cap, size_t *len, uint32_t addr
     return LOOM_OK;
 }
 
-loom_status link_batch_wait(uint8_t *buf, size_t cap, size_t *len, uint32_t addr, uint32_t mask,
-                            uint32_t value, uint32_t polls, loom_err *e)
+loom_status link_batch_wait(uint8_t *buf, size_t cap, size_t *len, uint32_t max_cycles,
+                            loom_err *e)
 {
-    if (batch_args(addr, 1, e) || batch_room(cap, *len, 16, e))
-        return e ? e->status : LOOM_E_ARG;
+    if (batch_room(cap, *len, 4, e))
+        return e ? e->status : LOOM_E_CAPACITY;
     uint8_t *p = buf + *len;
     p[0] = LINK_OP_WAIT;
-    link_put_le(p + 1, addr, 3);
-    link_put_le(p + 4, mask, 4);
-    link_put_le(p + 8, value, 4);
-    link_put_le(p + 12, polls, 4);
-    *len += 16;
+    link_put_le(p + 1, max_cycles > LINK_WAIT_MAX ? LINK_WAIT_MAX : max_cycles, 3);
+    *len += 4;
     return LOOM_OK;
 }
 
@@ -338,9 +293,9 @@ int link_batch_check(const uint8_t *p, size_t n, size_t *read_words)
         uint8_t op = p[i];
         uint8_t base = op & (uint8_t)~LINK_OP_FIXED;
         if (base == LINK_OP_WAIT && op == LINK_OP_WAIT) {
-            if (i + 16 > n)
+            if (i + 4 > n)
                 return LINK_NAK_FORMAT;
-            i += 16;
+            i += 4;
         } else if (base == LINK_OP_WRITE || base == LINK_OP_READ) {
             if (i + 6 > n)
                 return LINK_NAK_FORMAT;
@@ -366,51 +321,66 @@ int link_batch_check(const uint8_t *p, size_t n, size_t *read_words)
 void link_batch_exec(const link_frame *req, const link_bus *bus, uint16_t max_payload,
                      link_frame *resp)
 {
-    size_t words = 0;
     const uint8_t *p = req->payload;
-    size_t n = req->len;
-    resp->seq = req->seq;
-    resp->len = 0;
-    int nak = link_batch_check(p, n, &words);
-    if (!nak && words * 4 > max_payload)
-        nak = LINK_NAK_SIZE;
-    if (nak) {
-        resp->cmd = LINK_NAK(nak);
-        return;
-    }
+    const size_t n = req->len;
     size_t i = 0, o = 0;
-    while (i < n) {
+    int nak = 0;
+    resp->seq = req->seq;
+    while (i < n && !nak) {
+        if (i + 4 > n) {
+            nak = LINK_NAK_FORMAT;
+            break;
+        }
         uint8_t op = p[i];
         uint32_t addr = link_get_le(p + i + 1, 3);
         int fixed = (op & LINK_OP_FIXED) != 0;
+        i += 4;
         if (op == LINK_OP_WAIT) {
-            uint32_t mask = link_get_le(p + i + 4, 4), value = link_get_le(p + i + 8, 4);
-            uint32_t polls = link_get_le(p + i + 12, 4), k = 0;
-            for (; k < polls; k++)
-                if ((bus->read(bus->ctx, addr) & mask) == value)
+            /* addr is the cycle budget; the busy pin is sampled each cycle */
+            for (uint32_t k = 0; bus->busy && bus->busy(bus->ctx); k++)
+                if (k == addr) {
+                    nak = LINK_NAK_TIMEOUT;
                     break;
-            if (k == polls) {
-                resp->cmd = LINK_NAK(LINK_NAK_TIMEOUT);
-                resp->len = 0;
-                return;
-            }
-            i += 16;
+                }
             continue;
         }
-        size_t cnt = link_get_le(p + i + 4, 2);
+        if (op != LINK_OP_WRITE && op != LINK_OP_READ && op != (LINK_OP_WRITE | LINK_OP_FIXED) &&
+            op != (LINK_OP_READ | LINK_OP_FIXED)) {
+            nak = LINK_NAK_FORMAT;
+            break;
+        }
+        if (i + 2 > n) {
+            nak = LINK_NAK_FORMAT;
+            break;
+        }
+        size_t cnt = link_get_le(p + i, 2);
+        i += 2;
+        if (cnt == 0) {
+            nak = LINK_NAK_FORMAT;
+            break;
+        }
         for (size_t k = 0; k < cnt; k++) {
-            uint32_t a = (addr + (fixed ? 0 : (uint32_t)k)) & 0xFFFFFF;
             if ((op & ~LINK_OP_FIXED) == LINK_OP_WRITE) {
-                bus->write(bus->ctx, a, link_get_le(p + i + 6 + 4 * k, 4));
+                if (i + 4 > n) {
+                    nak = LINK_NAK_FORMAT;
+                    break;
+                }
+                bus->write(bus->ctx, addr, link_get_le(p + i, 4));
+                i += 4;
             } else {
-                link_put_le(resp->payload + o, bus->read(bus->ctx, a), 4);
+                if (o + 4 > max_payload) {
+                    nak = LINK_NAK_SIZE;
+                    break;
+                }
+                link_put_le(resp->payload + o, bus->read(bus->ctx, addr), 4);
                 o += 4;
             }
+            if (!fixed)
+                addr = (addr + 1) & 0xFFFFFF;
         }
-        i += ((op & ~LINK_OP_FIXED) == LINK_OP_WRITE) ? 6 + 4 * cnt : 6;
     }
-    resp->cmd = LINK_ACK(LINK_CMD_BATCH);
-    resp->len = (uint16_t)o;
+    resp->cmd = nak ? LINK_NAK(nak) : LINK_ACK(LINK_CMD_BATCH);
+    resp->len = nak ? 0 : (uint16_t)o;
 }
 
 loom_status link_identify_parse(const uint8_t *p, size_t n, link_identify *id, loom_err *e)
@@ -423,7 +393,15 @@ loom_status link_identify_parse(const uint8_t *p, size_t n, link_identify *id, l
     id->board_id = (uint16_t)link_get_le(p + 4, 2);
     id->max_payload = (uint16_t)link_get_le(p + 6, 2);
     id->clk_hz = link_get_le(p + 8, 4);
-    id->clks_per_bit = link_get_le(p + 12, 4);
+    id->clks_per_bit = link_get_le(p + 12, 2);
+    id->rx_bytes = (uint16_t)link_get_le(p + 14, 2);
+    id->tx_bytes = (uint16_t)link_get_le(p + 16, 2);
+    id->window = (uint16_t)link_get_le(p + 18, 2);
+    if (id->window == 0 || id->window > LINK_WINDOW_MAX || id->rx_bytes < 64 ||
+        id->tx_bytes < 64)
+        return loom_fail(e, LOOM_E_LINK, "IDENTIFY: window %u (1..%d) or rings %u/%u bytes "
+                         "(64 at least) out of range", id->window, LINK_WINDOW_MAX, id->rx_bytes,
+                         id->tx_bytes);
     return LOOM_OK;
 }
 
@@ -434,5 +412,8 @@ void link_identify_format(const link_identify *id, uint8_t *p)
     link_put_le(p + 4, id->board_id, 2);
     link_put_le(p + 6, id->max_payload, 2);
     link_put_le(p + 8, id->clk_hz, 4);
-    link_put_le(p + 12, id->clks_per_bit, 4);
+    link_put_le(p + 12, id->clks_per_bit, 2);
+    link_put_le(p + 14, id->rx_bytes, 2);
+    link_put_le(p + 16, id->tx_bytes, 2);
+    link_put_le(p + 18, id->window, 2);
 }

@@ -24,7 +24,8 @@ module loom_board_core #(
     parameter P     = 16,
     parameter LMAX  = 64,
     parameter MAXIN = 64,
-    parameter EQ    = 4
+    parameter EQ    = 4,
+    parameter SP    = 0      // 1: single-port ring and synapse RAM (UP5K SPRAM)
 ) (
     input  wire clk_i,
     input  wire lock_i,      // clock stable (1 where there is no PLL)
@@ -51,7 +52,7 @@ module loom_board_core #(
 
     loom_top #(.CLK_HZ(CLK_HZ), .CLKS_PER_BIT(CLKS_PER_BIT), .BOARD_ID(BOARD_ID),
                .MAX_PAYLOAD(MAX_PAYLOAD), .W(W), .S(S), .A(A), .D(D), .K(K), .N(N),
-               .SYN(SYN), .P(P), .LMAX(LMAX), .MAXIN(MAXIN), .EQ(EQ)) u_top (
+               .SYN(SYN), .P(P), .LMAX(LMAX), .MAXIN(MAXIN), .EQ(EQ), .SP(SP)) u_top (
         .clk_i(clk_i), .rst_i(rst), .uart_rx_i(rx_top), .uart_tx_o(tx_top),
         .busy_o(busy_o), .overrun_o(overrun_o));
 

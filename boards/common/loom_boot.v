@@ -10,19 +10,22 @@
 //   uart_tx_i (loom_top) ──── held idle (1) while booting ──────────────> uart_tx_o
 //
 // ROM layout (bytes; two per 16-bit ROM word, little-endian): 0xB0 0x07
-// len_lo len_hi, then len bytes of wire frames
-// (0x00, COBS body, 0x00 each).  Any other header (e.g. the random contents
-// of a generic build, see icebram -g) means "nothing to replay".  After each
-// 0x00 the reader idles GAP cycles so the link has executed the frame and
-// sent its response before the next one starts.  Host bytes that arrive
-// while booting are dropped; the boot lasts a few milliseconds.
+// len_lo len_hi, then len bytes of wire frames (0x7E, stuffed body, 0x7E
+// each; docs/protocol.md).  Any other header (e.g. the random contents of a
+// generic build, see icebram -g) means "nothing to replay".  The header is
+// checked byte by byte as it is read; then `left` counts the stream down.
+// After each flag and after the last byte the reader idles GAP cycles, so
+// the link has run the frame before the next one starts (the link buffers
+// frames anyway; the gap keeps the boot independent of the array's speed).
+// Host bytes that arrive while booting are dropped; the boot lasts a few
+// milliseconds.
 //
 // Because the ROM is one block of EBR initialised from one file, a new
 // network goes into an existing bitstream with icebram (weight patching).
 module loom_boot #(
     parameter CLKS_PER_BIT = 4,
     parameter BYTES        = 2048,       // ROM size (power of two)
-    parameter GAP          = 16384,      // idle cycles after each 0x00
+    parameter GAP          = 16384,      // idle cycles after each 0x7E flag
     parameter BOOT_FILE    = ""          // $readmemh file of the ROM ("": all zero)
 ) (
     input  wire clk_i,
@@ -35,8 +38,9 @@ module loom_boot #(
 );
     localparam AB = $clog2(BYTES);
     localparam GB = $clog2(GAP + 1);
-    localparam [2:0] S_READ = 3'd0, S_HDR = 3'd1, S_CHK = 3'd2, S_SEND = 3'd3,
-                     S_GAP = 3'd4, S_FIN = 3'd5, S_DONE = 3'd6;
+    localparam [2:0] S_READ = 3'd0, S_USE = 3'd1, S_SEND = 3'd2, S_GAP = 3'd3, S_DONE = 3'd4;
+    localparam [31:0] MAXLEN32 = BYTES - 4;
+    localparam [15:0] MAXLEN = MAXLEN32[15:0];
 
     // a ROM of 16-bit words, byte 2j in bits [7:0] of word j: written only
     // by $readmemh (no file: all zero, nothing to replay).  16 bits is the
@@ -52,70 +56,60 @@ module loom_boot #(
     endgenerate
 
     reg [2:0]    st_q;
-    reg [AB:0]   p_q;
-    reg [15:0]   len_q;
-    reg [31:0]   hdr_q;
+    reg [AB-1:0] p_q;        // byte address
+    reg [15:0]   left_q;     // stream bytes still to send (header: the length)
     reg [GB-1:0] gap_q;
+    reg          last_q;     // the gap after the last byte
     reg [15:0]   word_q;
     reg          hi_q;
 
-    wire re = (st_q == S_READ);
     always @(posedge clk_i)
-        if (re) begin
+        if (st_q == S_READ) begin
             word_q <= rom_q[p_q[AB-1:1]];
             hi_q   <= p_q[0];
         end
-    wire [7:0] rdata_q = hi_q ? word_q[15:8] : word_q[7:0];
+    wire [7:0] byte_q = hi_q ? word_q[15:8] : word_q[7:0];
 
-    wire        tx_ready, boot_tx;
-    wire        tx_valid = (st_q == S_SEND);
-    wire        take = tx_valid & tx_ready;
-    wire [AB:0] p_next = p_q + 1'b1;
-    wire [16:0] end_pos = {1'b0, len_q} + 17'd4;
-    wire [16:0] p_ext = {{(16 - AB){1'b0}}, p_next};
+    wire tx_ready, boot_tx;
+    wire take = (st_q == S_SEND) & tx_ready;
+    wire in_hdr = (p_q[AB-1:2] == {(AB - 2){1'b0}});
+    wire [15:0] len = {byte_q, left_q[7:0]};      // at header byte 3
 
     always @(posedge clk_i) begin
         if (rst_i) begin
-            st_q  <= S_READ;
-            p_q   <= {(AB + 1){1'b0}};
-            len_q <= 16'd0;
-            hdr_q <= 32'd0;
-            gap_q <= {GB{1'b0}};
+            st_q   <= S_READ;
+            p_q    <= {AB{1'b0}};
+            left_q <= 16'd0;
+            gap_q  <= {GB{1'b0}};
+            last_q <= 1'b0;
         end else begin
             case (st_q)
-                S_READ: st_q <= (p_q < 4) ? S_HDR : S_SEND;
-                S_HDR: begin
-                    hdr_q <= {rdata_q, hdr_q[31:8]};
-                    p_q   <= p_next;
-                    st_q  <= (p_q == 3) ? S_CHK : S_READ;
-                end
-                S_CHK: begin
-                    len_q <= hdr_q[31:16];
-                    if (hdr_q[15:0] == 16'h07B0 && hdr_q[31:16] != 16'd0 &&
-                        {16'd0, hdr_q[31:16]} <= BYTES - 4)
+                S_READ: st_q <= S_USE;
+                S_USE: if (!in_hdr) st_q <= S_SEND;
+                    else begin
+                        p_q <= p_q + 1'b1;
                         st_q <= S_READ;
-                    else
-                        st_q <= S_DONE;
-                end
+                        case (p_q[1:0])
+                            2'd0: if (byte_q != 8'hB0) st_q <= S_DONE;
+                            2'd1: if (byte_q != 8'h07) st_q <= S_DONE;
+                            2'd2: left_q[7:0] <= byte_q;
+                            default: begin
+                                left_q <= len;
+                                if (len == 16'd0 || len > MAXLEN) st_q <= S_DONE;
+                            end
+                        endcase
+                    end
                 S_SEND: if (take) begin
-                    p_q   <= p_next;
-                    gap_q <= GAP[GB-1:0];
-                    if (p_ext == end_pos)
-                        st_q <= S_FIN;
-                    else if (rdata_q == 8'd0)
-                        st_q <= S_GAP;
-                    else
-                        st_q <= S_READ;
+                    p_q    <= p_q + 1'b1;
+                    left_q <= left_q - 1'b1;
+                    gap_q  <= GAP[GB-1:0];
+                    last_q <= (left_q == 16'd1);
+                    st_q   <= (left_q == 16'd1 || byte_q == 8'h7E) ? S_GAP : S_READ;
                 end
                 S_GAP: begin
                     gap_q <= gap_q - 1'b1;
                     if (gap_q == {GB{1'b0}})
-                        st_q <= S_READ;
-                end
-                S_FIN: begin
-                    gap_q <= gap_q - 1'b1;
-                    if (gap_q == {GB{1'b0}})
-                        st_q <= S_DONE;
+                        st_q <= last_q ? S_DONE : S_READ;
                 end
                 default: st_q <= S_DONE;
             endcase
@@ -123,7 +117,7 @@ module loom_boot #(
     end
 
     loom_uart_tx #(.CLKS_PER_BIT(CLKS_PER_BIT)) u_tx (
-        .clk_i(clk_i), .rst_i(rst_i), .data_i(rdata_q), .valid_i(tx_valid),
+        .clk_i(clk_i), .rst_i(rst_i), .data_i(byte_q), .valid_i(st_q == S_SEND),
         .ready_o(tx_ready), .tx_o(boot_tx));
 
     wire booting = (st_q != S_DONE);

@@ -6,9 +6,12 @@
  * virtual board and compares it with the PID:
  *
  *   1. `loom fly --sim` (reference model alone) writes the trajectory to match;
- *   2. a virtual board of the default board (icebreaker: config c1, the RTL
- *      with its UART under Verilator, sim/vboard.h) is served on a pty by a
- *      thread of this process;
+ *   2. the virtual board of the board (--board, default icebreaker: its own
+ *      top and arch config, the RTL with its UART under Verilator,
+ *      sim/vboard.h) is served on a pty by a thread of this process -- when
+ *      the controller is built for another arch than the board's, the demo
+ *      says so and uses the generic virtual board c1 (rtl/loom_top.v, A=24)
+ *      instead; --config picks any virtual board by name;
  *   3. `loom fly --port PTY` compiles, maps and loads the controller onto it
  *      and flies the same profile and seed, writing the plot;
  *   4. the two trajectories are compared line by line: identical, the table
@@ -28,6 +31,8 @@
 
 #include "cli.h"
 #include "transport.h"
+#include "board.h"
+#include "model.h"
 #include "vboard.h"
 
 const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp' flies the evolved SNN blimp controller";
@@ -36,7 +41,7 @@ int cmd_fly(int argc, char **argv);
 
 static const char usage_text[] =
     "usage: loom demo blimp [--seed S] [--controller NET.seir] [--plot FILE.png]\n"
-    "                       [--duration SEC] [--board icebreaker] [--sim]\n"
+    "                       [--duration SEC] [--board icebreaker | --config NAME] [--sim]\n"
     "Flies the shipped evolved spiking controller (160 neurons) through a virtual\n"
     "board (the RTL with its UART under Verilator, on a pty served by this\n"
     "process) and the PID on the same blimp plant and noise seed over the 60 s\n"
@@ -154,7 +159,9 @@ int cmd_demo(int argc, char **argv)
     }
     if (strcmp(argv[1], "blimp")) return cli_usage_error("demo", "unknown demo '%s' (known: blimp)", argv[1]);
     const char *seed = "1", *controller = "examples/blimp/controller.seir", *png = "build/demo/blimp.png";
-    const char *duration = "60", *config = "c1";
+    const char *duration = "60", *config = board_default()->name;
+    const board_info *bi = board_default();
+    int config_given = 0;
     int sim_only = 0;
     for (int i = 2; i < argc; i++) {
         if (!strcmp(argv[i], "--sim")) {
@@ -168,9 +175,13 @@ int cmd_demo(int argc, char **argv)
         else if (!strcmp(argv[i], "--plot")) png = v;
         else if (!strcmp(argv[i], "--duration")) duration = v;
         else if (!strcmp(argv[i], "--board")) {
-            if (strcmp(v, "icebreaker") && strcmp(v, "upduino"))
-                return cli_usage_error("demo", "unknown board '%s' (known: icebreaker, upduino)", v);
-            config = "c1"; /* the UP5K config, as loom vboard --board */
+            loom_err be;
+            if (!(bi = board_find(v, &be)))
+                return cli_usage_error("demo", "%s", be.msg);
+            config = bi->name; /* the board's own virtual board, as loom vboard --board */
+        } else if (!strcmp(argv[i], "--config")) {
+            config = v;
+            config_given = 1;
         } else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
         i++;
     }
@@ -204,7 +215,26 @@ int cmd_demo(int argc, char **argv)
         fprintf(stderr, "loom demo: the reference flight failed\n");
     }
 
-    /* 2. a virtual board on a pty, served by a thread of this process */
+    /* 2. a virtual board on a pty, served by a thread of this process: the
+     * board's own, unless the controller is built for another arch */
+    if (!rc && !config_given) {
+        model_opts mo;
+        model_opts_default(&mo);
+        model m;
+        memset(&m, 0, sizeof m);
+        loom_err e;
+        if (model_load(controller, &mo, &m, &e) == LOOM_OK) {
+            const seir_arch *na = &m.net->arch, *ba = &bi->arch.arch;
+            if (na->w != ba->w || na->s != ba->s || na->a != ba->a || na->d != ba->d) {
+                fprintf(stderr, "demo: %s is built for W=%d S=%d A=%d D=%d, the %s has W=%d S=%d "
+                                "A=%d D=%d: flying it on the generic virtual board c1 instead\n",
+                        controller, na->w, na->s, na->a, na->d, bi->name, ba->w, ba->s, ba->a,
+                        ba->d);
+                config = "c1";
+            }
+        }
+        model_free(&m);
+    }
     vb_thread vt;
     memset(&vt, 0, sizeof vt);
     pthread_t th;
@@ -222,7 +252,7 @@ int cmd_demo(int argc, char **argv)
             rc = 1;
         } else {
             started = 1;
-            fprintf(stderr, "demo: virtual board (icebreaker, config %s, %u baud, RTL under Verilator) on %s\n",
+            fprintf(stderr, "demo: virtual board (%s, %u baud, RTL under Verilator) on %s\n",
                     config, vboard_baud(vt.b), pty);
         }
     }

@@ -5,10 +5,11 @@
  * output neurons' spikes (and the v of v outputs) as they arrive; --check
  * replays the same inputs through the reference model.
  *
- * The loop is one loom_host_stream call per step (inputs of step t in, the
- * output words of step t-1 back), plus one at the end for the last step, so
- * step t runs on the board while its answer and the next request are on the
- * wire.  On a lost link the spikes received so far stay in the output file
+ * The loop puts one exchange per step (inputs of step t in, the output words
+ * of step t-1 back; loom_host_stream_put), plus one at the end for the last
+ * step, and keeps up to 8 exchanges in flight, so steps run on the board
+ * while the next requests and the last answers are on the wire and a long
+ * run is bound by the link's bandwidth.  On a lost link the spikes received so far stay in the output file
  * and the exit code is 1.
  */
 #include <inttypes.h>
@@ -212,7 +213,8 @@ int cmd_run(int argc, char **argv)
     uint32_t n_v = 0, *v_idx = NULL, *v_addr = NULL, *v_raw = NULL;
     int32_t *v_val = NULL;
     ref_sim *ref = NULL;
-    stim_event *ev = NULL;
+    stim_event *ev = NULL, *evr = NULL;
+    uint32_t nevr[9] = {0};
     uint32_t *evw = NULL, *words = NULL, *spk = NULL;
     const uint32_t *ref_spk = NULL;
     uint64_t mismatches = 0, spikes_total = 0, t_done = 0;
@@ -332,18 +334,37 @@ int cmd_run(int argc, char **argv)
     if ((st = loom_host_reset(h, &e)) || (st = loom_host_load(h, img, &e)))
         goto fail;
 
+    /* inputs of the steps in flight, for the reference model (--check) */
+    enum { LAG = 8 };
+    uint32_t nin = net->n_inputs ? net->n_inputs : 1;
+    evr = malloc((size_t)(LAG + 1) * nin * sizeof *evr);
+    if (!evr) {
+        st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+        goto fail;
+    }
     double t0 = cli_now();
     cli_progress_start(&prog, "run", steps, quiet);
-    for (uint64_t t = 0; t <= steps; t++) {
-        uint32_t nev = 0;
-        if (t < steps && (st = stim_next(src, t, ev, net->n_inputs, &nev, &e)))
+    /* exchange t pushes the inputs of step t (and starts it) and reads the
+     * outputs of step t-1; up to LAG exchanges are in flight, so the run is
+     * bound by the link's bandwidth, not its round trip */
+    for (uint64_t t = 0, g = 0; g <= steps;) {
+        if (t <= steps && t - g < LAG) {
+            uint32_t nev = 0;
+            stim_event *evt = evr + (size_t)(t % (LAG + 1)) * nin;
+            if (t < steps && (st = stim_next(src, t, evt, net->n_inputs, &nev, &e)))
+                goto fail;
+            nevr[t % (LAG + 1)] = nev;
+            for (uint32_t k = 0; k < nev; k++)
+                evw[k] = loom_host_event(evt[k].channel, evt[k].value);
+            if ((st = loom_host_stream_put(h, evw, nev, t < steps, arch.cores, ow, v_addr, n_v,
+                                           1000000000u, &e)))
+                goto fail;
+            t++;
+            continue;
+        }
+        if ((st = loom_host_stream_get(h, words, nw, v_raw, n_v, &e)))
             goto fail;
-        for (uint32_t k = 0; k < nev; k++)
-            evw[k] = loom_host_event(ev[k].channel, ev[k].value);
-        if ((st = loom_host_stream_read(h, evw, nev, t < steps, arch.cores, ow, words, v_addr, n_v,
-                                        v_raw, 1000000000u, &e)))
-            goto fail;
-        if (t > 0) {
+        if (g > 0) {
             uint32_t ns = 0;
             for (uint32_t n = 0; n < net->n_neurons; n++) {
                 uint32_t c = img->core_of[n], s = img->slot_of[n];
@@ -351,13 +372,17 @@ int cmd_run(int argc, char **argv)
                     spk[ns++] = n;
             }
             spikes_total += ns;
-            if (spk_out && (st = outw_spikes_step(spk_out, t - 1, spk, ns, &e)))
+            if (spk_out && (st = outw_spikes_step(spk_out, g - 1, spk, ns, &e)))
                 goto fail;
             for (uint32_t k = 0; k < n_v; k++)
                 v_val[k] = (int32_t)v_raw[k];
-            if (v_out && (st = outw_v_step(v_out, t - 1, v_val, &e)))
+            if (v_out && (st = outw_v_step(v_out, g - 1, v_val, &e)))
                 goto fail;
             if (ref) {
+                const stim_event *evp = evr + (size_t)((g - 1) % (LAG + 1)) * nin;
+                for (uint32_t k = 0; k < nevr[(g - 1) % (LAG + 1)]; k++)
+                    ref_set_input(ref, evp[k].channel, evp[k].value);
+                ref_step(ref);
                 int differ = 0;
                 for (uint32_t k = 0; k < n_v; k++) {
                     int32_t rv = ref_v(ref, v_idx[k]);
@@ -365,7 +390,7 @@ int cmd_run(int argc, char **argv)
                         if (differ++ == 0 && mismatches < 10) {
                             char nb[64];
                             fprintf(stderr, "loom run: step %" PRIu64 ": v of %s: board %" PRId32
-                                            ", reference %" PRId32 "\n", t - 1,
+                                            ", reference %" PRId32 "\n", g - 1,
                                     seir_neuron_name(net, v_idx[k], nb, sizeof nb), v_val[k], rv);
                         }
                         break;
@@ -379,21 +404,17 @@ int cmd_run(int argc, char **argv)
                         while (i < ns && i < nr && spk[i] == ref_spk[i])
                             i++;
                         fprintf(stderr, "loom run: step %" PRIu64 ": board %u spikes, reference %u; "
-                                        "first difference at neuron %u\n", t - 1, ns, nr,
+                                        "first difference at neuron %u\n", g - 1, ns, nr,
                                 i < ns ? spk[i] : ref_spk[i]);
                     }
                 }
                 if (differ)
                     mismatches++;
             }
-            t_done = t;
-            cli_progress_update(&prog, t);
+            t_done = g;
+            cli_progress_update(&prog, g);
         }
-        if (t < steps && ref) {
-            for (uint32_t k = 0; k < nev; k++)
-                ref_set_input(ref, ev[k].channel, ev[k].value);
-            ref_step(ref);
-        }
+        g++;
     }
     cli_progress_end(&prog, steps);
     double wall = cli_now() - t0;
@@ -441,6 +462,7 @@ out:
     free(v_val);
     stim_close(src);
     free(ev);
+    free(evr);
     free(evw);
     free(words);
     free(spk);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "board.h"
 #include "cli.h"
 #include "host.h"
 #include "loom_map.h"
@@ -24,20 +25,23 @@ static const char *usage =
     "                   [--fault-rate P] [--seed S] [--quiet]\n"
     "       loom vboard --ping PORT [--baud B] [--timeout-ms T] [--tries N] [--bench STEPS]\n"
     "\n"
-    "Runs rtl/loom_top.v (UART, link layer, command unit, array) under Verilator,\n"
-    "bit by bit at 3 Mbaud of a 12 MHz clock, and serves it until interrupted:\n"
+    "Runs a board's RTL (its loom_board_core: boot ROM, UART, link, array, with\n"
+    "the board's clock, baud rate and arch config from the board table) under\n"
+    "Verilator, its UART bit by bit, and serves it until interrupted:\n"
     "on a new pseudo-terminal (its path is printed and, with --pty-file, written\n"
     "to FILE once the board is ready) or on 127.0.0.1:PORT with --tcp (0 picks a\n"
     "free port; the spec tcp:127.0.0.1:PORT is printed and written to\n"
     "--port-file).  --fault-rate P drops or corrupts a fraction P of the bytes in\n"
-    "each direction.  --board icebreaker (or upduino) selects the config that fits\n"
-    "an iCE40 UP5K; --config picks a built model by name (see --list-configs).\n"
+    "each direction.  --board B picks board B (icebreaker, the default,\n"
+    "upduino3, icestick, hx8k-breakout); --config picks any built model by name,\n"
+    "including the generic rtl/loom_top.v configs c1 and c4 (see --list-configs).\n"
     "--ping PORT opens any board (e.g. /dev/ttyUSB0, /dev/pts/N, tcp:HOST:PORT),\n"
     "prints its identity, arch registers and link counters, and exits; with\n"
-    "--bench STEPS it also measures the request/response round trip (1-word\n"
-    "reads) and STEPS streaming steps (16 input events and every output word per\n"
-    "step, on whatever the board holds) and prints `bench NAME VALUE UNIT` lines,\n"
-    "including the line-rate bound of a real board at the identified baud rate.\n";
+    "--bench STEPS it also measures the round trip (1-word reads), STEPS steps\n"
+    "request/response (one exchange at a time) and STEPS steps streaming (8\n"
+    "exchanges in flight; 16 input events and every output word per step, on\n"
+    "whatever the board holds) and prints `bench NAME VALUE UNIT` lines,\n"
+    "including the line-rate bounds of a real board at the identified baud rate.\n";
 
 static volatile sig_atomic_t stop_flag;
 
@@ -62,6 +66,39 @@ static int write_file(const char *path, const char *text)
     return 0;
 }
 
+/* Request/response: one step exchange at a time, each waiting for its answer. */
+static loom_status bench_rr(loom_host *h, const limg_arch *a, const uint32_t *ev, uint32_t n_ev,
+                            uint32_t steps, uint32_t *out, loom_err *e)
+{
+    uint32_t words = (a->neurons + 31) / 32;
+    for (uint32_t t = 0; t <= steps; t++) {
+        loom_status st = loom_host_stream(h, ev, t < steps ? n_ev : 0, t < steps, a->cores, words,
+                                          out, 1000000, e);
+        if (st)
+            return st;
+    }
+    return LOOM_OK;
+}
+
+/* Streaming: up to 8 step exchanges in flight (what loom run does). */
+static loom_status bench_stream(loom_host *h, const limg_arch *a, const uint32_t *ev,
+                                uint32_t n_ev, uint32_t steps, uint32_t *out, loom_err *e)
+{
+    uint32_t words = (a->neurons + 31) / 32;
+    loom_status st = LOOM_OK;
+    for (uint32_t t = 0, g = 0; !st && g <= steps;) {
+        if (t <= steps && t - g < 8) {
+            st = loom_host_stream_put(h, ev, t < steps ? n_ev : 0, t < steps, a->cores, words, NULL,
+                                      0, 1000000, e);
+            t++;
+        } else {
+            st = loom_host_stream_get(h, out, (size_t)a->cores * words, NULL, 0, e);
+            g++;
+        }
+    }
+    return st;
+}
+
 static int bench(loom_host *h, uint32_t steps, uint32_t baud)
 {
     loom_err e;
@@ -81,27 +118,36 @@ static int bench(loom_host *h, uint32_t steps, uint32_t baud)
         return 1;
     for (uint32_t c = 0; c < n_ev; c++)
         ev[c] = loom_host_event(c, 1);
+    t0 = cli_now();
+    if (bench_rr(h, &a, ev, n_ev, steps, out, &e)) {
+        free(out);
+        return cli_report("vboard", &e);
+    }
+    double dt_rr = cli_now() - t0;
     uint64_t s0, r0, s1, r1;
     loom_host_bytes(h, &s0, &r0);
     t0 = cli_now();
-    for (uint32_t t = 0; t <= steps; t++)
-        if (loom_host_stream(h, ev, t < steps ? n_ev : 0, t < steps, a.cores, words, out, 1000000,
-                             &e)) {
-            free(out);
-            return cli_report("vboard", &e);
-        }
+    if (bench_stream(h, &a, ev, n_ev, steps, out, &e)) {
+        free(out);
+        return cli_report("vboard", &e);
+    }
     double dt = cli_now() - t0;
     loom_host_bytes(h, &s1, &r1);
     free(out);
-    double bps = (double)(s1 - s0 + r1 - r0) / (steps + 1);
-    /* a real board: the line is the limit (10 bits per byte, stop-and-wait
-     * sends the two directions one after the other) */
-    double line_step = bps * 10.0 / baud, line_rtt = (15 + 13) * 10.0 / baud;
+    double up = (double)(s1 - s0) / (steps + 1), down = (double)(r1 - r0) / (steps + 1);
+    /* a real board: the line is the limit, 10 bits per byte.  Streaming
+     * overlaps the two directions (full duplex), request/response sends
+     * them one after the other; a 1-word read is 14 + 12 bytes. */
+    double byte_s = 10.0 / baud;
     printf("bench link.vboard.rtt_ms %.3f ms\n", rtt * 1e3);
+    printf("bench link.vboard.rr_steps_per_s %.1f steps/s\n", steps / dt_rr);
     printf("bench link.vboard.steps_per_s %.1f steps/s\n", steps / dt);
-    printf("bench link.bytes_per_step %.1f bytes\n", bps);
-    printf("bench link.board.rtt_ms %.3f ms\n", line_rtt * 1e3);
-    printf("bench link.board.steps_per_s %.0f steps/s\n", 1.0 / line_step);
+    printf("bench link.bytes_per_step %.1f bytes\n", up + down);
+    printf("bench link.bytes_per_step_up %.1f bytes\n", up);
+    printf("bench link.bytes_per_step_down %.1f bytes\n", down);
+    printf("bench link.board.rtt_ms %.3f ms\n", (14 + 12) * byte_s * 1e3);
+    printf("bench link.board.rr_steps_per_s %.0f steps/s\n", 1.0 / ((up + down) * byte_s));
+    printf("bench link.board.steps_per_s %.0f steps/s\n", 1.0 / ((up > down ? up : down) * byte_s));
     return 0;
 }
 
@@ -122,6 +168,7 @@ static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries,
     printf("link proto %u rtl %u board %u max_payload %u clk_hz %u baud %u\n", id->proto,
            id->rtl_version, id->board_id, id->max_payload, id->clk_hz,
            id->clks_per_bit ? id->clk_hz / id->clks_per_bit : 0);
+    printf("link rings rx %u tx %u window %u\n", id->rx_bytes, id->tx_bytes, id->window);
     uint32_t r[LOOM_REG_RING_LOG2 + 1];
     if (loom_host_read(h, LOOM_REG_ID, r, LOOM_REG_RING_LOG2 + 1, &e)) {
         loom_host_close(h);
@@ -139,9 +186,9 @@ static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries,
         return cli_report("vboard", &e);
     }
     link_counters hs = loom_host_stats(h);
-    printf("board counters ok %u crc %u format %u seq %u dup %u\n", c.frames_ok, c.crc_errors,
-           c.format_errors, c.seq_errors, c.duplicates);
-    printf("host counters ok %u crc %u format %u stale %u resent %u\n", hs.frames_ok,
+    printf("board counters ok %u crc %u format %u\n", c.frames_ok, c.crc_errors,
+           c.format_errors);
+    printf("host counters ok %u crc %u format %u naks %u resent %u\n", hs.frames_ok,
            hs.crc_errors, hs.format_errors, hs.seq_errors, hs.duplicates);
     int rc = steps ? bench(h, steps, id->clks_per_bit ? id->clk_hz / id->clks_per_bit : baud) : 0;
     loom_host_close(h);
@@ -181,10 +228,11 @@ int cmd_vboard(int argc, char **argv)
         if (!strcmp(a, "--config")) {
             config = v;
         } else if (!strcmp(a, "--board")) {
-            if (!strcmp(v, "icebreaker") || !strcmp(v, "upduino"))
-                config = "c1";
-            else
-                return cli_usage_error("vboard", "unknown board '%s' (known: icebreaker, upduino)", v);
+            loom_err be;
+            const board_info *bi = board_find(v, &be);
+            if (!bi)
+                return cli_usage_error("vboard", "%s", be.msg);
+            config = bi->name; /* the board's own top and arch config */
         } else if (!strcmp(a, "--baud")) {
             if (cli_parse_i64("vboard", a, v, 1200, 12000000, &baud))
                 return 2;

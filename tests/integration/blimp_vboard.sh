@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# blimp_vboard.sh -- `loom fly --port` through `loom vboard` (the icebreaker
-# board: RTL with its UART under Verilator, on a pty): the controller is
+# blimp_vboard.sh -- `loom fly --port` through `loom vboard` (the generic
+# virtual board c1, rtl/loom_top.v with A=24: the shipped controller is built
+# for A=24 and its accumulator bound, 4,521,984, does not fit the
+# icebreaker's A=16 -- checked below; RTL with its UART under Verilator, on a
+# pty): the controller is
 # mapped, loaded and flown one board step per control period; its trajectory
 # (--trace) and final line must be identical to `loom fly --sim` with the
 # same seed.  Also: a network that does not fit the board is refused naming
@@ -16,7 +19,7 @@ cd "$(dirname "$0")/../.."
 ctl=examples/blimp/controller.seir
 [ -f "$ctl" ] || { echo "no $ctl"; exit 77; }
 
-"$LOOM" vboard --board icebreaker --quiet --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
+"$LOOM" vboard --config c1 --quiet --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
 vb=$!
 pids+=($vb)
 wait_file "$WORK/pty" || fail "no pty"
@@ -40,7 +43,7 @@ for args in "--seed 3 --duration 12" "--seed 8 --duration 6 --profile 0:1.5,2:2.
 done
 
 # 0.2% of the bytes dropped or corrupted each way (TCP): retries, same trajectory
-"$LOOM" vboard --board icebreaker --quiet --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.002 --seed 5 \
+"$LOOM" vboard --config c1 --quiet --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.002 --seed 5 \
     >/dev/null 2>"$WORK/vb2.err" &
 pids+=($!)
 wait_file "$WORK/tcp" || fail "no tcp port file"
@@ -60,6 +63,17 @@ grep -q '^arch W=8 S=24' "$WORK/s24.seir" || fail "could not make the S=24 net"
 rc=$?
 [ $rc -ne 0 ] || fail "S=24 controller accepted"
 grep -q 'does not fit the board (W=8 S=16' "$WORK/s24.err" || { cat "$WORK/s24.err"; fail "refusal message"; }
+
+# while the icebreaker's arch has another A, its own virtual board refuses
+# the A=24 controller, naming both
+ib_a=$("$LOOM" build --list | awk '$1=="icebreaker"' | grep -o ' A=[0-9]*' | cut -d= -f2)
+if [ "$ib_a" != 24 ]; then
+    "$LOOM" vboard --board icebreaker --quiet --pty-file "$WORK/pty_ib" >/dev/null 2>&1 &
+    pids+=($!)
+    wait_file "$WORK/pty_ib" || fail "no icebreaker pty"
+    "$LOOM" fly --port "$(cat "$WORK/pty_ib")" --duration 1 >/dev/null 2>"$WORK/ib.err" && fail "A=24 controller accepted by the icebreaker"
+    grep -q "the net assumes accumulators of A=24 bits, the build has A=$ib_a" "$WORK/ib.err" || { cat "$WORK/ib.err"; fail "icebreaker refusal message"; }
+fi
 
 "$LOOM" fly --port "$pty" --controller pid --duration 1 >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--controller pid --port should be a usage error"

@@ -18,9 +18,9 @@ levels=$(echo "$info" | grep -m1 '"levels"' | grep -o '[0-9]*$')
 sed 's/^\(..\)\(..\)$/\2\n\1/' "$WORK/b/boot.hex" > "$WORK/bytes"
 bytes=$(grep -c . "$WORK/bytes")
 [ "$(head -2 "$WORK/bytes" | tr '\n' ' ')" = "b0 07 " ] || { echo "no boot header"; exit 1; }
-# frames on the wire are 0x00 COBS 0x00: two zero bytes each in the used part
+# frames on the wire are 0x7E stuffed-body 0x7E: two flags each in the used part
 len=$(( 0x$(sed -n 3p "$WORK/bytes") + 256 * 0x$(sed -n 4p "$WORK/bytes") ))
-frames=$(( $(sed -n "5,$((len + 4))p" "$WORK/bytes" | grep -c '^00$') / 2 ))
+frames=$(( $(sed -n "5,$((len + 4))p" "$WORK/bytes" | grep -c '^7e$') / 2 ))
 arch=$("$LOOM" build --list | awk '$1=="hx8k-breakout"')
 par() { echo "$arch" | grep -o "$1=[0-9]*" | cut -d= -f2; }
 echo "model: $neurons neurons, $synapses synapses, $levels levels; ROM $len of $bytes bytes, $frames frames"

@@ -4,7 +4,7 @@
 # and 115,200 baud (12 MHz clock), and loom_link against the C board model
 # on 300 random adversarial exchanges.  Also: `verilator --lint-only -Wall`
 # of every link module, and yosys synth_ice40 of loom_link: no latches, and
-# the two frame buffers in block RAM (2 x SB_RAM40_4K at 512-byte payloads: the rx buffer holds the payload only).
+# the two rings (receive ring, response cache) in block RAM (2 x SB_RAM40_4K).
 set -u
 dir="$BUILD/link-rtl"
 for b in tb_uart_4 tb_uart_8 tb_uart_104 tb_link; do
@@ -18,6 +18,7 @@ for cpb in 4 8 104; do
     "$dir/tb_uart_$cpb" "$cpb" || rc=1
 done
 "$dir/tb_link" 300 || rc=1
+"$dir/tb_link" 300 7 || rc=1    # another seed of the random traffic
 
 rtl=(rtl/loom_uart_rx.v rtl/loom_uart_tx.v rtl/loom_crc16.v rtl/loom_link_rx.v
      rtl/loom_link_tx.v rtl/loom_cmd.v rtl/loom_link.v)

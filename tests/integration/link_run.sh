@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# link_run.sh -- `loom run` against `loom vboard` (the RTL board with its
-# UART under Verilator): a NIR model and an EPFL AIGER circuit, 1,000
-# streamed steps each, spikes identical to `loom sim --outputs-only`; 300
-# steps with 1% of the bytes dropped or corrupted in each direction over TCP;
-# and a board killed mid-run (config c4: the NIR model needs 45 profiles): non-zero exit within the retry budget, the
-# spikes received so far kept.
+# link_run.sh -- `loom run` against `loom vboard` (the RTL with its UART
+# under Verilator), 1,000 streamed steps each, spikes identical to `loom sim
+# --outputs-only` and --check clean: an EPFL AIGER circuit and a small NIR
+# model on the icebreaker's own virtual board; the braille NIR model (45
+# profiles: too many for the icebreaker) on the generic 4-core config c4;
+# the braille model again, 1,000 steps with 1% of the bytes dropped or
+# corrupted in each direction over TCP (every step exactly once: the spikes
+# still equal loom sim's); and a board killed mid-run: non-zero exit within
+# the retry budget, the spikes received so far kept.
 set -u
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
@@ -12,16 +15,21 @@ trap cleanup EXIT
 wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
 fail() { echo "FAIL: $*"; exit 1; }
 nir="$DATA/nir/braille_nirtorch.nir"
+small="$DATA/nir/lif_norse.nir"
 aig="$DATA/aig/epfl/ctrl.aig"
-[ -f "$nir" ] && [ -f "$aig" ] || { echo "test data missing in $DATA"; exit 77; }
+[ -f "$nir" ] && [ -f "$aig" ] && [ -f "$small" ] || { echo "test data missing in $DATA"; exit 77; }
 
+"$LOOM" vboard --quiet --board icebreaker --pty-file "$WORK/pty0" >/dev/null 2>"$WORK/vb0.err" &
+pids+=($!)
 "$LOOM" vboard --quiet --config c4 --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb1.err" &
 pids+=($!)
+wait_file "$WORK/pty0" || fail "no pty 0"
 wait_file "$WORK/pty" || fail "no pty"
-pty=$(cat "$WORK/pty")
 
-for model in "$nir" "$aig"; do  # (acceptance: 1,000 steps each)
+for model in "$aig" "$small" "$nir"; do  # (acceptance: 1,000 steps each)
     b=$(basename "$model")
+    pty=$(cat "$WORK/pty0")
+    [ "$model" = "$nir" ] && pty=$(cat "$WORK/pty")
     "$LOOM" sim "$model" --steps 1000 --poisson 0.2 --seed 7 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
         || fail "loom sim $b"
     "$LOOM" run --port "$pty" "$model" --steps 1000 --poisson 0.2 --seed 7 --out-spikes "$WORK/$b.run.csv" --check \
@@ -37,11 +45,11 @@ done
 pids+=($!)
 wait_file "$WORK/tcp" || fail "no port file"
 b=$(basename "$nir")
-"$LOOM" run --port "$(cat "$WORK/tcp")" "$nir" --steps 300 --poisson 0.2 --seed 7 --out-spikes "$WORK/faults.csv" \
-    --timeout-ms 30 --tries 60 --max-payload 64 >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
+"$LOOM" run --port "$(cat "$WORK/tcp")" "$nir" --steps 1000 --poisson 0.2 --seed 7 --out-spikes "$WORK/faults.csv" \
+    --timeout-ms 30 --tries 60 --check >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
 cat "$WORK/faults.log"
-"$LOOM" sim "$nir" --steps 300 --poisson 0.2 --seed 7 --outputs-only --out-spikes "$WORK/sim300.csv" --quiet
-cmp "$WORK/sim300.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
+cmp "$WORK/$b.sim.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
+grep -q '^check: 0 steps differ' "$WORK/faults.log" || fail "--check with faults"
 resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
 [ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
 

@@ -20,9 +20,21 @@ pty=$(cat "$WORK/pty")
 "$LOOM" vboard --ping "$pty" >"$WORK/ping1" 2>&1 || { cat "$WORK/ping1"; fail "ping over the pty"; }
 cat "$WORK/ping1"
 grep -q '^id 0x4C4F4F4D version 1$' "$WORK/ping1" || fail "ID register"
-grep -q '^link proto 1 rtl 1 board 1 max_payload 512 clk_hz 12000000 baud 3000000$' "$WORK/ping1" || fail "identity"
-grep -q '^arch W=8 S=16 A=24 D=15 cores=1 neurons=256 ' "$WORK/ping1" || fail "arch registers"
-grep -q '^board counters ok 3 crc 0 format 0 seq 0 dup 0$' "$WORK/ping1" || fail "board counters"
+# the icebreaker's own clock, UART and arch config, as the board table says
+arch=$("$LOOM" build --list | awk '$1=="icebreaker"')
+par() { echo "$arch" | grep -o " $1=[0-9]*" | cut -d= -f2; }
+clk=$(echo "$arch" | awk '{printf "%d", $4 * 1000000}')
+grep -q "^link proto 2 rtl 2 board 1 max_payload 248 clk_hz $clk baud 3000000\$" "$WORK/ping1" || fail "identity"
+grep -q "^arch W=$(par W) S=$(par S) A=$(par A) D=$(par D) cores=$(par cores) neurons=$(par neurons) syn_words=$(par syn_words) profiles=$(par profiles) max_inputs=$(par inputs) levels=$(par levels)\$" \
+    "$WORK/ping1" || fail "arch registers differ from the board table: $arch"
+# every board of the table has its virtual board
+for b in $("$LOOM" build --list | awk 'NR > 1 {print $1}'); do
+    "$LOOM" vboard --list-configs | grep -qx "$b" || fail "no virtual board for $b"
+done
+"$LOOM" vboard --board nosuch --pty-file "$WORK/x" 2>"$WORK/nosuch.err" && fail "unknown board accepted"
+grep -q "unknown board 'nosuch' (known: icebreaker" "$WORK/nosuch.err" || { cat "$WORK/nosuch.err"; fail "message for an unknown board"; }
+grep -q '^board counters ok 3 crc 0 format 0$' "$WORK/ping1" || fail "board counters"
+grep -q '^link rings rx 512 tx 512 window 4$' "$WORK/ping1" || fail "rings and window"
 # a second client on the same pty: the board keeps serving
 "$LOOM" vboard --ping "$pty" >"$WORK/ping2" 2>&1 || { cat "$WORK/ping2"; fail "second ping"; }
 

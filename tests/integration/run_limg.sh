@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# run_limg.sh -- `loom run` on a virtual board (icebreaker, pty) with graded
+# run_limg.sh -- `loom run` on a virtual board (the generic c1: the example
+# and its image are built for A=24, the icebreaker has A=16; pty) with graded
 # inputs, v outputs and runtime images:
 #  * examples/seir/integrator.seir (a graded channel, a v output and a spike
 #    output): --poisson (random 16-bit values on a graded channel) and a CSV
@@ -20,7 +21,7 @@ net=examples/seir/integrator.seir
 [ -f "$net" ] || { echo "no $net"; exit 77; }
 W=$WORK
 
-"$LOOM" vboard --board icebreaker --quiet --pty-file "$W/pty" >/dev/null 2>"$W/vb.err" &
+"$LOOM" vboard --config c1 --quiet --pty-file "$W/pty" >/dev/null 2>"$W/vb.err" &
 pids+=($!)
 wait_file "$W/pty" || fail "no pty"
 pty=$(cat "$W/pty")

@@ -221,25 +221,24 @@ static void sw_exec(void *ctx, const link_frame *req, link_frame *resp)
 {
     swboard *b = ctx;
     b->executed++;
-    link_bus bus = {b, sw_write, sw_read};
+    link_bus bus = {b, sw_write, sw_read, NULL};
     resp->len = 0;
     switch (req->cmd) {
     case LINK_CMD_IDENTIFY: {
-        link_identify id = {LINK_PROTO_VERSION, 1, 42, 256, 12000000, 4};
+        link_identify id = {LINK_PROTO_VERSION, 1, 42, 248, 12000000, 4, 512, 512, 4};
         link_identify_format(&id, resp->payload);
         resp->len = LINK_IDENTIFY_LEN;
         resp->cmd = LINK_ACK(req->cmd);
         break;
     }
     case LINK_CMD_BATCH:
-        link_batch_exec(req, &bus, 256, resp);
+        link_batch_exec(req, &bus, 248, resp);
         break;
     case LINK_CMD_COUNTERS: {
-        uint32_t c[5] = {b->rx.cnt.frames_ok, b->rx.cnt.crc_errors, b->rx.cnt.format_errors,
-                         b->srv.cnt.seq_errors, b->srv.cnt.duplicates};
-        for (int i = 0; i < 5; i++)
-            link_put_le(resp->payload + 4 * i, c[i], 4);
-        resp->len = 20;
+        uint32_t c[3] = {b->rx.cnt.frames_ok, b->rx.cnt.crc_errors, b->rx.cnt.format_errors};
+        for (int i = 0; i < 3; i++)
+            link_put_le(resp->payload + 2 * i, c[i] & 0xFFFF, 2);
+        resp->len = LINK_COUNTERS_LEN;
         resp->cmd = LINK_ACK(req->cmd);
         break;
     }
@@ -282,7 +281,8 @@ static void *sw_main(void *arg)
             off += link_rx_feed(&b->rx, in + off, got - off, &req, &f);
             if (!f)
                 continue;
-            const link_frame *r = link_srv_handle(&b->srv, &req, sw_exec, b);
+            const link_frame *r = f > 0 ? link_srv_handle(&b->srv, &req, sw_exec, b)
+                                        : link_srv_dropped(&b->srv);
             size_t m = link_frame_encode(r, w), k = 0;
             for (size_t i = 0; i < m; i++) {
                 if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
@@ -292,8 +292,19 @@ static void *sw_main(void *arg)
                     out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
                 k++;
             }
-            if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
-                return NULL;
+            /* adversarial extras on a faulty line: a burst of garbage
+             * before the answer, or the answer twice (a stale duplicate) */
+            if (b->fault_pm && sw_rnd(b) % 40 == 0) {
+                uint8_t g[16];
+                for (size_t i = 0; i < sizeof g; i++)
+                    g[i] = (uint8_t)sw_rnd(b);
+                if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
+                    return NULL;
+            }
+            int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
+            for (int r = 0; r <= twice; r++)
+                if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
+                    return NULL;
         }
     }
     return NULL;
@@ -308,7 +319,8 @@ static void board_start(int tcp, unsigned fault_pm, char *spec, size_t cap)
 {
     memset(&board, 0, sizeof board);
     link_rx_init(&board.rx);
-    link_srv_init(&board.srv);
+    link_srv_init(&board.srv, 4, 512);
+    board.rx.max_payload = 248;
     board.fault_pm = fault_pm;
     board.rng = 12345;
     loom_err e;
@@ -349,7 +361,7 @@ static void host_session(int tcp, unsigned fault_pm)
     assert_int_equal(s, LOOM_OK);
     const link_identify *id = loom_host_identity(h);
     assert_int_equal(id->board_id, 42);
-    assert_int_equal(id->max_payload, 256);
+    assert_int_equal(id->max_payload, 248);
     assert_int_equal(id->clks_per_bit, 4);
     /* register 0 is the ID word */
     uint32_t w[1500], r[1500];
@@ -372,10 +384,31 @@ static void host_session(int tcp, unsigned fault_pm)
     }
     assert_int_equal(loom_host_read(h, 0xE00, r, 1, &e), LOOM_OK);
     assert_int_equal(r[0], want);
-    /* a WAIT that cannot succeed is a timeout with the board's reason */
+    /* pipelined: up to 8 batches queued, each adding k and reading the sum
+     * back; the sums must come back in order and each k counted once */
+    for (uint32_t k = 1; k <= 300 + 8; k++) {
+        if (k <= 300) {
+            uint8_t ops[32];
+            size_t len = 0;
+            assert_int_equal(link_batch_write(ops, sizeof ops, &len, 0xE00, &k, 1, 0, &e), LOOM_OK);
+            assert_int_equal(link_batch_read(ops, sizeof ops, &len, 0xE00, 1, 0, &e), LOOM_OK);
+            if (loom_host_pipe_batch(h, ops, len, &e) != LOOM_OK)
+                fail_msg("pipe batch %u: %s", k, e.msg);
+        }
+        if (k > 8) {
+            uint32_t got;
+            if (loom_host_pipe_words(h, &got, 1, &e) != LOOM_OK)
+                fail_msg("pipe words %u: %s", k - 8, e.msg);
+            want += k - 8;
+            assert_int_equal(got, want);
+        }
+    }
+    assert_int_equal(loom_host_pipe_pending(h), 0);
+    assert_int_equal(board.steps, want);
+    /* a wait that cannot succeed is a timeout that says so */
     board.mem[0x20] = 1;
     assert_int_equal(loom_host_wait(h, 0x20, 1, 0, 5, &e), LOOM_E_TIMEOUT);
-    assert_non_null(strstr(e.msg, "WAIT"));
+    assert_non_null(strstr(e.msg, "never matched"));
     /* counters: the board saw our frames; with faults, some were rejected */
     link_counters bc;
     assert_int_equal(loom_host_counters(h, &bc, &e), LOOM_OK);

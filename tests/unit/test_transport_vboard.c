@@ -94,7 +94,7 @@ static void run_session(double fault_rate, uint64_t seed0, unsigned steps)
     const link_identify *id = loom_host_identity(h);
     assert_int_equal(id->clk_hz, 12000000);
     assert_int_equal(id->clk_hz / id->clks_per_bit, 3000000);
-    assert_int_equal(id->max_payload, 512);
+    assert_int_equal(id->max_payload, 248);
 
     /* the board's arch is config c1's, as the harness reports it */
     vsim *v = NULL;

@@ -62,9 +62,12 @@ module loom_tb_boot #(
             $display("FAIL fan-out counts sum to %0d, expected %0d synapses", sum, SYNAPSES);
             fails = fails + 1;
         end
-        if (u_top.u_link.u_cmd.lseq_q != FRAMES - 1 || u_top.u_link.u_cmd.seqe_q != 0) begin
-            $display("FAIL last seq %0d (expected %0d), %0d sequence errors",
-                     u_top.u_link.u_cmd.lseq_q, FRAMES - 1, u_top.u_link.u_cmd.seqe_q);
+        // frames carry seq 0, 1, ...: the expected seq counts the executed ones
+        if (u_top.u_link.u_cmd.exp_q != FRAMES[7:0] || u_top.u_link.u_lrx.ok_cnt_o != FRAMES ||
+            u_top.u_link.u_lrx.crc_cnt_o != 0 || u_top.u_link.u_lrx.fmt_cnt_o != 0) begin
+            $display("FAIL expected seq %0d after %0d frames (%0d ok, %0d CRC, %0d format errors)",
+                     u_top.u_link.u_cmd.exp_q, FRAMES, u_top.u_link.u_lrx.ok_cnt_o,
+                     u_top.u_link.u_lrx.crc_cnt_o, u_top.u_link.u_lrx.fmt_cnt_o);
             fails = fails + 1;
         end
         if (tx_low != 0) begin

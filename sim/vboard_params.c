@@ -1,0 +1,54 @@
+/*
+ * vboard_params.c -- prints what sim/vboard.mk needs to build the virtual
+ * board of a real board from the one table of boards (compiler/board.c), so
+ * that `loom vboard --board B` runs B's own top (boards/common/
+ * loom_board_core.v) with B's clock, UART and arch config and nothing is
+ * copied by hand:
+ *
+ *   vboard_params -G NAME   Verilator -G flags of loom_board_core for NAME
+ *   vboard_params -L NAME   the line VBOARD_BOARD(NAME_ID, "NAME", CLK_HZ, CLKS_PER_BIT)
+ *                           for the model list of sim/vboard.cpp
+ *   vboard_params -n        the board names, one per line
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "board.h"
+
+int main(int argc, char **argv)
+{
+    if (argc == 2 && !strcmp(argv[1], "-n")) {
+        for (unsigned i = 0; i < board_count(); i++)
+            printf("%s\n", board_at(i)->name);
+        return 0;
+    }
+    if (argc != 3 || (strcmp(argv[1], "-G") && strcmp(argv[1], "-L"))) {
+        fprintf(stderr, "usage: vboard_params -G NAME | -L NAME | -n\n");
+        return 2;
+    }
+    loom_err e;
+    const board_info *b = board_find(argv[2], &e);
+    if (!b) {
+        fprintf(stderr, "vboard_params: %s\n", e.msg);
+        return 1;
+    }
+    const limg_arch *a = &b->arch;
+    const unsigned clk = (unsigned)(b->clock_mhz * 1e6 + 0.5);
+    if (argv[1][1] == 'L') {
+        char id[64];
+        size_t n = 0;
+        for (const char *p = b->name; *p && n + 1 < sizeof id; p++)
+            id[n++] = (*p == '-') ? '_' : *p;
+        id[n] = '\0';
+        printf("VBOARD_BOARD(%s, \"%s\", %u, %u)\n", id, b->name, clk, board_clks_per_bit(b));
+        return 0;
+    }
+    /* the boot ROM stays in (BOOT_BYTES as built) but empty: the host loads */
+    printf("-GCLK_HZ=%u -GCLKS_PER_BIT=%u -GBOARD_ID=%u -GMAX_PAYLOAD=%u -GBOOT_BYTES=%u "
+           "-GW=%d -GS=%d -GA=%d -GD=%d -GK=%u -GN=%u -GSYN=%u -GP=%u -GLMAX=%u -GMAXIN=%u "
+           "-GEQ=%u -GSP=%u\n",
+           clk, board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, a->arch.w,
+           a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words, a->profiles,
+           a->levels, a->max_inputs, b->eq, b->single_port);
+    return 0;
+}
