@@ -524,8 +524,9 @@ module loom_core #(
     // E[g] != 0 and E[g+1] > E[g]
     wire [SB:0] lk_e0    = lk_odd_q ? fo_odd : fo_even;
     wire [SB:0] lk_e1    = lk_odd_q ? fo_even : fo_odd;
-    wire        lk_some  = (lk_e0 != {(SB+1){1'b0}}) & (lk_e1 > lk_e0);
-    wire [SB:0] lk_count = lk_e1 - lk_e0;
+    wire [SB+1:0] lk_dif = {1'b0, lk_e1} - {1'b0, lk_e0};   // one subtractor: length and sign
+    wire [SB:0] lk_count = lk_dif[SB:0];
+    wire        lk_some  = (lk_e0 != {(SB+1){1'b0}}) & ~lk_dif[SB+1] & (lk_count != {(SB+1){1'b0}});
     /* verilator lint_off UNUSEDSIGNAL */
     wire [SB:0] lk_start = lk_e0 - 1'b1;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -674,15 +675,21 @@ module loom_core #(
             reg  [RB-1:0]   rsel_q;                  // RAM of the last delivery / host read
             wire [RB-1:0]   h_r = h_off[RB-1:0];
             wire [NB-1:0]   h_s = h_off[NB+RB-1:RB];
+            // one-hot RAM selects, decoded once (bits R and up unused)
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [RP-1:0]   t_oh  = {{(RP-1){1'b0}}, 1'b1} << tmod_i;
+            wire [RP-1:0]   d1_oh = {{(RP-1){1'b0}}, d1_re} << d1_r;
+            wire [RP-1:0]   d2_oh = {{(RP-1){1'b0}}, s2_v_q} << s2_addr_q[RB-1:0];
+            wire [RP-1:0]   h_oh  = {{(RP-1){1'b0}}, h_ring} << h_r;
+            /* verilator lint_on UNUSEDSIGNAL */
             genvar b;
             for (b = 0; b < RP; b = b + 1) begin : g_bk
-                localparam [RB-1:0] BI = b;
                 if (b < R) begin : g_ram
-                    wire ub_r = u1_v_q & (tmod_i == BI);
-                    wire db_r = d1_re & (d1_r == BI);
-                    wire ub_w = u2_v_q & (tmod_i == BI);
-                    wire db_w = s2_v_q & (s2_addr_q[RB-1:0] == BI);
-                    wire hb   = h_ring & (h_r == BI);
+                    wire ub_r = u1_v_q & t_oh[b];
+                    wire db_r = d1_oh[b];
+                    wire ub_w = u2_v_q & t_oh[b];
+                    wire db_w = d2_oh[b];
+                    wire hb   = h_oh[b];
                     loom_ram #(.DW(A), .AW(NB), .DEPTH(N)) u_ring (
                         .clk_i(clk_i), .re_i(ub_r | db_r | (h_rd & hb)),
                         .raddr_i(ub_r ? u1_slot_q : (db_r ? y_dst : h_s)),

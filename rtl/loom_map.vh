@@ -45,7 +45,7 @@
 `define LOOM_CORE_V 'h20000
 `define LOOM_CORE_PIDX 'h30000
 `define LOOM_CORE_RING 'h40000
-`define LOOM_CORE_FO_START 'h50000
+`define LOOM_CORE_FANOUT 'h50000
 `define LOOM_CORE_SYN 'h60000
 `define LOOM_PF_A_SYN 0
 `define LOOM_PF_A_MEM 1
