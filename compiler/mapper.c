@@ -342,10 +342,11 @@ fail:
  *                              that takes its ring RAM (X_k of them)
  *       n + 11 + W_k + X_k     the deliveries: W_k is the work core k has
  *                              left when the last slot's spike arrives
- *     X_k = min(words taking the RAM, n - F - 8): every word with one ring
- *     RAM, the delay-0 words with banks, only while the update runs (a
- *     spike's first word reaches D1 8 slots after it; F = the first
- *     spiking slot position).  W_k is the queue of a one-word-per-cycle
+ *     X_k = the words taking the RAM (every word with one ring RAM, the
+ *     delay-0 words with banks) among those delivered while the update
+ *     runs: at most n - F - 8 of the level's words T_k (a spike's first
+ *     word reaches D1 8 slots after it; F = the first spiking position),
+ *     taken pro rata.  W_k is the queue of a one-word-per-cycle
  *     server fed, at each slot position, by the words in core k of the
  *     neurons there that spike: its distribution is computed exactly from
  *     the firing probabilities (independent spikes), so the idle cycles of
@@ -547,8 +548,10 @@ static double predict(const map_result *m, double input_rate, const double *neur
              * (X, only while it runs: a spike's first word reaches D1 8
              * slots after its own); deliveries: 12 cycles after C, plus X */
             const double room = (double)umax - ef - 8 > 0 ? (double)umax - ef - 8 : 0;
-            const double xw = xl[(size_t)k * L + l] / p_some;
-            const double xk = xw < room ? xw : room;
+            const double xw = xl[(size_t)k * L + l] / p_some, tw = dl[(size_t)k * L + l] / p_some;
+            /* of the tw words, at most room are delivered while the update
+             * runs; the xw that take its RAM are as many of them pro rata */
+            const double xk = tw > room ? xw * room / tw : xw;
             const double upd = (double)umax + 6 + xk, tau = upd - 12 - xk;
             double e = 0, p_spk = 0;
             uint32_t i = byl[l];
@@ -609,11 +612,8 @@ double map_predict_cycles(const map_result *m, double input_rate, const double *
     const double sd = m->rate_gain_sd;
     if (!(sd > 1e-6))
         return predict(m, input_rate, neuron_rate, default_rate);
-    /* 3-point Gauss-Hermite over the gain g ~ N(1, sd^2), g clamped to
-     * [0, 1/max rate] so that every scaled rate stays a probability */
-    double pmax = default_rate;
-    for (uint32_t n = 0; neuron_rate && n < m->n_neurons; n++)
-        pmax = dmax(pmax, neuron_rate[n]);
+    /* 3-point Gauss-Hermite over the gain g ~ N(1, sd^2), g >= 0; each
+     * scaled rate capped at 1 */
     double *r = malloc((m->n_neurons + 1) * sizeof *r);
     if (!r)
         return -1;
@@ -624,10 +624,10 @@ double map_predict_cycles(const map_result *m, double input_rate, const double *
         double g = 1 + sd * node[i];
         if (g < 0)
             g = 0;
-        if (pmax > 0 && g * pmax > 1)
-            g = 1 / pmax;
-        for (uint32_t n = 0; n < m->n_neurons; n++)
-            r[n] = g * (neuron_rate ? neuron_rate[n] : default_rate);
+        for (uint32_t n = 0; n < m->n_neurons; n++) {
+            const double p = g * (neuron_rate ? neuron_rate[n] : default_rate);
+            r[n] = p < 1 ? p : 1;
+        }
         const double c = predict(m, input_rate, r, 0);
         if (c < 0) {
             free(r);
