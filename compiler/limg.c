@@ -91,8 +91,9 @@ loom_status limg_arch_check(const limg_arch *a, loom_err *e)
         return loom_fail(e, LOOM_E_ARG,
                          "arch config: the ring needs %u x %u words, at most 65,536 per core",
                          a->neurons, 1u << limg_ring_log2(a));
-    if (limg_fanout_entries(a) > 65536)
-        return loom_fail(e, LOOM_E_ARG, "arch config: %u fan-out entries, at most 65,536",
+    if (limg_fanout_entries(a) > 65535)
+        return loom_fail(e, LOOM_E_ARG,
+                         "arch config: %u source ids (the fan-out index has one entry more), at most 65,535",
                          limg_fanout_entries(a));
     return LOOM_OK;
 }

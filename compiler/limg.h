@@ -23,12 +23,12 @@
 #include "seir.h"
 
 #define LIMG_MAGIC 0x474D494Cu /* "LIMG" little-endian */
-#define LIMG_VERSION 1
+#define LIMG_VERSION 2 /* 2: CSR fan-out index (no count words) */
 
 /* The arch config of an array build: the Verilog parameters of loom_array
  * (W, S, A, D; K cores; per core N slots, synapse words, profiles, level
- * entries; input channels).  The fan-out index has max_inputs + cores *
- * neurons entries per core. */
+ * entries; input channels).  There are max_inputs + cores * neurons
+ * global source ids; the fan-out index of a core has one entry more. */
 typedef struct limg_arch {
     seir_arch arch;      /* W, S, A, D */
     uint32_t cores;      /* K, 1..16 */
@@ -49,7 +49,8 @@ uint32_t limg_slot_bits(const limg_arch *a);
 /* log2 of the ring stride: max(1, ceil(log2(D+1))). */
 uint32_t limg_ring_log2(const limg_arch *a);
 
-/* Fan-out index entries per core: max_inputs + cores * neurons. */
+/* Global source ids: max_inputs + cores * neurons (the fan-out index of a
+ * core has this many entries plus one, docs/memory-map.md). */
 uint32_t limg_fanout_entries(const limg_arch *a);
 
 /* Writes "W=8 S=16 A=24 D=15 cores=1 neurons=256 ..." into buf. */

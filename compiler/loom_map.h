@@ -22,7 +22,7 @@
 #define LOOM_MAP_H
 
 #define LOOM_MAP_ID_VALUE 0x4C4F4F4D /* "LOOM" */
-#define LOOM_MAP_RTL_VERSION 1
+#define LOOM_MAP_RTL_VERSION 2
 
 /* ---- registers ---- */
 #define LOOM_REG_ID 0x000          /* R: LOOM_MAP_ID_VALUE */
@@ -36,10 +36,11 @@
 #define LOOM_REG_SYN_WORDS 0x008   /* R: synapse words per core */
 #define LOOM_REG_PROFILES 0x009    /* R: profiles per core */
 #define LOOM_REG_MAX_INPUTS 0x00A  /* R: input channels (source ids below it) */
-#define LOOM_REG_FANOUT 0x00B      /* R: fan-out index entries per core */
+#define LOOM_REG_FANOUT 0x00B      /* R: source ids per core (the fan-out index has one entry more) */
 #define LOOM_REG_LEVELS_MAX 0x00C  /* R: level table entries per core */
 #define LOOM_REG_RING_LOG2 0x00D   /* R: log2 of the ring stride (max(1, ceil(log2(D+1)))) */
 #define LOOM_REG_SINGLE_PORT 0x00E /* R: 1 when ring and synapses are single-port RAM (2 cycles per neuron / event) */
+#define LOOM_REG_RING_RAMS 0x00F   /* R: ring RAMs per core: D+1 when banked by ring word (deliveries overlap updates), else 1 */
 #define LOOM_REG_CTRL 0x010        /* W: add N steps to run; R: steps pending */
 #define LOOM_REG_STATUS 0x011      /* R: STATUS_* bits; W: 1 bits clear the sticky flags */
 #define LOOM_REG_TIME 0x012        /* R: steps done; W (idle only): any value sets t = 0 */
@@ -75,9 +76,8 @@
 #define LOOM_CORE_V 0x20000        /* RW: v of slot s */
 #define LOOM_CORE_PIDX 0x30000     /* RW: profile index of slot s */
 #define LOOM_CORE_RING 0x40000     /* RW: ring slot r of slot s at + (s << RING_LOG2) + r (A bits, sign-extended) */
-#define LOOM_CORE_FO_START 0x50000 /* RW: first synapse word of source id g at + g */
+#define LOOM_CORE_FANOUT 0x50000   /* RW: fan-out entry e = 0..FANOUT at + e: 1 + first synapse word of source id e, 0 = not given */
 #define LOOM_CORE_SYN 0x60000      /* RW: synapse word j: dst | w << NB | d << (NB+W), NB = ceil(log2 N) */
-#define LOOM_CORE_FO_COUNT 0x70000 /* RW: synapse words of source id g at + g */
 
 /* Profile fields (LOOM_CORE_PROFILE + p*8 + field). */
 #define LOOM_PF_A_SYN 0
@@ -90,7 +90,10 @@
 #define LOOM_PF_WORDS 8
 
 /* Global source ids: input channel c is c; slot s of core k is
- * MAX_INPUTS + k*N + s.  The fan-out index of every core has
- * MAX_INPUTS + K*N entries. */
+ * MAX_INPUTS + k*N + s; FANOUT = MAX_INPUTS + K*N of them.  The fan-out
+ * index of a core has FANOUT + 1 entries E[0..FANOUT] (CSR, plus one):
+ * source g owns the synapse words [E[g] - 1, E[g+1] - 1) when E[g] != 0 and
+ * E[g+1] > E[g], and none otherwise, so a loader may leave every entry 0
+ * that is not next to a source with synapses. */
 
 #endif

@@ -5,8 +5,8 @@
  * The image is a list of bus writes in address order per region (limg_put
  * merges consecutive addresses into segments): N_LEVELS, then per core its
  * registers, profiles, level table, state, ring (every word of every used
- * slot, so a reloaded array starts clean), fan-out index (every source id)
- * and synapse words; last a write to TIME, which restarts the step count
+ * slot, so a reloaded array starts clean), fan-out index (1 + the start of
+ * every source id's run, 1 + the end of the last) and synapse words; last a write to TIME, which restarts the step count
  * and the ring phase at t = 0 -- the state the image describes.
  */
 #include "mapper.h"
@@ -56,6 +56,7 @@ void map_free(map_result *m)
     free(m->core_profiles);
     free(m->lvl_count);
     free(m->fo_count);
+    free(m->fo_d0);
     free(m);
 }
 
@@ -115,17 +116,19 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     m->n_inputs = net->n_inputs;
     m->fan = limg_fanout_entries(a);
     m->port_cycles = 1;
+    m->ring_rams = 1;
     m->level_of = calloc(N ? N : 1, sizeof *m->level_of);
     m->core_used = calloc(K, sizeof *m->core_used);
     m->core_syn = calloc(K, sizeof *m->core_syn);
     m->core_profiles = calloc(K, sizeof *m->core_profiles);
     m->fo_count = calloc((size_t)K * m->fan, sizeof *m->fo_count);
+    m->fo_d0 = calloc((size_t)K * m->fan, sizeof *m->fo_d0);
     m->img = limg_new(a, N, net->n_inputs, net->n_outputs);
     uint32_t *order = calloc(N ? N : 1, sizeof *order);
     uint32_t *lstart = NULL, *lprof = NULL, *fo_next = NULL;
     int32_t *ring = NULL;
     if (!m->level_of || !m->core_used || !m->core_syn || !m->core_profiles || !m->fo_count ||
-        !m->img || !order) {
+        !m->fo_d0 || !m->img || !order) {
         st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
         goto fail;
     }
@@ -169,6 +172,8 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         const uint32_t k = m->img->core_of[y->dst];
         m->core_syn[k]++;
         m->fo_count[(size_t)k * m->fan + src_of(m, y->src)]++;
+        if (y->d == 0)
+            m->fo_d0[(size_t)k * m->fan + src_of(m, y->src)]++;
     }
     m->n_syn = net->n_syn;
     uint64_t total_syn = net->n_syn;
@@ -263,16 +268,17 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         }
         for (uint32_t s = 0; s < (used << rl); s++)
             fail |= limg_put(img, base + LOOM_CORE_RING + s, (uint32_t)ring[s]);
-        /* fan-out index: runs in source-id order */
+        /* fan-out index: runs in source-id order, entry g = 1 + the start
+         * of source g's run, entry fan = 1 + the end of the last */
         const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
         uint32_t start = 0;
-        for (uint32_t g = 0; g < m->fan; g++) {
-            fo_next[g] = start;
-            fail |= limg_put(img, base + LOOM_CORE_FO_START + g, start);
-            start += cnt[g];
+        for (uint32_t g = 0; g <= m->fan; g++) {
+            if (g < m->fan)
+                fo_next[g] = start;
+            fail |= limg_put(img, base + LOOM_CORE_FANOUT + g, start + 1);
+            if (g < m->fan)
+                start += cnt[g];
         }
-        for (uint32_t g = 0; g < m->fan; g++)
-            fail |= limg_put(img, base + LOOM_CORE_FO_COUNT + g, cnt[g]);
         /* synapse words: place each into its source's run */
         uint32_t *sw = calloc(m->core_syn[k] ? m->core_syn[k] : 1, sizeof *sw);
         if (!sw) {
@@ -319,15 +325,32 @@ fail:
 }
 
 /* Cycle model of rtl/loom_seq.v + loom_core.v + loom_router.v (derived in
- * docs/rtl.md), in cycles counted as CYCLES_LAST counts them:
+ * docs/rtl.md), in cycles counted as CYCLES_LAST counts them, with c =
+ * port_cycles (1, or 2 for a single-port ring):
  *   START 1 + FIN 1
- *   inputs: no event 2, else max(E + 3, T + 6)
- *     (E events scanned one per cycle; T = the busiest core's delivery
- *     cycles, one per synapse word and at least one per event)
- *   per level: update n + 6 (n = the fullest core's slots in the level,
- *     4 when none); delivery K + 3 without spikes, else
- *     max(S + K + 7, T + 7) (S spikes routed one per cycle, K list
- *     switches).
+ *   inputs: no event 2, else max(E + 5, c*T + 6)
+ *     (E events scanned one per cycle; T = the busiest core's synapse
+ *     words: a source without synapses in a core costs it nothing)
+ *   per level, single-port (update, then delivery):
+ *     update c*(n-1) + 7 (n = the fullest core's slots in the level, 4
+ *     when none); delivery 2 without spikes, else max(S + 4 + 2h, c*T + 5)
+ *     (S spikes, h the share of them with words in the core)
+ *   per level, dual-port (delivery overlaps the update):
+ *     no spike: n + 6 (4 when no core has a slot in the level), else the
+ *     largest over cores k of
+ *       n + 6 + X_k            the update, delayed one cycle by each word
+ *                              that takes its ring RAM (X_k of them)
+ *       n + 11 + W_k + X_k     the deliveries: W_k is the work core k has
+ *                              left when the last slot's spike arrives
+ *     X_k = the words taking the RAM (every word with one ring RAM, the
+ *     delay-0 words with banks) among those delivered while the update
+ *     runs: at most n - F - 8 of the level's words T_k (a spike's first
+ *     word reaches D1 8 slots after it; F = the first spiking position),
+ *     taken pro rata.  W_k is the queue of a one-word-per-cycle
+ *     server fed, at each slot position, by the words in core k of the
+ *     neurons there that spike: its distribution is computed exactly from
+ *     the firing probabilities (independent spikes), so the idle cycles of
+ *     a delivery that waits for spikes are counted.
  * Expected values: a phase with events is weighted by the probability
  * that at least one event happens and uses the conditional means. */
 static double phase(double p_none, double cost_none, double e_mean, double a0, double t_mean,
@@ -340,11 +363,45 @@ static double phase(double p_none, double cost_none, double e_mean, double a0, d
     return p_none * cost_none + p_some * (e > t ? e : t);
 }
 
-double map_predict_cycles(const map_result *m, double input_rate, const double *neuron_rate,
-                          double default_rate)
+static double dmax(double a, double b)
 {
-    const uint32_t K = m->arch.cores, L = m->n_levels;
+    return a > b ? a : b;
+}
+
+/* One slot position of the delivery queue of a core: a cycle of service,
+ * then each neuron at the position adds its c words with probability p.
+ * w[0..cap] is the distribution of the words left (cap absorbs the tail). */
+static void queue_serve(double *w, uint32_t cap)
+{
+    w[0] += w[1];
+    memmove(&w[1], &w[2], (size_t)(cap - 1) * sizeof *w);
+    w[cap] = 0;
+}
+
+static void queue_add(double *w, uint32_t cap, double p, uint32_t c)
+{
+    if (p <= 0 || c == 0)
+        return;
+    if (c > cap)
+        c = cap;
+    /* w'[x] = (1-p) w[x] + p w[x-c]; whatever would pass cap lands on cap */
+    double tail = 0;
+    for (uint32_t x = cap - c; x <= cap; x++)
+        tail += w[x];
+    const double top = (1.0 - p) * w[cap] + p * tail;
+    for (uint32_t x = cap - 1; x >= c; x--)
+        w[x] = (1.0 - p) * w[x] + p * w[x - c];
+    for (uint32_t x = 0; x < c; x++)
+        w[x] *= 1.0 - p;
+    w[cap] = top;
+}
+
+static double predict(const map_result *m, double input_rate, const double *neuron_rate,
+                      double default_rate)
+{
+    const uint32_t K = m->arch.cores, L = m->n_levels, NN = m->n_neurons;
     const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
+    const int overlap = m->port_cycles <= 1, banked = m->ring_rams > 1;
     double cyc = 2;
     /* inputs */
     double p_none = 1, tmax = 0;
@@ -354,35 +411,68 @@ double map_predict_cycles(const map_result *m, double input_rate, const double *
         double d = 0;
         const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
         for (uint32_t c = 0; c < m->n_inputs; c++)
-            d += input_rate * (cnt[c] > 1 ? cnt[c] : 1);
+            d += input_rate * cnt[c];
         if (d > tmax)
             tmax = d;
     }
-    cyc += phase(p_none, 2, input_rate * m->n_inputs, 3, tmax * pc, 6);
-    /* levels */
-    double *dl = calloc((size_t)K * (L ? L : 1), sizeof *dl);
-    double *sl = calloc(L ? L : 1, sizeof *sl);
-    double *pn = malloc((L ? L : 1) * sizeof *pn);
-    if (!dl || !sl || !pn) {
-        free(dl);
-        free(sl);
-        free(pn);
-        return -1;
-    }
-    for (uint32_t l = 0; l < L; l++)
+    cyc += phase(p_none, 2, input_rate * m->n_inputs, 5, tmax * pc, 6);
+    /* levels: per (core, level) expected words T and words taking the
+     * update's ring RAM X; per level the spike count and P(no spike); the
+     * neurons in (level, slot position) order */
+    const uint32_t L1 = L ? L : 1;
+    const size_t KL = (size_t)K * L1;
+    double *dl = calloc(KL, sizeof *dl);
+    double *xl = calloc(KL, sizeof *xl);
+    double *hl = calloc(KL, sizeof *hl); /* spikes with words in the core */
+    double *sl = calloc(L1, sizeof *sl);
+    double *pn = malloc(L1 * sizeof *pn);
+    uint32_t *lstart = calloc(KL, sizeof *lstart);
+    uint32_t *pos = calloc(NN + 1, sizeof *pos);
+    uint32_t *byl = calloc((size_t)L1 + 1, sizeof *byl); /* neurons of level l: ord[byl[l]..byl[l+1]) */
+    uint32_t *ord = calloc(NN + 1, sizeof *ord);
+    double *w = NULL;
+    int ok = dl && xl && hl && sl && pn && lstart && pos && byl && ord;
+    for (uint32_t l = 0; ok && l < L; l++)
         pn[l] = 1;
-    for (uint32_t n = 0; n < m->n_neurons; n++) {
+    for (uint32_t k = 0; ok && k < K; k++)
+        for (uint32_t l = 1; l < L; l++)
+            lstart[(size_t)k * L + l] = lstart[(size_t)k * L + l - 1] + m->lvl_count[(size_t)k * L + l - 1];
+    for (uint32_t n = 0; ok && n < NN; n++) {
         const double p = neuron_rate ? neuron_rate[n] : default_rate;
-        const uint32_t l = m->level_of[n];
-        const uint32_t g = map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n]);
+        const uint32_t l = m->level_of[n], kn = m->img->core_of[n];
+        const uint32_t g = map_src_id(&m->arch, kn, m->img->slot_of[n]);
+        pos[n] = m->img->slot_of[n] - lstart[(size_t)kn * L + l];
+        byl[l + 1]++;
         sl[l] += p;
         pn[l] *= 1.0 - p;
         for (uint32_t k = 0; k < K; k++) {
-            const uint32_t c = m->fo_count[(size_t)k * m->fan + g];
-            dl[(size_t)k * L + l] += p * (c > 1 ? c : 1);
+            const size_t kg = (size_t)k * m->fan + g;
+            dl[(size_t)k * L + l] += p * m->fo_count[kg];
+            xl[(size_t)k * L + l] += p * (banked ? m->fo_d0[kg] : m->fo_count[kg]);
+            hl[(size_t)k * L + l] += m->fo_count[kg] ? p : 0;
         }
     }
-    for (uint32_t l = 0; l < L; l++) {
+    if (ok) {
+        /* neurons by level, then by position (slots are in level order, so
+         * the position order within a core is the slot order) */
+        for (uint32_t l = 0; l < L; l++)
+            byl[l + 1] += byl[l];
+        uint32_t *fill = calloc((size_t)L1 + 1, sizeof *fill);
+        ok = fill != NULL;
+        for (uint32_t n = 0; ok && n < NN; n++)
+            ord[byl[m->level_of[n]] + fill[m->level_of[n]]++] = n;
+        free(fill);
+        for (uint32_t l = 0; ok && l < L; l++) { /* insertion sort by position: levels are small */
+            for (uint32_t i = byl[l] + 1; i < byl[l + 1]; i++) {
+                const uint32_t x = ord[i];
+                uint32_t j = i;
+                for (; j > byl[l] && pos[ord[j - 1]] > pos[x]; j--)
+                    ord[j] = ord[j - 1];
+                ord[j] = x;
+            }
+        }
+    }
+    for (uint32_t l = 0; ok && l < L; l++) {
         uint32_t umax = 0;
         double dmx = 0;
         for (uint32_t k = 0; k < K; k++) {
@@ -391,12 +481,161 @@ double map_predict_cycles(const map_result *m, double input_rate, const double *
             if (dl[(size_t)k * L + l] > dmx)
                 dmx = dl[(size_t)k * L + l];
         }
-        cyc += umax ? (double)umax * pc + 6 : 4;
-        cyc += phase(pn[l], K + 3, sl[l], K + 7, dmx * pc, 7);
+        if (!overlap) {
+            /* the spike-bound end: 4 cycles after the last event, 6 when
+             * it has words in the core */
+            double hmx = 0;
+            for (uint32_t k = 0; k < K; k++)
+                hmx = dmax(hmx, hl[(size_t)k * L + l]);
+            cyc += umax ? ((double)umax - 1) * pc + 7 : 4;
+            cyc += phase(pn[l], 2, sl[l], sl[l] > 0 ? 4 + 2 * hmx / sl[l] : 6, dmx * pc, 5);
+            continue;
+        }
+        const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - pn[l];
+        if (p_some <= 1e-12) {
+            cyc += none;
+            continue;
+        }
+        /* E[first spiking position | some spike] */
+        double surv = 1, ef = 0;
+        for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
+            const uint32_t n = ord[i];
+            const double p = neuron_rate ? neuron_rate[n] : default_rate;
+            ef += pos[n] * surv * p;
+            surv *= 1.0 - p;
+        }
+        ef /= p_some;
+        /* per core k: the delivery queue of the level, a one-word-per-cycle
+         * server fed at slot position t by the words (in core k) of the
+         * neurons at t that spike.  Its last busy cycle C is t + W_t for
+         * the last position t with a spike, W_t the words then queued (t -
+         * 1 when none: the event still passes the core), so
+         *   E[max(tau, C)] = sum_t P(no spike after t) *
+         *                    sum_x P(spike at t, W_t = x) max(tau, t + x),
+         * with the distribution of W_t computed exactly position by
+         * position (independent neurons) on [0, cap], cap a generous bound */
+        double some = 0;
+        for (uint32_t k = 0; k < K; k++) {
+            double tot = 0, cmax = 0;
+            for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
+                const uint32_t n = ord[i];
+                const double c = m->fo_count[(size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[n],
+                                                                              m->img->slot_of[n])];
+                tot += c;
+                cmax = dmax(cmax, c);
+            }
+            const double lim = 4 * dl[(size_t)k * L + l] + 16 * cmax + 64;
+            const uint32_t cap = (uint32_t)(tot < lim ? tot : lim) + 2;
+            double *nw = realloc(w, (2 * (size_t)cap + 2 + umax) * sizeof *w);
+            if (!nw) {
+                ok = 0;
+                break;
+            }
+            w = nw;
+            double *wb = w + cap + 1, *qa = wb + cap + 1; /* W before the spikes of t; P(none after t) */
+            memset(w, 0, ((size_t)cap + 1) * sizeof *w);
+            w[0] = 1;
+            for (uint32_t t = 0; t < umax; t++)
+                qa[t] = 1;
+            for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
+                const uint32_t n = ord[i];
+                if (pos[n] > 0)
+                    qa[pos[n] - 1] *= 1.0 - (neuron_rate ? neuron_rate[n] : default_rate);
+            }
+            for (uint32_t t = umax - 1; t-- > 0;)
+                qa[t] *= qa[t + 1];
+            /* the update: one cycle later per word that takes its ring RAM
+             * (X, only while it runs: a spike's first word reaches D1 8
+             * slots after its own); deliveries: 12 cycles after C, plus X */
+            const double room = (double)umax - ef - 8 > 0 ? (double)umax - ef - 8 : 0;
+            const double xw = xl[(size_t)k * L + l] / p_some, tw = dl[(size_t)k * L + l] / p_some;
+            /* of the tw words, at most room are delivered while the update
+             * runs; the xw that take its RAM are as many of them pro rata */
+            const double xk = tw > room ? xw * room / tw : xw;
+            const double upd = (double)umax + 6 + xk, tau = upd - 12 - xk;
+            double e = 0, p_spk = 0;
+            uint32_t i = byl[l];
+            for (uint32_t t = 0; t < umax; t++) {
+                double q = 1;
+                int any = 0;
+                for (; i < byl[l + 1] && pos[ord[i]] == t; i++) {
+                    const uint32_t n = ord[i];
+                    const double p = neuron_rate ? neuron_rate[n] : default_rate;
+                    if (p <= 0)
+                        continue;
+                    if (!any)
+                        memcpy(wb, w, ((size_t)cap + 1) * sizeof *w);
+                    any = 1;
+                    q *= 1.0 - p;
+                    queue_add(w, cap, p,
+                              m->fo_count[(size_t)k * m->fan +
+                                          map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n])]);
+                }
+                if (any) {
+                    /* a spike at t with no words here still passes this
+                     * core's event FIFO: C >= t - 1 */
+                    double pa = 0, ea = 0;
+                    for (uint32_t x = 0; x <= cap; x++) {
+                        const double wa = w[x] - q * wb[x];
+                        pa += wa;
+                        ea += wa * dmax(tau, x ? (double)t + x : (double)t - 1);
+                    }
+                    p_spk += qa[t] * pa;
+                    e += qa[t] * ea;
+                }
+                if (t + 1 < umax)
+                    queue_serve(w, cap);
+            }
+            /* E[max(upd, 12 + C + X)] over all steps, then given a spike */
+            e = 12 + xk + e + (1.0 - p_spk) * tau;
+            e = (e - pn[l] * upd) / p_some;
+            some = dmax(some, e);
+        }
+        cyc += pn[l] * none + p_some * some;
     }
     free(dl);
+    free(xl);
+    free(hl);
     free(sl);
     free(pn);
+    free(lstart);
+    free(pos);
+    free(byl);
+    free(ord);
+    free(w);
+    return ok ? cyc : -1;
+}
+
+double map_predict_cycles(const map_result *m, double input_rate, const double *neuron_rate,
+                          double default_rate)
+{
+    const double sd = m->rate_gain_sd;
+    if (!(sd > 1e-6))
+        return predict(m, input_rate, neuron_rate, default_rate);
+    /* 3-point Gauss-Hermite over the gain g ~ N(1, sd^2), g >= 0; each
+     * scaled rate capped at 1 */
+    double *r = malloc((m->n_neurons + 1) * sizeof *r);
+    if (!r)
+        return -1;
+    static const double node[3] = {-1.7320508075688772, 0, 1.7320508075688772};
+    static const double wt[3] = {1.0 / 6, 2.0 / 3, 1.0 / 6};
+    double cyc = 0;
+    for (int i = 0; i < 3; i++) {
+        double g = 1 + sd * node[i];
+        if (g < 0)
+            g = 0;
+        for (uint32_t n = 0; n < m->n_neurons; n++) {
+            const double p = g * (neuron_rate ? neuron_rate[n] : default_rate);
+            r[n] = p < 1 ? p : 1;
+        }
+        const double c = predict(m, input_rate, r, 0);
+        if (c < 0) {
+            free(r);
+            return -1;
+        }
+        cyc += wt[i] * c;
+    }
+    free(r);
     return cyc;
 }
 
@@ -406,11 +645,11 @@ loom_status map_write_readmemh(const map_result *m, const char *dir, loom_err *e
         const char *name;
         uint32_t region, off;
     } mems[] = {{"lvl", 0, LOOM_CORE_LEVEL}, {"i", 1, 0}, {"v", 2, 0}, {"pidx", 3, 0},
-                {"ring", 4, 0}, {"fo_start", 5, 0}, {"syn", 6, 0}, {"fo_count", 7, 0},
+                {"ring", 4, 0}, {"fanout", 5, 0}, {"syn", 6, 0},
                 {"prof", 0, LOOM_CORE_PROFILE}};
     const limg_arch *a = &m->arch;
     const uint32_t depth[] = {a->levels, a->neurons, a->neurons, a->neurons,
-                              a->neurons << limg_ring_log2(a), m->fan, a->syn_words, m->fan,
+                              a->neurons << limg_ring_log2(a), m->fan + 1, a->syn_words,
                               a->profiles * LOOM_PF_WORDS};
     const limg *img = m->img;
     uint32_t maxd = 0;

@@ -18,7 +18,8 @@
  *
  * Cycle model: map_predict_cycles gives the expected cycles of one step of
  * the RTL sequencer (rtl/loom_seq.v) from the activity (probability that a
- * source fires in a step); docs/rtl.md derives it.
+ * source fires in a step) and the build's ring ports (port_cycles,
+ * ring_rams); docs/rtl.md derives it.
  */
 #ifndef MAPPER_H
 #define MAPPER_H
@@ -40,10 +41,18 @@ typedef struct map_result {
     uint32_t *core_profiles; /* [cores] profiles used */
     uint32_t *lvl_count;     /* [cores * n_levels]: neurons of level l in core k at [k*n_levels+l] */
     uint32_t *fo_count;      /* [cores * fan]: synapse words of source id g in core k */
+    uint32_t *fo_d0;         /* [cores * fan]: ... of them with delay 0 */
     uint64_t n_syn;          /* synapses placed */
     uint32_t port_cycles;    /* cycles per ring access pair: 1 [set by map_net], 2 for a
                                 single-port build (LOOM_REG_SINGLE_PORT); read by
                                 map_predict_cycles, set it before predicting */
+    uint32_t ring_rams;      /* ring RAMs per core (LOOM_REG_RING_RAMS): D+1 when the build's
+                                ring is banked by ring word, 1 [set by map_net] otherwise;
+                                read by map_predict_cycles like port_cycles */
+    double rate_gain_sd;     /* step-to-step swing of the firing: each step's neuron rates are
+                                the given ones times one common gain of mean 1 and this
+                                standard deviation (0 [set by map_net]: independent neurons);
+                                read by map_predict_cycles */
 } map_result;
 
 /* Maps net onto arch.  net must be valid (seir_validate).  On success *out
@@ -63,15 +72,19 @@ uint32_t map_syn_word(const limg_arch *a, uint32_t dst_slot, int32_t w, uint32_t
 
 /* Expected cycles of one timestep: input_rate is the probability that an
  * input channel carries a nonzero value in a step; neuron_rate[n] (or
- * default_rate for every neuron when NULL) that neuron n spikes.  Units:
- * clock cycles of loom_array, counted as CYCLES_LAST counts them. */
+ * default_rate for every neuron when NULL) that neuron n spikes, scaled
+ * per step by a gain of standard deviation m->rate_gain_sd (a network
+ * whose activity swings from step to step is slower than a steady one of
+ * the same mean rate, since a step's cycles grow faster than linearly with
+ * its spikes).  Units: clock cycles of loom_array, counted as CYCLES_LAST
+ * counts them; -1 when out of memory. */
 double map_predict_cycles(const map_result *m, double input_rate, const double *neuron_rate,
                           double default_rate);
 
 /* Writes $readmemh files for baking the image into a bitstream: for every
  * core k and memory M one file DIR/coreK_M.hex with one hex word per line,
- * full memory depth (M = lvl, pidx, i, v, ring, fo_start, fo_count, syn,
- * prof), plus DIR/regs.hex (N_LEVELS).  LOOM_E_IO names the file. */
+ * full memory depth (M = lvl, pidx, i, v, ring, fanout (fan + 1
+ * entries), syn, prof), plus DIR/regs.hex (N_LEVELS).  LOOM_E_IO names the file. */
 loom_status map_write_readmemh(const map_result *m, const char *dir, loom_err *e);
 
 #endif

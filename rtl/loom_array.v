@@ -28,7 +28,8 @@ module loom_array #(
     parameter LMAX  = 256,   // level table entries per core
     parameter MAXIN = 64,    // input channels
     parameter EQ    = 4,     // event FIFO depth per core
-    parameter SP    = 0      // 1: single-port ring and synapse RAM (UP5K SPRAM)
+    parameter SP    = 0,     // 1: single-port ring and synapse RAM (UP5K SPRAM)
+    parameter RBANK = 0      // 1 (SP = 0): one ring RAM per ring word (docs/rtl.md)
 ) (
     input  wire        clk_i,
     input  wire        rst_i,
@@ -52,6 +53,8 @@ module loom_array #(
     localparam OB0 = $clog2(NW);
     localparam OB  = (OB0 < 1) ? 1 : OB0;
     localparam KB  = (K < 2) ? 1 : $clog2(K);
+    localparam OVL = (SP == 0) ? 1 : 0;                  // deliveries overlap updates
+    localparam RBK = ((SP == 0) && (RBANK != 0)) ? D + 1 : 1;   // ring RAMs per core
 
     // ---- sequencer ---------------------------------------------------------
     wire        seq_busy, started, done;
@@ -62,7 +65,7 @@ module loom_array #(
     wire        in_re;
     wire [IB-1:0] in_raddr;
     wire [31:0] in_rdata;
-    wire        si_valid, si_ready, drain, rt_busy;
+    wire        si_valid, si_ready, walk, rt_busy;
     wire [FB-1:0] si_src;
     wire [15:0] si_x;
     wire        step_start, upd_start;
@@ -71,13 +74,13 @@ module loom_array #(
     wire        go, time_clear;
     reg  [LB:0] n_levels_q;
 
-    loom_seq #(.D(D), .LMAX(LMAX), .MAXIN(MAXIN), .FAN(FAN)) u_seq (
+    loom_seq #(.D(D), .LMAX(LMAX), .MAXIN(MAXIN), .FAN(FAN), .OVL(OVL)) u_seq (
         .clk_i(clk_i), .rst_i(rst_i), .go_i(go), .time_clear_i(time_clear),
         .n_levels_i(n_levels_q), .busy_o(seq_busy), .started_o(started),
         .done_o(done), .cycles_o(cycles), .time_o(time_now), .tmod_o(tmod),
         .out_bank_o(out_bank), .in_count_i(run_count), .in_re_o(in_re),
         .in_raddr_o(in_raddr), .in_rdata_i(in_rdata), .in_valid_o(si_valid),
-        .in_src_o(si_src), .in_x_o(si_x), .in_ready_i(si_ready), .drain_o(drain),
+        .in_src_o(si_src), .in_x_o(si_x), .in_ready_i(si_ready), .walk_o(walk),
         .router_busy_i(rt_busy), .step_start_o(step_start), .upd_start_o(upd_start),
         .upd_level_o(upd_level), .upd_busy_i(|upd_busy), .dlv_busy_i(|dlv_busy));
 
@@ -92,7 +95,8 @@ module loom_array #(
 
     loom_router #(.K(K), .N(N), .MAXIN(MAXIN), .FAN(FAN)) u_router (
         .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(si_valid), .in_src_i(si_src),
-        .in_x_i(si_x), .in_ready_o(si_ready), .drain_i(drain), .busy_o(rt_busy),
+        .in_x_i(si_x), .in_ready_o(si_ready), .clear_i(upd_start), .walk_i(walk),
+        .busy_o(rt_busy),
         .spk_count_i(spk_count), .spk_re_o(spk_re), .spk_raddr_o(spk_raddr),
         .spk_rdata_i(spk_rdata), .ev_valid_o(ev_valid), .ev_src_o(ev_src),
         .ev_x_o(ev_x), .all_ready_i(&ev_ready));
@@ -238,6 +242,7 @@ module loom_array #(
             `LOOM_REG_LEVELS_MAX:  reg_rd = LMAX;
             `LOOM_REG_RING_LOG2:   reg_rd = RB;
             `LOOM_REG_SINGLE_PORT: reg_rd = (SP != 0) ? 1 : 0;
+            `LOOM_REG_RING_RAMS:   reg_rd = RBK;
             `LOOM_REG_CTRL:        reg_rd = pending_q;
             `LOOM_REG_STATUS:      reg_rd = {28'd0, in_ovf_q, (pending_q == 32'd0),
                                              overrun_q, (seq_busy | (pending_q != 32'd0))};
@@ -308,7 +313,7 @@ module loom_array #(
     generate
         for (g = 0; g < K; g = g + 1) begin : g_core
             loom_core #(.W(W), .S(S), .A(A), .D(D), .N(N), .SYN(SYN), .P(P),
-                        .FAN(FAN), .LMAX(LMAX), .EQ(EQ), .SP(SP)) u_core (
+                        .FAN(FAN), .LMAX(LMAX), .EQ(EQ), .SP(SP), .RBANK(RBANK)) u_core (
                 .clk_i(clk_i), .rst_i(rst_i), .tmod_i(tmod), .out_bank_i(out_bank),
                 .step_start_i(step_start), .upd_start_i(upd_start), .upd_level_i(upd_level),
                 .upd_busy_o(upd_busy[g]),

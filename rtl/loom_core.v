@@ -3,8 +3,7 @@
 // A core owns up to N neurons ("slots"), their state and parameters, the
 // delay ring of accumulators of those neurons, and the synapses that END in
 // them (grouped by source: the fan-out index maps a global source id to a
-// run [start, start+count) of the synapse memory).  Its two datapaths never
-// run at the same time; the sequencer (loom_seq) alternates them:
+// run of the synapse memory).  Two datapaths:
 //
 //   update (one neuron per cycle, slots of one level, ascending):
 //     U0  read profile index of slot
@@ -16,12 +15,20 @@
 //         write i, v; append slot to the spike list; collect spike bit
 //
 //   delivery (one synaptic event per cycle):
-//     event FIFO (src, x) -> fan-out lookup (start, count)
+//     event FIFO (src, x) -> fan-out lookup (entries E[g], E[g+1])
 //       -> stream synapse words (dst, w, d), one per cycle
 //       D1  read ring[dst][(t+d) mod R], product w*x
 //       D2  ring += w*x (wraps modulo 2^A); the word written in the
 //           previous cycle is forwarded, so back-to-back events to one
 //           accumulator add up correctly.
+//
+// With a dual-port ring (SP = 0) both run at once: the sequencer lets the
+// router feed a level's spikes while that level is being updated.  A
+// delivery reads and writes a ring word of a higher level (delay 0) or of
+// another step (delay >= 1), never one the update uses, so only the RAM
+// ports are shared: D1 waits while U1 uses the same ring RAM (RBANK: one
+// RAM per ring word, so only delay-0 events ever wait).  With SP = 1 the
+// sequencer alternates them.
 //
 // The host port (h_*) reaches every memory and register of the core; the
 // array only drives it while the sequencer is idle.  Region map (address
@@ -37,7 +44,9 @@ module loom_core #(
     parameter FAN  = 320,   // fan-out index entries (global source ids)
     parameter LMAX = 256,   // levels
     parameter EQ   = 4,     // event FIFO depth (power of two)
-    parameter SP   = 0      // 1: ring and synapses in single-port RAM (UP5K SPRAM)
+    parameter SP   = 0,     // 1: ring and synapses in single-port RAM (UP5K SPRAM)
+    parameter RBANK = 0     // 1 (SP = 0 only): one ring RAM per ring word, so
+                            // deliveries overlap updates (D+1 RAMs of N words)
 ) (
     input  wire                 clk_i,
     input  wire                 rst_i,
@@ -113,11 +122,13 @@ module loom_core #(
     /* verilator lint_on UNUSEDSIGNAL */
     wire [2:0] h_prof_fld = h_off[2:0];
     wire h_th   = h_prof & (h_prof_fld == 3'd2);
+    wire h_fo   = (h_reg == 3'd5) & ({16'd0, h_off} < FAN + 1);   // fan-out entry 0..FAN
 
     reg        h_ready_q;
     reg [2:0]  h_reg_q;
     reg        h_lvl_q;
     reg        h_th_q;      // host read of a profile threshold (level memory)
+    reg        h_fo_q, h_fo_odd_q;   // host read of a fan-out entry, odd entry
     reg [31:0] h_misc_q;
     assign h_ready_o = h_ready_q;
 
@@ -197,6 +208,8 @@ module loom_core #(
             h_reg_q  <= h_reg;
             h_lvl_q  <= h_lvl;
             h_th_q   <= h_th;
+            h_fo_q   <= h_fo;
+            h_fo_odd_q <= h_off[0];
             h_misc_q <= h_misc_d;
         end
     end
@@ -250,37 +263,48 @@ module loom_core #(
         .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(v_rdata),
         .we_i(v_we), .waddr_i(iv_waddr), .wdata_i(st_we ? v_wdata : h_wdata_i[S-1:0]));
 
-    // delay ring: word {slot, r}
-    wire             rg_re;
-    wire [NB+RB-1:0] rg_raddr;
-    wire [A-1:0]     rg_rdata;
-    wire             rg_we;
-    wire [NB+RB-1:0] rg_waddr;
-    wire [A-1:0]     rg_wdata;
-    generate
-        if (SP != 0) begin : g_ring_sp
-            // the pipelines never read and write the ring in one cycle here
-            loom_spram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
-                .clk_i(clk_i), .en_i(rg_re | rg_we), .we_i(rg_we),
-                .addr_i(rg_we ? rg_waddr : rg_raddr), .wdata_i(rg_wdata), .rdata_o(rg_rdata));
-        end else begin : g_ring_dp
-            loom_ram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
-                .clk_i(clk_i), .re_i(rg_re), .raddr_i(rg_raddr), .rdata_o(rg_rdata),
-                .we_i(rg_we), .waddr_i(rg_waddr), .wdata_i(rg_wdata));
-        end
-    endgenerate
+    // delay ring: word r of slot s, host address {s, r}.  RBK RAMs: with
+    // RBANK (dual-port builds only) one RAM per ring word r, holding word r
+    // of every slot, so the update (word t mod R only) and the deliveries of
+    // delay d >= 1 (word (t+d) mod R) use different RAMs and run in the same
+    // cycles; otherwise one RAM of N << RB words.  Ports: see "ring port
+    // sharing" below.
+    localparam RBK = ((SP == 0) && (RBANK != 0)) ? R : 1;
+    wire [A-1:0] rg_upd_rdata;   // U2: the word U1 read
+    wire [A-1:0] rg_dlv_rdata;   // D2 and host: the word D1 (or the host) read
+    wire         h_ring = (h_reg == 3'd4);
 
-    // fan-out index: start and count per global source id
-    wire          fo_re;
-    wire [FB-1:0] fo_raddr;
-    wire [SB-1:0] fo_start;
-    wire [SB:0]   fo_count;
-    loom_ram #(.DW(SB), .AW(FB), .DEPTH(FAN)) u_fo_start (
-        .clk_i(clk_i), .re_i(fo_re), .raddr_i(fo_raddr), .rdata_o(fo_start),
-        .we_i(h_wr & (h_reg == 3'd5)), .waddr_i(h_off[FB-1:0]), .wdata_i(h_wdata_i[SB-1:0]));
-    loom_ram #(.DW(SB+1), .AW(FB), .DEPTH(FAN)) u_fo_count (
-        .clk_i(clk_i), .re_i(fo_re), .raddr_i(fo_raddr), .rdata_o(fo_count),
-        .we_i(h_wr & (h_reg == 3'd7)), .waddr_i(h_off[FB-1:0]), .wdata_i(h_wdata_i[SB:0]));
+    // fan-out index: entry e (0 <= e <= FAN) holds 1 + the first synapse
+    // word of source id e, or 0 ("not given"); source g owns the words
+    // [E[g] - 1, E[g+1] - 1) when E[g] != 0 and E[g+1] > E[g], none
+    // otherwise (CSR plus one: a loader may skip every entry not next to a
+    // source with synapses).  Even and odd entries live in two RAMs, so
+    // E[g] and E[g+1] come in one read.
+    localparam FE   = FAN + 1;                          // entries
+    localparam FEB  = $clog2(FE);                       // entry index bits
+    localparam FDE  = FAN / 2 + 1;                      // even entries
+    localparam FDO  = (FAN + 1) / 2;                    // odd entries
+    localparam FAE  = (FDE < 2) ? 1 : $clog2(FDE);      // address bits of the even RAM
+    localparam FAO  = (FDO < 2) ? 1 : $clog2(FDO);      // ... and of the odd one
+    wire           fo_re;
+    wire [FB-1:0]  fo_src;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [FB+FEB+16:0] fo_src_x = {{(FEB+17){1'b0}}, fo_src};
+    wire [FB+FEB+16:0] fo_src_1 = fo_src_x + 1'b1;
+    wire [FB+FEB+16:0] fo_h_x   = {{(FB+FEB+1){1'b0}}, h_off};
+    /* verilator lint_on UNUSEDSIGNAL */
+    wire           fo_h_re  = h_rd & h_fo;
+    // source g: E[g] and E[g+1] are the even entry at (g+1)/2 and the odd
+    // one at g/2, in either order
+    wire [FAE-1:0] fo_ea    = fo_h_re ? fo_h_x[FAE:1] : fo_src_1[FAE:1];
+    wire [FAO-1:0] fo_oa    = fo_h_re ? fo_h_x[FAO:1] : fo_src_x[FAO:1];
+    wire [SB:0]    fo_even, fo_odd;
+    loom_ram #(.DW(SB+1), .AW(FAE), .DEPTH(FDE)) u_fo_even (
+        .clk_i(clk_i), .re_i(fo_re | fo_h_re), .raddr_i(fo_ea), .rdata_o(fo_even),
+        .we_i(h_wr & h_fo & ~h_off[0]), .waddr_i(fo_h_x[FAE:1]), .wdata_i(h_wdata_i[SB:0]));
+    loom_ram #(.DW(SB+1), .AW(FAO), .DEPTH(FDO)) u_fo_odd (
+        .clk_i(clk_i), .re_i(fo_re | fo_h_re), .raddr_i(fo_oa), .rdata_o(fo_odd),
+        .we_i(h_wr & h_fo & h_off[0]), .waddr_i(fo_h_x[FAO:1]), .wdata_i(h_wdata_i[SB:0]));
 
     // synapses: {d, w, dst}
     wire          sy_re;
@@ -345,8 +369,11 @@ module loom_core #(
     reg [1:0]    u3_reset_q;
     reg [31:0]   coll_q;
 
-    // single-port ring: a neuron every other cycle (U1 reads, U2 clears)
-    wire issue = upd_run_q & (slot_q < lvl_end_q) & ~((SP != 0) & u1_v_q);
+    // single-port ring: a neuron every other cycle (U1 reads, U2 clears);
+    // dual-port: no slot issues while a delivery waits for the ring RAM U1
+    // holds (d1_stall), so that delivery goes next cycle
+    wire d1_stall;
+    wire issue = upd_run_q & (slot_q < lvl_end_q) & ~((SP != 0) & u1_v_q) & ~d1_stall;
     assign lt_re    = upd_start_i | u1_v_q | (h_rd & (h_lvl | h_th));
     assign lt_raddr = upd_start_i ? ulvl_x[LTB-1:0]
                     : (u1_v_q ? LT_PF + up_x[LTB-1:0] : h_lt_addr);
@@ -397,7 +424,7 @@ module loom_core #(
     end
 
     // U2: input scaling and the two decays
-    wire signed [XW-1:0] acc_x = {{16{rg_rdata[A-1]}}, rg_rdata};
+    wire signed [XW-1:0] acc_x = {{16{rg_upd_rdata[A-1]}}, rg_upd_rdata};
     wire [4:0]           nsh   = 5'd0 - u2_shift_q;
     wire signed [XW-1:0] shl   = acc_x <<< u2_shift_q[3:0];
     wire signed [XW-1:0] shr   = acc_x >>> nsh;
@@ -482,7 +509,7 @@ module loom_core #(
     reg [15:0]   fq_x_q   [0:EQ-1];
     reg [EB-1:0] fq_rd_q, fq_wr_q;
     reg [EB:0]   fq_n_q;
-    reg          lk_v_q;
+    reg          lk_v_q, lk_odd_q;
     reg [15:0]   lk_x_q;
     reg [SB:0]   rem_q;
     reg [SB-1:0] ptr_q;
@@ -493,18 +520,35 @@ module loom_core #(
     reg [A-1:0]  wq_data_q;
 
     assign ev_ready_o = (fq_n_q != EQ[EB:0]);
-    // single-port ring: a synapse every other cycle (D1 reads, D2 writes)
-    wire sp_hold = (SP != 0) & s1_v_q;
-    wire lk_take = lk_v_q & (rem_q == {(SB+1){1'b0}}) & ~sp_hold;
-    wire fq_pop  = (fq_n_q != {(EB+1){1'b0}}) & (~lk_v_q | lk_take);
-    assign fo_re    = fq_pop | (h_rd & ((h_reg == 3'd5) | (h_reg == 3'd7)));
-    assign fo_raddr = fq_pop ? fq_src_q[fq_rd_q] : h_off[FB-1:0];
+    // the run of the looked-up source: [E[g] - 1, E[g+1] - 1), empty unless
+    // E[g] != 0 and E[g+1] > E[g]
+    wire [SB:0] lk_e0    = lk_odd_q ? fo_odd : fo_even;
+    wire [SB:0] lk_e1    = lk_odd_q ? fo_even : fo_odd;
+    wire [SB+1:0] lk_dif = {1'b0, lk_e1} - {1'b0, lk_e0};   // one subtractor: length and sign
+    wire [SB:0] lk_count = lk_dif[SB:0];
+    wire        lk_some  = (lk_e0 != {(SB+1){1'b0}}) & ~lk_dif[SB+1] & (lk_count != {(SB+1){1'b0}});
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [SB:0] lk_start = lk_e0 - 1'b1;
+    /* verilator lint_on UNUSEDSIGNAL */
 
-    wire stream_go = lk_take & (fo_count != {(SB+1){1'b0}});
+    // D1 waits one cycle when U1 reads its ring RAM (U2 then writes it, as
+    // D2 would): with one ring RAM any delivery, with banks one of delay 0.
+    // The update issues no slot in that cycle, so D1 goes in the next one.
+    // Such an event goes to a higher level (machine model), so it never
+    // touches a word the update uses; only the RAM's ports are shared.
+    // single-port ring: a synapse every other cycle (D1 reads, D2 writes)
+    wire hold    = ((SP != 0) & s1_v_q) | d1_stall;
+    // a source without synapses here is dropped at once, even mid-stream
+    wire lk_take = lk_v_q & (~lk_some | ((rem_q == {(SB+1){1'b0}}) & ~hold));
+    wire fq_pop  = (fq_n_q != {(EB+1){1'b0}}) & (~lk_v_q | lk_take);
+    assign fo_re  = fq_pop;
+    assign fo_src = fq_src_q[fq_rd_q];
+
+    wire stream_go = lk_take & lk_some;
     wire stream_left = (rem_q != {(SB+1){1'b0}});
-    wire stream_on = stream_left & ~sp_hold;
+    wire stream_on = stream_left & ~hold;
     assign sy_re    = stream_on | stream_go | (h_rd & (h_reg == 3'd6));
-    assign sy_raddr = stream_on ? ptr_q : (stream_go ? fo_start : h_off[SB-1:0]);
+    assign sy_raddr = stream_on ? ptr_q : (stream_go ? lk_start[SB-1:0] : h_off[SB-1:0]);
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -526,8 +570,9 @@ module loom_core #(
                 fq_rd_q <= fq_rd_q + 1'b1;
             fq_n_q <= fq_n_q + {{EB{1'b0}}, ev_valid_i} - {{EB{1'b0}}, fq_pop};
             if (fq_pop) begin
-                lk_v_q <= 1'b1;
-                lk_x_q <= fq_x_q[fq_rd_q];
+                lk_v_q   <= 1'b1;
+                lk_x_q   <= fq_x_q[fq_rd_q];
+                lk_odd_q <= fo_src[0];
             end else if (lk_take) begin
                 lk_v_q <= 1'b0;
             end
@@ -535,18 +580,20 @@ module loom_core #(
                 ptr_q <= ptr_q + 1'b1;
                 rem_q <= rem_q - 1'b1;
             end else if (stream_go) begin
-                ptr_q <= fo_start + 1'b1;
-                rem_q <= fo_count - 1'b1;
+                ptr_q <= lk_start[SB-1:0] + 1'b1;
+                rem_q <= lk_count - 1'b1;
                 sx_q  <= lk_x_q;
             end
-            s1_v_q <= stream_on | stream_go;
-            s1_x_q <= stream_on ? sx_q : lk_x_q;
-            s2_v_q <= s1_v_q;
+            s1_v_q <= d1_stall | stream_on | stream_go;
+            if (~d1_stall)
+                s1_x_q <= stream_on ? sx_q : lk_x_q;
+            s2_v_q <= s1_v_q & ~d1_stall;
             wq_v_q <= s2_v_q;
         end
     end
 
-    // D1: decode the synapse word, read its accumulator, form w*x
+    // D1: decode the synapse word (held by the synapse RAM while D1 waits),
+    // read its accumulator, form w*x
     wire [NB-1:0]   y_dst = sy_rdata[NB-1:0];
     wire [W-1:0]    y_w   = sy_rdata[NB+W-1:NB];
     wire [RB-1:0]   y_d   = sy_rdata[YW-1:NB+W];
@@ -554,6 +601,8 @@ module loom_core #(
     /* verilator lint_off UNUSEDSIGNAL */
     wire [RB:0]     r_wrap = (r_sum >= R[RB:0]) ? (r_sum - R[RB:0]) : r_sum;
     /* verilator lint_on UNUSEDSIGNAL */
+    wire [RB-1:0]   d1_r   = r_wrap[RB-1:0];
+    wire            d1_re  = s1_v_q & ~d1_stall;
     // w*x as a full 32-bit product of 16-bit operands, registered whole: a
     // narrower or partly used product trips an assertion in yosys 0.23's
     // ice40_dsp pass.
@@ -563,13 +612,14 @@ module loom_core #(
     reg  [31:0]  s2_prod_q;
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk_i) begin
-        s2_addr_q <= {y_dst, r_wrap[RB-1:0]};
+        s2_addr_q <= {y_dst, d1_r};
         s2_prod_q <= prod;
     end
     wire [A-1:0] s2_inc = s2_prod_q[A-1:0];
 
-    // D2: accumulate, forwarding the previous cycle's write
-    wire [A-1:0] d2_base = (wq_v_q & (wq_addr_q == s2_addr_q)) ? wq_data_q : rg_rdata;
+    // D2: accumulate, forwarding the previous cycle's write (a read of the
+    // word being written returns no defined value, see loom_ram)
+    wire [A-1:0] d2_base = (wq_v_q & (wq_addr_q == s2_addr_q)) ? wq_data_q : rg_dlv_rdata;
     wire [A-1:0] d2_sum  = d2_base + s2_inc;
     always @(posedge clk_i) begin
         wq_addr_q <= s2_addr_q;
@@ -578,15 +628,90 @@ module loom_core #(
     assign syn_event_o = s2_v_q;
     assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | lk_v_q | stream_left | s1_v_q | s2_v_q;
 
-    // ring port sharing: update (U1 read, U2 clear), delivery (D1, D2), host
-    wire [NB+RB-1:0] upd_raddr = {u1_slot_q, tmod_i};
-    wire [NB+RB-1:0] upd_waddr = {u2_slot_q, tmod_i};
-    wire             h_ring    = (h_reg == 3'd4);
-    assign rg_re    = u1_v_q | s1_v_q | (h_rd & h_ring);
-    assign rg_raddr = u1_v_q ? upd_raddr : (s1_v_q ? {y_dst, r_wrap[RB-1:0]} : h_off[NB+RB-1:0]);
-    assign rg_we    = u2_v_q | s2_v_q | (h_wr & h_ring);
-    assign rg_waddr = u2_v_q ? upd_waddr : (s2_v_q ? s2_addr_q : h_off[NB+RB-1:0]);
-    assign rg_wdata = u2_v_q ? {A{1'b0}} : (s2_v_q ? d2_sum : h_wdata_i[A-1:0]);
+    // ---- ring port sharing -------------------------------------------------
+    // update: U1 reads {u1_slot, t mod R}, U2 clears {u2_slot, t mod R};
+    // delivery: D1 reads {y_dst, d1_r}, D2 writes {s2_addr}; host: idle only.
+    generate
+        if (SP != 0) begin : g_ring_sp
+            // the sequencer never runs update and delivery together here,
+            // and they never read and write the ring in one cycle
+            wire [NB+RB-1:0] upd_raddr = {u1_slot_q, tmod_i};
+            wire [NB+RB-1:0] upd_waddr = {u2_slot_q, tmod_i};
+            wire [NB+RB-1:0] dlv_raddr = {y_dst, d1_r};
+            wire             rg_re    = u1_v_q | d1_re | (h_rd & h_ring);
+            wire             rg_we    = u2_v_q | s2_v_q | (h_wr & h_ring);
+            wire [NB+RB-1:0] rg_raddr = u1_v_q ? upd_raddr : (d1_re ? dlv_raddr : h_off[NB+RB-1:0]);
+            wire [NB+RB-1:0] rg_waddr = u2_v_q ? upd_waddr : (s2_v_q ? s2_addr_q : h_off[NB+RB-1:0]);
+            wire [A-1:0]     rg_wdata = u2_v_q ? {A{1'b0}} : (s2_v_q ? d2_sum : h_wdata_i[A-1:0]);
+            wire [A-1:0]     rg_rdata;
+            loom_spram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
+                .clk_i(clk_i), .en_i(rg_re | rg_we), .we_i(rg_we),
+                .addr_i(rg_we ? rg_waddr : rg_raddr), .wdata_i(rg_wdata), .rdata_o(rg_rdata));
+            assign rg_upd_rdata = rg_rdata;
+            assign rg_dlv_rdata = rg_rdata;
+            assign d1_stall = 1'b0;
+        end else if (RBK == 1) begin : g_ring_one
+            // one RAM: D1 waits for every cycle in which U1 reads
+            wire [NB+RB-1:0] upd_raddr = {u1_slot_q, tmod_i};
+            wire [NB+RB-1:0] upd_waddr = {u2_slot_q, tmod_i};
+            wire [NB+RB-1:0] dlv_raddr = {y_dst, d1_r};
+            wire             rg_re    = u1_v_q | d1_re | (h_rd & h_ring);
+            wire             rg_we    = u2_v_q | s2_v_q | (h_wr & h_ring);
+            wire [NB+RB-1:0] rg_raddr = u1_v_q ? upd_raddr : (d1_re ? dlv_raddr : h_off[NB+RB-1:0]);
+            wire [NB+RB-1:0] rg_waddr = u2_v_q ? upd_waddr : (s2_v_q ? s2_addr_q : h_off[NB+RB-1:0]);
+            wire [A-1:0]     rg_wdata = u2_v_q ? {A{1'b0}} : (s2_v_q ? d2_sum : h_wdata_i[A-1:0]);
+            wire [A-1:0]     rg_rdata;
+            loom_ram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
+                .clk_i(clk_i), .re_i(rg_re), .raddr_i(rg_raddr), .rdata_o(rg_rdata),
+                .we_i(rg_we), .waddr_i(rg_waddr), .wdata_i(rg_wdata));
+            assign rg_upd_rdata = rg_rdata;
+            assign rg_dlv_rdata = rg_rdata;
+            assign d1_stall = s1_v_q & u1_v_q;
+        end else begin : g_ring_bank
+            // R RAMs; U1/U2 use RAM t mod R, D1/D2 RAM (t+d) mod R: they
+            // meet only for d = 0, and then D1 waits (d1_stall)
+            localparam RP = 1 << RB;                 // R rounded up to a power of two
+            wire [RP*A-1:0] bk_rd;                   // read data of every RAM (0 above R)
+            reg  [RB-1:0]   rsel_q;                  // RAM of the last delivery / host read
+            wire [RB-1:0]   h_r = h_off[RB-1:0];
+            wire [NB-1:0]   h_s = h_off[NB+RB-1:RB];
+            // one-hot RAM selects, decoded once (bits R and up unused)
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [RP-1:0]   t_oh  = {{(RP-1){1'b0}}, 1'b1} << tmod_i;
+            wire [RP-1:0]   d1_oh = {{(RP-1){1'b0}}, d1_re} << d1_r;
+            wire [RP-1:0]   d2_oh = {{(RP-1){1'b0}}, s2_v_q} << s2_addr_q[RB-1:0];
+            wire [RP-1:0]   h_oh  = {{(RP-1){1'b0}}, h_ring} << h_r;
+            /* verilator lint_on UNUSEDSIGNAL */
+            genvar b;
+            for (b = 0; b < RP; b = b + 1) begin : g_bk
+                if (b < R) begin : g_ram
+                    wire ub_r = u1_v_q & t_oh[b];
+                    wire db_r = d1_oh[b];
+                    wire ub_w = u2_v_q & t_oh[b];
+                    wire db_w = d2_oh[b];
+                    wire hb   = h_oh[b];
+                    loom_ram #(.DW(A), .AW(NB), .DEPTH(N)) u_ring (
+                        .clk_i(clk_i), .re_i(ub_r | db_r | (h_rd & hb)),
+                        .raddr_i(ub_r ? u1_slot_q : (db_r ? y_dst : h_s)),
+                        .rdata_o(bk_rd[b*A +: A]),
+                        .we_i(ub_w | db_w | (h_wr & hb)),
+                        .waddr_i(ub_w ? u2_slot_q : (db_w ? s2_addr_q[NB+RB-1:RB] : h_s)),
+                        .wdata_i(ub_w ? {A{1'b0}} : (db_w ? d2_sum : h_wdata_i[A-1:0])));
+                end else begin : g_none
+                    assign bk_rd[b*A +: A] = {A{1'b0}};
+                end
+            end
+            always @(posedge clk_i) begin
+                if (d1_re)
+                    rsel_q <= d1_r;
+                else if (h_rd & h_ring)
+                    rsel_q <= h_r;
+            end
+            assign rg_upd_rdata = bk_rd[tmod_i*A +: A];
+            assign rg_dlv_rdata = bk_rd[rsel_q*A +: A];
+            assign d1_stall = s1_v_q & u1_v_q & (d1_r == tmod_i);
+        end
+    endgenerate
 
     // ---- host read data ----------------------------------------------------
     reg [31:0] h_rdata;
@@ -597,10 +722,10 @@ module loom_core #(
             3'd1: h_rdata = sx32(i_rdata);
             3'd2: h_rdata = sx32(v_rdata);
             3'd3: h_rdata = {{(32-PB){1'b0}}, px_rdata};
-            3'd4: h_rdata = {{(32-A+1){rg_rdata[A-1]}}, rg_rdata[A-2:0]};
-            3'd5: h_rdata = {{(32-SB){1'b0}}, fo_start};
+            3'd4: h_rdata = {{(32-A+1){rg_dlv_rdata[A-1]}}, rg_dlv_rdata[A-2:0]};
+            3'd5: h_rdata = h_fo_q ? {{(31-SB){1'b0}}, h_fo_odd_q ? fo_odd : fo_even} : 32'd0;
             3'd6: h_rdata = {{(32-YW){1'b0}}, sy_rdata};
-            default: h_rdata = {{(31-SB){1'b0}}, fo_count};
+            default: h_rdata = 32'd0;
         endcase
     end
     assign h_rdata_o = h_rdata;

@@ -1,6 +1,6 @@
 // loom_map.vh -- GENERATED from compiler/loom_map.h by rtl/gen_map_vh.sh; do not edit.
 `define LOOM_MAP_ID_VALUE 'h4C4F4F4D
-`define LOOM_MAP_RTL_VERSION 1
+`define LOOM_MAP_RTL_VERSION 2
 `define LOOM_REG_ID 'h000
 `define LOOM_REG_VERSION 'h001
 `define LOOM_REG_ARCH_W 'h002
@@ -16,6 +16,7 @@
 `define LOOM_REG_LEVELS_MAX 'h00C
 `define LOOM_REG_RING_LOG2 'h00D
 `define LOOM_REG_SINGLE_PORT 'h00E
+`define LOOM_REG_RING_RAMS 'h00F
 `define LOOM_REG_CTRL 'h010
 `define LOOM_REG_STATUS 'h011
 `define LOOM_REG_TIME 'h012
@@ -44,9 +45,8 @@
 `define LOOM_CORE_V 'h20000
 `define LOOM_CORE_PIDX 'h30000
 `define LOOM_CORE_RING 'h40000
-`define LOOM_CORE_FO_START 'h50000
+`define LOOM_CORE_FANOUT 'h50000
 `define LOOM_CORE_SYN 'h60000
-`define LOOM_CORE_FO_COUNT 'h70000
 `define LOOM_PF_A_SYN 0
 `define LOOM_PF_A_MEM 1
 `define LOOM_PF_THETA 2

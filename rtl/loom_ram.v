@@ -26,20 +26,17 @@ module loom_ram #(
 );
     (* no_rw_check *) reg [DW-1:0] mem_q [0:DEPTH-1];
 
-`ifdef VERILATOR
-    // collision poison: ~old, or ~old ^ 1 when that happens to be the new word
-    wire [DW-1:0] old_w    = mem_q[raddr_i];
-    wire [DW-1:0] inv_w    = ~old_w;
-    wire [DW-1:0] poison_w = (inv_w == wdata_i) ? (inv_w ^ {{(DW-1){1'b0}}, 1'b1}) : inv_w;
-    wire          clash_w  = we_i && (waddr_i == raddr_i);
-`endif
-
     always @(posedge clk_i) begin
         if (we_i)
             mem_q[waddr_i] <= wdata_i;
         if (re_i)
 `ifdef VERILATOR
-            rdata_o <= clash_w ? poison_w : mem_q[raddr_i];
+            // collision poison: ~old, or ~old ^ 1 when that happens to be
+            // the new word (computed here, not as wires, so that an idle
+            // RAM costs the simulation nothing)
+            rdata_o <= !(we_i && (waddr_i == raddr_i)) ? mem_q[raddr_i]
+                     : ((~mem_q[raddr_i] == wdata_i) ? (~mem_q[raddr_i] ^ {{(DW-1){1'b0}}, 1'b1})
+                                                    : ~mem_q[raddr_i]);
 `else
             rdata_o <= mem_q[raddr_i];
 `endif

@@ -8,11 +8,16 @@
 //
 // Two producers share the bus, never at the same time:
 //   - the input port (in_*): the sequencer's input scan, passed through;
-//   - the spike lists: after a level's update, drain_i starts a walk over
-//     the cores' spike lists (core 0 first, each list in order); the slot s
-//     of core k becomes source id MAXIN + k*N + s with x = 1.  The lists
-//     are synchronous RAMs: a read issued in one cycle is on the bus the
-//     next, and is held there (no new read) until all cores accept it.
+//   - the spike lists of the level being run: clear_i (the level's start)
+//     rewinds one read pointer per core; while walk_i is high, every entry
+//     a core has appended and the router not yet sent goes on the bus, the
+//     cores taken round-robin, so a list may still be growing (the
+//     sequencer walks during the update when the ring is dual-port).  The
+//     slot s of core k becomes source id MAXIN + k*N + s with x = 1.  The
+//     lists are synchronous RAMs: a read issued in one cycle is on the bus
+//     the next, and is held there (no new read) until all cores accept it.
+//     An entry is read only below the core's count, never where the core
+//     writes.
 module loom_router #(
     parameter K     = 1,    // cores
     parameter N     = 256,  // slots per core
@@ -25,7 +30,8 @@ module loom_router #(
     input  wire [FB-1:0]      in_src_i,
     input  wire [15:0]        in_x_i,
     output wire               in_ready_o,
-    input  wire               drain_i,
+    input  wire               clear_i,
+    input  wire               walk_i,
     output wire               busy_o,
     input  wire [K*(NB+1)-1:0] spk_count_i,
     output wire [K-1:0]       spk_re_o,
@@ -38,43 +44,53 @@ module loom_router #(
 );
     localparam NB = (N < 2) ? 1 : $clog2(N);
     localparam FB = (FAN < 2) ? 1 : $clog2(FAN);
-    localparam KB = $clog2(K + 1);
+    localparam KB = (K < 2) ? 1 : $clog2(K);
 
-    reg          run_q;    // walking the spike lists
-    reg [KB-1:0] k_q;      // core being read
-    reg [NB:0]   ptr_q;    // next entry of that core's list
-    reg          rv_q;     // a list entry is on the bus
-    reg [KB-1:0] rk_q;     // ... from this core
+    reg [NB:0]   ptr_q [0:K-1];  // next entry to send of each core's list
+    reg          rv_q;           // a list entry is on the bus
+    reg [KB-1:0] rk_q;           // ... from this core
+    reg [KB-1:0] last_q;         // core sent from last (round-robin)
 
-    wire [NB:0] cnt_k = spk_count_i[k_q*(NB+1) +: (NB+1)];
-    wire more  = run_q & (k_q < K[KB-1:0]) & (ptr_q < cnt_k);
-    wire issue = more & (~rv_q | all_ready_i);
+    // cores with entries to send; the next one after last_q is chosen
+    reg [K-1:0]  pend;
+    reg          sel_v;
+    reg [KB-1:0] sel;
+    integer i;
+    always @(*) begin
+        for (i = 0; i < K; i = i + 1)
+            pend[i] = walk_i & (ptr_q[i] < spk_count_i[i*(NB+1) +: (NB+1)]);
+        sel_v = 1'b0;
+        sel   = {KB{1'b0}};
+        for (i = 0; i < K; i = i + 1)
+            if (~sel_v & pend[i] & (i > {{(32-KB){1'b0}}, last_q})) begin
+                sel_v = 1'b1;
+                sel   = i[KB-1:0];
+            end
+        for (i = 0; i < K; i = i + 1)
+            if (~sel_v & pend[i]) begin
+                sel_v = 1'b1;
+                sel   = i[KB-1:0];
+            end
+    end
+    wire issue = sel_v & (~rv_q | all_ready_i);
 
     always @(posedge clk_i) begin
         if (rst_i) begin
-            run_q <= 1'b0;
-            k_q   <= {KB{1'b0}};
-            ptr_q <= {(NB+1){1'b0}};
-            rv_q  <= 1'b0;
+            rv_q   <= 1'b0;
+            last_q <= {KB{1'b0}};
+            for (i = 0; i < K; i = i + 1)
+                ptr_q[i] <= {(NB+1){1'b0}};
         end else begin
-            if (drain_i) begin
-                run_q <= 1'b1;
-                k_q   <= {KB{1'b0}};
-                ptr_q <= {(NB+1){1'b0}};
-            end else if (run_q) begin
-                if (k_q == K[KB-1:0]) begin
-                    if (~rv_q)
-                        run_q <= 1'b0;
-                end else if (ptr_q >= cnt_k) begin
-                    k_q   <= k_q + 1'b1;
-                    ptr_q <= {(NB+1){1'b0}};
-                end else if (issue) begin
-                    ptr_q <= ptr_q + 1'b1;
-                end
+            if (clear_i) begin
+                for (i = 0; i < K; i = i + 1)
+                    ptr_q[i] <= {(NB+1){1'b0}};
+            end else if (issue) begin
+                ptr_q[sel] <= ptr_q[sel] + 1'b1;
             end
             if (issue) begin
-                rv_q <= 1'b1;
-                rk_q <= k_q;
+                rv_q   <= 1'b1;
+                rk_q   <= sel;
+                last_q <= sel;
             end else if (all_ready_i) begin
                 rv_q <= 1'b0;
             end
@@ -84,19 +100,19 @@ module loom_router #(
     genvar g;
     generate
         for (g = 0; g < K; g = g + 1) begin : g_re
-            assign spk_re_o[g] = issue & (k_q == g);
+            assign spk_re_o[g] = issue & (sel == g);
         end
     endgenerate
-    assign spk_raddr_o = ptr_q[NB-1:0];
+    assign spk_raddr_o = ptr_q[sel][NB-1:0];
 
     wire [NB-1:0] slot = spk_rdata_i[rk_q*NB +: NB];
     /* verilator lint_off WIDTH */
     wire [FB-1:0] spk_src = MAXIN + rk_q * N + slot;
     /* verilator lint_on WIDTH */
 
-    assign in_ready_o = ~run_q & all_ready_i;
+    assign in_ready_o = ~rv_q & ~(|pend) & all_ready_i;
     assign ev_valid_o = rv_q ? all_ready_i : (in_valid_i & all_ready_i);
     assign ev_src_o   = rv_q ? spk_src : in_src_i;
     assign ev_x_o     = rv_q ? 16'd1 : in_x_i;
-    assign busy_o     = run_q | rv_q;
+    assign busy_o     = rv_q | (|pend);
 endmodule

@@ -10,12 +10,19 @@
 //   DRAIN   let the router walk the cores' spike lists; wait until every
 //           core has delivered every event (barrier); next level or:
 //   FINISH  advance t and t mod R, flip the output bank, report cycles
+// With OVL (dual-port ring) the router walks the spike lists while the
+// level's update appends to them, so a level's deliveries overlap its
+// update; UPDW is then the one barrier of the level (update done, lists
+// sent, every event delivered) and DRAIN is skipped.  The deliveries of a
+// level only ever add to ring words the update of that level does not read
+// (the machine model's level order), so this changes no result.
 // It counts the cycles of each step (START..FINISH inclusive).
 module loom_seq #(
     parameter D     = 15,
     parameter LMAX  = 256,
     parameter MAXIN = 64,
-    parameter FAN   = 320
+    parameter FAN   = 320,
+    parameter OVL   = 0     // 1: walk the spike lists during the update
 ) (
     input  wire            clk_i,
     input  wire            rst_i,
@@ -39,7 +46,8 @@ module loom_seq #(
     output wire [FB-1:0]   in_src_o,
     output wire [15:0]     in_x_o,
     input  wire            in_ready_i,
-    output wire            drain_o,
+    output wire            walk_o,        // router: send the spike lists
+
     input  wire            router_busy_i,
     // cores
     output wire            step_start_o,
@@ -82,7 +90,8 @@ module loom_seq #(
     assign step_start_o = (st_q == S_START);
     assign upd_start_o  = (st_q == S_UPD);
     assign upd_level_o  = lvl_q[LB-1:0];
-    assign drain_o      = (st_q == S_DRAIN);
+    assign walk_o       = (OVL != 0) ? ((st_q == S_UPD) | (st_q == S_UPDW))
+                                     : ((st_q == S_DRAIN) | (st_q == S_DLVW));
     assign done_o       = (st_q == S_FIN);
     assign cycles_o     = cyc_q + 32'd1;
 
@@ -134,8 +143,13 @@ module loom_seq #(
                 end
                 S_UPD:  st_q <= S_UPDW;
                 S_UPDW: begin
-                    if (~upd_busy_i)
-                        st_q <= S_DRAIN;
+                    if (OVL == 0) begin
+                        if (~upd_busy_i)
+                            st_q <= S_DRAIN;
+                    end else if (~upd_busy_i & ~router_busy_i & ~dlv_busy_i) begin
+                        lvl_q <= lvl_next;
+                        st_q  <= (lvl_next >= n_levels_i) ? S_FIN : S_UPD;
+                    end
                 end
                 S_DRAIN: st_q <= S_DLVW;
                 S_DLVW: begin

@@ -22,7 +22,8 @@ module loom_top #(
     parameter LMAX  = 256,
     parameter MAXIN = 64,
     parameter EQ    = 4,
-    parameter SP    = 0      // 1: single-port ring and synapse RAM (UP5K SPRAM)
+    parameter SP    = 0,     // 1: single-port ring and synapse RAM (UP5K SPRAM)
+    parameter RBANK = 0      // loom_array: ring banked by ring word (docs/rtl.md)
 ) (
     input  wire clk_i,
     input  wire rst_i,
@@ -47,7 +48,7 @@ module loom_top #(
         .busy_i(busy_o), .array_rst_o(array_rst));
 
     loom_array #(.W(W), .S(S), .A(A), .D(D), .K(K), .N(N), .SYN(SYN), .P(P), .LMAX(LMAX),
-                 .MAXIN(MAXIN), .EQ(EQ), .SP(SP)) u_array (
+                 .MAXIN(MAXIN), .EQ(EQ), .SP(SP), .RBANK(RBANK)) u_array (
         .clk_i(clk_i), .rst_i(arst_q),
         .bus_valid_i(bus_valid), .bus_we_i(bus_we), .bus_addr_i(bus_addr),
         .bus_wdata_i(bus_wdata), .bus_ready_o(bus_ready), .bus_rdata_o(bus_rdata),

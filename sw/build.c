@@ -314,12 +314,17 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
      * SPRAM word and register of the array is zero.  Each run is cut into
      * WRITE ops that fit the frame payload; a frame is flushed when the
      * next op would not fit. */
-    /* fo_start of a source is only read when its fo_count is not 0
-     * (rtl/loom_core.v), so starts of sources without synapses are
-     * skipped too */
-    const uint32_t fan = limg_fanout_entries(&img->arch);
-    uint8_t *has_syn = calloc((size_t)img->arch.cores * fan + 1, 1);
-    if (!has_syn) {
+    /* Fan-out index (docs/memory-map.md): entry e holds 1 + the first
+     * synapse word of source e, 0 meaning "not given"; source g has the run
+     * [E[g]-1, E[g+1]-1) only when both entries are given and E[g+1] >
+     * E[g].  So only the two entries around a source with synapses are
+     * written; keep[] marks them per core. */
+    const uint32_t fan = limg_fanout_entries(&img->arch), ne = fan + 1;
+    uint32_t *ent = calloc((size_t)img->arch.cores * ne + 1, sizeof *ent);
+    uint8_t *keep = calloc((size_t)img->arch.cores * ne + 1, 1);
+    if (!ent || !keep) {
+        free(ent);
+        free(keep);
         free(rom);
         free(fr);
         free(wire);
@@ -328,19 +333,27 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
     for (size_t sg = 0; sg < img->n_segs; sg++)
         for (uint32_t j = 0; j < img->segs[sg].count; j++) {
             const uint32_t ad = img->segs[sg].addr + j;
-            if (ad < LOOM_MAP_CORE_BASE(0) || !img->words[img->segs[sg].off + j])
+            if (ad < LOOM_MAP_CORE_BASE(0))
                 continue;
             const uint32_t k = ad / LOOM_MAP_CORE_SPAN - 1, off = ad % LOOM_MAP_CORE_SPAN;
-            if (k < img->arch.cores && off >= LOOM_CORE_FO_COUNT && off - LOOM_CORE_FO_COUNT < fan)
-                has_syn[(size_t)k * fan + off - LOOM_CORE_FO_COUNT] = 1;
+            if (k < img->arch.cores && off >= LOOM_CORE_FANOUT && off - LOOM_CORE_FANOUT < ne)
+                ent[(size_t)k * ne + off - LOOM_CORE_FANOUT] = img->words[img->segs[sg].off + j];
         }
+    for (uint32_t k = 0; k < img->arch.cores; k++) {
+        const uint32_t *E = &ent[(size_t)k * ne];
+        uint8_t *nd = &keep[(size_t)k * ne];
+        for (uint32_t g = 0; g < fan; g++)
+            if (E[g] != 0 && E[g + 1] > E[g])
+                nd[g] = nd[g + 1] = 1;
+    }
+    free(ent);
 #define BOOT_SKIP(ad, w)                                                                      \
     ((ad) >= LOOM_MAP_CORE_BASE(0) &&                                                         \
-     ((w) == 0 || ((ad) % LOOM_MAP_CORE_SPAN >= LOOM_CORE_FO_START &&                          \
-                   (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FO_START < fan &&                     \
+     ((w) == 0 || ((ad) % LOOM_MAP_CORE_SPAN >= LOOM_CORE_FANOUT &&                          \
+                   (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FANOUT < ne &&                      \
                    (ad) / LOOM_MAP_CORE_SPAN - 1 < img->arch.cores &&                          \
-                   !has_syn[(size_t)((ad) / LOOM_MAP_CORE_SPAN - 1) * fan +                    \
-                            (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FO_START])))
+                   !keep[(size_t)((ad) / LOOM_MAP_CORE_SPAN - 1) * ne +                        \
+                         (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FANOUT])))
     for (size_t sg = 0; !st && sg <= img->n_segs; sg++) {
         const limg_seg *g = sg < img->n_segs ? &img->segs[sg] : NULL;
         size_t j = 0;
@@ -382,7 +395,7 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
         }
     }
 #undef BOOT_SKIP
-    free(has_syn);
+    free(keep);
     free(fr);
     free(wire);
     if (!st && need > rom_bytes)

@@ -11,6 +11,7 @@
  * the steps around it, and the exit code is 1.
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -181,6 +182,8 @@ static int run(const opts *o, const seir_net *net)
     if ((st = vsim_read(s, LOOM_REG_SINGLE_PORT, &single_port, &e)) != LOOM_OK)
         goto fail;
     m->port_cycles = single_port ? 2 : 1;
+    if ((st = vsim_read(s, LOOM_REG_RING_RAMS, &m->ring_rams, &e)) != LOOM_OK)
+        goto fail;
     if ((st = ref_create(net, &ref, &e)) != LOOM_OK)
         goto fail;
     if ((st = open_stim(o, net, &src, &e)) != LOOM_OK)
@@ -194,6 +197,7 @@ static int run(const opts *o, const seir_net *net)
     }
     const uint32_t D = (uint32_t)a->arch.d;
     uint64_t cyc_sum = 0, in_events = 0, mismatches = 0, sim_cycles = 0, rtl_events = 0;
+    double spk_s1 = 0, spk_s2 = 0; /* sum of spikes per step and of its square */
     double wall = 0;
     uint64_t t = 0;
     for (; t < o->steps; t++) {
@@ -233,6 +237,7 @@ static int run(const opts *o, const seir_net *net)
                 goto fail;
         }
         const int last = (t + 1 == o->steps);
+        uint64_t step_spk = 0;
         for (uint32_t nn = 0; nn < net->n_neurons; nn++) {
             const uint32_t k = m->img->core_of[nn], sl = m->img->slot_of[nn];
             int hs;
@@ -242,6 +247,7 @@ static int run(const opts *o, const seir_net *net)
                 goto fail;
             const int rs = ref_spiked(ref, nn);
             spk_count[nn] += (uint64_t)rs;
+            step_spk += (uint64_t)rs;
             const int32_t ri = ref_i(ref, nn), rv = ref_v(ref, nn);
             struct {
                 const char *f;
@@ -276,6 +282,8 @@ static int run(const opts *o, const seir_net *net)
                 }
             }
         }
+        spk_s1 += (double)step_spk;
+        spk_s2 += (double)step_spk * (double)step_spk;
         if (mismatches) {
             const uint64_t from = t > 0 ? t - 1 : 0;
             loom_err te;
@@ -308,6 +316,13 @@ static int run(const opts *o, const seir_net *net)
             printf("sim_cycles_per_s %.0f\n", wall > 0 ? (double)sim_cycles / wall : 0.0);
             printf("sim_steps_per_s %.1f\n", wall > 0 ? (double)t / wall : 0.0);
         } else {
+            /* the swing of the spike count per step beyond what
+             * independent neurons at these rates give (binomial) */
+            double mean = spk_s1 / (double)steps, binom = 0;
+            for (uint32_t nn = 0; nn < net->n_neurons; nn++)
+                binom += rate[nn] * (1.0 - rate[nn]);
+            const double excess = spk_s2 / (double)steps - mean * mean - binom;
+            m->rate_gain_sd = mean > 0 && excess > 0 ? sqrt(excess) / mean : 0;
             const double pred = map_predict_cycles(m, in_rate, rate, 0);
             printf("spikes %" PRIu64 "\n", rc_.spikes);
             printf("cycles_per_step %.1f predicted %.1f (%+.1f%%)\n", meas, pred,

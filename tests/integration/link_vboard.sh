@@ -10,6 +10,9 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/nu
 trap cleanup EXIT
 wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
 fail() { echo "FAIL: $*"; exit 1; }
+# the array's VERSION register holds the map's version (one source)
+ver=$(sed -n 's/^#define LOOM_MAP_RTL_VERSION \([0-9]*\).*/\1/p' "$(dirname "$0")/../../compiler/loom_map.h")
+[ -n "$ver" ] || fail "no LOOM_MAP_RTL_VERSION in compiler/loom_map.h"
 
 # pty
 "$LOOM" vboard --board icebreaker --baud 3000000 --pty-file "$WORK/pty" >"$WORK/vb1.out" 2>"$WORK/vb1.err" &
@@ -19,7 +22,7 @@ pty=$(cat "$WORK/pty")
 [[ "$pty" == /dev/pts/* ]] || fail "pty file holds '$pty'"
 "$LOOM" vboard --ping "$pty" >"$WORK/ping1" 2>&1 || { cat "$WORK/ping1"; fail "ping over the pty"; }
 cat "$WORK/ping1"
-grep -q '^id 0x4C4F4F4D version 1$' "$WORK/ping1" || fail "ID register"
+grep -q "^id 0x4C4F4F4D version $ver\$" "$WORK/ping1" || fail "ID register"
 # the icebreaker's own clock, UART and arch config, as the board table says
 arch=$("$LOOM" build --list | awk '$1=="icebreaker"')
 par() { echo "$arch" | grep -o " $1=[0-9]*" | cut -d= -f2; }
@@ -47,7 +50,7 @@ spec=$(cat "$WORK/tcp")
 [[ "$spec" == tcp:127.0.0.1:* ]] || fail "port file holds '$spec'"
 "$LOOM" vboard --ping "$spec" --timeout-ms 100 --tries 60 >"$WORK/ping3" 2>&1 || { cat "$WORK/ping3"; fail "ping over TCP with faults"; }
 cat "$WORK/ping3"
-grep -q '^id 0x4C4F4F4D version 1$' "$WORK/ping3" || fail "ID register with faults"
+grep -q "^id 0x4C4F4F4D version $ver\$" "$WORK/ping3" || fail "ID register with faults"
 
 # the board dies: the host says so within its timeout budget (4 x 100 ms)
 kill "$vb2"; wait "$vb2" 2>/dev/null

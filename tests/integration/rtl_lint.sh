@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # rtl_lint.sh -- `verilator --lint-only -Wall` of the core array (loom_array
 # and everything below it) must be clean in every arch config we build and
-# in corner configs (D=0, W=16, odd sizes), and rtl/loom_map.vh must be the
-# file rtl/gen_map_vh.sh generates from compiler/loom_map.h.
+# in corner configs (D=0, W=16, odd sizes, a ring banked into D+1 = 6
+# RAMs), and rtl/loom_map.vh must be the file rtl/gen_map_vh.sh generates
+# from compiler/loom_map.h.
 set -u
 command -v verilator >/dev/null || { echo "verilator not installed"; exit 77; }
 cd "$(dirname "$0")/../.."
@@ -17,14 +18,16 @@ while read -r name params; do
     fi
 done <<'CONFIGS'
 default
-c1   -GK=1 -GN=256 -GSYN=8192 -GP=16 -GLMAX=256 -GMAXIN=64
-c4   -GK=4 -GN=64 -GSYN=2048 -GP=16 -GLMAX=64 -GMAXIN=64
-d0   -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=0
+c1   -GK=1 -GN=256 -GSYN=8192 -GP=16 -GLMAX=256 -GMAXIN=64 -GRBANK=1
+c4   -GK=4 -GN=64 -GSYN=2048 -GP=16 -GLMAX=64 -GMAXIN=64 -GRBANK=1
+d0   -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=0 -GRBANK=1
+b2   -GK=2 -GN=512 -GSYN=65536 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
 wide -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GW=12 -GS=24 -GA=32 -GD=7
 up5k -GK=1 -GN=1024 -GSYN=32768 -GP=8 -GLMAX=64 -GMAXIN=256 -GA=16
 sp   -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GSP=1
 up5ksp -GK=1 -GN=1024 -GSYN=32768 -GP=8 -GLMAX=64 -GMAXIN=256 -GA=16 -GSP=1
 odd  -GK=3 -GN=20 -GSYN=100 -GP=3 -GLMAX=5 -GMAXIN=10 -GW=16 -GD=2
+oddbank -GK=3 -GN=20 -GSYN=100 -GP=3 -GLMAX=5 -GMAXIN=10 -GW=16 -GD=5 -GRBANK=1
 CONFIGS
 sh rtl/gen_map_vh.sh "$WORK/loom_map.vh"
 if ! diff -u rtl/loom_map.vh "$WORK/loom_map.vh"; then

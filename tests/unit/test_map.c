@@ -4,6 +4,7 @@
  * checksum, truncation, arch refusal).  Expected values are worked out by
  * hand from docs/memory-map.md, not taken from the code under test.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,14 +108,17 @@ static void test_place_one_core(void **state)
     /* ring: slot 1 (b), step 2 -> word (1 << 4) + 2 */
     assert_int_equal(word_at(m->img, B + LOOM_CORE_RING + (1 << 4) + 2), 11);
     assert_int_equal(word_at(m->img, B + LOOM_CORE_RING + (1 << 4) + 3), 0);
-    /* fan-out: source ids in = 0, a = 4, b = 5, c = 6; runs in id order */
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_START + 0), 0);
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 0), 1);
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_START + 4), 1);
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 4), 2);
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_START + 5), 3);
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 5), 1);
-    assert_int_equal(word_at(m->img, B + LOOM_CORE_FO_COUNT + 6), 0);
+    /* fan-out: source ids in = 0, a = 4, b = 5, c = 6; runs in id order:
+     * in [0,1), a [1,3), b [3,4), c empty; entry g = 1 + start of g, entry
+     * fan = 1 + the end of the last run */
+    assert_int_equal(m->fan, 4 + 8);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 0), 1);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 1), 2);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 4), 2);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 5), 4);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 6), 5);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 7), 5);
+    assert_int_equal(word_at(m->img, B + LOOM_CORE_FANOUT + 12), 5);
     /* synapse words, NB = 3, W = 8: dst | w << 3 | d << 11 */
     assert_int_equal(word_at(m->img, B + LOOM_CORE_SYN + 0), 0 | 5 << 3);
     assert_int_equal(word_at(m->img, B + LOOM_CORE_SYN + 1), 1 | 0xFE << 3);
@@ -123,8 +127,24 @@ static void test_place_one_core(void **state)
     /* the last write restarts time */
     const limg_seg *last = &m->img->segs[m->img->n_segs - 1];
     assert_int_equal(last->addr + last->count - 1, LOOM_REG_TIME);
-    /* cycle model with nothing firing: 2 + inputs 2 + 3 levels x (1 + 6 + K + 3) */
-    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (1 + 6 + 1 + 3));
+    /* cycle model (docs/rtl.md), dual-port ring: nothing firing: 2 + inputs
+     * 2 + 3 levels x (n + 6), n = 1 */
+    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (1 + 6));
+    /* everything fires every step (so every term is exact), banked ring:
+     * inputs max(E + 5, T + 6) = 7 (1 event, 1 word); a level with one
+     * slot and a spike of c words ends 12 + c after its start (the update,
+     * 7, is shorter, and a's delay-0 word meets no running update): a (2
+     * words) 14, b (1) 13, c (no words: its event still passes the core)
+     * 11 */
+    m->ring_rams = 16;
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 7 + 14 + 13 + 11)) < 1e-9);
+    /* single-port ring (c = 2): update 2*(n-1) + 7 = 7 and delivery 2 per
+     * level when nothing fires; firing: inputs max(1 + 5, 2*1 + 6) = 8,
+     * deliveries max(S + 4 + 2h, 2T + 5): a 9, b 7, c 5 */
+    m->port_cycles = 2;
+    m->ring_rams = 1;
+    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (7 + 2));
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 8 + (7 + 9) + (7 + 7) + (7 + 5))) < 1e-9);
     map_free(m);
     seir_net_free(net);
 }
@@ -154,8 +174,10 @@ static void test_place_two_cores(void **state)
     assert_int_equal(word_at(m->img, B1 + LOOM_CORE_LEVEL + 2), 1);
     /* b is core 1 slot 0: source id 4 + 8 + 0 = 12 feeds c in core 0 */
     const uint32_t B0 = LOOM_MAP_CORE_BASE(0);
-    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FO_COUNT + 12), 1);
-    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FO_COUNT + 12), 0);
+    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FANOUT + 13) -
+                     word_at(m->img, B0 + LOOM_CORE_FANOUT + 12), 1);
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FANOUT + 13) -
+                     word_at(m->img, B1 + LOOM_CORE_FANOUT + 12), 0);
     map_free(m);
     seir_net_free(net);
 }
