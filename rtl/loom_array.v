@@ -99,12 +99,13 @@ module loom_array #(
 
     // ---- bus ---------------------------------------------------------------
     localparam B_IDLE = 2'd0, B_CORE = 2'd1, B_WAIT = 2'd2, B_RESP = 2'd3;
+    // The master holds bus_we_i / bus_addr_i / bus_wdata_i with bus_valid_i
+    // until bus_ready_o, so the bus uses them directly (no address or data
+    // latches).
     reg  [1:0]  bs_q;
     reg  [31:0] rdata_q;
-    reg  [23:0] baddr_q;
-    reg         bwe_q;
-    reg  [31:0] bwdata_q;
     reg         cvalid_q;     // core access issued, waiting for h_ready
+    reg         o_got_q;      // output-word read done, its data valid now
 
     wire        accept   = (bs_q == B_IDLE) & bus_valid_i;
     wire [4:0]  top      = bus_addr_i[23:19];
@@ -114,8 +115,8 @@ module loom_array #(
     wire [11:0] ra       = bus_addr_i[11:0];
     wire        wr_reg   = accept & bus_we_i & a_reg;
 
-    // core selected by the latched address
-    wire [4:0]  ctop     = baddr_q[23:19] - 5'd1;
+    // core selected by the address
+    wire [4:0]  ctop     = bus_addr_i[23:19] - 5'd1;
     wire        c_ok     = ({27'd0, ctop} < K);
     wire [K-1:0] h_ready;
     wire [32*K-1:0] h_rdata;
@@ -254,22 +255,26 @@ module loom_array #(
         endcase
     end
 
-    // output word read: core bits [11:8], word bits [7:0]
+    // output word read: core bits [11:8], word bits [7:0].  A core may
+    // take some cycles to serve it (its output-bank RAM also holds profile
+    // words the update pipeline reads): the read is asked for in the accept
+    // cycle and then in B_WAIT until the core acknowledges it (o_ack), and
+    // its data is taken the cycle after.
     wire [3:0]  o_core = bus_addr_i[11:8];
-    reg  [3:0]  o_core_q;
-    wire        o_fire = accept & a_out & ~bus_we_i;
+    wire        o_ok   = ({28'd0, o_core} < K);
+    wire        o_fire = accept & a_out & ~bus_we_i & o_ok;
+    wire        o_req  = o_fire | ((bs_q == B_WAIT) & ~o_got_q);
+    wire [K-1:0] o_ack;
 
     always @(posedge clk_i) begin
         if (rst_i) begin
             bs_q     <= B_IDLE;
             cvalid_q <= 1'b0;
+            o_got_q  <= 1'b0;
         end else begin
+            o_got_q <= o_req & o_ack[o_core[KB-1:0]];
             case (bs_q)
                 B_IDLE: if (bus_valid_i) begin
-                    baddr_q  <= bus_addr_i;
-                    bwe_q    <= bus_we_i;
-                    bwdata_q <= bus_wdata_i;
-                    o_core_q <= o_core;
                     rdata_q  <= a_reg ? reg_rd : 32'd0;
                     if (a_core)
                         bs_q <= B_CORE;
@@ -290,8 +295,8 @@ module loom_array #(
                         bs_q     <= B_RESP;
                     end
                 end
-                B_WAIT: begin
-                    rdata_q <= ({28'd0, o_core_q} < K) ? o_rdata[o_core_q[KB-1:0]*32 +: 32] : 32'd0;
+                B_WAIT: if (o_got_q) begin
+                    rdata_q <= o_rdata[o_core[KB-1:0]*32 +: 32];
                     bs_q    <= B_RESP;
                 end
                 default: bs_q <= B_IDLE;
@@ -317,10 +322,10 @@ module loom_array #(
                 .syn_event_o(syn_ev[g]), .spike_o(spk[g]),
                 .spk_count_o(spk_count[g*(NB+1) +: (NB+1)]), .spk_re_i(spk_re[g]),
                 .spk_raddr_i(spk_raddr), .spk_rdata_o(spk_rdata[g*NB +: NB]),
-                .h_valid_i(h_fire & (ctop == g)), .h_we_i(bwe_q), .h_addr_i(baddr_q[18:0]),
-                .h_wdata_i(bwdata_q), .h_ready_o(h_ready[g]), .h_rdata_o(h_rdata[g*32 +: 32]),
-                .o_re_i(o_fire & (o_core == g)), .o_addr_i({~out_bank, bus_addr_i[OB-1:0]}),
-                .o_rdata_o(o_rdata[g*32 +: 32]));
+                .h_valid_i(h_fire & (ctop == g)), .h_we_i(bus_we_i), .h_addr_i(bus_addr_i[18:0]),
+                .h_wdata_i(bus_wdata_i), .h_ready_o(h_ready[g]), .h_rdata_o(h_rdata[g*32 +: 32]),
+                .o_re_i(o_req & (o_core == g)), .o_addr_i({~out_bank, bus_addr_i[OB-1:0]}),
+                .o_rdata_o(o_rdata[g*32 +: 32]), .o_ack_o(o_ack[g]));
         end
     endgenerate
 endmodule
