@@ -52,6 +52,12 @@ module loom_array #(
     localparam OB0 = $clog2(NW);
     localparam OB  = (OB0 < 1) ? 1 : OB0;
     localparam KB  = (K < 2) ? 1 : $clog2(K);
+    // Counter widths that cannot overflow: a step delivers at most
+    // (MAXIN + 1) * SYN synaptic events per core (each input-list entry at
+    // most SYN words, every slot's run once) and has at most K*N spikes.
+    localparam EVB0 = KB + ((SYN < 2) ? 1 : $clog2(SYN)) + $clog2(MAXIN + 1) + 1;
+    localparam EVB  = (EVB0 > 32) ? 32 : EVB0;
+    localparam SPB  = $clog2(K * N + 1);
 
     // ---- sequencer ---------------------------------------------------------
     wire        seq_busy, started, done;
@@ -125,7 +131,8 @@ module loom_array #(
 
     // ---- registers -----------------------------------------------------------
     reg  [31:0] pending_q, cyc_last_q, cyc_max_q, budget_q, overruns_q;
-    reg  [31:0] events_q, events_last_q, spikes_q, spikes_last_q;
+    reg  [EVB-1:0] events_q, events_last_q;
+    reg  [SPB-1:0] spikes_q, spikes_last_q;
     reg         overrun_q, in_ovf_q;
     reg         in_wb_q;                // input bank the host writes
     reg  [IB:0] in_wcount_q, run_count_q;
@@ -135,7 +142,10 @@ module loom_array #(
     // a channel outside 0..MAXIN-1 is dropped like a push into a full list
     wire push_ok   = push & ({{(31-IB){1'b0}}, in_wcount_q} < MAXIN) &
                      ({16'd0, bus_wdata_i[15:0]} < MAXIN);
-    assign go         = (pending_q != 32'd0) & ~push & (bs_q != B_CORE) & ~(accept & a_core);
+    wire wr_ctrl      = wr_reg & (ra == `LOOM_REG_CTRL);
+    // no step starts in the cycle of a CTRL write, so `started` (late: it
+    // depends on the bus decode) only selects a precomputed decrement
+    assign go         = (pending_q != 32'd0) & ~push & ~wr_ctrl & (bs_q != B_CORE) & ~(accept & a_core);
     assign time_clear = wr_reg & (ra == `LOOM_REG_TIME);
     assign run_count  = run_count_q;
 
@@ -150,6 +160,12 @@ module loom_array #(
     // events and spikes of the running step
     integer j;
     reg [KB+1:0] n_ev, n_sp;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [KB+33:0] n_ev_x = {32'd0, n_ev};
+    wire [KB+33:0] n_sp_x = {32'd0, n_sp};
+    wire [63:0]    ev_last_x = {{(64-EVB){1'b0}}, events_last_q};
+    wire [63:0]    sp_last_x = {{(64-SPB){1'b0}}, spikes_last_q};
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(*) begin
         n_ev = {(KB+2){1'b0}};
         n_sp = {(KB+2){1'b0}};
@@ -173,13 +189,15 @@ module loom_array #(
             run_count_q <= {(IB+1){1'b0}};
             run_bank_q  <= 1'b0;
             n_levels_q  <= {(LB+1){1'b0}};
-            events_q    <= 32'd0;
-            events_last_q <= 32'd0;
-            spikes_q    <= 32'd0;
-            spikes_last_q <= 32'd0;
+            events_q    <= {EVB{1'b0}};
+            events_last_q <= {EVB{1'b0}};
+            spikes_q    <= {SPB{1'b0}};
+            spikes_last_q <= {SPB{1'b0}};
         end else begin
-            pending_q <= pending_q + ((wr_reg & (ra == `LOOM_REG_CTRL)) ? bus_wdata_i : 32'd0)
-                       - {31'd0, started};
+            if (wr_ctrl)
+                pending_q <= pending_q + bus_wdata_i;
+            else if (started)
+                pending_q <= pending_q - 32'd1;
             if (started) begin
                 run_bank_q  <= in_wb_q;
                 run_count_q <= in_wcount_q;
@@ -193,11 +211,11 @@ module loom_array #(
             else if (wr_reg & (ra == `LOOM_REG_STATUS) & bus_wdata_i[3])
                 in_ovf_q <= 1'b0;
             if (started) begin
-                events_q <= 32'd0;
-                spikes_q <= 32'd0;
+                events_q <= {EVB{1'b0}};
+                spikes_q <= {SPB{1'b0}};
             end else begin
-                events_q <= events_q + {{(30-KB){1'b0}}, n_ev};
-                spikes_q <= spikes_q + {{(30-KB){1'b0}}, n_sp};
+                events_q <= events_q + n_ev_x[EVB-1:0];
+                spikes_q <= spikes_q + n_sp_x[SPB-1:0];
             end
             if (done) begin
                 cyc_last_q    <= cycles;
@@ -206,9 +224,9 @@ module loom_array #(
             end
             if (wr_reg & (ra == `LOOM_REG_CYCLES_MAX))
                 cyc_max_q <= 32'd0;
-            else if (done & (cycles > cyc_max_q))
+            else if (done & (ge_max_q | (cyc_max_q == 32'd0)))
                 cyc_max_q <= cycles;
-            if (done & (budget_q != 32'd0) & (cycles > budget_q)) begin
+            if (done & (budget_q != 32'd0) & ge_budget_q) begin
                 overrun_q  <= 1'b1;
                 overruns_q <= overruns_q + 32'd1;
             end else if (wr_reg & (ra == `LOOM_REG_STATUS) & bus_wdata_i[1]) begin
@@ -219,6 +237,16 @@ module loom_array #(
             if (wr_reg & (ra == `LOOM_REG_N_LEVELS))
                 n_levels_q <= bus_wdata_i[LB:0];
         end
+    end
+
+    // The comparisons with BUDGET and CYCLES_MAX are made a cycle early:
+    // the cycle before done, cycles is one less than at done (the counter
+    // runs in every state but idle), so cycles >= X then means cycles > X at
+    // done, and the long carry chains end in a register.
+    reg ge_budget_q, ge_max_q;
+    always @(posedge clk_i) begin
+        ge_budget_q <= (cycles >= budget_q);
+        ge_max_q    <= (cycles >= cyc_max_q);
     end
 
     reg [31:0] reg_rd;
@@ -248,8 +276,8 @@ module loom_array #(
             `LOOM_REG_BUDGET:      reg_rd = budget_q;
             `LOOM_REG_OVERRUNS:    reg_rd = overruns_q;
             `LOOM_REG_N_LEVELS:    reg_rd = {{(31-LB){1'b0}}, n_levels_q};
-            `LOOM_REG_EVENTS_LAST: reg_rd = events_last_q;
-            `LOOM_REG_SPIKES_LAST: reg_rd = spikes_last_q;
+            `LOOM_REG_EVENTS_LAST: reg_rd = ev_last_x[31:0];
+            `LOOM_REG_SPIKES_LAST: reg_rd = sp_last_x[31:0];
             `LOOM_REG_INPUT:       reg_rd = {{(31-IB){1'b0}}, in_wcount_q};
             default:               reg_rd = 32'd0;
         endcase

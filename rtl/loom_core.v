@@ -141,11 +141,14 @@ module loom_core #(
 
     // ---- per-core registers ------------------------------------------------
     reg [NB:0] n_used_q;
+    reg [NB:0] n_last_q;     // n_used - 1: the slot whose spike word ends the bank
     always @(posedge clk_i) begin
         if (rst_i) begin
             n_used_q <= {(NB+1){1'b0}};
+            n_last_q <= {(NB+1){1'b1}};
         end else if (h_wr & h_nused) begin
             n_used_q <= h_wdata_i[NB:0];
+            n_last_q <= h_wdata_i[NB:0] - 1'b1;
         end
     end
 
@@ -184,6 +187,11 @@ module loom_core #(
     wire [OB:0]   ow_waddr;
     wire [31:0]   ow_wdata;
     reg           u1_v_q, u2_v_q;
+    // the write-back stage: U4 (SP = 1) or U3 (SP = 0), see below
+    wire          w_v;
+    wire [NB-1:0] w_slot;
+    wire [S-1:0]  w_inew, w_v1, w_theta, w_vreset;
+    wire [1:0]    w_reset;
     // zero extensions (written so that no replication count can be 0)
     /* verilator lint_off UNUSEDSIGNAL */
     wire [LTB+LB-1:0] lvl_x   = {{LTB{1'b0}}, h_off[LB-1:0]};
@@ -337,18 +345,19 @@ module loom_core #(
             wire           or_re = u1_v_q | (h_rd & h_dec) | o_go;
             wire [OAB-1:0] or_addr = u1_v_q ? OPF + upo_x[OAB-1:0]
                                    : ((h_rd & h_dec) ? OPF + hpo_x[OAB-1:0] : oa_x[OAB-1:0]);
-            // the host writes only while the collector is idle
-            wire [OAB-1:0] ow_addr = ow_we ? ow_x[OAB-1:0] : OPF + hpo_x[OAB-1:0];
+            // the host writes only while the pipeline is idle, so the
+            // collector's write-back stage selects the write port
+            wire [OAB-1:0] ow_addr = w_v ? ow_x[OAB-1:0] : OPF + hpo_x[OAB-1:0];
             wire [15:0]    h_dec_data = {3'd0, h_wdata_i[12:0]};
             wire [15:0]    o_lo, o_hi;
             loom_ram #(.DW(16), .AW(OAB), .DEPTH(ODP)) u_out_lo (
                 .clk_i(clk_i), .re_i(or_re), .raddr_i(or_addr), .rdata_o(o_lo),
                 .we_i(ow_we | (h_wr & h_prof & (h_prof_fld == 3'd0))), .waddr_i(ow_addr),
-                .wdata_i(ow_we ? ow_wdata[15:0] : h_dec_data));
+                .wdata_i(w_v ? ow_wdata[15:0] : h_dec_data));
             loom_ram #(.DW(16), .AW(OAB), .DEPTH(ODP)) u_out_hi (
                 .clk_i(clk_i), .re_i(or_re), .raddr_i(or_addr), .rdata_o(o_hi),
                 .we_i(ow_we | (h_wr & h_prof & (h_prof_fld == 3'd1))), .waddr_i(ow_addr),
-                .wdata_i(ow_we ? ow_wdata[31:16] : h_dec_data));
+                .wdata_i(w_v ? ow_wdata[31:16] : h_dec_data));
             assign o_rdata_o = {o_hi, o_lo};
             assign o_ack_o   = o_go;
 
@@ -509,7 +518,7 @@ module loom_core #(
     assign px_raddr = issue ? slot_q[NB-1:0] : h_off[NB-1:0];
     assign st_re    = u1_v_q | (h_rd & ((h_reg == 3'd1) | (h_reg == 3'd2)));
     assign st_raddr = u1_v_q ? u1_slot_q : h_off[NB-1:0];
-    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q;
+    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q | w_v;
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -613,31 +622,75 @@ module loom_core #(
     endfunction
     wire [S+1:0] isum = {{2{u3_di_q[S-1]}}, u3_di_q} + {{2{u3_in_q[S-1]}}, u3_in_q};
     wire [S+1:0] inew = sat2(isum);
-    wire [S+1:0] vsum = {{2{u3_dv_q[S-1]}}, u3_dv_q} + inew
-                      + {{2{pf_u3_bias[S-1]}}, pf_u3_bias};
-    wire [S+1:0] v1   = sat2(vsum);
-    wire [S+1:0] vdif = v1 - {{2{pf_u3_theta[S-1]}}, pf_u3_theta};
-    wire [S+1:0] vsub = sat2(vdif);
-    wire spike = (pf_u3_reset != 2'd2) & ~vdif[S+1];     // v1 >= theta
+    // dv + bias does not wait for inew: one adder less on the long path
+    wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{pf_u3_bias[S-1]}}, pf_u3_bias};
+    wire [S+1:0] vsum = dvb + inew;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [S+1:0] vnew = ~spike ? v1 : ((pf_u3_reset == 2'd0) ? {{2{pf_u3_vreset[S-1]}}, pf_u3_vreset} : vsub);
+    wire [S+1:0] v1   = sat2(vsum);
     /* verilator lint_on UNUSEDSIGNAL */
 
-    assign st_we    = u3_v_q;
-    assign st_waddr = u3_slot_q;
-    assign i_wdata  = inew[S-1:0];
+    // U4 (SP = 1 only): with a neuron every other cycle the threshold,
+    // reset and write-back get a stage of their own (the U3 chain in one
+    // cycle does not meet 24 MHz on the iCE40UP5K); with SP = 0 they are
+    // part of U3.  "w" is the stage that writes back.
+    generate
+        if (SP != 0) begin : g_u4
+            reg          u4_v_q;
+            reg [NB-1:0] u4_slot_q;
+            reg [S-1:0]  u4_inew_q, u4_v1_q, u4_theta_q, u4_vreset_q;
+            reg [1:0]    u4_reset_q;
+            always @(posedge clk_i) begin
+                if (rst_i)
+                    u4_v_q <= 1'b0;
+                else
+                    u4_v_q <= u3_v_q;
+                u4_slot_q   <= u3_slot_q;
+                u4_inew_q   <= inew[S-1:0];
+                u4_v1_q     <= v1[S-1:0];
+                u4_theta_q  <= pf_u3_theta;
+                u4_vreset_q <= pf_u3_vreset;
+                u4_reset_q  <= pf_u3_reset;
+            end
+            assign w_v      = u4_v_q;
+            assign w_slot   = u4_slot_q;
+            assign w_inew   = u4_inew_q;
+            assign w_v1     = u4_v1_q;
+            assign w_theta  = u4_theta_q;
+            assign w_vreset = u4_vreset_q;
+            assign w_reset  = u4_reset_q;
+        end else begin : g_u3w
+            assign w_v      = u3_v_q;
+            assign w_slot   = u3_slot_q;
+            assign w_inew   = inew[S-1:0];
+            assign w_v1     = v1[S-1:0];
+            assign w_theta  = pf_u3_theta;
+            assign w_vreset = pf_u3_vreset;
+            assign w_reset  = pf_u3_reset;
+        end
+    endgenerate
+    wire [S+1:0] wv1  = {{2{w_v1[S-1]}}, w_v1};
+    wire [S+1:0] vdif = wv1 - {{2{w_theta[S-1]}}, w_theta};
+    wire [S+1:0] vsub = sat2(vdif);
+    wire spike = (w_reset != 2'd2) & ~vdif[S+1];     // v1 >= theta
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [S+1:0] vnew = ~spike ? wv1 : ((w_reset == 2'd0) ? {{2{w_vreset[S-1]}}, w_vreset} : vsub);
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign st_we    = w_v;
+    assign st_waddr = w_slot;
+    assign i_wdata  = w_inew;
     assign v_wdata  = vnew[S-1:0];
-    assign sl_we    = u3_v_q & spike;
-    assign sl_wdata = u3_slot_q;
-    assign spike_o  = u3_v_q & spike;
+    assign sl_we    = w_v & spike;
+    assign sl_wdata = w_slot;
+    assign spike_o  = w_v & spike;
 
     // spike bit collector: slots are updated in ascending order during a step
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [NB+5:0] slot_x   = {6'd0, u3_slot_q};
+    wire [NB+5:0] slot_x   = {6'd0, w_slot};
     /* verilator lint_on UNUSEDSIGNAL */
     wire [31:0]   coll_new = coll_q | ({31'd0, spike} << slot_x[4:0]);
-    wire          coll_last = (slot_x[4:0] == 5'd31) | ({1'b0, u3_slot_q} + 1'b1 == n_used_q);
-    assign ow_we    = u3_v_q & coll_last;
+    wire          coll_last = (slot_x[4:0] == 5'd31) | ({1'b0, w_slot} == n_last_q);
+    assign ow_we    = w_v & coll_last;
     assign ow_waddr = {out_bank_i, slot_x[OB+4:5]};
     assign ow_wdata = coll_new;
 
@@ -648,7 +701,7 @@ module loom_core #(
             spk_cnt_q <= spk_cnt_q + 1'b1;
         if (rst_i | step_start_i)
             coll_q <= 32'd0;
-        else if (u3_v_q)
+        else if (w_v)
             coll_q <= coll_last ? 32'd0 : coll_new;
     end
 
