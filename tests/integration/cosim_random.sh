@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # cosim_random.sh -- lockstep co-simulation (loom cosim: Verilator RTL vs the
 # reference model, every neuron's spike/i/v after every step, the rings at
-# the end) on 234 random networks x 200 steps over five arch configs:
+# the end) on 260 random networks x 200 steps over six arch configs:
 #   c1   1 core,  default W/S/A, D=15
 #   c4   4 cores, default W/S/A, D=15
 #   d0   2 cores, D=0 (every synapse zero-delay: deep level chains)
 #   wide 2 cores, W=12 S=24 A=32 D=7
 #   sp   2 cores, single-port ring and synapse RAM (the UP5K SPRAM datapath),
+#        every other i
+#   up5k the icebreaker board's config (1 core, 1,024 slots, A=16: the input
+#        shift on a multiplier; SP=1: profiles in block RAM, U4 stage),
 #        every other i
 # Every run prints its seeds; replay one with the printed commands.
 set -u
@@ -42,6 +45,7 @@ for i in $(seq 1 52); do
     run d0   $((3000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --max-delay 0 --arch D=0 --levels "$lv"
     run wide $((4000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --arch W=12,S=24,A=32,D=7
     [ $((i % 2)) -eq 0 ] && run sp $((5000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --levels "$lv"
+    [ $((i % 2)) -eq 1 ] && run up5k $((6000 + i)) --neurons $(( n * 3 )) --inputs "$c" --density "$dens" --levels "$lv" --arch A=16
 done
 echo "$runs runs, $fail failed"
 [ "$runs" -ge 200 ] && [ "$fail" -eq 0 ]
