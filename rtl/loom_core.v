@@ -6,14 +6,17 @@
 // run [start, start+count) of the synapse memory).  Its two datapaths never
 // run at the same time; the sequencer (loom_seq) alternates them:
 //
-//   update (one neuron per cycle, slots of one level, ascending):
+//   update (one neuron per cycle, slots of one level, ascending; with
+//   SP = 1 one every other cycle):
 //     U0  read profile index of slot
-//     U1  look up profile (register table; theta from the level memory);
+//     U1  look up profile (SP = 0: register table, theta from the level
+//         memory; SP = 1: first profile words from block RAM);
 //         read i, v, ring[slot][t mod R]
 //     U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
-//         clear ring[slot][t mod R]
-//     U3  i' = sat(di + in), v' = sat(dv + i' + bias), spike, reset;
-//         write i, v; append slot to the spike list; collect spike bit
+//         clear ring[slot][t mod R]; (SP = 1: second profile words)
+//     U3  i' = sat(di + in), v' = sat(dv + bias + i')
+//     U3 (SP = 0) / U4 (SP = 1): spike, reset; write i, v; append slot
+//         to the spike list; collect spike bit
 //
 //   delivery (one synaptic event per cycle):
 //     event FIFO (src, x) -> fan-out lookup (start, count)
