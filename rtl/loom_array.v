@@ -55,6 +55,12 @@ module loom_array #(
     localparam KB  = (K < 2) ? 1 : $clog2(K);
     localparam OVL = (SP == 0) ? 1 : 0;                  // deliveries overlap updates
     localparam RBK = ((SP == 0) && (RBANK != 0)) ? D + 1 : 1;   // ring RAMs per core
+    // Counter widths that cannot overflow: a step delivers at most
+    // (MAXIN + 1) * SYN synaptic events per core (each input-list entry at
+    // most SYN words, every slot's run once) and has at most K*N spikes.
+    localparam EVB0 = KB + ((SYN < 2) ? 1 : $clog2(SYN)) + $clog2(MAXIN + 1) + 1;
+    localparam EVB  = (EVB0 > 32) ? 32 : EVB0;
+    localparam SPB  = $clog2(K * N + 1);
 
     // ---- sequencer ---------------------------------------------------------
     wire        seq_busy, started, done;
@@ -103,12 +109,13 @@ module loom_array #(
 
     // ---- bus ---------------------------------------------------------------
     localparam B_IDLE = 2'd0, B_CORE = 2'd1, B_WAIT = 2'd2, B_RESP = 2'd3;
+    // The master holds bus_we_i / bus_addr_i / bus_wdata_i with bus_valid_i
+    // until bus_ready_o, so the bus uses them directly (no address or data
+    // latches).
     reg  [1:0]  bs_q;
     reg  [31:0] rdata_q;
-    reg  [23:0] baddr_q;
-    reg         bwe_q;
-    reg  [31:0] bwdata_q;
     reg         cvalid_q;     // core access issued, waiting for h_ready
+    reg         o_got_q;      // output-word read done, its data valid now
 
     wire        accept   = (bs_q == B_IDLE) & bus_valid_i;
     wire [4:0]  top      = bus_addr_i[23:19];
@@ -118,8 +125,8 @@ module loom_array #(
     wire [11:0] ra       = bus_addr_i[11:0];
     wire        wr_reg   = accept & bus_we_i & a_reg;
 
-    // core selected by the latched address
-    wire [4:0]  ctop     = baddr_q[23:19] - 5'd1;
+    // core selected by the address
+    wire [4:0]  ctop     = bus_addr_i[23:19] - 5'd1;
     wire        c_ok     = ({27'd0, ctop} < K);
     wire [K-1:0] h_ready;
     wire [32*K-1:0] h_rdata;
@@ -128,7 +135,8 @@ module loom_array #(
 
     // ---- registers -----------------------------------------------------------
     reg  [31:0] pending_q, cyc_last_q, cyc_max_q, budget_q, overruns_q;
-    reg  [31:0] events_q, events_last_q, spikes_q, spikes_last_q;
+    reg  [EVB-1:0] events_q, events_last_q;
+    reg  [SPB-1:0] spikes_q, spikes_last_q;
     reg         overrun_q, in_ovf_q;
     reg         in_wb_q;                // input bank the host writes
     reg  [IB:0] in_wcount_q, run_count_q;
@@ -138,7 +146,10 @@ module loom_array #(
     // a channel outside 0..MAXIN-1 is dropped like a push into a full list
     wire push_ok   = push & ({{(31-IB){1'b0}}, in_wcount_q} < MAXIN) &
                      ({16'd0, bus_wdata_i[15:0]} < MAXIN);
-    assign go         = (pending_q != 32'd0) & ~push & (bs_q != B_CORE) & ~(accept & a_core);
+    wire wr_ctrl      = wr_reg & (ra == `LOOM_REG_CTRL);
+    // no step starts in the cycle of a CTRL write, so `started` (late: it
+    // depends on the bus decode) only selects a precomputed decrement
+    assign go         = (pending_q != 32'd0) & ~push & ~wr_ctrl & (bs_q != B_CORE) & ~(accept & a_core);
     assign time_clear = wr_reg & (ra == `LOOM_REG_TIME);
     assign run_count  = run_count_q;
 
@@ -153,6 +164,12 @@ module loom_array #(
     // events and spikes of the running step
     integer j;
     reg [KB+1:0] n_ev, n_sp;
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [KB+33:0] n_ev_x = {32'd0, n_ev};
+    wire [KB+33:0] n_sp_x = {32'd0, n_sp};
+    wire [63:0]    ev_last_x = {{(64-EVB){1'b0}}, events_last_q};
+    wire [63:0]    sp_last_x = {{(64-SPB){1'b0}}, spikes_last_q};
+    /* verilator lint_on UNUSEDSIGNAL */
     always @(*) begin
         n_ev = {(KB+2){1'b0}};
         n_sp = {(KB+2){1'b0}};
@@ -176,13 +193,15 @@ module loom_array #(
             run_count_q <= {(IB+1){1'b0}};
             run_bank_q  <= 1'b0;
             n_levels_q  <= {(LB+1){1'b0}};
-            events_q    <= 32'd0;
-            events_last_q <= 32'd0;
-            spikes_q    <= 32'd0;
-            spikes_last_q <= 32'd0;
+            events_q    <= {EVB{1'b0}};
+            events_last_q <= {EVB{1'b0}};
+            spikes_q    <= {SPB{1'b0}};
+            spikes_last_q <= {SPB{1'b0}};
         end else begin
-            pending_q <= pending_q + ((wr_reg & (ra == `LOOM_REG_CTRL)) ? bus_wdata_i : 32'd0)
-                       - {31'd0, started};
+            if (wr_ctrl)
+                pending_q <= pending_q + bus_wdata_i;
+            else if (started)
+                pending_q <= pending_q - 32'd1;
             if (started) begin
                 run_bank_q  <= in_wb_q;
                 run_count_q <= in_wcount_q;
@@ -196,11 +215,11 @@ module loom_array #(
             else if (wr_reg & (ra == `LOOM_REG_STATUS) & bus_wdata_i[3])
                 in_ovf_q <= 1'b0;
             if (started) begin
-                events_q <= 32'd0;
-                spikes_q <= 32'd0;
+                events_q <= {EVB{1'b0}};
+                spikes_q <= {SPB{1'b0}};
             end else begin
-                events_q <= events_q + {{(30-KB){1'b0}}, n_ev};
-                spikes_q <= spikes_q + {{(30-KB){1'b0}}, n_sp};
+                events_q <= events_q + n_ev_x[EVB-1:0];
+                spikes_q <= spikes_q + n_sp_x[SPB-1:0];
             end
             if (done) begin
                 cyc_last_q    <= cycles;
@@ -209,9 +228,9 @@ module loom_array #(
             end
             if (wr_reg & (ra == `LOOM_REG_CYCLES_MAX))
                 cyc_max_q <= 32'd0;
-            else if (done & (cycles > cyc_max_q))
+            else if (done & (ge_max_q | (cyc_max_q == 32'd0)))
                 cyc_max_q <= cycles;
-            if (done & (budget_q != 32'd0) & (cycles > budget_q)) begin
+            if (done & (budget_q != 32'd0) & ge_budget_q) begin
                 overrun_q  <= 1'b1;
                 overruns_q <= overruns_q + 32'd1;
             end else if (wr_reg & (ra == `LOOM_REG_STATUS) & bus_wdata_i[1]) begin
@@ -222,6 +241,16 @@ module loom_array #(
             if (wr_reg & (ra == `LOOM_REG_N_LEVELS))
                 n_levels_q <= bus_wdata_i[LB:0];
         end
+    end
+
+    // The comparisons with BUDGET and CYCLES_MAX are made a cycle early:
+    // the cycle before done, cycles is one less than at done (the counter
+    // runs in every state but idle), so cycles >= X then means cycles > X at
+    // done, and the long carry chains end in a register.
+    reg ge_budget_q, ge_max_q;
+    always @(posedge clk_i) begin
+        ge_budget_q <= (cycles >= budget_q);
+        ge_max_q    <= (cycles >= cyc_max_q);
     end
 
     reg [31:0] reg_rd;
@@ -252,29 +281,33 @@ module loom_array #(
             `LOOM_REG_BUDGET:      reg_rd = budget_q;
             `LOOM_REG_OVERRUNS:    reg_rd = overruns_q;
             `LOOM_REG_N_LEVELS:    reg_rd = {{(31-LB){1'b0}}, n_levels_q};
-            `LOOM_REG_EVENTS_LAST: reg_rd = events_last_q;
-            `LOOM_REG_SPIKES_LAST: reg_rd = spikes_last_q;
+            `LOOM_REG_EVENTS_LAST: reg_rd = ev_last_x[31:0];
+            `LOOM_REG_SPIKES_LAST: reg_rd = sp_last_x[31:0];
             `LOOM_REG_INPUT:       reg_rd = {{(31-IB){1'b0}}, in_wcount_q};
             default:               reg_rd = 32'd0;
         endcase
     end
 
-    // output word read: core bits [11:8], word bits [7:0]
+    // output word read: core bits [11:8], word bits [7:0].  A core may
+    // take some cycles to serve it (its output-bank RAM also holds profile
+    // words the update pipeline reads): the read is asked for in the accept
+    // cycle and then in B_WAIT until the core acknowledges it (o_ack), and
+    // its data is taken the cycle after.
     wire [3:0]  o_core = bus_addr_i[11:8];
-    reg  [3:0]  o_core_q;
-    wire        o_fire = accept & a_out & ~bus_we_i;
+    wire        o_ok   = ({28'd0, o_core} < K);
+    wire        o_fire = accept & a_out & ~bus_we_i & o_ok;
+    wire        o_req  = o_fire | ((bs_q == B_WAIT) & ~o_got_q);
+    wire [K-1:0] o_ack;
 
     always @(posedge clk_i) begin
         if (rst_i) begin
             bs_q     <= B_IDLE;
             cvalid_q <= 1'b0;
+            o_got_q  <= 1'b0;
         end else begin
+            o_got_q <= o_req & o_ack[o_core[KB-1:0]];
             case (bs_q)
                 B_IDLE: if (bus_valid_i) begin
-                    baddr_q  <= bus_addr_i;
-                    bwe_q    <= bus_we_i;
-                    bwdata_q <= bus_wdata_i;
-                    o_core_q <= o_core;
                     rdata_q  <= a_reg ? reg_rd : 32'd0;
                     if (a_core)
                         bs_q <= B_CORE;
@@ -295,8 +328,8 @@ module loom_array #(
                         bs_q     <= B_RESP;
                     end
                 end
-                B_WAIT: begin
-                    rdata_q <= ({28'd0, o_core_q} < K) ? o_rdata[o_core_q[KB-1:0]*32 +: 32] : 32'd0;
+                B_WAIT: if (o_got_q) begin
+                    rdata_q <= o_rdata[o_core[KB-1:0]*32 +: 32];
                     bs_q    <= B_RESP;
                 end
                 default: bs_q <= B_IDLE;
@@ -322,10 +355,10 @@ module loom_array #(
                 .syn_event_o(syn_ev[g]), .spike_o(spk[g]),
                 .spk_count_o(spk_count[g*(NB+1) +: (NB+1)]), .spk_re_i(spk_re[g]),
                 .spk_raddr_i(spk_raddr), .spk_rdata_o(spk_rdata[g*NB +: NB]),
-                .h_valid_i(h_fire & (ctop == g)), .h_we_i(bwe_q), .h_addr_i(baddr_q[18:0]),
-                .h_wdata_i(bwdata_q), .h_ready_o(h_ready[g]), .h_rdata_o(h_rdata[g*32 +: 32]),
-                .o_re_i(o_fire & (o_core == g)), .o_addr_i({~out_bank, bus_addr_i[OB-1:0]}),
-                .o_rdata_o(o_rdata[g*32 +: 32]));
+                .h_valid_i(h_fire & (ctop == g)), .h_we_i(bus_we_i), .h_addr_i(bus_addr_i[18:0]),
+                .h_wdata_i(bus_wdata_i), .h_ready_o(h_ready[g]), .h_rdata_o(h_rdata[g*32 +: 32]),
+                .o_re_i(o_req & (o_core == g)), .o_addr_i({~out_bank, bus_addr_i[OB-1:0]}),
+                .o_rdata_o(o_rdata[g*32 +: 32]), .o_ack_o(o_ack[g]));
         end
     endgenerate
 endmodule

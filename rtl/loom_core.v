@@ -5,14 +5,17 @@
 // them (grouped by source: the fan-out index maps a global source id to a
 // run of the synapse memory).  Two datapaths:
 //
-//   update (one neuron per cycle, slots of one level, ascending):
+//   update (one neuron per cycle, slots of one level, ascending; with
+//   SP = 1 one every other cycle):
 //     U0  read profile index of slot
-//     U1  look up profile (register table; theta from the level memory);
+//     U1  look up profile (SP = 0: register table, theta from the level
+//         memory; SP = 1: first profile words from block RAM);
 //         read i, v, ring[slot][t mod R]
 //     U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
-//         clear ring[slot][t mod R]
-//     U3  i' = sat(di + in), v' = sat(dv + i' + bias), spike, reset;
-//         write i, v; append slot to the spike list; collect spike bit
+//         clear ring[slot][t mod R]; (SP = 1: second profile words)
+//     U3  i' = sat(di + in), v' = sat(dv + bias + i')
+//     U3 (SP = 0) / U4 (SP = 1): spike, reset; write i, v; append slot
+//         to the spike list; collect spike bit
 //
 //   delivery (one synaptic event per cycle):
 //     event FIFO (src, x) -> fan-out lookup (entries E[g], E[g+1])
@@ -82,7 +85,8 @@ module loom_core #(
     // spike words of the output banks (readable at any time)
     input  wire                 o_re_i,
     input  wire [OB:0]          o_addr_i,
-    output wire [31:0]          o_rdata_o
+    output wire [31:0]          o_rdata_o,
+    output wire                 o_ack_o     // the read of o_addr_i was done: o_rdata_o next cycle
 );
     // ---- derived widths --------------------------------------------------
     localparam RB0 = $clog2(D + 1);
@@ -99,14 +103,23 @@ module loom_core #(
     localparam YW  = NB + W + RB;                    // synapse word bits
     localparam EB  = (EQ < 2) ? 1 : $clog2(EQ);
     localparam XW  = A + 16;                         // shift/saturate width
-    // level table memory: LMAX level ends, then the P profile thresholds
-    localparam LTD = LMAX + P;
+    // level table memory: LMAX level ends, then the profile words (SP = 0:
+    // theta of profile p at LMAX + p; SP = 1: two words per profile in two
+    // halves, see "profiles" below)
+    localparam PFW = (SP != 0) ? 2 : 1;              // level-memory words per profile
+    localparam LTD = LMAX + PFW * P;
     localparam LTB = (LTD < 2) ? 1 : $clog2(LTD);
     localparam LW  = (S > NB + 1) ? S : NB + 1;
     /* verilator lint_off UNUSEDSIGNAL */
     localparam [31:0] LT_PF32 = LMAX;
+    localparam [31:0] OPF32   = 2 << OB;
     /* verilator lint_on UNUSEDSIGNAL */
-    localparam [LTB-1:0] LT_PF = LT_PF32[LTB-1:0];     // first theta entry
+    localparam [LTB-1:0] LT_PF = LT_PF32[LTB-1:0];     // first profile entry
+    // output-bank memory: 2 banks of NW spike words, then (SP = 1) the
+    // decay factors of the P profiles
+    localparam ODP = (2 << OB) + ((SP != 0) ? P : 0);
+    localparam OAB = $clog2(ODP);
+    localparam [OAB-1:0] OPF = OPF32[OAB-1:0];         // first profile word
 
     // ---- host decode -------------------------------------------------------
     wire [2:0]  h_reg = h_addr_i[18:16];
@@ -121,45 +134,16 @@ module loom_core #(
     wire [4:0] h_prof_idx = h_off[7:3];
     /* verilator lint_on UNUSEDSIGNAL */
     wire [2:0] h_prof_fld = h_off[2:0];
-    wire h_th   = h_prof & (h_prof_fld == 3'd2);
     wire h_fo   = (h_reg == 3'd5) & ({16'd0, h_off} < FAN + 1);   // fan-out entry 0..FAN
+    wire [PB-1:0] h_pidx = h_prof_idx[PB-1:0];
 
     reg        h_ready_q;
     reg [2:0]  h_reg_q;
     reg        h_lvl_q;
-    reg        h_th_q;      // host read of a profile threshold (level memory)
     reg        h_fo_q, h_fo_odd_q;   // host read of a fan-out entry, odd entry
+    reg        h_pfm_q;     // host read of a profile field held in block RAM
     reg [31:0] h_misc_q;
     assign h_ready_o = h_ready_q;
-
-    // ---- per-core registers ------------------------------------------------
-    reg [NB:0] n_used_q;
-    reg [12:0] pf_asyn_q [0:P-1];
-    reg [12:0] pf_amem_q [0:P-1];
-    reg [S-1:0] pf_vreset_q [0:P-1];
-    reg [1:0]  pf_reset_q [0:P-1];
-    reg [4:0]  pf_shift_q [0:P-1];
-    reg [S-1:0] pf_bias_q [0:P-1];
-
-    wire [PB-1:0] h_pidx = h_prof_idx[PB-1:0];
-    always @(posedge clk_i) begin
-        if (rst_i) begin
-            n_used_q <= {(NB+1){1'b0}};
-        end else if (h_wr & h_nused) begin
-            n_used_q <= h_wdata_i[NB:0];
-        end
-        if (h_wr & h_prof) begin
-            case (h_prof_fld)
-                3'd0: pf_asyn_q[h_pidx]   <= h_wdata_i[12:0];
-                3'd1: pf_amem_q[h_pidx]   <= h_wdata_i[12:0];
-                3'd3: pf_vreset_q[h_pidx] <= h_wdata_i[S-1:0];
-                3'd4: pf_reset_q[h_pidx]  <= h_wdata_i[1:0];
-                3'd5: pf_shift_q[h_pidx]  <= h_wdata_i[4:0];
-                3'd6: pf_bias_q[h_pidx]   <= h_wdata_i[S-1:0];
-                default: ;
-            endcase
-        end
-    end
 
     // sign extension of an S-bit field to a host word
     function [31:0] sx32;
@@ -169,33 +153,265 @@ module loom_core #(
         end
     endfunction
 
-    // One profile lookup serves the update pipeline (U1, index from the
-    // pidx memory) and host reads (only while the pipeline is idle), so the
-    // wide P:1 multiplexers exist once.
-    wire [PB-1:0] pf_idx    = (h_valid_i & h_prof) ? h_pidx : px_rdata;
-    wire [12:0]   pf_asyn   = pf_asyn_q[pf_idx];
-    wire [12:0]   pf_amem   = pf_amem_q[pf_idx];
-    wire [S-1:0]  pf_vreset = pf_vreset_q[pf_idx];
-    wire [S-1:0]  pf_bias   = pf_bias_q[pf_idx];
-    wire [1:0]    pf_reset  = pf_reset_q[pf_idx];
-    wire [4:0]    pf_shift  = pf_shift_q[pf_idx];
+    // ---- per-core registers ------------------------------------------------
+    reg [NB:0] n_used_q;
+    reg [NB:0] n_last_q;     // n_used - 1: the slot whose spike word ends the bank
+    always @(posedge clk_i) begin
+        if (rst_i) begin
+            n_used_q <= {(NB+1){1'b0}};
+            n_last_q <= {(NB+1){1'b1}};
+        end else if (h_wr & h_nused) begin
+            n_used_q <= h_wdata_i[NB:0];
+            n_last_q <= h_wdata_i[NB:0] - 1'b1;
+        end
+    end
+
+    // ---- memories ----------------------------------------------------------
+    // profile index per slot
+    wire          px_re;
+    wire [NB-1:0] px_raddr;
+    wire [PB-1:0] px_rdata;
+    loom_ram #(.DW(PB), .AW(NB), .DEPTH(N)) u_pidx (
+        .clk_i(clk_i), .re_i(px_re), .raddr_i(px_raddr), .rdata_o(px_rdata),
+        .we_i(h_wr & (h_reg == 3'd3)), .waddr_i(h_off[NB-1:0]), .wdata_i(h_wdata_i[PB-1:0]));
+
+    // ---- level table, profiles, output banks ---------------------------------
+    // Both builds keep the level ends in the level-table block RAM (read once
+    // per level, at upd_start) and the spike words of the two output banks in
+    // the output-bank block RAM (written by the collector, read by the bus).
+    // The seven profile fields are held
+    //   SP = 0 (a neuron per cycle): in flip-flops, theta in the level table;
+    //   SP = 1 (a neuron every other cycle): in block RAM words the pipeline
+    //     reads in U1 and U2, so only the reset mode (2 bits) is a register:
+    //       output-bank memory, word OPF + p: a_syn (low half), a_mem (high half),
+    //         read in U1 (the bus's output-word reads wait for the cycles
+    //         without a U1, see o_ack_o);
+    //       level table, two halves lo / hi of two words per profile:
+    //         LMAX + 2p:   lo theta, hi shift   (read in U1, used in U2 / U3)
+    //         LMAX + 2p+1: lo bias,  hi v_reset (read in U2, used in U3).
+    wire [NB:0]   lt_rdata;                  // level end read at upd_start
+    wire [12:0]   pf_u2_asyn, pf_u2_amem;     // valid in U2
+    wire [4:0]    pf_u2_shift;
+    wire [S-1:0]  pf_u3_theta, pf_u3_bias, pf_u3_vreset;   // valid in U3
+    wire [1:0]    pf_u3_reset;
+    wire [31:0]   pf_ff_d;                    // host read of a register field (same cycle)
+    wire          h_pfm;                      // host read of a field in block RAM ...
+    wire [31:0]   h_pfm_rdata;                // ... whose value is here the next cycle
+    wire          ow_we;                      // spike word of the collector
+    wire [OB:0]   ow_waddr;
+    wire [31:0]   ow_wdata;
+    reg           u1_v_q, u2_v_q;
+    // the write-back stage: U4 (SP = 1) or U3 (SP = 0), see below
+    wire          w_v;
+    wire [NB-1:0] w_slot;
+    wire [S-1:0]  w_inew, w_v1, w_theta, w_vreset;
+    wire [1:0]    w_reset;
+    // zero extensions (written so that no replication count can be 0)
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [LTB+LB-1:0] lvl_x   = {{LTB{1'b0}}, h_off[LB-1:0]};
+    wire [LTB+LB-1:0] ulvl_x  = {{LTB{1'b0}}, upd_level_i};
+    wire [LW+NB:0]    hlv_x   = {{LW{1'b0}}, h_wdata_i[NB:0]};
+    wire [LW+S-1:0]   hth_x   = {{LW{1'b0}}, h_wdata_i[S-1:0]};
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    generate
+        if (SP == 0) begin : g_pf_ff
+            reg [12:0]  pf_asyn_q   [0:P-1];
+            reg [12:0]  pf_amem_q   [0:P-1];
+            reg [S-1:0] pf_vreset_q [0:P-1];
+            reg [1:0]   pf_reset_q  [0:P-1];
+            reg [4:0]   pf_shift_q  [0:P-1];
+            reg [S-1:0] pf_bias_q   [0:P-1];
+            always @(posedge clk_i) begin
+                if (h_wr & h_prof) begin
+                    case (h_prof_fld)
+                        3'd0: pf_asyn_q[h_pidx]   <= h_wdata_i[12:0];
+                        3'd1: pf_amem_q[h_pidx]   <= h_wdata_i[12:0];
+                        3'd3: pf_vreset_q[h_pidx] <= h_wdata_i[S-1:0];
+                        3'd4: pf_reset_q[h_pidx]  <= h_wdata_i[1:0];
+                        3'd5: pf_shift_q[h_pidx]  <= h_wdata_i[4:0];
+                        3'd6: pf_bias_q[h_pidx]   <= h_wdata_i[S-1:0];
+                        default: ;
+                    endcase
+                end
+            end
+            // One profile lookup serves the update pipeline (U1, index from
+            // the pidx memory) and host reads (only while the pipeline is
+            // idle), so the wide P:1 multiplexers exist once.
+            wire [PB-1:0] pf_idx    = (h_valid_i & h_prof) ? h_pidx : px_rdata;
+            wire [12:0]   pf_asyn   = pf_asyn_q[pf_idx];
+            wire [12:0]   pf_amem   = pf_amem_q[pf_idx];
+            wire [S-1:0]  pf_vreset = pf_vreset_q[pf_idx];
+            wire [S-1:0]  pf_bias   = pf_bias_q[pf_idx];
+            wire [1:0]    pf_reset  = pf_reset_q[pf_idx];
+            wire [4:0]    pf_shift  = pf_shift_q[pf_idx];
+            reg  [31:0]   ff_d;
+            always @(*) begin
+                case (h_prof_fld)
+                    3'd0: ff_d = {19'd0, pf_asyn};
+                    3'd1: ff_d = {19'd0, pf_amem};
+                    3'd3: ff_d = sx32(pf_vreset);
+                    3'd4: ff_d = {30'd0, pf_reset};
+                    3'd5: ff_d = {{27{pf_shift[4]}}, pf_shift};
+                    3'd6: ff_d = sx32(pf_bias);
+                    default: ff_d = 32'd0;
+                endcase
+            end
+            assign pf_ff_d = ff_d;
+
+            // level table: level ends, then theta of profile p at LMAX + p
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [LTB+PB-1:0] hp_x = {{LTB{1'b0}}, h_pidx};
+            wire [LTB+PB-1:0] up_x = {{LTB{1'b0}}, px_rdata};
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire              h_th = h_prof & (h_prof_fld == 3'd2);
+            wire [LTB-1:0] h_lt_addr = h_lvl ? lvl_x[LTB-1:0] : LT_PF + hp_x[LTB-1:0];
+            wire [LW-1:0]  h_lt_data = h_lvl ? hlv_x[LW-1:0] : hth_x[LW-1:0];
+            wire           lt_re = upd_start_i | u1_v_q | (h_rd & (h_lvl | h_th));
+            wire [LTB-1:0] lt_raddr = upd_start_i ? ulvl_x[LTB-1:0]
+                                    : (u1_v_q ? LT_PF + up_x[LTB-1:0] : h_lt_addr);
+            wire [LW-1:0]  lt_word;
+            loom_ram #(.DW(LW), .AW(LTB), .DEPTH(LTD)) u_lvl (
+                .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_word),
+                .we_i(h_wr & (h_lvl | h_th)), .waddr_i(h_lt_addr), .wdata_i(h_lt_data));
+            assign lt_rdata    = lt_word[NB:0];
+            assign h_pfm       = h_th;
+            assign h_pfm_rdata = sx32(lt_word[S-1:0]);
+
+            // U1: profile lookup; U2: theta from the level table
+            reg [12:0]  u2_asyn_q, u2_amem_q;
+            reg [S-1:0] u2_vreset_q, u2_bias_q;
+            reg [1:0]   u2_reset_q;
+            reg [4:0]   u2_shift_q;
+            reg [S-1:0] u3_theta_q, u3_vreset_q, u3_bias_q;
+            reg [1:0]   u3_reset_q;
+            always @(posedge clk_i) begin
+                u2_asyn_q   <= pf_asyn;
+                u2_amem_q   <= pf_amem;
+                u2_vreset_q <= pf_vreset;
+                u2_bias_q   <= pf_bias;
+                u2_reset_q  <= pf_reset;
+                u2_shift_q  <= pf_shift;
+                u3_theta_q  <= lt_word[S-1:0];
+                u3_vreset_q <= u2_vreset_q;
+                u3_bias_q   <= u2_bias_q;
+                u3_reset_q  <= u2_reset_q;
+            end
+            assign pf_u2_asyn   = u2_asyn_q;
+            assign pf_u2_amem   = u2_amem_q;
+            assign pf_u2_shift  = u2_shift_q;
+            assign pf_u3_theta  = u3_theta_q;
+            assign pf_u3_bias   = u3_bias_q;
+            assign pf_u3_vreset = u3_vreset_q;
+            assign pf_u3_reset  = u3_reset_q;
+
+            // spike words, two banks {bank, word}
+            loom_ram #(.DW(32), .AW(OB+1), .DEPTH(2 << OB)) u_out (
+                .clk_i(clk_i), .re_i(o_re_i), .raddr_i(o_addr_i), .rdata_o(o_rdata_o),
+                .we_i(ow_we), .waddr_i(ow_waddr), .wdata_i(ow_wdata));
+            assign o_ack_o = o_re_i;
+        end else begin : g_pf_ram
+            // reset mode: the one field left in flip-flops
+            reg [1:0] pf_reset_q [0:P-1];
+            always @(posedge clk_i) begin
+                if (h_wr & h_prof & (h_prof_fld == 3'd4))
+                    pf_reset_q[h_pidx] <= h_wdata_i[1:0];
+            end
+            assign pf_ff_d = (h_prof_fld == 3'd4) ? {30'd0, pf_reset_q[h_pidx]} : 32'd0;
+
+            // level table halves: word {LMAX + 2p + second}
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [LTB+PB:0] hp2_x = {{LTB{1'b0}}, h_pidx, (h_prof_fld == 3'd3) | (h_prof_fld == 3'd6)};
+            wire [LTB+PB:0] up1_x = {{LTB{1'b0}}, px_rdata, 1'b0};
+            wire [LTB+PB:0] up2_x = {{LTB{1'b0}}, px_rdata, 1'b1};
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire h_lo = h_lvl | (h_prof & ((h_prof_fld == 3'd2) | (h_prof_fld == 3'd6)));
+            wire h_hi = h_prof & ((h_prof_fld == 3'd3) | (h_prof_fld == 3'd5));
+            wire [LTB-1:0] h_lt_addr = h_lvl ? lvl_x[LTB-1:0] : LT_PF + hp2_x[LTB-1:0];
+            wire [LW-1:0]  h_lo_data = h_lvl ? hlv_x[LW-1:0] : hth_x[LW-1:0];
+            wire [S-1:0]   h_hi_data = (h_prof_fld == 3'd5) ? {{(S-5){1'b0}}, h_wdata_i[4:0]}
+                                                           : h_wdata_i[S-1:0];
+            wire           lt_re = upd_start_i | u1_v_q | u2_v_q | (h_rd & (h_lo | h_hi));
+            wire [LTB-1:0] lt_raddr = upd_start_i ? ulvl_x[LTB-1:0]
+                                    : (u1_v_q ? LT_PF + up1_x[LTB-1:0]
+                                    : (u2_v_q ? LT_PF + up2_x[LTB-1:0] : h_lt_addr));
+            wire [LW-1:0]  lt_lo;
+            wire [S-1:0]   lt_hi;
+            loom_ram #(.DW(LW), .AW(LTB), .DEPTH(LTD)) u_lvl_lo (
+                .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_lo),
+                .we_i(h_wr & h_lo), .waddr_i(h_lt_addr), .wdata_i(h_lo_data));
+            loom_ram #(.DW(S), .AW(LTB), .DEPTH(LTD)) u_lvl_hi (
+                .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_hi),
+                .we_i(h_wr & h_hi), .waddr_i(h_lt_addr), .wdata_i(h_hi_data));
+            assign lt_rdata = lt_lo[NB:0];
+
+            // output-bank memory halves: spike words, then the decay factors.
+            // Its read port: U1 first, then host profile reads (idle only,
+            // so never with U1), then the bus's output-word reads.
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [OAB+PB-1:0] hpo_x = {{OAB{1'b0}}, h_pidx};
+            wire [OAB+PB-1:0] upo_x = {{OAB{1'b0}}, px_rdata};
+            wire [OAB+OB:0]   oa_x  = {{OAB{1'b0}}, o_addr_i};
+            wire [OAB+OB:0]   ow_x  = {{OAB{1'b0}}, ow_waddr};
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire h_dec = h_prof & ((h_prof_fld == 3'd0) | (h_prof_fld == 3'd1));
+            wire o_go  = o_re_i & ~u1_v_q;
+            wire           or_re = u1_v_q | (h_rd & h_dec) | o_go;
+            wire [OAB-1:0] or_addr = u1_v_q ? OPF + upo_x[OAB-1:0]
+                                   : ((h_rd & h_dec) ? OPF + hpo_x[OAB-1:0] : oa_x[OAB-1:0]);
+            // the host writes only while the pipeline is idle, so the
+            // collector's write-back stage selects the write port
+            wire [OAB-1:0] ow_addr = w_v ? ow_x[OAB-1:0] : OPF + hpo_x[OAB-1:0];
+            wire [15:0]    h_dec_data = {3'd0, h_wdata_i[12:0]};
+            wire [15:0]    o_lo, o_hi;
+            loom_ram #(.DW(16), .AW(OAB), .DEPTH(ODP)) u_out_lo (
+                .clk_i(clk_i), .re_i(or_re), .raddr_i(or_addr), .rdata_o(o_lo),
+                .we_i(ow_we | (h_wr & h_prof & (h_prof_fld == 3'd0))), .waddr_i(ow_addr),
+                .wdata_i(w_v ? ow_wdata[15:0] : h_dec_data));
+            loom_ram #(.DW(16), .AW(OAB), .DEPTH(ODP)) u_out_hi (
+                .clk_i(clk_i), .re_i(or_re), .raddr_i(or_addr), .rdata_o(o_hi),
+                .we_i(ow_we | (h_wr & h_prof & (h_prof_fld == 3'd1))), .waddr_i(ow_addr),
+                .wdata_i(w_v ? ow_wdata[31:16] : h_dec_data));
+            assign o_rdata_o = {o_hi, o_lo};
+            assign o_ack_o   = o_go;
+
+            // U2 reads the U1 words straight from the RAMs; theta waits a
+            // stage, the U2 words (bias, v_reset) arrive in U3
+            reg [S-1:0] u3_theta_q;
+            reg [1:0]   u3_reset_q;
+            always @(posedge clk_i) begin
+                u3_theta_q <= lt_lo[S-1:0];
+                u3_reset_q <= pf_reset_q[px_rdata];   // px_rdata holds through U2
+            end
+            assign pf_u2_asyn   = o_lo[12:0];
+            assign pf_u2_amem   = o_hi[12:0];
+            assign pf_u2_shift  = lt_hi[4:0];
+            assign pf_u3_theta  = u3_theta_q;
+            assign pf_u3_bias   = lt_lo[S-1:0];
+            assign pf_u3_vreset = lt_hi;
+            assign pf_u3_reset  = u3_reset_q;
+
+            // host reads of the RAM fields: the field selects the half
+            reg [2:0] h_fld_q;
+            always @(posedge clk_i)
+                if (h_valid_i)
+                    h_fld_q <= h_prof_fld;
+            assign h_pfm = h_dec | h_lo | h_hi;
+            assign h_pfm_rdata = (h_fld_q == 3'd0) ? {19'd0, o_lo[12:0]}
+                               : (h_fld_q == 3'd1) ? {19'd0, o_hi[12:0]}
+                               : (h_fld_q == 3'd3) ? sx32(lt_hi)
+                               : (h_fld_q == 3'd5) ? {{27{lt_hi[4]}}, lt_hi[4:0]}
+                               : sx32(lt_lo[S-1:0]);
+        end
+    endgenerate
 
     reg [31:0] h_misc_d;
     always @(*) begin
         h_misc_d = 32'd0;
         if (h_nused)
             h_misc_d = {{(31-NB){1'b0}}, n_used_q};
-        else if (h_prof) begin
-            case (h_prof_fld)
-                3'd0: h_misc_d = {19'd0, pf_asyn};
-                3'd1: h_misc_d = {19'd0, pf_amem};
-                3'd3: h_misc_d = sx32(pf_vreset);
-                3'd4: h_misc_d = {30'd0, pf_reset};
-                3'd5: h_misc_d = {{27{pf_shift[4]}}, pf_shift};
-                3'd6: h_misc_d = sx32(pf_bias);
-                default: h_misc_d = 32'd0;
-            endcase
-        end
+        else if (h_prof)
+            h_misc_d = pf_ff_d;
     end
 
     always @(posedge clk_i) begin
@@ -207,44 +423,12 @@ module loom_core #(
         if (h_valid_i) begin
             h_reg_q  <= h_reg;
             h_lvl_q  <= h_lvl;
-            h_th_q   <= h_th;
             h_fo_q   <= h_fo;
             h_fo_odd_q <= h_off[0];
+            h_pfm_q  <= h_pfm & ~h_lvl;
             h_misc_q <= h_misc_d;
         end
     end
-
-    // ---- memories ----------------------------------------------------------
-    // level table: end slot (exclusive) of each level at 0..LMAX-1, and
-    // the threshold theta of profile p at LMAX + p (a block RAM word is
-    // cheaper than P x S flip-flops; the read port is free during updates)
-    wire           lt_re;
-    wire [LTB-1:0] lt_raddr;
-    wire [LW-1:0]  lt_word;
-    wire [NB:0]    lt_rdata = lt_word[NB:0];
-    wire [S-1:0]   lt_theta = lt_word[S-1:0];
-    // zero extensions (written so that no replication count can be 0)
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [LTB+LB-1:0] lvl_x   = {{LTB{1'b0}}, h_off[LB-1:0]};
-    wire [LTB+LB-1:0] ulvl_x  = {{LTB{1'b0}}, upd_level_i};
-    wire [LTB+PB-1:0] hp_x    = {{LTB{1'b0}}, h_pidx};
-    wire [LTB+PB-1:0] up_x    = {{LTB{1'b0}}, px_rdata};
-    wire [LW+NB:0]    hlv_x   = {{LW{1'b0}}, h_wdata_i[NB:0]};
-    wire [LW+S-1:0]   hth_x   = {{LW{1'b0}}, h_wdata_i[S-1:0]};
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [LTB-1:0] h_lt_addr = h_lvl ? lvl_x[LTB-1:0] : LT_PF + hp_x[LTB-1:0];
-    wire [LW-1:0]  h_lt_data = h_lvl ? hlv_x[LW-1:0] : hth_x[LW-1:0];
-    loom_ram #(.DW(LW), .AW(LTB), .DEPTH(LTD)) u_lvl (
-        .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_word),
-        .we_i(h_wr & (h_lvl | h_th)), .waddr_i(h_lt_addr), .wdata_i(h_lt_data));
-
-    // profile index per slot
-    wire          px_re;
-    wire [NB-1:0] px_raddr;
-    wire [PB-1:0] px_rdata;
-    loom_ram #(.DW(PB), .AW(NB), .DEPTH(N)) u_pidx (
-        .clk_i(clk_i), .re_i(px_re), .raddr_i(px_raddr), .rdata_o(px_rdata),
-        .we_i(h_wr & (h_reg == 3'd3)), .waddr_i(h_off[NB-1:0]), .wdata_i(h_wdata_i[PB-1:0]));
 
     // neuron state
     wire          st_re;
@@ -346,27 +530,13 @@ module loom_core #(
         .we_i(sl_we), .waddr_i(spk_cnt_q[NB-1:0]), .wdata_i(sl_wdata));
     assign spk_count_o = spk_cnt_q;
 
-    // spike words, two banks {bank, word}
-    wire          ow_we;
-    wire [OB:0]   ow_waddr;
-    wire [31:0]   ow_wdata;
-    loom_ram #(.DW(32), .AW(OB+1), .DEPTH(2 << OB)) u_out (
-        .clk_i(clk_i), .re_i(o_re_i), .raddr_i(o_addr_i), .rdata_o(o_rdata_o),
-        .we_i(ow_we), .waddr_i(ow_waddr), .wdata_i(ow_wdata));
-
     // ---- update pipeline ---------------------------------------------------
     reg          lvl_wait_q, upd_run_q;
     reg [NB:0]   slot_q, lvl_end_q;
-    reg          u1_v_q, u2_v_q, u3_v_q;
+    reg          u3_v_q;
     reg [NB-1:0] u1_slot_q, u2_slot_q, u3_slot_q;
-    // U2 registers: profile fields
-    reg [12:0]   u2_asyn_q, u2_amem_q;
-    reg [S-1:0]  u2_vreset_q, u2_bias_q;
-    reg [1:0]    u2_reset_q;
-    reg [4:0]    u2_shift_q;
-    // U3 registers
-    reg [S-1:0]  u3_in_q, u3_di_q, u3_dv_q, u3_theta_q, u3_vreset_q, u3_bias_q;
-    reg [1:0]    u3_reset_q;
+    // U3 registers (the profile fields come from the profile block above)
+    reg [S-1:0]  u3_in_q, u3_di_q, u3_dv_q;
     reg [31:0]   coll_q;
 
     // single-port ring: a neuron every other cycle (U1 reads, U2 clears);
@@ -374,14 +544,11 @@ module loom_core #(
     // holds (d1_stall), so that delivery goes next cycle
     wire d1_stall;
     wire issue = upd_run_q & (slot_q < lvl_end_q) & ~((SP != 0) & u1_v_q) & ~d1_stall;
-    assign lt_re    = upd_start_i | u1_v_q | (h_rd & (h_lvl | h_th));
-    assign lt_raddr = upd_start_i ? ulvl_x[LTB-1:0]
-                    : (u1_v_q ? LT_PF + up_x[LTB-1:0] : h_lt_addr);
     assign px_re    = issue | (h_rd & (h_reg == 3'd3));
     assign px_raddr = issue ? slot_q[NB-1:0] : h_off[NB-1:0];
     assign st_re    = u1_v_q | (h_rd & ((h_reg == 3'd1) | (h_reg == 3'd2)));
     assign st_raddr = u1_v_q ? u1_slot_q : h_off[NB-1:0];
-    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q;
+    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q | w_v;
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -413,33 +580,50 @@ module loom_core #(
         u3_slot_q <= u2_slot_q;
     end
 
-    // U1: profile lookup
-    always @(posedge clk_i) begin
-        u2_asyn_q   <= pf_asyn;
-        u2_amem_q   <= pf_amem;
-        u2_vreset_q <= pf_vreset;
-        u2_bias_q   <= pf_bias;
-        u2_reset_q  <= pf_reset;
-        u2_shift_q  <= pf_shift;
-    end
-
     // U2: input scaling and the two decays
-    wire signed [XW-1:0] acc_x = {{16{rg_upd_rdata[A-1]}}, rg_upd_rdata};
-    wire [4:0]           nsh   = 5'd0 - u2_shift_q;
-    wire signed [XW-1:0] shl   = acc_x <<< u2_shift_q[3:0];
-    wire signed [XW-1:0] shr   = acc_x >>> nsh;
-    wire signed [XW-1:0] in_x  = u2_shift_q[4] ? shr : shl;
-    wire signed [XW-1:0] xmax  = {{(XW-S+1){1'b0}}, {(S-1){1'b1}}};
-    wire signed [XW-1:0] xmin  = ~xmax;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire signed [XW-1:0] in_sat = (in_x > xmax) ? xmax : ((in_x < xmin) ? xmin : in_x);
+    wire signed [XW-1:0] acc_x = {{16{rg_upd_rdata[A-1]}}, rg_upd_rdata};
     /* verilator lint_on UNUSEDSIGNAL */
+    wire [S-1:0] in_s;                       // sat_S(shift(acc))
+    generate
+        if (A <= 16) begin : g_shift_dsp
+            // acc * 2^shift (shift >= 0) or floor(acc / 2^-shift) (shift < 0)
+            // as ONE 16 x 16 multiply (a DSP block instead of two barrel
+            // shifters) by 2^k, k = shift mod 16:
+            //   0 <= shift <= 14: the product itself;
+            //   -16 <= shift <= -2: its upper half (acc * 2^(16+shift) / 2^16);
+            //   shift = 15 and -1 need the factor 2^15, which is no 16-bit
+            //   signed number: acc << 15 and acc >>> 1 are plain wiring.
+            // The product is fully used (see the decays below).
+            wire [4:0]          sh  = pf_u2_shift;
+            wire signed [15:0]  a16 = acc_x[15:0];
+            wire [15:0]         f16 = 16'd1 << sh[3:0];
+            wire signed [31:0]  sp  = a16 * $signed(f16);
+            wire [31:0] v32 = (sh == 5'd15) ? {a16[15], a16, 15'd0}
+                            : (sh == 5'd31) ? {{17{a16[15]}}, a16[15:1]}
+                            : (sh[4] ? {{16{sp[31]}}, sp[31:16]} : sp);
+            // saturate: the value fits in S bits iff bits 31..S-1 agree
+            wire ovf = ~((&v32[31:S-1]) | ~(|v32[31:S-1]));
+            assign in_s = ovf ? {v32[31], {(S-1){~v32[31]}}} : v32[S-1:0];
+        end else begin : g_shift_lut
+            wire [4:0]           nsh   = 5'd0 - pf_u2_shift;
+            wire signed [XW-1:0] shl   = acc_x <<< pf_u2_shift[3:0];
+            wire signed [XW-1:0] shr   = acc_x >>> nsh;
+            wire signed [XW-1:0] in_x  = pf_u2_shift[4] ? shr : shl;
+            wire signed [XW-1:0] xmax  = {{(XW-S+1){1'b0}}, {(S-1){1'b1}}};
+            wire signed [XW-1:0] xmin  = ~xmax;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire signed [XW-1:0] in_sat = (in_x > xmax) ? xmax : ((in_x < xmin) ? xmin : in_x);
+            /* verilator lint_on UNUSEDSIGNAL */
+            assign in_s = in_sat[S-1:0];
+        end
+    endgenerate
 
     // |x * a| <= 2^(S-1) * 2^12: S+13 bits hold every product, and every
     // bit of it is used (a partly unused product trips yosys 0.23's
     // ice40_dsp pass)
-    wire signed [S+12:0] pi = $signed(i_rdata) * $signed({1'b0, u2_asyn_q});
-    wire signed [S+12:0] pv = $signed(v_rdata) * $signed({1'b0, u2_amem_q});
+    wire signed [S+12:0] pi = $signed(i_rdata) * $signed({1'b0, pf_u2_asyn});
+    wire signed [S+12:0] pv = $signed(v_rdata) * $signed({1'b0, pf_u2_amem});
     /* verilator lint_off UNUSEDSIGNAL */
     wire signed [S+12:0] pi_f = pi >>> 12;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -450,46 +634,93 @@ module loom_core #(
     wire [S-1:0] dv = pv_f[S-1:0] + {{(S-1){1'b0}}, (pv[S+12] & (|pv[11:0]))};
 
     always @(posedge clk_i) begin
-        u3_in_q     <= in_sat[S-1:0];
+        u3_in_q     <= in_s;
         u3_di_q     <= di;
         u3_dv_q     <= dv;
-        u3_theta_q  <= lt_theta;     // read in U1 from the level memory
-        u3_vreset_q <= u2_vreset_q;
-        u3_bias_q   <= u2_bias_q;
-        u3_reset_q  <= u2_reset_q;
     end
 
-    // U3: new state, spike, reset
-    wire signed [S+1:0] smax = {3'b000, {(S-1){1'b1}}};
-    wire signed [S+1:0] smin = ~smax;
-    wire signed [S+1:0] isum = $signed({{2{u3_di_q[S-1]}}, u3_di_q}) + $signed({{2{u3_in_q[S-1]}}, u3_in_q});
-    wire signed [S+1:0] inew = (isum > smax) ? smax : ((isum < smin) ? smin : isum);
-    wire signed [S+1:0] vsum = $signed({{2{u3_dv_q[S-1]}}, u3_dv_q}) + inew
-                             + $signed({{2{u3_bias_q[S-1]}}, u3_bias_q});
-    wire signed [S+1:0] v1 = (vsum > smax) ? smax : ((vsum < smin) ? smin : vsum);
-    wire signed [S+1:0] th = $signed({{2{u3_theta_q[S-1]}}, u3_theta_q});
-    wire signed [S+1:0] vdif = v1 - th;
-    wire signed [S+1:0] vsub = (vdif > smax) ? smax : ((vdif < smin) ? smin : vdif);
-    wire spike = (u3_reset_q != 2'd2) & (v1 >= th);
+    // U3: new state, spike, reset.  Sums are S+2 bits wide (they cannot
+    // wrap); one saturates to S bits when its bits S+1..S-1 disagree.
+    function [S+1:0] sat2;
+        input [S+1:0] x;
+        begin
+            if ((&x[S+1:S-1]) | ~(|x[S+1:S-1]))
+                sat2 = x;
+            else
+                sat2 = {{3{x[S+1]}}, {(S-1){~x[S+1]}}};
+        end
+    endfunction
+    wire [S+1:0] isum = {{2{u3_di_q[S-1]}}, u3_di_q} + {{2{u3_in_q[S-1]}}, u3_in_q};
+    wire [S+1:0] inew = sat2(isum);
+    // dv + bias does not wait for inew: one adder less on the long path
+    wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{pf_u3_bias[S-1]}}, pf_u3_bias};
+    wire [S+1:0] vsum = dvb + inew;
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [S+1:0] vnew = ~spike ? v1 : ((u3_reset_q == 2'd0) ? {{2{u3_vreset_q[S-1]}}, u3_vreset_q} : vsub);
+    wire [S+1:0] v1   = sat2(vsum);
     /* verilator lint_on UNUSEDSIGNAL */
 
-    assign st_we    = u3_v_q;
-    assign st_waddr = u3_slot_q;
-    assign i_wdata  = inew[S-1:0];
+    // U4 (SP = 1 only): with a neuron every other cycle the threshold,
+    // reset and write-back get a stage of their own (the U3 chain in one
+    // cycle does not meet 24 MHz on the iCE40UP5K); with SP = 0 they are
+    // part of U3.  "w" is the stage that writes back.
+    generate
+        if (SP != 0) begin : g_u4
+            reg          u4_v_q;
+            reg [NB-1:0] u4_slot_q;
+            reg [S-1:0]  u4_inew_q, u4_v1_q, u4_theta_q, u4_vreset_q;
+            reg [1:0]    u4_reset_q;
+            always @(posedge clk_i) begin
+                if (rst_i)
+                    u4_v_q <= 1'b0;
+                else
+                    u4_v_q <= u3_v_q;
+                u4_slot_q   <= u3_slot_q;
+                u4_inew_q   <= inew[S-1:0];
+                u4_v1_q     <= v1[S-1:0];
+                u4_theta_q  <= pf_u3_theta;
+                u4_vreset_q <= pf_u3_vreset;
+                u4_reset_q  <= pf_u3_reset;
+            end
+            assign w_v      = u4_v_q;
+            assign w_slot   = u4_slot_q;
+            assign w_inew   = u4_inew_q;
+            assign w_v1     = u4_v1_q;
+            assign w_theta  = u4_theta_q;
+            assign w_vreset = u4_vreset_q;
+            assign w_reset  = u4_reset_q;
+        end else begin : g_u3w
+            assign w_v      = u3_v_q;
+            assign w_slot   = u3_slot_q;
+            assign w_inew   = inew[S-1:0];
+            assign w_v1     = v1[S-1:0];
+            assign w_theta  = pf_u3_theta;
+            assign w_vreset = pf_u3_vreset;
+            assign w_reset  = pf_u3_reset;
+        end
+    endgenerate
+    wire [S+1:0] wv1  = {{2{w_v1[S-1]}}, w_v1};
+    wire [S+1:0] vdif = wv1 - {{2{w_theta[S-1]}}, w_theta};
+    wire [S+1:0] vsub = sat2(vdif);
+    wire spike = (w_reset != 2'd2) & ~vdif[S+1];     // v1 >= theta
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [S+1:0] vnew = ~spike ? wv1 : ((w_reset == 2'd0) ? {{2{w_vreset[S-1]}}, w_vreset} : vsub);
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign st_we    = w_v;
+    assign st_waddr = w_slot;
+    assign i_wdata  = w_inew;
     assign v_wdata  = vnew[S-1:0];
-    assign sl_we    = u3_v_q & spike;
-    assign sl_wdata = u3_slot_q;
-    assign spike_o  = u3_v_q & spike;
+    assign sl_we    = w_v & spike;
+    assign sl_wdata = w_slot;
+    assign spike_o  = w_v & spike;
 
     // spike bit collector: slots are updated in ascending order during a step
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [NB+5:0] slot_x   = {6'd0, u3_slot_q};
+    wire [NB+5:0] slot_x   = {6'd0, w_slot};
     /* verilator lint_on UNUSEDSIGNAL */
     wire [31:0]   coll_new = coll_q | ({31'd0, spike} << slot_x[4:0]);
-    wire          coll_last = (slot_x[4:0] == 5'd31) | ({1'b0, u3_slot_q} + 1'b1 == n_used_q);
-    assign ow_we    = u3_v_q & coll_last;
+    wire          coll_last = (slot_x[4:0] == 5'd31) | ({1'b0, w_slot} == n_last_q);
+    assign ow_we    = w_v & coll_last;
     assign ow_waddr = {out_bank_i, slot_x[OB+4:5]};
     assign ow_wdata = coll_new;
 
@@ -500,7 +731,7 @@ module loom_core #(
             spk_cnt_q <= spk_cnt_q + 1'b1;
         if (rst_i | step_start_i)
             coll_q <= 32'd0;
-        else if (u3_v_q)
+        else if (w_v)
             coll_q <= coll_last ? 32'd0 : coll_new;
     end
 
@@ -718,7 +949,7 @@ module loom_core #(
     always @(*) begin
         case (h_reg_q)
             3'd0: h_rdata = h_lvl_q ? {{(31-NB){1'b0}}, lt_rdata}
-                          : (h_th_q ? sx32(lt_theta) : h_misc_q);
+                          : (h_pfm_q ? h_pfm_rdata : h_misc_q);
             3'd1: h_rdata = sx32(i_rdata);
             3'd2: h_rdata = sx32(v_rdata);
             3'd3: h_rdata = {{(32-PB){1'b0}}, px_rdata};

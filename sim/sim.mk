@@ -10,7 +10,7 @@
 #
 # To add a config: append its name to VSIM_CONFIGS and set VSIM_G_<name>.
 
-VSIM_CONFIGS := c1 c4 d0 wide sp bk b2 b4
+VSIM_CONFIGS := c1 c4 d0 wide sp bk b2 b4 up5k
 VSIM_G_c1   := -GK=1 -GN=256 -GSYN=8192 -GP=16 -GLMAX=256 -GMAXIN=64 -GRBANK=1
 VSIM_G_c4   := -GK=4 -GN=64 -GSYN=2048 -GP=16 -GLMAX=64 -GMAXIN=64 -GRBANK=1
 VSIM_G_d0   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=0 -GRBANK=1
@@ -19,6 +19,9 @@ VSIM_G_sp   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GSP=1
 VSIM_G_bk   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=9 -GRBANK=1
 VSIM_G_b2   := -GK=2 -GN=512 -GSYN=65536 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
 VSIM_G_b4   := -GK=4 -GN=256 -GSYN=32768 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
+# the icebreaker / upduino3 board config (compiler/board.c): A=16, so the
+# input shift runs on a multiplier; SP=1, so the profiles are in block RAM
+VSIM_G_up5k := -GK=1 -GN=1024 -GSYN=32768 -GP=16 -GLMAX=64 -GMAXIN=128 -GA=16 -GSP=1
 
 VSIM_DIR  := $(BUILD)/sim
 RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v

@@ -843,6 +843,7 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
         ms->inputs = mr->n_inputs;
         ms->levels = mr->n_levels;
         ms->synapses = mr->n_syn;
+        mr->port_cycles = b->single_port ? 2 : 1;   /* SP=1: 2 cycles per neuron / event */
         ms->cycles = map_predict_cycles(mr, o->input_rate, NULL, o->neuron_rate);
         ms->steps_per_s = ms->cycles > 0 ? b->clock_mhz * 1e6 / ms->cycles : 0;
         progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",

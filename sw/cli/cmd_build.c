@@ -68,8 +68,8 @@ static void list_boards(void)
         const board_info *b = board_at(i);
         char arch[256];
         limg_arch_str(&b->arch, arch, sizeof arch);
-        printf("%-14s %-10s %-6s %7.1f %7u  %s\n", b->name, b->device, b->package, b->clock_mhz,
-               b->boot_bytes, arch);
+        printf("%-14s %-10s %-6s %7.1f %7u  %s eq=%u sp=%u\n", b->name, b->device, b->package,
+               b->clock_mhz, b->boot_bytes, arch, b->eq, b->single_port);
     }
 }
 

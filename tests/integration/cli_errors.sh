@@ -85,7 +85,8 @@ expect 2 "bad2.csv:3: unknown input channel 'zz'" "$LOOM" sim n.seir --inputs ba
 # garbage and odd files
 : > empty.seir
 expect 2 "empty.seir:1:1: expected the header 'seir 1'" "$LOOM" sim empty.seir --steps 3
-head -c 2000 /dev/urandom > garbage.bin
+printf '\001' > garbage.bin    # never a blank or comment first line
+head -c 2000 /dev/urandom >> garbage.bin
 printf '\001\002' >> garbage.bin
 cp garbage.bin g.seir; cp garbage.bin g.aag; cp garbage.bin g.csv; cp garbage.bin g.lin
 expect 2 "g.seir:1:1: expected the header" "$LOOM" sim g.seir --steps 3

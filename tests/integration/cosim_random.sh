@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cosim_random.sh -- lockstep co-simulation (loom cosim: Verilator RTL vs the
 # reference model, every neuron's spike/i/v after every step, the rings at
-# the end) on 260 random networks x 200 steps over six arch configs:
+# the end) on 290 random networks x 200 steps over seven arch configs:
 #   c1   1 core,  default W/S/A, D=15
 #   c4   4 cores, default W/S/A, D=15
 #   d0   2 cores, D=0 (every synapse zero-delay: deep level chains)
@@ -12,6 +12,9 @@
 #        every other i
 # c1, c4, d0 and bk bank the ring by ring word (RBANK=1), wide keeps one
 # ring RAM: both ways of overlapping deliveries with the update.
+#   up5k the icebreaker board's config (1 core, 1,024 slots, A=16: the input
+#        shift on a multiplier; SP=1: profiles in block RAM, U4 stage),
+#        every other i, and 4 nets with all 16 profiles in use
 # Every run prints its seeds; replay one with the printed commands.
 set -u
 fail=0 runs=0
@@ -47,6 +50,45 @@ for i in $(seq 1 52); do
     run wide $((4000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --arch W=12,S=24,A=32,D=7
     [ $((i % 2)) -eq 0 ] && run sp $((5000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --levels "$lv"
     [ $((i % 2)) -eq 1 ] && run bk $((6000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --levels "$lv" --arch D=9
+    [ $((i % 2)) -eq 1 ] && run up5k $((6000 + i)) --neurons $(( n * 3 )) --inputs "$c" --density "$dens" --levels "$lv" --arch A=16
+done
+# 16 profiles (the up5k config's P; loom gen writes 8): every profile of a
+# generated net gets a twin with other theta, bias, v_reset, reset mode and
+# shift (-1, 15, -16 among them), and every other neuron group uses the twin
+for i in 1 2 3 4; do
+    seed=$((6100 + i)) net="$WORK/p16-$i.seir"
+    "$LOOM" gen --seed "$seed" --neurons $((100 + 90 * i)) --inputs $((2 * i)) --density 0.05 \
+        --levels $((2 + i)) --arch A=16 -o "$WORK/p8-$i.seir" 2>/dev/null || { fail=$((fail + 1)); continue; }
+    python3 - "$WORK/p8-$i.seir" "$net" <<'PY'
+import re, sys
+out, k = [], 0
+for line in open(sys.argv[1]):
+    out.append(line)
+    if line.startswith("profile "):
+        f = line.split()
+        kv = dict(x.split("=") for x in f[2:])
+        kv["theta"] = str(max(-32768, min(32767, int(kv["theta"]) - 7)))
+        kv["bias"] = str(max(-32768, min(32767, int(kv["bias"]) + 3)))
+        kv["shift"] = str([-1, 15, -16, 2, -5, 0, 7, -2][k % 8])
+        kv["reset"] = ["zero", "subtract", "none"][k % 3]
+        kv["v_reset"] = str(int(kv["v_reset"]) // 2 - 5)
+        out.append("profile %s_b " % f[1] + " ".join("%s=%s" % (a, kv[a]) for a in
+                   ("a_syn", "a_mem", "theta", "v_reset", "reset", "shift", "bias")) + "\n")
+        k += 1
+n = [0]
+def twin(m):
+    n[0] += 1
+    return m.group(0) + ("_b" if n[0] % 2 else "")
+open(sys.argv[2], "w").write(re.sub(r"^neuron \S+ \S+", twin, "".join(out), flags=re.M))
+PY
+    [ "$(grep -c '^profile' "$net")" -eq 16 ] || { echo "FAIL: $net has not 16 profiles"; fail=$((fail + 1)); continue; }
+    out=$("$LOOM" cosim "$net" --config up5k --steps 200 --poisson 0.3 --seed "$seed" --quiet 2>&1)
+    runs=$((runs + 1))
+    if grep -q '^mismatches 0$' <<<"$out"; then
+        echo "ok up5k 16 profiles seed $seed: $(grep -E '^(events|cycles_per_step)' <<<"$out" | tr '\n' ' ')"
+    else
+        echo "FAIL up5k 16 profiles seed $seed ($net)"; sed 's/^/    /' <<<"$out"; fail=$((fail + 1))
+    fi
 done
 echo "$runs runs, $fail failed"
 [ "$runs" -ge 200 ] && [ "$fail" -eq 0 ]
