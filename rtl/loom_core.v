@@ -740,8 +740,12 @@ module loom_core #(
     reg [15:0]   fq_x_q   [0:EQ-1];
     reg [EB-1:0] fq_rd_q, fq_wr_q;
     reg [EB:0]   fq_n_q;
-    reg          lk_v_q, lk_odd_q;
+    reg          fl_v_q, fl_odd_q;   // L1: the fan-out RAMs' words of this event are out
+    reg [15:0]   fl_x_q;
+    reg          lk_v_q, lk_some_q;  // L2: its run, decoded into registers
     reg [15:0]   lk_x_q;
+    reg [SB:0]   lk_count_q;
+    reg [SB-1:0] lk_start_q;
     reg [SB:0]   rem_q;
     reg [SB-1:0] ptr_q;
     reg [15:0]   sx_q;
@@ -753,8 +757,10 @@ module loom_core #(
     assign ev_ready_o = (fq_n_q != EQ[EB:0]);
     // the run of the looked-up source: [E[g] - 1, E[g+1] - 1), empty unless
     // E[g] != 0 and E[g+1] > E[g]
-    wire [SB:0] lk_e0    = lk_odd_q ? fo_odd : fo_even;
-    wire [SB:0] lk_e1    = lk_odd_q ? fo_even : fo_odd;
+    // decoded between L1 and L2, so that the RAM read, the subtraction and
+    // the stream's start are not one combinational path (24 MHz on the UP5K)
+    wire [SB:0] lk_e0    = fl_odd_q ? fo_odd : fo_even;
+    wire [SB:0] lk_e1    = fl_odd_q ? fo_even : fo_odd;
     wire [SB+1:0] lk_dif = {1'b0, lk_e1} - {1'b0, lk_e0};   // one subtractor: length and sign
     wire [SB:0] lk_count = lk_dif[SB:0];
     wire        lk_some  = (lk_e0 != {(SB+1){1'b0}}) & ~lk_dif[SB+1] & (lk_count != {(SB+1){1'b0}});
@@ -770,22 +776,24 @@ module loom_core #(
     // single-port ring: a synapse every other cycle (D1 reads, D2 writes)
     wire hold    = ((SP != 0) & s1_v_q) | d1_stall;
     // a source without synapses here is dropped at once, even mid-stream
-    wire lk_take = lk_v_q & (~lk_some | ((rem_q == {(SB+1){1'b0}}) & ~hold));
-    wire fq_pop  = (fq_n_q != {(EB+1){1'b0}}) & (~lk_v_q | lk_take);
+    wire lk_take = lk_v_q & (~lk_some_q | ((rem_q == {(SB+1){1'b0}}) & ~hold));
+    wire fl_adv  = fl_v_q & (~lk_v_q | lk_take);        // L1 -> L2
+    wire fq_pop  = (fq_n_q != {(EB+1){1'b0}}) & (~fl_v_q | fl_adv);
     assign fo_re  = fq_pop;
     assign fo_src = fq_src_q[fq_rd_q];
 
-    wire stream_go = lk_take & lk_some;
+    wire stream_go = lk_take & lk_some_q;
     wire stream_left = (rem_q != {(SB+1){1'b0}});
     wire stream_on = stream_left & ~hold;
     assign sy_re    = stream_on | stream_go | (h_rd & (h_reg == 3'd6));
-    assign sy_raddr = stream_on ? ptr_q : (stream_go ? lk_start[SB-1:0] : h_off[SB-1:0]);
+    assign sy_raddr = stream_on ? ptr_q : (stream_go ? lk_start_q : h_off[SB-1:0]);
 
     always @(posedge clk_i) begin
         if (rst_i) begin
             fq_rd_q <= {EB{1'b0}};
             fq_wr_q <= {EB{1'b0}};
             fq_n_q  <= {(EB+1){1'b0}};
+            fl_v_q  <= 1'b0;
             lk_v_q  <= 1'b0;
             rem_q   <= {(SB+1){1'b0}};
             s1_v_q  <= 1'b0;
@@ -801,9 +809,18 @@ module loom_core #(
                 fq_rd_q <= fq_rd_q + 1'b1;
             fq_n_q <= fq_n_q + {{EB{1'b0}}, ev_valid_i} - {{EB{1'b0}}, fq_pop};
             if (fq_pop) begin
-                lk_v_q   <= 1'b1;
-                lk_x_q   <= fq_x_q[fq_rd_q];
-                lk_odd_q <= fo_src[0];
+                fl_v_q   <= 1'b1;
+                fl_x_q   <= fq_x_q[fq_rd_q];
+                fl_odd_q <= fo_src[0];
+            end else if (fl_adv) begin
+                fl_v_q <= 1'b0;
+            end
+            if (fl_adv) begin
+                lk_v_q     <= 1'b1;
+                lk_x_q     <= fl_x_q;
+                lk_some_q  <= lk_some;
+                lk_count_q <= lk_count;
+                lk_start_q <= lk_start[SB-1:0];
             end else if (lk_take) begin
                 lk_v_q <= 1'b0;
             end
@@ -811,8 +828,8 @@ module loom_core #(
                 ptr_q <= ptr_q + 1'b1;
                 rem_q <= rem_q - 1'b1;
             end else if (stream_go) begin
-                ptr_q <= lk_start[SB-1:0] + 1'b1;
-                rem_q <= lk_count - 1'b1;
+                ptr_q <= lk_start_q + 1'b1;
+                rem_q <= lk_count_q - 1'b1;
                 sx_q  <= lk_x_q;
             end
             s1_v_q <= d1_stall | stream_on | stream_go;
@@ -857,7 +874,7 @@ module loom_core #(
         wq_data_q <= d2_sum;
     end
     assign syn_event_o = s2_v_q;
-    assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | lk_v_q | stream_left | s1_v_q | s2_v_q;
+    assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | fl_v_q | lk_v_q | stream_left | s1_v_q | s2_v_q;
 
     // ---- ring port sharing -------------------------------------------------
     // update: U1 reads {u1_slot, t mod R}, U2 clears {u2_slot, t mod R};
