@@ -16,11 +16,12 @@ BOARDS := icebreaker upduino3 icestick hx8k-breakout
 BOARD_DIR = $(BUILD)/boards/$(BOARD)
 
 .PHONY: bitstream flash boards test-boards
-# The full board flow test (synthesis + P&R of the default board).  Not part
-# of `make test` until the icebreaker design fits the UP5K: see docs/boards.md.
+# The full board flow test (tests/integration/board_flow.sh, part of `make
+# test` for the icebreaker) for every board of the table.
 test-boards: $(LOOM)
-	@mkdir -p $(BUILD)/test-work/build_icebreaker
-	LOOM=$(CURDIR)/$(LOOM) WORK=$(CURDIR)/$(BUILD)/test-work/build_icebreaker bash tests/boards/build_icebreaker.sh
+	@for b in $(BOARDS); do mkdir -p $(BUILD)/test-work/board_flow_$$b; \
+	  LOOM_BUILD_BOARD=$$b LOOM=$(CURDIR)/$(LOOM) WORK=$(CURDIR)/$(BUILD)/test-work/board_flow_$$b \
+	    bash tests/integration/board_flow.sh || exit 1; done
 
 bitstream: $(LOOM)
 	$(LOOM) build --board $(BOARD) $(MODEL) -o $(BOARD_DIR)
