@@ -328,24 +328,24 @@ fail:
  * docs/rtl.md), in cycles counted as CYCLES_LAST counts them, with c =
  * port_cycles (1, or 2 for a single-port ring):
  *   START 1 + FIN 1
- *   inputs: no event 2, else max(E + 5, c*T + 6)
+ *   inputs: no event 2, else max(E + 6, c*T + 7)
  *     (E events scanned one per cycle; T = the busiest core's synapse
  *     words: a source without synapses in a core costs it nothing)
  *   per level, single-port (update, then delivery):
  *     update c*(n-1) + 7 (n = the fullest core's slots in the level, 4
- *     when none); delivery 2 without spikes, else max(S + 4 + 2h, c*T + 5)
+ *     when none); delivery 2 without spikes, else max(S + 5 + 2h, c*T + 6)
  *     (S spikes, h the share of them with words in the core)
  *   per level, dual-port (delivery overlaps the update):
  *     no spike: n + 6 (4 when no core has a slot in the level), else the
  *     largest over cores k of
  *       n + 6 + X_k            the update, delayed one cycle by each word
  *                              that takes its ring RAM (X_k of them)
- *       n + 11 + W_k + X_k     the deliveries: W_k is the work core k has
+ *       n + 12 + W_k + X_k     the deliveries: W_k is the work core k has
  *                              left when the last slot's spike arrives
  *     X_k = the words taking the RAM (every word with one ring RAM, the
  *     delay-0 words with banks) among those delivered while the update
- *     runs: at most n - F - 8 of the level's words T_k (a spike's first
- *     word reaches D1 8 slots after it; F = the first spiking position),
+ *     runs: at most n - F - 9 of the level's words T_k (a spike's first
+ *     word reaches D1 9 slots after it; F = the first spiking position),
  *     taken pro rata.  W_k is the queue of a one-word-per-cycle
  *     server fed, at each slot position, by the words in core k of the
  *     neurons there that spike: its distribution is computed exactly from
@@ -415,7 +415,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
         if (d > tmax)
             tmax = d;
     }
-    cyc += phase(p_none, 2, input_rate * m->n_inputs, 5, tmax * pc, 6);
+    cyc += phase(p_none, 2, input_rate * m->n_inputs, 6, tmax * pc, 7);
     /* levels: per (core, level) expected words T and words taking the
      * update's ring RAM X; per level the spike count and P(no spike); the
      * neurons in (level, slot position) order */
@@ -488,7 +488,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
             for (uint32_t k = 0; k < K; k++)
                 hmx = dmax(hmx, hl[(size_t)k * L + l]);
             cyc += umax ? ((double)umax - 1) * pc + 7 : 4;
-            cyc += phase(pn[l], 2, sl[l], sl[l] > 0 ? 4 + 2 * hmx / sl[l] : 6, dmx * pc, 5);
+            cyc += phase(pn[l], 2, sl[l], sl[l] > 0 ? 5 + 2 * hmx / sl[l] : 7, dmx * pc, 6);
             continue;
         }
         const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - pn[l];
@@ -546,13 +546,13 @@ static double predict(const map_result *m, double input_rate, const double *neur
                 qa[t] *= qa[t + 1];
             /* the update: one cycle later per word that takes its ring RAM
              * (X, only while it runs: a spike's first word reaches D1 8
-             * slots after its own); deliveries: 12 cycles after C, plus X */
-            const double room = (double)umax - ef - 8 > 0 ? (double)umax - ef - 8 : 0;
+             * slots after its own); deliveries: 13 cycles after C, plus X */
+            const double room = (double)umax - ef - 9 > 0 ? (double)umax - ef - 9 : 0;
             const double xw = xl[(size_t)k * L + l] / p_some, tw = dl[(size_t)k * L + l] / p_some;
             /* of the tw words, at most room are delivered while the update
              * runs; the xw that take its RAM are as many of them pro rata */
             const double xk = tw > room ? xw * room / tw : xw;
-            const double upd = (double)umax + 6 + xk, tau = upd - 12 - xk;
+            const double upd = (double)umax + 6 + xk, tau = upd - 13 - xk;
             double e = 0, p_spk = 0;
             uint32_t i = byl[l];
             for (uint32_t t = 0; t < umax; t++) {
@@ -587,7 +587,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
                     queue_serve(w, cap);
             }
             /* E[max(upd, 12 + C + X)] over all steps, then given a spike */
-            e = 12 + xk + e + (1.0 - p_spk) * tau;
+            e = 13 + xk + e + (1.0 - p_spk) * tau;
             e = (e - pn[l] * upd) / p_some;
             some = dmax(some, e);
         }

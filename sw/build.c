@@ -418,6 +418,39 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
     return st;
 }
 
+/* After a failed placement: the resources nextpnr's utilisation table
+ * shows over 100 % ("ICESTORM_LC:  5581/ 1280   436%"), as "5581 of 1280
+ * logic cells, 17 of 16 RAM blocks".  0 when none is over. */
+static int pnr_overflow(const char *log, char *out, size_t n)
+{
+    static const struct { const char *cell, *what; } kinds[] = {
+        {"ICESTORM_LC:", "logic cells"}, {"ICESTORM_RAM:", "RAM blocks"},
+        {"ICESTORM_SPRAM:", "SPRAM blocks"}, {"ICESTORM_DSP:", "DSP blocks"}, {"SB_IO:", "I/O pins"}};
+    FILE *f = fopen(log, "r");
+    if (!f)
+        return 0;
+    char line[512];
+    size_t len = 0;
+    unsigned seen = 0;
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            const char *c = strstr(line, kinds[k].cell);
+            long used, total;
+            if (!c || sscanf(c + strlen(kinds[k].cell), " %ld/ %ld", &used, &total) != 2 || used <= total)
+                continue;
+            if (seen & (1u << k))
+                continue; /* the table can appear more than once */
+            seen |= 1u << k;
+            int w = snprintf(out + len, n - len, "%s%ld of %ld %s", len ? ", " : "", used, total, kinds[k].what);
+            if (w > 0 && (size_t)w < n - len)
+                len += (size_t)w;
+        }
+    }
+    fclose(f);
+    return len > 0;
+}
+
 /* ---- small JSON scanning (nextpnr / yosys reports, our own report) ------------ */
 
 static char *slurp(const char *path, size_t *n)
@@ -756,8 +789,13 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     fmt_to(perr, sizeof perr, "%s/nextpnr.stderr", dir);
     st = run_tool(pargv, NULL, NULL, perr, e);
     *t_pnr = now_s() - t0;
-    if (st)
+    if (st) {
+        char over[512];
+        if (pnr_overflow(plog, over, sizeof over))
+            return loom_fail(e, LOOM_E_CAPACITY, "the design does not fit the %s: it needs %s (log %s)",
+                             b->device, over, plog);
         return loom_err_prefix(e, "place and route (log %s)", plog);
+    }
     progress(o, "nextpnr", *t_pnr, "done");
 
     f = fopen(hpath, "w");
