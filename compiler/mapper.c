@@ -332,7 +332,7 @@ fail:
  *     (E events scanned one per cycle; T = the busiest core's synapse
  *     words: a source without synapses in a core costs it nothing)
  *   per level, single-port (update, then delivery):
- *     update c*(n-1) + 7 (n = the fullest core's slots in the level, 4
+ *     update c*(n-1) + 8 (n = the fullest core's slots in the level, 4
  *     when none); delivery 2 without spikes, else max(S + 5 + 2h, c*T + 6)
  *     (S spikes, h the share of them with words in the core)
  *   per level, dual-port (delivery overlaps the update):
@@ -487,7 +487,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
             double hmx = 0;
             for (uint32_t k = 0; k < K; k++)
                 hmx = dmax(hmx, hl[(size_t)k * L + l]);
-            cyc += umax ? ((double)umax - 1) * pc + 7 : 4;
+            cyc += umax ? ((double)umax - 1) * pc + 8 : 4; /* U0..U4 */
             cyc += phase(pn[l], 2, sl[l], sl[l] > 0 ? 5 + 2 * hmx / sl[l] : 7, dmx * pc, 6);
             continue;
         }

@@ -131,20 +131,20 @@ static void test_place_one_core(void **state)
      * 2 + 3 levels x (n + 6), n = 1 */
     assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (1 + 6));
     /* everything fires every step (so every term is exact), banked ring:
-     * inputs max(E + 5, T + 6) = 7 (1 event, 1 word); a level with one
-     * slot and a spike of c words ends 12 + c after its start (the update,
+     * inputs max(E + 6, T + 7) = 8 (1 event, 1 word); a level with one
+     * slot and a spike of c words ends 13 + c after its start (the update,
      * 7, is shorter, and a's delay-0 word meets no running update): a (2
-     * words) 14, b (1) 13, c (no words: its event still passes the core)
-     * 11 */
+     * words) 15, b (1) 14, c (no words: its event still passes the core)
+     * 12 */
     m->ring_rams = 16;
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 7 + 14 + 13 + 11)) < 1e-9);
-    /* single-port ring (c = 2): update 2*(n-1) + 7 = 7 and delivery 2 per
-     * level when nothing fires; firing: inputs max(1 + 5, 2*1 + 6) = 8,
-     * deliveries max(S + 4 + 2h, 2T + 5): a 9, b 7, c 5 */
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 8 + 15 + 14 + 12)) < 1e-9);
+    /* single-port ring (c = 2): update 2*(n-1) + 8 = 8 (U0..U4) and
+     * delivery 2 per level when nothing fires; firing: inputs max(1 + 6,
+     * 2*1 + 7) = 9, deliveries max(S + 5 + 2h, 2T + 6): a 10, b 8, c 6 */
     m->port_cycles = 2;
     m->ring_rams = 1;
-    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (7 + 2));
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 8 + (7 + 9) + (7 + 7) + (7 + 5))) < 1e-9);
+    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (8 + 2));
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 9 + (8 + 10) + (8 + 8) + (8 + 6))) < 1e-9);
     map_free(m);
     seir_net_free(net);
 }
