@@ -16,8 +16,8 @@
  * answers to requests sent once halve it again).  NAK- and damage-driven
  * resends pause while `window` frames sent since the last timeout are
  * unanswered, so copies never queue up faster than the board answers.
- * The board executes only the expected seq and answers older ones from its cache, so no request runs twice or is
- * skipped.  Received bytes go through one link_rx that lives as long as the
+ * The board executes only the expected seq and answers older ones from
+ * its cache, so no request runs twice or is skipped.  Received bytes go through one link_rx that lives as long as the
  * session, so a response split over reads or preceded by garbage is found.
  */
 #include "host.h"
