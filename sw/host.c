@@ -12,15 +12,19 @@
  * sent (`fifo`), so it can tell which requests the frames still on the wire
  * will get executed and resends exactly the others; a damaged response
  * makes it resend the request that response belonged to; a timeout resends
- * everything not yet answered.  The board executes only the expected seq and
- * answers older ones from its cache, so no request runs twice or is
- * skipped.  Received bytes go through one link_rx that lives as long as the
+ * everything not yet answered and doubles the next wait (up to 8 times;
+ * answers to requests sent once halve it again).  NAK- and damage-driven
+ * resends pause while `window` frames sent since the last timeout are
+ * unanswered, so copies never queue up faster than the board answers.
+ * The board executes only the expected seq and answers older ones from
+ * its cache, so no request runs twice or is skipped.  Received bytes go through one link_rx that lives as long as the
  * session, so a response split over reads or preceded by garbage is found.
  */
 #include "host.h"
 
 #include "loom_map.h"
 
+#include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +43,7 @@ typedef struct pend {
 } pend;
 
 #define FIFO_CAP 64
+#define BACKOFF_MAX 3
 
 struct loom_host {
     transport *t;
@@ -57,6 +62,8 @@ struct loom_host {
     uint8_t fifo[FIFO_CAP]; /* seqs of the frames sent and not answered, in order */
     unsigned f_head, f_n;
     double last_event;     /* ms: last completion or timeout resend */
+    unsigned backoff;      /* log2 of the timeout multiplier, 0..BACKOFF_MAX */
+    unsigned unanswered;   /* frames sent since the last timeout and not answered */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
     uint32_t *wq;          /* word queue of piped responses */
     size_t wq_n, wq_off, wq_cap;
@@ -141,11 +148,12 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
     size_t m = link_frame_encode(&p->req, h->wire);
     if (getenv("LOOM_LINK_DEBUG"))
-        fprintf(stderr, "send seq %u cmd %02X len %u\n", p->req.seq, p->req.cmd, p->req.len);
+        fprintf(stderr, "%.1f send seq %u cmd %02X len %u\n", mono_ms(), p->req.seq, p->req.cmd, p->req.len);
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
     if (st && st != LOOM_E_TIMEOUT)
         return st;
     h->bytes_sent += m;
+    h->unanswered++;
     if (p->sends++)
         h->cnt.duplicates++;
     fifo_push(h, p->req.seq);
@@ -156,7 +164,7 @@ static loom_status fail_tries(loom_host *h, const pend *p, loom_err *e)
 {
     return loom_fail(e, LOOM_E_TIMEOUT,
                      "%s: no valid response to request seq %u (command 0x%02X) after %u tries of "
-                     "%d ms (%u sends; frames received %u, CRC errors %u, format errors %u)",
+                     "%d ms or more (%u sends; frames received %u, CRC errors %u, format errors %u)",
                      transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
                      p->sends,
                      h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
@@ -188,6 +196,8 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
             continue;
         if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
             return fail_tries(h, p, e);
+        if (h->unanswered >= h->window)
+            return LOOM_OK; /* a later answer or the timeout resends the rest */
         loom_status st = send_pend(h, p, e);
         if (st)
             return st;
@@ -238,7 +248,9 @@ static void retire(loom_host *h)
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
     if (getenv("LOOM_LINK_DEBUG"))
-        fprintf(stderr, "recv got %d seq %u cmd %02X len %u w0 %08X\n", got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
+        fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
+    if (h->unanswered)
+        h->unanswered--; /* every frame the board reads gets one answer */
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
@@ -273,11 +285,24 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     p->done = 1;
     h->cnt.frames_ok++;
     h->last_event = mono_ms();
+    if (h->backoff && p->sends == 1)
+        h->backoff--;
     /* a noisy line: a request that needed 3 or more sends makes the frames
      * of the following requests half as long (never below 64 bytes) */
     if (p->sends >= 3 && h->max_payload > 64)
         h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
     return LOOM_OK;
+}
+
+/* The wait before a timeout resend: timeout_ms, doubled by every timeout
+ * (up to 2^BACKOFF_MAX times) and halved by every answer to a request that
+ * was sent once (Karn: only those say the board keeps up).  The
+ * requests of a timeout may not be lost but still queued in front of a slow
+ * board; resending at a fixed rate would then queue copies faster than the
+ * board answers them, and every copy delays the answers further. */
+static int wait_ms(const loom_host *h)
+{
+    return h->o.timeout_ms > (INT_MAX >> h->backoff) ? INT_MAX : h->o.timeout_ms << h->backoff;
 }
 
 /* Waits for and handles what the board sends, at most until the timeout of
@@ -294,7 +319,7 @@ static loom_status pump(loom_host *h, loom_err *e)
         if (got)
             return LOOM_OK;
     }
-    int left = (int)(h->last_event + h->o.timeout_ms - mono_ms());
+    int left = (int)(h->last_event + wait_ms(h) - mono_ms());
     if (left <= 0) {
         pend *old = NULL;
         for (unsigned i = 0; i < h->count && !old; i++)
@@ -304,7 +329,12 @@ static loom_status pump(loom_host *h, loom_err *e)
             return LOOM_OK;
         if (++old->timeouts >= h->o.max_tries)
             return fail_tries(h, old, e);
+        if (getenv("LOOM_LINK_DEBUG"))
+            fprintf(stderr, "%.1f timeout seq %u\n", mono_ms(), old->req.seq);
+        if (h->backoff < BACKOFF_MAX)
+            h->backoff++;
         h->f_n = 0; /* everything on the wire is presumed lost */
+        h->unanswered = 0;
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done && (st = send_pend(h, win_at(h, i), e)))
                 return st;

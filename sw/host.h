@@ -9,6 +9,7 @@
  * answer, the pipe / stream_put calls do not, so a long run is bound by the
  * link's bandwidth rather than its round trip.  Lost or damaged frames are
  * resent (go-back-N, driven by the board's NAKs, or after opts.timeout_ms,
+ * doubled on repeated timeouts up to 8 times,
  * at most opts.max_tries timeouts per request); the board answers a
  * retried request from its cache, so no request is executed twice or
  * skipped, and answers are delivered in order.
