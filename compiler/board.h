@@ -33,6 +33,10 @@ typedef struct board_info {
     uint32_t single_port;    /* 1: ring and synapse memories single-ported
                                 (loom_array SP=1), so UP5K SPRAM holds them */
     uint32_t max_payload;    /* link MAX_PAYLOAD, bytes */
+    uint32_t fw_ram_bytes;   /* 0: the hardware array (boards/common/loom_board_core.v);
+                                > 0: the array runs as firmware (boards/icestick/fw) on
+                                the loom_rv processor of rtl/loom_mcu.v with this much
+                                RAM, for parts too small for the array (docs/icestick.md) */
     /* device totals */
     uint32_t luts, brams, sprams, dsps;
 } board_info;

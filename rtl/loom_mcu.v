@@ -11,7 +11,9 @@
 // The processor's bus (byte addresses):
 //   0x00000 .. RAM_WORDS*4-1  RAM: one word-wide block-RAM array with byte
 //                             enables, initialised from FW_FILE ($readmemh,
-//                             one 32-bit word per line); execution starts at 0
+//                             one 32-bit word per line); execution starts at
+//                             0; its last 32 words are the processor's
+//                             registers (x0 first, zero in the image)
 //   0x10000 IO_RX      R   bit 8: a byte was waiting (bits 7:0, now consumed);
 //                          bit 9: bytes were lost (ring full) since the last read
 //   0x10004 IO_TX      W   bits 7:0 go out on the UART; the store waits for the
@@ -26,7 +28,7 @@
 // IO_RX bit 9 tells the firmware that the frame in progress is damaged.
 module loom_mcu #(
     parameter CLKS_PER_BIT = 4,
-    parameter RAM_WORDS    = 1536,
+    parameter RAM_WORDS    = 1792,        // a multiple of 32 (14 block RAMs)
     parameter FW_FILE      = "",          // $readmemh file of the RAM ("": all zero)
     parameter RB           = 9            // receive ring: 2^RB bytes
 ) (
@@ -42,17 +44,39 @@ module loom_mcu #(
 );
     localparam AW = 17, PCW = 13, WAW = PCW - 2;
 
-    wire rst;
-    loom_board_misc u_misc (
-        .clk_i(clk_i), .lock_i(lock_i), .rx_i(rx_pin_i), .tx_i(tx_pin_o), .rst_o(rst),
-        .heartbeat_o(heartbeat_o), .activity_o(activity_o));
+    // reset, heartbeat and link activity as in loom_board_misc, but from the
+    // cycle counter below instead of counters of their own (about 45 logic
+    // cells: on the HX1K they are worth it)
+    reg [4:0]  por_q = 5'd0;
+    reg [1:0]  rxs_q = 2'b11;
+    reg        act_q = 1'b0, seen_q = 1'b0;
+    reg [31:0] cycles_q;
+    wire       rst = ~por_q[4];
+    always @(posedge clk_i) begin
+        if (!lock_i)
+            por_q <= 5'd0;
+        else if (rst)
+            por_q <= por_q + 1'b1;
+        rxs_q <= {rxs_q[0], rx_pin_i};
+        // a byte either way lights the LED for the rest of this 2^20-cycle
+        // period and the whole next one
+        if (cycles_q[19:0] == 20'd0) begin
+            act_q  <= seen_q;
+            seen_q <= 1'b0;
+        end else if (!rxs_q[1] || !tx_pin_o) begin
+            act_q  <= 1'b1;
+            seen_q <= 1'b1;
+        end
+    end
+    assign heartbeat_o = cycles_q[23];
+    assign activity_o  = act_q;
 
     wire [AW-1:0] raddr, waddr;
     wire          re, stall;
     wire [3:0]    we;
     wire [31:0]   wdata;
     reg  [31:0]   rdata;
-    loom_rv #(.AW(AW), .PCW(PCW)) u_cpu (
+    loom_rv #(.AW(AW), .PCW(PCW), .RF((RAM_WORDS - 32) * 4)) u_cpu (
         .clk_i(clk_i), .rst_i(rst), .raddr_o(raddr), .re_o(re), .rdata_i(rdata),
         .waddr_o(waddr), .we_o(we), .wdata_o(wdata), .stall_i(stall));
 
@@ -122,7 +146,6 @@ module loom_mcu #(
         .clk_i(clk_i), .rst_i(rst), .data_i(wdata[7:0]), .valid_i(tx_store), .ready_o(tx_ready),
         .tx_o(tx_pin_o));
 
-    reg [31:0] cycles_q;
     reg [1:0]  leds_q;
     reg [31:0] io_q;
     reg        io_sel_q;

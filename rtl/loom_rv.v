@@ -3,8 +3,8 @@
 // link protocol, the array's memory map and the machine model run as
 // firmware (boards/icestick/fw) instead of as gates.
 //
-//   DECODE  instruction word (read in the cycle before) -> ir; rs1 -> register file
-//   RS1     x[rs1] (or pc for AUIPC, 0 for LUI) -> a; rs2 -> register file
+//   DECODE  instruction word (read in the cycle before) -> ir; reads x[rs1]
+//   RS1     x[rs1] (or pc for AUIPC, 0 for LUI) -> a; reads x[rs2]
 //   EXEC    ALU on a and x[rs2] / immediate; writes rd, picks the next pc and
 //           reads the next instruction in the same cycle, or starts a load
 //           (address a + imm) or a shift
@@ -12,19 +12,25 @@
 //   SHIFT   shifts a by 4 or by 1 per cycle (the count in cnt), then writes rd
 //
 // So an ALU op, a store, a branch or a jump takes 3 cycles, a load 4, a
-// shift by k 4 + k/4 + k%4.  The register file is one block RAM pair read
-// twice (rs1, then rs2) instead of two copies; x0 is never written.  The
-// program counter has PCW bits: code lives in the first 2^PCW bytes.
-// Reads are synchronous (the word arrives the cycle after re_o); the read
-// and write ports are separate so a store and the next fetch share a cycle.
-// stall_i holds a write (an I/O register that is not ready) in EXEC.
+// shift by k 4 + k/4 + k%4.  The register file is 32 words of the RAM
+// itself, at byte address RF (x0 must hold 0 there: it is never written),
+// read through the same port as instructions and data in the cycles where
+// that port is free anyway (rs1 while decoding, rs2 while a is loaded) and
+// written through the write port when an instruction completes (a store
+// writes memory in EXEC and no register), so the processor needs no block
+// RAM of its own.  The program counter has PCW bits: code lives in the
+// first 2^PCW bytes.  Reads are synchronous (the word arrives the cycle
+// after re_o); the read and write ports are separate so a store and the next
+// fetch share a cycle.  stall_i holds a write (an I/O register that is not
+// ready) in EXEC, with re_o low so the read data (the store's x[rs2]) holds.
 //
 // Not implemented (the firmware is built -march=rv32i, which never emits
 // them): CSRs, ECALL/EBREAK, interrupts, misaligned accesses.  FENCE and
 // SYSTEM instructions execute as no-ops.
 module loom_rv #(
     parameter AW  = 17,   // byte-address bits of the bus
-    parameter PCW = 13    // program counter bits
+    parameter PCW = 13,   // program counter bits
+    parameter RF  = 7040  // byte address of x0 (32 words of RAM: the register file)
 ) (
     input  wire          clk_i,
     input  wire          rst_i,
@@ -44,8 +50,7 @@ module loom_rv #(
     reg [31:2]    ir_q;                       // bits 1:0 are always 11
     reg [31:0]    a_q, a_d;
     reg [4:0]     cnt_q, cnt_d;
-    reg [31:0]    rf_q;                       // registered read of the register file
-    (* no_rw_check *) reg [31:0] rf_mem [0:31];
+    wire [31:0]   rf_q = rdata_i;             // x[rs1] in RS1, x[rs2] in EXEC
 
     // ---- decode ----
     wire [4:0] opc    = ir_q[6:2];
@@ -113,12 +118,11 @@ module loom_rv #(
     wire [31:0] ldata = (f3[1:0] == 2'b00) ? {{24{lsh[7] & ~f3[2]}}, lsh[7:0]}
                       : (f3[1:0] == 2'b01) ? {{16{lsh[15] & ~f3[2]}}, lsh[15:0]}
                       : rdata_i;
-    assign wdata_o = (f3[1:0] == 2'b00) ? {4{rf_q[7:0]}}
-                   : (f3[1:0] == 2'b01) ? {2{rf_q[15:0]}} : rf_q;
-    assign we_o    = (state_q != S_EXEC || !is_st) ? 4'b0000
-                   : (f3[1:0] == 2'b00) ? (4'b0001 << off)
-                   : (f3[1:0] == 2'b01) ? (off[1] ? 4'b1100 : 4'b0011) : 4'b1111;
-    assign waddr_o = sum[AW-1:0];
+    wire [31:0] st_data = (f3[1:0] == 2'b00) ? {4{rf_q[7:0]}}
+                        : (f3[1:0] == 2'b01) ? {2{rf_q[15:0]}} : rf_q;
+    wire [3:0]  st_we   = (state_q != S_EXEC || !is_st) ? 4'b0000
+                        : (f3[1:0] == 2'b00) ? (4'b0001 << off)
+                        : (f3[1:0] == 2'b01) ? (off[1] ? 4'b1100 : 4'b0011) : 4'b1111;
 
     // ---- control ----
     wire exec_done = (state_q == S_EXEC) & ~is_ld & ~is_sh & ~(is_st & stall_i);
@@ -131,14 +135,26 @@ module loom_rv #(
         else if (is_jal | is_jr)     wb = {{(32 - PCW){1'b0}}, pc4};
         else                         wb = alu;
     end
-    wire rf_we = done & has_rd & (rd != 5'd0);
+    // (not through done: a store never writes a register, and this way the
+    // write port does not depend on stall_i, which depends on it)
+    wire rf_we = has_rd & (rd != 5'd0) & (((state_q == S_EXEC) & ~is_ld & ~is_sh) |
+                                          (state_q == S_LOAD) | ((state_q == S_SHIFT) & (cnt_q == 5'd0)));
 
-    assign re_o    = (state_q == S_FETCH) | done | ((state_q == S_EXEC) & is_ld);
+    // register file addresses: RF + 4 * index
+    localparam [AW-1:0] RFA = RF[AW-1:0];
+    wire [AW-1:0] rf_ra = RFA | {{(AW - 7){1'b0}},
+                                 (state_q == S_DECODE) ? rdata_i[19:15] : ir_q[24:20], 2'b00};
+    wire [AW-1:0] rf_wa = RFA | {{(AW - 7){1'b0}}, rd, 2'b00};
+
+    assign re_o    = (state_q == S_FETCH) | (state_q == S_DECODE) | (state_q == S_RS1) | done |
+                     ((state_q == S_EXEC) & is_ld);
     assign raddr_o = (state_q == S_FETCH) ? {{(AW - PCW){1'b0}}, pc_q}
+                   : ((state_q == S_DECODE) | (state_q == S_RS1)) ? rf_ra
                    : ((state_q == S_EXEC) & is_ld) ? sum[AW-1:0]
                    : {{(AW - PCW){1'b0}}, next_pc};
-
-    wire [4:0] rf_raddr = (state_q == S_DECODE) ? rdata_i[19:15] : ir_q[24:20];
+    assign waddr_o = rf_we ? rf_wa : sum[AW-1:0];
+    assign we_o    = rf_we ? 4'b1111 : st_we;
+    assign wdata_o = rf_we ? wb : st_data;
 
     always @(*) begin
         state_d = state_q;
@@ -177,16 +193,7 @@ module loom_rv #(
         end
     end
 
-    integer i;
-    initial begin
-        for (i = 0; i < 32; i = i + 1)
-            rf_mem[i] = 32'b0;
-    end
-
     always @(posedge clk_i) begin
-        if (rf_we)
-            rf_mem[rd] <= wb;
-        rf_q <= rf_mem[rf_raddr];
         if (state_q == S_DECODE)
             ir_q <= rdata_i[31:2];
         a_q   <= a_d;

@@ -13,8 +13,8 @@ RV_DIR   := $(BUILD)/rv
 RV_CC    := riscv64-unknown-elf-gcc
 RV_CFLAGS := -march=rv32i -mabi=ilp32 -Os -ffreestanding -nostdlib -Wall -Wextra -Werror \
              -Wl,--no-warn-rwx-segments
-RV_RAM_WORDS := 1536
-RV_TB_SRCS := $(RTL_MCU) rtl/loom_uart_rx.v rtl/loom_uart_tx.v boards/common/loom_board_misc.v
+RV_RAM_WORDS := 1792
+RV_TB_SRCS := $(RTL_MCU) rtl/loom_uart_rx.v rtl/loom_uart_tx.v
 
 # rv_hex(elf, hex, words): the RAM image for $readmemh, one little-endian
 # 32-bit word per line, padded with zeros to `words` lines
@@ -44,3 +44,11 @@ $(RV_DIR)/tb_rv: tests/rtl/tb_rv.cpp $(RV_TB_SRCS) $(RV_DIR)/selftest.hex sim/rv
 	  -GRAM_WORDS=$(RV_RAM_WORDS) -GFW_FILE='"$(CURDIR)/$(RV_DIR)/selftest.hex"' \
 	  -CFLAGS "-O1 -DCLKS_PER_BIT=4" --Mdir $(RV_DIR)/vl -o $(CURDIR)/$@ $(RV_TB_SRCS) \
 	  $(CURDIR)/tests/rtl/tb_rv.cpp > $(RV_DIR)/tb_rv.log 2>&1 || { cat $(RV_DIR)/tb_rv.log; exit 1; }
+
+# TEMPORARY until the firmware lands
+FW_BOARDS := icestick
+FW_DIR := $(BUILD)/fw
+FW_HEXES := $(FW_DIR)/icestick.hex
+$(FW_DIR)/icestick.hex: $(RV_DIR)/selftest.hex
+	@mkdir -p $(@D)
+	cp $< $@

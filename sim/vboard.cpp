@@ -29,6 +29,11 @@ namespace {
 
 const uint64_t IDLE_CYCLES = 200000;  // keep clocking this long after activity
 const int CHUNK = 256;                // cycles between transport polls (~6 bytes)
+// Bytes read from the transport but not yet shifted into the model's UART.
+// A real line cannot run ahead of the board; the simulation can, so beyond
+// this many the loop stops reading and the transport (pty or socket buffer)
+// pushes back on the writer instead of the queue growing without bound.
+const size_t RXQ_MAX = 65536;
 
 struct model_base {
     virtual ~model_base() {}
@@ -292,7 +297,9 @@ loom_status vboard_serve(vboard *b, transport *t, volatile sig_atomic_t *stop, l
         bool active = !b->rxq.empty() || b->rx_bit >= 0 || b->mon_state >= 0 || b->m->busy() ||
                       b->cycles - last_activity < IDLE_CYCLES;
         size_t got = 0;
-        loom_status st = transport_read(t, buf, sizeof buf, active ? 0 : 50, &got, e);
+        loom_status st = LOOM_OK;
+        if (b->rxq.size() < RXQ_MAX)
+            st = transport_read(t, buf, sizeof buf, active ? 0 : 50, &got, e);
         if (st)
             return st;
         for (size_t i = 0; i < got; i++) {

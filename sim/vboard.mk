@@ -2,10 +2,12 @@
 # `loom vboard`), linked into loom.
 #
 #   boards    one model per real board: its own top without pins and PLL
-#             (boards/common/loom_board_core.v: boot ROM, link, array) with
-#             its clock, UART and arch config, all taken from the board table
-#             (compiler/board.c) by $(VBOARD_PARAMS) -- nothing is copied here,
-#             so `loom vboard --board B` runs what B's bitstream holds
+#             (boards/common/loom_board_core.v: boot ROM, link, array; or for
+#             a firmware board, rtl/loom_mcu.v with the board's firmware
+#             image $(BUILD)/fw/NAME.hex) with its clock, UART and arch
+#             config, all taken from the board table (compiler/board.c) by
+#             $(VBOARD_PARAMS) -- nothing is copied here, so `loom vboard
+#             --board B` runs what B's bitstream holds
 #   generic   rtl/loom_top.v with sim/sim.mk's VSIM_G_<name> arrays at 12 MHz,
 #             3 Mbaud (CLKS_PER_BIT 4), for tests that want a small or
 #             multi-core array
@@ -21,7 +23,7 @@ RTL_LINK      := rtl/loom_link.v rtl/loom_uart_rx.v rtl/loom_uart_tx.v rtl/loom_
                  rtl/loom_link_rx.v rtl/loom_link_tx.v rtl/loom_cmd.v
 RTL_TOP       := rtl/loom_top.v $(RTL_LINK) $(RTL_ARRAY)
 RTL_BOARD     := boards/common/loom_board_core.v boards/common/loom_board_misc.v \
-                 boards/common/loom_boot.v $(RTL_TOP)
+                 boards/common/loom_boot.v $(RTL_TOP) $(RTL_MCU)
 VBOARD_G      := -GCLK_HZ=12000000 -GCLKS_PER_BIT=4 -GMAX_PAYLOAD=512 -GBOARD_ID=0
 vb_id = $(subst -,_,$(1))
 
@@ -34,17 +36,17 @@ $(VBOARD_PARAMS): sim/vboard_params.c compiler/board.h $(BUILD)/obj/compiler/boa
 # the flags of a board, rewritten only when they change
 $(VBOARD_DIR)/%.flags: $(VBOARD_PARAMS) FORCE
 	@mkdir -p $(@D)
-	@$(VBOARD_PARAMS) -G $* > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } ; rm -f $@.tmp
+	@$(VBOARD_PARAMS) -G $* -F $(CURDIR)/$(FW_DIR) > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } ; rm -f $@.tmp
 	@test -s $@
 .PHONY: FORCE
 FORCE:
 
 define VBOARD_BOARD_RULES
 $(VBOARD_DIR)/$(call vb_id,$(1))/Vloom_vb_$(call vb_id,$(1)).mk: $(RTL_BOARD) rtl/loom_map.vh sim/vboard.mk \
-                                                  $(VBOARD_DIR)/$(1).flags
+                                                  $(VBOARD_DIR)/$(1).flags $(filter $(FW_DIR)/$(1).hex,$(FW_HEXES))
 	@mkdir -p $$(@D)
 	$(VERILATOR) --cc -O3 --prefix Vloom_vb_$(call vb_id,$(1)) -Mdir $$(@D) -Irtl \
-	  --top-module loom_board_core $$$$(cat $(VBOARD_DIR)/$(1).flags) $(RTL_BOARD)
+	  $$$$(cat $(VBOARD_DIR)/$(1).flags) $(RTL_BOARD)
 	@touch $$@
 
 $(VBOARD_DIR)/$(call vb_id,$(1))/Vloom_vb_$(call vb_id,$(1))__ALL.a: $(VBOARD_DIR)/$(call vb_id,$(1))/Vloom_vb_$(call vb_id,$(1)).mk
@@ -70,6 +72,8 @@ $(VBOARD_DIR)/vboard_list.h: sim/vboard.mk $(VBOARD_PARAMS) compiler/board.c
 	@mkdir -p $(@D)
 	@test "$$($(VBOARD_PARAMS) -n | tr '\n' ' ')" = "$(VBOARD_BOARDS) " || \
 	  { echo "sim/vboard.mk: VBOARD_BOARDS ($(VBOARD_BOARDS)) differs from compiler/board.c: $$($(VBOARD_PARAMS) -n | tr '\n' ' ')"; exit 1; }
+	@test "$$($(VBOARD_PARAMS) -w | tr '\n' ' ')" = "$(FW_BOARDS) " || \
+	  { echo "boards/fw.mk: FW_BOARDS ($(FW_BOARDS)) differs from compiler/board.c: $$($(VBOARD_PARAMS) -w | tr '\n' ' ')"; exit 1; }
 	@{ for b in $(VBOARD_BOARDS); do $(VBOARD_PARAMS) -L $$b || exit 1; done; \
 	   for c in $(VBOARD_CONFIGS); do echo "VBOARD_MODEL($$c)"; done; } > $@
 $(VBOARD_DIR)/vboard_includes.h: sim/vboard.mk

@@ -5,10 +5,15 @@
  * loom_board_core.v) with B's clock, UART and arch config and nothing is
  * copied by hand:
  *
- *   vboard_params -G NAME   Verilator -G flags of loom_board_core for NAME
+ *   vboard_params -G NAME [-F FWDIR]
+ *                           Verilator flags for NAME: --top-module and -G
+ *                           parameters of loom_board_core, or for a firmware
+ *                           board (fw_ram_bytes > 0) of rtl/loom_mcu.v with
+ *                           the image FWDIR/NAME.hex
  *   vboard_params -L NAME   the line VBOARD_BOARD(NAME_ID, "NAME", CLK_HZ, CLKS_PER_BIT)
  *                           for the model list of sim/vboard.cpp
  *   vboard_params -n        the board names, one per line
+ *   vboard_params -w        the names of the firmware boards, one per line
  */
 #include <stdio.h>
 #include <string.h>
@@ -17,13 +22,15 @@
 
 int main(int argc, char **argv)
 {
-    if (argc == 2 && !strcmp(argv[1], "-n")) {
+    if (argc == 2 && (!strcmp(argv[1], "-n") || !strcmp(argv[1], "-w"))) {
         for (unsigned i = 0; i < board_count(); i++)
-            printf("%s\n", board_at(i)->name);
+            if (argv[1][1] == 'n' || board_at(i)->fw_ram_bytes)
+                printf("%s\n", board_at(i)->name);
         return 0;
     }
-    if (argc != 3 || (strcmp(argv[1], "-G") && strcmp(argv[1], "-L"))) {
-        fprintf(stderr, "usage: vboard_params -G NAME | -L NAME | -n\n");
+    const int fw_dir = (argc == 5 && !strcmp(argv[3], "-F"));
+    if ((argc != 3 && !fw_dir) || (strcmp(argv[1], "-G") && strcmp(argv[1], "-L"))) {
+        fprintf(stderr, "usage: vboard_params -G NAME [-F FWDIR] | -L NAME | -n | -w\n");
         return 2;
     }
     loom_err e;
@@ -43,8 +50,13 @@ int main(int argc, char **argv)
         printf("VBOARD_BOARD(%s, \"%s\", %u, %u)\n", id, b->name, clk, board_clks_per_bit(b));
         return 0;
     }
+    if (b->fw_ram_bytes) {
+        printf("--top-module loom_mcu -GCLKS_PER_BIT=%u -GRAM_WORDS=%u -GFW_FILE=\"%s/%s.hex\"\n",
+               board_clks_per_bit(b), b->fw_ram_bytes / 4, fw_dir ? argv[4] : ".", b->name);
+        return 0;
+    }
     /* the boot ROM stays in (BOOT_BYTES as built) but empty: the host loads */
-    printf("-GCLK_HZ=%u -GCLKS_PER_BIT=%u -GBOARD_ID=%u -GMAX_PAYLOAD=%u -GBOOT_BYTES=%u "
+    printf("--top-module loom_board_core -GCLK_HZ=%u -GCLKS_PER_BIT=%u -GBOARD_ID=%u -GMAX_PAYLOAD=%u -GBOOT_BYTES=%u "
            "-GW=%d -GS=%d -GA=%d -GD=%d -GK=%u -GN=%u -GSYN=%u -GP=%u -GLMAX=%u -GMAXIN=%u "
            "-GEQ=%u -GSP=%u\n",
            clk, board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, a->arch.w,

@@ -236,10 +236,17 @@ static void free_sources(srcs *s)
     globfree(&s->g2);
 }
 
-/* chparam list of the board top: the arch config, clocks, link, boot ROM. */
-static void param_string(const board_info *b, const char *boot_hex, char *buf, size_t len)
+/* chparam list of the board top: the arch config, clocks, link, boot ROM;
+ * for a firmware board (fw_ram_bytes > 0) the UART, the RAM and its image. */
+static void param_string(const board_info *b, const char *boot_hex, const char *fw_hex, char *buf,
+                         size_t len)
 {
     const limg_arch *a = &b->arch;
+    if (b->fw_ram_bytes) {
+        fmt_to(buf, len, "-set CLKS_PER_BIT %u -set RAM_WORDS %u -set FW_FILE \"%s\"",
+               board_clks_per_bit(b), b->fw_ram_bytes / 4, fw_hex);
+        return;
+    }
     fmt_to(buf, len,
              "-set W %u -set S %u -set A %u -set D %u -set K %u -set N %u -set SYN %u "
              "-set P %u -set LMAX %u -set MAXIN %u -set EQ %u -set CLK_HZ %u "
@@ -248,6 +255,32 @@ static void param_string(const board_info *b, const char *boot_hex, char *buf, s
              (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, (unsigned)a->arch.d, a->cores, a->neurons, a->syn_words,
              a->profiles, a->levels, a->max_inputs, b->eq, (unsigned)(b->clock_mhz * 1e6 + 0.5),
              board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, boot_hex);
+}
+
+/* The firmware image of a firmware board: $LOOM_FW, else BUILD/fw/NAME.hex
+ * beside the running loom (BUILD/bin/loom), else ROOT/build/fw/NAME.hex. */
+static int find_firmware(const board_info *b, const char *root, char *buf, size_t len)
+{
+    const char *env = getenv("LOOM_FW");
+    if (env && *env) {
+        fmt_to(buf, len, "%s", env);
+        return file_exists(buf);
+    }
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) {
+        exe[n] = 0;
+        for (int up = 0; up < 2; up++) { /* strip loom, bin */
+            char *sl = strrchr(exe, '/');
+            if (sl)
+                *sl = 0;
+        }
+        fmt_to(buf, len, "%s/fw/%s.hex", exe, b->name);
+        if (file_exists(buf))
+            return 1;
+    }
+    fmt_to(buf, len, "%s/build/fw/%s.hex", root, b->name);
+    return file_exists(buf);
 }
 
 /* ---- boot ROM ------------------------------------------------------------------ */
@@ -619,6 +652,7 @@ static loom_status write_report(const build_opts *o, const char *dir, const mode
     json_str(f, b->package);
     fprintf(f, ",\n  \"clock_source\": ");
     json_str(f, b->clock_src);
+    fprintf(f, ",\n  \"engine\": \"%s\"", b->fw_ram_bytes ? "firmware" : "array");
     fprintf(f,
             ",\n  \"clock_mhz\": %.3f,\n  \"fmax_mhz\": %.2f,\n  \"timing_met\": %s,\n"
             "  \"luts_used\": %.0f,\n  \"luts_total\": %.0f,\n  \"lut4_cells\": %ld,\n"
@@ -686,10 +720,18 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     loom_status st = find_sources(root, b, &s, e);
     if (st)
         return st;
-    char ph[4096], path[4096], params[2048], top[128];
+    char ph[4096], path[4096], params[2048], top[128], fw_src[4096], fw[4096];
     fmt_to(ph, sizeof ph, "%s/boot_placeholder.hex", dir);
+    fmt_to(fw, sizeof fw, "%s/fw.hex", dir);
     top_name(b, top, sizeof top);
-    param_string(b, ph, params, sizeof params);
+    param_string(b, ph, fw, params, sizeof params);
+    if (b->fw_ram_bytes && !find_firmware(b, root, fw_src, sizeof fw_src)) {
+        free_sources(&s);
+        return loom_fail(e, LOOM_E_IO,
+                         "board %s runs firmware, and its image %s is missing: build it with "
+                         "`make` (needs gcc-riscv64-unknown-elf, see `make deps`) or set LOOM_FW",
+                         b->name, fw_src);
+    }
 
     /* hash every input: sources, pcf, parameters, board entry, tool set */
     uint64_t h = 0xcbf29ce484222325ULL;
@@ -701,6 +743,8 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
         st = hash_file(&h, s.top, e);
     if (!st)
         st = hash_file(&h, s.pcf, e);
+    if (!st && b->fw_ram_bytes)
+        st = hash_file(&h, fw_src, e);
     if (st) {
         free_sources(&s);
         return st;
@@ -716,7 +760,8 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     fmt_to(hpath, sizeof hpath, "%s/inputs.hash", dir);
     fmt_to(gasc, sizeof gasc, "%s/generic.asc", dir);
     char *old = slurp(hpath, NULL);
-    if (old && !o->force && !strncmp(old, hash, 16) && file_exists(gasc) && file_exists(ph)) {
+    if (old && !o->force && !strncmp(old, hash, 16) && file_exists(gasc) && file_exists(ph) &&
+        (!b->fw_ram_bytes || file_exists(fw))) {
         free(old);
         free_sources(&s);
         *cached = 1;
@@ -728,6 +773,12 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     *cached = 0;
 
     st = write_placeholder(ph, b->boot_bytes ? b->boot_bytes : 16, e);
+    if (!st && b->fw_ram_bytes) { /* the build folder keeps the image it was built with */
+        char *argv[] = {"cp", fw_src, fw, NULL};
+        fmt_to(path, sizeof path, "%s/cp.log", dir);
+        if (!(st = run_tool(argv, NULL, NULL, path, e)))
+            remove(path);
+    }
     if (st) {
         free_sources(&s);
         return st;
@@ -747,7 +798,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
         fprintf(f, " %s", s.g2.gl_pathv[i]);
     fprintf(f, " %s\n", s.top);
     fprintf(f, "chparam %s %s\n", params, top);
-    if (b->single_port) /* board tops leave SP to loom_board_core's default */
+    if (b->single_port && !b->fw_ram_bytes) /* board tops leave SP to loom_board_core's default */
         fprintf(f, "chparam -set SP 1 loom_board_core\n");
     fprintf(f, "read_verilog -lib +/ice40/cells_sim.v\nhierarchy -check -top %s\n", top);
     fprintf(f, "synth_ice40 -top %s%s -json %s/loom.json\n", top,

@@ -63,13 +63,16 @@ static void on_progress(void *ctx, const char *stage, const char *msg, double el
 
 static void list_boards(void)
 {
-    printf("%-14s %-10s %-6s %7s %7s  %s\n", "board", "device", "pkg", "clk_MHz", "boot_B", "arch");
+    printf("%-14s %-10s %-6s %7s %7s %-8s  %s\n", "board", "device", "pkg", "clk_MHz", "boot_B",
+           "engine", "arch");
     for (unsigned i = 0; i < board_count(); i++) {
         const board_info *b = board_at(i);
         char arch[256];
         limg_arch_str(&b->arch, arch, sizeof arch);
-        printf("%-14s %-10s %-6s %7.1f %7u  %s eq=%u sp=%u\n", b->name, b->device, b->package,
-               b->clock_mhz, b->boot_bytes, arch, b->eq, b->single_port);
+        /* engine: the hardware array, or firmware on loom_rv (docs/icestick.md) */
+        printf("%-14s %-10s %-6s %7.1f %7u %-8s  %s eq=%u sp=%u\n", b->name, b->device, b->package,
+               b->clock_mhz, b->boot_bytes, b->fw_ram_bytes ? "firmware" : "array", arch, b->eq,
+               b->single_port);
     }
 }
 

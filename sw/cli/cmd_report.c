@@ -92,13 +92,16 @@ int cmd_report(int argc, char **argv)
         free(j);
         return 0;
     }
-    char board[64], dev[64], pkg[32], clk[128];
+    char board[64], dev[64], pkg[32], clk[128], engine[32];
     str(j, "board", board, sizeof board);
+    str(j, "engine", engine, sizeof engine);
     str(j, "device", dev, sizeof dev);
     str(j, "package", pkg, sizeof pkg);
     str(j, "clock_source", clk, sizeof clk);
     double cmhz = num(j, "clock_mhz"), fmax = num(j, "fmax_mhz");
     printf("board     %s (%s-%s), clock %s\n", board, dev, pkg, clk);
+    if (!strcmp(engine, "firmware"))
+        printf("engine    firmware on the loom_rv processor (rtl/loom_mcu.v, docs/icestick.md)\n");
     printf("timing    Fmax %.2f MHz against %.2f MHz: %s (slack %+.1f%%)\n", fmax, cmhz,
            fmax >= cmhz ? "met" : "NOT MET", pct(fmax - cmhz, cmhz));
     printf("\n%-14s %8s %8s %7s\n", "resource", "used", "total", "share");

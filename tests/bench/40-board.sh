@@ -1,13 +1,14 @@
 #!/bin/sh
-# tests/bench/40-board.sh -- the icebreaker bitstream (yosys -> nextpnr ->
-# icepack through `loom build`, cached in $BUILD/boards/icebreaker when the
-# design is unchanged): utilisation, Fmax against the 24 MHz board clock,
-# and the capacity of its arch config, from the build's report.json.
+# tests/bench/40-board.sh -- the icebreaker and icestick bitstreams (yosys
+# -> nextpnr -> icepack through `loom build`, cached in $BUILD/boards/B when
+# the design is unchanged): utilisation, Fmax against the 24 MHz board
+# clock, and the capacity of the arch config, from the build's report.json.
+# (The icestick runs the array as firmware on loom_rv: docs/icestick.md.)
 set -e
 BUILD=${BUILD:-build}
 LOOM=${LOOM:-$BUILD/bin/loom}
 command -v nextpnr-ice40 >/dev/null || { echo "bench board_skipped 1 no-nextpnr"; exit 0; }
-for b in icebreaker; do
+for b in icebreaker icestick; do
     dir="$BUILD/boards/$b"
     "$LOOM" build --board "$b" -o "$dir" --quiet >/dev/null
     num() { sed -n "s/.*\"$1\": \([0-9.]*\).*/\1/p" "$dir/report.json" | head -n 1; }

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# icestick_vboard.sh -- the icestick (iCE40HX1K) runs the array as firmware
+# on the loom_rv processor (rtl/loom_mcu.v + boards/icestick/fw); its virtual
+# board is that RTL with that firmware image under Verilator.  Checks: the
+# identity, rings and arch registers announced over the link equal the board
+# table; an AIGER circuit, a NIR model and random nets of every neuron-
+# parameter corner (loom gen, 30 neurons, delays up to 7, graded inputs) run
+# 300 steps through `loom run` with spikes identical to `loom sim` and
+# `--check` (membranes and spikes against the reference model each step)
+# clean; the same with 1% of the bytes dropped or corrupted each way; a net
+# larger than the board is refused with the resource named.
+set -u
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
+trap cleanup EXIT
+wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
+fail() { echo "FAIL: $*"; exit 1; }
+aig="$DATA/aig/seq/s27.aig"
+nir="$DATA/nir/lif_norse.nir"
+[ -f "$aig" ] && [ -f "$nir" ] || { echo "test data missing in $DATA"; exit 77; }
+
+"$LOOM" vboard --quiet --board icestick --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
+pids+=($!)
+wait_file "$WORK/pty" || { cat "$WORK/vb.err"; fail "no pty"; }
+pty=$(cat "$WORK/pty")
+"$LOOM" vboard --ping "$pty" >"$WORK/ping" 2>&1 || { cat "$WORK/ping"; fail "ping"; }
+cat "$WORK/ping"
+arch=$("$LOOM" build --list | awk '$1=="icestick"')
+par() { echo "$arch" | grep -o " $1=[0-9]*" | cut -d= -f2; }
+clk=$(echo "$arch" | awk '{printf "%d", $4 * 1000000}')
+grep -q "^link proto 2 rtl 2 board 3 max_payload 128 clk_hz $clk baud 3000000\$" "$WORK/ping" || fail "identity"
+grep -q "^arch W=$(par W) S=$(par S) A=$(par A) D=$(par D) cores=$(par cores) neurons=$(par neurons) syn_words=$(par syn_words) profiles=$(par profiles) max_inputs=$(par inputs) levels=$(par levels)\$" \
+    "$WORK/ping" || fail "arch registers differ from the board table: $arch"
+grep -q '^link rings rx 248 tx 256 window 4$' "$WORK/ping" || fail "rings and window"
+
+D=$(par D)
+models=("$aig" "$nir")
+for s in 1 2 3; do
+    "$LOOM" gen --seed $s --neurons 30 --inputs 8 --max-delay "$D" --arch "W=8,S=16,A=24,D=$D" \
+        -o "$WORK/gen$s.seir" || fail "loom gen $s"
+    models+=("$WORK/gen$s.seir")
+done
+steps=300
+for model in "${models[@]}"; do
+    b=$(basename "$model")
+    "$LOOM" sim "$model" --steps $steps --poisson 0.3 --seed 5 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
+        || fail "loom sim $b"
+    "$LOOM" run --port "$pty" "$model" --steps $steps --poisson 0.3 --seed 5 --out-spikes "$WORK/$b.run.csv" --check \
+        >"$WORK/$b.run.log" 2>&1 || { cat "$WORK/$b.run.log"; fail "loom run $b"; }
+    cat "$WORK/$b.run.log"
+    cmp "$WORK/$b.sim.csv" "$WORK/$b.run.csv" || fail "$b: board spikes differ from loom sim"
+    grep -q '^check: 0 steps differ' "$WORK/$b.run.log" || fail "$b: --check"
+    echo "$b: $(($(wc -l <"$WORK/$b.run.csv") - 1)) output spike lines identical"
+done
+
+# 1% faults each way, over TCP
+"$LOOM" vboard --quiet --board icestick --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.01 --seed 13 \
+    >/dev/null 2>"$WORK/vb2.err" &
+pids+=($!)
+wait_file "$WORK/tcp" || fail "no port file"
+b=gen2.seir
+"$LOOM" run --port "$(cat "$WORK/tcp")" "$WORK/$b" --steps $steps --poisson 0.3 --seed 5 --out-spikes "$WORK/faults.csv" \
+    --timeout-ms 50 --tries 60 --check >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
+cat "$WORK/faults.log"
+cmp "$WORK/$b.sim.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
+grep -q '^check: 0 steps differ' "$WORK/faults.log" || fail "--check with faults"
+resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
+[ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
+
+# too big for the board: refused before anything is sent, the resource named
+"$LOOM" gen --seed 4 --neurons 40 --inputs 8 --max-delay "$D" --arch "W=8,S=16,A=24,D=$D" -o "$WORK/big.seir"
+"$LOOM" run --port "$pty" "$WORK/big.seir" --steps 10 >"$WORK/big.log" 2>&1 && fail "a 40-neuron net ran on a 32-neuron board"
+cat "$WORK/big.log"
+grep -qi "neuron" "$WORK/big.log" || fail "the refusal does not name the neurons"
+echo "ok"
