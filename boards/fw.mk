@@ -34,12 +34,11 @@ FW_NATIVE_SAN_OBJS := $(FW_NATIVE_SRCS:$(FW_DIR)/%.c=$(FW_OUT)/native-san/%.o)
 fw: $(FW_OUT)/icestick.hex
 
 $(FW_OUT)/icestick.elf: $(FW_SRCS) $(FW_DIR)/crt0.S $(FW_DIR)/fw.ld $(FW_HDRS) boards/fw.mk
-	@mkdir -p $(FW_OUT)/rv32
+	@mkdir -p $(FW_OUT)
 	@command -v $(RV_PREFIX)gcc >/dev/null || { echo "fw: $(RV_PREFIX)gcc not found (make deps installs gcc-riscv64-unknown-elf)"; exit 1; }
-	cd $(FW_OUT)/rv32 && $(RV_PREFIX)gcc $(FW_RV_CFLAGS) $(FW_DEFS) -I$(CURDIR)/compiler \
-	  -I$(CURDIR)/$(FW_DIR) -Wl,--gc-sections -Wl,--defsym=FW_RAM_BYTES=$(FW_RAM_BYTES) \
-	  -Wl,--no-warn-rwx-segments -Wl,-Map=icestick.map -T $(CURDIR)/$(FW_DIR)/fw.ld \
-	  $(addprefix $(CURDIR)/,$(FW_DIR)/crt0.S $(FW_SRCS)) -lgcc -o $(CURDIR)/$@.tmp
+	$(RV_PREFIX)gcc $(FW_RV_CFLAGS) $(FW_DEFS) -Icompiler -I$(FW_DIR) -Wl,--gc-sections \
+	  -Wl,--defsym=FW_RAM_BYTES=$(FW_RAM_BYTES) -Wl,--no-warn-rwx-segments \
+	  -Wl,-Map=$(FW_OUT)/icestick.map -T $(FW_DIR)/fw.ld $(FW_DIR)/crt0.S $(FW_SRCS) -lgcc -o $@.tmp
 	@$(RV_PREFIX)size $@.tmp
 	@end=$$(( 0x$$($(RV_PREFIX)nm $@.tmp | awk '$$3 == "__image_end" {print $$1}') )); \
 	  limit=$$(( $(FW_RAM_BYTES) - $(FW_STACK_RESERVE) )); \
