@@ -23,7 +23,7 @@ FW_DEFS := -DFW_N=32 -DFW_SYN=256 -DFW_D=7 -DFW_W=8 -DFW_S=16 -DFW_A=24 -DFW_P=4
 RV_PREFIX ?= riscv64-unknown-elf-
 FW_RV_CFLAGS := -march=rv32i -mabi=ilp32 -Os -ffreestanding -nostdlib -std=c11 -Wall -Wextra \
                 -Werror -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
-                -msave-restore -fstack-usage
+                -msave-restore -flto -fstack-usage
 FW_SRCS := $(sort $(wildcard $(FW_DIR)/fw_*.c))
 FW_HDRS := $(wildcard $(FW_DIR)/*.h) compiler/loom_map.h
 FW_NATIVE_SRCS := $(filter-out $(FW_DIR)/fw_main.c,$(FW_SRCS))
