@@ -74,7 +74,8 @@ _Static_assert(FW_POW2(FW_TX_BYTES) && FW_TX_BYTES >= FW_MAXP + 4 && FW_TX_BYTES
                "the response cache is a power-of-two ring that holds the largest response");
 _Static_assert(FW_POW2(FW_WINDOW) && FW_WINDOW <= 8, "window: a power of two, at most 8");
 _Static_assert(FW_S >= 2 && FW_S <= 16, "state words are stored in 16 bits");
-_Static_assert(FW_A >= 2 && FW_A <= 32 && FW_W >= 2 && FW_W <= 16, "W and A ranges");
+_Static_assert(FW_A >= 2 && FW_A <= 24 && FW_W >= 2 && FW_W <= 16,
+               "W and A ranges (ring words are kept in 3 bytes)");
 _Static_assert(FW_YW <= 16 && FW_SB + 1 <= 16 && FW_NB + 1 <= 8, "synapse, fan-out and level words");
 _Static_assert(FW_P <= 32 && FW_MAXIN <= 128, "profiles; inputs (the list count is a byte)");
 
@@ -109,7 +110,8 @@ typedef struct fw_state {
     uint16_t fo[FW_FAN + 1];        /* fan-out index, SB + 1 bits */
     uint8_t rx[FW_BODY];            /* body of the frame being received */
     uint16_t syn[FW_SYN];           /* synapse words, YW bits */
-    uint32_t ring[FW_N << FW_RB];   /* ring word r of slot s at (s << RB) | r; low A bits count */
+    uint8_t ring[3 * (FW_N << FW_RB)];   /* ring word k = (s << RB) | r of slot s: 3 bytes,
+                                            little-endian, at 3k (fw_ring_get / _set) */
     uint8_t tx[FW_TX_BYTES];        /* the response cache: response bodies back to back */
 } fw_state;
 
@@ -117,6 +119,21 @@ extern fw_state fw;
 
 /* the register LOOM_REG_<name> (CTRL: steps pending) */
 #define FW_REG(name) (fw.r.reg[LOOM_REG_##name - LOOM_REG_CTRL])
+
+/* Ring word k (its low A bits count; reads sign-extend them). */
+static inline uint32_t fw_ring_get(uint32_t k)
+{
+    const uint8_t *p = &fw.ring[3 * k];
+    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16;
+}
+
+static inline void fw_ring_set(uint32_t k, uint32_t x)
+{
+    uint8_t *p = &fw.ring[3 * k];
+    p[0] = (uint8_t)x;
+    p[1] = (uint8_t)(x >> 8);
+    p[2] = (uint8_t)(x >> 16);
+}
 
 /* ---- fw_link.c ------------------------------------------------------------------ */
 

@@ -66,7 +66,7 @@ static void reg_write(uint32_t ra, uint32_t d)
 }
 
 /* A memory (or register) of the core: where it is in fw, its element size
- * (1 << lg bytes), the index bits of its address decoder (imask) and its
+ * (1 << lg bytes; lg = 3: the ring's 3-byte words), the index bits of its address decoder (imask) and its
  * storage format: fmt = width | 0x80 when sign-extended on reads (0: the
  * profile table, whose format depends on the field). */
 typedef struct region {
@@ -82,7 +82,7 @@ static const region regions[9] = {
     {OFF(i), FW_N - 1, 1, FW_S | SGN},                      /* 0x10000 */
     {OFF(v), FW_N - 1, 1, FW_S | SGN},                      /* 0x20000 */
     {OFF(pidx), FW_N - 1, 0, FW_PB},                        /* 0x30000 */
-    {OFF(ring), FW_MASK(FW_NB + FW_RB), 2, FW_A | SGN},     /* 0x40000 */
+    {OFF(ring), FW_MASK(FW_NB + FW_RB), 3, FW_A | SGN},     /* 0x40000 */
     {OFF(fo), 0xFFFF, 1, FW_SB + 1},                        /* 0x50000, entries 0..FAN */
     {OFF(syn), FW_SYN - 1, 1, FW_YW},                       /* 0x60000 */
     {OFF(level), FW_LMAX - 1, 0, FW_NB + 1},                /* 0x08000 */
@@ -120,7 +120,7 @@ uint32_t fw_bus_read(uint32_t a)
     const region *g = decode(a, &j, &fmt);
     if (g) {
         const uint8_t *p = (const uint8_t *)&fw + g->off;
-        uint32_t x = g->lg == 2 ? ((const uint32_t *)p)[j]
+        uint32_t x = g->lg == 3 ? fw_ring_get(j)
                    : g->lg == 1 ? ((const uint16_t *)p)[j] : p[j];
         return fmt & SGN ? (uint32_t)FW_SX(x, fmt & 63) : x;
     }
@@ -151,8 +151,8 @@ void fw_bus_write(uint32_t a, uint32_t d)
         }
         fw.syn[j - 1] = fw.syn_stage;
     }
-    if (g->lg == 2)
-        ((uint32_t *)p)[j] = x;
+    if (g->lg == 3)
+        fw_ring_set(j, x);
     else if (g->lg == 1)
         ((uint16_t *)p)[j] = (uint16_t)x;
     else

@@ -13,8 +13,8 @@
  * A delivery of source g (input channel c, or MAXIN + slot) streams the
  * synapse words [E[g] - 1, E[g+1] - 1) of the fan-out index (none unless
  * E[g] != 0 and E[g+1] > E[g]), each word dst | w << NB | d << (NB+W)
- * adding w * x to ring word (t + d) mod R of slot dst, modulo 2^A (the ring
- * keeps 32 bits; only the low A count, reads sign-extend them).  An update
+ * adding w * x to ring word (t + d) mod R of slot dst, modulo 2^A (a ring
+ * word keeps 24 bits; only the low A count, reads sign-extend them).  An update
  * reads and clears ring word t mod R of its slot:
  *
  *   in = sat_S(shift(acc)), i = sat_S(decay_S(i, a_syn) + in),
@@ -69,8 +69,8 @@ static uint32_t deliver(uint32_t g, int32_t x)
         uint32_t r = tm + ((y >> (FW_NB + FW_W)) & FW_MASK(FW_RB));
         if (r >= FW_R)
             r -= FW_R;
-        fw.ring[(y & (FW_N - 1)) << FW_RB | (r & FW_MASK(FW_RB))] +=
-            (uint32_t)(x == 1 ? w : w * x);
+        const uint32_t k = (y & (FW_N - 1)) << FW_RB | (r & FW_MASK(FW_RB));
+        fw_ring_set(k, fw_ring_get(k) + (uint32_t)(x == 1 ? w : w * x));
     }
     return n;
 }
@@ -79,9 +79,9 @@ static uint32_t deliver(uint32_t g, int32_t x)
 static uint32_t update(uint32_t s)
 {
     const int16_t *pf = fw.prof[fw.pidx[s] & (FW_P - 1)];
-    uint32_t *rw = &fw.ring[s << FW_RB | fw.r.tmod];
-    const int32_t in = fw_in_scale(FW_SX(*rw, FW_A), pf[LOOM_PF_SHIFT]);
-    *rw = 0;
+    const uint32_t k = s << FW_RB | fw.r.tmod;
+    const int32_t in = fw_in_scale(FW_SX(fw_ring_get(k), FW_A), pf[LOOM_PF_SHIFT]);
+    fw_ring_set(k, 0);
     const int32_t i = sat_s(fw_decay(fw.i[s], (uint32_t)pf[LOOM_PF_A_SYN]) + in);
     int32_t v = sat_s(fw_decay(fw.v[s], (uint32_t)pf[LOOM_PF_A_MEM]) + pf[LOOM_PF_BIAS] + i);
     uint32_t spike = 0;
