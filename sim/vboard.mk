@@ -36,14 +36,14 @@ $(VBOARD_PARAMS): sim/vboard_params.c compiler/board.h $(BUILD)/obj/compiler/boa
 # the flags of a board, rewritten only when they change
 $(VBOARD_DIR)/%.flags: $(VBOARD_PARAMS) FORCE
 	@mkdir -p $(@D)
-	@$(VBOARD_PARAMS) -G $* -F $(CURDIR)/$(FW_DIR) > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } ; rm -f $@.tmp
+	@$(VBOARD_PARAMS) -G $* -F $(abspath $(FW_OUT)) > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; } ; rm -f $@.tmp
 	@test -s $@
 .PHONY: FORCE
 FORCE:
 
 define VBOARD_BOARD_RULES
 $(VBOARD_DIR)/$(call vb_id,$(1))/Vloom_vb_$(call vb_id,$(1)).mk: $(RTL_BOARD) rtl/loom_map.vh sim/vboard.mk \
-                                                  $(VBOARD_DIR)/$(1).flags $(filter $(FW_DIR)/$(1).hex,$(FW_HEXES))
+                                                  $(VBOARD_DIR)/$(1).flags $(filter $(FW_OUT)/$(1).hex,$(FW_HEXES))
 	@mkdir -p $$(@D)
 	$(VERILATOR) --cc -O3 --prefix Vloom_vb_$(call vb_id,$(1)) -Mdir $$(@D) -Irtl \
 	  $$$$(cat $(VBOARD_DIR)/$(1).flags) $(RTL_BOARD)

@@ -14,6 +14,9 @@
  *                           for the model list of sim/vboard.cpp
  *   vboard_params -n        the board names, one per line
  *   vboard_params -w        the names of the firmware boards, one per line
+ *   vboard_params -D NAME   the C -D flags of NAME's firmware (boards/fw.mk):
+ *                           arch config, clock, UART, board id, payload,
+ *                           RAM (FW_RAM_BYTES below the 32 registers)
  */
 #include <stdio.h>
 #include <string.h>
@@ -29,8 +32,9 @@ int main(int argc, char **argv)
         return 0;
     }
     const int fw_dir = (argc == 5 && !strcmp(argv[3], "-F"));
-    if ((argc != 3 && !fw_dir) || (strcmp(argv[1], "-G") && strcmp(argv[1], "-L"))) {
-        fprintf(stderr, "usage: vboard_params -G NAME [-F FWDIR] | -L NAME | -n | -w\n");
+    if ((argc != 3 && !fw_dir) ||
+        (strcmp(argv[1], "-G") && strcmp(argv[1], "-L") && strcmp(argv[1], "-D"))) {
+        fprintf(stderr, "usage: vboard_params -G NAME [-F FWDIR] | -L NAME | -D NAME | -n | -w\n");
         return 2;
     }
     loom_err e;
@@ -48,6 +52,19 @@ int main(int argc, char **argv)
             id[n++] = (*p == '-') ? '_' : *p;
         id[n] = '\0';
         printf("VBOARD_BOARD(%s, \"%s\", %u, %u)\n", id, b->name, clk, board_clks_per_bit(b));
+        return 0;
+    }
+    if (argv[1][1] == 'D') {
+        if (!b->fw_ram_bytes) {
+            fprintf(stderr, "vboard_params: board %s runs no firmware\n", b->name);
+            return 1;
+        }
+        printf("-DFW_N=%u -DFW_SYN=%u -DFW_D=%d -DFW_W=%d -DFW_S=%d -DFW_A=%d -DFW_P=%u "
+               "-DFW_LMAX=%u -DFW_MAXIN=%u -DFW_CLK_HZ=%u -DFW_CLKS_PER_BIT=%u -DFW_BOARD_ID=%u "
+               "-DFW_MAX_PAYLOAD=%u -DFW_SP=%u -DFW_RAM_BYTES=%u -DFW_RAM_WORDS=%u\n",
+               a->neurons, a->syn_words, a->arch.d, a->arch.w, a->arch.s, a->arch.a, a->profiles,
+               a->levels, a->max_inputs, clk, board_clks_per_bit(b), b->board_id, b->max_payload,
+               b->single_port, b->fw_ram_bytes - 128, b->fw_ram_bytes / 4);
         return 0;
     }
     if (b->fw_ram_bytes) {
