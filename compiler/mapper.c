@@ -102,7 +102,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     const uint64_t slots = (uint64_t)a->cores * a->neurons;
     if (net->n_neurons > slots)
         return loom_fail(e, LOOM_E_CAPACITY,
-                         "the net needs %s neuron slots, %u cores x %u = %s available; try --cores %llu",
+                         "the net needs %s neuron slots, %u cores x %u = %s available (it needs %llu cores of this size)",
                          thousands(net->n_neurons, b1, sizeof b1), a->cores, a->neurons,
                          thousands(slots, b2, sizeof b2),
                          (unsigned long long)((net->n_neurons + a->neurons - 1) / a->neurons));
@@ -182,7 +182,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
             uint64_t need = (total_syn + a->syn_words - 1) / a->syn_words;
             if (need <= K)
                 need = K + 1;
-            st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %s synapse words, %s available; try --cores %llu",
+            st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %s synapse words, %s available (it needs %llu cores of this size)",
                            k, thousands(m->core_syn[k], b1, sizeof b1),
                            thousands(a->syn_words, b2, sizeof b2), (unsigned long long)need);
             goto fail;

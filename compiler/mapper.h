@@ -12,7 +12,7 @@
  *
  * Capacity: map_net refuses (LOOM_E_CAPACITY) what does not fit, naming the
  * resource, the need and the limit, e.g. "core 2 needs 5,210 synapse words,
- * 4,096 available; try --cores 3"; it refuses (LOOM_E_INVALID) a net whose
+ * 4,096 available (it needs 3 cores of this size)"; it refuses (LOOM_E_INVALID) a net whose
  * arch does not match the build (S must be equal; W, A and D no larger)
  * and re-proves that no accumulator can wrap (seir_check_acc).
  *

@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "cli_model.h"
 #include "host.h"
+#include "loom_map.h"
 #include "mapper.h"
 #include "model.h"
 #include "outw.h"
@@ -250,8 +251,12 @@ int cmd_run(int argc, char **argv)
         if ((st = model_load(net_path, &mo, &m, &e)))
             goto fail;
         net = m.net;
-        if ((st = map_net(net, &arch, &map, &e)))
+        if ((st = map_net(net, &arch, &map, &e))) {
+            char as[256];
+            limg_arch_str(&arch, as, sizeof as);
+            loom_err_prefix(&e, "%s does not fit the board on %s (%s)", net_path, port, as);
             goto fail;
+        }
         img = map->img;
     }
 
@@ -433,6 +438,13 @@ int cmd_run(int argc, char **argv)
                 wall > 0 ? steps / wall : 0.0, hc.duplicates);
         if (check)
             fprintf(sf, "check: %" PRIu64 " steps differ from the reference model\n", mismatches);
+        /* what a step costs the board itself (its clock, not the link): the
+         * figure to hold against a control period */
+        uint32_t cyc[2];
+        const link_identify *id = loom_host_identity(h);
+        if (loom_host_read(h, LOOM_REG_CYCLES_LAST, cyc, 2, &e) == LOOM_OK && id->clk_hz)
+            fprintf(sf, "board: a step took %u clock cycles (last), at most %u (%.1f us at %.0f MHz)\n",
+                    cyc[0], cyc[1], cyc[1] * 1e6 / id->clk_hz, id->clk_hz / 1e6);
     }
     rc = mismatches ? 1 : 0;
     goto out;

@@ -31,7 +31,7 @@ done
 out=$("$LOOM" cosim "$WORK/big.seir" --config c1 --steps 5 2>&1); rc=$?
 echo "$out"
 [ $rc -ne 0 ] || fail "an oversized net was accepted"
-grep -Eq 'core 0 needs [0-9,]+ synapse words, 8,192 available; try --cores [0-9]+' <<<"$out" ||
+grep -Eq 'core 0 needs [0-9,]+ synapse words, 8,192 available \(it needs [0-9]+ cores of this size\)' <<<"$out" ||
     fail "capacity message"
 
 out=$("$LOOM" cosim "$WORK/net.seir" --config c4 --steps 5 --limg "$WORK/net.limg" --quiet 2>&1) ||

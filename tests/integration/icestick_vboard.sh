@@ -7,8 +7,10 @@
 # parameter corner (loom gen, 30 neurons, delays up to 7, graded inputs) run
 # 300 steps through `loom run` with spikes identical to `loom sim` and
 # `--check` (membranes and spikes against the reference model each step)
-# clean; the same with 1% of the bytes dropped or corrupted each way; a net
-# larger than the board is refused with the resource named.
+# clean; the same with 1% of the bytes dropped or corrupted each way; 20 KB
+# of random bytes on the line are counted as damaged frames and the board
+# still answers; a net larger than the board is refused with the resource
+# named.
 set -u
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
@@ -66,6 +68,13 @@ cmp "$WORK/$b.sim.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
 grep -q '^check: 0 steps differ' "$WORK/faults.log" || fail "--check with faults"
 resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
 [ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
+
+# garbage on the line: counted, and the board answers the next ping
+head -c 20000 /dev/urandom > "$pty"
+"$LOOM" vboard --ping "$pty" --timeout-ms 500 --tries 20 >"$WORK/ping2" 2>&1 || { cat "$WORK/ping2"; fail "ping after garbage"; }
+cat "$WORK/ping2"
+bad=$(sed -n 's/^board counters ok [0-9]* crc \([0-9]*\) format \([0-9]*\)$/\1 \2/p' "$WORK/ping2")
+[ -n "$bad" ] && [ "$(echo "$bad" | awk '{print $1 + $2}')" -gt 0 ] || fail "the garbage was not counted: $bad"
 
 # too big for the board: refused before anything is sent, the resource named
 "$LOOM" gen --seed 4 --neurons 40 --inputs 8 --max-delay "$D" --arch "W=8,S=16,A=24,D=$D" -o "$WORK/big.seir"

@@ -304,13 +304,13 @@ static void test_identify_and_arch(void **st)
     const board_info *b = board_find("icestick", &e);
     assert_non_null(b);
     assert_int_equal(U16(4), b->board_id);
-    assert_int_equal(U16(6), 128);             /* max payload */
+    assert_int_equal(U16(6), b->max_payload);  /* max payload */
     assert_int_equal(p[8] | p[9] << 8 | p[10] << 16 | (uint32_t)p[11] << 24,
                      (uint32_t)(b->clock_mhz * 1e6));
     assert_int_equal(U16(12), board_clks_per_bit(b));
-    assert_int_equal(U16(14), 248);
-    assert_int_equal(U16(16), 256);
-    assert_int_equal(U16(18), 4);
+    assert_int_equal(U16(14), FW_RX_BYTES);
+    assert_int_equal(U16(16), FW_TX_BYTES);
+    assert_int_equal(U16(18), FW_WINDOW);
 #undef U16
     g_seq = 78;
     /* the arch registers, one READ of 16 words */
@@ -443,12 +443,12 @@ static void test_batch_naks(void **st)
     op_rw(LINK_OP_WRITE | LINK_OP_FIXED, LOOM_REG_BUDGET, 2, w);
     assert_int_equal(batch()->cmd, LINK_ACK(LINK_CMD_BATCH));
     assert_int_equal(rd(LOOM_REG_BUDGET), 22);
-    /* reads: 32 words fit, 33 are NAK SIZE */
-    op_rw(LINK_OP_READ | LINK_OP_FIXED, LOOM_REG_ID, 32, NULL);
+    /* reads: max_payload / 4 words fit, one more is NAK SIZE */
+    op_rw(LINK_OP_READ | LINK_OP_FIXED, LOOM_REG_ID, FW_MAX_PAYLOAD / 4, NULL);
     r = batch();
     assert_int_equal(r->cmd, LINK_ACK(LINK_CMD_BATCH));
-    assert_int_equal(r->len, 128);
-    assert_int_equal(word_at(r, 31), LOOM_MAP_ID_VALUE);
+    assert_int_equal(r->len, FW_MAX_PAYLOAD);
+    assert_int_equal(word_at(r, FW_MAX_PAYLOAD / 4 - 1), LOOM_MAP_ID_VALUE);
     op_rw(LINK_OP_WRITE, LOOM_REG_BUDGET, 1, w);
     op_rw(LINK_OP_READ, LOOM_REG_ID, 33, NULL);
     assert_int_equal(batch()->cmd, LINK_NAK(LINK_NAK_SIZE));
@@ -490,16 +490,16 @@ static void test_bus_map(void **st)
     /* ring: A bits sign-extended, (s << 3) + r */
     wr(CORE0 + LOOM_CORE_RING + (5 << 3) + 2, 0x01800001);
     assert_int_equal(rd(CORE0 + LOOM_CORE_RING + (5 << 3) + 2), 0xFF800001);
-    /* profile fields: widths and signs; profile p + 4 aliases p */
+    /* profile fields: widths and signs; profile p + P aliases p */
     const uint32_t pw[8] = {0xFFFF, 0x1001, 0x18000, 0xFFFF7FFF, 7, 0x1F, 0x12345, 9};
     const uint32_t pr[8] = {0x1FFF, 0x1001, 0xFFFF8000, 0x7FFF, 3, 0xFFFFFFFF, 0x2345, 0};
     for (uint32_t f = 0; f < 8; f++)
-        wr(CORE0 + LOOM_CORE_PROFILE + 5 * 8 + f, pw[f]);
+        wr(CORE0 + LOOM_CORE_PROFILE + (FW_P + 1) * 8 + f, pw[f]);
     for (uint32_t f = 0; f < 8; f++)
         assert_int_equal(rd(CORE0 + LOOM_CORE_PROFILE + 1 * 8 + f), pr[f]);
-    /* pidx 2 bits, level ends NB+1 bits, N_USED, fan-out SB+1 bits up to FAN */
-    wr(CORE0 + LOOM_CORE_PIDX + 4, 7);
-    assert_int_equal(rd(CORE0 + LOOM_CORE_PIDX + 4), 3);
+    /* pidx log2(P) bits, level ends NB+1 bits, N_USED, fan-out SB+1 bits up to FAN */
+    wr(CORE0 + LOOM_CORE_PIDX + 4, 2 * FW_P - 1);
+    assert_int_equal(rd(CORE0 + LOOM_CORE_PIDX + 4), FW_P - 1);
     wr(CORE0 + LOOM_CORE_LEVEL + 9, 0x7F);
     assert_int_equal(rd(CORE0 + LOOM_CORE_LEVEL + 1), 0x3F);
     wr(CORE0 + LOOM_CORE_N_USED, 0x61);
@@ -590,7 +590,7 @@ static void run_session(double fault, uint64_t seed, unsigned steps, unsigned ne
         fail_msg("open %s: %s", slave, e.msg);
     const link_identify *id = loom_host_identity(h);
     assert_int_equal(id->board_id, 3);
-    assert_int_equal(id->max_payload, 128);
+    assert_int_equal(id->max_payload, FW_MAX_PAYLOAD);
     limg_arch a, want = icestick_arch();
     assert_int_equal(loom_host_arch(h, &a, &e), LOOM_OK);
     assert_int_equal(limg_arch_cmp(&a, &want), 0);
@@ -608,13 +608,15 @@ static void run_session(double fault, uint64_t seed, unsigned steps, unsigned ne
         map_result *m = NULL;
         if (gen_net(&o, &net, &e) != LOOM_OK)
             fail_msg("gen: %s", e.msg);
-        /* the generator pins up to 8 profiles to the model's corners; the
-         * icestick holds 4: alternate nets use corners 0-3 and 4-7 */
-        const uint32_t base = (net_k % 2) * 4 % net->n_profiles;
-        for (uint32_t n = 0; n < net->n_neurons; n++)
-            net->neuron_profile[n] = base + net->neuron_profile[n] % 4;
-        for (uint32_t g = 0; g < net->n_neuron_groups; g++)
-            net->neuron_groups[g].kind = base + net->neuron_groups[g].kind % 4;
+        /* the generator pins up to 8 profiles to the model's corners; a
+         * board with fewer (P < 8) gets alternate halves of them */
+        if (net->n_profiles > FW_P) {
+            const uint32_t base = (net_k % 2) * FW_P % net->n_profiles;
+            for (uint32_t n = 0; n < net->n_neurons; n++)
+                net->neuron_profile[n] = base + net->neuron_profile[n] % FW_P;
+            for (uint32_t g = 0; g < net->n_neuron_groups; g++)
+                net->neuron_groups[g].kind = base + net->neuron_groups[g].kind % FW_P;
+        }
         if (seir_validate(net, &e) != LOOM_OK)
             fail_msg("validate: %s", e.msg);
         if (map_net(net, &a, &m, &e) != LOOM_OK)

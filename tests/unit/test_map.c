@@ -198,7 +198,7 @@ static void test_refusals(void **state)
     seir_net *net = chain_net();
     limg_arch a = small_arch(1);
     a.syn_words = 3;
-    expect_refusal(net, &a, LOOM_E_CAPACITY, "core 0 needs 4 synapse words, 3 available; try --cores 2");
+    expect_refusal(net, &a, LOOM_E_CAPACITY, "core 0 needs 4 synapse words, 3 available (it needs 2 cores of this size)");
     a = small_arch(1);
     a.neurons = 2;
     expect_refusal(net, &a, LOOM_E_CAPACITY, "needs 3 neuron slots");
