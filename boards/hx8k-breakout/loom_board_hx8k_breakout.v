@@ -29,15 +29,7 @@ module loom_board_hx8k_breakout #(
     output wire [7:0] LED
 );
     wire clk, lock;
-    SB_PLL40_CORE #(
-        .FEEDBACK_PATH("SIMPLE"),
-        .DIVR(4'b0000),
-        .DIVF(7'b0111111),
-        .DIVQ(3'b101),
-        .FILTER_RANGE(3'b001)
-    ) u_pll (
-        .REFERENCECLK(CLK), .PLLOUTGLOBAL(clk), .LOCK(lock),
-        .RESETB(1'b1), .BYPASS(1'b0));
+    loom_pll24 u_pll (.clk12_i(CLK), .clk_o(clk), .lock_o(lock));
 
     wire rx_pin = RX;
     wire tx_pin;

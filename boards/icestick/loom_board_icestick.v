@@ -25,15 +25,7 @@ module loom_board_icestick #(
     output wire LED5
 );
     wire clk, lock;
-    SB_PLL40_CORE #(
-        .FEEDBACK_PATH("SIMPLE"),
-        .DIVR(4'b0000),
-        .DIVF(7'b0111111),
-        .DIVQ(3'b101),
-        .FILTER_RANGE(3'b001)
-    ) u_pll (
-        .REFERENCECLK(CLK), .PLLOUTGLOBAL(clk), .LOCK(lock),
-        .RESETB(1'b1), .BYPASS(1'b0));
+    loom_pll24 u_pll (.clk12_i(CLK), .clk_o(clk), .lock_o(lock));
 
     wire tx_pin, booting, busy, overrun, heartbeat, activity;
     assign TX = tx_pin;

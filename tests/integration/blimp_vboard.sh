@@ -10,11 +10,7 @@
 # the board's arch, --controller pid with --port is a usage error, and a
 # vanished board is reported (non-zero exit).
 set -u
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../support/vboard.sh"
 cd "$(dirname "$0")/../.."
 ctl=examples/blimp/controller.seir
 [ -f "$ctl" ] || { echo "no $ctl"; exit 77; }

@@ -12,11 +12,7 @@
 # still answers; a net larger than the board is refused with the resource
 # named.
 set -u
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../support/vboard.sh"
 aig="$DATA/aig/seq/s27.aig"
 nir="$DATA/nir/lif_norse.nir"
 [ -f "$aig" ] && [ -f "$nir" ] || { echo "test data missing in $DATA"; exit 77; }

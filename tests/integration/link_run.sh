@@ -9,11 +9,7 @@
 # still equal loom sim's); and a board killed mid-run: non-zero exit within
 # the retry budget, the spikes received so far kept.
 set -u
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../support/vboard.sh"
 nir="$DATA/nir/braille_nirtorch.nir"
 small="$DATA/nir/lif_norse.nir"
 aig="$DATA/aig/epfl/ctrl.aig"

@@ -5,11 +5,7 @@
 # registers and counters; after the board is killed, a ping fails within its
 # timeout with a clear message and a non-zero exit code.
 set -u
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../support/vboard.sh"
 # the array's VERSION register holds the map's version (one source)
 ver=$(sed -n 's/^#define LOOM_MAP_RTL_VERSION \([0-9]*\).*/\1/p' "$(dirname "$0")/../../compiler/loom_map.h")
 [ -n "$ver" ] || fail "no LOOM_MAP_RTL_VERSION in compiler/loom_map.h"

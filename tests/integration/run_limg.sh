@@ -11,11 +11,7 @@
 #  * refusals: an image for another arch (c4), a truncated image, --check
 #    with an image, --graded with a network.
 set -u
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; }
-trap cleanup EXIT
-wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
-fail() { echo "FAIL: $*"; exit 1; }
+. "$(dirname "$0")/../support/vboard.sh"
 cd "$(dirname "$0")/../.."
 net=examples/seir/integrator.seir
 [ -f "$net" ] || { echo "no $net"; exit 77; }
