@@ -21,9 +21,11 @@ static const char usage[] =
     "nextpnr report and DIR/report.json (see loom report) next to it.\n"
     "Without MODEL the bitstream is generic: the host loads a network over\n"
     "the link at run time (loom run).  With MODEL (.seir, .aag, .aig, .nir)\n"
-    "the network is mapped onto the board's arch config and baked in: the\n"
+    "the network is compiled for the board's arch config (NIR and AIGER\n"
+    "models unless --arch says otherwise), mapped onto it and baked in: the\n"
     "link frames that load it go into the boot ROM, which replays them after\n"
     "configuration, so the board computes as soon as it is configured.\n"
+    "The icestick has no boot ROM: its models are loaded by loom run.\n"
     "Rebuilds are incremental: when no input of synthesis changed (hash in\n"
     "DIR/inputs.hash) only the boot ROM is refilled, in seconds.\n"
     "\n"
@@ -86,6 +88,7 @@ int cmd_build(int argc, char **argv)
     o.progress = on_progress;
     o.progress_ctx = &pg;
     const char *out = NULL, *model = NULL, *patch = NULL;
+    int arch_given = 0;
     for (int k = 1; k < argc;) {
         const char *v = NULL;
         int r;
@@ -93,7 +96,7 @@ int cmd_build(int argc, char **argv)
             printf(usage, cli_model_help);
             return 0;
         }
-        if ((r = cli_model_option(C, argc, argv, &k, &o.mopts, NULL, NULL)) != 0) {
+        if ((r = cli_model_option(C, argc, argv, &k, &o.mopts, NULL, &arch_given)) != 0) {
             if (r < 0)
                 return 2;
             continue;
@@ -152,6 +155,8 @@ int cmd_build(int argc, char **argv)
         out = defdir;
     }
     o.outdir = out;
+    if (!arch_given) /* compile NIR/AIGER models for the board, as loom run does */
+        o.mopts.arch = o.board->arch.arch;
     o.model_path = patch ? patch : model;
     o.patch = patch != NULL;
     loom_err e;

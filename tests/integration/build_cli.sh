@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # build_cli.sh -- `loom build` / `loom report` argument handling without the
 # FPGA tools: board list, unknown board, report of a missing folder, a patch
-# with nothing to patch, a model that does not fit the board's arch config.
+# with nothing to patch, a model that does not fit the board's arch config;
+# an AIGER and a NIR model are compiled for the board's own arch (the
+# icebreaker's A=16) unless --arch says otherwise.
 set -eu
 "$LOOM" build --list > "$WORK/list"
 for b in icebreaker upduino3 icestick hx8k-breakout; do
@@ -23,4 +25,12 @@ expect_fail "no boot ROM" "$LOOM" build --board icestick "$WORK/n.seir" --boot-o
 "$LOOM" gen --seed 2 --neurons 100 --inputs 4 --density 0.05 -o "$WORK/big.seir"
 expect_fail "does not fit board hx8k-breakout" "$LOOM" build --board hx8k-breakout "$WORK/big.seir" --boot-only -o "$WORK/h"
 expect_fail "one model expected" "$LOOM" build a.seir b.seir
+grep -q "^icestick .* firmware " "$WORK/list" || { echo "the icestick is not listed as a firmware board"; exit 1; }
+if [ -f "$DATA/aig/seq/s27.aig" ]; then
+    for m in "$DATA/aig/seq/s27.aig" "$DATA/nir/lif_norse.nir"; do
+        "$LOOM" build --board icebreaker "$m" --boot-only -o "$WORK/ib" --quiet
+        test -s "$WORK/ib/boot.hex"
+    done
+    expect_fail "the build has A=16" "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch A=24 --boot-only -o "$WORK/ib"
+fi
 echo ok
