@@ -60,14 +60,19 @@ $(FW_OUT)/icestick.elf: $(FW_SRCS) $(FW_DIR)/crt0.S $(FW_DIR)/fw.ld $(FW_HDRS) b
 	@mv $@.tmp $@
 
 # fw_hex(elf, hex, words): the RAM image of elf for $readmemh, one 32-bit
-# little-endian word per line (word i = bytes 4i..4i+3), padded with zeros
-# to `words` lines; fails when the image is larger (also sim/rv.mk)
+# little-endian word per line (word i = bytes 4i..4i+3), `words` lines; fails
+# when the image is larger (also sim/rv.mk).  The words past the image (.bss,
+# stack) are pseudo-random (awk srand(1): the same every build), so that
+# every block RAM of the image differs from the others and `icebram` can
+# find them all to swap in a baked image; the last 32 (the processor's
+# registers, x0 first) are zero.
 define fw_hex
 $(RV_PREFIX)objcopy -O binary $(1) $(2).bin
 @od -An -v -tx1 -w4 $(2).bin | awk -v words=$(3) \
   '{ b[1] = "00"; b[2] = "00"; b[3] = "00"; b[4] = "00"; for (i = 1; i <= NF; i++) b[i] = $$i; \
      printf "%s%s%s%s\n", b[4], b[3], b[2], b[1]; n++ } \
-   END { if (n > words) { print "fw: image larger than RAM" > "/dev/stderr"; exit 1 } \
+   END { if (n > words - 32) { print "fw: image larger than RAM" > "/dev/stderr"; exit 1 } \
+         srand(1); for (; n < words - 32; n++) printf "%04x%04x\n", int(rand() * 65536), int(rand() * 65536); \
          for (; n < words; n++) print "00000000" }' > $(2).tmp
 @mv $(2).tmp $(2)
 @rm -f $(2).bin

@@ -81,7 +81,9 @@ module loom_mcu #(
         .waddr_o(waddr), .we_o(we), .wdata_o(wdata), .stall_i(stall));
 
     // ---- RAM ----
-    (* no_rw_check *) reg [31:0] ram [0:RAM_WORDS-1];
+    // (public: the virtual board reads and writes it, sim/vboard.cpp: RAM
+    // images of baked models and `loom vboard --fw`)
+    (* no_rw_check *) reg [31:0] ram [0:RAM_WORDS-1] /* verilator public_flat_rw */;
     generate
         if (FW_FILE != "") begin : g_init
             initial $readmemh(FW_FILE, ram);

@@ -10,12 +10,14 @@
 // the last byte either way (the command unit may still be working on a
 // request: a WAIT or a long batch).  Then the loop blocks in poll() on the
 // transport, so an idle virtual board costs no CPU.
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <verilated.h>
 
@@ -41,6 +43,9 @@ struct model_base {
     virtual int tx() const = 0;
     virtual int busy() const = 0;
     virtual void rst(int r) = 0;
+    // firmware boards: RAM words available, and access to them; -1 otherwise
+    virtual long ram_words() const { return -1; }
+    virtual uint32_t *ram() { return nullptr; }
 };
 
 // rtl/loom_top.v: rst_i, uart_rx_i, uart_tx_o
@@ -104,6 +109,16 @@ template <class M> struct board_model : model_base {
     void rst(int r) override { top->lock_i = !r; }
 };
 
+// rtl/loom_mcu.v (a firmware board): also its RAM, for baked images
+template <class M> struct fw_model : board_model<M> {
+    long ram_words() const override
+    {
+        return (long)(sizeof this->top->rootp->loom_mcu__DOT__ram.m_storage /
+                      sizeof this->top->rootp->loom_mcu__DOT__ram.m_storage[0]);
+    }
+    uint32_t *ram() override { return this->top->rootp->loom_mcu__DOT__ram.m_storage; }
+};
+
 struct config {
     const char *name;
     uint32_t clk_hz;
@@ -115,11 +130,14 @@ struct config {
     {#n, 12000000, 4, []() -> model_base * { return new (std::nothrow) model<Vloom_vb_##n>(); }},
 #define VBOARD_BOARD(id, name, clk, cpb) \
     {name, clk, cpb, []() -> model_base * { return new (std::nothrow) board_model<Vloom_vb_##id>(); }},
+#define VBOARD_FW_BOARD(id, name, clk, cpb) \
+    {name, clk, cpb, []() -> model_base * { return new (std::nothrow) fw_model<Vloom_vb_##id>(); }},
 const config configs[] = {
 #include "vboard_list.h"
 };
 #undef VBOARD_MODEL
 #undef VBOARD_BOARD
+#undef VBOARD_FW_BOARD
 const unsigned n_configs = sizeof configs / sizeof configs[0];
 
 } // namespace
@@ -206,6 +224,38 @@ struct vboard {
     }
 };
 
+// Reads a RAM image ($readmemh format: one 32-bit hex word per line, as
+// boards/fw.mk writes it) into a firmware board's RAM.
+static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
+{
+    const long n = b->m->ram_words();
+    if (n < 0)
+        return loom_fail(e, LOOM_E_ARG, "%s: board %s runs no firmware", path, b->name.c_str());
+    FILE *f = std::fopen(path, "r");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, std::strerror(errno));
+    std::vector<uint32_t> w;
+    char line[64];
+    long ln = 0;
+    while (std::fgets(line, sizeof line, f)) {
+        ln++;
+        char *end = nullptr;
+        unsigned long v = std::strtoul(line, &end, 16);
+        if (end == line || (*end && *end != '\n' && *end != '\r') || v > 0xFFFFFFFFul ||
+            std::strlen(line) > 10) {
+            std::fclose(f);
+            return loom_fail(e, LOOM_E_PARSE, "%s:%ld: not a 32-bit hex word", path, ln);
+        }
+        w.push_back((uint32_t)v);
+    }
+    std::fclose(f);
+    if ((long)w.size() != n)
+        return loom_fail(e, LOOM_E_PARSE, "%s: %zu words, board %s has %ld words of RAM", path,
+                         w.size(), b->name.c_str(), n);
+    std::memcpy(b->m->ram(), w.data(), w.size() * sizeof w[0]);
+    return LOOM_OK;
+}
+
 extern "C" {
 
 void vboard_opts_default(vboard_opts *o)
@@ -213,6 +263,7 @@ void vboard_opts_default(vboard_opts *o)
     o->config = nullptr;
     o->fault_rate = 0;
     o->seed = 1;
+    o->fw_image = nullptr;
 }
 
 unsigned vboard_config_count(void)
@@ -257,6 +308,14 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     b->cpb = c->cpb;
     b->fault = o->fault_rate;
     b->rng = o->seed ? o->seed : 1;
+    if (o->fw_image) {
+        loom_status st = load_fw_image(b, o->fw_image, e);
+        if (st) {
+            delete b->m;
+            delete b;
+            return st;
+        }
+    }
     b->m->rst(1);
     for (int i = 0; i < 8; i++)
         b->tick();
@@ -346,6 +405,20 @@ uint64_t vboard_bytes_in(const vboard *b)
 uint64_t vboard_bytes_out(const vboard *b)
 {
     return b->bytes_out;
+}
+
+loom_status vboard_ram(vboard *b, uint32_t *words, size_t n, int write, loom_err *e)
+{
+    const long avail = b->m->ram_words();
+    if (avail < 0)
+        return loom_fail(e, LOOM_E_ARG, "virtual board %s runs no firmware: no RAM image", b->name.c_str());
+    if (n > (size_t)avail)
+        return loom_fail(e, LOOM_E_ARG, "%zu RAM words asked, board %s has %ld", n, b->name.c_str(), avail);
+    if (write)
+        std::memcpy(b->m->ram(), words, n * sizeof *words);
+    else
+        std::memcpy(words, b->m->ram(), n * sizeof *words);
+    return LOOM_OK;
 }
 
 } // extern "C"

@@ -36,6 +36,10 @@ typedef struct vboard_opts {
     double fault_rate;    /* fraction of bytes, each direction, that are
                              dropped (half) or get one bit flipped (half) [0] */
     uint64_t seed;        /* fault injection PRNG seed [1] */
+    const char *fw_image; /* firmware boards: a RAM image ($readmemh hex, one
+                             32-bit word per line, every word of the RAM) to
+                             run instead of the built-in firmware, e.g. a
+                             baked build's fw_baked.hex [NULL] */
 } vboard_opts;
 
 void vboard_opts_default(vboard_opts *o);
@@ -62,6 +66,12 @@ loom_status vboard_serve(vboard *b, transport *t, volatile sig_atomic_t *stop, l
 uint64_t vboard_cycles(const vboard *b);
 uint64_t vboard_bytes_in(const vboard *b);
 uint64_t vboard_bytes_out(const vboard *b);
+
+/* Firmware boards (rtl/loom_mcu.v): reads (write = 0) or writes the first n
+ * words of the processor's RAM.  LOOM_E_ARG for another board or n larger
+ * than the RAM.  A read of a board at rest after a model was loaded is a
+ * baked image (boards/icestick/fw/crt0.S). */
+loom_status vboard_ram(vboard *b, uint32_t *words, size_t n, int write, loom_err *e);
 
 #ifdef __cplusplus
 }

@@ -79,7 +79,9 @@ $(VBOARD_DIR)/vboard_list.h: sim/vboard.mk $(VBOARD_PARAMS) compiler/board.c
 $(VBOARD_DIR)/vboard_includes.h: sim/vboard.mk
 	@mkdir -p $(@D)
 	@{ for c in $(foreach b,$(VBOARD_BOARDS),$(call vb_id,$(b))) $(VBOARD_CONFIGS); do \
-	   echo "#include \"Vloom_vb_$$c.h\""; done; } > $@
+	   echo "#include \"Vloom_vb_$$c.h\""; done; \
+	   for c in $(foreach b,$(FW_BOARDS),$(call vb_id,$(b))); do \
+	   echo "#include \"Vloom_vb_$$c""___024root.h\""; done; } > $@
 
 VBOARD_IDS      := $(foreach b,$(VBOARD_BOARDS),$(call vb_id,$(b))) $(VBOARD_CONFIGS)
 VBOARD_ARCHIVES := $(foreach c,$(VBOARD_IDS),$(VBOARD_DIR)/$(c)/Vloom_vb_$(c)__ALL.a)

@@ -11,7 +11,8 @@
  *                           board (fw_ram_bytes > 0) of rtl/loom_mcu.v with
  *                           the image FWDIR/NAME.hex
  *   vboard_params -L NAME   the line VBOARD_BOARD(NAME_ID, "NAME", CLK_HZ, CLKS_PER_BIT)
- *                           for the model list of sim/vboard.cpp
+ *                           (VBOARD_FW_BOARD for a firmware board) for the
+ *                           model list of sim/vboard.cpp
  *   vboard_params -n        the board names, one per line
  *   vboard_params -w        the names of the firmware boards, one per line
  *   vboard_params -D NAME   the C -D flags of NAME's firmware (boards/fw.mk):
@@ -51,7 +52,8 @@ int main(int argc, char **argv)
         for (const char *p = b->name; *p && n + 1 < sizeof id; p++)
             id[n++] = (*p == '-') ? '_' : *p;
         id[n] = '\0';
-        printf("VBOARD_BOARD(%s, \"%s\", %u, %u)\n", id, b->name, clk, board_clks_per_bit(b));
+        printf("VBOARD_%sBOARD(%s, \"%s\", %u, %u)\n", b->fw_ram_bytes ? "FW_" : "", id, b->name, clk,
+               board_clks_per_bit(b));
         return 0;
     }
     if (argv[1][1] == 'D') {

@@ -856,6 +856,199 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
 }
 
 /* icebram placeholder -> boot.hex on generic.asc, then icepack. */
+/* ---- firmware boards: the RAM image ----------------------------------------------- */
+
+/* Reads a RAM image: exactly `words` lines of one 32-bit hex word. */
+static loom_status read_ram_hex(const char *path, uint32_t *w, size_t words, loom_err *e)
+{
+    FILE *f = fopen(path, "r");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
+    char line[64];
+    size_t n = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *end;
+        unsigned long v = strtoul(line, &end, 16);
+        if (end == line || n >= words || v > 0xFFFFFFFFul) {
+            fclose(f);
+            return loom_fail(e, LOOM_E_PARSE, "%s:%zu: not a RAM image of %zu 32-bit words", path,
+                             n + 1, words);
+        }
+        w[n++] = (uint32_t)v;
+    }
+    fclose(f);
+    if (n != words)
+        return loom_fail(e, LOOM_E_PARSE, "%s: %zu words, the RAM has %zu", path, n, words);
+    return LOOM_OK;
+}
+
+static loom_status write_ram_hex(const char *path, const uint32_t *w, size_t words, loom_err *e)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    for (size_t i = 0; i < words; i++)
+        fprintf(f, "%08x\n", (unsigned)w[i]);
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    return LOOM_OK;
+}
+
+/* Loads the model on the board's virtual board (o->bake) and writes the RAM
+ * image it leaves to hex: the baked board. */
+static loom_status bake_fw(const build_opts *o, const seir_net *net, const limg *img,
+                           const char *hex, double *cycles, loom_err *e)
+{
+    const size_t words = o->board->fw_ram_bytes / 4;
+    uint32_t *ram = malloc(words * sizeof *ram);
+    if (!ram)
+        return loom_fail(e, LOOM_E_NOMEM, "no memory for a RAM image");
+    progress(o, "bake", -1, "loading the model on the %s's virtual board", o->board->name);
+    double t0 = now_s();
+    loom_status st = o->bake(o->bake_ctx, o->board, net, img, o->input_rate, ram, words, cycles, e);
+    if (!st)
+        st = write_ram_hex(hex, ram, words, e);
+    if (!st)
+        progress(o, "bake", now_s() - t0, "RAM image in %s", hex);
+    free(ram);
+    return st;
+}
+
+/* One 256 x 16 block RAM of an .asc (`.ram_data X Y` and 16 lines of 64 hex
+ * digits, line k = INIT_k, most significant digit first): word j is bits
+ * 16(j%16) .. +15 of line j/16, its bit b holding data bit rev4(b) (the
+ * iCE40's interleaved INIT layout). */
+static unsigned rev4(unsigned b)
+{
+    return ((b & 1) << 3) | ((b & 2) << 1) | ((b & 4) >> 1) | ((b & 8) >> 3);
+}
+
+static int hexval(char c)
+{
+    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
+         : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static int bram_decode(char *const lines[16], uint16_t out[256])
+{
+    for (unsigned j = 0; j < 256; j++) {
+        const char *l = lines[j / 16];
+        const unsigned jj = j % 16;
+        unsigned raw = 0;
+        for (unsigned c = 0; c < 4; c++) {
+            int v = hexval(l[60 - 4 * jj + c]);
+            if (v < 0)
+                return -1;
+            raw = raw << 4 | (unsigned)v;
+        }
+        unsigned d = 0;
+        for (unsigned b = 0; b < 16; b++)
+            if (raw >> b & 1)
+                d |= 1u << rev4(b);
+        out[j] = (uint16_t)d;
+    }
+    return 0;
+}
+
+static void bram_encode(const uint16_t in[256], char *const lines[16])
+{
+    static const char hx[] = "0123456789abcdef";
+    for (unsigned j = 0; j < 256; j++) {
+        unsigned raw = 0;
+        for (unsigned b = 0; b < 16; b++)
+            if (in[j] >> rev4(b) & 1)
+                raw |= 1u << b;
+        char *l = lines[j / 16] + 60 - 4 * (j % 16);
+        for (unsigned c = 0; c < 4; c++)
+            l[c] = hx[(raw >> (12 - 4 * c)) & 15];
+    }
+}
+
+/* asc = gasc with every block RAM that holds a 256-word, 16-bit slice of
+ * the RAM image `from` rewritten to hold the same slice of `to` -- what
+ * icebram does, which cannot here: code has constant bit columns (an
+ * instruction's low two bits are always 1) that it cannot place.  A slice
+ * is found by its whole content; `from` has pseudo-random words past the
+ * firmware (boards/fw.mk), so every slice is found exactly once, or the
+ * swap is refused. */
+static loom_status ram_swap(const char *gasc, const char *from_hex, const char *to_hex,
+                            const char *asc, size_t words, loom_err *e)
+{
+    const size_t slices = words / 256 * 2;
+    uint32_t *from = malloc(words * sizeof *from), *to = malloc(words * sizeof *to);
+    char *text = slurp(gasc, NULL);
+    unsigned char *seen = calloc(slices, 1);
+    loom_status st = LOOM_OK;
+    if (!from || !to || !seen)
+        st = loom_fail(e, LOOM_E_NOMEM, "no memory for RAM images");
+    else if (!text)
+        st = loom_fail(e, LOOM_E_IO, "%s: cannot read", gasc);
+    if (!st)
+        st = read_ram_hex(from_hex, from, words, e);
+    if (!st)
+        st = read_ram_hex(to_hex, to, words, e);
+    for (char *p = text; !st && p && (p = strstr(p, "\n.ram_data ")); p++) {
+        char *lines[16], *q = strchr(p + 1, '\n');
+        unsigned k = 0;
+        for (; q && k < 16; k++) {
+            lines[k] = q + 1;
+            q = strchr(q + 1, '\n');
+            if (!q || q - lines[k] != 64)
+                break;
+        }
+        if (k < 16) {
+            st = loom_fail(e, LOOM_E_PARSE, "%s: a .ram_data block is not 16 lines of 64 hex digits",
+                           gasc);
+            break;
+        }
+        uint16_t blk[256], sl[256];
+        if (bram_decode(lines, blk)) {
+            st = loom_fail(e, LOOM_E_PARSE, "%s: a .ram_data block holds a non-hex digit", gasc);
+            break;
+        }
+        long hit = -1;
+        for (size_t s = 0; s < slices; s++) {
+            const size_t base = s / 2 * 256;
+            const unsigned sh = (unsigned)(s % 2) * 16;
+            size_t j = 0;
+            while (j < 256 && (uint16_t)(from[base + j] >> sh) == blk[j])
+                j++;
+            if (j < 256)
+                continue;
+            if (hit >= 0 || seen[s]) {
+                st = loom_fail(e, LOOM_E_INTERNAL, "%s: RAM slice %zu of %s is not unique: cannot "
+                               "swap RAM images (rebuild with --force)", gasc, s, from_hex);
+                break;
+            }
+            hit = (long)s;
+        }
+        if (st || hit < 0)
+            continue;   /* another memory (the receive ring) */
+        seen[hit] = 1;
+        const size_t base = (size_t)hit / 2 * 256;
+        const unsigned sh = (unsigned)(hit % 2) * 16;
+        for (unsigned j = 0; j < 256; j++)
+            sl[j] = (uint16_t)(to[base + j] >> sh);
+        bram_encode(sl, lines);
+    }
+    for (size_t s = 0; !st && s < slices; s++)
+        if (!seen[s])
+            st = loom_fail(e, LOOM_E_INTERNAL, "%s: RAM slice %zu of %s not found in the bitstream "
+                           "(rebuild with --force)", gasc, s, from_hex);
+    if (!st) {
+        FILE *f = fopen(asc, "w");
+        if (!f)
+            st = loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", asc, strerror(errno));
+        else if (fputs(text, f) < 0 || fclose(f) != 0)
+            st = loom_fail(e, LOOM_E_IO, "%s: write failed", asc);
+    }
+    free(from);
+    free(to);
+    free(text);
+    free(seen);
+    return st;
+}
+
 static loom_status stage_pack(const build_opts *o, const char *dir, int baked, loom_err *e)
 {
     char ph[4096], boot[4096], gasc[4096], asc[4096], bin[4096], lg[4096];
@@ -866,7 +1059,25 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
     fmt_to(bin, sizeof bin, "%s/loom.bin", dir);
     loom_status st;
     double t0 = now_s();
-    if (baked) {
+    if (o->board->fw_ram_bytes) {
+        /* a firmware board: boot.hex is the RAM image of loom.asc */
+        fmt_to(ph, sizeof ph, "%s/fw.hex", dir);
+        if (baked) {
+            progress(o, "ram", -1, "writing the baked RAM image into the bitstream");
+            if ((st = ram_swap(gasc, ph, boot, asc, o->board->fw_ram_bytes / 4, e)))
+                return st;
+            progress(o, "ram", now_s() - t0, "done");
+        } else {
+            char *argv[] = {"cp", gasc, asc, NULL};
+            fmt_to(lg, sizeof lg, "%s/cp.log", dir);
+            if ((st = run_tool(argv, NULL, NULL, lg, e)))
+                return st;
+            char *argv2[] = {"cp", ph, boot, NULL};
+            if ((st = run_tool(argv2, NULL, NULL, lg, e)))
+                return st;
+            remove(lg);
+        }
+    } else if (baked) {
         fmt_to(lg, sizeof lg, "%s/icebram.log", dir);
         progress(o, "icebram", -1, "writing the model into the boot ROM");
         char *argv[] = {"icebram", ph, boot, NULL};
@@ -900,11 +1111,15 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
 static loom_status stage_model(const build_opts *o, const char *dir, model_share *ms, loom_err *e)
 {
     const board_info *b = o->board;
-    if (b->boot_bytes == 0)
+    if (b->boot_bytes == 0 && !b->fw_ram_bytes)
         return loom_fail(e, LOOM_E_CAPACITY,
                          "board %s has no boot ROM: models cannot be baked in; build it without a "
                          "model and load the model at run time with loom run",
                          b->name);
+    if (b->fw_ram_bytes && !o->bake)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "baking a model into board %s takes its virtual board (loom build has one; "
+                         "this program gave none)", b->name);
     model m;
     double t0 = now_s();
     progress(o, "map", -1, "compiling %s and mapping it onto %s", o->model_path, b->name);
@@ -922,7 +1137,11 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
     char boot[4096];
     fmt_to(boot, sizeof boot, "%s/boot.hex", dir);
     memset(ms, 0, sizeof *ms);
-    st = build_boot_hex(mr->img, b->max_payload, b->boot_bytes, boot, &ms->boot_used, e);
+    double fw_cycles = 0;
+    if (b->fw_ram_bytes)
+        st = bake_fw(o, m.net, mr->img, boot, &fw_cycles, e);
+    else
+        st = build_boot_hex(mr->img, b->max_payload, b->boot_bytes, boot, &ms->boot_used, e);
     if (st) {
         loom_err_prefix(e, "%s on board %s", o->model_path, b->name);
     } else {
@@ -933,10 +1152,17 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
         ms->levels = mr->n_levels;
         ms->synapses = mr->n_syn;
         mr->port_cycles = b->single_port ? 2 : 1;   /* SP=1: 2 cycles per neuron / event */
-        ms->cycles = map_predict_cycles(mr, o->input_rate, NULL, o->neuron_rate);
+        /* the array's cycle model; a firmware board's step was measured */
+        ms->cycles = b->fw_ram_bytes ? fw_cycles
+                                     : map_predict_cycles(mr, o->input_rate, NULL, o->neuron_rate);
         ms->steps_per_s = ms->cycles > 0 ? b->clock_mhz * 1e6 / ms->cycles : 0;
-        progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",
-                 ms->neurons, (unsigned long long)ms->synapses, ms->boot_used, b->boot_bytes);
+        if (b->fw_ram_bytes)
+            progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, RAM image taken, "
+                     "at most %.0f cycles per step", ms->neurons, (unsigned long long)ms->synapses,
+                     fw_cycles);
+        else
+            progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",
+                     ms->neurons, (unsigned long long)ms->synapses, ms->boot_used, b->boot_bytes);
     }
     map_free(mr);
     model_free(&m);

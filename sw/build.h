@@ -41,6 +41,16 @@
  * seconds once done (negative when the stage starts). */
 typedef void (*build_progress_fn)(void *ctx, const char *stage, const char *msg, double elapsed);
 
+/* Firmware boards (board_info.fw_ram_bytes > 0): loads img (of net) onto
+ * the board's virtual board, copies its RAM (words 32-bit words) into ram
+ * once the load is done -- the baked board -- and then runs some steps of
+ * random input (input_rate per channel per step) and returns in *cycles
+ * the most clock cycles one took.  The CLI supplies it (it runs the
+ * Verilator model); without one, models cannot be baked into such a board. */
+typedef loom_status (*build_bake_fn)(void *ctx, const board_info *b, const seir_net *net,
+                                     const limg *img, double input_rate, uint32_t *ram,
+                                     size_t words, double *cycles, loom_err *e);
+
 typedef struct build_opts {
     const board_info *board;   /* required */
     const char *outdir;        /* required; created when missing */
@@ -57,6 +67,8 @@ typedef struct build_opts {
     double neuron_rate;        /* [0.05] */
     build_progress_fn progress;
     void *progress_ctx;
+    build_bake_fn bake;        /* firmware boards with a model [NULL] */
+    void *bake_ctx;
 } build_opts;
 
 void build_opts_default(build_opts *o);

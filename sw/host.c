@@ -779,6 +779,65 @@ loom_status loom_host_load(loom_host *h, const limg *img, loom_err *e)
     return st;
 }
 
+/* Core regions the array changes while it runs (i, v, the delay ring). */
+static int state_region(uint32_t addr)
+{
+    if (addr < LOOM_MAP_CORE_BASE(0))
+        return 0;
+    const uint32_t r = ((addr % LOOM_MAP_CORE_SPAN) >> LOOM_MAP_REGION_SHIFT) & 7;
+    return r == (LOOM_CORE_I >> LOOM_MAP_REGION_SHIFT) || r == (LOOM_CORE_V >> LOOM_MAP_REGION_SHIFT) ||
+           r == (LOOM_CORE_RING >> LOOM_MAP_REGION_SHIFT);
+}
+
+/* A signed field reads back sign-extended: an image word w whose top set
+ * bit is the field's sign bit (a profile's 5-bit shift -1 is written 0x1F)
+ * reads as w with every bit above it set (0xFFFFFFFF). */
+static int readback_of(uint32_t w, uint32_t r)
+{
+    if (w == 0 || (w >> 31))
+        return 0;
+    unsigned b = 0;
+    while (b < 32 && (w >> b))
+        b++;
+    return r == (w | (~0u << b));
+}
+
+loom_status loom_host_verify(loom_host *h, const limg *img, int tables_only, loom_err *e)
+{
+    limg_arch a;
+    loom_status st = loom_host_arch(h, &a, e);
+    if (!st)
+        st = limg_check_arch(img, &a, e);
+    uint32_t buf[256];
+    size_t differ = 0, total = 0;
+    uint32_t first_addr = 0, first_got = 0, first_want = 0;
+    for (size_t g = 0; !st && g < img->n_segs; g++) {
+        const limg_seg *sg = &img->segs[g];
+        if (tables_only && state_region(sg->addr))
+            continue;
+        for (uint32_t k = 0; !st && k < sg->count; k += 256) {
+            const uint32_t n = sg->count - k < 256 ? sg->count - k : 256;
+            st = loom_host_read(h, sg->addr + k, buf, n, e);
+            for (uint32_t j = 0; !st && j < n; j++, total++) {
+                const uint32_t want = img->words[sg->off + k + j];
+                if (buf[j] == want || readback_of(want, buf[j]))
+                    continue;
+                if (!differ++) {
+                    first_addr = sg->addr + k + j;
+                    first_got = buf[j];
+                    first_want = want;
+                }
+            }
+        }
+    }
+    if (!st && differ)
+        st = loom_fail(e, LOOM_E_MISMATCH,
+                       "the board does not hold this network: %zu of %zu words differ, the first at "
+                       "0x%06x (board 0x%08x, image 0x%08x)",
+                       differ, total, (unsigned)first_addr, (unsigned)first_got, (unsigned)first_want);
+    return st;
+}
+
 uint32_t loom_host_event(uint32_t channel, int32_t value)
 {
     return ((uint32_t)value << 16) | (channel & 0xFFFF);

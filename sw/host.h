@@ -139,6 +139,13 @@ loom_status loom_host_arch(loom_host *h, limg_arch *a, loom_err *e);
  * as few frames as the board's max payload allows. */
 loom_status loom_host_load(loom_host *h, const limg *img, loom_err *e);
 
+/* Reads back every segment of img (with tables_only, not the neuron state
+ * and delay ring, which change as the board runs) and compares: LOOM_OK
+ * when the board holds img -- a baked bitstream, or a board loaded before
+ * -- else LOOM_E_MISMATCH with the count of differing words and the first
+ * one.  Also refuses an image for another arch (LOOM_E_CAPACITY). */
+loom_status loom_host_verify(loom_host *h, const limg *img, int tables_only, loom_err *e);
+
 /* An input event word for LOOM_REG_INPUT: value (16-bit) << 16 | channel. */
 uint32_t loom_host_event(uint32_t channel, int32_t value);
 

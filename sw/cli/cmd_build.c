@@ -9,6 +9,9 @@
 #include "build.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_vbthread.h"
+#include "host.h"
+#include "loom_map.h"
 
 const char cmd_build_summary[] = "build an iCE40 bitstream for a board (generic, baked model, or --patch)";
 
@@ -61,6 +64,66 @@ static void on_progress(void *ctx, const char *stage, const char *msg, double el
         fprintf(stderr, "[%-7s] %s\n", stage, msg);
     else
         fprintf(stderr, "[%-7s] %s (%.1f s)\n", stage, msg, elapsed);
+}
+
+/* build_bake_fn for firmware boards: the model is loaded on the board's
+ * virtual board (the same RTL and firmware image as the bitstream) through
+ * the host library, exactly as loom run loads it; the RAM at rest is the
+ * baked image.  Then BAKE_STEPS steps of random input measure a step. */
+#define BAKE_STEPS 40
+
+static loom_status bake(void *ctx, const board_info *b, const seir_net *net, const limg *img,
+                        double input_rate, uint32_t *ram, size_t words, double *cycles, loom_err *e)
+{
+    (void)ctx;
+    vboard_opts vo;
+    vboard_opts_default(&vo);
+    vo.config = b->name;
+    cli_vbthread v;
+    loom_status st = cli_vbthread_start(&v, &vo, e);
+    if (st)
+        return loom_err_prefix(e, "the %s's virtual board", b->name);
+    loom_host_opts ho;
+    loom_host_opts_default(&ho);
+    loom_host *h = NULL;
+    st = loom_host_open(v.pty, b->baud, &ho, &h, e);
+    if (!st)
+        st = loom_host_reset(h, e);
+    if (!st)
+        st = loom_host_load(h, img, e);
+    uint32_t probe;
+    if (!st) /* answered only after every write before it ran: the board is at rest */
+        st = loom_host_read(h, LOOM_REG_ID, &probe, 1, e);
+    if (!st)
+        st = vboard_ram(v.b, ram, words, 0, e);
+    /* the cost of a step, on a copy of the state (the image is taken) */
+    uint64_t rng = 0x9E3779B97F4A7C15ull;
+    uint32_t ev[64];
+    for (unsigned t = 0; !st && t <= BAKE_STEPS; t++) {
+        size_t n = 0;
+        for (uint32_t c = 0; t < BAKE_STEPS && c < net->n_inputs && n < 64; c++) {
+            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
+            if ((double)(rng >> 11) / 9007199254740992.0 >= input_rate)
+                continue;
+            int32_t x = net->input_kind[c] == SEIR_IN_GRADED ? (int32_t)(int16_t)(rng >> 40) : 1;
+            if (x)
+                ev[n++] = loom_host_event(c, x);
+        }
+        st = loom_host_stream(h, ev, n, t < BAKE_STEPS, img->arch.cores, 0, NULL, 100000000, e);
+    }
+    uint32_t cmax = 0;
+    if (!st)
+        st = loom_host_read(h, LOOM_REG_CYCLES_MAX, &cmax, 1, e);
+    *cycles = cmax;
+    loom_host_close(h);
+    loom_err e2;
+    loom_status st2 = cli_vbthread_stop(&v, &e2);
+    cli_vbthread_close(&v);
+    if (!st && st2) {
+        *e = e2;
+        st = st2;
+    }
+    return st ? loom_err_prefix(e, "loading the model on the %s's virtual board", b->name) : LOOM_OK;
 }
 
 static void list_boards(void)
@@ -155,6 +218,7 @@ int cmd_build(int argc, char **argv)
         out = defdir;
     }
     o.outdir = out;
+    o.bake = bake;
     if (!arch_given) /* compile NIR/AIGER models for the board, as loom run does */
         o.mopts.arch = o.board->arch.arch;
     o.model_path = patch ? patch : model;

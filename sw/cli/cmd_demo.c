@@ -21,7 +21,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,6 +29,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_vbthread.h"
 #include "transport.h"
 #include "board.h"
 #include "model.h"
@@ -86,28 +86,6 @@ static int fly_captured(int argc, char **argv, const char *capture)
     return rc;
 }
 
-/* The virtual board, served on a pty by a thread of this process. */
-typedef struct vb_thread {
-    vboard *b;
-    transport *t;
-    volatile sig_atomic_t stop;
-    loom_status st;
-    loom_err e;
-} vb_thread;
-
-static void *vb_main(void *arg)
-{
-    vb_thread *v = arg;
-    v->st = LOOM_OK;
-    while (!v->stop) {
-        loom_status st = vboard_serve(v->b, v->t, &v->stop, &v->e);
-        if (st && st != LOOM_E_LINK) { /* LINK: the host closed the pty, serve the next one */
-            v->st = st;
-            break;
-        }
-    }
-    return NULL;
-}
 
 /* Compares two trace files line by line; 0 when identical, else the first
  * differing line (1-based) in *line. */
@@ -235,21 +213,17 @@ int cmd_demo(int argc, char **argv)
         }
         model_free(&m);
     }
-    vb_thread vt;
+    cli_vbthread vt;
     memset(&vt, 0, sizeof vt);
-    pthread_t th;
     int started = 0;
-    char pty[256];
+    const char *pty = vt.pty;
     if (!rc) {
         vboard_opts o;
         vboard_opts_default(&o);
         o.config = config;
         loom_err e;
-        if (vboard_open(&o, &vt.b, &e) || transport_pty_create(&vt.t, pty, sizeof pty, 1, &e))
+        if (cli_vbthread_start(&vt, &o, &e)) {
             rc = cli_report("demo", &e);
-        else if (pthread_create(&th, NULL, vb_main, &vt)) {
-            fprintf(stderr, "loom demo: cannot start the virtual board thread\n");
-            rc = 1;
         } else {
             started = 1;
             fprintf(stderr, "demo: virtual board (%s, %u baud, RTL under Verilator) on %s\n",
@@ -259,7 +233,7 @@ int cmd_demo(int argc, char **argv)
 
     /* 3. the same flight through the board, with the plot */
     if (!rc) {
-        char *av[] = {"fly", "--port", pty, "--seed", (char *)seed, "--controller", (char *)controller,
+        char *av[] = {"fly", "--port", (char *)pty, "--seed", (char *)seed, "--controller", (char *)controller,
                       "--duration", (char *)duration, "--profile", "demo", "--trace", vb_csv,
                       "--plot", (char *)png, NULL};
         double t0 = cli_now();
@@ -275,12 +249,11 @@ int cmd_demo(int argc, char **argv)
         }
     }
     if (started) {
-        vt.stop = 1;
-        pthread_join(th, NULL);
-        if (vt.st && !rc) rc = cli_report("demo", &vt.e);
+        loom_err e;
+        if (cli_vbthread_stop(&vt, &e) && !rc)
+            rc = cli_report("demo", &e);
+        cli_vbthread_close(&vt);
     }
-    transport_close(vt.t);
-    vboard_close(vt.b);
 
     /* 4. the two trajectories must be identical */
     if (!rc) {

@@ -130,9 +130,16 @@ int cmd_report(int argc, char **argv)
         printf("model     %s: %.0f neurons (%.1f%%), %.0f synapses (%.1f%%), %.0f levels\n", path,
                num(m, "neurons"), 100 * num(m, "neuron_share"), num(m, "synapses"),
                100 * num(m, "synapse_share"), num(m, "levels"));
-        printf("boot ROM  %.0f of %.0f bytes\n", num(m, "boot_bytes_used"), num(j, "boot_bytes_total"));
-        printf("speed     %.1f cycles/step predicted at activity %g -> %.0f timesteps/s at %.1f MHz\n",
-               num(m, "cycles_per_step"), num(m, "input_rate"), num(m, "steps_per_s"), cmhz);
+        if (!strcmp(engine, "firmware")) {
+            printf("RAM image the firmware's RAM as loading the model left it (boot.hex)\n");
+            printf("speed     %.1f cycles/step measured (the most of 40 steps at activity %g on the "
+                   "virtual board) -> %.0f timesteps/s at %.1f MHz\n",
+                   num(m, "cycles_per_step"), num(m, "input_rate"), num(m, "steps_per_s"), cmhz);
+        } else {
+            printf("boot ROM  %.0f of %.0f bytes\n", num(m, "boot_bytes_used"), num(j, "boot_bytes_total"));
+            printf("speed     %.1f cycles/step predicted at activity %g -> %.0f timesteps/s at %.1f MHz\n",
+                   num(m, "cycles_per_step"), num(m, "input_rate"), num(m, "steps_per_s"), cmhz);
+        }
     } else {
         printf("model     none baked in (generic: load one at run time with loom run)\n");
     }

@@ -58,6 +58,14 @@ static const char usage[] =
     "                          as loom sim draws them for graded channels) [spike].\n"
     "                          --inputs files always pass their values through, so\n"
     "                          graded values and 0/1 spikes both work\n"
+    "  --baked                 the board already holds NET (a bitstream built with\n"
+    "                          loom build --board B NET): not reset or loaded, its\n"
+    "                          tables are read back and must equal NET's; it runs\n"
+    "                          on from the state it is in\n"
+    "  --baked                 the board already holds NET (a bitstream built with\n"
+    "                          loom build --board B NET): it is not reset or\n"
+    "                          loaded; its tables are read back and must equal\n"
+    "                          NET's, and it runs on from the state it is in\n"
     "  --check                 also run the reference model on the same inputs and\n"
     "                          report every step where the board's spikes or v\n"
     "                          outputs differ (needs the network, not a .limg)\n"
@@ -114,7 +122,7 @@ int cmd_run(int argc, char **argv)
     const char *C = "run";
     model_opts mo;
     model_opts_default(&mo);
-    int dt_given = 0, arch_given = 0, quiet = 0, check = 0, have_steps = 0;
+    int dt_given = 0, arch_given = 0, quiet = 0, check = 0, have_steps = 0, baked = 0;
     uint64_t steps = 0, seed = 1;
     int64_t baud = 3000000, timeout_ms = 500, tries = 8, max_payload = 0;
     const char *port = NULL, *net_path = NULL, *poisson = NULL, *inputs = NULL, *out_spikes = NULL;
@@ -173,6 +181,8 @@ int cmd_run(int argc, char **argv)
             quiet = 1;
         else if (!strcmp(a, "--check"))
             check = 1;
+        else if (!strcmp(a, "--baked"))
+            baked = 1;
         else if (!strcmp(a, "--graded"))
             graded = 1;
         else if (a[0] == '-' && a[1] != '\0')
@@ -335,9 +345,15 @@ int cmd_run(int argc, char **argv)
     if (out_v && (st = outw_v_open(out_v, net, &v_out, &e)))
         goto fail;
 
-    /* a clean board, then the image */
-    if ((st = loom_host_reset(h, &e)) || (st = loom_host_load(h, img, &e)))
+    /* a clean board, then the image; or (--baked) a board that holds it */
+    if (baked) {
+        if ((st = loom_host_verify(h, img, 1, &e))) {
+            loom_err_prefix(&e, "--baked: %s on %s", net_path, port);
+            goto fail;
+        }
+    } else if ((st = loom_host_reset(h, &e)) || (st = loom_host_load(h, img, &e))) {
         goto fail;
+    }
 
     /* inputs of the steps in flight, for the reference model (--check) */
     enum { LAG = 8 };

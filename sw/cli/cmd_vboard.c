@@ -22,7 +22,7 @@ const char cmd_vboard_summary[] = "serve the RTL board (UART included) under Ver
 static const char *usage =
     "usage: loom vboard [--board NAME | --config NAME] [--baud 3000000]\n"
     "                   [--pty-file FILE | --tcp PORT [--port-file FILE]]\n"
-    "                   [--fault-rate P] [--seed S] [--quiet]\n"
+    "                   [--fault-rate P] [--seed S] [--fw RAM.hex] [--quiet]\n"
     "       loom vboard --ping PORT [--baud B] [--timeout-ms T] [--tries N] [--bench STEPS]\n"
     "\n"
     "Runs a board's RTL (its loom_board_core: boot ROM, UART, link, array, with\n"
@@ -33,7 +33,10 @@ static const char *usage =
     "to FILE once the board is ready) or on 127.0.0.1:PORT with --tcp (0 picks a\n"
     "free port; the spec tcp:127.0.0.1:PORT is printed and written to\n"
     "--port-file).  --fault-rate P drops or corrupts a fraction P of the bytes in\n"
-    "each direction.  --board B picks board B (icebreaker, the default,\n"
+    "each direction.  --fw RAM.hex (the icestick) runs that RAM image instead\n"
+    "of the built-in firmware, e.g. DIR/fw_baked.hex of `loom build --board\n"
+    "icestick MODEL -o DIR`: the board then holds MODEL from the start.\n"
+    "--board B picks board B (icebreaker, the default,\n"
     "upduino3, icestick, hx8k-breakout); --config picks any built model by name,\n"
     "including the generic rtl/loom_top.v configs c1 and c4 (see --list-configs).\n"
     "--ping PORT opens any board (e.g. /dev/ttyUSB0, /dev/pts/N, tcp:HOST:PORT),\n"
@@ -205,7 +208,7 @@ static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries,
 
 int cmd_vboard(int argc, char **argv)
 {
-    const char *config = NULL, *pty_file = NULL, *port_file = NULL, *ping_port = NULL;
+    const char *config = NULL, *pty_file = NULL, *port_file = NULL, *ping_port = NULL, *fw_image = NULL;
     int64_t tcp = -1, baud = 0, timeout_ms = 0, tries = 0, bench_steps = 0;
     double fault = 0;
     uint64_t seed = 1;
@@ -239,6 +242,8 @@ int cmd_vboard(int argc, char **argv)
                 return 2;
         } else if (!strcmp(a, "--pty-file")) {
             pty_file = v;
+        } else if (!strcmp(a, "--fw")) {
+            fw_image = v;
         } else if (!strcmp(a, "--port-file")) {
             port_file = v;
         } else if (!strcmp(a, "--tcp")) {
@@ -273,6 +278,7 @@ int cmd_vboard(int argc, char **argv)
     vboard_opts o;
     vboard_opts_default(&o);
     o.config = config;
+    o.fw_image = fw_image;
     o.fault_rate = fault;
     o.seed = seed;
     vboard *b;

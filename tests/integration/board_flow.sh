@@ -12,15 +12,20 @@
 #      ROM starts with the boot header, the report carries the model
 #   4. --patch with another net of the same shape: same checks, seconds
 #   5. --patch with a net that does not fit: refused with a clear message
-# A board without a boot ROM (the icestick) stops after 2, with a check that
-# baking is refused with a message that says to load the model at run time.
+# On a firmware board (the icestick) 3-5 check the RAM image instead of the
+# boot ROM, and run the baked image on the virtual board (loom vboard --fw,
+# loom run --baked --check).
 set -eu
 for t in yosys nextpnr-ice40 icepack icebram; do
     command -v $t >/dev/null || { echo "skip: $t not installed (make deps)"; exit 77; }
 done
 B=${LOOM_BUILD_BOARD:-icebreaker}
 D=$WORK/ib
-A=$(grep -o 'A=[0-9]*' <("$LOOM" build --list | awk -v b="$B" '$1==b') | head -1)
+line=$("$LOOM" build --list | awk -v b="$B" '$1==b')
+arch() { echo "$line" | grep -o " $1=[0-9]*" | head -1 | cut -d= -f2; }
+# random nets in the board's own arch (loom gen: W, S, A, D and delays up to D)
+GA="W=$(arch W),S=$(arch S),A=$(arch A),D=$(arch D)"
+GD=$(arch D)
 N=$("$LOOM" build --list | awk -v b="$B" '$1==b{for(i=1;i<=NF;i++) if($i ~ /^neurons=/){sub("neurons=","",$i); print $i}}')
 
 t0=$SECONDS
@@ -48,21 +53,65 @@ cmp "$D/generic.asc" "$D/loom.asc"
 grep -q "synthesis and place-and-route skipped" "$WORK/rebuild.log"
 grep -q '"cached": true' "$D/report.json"
 
-boot=$("$LOOM" build --list | awk -v b="$B" '$1==b {print $5}')
-if [ "$boot" = 0 ]; then
-    "$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$A" -o "$WORK/a.seir"
-    if "$LOOM" build --board "$B" "$WORK/a.seir" -o "$D" 2> "$WORK/err.txt"; then
-        echo "a model was baked into a board without a boot ROM"; exit 1
+if "$LOOM" build --list | awk -v b="$B" '$1==b' | grep -q " firmware "; then
+    # a firmware board (the icestick): a baked build is the RAM image the
+    # firmware leaves after loading the model on the virtual board, swapped
+    # into generic.asc's RAM blocks; the proof is that this image, run by
+    # the same RTL, holds the model from the start and computes it exactly
+    . "$(dirname "$0")/../support/vboard.sh"
+    baked_run() { # hex, model, steps: loom run --baked --check on that image, spikes == loom sim
+        rm -f "$WORK/pty"
+        "$LOOM" vboard --quiet --board "$B" --fw "$1" --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
+        pids+=($!)
+        wait_file "$WORK/pty" || { cat "$WORK/vb.err"; fail "no pty"; }
+        "$LOOM" sim "$2" --steps "$3" --poisson 0.3 --seed 5 --outputs-only --out-spikes "$WORK/sim.csv" --quiet
+        "$LOOM" run --port "$(cat "$WORK/pty")" "$2" --baked --steps "$3" --poisson 0.3 --seed 5 \
+            --out-spikes "$WORK/run.csv" --check > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "run --baked $2"; }
+        cat "$WORK/run.log"
+        cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "baked board: spikes differ from loom sim"
+    }
+    # 3. baked
+    "$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/a.seir"
+    "$LOOM" build --board "$B" "$WORK/a.seir" -o "$D"
+    test -s "$D/loom.bin"
+    ! cmp -s "$D/generic.asc" "$D/loom.asc"
+    # only block-RAM data lines changed
+    if diff "$D/generic.asc" "$D/loom.asc" | grep '^[<>]' | grep -qv '^[<>] [0-9a-f]\{64\}$'; then
+        fail "baking changed more than block-RAM contents"
+    fi
+    grep -q '"neurons": 12' "$D/report.json"
+    "$LOOM" report "$D" | grep -q "a.seir"
+    baked_run "$D/boot.hex" "$WORK/a.seir" 100
+    cp "$D/boot.hex" "$WORK/boot_a.hex"
+    # 4. patch another net of the same shape; the old one is refused by --baked
+    "$LOOM" gen --seed 6 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/b.seir"
+    t0=$SECONDS
+    "$LOOM" build --board "$B" --patch "$WORK/b.seir" -o "$D"
+    echo "patch: $((SECONDS - t0)) s"
+    [ $((SECONDS - t0)) -lt 60 ]
+    ! cmp -s "$D/boot.hex" "$WORK/boot_a.hex"
+    baked_run "$D/boot.hex" "$WORK/b.seir" 100
+    if "$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/a.seir" --baked --steps 5 > "$WORK/wrong.log" 2>&1; then
+        fail "--baked accepted a network the board does not hold"
+    fi
+    cat "$WORK/wrong.log"
+    grep -q "does not hold this network" "$WORK/wrong.log"
+    # 5. refused: more neurons than the board holds; the folder keeps its bitstream
+    cp "$D/loom.asc" "$WORK/before.asc"
+    "$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$GA" --max-delay "$GD" -o "$WORK/big.seir"
+    if "$LOOM" build --board "$B" --patch "$WORK/big.seir" -o "$D" 2> "$WORK/err.txt"; then
+        fail "an oversized net was patched in"
     fi
     cat "$WORK/err.txt"
-    grep -q "has no boot ROM.*loom run" "$WORK/err.txt"
-    cmp "$D/generic.asc" "$D/loom.asc"   # the generic bitstream is untouched
-    echo "ok (no boot ROM on $B: steps 3-5 do not apply)"
+    grep -q "does not fit board $B" "$WORK/err.txt"
+    cmp "$D/loom.asc" "$WORK/before.asc"
+    "$LOOM" report "$D" | grep -q "b.seir"
+    echo "ok (firmware board $B)"
     exit 0
 fi
 
 # 3. baked model
-"$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$A" -o "$WORK/a.seir"
+"$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/a.seir"
 "$LOOM" build --board "$B" "$WORK/a.seir" -o "$D"
 test -s "$D/loom.bin"
 head -1 "$D/boot.hex" | grep -qx '07b0' || { echo "boot header missing"; exit 1; }
@@ -73,7 +122,7 @@ grep -q '"neurons": 12' "$D/report.json"
 cp "$D/boot.hex" "$WORK/boot_a.hex"
 
 # 4. patch another net of the same shape
-"$LOOM" gen --seed 6 --neurons 12 --inputs 4 --density 0.1 --arch "$A" -o "$WORK/b.seir"
+"$LOOM" gen --seed 6 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/b.seir"
 t0=$SECONDS
 "$LOOM" build --board "$B" --patch "$WORK/b.seir" -o "$D"
 echo "patch: $((SECONDS - t0)) s"
@@ -85,7 +134,7 @@ icepack "$WORK/patched.asc" "$WORK/patched.bin"
 cmp "$WORK/patched.bin" "$D/loom.bin"   # the new ROM is in the .bin
 
 # 5. refused: more neurons than the board holds
-"$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$A" -o "$WORK/big.seir"
+"$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$GA" --max-delay "$GD" -o "$WORK/big.seir"
 if "$LOOM" build --board "$B" --patch "$WORK/big.seir" -o "$D" 2> "$WORK/err.txt"; then
     echo "an oversized net was patched in"; exit 1
 fi

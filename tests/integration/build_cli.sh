@@ -21,7 +21,12 @@ expect_fail "unknown board 'nope' (known: icebreaker, upduino3, icestick, hx8k-b
 expect_fail "report.json: cannot read" "$LOOM" report "$WORK/none"
 "$LOOM" gen --seed 1 --neurons 8 --inputs 2 -o "$WORK/n.seir"
 expect_fail "no previous build to patch" "$LOOM" build --board hx8k-breakout --patch "$WORK/n.seir" -o "$WORK/empty"
-expect_fail "no boot ROM" "$LOOM" build --board icestick "$WORK/n.seir" --boot-only -o "$WORK/s"
+expect_fail "the net has delays up to D=15, the build's ring holds D=7" \
+    "$LOOM" build --board icestick "$WORK/n.seir" --boot-only -o "$WORK/s"
+# the icestick bakes by loading the net on its virtual board: boot.hex is its RAM image
+"$LOOM" gen --seed 1 --neurons 8 --inputs 2 --max-delay 7 --arch W=8,S=16,A=24,D=7 -o "$WORK/n7.seir"
+"$LOOM" build --board icestick "$WORK/n7.seir" --boot-only -o "$WORK/s" --quiet
+[ "$(wc -l < "$WORK/s/boot.hex")" = 1792 ] || { echo "boot.hex is not the 1,792 words of the RAM"; exit 1; }
 "$LOOM" gen --seed 2 --neurons 100 --inputs 4 --density 0.05 -o "$WORK/big.seir"
 expect_fail "does not fit board hx8k-breakout" "$LOOM" build --board hx8k-breakout "$WORK/big.seir" --boot-only -o "$WORK/h"
 expect_fail "one model expected" "$LOOM" build a.seir b.seir

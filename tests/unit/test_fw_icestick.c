@@ -72,6 +72,9 @@ static void hal_flush(void)
     }
 }
 
+/* on the board it lives in crt0.S's .data */
+uint32_t fw_kept;
+
 uint32_t fw_io_rx(void)
 {
     if (hal.in_off == hal.in_n && hal.t) {

@@ -117,6 +117,10 @@ typedef struct fw_state {
 
 extern fw_state fw;
 
+/* Set once the host has written to the array (crt0.S, where it lives in
+ * .data): a RAM image taken at rest after that keeps .bss at boot. */
+extern uint32_t fw_kept;
+
 /* the register LOOM_REG_<name> (CTRL: steps pending) */
 #define FW_REG(name) (fw.r.reg[LOOM_REG_##name - LOOM_REG_CTRL])
 

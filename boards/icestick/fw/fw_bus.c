@@ -133,6 +133,7 @@ uint32_t fw_bus_read(uint32_t a)
 
 void fw_bus_write(uint32_t a, uint32_t d)
 {
+    fw_kept = 1;
     uint32_t j, fmt;
     const region *g = decode(a, &j, &fmt);
     if (!g) {
