@@ -21,7 +21,11 @@
  * loom_boot.v) the link frames that load its image; this only changes
  * block-RAM contents, so it is done with icebram on generic.asc: a baked
  * build costs one generic build (cached) plus seconds, and --patch swaps
- * the network of an existing DIR without synthesis or P&R.
+ * the network of an existing DIR without synthesis or P&R.  A firmware
+ * board (the icestick) has no boot ROM: there boot.hex is the processor's
+ * RAM image (fw.hex, the firmware, for a generic build; the RAM as loading
+ * the model on the virtual board left it, for a baked one: build_opts.bake)
+ * and loom swaps it into generic.asc's block RAMs itself.
  *
  * External tools (yosys, nextpnr-ice40, icebram, icepack) are run as child
  * processes with their output in the logs above; nothing here prints.
