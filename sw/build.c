@@ -1059,24 +1059,16 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
     fmt_to(bin, sizeof bin, "%s/loom.bin", dir);
     loom_status st;
     double t0 = now_s();
-    if (o->board->fw_ram_bytes) {
-        /* a firmware board: boot.hex is the RAM image of loom.asc */
+    /* a firmware board: boot.hex is the RAM image of loom.asc, fw.hex the
+     * generic one (its "placeholder") */
+    const int fw = o->board->fw_ram_bytes != 0;
+    if (fw)
         fmt_to(ph, sizeof ph, "%s/fw.hex", dir);
-        if (baked) {
-            progress(o, "ram", -1, "writing the baked RAM image into the bitstream");
-            if ((st = ram_swap(gasc, ph, boot, asc, o->board->fw_ram_bytes / 4, e)))
-                return st;
-            progress(o, "ram", now_s() - t0, "done");
-        } else {
-            char *argv[] = {"cp", gasc, asc, NULL};
-            fmt_to(lg, sizeof lg, "%s/cp.log", dir);
-            if ((st = run_tool(argv, NULL, NULL, lg, e)))
-                return st;
-            char *argv2[] = {"cp", ph, boot, NULL};
-            if ((st = run_tool(argv2, NULL, NULL, lg, e)))
-                return st;
-            remove(lg);
-        }
+    if (baked && fw) {
+        progress(o, "ram", -1, "writing the baked RAM image into the bitstream");
+        if ((st = ram_swap(gasc, ph, boot, asc, o->board->fw_ram_bytes / 4, e)))
+            return st;
+        progress(o, "ram", now_s() - t0, "done");
     } else if (baked) {
         fmt_to(lg, sizeof lg, "%s/icebram.log", dir);
         progress(o, "icebram", -1, "writing the model into the boot ROM");

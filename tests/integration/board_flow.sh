@@ -53,70 +53,45 @@ cmp "$D/generic.asc" "$D/loom.asc"
 grep -q "synthesis and place-and-route skipped" "$WORK/rebuild.log"
 grep -q '"cached": true' "$D/report.json"
 
-if "$LOOM" build --list | awk -v b="$B" '$1==b' | grep -q " firmware "; then
+fw=0
+echo "$line" | grep -q " firmware " && fw=1
+if [ $fw = 1 ]; then
     # a firmware board (the icestick): a baked build is the RAM image the
     # firmware leaves after loading the model on the virtual board, swapped
     # into generic.asc's RAM blocks; the proof is that this image, run by
     # the same RTL, holds the model from the start and computes it exactly
     . "$(dirname "$0")/../support/vboard.sh"
-    baked_run() { # hex, model, steps: loom run --baked --check on that image, spikes == loom sim
-        rm -f "$WORK/pty"
-        "$LOOM" vboard --quiet --board "$B" --fw "$1" --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
-        pids+=($!)
-        wait_file "$WORK/pty" || { cat "$WORK/vb.err"; fail "no pty"; }
-        "$LOOM" sim "$2" --steps "$3" --poisson 0.3 --seed 5 --outputs-only --out-spikes "$WORK/sim.csv" --quiet
-        "$LOOM" run --port "$(cat "$WORK/pty")" "$2" --baked --steps "$3" --poisson 0.3 --seed 5 \
-            --out-spikes "$WORK/run.csv" --check > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "run --baked $2"; }
-        cat "$WORK/run.log"
-        cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "baked board: spikes differ from loom sim"
-    }
-    # 3. baked
-    "$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/a.seir"
-    "$LOOM" build --board "$B" "$WORK/a.seir" -o "$D"
-    test -s "$D/loom.bin"
-    ! cmp -s "$D/generic.asc" "$D/loom.asc"
-    # only block-RAM data lines changed
+fi
+# check_image MODEL: loom.asc holds DIR/boot.hex and the board computes MODEL
+check_image() {
+    if [ $fw = 0 ]; then
+        icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" | cmp - "$D/loom.asc"
+        return
+    fi
+    # only block-RAM data lines differ from generic.asc
     if diff "$D/generic.asc" "$D/loom.asc" | grep '^[<>]' | grep -qv '^[<>] [0-9a-f]\{64\}$'; then
         fail "baking changed more than block-RAM contents"
     fi
-    grep -q '"neurons": 12' "$D/report.json"
-    "$LOOM" report "$D" | grep -q "a.seir"
-    baked_run "$D/boot.hex" "$WORK/a.seir" 100
-    cp "$D/boot.hex" "$WORK/boot_a.hex"
-    # 4. patch another net of the same shape; the old one is refused by --baked
-    "$LOOM" gen --seed 6 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/b.seir"
-    t0=$SECONDS
-    "$LOOM" build --board "$B" --patch "$WORK/b.seir" -o "$D"
-    echo "patch: $((SECONDS - t0)) s"
-    [ $((SECONDS - t0)) -lt 60 ]
-    ! cmp -s "$D/boot.hex" "$WORK/boot_a.hex"
-    baked_run "$D/boot.hex" "$WORK/b.seir" 100
-    if "$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/a.seir" --baked --steps 5 > "$WORK/wrong.log" 2>&1; then
-        fail "--baked accepted a network the board does not hold"
-    fi
-    cat "$WORK/wrong.log"
-    grep -q "does not hold this network" "$WORK/wrong.log"
-    # 5. refused: more neurons than the board holds; the folder keeps its bitstream
-    cp "$D/loom.asc" "$WORK/before.asc"
-    "$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$GA" --max-delay "$GD" -o "$WORK/big.seir"
-    if "$LOOM" build --board "$B" --patch "$WORK/big.seir" -o "$D" 2> "$WORK/err.txt"; then
-        fail "an oversized net was patched in"
-    fi
-    cat "$WORK/err.txt"
-    grep -q "does not fit board $B" "$WORK/err.txt"
-    cmp "$D/loom.asc" "$WORK/before.asc"
-    "$LOOM" report "$D" | grep -q "b.seir"
-    echo "ok (firmware board $B)"
-    exit 0
-fi
+    rm -f "$WORK/pty"
+    "$LOOM" vboard --quiet --board "$B" --fw "$D/boot.hex" --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
+    pids+=($!)
+    wait_file "$WORK/pty" || { cat "$WORK/vb.err"; fail "no pty"; }
+    "$LOOM" sim "$1" --steps 100 --poisson 0.3 --seed 5 --outputs-only --out-spikes "$WORK/sim.csv" --quiet
+    "$LOOM" run --port "$(cat "$WORK/pty")" "$1" --baked --steps 100 --poisson 0.3 --seed 5 \
+        --out-spikes "$WORK/run.csv" --check > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "run --baked $1"; }
+    cat "$WORK/run.log"
+    cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "baked board: spikes differ from loom sim"
+}
 
 # 3. baked model
 "$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/a.seir"
 "$LOOM" build --board "$B" "$WORK/a.seir" -o "$D"
 test -s "$D/loom.bin"
-head -1 "$D/boot.hex" | grep -qx '07b0' || { echo "boot header missing"; exit 1; }
+if [ $fw = 0 ]; then
+    head -1 "$D/boot.hex" | grep -qx '07b0' || { echo "boot header missing"; exit 1; }
+fi
 ! cmp -s "$D/generic.asc" "$D/loom.asc"
-icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" | cmp - "$D/loom.asc"
+check_image "$WORK/a.seir"
 grep -q '"neurons": 12' "$D/report.json"
 "$LOOM" report "$D" | grep -q "a.seir"
 cp "$D/boot.hex" "$WORK/boot_a.hex"
@@ -128,12 +103,21 @@ t0=$SECONDS
 echo "patch: $((SECONDS - t0)) s"
 [ $((SECONDS - t0)) -lt 60 ]
 ! cmp -s "$D/boot.hex" "$WORK/boot_a.hex"
-icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" | cmp - "$D/loom.asc"
-icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" > "$WORK/patched.asc"
-icepack "$WORK/patched.asc" "$WORK/patched.bin"
-cmp "$WORK/patched.bin" "$D/loom.bin"   # the new ROM is in the .bin
+check_image "$WORK/b.seir"
+if [ $fw = 0 ]; then
+    icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" > "$WORK/patched.asc"
+    icepack "$WORK/patched.asc" "$WORK/patched.bin"
+    cmp "$WORK/patched.bin" "$D/loom.bin"   # the new ROM is in the .bin
+else  # the board now holds b: --baked refuses a
+    if "$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/a.seir" --baked --steps 5 > "$WORK/wrong.log" 2>&1; then
+        fail "--baked accepted a network the board does not hold"
+    fi
+    cat "$WORK/wrong.log"
+    grep -q "does not hold this network" "$WORK/wrong.log"
+fi
 
 # 5. refused: more neurons than the board holds
+cp "$D/loom.asc" "$WORK/before.asc"
 "$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$GA" --max-delay "$GD" -o "$WORK/big.seir"
 if "$LOOM" build --board "$B" --patch "$WORK/big.seir" -o "$D" 2> "$WORK/err.txt"; then
     echo "an oversized net was patched in"; exit 1
@@ -141,6 +125,6 @@ fi
 cat "$WORK/err.txt"
 grep -q "does not fit board $B" "$WORK/err.txt"
 # and the folder still holds the previous, valid bitstream
-icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" | cmp - "$D/loom.asc"
+cmp "$D/loom.asc" "$WORK/before.asc"
 "$LOOM" report "$D" | grep -q "b.seir"
 echo "ok"
