@@ -72,6 +72,18 @@ cat "$WORK/ping2"
 bad=$(sed -n 's/^board counters ok [0-9]* crc \([0-9]*\) format \([0-9]*\)$/\1 \2/p' "$WORK/ping2")
 [ -n "$bad" ] && [ "$(echo "$bad" | awk '{print $1 + $2}')" -gt 0 ] || fail "the garbage was not counted: $bad"
 
+# --fw: a RAM image that is not one is refused, naming the file and what is wrong
+head -n 5 "$BUILD/fw/icestick.hex" > "$WORK/short.hex"
+printf 'zz\n' > "$WORK/bad.hex"
+for c in "$WORK/short.hex:5 words, board icestick has 1792 words of RAM" "$WORK/bad.hex:bad.hex:1: not a 32-bit hex word" \
+         "$WORK/none.hex:cannot open"; do
+    f=${c%%:*} msg=${c#*:}
+    "$LOOM" vboard --board icestick --fw "$f" --pty-file "$WORK/x" 2>"$WORK/fw.err" && fail "--fw $f accepted"
+    grep -q "$msg" "$WORK/fw.err" || { cat "$WORK/fw.err"; fail "--fw $f: message"; }
+done
+"$LOOM" vboard --board icebreaker --fw "$BUILD/fw/icestick.hex" --pty-file "$WORK/x" 2>"$WORK/fw.err" && fail "--fw on the icebreaker"
+grep -q "runs no firmware" "$WORK/fw.err" || { cat "$WORK/fw.err"; fail "--fw on the icebreaker: message"; }
+
 # too big for the board: refused before anything is sent, the resource named
 "$LOOM" gen --seed 4 --neurons 40 --inputs 8 --max-delay "$D" --arch "W=8,S=16,A=24,D=$D" -o "$WORK/big.seir"
 "$LOOM" run --port "$pty" "$WORK/big.seir" --steps 10 >"$WORK/big.log" 2>&1 && fail "a 40-neuron net ran on a 32-neuron board"
