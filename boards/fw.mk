@@ -32,9 +32,11 @@ $(FW_FLAGS): $(BUILD)/gen/vboard_params FORCE
 	@test -s $@
 
 RV_PREFIX ?= riscv64-unknown-elf-
-FW_RV_CFLAGS := -march=rv32i -mabi=ilp32 -Os -ffreestanding -nostdlib -std=c11 -Wall -Wextra \
-                -Werror -fno-tree-loop-distribute-patterns -ffunction-sections -fdata-sections \
-                -msave-restore -flto -fstack-usage
+# for every rv32i program of the tree (the firmware here, the processor's
+# selftest in sim/rv.mk)
+RV_BASE_CFLAGS := -march=rv32i -mabi=ilp32 -Os -ffreestanding -nostdlib -Wall -Wextra -Werror
+FW_RV_CFLAGS := $(RV_BASE_CFLAGS) -std=c11 -fno-tree-loop-distribute-patterns -ffunction-sections \
+                -fdata-sections -msave-restore -flto -fstack-usage
 FW_SRCS := $(sort $(wildcard $(FW_DIR)/fw_*.c))
 FW_HDRS := $(wildcard $(FW_DIR)/*.h) compiler/loom_map.h
 FW_NATIVE_SRCS := $(filter-out $(FW_DIR)/fw_main.c,$(FW_SRCS))

@@ -10,9 +10,7 @@
 
 RTL_MCU  := rtl/loom_mcu.v rtl/loom_rv.v
 RV_DIR   := $(BUILD)/rv
-RV_CC    := riscv64-unknown-elf-gcc
-RV_CFLAGS := -march=rv32i -mabi=ilp32 -Os -ffreestanding -nostdlib -Wall -Wextra -Werror \
-             -Wl,--no-warn-rwx-segments
+RV_CFLAGS := $(RV_BASE_CFLAGS) -Wl,--no-warn-rwx-segments
 RV_RAM_WORDS := 1792
 RV_TB_SRCS := $(RTL_MCU) rtl/loom_uart_rx.v rtl/loom_uart_tx.v
 
@@ -22,7 +20,7 @@ TEST_TARGETS += $(RV_DIR)/tb_rv $(RV_DIR)/selftest_host
 $(RV_DIR)/selftest.elf: tests/rtl/rv_selftest.c boards/icestick/fw/crt0.S boards/icestick/fw/fw.ld \
                         hls_ref/loom_arith.h sim/rv.mk
 	@mkdir -p $(@D)
-	$(RV_CC) $(RV_CFLAGS) -Ihls_ref -T boards/icestick/fw/fw.ld \
+	$(RV_PREFIX)gcc $(RV_CFLAGS) -Ihls_ref -T boards/icestick/fw/fw.ld \
 	  -Wl,--defsym=FW_RAM_BYTES=$$(( $(RV_RAM_WORDS) * 4 - 128 )) -o $@ \
 	  boards/icestick/fw/crt0.S tests/rtl/rv_selftest.c -lgcc
 

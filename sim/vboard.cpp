@@ -10,20 +10,19 @@
 // the last byte either way (the command unit may still be working on a
 // request: a WAIT or a long batch).  Then the loop blocks in poll() on the
 // transport, so an idle virtual board costs no CPU.
-#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <new>
 #include <string>
-#include <vector>
 
 #include <verilated.h>
 
 #include "vboard_includes.h"
 
 extern "C" {
+#include "build.h"
 #include "vboard.h"
 }
 
@@ -231,28 +230,13 @@ static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
     const long n = b->m->ram_words();
     if (n < 0)
         return loom_fail(e, LOOM_E_ARG, "%s: board %s runs no firmware", path, b->name.c_str());
-    FILE *f = std::fopen(path, "r");
-    if (!f)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, std::strerror(errno));
-    std::vector<uint32_t> w;
-    char line[64];
-    long ln = 0;
-    while (std::fgets(line, sizeof line, f)) {
-        ln++;
-        char *end = nullptr;
-        unsigned long v = std::strtoul(line, &end, 16);
-        if (end == line || (*end && *end != '\n' && *end != '\r') || v > 0xFFFFFFFFul ||
-            std::strlen(line) > 10) {
-            std::fclose(f);
-            return loom_fail(e, LOOM_E_PARSE, "%s:%ld: not a 32-bit hex word", path, ln);
-        }
-        w.push_back((uint32_t)v);
-    }
-    std::fclose(f);
-    if ((long)w.size() != n)
-        return loom_fail(e, LOOM_E_PARSE, "%s: %zu words, board %s has %ld words of RAM", path,
-                         w.size(), b->name.c_str(), n);
-    std::memcpy(b->m->ram(), w.data(), w.size() * sizeof w[0]);
+    size_t got = 0;
+    loom_status st = build_ram_hex_read(path, b->m->ram(), (size_t)n, &got, e);
+    if (st)
+        return st;
+    if ((long)got != n)
+        return loom_fail(e, LOOM_E_PARSE, "%s: %zu words, board %s has %ld words of RAM", path, got,
+                         b->name.c_str(), n);
     return LOOM_OK;
 }
 

@@ -78,27 +78,37 @@ static int file_exists(const char *p)
     return stat(p, &st) == 0 && S_ISREG(st.st_mode);
 }
 
+/* The folder `up` levels above the running executable into buf (up = 1:
+ * the folder holding it).  0 when /proc/self/exe cannot be read. */
+static int exe_dir(int up, char *buf, size_t len)
+{
+    char exe[4096];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n <= 0)
+        return 0;
+    exe[n] = 0;
+    for (int k = 0; k < up; k++) {
+        char *s = strrchr(exe, '/');
+        if (!s)
+            break;
+        *s = 0;
+    }
+    fmt_to(buf, len, "%s", exe);
+    return 1;
+}
+
 char *build_find_root(char *buf, size_t len)
 {
-    char probe[4096];
+    char probe[4096], dir[4096];
     const char *env = getenv("LOOM_ROOT");
     if (env && *env) {
         fmt_to(buf, len, "%s", env);
         return buf;
     }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 3; up++) { /* strip loom, bin, BUILD */
-            char *s = strrchr(exe, '/');
-            if (!s)
-                break;
-            *s = 0;
-        }
-        fmt_to(probe, sizeof probe, "%s/rtl/loom_top.v", exe);
+    if (exe_dir(3, dir, sizeof dir)) { /* above loom, bin, BUILD */
+        fmt_to(probe, sizeof probe, "%s/rtl/loom_top.v", dir);
         if (file_exists(probe)) {
-            fmt_to(buf, len, "%s", exe);
+            fmt_to(buf, len, "%s", dir);
             return buf;
         }
     }
@@ -266,16 +276,9 @@ static int find_firmware(const board_info *b, const char *root, char *buf, size_
         fmt_to(buf, len, "%s", env);
         return file_exists(buf);
     }
-    char exe[4096];
-    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-    if (n > 0) {
-        exe[n] = 0;
-        for (int up = 0; up < 2; up++) { /* strip loom, bin */
-            char *sl = strrchr(exe, '/');
-            if (sl)
-                *sl = 0;
-        }
-        fmt_to(buf, len, "%s/fw/%s.hex", exe, b->name);
+    char dir[4096];
+    if (exe_dir(2, dir, sizeof dir)) { /* BUILD, above loom and bin */
+        fmt_to(buf, len, "%s/fw/%s.hex", dir, b->name);
         if (file_exists(buf))
             return 1;
     }
@@ -858,28 +861,38 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
 /* icebram placeholder -> boot.hex on generic.asc, then icepack. */
 /* ---- firmware boards: the RAM image ----------------------------------------------- */
 
-/* Reads a RAM image: exactly `words` lines of one 32-bit hex word. */
-static loom_status read_ram_hex(const char *path, uint32_t *w, size_t words, loom_err *e)
+loom_status build_ram_hex_read(const char *path, uint32_t *w, size_t cap, size_t *n, loom_err *e)
 {
     FILE *f = fopen(path, "r");
     if (!f)
         return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
     char line[64];
-    size_t n = 0;
+    size_t k = 0;
     while (fgets(line, sizeof line, f)) {
         char *end;
         unsigned long v = strtoul(line, &end, 16);
-        if (end == line || n >= words || v > 0xFFFFFFFFul) {
+        if (end == line || (*end && *end != '\n' && *end != '\r') || v > 0xFFFFFFFFul ||
+            strlen(line) > 10) {
             fclose(f);
-            return loom_fail(e, LOOM_E_PARSE, "%s:%zu: not a RAM image of %zu 32-bit words", path,
-                             n + 1, words);
+            return loom_fail(e, LOOM_E_PARSE, "%s:%zu: not a 32-bit hex word", path, k + 1);
         }
-        w[n++] = (uint32_t)v;
+        if (k < cap)
+            w[k] = (uint32_t)v;
+        k++;
     }
     fclose(f);
-    if (n != words)
-        return loom_fail(e, LOOM_E_PARSE, "%s: %zu words, the RAM has %zu", path, n, words);
+    *n = k;
     return LOOM_OK;
+}
+
+/* Reads a RAM image of exactly `words` words. */
+static loom_status read_ram_hex(const char *path, uint32_t *w, size_t words, loom_err *e)
+{
+    size_t n;
+    loom_status st = build_ram_hex_read(path, w, words, &n, e);
+    if (!st && n != words)
+        st = loom_fail(e, LOOM_E_PARSE, "%s: %zu words, the RAM has %zu", path, n, words);
+    return st;
 }
 
 static loom_status write_ram_hex(const char *path, const uint32_t *w, size_t words, loom_err *e)

@@ -3,6 +3,7 @@
  * generic or with a model baked in, and weight patching of an existing one.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "board.h"
@@ -12,6 +13,7 @@
 #include "cli_vbthread.h"
 #include "host.h"
 #include "loom_map.h"
+#include "stim.h"
 
 const char cmd_build_summary[] = "build an iCE40 bitstream for a board (generic, baked model, or --patch)";
 
@@ -96,21 +98,27 @@ static loom_status bake(void *ctx, const board_info *b, const seir_net *net, con
         st = loom_host_read(h, LOOM_REG_ID, &probe, 1, e);
     if (!st)
         st = vboard_ram(v.b, ram, words, 0, e);
-    /* the cost of a step, on a copy of the state (the image is taken) */
-    uint64_t rng = 0x9E3779B97F4A7C15ull;
-    uint32_t ev[64];
+    /* the cost of a step, now that the image is taken: BAKE_STEPS steps of
+     * the Poisson input loom sim --poisson input_rate --seed 1 draws */
+    stim_src *src = NULL;
+    stim_event *sev = NULL;
+    uint32_t *ev = NULL;
+    const uint32_t nin = net->n_inputs ? net->n_inputs : 1;
+    if (!st && !(st = stim_poisson(net, input_rate, 1, &src, e)) &&
+        (!(sev = malloc(nin * sizeof *sev)) || !(ev = malloc(nin * sizeof *ev))))
+        st = loom_fail(e, LOOM_E_NOMEM, "no memory for input events");
     for (unsigned t = 0; !st && t <= BAKE_STEPS; t++) {
-        size_t n = 0;
-        for (uint32_t c = 0; t < BAKE_STEPS && c < net->n_inputs && n < 64; c++) {
-            rng = rng * 6364136223846793005ull + 1442695040888963407ull;
-            if ((double)(rng >> 11) / 9007199254740992.0 >= input_rate)
-                continue;
-            int32_t x = net->input_kind[c] == SEIR_IN_GRADED ? (int32_t)(int16_t)(rng >> 40) : 1;
-            if (x)
-                ev[n++] = loom_host_event(c, x);
-        }
-        st = loom_host_stream(h, ev, n, t < BAKE_STEPS, img->arch.cores, 0, NULL, 100000000, e);
+        uint32_t n = 0;
+        if (t < BAKE_STEPS)
+            st = stim_next(src, t, sev, nin, &n, e);
+        for (uint32_t k = 0; k < n; k++)
+            ev[k] = loom_host_event(sev[k].channel, sev[k].value);
+        if (!st)
+            st = loom_host_stream(h, ev, n, t < BAKE_STEPS, img->arch.cores, 0, NULL, 100000000, e);
     }
+    stim_close(src);
+    free(sev);
+    free(ev);
     uint32_t cmax = 0;
     if (!st)
         st = loom_host_read(h, LOOM_REG_CYCLES_MAX, &cmax, 1, e);
