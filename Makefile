@@ -7,8 +7,8 @@
 #   make bench       performance figures, one per line: bench <name> <value> <unit>
 #   make install PREFIX=/usr/local
 #
-# Sources are discovered, not listed: every .c under hls_ref/, compiler/ and
-# sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
+# Sources are discovered, not listed: every .c under hls_ref/, compiler/,
+# check/ and sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
 # NAME` subcommand; every tests/unit/test_*.c is a cmocka binary.  Parts with
 # rules of their own (Verilator models, bitstreams) bring a fragment
 # DIR/*.mk that this file includes.
@@ -27,14 +27,32 @@ CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
 SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli
-INCLUDES := -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
+
+# Layers (docs/architecture.md): the folders each folder's sources may
+# include from, lowest first.  A source is compiled with -I for exactly these
+# folders, so an include in the wrong direction does not compile
+# (tests/integration/layers.sh proves it).  Tests and fragments see all.
+LAYER_hls_ref  := hls_ref
+LAYER_compiler := hls_ref compiler
+LAYER_sw/io    := hls_ref compiler sw/io
+LAYER_check    := hls_ref compiler sw/io check
+LAYER_sw/blimp := hls_ref sw/blimp
+LAYER_sw/link  := hls_ref compiler sw/blimp sw/link
+LAYER_sw/fpga  := hls_ref compiler sw/io sw/blimp sw/link sw/fpga
+LAYER_sim      := hls_ref compiler sw/io sw/blimp sw/link sim
+LAYER_fw       := hls_ref boards/icestick/fw
+LAYER_sw/cli   := hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/cli $(BUILD)/gen
+LAYERS   := hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim fw sw/cli
+layer_inc = $(addprefix -I,$(LAYER_$(patsubst %/,%,$(dir $(1)))))
+INCLUDES := $(addprefix -I,$(LAYER_sw/cli))
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
+BASE_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(BASE_CFLAGS) $(INCLUDES)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDLIBS   += $(PKG_LDLIBS) -lm -lpthread
 
-LIB_SRCS := $(sort $(filter-out sw/cli/%,$(wildcard hls_ref/*.c compiler/*.c sw/*.c sw/*/*.c)))
+LIB_SRCS := $(sort $(filter-out sw/cli/%,$(wildcard hls_ref/*.c compiler/*.c check/*.c sw/*/*.c)))
 CLI_SRCS := $(sort $(wildcard sw/cli/*.c))
 CMD_SRCS := $(sort $(wildcard sw/cli/cmd_*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -59,7 +77,7 @@ EXTRA_LDLIBS :=
 EXTRA_DEPS :=
 LINK := $(CC)
 
-.PHONY: all deps test unit-tests demo bench install clean lint help
+.PHONY: all deps test unit-tests demo bench install clean lint help layer-cflags layers
 all: $(LOOM)
 
 include $(sort $(wildcard */*.mk))
@@ -82,13 +100,22 @@ deps:
 	else echo "deps: all $(words $(DEB_PKGS)) packages present"; fi
 
 # ---- library and binary --------------------------------------------------
+# A folder with a layer gets its include list; others (tests/support) all.
+src_inc = $(or $(call layer_inc,$(1)),$(INCLUDES))
 $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/loom_commands.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call src_inc,$<) -c $< -o $@
 
 $(BUILD)/san/%.o: %.c | $(BUILD)/gen/loom_commands.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call src_inc,$<) $(SAN_FLAGS) -c $< -o $@
+
+# The layers and their folders ("LAYER: dirs", one a line) and the flags
+# every layer shares, for tests/integration/layers.sh.
+layers:
+	@$(foreach L,$(LAYERS),echo '$(L): $(LAYER_$(L))';)
+layer-cflags:
+	@echo -std=c11 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS)
 
 $(LIBLOOM): $(LIB_OBJS)
 	@mkdir -p $(@D)
@@ -150,7 +177,7 @@ install: $(LOOM) $(LIBLOOM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/loom
 	install -m 755 $(LOOM) $(DESTDIR)$(PREFIX)/bin/loom
 	install -m 644 $(LIBLOOM) $(DESTDIR)$(PREFIX)/lib/libloom.a
-	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h) $(DESTDIR)$(PREFIX)/include/loom/
+	install -m 644 $(wildcard hls_ref/*.h compiler/*.h check/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h) $(DESTDIR)$(PREFIX)/include/loom/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@LIBS@|$(PKG_LDLIBS) -lm -lpthread|g' loom.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/loom.pc
 

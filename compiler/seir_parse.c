@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "loom_arith.h"
+#include "seir_text.h"
 
 typedef struct span {
     const char *s;

@@ -30,7 +30,7 @@ VERILATOR ?= verilator
 VERILATOR_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 VSIM_OPT  := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 VSIM_CXXFLAGS := -std=c++17 -O2 -g -Wall -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd \
-                 -Icompiler -I$(VSIM_DIR) $(foreach c,$(VSIM_CONFIGS),-I$(VSIM_DIR)/$(c))
+                 $(addprefix -I,$(LAYER_sim)) -I$(VSIM_DIR) $(foreach c,$(VSIM_CONFIGS),-I$(VSIM_DIR)/$(c))
 
 define VSIM_CONFIG_RULES
 $(VSIM_DIR)/$(1)/Vloom_$(1).mk: $(RTL_DEPS)
@@ -59,7 +59,7 @@ $(VSIM_DIR)/vsim_includes.h: sim/sim.mk
 	@{ for c in $(VSIM_CONFIGS); do echo "#include \"Vloom_$$c.h\""; done; } > $@
 
 VSIM_ARCHIVES := $(foreach c,$(VSIM_CONFIGS),$(VSIM_DIR)/$(c)/Vloom_$(c)__ALL.a)
-$(VSIM_DIR)/vsim.o: sim/vsim.cpp sim/vsim.h compiler/limg.h compiler/loom_map.h \
+$(VSIM_DIR)/vsim.o: sim/vsim.cpp sim/vsim.h compiler/limg.h hls_ref/loom_map.h \
                     $(VSIM_DIR)/vsim_list.h $(VSIM_DIR)/vsim_includes.h $(VSIM_ARCHIVES)
 	$(CXX) $(VSIM_CXXFLAGS) -c $< -o $@
 

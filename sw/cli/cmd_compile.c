@@ -8,11 +8,13 @@
 #include <string.h>
 
 #include "aig.h"
+#include "check.h"
 #include "cli.h"
 #include "cli_model.h"
 #include "model.h"
 #include "netinfo.h"
 #include "nir.h"
+#include "seir_text.h"
 
 const char cmd_compile_summary[] = "compile .seir/.aag/.aig/.nir to validated canonical SEIR";
 

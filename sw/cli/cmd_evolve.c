@@ -26,6 +26,7 @@
 #include "cmaes.h"
 #include "ctrl.h"
 #include "plant.h"
+#include "seir_text.h"
 
 const char cmd_evolve_summary[] = "evolve the blimp's spiking altitude controller with CMA-ES";
 

@@ -32,6 +32,7 @@
 #include "plot.h"
 #include "pid.h"
 #include "plant.h"
+#include "seir_text.h"
 
 const char cmd_fly_summary[] = "fly the blimp altitude plant with the SNN controller and compare with the PID";
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aig.h"
+#include "check.h"
 #include "cli.h"
 #include "cli_model.h"
 #include "model.h"

@@ -9,6 +9,7 @@
  * is never mistaken for a finished one.
  */
 #include "build.h"
+#include "ramhex.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -898,35 +899,11 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
 /* icebram placeholder -> boot.hex on generic.asc, then icepack. */
 /* ---- firmware boards: the RAM image ----------------------------------------------- */
 
-loom_status build_ram_hex_read(const char *path, uint32_t *w, size_t cap, size_t *n, loom_err *e)
-{
-    FILE *f = fopen(path, "r");
-    if (!f)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", path, strerror(errno));
-    char line[64];
-    size_t k = 0;
-    while (fgets(line, sizeof line, f)) {
-        char *end;
-        unsigned long v = strtoul(line, &end, 16);
-        if (end == line || (*end && *end != '\n' && *end != '\r') || v > 0xFFFFFFFFul ||
-            strlen(line) > 10) {
-            fclose(f);
-            return loom_fail(e, LOOM_E_PARSE, "%s:%zu: not a 32-bit hex word", path, k + 1);
-        }
-        if (k < cap)
-            w[k] = (uint32_t)v;
-        k++;
-    }
-    fclose(f);
-    *n = k;
-    return LOOM_OK;
-}
-
 /* Reads a RAM image of exactly `words` words. */
 static loom_status read_ram_hex(const char *path, uint32_t *w, size_t words, loom_err *e)
 {
     size_t n;
-    loom_status st = build_ram_hex_read(path, w, words, &n, e);
+    loom_status st = ramhex_read(path, w, words, &n, e);
     if (!st && n != words)
         st = loom_fail(e, LOOM_E_PARSE, "%s: %zu words, the RAM has %zu", path, n, words);
     return st;

@@ -21,6 +21,7 @@
 #include "stim.h"
 
 #include "afile.h"
+#include "loom_poisson.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,16 +63,7 @@ struct stim_src {
     uint64_t *seen;       /* [n_inputs] step+1 at which the channel last appeared */
 };
 
-uint64_t stim_hash(uint64_t seed, uint64_t t, uint32_t c)
-{
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * ((t << 32) + (uint64_t)c + 1);
-    z ^= z >> 30;
-    z *= 0xBF58476D1CE4E5B9ull;
-    z ^= z >> 27;
-    z *= 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return z;
-}
+uint64_t stim_hash(uint64_t seed, uint64_t t, uint32_t c) { return loom_poisson_hash(seed, t, c); }
 
 static stim_src *src_new(const seir_net *net, src_kind kind)
 {
@@ -96,8 +88,7 @@ loom_status stim_poisson(const seir_net *net, double rate, uint64_t seed,
     if (!s)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory for the Poisson source");
     s->seed = seed;
-    /* floor(rate * 2^53): exact, since rate*2^53 only scales the exponent */
-    s->thresh = (uint64_t)(rate * 9007199254740992.0);
+    s->thresh = loom_poisson_threshold(rate);
     *out = s;
     return LOOM_OK;
 }
@@ -537,10 +528,8 @@ loom_status stim_next(stim_src *s, uint64_t t, stim_event *ev, uint32_t max_ev, 
         if (s->thresh == 0)
             return LOOM_OK;
         for (uint32_t c = 0; c < s->n_inputs; c++) {
-            uint64_t z = stim_hash(s->seed, t, c);
-            if ((z >> 11) >= s->thresh)
-                continue;
-            int32_t v = s->net->input_kind[c] == SEIR_IN_SPIKE ? 1 : (int32_t)(int16_t)(uint16_t)(z & 0xffff);
+            int32_t v = loom_poisson_value(s->seed, s->thresh, t, c,
+                                           s->net->input_kind[c] != SEIR_IN_SPIKE);
             if (v == 0)
                 continue;
             if (*n >= max_ev)
