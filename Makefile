@@ -77,8 +77,18 @@ EXTRA_LDLIBS :=
 EXTRA_DEPS :=
 LINK := $(CC)
 
-.PHONY: all deps test unit-tests demo bench install clean lint help layer-cflags layers
+.PHONY: all deps test unit-tests demo bench install clean lint help layer-cflags layers arch-lists
 all: $(LOOM)
+
+# The arch table (compiler/board.c: boards and simulation configs) in Make
+# form: LOOM_BOARDS, LOOM_FW_BOARDS, VSIM_CONFIGS, VSIM_G_<config>.  Written
+# by sim/vboard_params -M (make restarts once after writing it).
+ARCH_MK := $(BUILD)/gen/arch.mk
+ifeq ($(filter clean help deps layers layer-cflags,$(MAKECMDGOALS)),)
+-include $(ARCH_MK)
+endif
+$(ARCH_MK): $(BUILD)/gen/vboard_params
+	@$< -M > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; }; rm -f $@.tmp
 
 include $(sort $(wildcard */*.mk))
 
@@ -116,6 +126,11 @@ layers:
 	@$(foreach L,$(LAYERS),echo '$(L): $(LAYER_$(L))';)
 layer-cflags:
 	@echo -std=c11 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS)
+
+# The Make lists that come from the arch table, for tests/integration/arch_table.sh.
+arch-lists:
+	@echo "boards: $(BOARDS)"; echo "vboard_boards: $(VBOARD_BOARDS)"
+	@echo "fw_boards: $(FW_BOARDS)"; echo "vsim_configs: $(VSIM_CONFIGS)"
 
 $(LIBLOOM): $(LIB_OBJS)
 	@mkdir -p $(@D)

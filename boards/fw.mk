@@ -17,7 +17,7 @@
 
 FW_DIR := boards/icestick/fw
 FW_OUT := $(BUILD)/fw
-FW_BOARDS := icestick
+FW_BOARDS := $(LOOM_FW_BOARDS)
 FW_HEXES := $(FW_OUT)/icestick.hex
 FW_FLAGS := $(FW_OUT)/icestick.flags
 FW_STACK_RESERVE ?= 320

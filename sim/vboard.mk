@@ -15,7 +15,7 @@
 # A model is rebuilt when the RTL, this file or its board's flags change.
 # This file sorts after sim/sim.mk, so VSIM_* are defined here.
 
-VBOARD_BOARDS  := icebreaker upduino3 icestick hx8k-breakout
+VBOARD_BOARDS  := $(LOOM_BOARDS)
 VBOARD_CONFIGS := c1 c4
 VBOARD_DIR    := $(BUILD)/vboard
 VBOARD_PARAMS := $(BUILD)/gen/vboard_params
