@@ -11,6 +11,7 @@
 #include "check.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "model.h"
 #include "netinfo.h"
 #include "nir.h"
@@ -103,7 +104,7 @@ int cmd_compile(int argc, char **argv)
     model m;
     loom_err e;
     loom_err_clear(&e);
-    if (model_load(in, &mo, &m, &e))
+    if (cli_model_load(in, &mo, &m, &e))
         return cli_report(C, &e);
     loom_status st = seir_print_file(m.net, out, &e);
     if (st == LOOM_OK && report) {

@@ -18,6 +18,7 @@
 #include "cli.h"
 #include "benchnet.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "limg.h"
 #include "loom_map.h"
 #include "mapper.h"
@@ -465,7 +466,7 @@ int cmd_cosim(int argc, char **argv)
         return cli_usage_error(C, "--poisson and --inputs exclude each other");
     model md;
     loom_err e;
-    if (model_load(o.net, &mo, &md, &e) != LOOM_OK)
+    if (cli_model_load(o.net, &mo, &md, &e) != LOOM_OK)
         return cli_report(C, &e);
     int rc = run(&o, md.net);
     model_free(&md);

@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "host.h"
 #include "loom_map.h"
 #include "mapper.h"
@@ -258,7 +259,7 @@ int cmd_run(int argc, char **argv)
         net = standin;
         img = img_file;
     } else {
-        if ((st = model_load(net_path, &mo, &m, &e)))
+        if ((st = cli_model_load(net_path, &mo, &m, &e)))
             goto fail;
         net = m.net;
         if ((st = map_net(net, &arch, &map, &e))) {

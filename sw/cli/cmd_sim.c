@@ -15,6 +15,7 @@
 #include "check.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "model.h"
 #include "nir.h"
 #include "outw.h"
@@ -293,7 +294,7 @@ int cmd_sim(int argc, char **argv)
     model m;
     loom_err e;
     loom_err_clear(&e);
-    if (model_load(net_path, &mo, &m, &e))
+    if (cli_model_load(net_path, &mo, &m, &e))
         return cli_report(C, &e);
     if (stim) {
         loom_status st = aig_run_stim(&m, stim, stdout, &e);
