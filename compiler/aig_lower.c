@@ -359,14 +359,14 @@ static void warn(const model_opts *o, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void warn(const model_opts *o, const char *name, const char *fmt, ...)
 {
-    if (o->quiet)
+    if (o->quiet || !o->warn)
         return;
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "loom: warning: %s: ", name);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    o->warn(o->warn_ctx, name, msg);
 }
 
 static loom_status lower_all(lower *L, const char *name, const model_opts *o)

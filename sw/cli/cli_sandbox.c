@@ -138,8 +138,18 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
     return LOOM_OK;
 }
 
-loom_status cli_model_load(const char *path, const model_opts *o, model *m, loom_err *e)
+void cli_warn(void *ctx, const char *path, const char *msg)
 {
+    (void)ctx;
+    fprintf(stderr, "loom: warning: %s: %s\n", path, msg);
+}
+
+loom_status cli_model_load(const char *path, const model_opts *opts, model *m, loom_err *e)
+{
+    model_opts own = *opts;
+    const model_opts *o = &own;
+    if (!own.warn)
+        own.warn = cli_warn;
     memset(m, 0, sizeof *m); /* as model_load: model_free is fine after a failure */
     if (path && model_kind_of(path) == MODEL_NIR) {
         loom_status st = cli_nir_sandbox(path, e);

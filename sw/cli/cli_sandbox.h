@@ -16,8 +16,12 @@
  * when HDF5 crashed, looped or ran out of memory in the child. */
 loom_status cli_nir_sandbox(const char *path, loom_err *e);
 
-/* model_load behind the sandbox for NIR files: the one way the command
- * line loads a model. */
+/* Prints a library warning: "loom: warning: PATH: MSG" on stderr. */
+void cli_warn(void *ctx, const char *path, const char *msg);
+
+/* model_load behind the sandbox for NIR files, with library warnings going
+ * to cli_warn unless o->warn is set: the one way the command line loads a
+ * model. */
 loom_status cli_model_load(const char *path, const model_opts *o, model *m, loom_err *e);
 
 #endif
