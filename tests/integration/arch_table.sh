@@ -52,4 +52,18 @@ for b in $fw; do
     [ "$(cat "$BUILD/fw/$b.flags")" = "$("$P" -D "$b")" ] || bad "firmware flags of $b differ from the table"
 done
 echo "firmware: -D flags of [$fw] are the table's"
+
+# the board tops' defaults: rtl/loom_arch.vh is what the table gives, and
+# every numeric parameter default of a hardware board top names it
+"$P" -H | cmp -s - rtl/loom_arch.vh || bad "rtl/loom_arch.vh is not what the table gives (regenerate: $P -H > rtl/loom_arch.vh)"
+for b in $names; do
+    [[ " $fw " == *" $b "* ]] && continue
+    top=boards/$b/loom_board_${b//-/_}.v id=$(tr 'a-z-' 'A-Z_' <<<"$b")
+    stale=$(sed -n '/^module/,/^) (/p' "$top" | grep -E 'parameter +[A-Z_]+ *= *[0-9]' || true)
+    [ -z "$stale" ] || bad "$top keeps defaults of its own: $stale"
+    for p in $(sed -n '/^module/,/^) (/s/.*parameter \([A-Z_]*\) *= *`LOOM_ARCH_.*/\1/p' "$top"); do
+        grep -q "^\`define LOOM_ARCH_${id}_$p " rtl/loom_arch.vh || bad "$top: no LOOM_ARCH_${id}_$p in rtl/loom_arch.vh"
+    done
+done
+echo "board tops: defaults from rtl/loom_arch.vh"
 exit $fail
