@@ -143,13 +143,7 @@ int cmd_run(int argc, char **argv)
                 return 2;
             continue;
         }
-#define OPT(name, var)                                          \
-    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
-        if (r < 0)                                              \
-            return 2;                                           \
-        var = v;                                                \
-        continue;                                               \
-    }
+#define OPT(name, var) CLI_OPT_STR(name, var)
         OPT("--port", port)
         OPT("--poisson", poisson)
         OPT("--inputs", inputs)

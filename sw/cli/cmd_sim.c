@@ -215,13 +215,7 @@ int cmd_sim(int argc, char **argv)
                 return 2;
             continue;
         }
-#define OPT(name, var)                                          \
-    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
-        if (r < 0)                                              \
-            return 2;                                           \
-        var = v;                                                \
-        continue;                                               \
-    }
+#define OPT(name, var) CLI_OPT_STR(name, var)
         OPT("--poisson", poisson)
         OPT("--inputs", inputs)
         OPT("--stim", stim)
