@@ -90,6 +90,32 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo,
     return 0;
 }
 
+void cli_note(cli_notes *n, const char *cmd, const char *fmt, ...)
+{
+    if (n->n >= sizeof n->buf - 1)
+        return;
+    int k = snprintf(n->buf + n->n, sizeof n->buf - n->n, "loom %s: ", cmd);
+    if (k > 0)
+        n->n += (size_t)k < sizeof n->buf - n->n ? (size_t)k : sizeof n->buf - n->n - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    k = vsnprintf(n->buf + n->n, sizeof n->buf - n->n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        n->n += (size_t)k < sizeof n->buf - n->n ? (size_t)k : sizeof n->buf - n->n - 1;
+    if (n->n < sizeof n->buf - 1)
+        n->buf[n->n++] = '\n';
+    n->buf[n->n] = '\0';
+}
+
+void cli_notes_flush(cli_notes *n)
+{
+    if (n->n)
+        fputs(n->buf, stderr);
+    n->n = 0;
+    n->buf[0] = '\0';
+}
+
 double cli_now(void)
 {
     struct timespec ts;

@@ -163,6 +163,30 @@ int cli_parse_arch(const char *cmd, const char *s, seir_arch *a)
     return 0;
 }
 
+int cli_model_check_applies(const char *cmd, const char *path, int argc, char **argv)
+{
+    int kind = model_kind_of(path);
+    if (kind < 0)
+        return 0;
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        size_t n = strcspn(a, "=");
+        const char *why = NULL;
+        if (n == 6 && !strncmp(a, "--arch", 6) && kind == MODEL_SEIR)
+            why = "is SEIR and declares its own arch (its 'arch' line); --arch applies to "
+                  ".aag/.aig/.nir inputs (a random net for an arch: loom gen --arch ...)";
+        else if (n == 10 && !strncmp(a, "--pipeline", 10) && kind != MODEL_AIGER)
+            why = "is not AIGER; --pipeline applies to .aag/.aig inputs";
+        else if (n == 7 && !strncmp(a, "--reset", 7) && kind != MODEL_NIR)
+            why = "is not NIR; --reset applies to .nir inputs (SEIR declares reset per profile)";
+        if (why) {
+            cli_usage_error(cmd, "%.*s: %s %s", (int)n, a, path, why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts *o,
                      int *dt_given, int *arch_given)
 {

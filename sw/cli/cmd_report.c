@@ -22,7 +22,11 @@ static const char usage[] =
     "(neurons, synapses, max delay, profiles) and, for a baked model, its\n"
     "share of it and the predicted timesteps per second.\n"
     "\n"
-    "  --json    print DIR/report.json unchanged (keys in docs/boards.md)\n";
+    "  --json    print DIR/report.json unchanged (keys in docs/boards.md)\n"
+    "\n"
+    "examples:\n"
+    "  loom build --board icebreaker -o build/ib && loom report build/ib\n"
+    "  loom report build/ib --json\n";
 
 /* Text after "key": in j (from `from` on); NULL when absent. */
 static const char *val(const char *j, const char *key)
