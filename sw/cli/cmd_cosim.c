@@ -47,8 +47,9 @@ static const char usage[] =
     "  --config NAME      use this built config (see --list-configs)\n"
     "  --list-configs     print the built configs and their arch, then exit\n"
     "  --fst FILE         FST waveform of steps --from..--to of this run, mismatch\n"
-    "                     or not (GTKWave: gtkwave FILE); without --fst a mismatch\n"
-    "                     writes the two steps around it to cosim-mismatch.fst\n"
+    "                     or not (GTKWave: gtkwave FILE)\n"
+    "  --mismatch-fst FILE  without --fst, a mismatch replays the two steps around\n"
+    "                     it into FILE [cosim-mismatch.fst]\n"
     "  --from S, --to T   the window of --fst, inclusive [0, N-1]\n"
     "  --limg FILE        also write the runtime image\n"
     "  --readmemh DIR     also write $readmemh files of the image\n"
@@ -393,7 +394,10 @@ static int run(const opts *o, const seir_net *net)
                 jsonw_null(&j, "spikes");
                 jsonw_null(&j, "predicted_cycles_per_step");
                 jsonw_null(&j, "mismatches");
+                jsonw_null(&j, "reference_events");
             } else {
+                jsonw_null(&j, "sim_cycles_per_s");
+                jsonw_null(&j, "sim_steps_per_s");
                 jsonw_uint(&j, "spikes", rc_.spikes);
                 jsonw_num(&j, "predicted_cycles_per_step", pred);
                 jsonw_uint(&j, "mismatches", mismatches);
@@ -460,6 +464,7 @@ int cmd_cosim(int argc, char **argv)
     model_opts_default(&mo);
     mo.quiet = 1;
     int list = 0, from_given = 0, to_given = 0;
+    const char *mismatch_fst = NULL;
     for (int k = 1; k < argc;) {
         const char *v;
         int r;
@@ -501,6 +506,10 @@ int cmd_cosim(int argc, char **argv)
                 return 2;
             o.fst = v;
             o.window = 1;
+        } else if ((r = cli_opt_value(C, argc, argv, &k, "--mismatch-fst", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            mismatch_fst = v;
         } else if ((r = cli_opt_value(C, argc, argv, &k, "--from", &v)) != 0) {
             if (r < 0 || cli_parse_u64(C, "--from", v, &o.from))
                 return 2;
@@ -556,6 +565,10 @@ int cmd_cosim(int argc, char **argv)
         }
         return 0;
     }
+    if (mismatch_fst && o.window)
+        return cli_usage_error(C, "--mismatch-fst is for runs without --fst (whose trace is the window)");
+    if (mismatch_fst)
+        o.fst = mismatch_fst;
     if ((from_given || to_given) && !o.window)
         return cli_usage_error(C, "--from/--to set the window of --fst FILE; give --fst");
     if (o.window) {

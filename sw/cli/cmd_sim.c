@@ -453,7 +453,7 @@ int cmd_sim(int argc, char **argv)
             goto fail;
         }
     }
-    if (!quiet && !out_spikes && !out_v && !trace_all && !plot_path && !save_inputs)
+    if (!quiet && !json && !out_spikes && !out_v && !trace_all && !plot_path && !save_inputs)
         cli_note(&notes, C, "note: no output requested (see --out-spikes, --out-v, "
                         "--trace-all, --plot)");
 

@@ -74,11 +74,13 @@ for b in "$WORK"/blocks/*; do
         echo 'trap '\''j=$(jobs -p); [ -z "$j" ] || kill $j 2> /dev/null; wait'\'' EXIT'
         tail -n +2 "$b"
     } > "$script"
+    t0=$SECONDS
     (cd "$clone" && timeout 300 bash "$script") > "$WORK/block.out" 2> "$WORK/block.err" < /dev/null || {
         tail -n 20 "$WORK/block.out"
         tail -n 20 "$WORK/block.err"
         fail "$where: the block failed"
     }
+    echo "  ($((SECONDS - t0)) s)"
     ran=$((ran + 1))
 done
 [ $ran -ge 15 ] || fail "only $ran blocks found: the extraction is broken"
