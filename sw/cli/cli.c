@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -114,6 +115,15 @@ void cli_notes_flush(cli_notes *n)
         fputs(n->buf, stderr);
     n->n = 0;
     n->buf[0] = '\0';
+}
+
+int cli_check_png(const char *cmd, const char *opt, const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && !strcasecmp(path + n - 4, ".png"))
+        return 0;
+    cli_usage_error(cmd, "%s %s: the plot is a PNG image; give a file name ending in .png", opt, path);
+    return -1;
 }
 
 double cli_now(void)

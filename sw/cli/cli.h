@@ -52,6 +52,11 @@ typedef struct cli_notes {
 void cli_note(cli_notes *n, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 void cli_notes_flush(cli_notes *n);
 
+/* 0 when path names a PNG file (ends in .png, any case); else prints
+ * "loom CMD: OPT PATH: ..." and returns -1 (a plot is always a PNG; a
+ * .txt name would get PNG bytes). */
+int cli_check_png(const char *cmd, const char *opt, const char *path);
+
 /* Monotonic seconds. */
 double cli_now(void);
 

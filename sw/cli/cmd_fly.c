@@ -154,6 +154,8 @@ static int parse(int argc, char **argv, opts *o)
                                       "or --port PORT (a board or virtual board)");
     if (o->sim && o->port)
         return cli_usage_error("fly", "--sim and --port exclude each other");
+    if (o->plot && cli_check_png("fly", "--plot", o->plot))
+        return 2;
     return 0;
 }
 

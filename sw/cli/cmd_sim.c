@@ -94,6 +94,11 @@ typedef struct run {
     uint64_t spikes_total;
     uint64_t out_spikes_total; /* of the neurons declared spike outputs */
     uint8_t *is_out;           /* [n_neurons] 1 for a spike output */
+    int32_t *plot_row;         /* --plot --outputs-only: [n_neurons] raster row or -1 */
+    uint32_t plot_rows;        /* rows of the raster */
+    uint32_t n_pg;             /* raster row groups (layers) ... */
+    const char **pg_name;      /* ... their names [n_pg] */
+    uint32_t *pg_first;        /* ... and first rows [n_pg] */
     cli_progress prog;
 } run;
 
@@ -109,6 +114,8 @@ static loom_status record_spikes(run *r, uint64_t t, const uint32_t *spk, uint32
     }
     if (r->plot && t < r->plot_steps) {
         for (uint32_t k = 0; k < n; k++) {
+            if (r->plot_row && r->plot_row[spk[k]] < 0)
+                continue; /* --outputs-only: not an output */
             if (r->n_pts >= PLOT_MAX_SPIKES) {
                 r->plot_truncated = 1;
                 break;
@@ -126,7 +133,7 @@ static loom_status record_spikes(run *r, uint64_t t, const uint32_t *spk, uint32
                 r->cap_pts = nc;
             }
             r->pt_step[r->n_pts] = t;
-            r->pt_neuron[r->n_pts++] = spk[k];
+            r->pt_neuron[r->n_pts++] = r->plot_row ? (uint32_t)r->plot_row[spk[k]] : spk[k];
         }
     }
     return LOOM_OK;
@@ -164,6 +171,9 @@ static void run_free(run *r)
     free(r->v_dbl);
     free(r->spk);
     free(r->is_out);
+    free(r->plot_row);
+    free(r->pg_name);
+    free(r->pg_first);
     free(r->ti);
     free(r->tv);
     free(r->ts);
@@ -273,6 +283,8 @@ int cmd_sim(int argc, char **argv)
         return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
     if (poisson && inputs)
         return cli_usage_error(C, "--poisson and --inputs exclude each other");
+    if (plot_path && cli_check_png(C, "--plot", plot_path))
+        return 2;
     if (json && stim)
         return cli_usage_error(C, "--json and --stim exclude each other (--stim prints aigsim lines)");
     if (json && ((out_spikes && !strcmp(out_spikes, "-")) || (out_v && !strcmp(out_v, "-")) ||
@@ -404,8 +416,8 @@ int cmd_sim(int argc, char **argv)
     outw_v_outputs(net, r.v_idx);
     if (out_spikes && (st = outw_spikes_open(out_spikes, net, outputs_only, &r.spikes, &e)))
         goto fail;
-    if (outputs_only && !out_spikes && !quiet)
-        cli_note(&notes, C, "note: --outputs-only only filters --out-spikes");
+    if (outputs_only && !out_spikes && !plot_path && !quiet)
+        cli_note(&notes, C, "note: --outputs-only only filters --out-spikes and --plot");
     if (out_v && (st = outw_v_open(out_v, net, &r.vout, &e)))
         goto fail;
     if (out_v && r.n_v == 0 && !quiet)
@@ -440,6 +452,51 @@ int cmd_sim(int argc, char **argv)
         }
         r.plot = 1;
         r.plot_steps = steps < PLOT_MAX_STEPS ? steps : PLOT_MAX_STEPS;
+        /* the raster's rows: every neuron, or (--outputs-only) the spike
+         * outputs in declaration order; named by their neuron groups */
+        r.plot_rows = net->n_neurons;
+        if (outputs_only) {
+            r.plot_row = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *r.plot_row);
+            if (!r.plot_row) {
+                st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+                goto fail;
+            }
+            for (uint32_t n = 0; n < net->n_neurons; n++)
+                r.plot_row[n] = -1;
+            r.plot_rows = 0;
+            for (uint32_t k = 0; k < net->n_outputs; k++)
+                if (net->outputs[k].kind == SEIR_OUT_SPIKE && r.plot_row[net->outputs[k].neuron] < 0)
+                    r.plot_row[net->outputs[k].neuron] = (int32_t)r.plot_rows++;
+        }
+        uint32_t ng_cap = (outputs_only ? r.plot_rows : net->n_neuron_groups) + 1;
+        r.pg_name = malloc(ng_cap * sizeof *r.pg_name);
+        r.pg_first = malloc(ng_cap * sizeof *r.pg_first);
+        if (!r.pg_name || !r.pg_first) {
+            st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+            goto fail;
+        }
+        if (!outputs_only) {
+            for (uint32_t k = 0; k < net->n_neuron_groups; k++) {
+                r.pg_name[k] = net->neuron_groups[k].name;
+                r.pg_first[k] = net->neuron_groups[k].first;
+            }
+            r.n_pg = net->n_neuron_groups;
+        } else {
+            /* rows in output order: a new run wherever the group changes */
+            uint32_t last = UINT32_MAX;
+            for (uint32_t k = 0, row = 0; k < net->n_outputs; k++) {
+                uint32_t nn = net->outputs[k].neuron;
+                if (net->outputs[k].kind != SEIR_OUT_SPIKE || r.plot_row[nn] != (int32_t)row)
+                    continue; /* a v output, or a neuron declared twice */
+                uint32_t gi = seir_neuron_group_of(net, nn);
+                if (gi != last) {
+                    r.pg_name[r.n_pg] = net->neuron_groups[gi].name;
+                    r.pg_first[r.n_pg++] = row;
+                    last = gi;
+                }
+                row++;
+            }
+        }
         if (steps > PLOT_MAX_STEPS && !quiet)
             cli_note(&notes, C, "note: --plot shows the first %u steps", PLOT_MAX_STEPS);
         r.n_pv = r.n_v < PLOT_MAX_V ? r.n_v : PLOT_MAX_V; /* plot_png draws no more */
@@ -517,8 +574,13 @@ int cmd_sim(int argc, char **argv)
 
     if (r.plot) {
         char title[512];
-        snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes%s", net_path, steps,
-                 r.spikes_total, use_float ? " (float reference)" : "");
+        if (outputs_only)
+            snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes of output neurons (%"
+                     PRIu64 " in all)%s", net_path, steps, r.out_spikes_total, r.spikes_total,
+                     use_float ? " (float reference)" : "");
+        else
+            snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes%s", net_path, steps,
+                     r.spikes_total, use_float ? " (float reference)" : "");
         const char **names = calloc(r.n_pv ? r.n_pv : 1, sizeof *names);
         char *nbuf = malloc((size_t)(r.n_pv ? r.n_pv : 1) * 128);
         if (!names || !nbuf) {
@@ -529,8 +591,9 @@ int cmd_sim(int argc, char **argv)
         }
         for (uint32_t k = 0; k < r.n_pv; k++)
             names[k] = seir_neuron_name(net, r.v_idx[k], nbuf + (size_t)k * 128, 128);
-        plot_data pd = {title, r.plot_steps, net->n_neurons, r.n_pts, r.pt_step, r.pt_neuron,
-                        r.n_pv, names, r.pv};
+        plot_data pd = {title, r.plot_steps, r.plot_rows, r.n_pts, r.pt_step, r.pt_neuron,
+                        r.n_pv, names, r.pv, r.n_pg, r.pg_name, r.pg_first,
+                        outputs_only ? "output neuron" : "neuron"};
         st = plot_png(plot_path, &pd, &e);
         free(names);
         free(nbuf);
