@@ -192,6 +192,34 @@ grep -q -- "--baud" err.txt || fail "silent port: baud not mentioned"
 [ $ms -lt 5000 ] || fail "silent port took $ms ms to fail (3 tries of 200 ms and backoff expected)"
 echo "silent port ok ($ms ms)"
 
+# --- loom report reads DIR/report.json by its structure: the capacity's
+# "neurons" is not the model's, a path with quotes and a key inside it is
+# printed as it is
+mkdir -p rdir
+cat > rdir/report.json <<'REP'
+{
+  "board": "icebreaker", "device": "up5k", "package": "sg48", "clock_source": "12 MHz osc",
+  "engine": "array", "clock_mhz": 24.000, "fmax_mhz": 26.70, "timing_met": true,
+  "luts_used": 4346, "luts_total": 5280, "lut4_cells": 3900, "carries": 300, "ffs": 1200,
+  "bram_used": 28, "bram_total": 30, "spram_used": 4, "spram_total": 4, "dsp_used": 4, "dsp_total": 8,
+  "W": 8, "S": 16, "A": 16, "cores": 1, "neurons": 1024, "synapses": 32768, "max_delay": 15,
+  "profiles": 16, "levels": 64, "inputs": 128, "baud": 3000000, "boot_bytes_total": 8192,
+  "yosys_s": 21.0, "nextpnr_s": 42.0, "cached": false,
+  "model": {"path": "my \"neurons\": 5 net.seir", "neurons": 12, "synapses": 40, "inputs": 4,
+            "levels": 3, "neuron_share": 0.0117, "synapse_share": 0.0012, "boot_bytes_used": 900,
+            "input_rate": 0.1, "neuron_rate": 0.05, "cycles_per_step": 812.5, "steps_per_s": 29538}
+}
+REP
+"$L" report rdir > rep.out || fail "loom report"
+grep -q '^capacity  1024 neurons, 32768 synapses, max delay 15, 16 profiles$' rep.out || fail "report capacity: $(cat rep.out)"
+grep -q '^model     my "neurons": 5 net.seir: 12 neurons (1.2%), 40 synapses (0.1%), 3 levels$' rep.out ||
+    fail "report model line: $(cat rep.out)"
+grep -q '^tools     yosys 21.0 s, nextpnr 42.0 s$' rep.out || fail "report tools line: $(cat rep.out)"
+echo '{"board": ' > rdir/report.json
+"$L" report rdir 2> err.txt && fail "a broken report.json was read"
+grep -q "rdir/report.json:2:" err.txt || fail "broken report.json: no line: $(cat err.txt)"
+echo "report ok"
+
 # --- help: examples everywhere, no paragraph twice; evolve 0 generations
 for c in sim compile gen cosim run vboard info build report evolve fly demo bench; do
     "$L" "$c" --help > help.txt 2>&1 || fail "$c --help"
