@@ -28,7 +28,7 @@ for n in "${names[@]}"; do
         "$LOOM" fly --sim --duration 2 --controller "$ROOT/examples/blimp/controller.seir" \
             --plot "$n.fly.png" --quiet > /dev/null
         head -c 4 "$n.fly.png" | grep -q PNG
-        if "$LOOM" sim "$n.seir" --steps 2 --plot "$n" --quiet 2> /dev/null; then
+        if [[ "$n" != *.png ]] && "$LOOM" sim "$n.seir" --steps 2 --plot "$n" --quiet 2> /dev/null; then
             echo "--plot without .png accepted: $n"; exit 1
         fi
     fi
