@@ -17,9 +17,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "jsonw.h"
 #include "benchnet.h"
 #include "cli_model.h"
+#include "jsonw.h"
 #include "limg.h"
 #include "loom_map.h"
 #include "mapper.h"
@@ -363,9 +363,12 @@ static int run(const opts *o, const seir_net *net)
             vsim_trace_close(s);
             tracing = 0;
         }
-        if (o->window) {
+        if (o->window && t > o->from) {
             trace_from = o->from;
-            trace_to = t ? (o->to < t - 1 ? o->to : t - 1) : 0;
+            trace_to = o->to < t - 1 ? o->to : t - 1;
+        } else if (o->window) {
+            fprintf(stderr, "loom cosim: no trace written: the run stopped at step %" PRIu64
+                            ", before --from %" PRIu64 "\n", t ? t - 1 : 0, o->from);
         }
         cli_progress_end(&prog, t);
         if (o->json) {

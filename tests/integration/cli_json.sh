@@ -116,6 +116,11 @@ assert abs((w[1] - w[0]) / 21.0 - per_step) < 0.25 * per_step, (w, per_step)
 assert abs(w[0] - a[0] - 100 * per_step) < 0.1 * (w[0] - a[0]), (a, w)
 t = json.load(open('win.json'))['trace']; assert t == {'file': 'win.fst', 'from': 100, 'to': 120}, t
 " || fail "cosim --fst window: the FST does not cover steps 100..120"
+# a mismatch before the window: no trace, and it says why
+"$L" cosim net.seir --steps 50 --poisson 0.1 --inject 3 --fst late.fst --from 30 --json > late.json 2> late.err
+[ $? = 1 ] || fail "cosim --inject before --from: exit code"
+py "import json; assert json.load(open('late.json'))['trace'] is None" || fail "a trace reported for a window never reached"
+grep -q "no trace written: the run stopped at step 3, before --from 30" late.err || fail "late window: $(cat late.err)"
 "$L" cosim net.seir --steps 20 --from 3 2> err.txt && fail "--from without --fst accepted"
 "$L" cosim net.seir --steps 20 --fst x.fst --to 20 2> err.txt && fail "--to past the run accepted"
 grep -q "past the last step 19" err.txt || fail "--to: no reason"
