@@ -32,6 +32,7 @@
 #include "loom_map.h"
 #include "map_fit.h"
 #include "mapper.h"
+#include "report_json.h"
 
 void build_opts_default(build_opts *o)
 {
@@ -446,25 +447,19 @@ static int report_board_is(const char *dir, const char *name)
 {
     char path[4096];
     fmt_to(path, sizeof path, "%s/report.json", dir);
-    char *r = slurp(path, NULL);
-    if (!r)
-        return 0;
-    char pat[128];
-    fmt_to(pat, sizeof pat, "\"board\": \"%s\"", name);
-    int ok = strstr(r, pat) != NULL;
-    free(r);
-    return ok;
+    int ok = 0;
+    loom_err e;
+    return report_top_str_is(path, "board", name, &ok, &e) == LOOM_OK && ok;
 }
 
 static double report_num(const char *dir, const char *key)
 {
     char path[4096];
     fmt_to(path, sizeof path, "%s/report.json", dir);
-    char *r = slurp(path, NULL);
-    if (!r)
+    double v = -1;
+    loom_err e;
+    if (report_top_num(path, key, &v, &e) != LOOM_OK)
         return 0;
-    double v = json_num_after(r, NULL, key);
-    free(r);
     return v < 0 ? 0 : v;
 }
 

@@ -52,8 +52,6 @@ int pnr_overflow(const char *log, char *out, size_t n);
 
 char *slurp(const char *path, size_t *n);
 
-double json_num_after(const char *from, const char *limit, const char *key);
-
 loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
                          double t_yosys, double t_pnr, int cached, loom_err *e);
 
