@@ -161,9 +161,37 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
         const nir_qinfo *q = &info[p];
         fprintf(out,
                 "layer %s %s neurons %u profiles %d scale %.6g shift %d weight-scale %.6g weight-use %.1f%% "
-                "in-bound %.0f predicted-saturation %s\n",
+                "in-bound %.0f predicted-saturation %s search-shift %+d lost-weights %.4f lost-biases %.4f\n",
                 pp->name, pop_kind_name(g, pp), pp->count, q->n_profiles, q->sigma, q->shift, q->kscale,
-                100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no");
+                100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no", q->adj,
+                q->n_weights ? (double)q->n_weights_lost / (double)q->n_weights : 0.0,
+                q->n_biases ? (double)q->n_biases_lost / (double)q->n_biases : 0.0);
+    }
+    /* every connection (and bias) that lost more than half its value */
+    for (uint32_t p = 0; p < g->n_pops; p++) {
+        const nir_pop *pp = &g->pops[p];
+        const nir_qinfo *q = &info[p];
+        for (uint32_t j = 0; j < q->n_ex; j++) {
+            char src[64];
+            uint32_t s = q->ex[j].src;
+            if (SEIR_IS_INPUT(s))
+                snprintf(src, sizeof src, "input channel %u", SEIR_SRC_INDEX(s));
+            else
+                snprintf(src, sizeof src, "neuron %u (%s)", s, g->pops[g->pop_of[s]].name);
+            fprintf(out, "warning: layer %s: the connection %s -> neuron %u lost more than half its value: "
+                         "%.4g state units per event in float, %.4g quantised\n",
+                    pp->name, src, q->ex[j].dst, q->ex[j].want, q->ex[j].got);
+        }
+        if (q->n_weights_lost > q->n_ex)
+            fprintf(out, "warning: layer %s: ... and %llu more such connections (%llu of %llu)\n", pp->name,
+                    (unsigned long long)(q->n_weights_lost - q->n_ex), (unsigned long long)q->n_weights_lost,
+                    (unsigned long long)q->n_weights);
+        if (q->n_biases_lost)
+            fprintf(out, "warning: layer %s: %u of %u biases lost more than half their value\n", pp->name,
+                    q->n_biases_lost, q->n_biases);
+        if (q->n_weights_kept)
+            fprintf(out, "note: layer %s: %llu connections that would have rounded to no effect were kept at one "
+                         "state unit\n", pp->name, (unsigned long long)q->n_weights_kept);
     }
     /* agreement run */
     ref_sim *rs = NULL;
