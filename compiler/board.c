@@ -16,22 +16,22 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ARCH(w, s, k, n, syn, p, lv, in, acc, d) \
-    { {(w), (s), (acc), (d)}, (k), (n), (syn), (p), (lv), (in) }
+#define ARCH(k, n, syn, p, lv, in, acc, d) \
+    { {8, 16, (acc), (d)}, (k), (n), (syn), (p), (lv), (in) }
 
 static const board_info boards[] = {
     {"icebreaker", "iCE40UP5K", "up5k", "sg48",
      "12 MHz on pin 35 -> SB_PLL40_PAD -> 24 MHz", 12.0, 24.0, 3000000, 1, 1024,
-     ARCH(8, 16, 1, 1024, 32768, 16, 64, 128, 16, 15), 4, 1, 512, 0, 5280, 30, 4, 8},
+     ARCH(1, 1024, 32768, 16, 64, 128, 16, 15), 4, 1, 512, 0, 5280, 30, 4, 8},
     {"upduino3", "iCE40UP5K", "up5k", "sg48",
      "SB_HFOSC 48 MHz / 2 -> 24 MHz", 48.0, 24.0, 3000000, 2, 1024,
-     ARCH(8, 16, 1, 1024, 32768, 16, 64, 128, 16, 15), 4, 1, 512, 0, 5280, 30, 4, 8},
+     ARCH(1, 1024, 32768, 16, 64, 128, 16, 15), 4, 1, 512, 0, 5280, 30, 4, 8},
     {"icestick", "iCE40HX1K", "hx1k", "tq144",
      "12 MHz on pin 21 -> SB_PLL40_CORE -> 24 MHz", 12.0, 24.0, 3000000, 3, 0,
-     ARCH(8, 16, 1, 32, 256, 8, 8, 8, 24, 7), 4, 1, 96, 7168, 1280, 16, 0, 0},
+     ARCH(1, 32, 256, 8, 8, 8, 24, 7), 4, 1, 96, 7168, 1280, 16, 0, 0},
     {"hx8k-breakout", "iCE40HX8K", "hx8k", "ct256",
      "12 MHz on J3 -> SB_PLL40_CORE -> 24 MHz", 12.0, 24.0, 3000000, 4, 1024,
-     ARCH(8, 16, 1, 64, 1024, 16, 32, 32, 24, 15), 4, 1, 256, 0, 7680, 32, 0, 0},
+     ARCH(1, 64, 1024, 16, 32, 32, 24, 15), 4, 1, 256, 0, 7680, 32, 0, 0},
 };
 
 #define N_BOARDS (sizeof boards / sizeof boards[0])
