@@ -205,7 +205,7 @@ loom_status nir_quantise_adj(const nir_graph *g, const seir_arch *arch, const in
 #define NIR_QADJ_MIN (-1)
 #define NIR_QADJ_MAX 4
 #define NIR_QSEARCH_STEPS 1000u
-#define NIR_QSEARCH_MAX_TERMS 200000u
+#define NIR_QSEARCH_MAX_TERMS 50000u
 loom_status nir_qsearch(const nir_graph *g, const seir_arch *arch, int8_t *adj, loom_err *e);
 
 #endif
