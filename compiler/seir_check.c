@@ -484,13 +484,10 @@ loom_status seir_check_acc_ex(const seir_net *net, uint32_t *worst, loom_err *e)
     const uint32_t n = net->n_neurons;
     if (n == 0)
         return LOOM_OK;
-    /* pos/neg: what the slot can gain / lose: spike events (x = 1) add w,
-     * so a positive weight only raises it and a negative one only lowers
-     * it; a graded value (|x| <= 32768) may do either */
-    uint64_t *pos = calloc(n, sizeof *pos), *neg = calloc(n, sizeof *neg);
+    uint64_t *sum = calloc(n, sizeof *sum);
     uint64_t *ring = net->n_ring_init ? calloc(n, sizeof *ring) : NULL;
-    if (!pos || !neg || (net->n_ring_init && !ring)) {
-        free(pos), free(neg), free(ring);
+    if (!sum || (net->n_ring_init && !ring)) {
+        free(sum), free(ring);
         return loom_fail(e, LOOM_E_NOMEM, "out of memory proving accumulator bounds");
     }
     const uint64_t cap = UINT64_MAX / 4; /* saturate: far above any limit */
@@ -498,20 +495,14 @@ loom_status seir_check_acc_ex(const seir_net *net, uint32_t *worst, loom_err *e)
         const seir_syn *s = &net->syn[k];
         if (s->dst >= n)
             continue;
-        uint64_t w = (uint64_t)(s->w < 0 ? -(int64_t)s->w : (int64_t)s->w);
+        uint64_t x = 1;
         if (SEIR_IS_INPUT(s->src) && SEIR_SRC_INDEX(s->src) < net->n_inputs &&
-            net->input_kind[SEIR_SRC_INDEX(s->src)] == SEIR_IN_GRADED) {
-            pos[s->dst] += w * 32768;
-            neg[s->dst] += w * 32768;
-        } else if (s->w > 0) {
-            pos[s->dst] += w;
-        } else {
-            neg[s->dst] += w;
-        }
-        if (pos[s->dst] > cap)
-            pos[s->dst] = cap;
-        if (neg[s->dst] > cap)
-            neg[s->dst] = cap;
+            net->input_kind[SEIR_SRC_INDEX(s->src)] == SEIR_IN_GRADED)
+            x = 32768;
+        uint64_t w = (uint64_t)(s->w < 0 ? -(int64_t)s->w : (int64_t)s->w);
+        sum[s->dst] += w * x;
+        if (sum[s->dst] > cap)
+            sum[s->dst] = cap;
     }
     for (size_t k = 0; k < net->n_ring_init; k++) {
         const seir_ring_init *r = &net->ring_init[k];
@@ -522,7 +513,7 @@ loom_status seir_check_acc_ex(const seir_net *net, uint32_t *worst, loom_err *e)
     uint32_t wn = 0;
     uint64_t wb = 0;
     for (uint32_t v = 0; v < n; v++) {
-        uint64_t b = (pos[v] > neg[v] ? pos[v] : neg[v]) + (ring ? ring[v] : 0);
+        uint64_t b = sum[v] + (ring ? ring[v] : 0);
         if (b > wb)
             wb = b, wn = v;
     }
@@ -534,12 +525,12 @@ loom_status seir_check_acc_ex(const seir_net *net, uint32_t *worst, loom_err *e)
             *worst = wn;
         st = loom_fail(e, LOOM_E_INVALID,
                        "neuron %s: accumulator bound %llu exceeds the limit %llu = 2^(A-1)-1 for "
-                       "A=%d (what its synapses can add %llu, subtract %llu, largest initial ring value %llu)",
+                       "A=%d (sum of |w|*max|x| over its synapses %llu, largest initial ring value %llu)",
                        seir_neuron_name(net, wn, nm, sizeof nm), (unsigned long long)wb,
-                       (unsigned long long)limit, net->arch.a, (unsigned long long)pos[wn],
-                       (unsigned long long)neg[wn], (unsigned long long)(ring ? ring[wn] : 0));
+                       (unsigned long long)limit, net->arch.a, (unsigned long long)sum[wn],
+                       (unsigned long long)(ring ? ring[wn] : 0));
     }
-    free(pos), free(neg), free(ring);
+    free(sum), free(ring);
     return st;
 }
 

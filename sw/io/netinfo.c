@@ -2,10 +2,9 @@
  * netinfo.c -- the numbers behind `loom info` (netinfo.h).
  *
  * One pass over the synapses gives fan-in, fan-out, the delay histogram and
- * the accumulator bound (the larger of what a neuron's synapses can add and
- * subtract in one slot -- positive and negative spike weights apart, graded
- * channels |w| * 32768 on both sides -- plus the largest |initial ring
- * value| of the neuron), exactly as seir_check_acc defines it.
+ * the accumulator bound (sum over a neuron's synapses of |w| * max|x|, with
+ * max|x| = 32768 for graded channels and 1 otherwise, plus the largest
+ * |initial ring value| of the neuron), exactly as seir_check_acc defines it.
  */
 #include "netinfo.h"
 
@@ -55,11 +54,11 @@ loom_status netinfo_compute(const seir_net *net, netinfo *ni, loom_err *e)
     ni->profile_neurons = calloc(net->n_profiles ? net->n_profiles : 1, sizeof *ni->profile_neurons);
     uint32_t *fin = calloc(N ? N : 1, sizeof *fin);
     uint32_t *fout = calloc((size_t)N + C ? (size_t)N + C : 1, sizeof *fout);
-    int64_t *acc = calloc(N ? N : 1, sizeof *acc), *accn = calloc(N ? N : 1, sizeof *accn);
+    int64_t *acc = calloc(N ? N : 1, sizeof *acc);
     int64_t *ring = calloc(N ? N : 1, sizeof *ring);
     uint32_t *level = malloc((N ? N : 1) * sizeof *level);
     loom_status st = LOOM_OK;
-    if (!ni->delay_hist || !ni->profile_neurons || !fin || !fout || !acc || !accn || !ring || !level) {
+    if (!ni->delay_hist || !ni->profile_neurons || !fin || !fout || !acc || !ring || !level) {
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory summarising the net");
         goto done;
     }
@@ -87,10 +86,7 @@ loom_status netinfo_compute(const seir_net *net, netinfo *ni, loom_err *e)
         }
         fin[s->dst]++;
         fout[so]++;
-        if (xmax > 1 || s->w > 0)
-            acc[s->dst] += (s->w < 0 ? -(int64_t)s->w : s->w) * xmax;
-        if (xmax > 1 || s->w < 0)
-            accn[s->dst] += (s->w < 0 ? -(int64_t)s->w : s->w) * xmax;
+        acc[s->dst] += (s->w < 0 ? -(int64_t)s->w : s->w) * xmax;
         if (s->d <= D)
             ni->delay_hist[s->d]++;
     }
@@ -108,7 +104,7 @@ loom_status netinfo_compute(const seir_net *net, netinfo *ni, loom_err *e)
             ni->max_fan_in = fin[n];
             ni->max_fan_in_neuron = n;
         }
-        int64_t b = (acc[n] > accn[n] ? acc[n] : accn[n]) + ring[n];
+        int64_t b = acc[n] + ring[n];
         if (b > ni->acc_bound || n == 0) {
             ni->acc_bound = b;
             ni->acc_bound_neuron = n;
@@ -127,7 +123,6 @@ done:
     free(fin);
     free(fout);
     free(acc);
-    free(accn);
     free(ring);
     free(level);
     if (st)

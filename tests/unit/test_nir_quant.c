@@ -93,24 +93,24 @@ static void test_lif_quant(void **state)
     compile(graph_a(), &o, &net, &g);
     range_net(g, &o, &net);
     /* gain dt/tau*r = 0.1: effective weights 0.05, -0.025; K = 127/0.05 =
-     * 2540.  Split budget max(25%, 16 per term) = 32 extra synapses: 16K
-     * splits 2032 into 16 x 127 and -1016 into 8 x -127 (22 extra), 32K
-     * would need 31 + 15 = 46, so K = 40640.  A negative weight (inhibition):
+     * 2540.  Split budget max(25%, 4 per term) = 8 extra synapses: 4K
+     * splits 508 into 4 x 127 and -254 into 2 x -127 (4 extra), 8K would
+     * need 7 + 3 = 10, so K = 10160.  A negative weight (inhibition):
      * headroom 32*theta = 32, but v cannot leave (0.05 + 0.025 + bias
      * 0.01) / (1 - 0.9) = 0.85, x 1.25 for rounding = 1.0625: sigma target
-     * 32767/1.0625 = 30839.5, shift floor(log2(30839.5/40640)) = -1,
+     * 32767/1.0625 = 30839.5, shift floor(log2(30839.5/10160)) = 1,
      * sigma = 20320. */
     assert_int_equal(net->n_neurons, 1);
     assert_int_equal(net->n_inputs, 2);
     const seir_profile *p = &net->profiles[net->neuron_profile[0]];
-    assert_int_equal(p->shift, -1);
+    assert_int_equal(p->shift, 1);
     assert_int_equal(p->theta, 20321);    /* floor(20320 * 1) + 1 */
     assert_int_equal(p->a_mem, 3686);     /* round(4096 * 0.9) */
     assert_int_equal(p->a_syn, 0);
     assert_int_equal(p->bias, 203);       /* round(20320 * 0.1 * 0.1) = round(203.2) */
     assert_int_equal(p->v_reset, 0);
     assert_int_equal(p->reset, SEIR_RESET_ZERO);
-    assert_int_equal(net->n_syn, 24);
+    assert_int_equal(net->n_syn, 6);
     int32_t wsum[2] = {0, 0};
     for (size_t s = 0; s < net->n_syn; s++) {
         assert_true(SEIR_IS_INPUT(net->syn[s].src));
@@ -118,8 +118,8 @@ static void test_lif_quant(void **state)
         assert_int_equal(abs(net->syn[s].w), 127); /* every part is full */
         wsum[SEIR_SRC_INDEX(net->syn[s].src)] += net->syn[s].w;
     }
-    assert_int_equal(wsum[0], 2032);  /* 40640 * 0.05 */
-    assert_int_equal(wsum[1], -1016); /* 40640 * -0.025 */
+    assert_int_equal(wsum[0], 508);  /* 10160 * 0.05 */
+    assert_int_equal(wsum[1], -254); /* 10160 * -0.025 */
     assert_int_equal(net->n_dense, 1);
     assert_int_equal(net->n_outputs, 1);
     assert_int_equal(net->outputs[0].kind, SEIR_OUT_SPIKE);
@@ -210,12 +210,12 @@ static void test_delays_if_li(void **state)
             seen_li++;
         }
     }
-    /* IF terms 1 and -0.25, K = 127; budget 16 per term = 32 extra: 16K
-     * splits 2032 into 16 x 127 and -508 into 4 x -127 (18 extra), 32K
-     * would need 31 + 7: K = 2032, the recurrence exactly a quarter */
-    assert_int_equal(seen_in, 16);
-    assert_int_equal(seen_rec, 4);
-    assert_int_equal(seen_li, 16); /* LI: 0.1 -> 16K = 2032 = 16 x 127 (15 extra, 32K needs 31 > 16) */
+    /* IF terms 1 and -0.25, K = 127; budget 4 per term = 8 extra: 8K
+     * splits 1016 into 8 x 127 and -254 into 2 x -127 (8 extra), 16K
+     * would need 15 + 3: K = 1016, the recurrence exactly a quarter */
+    assert_int_equal(seen_in, 8);
+    assert_int_equal(seen_rec, 2);
+    assert_int_equal(seen_li, 4); /* LI: 0.1 -> 4K = 508 = 4 x 127 (3 extra, 8K needs 7 > 4) */
     int32_t win = 0, wrec = 0;
     for (size_t s = 0; s < net->n_syn; s++) {
         if (SEIR_IS_INPUT(net->syn[s].src))
@@ -223,8 +223,8 @@ static void test_delays_if_li(void **state)
         else if (net->syn[s].dst == 0)
             wrec += net->syn[s].w;
     }
-    assert_int_equal(win, 2032);
-    assert_int_equal(wrec, -508);
+    assert_int_equal(win, 1016);
+    assert_int_equal(wrec, -254);
     /* float: IF integrates r*u per step, with the input 3 steps late */
     nir_fsim *fs;
     loom_err e;
@@ -362,14 +362,14 @@ static void test_float_cuba_trace(void **state)
     ref_step(rs);
     ref_step(rs);
     ref_step(rs);
-    /* K = 16 x 2540 (2032 split into 16 synapses, within 16 extra per term);
+    /* K = 4 x 2540 (508 split into 4 synapses, within 4 extra per term);
      * no negative weight or bias: headroom 16 x theta, but v cannot leave
      * 0.05 / (1 - 0.5) / (1 - 0.9) = 1, x 1.25 for rounding: sigma target
-     * 32767/1.25 = 26213.6, shift floor(log2(26213.6/40640)) = -1, sigma =
+     * 32767/1.25 = 26213.6, shift floor(log2(26213.6/10160)) = 1, sigma =
      * 20320: within a few LSBs (truncating decays) of 20320 * 0.0755 =
      * 1534.2 */
-    double sigma = ldexp(1.0, p->shift) * 16 * 127.0 / (0.1 * 0.5);
-    assert_int_equal(p->shift, -1);
+    double sigma = ldexp(1.0, p->shift) * 4 * 127.0 / (0.1 * 0.5);
+    assert_int_equal(p->shift, 1);
     assert_true(ref_v(rs, 0) > sigma * 0.0755 - 5 && ref_v(rs, 0) < sigma * 0.0755 + 5);
     ref_destroy(rs);
     seir_net_free(net);
