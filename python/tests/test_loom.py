@@ -61,7 +61,7 @@ def test_load_and_shape():
     assert net.kind == "seir"
     assert (net.n_inputs, net.n_neurons) == (4, 5)
     assert net.arch == {"W": 8, "S": 16, "A": 24, "D": 15}
-    assert [net.neuron_names()[k] for k in net.outputs] == ["o[0]", "o[1]"]
+    assert [net.neuron_names()[k] for k in net.outputs] == ["o[0]", "o[1]", "hidden[0]", "hidden[1]", "hidden[2]"]
 
 
 def dense_nonzeros(path):
@@ -87,7 +87,7 @@ def test_report_per_layer():
     for name, layer in rep["layers"].items():
         assert layer["synapses"] == want[name], name
         assert 0 < layer["w_use"] <= 1
-    assert rep["layers"]["o"]["outputs"] == 2 and rep["layers"]["hidden"]["outputs"] == 0
+    assert rep["layers"]["o"]["outputs"] == 2 and rep["layers"]["hidden"]["outputs"] == 3
     assert rep["layers"]["hidden"]["sources"] == 4  # every input channel feeds it
     assert rep["agreement"] is None and "neurons" in rep["text"]
 

@@ -20,4 +20,7 @@ loom_status loom_api_model_opts(const loom_load_opts *o, model_opts *mo, loom_er
  * its inputs, spike channels take 0/1, graded ones 16 bits. */
 loom_status loom_api_check_x(const seir_net *net, const int32_t *x, uint64_t steps,
                              uint32_t channels, loom_err *e);
+/* The same for n_inputs channels of the given kinds (NULL: all spike). */
+loom_status loom_api_check_kinds(uint32_t n_inputs, const uint8_t *input_kind, const int32_t *x,
+                                 uint64_t steps, uint32_t channels, loom_err *e);
 #endif

@@ -141,15 +141,21 @@ loom_status loom_net_save_seir(const loom_net *net, const char *path, loom_err *
 loom_status loom_api_check_x(const seir_net *net, const int32_t *x, uint64_t steps,
                              uint32_t channels, loom_err *e)
 {
-    if (channels != net->n_inputs)
+    return loom_api_check_kinds(net->n_inputs, net->input_kind, x, steps, channels, e);
+}
+
+loom_status loom_api_check_kinds(uint32_t n_inputs, const uint8_t *input_kind, const int32_t *x,
+                                 uint64_t steps, uint32_t channels, loom_err *e)
+{
+    if (channels != n_inputs)
         return loom_fail(e, LOOM_E_ARG, "input has %u channels per step, the network takes %u",
-                         channels, net->n_inputs);
+                         channels, n_inputs);
     if (!x && channels && steps)
         return loom_fail(e, LOOM_E_ARG, "input array is NULL");
     for (uint64_t t = 0; t < steps; t++)
         for (uint32_t c = 0; c < channels; c++) {
             int32_t v = x[t * channels + c];
-            int graded = net->input_kind && net->input_kind[c] == SEIR_IN_GRADED;
+            int graded = input_kind && input_kind[c] == SEIR_IN_GRADED;
             if (graded ? (v < -32768 || v > 32767) : (v != 0 && v != 1))
                 return loom_fail(e, LOOM_E_ARG,
                                  "input step %llu channel %u: value %d (a %s channel takes %s)",

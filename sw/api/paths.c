@@ -84,6 +84,36 @@ static int root_near(const char *dir, char *buf, size_t len)
     return 0;
 }
 
+/* The folder of the first executable `loom` on PATH (for programs linked
+ * statically against libloom.a, which know nothing of where Loom is). */
+static int path_loom_folder(char *buf, size_t len)
+{
+    const char *path = getenv("PATH");
+    if (!path)
+        return 0;
+    while (*path) {
+        const char *end = strchr(path, ':');
+        size_t n = end ? (size_t)(end - path) : strlen(path);
+        char cand[4096];
+        if (n > 0 && n < sizeof cand - 6) {
+            snprintf(cand, sizeof cand, "%.*s/loom", (int)n, path);
+            if (is_exec(cand)) {
+                char *real = realpath(cand, NULL);
+                int ok = real && dirname_inplace(real);
+                if (ok)
+                    snprintf(buf, len, "%s", real);
+                free(real);
+                if (ok)
+                    return 1;
+            }
+        }
+        path += n;
+        if (*path == ':')
+            path++;
+    }
+    return 0;
+}
+
 char *loom_data_root(char *buf, size_t len)
 {
     const char *env = getenv("LOOM_DATADIR");
@@ -95,6 +125,8 @@ char *loom_data_root(char *buf, size_t len)
     if (exe_folder(dir, sizeof dir) && root_near(dir, buf, len))
         return buf;
     if (lib_folder(dir, sizeof dir) && root_near(dir, buf, len))
+        return buf;
+    if (path_loom_folder(dir, sizeof dir) && root_near(dir, buf, len))
         return buf;
     snprintf(buf, len, ".");
     return buf;
@@ -139,6 +171,10 @@ int loom_tool_path(char *buf, size_t len)
             free(real);
             return 1;
         }
+    }
+    if (path_loom_folder(dir, sizeof dir)) {
+        snprintf(buf, len, "%s/loom", dir);
+        return 1;
     }
     return 0;
 }

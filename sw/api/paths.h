@@ -10,7 +10,9 @@
  *        DIR/../share/loom  (an installed tree: PREFIX/bin/loom, PREFIX/lib/libloom.so)
  *        DIR/../..          (the source tree: BUILD/bin/loom, BUILD/lib/libloom.so)
  *      whichever holds rtl/loom_top.v first;
- *   3. "." (the current folder).
+ *   3. the same beside the first `loom` on PATH (for programs linked
+ *      statically against libloom.a);
+ *   4. "." (the current folder).
  */
 #ifndef LOOM_API_PATHS_H
 #define LOOM_API_PATHS_H
@@ -25,7 +27,7 @@ char *loom_data_file(const char *rel, char *buf, size_t len);
 
 /* The loom executable of this toolchain into buf: the running executable
  * when it is loom, else BIN/loom beside the folder of libloom.so
- * (LIBDIR/../bin/loom); 0 when none is found. */
+ * (LIBDIR/../bin/loom), else the first loom on PATH; 0 when none is found. */
 int loom_tool_path(char *buf, size_t len);
 
 #endif

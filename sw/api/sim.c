@@ -15,6 +15,7 @@
 struct loom_sim {
     ref_sim *ref;
     uint32_t n_inputs, n_neurons;
+    uint8_t *input_kind; /* [n_inputs] seir_input_kind, for checking inputs */
 };
 
 loom_status loom_sim_new(const loom_net *net, loom_sim **out, loom_err *e)
@@ -32,6 +33,14 @@ loom_status loom_sim_new(const loom_net *net, loom_sim **out, loom_err *e)
     }
     s->n_inputs = net->m.net->n_inputs;
     s->n_neurons = net->m.net->n_neurons;
+    s->input_kind = calloc(s->n_inputs ? s->n_inputs : 1, 1);
+    if (!s->input_kind) {
+        ref_destroy(s->ref);
+        free(s);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
+    if (net->m.net->input_kind)
+        memcpy(s->input_kind, net->m.net->input_kind, s->n_inputs);
     *out = s;
     return LOOM_OK;
 }
@@ -41,6 +50,7 @@ void loom_sim_free(loom_sim *sim)
     if (!sim)
         return;
     ref_destroy(sim->ref);
+    free(sim->input_kind);
     free(sim);
 }
 
@@ -53,6 +63,10 @@ loom_status loom_sim_set_input(loom_sim *sim, uint32_t c, int32_t value, loom_er
 {
     if (c >= sim->n_inputs)
         return loom_fail(e, LOOM_E_ARG, "input channel %u: the network has %u", c, sim->n_inputs);
+    int graded = sim->input_kind[c] == SEIR_IN_GRADED;
+    if (graded ? (value < -32768 || value > 32767) : (value != 0 && value != 1))
+        return loom_fail(e, LOOM_E_ARG, "input channel %u: value %d (a %s channel takes %s)", c,
+                         (int)value, graded ? "graded" : "spike", graded ? "-32768..32767" : "0 or 1");
     ref_set_input(sim->ref, c, value);
     return LOOM_OK;
 }
@@ -94,11 +108,9 @@ int32_t loom_sim_v(const loom_sim *sim, uint32_t n)
 loom_status loom_sim_run(loom_sim *sim, const int32_t *x, uint64_t steps, uint32_t channels,
                          uint8_t *spikes, int32_t *v, loom_err *e)
 {
-    if (channels != sim->n_inputs)
-        return loom_fail(e, LOOM_E_ARG, "input has %u channels per step, the network takes %u",
-                         channels, sim->n_inputs);
-    if (!x && channels && steps)
-        return loom_fail(e, LOOM_E_ARG, "input array is NULL");
+    loom_status st = loom_api_check_kinds(sim->n_inputs, sim->input_kind, x, steps, channels, e);
+    if (st)
+        return st;
     uint32_t nn = sim->n_neurons;
     for (uint64_t t = 0; t < steps; t++) {
         for (uint32_t c = 0; c < channels; c++)

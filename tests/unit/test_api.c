@@ -75,10 +75,11 @@ static void test_shape_and_report(void **state)
     assert_int_equal(loom_net_kind(n), LOOM_KIND_SEIR);
     assert_int_equal(loom_net_inputs(n), 4);
     assert_int_equal(loom_net_neurons(n), 5);
-    assert_int_equal(loom_net_outputs(n), 2);
+    assert_int_equal(loom_net_outputs(n), 5); /* output o spike; output hidden v */
     char name[64];
     assert_string_equal(loom_net_neuron_name(n, loom_net_output(n, 1), name, sizeof name), "o[1]");
-    assert_int_equal(loom_net_output(n, 2), UINT32_MAX);
+    assert_string_equal(loom_net_neuron_name(n, loom_net_output(n, 4), name, sizeof name), "hidden[2]");
+    assert_int_equal(loom_net_output(n, 5), UINT32_MAX);
     loom_arch a;
     loom_net_arch(n, &a);
     assert_int_equal(a.w, 8);
@@ -110,6 +111,7 @@ static void test_shape_and_report(void **state)
     assert_int_equal(h->count, 3);
     assert_int_equal(o->first, 3);
     assert_int_equal(o->outputs, 2);
+    assert_int_equal(h->outputs, 3);
     assert_int_equal(h->sources, 4);
     assert_int_equal(o->sources, 3);
     assert_true(o->w_use > 0 && o->w_use <= 1);
@@ -143,6 +145,12 @@ static void test_sim(void **state)
     assert_int_equal(loom_sim_time(s), T);
     assert_int_equal(loom_sim_run(s, x, T, ni + 1, NULL, NULL, &e), LOOM_E_ARG);
     assert_int_equal(loom_sim_set_input(s, ni, 1, &e), LOOM_E_ARG);
+    assert_int_equal(loom_sim_set_input(s, 0, 2, &e), LOOM_E_ARG); /* spike channels: 0/1 */
+    assert_non_null(strstr(e.msg, "channel 0"));
+    int32_t x0 = x[0];
+    x[0] = 2;
+    assert_int_equal(loom_sim_run(s, x, T, ni, NULL, NULL, &e), LOOM_E_ARG);
+    x[0] = x0;
 
     seir_net *sn = NULL;
     ref_sim *ref = NULL;
