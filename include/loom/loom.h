@@ -84,10 +84,12 @@ loom_status loom_net_save_seir(const loom_net *net, const char *path, loom_err *
 
 /* ---- compile report ------------------------------------------------------------ */
 
-/* One layer: a neuron group of the compiled network. */
+/* One layer: a neuron group of the compiled network, or the run of groups
+ * stem_0, stem_1, ... into which the NIR front-end splits a population
+ * whose neurons got different profiles (then named stem). */
 typedef struct loom_layer {
-    char name[64];      /* group name */
-    uint32_t first;     /* first neuron */
+    char name[64];      /* layer name */
+    uint32_t first;     /* first neuron (its neurons are consecutive) */
     uint32_t count;     /* neurons */
     char profile[64];   /* profile of its first neuron */
     int32_t theta;      /* that profile's threshold */
@@ -97,6 +99,7 @@ typedef struct loom_layer {
     int32_t w_max;      /* largest */
     double w_use;       /* max |w| / (2^(W-1) - 1): how much of the W-bit range it uses */
     uint32_t outputs;   /* declared outputs among its neurons */
+    uint32_t profiles;  /* distinct neuron profiles among its neurons */
 } loom_layer;
 
 typedef struct loom_report_opts {

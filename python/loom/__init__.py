@@ -77,6 +77,35 @@ def _ptr(a, ctype):
     return a.ctypes.data_as(ctypes.POINTER(ctype)) if a is not None else None
 
 
+def _num(tok):
+    try:
+        return int(tok)
+    except ValueError:
+        try:
+            return float(tok.rstrip("%")) / (100.0 if tok.endswith("%") else 1.0)
+        except ValueError:
+            return {"yes": True, "no": False}.get(tok, tok)
+
+
+def _nir_layer_lines(text, layers):
+    """Adds the NIR front-end's per-layer figures of the report text
+    (docs/nir.md: 'layer NAME KIND key value ...' and 'spikes NAME float F
+    quantised Q spike-agreement A') to the layer dicts."""
+    for line in text.splitlines():
+        tok = line.split()
+        if len(tok) >= 3 and tok[0] == "layer" and tok[1] in layers:
+            d = layers[tok[1]]
+            d["nir_kind"] = tok[2]
+            for k in range(3, len(tok) - 1, 2):
+                key = tok[k].replace("-", "_")
+                if key not in ("neurons", "profiles"):
+                    d[key] = _num(tok[k + 1])
+        elif len(tok) >= 8 and tok[0] == "spikes" and tok[1] in layers:
+            d = layers[tok[1]]
+            d["float_spikes"], d["quantised_spikes"] = int(tok[3]), int(tok[5])
+            d["spike_agreement"] = float(tok[7])
+
+
 class Net:
     """A compiled network (loom_net).  Create with loom.load()."""
 
@@ -141,7 +170,10 @@ class Net:
 
         Per layer (neuron group): first, neurons, profile, theta, synapses,
         sources, w_min, w_max, w_use (fraction of the W-bit weight range
-        used), outputs.  'agreement' (NIR only, else None) is the fraction of
+        used), outputs, profiles (distinct neuron profiles); for NIR also the
+        front-end's scale, shift, weight_scale, weight_use, in_bound,
+        predicted_saturation, float_spikes, quantised_spikes and
+        spike_agreement of the layer (docs/nir.md).  'agreement' (NIR only, else None) is the fraction of
         spike decisions on which the float reference and the quantised net
         agree on `steps` steps of Poisson input at `rate` per step."""
         o = ReportOpts(float(rate), int(seed), int(steps))
@@ -154,11 +186,13 @@ class Net:
                 layers[L.name.decode()] = {
                     "first": L.first, "neurons": L.count, "profile": L.profile.decode(),
                     "theta": L.theta, "synapses": L.synapses, "sources": L.sources,
-                    "w_min": L.w_min, "w_max": L.w_max, "w_use": L.w_use, "outputs": L.outputs}
+                    "w_min": L.w_min, "w_max": L.w_max, "w_use": L.w_use, "outputs": L.outputs,
+                    "profiles": L.profiles}
             ag = lib.loom_report_agreement(r)
+            text = lib.loom_report_text(r).decode()
+            _nir_layer_lines(text, layers)
             return {"kind": self.kind, "arch": self.arch, "layers": layers,
-                    "agreement": None if ag < 0 else ag,
-                    "text": lib.loom_report_text(r).decode()}
+                    "agreement": None if ag < 0 else ag, "text": text}
         finally:
             lib.loom_report_free(r)
 

@@ -34,7 +34,7 @@ class Layer(ctypes.Structure):
                 ("profile", ctypes.c_char * 64), ("theta", ctypes.c_int32),
                 ("synapses", ctypes.c_uint64), ("sources", ctypes.c_uint32),
                 ("w_min", ctypes.c_int32), ("w_max", ctypes.c_int32), ("w_use", ctypes.c_double),
-                ("outputs", ctypes.c_uint32)]
+                ("outputs", ctypes.c_uint32), ("profiles", ctypes.c_uint32)]
 
 
 class ReportOpts(ctypes.Structure):

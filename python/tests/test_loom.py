@@ -156,3 +156,24 @@ def test_virtual_board_matches_sim():
             assert board.arch["A"] == 24
             got = board.run(net, x)
     assert np.array_equal(got, net.sim(x))
+
+
+BRAILLE = os.path.join(DATA, "nir", "braille_nirtorch.nir")
+
+
+@pytest.mark.skipif(not os.path.exists(BRAILLE), reason="no NIR data (%s)" % BRAILLE)
+def test_nir_report_layers():
+    net = loom.load(BRAILLE)
+    rep = net.report(steps=300)
+    layers = rep["layers"]
+    # the layers cover every neuron once, in order
+    assert sum(L["neurons"] for L in layers.values()) == net.n_neurons
+    firsts = sorted(L["first"] for L in layers.values())
+    assert firsts[0] == 0
+    # the synapse total of the front-end's summary line
+    total = int(re.search(r"(\d+) synapses", rep["text"]).group(1))
+    assert sum(L["synapses"] for L in layers.values()) == total
+    # every layer has the front-end's figures; the outputs' agreement is the net's
+    outs = [L for L in layers.values() if L["outputs"]]
+    assert all("scale" in L and "spike_agreement" in L for L in layers.values())
+    assert len(outs) == 1 and abs(outs[0]["spike_agreement"] - rep["agreement"]) < 1e-6

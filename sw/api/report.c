@@ -54,29 +54,92 @@ const char *loom_report_text(const loom_report *r)
     return r->text;
 }
 
-/* The layer table: one entry per neuron group. */
+/* Splits "stem_K" (K decimal) into the stem's length and K; 0 otherwise. */
+static int run_suffix(const char *name, size_t *stem_len, unsigned long *k)
+{
+    const char *u = strrchr(name, '_');
+    if (!u || u == name || !u[1])
+        return 0;
+    char *end;
+    *k = strtoul(u + 1, &end, 10);
+    if (*end || u[1] < '0' || u[1] > '9')
+        return 0;
+    *stem_len = (size_t)(u - name);
+    return 1;
+}
+
+/* The layer of every neuron group into layer_of[]: a group is a layer of its
+ * own, except that runs of groups named stem_0, stem_1, ... (how the NIR
+ * front-end splits a population whose neurons got different profiles) form
+ * one layer named stem.  Returns the number of layers; names into r. */
+static uint32_t group_layers(const seir_net *net, uint32_t *layer_of, loom_layer *L)
+{
+    uint32_t ng = net->n_neuron_groups, nl = 0;
+    for (uint32_t g = 0; g < ng;) {
+        const char *name = net->neuron_groups[g].name ? net->neuron_groups[g].name : "";
+        size_t sl;
+        unsigned long k;
+        uint32_t end = g + 1;
+        if (run_suffix(name, &sl, &k) && k == 0) {
+            for (unsigned long want = 1; end < ng; end++, want++) {
+                const char *nx = net->neuron_groups[end].name ? net->neuron_groups[end].name : "";
+                size_t sl2;
+                unsigned long k2;
+                if (!run_suffix(nx, &sl2, &k2) || k2 != want || sl2 != sl || strncmp(nx, name, sl))
+                    break;
+            }
+        }
+        if (end - g > 1)
+            snprintf(L[nl].name, sizeof L[nl].name, "%.*s", (int)sl, name);
+        else
+            snprintf(L[nl].name, sizeof L[nl].name, "%s", name);
+        for (uint32_t h = g; h < end; h++)
+            layer_of[h] = nl;
+        nl++;
+        g = end;
+    }
+    return nl;
+}
+
+/* The layer table. */
 static loom_status layers_of(const seir_net *net, loom_report *r, loom_err *e)
 {
     uint32_t ng = net->n_neuron_groups;
     r->layers = calloc(ng ? ng : 1, sizeof *r->layers);
-    /* per group: the last source seen per source id, to count distinct ones */
+    uint32_t *layer_of = malloc((ng ? ng : 1) * sizeof *layer_of);
+    /* per layer: the last source seen per source id, to count distinct ones;
+     * the last layer seen per profile, to count distinct profiles */
     size_t n_src = (size_t)net->n_neurons + net->n_inputs;
     uint32_t *seen = malloc((n_src ? n_src : 1) * sizeof *seen);
-    if (!r->layers || !seen) {
+    uint32_t *pseen = malloc((net->n_profiles ? net->n_profiles : 1) * sizeof *pseen);
+    if (!r->layers || !layer_of || !seen || !pseen) {
+        free(layer_of);
         free(seen);
+        free(pseen);
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     }
-    r->n_layers = ng;
+    uint32_t nl = group_layers(net, layer_of, r->layers);
+    r->n_layers = nl;
+    for (uint32_t p = 0; p < net->n_profiles; p++)
+        pseen[p] = UINT32_MAX;
     for (uint32_t g = 0; g < ng; g++) {
         const seir_group *gr = &net->neuron_groups[g];
-        loom_layer *L = &r->layers[g];
-        snprintf(L->name, sizeof L->name, "%s", gr->name ? gr->name : "");
-        L->first = gr->first;
-        L->count = gr->count;
-        if (gr->count && gr->first < net->n_neurons) {
-            const seir_profile *p = &net->profiles[net->neuron_profile[gr->first]];
-            snprintf(L->profile, sizeof L->profile, "%s", p->name ? p->name : "");
-            L->theta = p->theta;
+        loom_layer *L = &r->layers[layer_of[g]];
+        if (L->count == 0) {
+            L->first = gr->first;
+            if (gr->count && gr->first < net->n_neurons) {
+                const seir_profile *p = &net->profiles[net->neuron_profile[gr->first]];
+                snprintf(L->profile, sizeof L->profile, "%s", p->name ? p->name : "");
+                L->theta = p->theta;
+            }
+        }
+        L->count += gr->count;
+        for (uint32_t n = gr->first; n < gr->first + gr->count && n < net->n_neurons; n++) {
+            uint32_t p = net->neuron_profile[n];
+            if (p < net->n_profiles && pseen[p] != layer_of[g]) {
+                pseen[p] = layer_of[g];
+                L->profiles++;
+            }
         }
     }
     for (size_t k = 0; k < n_src; k++)
@@ -88,30 +151,33 @@ static loom_status layers_of(const seir_net *net, loom_report *r, loom_err *e)
         uint32_t g = seir_neuron_group_of(net, s->dst);
         if (g >= ng)
             continue;
-        loom_layer *L = &r->layers[g];
+        uint32_t l = layer_of[g];
+        loom_layer *L = &r->layers[l];
         if (L->synapses == 0 || s->w < L->w_min)
             L->w_min = s->w;
         if (L->synapses == 0 || s->w > L->w_max)
             L->w_max = s->w;
         L->synapses++;
         size_t id = (s->src & SEIR_SRC_INPUT) ? net->n_neurons + (s->src & ~SEIR_SRC_INPUT) : s->src;
-        if (id < n_src && seen[id] != g) {
-            seen[id] = g;
+        if (id < n_src && seen[id] != l) {
+            seen[id] = l;
             L->sources++;
         }
     }
-    free(seen);
     double wmax = (double)((1 << (net->arch.w - 1)) - 1);
-    for (uint32_t g = 0; g < ng; g++) {
-        loom_layer *L = &r->layers[g];
+    for (uint32_t l = 0; l < nl; l++) {
+        loom_layer *L = &r->layers[l];
         int32_t m = L->w_max > -L->w_min ? L->w_max : -L->w_min;
         L->w_use = wmax > 0 ? m / wmax : 0;
     }
     for (uint32_t k = 0; k < net->n_outputs; k++) {
         uint32_t g = seir_neuron_group_of(net, net->outputs[k].neuron);
         if (g < ng)
-            r->layers[g].outputs++;
+            r->layers[layer_of[g]].outputs++;
     }
+    free(layer_of);
+    free(seen);
+    free(pseen);
     return LOOM_OK;
 }
 
