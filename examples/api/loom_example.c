@@ -47,7 +47,8 @@ int main(int argc, char **argv)
     if (loom_net_load(model, &o, &net, &e) != LOOM_OK)
         return fail("load", &e);
     uint32_t ni = loom_net_inputs(net), nn = loom_net_neurons(net);
-    printf("loom %s: %s: %u inputs, %u neurons, %u outputs\n", loom_version(), model, ni, nn,
+    const char *base = strrchr(model, '/') ? strrchr(model, '/') + 1 : model;
+    printf("loom %s: %s: %u inputs, %u neurons, %u outputs\n", loom_version(), base, ni, nn,
            loom_net_outputs(net));
 
     /* 2. the compile report, per layer */
