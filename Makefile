@@ -26,7 +26,8 @@ PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-INCLUDES := -Iinclude -Ihls_ref -Icompiler -Isw -Isim -I$(BUILD)/gen
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli sw/api
+INCLUDES := -Iinclude -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP

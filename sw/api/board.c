@@ -14,8 +14,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
-#include "api/paths.h"
+#include "api_int.h"
+#include "loom_paths.h"
 #include "board.h"
 #include "host.h"
 #include "mapper.h"

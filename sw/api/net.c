@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api_int.h"
+#include "api_int.h"
 #include "board.h"
 #include "seir.h"
 

@@ -1,8 +1,8 @@
 /*
- * paths.c -- the data folder of the toolchain (paths.h).
+ * paths.c -- the data folder of the toolchain (loom_paths.h).
  */
 #define _GNU_SOURCE /* dladdr */
-#include "api/paths.h"
+#include "loom_paths.h"
 
 #include <dlfcn.h>
 #include <stdio.h>

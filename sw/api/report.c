@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "aig.h"
-#include "api/api_int.h"
+#include "api_int.h"
 #include "netinfo.h"
 #include "nir.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api/api_int.h"
+#include "api_int.h"
 #include "nir.h"
 #include "ref.h"
 #include "stim.h"

@@ -4,7 +4,7 @@
  * The table is generated from the file names (build/gen/loom_commands.h), so
  * adding a subcommand is adding a file.
  */
-#include "api/paths.h"
+#include "loom_paths.h"
 #include <stdio.h>
 #include <string.h>
 

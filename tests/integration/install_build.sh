@@ -22,8 +22,9 @@ t0=$(date +%s)
 t1=$(date +%s)
 [ -s ice/loom.bin ] || fail "no ice/loom.bin"
 # the sources came from the prefix, not from the source tree
-grep -rqs "$P/share/loom/rtl/loom_top.v\|$P/share/loom/boards/icestick" ice/ ||
-    { ls ice; fail "the build log does not name the installed sources"; }
+# (loom build links the source tree it used into the build folder: loom-src)
+[ "$(readlink ice/loom-src)" = "$(cd "$P/share/loom" && pwd -P)" ] ||
+    fail "built from '$(readlink ice/loom-src)', not from $P/share/loom"
 # and with the data folder moved away, loom build says where it looked
 mv "$P/share/loom/rtl" "$P/share/loom/rtl.away"
 "$P/bin/loom" build --board icestick -o ice2 > build2.txt 2>&1 && fail "build without RTL succeeded"

@@ -1,5 +1,5 @@
 /*
- * paths.h -- where the installed (or built) toolchain keeps its data: the
+ * loom_paths.h -- where the installed (or built) toolchain keeps its data: the
  * RTL, board files, firmware image, examples and docs (internal).
  *
  * The data folder ("root") holds rtl/, boards/, examples/, docs/ and fw/.
@@ -14,8 +14,8 @@
  *      statically against libloom.a);
  *   4. "." (the current folder).
  */
-#ifndef LOOM_API_PATHS_H
-#define LOOM_API_PATHS_H
+#ifndef LOOM_PATHS_H
+#define LOOM_PATHS_H
 #include <stddef.h>
 
 /* The data folder into buf (see above); returns buf. */
