@@ -61,7 +61,9 @@ wait_file pty.txt || fail "vboard did not start"
 "$L" fly --sim --seed 1 --duration 5 > fly.txt || { cat fly.txt; fail "fly (default controller from the data folder)"; }
 "$L" demo blimp --duration 5 --plot demo/blimp.png > demo.txt || { cat demo.txt; fail "demo blimp"; }
 grep -q 'path=vboard$' demo.txt || { cat demo.txt; fail "demo: no virtual board flight"; }
-# (loom build from the installed tree: tests/integration/install_build.sh)
+"$L" build --board hx8k-breakout ff.seir -o hx --boot-only --quiet || fail "build --boot-only"
+[ -s hx/boot.hex ] || fail "build --boot-only: no hx/boot.hex"
+# (a full bitstream from the installed tree: tests/integration/install_build.sh)
 
 # ---- C: the example of docs/api.md, shared and static ----------------------------
 export PKG_CONFIG_PATH="$P/lib/pkgconfig"
