@@ -184,6 +184,13 @@ loom_status loom_board_load(loom_board *b, const loom_net *net, loom_err *e);
 loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint32_t channels,
                            uint8_t *spikes, loom_err *e);
 
+/* One step of a closed loop, its results in ONE exchange with the board:
+ * pushes the step's inputs x[channels], runs the step, waits for it and
+ * reads its spikes into spikes[neurons] (0/1; may be NULL).  Continues
+ * from where the last loom_board_run / loom_board_step left the board. */
+loom_status loom_board_step(loom_board *b, const int32_t *x, uint32_t channels, uint8_t *spikes,
+                            loom_err *e);
+
 typedef struct loom_vboard loom_vboard;
 
 /* Starts a virtual board: the RTL of board `name` (NULL: icebreaker) under

@@ -345,6 +345,18 @@ class Board:
                                  _ptr(spikes, ctypes.c_uint8), ctypes.byref(err)), err)
         return spikes
 
+    def step(self, x):
+        """One closed-loop step of the net loaded last: x[channels] in, its
+        spikes (uint8 [neurons]) out, in one exchange with the board."""
+        if self._loaded is None:
+            raise ValueError("no network loaded: Board.load(net) or Board.run(net, x) first")
+        xi = _inputs(np.asarray(x).reshape(1, -1), self._loaded.n_inputs)
+        spikes = np.zeros(self._loaded.n_neurons, dtype=np.uint8)
+        err = Err()
+        check(lib.loom_board_step(self._h, _ptr(xi, ctypes.c_int32), xi.shape[1],
+                                  _ptr(spikes, ctypes.c_uint8), ctypes.byref(err)), err)
+        return spikes
+
     def close(self):
         if getattr(self, "_h", None):
             lib.loom_board_close(self._h)

@@ -155,7 +155,11 @@ def test_virtual_board_matches_sim():
         with loom.Board(vb) as board:
             assert board.arch["A"] == 24
             got = board.run(net, x)
+            board.load(net)  # from t = 0 again, one closed-loop step at a time
+            stepped = np.array([board.step(row) for row in x])
+    assert got.sum() > 0
     assert np.array_equal(got, net.sim(x))
+    assert np.array_equal(stepped, got)
 
 
 BRAILLE = os.path.join(DATA, "nir", "braille_nirtorch.nir")

@@ -165,6 +165,41 @@ loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint
     return st;
 }
 
+loom_status loom_board_step(loom_board *b, const int32_t *x, uint32_t channels, uint8_t *spikes,
+                            loom_err *e)
+{
+    if (!b->map)
+        return loom_fail(e, LOOM_E_ARG, "%s: no network loaded (loom_board_load)", b->port);
+    const seir_net *net = b->net;
+    const limg *img = b->map->img;
+    loom_status st = loom_api_check_x(net, x, 1, channels, e);
+    if (st)
+        return st;
+    uint32_t ow = (b->arch.neurons + 31) / 32, nw = b->arch.cores * ow;
+    uint32_t *evw = malloc((channels ? channels : 1) * sizeof *evw);
+    uint32_t *words = calloc(nw ? nw : 1, sizeof *words);
+    if (!evw || !words) {
+        free(evw);
+        free(words);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
+    uint32_t nev = 0;
+    for (uint32_t c = 0; c < channels; c++)
+        if (x[c])
+            evw[nev++] = loom_host_event(c, x[c]);
+    st = loom_host_step_read(b->h, evw, nev, b->arch.cores, ow, words, NULL, 0, NULL, 1000000000u, e);
+    if (!st && spikes)
+        for (uint32_t n = 0; n < net->n_neurons; n++) {
+            uint32_t c = img->core_of[n], s = img->slot_of[n];
+            spikes[n] = (words[c * ow + (s >> 5)] >> (s & 31)) & 1;
+        }
+    free(evw);
+    free(words);
+    if (st)
+        loom_err_prefix(e, "%s", b->port);
+    return st;
+}
+
 /* ---- virtual boards ----------------------------------------------------------- */
 
 struct loom_vboard {

@@ -218,12 +218,63 @@ static void test_float_and_save(void **state)
     loom_net_free(n);
 }
 
+/* A virtual board (the hx8k-breakout's RTL behind build/bin/loom vboard):
+ * loom_board_run and loom_board_step spike exactly as the simulator. */
+static void test_vboard(void **state)
+{
+    (void)state;
+    loom_err e;
+    loom_vboard *vb = NULL;
+    loom_status st = loom_vboard_start("hx8k-breakout", 0, &vb, &e);
+    if (st)
+        fail_msg("vboard: %s", e.msg);
+    loom_board *b = NULL;
+    if (loom_board_open(loom_vboard_port(vb), 0, &b, &e))
+        fail_msg("open %s: %s", loom_vboard_port(vb), e.msg);
+    loom_arch a;
+    uint32_t cores, per;
+    loom_board_arch(b, &a, &cores, &per);
+    assert_int_equal(a.a, 24);
+    assert_int_equal(cores * per, 64);
+    loom_net *n = load(FF);
+    enum { T = 120 };
+    int32_t x[T * 4];
+    uint8_t want[T * 5], got[T * 5];
+    for (int k = 0; k < T * 4; k++)
+        x[k] = (k * 7 + k / 4) % 5 == 0;
+    loom_sim *s = NULL;
+    assert_int_equal(loom_sim_new(n, &s, &e), LOOM_OK);
+    assert_int_equal(loom_sim_run(s, x, T, 4, want, NULL, &e), LOOM_OK);
+    int fired = 0;
+    for (int k = 0; k < T * 5; k++)
+        fired += want[k];
+    assert_true(fired > 20);
+    assert_int_equal(loom_board_run(b, x, 1, 4, got, &e), LOOM_E_ARG); /* nothing loaded */
+    if (loom_board_load(b, n, &e) || loom_board_run(b, x, T, 4, got, &e))
+        fail_msg("run: %s", e.msg);
+    assert_memory_equal(got, want, sizeof want);
+    /* again from t = 0, one closed-loop step at a time */
+    if (loom_board_load(b, n, &e))
+        fail_msg("load: %s", e.msg);
+    memset(got, 9, sizeof got);
+    for (int t = 0; t < T; t++)
+        if (loom_board_step(b, x + 4 * t, 4, got + 5 * t, &e))
+            fail_msg("step %d: %s", t, e.msg);
+    assert_memory_equal(got, want, sizeof want);
+    assert_int_equal(loom_board_step(b, x, 3, got, &e), LOOM_E_ARG);
+    loom_sim_free(s);
+    loom_net_free(n);
+    loom_board_close(b);
+    loom_vboard_stop(vb);
+    assert_int_equal(loom_vboard_start("no-such-board", 0, &vb, &e), LOOM_E_ARG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_data_root),        cmocka_unit_test(test_load_errors),
         cmocka_unit_test(test_shape_and_report), cmocka_unit_test(test_sim),
-        cmocka_unit_test(test_float_and_save),
+        cmocka_unit_test(test_float_and_save),   cmocka_unit_test(test_vboard),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
