@@ -38,7 +38,7 @@ inst 755 "$BUILD/bin/loom" "$PREFIX/bin/loom"
 inst 755 "$BUILD/lib/libloom.so.$VERSION" "$PREFIX/lib/libloom.so.$VERSION"
 link "libloom.so.$VERSION" "$PREFIX/lib/libloom.so.$SOMAJOR"
 link "libloom.so.$SOMAJOR" "$PREFIX/lib/libloom.so"
-inst 644 "$BUILD/lib/libloom.a" "$PREFIX/lib/libloom.a"
+inst 644 "$BUILD/pkg/libloom.a" "$PREFIX/lib/libloom.a"   # only loom_* global (pkg/pkg.mk)
 inst 644 include/loom/loom.h "$PREFIX/include/loom/loom.h"
 status_h=$(ls compiler/loom_status.h 2>/dev/null || find . -path ./build -prune -o -name loom_status.h -print | head -n 1)
 inst 644 "$status_h" "$PREFIX/include/loom/loom_status.h"
@@ -82,6 +82,11 @@ print("lib/%s/%s" % (v, "dist-packages" if deb else "site-packages"))')
     echo "install: Python package loom in $PYDIR"
 else
     echo "install: no $PYTHON; the Python package is not installed"
+fi
+
+# the dynamic loader's cache, for the system prefixes it searches
+if [ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && command -v ldconfig > /dev/null; then
+    case "$PREFIX" in /usr | /usr/local) ldconfig ;; esac
 fi
 
 echo "$MANIFEST" >> "$list"

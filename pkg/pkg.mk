@@ -12,7 +12,7 @@
 #
 # The shared library is built from position-independent objects of the same
 # sources as libloom.a ($(BUILD)/pic) and exports only loom_* symbols
-# (pkg/libloom.map).
+# (pkg/libloom.map); the installed libloom.a likewise ($(LIBLOOM_PUB)).
 
 SOMAJOR := $(firstword $(subst ., ,$(VERSION)))
 LIBLOOM_SO := $(BUILD)/lib/libloom.so.$(VERSION)
@@ -33,6 +33,16 @@ $(LIBLOOM_SO): $(PIC_OBJS) pkg/libloom.map
 	ln -sf libloom.so.$(VERSION) $(BUILD)/lib/libloom.so.$(SOMAJOR)
 	ln -sf libloom.so.$(SOMAJOR) $(BUILD)/lib/libloom.so
 
+# The installed libloom.a: the library's objects linked into one (ld -r)
+# whose only global symbols are loom_* (objcopy), so a static link sees no
+# internal names either; $(LIBLOOM) keeps them for loom and the tests.
+LIBLOOM_PUB := $(BUILD)/pkg/libloom.a
+$(LIBLOOM_PUB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	$(LD) -r -o $(@D)/libloom-all.o $(LIB_OBJS)
+	objcopy -w --keep-global-symbol='loom_*' $(@D)/libloom-all.o $(@D)/libloom.o
+	rm -f $@ $(@D)/libloom-all.o && ar rcs $@ $(@D)/libloom.o
+
 # the man page: pkg/loom.1.in with the command table of `loom --help`
 $(BUILD)/man/loom.1: pkg/loom.1.in $(LOOM)
 	@mkdir -p $(@D)
@@ -43,7 +53,7 @@ $(BUILD)/man/loom.1: pkg/loom.1.in $(LOOM)
 INSTALL_FW := $(if $(shell command -v $(RV_PREFIX)gcc),$(FW_HEXES))
 
 .PHONY: install uninstall
-install: $(LOOM) $(LIBLOOM) $(LIBLOOM_SO) $(BUILD)/man/loom.1 $(INSTALL_FW)
+install: $(LOOM) $(LIBLOOM_PUB) $(LIBLOOM_SO) $(BUILD)/man/loom.1 $(INSTALL_FW)
 	@DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BUILD='$(BUILD)' VERSION='$(VERSION)' \
 	  SOMAJOR='$(SOMAJOR)' PYTHON='$(PYTHON)' FW='$(INSTALL_FW)' \
 	  PC_LIBS_PRIVATE='-lm -lpthread' sh pkg/install.sh

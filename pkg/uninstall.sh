@@ -28,4 +28,7 @@ rm -f "$DESTDIR$MANIFEST"
 n=$((n + 1))
 # the folders of those files, deepest first, when empty (never PREFIX itself)
 sort -ru "$dirs" | while read -r d; do rmdir "$DESTDIR$d" 2>/dev/null || true; done
+if [ -z "$DESTDIR" ] && [ "$(id -u)" = 0 ] && command -v ldconfig > /dev/null; then
+    case "$PREFIX" in /usr | /usr/local) ldconfig ;; esac
+fi
 echo "uninstall: removed $n files from $DESTDIR$PREFIX"

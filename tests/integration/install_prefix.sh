@@ -39,6 +39,9 @@ soname=$(readelf -d "$P/lib/libloom.so" | sed -n 's/.*SONAME.*\[\(.*\)\]/\1/p')
 bad=$(nm -D --defined-only "$P/lib/libloom.so" | awk '$2 ~ /^[TDBR]$/ && $3 !~ /^loom_/ {print $3}' | head -n 5)
 [ -z "$bad" ] || fail "libloom.so exports non-loom_ symbols: $bad"
 nm -D --defined-only "$P/lib/libloom.so" | grep -q ' T loom_net_load@@LOOM_0$' || fail "loom_net_load not exported"
+bad=$(nm --defined-only "$P/lib/libloom.a" | awk '$2 ~ /^[TDBRC]$/ && $3 !~ /^loom_/ {print $3}' | head -n 5)
+[ -z "$bad" ] || fail "libloom.a has global non-loom_ symbols: $bad"
+nm --defined-only "$P/lib/libloom.a" | grep -q ' T loom_sim_run$' || fail "libloom.a without loom_sim_run"
 # the manifest lists exactly the files under the prefix
 (cd "$P" && find . \( -type f -o -type l \) | sed "s#^\.#$P#" | sort) > "$WORK/found.txt"
 sort "$P/share/loom/install-manifest.txt" > "$WORK/manifest.txt"
