@@ -102,6 +102,20 @@ def test_sim_matches_cli(tmp_path):
     assert np.array_equal(net.sim(x), spikes)
 
 
+def test_aiger_matches_cli(tmp_path):
+    adder = os.path.join(loom.data_root(), "examples", "aig", "adder.aag")
+    net = loom.load(adder)
+    assert net.kind == "aiger" and net.n_inputs > 0
+    x = poisson(60, net.n_inputs, 0.5, 4)
+    spikes = net.sim(x)
+    assert spikes.sum() > 0
+    assert np.array_equal(spikes, cli_spikes(adder, x, tmp_path))
+    # pipeline=True is another lowering (docs/aiger.md)
+    piped = loom.load(adder, pipeline=True)
+    assert piped.kind == "aiger" and piped.n_inputs == net.n_inputs
+    assert piped.report()["text"] != net.report()["text"]
+
+
 def test_save_seir_roundtrip(tmp_path):
     net = loom.load(NIR) if os.path.exists(NIR) else loom.load(FEEDFORWARD)
     x = poisson(200, net.n_inputs, 0.2, 5)
