@@ -149,21 +149,17 @@ char *loom_data_file(const char *rel, char *buf, size_t len)
 
 int loom_tool_path(char *buf, size_t len)
 {
-    char dir[4096], cand[4200];
-    if (exe_folder(dir, sizeof dir)) {
-        snprintf(cand, sizeof cand, "%s/loom", dir);
-        char exe[4096];
-        ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-        if (n > 0) {
-            exe[n] = 0;
-            const char *base = strrchr(exe, '/');
-            if (base && !strcmp(base + 1, "loom") && is_exec(exe)) {
-                snprintf(buf, len, "%s", exe);
-                return 1;
-            }
+    char exe[4096], dir[4096], cand[4200];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+    if (n > 0) { /* the running executable, when it is loom */
+        exe[n] = 0;
+        const char *base = strrchr(exe, '/');
+        if (base && !strcmp(base + 1, "loom") && is_exec(exe)) {
+            snprintf(buf, len, "%s", exe);
+            return 1;
         }
     }
-    if (lib_folder(dir, sizeof dir)) {
+    if (lib_folder(dir, sizeof dir)) { /* LIBDIR/../bin/loom, BUILD/lib/../bin/loom */
         snprintf(cand, sizeof cand, "%s/../bin/loom", dir);
         if (is_exec(cand)) {
             char *real = realpath(cand, NULL);
