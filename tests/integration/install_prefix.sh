@@ -73,6 +73,10 @@ export PKG_CONFIG_PATH="$P/lib/pkgconfig"
 sed -n '/^```c$/,/^```$/p' "$top/docs/api.md" | sed '1d;$d' > doc_example.c
 cmp -s doc_example.c "$E/api/loom_example.c" || fail "docs/api.md's example differs from examples/api/loom_example.c"
 cc -std=c11 -Wall -Wextra -Werror doc_example.c $(pkg-config --cflags --libs loom) -o ex_shared || fail "cc (shared)"
+# the header alone, from C99 -pedantic and from C++
+printf '#include <loom/loom.h>\nint main(void) { loom_err e; return loom_net_load("x.seir", 0, 0, &e) == LOOM_OK; }\n' > hdr.c
+cc -std=c99 -pedantic -Wall -Wextra -Werror -fsyntax-only $(pkg-config --cflags loom) hdr.c || fail "loom.h under C99"
+c++ -x c++ -std=c++17 -Wall -Wextra -Werror -fsyntax-only $(pkg-config --cflags loom) hdr.c || fail "loom.h under C++"
 ldd ex_shared | grep -q "libloom.so.0 => $P/lib/libloom.so.0" ||
     ldd ex_shared | grep -q "libloom.so.0 => not found" || fail "ex_shared: $(ldd ex_shared | grep loom)"
 LD_LIBRARY_PATH="$P/lib" ./ex_shared --vboard > ex_shared.txt || { cat ex_shared.txt; fail "example (shared)"; }
