@@ -44,7 +44,8 @@ status_h=$(ls compiler/loom_status.h 2>/dev/null || find . -path ./build -prune 
 inst 644 "$status_h" "$PREFIX/include/loom/loom_status.h"
 pc=$(mktemp)
 sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" \
-    -e "s|@LIBS_PRIVATE@|${PC_LIBS_PRIVATE:-}|g" loom.pc.in > "$pc"
+    -e "s|@LIBS_PRIVATE@|${PC_LIBS_PRIVATE:-}|g" -e "s|@REQUIRES_PRIVATE@|${PC_REQUIRES_PRIVATE:-}|g" \
+    loom.pc.in > "$pc"
 inst 644 "$pc" "$PREFIX/lib/pkgconfig/loom.pc"
 rm -f "$pc"
 inst 644 "$BUILD/man/loom.1" "$PREFIX/share/man/man1/loom.1"

@@ -56,7 +56,7 @@ INSTALL_FW := $(if $(shell command -v $(RV_PREFIX)gcc),$(FW_HEXES))
 install: $(LOOM) $(LIBLOOM_PUB) $(LIBLOOM_SO) $(BUILD)/man/loom.1 $(INSTALL_FW)
 	@DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' BUILD='$(BUILD)' VERSION='$(VERSION)' \
 	  SOMAJOR='$(SOMAJOR)' PYTHON='$(PYTHON)' FW='$(INSTALL_FW)' \
-	  PC_LIBS_PRIVATE='-lm -lpthread' sh pkg/install.sh
+	  PC_LIBS_PRIVATE='-lm -lpthread' PC_REQUIRES_PRIVATE='$(PKG_LIBS)' sh pkg/install.sh
 
 uninstall:
 	@DESTDIR='$(DESTDIR)' PREFIX='$(PREFIX)' sh pkg/uninstall.sh

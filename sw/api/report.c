@@ -208,7 +208,7 @@ loom_status loom_net_report(const loom_net *net, const loom_report_opts *o, loom
         if (net->m.kind == MODEL_AIGER) {
             st = aig_report(&net->m, f, e);
         } else if (net->m.kind == MODEL_NIR) {
-            st = nir_report(&net->m, &net->mo, ro.rate, ro.seed, ro.steps, f, e);
+            st = nir_report(&net->m, &net->mo, ro.rate, ro.seed, ro.steps, f, NULL, e);
         } else {
             netinfo ni;
             if (!(st = netinfo_compute(net->m.net, &ni, e))) {

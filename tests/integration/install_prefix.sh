@@ -46,7 +46,16 @@ nm --defined-only "$P/lib/libloom.a" | grep -q ' T loom_sim_run$' || fail "liblo
 (cd "$P" && find . \( -type f -o -type l \) | sed "s#^\.#$P#" | sort) > "$WORK/found.txt"
 sort "$P/share/loom/install-manifest.txt" > "$WORK/manifest.txt"
 diff "$WORK/manifest.txt" "$WORK/found.txt" > "$WORK/manifest.diff" || { cat "$WORK/manifest.diff"; fail "manifest != installed files"; }
-grep -q '^Requires.private: hdf5 libserialport$' "$P/lib/pkgconfig/loom.pc" || fail "loom.pc: Requires.private"
+req=$(sed -n 's/^Requires.private: //p' "$P/lib/pkgconfig/loom.pc")
+for lib in hdf5 libserialport; do
+    case " $req " in *" $lib "*) ;; *) fail "loom.pc: Requires.private '$req' without $lib" ;; esac
+done
+# and every library libloom.so needs, except libc, libm and the loader, comes from it
+for so in $(readelf -d "$P/lib/libloom.so" | sed -n 's/.*NEEDED.*\[lib\([a-z0-9_]*\).*/\1/p'); do
+    case "$so" in c | m | pthread | dl | ld) continue ;; esac
+    pkg-config --static --libs "$req" 2>/dev/null | grep -q -- "-l${so%_serial}\b" ||
+        fail "libloom.so needs lib$so, which Requires.private ($req) does not give"
+done
 grep -q '^\.B compile$' "$P/share/man/man1/loom.1" || fail "man page without the command table"
 
 # ---- the loom command, from an empty folder, with nothing but the prefix ------
