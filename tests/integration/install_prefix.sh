@@ -106,7 +106,7 @@ grep -v 'virtual board on' ex_static.txt > b.txt
 cmp -s a.txt b.txt || { diff a.txt b.txt; fail "static and shared examples differ"; }
 grep -q "spikes exactly as the simulator" ex_static.txt || fail "example (static): board != simulator"
 # docs/api.md shows this output
-sed -n '/^Its output on the default model/,$p' "$top/docs/api.md" | sed -n '/^```$/,/^```$/p' | sed '1d;$d' |
+sed -n '/^Its output on the default model/,$p' "$top/docs/api.md" | sed -n '/^```text$/,/^```$/p' | sed '1d;$d' |
     grep -v 'virtual board on' > doc_out.txt
 LD_LIBRARY_PATH="$P/lib" ./ex_shared > ex_plain.txt
 diff doc_out.txt ex_plain.txt > /dev/null || { diff doc_out.txt ex_plain.txt; fail "docs/api.md's output is not the example's"; }
