@@ -24,7 +24,7 @@ struct loom_board {
     loom_host *h;
     limg_arch arch;
     map_result *map;    /* the net loaded last */
-    seir_net *net;      /* its network (owned copy when recompiled, else borrowed) */
+    const seir_net *net; /* its network (b->own.net when recompiled, else borrowed) */
     model own;          /* a model recompiled for the board's arch */
     char port[512];
 };
@@ -104,7 +104,7 @@ loom_status loom_board_load(loom_board *b, const loom_net *net, loom_err *e)
         unload(b);
         return st;
     }
-    b->net = (seir_net *)sn;
+    b->net = sn;
     if ((st = loom_host_reset(b->h, e)) || (st = loom_host_load(b->h, b->map->img, e))) {
         loom_err_prefix(e, "%s", b->port);
         unload(b);
