@@ -1,11 +1,11 @@
 # Loom -- the one entry point.
 #
 #   make deps        install the Debian packages Loom needs (only what is missing)
-#   make             build build/bin/loom and build/lib/libloom.a
+#   make             build build/bin/loom, build/lib/libloom.a and libloom.so
 #   make test        deps + build + every test (unit, sanitizer, integration)
 #   make demo        deps + build + the main job
 #   make bench       performance figures, one per line: bench <name> <value> <unit>
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (and make uninstall; pkg/pkg.mk)
 #
 # Sources are discovered, not listed: every .c under hls_ref/, compiler/,
 # check/ and sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
@@ -26,7 +26,7 @@ PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli sw/api
 
 # Layers (docs/architecture.md): the folders each folder's sources may
 # include from, lowest first.  A source is compiled with -I for exactly these
@@ -41,8 +41,9 @@ LAYER_sw/link  := hls_ref compiler sw/blimp sw/link
 LAYER_sw/fpga  := hls_ref compiler sw/io sw/blimp sw/link sw/fpga
 LAYER_sim      := hls_ref compiler sw/io sw/blimp sw/link sim
 LAYER_fw       := hls_ref boards/icestick/fw
-LAYER_sw/cli   := hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/cli $(BUILD)/gen
-LAYERS   := hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim fw sw/cli
+LAYER_sw/api   := include hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/api
+LAYER_sw/cli   := include hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/api sw/cli $(BUILD)/gen
+LAYERS   := hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim fw sw/api sw/cli
 layer_inc = $(addprefix -I,$(LAYER_$(patsubst %/,%,$(dir $(1)))))
 INCLUDES := $(addprefix -I,$(LAYER_sw/cli))
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
@@ -77,7 +78,7 @@ EXTRA_LDLIBS :=
 EXTRA_DEPS :=
 LINK := $(CC)
 
-.PHONY: all deps test unit-tests demo bench install clean lint help layer-cflags layers arch-lists
+.PHONY: all deps deps-dev test unit-tests demo bench install clean lint help layer-cflags layers arch-lists
 all: $(LOOM)
 
 # The arch table (compiler/board.c: boards and simulation configs) in Make
@@ -98,8 +99,15 @@ help:
 # ---- dependencies --------------------------------------------------------
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
-            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev
+            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
+            python3-numpy python3-pytest
+# Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
+# (re-exporting the committed snnTorch nets) needs them; python3-torch with its
+# libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.
+DEV_PKGS := python3-torch python3-h5py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps-dev:
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(DEV_PKGS)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
@@ -188,13 +196,7 @@ demo-blimp: $(LOOM)
 bench: $(LOOM)
 	@for b in $(sort $(wildcard tests/bench/*.sh)); do BUILD=$(BUILD) sh $$b || exit 1; done
 
-install: $(LOOM) $(LIBLOOM)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/loom
-	install -m 755 $(LOOM) $(DESTDIR)$(PREFIX)/bin/loom
-	install -m 644 $(LIBLOOM) $(DESTDIR)$(PREFIX)/lib/libloom.a
-	install -m 644 $(wildcard hls_ref/*.h compiler/*.h check/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h) $(DESTDIR)$(PREFIX)/include/loom/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	  -e 's|@LIBS@|$(PKG_LDLIBS) -lm -lpthread|g' loom.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/loom.pc
+# install / uninstall: pkg/pkg.mk
 
 clean:
 	rm -rf $(BUILD)

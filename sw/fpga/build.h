@@ -77,8 +77,9 @@ typedef struct build_opts {
 
 void build_opts_default(build_opts *o);
 
-/* The source tree (the folder holding rtl/loom_top.v): $LOOM_ROOT, else
- * two folders above the running executable (build/bin/loom), else ".".
+/* The data folder holding rtl/ and boards/ (loom_paths.h loom_data_root:
+ * $LOOM_DATADIR, else the installed PREFIX/share/loom or the source tree
+ * found from the running executable, else ".").
  * Writes into buf (len bytes) and returns buf. */
 char *build_find_root(char *buf, size_t len);
 

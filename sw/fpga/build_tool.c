@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "link.h"
 #include "loom_map.h"
 #include "mapper.h"
@@ -77,21 +78,7 @@ int exe_dir(int up, char *buf, size_t len)
 
 char *build_find_root(char *buf, size_t len)
 {
-    char probe[4096], dir[4096];
-    const char *env = getenv("LOOM_ROOT");
-    if (env && *env) {
-        fmt_to(buf, len, "%s", env);
-        return buf;
-    }
-    if (exe_dir(3, dir, sizeof dir)) { /* above loom, bin, BUILD */
-        fmt_to(probe, sizeof probe, "%s/rtl/loom_top.v", dir);
-        if (file_exists(probe)) {
-            fmt_to(buf, len, "%s", dir);
-            return buf;
-        }
-    }
-    fmt_to(buf, len, ".");
-    return buf;
+    return loom_data_root(buf, len); /* loom_paths.h */
 }
 
 loom_status mkdir_p(const char *dir, loom_err *e)
