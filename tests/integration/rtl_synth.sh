@@ -11,7 +11,7 @@
 set -u
 command -v yosys >/dev/null || { echo "yosys not installed"; exit 77; }
 root=$(cd "$(dirname "$0")/../.." && pwd)
-params="-set K 1 -set N 1024 -set SYN 32768 -set P 16 -set LMAX 64 -set MAXIN 128 -set A 16 -set SP 1"
+params="-set K 1 -set N 1024 -set SYN 31744 -set P 16 -set LMAX 64 -set MAXIN 128 -set A 16 -set SP 1"
 cat > "$WORK/synth.ys" <<YS
 read_verilog -I$root/rtl $root/rtl/loom_array.v $root/rtl/loom_core.v $root/rtl/loom_router.v $root/rtl/loom_seq.v $root/rtl/loom_ram.v $root/rtl/loom_spram.v
 chparam $params loom_array
