@@ -17,6 +17,7 @@
 
 #include "loom_arith.h"
 #include "loom_map.h"
+#include "seir_relay.h"
 
 static const char *thousands(uint64_t v, char *buf, size_t len)
 {
@@ -145,9 +146,17 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     if (na->a > a->arch.a)
         return loom_fail(e, LOOM_E_INVALID, "the net assumes accumulators of A=%d bits, the build has A=%d",
                          na->a, a->arch.a);
-    if (na->d > a->arch.d)
-        return loom_fail(e, LOOM_E_INVALID, "the net has delays up to D=%d, the build's ring holds D=%d",
-                         na->d, a->arch.d);
+    if (na->d > a->arch.d) {
+        /* longer delays than the ring holds: relay chains (seir_relay.h),
+         * appended after the net's own neurons, whose numbers stay */
+        seir_net *rn;
+        if ((st = seir_relay_delays(net, a->arch.d, &rn, e)) != LOOM_OK)
+            return loom_err_prefix(e, "the net has delays up to D=%d, the build's ring holds D=%d",
+                                   na->d, a->arch.d);
+        st = map_net(rn, arch, out, e);
+        seir_net_free(rn);
+        return st;
+    }
     st = seir_check_acc(net, e);
     if (st != LOOM_OK)
         return st;
