@@ -63,7 +63,7 @@ static int cls_cmp(const void *x, const void *y)
     return i < k ? -1 : i > k;
 }
 
-static uint32_t *profile_classes(const seir_net *net)
+uint32_t *map_profile_class(const seir_net *net)
 {
     const uint32_t P = net->n_profiles;
     uint32_t *ord = malloc((P ? P : 1) * sizeof *ord), *pcls = malloc((P ? P : 1) * sizeof *pcls);
@@ -92,7 +92,7 @@ static uint32_t *profile_classes(const seir_net *net)
 
 uint32_t map_profile_classes(const seir_net *net)
 {
-    uint32_t *pcls = profile_classes(net), n = 0;
+    uint32_t *pcls = map_profile_class(net), n = 0;
     if (!pcls)
         return net->n_profiles;
     for (uint32_t p = 0; p < net->n_profiles; p++)
@@ -254,7 +254,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     }
     /* local profile tables */
     lprof = malloc((size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
-    pcls = profile_classes(net);
+    pcls = map_profile_class(net);
     if (!lprof || !pcls) {
         st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
         goto fail;
