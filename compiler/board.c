@@ -31,7 +31,7 @@ static const board_info boards[] = {
      ARCH(1, 32, 256, 8, 8, 8, 24, 7), 4, 1, 96, 7168, 1280, 16, 0, 0},
     {"hx8k-breakout", "iCE40HX8K", "hx8k", "ct256",
      "12 MHz on J3 -> SB_PLL40_CORE -> 24 MHz", 12.0, 24.0, 3000000, 4, 1024,
-     ARCH(1, 64, 1024, 16, 32, 32, 24, 15), 4, 1, 256, 0, 7680, 32, 0, 0},
+     ARCH(1, 64, 960, 16, 32, 32, 24, 15), 4, 1, 256, 0, 7680, 32, 0, 0},
 };
 
 #define N_BOARDS (sizeof boards / sizeof boards[0])
