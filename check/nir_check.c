@@ -10,6 +10,7 @@
 #include "loom_arith.h"
 #include "nir_int.h"
 #include "ref.h"
+#include "seir_relay.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, doub
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = nir_quantise(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
+    if ((st = nir_quantise_relay(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
         (st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
         goto done;
     for (uint64_t t = 0; t < steps; t++) {
@@ -153,7 +154,7 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
     if (!info)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     seir_net *tmp = NULL;
-    loom_status st = nir_quantise(g, &net->arch, &tmp, info, e);
+    loom_status st = nir_quantise_relay(g, &net->arch, &tmp, info, e);
     seir_net_free(tmp);
     if (st) {
         free(info);

@@ -11,6 +11,28 @@
 #include "nir.h"
 
 #include "nir_int.h"
+#include "seir_relay.h"
+
+/* nir_quantise for arch; delays longer than arch->d are quantised at their
+ * own D and then chained through relay neurons (seir_relay.h), so the net
+ * runs exactly on a ring of arch->d. */
+loom_status nir_quantise_relay(const nir_graph *g, const seir_arch *arch, seir_net **net,
+                               nir_qinfo *info, loom_err *e)
+{
+    if (g->max_delay <= (uint32_t)arch->d || g->max_delay > 255)
+        return nir_quantise(g, arch, net, info, e);
+    seir_arch wide = *arch;
+    wide.d = (int)g->max_delay;
+    seir_net *q;
+    loom_status st = nir_quantise(g, &wide, &q, info, e);
+    if (st)
+        return st;
+    st = seir_relay_delays(q, arch->d, net, e);
+    seir_net_free(q);
+    if (st)
+        loom_err_prefix(e, "%s: delays up to %u steps on a ring of D=%d", g->path, g->max_delay, arch->d);
+    return st;
+}
 
 loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net, nir_graph **g,
                              loom_err *e)
@@ -23,7 +45,7 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
         return st;
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
     if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
-        st = nir_quantise(gr, &o->arch, net, NULL, e);
+        st = nir_quantise_relay(gr, &o->arch, net, NULL, e);
     if (st) {
         nir_graph_free(gr);
         return st;
