@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "benchnet.h"
 #include "cli_model.h"
 #include "limg.h"
@@ -201,6 +202,8 @@ static int run(const opts *o, const seir_net *net)
     double wall = 0;
     uint64_t t = 0;
     for (; t < o->steps; t++) {
+        if (loom_intr_pending())
+            break; /* the figures below cover steps 0..t-1 */
         uint32_t n = 0;
         if (src && (st = stim_next(src, t, ev, net->n_inputs + 1, &n, &e)) != LOOM_OK)
             goto fail;
@@ -334,6 +337,12 @@ static int run(const opts *o, const seir_net *net)
         }
     }
     rc = mismatches ? 1 : 0;
+    if (loom_intr_pending()) {
+        fflush(stdout);
+        fprintf(stderr, "loom cosim: interrupted by %s after %" PRIu64 " complete steps; the figures above "
+                        "cover them\n", loom_intr_name(loom_intr_pending()), t);
+        rc = 128 + loom_intr_pending();
+    }
     goto out;
 fail:
     rc = cli_report(C, &e);
@@ -350,6 +359,7 @@ out:
 
 int cmd_cosim(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     const char *C = "cosim";
     opts o;
     memset(&o, 0, sizeof o);
