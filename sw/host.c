@@ -50,6 +50,7 @@ typedef struct pend {
 #define FIFO_CAP 64
 #define BACKOFF_MAX 6
 #define RTO_MIN_MS 4.0   /* never resend sooner: scheduling jitter of the host */
+#define PAYLOAD_FLOOR 32  /* bytes: frames never shrink below this on a noisy line */
 #define NAK_SENDS_MAX 64 /* x max_tries: resends on NAKs before a request is given up */
 
 struct loom_host {
@@ -72,7 +73,7 @@ struct loom_host {
     unsigned backoff;      /* log2 of the timeout multiplier, 0..BACKOFF_MAX */
     double srtt, rttvar;   /* ms: smoothed round trip and its variation (RFC 6298) */
     int have_rtt;          /* srtt holds a measurement */
-    unsigned silent;       /* timeouts in a row with no valid frame from the board */
+    unsigned silent;       /* timeouts in a row with no frame (even damaged) from the board */
     double silent_ms;      /* ms waited in them */
     unsigned unanswered;   /* frames sent since the last timeout and not answered */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
@@ -188,7 +189,7 @@ static loom_status fail_tries(loom_host *h, const pend *p, enum give_up why, loo
     switch (why) {
     case GIVE_SILENT:
         return loom_fail(e, LOOM_E_TIMEOUT,
-                         "%s: the board sent no valid frame for %.0f ms (%u timeouts in a row, %s): "
+                         "%s: the board sent nothing that looks like a frame for %.0f ms (%u timeouts in a row, %s): "
                          "is it connected, powered and running this protocol? (request seq %u, command "
                          "0x%02X, %u sends; frames received %u, CRC errors %u, format errors %u)",
                          name, h->silent_ms, h->silent, rtt, p->req.seq, p->req.cmd, p->sends,
@@ -293,10 +294,8 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
-    if (got > 0) {
-        h->silent = 0; /* the board is alive */
-        h->silent_ms = 0;
-    }
+    h->silent = 0; /* a frame, even a damaged one: the board is alive, the line noisy */
+    h->silent_ms = 0;
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
@@ -345,9 +344,9 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         h->backoff = 0;
     }
     /* a noisy line: a request that needed 3 or more sends makes the frames
-     * of the following requests half as long (never below 64 bytes) */
-    if (p->sends >= 3 && h->max_payload > 64)
-        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
+     * of the following requests half as long (never below PAYLOAD_FLOOR) */
+    if (p->sends >= 3 && h->max_payload > PAYLOAD_FLOOR)
+        h->max_payload = h->max_payload / 2 < PAYLOAD_FLOOR ? PAYLOAD_FLOOR : h->max_payload / 2;
     return LOOM_OK;
 }
 
@@ -410,7 +409,9 @@ static loom_status pump(loom_host *h, loom_err *e)
             return fail_tries(h, old, GIVE_LOST, e);
         if (getenv("LOOM_LINK_DEBUG"))
             fprintf(stderr, "%.1f timeout seq %u\n", mono_ms(), old->req.seq);
-        if (h->backoff < BACKOFF_MAX)
+        /* back off when the board went quiet (it may be swamped); a board
+         * that keeps answering lost this frame to noise: resend at the RTO */
+        if (h->silent >= 2 && h->backoff < BACKOFF_MAX)
             h->backoff++;
         h->f_n = 0; /* everything on the wire is presumed lost */
         h->unanswered = 0;

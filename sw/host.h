@@ -12,7 +12,7 @@
  * adapts to the measured round trip as TCP's does: smoothed RTT plus four
  * times its variation, at most opts.timeout_ms, doubled on repeated
  * timeouts up to 64 times); the session gives up after opts.max_tries
- * timeouts in a row with no valid frame from the board, or 8 x max_tries
+ * timeouts in a row with no frame (not even a damaged one) from the board, or 8 x max_tries
  * timeouts of one request, saying which; the board answers a
  * retried request from its cache, so no request is executed twice or
  * skipped, and answers are delivered in order.
