@@ -50,7 +50,7 @@ typedef struct pend {
 #define FIFO_CAP 64
 #define BACKOFF_MAX 6
 #define RTO_MIN_MS 4.0   /* never resend sooner: scheduling jitter of the host */
-#define PAYLOAD_FLOOR 32  /* bytes: frames never shrink below this on a noisy line */
+#define PAYLOAD_FLOOR 64  /* bytes: frames never shrink below this (a stream read of 16 words must fit) */
 #define NAK_SENDS_MAX 64 /* x max_tries: resends on NAKs before a request is given up */
 
 struct loom_host {
@@ -409,9 +409,9 @@ static loom_status pump(loom_host *h, loom_err *e)
             return fail_tries(h, old, GIVE_LOST, e);
         if (getenv("LOOM_LINK_DEBUG"))
             fprintf(stderr, "%.1f timeout seq %u\n", mono_ms(), old->req.seq);
-        /* back off when the board went quiet (it may be swamped); a board
-         * that keeps answering lost this frame to noise: resend at the RTO */
-        if (h->silent >= 2 && h->backoff < BACKOFF_MAX)
+        /* back off: the requests may still be queued in front of a slow
+         * board (resending at the RTO on a noisy line measured 2.5x slower) */
+        if (h->backoff < BACKOFF_MAX)
             h->backoff++;
         h->f_n = 0; /* everything on the wire is presumed lost */
         h->unanswered = 0;
