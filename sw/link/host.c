@@ -12,9 +12,8 @@
  * sent (`fifo`), so it can tell which requests the frames still on the wire
  * will get executed and resends exactly the others; a damaged response
  * makes it resend the request that response belonged to; a timeout resends
- * everything not yet answered and doubles the next wait (up to 64 times;
- * the next answer to a request sent once resets it; the wait itself is the
- * RTO of the measured round trip, see rto_ms).  NAK- and damage-driven
+ * everything not yet answered and doubles the next wait (up to 8 times;
+ * answers to requests sent once halve it again).  NAK- and damage-driven
  * resends pause while `window` frames sent since the last timeout are
  * unanswered, so copies never queue up faster than the board answers.
  * The board executes only the expected seq and answers older ones from
@@ -27,7 +26,6 @@
 #include "loom_map.h"
 
 #include <limits.h>
-#include <math.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,16 +40,11 @@ typedef struct pend {
     int done;
     int piped;           /* response words go to the word queue */
     unsigned sends;      /* all sends, NAK-driven resends included */
-    unsigned nak_sends;  /* resends on a NAK or a damaged answer */
     unsigned timeouts;   /* timeouts while it was the oldest unanswered */
-    double t_sent;       /* ms: the last send (an RTT sample when sends == 1) */
 } pend;
 
 #define FIFO_CAP 64
-#define BACKOFF_MAX 6
-#define RTO_MIN_MS 4.0   /* never resend sooner: scheduling jitter of the host */
-#define PAYLOAD_FLOOR 64  /* bytes: frames never shrink below this (a stream read of 16 words must fit) */
-#define NAK_SENDS_MAX 64 /* x max_tries: resends on NAKs before a request is given up */
+#define BACKOFF_MAX 3
 
 struct loom_host {
     transport *t;
@@ -71,10 +64,6 @@ struct loom_host {
     unsigned f_head, f_n;
     double last_event;     /* ms: last completion or timeout resend */
     unsigned backoff;      /* log2 of the timeout multiplier, 0..BACKOFF_MAX */
-    double srtt, rttvar;   /* ms: smoothed round trip and its variation (RFC 6298) */
-    int have_rtt;          /* srtt holds a measurement */
-    unsigned silent;       /* timeouts in a row with no frame (even damaged) from the board */
-    double silent_ms;      /* ms waited in them */
     unsigned unanswered;   /* frames sent since the last timeout and not answered */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
     uint32_t *wq;          /* word queue of piped responses */
@@ -164,7 +153,6 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
     if (st && st != LOOM_E_TIMEOUT)
         return st;
-    p->t_sent = mono_ms();
     h->bytes_sent += m;
     h->unanswered++;
     if (p->sends++)
@@ -173,43 +161,24 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
     return LOOM_OK;
 }
 
-static int rto_ms(const loom_host *h);
-
-/* The give-up messages: each names what actually happened. */
-enum give_up { GIVE_SILENT, GIVE_LOST, GIVE_NAKS };
-static loom_status fail_tries(loom_host *h, const pend *p, enum give_up why, loom_err *e)
+/* The give-up messages name what actually happened: timeouts, or the cap
+ * on resends driven by the board's NAKs and damaged answers. */
+static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e)
 {
-    char rtt[96];
-    if (h->have_rtt)
-        snprintf(rtt, sizeof rtt, "resend timeout %d ms from a measured round trip of %.1f +- %.1f ms",
-                 rto_ms(h), h->srtt, h->rttvar);
-    else
-        snprintf(rtt, sizeof rtt, "resend timeout %d ms, no round trip measured yet", rto_ms(h));
-    const char *name = transport_name(h->t);
-    switch (why) {
-    case GIVE_SILENT:
-        return loom_fail(e, LOOM_E_TIMEOUT,
-                         "%s: the board sent nothing that looks like a frame for %.0f ms (%u timeouts in a row, %s): "
-                         "is it connected, powered and running this protocol? (request seq %u, command "
-                         "0x%02X, %u sends; frames received %u, CRC errors %u, format errors %u)",
-                         name, h->silent_ms, h->silent, rtt, p->req.seq, p->req.cmd, p->sends,
-                         h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
-    case GIVE_LOST:
-        return loom_fail(e, LOOM_E_TIMEOUT,
-                         "%s: request seq %u (command 0x%02X) got no valid response in %u timeouts "
-                         "(%u sends) while the board answered other frames: the line loses too much "
-                         "(%s; frames received %u, CRC errors %u, format errors %u)",
-                         name, p->req.seq, p->req.cmd, p->timeouts, p->sends, rtt, h->rx.cnt.frames_ok,
-                         h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
-    case GIVE_NAKS:
-    default:
+    if (naks)
         return loom_fail(e, LOOM_E_LINK,
-                         "%s: request seq %u (command 0x%02X) was resent %u times on the board's NAKs "
-                         "and damaged answers without being answered (%u sends in all; NAKs received "
+                         "%s: request seq %u (command 0x%02X) was sent %u times, most on the board's "
+                         "NAKs and damaged answers, without being answered (%u timeouts; NAKs received "
                          "%u, frames received %u, CRC errors %u, format errors %u)",
-                         name, p->req.seq, p->req.cmd, p->nak_sends, p->sends, h->cnt.seq_errors,
-                         h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
-    }
+                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts,
+                         h->cnt.seq_errors, h->rx.cnt.frames_ok, h->rx.cnt.crc_errors,
+                         h->rx.cnt.format_errors);
+    return loom_fail(e, LOOM_E_TIMEOUT,
+                     "%s: no valid response to request seq %u (command 0x%02X) after %u timeouts of "
+                     "%d ms or more (%u sends; frames received %u, CRC errors %u, format errors %u)",
+                     transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
+                     p->sends,
+                     h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
 }
 
 /* The board expects seq E next: resend every unanswered request that the
@@ -236,14 +205,13 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
         int need = i < iE ? !fifo_has(h, p->req.seq) : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
         if (!need)
             continue;
-        if (p->nak_sends >= NAK_SENDS_MAX * h->o.max_tries) /* a board that NAKs forever */
-            return fail_tries(h, p, GIVE_NAKS, e);
+        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
+            return fail_tries(h, p, 1, e);
         if (h->unanswered >= h->window)
             return LOOM_OK; /* a later answer or the timeout resends the rest */
         loom_status st = send_pend(h, p, e);
         if (st)
             return st;
-        p->nak_sends++;
         if (i >= iE)
             exp = (uint8_t)(p->req.seq + 1);
     }
@@ -294,8 +262,6 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
-    h->silent = 0; /* a frame, even a damaged one: the board is alive, the line noisy */
-    h->silent_ms = 0;
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
@@ -330,49 +296,24 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     p->done = 1;
     h->cnt.frames_ok++;
     h->last_event = mono_ms();
-    if (p->sends == 1) {
-        /* Karn: only a request sent once gives a round-trip sample */
-        const double r = h->last_event - p->t_sent;
-        if (!h->have_rtt) {
-            h->srtt = r;
-            h->rttvar = r / 2;
-            h->have_rtt = 1;
-        } else {
-            h->rttvar = 0.75 * h->rttvar + 0.25 * fabs(h->srtt - r);
-            h->srtt = 0.875 * h->srtt + 0.125 * r;
-        }
-        h->backoff = 0;
-    }
+    if (h->backoff && p->sends == 1)
+        h->backoff--;
     /* a noisy line: a request that needed 3 or more sends makes the frames
-     * of the following requests half as long (never below PAYLOAD_FLOOR) */
-    if (p->sends >= 3 && h->max_payload > PAYLOAD_FLOOR)
-        h->max_payload = h->max_payload / 2 < PAYLOAD_FLOOR ? PAYLOAD_FLOOR : h->max_payload / 2;
+     * of the following requests half as long (never below 64 bytes) */
+    if (p->sends >= 3 && h->max_payload > 64)
+        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
     return LOOM_OK;
 }
 
-/* The resend timeout, as TCP computes it (RFC 6298): the smoothed round
- * trip plus four times its variation, measured on answers to requests sent
- * once (Karn), at least twice the smoothed round trip and RTO_MIN_MS and
- * at most opts.timeout_ms; before the
- * first measurement, opts.timeout_ms. */
-static int rto_ms(const loom_host *h)
-{
-    if (!h->have_rtt)
-        return h->o.timeout_ms;
-    double r = h->srtt + fmax(1.0, 4 * h->rttvar);
-    r = fmax(r, fmax(2 * h->srtt, RTO_MIN_MS)); /* a busy host's jitter: no spurious resends */
-    return r >= h->o.timeout_ms ? h->o.timeout_ms : (int)ceil(r);
-}
-
-/* The wait before a timeout resend: the RTO doubled by every timeout (up to
- * 2^BACKOFF_MAX times) and back to the RTO at the next round-trip sample.
- * The requests of a timeout may not be lost but still queued in front of a
- * slow board; resending at a fixed rate would then queue copies faster than
- * the board answers them, and every copy delays the answers further. */
+/* The wait before a timeout resend: timeout_ms, doubled by every timeout
+ * (up to 2^BACKOFF_MAX times) and halved by every answer to a request that
+ * was sent once (Karn: only those say the board keeps up).  The
+ * requests of a timeout may not be lost but still queued in front of a slow
+ * board; resending at a fixed rate would then queue copies faster than the
+ * board answers them, and every copy delays the answers further. */
 static int wait_ms(const loom_host *h)
 {
-    const int r = rto_ms(h);
-    return r > (INT_MAX >> h->backoff) ? INT_MAX : r << h->backoff;
+    return h->o.timeout_ms > (INT_MAX >> h->backoff) ? INT_MAX : h->o.timeout_ms << h->backoff;
 }
 
 /* Waits for and handles what the board sends, at most until the timeout of
@@ -380,7 +321,7 @@ static int wait_ms(const loom_host *h)
 static loom_status pump(loom_host *h, loom_err *e)
 {
     loom_status st;
-    if ((st = loom_intr_check(e)))
+    if ((st = loom_intr_check(e))) /* SIGINT / SIGTERM: stop waiting (intr.h) */
         return st;
     while (h->in_off < h->in_n) {
         int got;
@@ -399,18 +340,10 @@ static loom_status pump(loom_host *h, loom_err *e)
                 old = win_at(h, i);
         if (!old)
             return LOOM_OK;
-        h->silent_ms += mono_ms() - h->last_event;
-        /* give up on a board that says nothing at all for max_tries
-         * timeouts, or on one request lost far more often while the board
-         * answers others */
-        if (++h->silent >= h->o.max_tries)
-            return fail_tries(h, old, GIVE_SILENT, e);
-        if (++old->timeouts >= 8 * h->o.max_tries)
-            return fail_tries(h, old, GIVE_LOST, e);
+        if (++old->timeouts >= h->o.max_tries)
+            return fail_tries(h, old, 0, e);
         if (getenv("LOOM_LINK_DEBUG"))
             fprintf(stderr, "%.1f timeout seq %u\n", mono_ms(), old->req.seq);
-        /* back off: the requests may still be queued in front of a slow
-         * board (resending at the RTO on a noisy line measured 2.5x slower) */
         if (h->backoff < BACKOFF_MAX)
             h->backoff++;
         h->f_n = 0; /* everything on the wire is presumed lost */
@@ -474,7 +407,6 @@ static loom_status submit(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t 
     q->piped = piped;
     q->done = 0;
     q->sends = 0;
-    q->nak_sends = 0;
     q->timeouts = 0;
     if (out)
         *out = q;

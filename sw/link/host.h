@@ -8,12 +8,9 @@
  * protocol v2, docs/protocol.md): the synchronous calls wait for their own
  * answer, the pipe / stream_put calls do not, so a long run is bound by the
  * link's bandwidth rather than its round trip.  Lost or damaged frames are
- * resent (go-back-N, driven by the board's NAKs, or after a timeout that
- * adapts to the measured round trip as TCP's does: smoothed RTT plus four
- * times its variation, at most opts.timeout_ms, doubled on repeated
- * timeouts up to 64 times); the session gives up after opts.max_tries
- * timeouts in a row with no frame (not even a damaged one) from the board, or 8 x max_tries
- * timeouts of one request, saying which; the board answers a
+ * resent (go-back-N, driven by the board's NAKs, or after opts.timeout_ms,
+ * doubled on repeated timeouts up to 8 times,
+ * at most opts.max_tries timeouts per request); the board answers a
  * retried request from its cache, so no request is executed twice or
  * skipped, and answers are delivered in order.
  * Every call returns a loom_status with a readable message; a lost link is
@@ -37,8 +34,8 @@
 typedef struct loom_host loom_host;
 
 typedef struct loom_host_opts {
-    int timeout_ms;      /* first and longest resend timeout [500] */
-    unsigned max_tries;  /* timeouts in a row without a valid frame before giving up [8] */
+    int timeout_ms;      /* wait for a response before resending [500] */
+    unsigned max_tries;  /* timeouts per request before giving up [8] */
     int connect_ms;      /* TCP connect timeout [2000] */
     unsigned max_payload; /* cap on frame payloads in bytes, 0 = the board's;
                              small frames survive noisy lines better; the
