@@ -37,7 +37,7 @@ LAYER_compiler := hls_ref compiler
 LAYER_sw/io    := hls_ref compiler sw/io
 LAYER_check    := hls_ref compiler sw/io check
 LAYER_sw/blimp := hls_ref sw/blimp
-LAYER_sw/link  := hls_ref compiler sw/blimp sw/link
+LAYER_sw/link  := hls_ref compiler sw/io sw/blimp sw/link
 LAYER_sw/fpga  := hls_ref compiler sw/io sw/blimp sw/link sw/fpga
 LAYER_sim      := hls_ref compiler sw/io sw/blimp sw/link sim
 LAYER_fw       := hls_ref boards/icestick/fw
@@ -100,7 +100,7 @@ help:
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
-            python3-numpy python3-pytest
+            python3-numpy python3-pytest clang
 # Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
 # (re-exporting the committed snnTorch nets) needs them; python3-torch with its
 # libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.

@@ -11,6 +11,9 @@
 #include "loom_status.h"
 #include "nir_int.h"
 
+/* Largest single dimension, stride, padding, dilation or kernel size. */
+#define NIR_MAX_DIM (1 << 24)
+
 typedef struct raw_edge {
     char *src, *dst; /* full names */
     char *where;     /* graph prefix, for messages */

@@ -26,6 +26,7 @@
  */
 #include "nir_int.h"
 #include "nir_rd.h"
+#include "loom_limits.h"
 
 #include <hdf5.h>
 #include <math.h>
@@ -202,9 +203,12 @@ static int read_array(rd *r, hid_t grp, const char *dname, const char *node, nir
         goto done;
     }
     size_t n = 1;
+    const uint64_t lim = loom_limit(LOOM_LIM_TENSOR);
     for (int k = 0; k < rank; k++) {
-        if (dims[k] > (hsize_t)1 << 28 || (n > 0 && dims[k] > ((size_t)1 << 30) / (n ? n : 1))) {
-            loom_fail(r->e, LOOM_E_CAPACITY, "%s: node '%s': dataset '%s' is too large", r->path, node, dname);
+        if (dims[k] > lim || (n > 0 && dims[k] > lim / n)) {
+            loom_fail(r->e, LOOM_E_CAPACITY,
+                      "%s: node '%s': dataset '%s' has more than the limit of %llu elements (set %s to raise it)",
+                      r->path, node, dname, (unsigned long long)lim, loom_limit_env(LOOM_LIM_TENSOR));
             goto done;
         }
         n *= (size_t)dims[k];

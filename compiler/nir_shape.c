@@ -8,8 +8,10 @@
  */
 #include "nir_int.h"
 #include "nir_rd.h"
+#include "loom_limits.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -54,11 +56,16 @@ static int32_t resolve_end(rd *r, const char *name, int want_input, loom_status 
     return -1;
 }
 
+/* Elements of a shape; SIZE_MAX when that overflows or a dim is negative
+ * (the caller's limit check then refuses it). */
 static size_t shape_size(int rank, const int64_t *shape)
 {
     size_t n = 1;
-    for (int i = 0; i < rank; i++)
+    for (int i = 0; i < rank; i++) {
+        if (shape[i] < 0 || (shape[i] > 0 && n > SIZE_MAX / (size_t)shape[i]))
+            return SIZE_MAX;
         n *= (size_t)shape[i];
+    }
     return n;
 }
 
@@ -232,7 +239,8 @@ static loom_status conv_pool_shape(rd *r, nir_node *n)
     n->rank = 1 + sp;
     n->shape[0] = cout;
     for (int i = 0; i < sp; i++) {
-        if (stride[i] < 1 || pad[i] < 0 || dil[i] < 1 || ks[i] < 1)
+        if (stride[i] < 1 || pad[i] < 0 || dil[i] < 1 || ks[i] < 1 || stride[i] > NIR_MAX_DIM ||
+            pad[i] > NIR_MAX_DIM || dil[i] > NIR_MAX_DIM || ks[i] > NIR_MAX_DIM)
             return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s': bad stride/padding/dilation/kernel", r->path,
                              n->name);
         n->in_shape[1 + i] = in_sp[i];
@@ -258,14 +266,12 @@ static loom_status infer_shape(rd *r, nir_node *n)
                              n->name, NIR_MAX_RANK);
         n->rank = (int)s->n;
         for (size_t i = 0; i < s->n; i++) {
-            if (s->v[i] < 1 || s->v[i] > 1e7 || s->v[i] != floor(s->v[i]))
+            if (s->v[i] < 1 || s->v[i] > NIR_MAX_DIM || s->v[i] != floor(s->v[i]))
                 return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s' (Input): bad 'shape' entry %g", r->path,
                                  n->name, s->v[i]);
             n->shape[i] = (int64_t)s->v[i];
         }
-        n->size = shape_size(n->rank, n->shape);
-        if (n->size > (1u << 24))
-            return loom_fail(r->e, LOOM_E_CAPACITY, "%s: node '%s' (Input): too many elements", r->path, n->name);
+        n->size = shape_size(n->rank, n->shape); /* the caller checks it against the limit */
         return LOOM_OK;
     }
     case NIR_OUTPUT: {
@@ -275,7 +281,9 @@ static loom_status infer_shape(rd *r, nir_node *n)
         if (s) {
             size_t want = 1;
             for (size_t i = 0; i < s->n; i++)
-                want *= (size_t)(s->v[i] > 0 ? s->v[i] : 0);
+                want = s->v[i] >= 1 && s->v[i] <= NIR_MAX_DIM && want <= SIZE_MAX / NIR_MAX_DIM
+                           ? want * (size_t)s->v[i]
+                           : (s->v[i] >= 1 ? SIZE_MAX : 0);
             if (want != n->in_size)
                 return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s' (Output): 'shape' has %zu elements but its input has %zu",
                                  r->path, n->name, want, n->in_size);
@@ -524,6 +532,12 @@ loom_status nir_check_and_shape(rd *r)
         }
         if ((st = infer_shape(r, n)))
             return st;
+        if (n->size > loom_limit(LOOM_LIM_NEURONS))
+            return loom_fail(r->e, LOOM_E_CAPACITY,
+                             "%s: node '%s' (%s) has %s%zu elements, more than the limit of %llu neurons (set %s "
+                             "to raise it)", r->path, n->name, nir_kind_name(n->kind),
+                             n->size == SIZE_MAX ? "at least " : "", n->size,
+                             (unsigned long long)loom_limit(LOOM_LIM_NEURONS), loom_limit_env(LOOM_LIM_NEURONS));
         if (n->size == 0)
             return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s' (%s) has no elements", r->path, n->name,
                              nir_kind_name(n->kind));

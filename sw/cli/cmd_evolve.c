@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "cmaes.h"
 #include "ctrl.h"
 #include "plant.h"
@@ -224,6 +225,7 @@ static loom_status holdout(const plant_params *pp, const double *pd, const doubl
 
 int cmd_evolve(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
@@ -260,6 +262,8 @@ int cmd_evolve(int argc, char **argv)
     if (!fit[0] || !fit[1] || !tr) st = loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
     const double t0 = cli_now();
     while (!st && (int64_t)cmaes_generation(cm[0]) < o.generations) {
+        if (loom_intr_pending())
+            break; /* a signal ends the run after a complete generation */
         const uint64_t g = cmaes_generation(cm[0]);
         if ((st = record(&pp, o.seed, g, (uint32_t)o.flights, o.duration, tr, &e))) break;
         work w = {.tr = tr, .n_tr = (uint32_t)o.flights, .u_max = pp.u_max, .n_threads = (uint32_t)o.threads};
@@ -332,8 +336,15 @@ int cmd_evolve(int argc, char **argv)
             printf("evolve: wrote %s (%u neurons, %zu synapses) after %llu generations, %.1f s\n", o.out,
                    net->n_neurons, net->n_syn, (unsigned long long)cmaes_generation(cm[0]), cli_now() - t0);
     }
+    if (!st && loom_intr_pending()) {
+        fprintf(stderr, "loom evolve: interrupted by %s after %llu generations; %s holds the network of "
+                        "them%s%s%s\n",
+                loom_intr_name(loom_intr_pending()), (unsigned long long)cmaes_generation(cm[0]), o.out,
+                o.ckpt ? ", " : "", o.ckpt ? o.ckpt : "", o.ckpt ? " the state to continue with --resume" : "");
+        rc = 128 + loom_intr_pending();
+    }
     seir_net_free(net);
     cmaes_free(cm[0]);
     cmaes_free(cm[1]);
-    return st ? cli_report("evolve", &e) : 0;
+    return st ? cli_report("evolve", &e) : rc;
 }
