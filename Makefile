@@ -20,7 +20,8 @@ CC      ?= cc
 CXX     ?= c++
 VERSION := 0.1.0
 
-PKG_LIBS   := hdf5 libserialport
+# ompi-c: Open MPI, for sw/mpi_farm.c (loom evolve / loom verify under mpirun)
+PKG_LIBS   := hdf5 libserialport ompi-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
 PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -69,7 +70,8 @@ help:
 # ---- dependencies --------------------------------------------------------
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
-            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf
+            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf \
+            libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \

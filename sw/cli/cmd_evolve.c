@@ -14,17 +14,33 @@
  * candidates, whichever does better on held-out flights) become one SEIR
  * network.  The state after every generation can go to --checkpoint; a run
  * continued with --resume is bit-identical to one that was never stopped.
+ *
+ * Under an MPI launcher (mpirun -np N loom evolve ..., srun; mpi_farm.h)
+ * the candidates are spread over the ranks as well: candidate k (the PD
+ * part's first, then the I part's) goes to rank k mod N and, inside the
+ * rank, to thread (k div N) mod T.  Rank 0 owns the CMA-ES state, the
+ * checkpoint and all output; it broadcasts each generation's header and
+ * candidates, every rank records the generation's flights itself (they are
+ * a pure function of seed and generation) and evaluates its candidates, and
+ * the fitness values come back to rank 0 in candidate order.  Evaluations
+ * are bit-exact, so the run is byte-identical for every N and T.  A failed
+ * evaluation on any rank ends the run with "rank R: ..." after the last
+ * good checkpoint; a rank that dies makes the launcher stop the job, and
+ * rank 0 then says which checkpoint to --resume from (any N will do).
  */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "cmaes.h"
 #include "ctrl.h"
+#include "mpi_farm.h"
 #include "plant.h"
 
 const char cmd_evolve_summary[] = "evolve the blimp's spiking altitude controller with CMA-ES";
@@ -32,18 +48,21 @@ const char cmd_evolve_summary[] = "evolve the blimp's spiking altitude controlle
 static const char usage_text[] =
     "usage: loom evolve [-o NET.seir] [--seed S] [--generations G] [--flights K]\n"
     "                   [--duration SEC] [--threads T] [--sigma S] [--plant FILE]\n"
-    "                   [--genes FILE] [--checkpoint FILE [--resume]] [--quiet]\n"
+    "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
+    "                   [--quiet]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
     "generation: best, median and sigma of both parts.  Defaults: seed 1,\n"
     "300 generations, 4 flights of 60 s, 2 threads, sigma 0.02, output\n"
-    "controller.seir.  See docs/blimp.md.\n";
+    "controller.seir.  --lambda L sets the population of both parts (default\n"
+    "4 + 3 ln n).  Under mpirun -np N the candidates are spread over N ranks\n"
+    "too, with the same result for every N (docs/scale.md).  See docs/blimp.md.\n";
 
 typedef struct opts {
     const char *out, *plant_file, *ckpt, *genes_out;
     uint64_t seed;
-    int64_t generations, flights, threads;
+    int64_t generations, flights, threads, lambda;
     double duration, sigma;
     int resume, quiet;
 } opts;
@@ -57,6 +76,7 @@ typedef struct work {
     uint32_t n_tr;
     double u_max;
     uint32_t n_threads;
+    uint32_t rank, n_ranks; /* this process's share: items k with k mod n_ranks == rank */
 } work;
 
 typedef struct thread_arg {
@@ -73,7 +93,7 @@ static void *eval_thread(void *p)
     uint32_t item = 0;
     for (int part = 0; part < CTRL_N_PARTS; part++)
         for (uint32_t k = 0; k < w->lambda[part]; k++, item++) {
-            if (item % w->n_threads != a->id) continue;
+            if (item % w->n_ranks != w->rank || (item / w->n_ranks) % w->n_threads != a->id) continue;
             double f;
             loom_status st = ctrl_fitness((ctrl_part)part, w->x[part] + (size_t)k * w->n[part], w->tr,
                                           w->n_tr, w->u_max, &f, &a->err);
@@ -187,6 +207,7 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--flights")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 1000, &o->flights)) return 2; }
         else if (!strcmp(a, "--threads")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 64, &o->threads)) return 2; }
         else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("evolve", a, v, 1, 3600, &o->duration)) return 2; }
+        else if (!strcmp(a, "--lambda")) { NEED(); if (cli_parse_i64("evolve", a, v, 2, 100000, &o->lambda)) return 2; }
         else if (!strcmp(a, "--sigma")) { NEED(); if (cli_parse_double("evolve", a, v, 1e-6, 10, &o->sigma)) return 2; }
         else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
         else if (!strcmp(a, "--checkpoint")) { NEED(); o->ckpt = v; }
@@ -215,65 +236,175 @@ static loom_status holdout(const plant_params *pp, const double *pd, const doubl
     return st;
 }
 
-int cmd_evolve(int argc, char **argv)
+/* What rank 0 broadcasts before each generation; go = 0 ends the workers. */
+typedef struct gen_msg {
+    int32_t go;
+    uint32_t lambda[CTRL_N_PARTS], n[CTRL_N_PARTS], flights;
+    uint64_t seed, gen;
+    double duration;
+    plant_params pp;
+} gen_msg;
+
+/* One generation on every rank: record the flights, evaluate this rank's
+ * candidates x (all of them, PD part first) and collect the fitness values
+ * (fit, lambda[0] + lambda[1] of them) on rank 0.  Collective. */
+static loom_status farm_generation(farm *fm, const gen_msg *m, const double *x, double *fit, uint32_t threads,
+                                   loom_err *e)
 {
-    opts o;
-    int rc = parse(argc, argv, &o);
-    if (rc) return rc < 0 ? 0 : rc;
+    ctrl_trace *tr = calloc(m->flights, sizeof *tr);
+    loom_status st = tr ? record(&m->pp, m->seed, m->gen, m->flights, m->duration, tr, e)
+                        : loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    if (!st) {
+        work w = {.tr = tr, .n_tr = m->flights, .u_max = m->pp.u_max, .n_threads = threads,
+                  .rank = (uint32_t)farm_rank(fm), .n_ranks = (uint32_t)farm_size(fm)};
+        for (int part = 0; part < CTRL_N_PARTS; part++) {
+            w.x[part] = part ? x + (size_t)m->lambda[0] * m->n[0] : x;
+            w.lambda[part] = m->lambda[part];
+            w.n[part] = m->n[part];
+            w.fit[part] = part ? fit + m->lambda[0] : fit;
+        }
+        st = run_parallel(&w, e);
+        for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+    }
+    free(tr);
+    if (st) loom_err_prefix(e, "generation %llu", (unsigned long long)m->gen + 1);
+    return farm_collect(fm, (uint64_t)m->lambda[0] + m->lambda[1], sizeof(double), fit, st, e);
+}
+
+/* Ranks 1..N-1: evaluate generations until rank 0 says stop (or a batch
+ * fails: rank 0 reports it).  Exit code 0, or 1 after a failure. */
+static int worker(farm *fm, uint32_t threads)
+{
+    loom_err e;
+    double *x = NULL, *fit = NULL;
+    int rc = 0;
+    for (;;) {
+        gen_msg m;
+        if (farm_bcast(fm, &m, sizeof m, &e)) { rc = 1; break; }
+        if (!m.go) break;
+        const size_t nx = (size_t)m.lambda[0] * m.n[0] + (size_t)m.lambda[1] * m.n[1];
+        double *nxp = realloc(x, nx * sizeof *x), *nf = realloc(fit, ((size_t)m.lambda[0] + m.lambda[1]) * sizeof *fit);
+        if (nxp) x = nxp;
+        if (nf) fit = nf;
+        if (!nxp || !nf) { rc = 1; break; } /* cannot take part: the launcher ends the job */
+        if (farm_bcast(fm, x, nx * sizeof *x, &e) || farm_generation(fm, &m, x, fit, threads, &e)) {
+            rc = 1;
+            break;
+        }
+    }
+    free(x);
+    free(fit);
+    return rc;
+}
+
+/* Rank 0 of an MPI run: what to say when the launcher stops the job (a rank
+ * died, or the job was cancelled).  Written from the signal handler, so it
+ * is a ready string; updated after every checkpoint. */
+static char stop_note[8192];
+static size_t stop_note_len;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    ssize_t w = write(2, stop_note, stop_note_len);
+    (void)w;
+    _exit(1);
+}
+
+static void set_stop_note(const opts *o, uint64_t done)
+{
+    if (o->ckpt)
+        snprintf(stop_note, sizeof stop_note,
+                 "loom evolve: stopped by the launcher during generation %llu (a rank died or the job was "
+                 "cancelled); %s holds generation %llu: continue with --checkpoint %s --resume (any number "
+                 "of ranks)\n",
+                 (unsigned long long)done + 1, o->ckpt, (unsigned long long)done, o->ckpt);
+    else
+        snprintf(stop_note, sizeof stop_note,
+                 "loom evolve: stopped by the launcher during generation %llu (a rank died or the job was "
+                 "cancelled); no --checkpoint was given, so the run is lost\n",
+                 (unsigned long long)done + 1);
+    stop_note_len = strlen(stop_note);
+}
+
+/* Rank 0: ends the workers (go = 0) and reports e; for failures before
+ * the first generation. */
+static int early_fail(farm *fm, const loom_err *e)
+{
+    gen_msg stop = {.go = 0};
+    loom_err be;
+    farm_bcast(fm, &stop, sizeof stop, &be);
+    return cli_report("evolve", e);
+}
+
+/* Rank 0 (or the only process): the CMA-ES state, checkpoints, output. */
+static int evolve_root(opts *op, farm *fm)
+{
+    opts o = *op;
     loom_err e;
     plant_params pp;
     plant_params_default(&pp);
-    if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("evolve", &e);
+    if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return early_fail(fm, &e);
 
     cmaes *cm[2] = {NULL, NULL};
     if (o.resume) {
-        if (load_ckpt(o.ckpt, &o, cm, &e)) return cli_report("evolve", &e);
+        if (load_ckpt(o.ckpt, &o, cm, &e)) return early_fail(fm, &e);
         if (!o.quiet)
             printf("evolve: resumed %s at generation %llu\n", o.ckpt, (unsigned long long)cmaes_generation(cm[0]));
     } else {
         for (int part = 0; part < CTRL_N_PARTS; part++) {
             double x0[256];
             ctrl_genes_prior((ctrl_part)part, x0);
-            if (cmaes_create(ctrl_n_genes((ctrl_part)part), x0, o.sigma, 0, o.seed * 2 + (uint64_t)part,
+            if (cmaes_create(ctrl_n_genes((ctrl_part)part), x0, o.sigma, (uint32_t)o.lambda,
+                             o.seed * 2 + (uint64_t)part,
                              &cm[part], &e)) {
                 cmaes_free(cm[0]);
-                return cli_report("evolve", &e);
+                return early_fail(fm, &e);
             }
         }
     }
     if (!o.quiet)
         printf("evolve: PD part %u genes, I part %u genes, lambda %u/%u, %lld flights of %g s per generation, "
-               "%lld threads\n",
+               "%lld threads%s\n",
                cmaes_dim(cm[0]), cmaes_dim(cm[1]), cmaes_lambda(cm[0]), cmaes_lambda(cm[1]),
-               (long long)o.flights, o.duration, (long long)o.threads);
+               (long long)o.flights, o.duration, (long long)o.threads,
+               farm_is_mpi(fm) ? " per rank" : "");
+    if (farm_is_mpi(fm) && !o.quiet)
+        printf("evolve: %d MPI ranks\n", farm_size(fm));
 
     loom_status st = LOOM_OK;
-    double *fit[2] = {calloc(cmaes_lambda(cm[0]), sizeof(double)), calloc(cmaes_lambda(cm[1]), sizeof(double))};
-    ctrl_trace *tr = calloc((size_t)o.flights, sizeof *tr);
-    if (!fit[0] || !fit[1] || !tr) st = loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
+    const uint32_t lam[2] = {cmaes_lambda(cm[0]), cmaes_lambda(cm[1])}, dim[2] = {cmaes_dim(cm[0]), cmaes_dim(cm[1])};
+    double *fit = calloc((size_t)lam[0] + lam[1], sizeof(double));
+    double *x = calloc((size_t)lam[0] * dim[0] + (size_t)lam[1] * dim[1], sizeof(double));
+    if (!fit || !x) st = loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
+    int workers_left = 0; /* a failed batch has already ended the workers */
+    if (farm_is_mpi(fm)) {
+        set_stop_note(&o, cmaes_generation(cm[0]));
+        signal(SIGTERM, on_stop);
+        signal(SIGINT, on_stop);
+    }
     const double t0 = cli_now();
     while (!st && (int64_t)cmaes_generation(cm[0]) < o.generations) {
         const uint64_t g = cmaes_generation(cm[0]);
-        if ((st = record(&pp, o.seed, g, (uint32_t)o.flights, o.duration, tr, &e))) break;
-        work w = {.tr = tr, .n_tr = (uint32_t)o.flights, .u_max = pp.u_max, .n_threads = (uint32_t)o.threads};
-        for (int part = 0; part < CTRL_N_PARTS; part++) {
-            w.x[part] = cmaes_ask(cm[part]);
-            w.lambda[part] = cmaes_lambda(cm[part]);
-            w.n[part] = cmaes_dim(cm[part]);
-            w.fit[part] = fit[part];
+        gen_msg m = {.go = 1, .lambda = {lam[0], lam[1]}, .n = {dim[0], dim[1]}, .flights = (uint32_t)o.flights,
+                     .seed = o.seed, .gen = g, .duration = o.duration, .pp = pp};
+        for (int part = 0; part < CTRL_N_PARTS; part++)
+            memcpy(part ? x + (size_t)lam[0] * dim[0] : x, cmaes_ask(cm[part]),
+                   (size_t)lam[part] * dim[part] * sizeof *x);
+        if ((st = farm_bcast(fm, &m, sizeof m, &e))) break;
+        if ((st = farm_bcast(fm, x, ((size_t)lam[0] * dim[0] + (size_t)lam[1] * dim[1]) * sizeof *x, &e))) break;
+        if ((st = farm_generation(fm, &m, x, fit, (uint32_t)o.threads, &e))) {
+            workers_left = 1;
+            break;
         }
-        st = run_parallel(&w, &e);
-        for (int64_t k = 0; k < o.flights; k++) ctrl_trace_free(&tr[k]);
-        for (int part = 0; part < CTRL_N_PARTS && !st; part++) st = cmaes_tell(cm[part], fit[part], &e);
+        const double *fp[2] = {fit, fit + lam[0]};
+        for (int part = 0; part < CTRL_N_PARTS && !st; part++) st = cmaes_tell(cm[part], fp[part], &e);
         if (st) break;
         if (!o.quiet) {
-            double b0, b1;
-            cmaes_best(cm[0], &b0);
-            cmaes_best(cm[1], &b1);
             double gb[2];
             for (int part = 0; part < 2; part++) {
                 gb[part] = INFINITY;
-                for (uint32_t k = 0; k < cmaes_lambda(cm[part]); k++) gb[part] = fmin(gb[part], fit[part][k]);
+                for (uint32_t k = 0; k < lam[part]; k++) gb[part] = fmin(gb[part], fp[part][k]);
             }
             printf("gen %4llu  pd best %.5f median %.5f sigma %.4f | i best %.5f median %.5f sigma %.4f  "
                    "(%.0f s)\n",
@@ -282,10 +413,22 @@ int cmd_evolve(int argc, char **argv)
             fflush(stdout);
         }
         if (o.ckpt && (st = save_ckpt(o.ckpt, &o, cm, &e))) break;
+        if (farm_is_mpi(fm)) set_stop_note(&o, g + 1);
     }
-    free(fit[0]);
-    free(fit[1]);
-    free(tr);
+    if (!workers_left) {
+        gen_msg stop = {.go = 0};
+        loom_err be;
+        if (farm_bcast(fm, &stop, sizeof stop, &be) && !st) {
+            e = be;
+            st = be.status;
+        }
+    }
+    if (farm_is_mpi(fm)) {
+        signal(SIGTERM, SIG_DFL);
+        signal(SIGINT, SIG_DFL);
+    }
+    free(fit);
+    free(x);
 
     /* Pick means or best-ever by a held-out score, then write the network. */
     seir_net *net = NULL;
@@ -325,4 +468,22 @@ int cmd_evolve(int argc, char **argv)
     cmaes_free(cm[0]);
     cmaes_free(cm[1]);
     return st ? cli_report("evolve", &e) : 0;
+}
+
+int cmd_evolve(int argc, char **argv)
+{
+    opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    loom_err e;
+    farm *fm;
+    if (farm_open(&fm, &e)) return cli_report("evolve", &e);
+    if (farm_rank(fm) > 0) {
+        rc = worker(fm, (uint32_t)o.threads);
+        farm_close(fm);
+        return rc;
+    }
+    rc = evolve_root(&o, fm);
+    farm_close(fm);
+    return rc;
 }
