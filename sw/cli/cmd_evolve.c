@@ -412,8 +412,16 @@ static int evolve_root(opts *op, farm *fm)
                    cmaes_median(cm[1]), cmaes_sigma(cm[1]), cli_now() - t0);
             fflush(stdout);
         }
-        if (o.ckpt && (st = save_ckpt(o.ckpt, &o, cm, &e))) break;
-        if (farm_is_mpi(fm)) set_stop_note(&o, g + 1);
+        /* the checkpoint and the note that names it change together */
+        sigset_t stops, old;
+        sigemptyset(&stops);
+        sigaddset(&stops, SIGTERM);
+        sigaddset(&stops, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &stops, &old);
+        if (o.ckpt) st = save_ckpt(o.ckpt, &o, cm, &e);
+        if (!st && farm_is_mpi(fm)) set_stop_note(&o, g + 1);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (st) break;
     }
     if (!workers_left) {
         gen_msg stop = {.go = 0};

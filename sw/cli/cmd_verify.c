@@ -127,7 +127,7 @@ static void batch_item(const opts *o, const batch *b, uint64_t i, item *it)
     const unsigned c = (unsigned)(i % b->n_cfg);
     it->config = b->cfg[c];
     if (i < n_rand) {
-        random_item(&b->arch[c], o->seed + i / b->n_cfg, it);
+        random_item(&b->arch[c], o->seed + i, it); /* a net of its own per item */
     } else {
         it->is_model = 1;
         it->model = b->models[(i - n_rand) / b->n_cfg];
