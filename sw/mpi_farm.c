@@ -86,12 +86,19 @@ int farm_owner(const farm *f, uint64_t item) { return (int)(item % (uint64_t)f->
 
 loom_status farm_bcast(farm *f, void *buf, size_t bytes, loom_err *e)
 {
+    return farm_bcast_from(f, 0, buf, bytes, e);
+}
+
+loom_status farm_bcast_from(farm *f, int root, void *buf, size_t bytes, loom_err *e)
+{
+    if (root < 0 || root >= f->size)
+        return loom_fail(e, LOOM_E_ARG, "farm: broadcast from rank %d of %d", root, f->size);
     if (f->size == 1)
         return LOOM_OK;
     char *p = buf;
     while (bytes > 0) { /* MPI counts are ints */
         const int chunk = bytes > (size_t)INT_MAX ? INT_MAX : (int)bytes;
-        const int rc = MPI_Bcast(p, chunk, MPI_BYTE, 0, MPI_COMM_WORLD);
+        const int rc = MPI_Bcast(p, chunk, MPI_BYTE, root, MPI_COMM_WORLD);
         if (rc != MPI_SUCCESS)
             return mpi_fail(e, "MPI_Bcast", rc);
         p += chunk;

@@ -61,13 +61,18 @@ int farm_owner(const farm *f, uint64_t item);
  * (collective).  Any size; nothing happens on a farm of one. */
 loom_status farm_bcast(farm *f, void *buf, size_t bytes, loom_err *e);
 
+/* The same from rank `root` (0..size-1; LOOM_E_ARG otherwise, on every
+ * rank alike). */
+loom_status farm_bcast_from(farm *f, int root, void *buf, size_t bytes, loom_err *e);
+
 /* Ordered collection (collective).  all holds n records of rec bytes; on
  * entry every rank has filled the records of the items it owns (the others
  * are ignored); on return rank 0's all holds every record, each from its
  * owner.  Every rank passes how its own work went (st, and *e when st !=
  * LOOM_OK); the call returns on EVERY rank the status of the lowest rank
  * that failed, with e = "rank R: <its message>" (unprefixed on a farm of
- * one), or LOOM_OK.  LOOM_E_LINK on a failed MPI call. */
+ * one), or LOOM_OK.  LOOM_E_LINK on a failed MPI call.  With n = 0 (all may
+ * then be NULL) it is just the verdict: "did every rank succeed?". */
 loom_status farm_collect(farm *f, uint64_t n, size_t rec, void *all, loom_status st, loom_err *e);
 
 #endif

@@ -35,6 +35,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -49,7 +50,7 @@ static const char usage_text[] =
     "usage: loom evolve [-o NET.seir] [--seed S] [--generations G] [--flights K]\n"
     "                   [--duration SEC] [--threads T] [--sigma S] [--plant FILE]\n"
     "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
-    "                   [--quiet]\n"
+    "                   [--profile] [--quiet]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
@@ -57,14 +58,16 @@ static const char usage_text[] =
     "300 generations, 4 flights of 60 s, 2 threads, sigma 0.02, output\n"
     "controller.seir.  --lambda L sets the population of both parts (default\n"
     "4 + 3 ln n).  Under mpirun -np N the candidates are spread over N ranks\n"
-    "too, with the same result for every N (docs/scale.md).  See docs/blimp.md.\n";
+    "too, with the same result for every N (docs/scale.md); --profile prints\n"
+    "where rank 0's time went and the CPU cost of one evaluation on stderr.\n"
+    "See docs/blimp.md.\n";
 
 typedef struct opts {
     const char *out, *plant_file, *ckpt, *genes_out;
     uint64_t seed;
     int64_t generations, flights, threads, lambda;
     double duration, sigma;
-    int resume, quiet;
+    int resume, quiet, profile;
 } opts;
 
 /* One generation's work for the threads. */
@@ -77,6 +80,8 @@ typedef struct work {
     double u_max;
     uint32_t n_threads;
     uint32_t rank, n_ranks; /* this process's share: items k with k mod n_ranks == rank */
+    double cpu;             /* out: thread CPU seconds spent in ctrl_fitness */
+    uint32_t evals;         /* out: evaluations done here */
 } work;
 
 typedef struct thread_arg {
@@ -84,7 +89,16 @@ typedef struct thread_arg {
     uint32_t id;
     loom_status st;
     loom_err err;
+    double cpu;
+    uint32_t evals;
 } thread_arg;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static void *eval_thread(void *p)
 {
@@ -95,8 +109,11 @@ static void *eval_thread(void *p)
         for (uint32_t k = 0; k < w->lambda[part]; k++, item++) {
             if (item % w->n_ranks != w->rank || (item / w->n_ranks) % w->n_threads != a->id) continue;
             double f;
+            const double c0 = thread_cpu();
             loom_status st = ctrl_fitness((ctrl_part)part, w->x[part] + (size_t)k * w->n[part], w->tr,
                                           w->n_tr, w->u_max, &f, &a->err);
+            a->cpu += thread_cpu() - c0;
+            a->evals++;
             if (st) {
                 a->st = st;
                 return NULL;
@@ -110,13 +127,20 @@ static loom_status run_parallel(work *w, loom_err *e)
 {
     pthread_t th[64];
     thread_arg args[64];
+    uint32_t started = 1;
     for (uint32_t t = 0; t < w->n_threads; t++) {
-        args[t] = (thread_arg){w, t, LOOM_OK, {0}};
-        if (t > 0 && pthread_create(&th[t], NULL, eval_thread, &args[t]))
-            return loom_fail(e, LOOM_E_INTERNAL, "evolve: cannot start thread %u", t);
+        args[t] = (thread_arg){w, t, LOOM_OK, {0}, 0, 0};
+        if (t > 0 && pthread_create(&th[t], NULL, eval_thread, &args[t])) break;
+        if (t > 0) started++;
     }
-    eval_thread(&args[0]);
-    for (uint32_t t = 1; t < w->n_threads; t++) pthread_join(th[t], NULL);
+    if (started == w->n_threads) eval_thread(&args[0]);
+    for (uint32_t t = 1; t < started; t++) pthread_join(th[t], NULL);
+    if (started < w->n_threads)
+        return loom_fail(e, LOOM_E_INTERNAL, "evolve: cannot start thread %u", started);
+    for (uint32_t t = 0; t < w->n_threads; t++) {
+        w->cpu += args[t].cpu;
+        w->evals += args[t].evals;
+    }
     for (uint32_t t = 0; t < w->n_threads; t++)
         if (args[t].st) {
             *e = args[t].err;
@@ -214,6 +238,7 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--genes")) { NEED(); o->genes_out = v; }
         else if (!strcmp(a, "--resume")) o->resume = 1;
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--profile")) o->profile = 1;
         else return cli_usage_error("evolve", "unknown option '%s' (see loom evolve --help)", a);
 #undef NEED
     }
@@ -245,15 +270,63 @@ typedef struct gen_msg {
     plant_params pp;
 } gen_msg;
 
+/* Where rank 0's time goes (--profile): wall seconds, summed over generations. */
+typedef struct profile {
+    double record, eval, collect, cmaes; /* flights, own evaluations, waiting for the rest, ask/tell/bcast */
+    double cpu;                          /* thread CPU seconds of the own evaluations */
+    double record_cpu, cmaes_cpu;        /* CPU seconds of rank 0's main thread in those phases */
+    uint64_t evals;                      /* own evaluations */
+} profile;
+
+/* The generation's flights on every rank: flight k is recorded by rank
+ * k mod N and broadcast to the others (a trace is a pure function of the
+ * plant, the seed and the generation, so who records it does not matter).
+ * Collective; on an error every rank returns it and holds no trace. */
+static loom_status share_flights(farm *fm, const gen_msg *m, ctrl_trace *tr, loom_err *e)
+{
+    loom_status st = LOOM_OK;
+    for (uint32_t k = 0; k < m->flights && !st; k++)
+        if (farm_owner(fm, k) == farm_rank(fm))
+            st = ctrl_trace_record(&m->pp, flight_seed(m->seed, m->gen, k), m->duration, &tr[k], e);
+    st = farm_collect(fm, 0, 1, NULL, st, e);
+    for (uint32_t k = 0; k < m->flights && !st && farm_size(fm) > 1; k++) {
+        const int root = farm_owner(fm, k), mine = root == farm_rank(fm);
+        uint64_t n = tr[k].n;
+        if ((st = farm_bcast_from(fm, root, &n, sizeof n, e))) break;
+        loom_status ast = LOOM_OK;
+        if (!mine) {
+            tr[k].n = (size_t)n;
+            tr[k].err = malloc(n * sizeof(double));
+            tr[k].derr = malloc(n * sizeof(double));
+            for (int part = 0; part < CTRL_N_PARTS; part++) tr[k].target[part] = malloc(n * sizeof(double));
+            if (!tr[k].err || !tr[k].derr || !tr[k].target[0] || !tr[k].target[1])
+                ast = loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory for flight %u", k);
+        }
+        if ((st = farm_collect(fm, 0, 1, NULL, ast, e))) break;
+        double *arr[2 + CTRL_N_PARTS] = {tr[k].err, tr[k].derr, tr[k].target[0], tr[k].target[1]};
+        for (int a = 0; a < 2 + CTRL_N_PARTS && !st; a++)
+            st = farm_bcast_from(fm, root, arr[a], n * sizeof(double), e);
+    }
+    if (st)
+        for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+    return st;
+}
+
 /* One generation on every rank: record the flights, evaluate this rank's
  * candidates x (all of them, PD part first) and collect the fitness values
- * (fit, lambda[0] + lambda[1] of them) on rank 0.  Collective. */
+ * (fit, lambda[0] + lambda[1] of them) on rank 0.  Collective.  pr (may be
+ * NULL) accumulates the time taken. */
 static loom_status farm_generation(farm *fm, const gen_msg *m, const double *x, double *fit, uint32_t threads,
-                                   loom_err *e)
+                                   profile *pr, loom_err *e)
 {
+    double t0 = cli_now(), c0 = thread_cpu();
     ctrl_trace *tr = calloc(m->flights, sizeof *tr);
-    loom_status st = tr ? record(&m->pp, m->seed, m->gen, m->flights, m->duration, tr, e)
-                        : loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    loom_status st = tr ? share_flights(fm, m, tr, e) : loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    double t1 = cli_now();
+    if (pr) {
+        pr->record += t1 - t0;
+        pr->record_cpu += thread_cpu() - c0;
+    }
     if (!st) {
         work w = {.tr = tr, .n_tr = m->flights, .u_max = m->pp.u_max, .n_threads = threads,
                   .rank = (uint32_t)farm_rank(fm), .n_ranks = (uint32_t)farm_size(fm)};
@@ -265,10 +338,18 @@ static loom_status farm_generation(farm *fm, const gen_msg *m, const double *x, 
         }
         st = run_parallel(&w, e);
         for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+        if (pr) {
+            pr->cpu += w.cpu;
+            pr->evals += w.evals;
+        }
     }
     free(tr);
     if (st) loom_err_prefix(e, "generation %llu", (unsigned long long)m->gen + 1);
-    return farm_collect(fm, (uint64_t)m->lambda[0] + m->lambda[1], sizeof(double), fit, st, e);
+    t0 = cli_now();
+    if (pr) pr->eval += t0 - t1;
+    st = farm_collect(fm, (uint64_t)m->lambda[0] + m->lambda[1], sizeof(double), fit, st, e);
+    if (pr) pr->collect += cli_now() - t0;
+    return st;
 }
 
 /* Ranks 1..N-1: evaluate generations until rank 0 says stop (or a batch
@@ -287,7 +368,7 @@ static int worker(farm *fm, uint32_t threads)
         if (nxp) x = nxp;
         if (nf) fit = nf;
         if (!nxp || !nf) { rc = 1; break; } /* cannot take part: the launcher ends the job */
-        if (farm_bcast(fm, x, nx * sizeof *x, &e) || farm_generation(fm, &m, x, fit, threads, &e)) {
+        if (farm_bcast(fm, x, nx * sizeof *x, &e) || farm_generation(fm, &m, x, fit, threads, NULL, &e)) {
             rc = 1;
             break;
         }
@@ -384,8 +465,11 @@ static int evolve_root(opts *op, farm *fm)
         signal(SIGINT, on_stop);
     }
     const double t0 = cli_now();
+    profile pr = {0, 0, 0, 0, 0, 0, 0, 0};
+    const uint64_t g0 = cmaes_generation(cm[0]);
     while (!st && (int64_t)cmaes_generation(cm[0]) < o.generations) {
         const uint64_t g = cmaes_generation(cm[0]);
+        double tg = cli_now(), cg = thread_cpu();
         gen_msg m = {.go = 1, .lambda = {lam[0], lam[1]}, .n = {dim[0], dim[1]}, .flights = (uint32_t)o.flights,
                      .seed = o.seed, .gen = g, .duration = o.duration, .pp = pp};
         for (int part = 0; part < CTRL_N_PARTS; part++)
@@ -393,12 +477,18 @@ static int evolve_root(opts *op, farm *fm)
                    (size_t)lam[part] * dim[part] * sizeof *x);
         if ((st = farm_bcast(fm, &m, sizeof m, &e))) break;
         if ((st = farm_bcast(fm, x, ((size_t)lam[0] * dim[0] + (size_t)lam[1] * dim[1]) * sizeof *x, &e))) break;
-        if ((st = farm_generation(fm, &m, x, fit, (uint32_t)o.threads, &e))) {
+        pr.cmaes += cli_now() - tg;
+        pr.cmaes_cpu += thread_cpu() - cg;
+        if ((st = farm_generation(fm, &m, x, fit, (uint32_t)o.threads, &pr, &e))) {
             workers_left = 1;
             break;
         }
+        tg = cli_now();
+        cg = thread_cpu();
         const double *fp[2] = {fit, fit + lam[0]};
         for (int part = 0; part < CTRL_N_PARTS && !st; part++) st = cmaes_tell(cm[part], fp[part], &e);
+        pr.cmaes += cli_now() - tg;
+        pr.cmaes_cpu += thread_cpu() - cg;
         if (st) break;
         if (!o.quiet) {
             double gb[2];
@@ -437,6 +527,21 @@ static int evolve_root(opts *op, farm *fm)
     }
     free(fit);
     free(x);
+    const uint64_t done = cmaes_generation(cm[0]) - g0;
+    if (!st && o.profile && done > 0) {
+        const double wall = cli_now() - t0, ng = (double)done, evals = ng * (double)(lam[0] + lam[1]);
+        fprintf(stderr,
+                "evolve: profile: %d rank%s x %lld thread%s, %llu generations x %u evaluations in %.3f s: "
+                "%.1f evals/s\n"
+                "evolve: profile: rank 0 per generation, wall ms (CPU ms): flights %.2f (%.2f), own evaluations "
+                "%.2f, waiting for the other ranks %.2f, CMA-ES and broadcasts %.2f (%.2f)\n"
+                "evolve: profile: one evaluation (%lld flights of %g s) takes %.3f ms of CPU\n",
+                farm_size(fm), farm_size(fm) > 1 ? "s" : "", (long long)o.threads, o.threads > 1 ? "s" : "",
+                (unsigned long long)done, lam[0] + lam[1], wall, evals / wall, 1e3 * pr.record / ng,
+                1e3 * pr.record_cpu / ng, 1e3 * pr.eval / ng, 1e3 * pr.collect / ng, 1e3 * pr.cmaes / ng,
+                1e3 * pr.cmaes_cpu / ng, (long long)o.flights, o.duration,
+                pr.evals ? 1e3 * pr.cpu / (double)pr.evals : 0.0);
+    }
 
     /* Pick means or best-ever by a held-out score, then write the network. */
     seir_net *net = NULL;
