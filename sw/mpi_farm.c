@@ -107,6 +107,68 @@ loom_status farm_bcast_from(farm *f, int root, void *buf, size_t bytes, loom_err
     return LOOM_OK;
 }
 
+loom_status farm_share(farm *f, const void *mine, size_t len, void **all, size_t **lens, loom_err *e)
+{
+    *all = NULL;
+    size_t *ln = *lens = calloc((size_t)f->size, sizeof *ln);
+    uint64_t *l64 = calloc((size_t)f->size, sizeof *l64);
+    int *counts = calloc((size_t)f->size, sizeof *counts), *displs = calloc((size_t)f->size, sizeof *displs);
+    char *buf = NULL;
+    loom_status st = LOOM_OK;
+    if (!ln || !l64 || !counts || !displs) {
+        if (f->mpi)
+            MPI_Abort(MPI_COMM_WORLD, 1); /* the others could never finish the collective */
+        st = loom_fail(e, LOOM_E_NOMEM, "farm: out of memory");
+        goto out;
+    }
+    uint64_t total = len;
+    l64[0] = len;
+    if (f->mpi) {
+        const uint64_t my = len;
+        const int rc = MPI_Allgather(&my, 1, MPI_UINT64_T, l64, 1, MPI_UINT64_T, MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) {
+            st = mpi_fail(e, "MPI_Allgather", rc);
+            goto out;
+        }
+        total = 0;
+        for (int r = 0; r < f->size; r++) {
+            displs[r] = (int)(total > (uint64_t)INT_MAX ? 0 : total);
+            counts[r] = (int)(l64[r] > (uint64_t)INT_MAX ? 0 : l64[r]);
+            total += l64[r];
+        }
+    }
+    for (int r = 0; r < f->size; r++)
+        ln[r] = (size_t)l64[r];
+    if (total > (uint64_t)INT_MAX) { /* the same verdict on every rank */
+        st = loom_fail(e, LOOM_E_CAPACITY, "farm: %llu bytes to share, at most 2 GiB", (unsigned long long)total);
+        goto out;
+    }
+    if (total == 0)
+        goto out;
+    if (!(buf = malloc((size_t)total))) {
+        if (f->mpi)
+            MPI_Abort(MPI_COMM_WORLD, 1);
+        st = loom_fail(e, LOOM_E_NOMEM, "farm: out of memory");
+        goto out;
+    }
+    if (!f->mpi) {
+        memcpy(buf, mine, len);
+    } else {
+        const int rc = MPI_Allgatherv(mine, (int)len, MPI_BYTE, buf, counts, displs, MPI_BYTE, MPI_COMM_WORLD);
+        if (rc != MPI_SUCCESS) {
+            st = mpi_fail(e, "MPI_Allgatherv", rc);
+            free(buf);
+            buf = NULL;
+        }
+    }
+out:
+    free(l64);
+    free(counts);
+    free(displs);
+    *all = buf;
+    return st;
+}
+
 /* Items of rank r among n: r, r + size, ... */
 static uint64_t owned(uint64_t n, int r, int size)
 {

@@ -22,7 +22,8 @@
  * LOOM_E_LINK with the MPI message.  A rank that dies outright (a signal,
  * exit without farm_close) cannot be reported by the survivors: the launcher
  * ends the whole job (Open MPI's mpirun sends SIGTERM to every other rank).
- * The one exception to "errors are values": when farm_collect cannot get
+ * The one exception to "errors are values": when farm_collect or farm_share
+ * cannot get
  * the few bytes of its buffers in the middle of a collective, the other
  * ranks could never finish it, so the job is ended with MPI_Abort.
  */
@@ -64,6 +65,14 @@ loom_status farm_bcast(farm *f, void *buf, size_t bytes, loom_err *e);
 /* The same from rank `root` (0..size-1; LOOM_E_ARG otherwise, on every
  * rank alike). */
 loom_status farm_bcast_from(farm *f, int root, void *buf, size_t bytes, loom_err *e);
+
+/* Everyone's blob to everyone (collective): every rank passes `len` bytes
+ * at `mine` (len may differ between ranks, 0 is fine); on return *all (a
+ * new buffer; NULL when the total is 0) holds the blobs of ranks 0, 1, ...
+ * back to back and (*lens)[r] (a new array of size entries) the length of
+ * rank r's; the caller frees both, also on an error.  On a farm of one, a
+ * copy of mine.  LOOM_E_CAPACITY beyond 2 GiB in total, LOOM_E_LINK. */
+loom_status farm_share(farm *f, const void *mine, size_t len, void **all, size_t **lens, loom_err *e);
 
 /* Ordered collection (collective).  all holds n records of rec bytes; on
  * entry every rank has filled the records of the items it owns (the others

@@ -279,34 +279,71 @@ typedef struct profile {
 } profile;
 
 /* The generation's flights on every rank: flight k is recorded by rank
- * k mod N and broadcast to the others (a trace is a pure function of the
- * plant, the seed and the generation, so who records it does not matter).
- * Collective; on an error every rank returns it and holds no trace. */
+ * k mod N, and one farm_share gives everyone every trace (a trace is a pure
+ * function of the plant, the seed and the generation, so who records it
+ * does not matter).  A rank's blob holds its flights in order, each as n
+ * then its err, derr and target arrays.  Collective; on an error every
+ * rank returns it and holds no trace. */
 static loom_status share_flights(farm *fm, const gen_msg *m, ctrl_trace *tr, loom_err *e)
 {
+    const int rank = farm_rank(fm), size = farm_size(fm);
     loom_status st = LOOM_OK;
+    size_t len = 0;
     for (uint32_t k = 0; k < m->flights && !st; k++)
-        if (farm_owner(fm, k) == farm_rank(fm))
+        if (farm_owner(fm, k) == rank) {
             st = ctrl_trace_record(&m->pp, flight_seed(m->seed, m->gen, k), m->duration, &tr[k], e);
+            if (!st) len += sizeof(double) * (1 + (2 + CTRL_N_PARTS) * tr[k].n);
+        }
+    st = farm_collect(fm, 0, 1, NULL, st, e); /* every rank learns of a failed recording */
+    if (st || size == 1) {
+        if (st)
+            for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+        return st;
+    }
+    double *mine = malloc(len ? len : 1), *p = mine;
+    for (uint32_t k = 0; mine && k < m->flights; k++)
+        if (farm_owner(fm, k) == rank) {
+            *p++ = (double)tr[k].n;
+            const double *arr[2 + CTRL_N_PARTS] = {tr[k].err, tr[k].derr, tr[k].target[0], tr[k].target[1]};
+            for (int a = 0; a < 2 + CTRL_N_PARTS; a++, p += tr[k].n) memcpy(p, arr[a], tr[k].n * sizeof *p);
+        }
+    void *all = NULL;
+    size_t *lens = NULL;
+    if (!mine) st = loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    loom_err se; /* a rank without its blob still takes part, with nothing to share */
+    loom_status sst = farm_share(fm, st ? NULL : mine, st ? 0 : len, &all, &lens, &se);
+    if (!st && sst) {
+        st = sst;
+        *e = se;
+    }
+    free(mine);
     st = farm_collect(fm, 0, 1, NULL, st, e);
-    for (uint32_t k = 0; k < m->flights && !st && farm_size(fm) > 1; k++) {
-        const int root = farm_owner(fm, k), mine = root == farm_rank(fm);
-        uint64_t n = tr[k].n;
-        if ((st = farm_bcast_from(fm, root, &n, sizeof n, e))) break;
-        loom_status ast = LOOM_OK;
-        if (!mine) {
-            tr[k].n = (size_t)n;
+    /* unpack the other ranks' flights: rank r's blob holds flights r, r + N, ... */
+    const char *blob = all;
+    for (int r = 0; !st && r < size; r++) {
+        const double *q = (const double *)blob, *end = (const double *)(blob + lens[r]);
+        for (uint32_t k = (uint32_t)r; k < m->flights && !st; k += (uint32_t)size) {
+            if (r == rank || q >= end) {
+                if (r != rank) st = loom_fail(e, LOOM_E_INTERNAL, "evolve: rank %d shared too few flights", r);
+                continue;
+            }
+            const size_t n = (size_t)*q++;
+            tr[k].n = n;
             tr[k].err = malloc(n * sizeof(double));
             tr[k].derr = malloc(n * sizeof(double));
             for (int part = 0; part < CTRL_N_PARTS; part++) tr[k].target[part] = malloc(n * sizeof(double));
-            if (!tr[k].err || !tr[k].derr || !tr[k].target[0] || !tr[k].target[1])
-                ast = loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory for flight %u", k);
+            double *arr[2 + CTRL_N_PARTS] = {tr[k].err, tr[k].derr, tr[k].target[0], tr[k].target[1]};
+            for (int a = 0; a < 2 + CTRL_N_PARTS && !st; a++) {
+                if (!arr[a]) st = loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory for flight %u", k);
+                else memcpy(arr[a], q, n * sizeof(double));
+                q += n;
+            }
         }
-        if ((st = farm_collect(fm, 0, 1, NULL, ast, e))) break;
-        double *arr[2 + CTRL_N_PARTS] = {tr[k].err, tr[k].derr, tr[k].target[0], tr[k].target[1]};
-        for (int a = 0; a < 2 + CTRL_N_PARTS && !st; a++)
-            st = farm_bcast_from(fm, root, arr[a], n * sizeof(double), e);
+        blob += lens[r];
     }
+    free(all);
+    free(lens);
+    st = farm_collect(fm, 0, 1, NULL, st, e);
     if (st)
         for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
     return st;

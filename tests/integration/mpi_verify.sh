@@ -8,7 +8,8 @@
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 command -v mpirun > /dev/null || fail "mpirun not found (make deps installs openmpi-bin)"
-MPI=(mpirun --oversubscribe --allow-run-as-root)
+MPI=(mpirun --oversubscribe --allow-run-as-root --bind-to none)
+export OMPI_MCA_mpi_yield_when_idle=1 # waiting ranks yield: the machine is shared
 cd "$WORK"
 mkdir -p models
 "$LOOM" gen --seed 5 --neurons 30 --inputs 4 -o models/g5.seir || fail "gen"

@@ -6,7 +6,9 @@
  * binary starts itself under `mpirun -np 3` (mode --rank-child) and every
  * rank checks, on values it computes itself, that a broadcast arrives
  * whole, that a collection of 37, 2 and 0 records puts every record at its
- * item's index on rank 0 whatever rank owned it, and that failures on ranks
+ * item's index on rank 0 whatever rank owned it, that a broadcast from
+ * rank 2 and blobs of different sizes shared by all arrive whole, and that
+ * failures on ranks
  * 2 and 1 reach every rank as "rank 1: ..." (the lowest failing rank).
  * Rank 0 prints one line per check; the parent asserts on those lines.
  * Under ASan the leak checker is told to ignore Open MPI's own allocations
@@ -68,6 +70,14 @@ static void test_single(void **state)
     int buf[4] = {1, 2, 3, 4};
     assert_int_equal(farm_bcast(f, buf, sizeof buf, &e), LOOM_OK);
     assert_int_equal(buf[3], 4);
+    assert_int_equal(farm_bcast_from(f, 1, buf, sizeof buf, &e), LOOM_E_ARG);
+    void *all;
+    size_t *lens;
+    assert_int_equal(farm_share(f, buf, sizeof buf, &all, &lens, &e), LOOM_OK);
+    assert_int_equal(lens[0], sizeof buf);
+    assert_memory_equal(all, buf, sizeof buf);
+    free(all);
+    free(lens);
     double rec[5] = {0.5, 1.5, 2.5, 3.5, 4.5};
     assert_int_equal(farm_collect(f, 5, sizeof(double), rec, LOOM_OK, &e), LOOM_OK);
     assert_true(rec[4] == 4.5);
@@ -114,6 +124,7 @@ static void test_mpi_job(void **state)
     assert_non_null(strstr(text, "collect 2 ok\n"));
     assert_non_null(strstr(text, "collect 0 ok\n"));
     assert_non_null(strstr(text, "error 10 rank 1: boom on 1\n"));
+    assert_non_null(strstr(text, "share ok\n"));
     assert_non_null(strstr(text, "all ranks agree\n"));
 }
 
@@ -152,6 +163,26 @@ static int rank_child(void)
         if (r == 0) printf("collect %llu %s\n", (unsigned long long)n, ok ? "ok" : "WRONG");
         bad |= !ok;
     }
+
+    /* broadcast from rank 2; blobs of 3, 0 and 7 ints shared with everyone */
+    int32_t token = r == 2 ? 4242 : -1;
+    bad |= farm_bcast_from(f, 2, &token, sizeof token, &e) != LOOM_OK || token != 4242;
+    bad |= farm_bcast_from(f, 3, &token, sizeof token, &e) != LOOM_E_ARG;
+    static const int blob_len[3] = {3, 0, 7};
+    int32_t blob[7];
+    for (int j = 0; j < blob_len[r]; j++) blob[j] = 100 * r + j;
+    void *shared = NULL;
+    size_t *lens = NULL;
+    int share_ok = farm_share(f, blob, (size_t)blob_len[r] * sizeof(int32_t), &shared, &lens, &e) == LOOM_OK;
+    const int32_t *q = shared;
+    for (int rr = 0; share_ok && rr < 3; rr++) {
+        share_ok &= lens[rr] == (size_t)blob_len[rr] * sizeof(int32_t);
+        for (int j = 0; share_ok && j < blob_len[rr]; j++) share_ok &= *q++ == 100 * rr + j;
+    }
+    free(shared);
+    free(lens);
+    bad |= !share_ok;
+    if (r == 0) printf("share %s\n", share_ok ? "ok" : "WRONG");
 
     /* ranks 2 and 1 fail: everyone gets rank 1's error */
     uint64_t all[10] = {0};
