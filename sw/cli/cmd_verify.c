@@ -6,7 +6,8 @@
  * The batch is a list of items, built the same way on every rank: K random
  * networks per arch config (loom gen's generator, sized from the seed and
  * the config), then every model file of a folder (.seir, .aag, .aig, .nir)
- * on every config.  Item i runs on rank i mod N; its result is a fixed-size
+ * on every config, then (--boards) every model file on every named virtual
+ * board (cli_boardcheck.h: the whole board's RTL through the host link).  Item i runs on rank i mod N; its result is a fixed-size
  * record that farm_collect brings back to rank 0 in item order, and rank 0
  * alone prints and writes the JSON.  Nothing in a result depends on where
  * or when it ran (no times, no rank), so stdout and the JSON are the same
@@ -20,19 +21,22 @@
 #include <string.h>
 
 #include "cli.h"
+#include "cli_boardcheck.h"
 #include "cli_lockstep.h"
 #include "cli_model.h"
 #include "gen.h"
 #include "limg.h"
 #include "model.h"
 #include "mpi_farm.h"
+#include "vboard.h"
 #include "vsim.h"
 
 const char cmd_verify_summary[] = "lockstep-check random nets and model folders on every arch config (MPI farm)";
 
 static const char usage[] =
-    "usage: loom verify [--random K] [--models DIR] [--configs LIST] [--steps N]\n"
-    "                   [--seed S] [--rate P] [--inject STEP] [--json FILE] [--quiet]\n"
+    "usage: loom verify [--random K] [--models DIR [--boards LIST]] [--configs LIST]\n"
+    "                   [--steps N]"
+    " [--seed S] [--rate P] [--inject STEP] [--json FILE] [--quiet]\n"
     "\n"
     "Runs a batch of lockstep checks of the Verilator model of the array against\n"
     "the reference model (as loom cosim does: every neuron's spike, i and v after\n"
@@ -46,6 +50,10 @@ static const char usage[] =
     "                  0 when --models is given]\n"
     "  --models DIR    also every .seir/.aag/.aig/.nir file of DIR on every config\n"
     "                  (AIGER and NIR compiled for the config's arch)\n"
+    "  --boards LIST   also every model file on these virtual boards (loom vboard\n"
+    "                  --list-configs: icebreaker, c1, ...): the board's RTL with\n"
+    "                  its UART and link, driven through the host driver, every\n"
+    "                  neuron's spikes compared with the reference after every step\n"
     "  --configs LIST  comma-separated built configs (loom cosim --list-configs)\n"
     "                  [every built config with at least 8 profiles]\n"
     "  --steps N       steps per check [200]\n"
@@ -60,7 +68,7 @@ static const char usage[] =
 enum { MAX_CONFIGS = 64, MAX_MODELS = 4096 };
 
 typedef struct opts {
-    const char *models_dir, *configs, *json, *rate_str;
+    const char *models_dir, *configs, *boards, *json, *rate_str;
     uint64_t steps, seed;
     int64_t random, inject;
     double rate;
@@ -70,7 +78,8 @@ typedef struct opts {
 /* One check, derived from its index alone (the same on every rank). */
 typedef struct item {
     int is_model;
-    const char *config;
+    const char *config;     /* an arch config (vsim), or NULL for a board check */
+    const char *board;      /* a virtual board (vboard), or NULL */
     const char *model;      /* model path */
     uint64_t seed;          /* random net: its seed; model: the Poisson seed */
     gen_opts g;             /* random net */
@@ -111,22 +120,32 @@ typedef struct batch {
     const char *cfg[MAX_CONFIGS];
     limg_arch arch[MAX_CONFIGS];
     unsigned n_cfg;
+    const char *board[MAX_CONFIGS];
+    unsigned n_board;
     char **models;
     unsigned n_models;
 } batch;
 
 static uint64_t batch_items(const opts *o, const batch *b)
 {
-    return ((uint64_t)o->random + b->n_models) * b->n_cfg;
+    return ((uint64_t)o->random + b->n_models) * b->n_cfg + (uint64_t)b->n_models * b->n_board;
 }
 
 static void batch_item(const opts *o, const batch *b, uint64_t i, item *it)
 {
     memset(it, 0, sizeof *it);
-    const uint64_t n_rand = (uint64_t)o->random * b->n_cfg;
+    const uint64_t n_rand = (uint64_t)o->random * b->n_cfg, n_cfg_items = n_rand + (uint64_t)b->n_models * b->n_cfg;
     const unsigned c = (unsigned)(i % b->n_cfg);
     it->config = b->cfg[c];
-    if (i < n_rand) {
+    if (i >= n_cfg_items) { /* a model on a virtual board */
+        const uint64_t j = i - n_cfg_items;
+        it->config = NULL;
+        it->board = b->board[j % b->n_board];
+        it->is_model = 1;
+        it->model = b->models[j / b->n_board];
+        it->seed = o->seed;
+        snprintf(it->rate, sizeof it->rate, "0.3");
+    } else if (i < n_rand) {
         random_item(&b->arch[c], o->seed + i, it); /* a net of its own per item */
     } else {
         it->is_model = 1;
@@ -146,6 +165,16 @@ static void run_item(const opts *o, const batch *b, uint64_t i, result *res)
     batch_item(o, b, i, &it);
     const limg_arch *a = &b->arch[i % b->n_cfg];
     loom_err e;
+    if (it.board) {
+        loom_status st = cli_boardcheck(it.model, it.board, o->steps, strtod(it.rate, NULL), it.seed, &res->r, &e);
+        if (st != LOOM_OK) {
+            res->verdict = is_fit_error(st) ? V_SKIP : V_ERROR;
+            snprintf(res->note, sizeof res->note, "%s", e.msg);
+        } else {
+            res->verdict = res->r.diverged ? V_FAIL : V_PASS;
+        }
+        return;
+    }
     seir_net *net = NULL;
     model md;
     memset(&md, 0, sizeof md);
@@ -182,7 +211,13 @@ static void reproducer(const opts *o, const batch *b, uint64_t i, char *buf, siz
     const seir_arch *w = &b->arch[i % b->n_cfg].arch;
     char inj[48] = "";
     if (o->inject >= 0) snprintf(inj, sizeof inj, " --inject %" PRId64, o->inject);
-    if (it.is_model)
+    if (it.board)
+        snprintf(buf, len,
+                 "loom vboard --config %s --pty-file pty.txt & until [ -s pty.txt ]; do sleep 0.1; done; "
+                 "loom run --port \"$(cat pty.txt)\" %s"
+                 " --steps %" PRIu64 " --poisson %s --seed %" PRIu64 " --check",
+                 it.board, it.model, o->steps, it.rate, it.seed);
+    else if (it.is_model)
         snprintf(buf, len,
                  "loom cosim %s --config %s --arch W=%d,S=%d,A=%d,D=%d --steps %" PRIu64
                  " --poisson %s --seed %" PRIu64 "%s",
@@ -200,7 +235,9 @@ static void item_name(const opts *o, const batch *b, uint64_t i, char *buf, size
 {
     item it;
     batch_item(o, b, i, &it);
-    if (it.is_model)
+    if (it.board)
+        snprintf(buf, len, "model %s on board %s", it.model, it.board);
+    else if (it.is_model)
         snprintf(buf, len, "model %s on %s", it.model, it.config);
     else
         snprintf(buf, len, "random seed %" PRIu64 " on %s (%u neurons, %u inputs, density %s, %d levels)",
@@ -249,6 +286,31 @@ static loom_status list_models(const char *dir, batch *b, loom_err *e)
         st = loom_fail(e, LOOM_E_ARG, "%s: no .seir, .aag, .aig or .nir file", dir);
     qsort(b->models, b->n_models, sizeof *b->models, cmp_str);
     return st;
+}
+
+/* --boards LIST: every name must be a built virtual board. */
+static loom_status pick_boards(const opts *o, batch *b, loom_err *e)
+{
+    const char *p = o->boards;
+    while (p && *p) {
+        const char *q = strchr(p, ',');
+        const size_t l = q ? (size_t)(q - p) : strlen(p);
+        const char *hit = NULL;
+        for (unsigned c = 0; c < vboard_config_count(); c++)
+            if (strlen(vboard_config_name(c)) == l && !strncmp(vboard_config_name(c), p, l)) hit = vboard_config_name(c);
+        if (!hit) {
+            char known[512] = "";
+            for (unsigned c = 0; c < vboard_config_count(); c++)
+                snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", c ? ", " : "",
+                         vboard_config_name(c));
+            return loom_fail(e, LOOM_E_ARG, "--boards: no virtual board '%.*s' (built: %s)", (int)(l < 64 ? l : 64),
+                             p, known);
+        }
+        if (b->n_board == MAX_CONFIGS) return loom_fail(e, LOOM_E_CAPACITY, "more than %d boards", MAX_CONFIGS);
+        b->board[b->n_board++] = hit;
+        p += l + (q ? 1 : 0);
+    }
+    return LOOM_OK;
 }
 
 /* --configs LIST, or every built config with >= 8 profiles (loom gen's count). */
@@ -320,6 +382,9 @@ static int parse(int argc, char **argv, opts *o)
         } else if ((r = cli_opt_value(C, argc, argv, &k, "--models", &v)) != 0) {
             if (r < 0) return 2;
             o->models_dir = v;
+        } else if ((r = cli_opt_value(C, argc, argv, &k, "--boards", &v)) != 0) {
+            if (r < 0) return 2;
+            o->boards = v;
         } else if ((r = cli_opt_value(C, argc, argv, &k, "--configs", &v)) != 0) {
             if (r < 0) return 2;
             o->configs = v;
@@ -344,6 +409,7 @@ static int parse(int argc, char **argv, opts *o)
             return cli_usage_error(C, "unknown argument '%s' (see loom verify --help)", argv[k]);
         }
     }
+    if (o->boards && !o->models_dir) return cli_usage_error(C, "--boards needs --models DIR (the models to run)");
     if (o->random < 0) o->random = o->models_dir ? 0 : 8;
     if (o->random == 0 && !o->models_dir) return cli_usage_error(C, "nothing to check: --random 0 and no --models");
     return 0;
@@ -359,7 +425,11 @@ static int report(const opts *o, const batch *b, const result *res, uint64_t n)
         cnt[r->verdict]++;
         item_name(o, b, i, name, sizeof name);
         if (r->verdict == V_PASS) {
-            if (!o->quiet)
+            item it;
+            batch_item(o, b, i, &it);
+            if (!o->quiet && it.board) /* the link reports no event count */
+                printf("ok    %s: %" PRIu64 " steps, %" PRIu64 " spikes\n", name, r->r.steps, r->r.spikes);
+            else if (!o->quiet)
                 printf("ok    %s: %" PRIu64 " steps, %" PRIu64 " spikes, %" PRIu64 " events\n", name, r->r.steps,
                        r->r.spikes, r->r.events);
         } else if (r->verdict == V_SKIP) {
@@ -401,9 +471,11 @@ static int report(const opts *o, const batch *b, const result *res, uint64_t n)
                 fprintf(f, "\"seed\": %" PRIu64 ", \"neurons\": %u, \"inputs\": %u, \"density\": %s, \"levels\": %d",
                         it.g.seed, it.g.neurons, it.g.inputs, it.density, it.g.levels);
             }
-            fprintf(f, ", \"config\": \"%s\", \"rate\": %s, \"verdict\": \"%s\", \"steps\": %" PRIu64
-                       ", \"spikes\": %" PRIu64 ", \"events\": %" PRIu64,
-                    it.config, it.rate, vname[r->verdict], r->r.steps, r->r.spikes, r->r.events);
+            fprintf(f, ", \"%s\": \"%s\", \"rate\": %s, \"verdict\": \"%s\", \"steps\": %" PRIu64
+                       ", \"spikes\": %" PRIu64,
+                    it.board ? "board" : "config", it.board ? it.board : it.config, it.rate, vname[r->verdict],
+                    r->r.steps, r->r.spikes);
+            if (!it.board) fprintf(f, ", \"events\": %" PRIu64, r->r.events);
             if (r->verdict == V_FAIL) {
                 fprintf(f, ", \"divergence\": {\"step\": %" PRIu64 ", \"core\": %u, \"slot\": %u, \"neuron\": ",
                         r->r.step, r->r.core, r->r.slot);
@@ -443,6 +515,7 @@ int cmd_verify(int argc, char **argv)
     if (!b.models) return cli_usage_error(C, "out of memory");
     loom_status st = pick_configs(&o, &b, &e);
     if (st == LOOM_OK && o.models_dir) st = list_models(o.models_dir, &b, &e);
+    if (st == LOOM_OK) st = pick_boards(&o, &b, &e);
     farm *fm = NULL;
     result *res = NULL;
     /* every rank builds the same batch; a bad option fails on every rank alike */

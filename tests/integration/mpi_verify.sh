@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # mpi_verify.sh -- loom verify, plain and under mpirun -np 1, 2 and 4: the
-# same report and the same JSON for every rank count (random nets on four
-# configs and a folder of an AIGER, a NIR and a SEIR model); the JSON's
+# same report and the same JSON for every rank count (random nets on three
+# configs and a folder of an AIGER, a NIR and a SEIR model, the models also
+# through the c4 virtual board's UART and link); the JSON's
 # counts add up; and with a fault injected into the RTL every check fails,
 # and the reproducer printed for a failure, run as printed, reports the same
 # first divergence through loom gen + loom cosim.
@@ -14,7 +15,7 @@ cd "$WORK"
 mkdir -p models
 "$LOOM" gen --seed 5 --neurons 30 --inputs 4 -o models/g5.seir || fail "gen"
 for m in "$DATA/aig/seq/s27.aig" "$DATA/nir/lif_norse.nir"; do [ -f "$m" ] && cp "$m" models/; done
-V=(verify --random 2 --models models --configs c1,c4,d0,sp --steps 60)
+V=(verify --random 2 --models models --configs c1,c4,d0 --boards c4 --steps 40)
 
 "$LOOM" "${V[@]}" --json plain.json > plain.out 2> plain.err || { cat plain.out plain.err; fail "plain run"; }
 cat plain.out
@@ -31,13 +32,15 @@ import json, os, sys
 d = json.load(open(sys.argv[1]))
 models = len(os.listdir(sys.argv[2]))
 r = d["results"]
-assert d["checks"] == len(r) == (2 + models) * 4, (d["checks"], len(r), models)
+assert d["checks"] == len(r) == (2 + models) * 3 + models, (d["checks"], len(r), models)
+boards = [x for x in r if "board" in x]
+assert len(boards) == models and all(x["board"] == "c4" and x["verdict"] == "pass" for x in boards), boards
 assert d["checks"] == d["passed"] + d["failed"] + d["errors"] + d["skipped"]
 assert d["passed"] == sum(x["verdict"] == "pass" for x in r) > 0
 assert d["failed"] == 0 and d["errors"] == 0
 for x in r:
     if x["verdict"] == "pass":
-        assert x["steps"] == 60, x
+        assert x["steps"] == 40, x
 print("json ok:", d["checks"], "checks,", d["passed"], "passed,", d["skipped"], "skipped")
 PY
 
