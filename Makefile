@@ -27,7 +27,8 @@ PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-INCLUDES := -Ihls_ref -Icompiler -Isw -Isim -I$(BUILD)/gen
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli
+INCLUDES := -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
@@ -151,7 +152,7 @@ install: $(LOOM) $(LIBLOOM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/loom
 	install -m 755 $(LOOM) $(DESTDIR)$(PREFIX)/bin/loom
 	install -m 644 $(LIBLOOM) $(DESTDIR)$(PREFIX)/lib/libloom.a
-	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/*.h) $(DESTDIR)$(PREFIX)/include/loom/
+	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h) $(DESTDIR)$(PREFIX)/include/loom/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@LIBS@|$(PKG_LDLIBS) -lm -lpthread|g' loom.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/loom.pc
 

@@ -12,7 +12,7 @@
 // the baud rate (12 MHz / 4 = 3 Mbaud).  Both rings are 512 bytes (one EBR
 // each); the payload limit is MAX_PAYLOAD but at most 248 bytes, so that
 // the rx ring always buffers a frame while another one runs (link_max_payload
-// in sw/link.h computes the same).  IDENTIFY reports RTL_VERSION, BOARD_ID,
+// in sw/link/link.h computes the same).  IDENTIFY reports RTL_VERSION, BOARD_ID,
 // the payload limit, CLK_HZ, CLKS_PER_BIT, the ring sizes and the window.
 module loom_link #(
     parameter CLKS_PER_BIT = 4,

@@ -16,7 +16,7 @@
 // when it was not aborted (escape followed by a flag) or cut by a full
 // ring, its body is at least 6 bytes, its length field is the body length
 // minus 6 and at most MAXP, and the CRC over the whole body (CRC sent high
-// byte first) is 0 -- the same rules as link_rx in sw/link.c.  Empty frames
+// byte first) is 0 -- the same rules as link_rx in sw/link/link.c.  Empty frames
 // (two flags in a row) are ignored.
 module loom_link_rx #(
     parameter RB = 9,            // ring address bits (2^RB bytes)

@@ -2,7 +2,7 @@
  * vboard.h -- the virtual board: rtl/loom_top.v (UART, link layer, command
  * unit and the array) under Verilator, its UART pins driven and watched bit
  * by bit, served to a host over any transport (a pseudo-terminal or a TCP
- * connection, see sw/transport.h).
+ * connection, see sw/link/transport.h).
  *
  * Models are built by sim/vboard.mk: one per board of compiler/board.c,
  * named after it ("icebreaker", ...: the board's loom_board_core with its

@@ -85,9 +85,9 @@ $(VBOARD_DIR)/vboard_includes.h: sim/vboard.mk
 
 VBOARD_IDS      := $(foreach b,$(VBOARD_BOARDS),$(call vb_id,$(b))) $(VBOARD_CONFIGS)
 VBOARD_ARCHIVES := $(foreach c,$(VBOARD_IDS),$(VBOARD_DIR)/$(c)/Vloom_vb_$(c)__ALL.a)
-$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sw/transport.h sw/build.h $(VBOARD_DIR)/vboard_list.h \
+$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sw/link/transport.h sw/fpga/build.h $(VBOARD_DIR)/vboard_list.h \
                         $(VBOARD_DIR)/vboard_includes.h $(VBOARD_ARCHIVES)
-	$(CXX) $(VSIM_CXXFLAGS) -Isw -I$(VBOARD_DIR) $(foreach c,$(VBOARD_IDS),-I$(VBOARD_DIR)/$(c)) \
+	$(CXX) $(VSIM_CXXFLAGS) -Isw/link -Isw/fpga -I$(VBOARD_DIR) $(foreach c,$(VBOARD_IDS),-I$(VBOARD_DIR)/$(c)) \
 	  -c $< -o $@
 
 EXTRA_OBJS += $(VBOARD_DIR)/vboard.o $(VBOARD_ARCHIVES)

@@ -1,7 +1,7 @@
 // loom_boot -- replays link frames from a ROM into loom_top's UART input
 // once after configuration, so a bitstream can carry a network ("baked"):
 // the frames are the very BATCH writes a host would send to load the image
-// (sw/build.c writes them), so the link, the command unit and the array
+// (sw/fpga/build.c writes them), so the link, the command unit and the array
 // need nothing special for it, and every memory the bus reaches (UP5K
 // SPRAM included) can be filled this way.
 //

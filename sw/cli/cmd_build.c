@@ -1,5 +1,5 @@
 /*
- * cmd_build.c -- `loom build`: a bitstream for an iCE40 board (sw/build.h),
+ * cmd_build.c -- `loom build`: a bitstream for an iCE40 board (sw/fpga/build.h),
  * generic or with a model baked in, and weight patching of an existing one.
  */
 #include <stdio.h>

@@ -116,15 +116,19 @@ static int replay(const char *capture, const char *note, const char *path)
 {
     FILE *f = fopen(capture, "r");
     if (!f) return -1;
-    char line[1024];
-    while (fgets(line, sizeof line, f)) {
+    char *line = NULL;
+    size_t cap = 0;
+    while (getline(&line, &cap, f) > 0) {
         char *p = strstr(line, " path=ref\n");
         if (!strncmp(line, "blimp ", 6) && p) {
             if (note) fputs(note, stdout);
-            sprintf(p, " path=%s\n", path);
+            *p = 0; /* the line is printed as it was, with the path replaced */
+            printf("%s path=%s\n", line, path);
+            continue;
         }
         fputs(line, stdout);
     }
+    free(line);
     fclose(f);
     return 0;
 }

@@ -29,6 +29,7 @@
 #include "ctrl.h"
 #include "ctrl_link.h"
 #include "host.h"
+#include "plot.h"
 #include "pid.h"
 #include "plant.h"
 
@@ -161,14 +162,43 @@ static loom_status write_trace(const char *path, const plant_sample *a, const pl
     return bad ? loom_fail(e, LOOM_E_IO, "%s: write error", path) : LOOM_OK;
 }
 
+/* What the flight plot's script needs besides the PNG name. */
+typedef struct fly_plot {
+    const char *flight, *raster, *where; /* data files; controller path shown in the title */
+    double t_end, u_max;
+    uint32_t n_neurons;
+} fly_plot;
+
+/* Every string from outside (the PNG name, the path in the title, the data
+ * files) goes through plot_put_quoted, so none can start a gnuplot command. */
+static void fly_script(FILE *g, const char *png, const void *ctx)
+{
+    const fly_plot *p = ctx;
+    fputs("set terminal pngcairo size 1000,1000 font ',10'\nset output ", g);
+    plot_put_quoted(g, png);
+    fputs("\nset termoption noenhanced\nset multiplot layout 3,1 title ", g);
+    char title[600];
+    snprintf(title, sizeof title, "blimp altitude: SNN controller (%s) vs PID", p->where);
+    plot_put_quoted(g, title);
+    fprintf(g, "\nset grid\nset xrange [0:%g]\nset ylabel 'altitude (m)'\nplot ", p->t_end);
+    plot_put_quoted(g, p->flight);
+    fputs(" u 1:2 w steps lw 2 lc rgb 'black' t 'setpoint', "
+          "'' u 1:3 w l lw 2 lc rgb '#d62728' t 'SNN', '' u 1:4 w l lw 1.5 lc rgb '#1f77b4' t 'PID'\n", g);
+    fprintf(g, "set ylabel 'motor command'\nset yrange [%g:%g]\nplot ", -1.1 * p->u_max, 1.1 * p->u_max);
+    plot_put_quoted(g, p->flight);
+    fputs(" u 1:6 w steps lw 1.5 lc rgb '#1f77b4' t 'PID', '' u 1:5 w steps lc rgb '#d62728' t 'SNN'\n", g);
+    fprintf(g, "set ylabel 'neuron'\nset xlabel 'time (s)'\nset yrange [-1:%u]\nplot ",
+            p->n_neurons ? p->n_neurons : 1);
+    plot_put_quoted(g, p->raster);
+    fputs(" u 1:2 w dots lc rgb 'black' t 'spikes'\nunset multiplot\nset output\n", g);
+}
+
 /* The motor panel shows the range the motors can follow (+-1.1 u_max): the
  * derivative kicks at setpoint steps go past it and are cut. */
 static loom_status plot(const char *png, const plant_sample *a, const plant_sample *b, size_t n,
                         const raster *r, uint32_t n_neurons, double dt_ctrl, double u_max, const char *where,
                         loom_err *e)
 {
-    const char *gp = getenv("LOOM_GNUPLOT");
-    if (!gp) gp = "gnuplot";
     char dir[] = "/tmp/loom-fly-XXXXXX";
     if (!mkdtemp(dir)) return loom_fail(e, LOOM_E_IO, "plot: cannot make a temporary folder: %s", strerror(errno));
     char fa[64], fr[64];
@@ -189,29 +219,8 @@ static loom_status plot(const char *png, const plant_sample *a, const plant_samp
     }
     if (!f || !g) st = loom_fail(e, LOOM_E_IO, "plot: cannot write data in %s", dir);
     if (!st) {
-        char cmd[1024];
-        snprintf(cmd, sizeof cmd, "%s", gp);
-        FILE *p = popen(cmd, "w");
-        if (!p) st = loom_fail(e, LOOM_E_UNSUPPORTED, "plot: cannot run %s (install gnuplot-nox)", gp);
-        else {
-            fprintf(p,
-                    "set terminal pngcairo size 1000,1000 font ',10'\n"
-                    "set output '%s'\n"
-                    "set multiplot layout 3,1 title 'blimp altitude: SNN controller (%s) vs PID'\n"
-                    "set grid\nset xrange [0:%g]\n"
-                    "set ylabel 'altitude (m)'\n"
-                    "plot '%s' u 1:2 w steps lw 2 lc rgb 'black' t 'setpoint', "
-                    "'' u 1:3 w l lw 2 lc rgb '#d62728' t 'SNN', '' u 1:4 w l lw 1.5 lc rgb '#1f77b4' t 'PID'\n"
-                    "set ylabel 'motor command'\nset yrange [%g:%g]\n"
-                    "plot '%s' u 1:6 w steps lw 1.5 lc rgb '#1f77b4' t 'PID', '' u 1:5 w steps lc rgb '#d62728' t 'SNN'\n"
-                    "set ylabel 'neuron'\nset xlabel 'time (s)'\nset yrange [-1:%u]\n"
-                    "plot '%s' u 1:2 w dots lc rgb 'black' t 'spikes'\n"
-                    "unset multiplot\n",
-                    png, where, n ? a[n - 1].t : 1.0, fa, -1.1 * u_max, 1.1 * u_max, fa, n_neurons ? n_neurons : 1, fr);
-            int rc = pclose(p);
-            if (rc) st = loom_fail(e, LOOM_E_IO, "plot: %s failed (exit %d)", gp, rc);
-            else if (access(png, F_OK)) st = loom_fail(e, LOOM_E_IO, "plot: %s wrote no %s", gp, png);
-        }
+        fly_plot p = {fa, fr, where, n ? a[n - 1].t : 1.0, u_max, n_neurons};
+        st = plot_script_png(png, fly_script, &p, e);
     }
     remove(fa);
     remove(fr);

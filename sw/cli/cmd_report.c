@@ -2,7 +2,7 @@
  * cmd_report.c -- `loom report DIR [--json]`: what a `loom build` produced:
  * utilisation, Fmax against the board clock, the arch config's capacity and
  * the baked model's share of it.  The JSON form is DIR/report.json as
- * written by the build (sw/build.h), byte for byte.
+ * written by the build (sw/fpga/build.h), byte for byte.
  */
 #include <stdio.h>
 #include <stdlib.h>

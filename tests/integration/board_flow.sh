@@ -20,7 +20,11 @@ for t in yosys nextpnr-ice40 icepack icebram; do
     command -v $t >/dev/null || { echo "skip: $t not installed (make deps)"; exit 77; }
 done
 B=${LOOM_BUILD_BOARD:-icebreaker}
-D=$WORK/ib
+# The build folder's name is hostile on purpose (issue 15): yosys treats ';'
+# as a command separator and has `exec`, so a name pasted into its script
+# would run `touch PWNED`; spaces and quotes must simply work.
+cd "$WORK"
+D="$WORK/ib o ; exec -- touch PWNED ; 'q\"x"
 line=$("$LOOM" build --list | awk -v b="$B" '$1==b')
 arch() { echo "$line" | grep -o " $1=[0-9]*" | head -1 | cut -d= -f2; }
 # random nets in the board's own arch (loom gen: W, S, A, D and delays up to D)
@@ -47,6 +51,8 @@ lc=$(grep -o '"luts_used": [0-9]*' "$D/report.json" | grep -o '[0-9]*$')
 lc_pnr=$(tr -d ' \n' < "$D/nextpnr-report.json" | grep -o '"ICESTORM_LC":{[^}]*}' | grep -o '"used":[0-9]*' | grep -o '[0-9]*$')
 [ "$lc" = "$lc_pnr" ] || { echo "luts_used $lc != nextpnr $lc_pnr"; exit 1; }
 cmp "$D/generic.asc" "$D/loom.asc"
+[ ! -e "$WORK/PWNED" ] && [ ! -e PWNED ] || { echo "the build folder's name ran a yosys command"; exit 1; }
+if grep -F "exec" "$D/yosys.ys"; then echo "the build folder's name reached the yosys script"; exit 1; fi
 
 # 2. nothing changed: no synthesis
 "$LOOM" build --board "$B" -o "$D" 2>&1 | tee "$WORK/rebuild.log"

@@ -1,7 +1,7 @@
 // tb_link.cpp -- loom_link (UART, link layer, command unit) under Verilator,
 // driven bit by bit at 3 Mbaud (CLKS_PER_BIT = 4), against a bus memory
 // model with random latency, cross-checked byte for byte with the C twin of
-// the board (link_rx + link_srv + link_batch_exec from sw/link.c).
+// the board (link_rx + link_srv + link_batch_exec from sw/link/link.c).
 //
 // Every byte stream the host side sends goes to both; every byte the RTL
 // sends back must equal what link_frame_encode makes of the C board's

@@ -1,7 +1,7 @@
 /*
  * test_build_boot.c -- the board table (compiler/board.h) and the boot ROM
- * writer of sw/build.h: the ROM is decoded here with an independent reader
- * (unstuffing + frame parse from sw/link.h's receiver, BATCH WRITE ops parsed by
+ * writer of sw/fpga/build.h: the ROM is decoded here with an independent reader
+ * (unstuffing + frame parse from sw/link/link.h's receiver, BATCH WRITE ops parsed by
  * hand) and every word the image writes must come out exactly once, except
  * zero words of core memories, which the boot skips (zero after
  * configuration); frames keep to the payload limit and carry rising seqs.

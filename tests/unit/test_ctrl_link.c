@@ -1,5 +1,5 @@
 /*
- * test_ctrl_link.c -- the link-backed controller backend (sw/ctrl_link.h)
+ * test_ctrl_link.c -- the link-backed controller backend (sw/link/ctrl_link.h)
  * against the virtual board (sim/vboard.h, config c1, served on a pty by a
  * thread): the controller network built from the structured prior is
  * loaded over the link and stepped with random errors; every step's read-out

@@ -4,8 +4,8 @@
  *
  * The firmware's four I/O accessors (fw_hal.h) are provided here: either
  * in-memory byte queues (direct mode: the test writes frames built with
- * sw/link.c and parses the answers with link_rx) or a pseudo-terminal
- * served by a thread that runs fw_poll (session mode: sw/host.c opens the
+ * sw/link/link.c and parses the answers with link_rx) or a pseudo-terminal
+ * served by a thread that runs fw_poll (session mode: sw/link/host.c opens the
  * slave exactly as `loom run` would), with optional byte faults both ways
  * and "lost bytes" reported through IO_RX bit 9.
  *

@@ -1,7 +1,7 @@
 /*
  * test_link.c -- framing, CRC, byte stuffing, resynchronisation, the
  * board's window rule (executed / answered from the cache / NAK SEQ / NAK
- * FRAME) and BATCH of sw/link.c, against hand-computed vectors (CRC
+ * FRAME) and BATCH of sw/link/link.c, against hand-computed vectors (CRC
  * catalogue check value, stuffing examples) and adversarial byte streams
  * with a deterministic PRNG.  The host's window and retransmission rules
  * are tested against a faulty software board in test_transport.c.

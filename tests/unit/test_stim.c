@@ -1,5 +1,5 @@
 /*
- * test_stim.c -- the input stimuli of sw/stim.c: the portable hash against
+ * test_stim.c -- the input stimuli of sw/io/stim.c: the portable hash against
  * values computed by an independent implementation (Python, the table of
  * docs/inputs.md), Poisson event sets, CSV parsing and its errors, the .lin
  * binary form (round trip CSV -> .lin -> CSV, truncation, bad headers).

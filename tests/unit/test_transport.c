@@ -1,6 +1,6 @@
 /*
  * test_transport.c -- the three transport back-ends and the host driver
- * (sw/transport.c, sw/host.c) against real pseudo-terminals and loopback
+ * (sw/link/transport.c, sw/link/host.c) against real pseudo-terminals and loopback
  * sockets, with a software board (link_srv + a word memory) in a thread on
  * the serving end, optionally corrupting and dropping bytes.
  */

@@ -1,6 +1,6 @@
 /*
  * test_transport_vboard.c -- the whole host path against the whole board:
- * the host driver (sw/host.c) over a real pseudo-terminal to the virtual
+ * the host driver (sw/link/host.c) over a real pseudo-terminal to the virtual
  * board (sim/vboard.h: rtl/loom_top.v under Verilator, UART bit by bit)
  * served in a thread.  A random network is mapped, loaded over the link and
  * run with random inputs in streaming mode; every step's output words and

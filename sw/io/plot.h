@@ -12,6 +12,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "loom_status.h"
 
@@ -35,6 +36,19 @@ typedef struct plot_data {
  * is not installed (the message says how to get it), LOOM_E_IO when gnuplot
  * fails or leaves no PNG behind (its own diagnostics go to stderr). */
 loom_status plot_png(const char *png_path, const plot_data *d, loom_err *e);
+
+/* Writes a gnuplot script to g; png is the output file the script must
+ * name (through plot_put_quoted).  ctx is the caller's data. */
+typedef void (*plot_script_fn)(FILE *g, const char *png, const void *ctx);
+
+/* Runs gnuplot (as plot_png finds it) on the script `write` emits and checks
+ * that png_path then holds a PNG.  Errors as plot_png. */
+loom_status plot_script_png(const char *png_path, plot_script_fn write, const void *ctx, loom_err *e);
+
+/* Writes s to g as a gnuplot single-quoted string: a quote is doubled and a
+ * newline dropped, so no string (a file name, a title) can end the quoted
+ * string and start a gnuplot command such as system(). */
+void plot_put_quoted(FILE *g, const char *s);
 
 /* 1 when a gnuplot executable can be found (PATH or LOOM_GNUPLOT). */
 int plot_available(void);

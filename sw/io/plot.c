@@ -52,8 +52,7 @@ int plot_available(void)
     return find_gnuplot(buf, sizeof buf) == 0;
 }
 
-/* Writes s as a gnuplot single-quoted string ('' escapes a quote). */
-static void put_quoted(FILE *g, const char *s)
+void plot_put_quoted(FILE *g, const char *s)
 {
     fputc('\'', g);
     for (; *s; s++) {
@@ -65,24 +64,25 @@ static void put_quoted(FILE *g, const char *s)
     fputc('\'', g);
 }
 
-static void write_script(FILE *g, const char *png, const plot_data *d)
+static void write_script(FILE *g, const char *png, const void *ctx)
 {
+    const plot_data *d = ctx;
     uint32_t nv = d->n_v < PLOT_MAX_V ? d->n_v : PLOT_MAX_V;
     double xmax = d->steps ? (double)d->steps - 0.5 : 0.5;
     fprintf(g, "set terminal png size 1100,%d\nset output ", nv ? 900 : 650);
-    put_quoted(g, png);
+    plot_put_quoted(g, png);
     fputc('\n', g);
     if (nv) {
         fputs("set multiplot layout 2,1", g);
         if (d->title) {
             fputs(" title ", g);
-            put_quoted(g, d->title);
+            plot_put_quoted(g, d->title);
         }
         fputc('\n', g);
         fputs("set title 'spike raster'\n", g);
     } else if (d->title) {
         fputs("set title ", g);
-        put_quoted(g, d->title);
+        plot_put_quoted(g, d->title);
         fputc('\n', g);
     }
     fprintf(g, "set xlabel 'step'\nset ylabel 'neuron'\n"
@@ -102,7 +102,7 @@ static void write_script(FILE *g, const char *png, const plot_data *d)
               g);
         for (uint32_t j = 0; j < nv; j++) {
             fputs(j ? ", '-' using 1:2 with lines title " : "'-' using 1:2 with lines title ", g);
-            put_quoted(g, d->v_names[j]);
+            plot_put_quoted(g, d->v_names[j]);
         }
         fputc('\n', g);
         for (uint32_t j = 0; j < nv; j++) {
@@ -119,6 +119,38 @@ static void write_script(FILE *g, const char *png, const plot_data *d)
 
 loom_status plot_png(const char *png_path, const plot_data *d, loom_err *e)
 {
+    return plot_script_png(png_path, write_script, d, e);
+}
+
+/* Copies the PNG gnuplot wrote at tmp to png_path, after checking it is one. */
+static loom_status copy_png(const char *tmp, const char *png_path, loom_err *e)
+{
+    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+    FILE *in = fopen(tmp, "rb");
+    unsigned char buf[65536];
+    size_t got = in ? fread(buf, 1, sizeof buf, in) : 0;
+    if (got < 8 || memcmp(buf, png_sig, 8) != 0) {
+        if (in)
+            fclose(in);
+        return loom_fail(e, LOOM_E_IO, "--plot %s: gnuplot ran but wrote no PNG", png_path);
+    }
+    FILE *out = fopen(png_path, "wb");
+    if (!out) {
+        fclose(in);
+        return loom_fail(e, LOOM_E_IO, "--plot %s: cannot create: %s", png_path, strerror(errno));
+    }
+    int bad = 0;
+    do
+        bad |= fwrite(buf, 1, got, out) != got;
+    while (!bad && (got = fread(buf, 1, sizeof buf, in)) > 0);
+    bad |= ferror(in);
+    fclose(in);
+    bad |= fclose(out) != 0;
+    return bad ? loom_fail(e, LOOM_E_IO, "--plot %s: write failed", png_path) : LOOM_OK;
+}
+
+loom_status plot_script_png(const char *png_path, plot_script_fn write, const void *ctx, loom_err *e)
+{
     char exe[4096];
     if (find_gnuplot(exe, sizeof exe) != 0)
         return loom_fail(e, LOOM_E_UNSUPPORTED,
@@ -129,7 +161,14 @@ loom_status plot_png(const char *png_path, const plot_data *d, loom_err *e)
         return loom_fail(e, LOOM_E_UNSUPPORTED, "gnuplot path '%s' contains a quote", exe);
     char cmd[4200];
     snprintf(cmd, sizeof cmd, "'%s' >/dev/null", exe);
-    remove(png_path);
+    /* gnuplot writes a file of a name chosen here (no user characters reach
+     * its script that way, newlines included); it is copied to png_path. */
+    char tmp[] = "/tmp/loom-plot-XXXXXX";
+    int tfd = mkstemp(tmp);
+    if (tfd < 0)
+        return loom_fail(e, LOOM_E_IO, "--plot %s: cannot create a temporary file: %s", png_path,
+                         strerror(errno));
+    close(tfd);
 
     struct sigaction ign, old;
     memset(&ign, 0, sizeof ign);
@@ -139,24 +178,20 @@ loom_status plot_png(const char *png_path, const plot_data *d, loom_err *e)
     FILE *g = popen(cmd, "w");
     if (!g) {
         sigaction(SIGPIPE, &old, NULL);
+        remove(tmp);
         return loom_fail(e, LOOM_E_IO, "--plot %s: cannot start %s: %s", png_path, exe, strerror(errno));
     }
-    write_script(g, png_path, d);
+    write(g, tmp, ctx);
     int werr = ferror(g);
     int rc = pclose(g);
     sigaction(SIGPIPE, &old, NULL);
     if (rc != 0 || werr) {
+        remove(tmp);
         int code = (rc != -1 && WIFEXITED(rc)) ? WEXITSTATUS(rc) : -1;
         return loom_fail(e, LOOM_E_IO, "--plot %s: gnuplot failed (exit %d; its messages are above)",
                          png_path, code);
     }
-    FILE *f = fopen(png_path, "rb");
-    unsigned char sig[8] = {0};
-    size_t got = f ? fread(sig, 1, 8, f) : 0;
-    if (f)
-        fclose(f);
-    static const unsigned char png_sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-    if (got != 8 || memcmp(sig, png_sig, 8) != 0)
-        return loom_fail(e, LOOM_E_IO, "--plot %s: gnuplot ran but wrote no PNG there", png_path);
-    return LOOM_OK;
+    loom_status st = copy_png(tmp, png_path, e);
+    remove(tmp);
+    return st;
 }

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <glob.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +26,7 @@
 
 #include "link.h"
 #include "loom_map.h"
+#include "map_fit.h"
 #include "mapper.h"
 
 #define BOOT_MAGIC0 0xB0
@@ -134,10 +136,12 @@ static loom_status mkdir_p(const char *dir, loom_err *e)
 }
 
 /* Runs argv with stdin from in_path (or /dev/null), stdout to out_path (or
- * the log) and stderr to log_path.  Returns LOOM_E_IO naming the tool and
- * its log on a failure to start or a non-zero exit. */
+ * the log) and stderr to log_path, in the folder cwd (NULL: the current
+ * one; the three paths are opened before the change of folder).  Returns
+ * LOOM_E_IO naming the tool and its log on a failure to start or a non-zero
+ * exit.  Nothing goes through a shell. */
 static loom_status run_tool(char *const argv[], const char *in_path, const char *out_path,
-                            const char *log_path, loom_err *e)
+                            const char *log_path, const char *cwd, loom_err *e)
 {
     pid_t pid = fork();
     if (pid < 0)
@@ -148,6 +152,10 @@ static loom_status run_tool(char *const argv[], const char *in_path, const char 
         int ofd = out_path ? open(out_path, O_WRONLY | O_CREAT | O_TRUNC, 0666) : lfd;
         if (lfd < 0 || ifd < 0 || ofd < 0)
             _exit(126);
+        if (cwd && chdir(cwd) != 0) {
+            dprintf(lfd, "cannot enter %s: %s\n", cwd, strerror(errno));
+            _exit(126);
+        }
         dup2(ifd, 0);
         dup2(ofd, 1);
         dup2(lfd, 2);
@@ -715,6 +723,31 @@ loom_status build_read_report(const char *dir, char **out, loom_err *e)
 
 /* ---- the stages -------------------------------------------------------------------- */
 
+/* The source tree as seen from a build folder: yosys reads the RTL through
+ * this link so that the tree's own path (which may hold spaces, quotes or
+ * ';') never appears in a yosys script. */
+#define SRC_LINK "loom-src"
+
+static loom_status link_sources(const char *root, const char *dir, loom_err *e)
+{
+    char abs_root[PATH_MAX], link[4096];
+    if (!realpath(root, abs_root))
+        return loom_fail(e, LOOM_E_IO, "%s: cannot resolve the source tree: %s", root, strerror(errno));
+    fmt_to(link, sizeof link, "%s/%s", dir, SRC_LINK);
+    struct stat st;
+    if (lstat(link, &st) == 0) {
+        if (!S_ISLNK(st.st_mode))
+            return loom_fail(e, LOOM_E_IO, "%s: exists and is not the link loom build makes; remove it",
+                             link);
+        if (unlink(link) != 0)
+            return loom_fail(e, LOOM_E_IO, "%s: cannot replace: %s", link, strerror(errno));
+    }
+    if (symlink(abs_root, link) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create a link to %s: %s", link, abs_root,
+                         strerror(errno));
+    return LOOM_OK;
+}
+
 static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const char *root,
                                    double *t_yosys, double *t_pnr, int *cached, loom_err *e)
 {
@@ -727,7 +760,10 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     fmt_to(ph, sizeof ph, "%s/boot_placeholder.hex", dir);
     fmt_to(fw, sizeof fw, "%s/fw.hex", dir);
     top_name(b, top, sizeof top);
-    param_string(b, ph, fw, params, sizeof params);
+    /* yosys runs inside dir and reads every file by a relative name, so no
+     * user-chosen path is ever written into its script (whose ';' and
+     * `exec` would otherwise run commands). */
+    param_string(b, "boot_placeholder.hex", "fw.hex", params, sizeof params);
     if (b->fw_ram_bytes && !find_firmware(b, root, fw_src, sizeof fw_src)) {
         free_sources(&s);
         return loom_fail(e, LOOM_E_IO,
@@ -779,7 +815,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     if (!st && b->fw_ram_bytes) { /* the build folder keeps the image it was built with */
         char *argv[] = {"cp", fw_src, fw, NULL};
         fmt_to(path, sizeof path, "%s/cp.log", dir);
-        if (!(st = run_tool(argv, NULL, NULL, path, e)))
+        if (!(st = run_tool(argv, NULL, NULL, path, NULL, e)))
             remove(path);
     }
     if (st) {
@@ -794,19 +830,19 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
         free_sources(&s);
         return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
     }
-    fprintf(f, "# written by loom build for board %s\nread_verilog -I%s/rtl", b->name, root);
+    size_t rl = strlen(root);
+    fprintf(f, "# written by loom build for board %s\nread_verilog -I%s/rtl", b->name, SRC_LINK);
     for (size_t i = 0; i < s.g1.gl_pathc; i++)
-        fprintf(f, " %s", s.g1.gl_pathv[i]);
+        fprintf(f, " %s%s", SRC_LINK, s.g1.gl_pathv[i] + rl);
     for (size_t i = 0; i < s.g2.gl_pathc; i++)
-        fprintf(f, " %s", s.g2.gl_pathv[i]);
-    fprintf(f, " %s\n", s.top);
+        fprintf(f, " %s%s", SRC_LINK, s.g2.gl_pathv[i] + rl);
+    fprintf(f, " %s%s\n", SRC_LINK, s.top + rl);
     fprintf(f, "chparam %s %s\n", params, top);
     if (b->single_port && !b->fw_ram_bytes) /* board tops leave SP to loom_board_core's default */
         fprintf(f, "chparam -set SP 1 loom_board_core\n");
     fprintf(f, "read_verilog -lib +/ice40/cells_sim.v\nhierarchy -check -top %s\n", top);
-    fprintf(f, "synth_ice40 -top %s%s -json %s/loom.json\n", top,
-            b->sprams ? " -dsp -spram" : "", dir);
-    fprintf(f, "tee -q -o %s/yosys-stat.json stat -json\n", dir);
+    fprintf(f, "synth_ice40 -top %s%s -json loom.json\n", top, b->sprams ? " -dsp -spram" : "");
+    fprintf(f, "tee -q -o yosys-stat.json stat -json\n");
     fclose(f);
     free_sources(&s);
 
@@ -814,10 +850,12 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     fmt_to(ylog, sizeof ylog, "%s/yosys.log", dir);
     progress(o, "yosys", -1, "synthesising %s for %s (log %s)", top, b->device, ylog);
     double t0 = now_s();
-    char *yargv[] = {"yosys", "-q", "-l", ylog, path, NULL};
+    char *yargv[] = {"yosys", "-q", "-l", "yosys.log", "yosys.ys", NULL};
     char yerr[4096];
     fmt_to(yerr, sizeof yerr, "%s/yosys.stderr", dir);
-    st = run_tool(yargv, NULL, NULL, yerr, e);
+    st = link_sources(root, dir, e);
+    if (!st)
+        st = run_tool(yargv, NULL, NULL, yerr, dir, e);
     *t_yosys = now_s() - t0;
     if (st)
         return loom_err_prefix(e, "synthesis (log %s)", ylog);
@@ -841,7 +879,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
                      "--timing-allow-fail", "-q", "-l", plog, NULL};
     char perr[4096];
     fmt_to(perr, sizeof perr, "%s/nextpnr.stderr", dir);
-    st = run_tool(pargv, NULL, NULL, perr, e);
+    st = run_tool(pargv, NULL, NULL, perr, NULL, e);
     *t_pnr = now_s() - t0;
     if (st) {
         char over[512];
@@ -1086,7 +1124,7 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
         fmt_to(lg, sizeof lg, "%s/icebram.log", dir);
         progress(o, "icebram", -1, "writing the model into the boot ROM");
         char *argv[] = {"icebram", ph, boot, NULL};
-        st = run_tool(argv, gasc, asc, lg, e);
+        st = run_tool(argv, gasc, asc, lg, NULL, e);
         if (st)
             return st;
         progress(o, "icebram", now_s() - t0, "done");
@@ -1094,10 +1132,10 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
         /* generic: loom.asc is generic.asc, boot.hex the placeholder */
         char *argv[] = {"cp", gasc, asc, NULL};
         fmt_to(lg, sizeof lg, "%s/cp.log", dir);
-        if ((st = run_tool(argv, NULL, NULL, lg, e)))
+        if ((st = run_tool(argv, NULL, NULL, lg, NULL, e)))
             return st;
         char *argv2[] = {"cp", ph, boot, NULL};
-        if ((st = run_tool(argv2, NULL, NULL, lg, e)))
+        if ((st = run_tool(argv2, NULL, NULL, lg, NULL, e)))
             return st;
         remove(lg);
     }
@@ -1105,7 +1143,7 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
     progress(o, "icepack", -1, "packing %s", bin);
     t0 = now_s();
     char *argv[] = {"icepack", asc, bin, NULL};
-    st = run_tool(argv, NULL, NULL, lg, e);
+    st = run_tool(argv, NULL, NULL, lg, NULL, e);
     if (st)
         return st;
     progress(o, "icepack", now_s() - t0, "done: %s", bin);
@@ -1132,7 +1170,7 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
     if (st)
         return st;
     map_result *mr = NULL;
-    st = map_net(m.net, &b->arch, &mr, e);
+    st = map_fit_explain(map_net(m.net, &b->arch, &mr, e), m.net, &b->arch, e);
     if (st) {
         model_free(&m);
         char arch[256];
@@ -1168,6 +1206,28 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
         else
             progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",
                      ms->neurons, (unsigned long long)ms->synapses, ms->boot_used, b->boot_bytes);
+    }
+    map_free(mr);
+    model_free(&m);
+    return st;
+}
+
+/* Loads, compiles and maps the model for the board before any tool runs,
+ * so a missing file or a model that does not fit costs a second, not a
+ * synthesis run.  Writes nothing. */
+static loom_status precheck_model(const build_opts *o, loom_err *e)
+{
+    const board_info *b = o->board;
+    model m;
+    loom_status st = model_load(o->model_path, &o->mopts, &m, e);
+    if (st)
+        return st;
+    map_result *mr = NULL;
+    st = map_fit_explain(map_net(m.net, &b->arch, &mr, e), m.net, &b->arch, e);
+    if (st) {
+        char arch[256];
+        limg_arch_str(&b->arch, arch, sizeof arch);
+        loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
     }
     map_free(mr);
     model_free(&m);
@@ -1241,6 +1301,8 @@ loom_status build_run(const build_opts *o, loom_err *e)
         ty = report_num(dir, "yosys_s");
         tp = report_num(dir, "nextpnr_s");
     } else {
+        if (o->model_path && (st = precheck_model(o, e)))
+            return st;
         if ((st = mkdir_p(dir, e)))
             return st;
         if ((st = stage_synth_pnr(o, dir, root, &ty, &tp, &cached, e)))

@@ -16,7 +16,7 @@
  * and counts what it rejects, the board's sequence rule with its window of
  * cached responses (link_srv, the C twin of rtl/loom_cmd.v), and the BATCH
  * payload (bus bursts) builder, checker and executor.  The host's window and
- * retransmission rules are in sw/host.c.  Nothing here allocates; all state
+ * retransmission rules are in sw/link/host.c.  Nothing here allocates; all state
  * lives in structs the caller holds.
  */
 #ifndef LINK_H
