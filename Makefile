@@ -20,14 +20,14 @@ CC      ?= cc
 CXX     ?= c++
 VERSION := 0.1.0
 
-# ompi-c: Open MPI, for sw/mpi_farm.c (loom evolve / loom verify under mpirun)
+# ompi-c: Open MPI, for sw/mpi/mpi_farm.c (loom evolve / loom verify under mpirun)
 PKG_LIBS   := hdf5 libserialport ompi-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
 PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/mpi sw/cli
 INCLUDES := -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
@@ -152,7 +152,7 @@ install: $(LOOM) $(LIBLOOM)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/loom
 	install -m 755 $(LOOM) $(DESTDIR)$(PREFIX)/bin/loom
 	install -m 644 $(LIBLOOM) $(DESTDIR)$(PREFIX)/lib/libloom.a
-	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h) $(DESTDIR)$(PREFIX)/include/loom/
+	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h sw/mpi/*.h) $(DESTDIR)$(PREFIX)/include/loom/
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
 	  -e 's|@LIBS@|$(PKG_LDLIBS) -lm -lpthread|g' loom.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/loom.pc
 
