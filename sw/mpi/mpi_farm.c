@@ -48,6 +48,14 @@ loom_status farm_open(farm **out, loom_err *e)
         return loom_fail(e, LOOM_E_NOMEM, "farm: out of memory");
     f->size = 1;
     if (!farm_launched()) {
+        /* srun -n N without an MPI plugin starts N independent copies that
+         * would all compute the whole job and write the same files */
+        const char *tasks = getenv("SLURM_STEP_NUM_TASKS");
+        if (tasks && atol(tasks) > 1) {
+            free(f);
+            return loom_fail(e, LOOM_E_ARG, "started by srun as one of %ld tasks without MPI (no PMI/PMIx in the "
+                             "environment): use srun --mpi=pmix (or pmi2), or mpirun", atol(tasks));
+        }
         *out = f;
         return LOOM_OK;
     }

@@ -44,7 +44,9 @@ int farm_launched(void);
 /* Joins the MPI job (MPI_Init_thread) when farm_launched(), else makes a
  * farm of one rank without touching MPI.  *out owned by the caller
  * (farm_close).  LOOM_E_LINK when MPI cannot start or gives fewer threads
- * than FUNNELED. */
+ * than FUNNELED; LOOM_E_ARG for one of several tasks of a Slurm job step
+ * (SLURM_STEP_NUM_TASKS > 1) that has no MPI launcher: `srun -n N` without
+ * --mpi=pmix would run N whole copies of the job. */
 loom_status farm_open(farm **out, loom_err *e);
 
 /* Leaves the job (MPI_Finalize, collective: every rank must call it) and

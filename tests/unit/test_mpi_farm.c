@@ -2,7 +2,8 @@
  * test_mpi_farm.c -- the work farm of mpi_farm.h.
  *
  * Without a launcher: a farm of one that makes no MPI call (broadcast a
- * no-op, collection returns the caller's own status).  With one: this
+ * no-op, collection returns the caller's own status), and a refusal for
+ * one of several srun tasks started without MPI.  With one: this
  * binary starts itself under `mpirun -np 3` (mode --rank-child) and every
  * rank checks, on values it computes itself, that a broadcast arrives
  * whole, that a collection of 37, 2 and 0 records puts every record at its
@@ -54,6 +55,25 @@ static void test_launched_env(void **state)
     setenv("OMPI_COMM_WORLD_SIZE", "4", 1);
     assert_int_equal(farm_launched(), 1);
     unset_launcher();
+}
+
+/* srun -n 4 without an MPI plugin: refused, not four whole runs */
+static void test_srun_without_mpi(void **state)
+{
+    (void)state;
+    unset_launcher();
+    farm *f = NULL;
+    loom_err e;
+    setenv("SLURM_STEP_NUM_TASKS", "4", 1);
+    assert_int_equal(farm_open(&f, &e), LOOM_E_ARG);
+    assert_null(f);
+    assert_non_null(strstr(e.msg, "one of 4 tasks"));
+    assert_non_null(strstr(e.msg, "srun --mpi=pmix"));
+    setenv("SLURM_STEP_NUM_TASKS", "1", 1);
+    assert_int_equal(farm_open(&f, &e), LOOM_OK);
+    assert_int_equal(farm_size(f), 1);
+    farm_close(f);
+    unsetenv("SLURM_STEP_NUM_TASKS");
 }
 
 static void test_single(void **state)
@@ -220,6 +240,7 @@ int main(int argc, char **argv)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_launched_env),
         cmocka_unit_test(test_single),
+        cmocka_unit_test(test_srun_without_mpi),
         cmocka_unit_test(test_mpi_job),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
