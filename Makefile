@@ -21,7 +21,7 @@ CXX     ?= c++
 VERSION := 0.1.0
 
 # ompi-c: Open MPI, for sw/mpi/mpi_farm.c (loom evolve / loom verify under mpirun)
-PKG_LIBS   := hdf5 libserialport ompi-c
+PKG_LIBS   := hdf5 libserialport jansson ompi-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
 PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
@@ -71,7 +71,7 @@ help:
 # ---- dependencies --------------------------------------------------------
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
-            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf \
+            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
             libopenmpi-dev openmpi-bin
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:

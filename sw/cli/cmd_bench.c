@@ -31,8 +31,15 @@ static void usage(FILE *f)
             "10,000 neurons, p = 0.01; 1m: 1,000,000 neurons and 100,000,000 synapses),\n"
             "drives every neuron with Poisson spikes at 0.1 per step and runs N steps\n"
             "(default 10000; 50 for 1m).  Prints `bench <name> <value> <unit>` lines:\n"
-            "synaptic events, neuron updates, wall time, events/s, updates/s, mean\n"
-            "firing rate (Hz at 1 ms steps) and peak resident memory.\n");
+            "synaptic events, neuron updates, wall and CPU time, events/s, updates/s, mean\n"
+            "firing rate (Hz at 1 ms steps) and peak resident memory.  The rates\n"
+            "(events_per_s, neuron_updates_per_s, steps_per_s) divide by the thread's\n"
+            "CPU time, which other processes on a shared machine do not inflate;\n"
+            "events_per_s_wall divides by wall time.\n"
+            "\n"
+            "examples:\n"
+            "  loom bench ref --net 1k --steps 2000\n"
+            "  loom bench ref --net 10k --seed 3\n");
 }
 
 /* CPU time of the calling thread in seconds (0 when unavailable). */

@@ -49,7 +49,12 @@ static const char usage_text[] =
     "(fails otherwise), prints the comparison and the summary line\n"
     "'blimp rmse_snn=.. ... path=vboard'.  --sim flies on the reference model\n"
     "only (path=ref).  Defaults: seed 1, examples/blimp/controller.seir, 60 s,\n"
-    "plot build/demo/blimp.png.\n";
+    "plot build/demo/blimp.png.\n"
+    "\n"
+    "examples:\n"
+    "  loom demo blimp                       # what make demo runs\n"
+    "  loom demo blimp --seed 4 --plot seed4.png\n"
+    "  loom demo blimp --sim --controller my.seir\n";
 
 /* mkdir -p of the folder part of path. */
 static int make_parent(const char *path)

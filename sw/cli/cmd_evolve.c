@@ -20,9 +20,10 @@
  * part's first, then the I part's) goes to rank k mod N and, inside the
  * rank, to thread (k div N) mod T.  Rank 0 owns the CMA-ES state, the
  * checkpoint and all output; it broadcasts each generation's header and
- * candidates, every rank records the generation's flights itself (they are
- * a pure function of seed and generation) and evaluates its candidates, and
- * the fitness values come back to rank 0 in candidate order.  Evaluations
+ * candidates, flight k of the generation is recorded by rank k mod N and
+ * shared with all (a trace is a pure function of seed and generation),
+ * every rank evaluates its candidates, and the fitness values come back to
+ * rank 0 in candidate order.  Evaluations
  * are bit-exact, so the run is byte-identical for every N and T.  A failed
  * evaluation on any rank ends the run with "rank R: ..." after the last
  * good checkpoint; a rank that dies makes the launcher stop the job, and
@@ -60,7 +61,14 @@ static const char usage_text[] =
     "4 + 3 ln n).  Under mpirun -np N the candidates are spread over N ranks\n"
     "too, with the same result for every N (docs/scale.md); --profile prints\n"
     "where rank 0's time went and the CPU cost of one evaluation on stderr.\n"
-    "See docs/blimp.md.\n";
+    "See docs/blimp.md.\n"
+    "\n"
+    "examples:\n"
+    "  loom evolve --seed 1 -o controller.seir     # the shipped controller, ~11 s CPU\n"
+    "  loom evolve --generations 20 --flights 2 --checkpoint ck.txt -o quick.seir\n"
+    "  loom evolve --checkpoint ck.txt --resume --generations 40 -o quick.seir\n"
+    "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n"
+    "  mpirun -np 4 loom evolve --threads 1 --lambda 64 -o big.seir   # docs/scale.md\n";
 
 typedef struct opts {
     const char *out, *plant_file, *ckpt, *genes_out;
@@ -593,10 +601,14 @@ static int evolve_root(opts *op, farm *fm)
         ctrl_genes_prior(CTRL_PD, prior[0]);
         ctrl_genes_prior(CTRL_I, prior[1]);
         if (!st) st = holdout(&pp, prior[0], prior[1], &s_prior, &e);
-        if (!st && !o.quiet)
+        if (!st && !o.quiet && cmaes_evals(cm[0]) > 0)
             printf("evolve: held-out MSE (PD + I, command units^2): starting point %.5f, means %.5f, "
                    "best %.5f: writing the %s\n",
                    s_prior, s_mean, s_best, pick == best ? "best" : "means");
+        else if (!st && !o.quiet) /* --generations 0 (or a checkpoint at 0): nothing evaluated */
+            printf("evolve: held-out MSE (PD + I, command units^2): starting point %.5f, means %.5f "
+                   "(no candidate evaluated yet, so no best): writing the means\n",
+                   s_prior, s_mean);
         if (!st && o.genes_out) {
             FILE *f = fopen(o.genes_out, "w");
             if (!f) st = loom_fail(&e, LOOM_E_IO, "%s: cannot write: %s", o.genes_out, strerror(errno));
