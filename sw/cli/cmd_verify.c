@@ -25,6 +25,7 @@
 #include "cli_lockstep.h"
 #include "cli_model.h"
 #include "gen.h"
+#include "jsonw.h"
 #include "limg.h"
 #include "model.h"
 #include "mpi_farm.h"
@@ -36,7 +37,7 @@ const char cmd_verify_summary[] = "lockstep-check random nets and model folders 
 static const char usage[] =
     "usage: loom verify [--random K] [--models DIR [--boards LIST]] [--configs LIST]\n"
     "                   [--steps N]"
-    " [--seed S] [--rate P] [--inject STEP] [--json FILE] [--quiet]\n"
+    " [--seed S] [--rate P] [--inject STEP] [--json] [--quiet]\n"
     "\n"
     "Runs a batch of lockstep checks of the Verilator model of the array against\n"
     "the reference model (as loom cosim does: every neuron's spike, i and v after\n"
@@ -62,17 +63,18 @@ static const char usage[] =
     "                  0.5 from the seed; models: 0.3]\n"
     "  --inject STEP   test the checker: after STEP, add 1 to the RTL's v of the\n"
     "                  first neuron in every check (each must then fail)\n"
-    "  --json FILE     write the result as JSON ('-' = stdout)\n"
+    "  --json          print the result as one JSON object on stdout (docs/json.md);\n"
+    "                  the report lines go to stderr\n"
     "  --quiet         print only failures and the summary\n";
 
 enum { MAX_CONFIGS = 64, MAX_MODELS = 4096 };
 
 typedef struct opts {
-    const char *models_dir, *configs, *boards, *json, *rate_str;
+    const char *models_dir, *configs, *boards, *rate_str;
     uint64_t steps, seed;
     int64_t random, inject;
     double rate;
-    int quiet;
+    int quiet, json;
 } opts;
 
 /* One check, derived from its index alone (the same on every rank). */
@@ -244,17 +246,6 @@ static void item_name(const opts *o, const batch *b, uint64_t i, char *buf, size
                  it.g.seed, it.config, it.g.neurons, it.g.inputs, it.density, it.g.levels);
 }
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"' || *s == '\\') fprintf(f, "\\%c", *s);
-        else if ((unsigned char)*s < 0x20) fprintf(f, "\\u%04x", (unsigned char)*s);
-        else fputc(*s, f);
-    }
-    fputc('"', f);
-}
-
 static int cmp_str(const void *x, const void *y) { return strcmp(*(char *const *)x, *(char *const *)y); }
 
 /* The model files of dir, sorted by name (so every rank lists them alike). */
@@ -399,9 +390,9 @@ static int parse(int argc, char **argv, opts *o)
             o->rate_str = v;
         } else if ((r = cli_opt_value(C, argc, argv, &k, "--inject", &v)) != 0) {
             if (r < 0 || cli_parse_i64(C, "--inject", v, 0, INT64_MAX, &o->inject)) return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--json", &v)) != 0) {
-            if (r < 0) return 2;
-            o->json = v;
+        } else if (!strcmp(argv[k], "--json")) {
+            o->json = 1;
+            k++;
         } else if (!strcmp(argv[k], "--quiet")) {
             o->quiet = 1;
             k++;
@@ -415,11 +406,13 @@ static int parse(int argc, char **argv, opts *o)
     return 0;
 }
 
-/* Rank 0: the report on stdout and the JSON.  Returns the exit code. */
+/* Rank 0: the report (stdout, or stderr with --json) and the JSON object
+ * (stdout).  Returns the exit code. */
 static int report(const opts *o, const batch *b, const result *res, uint64_t n)
 {
     uint64_t cnt[4] = {0, 0, 0, 0};
     char name[1024], rep[2048];
+    FILE *out = o->json ? stderr : stdout;
     for (uint64_t i = 0; i < n; i++) {
         const result *r = &res[i];
         cnt[r->verdict]++;
@@ -428,78 +421,97 @@ static int report(const opts *o, const batch *b, const result *res, uint64_t n)
             item it;
             batch_item(o, b, i, &it);
             if (!o->quiet && it.board) /* the link reports no event count */
-                printf("ok    %s: %" PRIu64 " steps, %" PRIu64 " spikes\n", name, r->r.steps, r->r.spikes);
+                fprintf(out, "ok    %s: %" PRIu64 " steps, %" PRIu64 " spikes\n", name, r->r.steps, r->r.spikes);
             else if (!o->quiet)
-                printf("ok    %s: %" PRIu64 " steps, %" PRIu64 " spikes, %" PRIu64 " events\n", name, r->r.steps,
-                       r->r.spikes, r->r.events);
+                fprintf(out, "ok    %s: %" PRIu64 " steps, %" PRIu64 " spikes, %" PRIu64 " events\n", name,
+                        r->r.steps, r->r.spikes, r->r.events);
         } else if (r->verdict == V_SKIP) {
-            if (!o->quiet) printf("skip  %s: does not fit: %s\n", name, r->note);
+            if (!o->quiet) fprintf(out, "skip  %s: does not fit: %s\n", name, r->note);
         } else {
             reproducer(o, b, i, rep, sizeof rep);
             if (r->verdict == V_FAIL)
-                printf("FAIL  %s: first divergence at step %" PRIu64 " core %u slot %u neuron %s field %s: "
-                       "ref %d rtl %d\n",
-                       name, r->r.step, r->r.core, r->r.slot, r->r.neuron, r->r.field, r->r.ref, r->r.rtl);
+                fprintf(out, "FAIL  %s: first divergence at step %" PRIu64 " core %u slot %u neuron %s field %s: "
+                             "ref %d rtl %d\n",
+                        name, r->r.step, r->r.core, r->r.slot, r->r.neuron, r->r.field, r->r.ref, r->r.rtl);
             else
-                printf("ERROR %s: %s\n", name, r->note);
-            printf("      reproduce: %s\n", rep);
+                fprintf(out, "ERROR %s: %s\n", name, r->note);
+            fprintf(out, "      reproduce: %s\n", rep);
         }
     }
-    printf("verify: %" PRIu64 " checks: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " errors, %" PRIu64
-           " skipped (do not fit)\n",
-           n, cnt[V_PASS], cnt[V_FAIL], cnt[V_ERROR], cnt[V_SKIP]);
-    if (o->json) {
-        FILE *f = strcmp(o->json, "-") ? fopen(o->json, "w") : stdout;
-        if (!f) {
-            fprintf(stderr, "loom verify: %s: cannot write: %s\n", o->json, strerror(errno));
-            return 1;
+    fprintf(out, "verify: %" PRIu64 " checks: %" PRIu64 " passed, %" PRIu64 " failed, %" PRIu64 " errors, %" PRIu64
+                 " skipped (do not fit)\n",
+            n, cnt[V_PASS], cnt[V_FAIL], cnt[V_ERROR], cnt[V_SKIP]);
+    const int rc = cnt[V_FAIL] || cnt[V_ERROR] ? 1 : 0;
+    if (!o->json)
+        return rc;
+    static const char *const vname[] = {"pass", "fail", "skip", "error"};
+    jsonw j;
+    jsonw_init(&j, stdout);
+    jsonw_obj_begin(&j, NULL);
+    jsonw_str(&j, "command", "verify");
+    jsonw_uint(&j, "steps", o->steps);
+    jsonw_uint(&j, "checks", n);
+    jsonw_uint(&j, "passed", cnt[V_PASS]);
+    jsonw_uint(&j, "failed", cnt[V_FAIL]);
+    jsonw_uint(&j, "errors", cnt[V_ERROR]);
+    jsonw_uint(&j, "skipped", cnt[V_SKIP]);
+    jsonw_arr_begin(&j, "results");
+    for (uint64_t i = 0; i < n; i++) {
+        const result *r = &res[i];
+        item it;
+        batch_item(o, b, i, &it);
+        const int rnd = !it.is_model;
+        jsonw_obj_begin(&j, NULL);
+        jsonw_str(&j, "kind", rnd ? "random" : "model");
+        jsonw_str(&j, "file", rnd ? NULL : it.model);
+        if (rnd) {
+            jsonw_uint(&j, "seed", it.g.seed);
+            jsonw_uint(&j, "neurons", it.g.neurons);
+            jsonw_uint(&j, "inputs", it.g.inputs);
+            jsonw_num(&j, "density", it.g.density);
+            jsonw_int(&j, "levels", it.g.levels);
+        } else {
+            static const char *const na[] = {"seed", "neurons", "inputs", "density", "levels"};
+            for (int k = 0; k < 5; k++) jsonw_null(&j, na[k]);
         }
-        static const char *const vname[] = {"pass", "fail", "skip", "error"};
-        fprintf(f, "{\n  \"steps\": %" PRIu64 ",\n  \"checks\": %" PRIu64 ",\n  \"passed\": %" PRIu64
-                   ",\n  \"failed\": %" PRIu64 ",\n  \"errors\": %" PRIu64 ",\n  \"skipped\": %" PRIu64
-                   ",\n  \"results\": [",
-                o->steps, n, cnt[V_PASS], cnt[V_FAIL], cnt[V_ERROR], cnt[V_SKIP]);
-        for (uint64_t i = 0; i < n; i++) {
-            const result *r = &res[i];
-            item it;
-            batch_item(o, b, i, &it);
-            fprintf(f, "%s\n    {\"kind\": \"%s\", ", i ? "," : "", it.is_model ? "model" : "random");
-            if (it.is_model) {
-                fputs("\"model\": ", f);
-                json_str(f, it.model);
-            } else {
-                fprintf(f, "\"seed\": %" PRIu64 ", \"neurons\": %u, \"inputs\": %u, \"density\": %s, \"levels\": %d",
-                        it.g.seed, it.g.neurons, it.g.inputs, it.density, it.g.levels);
-            }
-            fprintf(f, ", \"%s\": \"%s\", \"rate\": %s, \"verdict\": \"%s\", \"steps\": %" PRIu64
-                       ", \"spikes\": %" PRIu64,
-                    it.board ? "board" : "config", it.board ? it.board : it.config, it.rate, vname[r->verdict],
-                    r->r.steps, r->r.spikes);
-            if (!it.board) fprintf(f, ", \"events\": %" PRIu64, r->r.events);
-            if (r->verdict == V_FAIL) {
-                fprintf(f, ", \"divergence\": {\"step\": %" PRIu64 ", \"core\": %u, \"slot\": %u, \"neuron\": ",
-                        r->r.step, r->r.core, r->r.slot);
-                json_str(f, r->r.neuron);
-                fprintf(f, ", \"field\": \"%s\", \"ref\": %d, \"rtl\": %d}", r->r.field, r->r.ref, r->r.rtl);
-            }
-            if (r->verdict == V_SKIP || r->verdict == V_ERROR) {
-                fputs(", \"note\": ", f);
-                json_str(f, r->note);
-            }
-            if (r->verdict == V_FAIL || r->verdict == V_ERROR) {
-                reproducer(o, b, i, rep, sizeof rep);
-                fputs(", \"reproduce\": ", f);
-                json_str(f, rep);
-            }
-            fputc('}', f);
+        jsonw_str(&j, "config", it.config);
+        jsonw_str(&j, "board", it.board);
+        jsonw_num(&j, "rate", strtod(it.rate, NULL));
+        jsonw_str(&j, "verdict", vname[r->verdict]);
+        jsonw_uint(&j, "steps", r->r.steps);
+        jsonw_uint(&j, "spikes", r->r.spikes);
+        if (it.board) jsonw_null(&j, "events"); /* the link reports none */
+        else jsonw_uint(&j, "events", r->r.events);
+        if (r->verdict == V_FAIL) {
+            jsonw_obj_begin(&j, "divergence");
+            jsonw_uint(&j, "step", r->r.step);
+            jsonw_uint(&j, "core", r->r.core);
+            jsonw_uint(&j, "slot", r->r.slot);
+            jsonw_str(&j, "neuron", r->r.neuron);
+            jsonw_str(&j, "field", r->r.field);
+            jsonw_int(&j, "ref", r->r.ref);
+            jsonw_int(&j, "rtl", r->r.rtl);
+            jsonw_obj_end(&j);
+        } else {
+            jsonw_null(&j, "divergence");
         }
-        fputs("\n  ]\n}\n", f);
-        if (f != stdout && fclose(f)) {
-            fprintf(stderr, "loom verify: %s: write error\n", o->json);
-            return 1;
+        jsonw_str(&j, "note", r->verdict == V_SKIP || r->verdict == V_ERROR ? r->note : NULL);
+        if (r->verdict == V_FAIL || r->verdict == V_ERROR) {
+            reproducer(o, b, i, rep, sizeof rep);
+            jsonw_str(&j, "reproduce", rep);
+        } else {
+            jsonw_null(&j, "reproduce");
         }
+        jsonw_obj_end(&j);
     }
-    return cnt[V_FAIL] || cnt[V_ERROR] ? 1 : 0;
+    jsonw_arr_end(&j);
+    jsonw_obj_end(&j);
+    loom_err e;
+    if (jsonw_end(&j, &e) != LOOM_OK) {
+        fprintf(stderr, "loom verify: %s\n", e.msg);
+        return 1;
+    }
+    return rc;
 }
 
 int cmd_verify(int argc, char **argv)
