@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "cli.h"
 #include "cli_vbthread.h"
 #include "transport.h"
@@ -172,6 +173,9 @@ int cmd_demo(int argc, char **argv)
         } else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
         i++;
     }
+    char ctl[4096]; /* a relative path missing here: the data folder's (the shipped controller) */
+    if (strcmp(controller, "pid"))
+        controller = loom_data_file(controller, ctl, sizeof ctl);
     if (!strcmp(controller, "pid"))
         return cli_usage_error("demo", "--controller needs a network (NET.seir): the demo compares it with the PID");
     if (make_parent(png)) return cli_usage_error("demo", "cannot create the folder of %s: %s", png, strerror(errno));

@@ -25,6 +25,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "cli.h"
 #include "ctrl.h"
 #include "ctrl_link.h"
@@ -149,6 +150,10 @@ static int parse(int argc, char **argv, opts *o)
         else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
 #undef NEED
     }
+    /* a relative controller path missing here is looked up in the data folder */
+    static char ctl[4096];
+    if (strcmp(o->controller, "pid"))
+        o->controller = loom_data_file(o->controller, ctl, sizeof ctl);
     if (!o->sim && !o->port)
         return cli_usage_error("fly", "say where the controller runs: --sim (the reference model) "
                                       "or --port PORT (a board or virtual board)");

@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "link.h"
 #include "loom_map.h"
 #include "map_fit.h"
@@ -102,21 +103,7 @@ static int exe_dir(int up, char *buf, size_t len)
 
 char *build_find_root(char *buf, size_t len)
 {
-    char probe[4096], dir[4096];
-    const char *env = getenv("LOOM_ROOT");
-    if (env && *env) {
-        fmt_to(buf, len, "%s", env);
-        return buf;
-    }
-    if (exe_dir(3, dir, sizeof dir)) { /* above loom, bin, BUILD */
-        fmt_to(probe, sizeof probe, "%s/rtl/loom_top.v", dir);
-        if (file_exists(probe)) {
-            fmt_to(buf, len, "%s", dir);
-            return buf;
-        }
-    }
-    fmt_to(buf, len, ".");
-    return buf;
+    return loom_data_root(buf, len); /* loom_paths.h */
 }
 
 static loom_status mkdir_p(const char *dir, loom_err *e)
@@ -231,7 +218,7 @@ static loom_status find_sources(const char *root, const board_info *b, srcs *s, 
     memset(s, 0, sizeof *s);
     fmt_to(pat, sizeof pat, "%s/rtl/loom_*.v", root);
     if (glob(pat, 0, NULL, &s->g1) != 0)
-        return loom_fail(e, LOOM_E_IO, "%s: no RTL sources (set LOOM_ROOT to the source tree)", pat);
+        return loom_fail(e, LOOM_E_IO, "%s: no RTL sources (set LOOM_DATADIR to the folder holding rtl/ and boards/)", pat);
     fmt_to(pat, sizeof pat, "%s/boards/common/loom_*.v", root);
     if (glob(pat, 0, NULL, &s->g2) != 0) {
         globfree(&s->g1);
@@ -277,7 +264,8 @@ static void param_string(const board_info *b, const char *boot_hex, const char *
 }
 
 /* The firmware image of a firmware board: $LOOM_FW, else BUILD/fw/NAME.hex
- * beside the running loom (BUILD/bin/loom), else ROOT/build/fw/NAME.hex. */
+ * beside the running loom (BUILD/bin/loom), else ROOT/fw/NAME.hex (installed),
+ * else ROOT/build/fw/NAME.hex. */
 static int find_firmware(const board_info *b, const char *root, char *buf, size_t len)
 {
     const char *env = getenv("LOOM_FW");
@@ -291,6 +279,9 @@ static int find_firmware(const board_info *b, const char *root, char *buf, size_
         if (file_exists(buf))
             return 1;
     }
+    fmt_to(buf, len, "%s/fw/%s.hex", root, b->name); /* an installed tree */
+    if (file_exists(buf))
+        return 1;
     fmt_to(buf, len, "%s/build/fw/%s.hex", root, b->name);
     return file_exists(buf);
 }
