@@ -132,6 +132,37 @@ static const char *pop_kind_name(const nir_graph *g, const nir_pop *p)
     return nir_kind_name(g->nodes[p->node].kind);
 }
 
+/* A warning line per connection (and a count of biases) that kept less
+ * than half its value, and a note on kept connections (text report). */
+static void nir_report_lost(const nir_graph *g, const nir_qinfo *info, FILE *out)
+{
+    for (uint32_t p = 0; p < g->n_pops; p++) {
+        const nir_pop *pp = &g->pops[p];
+        const nir_qinfo *q = &info[p];
+        for (uint32_t j = 0; j < q->n_ex; j++) {
+            char src[64];
+            uint32_t s = q->ex[j].src;
+            if (SEIR_IS_INPUT(s))
+                snprintf(src, sizeof src, "input channel %u", SEIR_SRC_INDEX(s));
+            else
+                snprintf(src, sizeof src, "neuron %u (%s)", s, g->pops[g->pop_of[s]].name);
+            fprintf(out, "warning: layer %s: the connection %s -> neuron %u lost more than half its value: "
+                         "%.4g state units per event in float, %.4g quantised\n",
+                    pp->name, src, q->ex[j].dst, q->ex[j].want, q->ex[j].got);
+        }
+        if (q->n_weights_lost > q->n_ex)
+            fprintf(out, "warning: layer %s: ... and %llu more such connections (%llu of %llu)\n", pp->name,
+                    (unsigned long long)(q->n_weights_lost - q->n_ex), (unsigned long long)q->n_weights_lost,
+                    (unsigned long long)q->n_weights);
+        if (q->n_biases_lost)
+            fprintf(out, "warning: layer %s: %u of %u biases lost more than half their value\n", pp->name,
+                    q->n_biases_lost, q->n_biases);
+        if (q->n_weights_kept)
+            fprintf(out, "note: layer %s: %llu connections that would have rounded to no effect were kept at one "
+                         "state unit\n", pp->name, (unsigned long long)q->n_weights_kept);
+    }
+}
+
 loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed, uint64_t steps, FILE *out,
                        jsonw *j, loom_err *e)
 {
@@ -171,10 +202,13 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             const nir_qinfo *q = &info[p];
             fprintf(out,
                     "layer %s %s neurons %u profiles %d scale %.6g shift %d weight-scale %.6g weight-use %.1f%% "
-                    "in-bound %.0f predicted-saturation %s\n",
+                    "in-bound %.0f predicted-saturation %s search-shift %+d lost-weights %.4f lost-biases %.4f\n",
                     pp->name, pop_kind_name(g, pp), pp->count, q->n_profiles, q->sigma, q->shift, q->kscale,
-                    100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no");
+                    100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no", q->adj,
+                    q->n_weights ? (double)q->n_weights_lost / (double)q->n_weights : 0.0,
+                    q->n_biases ? (double)q->n_biases_lost / (double)q->n_biases : 0.0);
         }
+        nir_report_lost(g, info, out);
     }
     /* agreement run */
     ref_sim *rs = NULL;
@@ -250,6 +284,9 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             jsonw_num(j, "weight_use", q->w_use);
             jsonw_num(j, "in_bound", q->in_bound);
             jsonw_bool(j, "predicted_saturation", q->sat_risk);
+            jsonw_int(j, "search_shift", q->adj);
+            jsonw_num(j, "lost_weights", q->n_weights ? (double)q->n_weights_lost / (double)q->n_weights : 0.0);
+            jsonw_num(j, "lost_biases", q->n_biases ? (double)q->n_biases_lost / (double)q->n_biases : 0.0);
             jsonw_bool(j, "output", pp->is_output);
             jsonw_str(j, "compared", pp->out_v ? "v" : "spike");
             jsonw_uint(j, "float_spikes", fsp[p]);
