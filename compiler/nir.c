@@ -14,10 +14,32 @@
 #include "loom_arith.h"
 #include "nir_int.h"
 #include "ref.h"
+#include "seir_relay.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* nir_quantise for arch; delays longer than arch->d are quantised at their
+ * own D and then chained through relay neurons (seir_relay.h), so the net
+ * runs exactly on a ring of arch->d. */
+static loom_status quantise(const nir_graph *g, const seir_arch *arch, seir_net **net, nir_qinfo *info,
+                            loom_err *e)
+{
+    if (g->max_delay <= (uint32_t)arch->d || g->max_delay > 255)
+        return nir_quantise(g, arch, net, info, e);
+    seir_arch wide = *arch;
+    wide.d = (int)g->max_delay;
+    seir_net *q;
+    loom_status st = nir_quantise(g, &wide, &q, info, e);
+    if (st)
+        return st;
+    st = seir_relay_delays(q, arch->d, net, e);
+    seir_net_free(q);
+    if (st)
+        loom_err_prefix(e, "%s: delays up to %u steps on a ring of D=%d", g->path, g->max_delay, arch->d);
+    return st;
+}
 
 loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net, nir_graph **g,
                              loom_err *e)
@@ -30,7 +52,7 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
         return st;
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
     if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
-        st = nir_quantise(gr, &o->arch, net, NULL, e);
+        st = quantise(gr, &o->arch, net, NULL, e);
     if (st) {
         nir_graph_free(gr);
         return st;
@@ -81,7 +103,7 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, doub
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = nir_quantise(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
+    if ((st = quantise(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
         (st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
         goto done;
     for (uint64_t t = 0; t < steps; t++) {
@@ -177,7 +199,7 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
     if (!info)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     seir_net *tmp = NULL;
-    loom_status st = nir_quantise(g, &net->arch, &tmp, info, e);
+    loom_status st = quantise(g, &net->arch, &tmp, info, e);
     seir_net_free(tmp);
     if (st) {
         free(info);

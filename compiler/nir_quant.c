@@ -527,7 +527,7 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
 static int prof_eq(const seir_profile *a, const seir_profile *b)
 {
     return a->a_syn == b->a_syn && a->a_mem == b->a_mem && a->theta == b->theta && a->v_reset == b->v_reset &&
-           a->reset == b->reset && a->shift == b->shift && a->bias == b->bias;
+           a->reset == b->reset && a->shift == b->shift;   /* bias: per neuron where it varies */
 }
 
 static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, seir_net *net, const nir_pop *p,
@@ -539,9 +539,10 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     int32_t *made = malloc(p->count * sizeof *made); /* net profile index per distinct profile */
     seir_profile *uniq = malloc(p->count * sizeof *uniq);
     int32_t *init_i = malloc(p->count * sizeof *init_i);
+    uint32_t *cls = malloc(p->count * sizeof *cls);
     char name[512];
     loom_status st = LOOM_OK;
-    if (!prof || !pidx || !made || !uniq || !init_i) {
+    if (!prof || !pidx || !made || !uniq || !init_i || !cls) {
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
@@ -589,6 +590,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
             np++;
         }
         pidx[k] = made[j];
+        cls[k] = j;
         /* CubaLIF bias: the float current ramps up as 1 - a_syn^(t+1); an
          * initial i of minus the steady state, decaying with a_syn, gives
          * exactly that ramp on top of the profile bias. */
@@ -601,6 +603,11 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     }
     if (info)
         info->n_profiles = (int32_t)np;
+    /* a profile whose neurons have different biases keeps bias 0 and each
+     * neuron its own (SEIR `bias`); one whose neurons agree keeps theirs */
+    for (uint32_t k = 0; k < p->count; k++)
+        if (prof[k].bias != uniq[cls[k]].bias)
+            net->profiles[made[cls[k]]].bias = 0;
     /* groups: runs of equal profile */
     uint32_t runs = 0;
     for (uint32_t k = 0; k < p->count; k++)
@@ -624,13 +631,17 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
         run++;
         k = end;
     }
-    for (uint32_t k = 0; k < p->count; k++)
-        if (init_i[k] != 0 && seir_set_init(net, p->first + k, init_i[k], 0)) {
+    for (uint32_t k = 0; k < p->count; k++) {
+        const int32_t own = prof[k].bias - net->profiles[pidx[k]].bias;
+        if ((init_i[k] != 0 && seir_set_init(net, p->first + k, init_i[k], 0)) ||
+            (own != 0 && seir_set_bias(net, p->first + k, own))) {
             st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
             goto done;
         }
+    }
 done:
     free(init_i);
+    free(cls);
     free(prof);
     free(pidx);
     free(made);

@@ -75,6 +75,9 @@ struct ref_sim {
     void *n_fan, *in_fan;       /* uint32_t[] or uint64_t[] */
     uint8_t *in_graded;         /* [n_inputs] */
 
+    int32_t *nb;                /* NULL or [n_neurons] internal order: each neuron's
+                                   own bias, added to its profile's */
+
     /* initial state */
     int32_t *i0, *v0;           /* [n_neurons] internal order */
     size_t n_ring0;
@@ -124,6 +127,7 @@ void ref_destroy(ref_sim *s)
     free(s->n_fan);
     free(s->in_fan);
     free(s->in_graded);
+    free(s->nb);
     free(s->i0);
     free(s->v0);
     free(s->ring0);
@@ -168,10 +172,15 @@ static loom_status check_net(const seir_net *net, loom_err *e)
             return loom_fail(e, LOOM_E_INVALID,
                              "profile %s: theta/v_reset/bias must fit S=%d bits", pn, a->s);
     }
-    for (uint32_t n = 0; n < net->n_neurons; n++)
+    for (uint32_t n = 0; n < net->n_neurons; n++) {
         if (net->neuron_profile[n] >= net->n_profiles)
             return loom_fail(e, LOOM_E_INVALID, "neuron %s: profile index %u out of range",
                              seir_neuron_name(net, n, nb, sizeof nb), net->neuron_profile[n]);
+        const int64_t b = seir_bias_of(net, n);
+        if (b < loom_min_s(a->s) || b > loom_max_s(a->s))
+            return loom_fail(e, LOOM_E_INVALID, "neuron %s: bias %lld (profile + own) must fit S=%d bits",
+                             seir_neuron_name(net, n, nb, sizeof nb), (long long)b, a->s);
+    }
     for (size_t k = 0; k < net->n_syn; k++) {
         const seir_syn *y = &net->syn[k];
         uint32_t si = SEIR_SRC_INDEX(y->src);
@@ -526,6 +535,13 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
         goto nomem;
     for (uint32_t c = 0; c < net->n_inputs; c++)
         s->in_graded[c] = net->input_kind[c] == SEIR_IN_GRADED;
+    if (net->neuron_bias) {
+        s->nb = xalloc(s, N, sizeof *s->nb, 0);
+        if (!s->nb)
+            goto nomem;
+        for (uint32_t n = 0; n < N; n++)
+            s->nb[s->int_of[n]] = net->neuron_bias[n];
+    }
     for (uint32_t n = 0; n < N; n++) {
         s->i0[s->int_of[n]] = net->init_i ? net->init_i[n] : 0;
         s->v0[s->int_of[n]] = net->init_v ? net->init_v[n] : 0;
@@ -650,6 +666,7 @@ static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, 
                                   uint32_t k, const int mode)
 {
     int32_t *restrict I = s->i, *restrict V = s->v;
+    const int32_t *restrict NB = s->nb;
     const int A = s->arch.a, S = s->arch.s, sh = p->shift;
     const int32_t a_syn = p->a_syn, a_mem = p->a_mem;
     const int64_t theta = p->theta, v_reset = p->v_reset, bias = p->bias;
@@ -658,7 +675,7 @@ static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, 
         slot[n] = 0;
         const int64_t in = loom_sat(loom_shift(a, sh), S);
         const int64_t i = loom_sat(loom_decay(I[n], a_syn) + in, S);
-        int64_t v = loom_sat(loom_decay(V[n], a_mem) + i + bias, S);
+        int64_t v = loom_sat(loom_decay(V[n], a_mem) + i + bias + (NB ? NB[n] : 0), S);
         I[n] = (int32_t)i;
         if (mode != SEIR_RESET_NONE) {
             const int fire = v >= theta;
@@ -677,7 +694,7 @@ static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, 
 /* ---- the vector path --------------------------------------------------
  *
  * When S <= 20 every intermediate of a neuron update fits int32_t exactly
- * (|x * a| <= 2^19 * 4096 = 2^31 for a decay, sums of three S-bit values),
+ * (|x * a| <= 2^19 * 4096 = 2^31 for a decay, sums of four S-bit values),
  * so 8 neurons can be updated at once in 32-bit lanes (GCC/Clang vector
  * extensions; AVX2 when the CPU has it, chosen once at ref_create).  Each
  * operation below is the lane-wise form of a loom_arith.h function and is
@@ -706,6 +723,7 @@ vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t
              const seir_profile *p, uint32_t *restrict spk, uint32_t k, const int mode)
 {
     int32_t *restrict I = s->i, *restrict V = s->v;
+    const int32_t *restrict NB = s->nb;
     const int S = s->arch.s, sh = p->shift;
     const int ash = 32 - s->arch.a;
     const int32_t smax = (int32_t)loom_max_s(S), smin = (int32_t)loom_min_s(S);
@@ -737,7 +755,13 @@ vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t
         memcpy(&i, I + n, sizeof i);
         memcpy(&v, V + n, sizeof v);
         i = VSAT(VDECAY(i, asyn) + in, vmin, vmax);
-        v = VSAT(VDECAY(v, amem) + i + bias, vmin, vmax);
+        if (NB) {
+            ref_v8i b;
+            memcpy(&b, NB + n, sizeof b);
+            v = VSAT(VDECAY(v, amem) + i + bias + b, vmin, vmax);
+        } else {
+            v = VSAT(VDECAY(v, amem) + i + bias, vmin, vmax);
+        }
         memcpy(I + n, &i, sizeof i);
         if (mode != SEIR_RESET_NONE) {
             const ref_v8i fire = v >= theta;

@@ -522,13 +522,20 @@ static void test_delay_too_long(void **state)
     (void)state;
     model_opts o;
     model_opts_default(&o);
-    o.dt = 1e-5; /* 0.3 ms = 30 steps > D = 15 */
+    o.dt = 1e-5; /* 0.3 ms = 30 steps > D = 15: one relay neuron (15 + 15) */
     o.dt_set = 1;
     seir_net *net;
     nir_graph *g;
     loom_err e;
+    compile(graph_b(), &o, &net, &g);
+    assert_int_equal(net->arch.d, 15);
+    assert_int_equal(net->n_neurons, 3);
+    seir_net_free(net);
+    nir_graph_free(g);
+    /* 300 steps is beyond any ring (D <= 255): refused, naming the node */
+    o.dt = 1e-6;
     assert_int_equal(nir_compile_file(graph_b(), &o, &net, &g, &e), LOOM_E_CAPACITY);
-    assert_non_null(strstr(e.msg, "30 steps"));
+    assert_non_null(strstr(e.msg, "300 steps"));
     assert_non_null(strstr(e.msg, "'ifn'"));
     unlink(tmp_path);
 }
