@@ -27,6 +27,7 @@
  * crash inside H5Dread; see docs/nir.md.)
  */
 #include "nir_int.h"
+#include "loom_limits.h"
 
 #include <errno.h>
 #include <hdf5.h>
@@ -40,6 +41,9 @@
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
+
+/* Largest single dimension, stride, padding, dilation or kernel size. */
+#define NIR_MAX_DIM (1 << 24)
 
 static const char *const kind_names[NIR_N_KINDS] = {
     "Input", "Output", "Affine", "Linear", "Scale", "LIF", "CubaLIF", "LI", "IF", "I",
@@ -230,9 +234,12 @@ static int read_array(rd *r, hid_t grp, const char *dname, const char *node, nir
         goto done;
     }
     size_t n = 1;
+    const uint64_t lim = loom_limit(LOOM_LIM_TENSOR);
     for (int k = 0; k < rank; k++) {
-        if (dims[k] > (hsize_t)1 << 28 || (n > 0 && dims[k] > ((size_t)1 << 30) / (n ? n : 1))) {
-            loom_fail(r->e, LOOM_E_CAPACITY, "%s: node '%s': dataset '%s' is too large", r->path, node, dname);
+        if (dims[k] > lim || (n > 0 && dims[k] > lim / n)) {
+            loom_fail(r->e, LOOM_E_CAPACITY,
+                      "%s: node '%s': dataset '%s' has more than the limit of %llu elements (set %s to raise it)",
+                      r->path, node, dname, (unsigned long long)lim, loom_limit_env(LOOM_LIM_TENSOR));
             goto done;
         }
         n *= (size_t)dims[k];
@@ -594,11 +601,16 @@ static int32_t resolve_end(rd *r, const char *name, int want_input, loom_status 
     return -1;
 }
 
+/* Elements of a shape; SIZE_MAX when that overflows or a dim is negative
+ * (the caller's limit check then refuses it). */
 static size_t shape_size(int rank, const int64_t *shape)
 {
     size_t n = 1;
-    for (int i = 0; i < rank; i++)
+    for (int i = 0; i < rank; i++) {
+        if (shape[i] < 0 || (shape[i] > 0 && n > SIZE_MAX / (size_t)shape[i]))
+            return SIZE_MAX;
         n *= (size_t)shape[i];
+    }
     return n;
 }
 
@@ -772,7 +784,8 @@ static loom_status conv_pool_shape(rd *r, nir_node *n)
     n->rank = 1 + sp;
     n->shape[0] = cout;
     for (int i = 0; i < sp; i++) {
-        if (stride[i] < 1 || pad[i] < 0 || dil[i] < 1 || ks[i] < 1)
+        if (stride[i] < 1 || pad[i] < 0 || dil[i] < 1 || ks[i] < 1 || stride[i] > NIR_MAX_DIM ||
+            pad[i] > NIR_MAX_DIM || dil[i] > NIR_MAX_DIM || ks[i] > NIR_MAX_DIM)
             return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s': bad stride/padding/dilation/kernel", r->path,
                              n->name);
         n->in_shape[1 + i] = in_sp[i];
@@ -798,14 +811,12 @@ static loom_status infer_shape(rd *r, nir_node *n)
                              n->name, NIR_MAX_RANK);
         n->rank = (int)s->n;
         for (size_t i = 0; i < s->n; i++) {
-            if (s->v[i] < 1 || s->v[i] > 1e7 || s->v[i] != floor(s->v[i]))
+            if (s->v[i] < 1 || s->v[i] > NIR_MAX_DIM || s->v[i] != floor(s->v[i]))
                 return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s' (Input): bad 'shape' entry %g", r->path,
                                  n->name, s->v[i]);
             n->shape[i] = (int64_t)s->v[i];
         }
-        n->size = shape_size(n->rank, n->shape);
-        if (n->size > (1u << 24))
-            return loom_fail(r->e, LOOM_E_CAPACITY, "%s: node '%s' (Input): too many elements", r->path, n->name);
+        n->size = shape_size(n->rank, n->shape); /* the caller checks it against the limit */
         return LOOM_OK;
     }
     case NIR_OUTPUT: {
@@ -815,7 +826,9 @@ static loom_status infer_shape(rd *r, nir_node *n)
         if (s) {
             size_t want = 1;
             for (size_t i = 0; i < s->n; i++)
-                want *= (size_t)(s->v[i] > 0 ? s->v[i] : 0);
+                want = s->v[i] >= 1 && s->v[i] <= NIR_MAX_DIM && want <= SIZE_MAX / NIR_MAX_DIM
+                           ? want * (size_t)s->v[i]
+                           : (s->v[i] >= 1 ? SIZE_MAX : 0);
             if (want != n->in_size)
                 return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s' (Output): 'shape' has %zu elements but its input has %zu",
                                  r->path, n->name, want, n->in_size);
@@ -1064,6 +1077,12 @@ static loom_status check_and_shape(rd *r)
         }
         if ((st = infer_shape(r, n)))
             return st;
+        if (n->size > loom_limit(LOOM_LIM_NEURONS))
+            return loom_fail(r->e, LOOM_E_CAPACITY,
+                             "%s: node '%s' (%s) has %s%zu elements, more than the limit of %llu neurons (set %s "
+                             "to raise it)", r->path, n->name, nir_kind_name(n->kind),
+                             n->size == SIZE_MAX ? "at least " : "", n->size,
+                             (unsigned long long)loom_limit(LOOM_LIM_NEURONS), loom_limit_env(LOOM_LIM_NEURONS));
         if (n->size == 0)
             return loom_fail(r->e, LOOM_E_INVALID, "%s: node '%s' (%s) has no elements", r->path, n->name,
                              nir_kind_name(n->kind));

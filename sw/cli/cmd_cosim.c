@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "benchnet.h"
 #include "cli_model.h"
 #include "jsonw.h"
@@ -226,6 +227,8 @@ static int run(const opts *o, const seir_net *net)
     cli_progress prog;
     cli_progress_start(&prog, "cosim", o->steps, o->quiet || o->json);
     for (; t < o->steps; t++) {
+        if (loom_intr_pending())
+            break; /* the figures below cover steps 0..t-1 */
         cli_progress_update(&prog, t);
         if (o->window && t == o->from) {
             if ((st = vsim_trace_open(s, o->fst, &e)) != LOOM_OK)
@@ -446,6 +449,12 @@ static int run(const opts *o, const seir_net *net)
         }
     }
     rc = mismatches ? 1 : 0;
+    if (loom_intr_pending()) {
+        fflush(stdout);
+        fprintf(stderr, "loom cosim: interrupted by %s after %" PRIu64 " complete steps; the figures above "
+                        "cover them\n", loom_intr_name(loom_intr_pending()), t);
+        rc = 128 + loom_intr_pending();
+    }
     goto out;
 fail:
     rc = cli_report(C, &e);
@@ -462,6 +471,7 @@ out:
 
 int cmd_cosim(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     const char *C = "cosim";
     opts o;
     memset(&o, 0, sizeof o);

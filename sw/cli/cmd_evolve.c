@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "cmaes.h"
 #include "ctrl.h"
 #include "mpi_farm.h"
@@ -513,6 +514,8 @@ static int evolve_root(opts *op, farm *fm)
     profile pr = {0, 0, 0, 0, 0, 0, 0, 0};
     const uint64_t g0 = cmaes_generation(cm[0]);
     while (!st && (int64_t)cmaes_generation(cm[0]) < o.generations) {
+        if (loom_intr_pending())
+            break; /* a signal ends the run after a complete generation */
         const uint64_t g = cmaes_generation(cm[0]);
         double tg = cli_now(), cg = thread_cpu();
         gen_msg m = {.go = 1, .lambda = {lam[0], lam[1]}, .n = {dim[0], dim[1]}, .flights = (uint32_t)o.flights,
@@ -566,10 +569,8 @@ static int evolve_root(opts *op, farm *fm)
             st = be.status;
         }
     }
-    if (farm_is_mpi(fm)) {
-        signal(SIGTERM, SIG_DFL);
-        signal(SIGINT, SIG_DFL);
-    }
+    if (farm_is_mpi(fm))
+        loom_intr_install(); /* back to intr.h's handlers */
     free(fit);
     free(x);
     const uint64_t done = cmaes_generation(cm[0]) - g0;
@@ -626,14 +627,23 @@ static int evolve_root(opts *op, farm *fm)
             printf("evolve: wrote %s (%u neurons, %zu synapses) after %llu generations, %.1f s\n", o.out,
                    net->n_neurons, net->n_syn, (unsigned long long)cmaes_generation(cm[0]), cli_now() - t0);
     }
+    int rc = 0;
+    if (!st && loom_intr_pending()) {
+        fprintf(stderr, "loom evolve: interrupted by %s after %llu generations; %s holds the network of "
+                        "them%s%s%s\n",
+                loom_intr_name(loom_intr_pending()), (unsigned long long)cmaes_generation(cm[0]), o.out,
+                o.ckpt ? ", " : "", o.ckpt ? o.ckpt : "", o.ckpt ? " the state to continue with --resume" : "");
+        rc = 128 + loom_intr_pending();
+    }
     seir_net_free(net);
     cmaes_free(cm[0]);
     cmaes_free(cm[1]);
-    return st ? cli_report("evolve", &e) : 0;
+    return st ? cli_report("evolve", &e) : rc;
 }
 
 int cmd_evolve(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "cli_model.h"
 #include "jsonw.h"
 #include "host.h"
@@ -222,9 +223,10 @@ int cmd_run(int argc, char **argv)
 
     if (cli_model_check_applies(C, net_path, argc, argv))
         return 2;
+    loom_intr_install(); /* from here on, SIGINT/SIGTERM stop the run cleanly */
     loom_err e;
     loom_status st = LOOM_OK;
-    int rc = 0;
+    int rc = 0, had_spk = 0, had_v = 0;
     model m;
     memset(&m, 0, sizeof m);
     loom_host *h = NULL;
@@ -387,6 +389,8 @@ int cmd_run(int argc, char **argv)
      * outputs of step t-1; up to LAG exchanges are in flight, so the run is
      * bound by the link's bandwidth, not its round trip */
     for (uint64_t t = 0, g = 0; g <= steps;) {
+        if ((st = loom_intr_check(&e)))
+            goto fail;
         if (t <= steps && t - g < LAG) {
             uint32_t nev = 0;
             stim_event *evt = evr + (size_t)(t % (LAG + 1)) * nin;
@@ -519,6 +523,8 @@ int cmd_run(int argc, char **argv)
     goto out;
 
 fail:
+    had_spk = spk_out != NULL;
+    had_v = v_out != NULL;
     outw_close(spk_out, NULL);
     spk_out = NULL;
     outw_close(v_out, NULL);
@@ -526,10 +532,10 @@ fail:
 fail_closed:
     if (prog.shown)
         fputc('\n', stderr); /* end the progress line */
-    if (t_done)
+    if (t_done || e.status == LOOM_E_INTERRUPTED)
         fprintf(stderr, "loom run: stopped after %" PRIu64 " steps%s%s%s%s\n", t_done,
-                out_spikes ? "; spikes so far are in " : "", out_spikes ? out_spikes : "",
-                out_v ? "; v so far in " : "", out_v ? out_v : "");
+                had_spk ? "; spikes so far are in " : "", had_spk ? out_spikes : "",
+                had_v ? "; v so far in " : "", had_v ? out_v : "");
     rc = cli_report(C, &e);
 out:
     outw_close(spk_out, NULL);

@@ -22,6 +22,7 @@
  */
 #include "host.h"
 
+#include "intr.h"
 #include "loom_map.h"
 
 #include <limits.h>
@@ -160,10 +161,20 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
     return LOOM_OK;
 }
 
-static loom_status fail_tries(loom_host *h, const pend *p, loom_err *e)
+/* The give-up messages name what actually happened: timeouts, or the cap
+ * on resends driven by the board's NAKs and damaged answers. */
+static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e)
 {
+    if (naks)
+        return loom_fail(e, LOOM_E_LINK,
+                         "%s: request seq %u (command 0x%02X) was sent %u times, most on the board's "
+                         "NAKs and damaged answers, without being answered (%u timeouts; NAKs received "
+                         "%u, frames received %u, CRC errors %u, format errors %u)",
+                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts,
+                         h->cnt.seq_errors, h->rx.cnt.frames_ok, h->rx.cnt.crc_errors,
+                         h->rx.cnt.format_errors);
     return loom_fail(e, LOOM_E_TIMEOUT,
-                     "%s: no valid response to request seq %u (command 0x%02X) after %u tries of "
+                     "%s: no valid response to request seq %u (command 0x%02X) after %u timeouts of "
                      "%d ms or more (%u sends; frames received %u, CRC errors %u, format errors %u)",
                      transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
                      p->sends,
@@ -195,7 +206,7 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
         if (!need)
             continue;
         if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
-            return fail_tries(h, p, e);
+            return fail_tries(h, p, 1, e);
         if (h->unanswered >= h->window)
             return LOOM_OK; /* a later answer or the timeout resends the rest */
         loom_status st = send_pend(h, p, e);
@@ -310,6 +321,8 @@ static int wait_ms(const loom_host *h)
 static loom_status pump(loom_host *h, loom_err *e)
 {
     loom_status st;
+    if ((st = loom_intr_check(e))) /* SIGINT / SIGTERM: stop waiting (intr.h) */
+        return st;
     while (h->in_off < h->in_n) {
         int got;
         h->in_off += link_rx_feed(&h->rx, h->inbuf + h->in_off, h->in_n - h->in_off, &h->fr,
@@ -328,7 +341,7 @@ static loom_status pump(loom_host *h, loom_err *e)
         if (!old)
             return LOOM_OK;
         if (++old->timeouts >= h->o.max_tries)
-            return fail_tries(h, old, e);
+            return fail_tries(h, old, 0, e);
         if (getenv("LOOM_LINK_DEBUG"))
             fprintf(stderr, "%.1f timeout seq %u\n", mono_ms(), old->req.seq);
         if (h->backoff < BACKOFF_MAX)
