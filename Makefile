@@ -20,13 +20,14 @@ CC      ?= cc
 CXX     ?= c++
 VERSION := 0.1.0
 
-PKG_LIBS   := hdf5 libserialport jansson
+# ompi-c: Open MPI, for sw/mpi/mpi_farm.c (loom evolve / loom verify under mpirun)
+PKG_LIBS   := hdf5 libserialport jansson ompi-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
 PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli sw/api
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/mpi sw/cli sw/api
 
 # Layers (docs/architecture.md): the folders each folder's sources may
 # include from, lowest first.  A source is compiled with -I for exactly these
@@ -37,13 +38,14 @@ LAYER_compiler := hls_ref compiler
 LAYER_sw/io    := hls_ref compiler sw/io
 LAYER_check    := hls_ref compiler sw/io check
 LAYER_sw/blimp := hls_ref sw/blimp
+LAYER_sw/mpi   := hls_ref sw/mpi
 LAYER_sw/link  := hls_ref compiler sw/io sw/blimp sw/link
 LAYER_sw/fpga  := hls_ref compiler sw/io sw/blimp sw/link sw/fpga
 LAYER_sim      := hls_ref compiler sw/io sw/blimp sw/link sim
 LAYER_fw       := hls_ref boards/icestick/fw
 LAYER_sw/api   := include hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/api
-LAYER_sw/cli   := include hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/api sw/cli $(BUILD)/gen
-LAYERS   := hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim fw sw/api sw/cli
+LAYER_sw/cli   := include hls_ref compiler sw/io check sw/blimp sw/mpi sw/link sw/fpga sim sw/api sw/cli $(BUILD)/gen
+LAYERS   := hls_ref compiler sw/io check sw/blimp sw/mpi sw/link sw/fpga sim fw sw/api sw/cli
 layer_inc = $(addprefix -I,$(LAYER_$(patsubst %/,%,$(dir $(1)))))
 INCLUDES := $(addprefix -I,$(LAYER_sw/cli))
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
@@ -100,7 +102,7 @@ help:
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
-            python3-numpy python3-pytest clang
+            python3-numpy python3-pytest clang libopenmpi-dev openmpi-bin
 # Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
 # (re-exporting the committed snnTorch nets) needs them; python3-torch with its
 # libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "seir.h"
+#include "seir_text.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {

@@ -10,6 +10,7 @@
 
 #include "fuzz_common.h"
 #include "seir.h"
+#include "seir_text.h"
 #include "stim.h"
 
 static seir_net *the_net(void)
