@@ -409,9 +409,7 @@ static loom_status add_syn(parser *ps, uint32_t src, uint32_t dst, int32_t w, ui
     if (ps->loc == LOC_SYN && net->n_syn == ps->loc_syn)
         locate(ps, at);
     else if (ps->loc == LOC_ACC && dst == ps->loc_neuron && !ps->found) {
-        uint64_t x = SEIR_IS_INPUT(src) && net->input_kind[SEIR_SRC_INDEX(src)] == SEIR_IN_GRADED
-                         ? 32768
-                         : 1;
+        uint64_t x = SEIR_IS_INPUT(src) ? (uint64_t)seir_input_xmax(net, SEIR_SRC_INDEX(src)) : 1;
         ps->loc_sum += (uint64_t)(w < 0 ? -(int64_t)w : w) * x;
         if (ps->loc_sum + ps->loc_ring > ps->loc_limit)
             locate(ps, at);
@@ -622,8 +620,25 @@ static loom_status st_group(parser *ps, int is_input)
                 return perr(ps, LOOM_E_INVALID, wa,
                             "unknown input kind '%.*s' (expected spike or graded)", (int)w.n, w.s);
         }
+        int64_t in_max = 0;
+        skip_ws(ps);
+        if (kind == SEIR_IN_GRADED && !at_eol(ps)) {
+            span w;
+            const char *wa = ps->p;
+            if (read_name(ps, &w) || !span_is(w, "max") || ps->p >= ps->end || *ps->p != '=')
+                return perr(ps, LOOM_E_PARSE, wa, "expected 'max=N' or the end of the line after 'graded'");
+            ps->p++;
+            span t;
+            const char *va = ps->p;
+            if (ps->p >= ps->end || is_space(*ps->p) || read_int(ps, "", &in_max, &t))
+                return perr(ps, LOOM_E_PARSE, va, "expected an integer after 'max='");
+            if (in_max < 1 || in_max > 32767)
+                return perr(ps, LOOM_E_INVALID, t.s, "input max %.*s out of range (1..32767)", (int)t.n, t.s);
+        }
         gidx = ps->net->n_input_groups;
         first = seir_add_inputs(ps->net, buf, (uint32_t)count, is_array, kind);
+        if (first >= 0 && in_max && seir_set_input_max(ps->net, (uint32_t)first, (uint32_t)count, (int32_t)in_max))
+            first = -1;
     } else {
         span pn;
         const char *pa = ps->p;

@@ -298,7 +298,12 @@ static loom_status print_net(const seir_net *net, out *o, loom_err *e)
             out_i64(o, g->count);
             out_ch(o, ']');
         }
-        out_str(o, g->kind == SEIR_IN_GRADED ? " graded\n" : " spike\n");
+        out_str(o, g->kind == SEIR_IN_GRADED ? " graded" : " spike");
+        if (g->kind == SEIR_IN_GRADED && net->input_max && net->input_max[g->first]) {
+            out_str(o, " max=");
+            out_i64(o, net->input_max[g->first]);
+        }
+        out_ch(o, '\n');
     }
     for (uint32_t k = 0; k < net->n_neuron_groups; k++) {
         const seir_group *g = &net->neuron_groups[k];

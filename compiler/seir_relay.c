@@ -117,6 +117,9 @@ loom_status seir_relay_delays(const seir_net *net, int d, seir_net **out, loom_e
         const seir_group *gr = &net->input_groups[g];
         if (seir_add_inputs(o, gr->name, gr->count, gr->is_array, (seir_input_kind)gr->kind) < 0)
             goto nomem;
+        if (net->input_max && net->input_max[gr->first] &&
+            seir_set_input_max(o, gr->first, gr->count, net->input_max[gr->first]))
+            goto nomem;
     }
     for (uint32_t g = 0; g < net->n_neuron_groups; g++) {
         const seir_group *gr = &net->neuron_groups[g];

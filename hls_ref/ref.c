@@ -74,6 +74,7 @@ struct ref_sim {
     size_t *n_off, *in_off;     /* [n_neurons+1], [n_inputs+1] */
     void *n_fan, *in_fan;       /* uint32_t[] or uint64_t[] */
     uint8_t *in_graded;         /* [n_inputs] */
+    int32_t *in_max;            /* [n_inputs] declared bound of a graded channel, 0: none */
 
     int32_t *nb;                /* NULL or [n_neurons] internal order: each neuron's
                                    own bias, added to its profile's */
@@ -127,6 +128,7 @@ void ref_destroy(ref_sim *s)
     free(s->n_fan);
     free(s->in_fan);
     free(s->in_graded);
+    free(s->in_max);
     free(s->nb);
     free(s->i0);
     free(s->v0);
@@ -518,6 +520,7 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
         goto fail;
 
     s->in_graded = xalloc(s, net->n_inputs, 1, 0);
+    s->in_max = xalloc(s, net->n_inputs, sizeof *s->in_max, 1);
     s->i0 = xalloc(s, N, sizeof *s->i0, 1);
     s->v0 = xalloc(s, N, sizeof *s->v0, 1);
     s->ring0 = xalloc(s, net->n_ring_init, sizeof *s->ring0, 0);
@@ -530,11 +533,14 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
     s->spk_int = xalloc(s, N, sizeof *s->spk_int, 0);
     s->spk_out = xalloc(s, N, sizeof *s->spk_out, 0);
     s->spk_tmp = xalloc(s, N, sizeof *s->spk_tmp, 0);
-    if (!s->in_graded || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
+    if (!s->in_graded || !s->in_max || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
         !s->in_val || !s->in_list || !s->in_listed || !s->spk_int || !s->spk_out || !s->spk_tmp)
         goto nomem;
     for (uint32_t c = 0; c < net->n_inputs; c++)
+    {
         s->in_graded[c] = net->input_kind[c] == SEIR_IN_GRADED;
+        s->in_max[c] = net->input_max && s->in_graded[c] ? net->input_max[c] : 0;
+    }
     if (net->neuron_bias) {
         s->nb = xalloc(s, N, sizeof *s->nb, 0);
         if (!s->nb)
@@ -587,7 +593,9 @@ void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
     if (c >= s->n_inputs)
         return;
     if (s->in_graded[c])
-        value = (int32_t)loom_sat(value, 16);
+        value = s->in_max[c] ? (value > s->in_max[c] ? s->in_max[c]
+                                : (value < -s->in_max[c] ? -s->in_max[c] : value))
+                             : (int32_t)loom_sat(value, 16);
     else
         value = value != 0;
     s->in_val[c] = value;

@@ -148,6 +148,9 @@ typedef struct seir_net {
 
     uint32_t n_inputs;        /* input channels */
     uint8_t *input_kind;      /* [n_inputs] seir_input_kind */
+    int32_t *input_max;       /* NULL or [n_inputs]: a graded channel's declared bound
+                                 on |x| (1..32767; 0: the whole 16-bit range); its
+                                 values saturate to [-max, max] (seir_input_xmax) */
     uint32_t n_input_groups;
     seir_group *input_groups;
 
@@ -206,6 +209,29 @@ int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
 /* Appends `count` input channels of one kind as a group; as above. */
 int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
                         int is_array, seir_input_kind kind);
+
+/* Declares channels first..first+count-1 (graded) bounded: their values
+ * saturate to [-max, max] and the accumulator proof counts max|x| = max.
+ * max 1..32767.  Returns 0, or -1 on OOM or a bad argument. */
+int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t max);
+
+/* max|x| of input channel c as the accumulator proof counts it: 1 for a
+ * spike channel, the declared bound or 32768 for a graded one. */
+static inline int64_t seir_input_xmax(const seir_net *net, uint32_t c)
+{
+    if (c >= net->n_inputs || net->input_kind[c] != SEIR_IN_GRADED)
+        return 1;
+    return net->input_max && net->input_max[c] ? net->input_max[c] : 32768;
+}
+
+/* Value v as graded channel c receives it: saturated to 16 bits and to the
+ * channel's declared bound. */
+static inline int32_t seir_input_sat(const seir_net *net, uint32_t c, int64_t v)
+{
+    int64_t m = seir_input_xmax(net, c);
+    int64_t lo = m == 32768 ? -32768 : -m, hi = m == 32768 ? 32767 : m;
+    return (int32_t)(v < lo ? lo : (v > hi ? hi : v));
+}
 
 /* Appends one synapse.  Returns 0, or -1 on OOM. */
 int seir_add_syn(seir_net *net, uint32_t src, uint32_t dst, int32_t w, uint32_t d);

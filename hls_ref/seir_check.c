@@ -506,9 +506,8 @@ loom_status seir_check_acc_ex(const seir_net *net, uint32_t *worst, loom_err *e)
         if (s->dst >= n)
             continue;
         uint64_t x = 1;
-        if (SEIR_IS_INPUT(s->src) && SEIR_SRC_INDEX(s->src) < net->n_inputs &&
-            net->input_kind[SEIR_SRC_INDEX(s->src)] == SEIR_IN_GRADED)
-            x = 32768;
+        if (SEIR_IS_INPUT(s->src))
+            x = (uint64_t)seir_input_xmax(net, SEIR_SRC_INDEX(s->src));
         uint64_t w = (uint64_t)(s->w < 0 ? -(int64_t)s->w : (int64_t)s->w);
         sum[s->dst] += w * x;
         if (sum[s->dst] > cap)

@@ -103,6 +103,7 @@ void seir_net_free(seir_net *net)
         free(net->neuron_groups[k].name);
     free(net->profiles);
     free(net->input_kind);
+    free(net->input_max);
     free(net->input_groups);
     free(net->neuron_profile);
     free(net->neuron_groups);
@@ -212,6 +213,13 @@ int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
                (size_t)net->n_input_groups + 1, sizeof *net->input_groups) ||
         grow32((void **)&net->input_kind, &net->cap_inputs, need, sizeof *net->input_kind))
         return -1;
+    if (net->input_max) {
+        int32_t *m = realloc(net->input_max, need * sizeof *m);
+        if (!m)
+            return -1;
+        memset(m + net->n_inputs, 0, count * sizeof *m);
+        net->input_max = m;
+    }
     seir_group *g = &net->input_groups[net->n_input_groups];
     g->name = dupstr(name);
     if (!g->name)
@@ -224,6 +232,20 @@ int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
     net->n_input_groups++;
     net->n_inputs += count;
     return g->first;
+}
+
+int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t max)
+{
+    if (max < 1 || max > 32767 || first > net->n_inputs || count > net->n_inputs - first)
+        return -1;
+    if (!net->input_max) {
+        net->input_max = calloc(net->n_inputs ? net->n_inputs : 1, sizeof *net->input_max);
+        if (!net->input_max)
+            return -1;
+    }
+    for (uint32_t c = first; c < first + count; c++)
+        net->input_max[c] = max;
+    return 0;
 }
 
 int seir_reserve_syn(seir_net *net, size_t extra)

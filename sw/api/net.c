@@ -142,7 +142,18 @@ loom_status loom_net_save_seir(const loom_net *net, const char *path, loom_err *
 loom_status loom_api_check_x(const seir_net *net, const int32_t *x, uint64_t steps,
                              uint32_t channels, loom_err *e)
 {
-    return loom_api_check_kinds(net->n_inputs, net->input_kind, x, steps, channels, e);
+    loom_status st = loom_api_check_kinds(net->n_inputs, net->input_kind, x, steps, channels, e);
+    if (st || !net->input_max)
+        return st;
+    for (uint64_t t = 0; t < steps; t++)
+        for (uint32_t c = 0; c < channels; c++) {
+            int32_t v = x[t * channels + c];
+            if (seir_input_sat(net, c, v) != v)
+                return loom_fail(e, LOOM_E_ARG, "input step %llu channel %u: value %d beyond the channel's "
+                                                "declared bound max=%lld", (unsigned long long)t, c, (int)v,
+                                 (long long)seir_input_xmax(net, c));
+        }
+    return LOOM_OK;
 }
 
 loom_status loom_api_check_kinds(uint32_t n_inputs, const uint8_t *input_kind, const int32_t *x,

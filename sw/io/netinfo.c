@@ -77,8 +77,7 @@ loom_status netinfo_compute(const seir_net *net, netinfo *ni, loom_err *e)
             if (c >= C)
                 continue;
             ni->syn_from_inputs++;
-            if (net->input_kind[c] == SEIR_IN_GRADED)
-                xmax = 32768;
+            xmax = (uint64_t)seir_input_xmax(net, c);
             so = (uint64_t)N + c;
         } else {
             if (s->src >= N)

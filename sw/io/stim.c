@@ -129,6 +129,11 @@ static loom_status check_value(const stim_src *s, uint32_t c, int64_t v, const c
         return loom_fail(e, LOOM_E_PARSE,
                          "%s: value %" PRId64 " for graded channel %s (expected -32768..32767)", where,
                          v, seir_input_name(s->net, c, nm, sizeof nm));
+    } else if (seir_input_sat(s->net, c, v) != v) {
+        return loom_fail(e, LOOM_E_PARSE,
+                         "%s: value %" PRId64 " for graded channel %s beyond its declared bound max=%lld",
+                         where, v, seir_input_name(s->net, c, nm, sizeof nm),
+                         (long long)seir_input_xmax(s->net, c));
     }
     return LOOM_OK;
 }

@@ -21,6 +21,7 @@ void ctrl_link_close(ctrl_link *l)
     free(l->words);
     free(l->spk);
     free(l->ev);
+    free(l->in_max);
     free(l->shadow_out);
     ctrl_ref_close(&l->shadow);
     memset(l, 0, sizeof *l);
@@ -61,6 +62,17 @@ loom_status ctrl_link_open(loom_host *h, const seir_net *net, int verify, ctrl_l
     l->words = calloc(nw ? nw : 1, sizeof *l->words);
     l->spk = malloc((net->n_neurons + 1) * sizeof *l->spk);
     l->ev = malloc((net->n_inputs + 1) * sizeof *l->ev);
+    if (net->input_max) {
+        l->in_max = malloc((net->n_inputs + 1) * sizeof *l->in_max);
+        if (l->in_max)
+            for (uint32_t c = 0; c < net->n_inputs; c++)
+                l->in_max[c] = net->input_kind[c] == SEIR_IN_GRADED ? net->input_max[c] : 0;
+    }
+    if (net->input_max && !l->in_max) {
+        map_free(map);
+        ctrl_link_close(l);
+        return oom(e);
+    }
     l->shadow_out = malloc((net->n_outputs + 1) * sizeof *l->shadow_out);
     if (!l->core_of || !l->slot_of || !l->words || !l->spk || !l->ev || !l->shadow_out) {
         map_free(map);
@@ -93,11 +105,14 @@ static loom_status link_step(void *ctx, const int32_t *in, uint32_t n_in, int32_
     if (n_in > l->n_inputs || n_out > l->n_out)
         return loom_fail(e, LOOM_E_ARG, "controller link: %u inputs / %u outputs asked, the "
                                         "network has %u / %u", n_in, n_out, l->n_inputs, l->n_out);
-    /* The machine model: a graded channel is saturated to 16 bits and only
+    /* The machine model: a graded channel is saturated to 16 bits (or to its
+     * declared bound, seir_input_sat) and only
      * a nonzero value is an event (ref_set_input does the same). */
     uint32_t nev = 0;
     for (uint32_t c = 0; c < n_in; c++) {
-        int32_t v = in[c] > 32767 ? 32767 : (in[c] < -32768 ? -32768 : in[c]);
+        int32_t v = l->in_max && l->in_max[c] ? (in[c] > l->in_max[c] ? l->in_max[c]
+                                                 : (in[c] < -l->in_max[c] ? -l->in_max[c] : in[c]))
+                                              : (in[c] > 32767 ? 32767 : (in[c] < -32768 ? -32768 : in[c]));
         if (v)
             l->ev[nev++] = loom_host_event(c, v);
     }

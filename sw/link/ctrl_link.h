@@ -38,6 +38,7 @@ typedef struct ctrl_link {
     uint32_t *words;                     /* [cores * out_words] last step's spike words */
     uint32_t *spk, n_spk;                /* last step's spiking neurons, ascending */
     uint32_t *ev;                        /* [n_inputs] event words */
+    int32_t *in_max;                     /* NULL or [n_inputs] declared graded bounds (0: none) */
     uint64_t steps;                      /* steps run */
     int verify;
     ctrl_ref shadow;                     /* the lockstep reference model (verify) */
