@@ -3,8 +3,8 @@
  *
  * Genome layout of one part (E encoder pairs, H hidden pairs):
  *
- *   g_err                 weight err -> encoders          (x * scale, |w| <= 63)
- *   g_derr (PD only)      weight derr -> encoders         (x * scale, |w| <= 63)
+ *   g_err                 weight err -> encoders          (x * scale, |w| <= 16)
+ *   g_derr (PD only)      weight derr -> encoders         (x * scale, |w| <= 16 - |g_err|)
  *   thr[E]                weight bias -> encoder j is -thr_j * 127 (|w| <= 127)
  *   enc_amem              encoder a_mem = x * 4096        (0..4096)
  *   hid_w[H]              weight enc k -> hid k           (x * 64, |w| <= 127)
@@ -14,9 +14,11 @@
  *   out_w[H]              weight hid_p k -> out (hid_n k: negated) (x * out_scale)
  *   out_amem              read-out a_mem = x * 4096       (0..4096)
  *
- * The bound |g_err| + |g_derr| + |w_bias| <= 253 keeps every encoder's
- * accumulator bound (253 * 32768 for graded channels) below 2^23 - 1, so the
- * network always passes seir_check_acc for A = 24.
+ * err and derr are bounded graded channels (max=CTRL_IN_MAX, 1.4 m and
+ * 1.4 m/s), bias max=CTRL_BIAS_VALUE; |g_err| + |g_derr| <= 16 and
+ * |w_bias| <= 127 keep every encoder's accumulator bound at most
+ * 16 * 1400 + 127 * 80 = 32560 <= 2^15 - 1, so the network always passes
+ * seir_check_acc for A = 16 (the icebreaker's arch).
  */
 #include "ctrl.h"
 
@@ -118,8 +120,12 @@ static loom_status build_part(seir_net *net, ctrl_part part, const double *x, lo
     seir_profile_default(&ph);
     seir_profile_default(&po);
 
-    const int32_t g_err = clampi(x[l.g_err] * d->g_err_scale, -63, 63);
-    const int32_t g_derr = d->has_derr ? clampi(x[l.g_derr] * d->g_derr_scale, -63, 63) : 0;
+    /* |g_err| + |g_derr| <= CTRL_G_SUM_MAX (the derr gain takes what the
+     * err gain leaves): with |w_bias| <= 127 every encoder's accumulator
+     * bound is at most 16 * 1400 + 127 * 80 = 32560 <= 32767 (A = 16). */
+    const int32_t g_err = clampi(x[l.g_err] * d->g_err_scale, -CTRL_G_SUM_MAX, CTRL_G_SUM_MAX);
+    const int32_t g_left = CTRL_G_SUM_MAX - (g_err < 0 ? -g_err : g_err);
+    const int32_t g_derr = d->has_derr ? clampi(x[l.g_derr] * d->g_derr_scale, -g_left, g_left) : 0;
 
     snprintf(name, sizeof name, "%s_enc", d->pfx);
     pe.name = name;
@@ -190,12 +196,18 @@ loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net *
                        loom_err *e)
 {
     *out = NULL;
-    seir_net *net = seir_net_new(NULL);
+    seir_arch a;
+    seir_arch_default(&a);
+    a.a = CTRL_ARCH_A; /* the icebreaker's accumulators */
+    seir_net *net = seir_net_new(&a);
     if (!net) return oom(e);
     loom_status st = LOOM_OK;
     if (seir_add_inputs(net, "err", 1, 0, SEIR_IN_GRADED) < 0 ||
         seir_add_inputs(net, "derr", 1, 0, SEIR_IN_GRADED) < 0 ||
-        seir_add_inputs(net, "bias", 1, 0, SEIR_IN_GRADED) < 0)
+        seir_add_inputs(net, "bias", 1, 0, SEIR_IN_GRADED) < 0 ||
+        seir_set_input_max(net, CTRL_IN_ERR, 1, CTRL_IN_MAX) ||
+        seir_set_input_max(net, CTRL_IN_DERR, 1, CTRL_IN_MAX) ||
+        seir_set_input_max(net, CTRL_IN_BIAS, 1, CTRL_BIAS_VALUE))
         st = oom(e);
     if (!st && pd_genes) st = build_part(net, CTRL_PD, pd_genes, e);
     if (!st && i_genes) st = build_part(net, CTRL_I, i_genes, e);
@@ -207,17 +219,17 @@ loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net *
     return LOOM_OK;
 }
 
-static int32_t sat16(double v)
+static int32_t sat_in(double v)
 {
     if (!(v == v)) return 0;
     double r = nearbyint(v);
-    return r > 32767 ? 32767 : (r < -32768 ? -32768 : (int32_t)r);
+    return r > CTRL_IN_MAX ? CTRL_IN_MAX : (r < -CTRL_IN_MAX ? -CTRL_IN_MAX : (int32_t)r);
 }
 
 void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS])
 {
-    in[CTRL_IN_ERR] = sat16(err * 1000.0);
-    in[CTRL_IN_DERR] = sat16(derr * 1000.0);
+    in[CTRL_IN_ERR] = sat_in(err * 1000.0);
+    in[CTRL_IN_DERR] = sat_in(derr * 1000.0);
     in[CTRL_IN_BIAS] = CTRL_BIAS_VALUE;
 }
 

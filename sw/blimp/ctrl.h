@@ -6,8 +6,9 @@
  * Structure (docs/blimp.md).  Two controllers share three graded input
  * channels and form ONE SEIR network of 160 neurons:
  *
- *   inputs   err   altitude error setpoint - measured, in mm (clamped to 16 bits)
- *            derr  its change per second, mm/s (clamped), the same difference
+ *   inputs   err   altitude error setpoint - measured, in mm (saturated at
+ *                  +-1400: graded max=1400)
+ *            derr  its change per second, mm/s (saturated at +-1400), the same difference
  *                  the reference PID's D term uses
  *            bias  the constant CTRL_BIAS_VALUE: gives every encoder its own
  *                  threshold through its own weight
@@ -23,8 +24,9 @@
  * with the signal inverted, and the read-out weights of the n side are the
  * negated p-side ones.  All zero-delay: one timestep per control period,
  * levels encoders 0, hidden 1, read-out 2.  The built network is valid for
- * the default arch (W=8 S=16 A=24 D=15) and passes seir_check_acc by
- * construction (every gene is clamped to a range that guarantees it).
+ * the icebreaker's arch (W=8 S=16 A=16 D=15) and passes seir_check_acc by
+ * construction (bounded inputs; every gene is clamped to a range that
+ * guarantees it).
  *
  * Genes are real numbers of order 1; ctrl_build maps them to the integers of
  * the machine (scales and ranges in ctrl.c), so CMA-ES searches a smooth
@@ -43,6 +45,13 @@
 /* Input channels of a controller network (in this order). */
 enum { CTRL_IN_ERR = 0, CTRL_IN_DERR = 1, CTRL_IN_BIAS = 2, CTRL_N_INPUTS = 3 };
 #define CTRL_BIAS_VALUE 80
+/* Bound of the err and derr channels (mm, mm/s): they are declared
+ * `graded max=1400` and saturate there, so the network fits A=16. */
+#define CTRL_IN_MAX 1400
+/* Largest |g_err| + |g_derr| of an encoder (see ctrl.c). */
+#define CTRL_G_SUM_MAX 16
+/* The accumulator width the controller is built for: the icebreaker's. */
+#define CTRL_ARCH_A 16
 
 /* The two parts; also the index of their v output in a full network. */
 typedef enum ctrl_part { CTRL_PD = 0, CTRL_I = 1 } ctrl_part;

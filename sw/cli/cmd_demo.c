@@ -8,10 +8,9 @@
  *   1. `loom fly --sim` (reference model alone) writes the trajectory to match;
  *   2. the virtual board of the board (--board, default icebreaker: its own
  *      top and arch config, the RTL with its UART under Verilator,
- *      sim/vboard.h) is served on a pty by a thread of this process -- when
- *      the controller is built for another arch than the board's, the demo
- *      says so and uses the generic virtual board c1 (rtl/loom_top.v, A=24)
- *      instead; --config picks any virtual board by name;
+ *      sim/vboard.h) is served on a pty by a thread of this process; a
+ *      controller built for another arch than the board's is an error (no
+ *      fallback); --config picks any virtual board by name;
  *   3. `loom fly --port PTY` compiles, maps and loads the controller onto it
  *      and flies the same profile and seed, writing the plot;
  *   4. the two trajectories are compared line by line: identical, the table
@@ -118,8 +117,9 @@ static int traces_differ(const char *a, const char *b, long *line, long *lines)
 }
 
 /* Copies the captured output of the board flight to stdout, with the
- * summary line's path=ref turned into `path`; the note goes before it. */
-static int replay(const char *capture, const char *note, const char *path)
+ * summary line's path=ref turned into `board=BOARD path=PATH` (no board:
+ * just the path); the note goes before it. */
+static int replay(const char *capture, const char *note, const char *board, const char *path)
 {
     FILE *f = fopen(capture, "r");
     if (!f) return -1;
@@ -130,7 +130,10 @@ static int replay(const char *capture, const char *note, const char *path)
         if (!strncmp(line, "blimp ", 6) && p) {
             if (note) fputs(note, stdout);
             *p = 0; /* the line is printed as it was, with the path replaced */
-            printf("%s path=%s\n", line, path);
+            if (board)
+                printf("%s board=%s path=%s\n", line, board, path);
+            else
+                printf("%s path=%s\n", line, path);
             continue;
         }
         fputs(line, stdout);
@@ -203,7 +206,7 @@ int cmd_demo(int argc, char **argv)
                   "--duration", (char *)duration, "--profile", "demo", "--trace", ref_csv, "--quiet", NULL};
     rc = fly_captured(13, ar, ref_out);
     if (rc) {
-        replay(ref_out, NULL, "ref");
+        replay(ref_out, NULL, NULL, "ref");
         fprintf(stderr, "loom demo: the reference flight failed\n");
     }
 
@@ -218,12 +221,14 @@ int cmd_demo(int argc, char **argv)
         if (cli_model_load(controller, &mo, &m, &e) == LOOM_OK) {
             const seir_arch *na = &m.net->arch, *ba = &bi->arch.arch;
             if (na->w != ba->w || na->s != ba->s || na->a != ba->a || na->d != ba->d) {
-                fprintf(stderr, "demo: %s is built for W=%d S=%d A=%d D=%d, the %s has W=%d S=%d "
-                                "A=%d D=%d: flying it on the generic virtual board c1 instead\n",
+                fprintf(stderr, "loom demo: %s is built for W=%d S=%d A=%d D=%d, the %s has W=%d S=%d "
+                                "A=%d D=%d: it cannot fly on the board (rebuild it for the board's arch)\n",
                         controller, na->w, na->s, na->a, na->d, bi->name, ba->w, ba->s, ba->a,
                         ba->d);
-                config = "c1";
+                rc = 1;
             }
+        } else {
+            rc = cli_report("demo", &e);
         }
         model_free(&m);
     }
@@ -254,7 +259,7 @@ int cmd_demo(int argc, char **argv)
         rc = fly_captured(15, av, vb_out);
         double wall = cli_now() - t0;
         if (rc) {
-            replay(vb_out, NULL, "vboard");
+            replay(vb_out, NULL, config, "vboard");
             fprintf(stderr, "loom demo: the flight through the virtual board failed\n");
         } else {
             fprintf(stderr, "demo: board flight took %.1f s (%llu board cycles, %llu bytes in, %llu out)\n",
@@ -280,7 +285,7 @@ int cmd_demo(int argc, char **argv)
         char note[256];
         snprintf(note, sizeof note, "demo: trajectory through the virtual board identical to the reference "
                                     "model's (%ld control periods, seed %s)\n", lines - 1, seed);
-        if (replay(vb_out, note, "vboard")) {
+        if (replay(vb_out, note, config, "vboard")) {
             fprintf(stderr, "loom demo: cannot read %s\n", vb_out);
             rc = 1;
         }

@@ -39,7 +39,10 @@ static void test_structure(void **state)
     assert_int_equal(net->n_neurons, 160);
     assert_int_equal(net->n_inputs, 3);
     assert_int_equal(seir_validate(net, &e), LOOM_OK);
+    assert_int_equal(net->arch.a, 16); /* the icebreaker's accumulators */
     assert_int_equal(seir_check_acc(net, &e), LOOM_OK);
+    assert_int_equal(seir_input_xmax(net, CTRL_IN_ERR), 1400);
+    assert_int_equal(seir_input_xmax(net, CTRL_IN_BIAS), 80);
     assert_int_equal(ctrl_check_net(net, &e), LOOM_OK);
     assert_int_equal(net->n_outputs, 2);
     char buf[32];
@@ -81,9 +84,12 @@ static void test_encode_decode(void **state)
     assert_int_equal(in[CTRL_IN_ERR], 123);
     assert_int_equal(in[CTRL_IN_DERR], -500);
     assert_int_equal(in[CTRL_IN_BIAS], 80);
-    ctrl_encode(-40, 40, in); /* +-40 m: clamped to 16 bits */
-    assert_int_equal(in[CTRL_IN_ERR], -32768);
-    assert_int_equal(in[CTRL_IN_DERR], 32767);
+    ctrl_encode(-40, 40, in); /* +-40 m: saturated at the channels' bound 1400 */
+    assert_int_equal(in[CTRL_IN_ERR], -1400);
+    assert_int_equal(in[CTRL_IN_DERR], 1400);
+    ctrl_encode(1.3996, -1.4004, in);
+    assert_int_equal(in[CTRL_IN_ERR], 1400);
+    assert_int_equal(in[CTRL_IN_DERR], -1400);
     assert_true(ctrl_decode(CTRL_PD, 2480) == 2.48);
     assert_true(ctrl_decode(CTRL_I, 8000) == 1.0);
 }
