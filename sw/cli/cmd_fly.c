@@ -11,7 +11,7 @@
  * the same final line (docs/blimp.md).  Prints a comparison
  * table and the one-line summary the acceptance checks read:
  *
- *   blimp rmse_snn=.. rmse_pid=.. sse_snn=.. sse_pid=.. overshoot_snn=..
+ *   blimp rmse_snn=.. rmse_pid=.. rmse_start=.. sse_snn=.. sse_pid=.. sse_start=.. overshoot_snn=..
  *         overshoot_pid=.. neurons=N path=ref
  *
  * --trace writes one CSV line per control period; --plot draws altitude vs
@@ -330,12 +330,41 @@ int cmd_fly(int argc, char **argv)
         pid_init(&pb, CTRL_KP, 0, CTRL_KD, dt);
         st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&pb, pid_step}, lb, &nb, &e);
     }
+    /* The un-evolved starting point of `loom evolve` (the structured prior,
+     * both parts) on the reference model, same plant, profile and seed: what
+     * evolution is measured against (rmse_start). */
+    plant_sample *lc = NULL;
+    size_t nc = 0;
+    if (!st) {
+        lc = calloc(cap, sizeof *lc);
+        double *gp = calloc(ctrl_n_genes(CTRL_PD), sizeof *gp), *gi = calloc(ctrl_n_genes(CTRL_I), sizeof *gi);
+        seir_net *sn = NULL;
+        ctrl_ref sr = {0};
+        if (!lc || !gp || !gi) st = loom_fail(&e, LOOM_E_NOMEM, "fly: out of memory");
+        if (!st) {
+            ctrl_genes_prior(CTRL_PD, gp);
+            ctrl_genes_prior(CTRL_I, gi);
+            st = ctrl_build(gp, gi, &sn, &e);
+        }
+        if (!st) st = ctrl_ref_open(sn, &sr, &e);
+        if (!st) {
+            ctrl_snn sc;
+            ctrl_snn_init(&sc, ctrl_ref_backend(&sr));
+            st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sc, ctrl_snn_step}, lc, &nc, &e);
+            if (st) loom_err_prefix(&e, "the un-evolved starting point");
+        }
+        ctrl_ref_close(&sr);
+        seir_net_free(sn);
+        free(gp);
+        free(gi);
+    }
     if (!st && o.trace) st = write_trace(o.trace, la, lb, is_pid ? NULL : &sl, na, &e);
 
     if (!st) {
-        plant_metrics ma, mb;
+        plant_metrics ma, mb, mc;
         plant_metrics_compute(la, na, &pr, &ma);
         plant_metrics_compute(lb, nb, &pr, &mb);
+        plant_metrics_compute(lc, nc, &pr, &mc);
         if (o.json) {
             jsonw j;
             jsonw_init(&j, stdout);
@@ -396,9 +425,9 @@ int cmd_fly(int argc, char **argv)
             if (!st && !o.quiet && !o.json) printf("fly: wrote %s\n", o.plot);
         }
         if (!st && !o.json)
-            printf("blimp rmse_snn=%.4f rmse_pid=%.4f sse_snn=%.4f sse_pid=%.4f overshoot_snn=%.4f "
-                   "overshoot_pid=%.4f neurons=%u path=ref\n",
-                   ma.rmse, mb.rmse, ma.sse, mb.sse, ma.overshoot, mb.overshoot, neurons);
+            printf("blimp rmse_snn=%.4f rmse_pid=%.4f rmse_start=%.4f sse_snn=%.4f sse_pid=%.4f "
+                   "sse_start=%.4f overshoot_snn=%.4f overshoot_pid=%.4f neurons=%u path=ref\n",
+                   ma.rmse, mb.rmse, mc.rmse, ma.sse, mb.sse, mc.sse, ma.overshoot, mb.overshoot, neurons);
     }
     if (!st && stopped) {
         fprintf(stderr, "loom fly: interrupted by %s after %zu control periods (%.2f s)%s%s%s%s\n",
@@ -412,6 +441,7 @@ int cmd_fly(int argc, char **argv)
     seir_net_free(net);
     free(la);
     free(lb);
+    free(lc);
     free(sl.u_pd);
     free(sl.u_i);
     free(ras.step);

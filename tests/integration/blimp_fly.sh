@@ -8,7 +8,7 @@ cd "$(dirname "$0")/../.."
 "$LOOM" fly --sim --seed 1 --trace "$WORK/a.csv" > "$WORK/out1.txt"
 cat "$WORK/out1.txt"
 line=$(tail -n 1 "$WORK/out1.txt")
-echo "$line" | grep -Eq '^blimp rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 path=ref$' \
+echo "$line" | grep -Eq '^blimp rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ rmse_start=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ sse_start=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 path=ref$' \
     || { echo "bad final line: $line"; exit 1; }
 val() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 awk -v a="$(val rmse_snn)" -v b="$(val rmse_pid)" 'BEGIN { exit !(a <= 1.15 * b) }' \

@@ -28,7 +28,7 @@ for args in "--seed 3 --duration 12" "--seed 8 --duration 6 --profile 0:1.5,2:2.
     cmp "$WORK/sim.csv" "$WORK/port.csv" || fail "$args: trajectories differ"
     ls=$(tail -n 1 "$WORK/sim.txt"); lp=$(tail -n 1 "$WORK/port.txt")
     [ "$ls" = "$lp" ] || fail "$args: final lines differ: '$ls' vs '$lp'"
-    echo "$lp" | grep -Eq '^blimp rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 path=ref$' \
+    echo "$lp" | grep -Eq '^blimp rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ rmse_start=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ sse_start=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 path=ref$' \
         || fail "final line format: $lp"
     grep -q "^network ran on  *$pty" "$WORK/port.txt" || fail "the table does not name the port"
     n=$(($(wc -l <"$WORK/port.csv") - 1))
