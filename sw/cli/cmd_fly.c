@@ -378,9 +378,10 @@ int cmd_fly(int argc, char **argv)
             jsonw_int(&j, "setpoints", pr.n);
             jsonw_str(&j, "plant", o.plant_file);
             jsonw_uint(&j, "neurons", neurons);
-            const plant_metrics *mm[2] = {&ma, &mb};
-            for (int k = 0; k < 2; k++) {
-                jsonw_obj_begin(&j, k ? "pid" : "controller_under_test");
+            const plant_metrics *mm[3] = {&ma, &mb, &mc};
+            static const char *const who[3] = {"controller_under_test", "pid", "unevolved_start"};
+            for (int k = 0; k < 3; k++) {
+                jsonw_obj_begin(&j, who[k]);
                 jsonw_num(&j, "rmse_m", mm[k]->rmse);
                 jsonw_num(&j, "overshoot_m", mm[k]->overshoot);
                 jsonw_num(&j, "settling_s", mm[k]->settling);
