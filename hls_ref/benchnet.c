@@ -15,6 +15,7 @@ static const benchnet_spec specs[] = {
     {"bench1k", 1000, 100, 6, -24, 51, 30, 100, 3896, 0, 0.1},
     {"bench10k", 10000, 100, 6, -24, 51, 30, 100, 3896, 0, 0.1},
     {"bench1m", 1000000, 100, 6, -24, 51, 30, 100, 3896, 0, 0.1},
+    {"bench100k", 100000, 100, 6, -24, 51, 30, 100, 3896, 0, 0.1},
 };
 
 const benchnet_spec *benchnet_get(benchnet_kind kind)
@@ -32,6 +33,8 @@ int benchnet_parse(const char *s, benchnet_kind *kind)
         *kind = BENCHNET_1K;
     else if (strcmp(s, "10k") == 0)
         *kind = BENCHNET_10K;
+    else if (strcmp(s, "100k") == 0)
+        *kind = BENCHNET_100K;
     else if (strcmp(s, "1m") == 0 || strcmp(s, "1M") == 0)
         *kind = BENCHNET_1M;
     else

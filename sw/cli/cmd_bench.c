@@ -26,11 +26,14 @@ const char cmd_bench_summary[] = "benchmark the reference model on the standard 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: loom bench ref [--net 1k|10k|1m] [--steps N] [--seed S]\n\n"
+            "usage: loom bench ref [--net 1k|10k|100k|1m] [--steps N] [--seed S]\n"
+            "                      [--threads T]\n\n"
             "Builds a benchmark network (bench-1k: 1,000 LIF neurons, p = 0.1; bench-10k:\n"
-            "10,000 neurons, p = 0.01; 1m: 1,000,000 neurons and 100,000,000 synapses),\n"
+            "10,000 neurons, p = 0.01; bench-100k: 100,000 neurons, p = 0.001; 1m:\n"
+            "1,000,000 neurons and 100,000,000 synapses),\n"
             "drives every neuron with Poisson spikes at 0.1 per step and runs N steps\n"
-            "(default 10000; 50 for 1m).  Prints `bench <name> <value> <unit>` lines:\n"
+            "(default 10000; 1000 for 100k; 50 for 1m) on T threads (default 1; the\n"
+            "results are identical for every T).  Prints `bench <name> <value> <unit>` lines:\n"
             "synaptic events, neuron updates, wall time, events/s, updates/s, mean\n"
             "firing rate (Hz at 1 ms steps) and peak resident memory.\n");
 }
@@ -67,6 +70,7 @@ int cmd_bench(int argc, char **argv)
     benchnet_kind kind = BENCHNET_10K;
     uint64_t steps = 0, seed = 1;
     int have_steps = 0;
+    uint32_t threads = 1;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -79,25 +83,33 @@ int cmd_bench(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (strcmp(o, "--net") && strcmp(o, "--steps") && strcmp(o, "--seed"))
+        if (strcmp(o, "--net") && strcmp(o, "--steps") && strcmp(o, "--seed") &&
+            strcmp(o, "--threads"))
             return cli_usage_error(cmd, "unknown option %s", o);
         if (k + 1 >= argc)
             return cli_usage_error(cmd, "%s needs a value", o);
         const char *val = argv[++k];
         if (!strcmp(o, "--net")) {
             if (benchnet_parse(val, &kind))
-                return cli_usage_error(cmd, "--net %s: expected 1k, 10k or 1m", val);
+                return cli_usage_error(cmd, "--net %s: expected 1k, 10k, 100k or 1m", val);
         } else if (!strcmp(o, "--steps")) {
             if (cli_parse_u64(cmd, o, val, &steps))
                 return 2;
             have_steps = 1;
+        } else if (!strcmp(o, "--threads")) {
+            uint64_t t;
+            if (cli_parse_u64(cmd, o, val, &t))
+                return 2;
+            if (t < 1 || t > REF_MAX_THREADS)
+                return cli_usage_error(cmd, "--threads %s: expected 1..%d", val, REF_MAX_THREADS);
+            threads = (uint32_t)t;
         } else {
             if (cli_parse_u64(cmd, o, val, &seed))
                 return 2;
         }
     }
     if (!have_steps)
-        steps = kind == BENCHNET_1M ? 50 : 10000;
+        steps = kind == BENCHNET_1M ? 50 : kind == BENCHNET_100K ? 1000 : 10000;
 
     const benchnet_spec *sp = benchnet_get(kind);
     loom_err e;
@@ -116,6 +128,8 @@ int cmd_bench(int argc, char **argv)
     if (ref_create(net, &sim, &e))
         goto fail;
     double t2 = cli_now();
+    if (ref_set_threads(sim, threads, &e))
+        goto fail;
     /* The sim holds its own copy; the stimulus source still needs the
      * net's channel kinds, but not its 16 B/synapse list. */
     free(net->syn);
@@ -168,6 +182,7 @@ int cmd_bench(int argc, char **argv)
     printf("bench ref.%s.neurons %u neurons\n", nm, sp->n_neurons);
     printf("bench ref.%s.synapses %zu synapses\n", nm, n_syn);
     printf("bench ref.%s.steps %" PRIu64 " steps\n", nm, cn.steps);
+    printf("bench ref.%s.threads %u threads\n", nm, ref_threads(sim));
     printf("bench ref.%s.build_s %.3f s\n", nm, t2 - t0);
     printf("bench ref.%s.generate_s %.3f s\n", nm, t1 - t0);
     printf("bench ref.%s.create_s %.3f s\n", nm, t2 - t1);
