@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "loom_status.h"
+#include "ref.h"
 #include "seir.h"
 
 typedef enum benchnet_kind {
@@ -55,5 +56,16 @@ int benchnet_parse(const char *s, benchnet_kind *kind);
  * owned by the caller (free with seir_net_free); the 1M net holds 100M
  * synapses (1.6 GB).  Fails with LOOM_E_NOMEM or LOOM_E_ARG. */
 loom_status benchnet_build(benchnet_kind kind, uint64_t seed, seir_net **out, loom_err *e);
+
+/* The same network as a skeleton (neurons, profile, input channels, no
+ * synapses) plus a stream of its synapses, in benchnet_build's order, for
+ * ref_create_stream: building the 1M net this way never holds the 16-byte
+ * synapse list.  On success *skel is owned by the caller (seir_net_free),
+ * *gen is filled in and *st must be released with benchnet_close after the
+ * last use of *gen.  Fails with LOOM_E_NOMEM or LOOM_E_ARG. */
+typedef struct benchnet_stream benchnet_stream;
+loom_status benchnet_open(benchnet_kind kind, uint64_t seed, seir_net **skel,
+                          benchnet_stream **st, ref_syn_stream *gen, loom_err *e);
+void benchnet_close(benchnet_stream *st);
 
 #endif
