@@ -1001,7 +1001,7 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
  * large net is tens of microseconds, shorter than a sleep and a wake-up),
  * then sleeps on a condition variable. */
 #ifndef REF_SPIN
-#define REF_SPIN 20000
+#define REF_SPIN 1000
 #endif
 static void bar_wait(ref_sim *s)
 {
