@@ -70,7 +70,7 @@ help:
 # ---- dependencies --------------------------------------------------------
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
-            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf
+            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf python3-brian
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
