@@ -828,7 +828,7 @@ static inline void prefetch_fan(const ref_sim *s, uint32_t n, uint32_t b, uint32
 #if defined(__GNUC__)
     const size_t esz = s->wide ? 8 : 4;
     size_t f, l;
-    if (s->bo) {
+    if (s->bo && b1 - b < s->nb) {
         f = s->bo[(size_t)n * s->nb + b];
         l = s->bo[(size_t)n * s->nb + b1];
     } else {
@@ -1071,7 +1071,8 @@ static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t 
 {
     uint64_t events = 0;
     const uint32_t nb = s->nb;
-    const uint32_t *const bo = s->bo;
+    /* all blocks: the whole list, whose bounds n_off holds on one line */
+    const uint32_t *const bo = b1 - b < nb ? s->bo : NULL;
     for (uint32_t j = 0; j < n; j++) {
         if (j + REF_PREFETCH_AHEAD < n)
             prefetch_fan(s, spk[j + REF_PREFETCH_AHEAD], b, b1);
