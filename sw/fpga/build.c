@@ -26,6 +26,7 @@
 
 #include "link.h"
 #include "loom_map.h"
+#include "map_fit.h"
 #include "mapper.h"
 
 #define BOOT_MAGIC0 0xB0
@@ -1169,7 +1170,7 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
     if (st)
         return st;
     map_result *mr = NULL;
-    st = map_net(m.net, &b->arch, &mr, e);
+    st = map_fit_explain(map_net(m.net, &b->arch, &mr, e), m.net, &b->arch, e);
     if (st) {
         model_free(&m);
         char arch[256];
@@ -1205,6 +1206,28 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
         else
             progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",
                      ms->neurons, (unsigned long long)ms->synapses, ms->boot_used, b->boot_bytes);
+    }
+    map_free(mr);
+    model_free(&m);
+    return st;
+}
+
+/* Loads, compiles and maps the model for the board before any tool runs,
+ * so a missing file or a model that does not fit costs a second, not a
+ * synthesis run.  Writes nothing. */
+static loom_status precheck_model(const build_opts *o, loom_err *e)
+{
+    const board_info *b = o->board;
+    model m;
+    loom_status st = model_load(o->model_path, &o->mopts, &m, e);
+    if (st)
+        return st;
+    map_result *mr = NULL;
+    st = map_fit_explain(map_net(m.net, &b->arch, &mr, e), m.net, &b->arch, e);
+    if (st) {
+        char arch[256];
+        limg_arch_str(&b->arch, arch, sizeof arch);
+        loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
     }
     map_free(mr);
     model_free(&m);
@@ -1278,6 +1301,8 @@ loom_status build_run(const build_opts *o, loom_err *e)
         ty = report_num(dir, "yosys_s");
         tp = report_num(dir, "nextpnr_s");
     } else {
+        if (o->model_path && (st = precheck_model(o, e)))
+            return st;
         if ((st = mkdir_p(dir, e)))
             return st;
         if ((st = stage_synth_pnr(o, dir, root, &ty, &tp, &cached, e)))
