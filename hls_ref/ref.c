@@ -27,6 +27,19 @@
  *     are sorted ascending, i.e. by delay then target, so a spike walks the
  *     ring forward.
  *
+ *   - Target blocks (choose_blocks): on nets of 2,048 neurons and more the
+ *     internal neurons form up to 16 blocks of a multiple of 64 neurons, and
+ *     each neuron's list is grouped by target block (ascending within a
+ *     block); bo[] holds where each block's part starts.  They are the unit
+ *     that threads share out (ref_set_threads, step_part): a thread owns
+ *     whole blocks, updates their neurons and delivers every spike's part
+ *     for them, so nothing is written by two threads, and since ring
+ *     additions are modulo 2^32 the result is the same for any thread count.
+ *
+ *   - ref_create_stream reads the synapses from a stream (four passes:
+ *     check, levels, count, fill) so that a big net is built without its
+ *     synapse list.
+ *
  * One step: deliver the inputs set for this step; then, level by level,
  * update every neuron of the level (reading and clearing its current slot)
  * and deliver the spikes of that level.  A zero-delay synapse from a level-L
