@@ -1,11 +1,11 @@
 # Loom -- the one entry point.
 #
 #   make deps        install the Debian packages Loom needs (only what is missing)
-#   make             build build/bin/loom and build/lib/libloom.a
+#   make             build build/bin/loom, build/lib/libloom.a and libloom.so
 #   make test        deps + build + every test (unit, sanitizer, integration)
 #   make demo        deps + build + the main job
 #   make bench       performance figures, one per line: bench <name> <value> <unit>
-#   make install PREFIX=/usr/local
+#   make install PREFIX=/usr/local   (and make uninstall; pkg/pkg.mk)
 #
 # Sources are discovered, not listed: every .c under hls_ref/, compiler/ and
 # sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
@@ -20,14 +20,14 @@ CC      ?= cc
 CXX     ?= c++
 VERSION := 0.1.0
 
-PKG_LIBS   := hdf5 libserialport
+PKG_LIBS   := hdf5 libserialport jansson
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
 PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli
-INCLUDES := -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli sw/api
+INCLUDES := -Iinclude -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
 ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
@@ -70,7 +70,8 @@ help:
 # ---- dependencies --------------------------------------------------------
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
-            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf python3-brian
+            gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
+            python3-numpy python3-pytest python3-brian
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
@@ -146,13 +147,7 @@ demo-blimp: $(LOOM)
 bench: $(LOOM)
 	@for b in $(sort $(wildcard tests/bench/*.sh)); do BUILD=$(BUILD) sh $$b || exit 1; done
 
-install: $(LOOM) $(LIBLOOM)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include/loom
-	install -m 755 $(LOOM) $(DESTDIR)$(PREFIX)/bin/loom
-	install -m 644 $(LIBLOOM) $(DESTDIR)$(PREFIX)/lib/libloom.a
-	install -m 644 $(wildcard hls_ref/*.h compiler/*.h sw/link/*.h sw/fpga/*.h sw/blimp/*.h sw/io/*.h) $(DESTDIR)$(PREFIX)/include/loom/
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(VERSION)|g' \
-	  -e 's|@LIBS@|$(PKG_LDLIBS) -lm -lpthread|g' loom.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/loom.pc
+# install / uninstall: pkg/pkg.mk
 
 clean:
 	rm -rf $(BUILD)

@@ -7,6 +7,7 @@
 
 #include "aig.h"
 #include "nir.h"
+#include "verilog.h"
 
 void model_opts_default(model_opts *o)
 {
@@ -25,7 +26,7 @@ int model_kind_of(const char *path)
 {
     if (ends_with(path, ".seir") || strcmp(path, "-") == 0)
         return MODEL_SEIR;
-    if (ends_with(path, ".aag") || ends_with(path, ".aig"))
+    if (ends_with(path, ".aag") || ends_with(path, ".aig") || ends_with(path, ".v") || ends_with(path, ".sv"))
         return MODEL_AIGER;
     if (ends_with(path, ".nir") || ends_with(path, ".h5") || ends_with(path, ".hdf5"))
         return MODEL_NIR;
@@ -43,7 +44,12 @@ loom_status model_load(const char *path, const model_opts *o, model *m, loom_err
         return seir_parse_file(path, &m->net, e);
     case MODEL_AIGER:
         m->kind = MODEL_AIGER;
-        st = aig_compile_file(path, o, &m->net, &m->aig, e);
+        if (ends_with(path, ".v") || ends_with(path, ".sv"))
+            st = verilog_compile_file(path, o, &m->net, &m->aig, e);
+        else
+            st = aig_compile_file(path, o, &m->net, &m->aig, e);
+        if (st == LOOM_OK && o->group_sum)
+            st = verilog_group_sum(m->net, m->aig, o->group_sum, e);
         break;
     case MODEL_NIR:
         m->kind = MODEL_NIR;
@@ -51,7 +57,8 @@ loom_status model_load(const char *path, const model_opts *o, model *m, loom_err
         break;
     default:
         return loom_fail(e, LOOM_E_ARG,
-                         "%s: unknown model format (expected a name ending in .seir, .aag, .aig or .nir)",
+                         "%s: unknown model format (expected a name ending in .seir, .aag, .aig, .v, .sv "
+                         "or .nir)",
                          path);
     }
     if (st == LOOM_OK)

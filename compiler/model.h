@@ -26,6 +26,8 @@ typedef struct model_opts {
     int pipeline;       /* AIGER: --pipeline mode */
     int reset_subtract; /* NIR: --reset subtract (else reset by value) */
     int quiet;          /* no warnings on stderr */
+    const char *top;    /* Verilog: top module [yosys -auto-top] (not owned) */
+    uint32_t group_sum; /* AIGER/Verilog: K group-sum read-outs (verilog.h); 0 = none */
 } model_opts;
 
 void model_opts_default(model_opts *o);
@@ -37,7 +39,8 @@ typedef struct model {
     struct nir_graph *nir;       /* NIR only, owned */
 } model;
 
-/* Loads path into *m (zeroed first).  The net is validated.  On failure *m
+/* Loads path into *m (zeroed first).  A Verilog file (.v, .sv) is
+ * synthesised by yosys and loads as MODEL_AIGER (verilog.h).  The net is validated.  On failure *m
  * holds nothing and e says what and where. */
 loom_status model_load(const char *path, const model_opts *o, model *m, loom_err *e);
 

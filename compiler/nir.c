@@ -9,6 +9,7 @@
  * exactly the network the quantised net was made from.
  */
 #include "nir.h"
+#include "jsonw.h"
 
 #include "loom_arith.h"
 #include "nir_int.h"
@@ -132,7 +133,7 @@ static const char *pop_kind_name(const nir_graph *g, const nir_pop *p)
 }
 
 loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed, uint64_t steps, FILE *out,
-                       loom_err *e)
+                       jsonw *j, loom_err *e)
 {
     (void)o;
     if (!m || m->kind != MODEL_NIR || !m->nir || !m->net)
@@ -151,19 +152,29 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
         free(info);
         return st;
     }
-    fprintf(out, "nir %s: NIR %s, dt %g s, reset %s, arch W=%d S=%d A=%d D=%d\n", g->path,
-            g->version[0] ? g->version : "(no version)", g->dt, g->reset_subtract ? "subtract" : "by value",
-            net->arch.w, net->arch.s, net->arch.a, net->arch.d);
-    fprintf(out, "nir %u input channels, %u neurons, %zu synapses, max delay %u steps\n", g->n_inputs, g->n_neurons,
-            net->n_syn, g->max_delay);
-    for (uint32_t p = 0; p < g->n_pops; p++) {
-        const nir_pop *pp = &g->pops[p];
-        const nir_qinfo *q = &info[p];
-        fprintf(out,
-                "layer %s %s neurons %u profiles %d scale %.6g shift %d weight-scale %.6g weight-use %.1f%% "
-                "in-bound %.0f predicted-saturation %s\n",
-                pp->name, pop_kind_name(g, pp), pp->count, q->n_profiles, q->sigma, q->shift, q->kscale,
-                100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no");
+    if (j) {
+        jsonw_str(j, "nir_version", g->version[0] ? g->version : NULL);
+        jsonw_num(j, "dt", g->dt);
+        jsonw_str(j, "reset", g->reset_subtract ? "subtract" : "zero");
+        jsonw_uint(j, "input_channels", g->n_inputs);
+        jsonw_uint(j, "neurons", g->n_neurons);
+        jsonw_uint(j, "synapses", net->n_syn);
+        jsonw_uint(j, "max_delay", g->max_delay);
+    } else {
+        fprintf(out, "nir %s: NIR %s, dt %g s, reset %s, arch W=%d S=%d A=%d D=%d\n", g->path,
+                g->version[0] ? g->version : "(no version)", g->dt, g->reset_subtract ? "subtract" : "by value",
+                net->arch.w, net->arch.s, net->arch.a, net->arch.d);
+        fprintf(out, "nir %u input channels, %u neurons, %zu synapses, max delay %u steps\n", g->n_inputs,
+                g->n_neurons, net->n_syn, g->max_delay);
+        for (uint32_t p = 0; p < g->n_pops; p++) {
+            const nir_pop *pp = &g->pops[p];
+            const nir_qinfo *q = &info[p];
+            fprintf(out,
+                    "layer %s %s neurons %u profiles %d scale %.6g shift %d weight-scale %.6g weight-use %.1f%% "
+                    "in-bound %.0f predicted-saturation %s\n",
+                    pp->name, pop_kind_name(g, pp), pp->count, q->n_profiles, q->sigma, q->shift, q->kscale,
+                    100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no");
+        }
     }
     /* agreement run */
     ref_sim *rs = NULL;
@@ -205,34 +216,78 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             }
         }
     }
-    fprintf(out, "run %llu steps of Poisson input, rate %g per step, seed %llu\n", (unsigned long long)steps, rate,
-            (unsigned long long)seed);
+    if (j) {
+        jsonw_obj_begin(j, "agreement_run");
+        jsonw_uint(j, "steps", steps);
+        jsonw_num(j, "poisson_rate", rate);
+        jsonw_uint(j, "seed", seed);
+        jsonw_obj_end(j);
+    } else {
+        fprintf(out, "run %llu steps of Poisson input, rate %g per step, seed %llu\n", (unsigned long long)steps,
+                rate, (unsigned long long)seed);
+    }
     uint64_t cells = 0, ok = 0, nsat = 0;
     for (uint32_t nn = 0; nn < g->n_neurons; nn++)
         nsat += sat[nn];
+    if (j)
+        jsonw_arr_begin(j, "layers");
     for (uint32_t p = 0; p < g->n_pops; p++) {
         const nir_pop *pp = &g->pops[p];
+        const nir_qinfo *q = &info[p];
         uint64_t c = (uint64_t)pp->count * steps;
-        fprintf(out, "spikes %s float %llu quantised %llu %s-agreement %.6f%s\n", pp->name, (unsigned long long)fsp[p],
-                (unsigned long long)qsp[p], pp->out_v ? "v" : "spike", c ? (double)agree[p] / (double)c : 1.0,
-                pp->is_output ? " (output)" : "");
+        if (j) {
+            uint64_t ns = 0;
+            for (uint32_t k = 0; k < pp->count; k++)
+                ns += sat[pp->first + k];
+            jsonw_obj_begin(j, NULL);
+            jsonw_str(j, "name", pp->name);
+            jsonw_str(j, "kind", pop_kind_name(g, pp));
+            jsonw_uint(j, "neurons", pp->count);
+            jsonw_int(j, "profiles", q->n_profiles);
+            jsonw_num(j, "scale", q->sigma);
+            jsonw_int(j, "shift", q->shift);
+            jsonw_num(j, "weight_scale", q->kscale);
+            jsonw_num(j, "weight_use", q->w_use);
+            jsonw_num(j, "in_bound", q->in_bound);
+            jsonw_bool(j, "predicted_saturation", q->sat_risk);
+            jsonw_bool(j, "output", pp->is_output);
+            jsonw_str(j, "compared", pp->out_v ? "v" : "spike");
+            jsonw_uint(j, "float_spikes", fsp[p]);
+            jsonw_uint(j, "quantised_spikes", qsp[p]);
+            jsonw_num(j, "agreement", c ? (double)agree[p] / (double)c : 1.0);
+            jsonw_uint(j, "saturated_neurons", ns);
+            jsonw_obj_end(j);
+        } else {
+            fprintf(out, "spikes %s float %llu quantised %llu %s-agreement %.6f%s\n", pp->name,
+                    (unsigned long long)fsp[p], (unsigned long long)qsp[p], pp->out_v ? "v" : "spike",
+                    c ? (double)agree[p] / (double)c : 1.0, pp->is_output ? " (output)" : "");
+        }
         if (pp->is_output) {
             cells += c;
             ok += agree[p];
         }
     }
-    fprintf(out, "saturated-neurons %llu (reached the S-bit limit at least once)\n", (unsigned long long)nsat);
+    if (j) {
+        jsonw_arr_end(j);
+        jsonw_uint(j, "saturated_neurons", nsat);
+    } else {
+        fprintf(out, "saturated-neurons %llu (reached the S-bit limit at least once)\n", (unsigned long long)nsat);
+    }
     double agreement = cells ? (double)ok / (double)cells : 1.0;
+    /* arch_needed: "" unknown (search skipped), "none", or "W=..,S=..,A=.." */
+    char needed[64] = "";
+    double needed_agree = agreement;
     if (agreement < NIR_AGREE_TARGET && net->n_syn > NIR_ARCH_SEARCH_MAX_SYN) {
-        fprintf(out, "arch-needed unknown: agreement below %.2f; the arch search is skipped for nets over %u "
-                     "synapses\n", NIR_AGREE_TARGET, NIR_ARCH_SEARCH_MAX_SYN);
+        if (!j)
+            fprintf(out, "arch-needed unknown: agreement below %.2f; the arch search is skipped for nets over %u "
+                         "synapses\n", NIR_AGREE_TARGET, NIR_ARCH_SEARCH_MAX_SYN);
     } else if (agreement < NIR_AGREE_TARGET) {
         /* the smallest arch of the ladder that reaches the target on these inputs */
         int found = 0;
-        for (size_t j = 0; j < sizeof arch_ladder / sizeof arch_ladder[0] && !found && st == LOOM_OK; j++) {
+        for (size_t k = 0; k < sizeof arch_ladder / sizeof arch_ladder[0] && !found && st == LOOM_OK; k++) {
             seir_arch a = net->arch;
-            a.w = arch_ladder[j][0];
-            a.s = arch_ladder[j][1];
+            a.w = arch_ladder[k][0];
+            a.s = arch_ladder[k][1];
             if ((a.w <= net->arch.w && a.s <= net->arch.s) || a.s < a.w)
                 continue; /* no wider than the given arch, or not a valid arch */
             double ag = 0;
@@ -240,19 +295,37 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             if (out_agreement(g, &a, rate, seed, steps, &ag, &e2) != LOOM_OK)
                 continue; /* e.g. a delay beyond D: not a candidate */
             if (ag >= NIR_AGREE_TARGET) {
-                fprintf(out, "arch-needed W=%d,S=%d,A=%d agreement %.6f (the first of the tried arches to reach "
-                             "%.2f on these inputs)\n", a.w, a.s, a.a, ag, NIR_AGREE_TARGET);
+                if (!j)
+                    fprintf(out, "arch-needed W=%d,S=%d,A=%d agreement %.6f (the first of the tried arches to "
+                                 "reach %.2f on these inputs)\n", a.w, a.s, a.a, ag, NIR_AGREE_TARGET);
+                snprintf(needed, sizeof needed, "W=%d,S=%d,A=%d", a.w, a.s, a.a);
+                needed_agree = ag;
                 found = 1;
             }
         }
-        if (!found)
-            fprintf(out, "arch-needed none: no tried arch up to W=16,S=32 reaches %.2f on these inputs\n",
-                    NIR_AGREE_TARGET);
+        if (!found) {
+            if (!j)
+                fprintf(out, "arch-needed none: no tried arch up to W=16,S=32 reaches %.2f on these inputs\n",
+                        NIR_AGREE_TARGET);
+            snprintf(needed, sizeof needed, "none");
+        }
     } else {
-        fprintf(out, "arch-needed W=%d,S=%d,A=%d (this arch reaches %.2f)\n", net->arch.w, net->arch.s, net->arch.a,
-                NIR_AGREE_TARGET);
+        if (!j)
+            fprintf(out, "arch-needed W=%d,S=%d,A=%d (this arch reaches %.2f)\n", net->arch.w, net->arch.s,
+                    net->arch.a, NIR_AGREE_TARGET);
+        snprintf(needed, sizeof needed, "W=%d,S=%d,A=%d", net->arch.w, net->arch.s, net->arch.a);
     }
-    fprintf(out, "agreement %.6f\n", agreement);
+    if (j) {
+        jsonw_num(j, "agreement_target", NIR_AGREE_TARGET);
+        jsonw_str(j, "arch_needed", needed[0] ? needed : NULL);
+        if (needed[0] && strcmp(needed, "none"))
+            jsonw_num(j, "arch_needed_agreement", needed_agree);
+        else
+            jsonw_null(j, "arch_needed_agreement");
+        jsonw_num(j, "agreement", agreement);
+    } else {
+        fprintf(out, "agreement %.6f\n", agreement);
+    }
 done:
     stim_close(src);
     ref_destroy(rs);

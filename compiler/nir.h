@@ -42,8 +42,11 @@ loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps,
 /* `loom compile --report` for NIR models: per layer scale, weight-range use,
  * predicted saturation, and the spike agreement between the float reference
  * and the quantised net on `steps` steps of Poisson input (rate per step,
- * seed); the last line is "agreement <fraction>". */
+ * seed); the last line is "agreement <fraction>".  With j non-NULL the same
+ * figures go into j as the members of an object the caller has opened
+ * (keys in docs/json.md) and out is not used. */
+struct jsonw;
 loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed,
-                       uint64_t steps, FILE *out, loom_err *e);
+                       uint64_t steps, FILE *out, struct jsonw *j, loom_err *e);
 
 #endif

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -88,6 +89,41 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo,
     }
     *out = v;
     return 0;
+}
+
+void cli_note(cli_notes *n, const char *cmd, const char *fmt, ...)
+{
+    if (n->n >= sizeof n->buf - 1)
+        return;
+    int k = snprintf(n->buf + n->n, sizeof n->buf - n->n, "loom %s: ", cmd);
+    if (k > 0)
+        n->n += (size_t)k < sizeof n->buf - n->n ? (size_t)k : sizeof n->buf - n->n - 1;
+    va_list ap;
+    va_start(ap, fmt);
+    k = vsnprintf(n->buf + n->n, sizeof n->buf - n->n, fmt, ap);
+    va_end(ap);
+    if (k > 0)
+        n->n += (size_t)k < sizeof n->buf - n->n ? (size_t)k : sizeof n->buf - n->n - 1;
+    if (n->n < sizeof n->buf - 1)
+        n->buf[n->n++] = '\n';
+    n->buf[n->n] = '\0';
+}
+
+void cli_notes_flush(cli_notes *n)
+{
+    if (n->n)
+        fputs(n->buf, stderr);
+    n->n = 0;
+    n->buf[0] = '\0';
+}
+
+int cli_check_png(const char *cmd, const char *opt, const char *path)
+{
+    size_t n = strlen(path);
+    if (n > 4 && !strcasecmp(path + n - 4, ".png"))
+        return 0;
+    cli_usage_error(cmd, "%s %s: the plot is a PNG image; give a file name ending in .png", opt, path);
+    return -1;
 }
 
 double cli_now(void)

@@ -42,6 +42,21 @@ void cli_progress_start(cli_progress *p, const char *what, uint64_t total, int q
 void cli_progress_update(cli_progress *p, uint64_t done);
 void cli_progress_end(cli_progress *p, uint64_t done);
 
+/* Notes and warnings found while a command sets up, held back until the
+ * setup succeeded (cli_notes_flush) so that a real error is not preceded by
+ * lines that do not matter any more.  Overlong text is cut. */
+typedef struct cli_notes {
+    char buf[4096];
+    size_t n;
+} cli_notes;
+void cli_note(cli_notes *n, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void cli_notes_flush(cli_notes *n);
+
+/* 0 when path names a PNG file (ends in .png, any case); else prints
+ * "loom CMD: OPT PATH: ..." and returns -1 (a plot is always a PNG; a
+ * .txt name would get PNG bytes). */
+int cli_check_png(const char *cmd, const char *opt, const char *path);
+
 /* Monotonic seconds. */
 double cli_now(void);
 

@@ -12,6 +12,9 @@
 const char cli_model_help[] =
     "model options (for .aag/.aig/.nir inputs; .seir files carry their own arch):\n"
     "  --pipeline              AIGER: pipelined lowering (a new vector every step)\n"
+    "  --top MODULE            Verilog (.v, .sv, through yosys): the top module\n"
+    "  --group-sum K           AIGER/Verilog: the outputs in K equal groups, each\n"
+    "                          summed by a read-out neuron class[k] (v output)\n"
     "  --dt SECONDS            NIR: timestep in seconds [the file's metadata dt, else 1e-4]\n"
     "  --reset zero|subtract   NIR: reset of the quantised neurons [zero]\n"
     "  --arch W=8,S=16,A=24,D=15\n"
@@ -163,6 +166,36 @@ int cli_parse_arch(const char *cmd, const char *s, seir_arch *a)
     return 0;
 }
 
+int cli_model_check_applies(const char *cmd, const char *path, int argc, char **argv)
+{
+    int kind = model_kind_of(path);
+    if (kind < 0)
+        return 0;
+    size_t pl = strlen(path);
+    int is_verilog = (pl > 2 && !strcmp(path + pl - 2, ".v")) || (pl > 3 && !strcmp(path + pl - 3, ".sv"));
+    for (int k = 1; k < argc; k++) {
+        const char *a = argv[k];
+        size_t n = strcspn(a, "=");
+        const char *why = NULL;
+        if (n == 6 && !strncmp(a, "--arch", 6) && kind == MODEL_SEIR)
+            why = "is SEIR and declares its own arch (its 'arch' line); --arch applies to "
+                  ".aag/.aig/.nir inputs (a random net for an arch: loom gen --arch ...)";
+        else if (n == 10 && !strncmp(a, "--pipeline", 10) && kind != MODEL_AIGER)
+            why = "is not AIGER; --pipeline applies to .aag/.aig/.v inputs";
+        else if (n == 11 && !strncmp(a, "--group-sum", 11) && kind != MODEL_AIGER)
+            why = "is not AIGER; --group-sum applies to .aag/.aig/.v inputs";
+        else if (n == 5 && !strncmp(a, "--top", 5) && !is_verilog)
+            why = "is not Verilog; --top applies to .v/.sv inputs";
+        else if (n == 7 && !strncmp(a, "--reset", 7) && kind != MODEL_NIR)
+            why = "is not NIR; --reset applies to .nir inputs (SEIR declares reset per profile)";
+        if (why) {
+            cli_usage_error(cmd, "%.*s: %s %s", (int)n, a, path, why);
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts *o,
                      int *dt_given, int *arch_given)
 {
@@ -179,6 +212,19 @@ int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts 
         o->dt_set = 1;
         if (dt_given)
             *dt_given = 1;
+        return 1;
+    }
+    if ((r = cli_opt_value(cmd, argc, argv, k, "--top", &v)) != 0) {
+        if (r < 0)
+            return -1;
+        o->top = v;
+        return 1;
+    }
+    if ((r = cli_opt_value(cmd, argc, argv, k, "--group-sum", &v)) != 0) {
+        int64_t g;
+        if (r < 0 || cli_parse_i64(cmd, "--group-sum", v, 1, 1000000, &g))
+            return -1;
+        o->group_sum = (uint32_t)g;
         return 1;
     }
     if ((r = cli_opt_value(cmd, argc, argv, k, "--reset", &v)) != 0) {

@@ -55,6 +55,13 @@ int cli_parse_arch(const char *cmd, const char *s, seir_arch *a);
 int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts *o,
                      int *dt_given, int *arch_given);
 
+/* Refuses model options that would be silently ignored for the input path:
+ * --arch and --reset for SEIR (a .seir file declares its arch and
+ * profiles), --pipeline for anything but AIGER, --reset for anything but
+ * NIR.  Returns 0 when none is, else prints a usage error naming the option
+ * and the file and returns -1.  Paths of unknown kind (.limg) pass. */
+int cli_model_check_applies(const char *cmd, const char *path, int argc, char **argv);
+
 /* The help lines of the model options (for --help texts). */
 extern const char cli_model_help[];
 

@@ -33,9 +33,18 @@ static void usage(FILE *f)
             "1,000,000 neurons and 100,000,000 synapses),\n"
             "drives every neuron with Poisson spikes at 0.1 per step and runs N steps\n"
             "(default 10000; 1000 for 100k; 50 for 1m) on T threads (default 1; the\n"
-            "results are identical for every T).  Prints `bench <name> <value> <unit>` lines:\n"
-            "synaptic events, neuron updates, wall time, events/s, updates/s, mean\n"
-            "firing rate (Hz at 1 ms steps) and peak resident memory.\n");
+            "results are identical for every T).  Prints `bench <name> <value> <unit>`\n"
+            "lines: synaptic events, neuron updates, wall and CPU time, events/s,\n"
+            "updates/s, mean firing rate (Hz at 1 ms steps), setup time and memory.\n"
+            "The rates (events_per_s, neuron_updates_per_s, steps_per_s) divide by the\n"
+            "calling thread's CPU time, which other processes on a shared machine do\n"
+            "not inflate; events_per_s_wall divides by wall time (compare thread\n"
+            "counts by it).\n"
+            "\n"
+            "examples:\n"
+            "  loom bench ref --net 1k --steps 2000\n"
+            "  loom bench ref --net 10k --seed 3\n"
+            "  loom bench ref --net 10k --steps 1000 --threads 2\n");
 }
 
 /* CPU time of the calling thread (or with all = 1 of the whole process)

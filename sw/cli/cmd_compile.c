@@ -10,6 +10,7 @@
 #include "aig.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "jsonw.h"
 #include "model.h"
 #include "netinfo.h"
 #include "nir.h"
@@ -30,6 +31,8 @@ static const char usage[] =
     "                          run [0.1]\n"
     "  --seed S                NIR --report: Poisson seed [1]\n"
     "  --steps N               NIR --report: steps of the agreement run [1000]\n"
+    "  --json                  the report as one JSON object on stdout instead\n"
+    "                          (implies --report; needs -o; docs/json.md)\n"
     "  --quiet                 no warnings\n"
     "%s"
     "\n"
@@ -47,7 +50,7 @@ int cmd_compile(int argc, char **argv)
     model_opts mo;
     model_opts_default(&mo);
     const char *in = NULL, *out = "-";
-    int report = 0;
+    int report = 0, json = 0;
     double rate = 0.1;
     uint64_t seed = 1, steps = 1000;
     for (int k = 1; k < argc;) {
@@ -86,6 +89,8 @@ int cmd_compile(int argc, char **argv)
         }
         if (!strcmp(argv[k], "--report"))
             report = 1;
+        else if (!strcmp(argv[k], "--json"))
+            report = json = 1;
         else if (!strcmp(argv[k], "--quiet") || !strcmp(argv[k], "-q"))
             mo.quiet = 1;
         else if (argv[k][0] == '-' && argv[k][1])
@@ -98,18 +103,69 @@ int cmd_compile(int argc, char **argv)
     }
     if (!in)
         return cli_usage_error(C, "expects an input model (.seir, .aag, .aig or .nir)");
+    if (json && !strcmp(out, "-"))
+        return cli_usage_error(C, "--json prints the report on stdout; write the SEIR with -o FILE");
+    if (cli_model_check_applies(C, in, argc, argv))
+        return 2;
     model m;
     loom_err e;
     loom_err_clear(&e);
     if (model_load(in, &mo, &m, &e))
         return cli_report(C, &e);
     loom_status st = seir_print_file(m.net, out, &e);
-    if (st == LOOM_OK && report) {
+    if (st == LOOM_OK && json) {
+        jsonw j;
+        jsonw_init(&j, stdout);
+        jsonw_obj_begin(&j, NULL);
+        jsonw_str(&j, "command", "compile");
+        jsonw_str(&j, "file", in);
+        jsonw_str(&j, "kind", m.kind == MODEL_NIR ? "nir" : m.kind == MODEL_AIGER ? "aiger" : "seir");
+        jsonw_str(&j, "output", out);
+        jsonw_obj_begin(&j, "arch");
+        jsonw_int(&j, "W", m.net->arch.w);
+        jsonw_int(&j, "S", m.net->arch.s);
+        jsonw_int(&j, "A", m.net->arch.a);
+        jsonw_int(&j, "D", m.net->arch.d);
+        jsonw_obj_end(&j);
+        jsonw_uint(&j, "neurons", m.net->n_neurons);
+        jsonw_uint(&j, "synapses", m.net->n_syn);
+        if (m.kind == MODEL_AIGER) {
+            const aig_lowering *l = m.aig;
+            jsonw_obj_begin(&j, "aiger");
+            jsonw_str(&j, "mode", l->pipeline ? "pipeline" : "combinational");
+            jsonw_uint(&j, "inputs", l->n_inputs);
+            jsonw_uint(&j, "outputs", l->n_outputs);
+            jsonw_uint(&j, "latches", l->n_latches);
+            jsonw_uint(&j, "gates", l->gates);
+            jsonw_uint(&j, "depth", l->depth);
+            jsonw_uint(&j, "levels", l->levels);
+            jsonw_uint(&j, "latency", l->latency);
+            jsonw_uint(&j, "output_neurons_added", l->extra_neurons);
+            jsonw_uint(&j, "delay_buffers", l->buffers);
+            jsonw_uint(&j, "uninitialised_latches", l->n_uninit);
+            jsonw_obj_end(&j);
+        } else if (m.kind == MODEL_NIR) {
+            jsonw_obj_begin(&j, "nir");
+            st = nir_report(&m, &mo, rate, seed, steps, NULL, &j, &e);
+            jsonw_obj_end(&j);
+        } else {
+            netinfo ni;
+            st = netinfo_compute(m.net, &ni, &e);
+            if (st == LOOM_OK) {
+                jsonw_key(&j, "info");
+                netinfo_print_json(m.net, &ni, in, "seir", stdout);
+                netinfo_free(&ni);
+            }
+        }
+        jsonw_obj_end(&j);
+        if (st == LOOM_OK)
+            st = jsonw_end(&j, &e);
+    } else if (st == LOOM_OK && report) {
         FILE *rf = strcmp(out, "-") ? stdout : stderr;
         if (m.kind == MODEL_AIGER) {
             st = aig_report(&m, rf, &e);
         } else if (m.kind == MODEL_NIR) {
-            st = nir_report(&m, &mo, rate, seed, steps, rf, &e);
+            st = nir_report(&m, &mo, rate, seed, steps, rf, NULL, &e);
         } else {
             netinfo ni;
             st = netinfo_compute(m.net, &ni, &e);

@@ -8,7 +8,8 @@
  * and v are compared; at the end every pending ring value too.  On the
  * first divergent step the mismatches are printed (step, core, slot, SEIR
  * name, field, both values), the run is replayed with an FST waveform of
- * the steps around it, and the exit code is 1.
+ * the steps around it, and the exit code is 1.  With --fst FILE the run
+ * itself writes the waveform of steps --from..--to, mismatch or not.
  */
 #include <inttypes.h>
 #include <math.h>
@@ -18,6 +19,7 @@
 #include "cli.h"
 #include "benchnet.h"
 #include "cli_model.h"
+#include "jsonw.h"
 #include "limg.h"
 #include "loom_map.h"
 #include "mapper.h"
@@ -44,7 +46,11 @@ static const char usage[] =
     "  --cores K          use a built config with K cores\n"
     "  --config NAME      use this built config (see --list-configs)\n"
     "  --list-configs     print the built configs and their arch, then exit\n"
-    "  --fst FILE         waveform written on a mismatch [cosim-mismatch.fst]\n"
+    "  --fst FILE         FST waveform of steps --from..--to of this run, mismatch\n"
+    "                     or not (GTKWave: gtkwave FILE)\n"
+    "  --mismatch-fst FILE  without --fst, a mismatch replays the two steps around\n"
+    "                     it into FILE [cosim-mismatch.fst]\n"
+    "  --from S, --to T   the window of --fst, inclusive [0, N-1]\n"
     "  --limg FILE        also write the runtime image\n"
     "  --readmemh DIR     also write $readmemh files of the image\n"
     "  --ring-every-step  compare the pending ring values after every step\n"
@@ -55,13 +61,22 @@ static const char usage[] =
     "  --rtl-only         run only the RTL (no reference, no comparison) and print\n"
     "                     its simulation speed: cycles/s and steps/s\n"
     "  --quiet            print only the summary lines\n"
-    "%s";
+    "  --json             print the summary as one JSON object (docs/json.md)\n"
+    "%s"
+    "\n"
+    "examples:\n"
+    "  loom cosim net.seir --steps 200 --poisson 0.1 --seed 7\n"
+    "  loom cosim net.seir --steps 500 --poisson 0.1 --fst run.fst --from 100 --to 120\n"
+    "  loom cosim model.nir --steps 100 --inputs in.csv --config c4\n"
+    "  loom cosim --bench 1k --config b2 --steps 1000 --poisson 0.1 --rtl-only\n";
 
 typedef struct opts {
     const char *net, *poisson, *inputs, *config, *fst, *limg_out, *hexdir;
     uint64_t steps, seed;
     int64_t cores;
-    int quiet, ring_every, rtl_only;
+    int quiet, ring_every, rtl_only, json;
+    int window;          /* --fst given: trace steps from..to of the run itself */
+    uint64_t from, to;
     const char *bench;
     int64_t inject;
     double rate;
@@ -168,10 +183,12 @@ static int run(const opts *o, const seir_net *net)
     loom_status st = pick(o, net, &s, &m, &e);
     if (st != LOOM_OK)
         return cli_report(C, &e);
-    const limg_arch *a = vsim_arch(s);
-    char ab[256];
-    if (!o->quiet)
-        printf("config %s: %s\n", vsim_name(s), limg_arch_str(a, ab, sizeof ab));
+    /* copies: on a mismatch s is closed before the summary */
+    const limg_arch a_copy = *vsim_arch(s), *a = &a_copy;
+    char cfgname[64], ab[256];
+    snprintf(cfgname, sizeof cfgname, "%s", vsim_name(s));
+    if (!o->quiet && !o->json)
+        printf("config %s: %s\n", cfgname, limg_arch_str(a, ab, sizeof ab));
     if (o->limg_out && (st = limg_write(m->img, o->limg_out, &e)) != LOOM_OK)
         goto fail;
     if (o->hexdir && (st = map_write_readmemh(m, o->hexdir, &e)) != LOOM_OK)
@@ -196,11 +213,22 @@ static int run(const opts *o, const seir_net *net)
         goto fail;
     }
     const uint32_t D = (uint32_t)a->arch.d;
+    uint64_t trace_from = UINT64_MAX, trace_to = 0;
+    FILE *mf = o->json ? stderr : stdout; /* mismatch lines */
     uint64_t cyc_sum = 0, in_events = 0, mismatches = 0, sim_cycles = 0, rtl_events = 0;
     double spk_s1 = 0, spk_s2 = 0; /* sum of spikes per step and of its square */
     double wall = 0;
     uint64_t t = 0;
+    int tracing = 0;
+    cli_progress prog;
+    cli_progress_start(&prog, "cosim", o->steps, o->quiet || o->json);
     for (; t < o->steps; t++) {
+        cli_progress_update(&prog, t);
+        if (o->window && t == o->from) {
+            if ((st = vsim_trace_open(s, o->fst, &e)) != LOOM_OK)
+                goto fail;
+            tracing = 1;
+        }
         uint32_t n = 0;
         if (src && (st = stim_next(src, t, ev, net->n_inputs + 1, &n, &e)) != LOOM_OK)
             goto fail;
@@ -220,6 +248,10 @@ static int run(const opts *o, const seir_net *net)
         if ((st = vsim_step(s, 1, 0, &e)) != LOOM_OK)
             goto fail;
         wall += cli_now() - w0;
+        if (tracing && t == o->to) {
+            vsim_trace_close(s);
+            tracing = 0;
+        }
         sim_cycles += vsim_cycles(s) - c0;
         uint32_t cyc, evl;
         if ((st = vsim_read(s, LOOM_REG_CYCLES_LAST, &cyc, &e)) != LOOM_OK ||
@@ -259,7 +291,7 @@ static int run(const opts *o, const seir_net *net)
                     continue;
                 if (mismatches < 10) {
                     char name[128];
-                    printf("mismatch: step %" PRIu64 " core %u slot %u neuron %s field %s: ref %d rtl %d\n",
+                    fprintf(mf, "mismatch: step %" PRIu64 " core %u slot %u neuron %s field %s: ref %d rtl %d\n",
                            t, k, sl, seir_neuron_name(net, nn, name, sizeof name), cmp[f].f,
                            cmp[f].r, cmp[f].h);
                 }
@@ -274,7 +306,7 @@ static int run(const opts *o, const seir_net *net)
                     if (rp != hp) {
                         if (mismatches < 10) {
                             char name[128];
-                            printf("mismatch: step %" PRIu64 " core %u slot %u neuron %s field pending[+%u]: ref %d rtl %d\n",
+                            fprintf(mf, "mismatch: step %" PRIu64 " core %u slot %u neuron %s field pending[+%u]: ref %d rtl %d\n",
                                    t, k, sl, seir_neuron_name(net, nn, name, sizeof name), r, rp, hp);
                         }
                         mismatches++;
@@ -284,6 +316,10 @@ static int run(const opts *o, const seir_net *net)
         }
         spk_s1 += (double)step_spk;
         spk_s2 += (double)step_spk * (double)step_spk;
+        if (mismatches && o->window) {
+            t++;
+            break; /* the run's own trace covers what --from/--to asked for */
+        }
         if (mismatches) {
             const uint64_t from = t > 0 ? t - 1 : 0;
             loom_err te;
@@ -291,8 +327,12 @@ static int run(const opts *o, const seir_net *net)
             snprintf(cfg, sizeof cfg, "%s", vsim_name(s));
             vsim_close(s);
             s = NULL;
-            if (replay_trace(o, net, m, cfg, from, t, &te) == LOOM_OK)
-                printf("trace: %s (steps %" PRIu64 "..%" PRIu64 ")\n", o->fst, from, t);
+            if (replay_trace(o, net, m, cfg, from, t, &te) == LOOM_OK) {
+                trace_from = from;
+                trace_to = t;
+                if (!o->json)
+                    printf("trace: %s (steps %" PRIu64 "..%" PRIu64 ")\n", o->fst, from, t);
+            }
             else
                 fprintf(stderr, "loom cosim: no trace: %s\n", te.msg);
             t++;
@@ -307,15 +347,9 @@ static int run(const opts *o, const seir_net *net)
             rate[nn] = (double)spk_count[nn] / (double)steps;
         const double in_rate = net->n_inputs ? (double)in_events / ((double)steps * net->n_inputs) : 0;
         const double meas = (double)cyc_sum / (double)steps;
-        printf("steps %" PRIu64 "\n", t);
-        printf("events %" PRIu64 "\n", rtl_events);
-        printf("events_per_cycle_per_core %.3f\n",
-               cyc_sum ? (double)rtl_events / (double)cyc_sum / a->cores : 0.0);
-        if (o->rtl_only) {
-            printf("cycles_per_step %.1f\n", meas);
-            printf("sim_cycles_per_s %.0f\n", wall > 0 ? (double)sim_cycles / wall : 0.0);
-            printf("sim_steps_per_s %.1f\n", wall > 0 ? (double)t / wall : 0.0);
-        } else {
+        const double epc = cyc_sum ? (double)rtl_events / (double)cyc_sum / a->cores : 0.0;
+        double pred = 0;
+        if (!o->rtl_only) {
             /* the swing of the spike count per step beyond what
              * independent neurons at these rates give (binomial) */
             double mean = spk_s1 / (double)steps, binom = 0;
@@ -323,14 +357,86 @@ static int run(const opts *o, const seir_net *net)
                 binom += rate[nn] * (1.0 - rate[nn]);
             const double excess = spk_s2 / (double)steps - mean * mean - binom;
             m->rate_gain_sd = mean > 0 && excess > 0 ? sqrt(excess) / mean : 0;
-            const double pred = map_predict_cycles(m, in_rate, rate, 0);
-            printf("spikes %" PRIu64 "\n", rc_.spikes);
-            printf("cycles_per_step %.1f predicted %.1f (%+.1f%%)\n", meas, pred,
-                   meas > 0 ? 100.0 * (pred - meas) / meas : 0.0);
-            printf("mismatches %" PRIu64 "\n", mismatches);
-            if (rc_.syn_events != rtl_events && !mismatches)
-                printf("note: reference delivered %" PRIu64 " events, the RTL counted %" PRIu64 "\n",
-                       rc_.syn_events, rtl_events);
+            pred = map_predict_cycles(m, in_rate, rate, 0);
+        }
+        if (tracing) {
+            vsim_trace_close(s);
+            tracing = 0;
+        }
+        if (o->window && t > o->from) {
+            trace_from = o->from;
+            trace_to = o->to < t - 1 ? o->to : t - 1;
+        } else if (o->window) {
+            fprintf(stderr, "loom cosim: no trace written: the run stopped at step %" PRIu64
+                            ", before --from %" PRIu64 "\n", t ? t - 1 : 0, o->from);
+        }
+        cli_progress_end(&prog, t);
+        if (o->json) {
+            jsonw j;
+            jsonw_init(&j, stdout);
+            jsonw_obj_begin(&j, NULL);
+            jsonw_str(&j, "command", "cosim");
+            jsonw_str(&j, "file", o->net);
+            jsonw_str(&j, "bench", o->bench);
+            jsonw_str(&j, "config", cfgname);
+            jsonw_obj_begin(&j, "arch");
+            jsonw_int(&j, "W", a_copy.arch.w);
+            jsonw_int(&j, "S", a_copy.arch.s);
+            jsonw_int(&j, "A", a_copy.arch.a);
+            jsonw_int(&j, "D", a_copy.arch.d);
+            jsonw_uint(&j, "cores", a_copy.cores);
+            jsonw_uint(&j, "neurons_per_core", a_copy.neurons);
+            jsonw_obj_end(&j);
+            jsonw_uint(&j, "steps", t);
+            jsonw_uint(&j, "events", rtl_events);
+            jsonw_num(&j, "events_per_cycle_per_core", epc);
+            jsonw_num(&j, "cycles_per_step", meas);
+            if (o->rtl_only) {
+                jsonw_num(&j, "sim_cycles_per_s", wall > 0 ? (double)sim_cycles / wall : 0.0);
+                jsonw_num(&j, "sim_steps_per_s", wall > 0 ? (double)t / wall : 0.0);
+                jsonw_null(&j, "spikes");
+                jsonw_null(&j, "predicted_cycles_per_step");
+                jsonw_null(&j, "mismatches");
+                jsonw_null(&j, "reference_events");
+            } else {
+                jsonw_null(&j, "sim_cycles_per_s");
+                jsonw_null(&j, "sim_steps_per_s");
+                jsonw_uint(&j, "spikes", rc_.spikes);
+                jsonw_num(&j, "predicted_cycles_per_step", pred);
+                jsonw_uint(&j, "mismatches", mismatches);
+                jsonw_uint(&j, "reference_events", rc_.syn_events);
+            }
+            if (trace_from != UINT64_MAX) {
+                jsonw_obj_begin(&j, "trace");
+                jsonw_str(&j, "file", o->fst);
+                jsonw_uint(&j, "from", trace_from);
+                jsonw_uint(&j, "to", trace_to);
+                jsonw_obj_end(&j);
+            } else {
+                jsonw_null(&j, "trace");
+            }
+            jsonw_obj_end(&j);
+            if ((st = jsonw_end(&j, &e)) != LOOM_OK)
+                goto fail;
+        } else {
+            printf("steps %" PRIu64 "\n", t);
+            printf("events %" PRIu64 "\n", rtl_events);
+            printf("events_per_cycle_per_core %.3f\n", epc);
+            if (o->rtl_only) {
+                printf("cycles_per_step %.1f\n", meas);
+                printf("sim_cycles_per_s %.0f\n", wall > 0 ? (double)sim_cycles / wall : 0.0);
+                printf("sim_steps_per_s %.1f\n", wall > 0 ? (double)t / wall : 0.0);
+            } else {
+                printf("spikes %" PRIu64 "\n", rc_.spikes);
+                printf("cycles_per_step %.1f predicted %.1f (%+.1f%%)\n", meas, pred,
+                       meas > 0 ? 100.0 * (pred - meas) / meas : 0.0);
+                printf("mismatches %" PRIu64 "\n", mismatches);
+                if (rc_.syn_events != rtl_events && !mismatches)
+                    printf("reference delivered %" PRIu64 " events, the RTL counted %" PRIu64 "\n",
+                           rc_.syn_events, rtl_events);
+            }
+            if (o->window && t > o->from)
+                printf("trace: %s (steps %" PRIu64 "..%" PRIu64 ")\n", o->fst, trace_from, trace_to);
         }
     }
     rc = mismatches ? 1 : 0;
@@ -360,7 +466,8 @@ int cmd_cosim(int argc, char **argv)
     model_opts mo;
     model_opts_default(&mo);
     mo.quiet = 1;
-    int list = 0;
+    int list = 0, from_given = 0, to_given = 0;
+    const char *mismatch_fst = NULL;
     for (int k = 1; k < argc;) {
         const char *v;
         int r;
@@ -401,6 +508,19 @@ int cmd_cosim(int argc, char **argv)
             if (r < 0)
                 return 2;
             o.fst = v;
+            o.window = 1;
+        } else if ((r = cli_opt_value(C, argc, argv, &k, "--mismatch-fst", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            mismatch_fst = v;
+        } else if ((r = cli_opt_value(C, argc, argv, &k, "--from", &v)) != 0) {
+            if (r < 0 || cli_parse_u64(C, "--from", v, &o.from))
+                return 2;
+            from_given = 1;
+        } else if ((r = cli_opt_value(C, argc, argv, &k, "--to", &v)) != 0) {
+            if (r < 0 || cli_parse_u64(C, "--to", v, &o.to))
+                return 2;
+            to_given = 1;
         } else if ((r = cli_opt_value(C, argc, argv, &k, "--limg", &v)) != 0) {
             if (r < 0)
                 return 2;
@@ -425,6 +545,9 @@ int cmd_cosim(int argc, char **argv)
         } else if (!strcmp(argv[k], "--quiet")) {
             o.quiet = 1;
             k++;
+        } else if (!strcmp(argv[k], "--json")) {
+            o.json = 1;
+            k++;
         } else if (argv[k][0] == '-' && argv[k][1]) {
             return cli_usage_error(C, "unknown option '%s' (see loom cosim --help)", argv[k]);
         } else if (!o.net) {
@@ -444,6 +567,21 @@ int cmd_cosim(int argc, char **argv)
             vsim_close(s);
         }
         return 0;
+    }
+    if (mismatch_fst && o.window)
+        return cli_usage_error(C, "--mismatch-fst is for runs without --fst (whose trace is the window)");
+    if (mismatch_fst)
+        o.fst = mismatch_fst;
+    if ((from_given || to_given) && !o.window)
+        return cli_usage_error(C, "--from/--to set the window of --fst FILE; give --fst");
+    if (o.window) {
+        if (!to_given)
+            o.to = o.steps ? o.steps - 1 : 0;
+        if (o.from > o.to)
+            return cli_usage_error(C, "--from %" PRIu64 " is after --to %" PRIu64, o.from, o.to);
+        if (o.to >= o.steps)
+            return cli_usage_error(C, "--to %" PRIu64 " is past the last step %" PRIu64
+                                      " (--steps %" PRIu64 ")", o.to, o.steps ? o.steps - 1 : 0, o.steps);
     }
     if (o.bench) {
         benchnet_kind kind;
@@ -465,6 +603,8 @@ int cmd_cosim(int argc, char **argv)
         return cli_usage_error(C, "--poisson and --inputs exclude each other");
     model md;
     loom_err e;
+    if (cli_model_check_applies(C, o.net, argc, argv))
+        return 2;
     if (model_load(o.net, &mo, &md, &e) != LOOM_OK)
         return cli_report(C, &e);
     int rc = run(&o, md.net);

@@ -28,6 +28,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "cli.h"
 #include "cli_vbthread.h"
 #include "transport.h"
@@ -49,7 +50,12 @@ static const char usage_text[] =
     "(fails otherwise), prints the comparison and the summary line\n"
     "'blimp rmse_snn=.. ... path=vboard'.  --sim flies on the reference model\n"
     "only (path=ref).  Defaults: seed 1, examples/blimp/controller.seir, 60 s,\n"
-    "plot build/demo/blimp.png.\n";
+    "plot build/demo/blimp.png.\n"
+    "\n"
+    "examples:\n"
+    "  loom demo blimp                       # what make demo runs\n"
+    "  loom demo blimp --seed 4 --plot seed4.png\n"
+    "  loom demo blimp --sim --controller my.seir\n";
 
 /* mkdir -p of the folder part of path. */
 static int make_parent(const char *path)
@@ -167,6 +173,9 @@ int cmd_demo(int argc, char **argv)
         } else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
         i++;
     }
+    char ctl[4096]; /* a relative path missing here: the data folder's (the shipped controller) */
+    if (strcmp(controller, "pid"))
+        controller = loom_data_file(controller, ctl, sizeof ctl);
     if (!strcmp(controller, "pid"))
         return cli_usage_error("demo", "--controller needs a network (NET.seir): the demo compares it with the PID");
     if (make_parent(png)) return cli_usage_error("demo", "cannot create the folder of %s: %s", png, strerror(errno));

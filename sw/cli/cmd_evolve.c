@@ -38,7 +38,13 @@ static const char usage_text[] =
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
     "generation: best, median and sigma of both parts.  Defaults: seed 1,\n"
     "300 generations, 4 flights of 60 s, 2 threads, sigma 0.02, output\n"
-    "controller.seir.  See docs/blimp.md.\n";
+    "controller.seir.  See docs/blimp.md.\n"
+    "\n"
+    "examples:\n"
+    "  loom evolve --seed 1 -o controller.seir     # the shipped controller, ~11 s CPU\n"
+    "  loom evolve --generations 20 --flights 2 --checkpoint ck.txt -o quick.seir\n"
+    "  loom evolve --checkpoint ck.txt --resume --generations 40 -o quick.seir\n"
+    "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n";
 
 typedef struct opts {
     const char *out, *plant_file, *ckpt, *genes_out;
@@ -300,10 +306,14 @@ int cmd_evolve(int argc, char **argv)
         ctrl_genes_prior(CTRL_PD, prior[0]);
         ctrl_genes_prior(CTRL_I, prior[1]);
         if (!st) st = holdout(&pp, prior[0], prior[1], &s_prior, &e);
-        if (!st && !o.quiet)
+        if (!st && !o.quiet && cmaes_evals(cm[0]) > 0)
             printf("evolve: held-out MSE (PD + I, command units^2): starting point %.5f, means %.5f, "
                    "best %.5f: writing the %s\n",
                    s_prior, s_mean, s_best, pick == best ? "best" : "means");
+        else if (!st && !o.quiet) /* --generations 0 (or a checkpoint at 0): nothing evaluated */
+            printf("evolve: held-out MSE (PD + I, command units^2): starting point %.5f, means %.5f "
+                   "(no candidate evaluated yet, so no best): writing the means\n",
+                   s_prior, s_mean);
         if (!st && o.genes_out) {
             FILE *f = fopen(o.genes_out, "w");
             if (!f) st = loom_fail(&e, LOOM_E_IO, "%s: cannot write: %s", o.genes_out, strerror(errno));

@@ -25,10 +25,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "cli.h"
 #include "ctrl.h"
 #include "ctrl_link.h"
 #include "host.h"
+#include "jsonw.h"
 #include "plot.h"
 #include "pid.h"
 #include "plant.h"
@@ -40,7 +42,7 @@ static const char usage_text[] =
     "                                     [--max-payload BYTES])\n"
     "                [--seed S] [--controller NET.seir|pid] [--duration SEC]\n"
     "                [--profile demo|T:ALT,T:ALT,...] [--plant FILE] [--trace FILE.csv]\n"
-    "                [--plot FILE.png] [--quiet]\n"
+    "                [--plot FILE.png] [--quiet] [--json]\n"
     "Flies the blimp altitude plant (docs/blimp.md) with the controller under\n"
     "test and with the reference PID (kp 9, ki 0, kd 7) on the same plant and\n"
     "noise seed, prints a comparison table and a final line\n"
@@ -55,14 +57,21 @@ static const char usage_text[] =
     "completed --port flight is the --sim flight: same --trace file, same final\n"
     "line (path=ref names the trajectory: the reference model's).\n"
     "Defaults: seed 1, controller examples/blimp/controller.seir, 60 s, the\n"
-    "demo profile (steps between 1 and 3 m every 10 s), default plant.\n";
+    "demo profile (steps between 1 and 3 m every 10 s), default plant.\n"
+    "--json prints the table as one JSON object instead (docs/json.md).\n"
+    "\n"
+    "examples:\n"
+    "  loom fly --sim --seed 1 --plot blimp.png\n"
+    "  loom fly --sim --controller pid --duration 30 --json\n"
+    "  loom vboard --config c1 --pty-file pty.txt &\n"
+    "  loom fly --port \"$(cat pty.txt)\" --seed 1 --trace board.csv\n";
 
 typedef struct opts {
     const char *controller, *profile, *plant_file, *trace, *plot, *port;
     int64_t baud, timeout_ms, tries, max_payload;
     uint64_t seed;
     double duration;
-    int sim, quiet;
+    int sim, quiet, json;
 } opts;
 
 /* Spikes of the controller, for the raster. */
@@ -125,6 +134,7 @@ static int parse(int argc, char **argv, opts *o)
             return -1;
         } else if (!strcmp(a, "--sim")) o->sim = 1;
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--json")) o->json = 1;
         else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("fly", a, v, &o->seed)) return 2; }
         else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
         else if (!strcmp(a, "--controller")) { NEED(); o->controller = v; }
@@ -140,11 +150,17 @@ static int parse(int argc, char **argv, opts *o)
         else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
 #undef NEED
     }
+    /* a relative controller path missing here is looked up in the data folder */
+    static char ctl[4096];
+    if (strcmp(o->controller, "pid"))
+        o->controller = loom_data_file(o->controller, ctl, sizeof ctl);
     if (!o->sim && !o->port)
         return cli_usage_error("fly", "say where the controller runs: --sim (the reference model) "
                                       "or --port PORT (a board or virtual board)");
     if (o->sim && o->port)
         return cli_usage_error("fly", "--sim and --port exclude each other");
+    if (o->plot && cli_check_png("fly", "--plot", o->plot))
+        return 2;
     return 0;
 }
 
@@ -306,7 +322,42 @@ int cmd_fly(int argc, char **argv)
         plant_metrics ma, mb;
         plant_metrics_compute(la, na, &pr, &ma);
         plant_metrics_compute(lb, nb, &pr, &mb);
-        if (!o.quiet) {
+        if (o.json) {
+            jsonw j;
+            jsonw_init(&j, stdout);
+            jsonw_obj_begin(&j, NULL);
+            jsonw_str(&j, "command", "fly");
+            jsonw_str(&j, "controller", o.controller);
+            jsonw_str(&j, "network_ran_on", o.port ? "board" : "reference_model");
+            jsonw_str(&j, "port", o.port);
+            jsonw_uint(&j, "seed", o.seed);
+            jsonw_num(&j, "duration_s", o.duration);
+            jsonw_int(&j, "setpoints", pr.n);
+            jsonw_str(&j, "plant", o.plant_file);
+            jsonw_uint(&j, "neurons", neurons);
+            const plant_metrics *mm[2] = {&ma, &mb};
+            for (int k = 0; k < 2; k++) {
+                jsonw_obj_begin(&j, k ? "pid" : "controller_under_test");
+                jsonw_num(&j, "rmse_m", mm[k]->rmse);
+                jsonw_num(&j, "overshoot_m", mm[k]->overshoot);
+                jsonw_num(&j, "settling_s", mm[k]->settling);
+                jsonw_num(&j, "steady_state_error_m", mm[k]->sse);
+                jsonw_obj_end(&j);
+            }
+            if (!is_pid) {
+                ref_counters c;
+                ref_get_counters(o.port ? lnk.shadow.sim : ref.sim, &c);
+                jsonw_uint(&j, "spikes", c.spikes);
+            } else {
+                jsonw_null(&j, "spikes");
+            }
+            if (o.port)
+                jsonw_uint(&j, "frames_resent", loom_host_stats(host).duplicates);
+            else
+                jsonw_null(&j, "frames_resent");
+            jsonw_obj_end(&j);
+            st = jsonw_end(&j, &e);
+        } else if (!o.quiet) {
             printf("flight: %g s, seed %llu, %d setpoints, plant %s, controller %s\n", o.duration,
                    (unsigned long long)o.seed, pr.n, o.plant_file ? o.plant_file : "defaults", o.controller);
             printf("%-24s %12s %12s\n", "", is_pid ? "PID (test)" : "SNN", "PID");
@@ -328,9 +379,9 @@ int cmd_fly(int argc, char **argv)
         if (o.plot) {
             st = plot(o.plot, la, lb, na, is_pid ? NULL : &ras, neurons, dt, pp.u_max,
                       o.port ? "on the board behind the link" : "reference model", &e);
-            if (!st && !o.quiet) printf("fly: wrote %s\n", o.plot);
+            if (!st && !o.quiet && !o.json) printf("fly: wrote %s\n", o.plot);
         }
-        if (!st)
+        if (!st && !o.json)
             printf("blimp rmse_snn=%.4f rmse_pid=%.4f sse_snn=%.4f sse_pid=%.4f overshoot_snn=%.4f "
                    "overshoot_pid=%.4f neurons=%u path=ref\n",
                    ma.rmse, mb.rmse, ma.sse, mb.sse, ma.overshoot, mb.overshoot, neurons);

@@ -69,6 +69,8 @@ int cmd_info(int argc, char **argv)
     model m;
     loom_err e;
     loom_err_clear(&e);
+    if (cli_model_check_applies(C, path, argc, argv))
+        return 2;
     if (model_load(path, &mo, &m, &e))
         return cli_report(C, &e);
     netinfo ni;

@@ -10,6 +10,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "report_json.h"
 
 const char cmd_report_summary[] = "utilisation, Fmax and capacity of a loom build folder";
 
@@ -22,39 +23,23 @@ static const char usage[] =
     "(neurons, synapses, max delay, profiles) and, for a baked model, its\n"
     "share of it and the predicted timesteps per second.\n"
     "\n"
-    "  --json    print DIR/report.json unchanged (keys in docs/boards.md)\n";
+    "  --json    print DIR/report.json unchanged (keys in docs/boards.md)\n"
+    "\n"
+    "examples:\n"
+    "  loom build --board icebreaker -o build/ib && loom report build/ib\n"
+    "  loom report build/ib --json\n";
 
-/* Text after "key": in j (from `from` on); NULL when absent. */
-static const char *val(const char *j, const char *key)
+/* A number of the report, 0 when absent (as the report prints it). */
+static double num(const report_doc *d, const char *path)
 {
-    char pat[96];
-    snprintf(pat, sizeof pat, "\"%s\":", key);
-    const char *p = strstr(j, pat);
-    if (!p)
-        return NULL;
-    p += strlen(pat);
-    while (*p == ' ')
-        p++;
-    return p;
+    double v = report_doc_num(d, path);
+    return v < 0 ? 0.0 : v;
 }
 
-static double num(const char *j, const char *key)
+static const char *str(const report_doc *d, const char *path)
 {
-    const char *p = val(j, key);
-    return p ? strtod(p, NULL) : 0.0;
-}
-
-static void str(const char *j, const char *key, char *buf, size_t len)
-{
-    const char *p = val(j, key);
-    buf[0] = 0;
-    if (!p || *p != '"')
-        return;
-    p++;
-    size_t n = 0;
-    while (*p && *p != '"' && n + 1 < len)
-        buf[n++] = *p++;
-    buf[n] = 0;
+    const char *v = report_doc_str(d, path);
+    return v ? v : "";
 }
 
 static double pct(double a, double b)
@@ -92,13 +77,15 @@ int cmd_report(int argc, char **argv)
         free(j);
         return 0;
     }
-    char board[64], dev[64], pkg[32], clk[128], engine[32];
-    str(j, "board", board, sizeof board);
-    str(j, "engine", engine, sizeof engine);
-    str(j, "device", dev, sizeof dev);
-    str(j, "package", pkg, sizeof pkg);
-    str(j, "clock_source", clk, sizeof clk);
-    double cmhz = num(j, "clock_mhz"), fmax = num(j, "fmax_mhz");
+    free(j);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/report.json", dir);
+    report_doc *d;
+    if (report_doc_load(path, &d, &e))
+        return cli_report(C, &e);
+    const char *board = str(d, "board"), *engine = str(d, "engine"), *dev = str(d, "device"),
+               *pkg = str(d, "package"), *clk = str(d, "clock_source");
+    double cmhz = num(d, "clock_mhz"), fmax = num(d, "fmax_mhz");
     printf("board     %s (%s-%s), clock %s\n", board, dev, pkg, clk);
     if (!strcmp(engine, "firmware"))
         printf("engine    firmware on the loom_rv processor (rtl/loom_mcu.v, docs/icestick.md)\n");
@@ -112,39 +99,37 @@ int cmd_report(int argc, char **argv)
                 {"SPRAM", "spram_used", "spram_total"},
                 {"DSP (MAC16)", "dsp_used", "dsp_total"}};
     for (unsigned i = 0; i < sizeof rows / sizeof rows[0]; i++) {
-        double u = num(j, rows[i].used), t = num(j, rows[i].total);
+        double u = num(d, rows[i].used), t = num(d, rows[i].total);
         printf("%-14s %8.0f %8.0f %6.1f%%\n", rows[i].name, u, t, pct(u, t));
     }
-    printf("%-14s %8.0f\n%-14s %8.0f\n%-14s %8.0f\n", "LUT4 cells", num(j, "lut4_cells"), "carries",
-           num(j, "carries"), "flip-flops", num(j, "ffs"));
+    printf("%-14s %8.0f\n%-14s %8.0f\n%-14s %8.0f\n", "LUT4 cells", num(d, "lut4_cells"), "carries",
+           num(d, "carries"), "flip-flops", num(d, "ffs"));
     printf("\narch      W=%.0f S=%.0f A=%.0f D=%.0f, %.0f core(s), %.0f inputs, %.0f levels\n",
-           num(j, "W"), num(j, "S"), num(j, "A"), num(j, "max_delay"), num(j, "cores"),
-           num(j, "inputs"), num(j, "levels"));
-    const char *m = strstr(j, "\"model\": {");
-    double nn = num(j, "neurons"), ns = num(j, "synapses");
+           num(d, "W"), num(d, "S"), num(d, "A"), num(d, "max_delay"), num(d, "cores"),
+           num(d, "inputs"), num(d, "levels"));
+    const int m = report_doc_has(d, "model");
+    double nn = num(d, "neurons"), ns = num(d, "synapses");
     printf("capacity  %.0f neurons, %.0f synapses, max delay %.0f, %.0f profiles\n", nn, ns,
-           num(j, "max_delay"), num(j, "profiles"));
+           num(d, "max_delay"), num(d, "profiles"));
     if (m) {
-        char path[1024];
-        str(m, "path", path, sizeof path);
-        printf("model     %s: %.0f neurons (%.1f%%), %.0f synapses (%.1f%%), %.0f levels\n", path,
-               num(m, "neurons"), 100 * num(m, "neuron_share"), num(m, "synapses"),
-               100 * num(m, "synapse_share"), num(m, "levels"));
+        printf("model     %s: %.0f neurons (%.1f%%), %.0f synapses (%.1f%%), %.0f levels\n",
+               str(d, "model.path"), num(d, "model.neurons"), 100 * num(d, "model.neuron_share"), num(d, "model.synapses"),
+               100 * num(d, "model.synapse_share"), num(d, "model.levels"));
         if (!strcmp(engine, "firmware")) {
             printf("RAM image the firmware's RAM as loading the model left it (boot.hex)\n");
             printf("speed     %.1f cycles/step measured (the most of 40 steps at activity %g on the "
                    "virtual board) -> %.0f timesteps/s at %.1f MHz\n",
-                   num(m, "cycles_per_step"), num(m, "input_rate"), num(m, "steps_per_s"), cmhz);
+                   num(d, "model.cycles_per_step"), num(d, "model.input_rate"), num(d, "model.steps_per_s"), cmhz);
         } else {
-            printf("boot ROM  %.0f of %.0f bytes\n", num(m, "boot_bytes_used"), num(j, "boot_bytes_total"));
+            printf("boot ROM  %.0f of %.0f bytes\n", num(d, "model.boot_bytes_used"), num(d, "boot_bytes_total"));
             printf("speed     %.1f cycles/step predicted at activity %g -> %.0f timesteps/s at %.1f MHz\n",
-                   num(m, "cycles_per_step"), num(m, "input_rate"), num(m, "steps_per_s"), cmhz);
+                   num(d, "model.cycles_per_step"), num(d, "model.input_rate"), num(d, "model.steps_per_s"), cmhz);
         }
     } else {
         printf("model     none baked in (generic: load one at run time with loom run)\n");
     }
-    printf("tools     yosys %.1f s, nextpnr %.1f s%s\n", num(j, "yosys_s"), num(j, "nextpnr_s"),
-           strstr(j, "\"cached\": true") ? " (reused: inputs unchanged)" : "");
-    free(j);
+    printf("tools     yosys %.1f s, nextpnr %.1f s%s\n", num(d, "yosys_s"), num(d, "nextpnr_s"),
+           report_doc_true(d, "cached") ? " (reused: inputs unchanged)" : "");
+    report_doc_free(d);
     return 0;
 }

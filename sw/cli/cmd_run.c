@@ -19,6 +19,7 @@
 
 #include "cli.h"
 #include "cli_model.h"
+#include "jsonw.h"
 #include "host.h"
 #include "loom_map.h"
 #include "mapper.h"
@@ -59,10 +60,6 @@ static const char usage[] =
     "                          --inputs files always pass their values through, so\n"
     "                          graded values and 0/1 spikes both work\n"
     "  --baked                 the board already holds NET (a bitstream built with\n"
-    "                          loom build --board B NET): not reset or loaded, its\n"
-    "                          tables are read back and must equal NET's; it runs\n"
-    "                          on from the state it is in\n"
-    "  --baked                 the board already holds NET (a bitstream built with\n"
     "                          loom build --board B NET): it is not reset or\n"
     "                          loaded; its tables are read back and must equal\n"
     "                          NET's, and it runs on from the state it is in\n"
@@ -75,7 +72,16 @@ static const char usage[] =
     "                          through noisy lines [the board's maximum]\n"
     "  --list-ports            list the serial ports libserialport finds\n"
     "  --quiet                 print nothing but errors\n"
-    "%s";
+    "  --json                  print the summary as one JSON object (docs/json.md)\n"
+    "%s"
+    "\n"
+    "examples:\n"
+    "  loom vboard --board icebreaker --pty-file pty.txt &     # a virtual board\n"
+    "  loom run --port \"$(cat pty.txt)\" net.seir --steps 1000 --poisson 0.1 --seed 7 \\\n"
+    "      --out-spikes out.csv --check\n"
+    "  loom run --port /dev/ttyUSB0 ctrl.aig --inputs in.csv --out-spikes out.csv\n"
+    "  loom run --port tcp:127.0.0.1:5000 net.limg --graded --poisson 0.2 --steps 500\n"
+    "  loom run --list-ports\n";
 
 /* A stand-in network for a .limg image, which carries no SEIR: the image's
  * input channels (all graded, or all spike) as in[k], its neurons as n[k]
@@ -127,7 +133,7 @@ int cmd_run(int argc, char **argv)
     int64_t baud = 3000000, timeout_ms = 500, tries = 8, max_payload = 0;
     const char *port = NULL, *net_path = NULL, *poisson = NULL, *inputs = NULL, *out_spikes = NULL;
     const char *out_v = NULL;
-    int graded = 0;
+    int graded = 0, json = 0;
     for (int k = 1; k < argc;) {
         const char *a = argv[k], *v;
         int r;
@@ -181,6 +187,8 @@ int cmd_run(int argc, char **argv)
             quiet = 1;
         else if (!strcmp(a, "--check"))
             check = 1;
+        else if (!strcmp(a, "--json"))
+            json = 1;
         else if (!strcmp(a, "--baked"))
             baked = 1;
         else if (!strcmp(a, "--graded"))
@@ -209,7 +217,11 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error(C, "--graded is for .limg images; NET declares its channel kinds");
     if (out_spikes && out_v && !strcmp(out_spikes, "-") && !strcmp(out_v, "-"))
         return cli_usage_error(C, "--out-spikes and --out-v cannot both go to stdout");
+    if (json && ((out_spikes && !strcmp(out_spikes, "-")) || (out_v && !strcmp(out_v, "-"))))
+        return cli_usage_error(C, "--json prints on stdout; give --out-spikes/--out-v files");
 
+    if (cli_model_check_applies(C, net_path, argc, argv))
+        return 2;
     loom_err e;
     loom_status st = LOOM_OK;
     int rc = 0;
@@ -228,7 +240,8 @@ int cmd_run(int argc, char **argv)
     uint32_t nevr[9] = {0};
     uint32_t *evw = NULL, *words = NULL, *spk = NULL;
     const uint32_t *ref_spk = NULL;
-    uint64_t mismatches = 0, spikes_total = 0, t_done = 0;
+    uint64_t mismatches = 0, spikes_total = 0, out_spikes_total = 0, t_done = 0;
+    uint8_t *is_out = NULL; /* [n_neurons] 1 for a spike output: what --out-spikes writes */
     cli_progress prog;
     memset(&prog, 0, sizeof prog);
 
@@ -319,7 +332,12 @@ int cmd_run(int argc, char **argv)
     evw = malloc((net->n_inputs ? net->n_inputs : 1) * sizeof *evw);
     words = calloc(nw ? nw : 1, sizeof *words);
     spk = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *spk);
-    if (!ev || !evw || !words || !spk) {
+    is_out = calloc(net->n_neurons ? net->n_neurons : 1, 1);
+    if (is_out)
+        for (uint32_t k = 0; k < net->n_outputs; k++)
+            if (net->outputs[k].kind == SEIR_OUT_SPIKE)
+                is_out[net->outputs[k].neuron] = 1;
+    if (!ev || !evw || !words || !spk || !is_out) {
         st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
         goto fail;
     }
@@ -364,7 +382,7 @@ int cmd_run(int argc, char **argv)
         goto fail;
     }
     double t0 = cli_now();
-    cli_progress_start(&prog, "run", steps, quiet);
+    cli_progress_start(&prog, "run", steps, quiet || json);
     /* exchange t pushes the inputs of step t (and starts it) and reads the
      * outputs of step t-1; up to LAG exchanges are in flight, so the run is
      * bound by the link's bandwidth, not its round trip */
@@ -393,6 +411,8 @@ int cmd_run(int argc, char **argv)
                     spk[ns++] = n;
             }
             spikes_total += ns;
+            for (uint32_t k = 0; k < ns; k++)
+                out_spikes_total += is_out[spk[k]];
             if (spk_out && (st = outw_spikes_step(spk_out, g - 1, spk, ns, &e)))
                 goto fail;
             for (uint32_t k = 0; k < n_v; k++)
@@ -446,21 +466,54 @@ int cmd_run(int argc, char **argv)
     v_out = NULL;
     if (st)
         goto fail_closed;
-    if (!quiet) {
+    {
         link_counters hc = loom_host_stats(h);
-        FILE *sf = (out_spikes && !strcmp(out_spikes, "-")) ? stderr : stdout;
-        fprintf(sf, "run: %" PRIu64 " steps on %s, %" PRIu64 " spikes, %.3f s (%.1f steps/s), "
-                    "%u frames resent\n", steps, port, spikes_total, wall,
-                wall > 0 ? steps / wall : 0.0, hc.duplicates);
-        if (check)
-            fprintf(sf, "check: %" PRIu64 " steps differ from the reference model\n", mismatches);
         /* what a step costs the board itself (its clock, not the link): the
          * figure to hold against a control period */
         uint32_t cyc[2];
         const link_identify *id = loom_host_identity(h);
-        if (loom_host_read(h, LOOM_REG_CYCLES_LAST, cyc, 2, &e) == LOOM_OK && id->clk_hz)
-            fprintf(sf, "board: a step took %u clock cycles (last), at most %u (%.1f us at %.0f MHz)\n",
-                    cyc[0], cyc[1], cyc[1] * 1e6 / id->clk_hz, id->clk_hz / 1e6);
+        int have_cyc = loom_host_read(h, LOOM_REG_CYCLES_LAST, cyc, 2, &e) == LOOM_OK && id->clk_hz;
+        if (json) {
+            jsonw j;
+            jsonw_init(&j, stdout);
+            jsonw_obj_begin(&j, NULL);
+            jsonw_str(&j, "command", "run");
+            jsonw_str(&j, "file", net_path);
+            jsonw_str(&j, "port", port);
+            jsonw_uint(&j, "steps", steps);
+            jsonw_uint(&j, "output_spikes", out_spikes_total);
+            jsonw_uint(&j, "spikes", spikes_total);
+            jsonw_num(&j, "wall_s", wall);
+            jsonw_num(&j, "steps_per_s", wall > 0 ? steps / wall : 0.0);
+            jsonw_uint(&j, "frames_resent", hc.duplicates);
+            if (check)
+                jsonw_uint(&j, "check_mismatched_steps", mismatches);
+            else
+                jsonw_null(&j, "check_mismatched_steps");
+            if (have_cyc) {
+                jsonw_obj_begin(&j, "board");
+                jsonw_uint(&j, "clk_hz", id->clk_hz);
+                jsonw_uint(&j, "step_cycles_last", cyc[0]);
+                jsonw_uint(&j, "step_cycles_max", cyc[1]);
+                jsonw_obj_end(&j);
+            } else {
+                jsonw_null(&j, "board");
+            }
+            jsonw_obj_end(&j);
+            if ((st = jsonw_end(&j, &e)))
+                goto fail_closed;
+        } else if (!quiet) {
+            FILE *sf = (out_spikes && !strcmp(out_spikes, "-")) ? stderr : stdout;
+            fprintf(sf, "run: %" PRIu64 " steps on %s, %" PRIu64 " spikes of output neurons (%" PRIu64
+                        " of all neurons), %.3f s (%.1f steps/s), %u frames resent\n",
+                    steps, port, out_spikes_total, spikes_total, wall, wall > 0 ? steps / wall : 0.0,
+                    hc.duplicates);
+            if (check)
+                fprintf(sf, "check: %" PRIu64 " steps differ from the reference model\n", mismatches);
+            if (have_cyc)
+                fprintf(sf, "board: a step took %u clock cycles (last), at most %u (%.1f us at %.0f MHz)\n",
+                        cyc[0], cyc[1], cyc[1] * 1e6 / id->clk_hz, id->clk_hz / 1e6);
+        }
     }
     rc = mismatches ? 1 : 0;
     goto out;
@@ -494,6 +547,7 @@ out:
     free(evw);
     free(words);
     free(spk);
+    free(is_out);
     map_free(map);
     model_free(&m);
     loom_host_close(h);

@@ -8,12 +8,14 @@
  * formats of outw.h; inputs those of stim.h (docs/inputs.md).
  */
 #include <inttypes.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "aig.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "jsonw.h"
 #include "model.h"
 #include "nir.h"
 #include "outw.h"
@@ -51,6 +53,8 @@ static const char usage[] =
     "options:\n"
     "  --float                 NIR only: run the float reference instead\n"
     "  --quiet                 print nothing but errors\n"
+    "  --json                  print the summary as one JSON object on stdout\n"
+    "                          (docs/json.md)\n"
     "%s"
     "\n"
     "examples:\n"
@@ -88,12 +92,21 @@ typedef struct run {
     int plot_truncated;
     /* totals */
     uint64_t spikes_total;
+    uint64_t out_spikes_total; /* of the neurons declared spike outputs */
+    uint8_t *is_out;           /* [n_neurons] 1 for a spike output */
+    int32_t *plot_row;         /* --plot --outputs-only: [n_neurons] raster row or -1 */
+    uint32_t plot_rows;        /* rows of the raster */
+    uint32_t n_pg;             /* raster row groups (layers) ... */
+    const char **pg_name;      /* ... their names [n_pg] */
+    uint32_t *pg_first;        /* ... and first rows [n_pg] */
     cli_progress prog;
 } run;
 
 static loom_status record_spikes(run *r, uint64_t t, const uint32_t *spk, uint32_t n, loom_err *e)
 {
     r->spikes_total += n;
+    for (uint32_t k = 0; k < n; k++)
+        r->out_spikes_total += r->is_out[spk[k]];
     if (r->spikes) {
         loom_status st = outw_spikes_step(r->spikes, t, spk, n, e);
         if (st)
@@ -101,6 +114,8 @@ static loom_status record_spikes(run *r, uint64_t t, const uint32_t *spk, uint32
     }
     if (r->plot && t < r->plot_steps) {
         for (uint32_t k = 0; k < n; k++) {
+            if (r->plot_row && r->plot_row[spk[k]] < 0)
+                continue; /* --outputs-only: not an output */
             if (r->n_pts >= PLOT_MAX_SPIKES) {
                 r->plot_truncated = 1;
                 break;
@@ -118,7 +133,7 @@ static loom_status record_spikes(run *r, uint64_t t, const uint32_t *spk, uint32
                 r->cap_pts = nc;
             }
             r->pt_step[r->n_pts] = t;
-            r->pt_neuron[r->n_pts++] = spk[k];
+            r->pt_neuron[r->n_pts++] = r->plot_row ? (uint32_t)r->plot_row[spk[k]] : spk[k];
         }
     }
     return LOOM_OK;
@@ -155,6 +170,10 @@ static void run_free(run *r)
     free(r->v_int);
     free(r->v_dbl);
     free(r->spk);
+    free(r->is_out);
+    free(r->plot_row);
+    free(r->pg_name);
+    free(r->pg_first);
     free(r->ti);
     free(r->tv);
     free(r->ts);
@@ -191,6 +210,8 @@ static int ends_with(const char *s, const char *suf)
 int cmd_sim(int argc, char **argv)
 {
     const char *C = "sim";
+    cli_notes notes = {.n = 0};
+    int json = 0;
     model_opts mo;
     model_opts_default(&mo);
     int dt_given = 0, quiet = 0, outputs_only = 0, use_float = 0, have_steps = 0, have_seed = 0;
@@ -247,6 +268,8 @@ int cmd_sim(int argc, char **argv)
             outputs_only = 1;
         } else if (!strcmp(a, "--float")) {
             use_float = 1;
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
         } else if (a[0] == '-' && a[1] != '\0') {
             return cli_usage_error(C, "unknown option '%s'", a);
         } else if (!net_path) {
@@ -260,10 +283,17 @@ int cmd_sim(int argc, char **argv)
         return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
     if (poisson && inputs)
         return cli_usage_error(C, "--poisson and --inputs exclude each other");
+    if (plot_path && cli_check_png(C, "--plot", plot_path))
+        return 2;
+    if (json && stim)
+        return cli_usage_error(C, "--json and --stim exclude each other (--stim prints aigsim lines)");
+    if (json && ((out_spikes && !strcmp(out_spikes, "-")) || (out_v && !strcmp(out_v, "-")) ||
+                 (trace_all && !strcmp(trace_all, "-")) || (save_inputs && !strcmp(save_inputs, "-"))))
+        return cli_usage_error(C, "--json prints on stdout; give the other outputs files");
     if (stim && (poisson || inputs || use_float))
         return cli_usage_error(C, "--stim takes its inputs from the stimulus file alone");
     if (have_seed && !poisson && !quiet)
-        fprintf(stderr, "loom sim: note: --seed has no effect without --poisson\n");
+        cli_note(&notes, C, "note: --seed has no effect without --poisson");
     if (use_float && trace_all)
         return cli_usage_error(C, "--trace-all is not available with --float (the float "
                                   "reference has no integer i/v)");
@@ -292,6 +322,8 @@ int cmd_sim(int argc, char **argv)
     model m;
     loom_err e;
     loom_err_clear(&e);
+    if (cli_model_check_applies(C, net_path, argc, argv))
+        return 2;
     if (model_load(net_path, &mo, &m, &e))
         return cli_report(C, &e);
     if (stim) {
@@ -337,7 +369,7 @@ int cmd_sim(int argc, char **argv)
                 goto out;
             }
             if (!quiet)
-                fprintf(stderr, "loom sim: note: --poisson %s at dt %g s = rate %g per step\n",
+                cli_note(&notes, C, "note: --poisson %s at dt %g s = rate %g per step",
                         poisson, dt, rate);
         } else if (cli_parse_double(C, "--poisson", poisson, 0.0, 1.0, &rate)) {
             rc = 2;
@@ -348,7 +380,7 @@ int cmd_sim(int argc, char **argv)
         st = stim_open_file(net, inputs, &src, &e);
     } else {
         if (!quiet && net->n_inputs > 0)
-            fprintf(stderr, "loom sim: note: no --poisson or --inputs given: every input is 0\n");
+            cli_note(&notes, C, "note: no --poisson or --inputs given: every input is 0");
         st = stim_poisson(net, 0.0, 0, &src, &e); /* rate 0: no events */
     }
     if (st)
@@ -371,25 +403,30 @@ int cmd_sim(int argc, char **argv)
     r.v_int = malloc((r.n_v ? r.n_v : 1) * sizeof *r.v_int);
     r.v_dbl = malloc((r.n_v ? r.n_v : 1) * sizeof *r.v_dbl);
     r.spk = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *r.spk);
+    r.is_out = calloc(net->n_neurons ? net->n_neurons : 1, 1);
+    if (r.is_out)
+        for (uint32_t k = 0; k < net->n_outputs; k++)
+            if (net->outputs[k].kind == SEIR_OUT_SPIKE)
+                r.is_out[net->outputs[k].neuron] = 1;
     ev = malloc((net->n_inputs ? net->n_inputs : 1) * sizeof *ev);
-    if (!r.v_idx || !r.v_int || !r.v_dbl || !r.spk || !ev) {
+    if (!r.v_idx || !r.v_int || !r.v_dbl || !r.spk || !r.is_out || !ev) {
         st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
         goto fail;
     }
     outw_v_outputs(net, r.v_idx);
     if (out_spikes && (st = outw_spikes_open(out_spikes, net, outputs_only, &r.spikes, &e)))
         goto fail;
-    if (outputs_only && !out_spikes && !quiet)
-        fprintf(stderr, "loom sim: note: --outputs-only only filters --out-spikes\n");
+    if (outputs_only && !out_spikes && !plot_path && !quiet)
+        cli_note(&notes, C, "note: --outputs-only only filters --out-spikes and --plot");
     if (out_v && (st = outw_v_open(out_v, net, &r.vout, &e)))
         goto fail;
     if (out_v && r.n_v == 0 && !quiet)
-        fprintf(stderr, "loom sim: note: %s declares no v outputs: %s gets the step column only\n",
+        cli_note(&notes, C, "note: %s declares no v outputs: %s gets the step column only",
                 net_path, out_v);
     if (trace_all) {
         double lines = (double)steps * net->n_neurons;
         if (lines > 1e7 && !quiet)
-            fprintf(stderr, "loom sim: warning: --trace-all will write %.3g lines (about %.0f MB)\n",
+            cli_note(&notes, C, "warning: --trace-all will write %.3g lines (about %.0f MB)",
                     lines, lines * 20 / 1e6);
         r.ti = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *r.ti);
         r.tv = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *r.tv);
@@ -415,11 +452,56 @@ int cmd_sim(int argc, char **argv)
         }
         r.plot = 1;
         r.plot_steps = steps < PLOT_MAX_STEPS ? steps : PLOT_MAX_STEPS;
+        /* the raster's rows: every neuron, or (--outputs-only) the spike
+         * outputs in declaration order; named by their neuron groups */
+        r.plot_rows = net->n_neurons;
+        if (outputs_only) {
+            r.plot_row = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *r.plot_row);
+            if (!r.plot_row) {
+                st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+                goto fail;
+            }
+            for (uint32_t n = 0; n < net->n_neurons; n++)
+                r.plot_row[n] = -1;
+            r.plot_rows = 0;
+            for (uint32_t k = 0; k < net->n_outputs; k++)
+                if (net->outputs[k].kind == SEIR_OUT_SPIKE && r.plot_row[net->outputs[k].neuron] < 0)
+                    r.plot_row[net->outputs[k].neuron] = (int32_t)r.plot_rows++;
+        }
+        uint32_t ng_cap = (outputs_only ? r.plot_rows : net->n_neuron_groups) + 1;
+        r.pg_name = malloc(ng_cap * sizeof *r.pg_name);
+        r.pg_first = malloc(ng_cap * sizeof *r.pg_first);
+        if (!r.pg_name || !r.pg_first) {
+            st = loom_fail(&e, LOOM_E_NOMEM, "out of memory");
+            goto fail;
+        }
+        if (!outputs_only) {
+            for (uint32_t k = 0; k < net->n_neuron_groups; k++) {
+                r.pg_name[k] = net->neuron_groups[k].name;
+                r.pg_first[k] = net->neuron_groups[k].first;
+            }
+            r.n_pg = net->n_neuron_groups;
+        } else {
+            /* rows in output order: a new run wherever the group changes */
+            uint32_t last = UINT32_MAX;
+            for (uint32_t k = 0, row = 0; k < net->n_outputs; k++) {
+                uint32_t nn = net->outputs[k].neuron;
+                if (net->outputs[k].kind != SEIR_OUT_SPIKE || r.plot_row[nn] != (int32_t)row)
+                    continue; /* a v output, or a neuron declared twice */
+                uint32_t gi = seir_neuron_group_of(net, nn);
+                if (gi != last) {
+                    r.pg_name[r.n_pg] = net->neuron_groups[gi].name;
+                    r.pg_first[r.n_pg++] = row;
+                    last = gi;
+                }
+                row++;
+            }
+        }
         if (steps > PLOT_MAX_STEPS && !quiet)
-            fprintf(stderr, "loom sim: note: --plot shows the first %u steps\n", PLOT_MAX_STEPS);
+            cli_note(&notes, C, "note: --plot shows the first %u steps", PLOT_MAX_STEPS);
         r.n_pv = r.n_v < PLOT_MAX_V ? r.n_v : PLOT_MAX_V; /* plot_png draws no more */
         if (r.n_v > PLOT_MAX_V && !quiet)
-            fprintf(stderr, "loom sim: note: --plot draws the first %u of the %u v outputs\n",
+            cli_note(&notes, C, "note: --plot draws the first %u of the %u v outputs",
                     PLOT_MAX_V, r.n_v);
         size_t npv = (size_t)r.plot_steps * r.n_pv;
         r.pv = malloc((npv ? npv : 1) * sizeof *r.pv);
@@ -428,10 +510,11 @@ int cmd_sim(int argc, char **argv)
             goto fail;
         }
     }
-    if (!quiet && !out_spikes && !out_v && !trace_all && !plot_path && !save_inputs)
-        fprintf(stderr, "loom sim: note: no output requested (see --out-spikes, --out-v, "
-                        "--trace-all, --plot)\n");
+    if (!quiet && !json && !out_spikes && !out_v && !trace_all && !plot_path && !save_inputs)
+        cli_note(&notes, C, "note: no output requested (see --out-spikes, --out-v, "
+                        "--trace-all, --plot)");
 
+    cli_notes_flush(&notes);
     /* the run */
     double t0 = cli_now();
     uint64_t events = 0;
@@ -491,8 +574,13 @@ int cmd_sim(int argc, char **argv)
 
     if (r.plot) {
         char title[512];
-        snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes%s", net_path, steps,
-                 r.spikes_total, use_float ? " (float reference)" : "");
+        if (outputs_only)
+            snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes of output neurons (%"
+                     PRIu64 " in all)%s", net_path, steps, r.out_spikes_total, r.spikes_total,
+                     use_float ? " (float reference)" : "");
+        else
+            snprintf(title, sizeof title, "%s: %" PRIu64 " steps, %" PRIu64 " spikes%s", net_path, steps,
+                     r.spikes_total, use_float ? " (float reference)" : "");
         const char **names = calloc(r.n_pv ? r.n_pv : 1, sizeof *names);
         char *nbuf = malloc((size_t)(r.n_pv ? r.n_pv : 1) * 128);
         if (!names || !nbuf) {
@@ -503,8 +591,9 @@ int cmd_sim(int argc, char **argv)
         }
         for (uint32_t k = 0; k < r.n_pv; k++)
             names[k] = seir_neuron_name(net, r.v_idx[k], nbuf + (size_t)k * 128, 128);
-        plot_data pd = {title, r.plot_steps, net->n_neurons, r.n_pts, r.pt_step, r.pt_neuron,
-                        r.n_pv, names, r.pv};
+        plot_data pd = {title, r.plot_steps, r.plot_rows, r.n_pts, r.pt_step, r.pt_neuron,
+                        r.n_pv, names, r.pv, r.n_pg, r.pg_name, r.pg_first,
+                        outputs_only ? "output neuron" : "neuron"};
         st = plot_png(plot_path, &pd, &e);
         free(names);
         free(nbuf);
@@ -514,7 +603,29 @@ int cmd_sim(int argc, char **argv)
             fprintf(stderr, "loom sim: note: the raster shows the first %u spikes only\n",
                         PLOT_MAX_SPIKES);
     }
-    if (!quiet) {
+    if (json) {
+        jsonw j;
+        jsonw_init(&j, stdout);
+        jsonw_obj_begin(&j, NULL);
+        jsonw_str(&j, "command", "sim");
+        jsonw_str(&j, "file", net_path);
+        jsonw_str(&j, "kind", m.kind == MODEL_NIR ? "nir" : m.kind == MODEL_AIGER ? "aiger" : "seir");
+        jsonw_str(&j, "model", use_float ? "float" : "integer");
+        jsonw_uint(&j, "steps", steps);
+        jsonw_uint(&j, "neurons", net->n_neurons);
+        jsonw_uint(&j, "inputs", net->n_inputs);
+        jsonw_uint(&j, "spikes", r.spikes_total);
+        jsonw_uint(&j, "output_spikes", r.out_spikes_total);
+        if (use_float)
+            jsonw_null(&j, "synaptic_events");
+        else
+            jsonw_uint(&j, "synaptic_events", events);
+        jsonw_num(&j, "wall_s", wall);
+        jsonw_num(&j, "events_per_s", use_float || wall <= 0 ? NAN : (double)events / wall);
+        jsonw_obj_end(&j);
+        if ((st = jsonw_end(&j, &e)))
+            goto fail;
+    } else if (!quiet) {
         int to_stdout_used = (out_spikes && !strcmp(out_spikes, "-")) || (out_v && !strcmp(out_v, "-")) ||
                              (trace_all && !strcmp(trace_all, "-")) ||
                              (save_inputs && !strcmp(save_inputs, "-"));

@@ -45,7 +45,14 @@ static const char *usage =
     "request/response (one exchange at a time) and STEPS steps streaming (8\n"
     "exchanges in flight; 16 input events and every output word per step, on\n"
     "whatever the board holds) and prints `bench NAME VALUE UNIT` lines,\n"
-    "including the line-rate bounds of a real board at the identified baud rate.\n";
+    "including the line-rate bounds of a real board at the identified baud rate.\n"
+    "\n"
+    "examples:\n"
+    "  loom vboard --board icebreaker --pty-file pty.txt &   # serve; pty.txt once ready\n"
+    "  loom run --port \"$(cat pty.txt)\" net.seir --steps 100 --poisson 0.1 --check\n"
+    "  loom vboard --config c4 --tcp 0 --port-file port.txt --fault-rate 0.01 &\n"
+    "  loom vboard --ping \"$(cat port.txt)\" --bench 300\n"
+    "  loom vboard --list-configs\n";
 
 static volatile sig_atomic_t stop_flag;
 

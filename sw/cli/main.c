@@ -4,6 +4,7 @@
  * The table is generated from the file names (build/gen/loom_commands.h), so
  * adding a subcommand is adding a file.
  */
+#include "loom_paths.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -31,6 +32,11 @@ static void usage(FILE *f)
     for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
         fprintf(f, "  %-10s %s\n", commands[k].name, commands[k].summary);
     fprintf(f, "\n'loom <command> --help' explains a command; docs/ has the reference.\n");
+    char root[4096];
+    fprintf(f, "\ndata folder (RTL, boards, firmware, examples, docs): %s\n"
+               "  found beside this loom (PREFIX/share/loom, or the source tree);\n"
+               "  LOOM_DATADIR=DIR overrides it (docs/install.md).\n",
+            loom_data_root(root, sizeof root));
 }
 
 int main(int argc, char **argv)

@@ -24,10 +24,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "loom_paths.h"
 #include "link.h"
 #include "loom_map.h"
 #include "map_fit.h"
 #include "mapper.h"
+#include "report_json.h"
 
 #define BOOT_MAGIC0 0xB0
 #define BOOT_MAGIC1 0x07
@@ -101,21 +103,7 @@ static int exe_dir(int up, char *buf, size_t len)
 
 char *build_find_root(char *buf, size_t len)
 {
-    char probe[4096], dir[4096];
-    const char *env = getenv("LOOM_ROOT");
-    if (env && *env) {
-        fmt_to(buf, len, "%s", env);
-        return buf;
-    }
-    if (exe_dir(3, dir, sizeof dir)) { /* above loom, bin, BUILD */
-        fmt_to(probe, sizeof probe, "%s/rtl/loom_top.v", dir);
-        if (file_exists(probe)) {
-            fmt_to(buf, len, "%s", dir);
-            return buf;
-        }
-    }
-    fmt_to(buf, len, ".");
-    return buf;
+    return loom_data_root(buf, len); /* loom_paths.h */
 }
 
 static loom_status mkdir_p(const char *dir, loom_err *e)
@@ -230,7 +218,7 @@ static loom_status find_sources(const char *root, const board_info *b, srcs *s, 
     memset(s, 0, sizeof *s);
     fmt_to(pat, sizeof pat, "%s/rtl/loom_*.v", root);
     if (glob(pat, 0, NULL, &s->g1) != 0)
-        return loom_fail(e, LOOM_E_IO, "%s: no RTL sources (set LOOM_ROOT to the source tree)", pat);
+        return loom_fail(e, LOOM_E_IO, "%s: no RTL sources (set LOOM_DATADIR to the folder holding rtl/ and boards/)", pat);
     fmt_to(pat, sizeof pat, "%s/boards/common/loom_*.v", root);
     if (glob(pat, 0, NULL, &s->g2) != 0) {
         globfree(&s->g1);
@@ -276,7 +264,8 @@ static void param_string(const board_info *b, const char *boot_hex, const char *
 }
 
 /* The firmware image of a firmware board: $LOOM_FW, else BUILD/fw/NAME.hex
- * beside the running loom (BUILD/bin/loom), else ROOT/build/fw/NAME.hex. */
+ * beside the running loom (BUILD/bin/loom), else ROOT/fw/NAME.hex (installed),
+ * else ROOT/build/fw/NAME.hex. */
 static int find_firmware(const board_info *b, const char *root, char *buf, size_t len)
 {
     const char *env = getenv("LOOM_FW");
@@ -290,6 +279,9 @@ static int find_firmware(const board_info *b, const char *root, char *buf, size_
         if (file_exists(buf))
             return 1;
     }
+    fmt_to(buf, len, "%s/fw/%s.hex", root, b->name); /* an installed tree */
+    if (file_exists(buf))
+        return 1;
     fmt_to(buf, len, "%s/build/fw/%s.hex", root, b->name);
     return file_exists(buf);
 }
@@ -527,82 +519,6 @@ static char *slurp(const char *path, size_t *n)
     return b;
 }
 
-/* Value of the number after "key": at or after *from, before limit (NULL:
- * end); -1 when absent. */
-static double json_num_after(const char *from, const char *limit, const char *key)
-{
-    char pat[128];
-    fmt_to(pat, sizeof pat, "\"%s\"", key);
-    const char *p = strstr(from, pat);
-    if (!p || (limit && p >= limit))
-        return -1;
-    p += strlen(pat);
-    while (*p == ' ' || *p == ':' || *p == '\n' || *p == '\t')
-        p++;
-    char *end;
-    double v = strtod(p, &end);
-    return end == p ? -1 : v;
-}
-
-/* "used" of nextpnr utilisation entry bel ("ICESTORM_LC"); -1 when absent. */
-static double pnr_used(const char *rep, const char *bel, double *avail)
-{
-    char pat[64];
-    fmt_to(pat, sizeof pat, "\"%s\"", bel);
-    const char *p = strstr(rep, pat);
-    if (!p)
-        return -1;
-    const char *close = strchr(p, '}');
-    if (avail)
-        *avail = json_num_after(p, close, "available");
-    return json_num_after(p, close, "used");
-}
-
-/* Lowest achieved Fmax over the clocks of a nextpnr report, MHz; -1 none. */
-static double pnr_fmax(const char *rep)
-{
-    const char *p = strstr(rep, "\"fmax\"");
-    if (!p || !(p = strchr(p, '{')))
-        return -1;
-    /* the fmax object holds one {"achieved": .., "constraint": ..} per clock */
-    const char *end = p;
-    for (int depth = 0; *end; end++) {
-        if (*end == '{')
-            depth++;
-        else if (*end == '}' && --depth == 0)
-            break;
-    }
-    double lo = -1;
-    for (const char *q = strstr(p, "\"achieved\""); q && q < end; q = strstr(q + 1, "\"achieved\"")) {
-        double v = json_num_after(q, end, "achieved");
-        if (v > 0 && (lo < 0 || v < lo))
-            lo = v;
-    }
-    return lo;
-}
-
-/* Sum of yosys stat cell counts whose type starts with prefix. */
-static long stat_cells(const char *st, const char *prefix)
-{
-    const char *p = strstr(st, "\"num_cells_by_type\"");
-    if (!p)
-        return -1;
-    const char *end = strchr(p, '}');
-    long sum = 0;
-    char pat[64];
-    fmt_to(pat, sizeof pat, "\"%s", prefix);
-    for (const char *q = strstr(p, pat); q && q < end; q = strstr(q + 1, pat)) {
-        const char *c = strchr(q + 1, '"');
-        if (!c)
-            break;
-        c++;
-        while (*c == ' ' || *c == ':')
-            c++;
-        sum += strtol(c, NULL, 10);
-    }
-    return sum;
-}
-
 /* ---- the report ------------------------------------------------------------------ */
 
 typedef struct model_share {
@@ -634,22 +550,21 @@ static loom_status write_report(const build_opts *o, const char *dir, const mode
     const board_info *b = o->board;
     char path[4096];
     fmt_to(path, sizeof path, "%s/nextpnr-report.json", dir);
-    char *rep = slurp(path, NULL);
-    if (!rep)
+    if (access(path, R_OK) != 0)
         return loom_fail(e, LOOM_E_IO, "%s: missing (was the build interrupted? rerun with --force)", path);
+    static const char *const bels[4] = {"ICESTORM_LC", "ICESTORM_RAM", "ICESTORM_SPRAM", "ICESTORM_DSP"};
+    double used[4], avail[4], fmax;
+    loom_status rst = report_pnr_read(path, bels, 4, used, avail, &fmax, e);
+    if (rst)
+        return rst;
+    double lc = used[0], ram = used[1], spr = used[2], dsp = used[3];
+    double lc_av = avail[0], ram_av = avail[1], spr_av = avail[2], dsp_av = avail[3];
     fmt_to(path, sizeof path, "%s/yosys-stat.json", dir);
-    char *st = slurp(path, NULL);
-    double lc_av = 0, ram_av = 0, spr_av = 0, dsp_av = 0;
-    double lc = pnr_used(rep, "ICESTORM_LC", &lc_av);
-    double ram = pnr_used(rep, "ICESTORM_RAM", &ram_av);
-    double spr = pnr_used(rep, "ICESTORM_SPRAM", &spr_av);
-    double dsp = pnr_used(rep, "ICESTORM_DSP", &dsp_av);
-    double fmax = pnr_fmax(rep);
-    long carries = st ? stat_cells(st, "SB_CARRY") : -1;
-    long ffs = st ? stat_cells(st, "SB_DFF") : -1;
-    long lut4 = st ? stat_cells(st, "SB_LUT4") : -1;
-    free(rep);
-    free(st);
+    static const char *const cells[3] = {"SB_CARRY", "SB_DFF", "SB_LUT4"};
+    long sums[3] = {-1, -1, -1};
+    if (access(path, R_OK) == 0 && (rst = report_stat_cells(path, cells, 3, sums, e)))
+        return rst;
+    long carries = sums[0], ffs = sums[1], lut4 = sums[2];
     const limg_arch *a = &b->arch;
     fmt_to(path, sizeof path, "%s/report.json", dir);
     FILE *f = fopen(path, "w");
@@ -1239,25 +1154,19 @@ static int report_board_is(const char *dir, const char *name)
 {
     char path[4096];
     fmt_to(path, sizeof path, "%s/report.json", dir);
-    char *r = slurp(path, NULL);
-    if (!r)
-        return 0;
-    char pat[128];
-    fmt_to(pat, sizeof pat, "\"board\": \"%s\"", name);
-    int ok = strstr(r, pat) != NULL;
-    free(r);
-    return ok;
+    int ok = 0;
+    loom_err e;
+    return report_top_str_is(path, "board", name, &ok, &e) == LOOM_OK && ok;
 }
 
 static double report_num(const char *dir, const char *key)
 {
     char path[4096];
     fmt_to(path, sizeof path, "%s/report.json", dir);
-    char *r = slurp(path, NULL);
-    if (!r)
+    double v = -1;
+    loom_err e;
+    if (report_top_num(path, key, &v, &e) != LOOM_OK)
         return 0;
-    double v = json_num_after(r, NULL, key);
-    free(r);
     return v < 0 ? 0 : v;
 }
 

@@ -83,8 +83,9 @@ void build_opts_default(build_opts *o);
  * file, LOOM_E_PARSE naming file and line for a line that is not a word. */
 loom_status build_ram_hex_read(const char *path, uint32_t *w, size_t cap, size_t *n, loom_err *e);
 
-/* The source tree (the folder holding rtl/loom_top.v): $LOOM_ROOT, else
- * two folders above the running executable (build/bin/loom), else ".".
+/* The data folder holding rtl/ and boards/ (loom_paths.h loom_data_root:
+ * $LOOM_DATADIR, else the installed PREFIX/share/loom or the source tree
+ * found from the running executable, else ".").
  * Writes into buf (len bytes) and returns buf. */
 char *build_find_root(char *buf, size_t len);
 

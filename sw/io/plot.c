@@ -19,7 +19,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* Max traces drawn in the v panel (a legend of more is unreadable). */
 
 /* Finds the gnuplot executable; writes its path into buf.  0 if found. */
 static int find_gnuplot(char *buf, size_t len)
@@ -64,30 +63,62 @@ void plot_put_quoted(FILE *g, const char *s)
     fputc('\'', g);
 }
 
+/* Dark, distinguishable line colours (no yellow or pale tones). */
+static const char *const palette[] = {"#1f4e9c", "#c0282d", "#1b7a3a", "#7b3294", "#a6561c", "#008b8b",
+                                      "#000000", "#b8336a", "#4d5d00", "#5e3c99", "#d95f02", "#2f4f4f"};
+
+/* Most group names written on the raster's y axis; more would overlap. */
+#define PLOT_MAX_GROUP_LABELS 40u
+
+void plot_png_size(const plot_data *d, unsigned *width, unsigned *height)
+{
+    uint32_t nv = d->n_v < PLOT_MAX_V ? d->n_v : PLOT_MAX_V;
+    *width = 1100;
+    *height = 650 + 120 * nv;
+}
+
 static void write_script(FILE *g, const char *png, const void *ctx)
 {
     const plot_data *d = ctx;
     uint32_t nv = d->n_v < PLOT_MAX_V ? d->n_v : PLOT_MAX_V;
     double xmax = d->steps ? (double)d->steps - 0.5 : 0.5;
-    fprintf(g, "set terminal png size 1100,%d\nset output ", nv ? 900 : 650);
+    unsigned w, h;
+    plot_png_size(d, &w, &h);
+    /* raster: the top 600 pixels (less the title); v strips share the rest */
+    const double rh = nv ? 600.0 / h : 1.0;
+    fprintf(g, "set terminal png noenhanced size %u,%u\nset output ", w, h);
     plot_put_quoted(g, png);
     fputc('\n', g);
-    if (nv) {
-        fputs("set multiplot layout 2,1", g);
-        if (d->title) {
-            fputs(" title ", g);
-            plot_put_quoted(g, d->title);
-        }
-        fputc('\n', g);
-        fputs("set title 'spike raster'\n", g);
-    } else if (d->title) {
-        fputs("set title ", g);
+    fputs("set multiplot", g);
+    if (d->title) {
+        fputs(" title ", g);
         plot_put_quoted(g, d->title);
-        fputc('\n', g);
     }
-    fprintf(g, "set xlabel 'step'\nset ylabel 'neuron'\n"
-               "set xrange [-0.5:%g]\nset yrange [-0.5:%g]\n",
-            xmax, d->n_neurons ? (double)d->n_neurons - 0.5 : 0.5);
+    fputc('\n', g);
+    fputs("set lmargin 16\nset rmargin 4\n", g);
+    fprintf(g, "set origin 0,%g\nset size 1,%g\n", 1.0 - rh, nv ? rh * 0.97 : 0.95);
+    fputs("set title 'spike raster'\nset xlabel 'step'\nset ylabel ", g);
+    plot_put_quoted(g, d->row_label ? d->row_label : "neuron");
+    fputc('\n', g);
+    fprintf(g, "set xrange [-0.5:%g]\nset yrange [-0.5:%g]\n", xmax,
+            d->n_neurons ? (double)d->n_neurons - 0.5 : 0.5);
+    if (d->n_groups && d->group_name && d->group_first) {
+        /* layer names at the middle of their rows, lines between layers */
+        if (d->n_groups <= PLOT_MAX_GROUP_LABELS) {
+            fputs("set ytics (", g);
+            for (uint32_t k = 0; k < d->n_groups; k++) {
+                uint32_t end = k + 1 < d->n_groups ? d->group_first[k + 1] : d->n_neurons;
+                if (k)
+                    fputs(", ", g);
+                plot_put_quoted(g, d->group_name[k]);
+                fprintf(g, " %g", (d->group_first[k] + (double)end - 1) / 2.0);
+            }
+            fputs(")\n", g);
+        }
+        for (uint32_t k = 1; k < d->n_groups; k++)
+            fprintf(g, "set arrow from graph 0, first %g to graph 1, first %g nohead lc rgb '#999999' dt 2\n",
+                    d->group_first[k] - 0.5, d->group_first[k] - 0.5);
+    }
     /* smaller dots when the raster is crowded */
     fprintf(g, "plot '-' using 1:2 with points pt 7 ps %.2f lc rgb 'black' notitle\n",
             d->n_spikes > 20000 ? 0.15 : 0.35);
@@ -96,25 +127,37 @@ static void write_script(FILE *g, const char *png, const void *ctx)
     for (size_t k = 0; k < d->n_spikes; k++)
         fprintf(g, "%" PRIu64 " %" PRIu32 "\n", d->spike_step[k], d->spike_neuron[k]);
     fputs("e\n", g);
-    if (nv) {
-        fputs("set title 'membrane potential of the v outputs'\nset ylabel 'v'\n"
-              "set autoscale y\nset key outside right\nplot ",
-              g);
-        for (uint32_t j = 0; j < nv; j++) {
-            fputs(j ? ", '-' using 1:2 with lines title " : "'-' using 1:2 with lines title ", g);
-            plot_put_quoted(g, d->v_names[j]);
+    fputs("unset arrow\nset ytics auto\nunset title\n", g);
+    /* one strip per v trace, each with its own y scale */
+    const double sh = nv ? (1.0 - rh) / nv : 0;
+    for (uint32_t j = 0; j < nv; j++) {
+        fprintf(g, "set origin 0,%g\nset size 1,%g\n", 1.0 - rh - (j + 1) * sh, sh);
+        fputs(j + 1 == nv ? "set xlabel 'step'\nset format x '%g'\n" : "unset xlabel\nset format x ''\n", g);
+        /* this trace's own range, marked by its extremes (a strip is too
+         * low for more tics) */
+        double lo = 0, hi = 0;
+        for (uint64_t t = 0; t < d->steps; t++) {
+            double x = d->v[t * d->n_v + j];
+            if (t == 0 || x < lo)
+                lo = x;
+            if (t == 0 || x > hi)
+                hi = x;
         }
-        fputc('\n', g);
-        for (uint32_t j = 0; j < nv; j++) {
-            for (uint64_t t = 0; t < d->steps; t++)
-                fprintf(g, "%" PRIu64 " %.9g\n", t, d->v[t * d->n_v + j]);
-            if (d->steps == 0)
-                fputs("0 0\n", g);
-            fputs("e\n", g);
-        }
-        fputs("unset multiplot\n", g);
+        double pad = hi > lo ? 0.08 * (hi - lo) : 1.0;
+        fprintf(g, "set yrange [%.9g:%.9g]\nset ytics (%.9g, %.9g)\nset format y '%%.6g'\n", lo - pad,
+                hi + pad, lo, hi);
+        fputs("set ylabel ", g);
+        plot_put_quoted(g, d->v_names[j]);
+        fprintf(g, "\nset tmargin 0.5\nset bmargin %s\n", j + 1 == nv ? "3" : "0.5");
+        fprintf(g, "plot '-' using 1:2 with lines lw 1.5 lc rgb '%s' notitle\n",
+                palette[j % (sizeof palette / sizeof palette[0])]);
+        for (uint64_t t = 0; t < d->steps; t++)
+            fprintf(g, "%" PRIu64 " %.9g\n", t, d->v[t * d->n_v + j]);
+        if (d->steps == 0)
+            fputs("0 0\n", g);
+        fputs("e\n", g);
     }
-    fputs("set output\n", g);
+    fputs("unset multiplot\nset output\n", g);
 }
 
 loom_status plot_png(const char *png_path, const plot_data *d, loom_err *e)

@@ -570,11 +570,26 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
     h->id.rx_bytes = h->id.tx_bytes = 64; /* until IDENTIFY says */
     /* a leading flag ends whatever partial frame the board holds */
     static const uint8_t z = LINK_FLAG;
+    /* a port with nothing (or the wrong thing) behind it is told within 3
+     * tries, not after the whole retry budget of a running link */
+    const unsigned tries = h->o.max_tries;
+    if (h->o.max_tries > 3)
+        h->o.max_tries = 3;
     if ((st = transport_write(h->t, &z, 1, h->o.timeout_ms, e)) ||
         (st = do_identify(h, &h->id, e))) {
+        if (st == LOOM_E_TIMEOUT) {
+            size_t l = strlen(e->msg);
+            snprintf(e->msg + l, sizeof e->msg - l,
+                     "; nothing answered IDENTIFY at %u baud%s: is a board with a Loom bitstream "
+                     "(loom build) on this port, and is %u its baud rate (--baud; loom build "
+                     "--list shows the boards)?", baud,
+                     h->rx.cnt.crc_errors + h->rx.cnt.format_errors ? " (garbled bytes came back: "
+                     "a wrong baud rate?)" : "", baud);
+        }
         loom_host_close(h);
         return st;
     }
+    h->o.max_tries = tries;
     if (h->id.max_payload < 64) {
         loom_fail(e, LOOM_E_LINK, "%s: board announces a max payload of %u bytes, at least 64 "
                   "expected", port, h->id.max_payload);

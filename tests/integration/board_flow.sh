@@ -23,8 +23,10 @@ B=${LOOM_BUILD_BOARD:-icebreaker}
 # The build folder's name is hostile on purpose (issue 15): yosys treats ';'
 # as a command separator and has `exec`, so a name pasted into its script
 # would run `touch PWNED`; spaces and quotes must simply work.
+HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$WORK"
 D="$WORK/ib o ; exec -- touch PWNED ; 'q\"x"
+ln -sfn "$D" "$WORK/ib" # the plain name board_icestick.sh reads the report by
 line=$("$LOOM" build --list | awk -v b="$B" '$1==b')
 arch() { echo "$line" | grep -o " $1=[0-9]*" | head -1 | cut -d= -f2; }
 # random nets in the board's own arch (loom gen: W, S, A, D and delays up to D)
@@ -66,7 +68,7 @@ if [ $fw = 1 ]; then
     # firmware leaves after loading the model on the virtual board, swapped
     # into generic.asc's RAM blocks; the proof is that this image, run by
     # the same RTL, holds the model from the start and computes it exactly
-    . "$(dirname "$0")/../support/vboard.sh"
+    . "$HERE/../support/vboard.sh"
 fi
 # check_image MODEL: loom.asc holds DIR/boot.hex and the board computes MODEL
 check_image() {

@@ -10,7 +10,7 @@ fail() { echo "FAIL: $*"; exit 1; }
 "$LOOM" gen --seed 5 --neurons 40 --inputs 6 -o "$WORK/net.seir" || fail "gen"
 
 out=$("$LOOM" cosim "$WORK/net.seir" --config c1 --steps 50 --poisson 0.3 --seed 2 \
-      --inject 20 --fst "$WORK/bad.fst" 2>&1); rc=$?
+      --inject 20 --mismatch-fst "$WORK/bad.fst" 2>&1); rc=$?
 echo "$out"
 [ $rc -eq 1 ] || fail "injected fault: exit $rc, expected 1"
 grep -Eq '^mismatch: step 20 core 0 slot [0-9]+ neuron [^ ]+ field v: ref -?[0-9]+ rtl -?[0-9]+$' <<<"$out" ||

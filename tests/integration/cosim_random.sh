@@ -27,7 +27,7 @@ run() { # config, seed, gen options...
     local rate=$(( (seed % 5) + 1 ))
     local out
     out=$("$LOOM" cosim "$net" --config "$cfg" --steps 200 --poisson "0.$rate" --seed "$seed" \
-          --quiet --fst "$WORK/$cfg-$seed.fst" 2>&1)
+          --quiet --mismatch-fst "$WORK/$cfg-$seed.fst" 2>&1)
     local rc=$?
     runs=$((runs + 1))
     if [ $rc -ne 0 ] || ! grep -q '^mismatches 0$' <<<"$out"; then

@@ -22,11 +22,15 @@ for n in "${names[@]}"; do
     "$LOOM" sim "$n.seir" --steps 20 --poisson 0.2 --seed 1 --out-spikes "$n.csv" --quiet
     [ -s "$n.csv" ]
     if [ $have_gnuplot = 1 ]; then
-        "$LOOM" sim "$n.seir" --steps 20 --poisson 0.2 --seed 1 --plot "$n" --quiet
-        [ -s "$n" ]
+        # --plot takes names ending in .png only (issue 21): the hostile part stays inside
+        "$LOOM" sim "$n.seir" --steps 20 --poisson 0.2 --seed 1 --plot "$n.png" --quiet
+        [ -s "$n.png" ]
         "$LOOM" fly --sim --duration 2 --controller "$ROOT/examples/blimp/controller.seir" \
-            --plot "$n" --quiet > /dev/null
-        head -c 4 "$n" | grep -q PNG
+            --plot "$n.fly.png" --quiet > /dev/null
+        head -c 4 "$n.fly.png" | grep -q PNG
+        if [[ "$n" != *.png ]] && "$LOOM" sim "$n.seir" --steps 2 --plot "$n" --quiet 2> /dev/null; then
+            echo "--plot without .png accepted: $n"; exit 1
+        fi
     fi
     checked=$((checked + 1))
 done
