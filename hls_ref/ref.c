@@ -119,6 +119,7 @@ struct ref_sim {
         pthread_mutex_t mu;
         pthread_cond_t cv;
         atomic_uint arrived, gen;
+        atomic_uint count;      /* threads that meet at the barrier */
     } bar;                      /* see bar_wait */
     uint32_t *cur_slot;         /* the slot of the step being run */
     int quit, bar_ok;
@@ -1010,7 +1011,7 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
 #endif
 #endif
 
-/* Waits until all s->nthr threads have arrived: spins a while (a step of a
+/* Waits until all s->bar.count threads have arrived: spins a while (a step of a
  * large net is tens of microseconds, shorter than a sleep and a wake-up),
  * then sleeps on a condition variable. */
 #ifndef REF_SPIN
@@ -1019,7 +1020,8 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
 static void bar_wait(ref_sim *s)
 {
     const unsigned g = atomic_load_explicit(&s->bar.gen, memory_order_acquire);
-    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 == s->nthr) {
+    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 ==
+        atomic_load_explicit(&s->bar.count, memory_order_acquire)) {
         atomic_store_explicit(&s->bar.arrived, 0, memory_order_relaxed);
         pthread_mutex_lock(&s->bar.mu);
         atomic_store_explicit(&s->bar.gen, g + 1, memory_order_release);
@@ -1184,10 +1186,12 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
         th->hi = th->b1 * s->bsz < s->n_neurons ? th->b1 * s->bsz : s->n_neurons;
     }
     s->nthr = T;
+    atomic_store_explicit(&s->bar.count, T, memory_order_release);
     for (uint32_t t = 1; t < T; t++)
         if (pthread_create(&s->thr[t].th, NULL, worker, &s->thr[t])) {
             /* the workers started so far wait at the first barrier: make
              * it count them and the caller only, and stop them there */
+            atomic_store_explicit(&s->bar.count, t, memory_order_release);
             s->nthr = t;
             stop_threads(s);
             return loom_fail(e, LOOM_E_IO, "ref_set_threads: cannot start thread %u of %u", t, T);
