@@ -59,7 +59,7 @@ EXTRA_LDLIBS :=
 EXTRA_DEPS :=
 LINK := $(CC)
 
-.PHONY: all deps test unit-tests demo bench install clean lint help
+.PHONY: all deps deps-dev test unit-tests demo bench install clean lint help
 all: $(LOOM)
 
 include $(sort $(wildcard */*.mk))
@@ -72,7 +72,13 @@ DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icesto
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
             python3-numpy python3-pytest python3-brian
+# Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
+# (re-exporting the committed snnTorch nets) needs them; python3-torch with its
+# libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.
+DEV_PKGS := python3-torch python3-h5py
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+deps-dev:
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(DEV_PKGS)
 deps:
 	@missing=""; for p in $(DEB_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \

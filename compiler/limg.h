@@ -23,7 +23,7 @@
 #include "seir.h"
 
 #define LIMG_MAGIC 0x474D494Cu /* "LIMG" little-endian */
-#define LIMG_VERSION 2 /* 2: CSR fan-out index (no count words) */
+#define LIMG_VERSION 3 /* 2: CSR fan-out index (no count words); 3: per-slot bias words (RTL version 3) */
 
 /* The arch config of an array build: the Verilog parameters of loom_array
  * (W, S, A, D; K cores; per core N slots, synapse words, profiles, level

@@ -22,7 +22,7 @@
 #define LOOM_MAP_H
 
 #define LOOM_MAP_ID_VALUE 0x4C4F4F4D /* "LOOM" */
-#define LOOM_MAP_RTL_VERSION 2
+#define LOOM_MAP_RTL_VERSION 3 /* 3: per-neuron bias words (region 7), no profile bias */
 
 /* ---- registers ---- */
 #define LOOM_REG_ID 0x000          /* R: LOOM_MAP_ID_VALUE */
@@ -78,6 +78,7 @@
 #define LOOM_CORE_RING 0x40000     /* RW: ring slot r of slot s at + (s << RING_LOG2) + r (A bits, sign-extended) */
 #define LOOM_CORE_FANOUT 0x50000   /* RW: fan-out entry e = 0..FANOUT at + e: 1 + first synapse word of source id e, 0 = not given */
 #define LOOM_CORE_SYN 0x60000      /* RW: synapse word j: dst | w << NB | d << (NB+W), NB = ceil(log2 N) */
+#define LOOM_CORE_BIAS 0x70000     /* RW: bias of slot s at + s (S bits, sign-extended); single-port builds write it in pairs like synapse words */
 
 /* Profile fields (LOOM_CORE_PROFILE + p*8 + field). */
 #define LOOM_PF_A_SYN 0
@@ -86,7 +87,7 @@
 #define LOOM_PF_V_RESET 3
 #define LOOM_PF_RESET 4            /* 0 zero, 1 subtract, 2 none */
 #define LOOM_PF_SHIFT 5            /* -16..15, 5-bit two's complement */
-#define LOOM_PF_BIAS 6
+#define LOOM_PF_BIAS 6             /* unused since RTL version 3 (reads 0): the bias is per slot, LOOM_CORE_BIAS */
 #define LOOM_PF_WORDS 8
 
 /* Global source ids: input channel c is c; slot s of core k is

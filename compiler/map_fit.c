@@ -5,6 +5,8 @@
  * names a limit that a perfect placement could meet.
  */
 #include "map_fit.h"
+#include "mapper.h"
+#include "seir_relay.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -44,27 +46,34 @@ int map_fit_limits(const seir_net *net, const limg_arch *a, char *buf, size_t le
     const uint64_t neurons = (uint64_t)a->cores * a->neurons;
     const uint64_t words = (uint64_t)a->cores * a->syn_words;
     const uint64_t profiles = (uint64_t)a->cores * a->profiles;
-    if (net->n_neurons > neurons)
-        add(buf, len, &count, "neurons", net->n_neurons, neurons);
-    if (net->n_syn > words)
-        add(buf, len, &count, "synapses", net->n_syn, words);
+    /* delays beyond the build's D cost relay neurons and chain synapses */
+    const uint64_t relays = net->arch.d > a->arch.d ? seir_relay_count(net, a->arch.d) : 0;
+    if (net->n_neurons + relays > neurons)
+        add(buf, len, &count, "neurons", net->n_neurons + relays, neurons);
+    if (net->n_syn + relays > words)
+        add(buf, len, &count, "synapses", net->n_syn + relays, words);
     if (net->n_inputs > a->max_inputs)
         add(buf, len, &count, "input channels", net->n_inputs, a->max_inputs);
-    /* profiles in use (a profile no neuron uses costs nothing) */
+    /* machine profiles in use (a profile no neuron uses costs nothing;
+     * profiles that differ only in bias are one, map_profile_class) */
     uint8_t *used = calloc(net->n_profiles ? net->n_profiles : 1, 1);
     uint32_t *level = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *level);
-    if (!used || !level) {
+    uint32_t *cls = map_profile_class(net);
+    if (!used || !level || !cls) {
         free(used);
         free(level);
+        free(cls);
         return -1;
     }
     uint64_t n_used = 0;
     for (uint32_t n = 0; n < net->n_neurons; n++)
-        if (!used[net->neuron_profile[n]]) {
-            used[net->neuron_profile[n]] = 1;
+        if (!used[cls[net->neuron_profile[n]]]) {
+            used[cls[net->neuron_profile[n]]] = 1;
             n_used++;
         }
+    n_used += relays > 0;
     free(used);
+    free(cls);
     if (n_used > profiles)
         add(buf, len, &count, "neuron profiles", n_used, profiles);
     uint32_t n_levels = 0;

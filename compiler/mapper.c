@@ -17,6 +17,7 @@
 
 #include "loom_arith.h"
 #include "loom_map.h"
+#include "seir_relay.h"
 
 static const char *thousands(uint64_t v, char *buf, size_t len)
 {
@@ -43,6 +44,61 @@ uint32_t map_syn_word(const limg_arch *a, uint32_t dst_slot, int32_t w, uint32_t
     const uint32_t nb = limg_slot_bits(a);
     const uint32_t wmask = (uint32_t)((1ull << a->arch.w) - 1);
     return dst_slot | ((uint32_t)w & wmask) << nb | d << (nb + (uint32_t)a->arch.w);
+}
+
+/* Profiles as the hardware holds them: the bias is per slot (LOOM_CORE_BIAS),
+ * so profiles that differ only in bias share one entry.  pcls[p] is the
+ * lowest profile index with p's other fields. */
+static const seir_profile *g_cls_prof; /* qsort context (the mapper is not reentrant here) */
+
+static int cls_cmp(const void *x, const void *y)
+{
+    const seir_profile *a = &g_cls_prof[*(const uint32_t *)x], *b = &g_cls_prof[*(const uint32_t *)y];
+    const int32_t fa[6] = {a->a_syn, a->a_mem, a->theta, a->v_reset, (int32_t)a->reset, a->shift};
+    const int32_t fb[6] = {b->a_syn, b->a_mem, b->theta, b->v_reset, (int32_t)b->reset, b->shift};
+    for (int j = 0; j < 6; j++)
+        if (fa[j] != fb[j])
+            return fa[j] < fb[j] ? -1 : 1;
+    uint32_t i = *(const uint32_t *)x, k = *(const uint32_t *)y;
+    return i < k ? -1 : i > k;
+}
+
+uint32_t *map_profile_class(const seir_net *net)
+{
+    const uint32_t P = net->n_profiles;
+    uint32_t *ord = malloc((P ? P : 1) * sizeof *ord), *pcls = malloc((P ? P : 1) * sizeof *pcls);
+    if (!ord || !pcls) {
+        free(ord);
+        free(pcls);
+        return NULL;
+    }
+    for (uint32_t p = 0; p < P; p++)
+        ord[p] = p;
+    g_cls_prof = net->profiles;
+    qsort(ord, P, sizeof *ord, cls_cmp);
+    for (uint32_t j = 0; j < P; j++) {
+        uint32_t head = ord[j];
+        if (j > 0) {
+            const seir_profile *a = &net->profiles[ord[j - 1]], *b = &net->profiles[ord[j]];
+            if (a->a_syn == b->a_syn && a->a_mem == b->a_mem && a->theta == b->theta &&
+                a->v_reset == b->v_reset && a->reset == b->reset && a->shift == b->shift)
+                head = pcls[ord[j - 1]];
+        }
+        pcls[ord[j]] = head;
+    }
+    free(ord);
+    return pcls;
+}
+
+uint32_t map_profile_classes(const seir_net *net)
+{
+    uint32_t *pcls = map_profile_class(net), n = 0;
+    if (!pcls)
+        return net->n_profiles;
+    for (uint32_t p = 0; p < net->n_profiles; p++)
+        n += pcls[p] == p;
+    free(pcls);
+    return n;
 }
 
 void map_free(map_result *m)
@@ -90,9 +146,17 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     if (na->a > a->arch.a)
         return loom_fail(e, LOOM_E_INVALID, "the net assumes accumulators of A=%d bits, the build has A=%d",
                          na->a, a->arch.a);
-    if (na->d > a->arch.d)
-        return loom_fail(e, LOOM_E_INVALID, "the net has delays up to D=%d, the build's ring holds D=%d",
-                         na->d, a->arch.d);
+    if (na->d > a->arch.d) {
+        /* longer delays than the ring holds: relay chains (seir_relay.h),
+         * appended after the net's own neurons, whose numbers stay */
+        seir_net *rn;
+        if ((st = seir_relay_delays(net, a->arch.d, &rn, e)) != LOOM_OK)
+            return loom_err_prefix(e, "the net has delays up to D=%d, the build's ring holds D=%d",
+                                   na->d, a->arch.d);
+        st = map_net(rn, arch, out, e);
+        seir_net_free(rn);
+        return st;
+    }
     st = seir_check_acc(net, e);
     if (st != LOOM_OK)
         return st;
@@ -125,7 +189,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     m->fo_d0 = calloc((size_t)K * m->fan, sizeof *m->fo_d0);
     m->img = limg_new(a, N, net->n_inputs, net->n_outputs);
     uint32_t *order = calloc(N ? N : 1, sizeof *order);
-    uint32_t *lstart = NULL, *lprof = NULL, *fo_next = NULL;
+    uint32_t *lstart = NULL, *lprof = NULL, *fo_next = NULL, *pcls = NULL;
     int32_t *ring = NULL;
     if (!m->level_of || !m->core_used || !m->core_syn || !m->core_profiles || !m->fo_count ||
         !m->fo_d0 || !m->img || !order) {
@@ -190,13 +254,14 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     }
     /* local profile tables */
     lprof = malloc((size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
-    if (!lprof) {
+    pcls = map_profile_class(net);
+    if (!lprof || !pcls) {
         st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
         goto fail;
     }
     memset(lprof, 0xFF, (size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
     for (uint32_t j = 0; j < N; j++) {
-        const uint32_t n = order[j], k = m->img->core_of[n], p = net->neuron_profile[n];
+        const uint32_t n = order[j], k = m->img->core_of[n], p = pcls[net->neuron_profile[n]];
         uint32_t *lp = &lprof[(size_t)k * net->n_profiles + p];
         if (*lp == UINT32_MAX)
             *lp = m->core_profiles[k]++;
@@ -244,7 +309,6 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
             fail |= limg_put(img, pa + LOOM_PF_V_RESET, sword(pf->v_reset));
             fail |= limg_put(img, pa + LOOM_PF_RESET, (uint32_t)pf->reset);
             fail |= limg_put(img, pa + LOOM_PF_SHIFT, sword(pf->shift) & 0x1F);
-            fail |= limg_put(img, pa + LOOM_PF_BIAS, sword(pf->bias));
         }
         uint32_t end = 0;
         for (uint32_t l = 0; l < m->n_levels; l++) {
@@ -257,7 +321,13 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
             fail |= limg_put(img, base + LOOM_CORE_V + s, sword(net->init_v ? net->init_v[neuron_at[s]] : 0));
         for (uint32_t s = 0; s < used; s++)
             fail |= limg_put(img, base + LOOM_CORE_PIDX + s,
-                             lprof[(size_t)k * net->n_profiles + net->neuron_profile[neuron_at[s]]]);
+                             lprof[(size_t)k * net->n_profiles + pcls[net->neuron_profile[neuron_at[s]]]]);
+        /* each slot's bias (profile's + own); single-port builds write
+         * these words in pairs, so the last pair is completed */
+        for (uint32_t s = 0; s < used; s++)
+            fail |= limg_put(img, base + LOOM_CORE_BIAS + s, sword((int32_t)seir_bias_of(net, neuron_at[s])));
+        if ((used & 1) && used < a->neurons)
+            fail |= limg_put(img, base + LOOM_CORE_BIAS + used, 0);
         memset(ring, 0, ((size_t)a->neurons << rl) * sizeof *ring);
         for (size_t r = 0; r < net->n_ring_init; r++) {
             const seir_ring_init *ri = &net->ring_init[r];
@@ -310,6 +380,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     free(order);
     free(lstart);
     free(lprof);
+    free(pcls);
     free(fo_next);
     free(ring);
     *out = m;
@@ -318,6 +389,7 @@ fail:
     free(order);
     free(lstart);
     free(lprof);
+    free(pcls);
     free(fo_next);
     free(ring);
     map_free(m);

@@ -65,6 +65,14 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
 void map_free(map_result *m);
 
 /* Global source id of slot `slot` of core `core` (inputs are 0..max_inputs-1). */
+/* Profile entries the net needs in hardware: profiles that differ only in
+ * bias share one (the bias is a per-slot word, LOOM_CORE_BIAS). */
+uint32_t map_profile_classes(const seir_net *net);
+
+/* [n_profiles]: for each profile the lowest profile index with the same
+ * fields but the bias (its machine profile).  Malloc'd; NULL on OOM. */
+uint32_t *map_profile_class(const seir_net *net);
+
 uint32_t map_src_id(const limg_arch *a, uint32_t core, uint32_t slot);
 
 /* Packs one synapse word (docs/memory-map.md): dst | w << NB | d << (NB+W). */

@@ -14,10 +14,32 @@
 #include "loom_arith.h"
 #include "nir_int.h"
 #include "ref.h"
+#include "seir_relay.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* nir_quantise for arch; delays longer than arch->d are quantised at their
+ * own D and then chained through relay neurons (seir_relay.h), so the net
+ * runs exactly on a ring of arch->d. */
+static loom_status quantise(const nir_graph *g, const seir_arch *arch, seir_net **net, nir_qinfo *info,
+                            loom_err *e)
+{
+    if (g->max_delay <= (uint32_t)arch->d || g->max_delay > 255)
+        return nir_quantise(g, arch, net, info, e);
+    seir_arch wide = *arch;
+    wide.d = (int)g->max_delay;
+    seir_net *q;
+    loom_status st = nir_quantise(g, &wide, &q, info, e);
+    if (st)
+        return st;
+    st = seir_relay_delays(q, arch->d, net, e);
+    seir_net_free(q);
+    if (st)
+        loom_err_prefix(e, "%s: delays up to %u steps on a ring of D=%d", g->path, g->max_delay, arch->d);
+    return st;
+}
 
 loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net, nir_graph **g,
                              loom_err *e)
@@ -30,7 +52,7 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
         return st;
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
     if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
-        st = nir_quantise(gr, &o->arch, net, NULL, e);
+        st = quantise(gr, &o->arch, net, NULL, e);
     if (st) {
         nir_graph_free(gr);
         return st;
@@ -81,7 +103,7 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, doub
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = nir_quantise(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
+    if ((st = quantise(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
         (st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
         goto done;
     for (uint64_t t = 0; t < steps; t++) {
@@ -132,6 +154,37 @@ static const char *pop_kind_name(const nir_graph *g, const nir_pop *p)
     return nir_kind_name(g->nodes[p->node].kind);
 }
 
+/* A warning line per connection (and a count of biases) that kept less
+ * than half its value, and a note on kept connections (text report). */
+static void nir_report_lost(const nir_graph *g, const nir_qinfo *info, FILE *out)
+{
+    for (uint32_t p = 0; p < g->n_pops; p++) {
+        const nir_pop *pp = &g->pops[p];
+        const nir_qinfo *q = &info[p];
+        for (uint32_t j = 0; j < q->n_ex; j++) {
+            char src[64];
+            uint32_t s = q->ex[j].src;
+            if (SEIR_IS_INPUT(s))
+                snprintf(src, sizeof src, "input channel %u", SEIR_SRC_INDEX(s));
+            else
+                snprintf(src, sizeof src, "neuron %u (%s)", s, g->pops[g->pop_of[s]].name);
+            fprintf(out, "warning: layer %s: the connection %s -> neuron %u lost more than half its value: "
+                         "%.4g state units per event in float, %.4g quantised\n",
+                    pp->name, src, q->ex[j].dst, q->ex[j].want, q->ex[j].got);
+        }
+        if (q->n_weights_lost > q->n_ex)
+            fprintf(out, "warning: layer %s: ... and %llu more such connections (%llu of %llu)\n", pp->name,
+                    (unsigned long long)(q->n_weights_lost - q->n_ex), (unsigned long long)q->n_weights_lost,
+                    (unsigned long long)q->n_weights);
+        if (q->n_biases_lost)
+            fprintf(out, "warning: layer %s: %u of %u biases lost more than half their value\n", pp->name,
+                    q->n_biases_lost, q->n_biases);
+        if (q->n_weights_kept)
+            fprintf(out, "note: layer %s: %llu connections that would have rounded to no effect were kept at one "
+                         "state unit\n", pp->name, (unsigned long long)q->n_weights_kept);
+    }
+}
+
 loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed, uint64_t steps, FILE *out,
                        jsonw *j, loom_err *e)
 {
@@ -146,7 +199,7 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
     if (!info)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     seir_net *tmp = NULL;
-    loom_status st = nir_quantise(g, &net->arch, &tmp, info, e);
+    loom_status st = quantise(g, &net->arch, &tmp, info, e);
     seir_net_free(tmp);
     if (st) {
         free(info);
@@ -171,10 +224,13 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             const nir_qinfo *q = &info[p];
             fprintf(out,
                     "layer %s %s neurons %u profiles %d scale %.6g shift %d weight-scale %.6g weight-use %.1f%% "
-                    "in-bound %.0f predicted-saturation %s\n",
+                    "in-bound %.0f predicted-saturation %s search-shift %+d lost-weights %.4f lost-biases %.4f\n",
                     pp->name, pop_kind_name(g, pp), pp->count, q->n_profiles, q->sigma, q->shift, q->kscale,
-                    100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no");
+                    100.0 * q->w_use, q->in_bound, q->sat_risk ? "yes" : "no", q->adj,
+                    q->n_weights ? (double)q->n_weights_lost / (double)q->n_weights : 0.0,
+                    q->n_biases ? (double)q->n_biases_lost / (double)q->n_biases : 0.0);
         }
+        nir_report_lost(g, info, out);
     }
     /* agreement run */
     ref_sim *rs = NULL;
@@ -250,6 +306,9 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             jsonw_num(j, "weight_use", q->w_use);
             jsonw_num(j, "in_bound", q->in_bound);
             jsonw_bool(j, "predicted_saturation", q->sat_risk);
+            jsonw_int(j, "search_shift", q->adj);
+            jsonw_num(j, "lost_weights", q->n_weights ? (double)q->n_weights_lost / (double)q->n_weights : 0.0);
+            jsonw_num(j, "lost_biases", q->n_biases ? (double)q->n_biases_lost / (double)q->n_biases : 0.0);
             jsonw_bool(j, "output", pp->is_output);
             jsonw_str(j, "compared", pp->out_v ? "v" : "spike");
             jsonw_uint(j, "float_spikes", fsp[p]);

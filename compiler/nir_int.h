@@ -165,11 +165,47 @@ typedef struct nir_qinfo {
     double v_bound;      /* state bound the scale was chosen for, float units */
     int32_t n_profiles;
     int sat_risk;        /* in_bound exceeds the S-bit range */
+    int32_t adj;         /* extra shift the agreement search chose (nir_qsearch) */
+    /* what quantisation lost: a weight (input term) whose machine value
+     * q * 2^shift keeps less than half of its float value sigma * gain * w
+     * (or has the other sign), a constant input (bias) likewise; kept: terms
+     * that would have rounded to no effect at all and were raised to one
+     * state unit (the connection is kept) */
+    uint64_t n_weights, n_weights_lost, n_weights_kept;
+    uint32_t n_biases, n_biases_lost;
+    uint32_t n_ex;       /* the first NIR_QLOST_EX lost weights, for warnings */
+    struct {
+        uint32_t src, dst; /* src: neuron, or SEIR_SRC_INPUT | channel */
+        double want, got;  /* state units per event: float, machine */
+    } ex[8];
 } nir_qinfo;
+#define NIR_QLOST_EX 8
 
-/* Builds the integer net from a lowered graph.  info (n_pops entries) may be
- * NULL.  On success *out is a new net owned by the caller. */
+/* Builds the integer net from a lowered graph, with the per-population
+ * scales nir_qsearch picks for arch (for small nets: see nir_qsearch).
+ * info (n_pops entries) may be NULL.  On success *out is a new net owned by
+ * the caller. */
 loom_status nir_quantise(const nir_graph *g, const seir_arch *arch, seir_net **out,
                          nir_qinfo *info, loom_err *e);
+
+/* The same with explicit extra shifts: adj[p] (n_pops entries, or NULL for
+ * all 0) is added to population p's range-derived shift, i.e. the state
+ * scale sigma doubles per unit and the state headroom halves. */
+loom_status nir_quantise_adj(const nir_graph *g, const seir_arch *arch, const int8_t *adj, seir_net **out,
+                             nir_qinfo *info, loom_err *e);
+
+/* ---- agreement search (nir_qsearch.c) ---- */
+
+/* The extra shifts search: candidates NIR_QADJ_MIN..NIR_QADJ_MAX per
+ * population, chosen greedily population by population (sources first) to
+ * maximise the spike (and v) agreement of the quantised net with the float
+ * reference on NIR_QSEARCH_STEPS steps of Poisson input (rate 0.1, a seed
+ * of its own, not the report's).  Nets with more than NIR_QSEARCH_MAX_TERMS
+ * input terms are not searched (adj all 0).  adj has n_pops entries. */
+#define NIR_QADJ_MIN (-1)
+#define NIR_QADJ_MAX 4
+#define NIR_QSEARCH_STEPS 1000u
+#define NIR_QSEARCH_MAX_TERMS 50000u
+loom_status nir_qsearch(const nir_graph *g, const seir_arch *arch, int8_t *adj, loom_err *e);
 
 #endif

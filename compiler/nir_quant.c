@@ -44,7 +44,10 @@
  * Braille net: 2298 -> 6190 synapses) gain 2 weight bits for a few thousand
  * synapses, while large nets (the CNN) keep the 25% budget.  Measured on
  * braille_nirtorch.nir (docs/nir.md): mean output agreement over seeds
- * 1..10 0.858 -> 0.917 at W=8, S=16. */
+ * 1..10 0.858 -> 0.917 at W=8, S=16.  16 per term (splits up to 256) gave
+ * the snnTorch RLeaky export (tests/data/export) at the icebreaker's arch
+ * a mean over seeds 1..5 of 0.981 instead of 0.968, but grew the Braille
+ * net to 21,110 synapses, past the 8,192 of a cosim config's core. */
 #define NIR_SPLIT_SMALL 4.0
 #define NIR_SPLIT_SMALL_CAP 16384.0
 
@@ -63,6 +66,7 @@
 typedef struct qpop {
     double K, sigma;
     int32_t shift;
+    double keep_room; /* accumulator units per neuron left for kept connections */
 } qpop;
 
 /* Effective gain g_k and per-step v constant c_k (float units) and decays. */
@@ -125,12 +129,15 @@ static int is_spiking(nir_pop_kind k)
     return k == NIR_POP_LIF || k == NIR_POP_CUBALIF || k == NIR_POP_IF || k == NIR_POP_THRESHOLD;
 }
 
-/* Chooses K, shift, sigma for population p. */
-static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_pop *p, qpop *q, nir_qinfo *info)
+/* Chooses K, shift, sigma for population p; adj is added to the shift the
+ * state range allows (nir_qsearch). */
+static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_pop *p, int adj, qpop *q,
+                         nir_qinfo *info)
 {
     const double wmax = (double)loom_max_s(arch->w), smax = (double)loom_max_s(arch->s),
                  amax = (double)loom_max_s(arch->a);
     double M = 0, sum_max = 0, vb = 0, sum_w_max = 0;
+    size_t max_terms = 0;
     int inhib = 0;
     for (uint32_t k = 0; k < p->count; k++) {
         uint32_t n = p->first + k;
@@ -138,18 +145,28 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
         neuron_coeffs(g, p, k, &gain, &c, &fs, &fm);
         if (c < 0 || (p->v_reset && p->v_reset[k] < 0) || (p->v_leak && p->v_leak[k] < 0))
             inhib = 1;
-        double sum = 0, sumw = 0;
+        double sum_pos = 0, sum_neg = 0, sumw = 0;
         for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++) {
             if (gain * g->in_terms[t].w < 0)
                 inhib = 1;
             double a = fabs(gain * g->in_terms[t].w);
             if (a > M)
                 M = a;
-            sum += a;
+            if (gain * g->in_terms[t].w > 0)
+                sum_pos += a;
+            else
+                sum_neg += a;
             sumw += fabs(g->in_terms[t].w);
         }
+        /* the accumulator proof (seir_check_acc) bounds sum |q| (a sign-
+         * aware bound, max(positive sum, negative sum), was tried: no
+         * measurable gain on the nets of docs/nir.md at 4 splits per term) */
+        double sum = sum_pos + sum_neg;
         if (sum > sum_max)
             sum_max = sum;
+        size_t nt = g->in_off[n + 1] - g->in_off[n];
+        if (nt > max_terms)
+            max_terms = nt;
         double r = p->r ? fabs(p->r[k]) : 1.0;
         double leak = p->v_leak ? fabs(p->v_leak[k]) : 0.0;
         double b;
@@ -171,13 +188,49 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
         if (sumw > sum_w_max)
             sum_w_max = sumw;
     }
-    if (is_spiking(p->kind))
-        vb *= inhib ? NIR_HEADROOM_INHIB : NIR_HEADROOM;
+    if (is_spiking(p->kind)) {
+        /* the headroom, but no more than the neuron can reach: with spike
+         * inputs (at most one event per term and step), a leaky v stays
+         * within (sum |g w| + |c|) / (1 - a_mem) (CubaLIF: the current
+         * within sum |g w| / (1 - a_syn) of that), so a neuron fed only by
+         * small weights keeps the resolution its inputs need (a two-neuron
+         * chain whose second neuron never nears the threshold got a scale
+         * at which its only connection moved v by less than one unit) */
+        const double H = inhib ? NIR_HEADROOM_INHIB : NIR_HEADROOM;
+        vb = 0;
+        for (uint32_t k = 0; k < p->count; k++) {
+            uint32_t n = p->first + k;
+            double gain, c, fs, fm;
+            neuron_coeffs(g, p, k, &gain, &c, &fs, &fm);
+            double b = fabs(p->theta[k]), sum = 0;
+            if (fabs(p->v_reset[k]) > b)
+                b = fabs(p->v_reset[k]);
+            if (p->v_leak && fabs(p->v_leak[k]) > b)
+                b = fabs(p->v_leak[k]);
+            for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++)
+                sum += fabs(gain * g->in_terms[t].w);
+            double vk = H * b;
+            if (fm < 1.0 && (p->kind != NIR_POP_CUBALIF || fs < 1.0)) {
+                double reach = (p->kind == NIR_POP_CUBALIF ? sum / (1.0 - fs) : sum) / (1.0 - fm) +
+                               fabs(c) / (1.0 - fm);
+                reach *= 1.25; /* rounding of weights and decays */
+                if (reach < vk)
+                    vk = reach > b ? reach : b;
+            }
+            if (vk > vb)
+                vb = vk;
+        }
+    }
     if (!(vb > 0))
         vb = sum_max > 0 ? 8.0 * sum_max : 1.0;
+    /* room in the accumulator: each rounded weight may exceed K |g w| by
+     * half a unit, and a kept connection (qweight_ex) by one */
+    double aroom = amax - 0.5 * (double)max_terms - 1.0;
+    if (aroom < 1.0)
+        aroom = 1.0;
     double K = M > 0 ? wmax / M : 1.0;
-    if (K * sum_max > amax)
-        K = amax / sum_max;
+    if (K * sum_max > aroom)
+        K = aroom / sum_max;
     /* Heavy-tailed weights: a larger K gives the many small weights more
      * bits, and the few weights beyond the W-bit range are split into
      * parallel synapses.  Take the largest power-of-two multiple of K whose
@@ -191,7 +244,7 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
             budget = small;
         for (int m = NIR_SPLIT_MAX; m > 1; m /= 2) {
             double Km = K * m, extra = 0;
-            if (Km * sum_max > amax)
+            if (Km * sum_max > aroom)
                 continue;
             for (uint32_t k = 0; k < p->count && extra <= budget; k++) {
                 double gain, c, fs, fm;
@@ -209,7 +262,7 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
             }
         }
     }
-    double st = smax / vb;
+    double st = ldexp(smax / vb, adj);
     int sh = (int)floor(log2(st / K));
     if (sh > 15)
         sh = 15;
@@ -219,6 +272,7 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
     }
     q->K = K;
     q->shift = sh;
+    q->keep_room = amax - (K * sum_max + 0.5 * (double)max_terms);
     q->sigma = K * ldexp(1.0, sh);
     if (info) {
         info->sigma = q->sigma;
@@ -229,6 +283,10 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
         info->in_bound = 0;
         info->n_profiles = 0;
         info->sat_risk = 0;
+        info->adj = adj;
+        info->n_weights = info->n_weights_lost = info->n_weights_kept = 0;
+        info->n_biases = info->n_biases_lost = 0;
+        info->n_ex = 0;
     }
 }
 
@@ -258,7 +316,20 @@ static void src_group(const nir_graph *g, uint32_t src, int *is_input, uint32_t 
     }
 }
 
-static int64_t qweight(const nir_graph *g, const nir_pop *p, const qpop *q, uint32_t n, double w)
+/* The integer weight of term w into neuron n, rounded to nearest, and (want)
+ * its float value in state units per event, sigma * gain * w.
+ *
+ * A connection never rounds to no effect when it has one in float: where
+ * the weight scale K rounds it to 0, or the right shift of a negative
+ * `shift` floors its single-event effect q * 2^shift to 0, while its float
+ * effect is at least half a state unit (for a left shift: at least half the
+ * threshold), the weight is raised to the smallest value with an effect of
+ * one state unit (*kept = 1), as far as the accumulator proof allows
+ * (*room: what the neuron's accumulator bound has left).  Before this, a layer whose few large weights
+ * were split into parallel synapses got a scale at which a lone small
+ * connection could vanish (a two-neuron chain lost its only connection). */
+static int64_t qweight_ex(const nir_graph *g, const nir_pop *p, const qpop *q, uint32_t n, double w, double *room,
+                          double *want, int *kept)
 {
     double gain, c, fs, fm;
     neuron_coeffs(g, p, n - p->first, &gain, &c, &fs, &fm);
@@ -267,8 +338,35 @@ static int64_t qweight(const nir_graph *g, const nir_pop *p, const qpop *q, uint
         x = 1e15;
     if (x < -1e15)
         x = -1e15;
-    return (int64_t)x;
+    int64_t v = (int64_t)x;
+    double e = q->sigma * gain * w, ae = fabs(e);
+    if (want)
+        *want = e;
+    if (kept)
+        *kept = 0;
+    int64_t one; /* the smallest |q| whose single event moves the state by one unit */
+    double need; /* the float effect from which a connection must not vanish */
+    if (q->shift < 0) {
+        one = (int64_t)1 << -q->shift;
+        need = 0.5;
+    } else {
+        one = 1;
+        need = is_spiking(p->kind) ? 0.5 * q->sigma * fabs(p->theta[n - p->first]) : HUGE_VAL;
+        if (need < 0.5)
+            need = 0.5;
+    }
+    /* a negative q never floors to 0: only positive effects can vanish */
+    int vanished = v == 0 ? ae > 0 : (v > 0 && v < one);
+    double extra = (double)one - (double)(v < 0 ? -v : v);
+    if (vanished && ae >= need && extra <= *room) {
+        *room -= extra;
+        v = e < 0 ? -one : one;
+        if (kept)
+            *kept = 1;
+    }
+    return v;
 }
+
 
 /* Part k of `parts` equal shares of the weight total q (sum of parts == q). */
 static int32_t wpart(int64_t q, int64_t parts, int64_t k)
@@ -293,22 +391,48 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
     double smax = (double)loom_max_s(arch->s);
     int32_t wbig = 0;
     double in_bound = 0;
+    const size_t t0 = g->in_off[p->first];
+    int64_t *qt = malloc((g->in_off[p->first + p->count] - t0 + 1) * sizeof *qt); /* final weight per term */
+    if (!qt)
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     for (uint32_t n = p->first; n < p->first + p->count; n++) {
-        double sum = 0;
+        double sum_pos = 0, sum_neg = 0, room = q->keep_room;
         for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++) {
             const nir_term *tm = &g->in_terms[t];
             if (tm->d > (uint32_t)arch->d) {
                 free(keys);
+                free(qt);
                 const char *nn = p->node >= 0 ? g->nodes[p->node].name : p->name;
                 return loom_fail(e, LOOM_E_CAPACITY,
                                  "%s: node '%s': an input needs a delay of %u steps (dt %g s) but the arch allows D = %d",
                                  g->path, nn, tm->d, g->dt, arch->d);
             }
-            int64_t w = qweight(g, p, q, n, tm->w);
+            double want;
+            int kept;
+            int64_t w = qweight_ex(g, p, q, n, tm->w, &room, &want, &kept);
+            qt[t - t0] = w;
             int32_t w0 = wpart(w, nparts(w, arch), 0);
+            if (info && want != 0.0) {
+                double got = ldexp((double)w, q->shift);
+                info->n_weights++;
+                info->n_weights_kept += (uint64_t)kept;
+                if ((want > 0 ? got : -got) < 0.5 * fabs(want)) { /* less than half kept */
+                    if (info->n_ex < NIR_QLOST_EX) {
+                        info->ex[info->n_ex].src = tm->src;
+                        info->ex[info->n_ex].dst = n;
+                        info->ex[info->n_ex].want = want;
+                        info->ex[info->n_ex].got = got;
+                        info->n_ex++;
+                    }
+                    info->n_weights_lost++;
+                }
+            }
             if (abs(w0) > wbig)
                 wbig = abs(w0);
-            sum += (double)(w < 0 ? -w : w);
+            if (w > 0)
+                sum_pos += (double)w;
+            else
+                sum_neg += (double)-w;
             int is_in;
             uint32_t idx, f, c;
             src_group(g, tm->src, &is_in, &idx, &f, &c);
@@ -321,6 +445,7 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
                     key *pk = realloc(keys, nc * sizeof *pk);
                     if (!pk) {
                         free(keys);
+                        free(qt);
                         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
                     }
                     keys = pk;
@@ -334,7 +459,7 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
             }
             keys[j].count++;
         }
-        double b = ldexp(sum, q->shift);
+        double b = ldexp(sum_pos > sum_neg ? sum_pos : sum_neg, q->shift);
         if (b > in_bound)
             in_bound = b;
     }
@@ -358,6 +483,7 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
         int32_t *mat = NULL;
         if (dense && !(mat = calloc(cells, sizeof *mat))) {
             free(keys);
+            free(qt);
             return loom_fail(e, LOOM_E_NOMEM, "out of memory");
         }
         for (uint32_t n = p->first; n < p->first + p->count && st == LOOM_OK; n++)
@@ -370,7 +496,7 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
                 src_group(g, tm->src, &is_in, &idx, &f, &c);
                 if (idx != k->idx)
                     continue;
-                int64_t w = qweight(g, p, q, n, tm->w);
+                int64_t w = qt[t - t0];
                 int64_t parts = nparts(w, arch);
                 uint32_t sidx = SEIR_SRC_INDEX(tm->src);
                 for (int64_t pk = 0; pk < parts && st == LOOM_OK; pk++) {
@@ -394,13 +520,14 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
         free(mat);
     }
     free(keys);
+    free(qt);
     return st;
 }
 
 static int prof_eq(const seir_profile *a, const seir_profile *b)
 {
     return a->a_syn == b->a_syn && a->a_mem == b->a_mem && a->theta == b->theta && a->v_reset == b->v_reset &&
-           a->reset == b->reset && a->shift == b->shift && a->bias == b->bias;
+           a->reset == b->reset && a->shift == b->shift;   /* bias: per neuron where it varies */
 }
 
 static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, seir_net *net, const nir_pop *p,
@@ -412,9 +539,10 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     int32_t *made = malloc(p->count * sizeof *made); /* net profile index per distinct profile */
     seir_profile *uniq = malloc(p->count * sizeof *uniq);
     int32_t *init_i = malloc(p->count * sizeof *init_i);
+    uint32_t *cls = malloc(p->count * sizeof *cls);
     char name[512];
     loom_status st = LOOM_OK;
-    if (!prof || !pidx || !made || !uniq || !init_i) {
+    if (!prof || !pidx || !made || !uniq || !init_i || !cls) {
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
@@ -428,6 +556,11 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
             pr->a_mem = decay_factor(fm);
             pr->shift = q->shift;
             pr->bias = clamp_s(floor(q->sigma * c + 0.5), arch->s);
+            if (info && c != 0.0) {
+                info->n_biases++;
+                if ((c > 0 ? pr->bias : -pr->bias) < 0.5 * fabs(q->sigma * c))
+                    info->n_biases_lost++;
+            }
             if (is_spiking(p->kind)) {
                 pr->theta = clamp_s(floor(q->sigma * p->theta[k]) + 1, arch->s);
                 pr->v_reset = clamp_s(floor(q->sigma * p->v_reset[k] + 0.5), arch->s);
@@ -457,6 +590,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
             np++;
         }
         pidx[k] = made[j];
+        cls[k] = j;
         /* CubaLIF bias: the float current ramps up as 1 - a_syn^(t+1); an
          * initial i of minus the steady state, decaying with a_syn, gives
          * exactly that ramp on top of the profile bias. */
@@ -469,6 +603,11 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     }
     if (info)
         info->n_profiles = (int32_t)np;
+    /* a profile whose neurons have different biases keeps bias 0 and each
+     * neuron its own (SEIR `bias`); one whose neurons agree keeps theirs */
+    for (uint32_t k = 0; k < p->count; k++)
+        if (prof[k].bias != uniq[cls[k]].bias)
+            net->profiles[made[cls[k]]].bias = 0;
     /* groups: runs of equal profile */
     uint32_t runs = 0;
     for (uint32_t k = 0; k < p->count; k++)
@@ -492,13 +631,17 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
         run++;
         k = end;
     }
-    for (uint32_t k = 0; k < p->count; k++)
-        if (init_i[k] != 0 && seir_set_init(net, p->first + k, init_i[k], 0)) {
+    for (uint32_t k = 0; k < p->count; k++) {
+        const int32_t own = prof[k].bias - net->profiles[pidx[k]].bias;
+        if ((init_i[k] != 0 && seir_set_init(net, p->first + k, init_i[k], 0)) ||
+            (own != 0 && seir_set_bias(net, p->first + k, own))) {
             st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
             goto done;
         }
+    }
 done:
     free(init_i);
+    free(cls);
     free(prof);
     free(pidx);
     free(made);
@@ -507,6 +650,22 @@ done:
 }
 
 loom_status nir_quantise(const nir_graph *g, const seir_arch *arch, seir_net **out, nir_qinfo *info, loom_err *e)
+{
+    *out = NULL;
+    if (!g->in_off)
+        return loom_fail(e, LOOM_E_INTERNAL, "%s: the graph has not been lowered", g->path);
+    int8_t *adj = calloc(g->n_pops + 1, sizeof *adj);
+    if (!adj)
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    loom_status st = nir_qsearch(g, arch, adj, e);
+    if (st == LOOM_OK)
+        st = nir_quantise_adj(g, arch, adj, out, info, e);
+    free(adj);
+    return st;
+}
+
+loom_status nir_quantise_adj(const nir_graph *g, const seir_arch *arch, const int8_t *adj, seir_net **out,
+                             nir_qinfo *info, loom_err *e)
 {
     *out = NULL;
     loom_status st = seir_arch_check(arch, e);
@@ -530,7 +689,7 @@ loom_status nir_quantise(const nir_graph *g, const seir_arch *arch, seir_net **o
     }
     for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++) {
         const nir_pop *pp = &g->pops[p];
-        choose_scale(g, arch, pp, &qs[p], info ? &info[p] : NULL);
+        choose_scale(g, arch, pp, adj ? adj[p] : 0, &qs[p], info ? &info[p] : NULL);
         st = add_pop_neurons(g, arch, net, pp, &qs[p], info ? &info[p] : NULL, e);
     }
     for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++)

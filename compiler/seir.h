@@ -165,6 +165,9 @@ typedef struct seir_net {
     uint32_t n_outputs;
     seir_output *outputs;     /* in declaration order */
 
+    int32_t *neuron_bias;     /* NULL (all zero) or [n_neurons]: each neuron's own
+                                 bias, added to its profile's (docs/machine-model.md);
+                                 profile bias + neuron bias must fit S bits */
     int32_t *init_i;          /* NULL (all zero) or [n_neurons] */
     int32_t *init_v;          /* NULL (all zero) or [n_neurons] */
     size_t n_ring_init;
@@ -222,6 +225,17 @@ int seir_add_output(seir_net *net, uint32_t neuron, seir_out_kind kind);
 /* Sets the initial i and v of a neuron (allocating the arrays on first use).
  * Returns 0 or -1 on OOM. */
 int seir_set_init(seir_net *net, uint32_t neuron, int32_t i, int32_t v);
+
+/* Sets neuron n's own bias (allocating the array on first use).  Returns 0
+ * or -1 on OOM. */
+int seir_set_bias(seir_net *net, uint32_t neuron, int32_t bias);
+
+/* The bias neuron n adds to v every step: its profile's bias plus its own. */
+static inline int64_t seir_bias_of(const seir_net *net, uint32_t n)
+{
+    return (int64_t)net->profiles[net->neuron_profile[n]].bias +
+           (net->neuron_bias ? net->neuron_bias[n] : 0);
+}
 
 /* Adds pending input `value` for `neuron` at step `slot` (0..D).  A second
  * entry for the same neuron and slot adds to the first.  0 or -1 on OOM. */

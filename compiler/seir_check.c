@@ -243,6 +243,16 @@ static loom_status check_state(const seir_net *net, loom_err *e)
                 return loom_fail(e, LOOM_E_INVALID, "neuron %s: initial %c=%d outside S=%d bits (%lld..%lld)",
                                  seir_neuron_name(net, n, nm, sizeof nm), j ? 'v' : 'i', (int)iv[j], s,
                                  (long long)loom_min_s(s), (long long)loom_max_s(s));
+        if (net->neuron_bias && net->neuron_profile[n] < net->n_profiles) {
+            int64_t b = seir_bias_of(net, n);
+            if (b < loom_min_s(s) || b > loom_max_s(s))
+                return loom_fail(e, LOOM_E_INVALID,
+                                 "neuron %s: bias %lld (profile '%s' %d + own %d) outside S=%d bits (%lld..%lld)",
+                                 seir_neuron_name(net, n, nm, sizeof nm), (long long)b,
+                                 net->profiles[net->neuron_profile[n]].name,
+                                 (int)net->profiles[net->neuron_profile[n]].bias, (int)net->neuron_bias[n], s,
+                                 (long long)loom_min_s(s), (long long)loom_max_s(s));
+        }
     }
     for (size_t k = 0; k < net->n_ring_init; k++) {
         const seir_ring_init *r = &net->ring_init[k];

@@ -109,6 +109,7 @@ void seir_net_free(seir_net *net)
     free(net->syn);
     free(net->dense);
     free(net->outputs);
+    free(net->neuron_bias);
     free(net->init_i);
     free(net->init_v);
     free(net->ring_init);
@@ -178,6 +179,13 @@ int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
         net->init_v = nv;
         memset(ni + net->n_neurons, 0, count * sizeof *ni);
         memset(nv + net->n_neurons, 0, count * sizeof *nv);
+    }
+    if (net->neuron_bias) {
+        int32_t *nb = realloc(net->neuron_bias, need * sizeof *nb);
+        if (!nb)
+            return -1;
+        net->neuron_bias = nb;
+        memset(nb + net->n_neurons, 0, count * sizeof *nb);
     }
     seir_group *g = &net->neuron_groups[net->n_neuron_groups];
     g->name = dupstr(name);
@@ -282,6 +290,17 @@ int seir_set_init(seir_net *net, uint32_t neuron, int32_t i, int32_t v)
     }
     net->init_i[neuron] = i;
     net->init_v[neuron] = v;
+    return 0;
+}
+
+int seir_set_bias(seir_net *net, uint32_t neuron, int32_t bias)
+{
+    if (!net->neuron_bias) {
+        net->neuron_bias = calloc(net->n_neurons ? net->n_neurons : 1, sizeof *net->neuron_bias);
+        if (!net->neuron_bias)
+            return -1;
+    }
+    net->neuron_bias[neuron] = bias;
     return 0;
 }
 

@@ -80,7 +80,7 @@ typedef struct parser {
     hent *ht;
     size_t ht_cap, ht_n;
 
-    uint8_t *init_set; /* per neuron: bit 0 i given, bit 1 v given */
+    uint8_t *init_set; /* per neuron: bit 0 i given, bit 1 v given, bit 2 bias given */
     size_t init_cap;
     pring *ring;
     size_t n_ring, cap_ring;
@@ -814,6 +814,21 @@ static loom_status st_output(parser *ps)
     return LOOM_OK;
 }
 
+/* Grows init_set to the neuron count. */
+static loom_status grow_init_set(parser *ps)
+{
+    seir_net *net = ps->net;
+    if (ps->init_cap < net->n_neurons) {
+        uint8_t *q = realloc(ps->init_set, net->n_neurons);
+        if (!q)
+            return nomem(ps);
+        memset(q + ps->init_cap, 0, net->n_neurons - ps->init_cap);
+        ps->init_set = q;
+        ps->init_cap = net->n_neurons;
+    }
+    return LOOM_OK;
+}
+
 static loom_status st_init(parser *ps)
 {
     ref r;
@@ -906,14 +921,8 @@ static loom_status st_init(parser *ps)
                         (long long)loom_max_s(S));
         skip_ws(ps);
     }
-    if (ps->init_cap < net->n_neurons) {
-        uint8_t *q = realloc(ps->init_set, net->n_neurons);
-        if (!q)
-            return nomem(ps);
-        memset(q + ps->init_cap, 0, net->n_neurons - ps->init_cap);
-        ps->init_set = q;
-        ps->init_cap = net->n_neurons;
-    }
+    if ((st = grow_init_set(ps)))
+        return st;
     for (uint32_t k = 0; k < r.count; k++) {
         uint32_t n = r.first + k;
         if (ps->init_set[n] & seen) {
@@ -929,6 +938,57 @@ static loom_status st_init(parser *ps)
         if (seir_set_init(net, n, i, v))
             return nomem(ps);
     }
+    return LOOM_OK;
+}
+
+/* bias REF B0 B1 ...: each neuron's own bias, one value per member. */
+static loom_status st_bias(parser *ps)
+{
+    ref r;
+    loom_status st;
+    seir_net *net = ps->net;
+    if ((st = read_ref(ps, "a neuron, group or slice", &r)))
+        return st;
+    if (r.is_input)
+        return perr(ps, LOOM_E_INVALID, r.text.s, "biases belong to neurons, but '%.*s' is an input",
+                    (int)r.text.n, r.text.s);
+    if ((st = grow_init_set(ps)))
+        return st;
+    const int S = net->arch.s;
+    for (uint32_t k = 0; k < r.count; k++) {
+        uint32_t n = r.first + k;
+        int64_t b;
+        span t;
+        skip_ws(ps);
+        if (at_eol(ps))
+            return perr(ps, LOOM_E_PARSE, ps->p, "bias of '%.*s' has %u value%s, expected %u (one per neuron)",
+                        (int)r.text.n, r.text.s, k, k == 1 ? "" : "s", r.count);
+        if (read_int(ps, "", &b, &t))
+            return expected(ps, "an integer bias");
+        if (b < loom_min_s(S) || b > loom_max_s(S))
+            return perr(ps, LOOM_E_INVALID, t.s, "bias %.*s out of range for S=%d bits (%lld..%lld)",
+                        (int)t.n, t.s, S, (long long)loom_min_s(S), (long long)loom_max_s(S));
+        const int64_t pb = net->profiles[net->neuron_profile[n]].bias;
+        if (pb + b < loom_min_s(S) || pb + b > loom_max_s(S)) {
+            char nm[SEIR_NAME_MAX + 16];
+            return perr(ps, LOOM_E_INVALID, t.s,
+                        "bias of %s: %lld + its profile's %lld = %lld is outside S=%d bits (%lld..%lld)",
+                        seir_neuron_name(net, n, nm, sizeof nm), (long long)b, (long long)pb,
+                        (long long)(pb + b), S, (long long)loom_min_s(S), (long long)loom_max_s(S));
+        }
+        if (ps->init_set[n] & 4) {
+            char nm[SEIR_NAME_MAX + 16];
+            return perr(ps, LOOM_E_INVALID, t.s, "duplicate bias: the bias of %s is already given",
+                        seir_neuron_name(net, n, nm, sizeof nm));
+        }
+        ps->init_set[n] |= 4;
+        if ((b != 0 || net->neuron_bias) && seir_set_bias(net, n, (int32_t)b))
+            return nomem(ps);
+    }
+    skip_ws(ps);
+    if (!at_eol(ps))
+        return perr(ps, LOOM_E_PARSE, ps->p, "bias of '%.*s' has more than %u values (one per neuron)",
+                    (int)r.text.n, r.text.s, r.count);
     return LOOM_OK;
 }
 
@@ -976,8 +1036,8 @@ static loom_status parse_text(parser *ps)
         span kw;
         if (read_name(ps, &kw))
             return perr(ps, LOOM_E_PARSE, ps->p,
-                        "expected a statement (arch, profile, input, neuron, syn, dense, output or "
-                        "init), got %s",
+                        "expected a statement (arch, profile, input, neuron, bias, syn, dense, "
+                        "output or init), got %s",
                         tok(ps, ps->p, tb, sizeof tb));
         if (span_is(kw, "syn"))
             st = st_syn(ps);
@@ -991,6 +1051,8 @@ static loom_status parse_text(parser *ps)
             st = st_output(ps);
         else if (span_is(kw, "init"))
             st = st_init(ps);
+        else if (span_is(kw, "bias"))
+            st = st_bias(ps);
         else if (span_is(kw, "profile"))
             st = st_profile(ps);
         else if (span_is(kw, "arch"))
@@ -999,8 +1061,8 @@ static loom_status parse_text(parser *ps)
             st = perr(ps, LOOM_E_PARSE, ps->stmt, "header 'seir' given twice");
         else
             st = perr(ps, LOOM_E_PARSE, ps->stmt,
-                      "unknown statement '%.*s' (expected arch, profile, input, neuron, syn, "
-                      "dense, output or init)",
+                      "unknown statement '%.*s' (expected arch, profile, input, neuron, bias, "
+                      "syn, dense, output or init)",
                       (int)kw.n, kw.s);
         if (st)
             return st;

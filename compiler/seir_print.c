@@ -312,6 +312,22 @@ static loom_status print_net(const seir_net *net, out *o, loom_err *e)
         out_str(o, g->kind < net->n_profiles ? net->profiles[g->kind].name : "?");
         out_ch(o, '\n');
     }
+    /* per-neuron biases: one line per group that has any */
+    for (uint32_t k = 0; net->neuron_bias && k < net->n_neuron_groups; k++) {
+        const seir_group *g = &net->neuron_groups[k];
+        uint32_t j = 0;
+        while (j < g->count && net->neuron_bias[g->first + j] == 0)
+            j++;
+        if (j == g->count)
+            continue;
+        out_str(o, "bias ");
+        out_range(o, &neu, g->first, g->count);
+        for (j = 0; j < g->count; j++) {
+            out_ch(o, ' ');
+            out_i64(o, net->neuron_bias[g->first + j]);
+        }
+        out_ch(o, '\n');
+    }
 
     /* synapses: trusted dense blocks at their first synapse, the rest as syn */
     uint32_t nd = 0;

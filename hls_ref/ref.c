@@ -101,11 +101,14 @@ struct ref_sim {
     void *n_fan, *in_fan;       /* uint32_t[] or uint64_t[] */
     uint8_t *in_graded;         /* [n_inputs] */
 
+    int32_t *nb;                /* NULL or [n_neurons] internal order: each neuron's
+                                   own bias, added to its profile's */
+
     /* target blocks: internal neurons [b*bsz, min((b+1)*bsz, N)) form block
-     * b; neuron src's entries into block b are [bo[src*nb+b],
-     * bo[src*nb+b+1]) (sorted by delay, then target, within a block).  bo
+     * b; neuron src's entries into block b are [bo[src*nblk+b],
+     * bo[src*nblk+b+1]) (sorted by delay, then target, within a block).  bo
      * is NULL (one block, use n_off) when the table would not fit 32 bits. */
-    uint32_t nb, bsz;
+    uint32_t nblk, bsz;
     uint32_t *bo;
 
     /* threads: thread t owns blocks [thr[t].b0, thr[t].b1) = neurons
@@ -184,6 +187,7 @@ void ref_destroy(ref_sim *s)
     free(s->n_fan);
     free(s->in_fan);
     free(s->in_graded);
+    free(s->nb);
     free(s->i0);
     free(s->v0);
     free(s->ring0);
@@ -265,10 +269,15 @@ static loom_status check_net(const seir_net *net, syn_it *it, size_t *n_syn, loo
             return loom_fail(e, LOOM_E_INVALID,
                              "profile %s: theta/v_reset/bias must fit S=%d bits", pn, a->s);
     }
-    for (uint32_t n = 0; n < net->n_neurons; n++)
+    for (uint32_t n = 0; n < net->n_neurons; n++) {
         if (net->neuron_profile[n] >= net->n_profiles)
             return loom_fail(e, LOOM_E_INVALID, "neuron %s: profile index %u out of range",
                              seir_neuron_name(net, n, nb, sizeof nb), net->neuron_profile[n]);
+        const int64_t b = seir_bias_of(net, n);
+        if (b < loom_min_s(a->s) || b > loom_max_s(a->s))
+            return loom_fail(e, LOOM_E_INVALID, "neuron %s: bias %lld (profile + own) must fit S=%d bits",
+                             seir_neuron_name(net, n, nb, sizeof nb), (long long)b, a->s);
+    }
     it_start(it);
     for (const seir_syn *y; (y = it_next(it));) {
         const size_t k = it->k;
@@ -432,7 +441,7 @@ REF_DEFINE_SORT(sort_u64, uint64_t)
 #define REF_DEFINE_BLOCKS(name, T)                                                          \
     static void name(ref_sim *s, T *fan, T *tmp)                                            \
     {                                                                                       \
-        const uint32_t nb = s->nb, N = s->n_neurons;                                        \
+        const uint32_t nb = s->nblk, N = s->n_neurons;                                        \
         const int wb = s->wbits;                                                            \
         for (uint32_t src = 0; src < N; src++) {                                            \
             const size_t f = s->n_off[src], l = s->n_off[src + 1];                          \
@@ -522,8 +531,8 @@ static loom_status build_fanout(ref_sim *s, const seir_net *net, syn_it *it, siz
                 sort_u32((uint32_t *)fan + off[k], len);
         }
     }
-    if (s->nb > 1 && noff[N] <= UINT32_MAX) {
-        s->bo = xalloc(s, N * s->nb + 1, sizeof *s->bo, 0);
+    if (s->nblk > 1 && noff[N] <= UINT32_MAX) {
+        s->bo = xalloc(s, N * s->nblk + 1, sizeof *s->bo, 0);
         void *tmp = malloc((longest ? longest : 1) * esz);
         if (!s->bo || !tmp) {
             free(tmp);
@@ -535,7 +544,7 @@ static loom_status build_fanout(ref_sim *s, const seir_net *net, syn_it *it, siz
             blocks_u32(s, s->n_fan, tmp);
         free(tmp);
     } else {
-        s->nb = 1;
+        s->nblk = 1;
         s->bsz = (uint32_t)N;
     }
     return LOOM_OK;
@@ -573,12 +582,12 @@ static void choose_blocks(ref_sim *s)
                                                                   : REF_MAX_BLOCKS;
     const uint64_t bsz = nb > 1 ? ((N + nb - 1) / nb + 63) / 64 * 64 : N;
     if (nb <= 1 || bsz == 0 || bsz >= N) {
-        s->nb = 1;
+        s->nblk = 1;
         s->bsz = N ? N : 1;
         return;
     }
     s->bsz = (uint32_t)bsz;
-    s->nb = (uint32_t)((N + bsz - 1) / bsz);
+    s->nblk = (uint32_t)((N + bsz - 1) / bsz);
 }
 
 loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream, ref_sim **out,
@@ -727,13 +736,20 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->bar_ok = 1;
     s->nthr = 1;
     s->thr[0].s = s;
-    s->thr[0].b1 = s->nb;
+    s->thr[0].b1 = s->nblk;
     s->thr[0].hi = N;
     if (!s->in_graded || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
         !s->in_val || !s->in_list || !s->in_listed || !s->spk_int || !s->spk_out || !s->spk_tmp)
         goto nomem;
     for (uint32_t c = 0; c < net->n_inputs; c++)
         s->in_graded[c] = net->input_kind[c] == SEIR_IN_GRADED;
+    if (net->neuron_bias) {
+        s->nb = xalloc(s, N, sizeof *s->nb, 0);
+        if (!s->nb)
+            goto nomem;
+        for (uint32_t n = 0; n < N; n++)
+            s->nb[s->int_of[n]] = net->neuron_bias[n];
+    }
     for (uint32_t n = 0; n < N; n++) {
         s->i0[s->int_of[n]] = net->init_i ? net->init_i[n] : 0;
         s->v0[s->int_of[n]] = net->init_v ? net->init_v[n] : 0;
@@ -842,9 +858,9 @@ static inline void prefetch_fan(const ref_sim *s, uint32_t n, uint32_t b, uint32
 #if defined(__GNUC__)
     const size_t esz = s->wide ? 8 : 4;
     size_t f, l;
-    if (s->bo && b1 - b < s->nb) {
-        f = s->bo[(size_t)n * s->nb + b];
-        l = s->bo[(size_t)n * s->nb + b1];
+    if (s->bo && b1 - b < s->nblk) {
+        f = s->bo[(size_t)n * s->nblk + b];
+        l = s->bo[(size_t)n * s->nblk + b1];
     } else {
         f = s->n_off[n];
         l = s->n_off[n + 1];
@@ -869,6 +885,7 @@ static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, 
                                   uint32_t k, const int mode)
 {
     int32_t *restrict I = s->i, *restrict V = s->v;
+    const int32_t *restrict NB = s->nb;
     const int A = s->arch.a, S = s->arch.s, sh = p->shift;
     const int32_t a_syn = p->a_syn, a_mem = p->a_mem;
     const int64_t theta = p->theta, v_reset = p->v_reset, bias = p->bias;
@@ -877,7 +894,7 @@ static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, 
         slot[n] = 0;
         const int64_t in = loom_sat(loom_shift(a, sh), S);
         const int64_t i = loom_sat(loom_decay(I[n], a_syn) + in, S);
-        int64_t v = loom_sat(loom_decay(V[n], a_mem) + i + bias, S);
+        int64_t v = loom_sat(loom_decay(V[n], a_mem) + i + bias + (NB ? NB[n] : 0), S);
         I[n] = (int32_t)i;
         if (mode != SEIR_RESET_NONE) {
             const int fire = v >= theta;
@@ -896,7 +913,7 @@ static inline uint32_t update_run(ref_sim *restrict s, uint32_t *restrict slot, 
 /* ---- the vector path --------------------------------------------------
  *
  * When S <= 20 every intermediate of a neuron update fits int32_t exactly
- * (|x * a| <= 2^19 * 4096 = 2^31 for a decay, sums of three S-bit values),
+ * (|x * a| <= 2^19 * 4096 = 2^31 for a decay, sums of four S-bit values),
  * so 8 neurons can be updated at once in 32-bit lanes (GCC/Clang vector
  * extensions; AVX2 when the CPU has it, chosen once at ref_create).  Each
  * operation below is the lane-wise form of a loom_arith.h function and is
@@ -925,6 +942,7 @@ vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t
              const seir_profile *p, uint32_t *restrict spk, uint32_t k, const int mode)
 {
     int32_t *restrict I = s->i, *restrict V = s->v;
+    const int32_t *restrict NB = s->nb;
     const int S = s->arch.s, sh = p->shift;
     const int ash = 32 - s->arch.a;
     const int32_t smax = (int32_t)loom_max_s(S), smin = (int32_t)loom_min_s(S);
@@ -956,7 +974,13 @@ vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t
         memcpy(&i, I + n, sizeof i);
         memcpy(&v, V + n, sizeof v);
         i = VSAT(VDECAY(i, asyn) + in, vmin, vmax);
-        v = VSAT(VDECAY(v, amem) + i + bias, vmin, vmax);
+        if (NB) {
+            ref_v8i b;
+            memcpy(&b, NB + n, sizeof b);
+            v = VSAT(VDECAY(v, amem) + i + bias + b, vmin, vmax);
+        } else {
+            v = VSAT(VDECAY(v, amem) + i + bias, vmin, vmax);
+        }
         memcpy(I + n, &i, sizeof i);
         if (mode != SEIR_RESET_NONE) {
             const ref_v8i fire = v >= theta;
@@ -1085,7 +1109,7 @@ static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t 
                                uint32_t b, uint32_t b1)
 {
     uint64_t events = 0;
-    const uint32_t nb = s->nb;
+    const uint32_t nb = s->nblk;
     /* all blocks: the whole list, whose bounds n_off holds on one line */
     const uint32_t *const bo = b1 - b < nb ? s->bo : NULL;
     for (uint32_t j = 0; j < n; j++) {
@@ -1162,7 +1186,7 @@ static void stop_threads(ref_sim *s)
     s->quit = 0;
     s->nthr = 1;
     s->thr[0].b0 = 0;
-    s->thr[0].b1 = s->nb;
+    s->thr[0].b1 = s->nblk;
     s->thr[0].lo = 0;
     s->thr[0].hi = s->n_neurons;
 }
@@ -1173,15 +1197,15 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
         return loom_fail(e, LOOM_E_ARG, "ref_set_threads: %u threads, expected 1..%d", threads,
                          REF_MAX_THREADS);
     stop_threads(s);
-    const uint32_t T = threads < s->nb ? threads : s->nb;
+    const uint32_t T = threads < s->nblk ? threads : s->nblk;
     if (T <= 1)
         return LOOM_OK;
     for (uint32_t t = 0; t < T; t++) {
         ref_thr *th = &s->thr[t];
         th->s = s;
         th->id = t;
-        th->b0 = (uint32_t)((uint64_t)t * s->nb / T);
-        th->b1 = (uint32_t)((uint64_t)(t + 1) * s->nb / T);
+        th->b0 = (uint32_t)((uint64_t)t * s->nblk / T);
+        th->b1 = (uint32_t)((uint64_t)(t + 1) * s->nblk / T);
         th->lo = th->b0 * s->bsz < s->n_neurons ? th->b0 * s->bsz : s->n_neurons;
         th->hi = th->b1 * s->bsz < s->n_neurons ? th->b1 * s->bsz : s->n_neurons;
     }

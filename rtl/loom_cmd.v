@@ -28,7 +28,7 @@ module loom_cmd #(
     parameter WB = 2,                          // log2 of the window (cached responses)
     parameter MAXP = 248,                      // largest payload either way
     parameter CNT_W = 16,
-    parameter [15:0] RTL_VERSION = 16'd2,
+    parameter [15:0] RTL_VERSION = 16'd3,
     parameter [15:0] BOARD_ID = 16'd0,
     parameter [31:0] CLK_HZ = 32'd12000000,
     parameter [15:0] CLKS_PER_BIT = 16'd4

@@ -13,7 +13,8 @@
 //         read i, v, ring[slot][t mod R]
 //     U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
 //         clear ring[slot][t mod R]; (SP = 1: second profile words)
-//     U3  i' = sat(di + in), v' = sat(dv + bias + i')
+//     U3  i' = sat(di + in), v' = sat(dv + bias + i'), bias the slot's own
+//         (read in U1, see "per-neuron bias" below)
 //     U3 (SP = 0) / U4 (SP = 1): spike, reset; write i, v; append slot
 //         to the spike list; collect spike bit
 //
@@ -166,6 +167,9 @@ module loom_core #(
         end
     end
 
+    // slots in the update stages U1..U3 (the pipeline is below)
+    reg [NB-1:0] u1_slot_q, u2_slot_q, u3_slot_q;
+
     // ---- memories ----------------------------------------------------------
     // profile index per slot
     wire          px_re;
@@ -188,11 +192,12 @@ module loom_core #(
     //         without a U1, see o_ack_o);
     //       level table, two halves lo / hi of two words per profile:
     //         LMAX + 2p:   lo theta, hi shift   (read in U1, used in U2 / U3)
-    //         LMAX + 2p+1: lo bias,  hi v_reset (read in U2, used in U3).
+    //         LMAX + 2p+1: lo unused, hi v_reset (read in U2, used in U3).
+    // The bias is no profile field: every slot has its own (below).
     wire [NB:0]   lt_rdata;                  // level end read at upd_start
     wire [12:0]   pf_u2_asyn, pf_u2_amem;     // valid in U2
     wire [4:0]    pf_u2_shift;
-    wire [S-1:0]  pf_u3_theta, pf_u3_bias, pf_u3_vreset;   // valid in U3
+    wire [S-1:0]  pf_u3_theta, pf_u3_vreset;   // valid in U3
     wire [1:0]    pf_u3_reset;
     wire [31:0]   pf_ff_d;                    // host read of a register field (same cycle)
     wire          h_pfm;                      // host read of a field in block RAM ...
@@ -221,7 +226,6 @@ module loom_core #(
             reg [S-1:0] pf_vreset_q [0:P-1];
             reg [1:0]   pf_reset_q  [0:P-1];
             reg [4:0]   pf_shift_q  [0:P-1];
-            reg [S-1:0] pf_bias_q   [0:P-1];
             always @(posedge clk_i) begin
                 if (h_wr & h_prof) begin
                     case (h_prof_fld)
@@ -230,7 +234,6 @@ module loom_core #(
                         3'd3: pf_vreset_q[h_pidx] <= h_wdata_i[S-1:0];
                         3'd4: pf_reset_q[h_pidx]  <= h_wdata_i[1:0];
                         3'd5: pf_shift_q[h_pidx]  <= h_wdata_i[4:0];
-                        3'd6: pf_bias_q[h_pidx]   <= h_wdata_i[S-1:0];
                         default: ;
                     endcase
                 end
@@ -242,7 +245,6 @@ module loom_core #(
             wire [12:0]   pf_asyn   = pf_asyn_q[pf_idx];
             wire [12:0]   pf_amem   = pf_amem_q[pf_idx];
             wire [S-1:0]  pf_vreset = pf_vreset_q[pf_idx];
-            wire [S-1:0]  pf_bias   = pf_bias_q[pf_idx];
             wire [1:0]    pf_reset  = pf_reset_q[pf_idx];
             wire [4:0]    pf_shift  = pf_shift_q[pf_idx];
             reg  [31:0]   ff_d;
@@ -253,7 +255,6 @@ module loom_core #(
                     3'd3: ff_d = sx32(pf_vreset);
                     3'd4: ff_d = {30'd0, pf_reset};
                     3'd5: ff_d = {{27{pf_shift[4]}}, pf_shift};
-                    3'd6: ff_d = sx32(pf_bias);
                     default: ff_d = 32'd0;
                 endcase
             end
@@ -280,28 +281,25 @@ module loom_core #(
 
             // U1: profile lookup; U2: theta from the level table
             reg [12:0]  u2_asyn_q, u2_amem_q;
-            reg [S-1:0] u2_vreset_q, u2_bias_q;
+            reg [S-1:0] u2_vreset_q;
             reg [1:0]   u2_reset_q;
             reg [4:0]   u2_shift_q;
-            reg [S-1:0] u3_theta_q, u3_vreset_q, u3_bias_q;
+            reg [S-1:0] u3_theta_q, u3_vreset_q;
             reg [1:0]   u3_reset_q;
             always @(posedge clk_i) begin
                 u2_asyn_q   <= pf_asyn;
                 u2_amem_q   <= pf_amem;
                 u2_vreset_q <= pf_vreset;
-                u2_bias_q   <= pf_bias;
                 u2_reset_q  <= pf_reset;
                 u2_shift_q  <= pf_shift;
                 u3_theta_q  <= lt_word[S-1:0];
                 u3_vreset_q <= u2_vreset_q;
-                u3_bias_q   <= u2_bias_q;
                 u3_reset_q  <= u2_reset_q;
             end
             assign pf_u2_asyn   = u2_asyn_q;
             assign pf_u2_amem   = u2_amem_q;
             assign pf_u2_shift  = u2_shift_q;
             assign pf_u3_theta  = u3_theta_q;
-            assign pf_u3_bias   = u3_bias_q;
             assign pf_u3_vreset = u3_vreset_q;
             assign pf_u3_reset  = u3_reset_q;
 
@@ -321,11 +319,11 @@ module loom_core #(
 
             // level table halves: word {LMAX + 2p + second}
             /* verilator lint_off UNUSEDSIGNAL */
-            wire [LTB+PB:0] hp2_x = {{LTB{1'b0}}, h_pidx, (h_prof_fld == 3'd3) | (h_prof_fld == 3'd6)};
+            wire [LTB+PB:0] hp2_x = {{LTB{1'b0}}, h_pidx, (h_prof_fld == 3'd3)};
             wire [LTB+PB:0] up1_x = {{LTB{1'b0}}, px_rdata, 1'b0};
             wire [LTB+PB:0] up2_x = {{LTB{1'b0}}, px_rdata, 1'b1};
             /* verilator lint_on UNUSEDSIGNAL */
-            wire h_lo = h_lvl | (h_prof & ((h_prof_fld == 3'd2) | (h_prof_fld == 3'd6)));
+            wire h_lo = h_lvl | (h_prof & (h_prof_fld == 3'd2));
             wire h_hi = h_prof & ((h_prof_fld == 3'd3) | (h_prof_fld == 3'd5));
             wire [LTB-1:0] h_lt_addr = h_lvl ? lvl_x[LTB-1:0] : LT_PF + hp2_x[LTB-1:0];
             wire [LW-1:0]  h_lo_data = h_lvl ? hlv_x[LW-1:0] : hth_x[LW-1:0];
@@ -376,7 +374,7 @@ module loom_core #(
             assign o_ack_o   = o_go;
 
             // U2 reads the U1 words straight from the RAMs; theta waits a
-            // stage, the U2 words (bias, v_reset) arrive in U3
+            // stage, the U2 word (v_reset) arrives in U3
             reg [S-1:0] u3_theta_q;
             reg [1:0]   u3_reset_q;
             always @(posedge clk_i) begin
@@ -387,7 +385,6 @@ module loom_core #(
             assign pf_u2_amem   = o_hi[12:0];
             assign pf_u2_shift  = lt_hi[4:0];
             assign pf_u3_theta  = u3_theta_q;
-            assign pf_u3_bias   = lt_lo[S-1:0];
             assign pf_u3_vreset = lt_hi;
             assign pf_u3_reset  = u3_reset_q;
 
@@ -494,24 +491,51 @@ module loom_core #(
     wire          sy_re;
     wire [SB-1:0] sy_raddr;
     wire [YW-1:0] sy_rdata;
+    // per-neuron bias: slot s's bias is word s of region 7, read in U1 (the
+    // slot in u1_slot_q) and registered into U3.  With SP = 1 (and synapse
+    // words at least S bits wide) it is synapse word SYN + s of the
+    // single-port synapse memory, which the update has to itself (the
+    // sequencer never runs deliveries during an update with SP = 1): the
+    // memory holds SYN + N words, so the UP5K's SPRAM also holds the biases;
+    // otherwise it is a block RAM of its own.
+    localparam BSYN = ((SP != 0) && (YW >= S)) ? 1 : 0;
+    wire          h_nb = (h_reg == 3'd7);
+    wire [S-1:0]  nb_rdata;                  // the word read in the cycle before
+    reg  [S-1:0]  nb_u3_q;                   // the bias of the slot in U3
     generate
         if (SP != 0) begin : g_syn_sp
             // two synapse words per RAM word; the host writes word 2j
             // (staged) and then 2j+1, which writes the pair
+            localparam SW  = SYN + ((BSYN != 0) ? N : 0);   // words in all
+            localparam XB0 = $clog2(SW);
+            localparam XB  = (XB0 < SB) ? SB : XB0;
+            /* verilator lint_off UNUSEDSIGNAL */
+            localparam [31:0] SYN32 = SYN;
+            wire [XB+NB:0] h_bw = {{(XB+1){1'b0}}, h_off[NB-1:0]} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
+            wire [XB+NB:0] u_bw = {{(XB+1){1'b0}}, u1_slot_q} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
+            wire [XB+SB:0] h_sw = {{(XB+1){1'b0}}, h_off[SB-1:0]};
+            wire [XB+SB:0] s_sw = {{(XB+1){1'b0}}, sy_raddr};
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire            h_bias  = (BSYN != 0) & h_nb;
+            wire [XB-1:0]   h_w     = h_bias ? h_bw[XB-1:0] : h_sw[XB-1:0];
             reg  [YW-1:0]   stage_q;
             reg             half_q;
             wire [2*YW-1:0] pair;
-            wire            h_syn = h_wr & (h_reg == 3'd6);
-            wire            pair_we = h_syn & h_off[0];
+            wire            h_syn = h_wr & ((h_reg == 3'd6) | h_bias);
+            wire            pair_we = h_syn & h_w[0];
+            wire            nb_re = (BSYN != 0) & (u1_v_q | (h_rd & h_nb));
+            wire [XB-1:0]   nb_ra = u1_v_q ? u_bw[XB-1:0] : h_bw[XB-1:0];
             always @(posedge clk_i) begin
-                if (h_syn & ~h_off[0])
+                if (h_syn & ~h_w[0])
                     stage_q <= h_wdata_i[YW-1:0];
-                if (sy_re)
+                if (nb_re)
+                    half_q <= nb_ra[0];
+                else if (sy_re)
                     half_q <= sy_raddr[0];
             end
-            loom_spram #(.DW(2*YW), .AW(SB-1), .DEPTH(SYN/2)) u_syn (
-                .clk_i(clk_i), .en_i(sy_re | pair_we), .we_i(pair_we),
-                .addr_i(pair_we ? h_off[SB-1:1] : sy_raddr[SB-1:1]),
+            loom_spram #(.DW(2*YW), .AW(XB-1), .DEPTH((SW + 1) / 2)) u_syn (
+                .clk_i(clk_i), .en_i(sy_re | nb_re | pair_we), .we_i(pair_we),
+                .addr_i(pair_we ? h_w[XB-1:1] : (nb_re ? nb_ra[XB-1:1] : s_sw[XB-1:1])),
                 .wdata_i({h_wdata_i[YW-1:0], stage_q}), .rdata_o(pair));
             assign sy_rdata = half_q ? pair[2*YW-1:YW] : pair[YW-1:0];
         end else begin : g_syn_dp
@@ -519,7 +543,17 @@ module loom_core #(
                 .clk_i(clk_i), .re_i(sy_re), .raddr_i(sy_raddr), .rdata_o(sy_rdata),
                 .we_i(h_wr & (h_reg == 3'd6)), .waddr_i(h_off[SB-1:0]), .wdata_i(h_wdata_i[YW-1:0]));
         end
+        if (BSYN != 0) begin : g_nb_syn
+            assign nb_rdata = sy_rdata[S-1:0];
+        end else begin : g_nb_ram
+            loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_nb (
+                .clk_i(clk_i), .re_i(u1_v_q | (h_rd & h_nb)),
+                .raddr_i(u1_v_q ? u1_slot_q : h_off[NB-1:0]), .rdata_o(nb_rdata),
+                .we_i(h_wr & h_nb), .waddr_i(h_off[NB-1:0]), .wdata_i(h_wdata_i[S-1:0]));
+        end
     endgenerate
+    always @(posedge clk_i)
+        nb_u3_q <= nb_rdata;
 
     // spike list of the level being updated
     wire          sl_we;
@@ -534,7 +568,6 @@ module loom_core #(
     reg          lvl_wait_q, upd_run_q;
     reg [NB:0]   slot_q, lvl_end_q;
     reg          u3_v_q;
-    reg [NB-1:0] u1_slot_q, u2_slot_q, u3_slot_q;
     // U3 registers (the profile fields come from the profile block above)
     reg [S-1:0]  u3_in_q, u3_di_q, u3_dv_q;
     reg [31:0]   coll_q;
@@ -653,7 +686,7 @@ module loom_core #(
     wire [S+1:0] isum = {{2{u3_di_q[S-1]}}, u3_di_q} + {{2{u3_in_q[S-1]}}, u3_in_q};
     wire [S+1:0] inew = sat2(isum);
     // dv + bias does not wait for inew: one adder less on the long path
-    wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{pf_u3_bias[S-1]}}, pf_u3_bias};
+    wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{nb_u3_q[S-1]}}, nb_u3_q};
     wire [S+1:0] vsum = dvb + inew;
     /* verilator lint_off UNUSEDSIGNAL */
     wire [S+1:0] v1   = sat2(vsum);
@@ -973,6 +1006,7 @@ module loom_core #(
             3'd4: h_rdata = {{(32-A+1){rg_dlv_rdata[A-1]}}, rg_dlv_rdata[A-2:0]};
             3'd5: h_rdata = h_fo_q ? {{(31-SB){1'b0}}, h_fo_odd_q ? fo_odd : fo_even} : 32'd0;
             3'd6: h_rdata = {{(32-YW){1'b0}}, sy_rdata};
+            3'd7: h_rdata = sx32(nb_rdata);
             default: h_rdata = 32'd0;
         endcase
     end

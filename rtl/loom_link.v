@@ -18,7 +18,7 @@ module loom_link #(
     parameter CLKS_PER_BIT = 4,
     parameter CLK_HZ = 12000000,
     parameter BOARD_ID = 0,
-    parameter RTL_VERSION = 2,
+    parameter RTL_VERSION = 3,
     parameter MAX_PAYLOAD = 248,
     parameter CNT_W = 16
 ) (

@@ -1,6 +1,6 @@
 // loom_map.vh -- GENERATED from compiler/loom_map.h by rtl/gen_map_vh.sh; do not edit.
 `define LOOM_MAP_ID_VALUE 'h4C4F4F4D
-`define LOOM_MAP_RTL_VERSION 2
+`define LOOM_MAP_RTL_VERSION 3
 `define LOOM_REG_ID 'h000
 `define LOOM_REG_VERSION 'h001
 `define LOOM_REG_ARCH_W 'h002
@@ -47,6 +47,7 @@
 `define LOOM_CORE_RING 'h40000
 `define LOOM_CORE_FANOUT 'h50000
 `define LOOM_CORE_SYN 'h60000
+`define LOOM_CORE_BIAS 'h70000
 `define LOOM_PF_A_SYN 0
 `define LOOM_PF_A_MEM 1
 `define LOOM_PF_THETA 2

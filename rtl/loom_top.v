@@ -41,7 +41,7 @@ module loom_top #(
     always @(posedge clk_i) arst_q <= rst_i | array_rst;
 
     loom_link #(.CLKS_PER_BIT(CLKS_PER_BIT), .CLK_HZ(CLK_HZ), .BOARD_ID(BOARD_ID),
-                .RTL_VERSION(2), .MAX_PAYLOAD(MAX_PAYLOAD)) u_link (
+                .RTL_VERSION(3), .MAX_PAYLOAD(MAX_PAYLOAD)) u_link (
         .clk_i(clk_i), .rst_i(rst_i), .uart_rx_i(uart_rx_i), .uart_tx_o(uart_tx_o),
         .bus_valid_o(bus_valid), .bus_we_o(bus_we), .bus_addr_o(bus_addr),
         .bus_wdata_o(bus_wdata), .bus_ready_i(bus_ready), .bus_rdata_i(bus_rdata),

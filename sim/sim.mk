@@ -21,7 +21,7 @@ VSIM_G_b2   := -GK=2 -GN=512 -GSYN=65536 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
 VSIM_G_b4   := -GK=4 -GN=256 -GSYN=32768 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
 # the icebreaker / upduino3 board config (compiler/board.c): A=16, so the
 # input shift runs on a multiplier; SP=1, so the profiles are in block RAM
-VSIM_G_up5k := -GK=1 -GN=1024 -GSYN=32768 -GP=16 -GLMAX=64 -GMAXIN=128 -GA=16 -GSP=1
+VSIM_G_up5k := -GK=1 -GN=1024 -GSYN=31744 -GP=16 -GLMAX=224 -GMAXIN=128 -GA=16 -GSP=1
 
 VSIM_DIR  := $(BUILD)/sim
 RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v

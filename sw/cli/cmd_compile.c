@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "aig.h"
+#include "board.h"
 #include "cli.h"
 #include "cli_model.h"
 #include "jsonw.h"
@@ -31,6 +32,8 @@ static const char usage[] =
     "                          run [0.1]\n"
     "  --seed S                NIR --report: Poisson seed [1]\n"
     "  --steps N               NIR --report: steps of the agreement run [1000]\n"
+    "  --board NAME            compile for that board's arch config (as loom build\n"
+    "                          and loom run do); --arch wins when both are given\n"
     "  --json                  the report as one JSON object on stdout instead\n"
     "                          (implies --report; needs -o; docs/json.md)\n"
     "  --quiet                 no warnings\n"
@@ -40,6 +43,7 @@ static const char usage[] =
     "  loom compile adder.aag -o adder.seir --report\n"
     "  loom compile adder.aag --pipeline -o adder_pipe.seir\n"
     "  loom compile braille.nir --dt 1e-4 -o braille.seir --report\n"
+    "  loom compile braille.nir --board icebreaker -o braille.seir --report\n"
     "  loom compile net.seir            # validate and print canonically\n";
 
 int cmd_compile(int argc, char **argv)
@@ -53,6 +57,8 @@ int cmd_compile(int argc, char **argv)
     int report = 0, json = 0;
     double rate = 0.1;
     uint64_t seed = 1, steps = 1000;
+    int arch_given = 0;
+    const board_info *board = NULL;
     for (int k = 1; k < argc;) {
         const char *v;
         int r;
@@ -60,7 +66,7 @@ int cmd_compile(int argc, char **argv)
             printf(usage, cli_model_help);
             return 0;
         }
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, NULL, NULL)) != 0) {
+        if ((r = cli_model_option(C, argc, argv, &k, &mo, NULL, &arch_given)) != 0) {
             if (r < 0)
                 return 2;
             continue;
@@ -70,6 +76,15 @@ int cmd_compile(int argc, char **argv)
             if (r < 0)
                 return 2;
             out = v;
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--board", &v)) != 0) {
+            loom_err be;
+            loom_err_clear(&be);
+            if (r < 0)
+                return 2;
+            if (!(board = board_find(v, &be)))
+                return cli_report(C, &be);
             continue;
         }
         if ((r = cli_opt_value(C, argc, argv, &k, "--poisson", &v)) != 0) {
@@ -103,6 +118,8 @@ int cmd_compile(int argc, char **argv)
     }
     if (!in)
         return cli_usage_error(C, "expects an input model (.seir, .aag, .aig or .nir)");
+    if (board && !arch_given)
+        mo.arch = board->arch.arch;
     if (json && !strcmp(out, "-"))
         return cli_usage_error(C, "--json prints the report on stdout; write the SEIR with -o FILE");
     if (cli_model_check_applies(C, in, argc, argv))

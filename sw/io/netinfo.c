@@ -7,6 +7,7 @@
  * |initial ring value| of the neuron), exactly as seir_check_acc defines it.
  */
 #include "netinfo.h"
+#include "mapper.h"
 
 #include <inttypes.h>
 #include <stdlib.h>
@@ -185,13 +186,24 @@ void netinfo_print(const seir_net *net, const netinfo *ni, const char *path, con
     fprintf(f, "inputs      %u channel%s: %u spike, %u graded\n", ni->inputs, ni->inputs == 1 ? "" : "s",
             ni->inputs_spike, ni->inputs_graded);
     fprintf(f, "outputs     %u: %u spike, %u v\n", ni->outputs, ni->outputs_spike, ni->outputs_v);
-    fprintf(f, "profiles    %u\n", ni->profiles);
+    const uint32_t hw_prof = map_profile_classes(net);
+    if (hw_prof != ni->profiles)
+        fprintf(f, "profiles    %u (%u on the machine: profiles that differ only in bias share one)\n",
+                ni->profiles, hw_prof);
+    else
+        fprintf(f, "profiles    %u\n", ni->profiles);
     for (uint32_t k = 0; k < net->n_profiles; k++) {
         const seir_profile *p = &net->profiles[k];
         fprintf(f, "  %-10s %u neuron%s: a_syn %d a_mem %d theta %d v_reset %d reset %s shift %d bias %d\n",
                 p->name, ni->profile_neurons[k], ni->profile_neurons[k] == 1 ? "" : "s", (int)p->a_syn,
                 (int)p->a_mem, (int)p->theta, (int)p->v_reset, reset_name(p->reset), (int)p->shift,
                 (int)p->bias);
+    }
+    if (net->neuron_bias) {
+        uint32_t own = 0;
+        for (uint32_t n = 0; n < net->n_neurons; n++)
+            own += net->neuron_bias[n] != 0;
+        fprintf(f, "own biases  %u neuron%s (added to the profile's)\n", own, own == 1 ? "" : "s");
     }
     fprintf(f, "levels      %u\n", ni->levels);
     if (ni->neurons)

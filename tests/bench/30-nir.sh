@@ -3,7 +3,8 @@
 # (../shared/data/nir/cnn_sinabs.nir, 8970 neurons, 1.3 M synapses):
 # compile time, and 200 steps of Poisson input (rate 0.1) in the float
 # reference and in the quantised net on hls_ref (each including the
-# compile).  Prints `bench <name> <value> <unit>` lines.
+# compile); then `nir.<file>.agreement` per NIR file at the icebreaker's
+# arch (below).  Prints `bench <name> <value> <unit>` lines.
 set -e
 BUILD=${BUILD:-build}
 LOOM=${LOOM:-$BUILD/bin/loom}
@@ -18,3 +19,11 @@ t0=$(now); "$LOOM" sim "$CNN" --steps 200 --poisson 0.1 --float --quiet; t1=$(no
 echo "bench nir_cnn_float_200_steps $(dt "$t0" "$t1") s"
 t0=$(now); "$LOOM" sim "$CNN" --steps 200 --poisson 0.1 --quiet; t1=$(now)
 echo "bench nir_cnn_quantised_200_steps $(dt "$t0" "$t1") s"
+# Quantised-vs-float output agreement (loom compile --report: 1000 steps of
+# Poisson input, rate 0.1, seed 1) at the icebreaker's arch, for every
+# shared NIR file and the snnTorch exports of tests/data/export.
+for f in "$DATA"/nir/*.nir tests/data/export/*.nir; do
+    [ -f "$f" ] || continue
+    a=$("$LOOM" compile "$f" --board icebreaker -o /dev/null --report --quiet | sed -n 's/^agreement //p')
+    echo "bench nir.$(basename "$f" .nir).agreement ${a:-error} fraction"
+done

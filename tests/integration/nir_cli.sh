@@ -17,10 +17,11 @@ for f in lif_norse braille_nirtorch all_primitives_gzip cnn_sinabs; do
     cmp -s "$f.seir" "$f.2.seir" || fail "$f: SEIR does not round-trip"
 done
 grep -q '^input input_ spike$' lif_norse.seir || fail "lif_norse: one input channel"
-grep -q '^neuron lif1_lif_0 p_lif1_lif$' braille_nirtorch.seir || fail "braille: lif1.lif named lif1_lif_k (one profile per bias)"
+grep -q '^neuron lif1_lif\[38\] p_lif1_lif$' braille_nirtorch.seir || fail "braille: lif1.lif one group of one profile"
+grep -q '^bias lif1_lif -1604 427 484 ' braille_nirtorch.seir || fail "braille: lif1.lif per-neuron biases"
 # the recurrent back edge has delay 1, the rest 0
-grep -q '^dense input_ lif1_lif_0 d=0$' braille_nirtorch.seir || fail "braille: fc1 rows not written as dense blocks"
-grep -q '^syn lif1_lif_0 lif1_lif_0 .* 1$' braille_nirtorch.seir || fail "braille: the recurrence is not delayed one step"
+grep -q '^dense input_ lif1_lif d=0$' braille_nirtorch.seir || fail "braille: fc1 not written as a dense block"
+grep -q '^dense lif1_lif lif1_lif d=1$' braille_nirtorch.seir || fail "braille: the recurrence is not delayed one step"
 
 # float and quantised runs of the single LIF: identical spike trains
 "$LOOM" sim "$N/lif_norse.nir" --steps 400 --poisson 0.2 --seed 5 --float --out-spikes f.csv --quiet || fail "sim --float"

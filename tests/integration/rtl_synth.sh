@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # rtl_synth.sh -- yosys `synth_ice40 -dsp -spram` of loom_array in the
-# icebreaker board's config (1 core, 1,024 neurons, 32,768 synapse words,
-# 16 profiles, 64 levels, 128 inputs, A=16, D=15, single-port ring and
+# icebreaker board's config (1 core, 1,024 neurons, 31,744 synapse words and 1,024 bias words,
+# 16 profiles, 224 levels, 128 inputs, A=16, D=15, single-port ring and
 # synapses: SP=1) must succeed with no latches, with the memories in block
 # RAM rather than flip-flops -- the ring and the synapses in the 4 SPRAMs,
 # the rest in at most 28 EBRs -- the four multipliers (decays, w*x, input
@@ -11,7 +11,7 @@
 set -u
 command -v yosys >/dev/null || { echo "yosys not installed"; exit 77; }
 root=$(cd "$(dirname "$0")/../.." && pwd)
-params="-set K 1 -set N 1024 -set SYN 32768 -set P 16 -set LMAX 64 -set MAXIN 128 -set A 16 -set SP 1"
+params="-set K 1 -set N 1024 -set SYN 31744 -set P 16 -set LMAX 224 -set MAXIN 128 -set A 16 -set SP 1"
 cat > "$WORK/synth.ys" <<YS
 read_verilog -I$root/rtl $root/rtl/loom_array.v $root/rtl/loom_core.v $root/rtl/loom_router.v $root/rtl/loom_seq.v $root/rtl/loom_ram.v $root/rtl/loom_spram.v
 chparam $params loom_array

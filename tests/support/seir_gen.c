@@ -218,6 +218,19 @@ seir_net *seirgen_net(uint64_t seed, const seirgen_opts *o)
         }
     }
 
+    /* per-neuron biases on top of the profile's, the sum kept in S bits */
+    if (seirgen_below(r, 3) == 0) {
+        for (uint32_t k = seirgen_below(r, nn + 1); k > 0; k--) {
+            uint32_t n = seirgen_below(r, nn);
+            int64_t pb = net->profiles[net->neuron_profile[n]].bias;
+            int64_t b = (int64_t)corner(r, S) - pb;
+            if (b < loom_min_s(S) || b > loom_max_s(S))
+                b = -pb / 2;
+            if (seir_set_bias(net, n, (int32_t)b))
+                goto oom;
+        }
+    }
+
     /* smallest A (at least a random floor) that proves no accumulator wraps */
     uint64_t *bound = calloc(nn, sizeof *bound);
     if (!bound)

@@ -495,7 +495,8 @@ static void test_bus_map(void **st)
     assert_int_equal(rd(CORE0 + LOOM_CORE_RING + (5 << 3) + 2), 0xFF800001);
     /* profile fields: widths and signs; profile p + P aliases p */
     const uint32_t pw[8] = {0xFFFF, 0x1001, 0x18000, 0xFFFF7FFF, 7, 0x1F, 0x12345, 9};
-    const uint32_t pr[8] = {0x1FFF, 0x1001, 0xFFFF8000, 0x7FFF, 3, 0xFFFFFFFF, 0x2345, 0};
+    /* field 6 (the bias before RTL version 3) is per slot now: reads 0 */
+    const uint32_t pr[8] = {0x1FFF, 0x1001, 0xFFFF8000, 0x7FFF, 3, 0xFFFFFFFF, 0, 0};
     for (uint32_t f = 0; f < 8; f++)
         wr(CORE0 + LOOM_CORE_PROFILE + (FW_P + 1) * 8 + f, pw[f]);
     for (uint32_t f = 0; f < 8; f++)
@@ -517,9 +518,13 @@ static void test_bus_map(void **st)
     wr(CORE0 + LOOM_CORE_SYN + 11, 0x2345);
     assert_int_equal(rd(CORE0 + LOOM_CORE_SYN + 10), 0xABCD);
     assert_int_equal(rd(CORE0 + LOOM_CORE_SYN + 11), 0x2345);
-    /* unmapped: region 7, other cores, misc gaps, output words of core 1 */
-    wr(CORE0 + 0x70000, 5);
-    assert_int_equal(rd(CORE0 + 0x70000), 0);
+    /* per-slot bias: S bits, sign-extended; slot s + N aliases slot s */
+    wr(CORE0 + LOOM_CORE_BIAS + 7, 0x1C000);
+    assert_int_equal(rd(CORE0 + LOOM_CORE_BIAS + 7), 0xFFFFC000);
+    assert_int_equal(rd(CORE0 + LOOM_CORE_BIAS + 7 + 32), 0xFFFFC000);
+    wr(CORE0 + LOOM_CORE_BIAS + 8, 0x1234);
+    assert_int_equal(rd(CORE0 + LOOM_CORE_BIAS + 8), 0x1234);
+    /* unmapped: other cores, misc gaps, output words of core 1 */
     assert_int_equal(rd(LOOM_MAP_CORE_BASE(1) + LOOM_CORE_I + 3), 0);
     assert_int_equal(rd(CORE0 + 0x00050), 0);
     assert_int_equal(rd(LOOM_MAP_OUT_BASE + (1 << 8)), 0);

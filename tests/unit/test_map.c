@@ -212,19 +212,39 @@ static void test_refusals(void **state)
     a = small_arch(1);
     a.arch.s = 24;
     expect_refusal(net, &a, LOOM_E_INVALID, "S=16, the build S=24");
+    /* delay 3 on a ring of D=2: one relay neuron (seir_relay.h); D=0 has
+     * no delay to chain */
     a = small_arch(1);
     a.arch.d = 2;
-    expect_refusal(net, &a, LOOM_E_INVALID, "D=2");
+    {
+        map_result *m = NULL;
+        assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+        assert_int_equal(m->n_neurons, net->n_neurons + 1);
+        map_free(m);
+    }
+    a.arch.d = 0;
+    expect_refusal(net, &a, LOOM_E_CAPACITY, "a machine with D=0 has no delays to chain");
     /* a third profile on one core */
     seir_profile p;
     seir_profile_default(&p);
     p.name = "p2";
     seir_add_profile(net, &p);
     p.name = "p3";
+    p.bias = 5; /* differs only in bias: the same machine profile as p2 */
     seir_add_profile(net, &p);
     seir_add_neurons(net, "x", 1, 0, 1);
     seir_add_neurons(net, "y", 1, 0, 2);
     a = small_arch(1);
+    {
+        map_result *m = NULL;
+        assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+        assert_int_equal(m->core_profiles[0], 2);
+        map_free(m);
+    }
+    p.name = "p4";
+    p.theta = 9;
+    seir_add_profile(net, &p);
+    seir_add_neurons(net, "z", 1, 0, 3);
     expect_refusal(net, &a, LOOM_E_CAPACITY, "core 0 needs 3 neuron profiles, 2 available");
     seir_net_free(net);
 }

@@ -72,6 +72,17 @@ static void compile(const char *path, const model_opts *o, seir_net **net, nir_g
         fail_msg("validate: %s", e.msg);
 }
 
+/* The net at the range-derived scales (no agreement search: adj all 0),
+ * whose numbers the tests below compute by hand; replaces *net. */
+static void range_net(const nir_graph *g, const model_opts *o, seir_net **net)
+{
+    loom_err e;
+    seir_net_free(*net);
+    *net = NULL;
+    if (nir_quantise_adj(g, &o->arch, NULL, net, NULL, &e) != LOOM_OK)
+        fail_msg("%s", e.msg);
+}
+
 static void test_lif_quant(void **state)
 {
     (void)state;
@@ -80,21 +91,23 @@ static void test_lif_quant(void **state)
     seir_net *net;
     nir_graph *g;
     compile(graph_a(), &o, &net, &g);
+    range_net(g, &o, &net);
     /* gain dt/tau*r = 0.1: effective weights 0.05, -0.025; K = 127/0.05 =
      * 2540.  Split budget max(25%, 4 per term) = 8 extra synapses: 4K
      * splits 508 into 4 x 127 and -254 into 2 x -127 (4 extra), 8K would
      * need 7 + 3 = 10, so K = 10160.  A negative weight (inhibition):
-     * state bound 32*theta = 32: sigma
-     * target 32767/32 = 1023.97, shift floor(log2(1023.97/10160)) = -4,
-     * sigma = 635. */
+     * headroom 32*theta = 32, but v cannot leave (0.05 + 0.025 + bias
+     * 0.01) / (1 - 0.9) = 0.85, x 1.25 for rounding = 1.0625: sigma target
+     * 32767/1.0625 = 30839.5, shift floor(log2(30839.5/10160)) = 1,
+     * sigma = 20320. */
     assert_int_equal(net->n_neurons, 1);
     assert_int_equal(net->n_inputs, 2);
     const seir_profile *p = &net->profiles[net->neuron_profile[0]];
-    assert_int_equal(p->shift, -4);
-    assert_int_equal(p->theta, 636);      /* floor(635 * 1) + 1 */
+    assert_int_equal(p->shift, 1);
+    assert_int_equal(p->theta, 20321);    /* floor(20320 * 1) + 1 */
     assert_int_equal(p->a_mem, 3686);     /* round(4096 * 0.9) */
     assert_int_equal(p->a_syn, 0);
-    assert_int_equal(p->bias, 6);         /* round(635 * 0.1 * 0.1) = round(6.35) */
+    assert_int_equal(p->bias, 203);       /* round(20320 * 0.1 * 0.1) = round(203.2) */
     assert_int_equal(p->v_reset, 0);
     assert_int_equal(p->reset, SEIR_RESET_ZERO);
     assert_int_equal(net->n_syn, 6);
@@ -326,6 +339,7 @@ static void test_float_cuba_trace(void **state)
     seir_net *net;
     nir_graph *g;
     compile(graph_c(1, 0), &o, &net, &g);
+    range_net(g, &o, &net);
     nir_fsim *fs;
     loom_err e;
     assert_int_equal(nir_fsim_new(g, &fs, &e), LOOM_OK);
@@ -349,11 +363,13 @@ static void test_float_cuba_trace(void **state)
     ref_step(rs);
     ref_step(rs);
     /* K = 4 x 2540 (508 split into 4 synapses, within 4 extra per term);
-     * no negative weight or bias: state bound 16 x theta, sigma target
-     * 2047.9, shift floor(log2(2047.9/10160)) = -3, sigma = 1270: within a
-     * few LSBs (truncating decays) of 1270 * 0.0755 = 95.9 */
+     * no negative weight or bias: headroom 16 x theta, but v cannot leave
+     * 0.05 / (1 - 0.5) / (1 - 0.9) = 1, x 1.25 for rounding: sigma target
+     * 32767/1.25 = 26213.6, shift floor(log2(26213.6/10160)) = 1, sigma =
+     * 20320: within a few LSBs (truncating decays) of 20320 * 0.0755 =
+     * 1534.2 */
     double sigma = ldexp(1.0, p->shift) * 4 * 127.0 / (0.1 * 0.5);
-    assert_int_equal(p->shift, -3);
+    assert_int_equal(p->shift, 1);
     assert_true(ref_v(rs, 0) > sigma * 0.0755 - 5 && ref_v(rs, 0) < sigma * 0.0755 + 5);
     ref_destroy(rs);
     seir_net_free(net);
@@ -405,18 +421,121 @@ static void test_exact_on_wide_arch(void **state)
     unlink(tmp_path);
 }
 
+/* Chain: input(1) -> Linear [[5]] -> LIF a -> Linear [[w2]] -> LIF b ->
+ * output (tau 1 ms, r 1, theta 1: gain 0.1).  a fires on the third input
+ * spike in a row (v 0.5, 0.95, 1.355). */
+static const char *graph_chain(double w2)
+{
+    const char *p = tmp_file("chain");
+    hid_t f, g = h5w_open(p, &f);
+    h5w_io(g, "input", "Input", 1);
+    h5w_io(g, "output", "Output", 1);
+    double w1 = 5;
+    hid_t n = h5w_node(g, "w1", "Linear");
+    h5w_mat(n, "weight", 1, 1, &w1);
+    H5Gclose(n);
+    n = h5w_node(g, "w2", "Linear");
+    h5w_mat(n, "weight", 1, 1, &w2);
+    H5Gclose(n);
+    const char *k[] = {"tau", "r", "v_leak", "v_threshold"};
+    double v[] = {1e-3, 1, 0, 1};
+    H5Gclose(vec_node(g, "a", "LIF", k, v, 4));
+    H5Gclose(vec_node(g, "b", "LIF", k, v, 4));
+    const char *e[] = {"input", "w1", "w1", "a", "a", "w2", "w2", "b", "b", "output"};
+    h5w_edges(g, 5, e);
+    H5Gclose(g);
+    H5Fclose(f);
+    return p;
+}
+
+/* The issue-16 defect: b's only input is a connection whose single-event
+ * effect, sigma * 0.1 * w2, is below one state unit while the layer's
+ * weight scale splits it into 4 synapses of 127 and shifts right: the
+ * floor of the shift made it 0, so b's v stayed 0 on every step.  The
+ * connection must survive at one state unit (and the float v of b moves
+ * too).  With a large w2 (the effect reaches the threshold) the
+ * connection carries at least half of its float value. */
+static void test_chain_keeps_connection(void **state)
+{
+    (void)state;
+    model_opts o;
+    model_opts_default(&o);
+    o.arch.a = 16; /* the icebreaker's accumulators */
+    static const double w2s[] = {2.6e-3, 3e-3, 5e-3, 20.0};
+    for (size_t c = 0; c < sizeof w2s / sizeof w2s[0]; c++) {
+        seir_net *net = NULL;
+        nir_graph *g;
+        compile(graph_chain(w2s[c]), &o, &net, &g);
+        assert_int_equal(g->n_pops, 2);
+        nir_qinfo info[2];
+        loom_err e;
+        range_net(g, &o, &net);
+        seir_net_free(net);
+        net = NULL;
+        assert_int_equal(nir_quantise_adj(g, &o.arch, NULL, &net, info, &e), LOOM_OK);
+        assert_int_equal(info[1].n_weights, 1);
+        assert_int_equal(info[1].n_weights_lost, 0);
+        /* b's synapses from a: their sum, shifted, is b's input per spike */
+        int64_t q = 0;
+        for (size_t s = 0; s < net->n_syn; s++)
+            if (net->syn[s].dst == 1)
+                q += net->syn[s].w;
+        const seir_profile *pb = &net->profiles[net->neuron_profile[1]];
+        double per_event = pb->shift < 0 ? floor((double)q / ldexp(1.0, -pb->shift)) : ldexp((double)q, pb->shift);
+        if (per_event < 1)
+            fail_msg("w2 %g: q %lld shift %d per event %g (kept %llu)", w2s[c], (long long)q, pb->shift, per_event,
+                     (unsigned long long)info[1].n_weights_kept);
+        if (w2s[c] < 1e-2)
+            assert_true(pb->shift < 0); /* the case of the defect: a right shift */
+        /* at the old scale (b's state bound 16 x theta regardless of its
+         * inputs) the first chain's effect was 508 >> 10 = 0 */
+        /* run: a spikes at step 2, b's v must leave 0 from step 3 on */
+        ref_sim *rs;
+        nir_fsim *fs;
+        assert_int_equal(ref_create(net, &rs, &e), LOOM_OK);
+        assert_int_equal(nir_fsim_new(g, &fs, &e), LOOM_OK);
+        double one = 1;
+        int b_moved = 0, b_fmoved = 0;
+        for (int t = 0; t < 6; t++) {
+            ref_set_input(rs, 0, 1);
+            ref_step(rs);
+            nir_fsim_step(fs, &one);
+            assert_int_equal(ref_spiked(rs, 0), t == 2 || t == 5);
+            assert_int_equal(nir_fsim_spikes(fs)[0], t == 2 || t == 5);
+            if (t < 2)
+                assert_int_equal(ref_v(rs, 1), 0);
+            b_moved |= ref_v(rs, 1) > 0 || ref_spiked(rs, 1);
+            b_fmoved |= nir_fsim_v(fs)[1] > 0 || nir_fsim_spikes(fs)[1];
+        }
+        assert_true(b_fmoved);
+        assert_true(b_moved);
+        ref_destroy(rs);
+        nir_fsim_free(fs);
+        seir_net_free(net);
+        nir_graph_free(g);
+    }
+    unlink(tmp_path);
+}
+
 static void test_delay_too_long(void **state)
 {
     (void)state;
     model_opts o;
     model_opts_default(&o);
-    o.dt = 1e-5; /* 0.3 ms = 30 steps > D = 15 */
+    o.dt = 1e-5; /* 0.3 ms = 30 steps > D = 15: one relay neuron (15 + 15) */
     o.dt_set = 1;
     seir_net *net;
     nir_graph *g;
     loom_err e;
+    compile(graph_b(), &o, &net, &g);
+    assert_int_equal(net->arch.d, 15);
+    assert_int_equal(net->n_neurons, 3);
+    seir_net_free(net);
+    nir_graph_free(g);
+    /* 300 steps is beyond any ring (D <= 255): refused, naming the node */
+    o.dt = 1e-6;
     assert_int_equal(nir_compile_file(graph_b(), &o, &net, &g, &e), LOOM_E_CAPACITY);
-    assert_non_null(strstr(e.msg, "30 steps"));
+    assert_non_null(strstr(e.msg, "300 steps"));
     assert_non_null(strstr(e.msg, "'ifn'"));
     unlink(tmp_path);
 }
@@ -427,6 +546,7 @@ int main(void)
         cmocka_unit_test(test_lif_quant),        cmocka_unit_test(test_delays_if_li),
         cmocka_unit_test(test_float_lif_trace),  cmocka_unit_test(test_float_cuba_trace),
         cmocka_unit_test(test_exact_on_wide_arch), cmocka_unit_test(test_delay_too_long),
+        cmocka_unit_test(test_chain_keeps_connection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -137,7 +137,9 @@ static void naive_step(naive *m, const int32_t *x)
             const int64_t in = loom_sat(p->shift >= 0 ? a * ((int64_t)1 << p->shift)
                                                       : loom_shift(a, p->shift), S);
             m->i[n] = loom_sat(loom_decay(m->i[n], p->a_syn) + in, S);
-            m->v[n] = loom_sat(loom_decay(m->v[n], p->a_mem) + m->i[n] + p->bias, S);
+            /* bias: the profile's plus the neuron's own */
+            const int64_t b = (int64_t)p->bias + (net->neuron_bias ? net->neuron_bias[n] : 0);
+            m->v[n] = loom_sat(loom_decay(m->v[n], p->a_mem) + m->i[n] + b, S);
             if (p->reset != SEIR_RESET_NONE && m->v[n] >= p->theta) {
                 m->spiked[n] = 1;
                 m->v[n] = p->reset == SEIR_RESET_ZERO ? p->v_reset : loom_sat(m->v[n] - p->theta, S);
@@ -282,6 +284,15 @@ static seir_net *random_net(const genopt *o)
         if (!dup)
             assert_int_equal(seir_add_ring_init(net, n, slot, rsigned(ar.a, 200)), 0);
     }
+    /* per-neuron biases on top of the profile's, the sum kept in S bits */
+    if (rnd() % 2)
+        for (uint32_t n = 0; n < N; n++)
+            if (rnd() % 2) {
+                const int64_t pb = net->profiles[net->neuron_profile[n]].bias;
+                int64_t b = rsigned(ar.s, 1 + (int32_t)(loom_max_s(ar.s) / 4));
+                b = loom_sat(pb + b, ar.s) - pb;
+                assert_int_equal(seir_set_bias(net, n, (int32_t)b), 0);
+            }
     return net;
 }
 

@@ -158,6 +158,7 @@ static void nets_equal(const seir_net *a, const seir_net *b)
     for (uint32_t n = 0; n < a->n_neurons; n++) {
         assert_int_equal(a->init_i ? a->init_i[n] : 0, b->init_i ? b->init_i[n] : 0);
         assert_int_equal(a->init_v ? a->init_v[n] : 0, b->init_v ? b->init_v[n] : 0);
+        assert_int_equal(a->neuron_bias ? a->neuron_bias[n] : 0, b->neuron_bias ? b->neuron_bias[n] : 0);
     }
     seir_ring_init *ra = malloc((a->n_ring_init + 1) * sizeof *ra);
     seir_ring_init *rb = malloc((b->n_ring_init + 1) * sizeof *rb);

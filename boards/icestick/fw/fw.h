@@ -102,9 +102,12 @@ typedef struct fw_state {
     uint32_t out[2][1 << FW_OB];    /* output banks: spike words */
     /* ---- the core's memories (rtl/loom_core.v) ---- */
     int16_t i[FW_N], v[FW_N];       /* S bits, sign-extended */
+    int16_t bias[FW_N];             /* each slot's bias (LOOM_CORE_BIAS), S bits; right
+                                       after v: update() reaches i, v, bias from one pointer */
     int16_t prof[FW_P][8];          /* profile fields LOOM_PF_*: a_syn, a_mem 13 bits; theta,
-                                       v_reset, bias S bits and shift 5 bits, sign-extended;
-                                       reset 2 bits; field 7 stays 0 */
+                                       v_reset S bits and shift 5 bits, sign-extended;
+                                       reset 2 bits; fields 6 (the bias before RTL
+                                       version 3: per slot now) and 7 stay 0 */
     uint8_t pidx[FW_N];             /* PB bits */
     uint8_t level[FW_LMAX];         /* NB + 1 bits */
     uint16_t fo[FW_FAN + 1];        /* fan-out index, SB + 1 bits */
@@ -114,6 +117,8 @@ typedef struct fw_state {
                                             little-endian, at 3k (fw_ring_get / _set) */
     uint8_t tx[FW_TX_BYTES];        /* the response cache: response bodies back to back */
 } fw_state;
+_Static_assert(__builtin_offsetof(fw_state, bias) == __builtin_offsetof(fw_state, i) + 4 * FW_N,
+               "i, v, bias adjacent (fw_step.c update)");
 
 extern fw_state fw;
 

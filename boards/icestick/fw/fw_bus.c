@@ -76,8 +76,8 @@ typedef struct region {
 
 #define OFF(m) ((uint16_t)__builtin_offsetof(fw_state, m))
 #define SGN 0x80
-enum { RG_PROF = 0, RG_SYN = 6, RG_LEVEL = 7, RG_NUSED = 8 };
-static const region regions[9] = {
+enum { RG_PROF = 0, RG_SYN = 6, RG_BIAS = 7, RG_LEVEL = 8, RG_NUSED = 9 };
+static const region regions[10] = {
     {OFF(prof), FW_P * 8 - 1, 1, 0},                        /* 0x00100 + p*8 + f */
     {OFF(i), FW_N - 1, 1, FW_S | SGN},                      /* 0x10000 */
     {OFF(v), FW_N - 1, 1, FW_S | SGN},                      /* 0x20000 */
@@ -85,11 +85,13 @@ static const region regions[9] = {
     {OFF(ring), FW_MASK(FW_NB + FW_RB), 3, FW_A | SGN},     /* 0x40000 */
     {OFF(fo), 0xFFFF, 1, FW_SB + 1},                        /* 0x50000, entries 0..FAN */
     {OFF(syn), FW_SYN - 1, 1, FW_YW},                       /* 0x60000 */
+    {OFF(bias), FW_N - 1, 1, FW_S | SGN},                   /* 0x70000 */
     {OFF(level), FW_LMAX - 1, 0, FW_NB + 1},                /* 0x08000 */
     {OFF(r.n_used), 0, 0, FW_NB + 1},                       /* 0x00000 */
 };
-/* profile fields a_syn, a_mem, theta, v_reset, reset, shift, bias, - */
-static const uint8_t prof_fmt[8] = {13, 13, FW_S | SGN, FW_S | SGN, 2, 5 | SGN, FW_S | SGN, 0};
+/* profile fields a_syn, a_mem, theta, v_reset, reset, shift, -, - (field 6,
+ * the bias before RTL version 3, is per slot now: it reads 0, like the RTL) */
+static const uint8_t prof_fmt[8] = {13, 13, FW_S | SGN, FW_S | SGN, 2, 5 | SGN, 0, 0};
 
 /* The core memory at bus address a (NULL: not one); *idx its element. */
 static const region *decode(uint32_t a, uint32_t *idx, uint32_t *fmt)
@@ -105,7 +107,7 @@ static const region *decode(uint32_t a, uint32_t *idx, uint32_t *fmt)
             k = RG_NUSED;
         else if ((o >> 8) != (LOOM_CORE_PROFILE >> 8))
             return NULL;
-    } else if (k == 7 || (k == 5 && o > FW_FAN)) {
+    } else if (k == 5 && o > FW_FAN) {
         return NULL;
     }
     const region *g = &regions[k];

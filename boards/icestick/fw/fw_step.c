@@ -18,7 +18,7 @@
  * reads and clears ring word t mod R of its slot:
  *
  *   in = sat_S(shift(acc)), i = sat_S(decay_S(i, a_syn) + in),
- *   v = sat_S(decay_S(v, a_mem) + bias + i), spike iff reset != none and
+ *   v = sat_S(decay_S(v, a_mem) + bias[s] + i), spike iff reset != none and
  *   v >= theta, then v = v_reset (zero) or sat_S(v - theta) (subtract)
  *
  * with decay_S the RTL's: (x * a) / 4096 truncated toward zero and kept to
@@ -82,16 +82,18 @@ static uint32_t update(uint32_t s)
     const uint32_t k = s << FW_RB | fw.r.tmod;
     const int32_t in = fw_in_scale(FW_SX(fw_ring_get(k), FW_A), pf[LOOM_PF_SHIFT]);
     fw_ring_set(k, 0);
-    const int32_t i = sat_s(fw_decay(fw.i[s], (uint32_t)pf[LOOM_PF_A_SYN]) + in);
-    int32_t v = sat_s(fw_decay(fw.v[s], (uint32_t)pf[LOOM_PF_A_MEM]) + pf[LOOM_PF_BIAS] + i);
+    /* i, v and bias are adjacent arrays of FW_N (fw.h): one base pointer */
+    int16_t *st = &fw.i[s];
+    const int32_t i = sat_s(fw_decay(st[0], (uint32_t)pf[LOOM_PF_A_SYN]) + in);
+    int32_t v = sat_s(fw_decay(st[FW_N], (uint32_t)pf[LOOM_PF_A_MEM]) + st[2 * FW_N] + i);
     uint32_t spike = 0;
     const int32_t reset = pf[LOOM_PF_RESET], theta = pf[LOOM_PF_THETA];
     if (reset != 2 && v >= theta) {
         spike = 1;
         v = reset == 0 ? pf[LOOM_PF_V_RESET] : sat_s(v - theta);
     }
-    fw.i[s] = (int16_t)i;
-    fw.v[s] = (int16_t)v;
+    st[0] = (int16_t)i;
+    st[FW_N] = (int16_t)v;
     return spike;
 }
 
