@@ -7,8 +7,8 @@
 #   make bench       performance figures, one per line: bench <name> <value> <unit>
 #   make install PREFIX=/usr/local   (and make uninstall; pkg/pkg.mk)
 #
-# Sources are discovered, not listed: every .c under hls_ref/, compiler/ and
-# sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
+# Sources are discovered, not listed: every .c under hls_ref/, compiler/,
+# check/ and sw/ (except sw/cli/) goes into libloom; every sw/cli/cmd_NAME.c is a `loom
 # NAME` subcommand; every tests/unit/test_*.c is a cmocka binary.  Parts with
 # rules of their own (Verilator models, bitstreams) bring a fragment
 # DIR/*.mk that this file includes.
@@ -20,21 +20,42 @@ CC      ?= cc
 CXX     ?= c++
 VERSION := 0.1.0
 
-PKG_LIBS   := hdf5 libserialport jansson
+# ompi-c: Open MPI, for sw/mpi/mpi_farm.c (loom evolve / loom verify under mpirun)
+PKG_LIBS   := hdf5 libserialport jansson ompi-c
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKG_LIBS) 2>/dev/null)
 PKG_LDLIBS := $(shell pkg-config --libs $(PKG_LIBS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
 WARN     := -Wall -Wextra -Werror
-SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/cli sw/api
-INCLUDES := -Iinclude -Ihls_ref -Icompiler $(addprefix -I,$(SW_DIRS)) -Isim -I$(BUILD)/gen
+SW_DIRS  := sw/link sw/fpga sw/blimp sw/io sw/mpi sw/cli sw/api
+
+# Layers (docs/architecture.md): the folders each folder's sources may
+# include from, lowest first.  A source is compiled with -I for exactly these
+# folders, so an include in the wrong direction does not compile
+# (tests/integration/layers.sh proves it).  Tests and fragments see all.
+LAYER_hls_ref  := hls_ref
+LAYER_compiler := hls_ref compiler
+LAYER_sw/io    := hls_ref compiler sw/io
+LAYER_check    := hls_ref compiler sw/io check
+LAYER_sw/blimp := hls_ref sw/blimp
+LAYER_sw/mpi   := hls_ref sw/mpi
+LAYER_sw/link  := hls_ref compiler sw/io sw/blimp sw/link
+LAYER_sw/fpga  := hls_ref compiler sw/io sw/blimp sw/link sw/fpga
+LAYER_sim      := hls_ref compiler sw/io sw/blimp sw/link sim
+LAYER_fw       := hls_ref boards/icestick/fw
+LAYER_sw/api   := include hls_ref compiler sw/io check sw/blimp sw/link sw/fpga sim sw/api
+LAYER_sw/cli   := include hls_ref compiler sw/io check sw/blimp sw/mpi sw/link sw/fpga sim sw/api sw/cli $(BUILD)/gen
+LAYERS   := hls_ref compiler sw/io check sw/blimp sw/mpi sw/link sw/fpga sim fw sw/api sw/cli
+layer_inc = $(addprefix -I,$(LAYER_$(patsubst %/,%,$(dir $(1)))))
+INCLUDES := $(addprefix -I,$(LAYER_sw/cli))
 CPPFLAGS += -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L -DLOOM_VERSION='"$(VERSION)"'
 CFLAGS   ?= -O2 -g
-ALL_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP
+BASE_CFLAGS = -std=c11 $(WARN) $(CFLAGS) $(CPPFLAGS) $(PKG_CFLAGS) -MMD -MP
+ALL_CFLAGS = $(BASE_CFLAGS) $(INCLUDES)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDLIBS   += $(PKG_LDLIBS) -lm -lpthread
 
-LIB_SRCS := $(sort $(filter-out sw/cli/%,$(wildcard hls_ref/*.c compiler/*.c sw/*.c sw/*/*.c)))
+LIB_SRCS := $(sort $(filter-out sw/cli/%,$(wildcard hls_ref/*.c compiler/*.c check/*.c sw/*/*.c)))
 CLI_SRCS := $(sort $(wildcard sw/cli/*.c))
 CMD_SRCS := $(sort $(wildcard sw/cli/cmd_*.c))
 UNIT_SRCS := $(sort $(wildcard tests/unit/test_*.c))
@@ -59,8 +80,18 @@ EXTRA_LDLIBS :=
 EXTRA_DEPS :=
 LINK := $(CC)
 
-.PHONY: all deps deps-dev test unit-tests demo bench install clean lint help
+.PHONY: all deps deps-dev test unit-tests demo bench install clean lint help layer-cflags layers arch-lists
 all: $(LOOM)
+
+# The arch table (compiler/board.c: boards and simulation configs) in Make
+# form: LOOM_BOARDS, LOOM_FW_BOARDS, VSIM_CONFIGS, VSIM_G_<config>.  Written
+# by sim/vboard_params -M (make restarts once after writing it).
+ARCH_MK := $(BUILD)/gen/arch.mk
+ifeq ($(filter clean help deps layers layer-cflags,$(MAKECMDGOALS)),)
+-include $(ARCH_MK)
+endif
+$(ARCH_MK): $(BUILD)/gen/vboard_params
+	@$< -M > $@.tmp && { cmp -s $@.tmp $@ || mv $@.tmp $@; }; rm -f $@.tmp
 
 include $(sort $(wildcard */*.mk))
 
@@ -71,7 +102,8 @@ help:
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
-            python3-numpy python3-pytest python3-brian
+            python3-numpy python3-pytest clang libopenmpi-dev openmpi-bin \
+            python3-brian
 # Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
 # (re-exporting the committed snnTorch nets) needs them; python3-torch with its
 # libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.
@@ -89,13 +121,27 @@ deps:
 	else echo "deps: all $(words $(DEB_PKGS)) packages present"; fi
 
 # ---- library and binary --------------------------------------------------
+# A folder with a layer gets its include list; others (tests/support) all.
+src_inc = $(or $(call layer_inc,$(1)),$(INCLUDES))
 $(BUILD)/obj/%.o: %.c | $(BUILD)/gen/loom_commands.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call src_inc,$<) -c $< -o $@
 
 $(BUILD)/san/%.o: %.c | $(BUILD)/gen/loom_commands.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call src_inc,$<) $(SAN_FLAGS) -c $< -o $@
+
+# The layers and their folders ("LAYER: dirs", one a line) and the flags
+# every layer shares, for tests/integration/layers.sh.
+layers:
+	@$(foreach L,$(LAYERS),echo '$(L): $(LAYER_$(L))';)
+layer-cflags:
+	@echo -std=c11 $(WARN) $(CPPFLAGS) $(PKG_CFLAGS)
+
+# The Make lists that come from the arch table, for tests/integration/arch_table.sh.
+arch-lists:
+	@echo "boards: $(BOARDS)"; echo "vboard_boards: $(VBOARD_BOARDS)"
+	@echo "fw_boards: $(FW_BOARDS)"; echo "vsim_configs: $(VSIM_CONFIGS)"
 
 $(LIBLOOM): $(LIB_OBJS)
 	@mkdir -p $(@D)

@@ -8,11 +8,11 @@
 #                  iceprog (needs the board on USB; never run by CI)
 #   make boards    generic bitstreams for every board
 #
-# BOARD is one of: icebreaker upduino3 icestick hx8k-breakout.
+# BOARD is one of the boards of compiler/board.c (LOOM_BOARDS).
 
 BOARD  ?= icebreaker
 MODEL  ?=
-BOARDS := icebreaker upduino3 icestick hx8k-breakout
+BOARDS := $(LOOM_BOARDS)
 BOARD_DIR = $(BUILD)/boards/$(BOARD)
 
 .PHONY: bitstream flash boards test-boards

@@ -17,7 +17,7 @@
 
 FW_DIR := boards/icestick/fw
 FW_OUT := $(BUILD)/fw
-FW_BOARDS := icestick
+FW_BOARDS := $(LOOM_FW_BOARDS)
 FW_HEXES := $(FW_OUT)/icestick.hex
 FW_FLAGS := $(FW_OUT)/icestick.flags
 FW_STACK_RESERVE ?= 320
@@ -38,7 +38,7 @@ RV_BASE_CFLAGS := -march=rv32i -mabi=ilp32 -Os -ffreestanding -nostdlib -Wall -W
 FW_RV_CFLAGS := $(RV_BASE_CFLAGS) -std=c11 -fno-tree-loop-distribute-patterns -ffunction-sections \
                 -fdata-sections -msave-restore -flto -fstack-usage
 FW_SRCS := $(sort $(wildcard $(FW_DIR)/fw_*.c))
-FW_HDRS := $(wildcard $(FW_DIR)/*.h) compiler/loom_map.h
+FW_HDRS := $(wildcard $(FW_DIR)/*.h) hls_ref/loom_map.h
 FW_NATIVE_SRCS := $(filter-out $(FW_DIR)/fw_main.c,$(FW_SRCS))
 FW_NATIVE_OBJS := $(FW_NATIVE_SRCS:$(FW_DIR)/%.c=$(FW_OUT)/native/%.o)
 FW_NATIVE_SAN_OBJS := $(FW_NATIVE_SRCS:$(FW_DIR)/%.c=$(FW_OUT)/native-san/%.o)
@@ -49,7 +49,7 @@ fw: $(FW_OUT)/icestick.hex
 $(FW_OUT)/icestick.elf: $(FW_SRCS) $(FW_DIR)/crt0.S $(FW_DIR)/fw.ld $(FW_HDRS) boards/fw.mk $(FW_FLAGS)
 	@mkdir -p $(FW_OUT)
 	@command -v $(RV_PREFIX)gcc >/dev/null || { echo "fw: $(RV_PREFIX)gcc not found (make deps installs gcc-riscv64-unknown-elf)"; exit 1; }
-	$(RV_PREFIX)gcc $(FW_RV_CFLAGS) $(FW_DEFS) -Icompiler -I$(FW_DIR) -Wl,--gc-sections \
+	$(RV_PREFIX)gcc $(FW_RV_CFLAGS) $(FW_DEFS) $(addprefix -I,$(LAYER_fw)) -Wl,--gc-sections \
 	  -Wl,--defsym=FW_RAM_BYTES=$(call fw_flag,FW_RAM_BYTES) -Wl,--no-warn-rwx-segments \
 	  -Wl,-Map=$(FW_OUT)/icestick.map -T $(FW_DIR)/fw.ld $(FW_DIR)/crt0.S $(FW_SRCS) -lgcc -o $@.tmp
 	@$(RV_PREFIX)size $@.tmp
@@ -86,11 +86,11 @@ $(FW_OUT)/icestick.hex: $(FW_OUT)/icestick.elf
 # host-native build of the same sources, for the unit test
 $(FW_OUT)/native/%.o: $(FW_DIR)/%.c $(FW_HDRS) boards/fw.mk $(FW_FLAGS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -DFW_NATIVE $(FW_DEFS) -I$(FW_DIR) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) -DFW_NATIVE $(FW_DEFS) $(addprefix -I,$(LAYER_fw)) -c $< -o $@
 
 $(FW_OUT)/native-san/%.o: $(FW_DIR)/%.c $(FW_HDRS) boards/fw.mk $(FW_FLAGS)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -DFW_NATIVE $(FW_DEFS) -I$(FW_DIR) -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(SAN_FLAGS) -DFW_NATIVE $(FW_DEFS) $(addprefix -I,$(LAYER_fw)) -c $< -o $@
 
 FW_TEST_FLAGS = -DFW_NATIVE $(FW_DEFS) -I$(FW_DIR) -Itests/support
 

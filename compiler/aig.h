@@ -124,22 +124,6 @@ loom_status aig_compile_file(const char *path, const model_opts *o, seir_net **n
 /* Frees a lowering and its arrays.  NULL is fine. */
 void aig_lowering_free(aig_lowering *low);
 
-/* `loom sim CIRCUIT --stim FILE`: runs the compiled circuit on the stimulus
- * vectors of an aigsim stimulus file (one line of 0/1 per vector, optional
- * final "." line) and prints one line per vector as aigsim does: latch
- * values, inputs, outputs separated by single spaces.  In --pipeline mode
- * the lines come in input order after the pipeline latency.  The whole
- * file is checked before anything is printed: a line that is not exactly
- * I characters 0/1 is LOOM_E_PARSE naming "FILE:line[:col]"; a model that
- * is not an AIGER circuit is LOOM_E_ARG; LOOM_E_IO when FILE cannot be
- * read or out cannot be written.  m must come from model_load. */
-loom_status aig_run_stim(const model *m, const char *stim_path, FILE *out, loom_err *e);
-
-/* Same on stimulus text already in memory (`name` for diagnostics
- * "name:line: ..."). */
-loom_status aig_run_stim_mem(const model *m, const char *text, size_t len,
-                             const char *name, FILE *out, loom_err *e);
-
 /* `loom compile --report` for AIGER models: one "aiger KEY VALUE" line
  * each for mode, inputs, outputs, latches, gates, depth, levels, pipeline
  * latency (steps), neurons and synapses, plus uninitialised latches and

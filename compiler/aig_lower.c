@@ -359,14 +359,107 @@ static void warn(const model_opts *o, const char *name, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static void warn(const model_opts *o, const char *name, const char *fmt, ...)
 {
-    if (o->quiet)
+    if (o->quiet || !o->warn)
         return;
+    char msg[512];
     va_list ap;
     va_start(ap, fmt);
-    fprintf(stderr, "loom: warning: %s: ", name);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
+    vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    o->warn(o->warn_ctx, name, msg);
+}
+
+/* The pipeline stage of every gate (gates come in topological order) and
+ * the latency: the largest stage an output needs.  `used` (nvars bytes,
+ * zero) is scratch and left zero. */
+static uint32_t pipeline_stages(lower *L, const form *gf, uint8_t *used)
+{
+    const aig_file *f = L->f;
+    const uint32_t A = f->n_ands, O = f->n_outputs;
+    uint32_t latency;
+    for (uint32_t k = 0; k < A; k++) {
+        uint32_t s = 0;
+        for (int j = 0; j < gf[k].n; j++)
+            if (L->stage[gf[k].lit[j] / 2] + 1 > s)
+                s = L->stage[gf[k].lit[j] / 2] + 1;
+        L->stage[f->ands[k].lhs / 2] = s;
+    }
+    latency = 1;
+    for (uint32_t k = 0; k < O; k++) {
+        uint32_t l = f->outputs[k], v = l / 2, need;
+        if (v == 0)
+            need = 0;
+        else if (!(l & 1) && L->vkind[v] == V_AND && !used[v])
+            need = L->stage[v], used[v] = 1;
+        else
+            need = L->stage[v] + 1;
+        if (need > latency)
+            latency = need;
+    }
+    memset(used, 0, L->nvars);
+    return latency;
+}
+
+/* low->levels: the zero-delay levels of the net (for the report). */
+static loom_status net_levels(lower *L)
+{
+    aig_lowering *low = L->low;
+    if (low->pipeline) {
+        low->levels = L->net->n_neurons ? 1 : 0;
+        return LOOM_OK;
+    }
+    uint32_t *lev = calloc((size_t)L->net->n_neurons + 1, sizeof *lev), top = 0;
+    if (!lev)
+        return oom(L->e);
+    /* synapses of gates come in topological order, extras after them */
+    for (size_t s = 0; s < L->net->n_syn; s++) {
+        const seir_syn *y = &L->net->syn[s];
+        if (y->d == 0 && !SEIR_IS_INPUT(y->src) && lev[y->src] + 1 > lev[y->dst])
+            lev[y->dst] = lev[y->src] + 1;
+    }
+    for (uint32_t n = 0; n < L->net->n_neurons; n++)
+        if (lev[n] + 1 > top)
+            top = lev[n] + 1;
+    low->levels = top;
+    free(lev);
+    return LOOM_OK;
+}
+
+/* The figures of the report, and the warnings about what the net cannot
+ * show (uninitialised latches, ignored properties). */
+static void report_figures(lower *L, const char *name, const model_opts *o, uint32_t n_extra)
+{
+    const aig_file *f = L->f;
+    aig_lowering *low = L->low;
+    const uint32_t I = f->n_inputs, NL = f->n_latches, A = f->n_ands, O = f->n_outputs;
+    low->n_inputs = I;
+    low->n_latches = NL;
+    low->n_outputs = O;
+    low->gates = A;
+    low->depth = aig_depth(L->orig);
+    low->n_bad = f->n_bad;
+    low->n_constraints = f->n_constraints;
+    low->n_justice = f->n_justice;
+    low->n_fairness = f->n_fairness;
+    low->extra_neurons = n_extra;
+    low->buffers = L->n_buffers;
+    low->neurons = L->net->n_neurons;
+    low->synapses = L->net->n_syn;
+    for (uint32_t k = 0; k < NL; k++)
+        if (f->latches[k].reset == f->latches[k].lit) {
+            if (!low->n_uninit)
+                warn(o, name, "latch %u (literal %u%s%s) is uninitialised: treated as reset value 0", k,
+                     L->orig->latches[k].lit, f->latch_names && f->latch_names[k] ? ", " : "",
+                     f->latch_names && f->latch_names[k] ? f->latch_names[k] : "");
+            low->n_uninit++;
+        }
+    if (low->n_uninit > 1)
+        warn(o, name, "%u latches in all are uninitialised and start at 0", low->n_uninit);
+    if (f->n_bad || f->n_constraints || f->n_justice || f->n_fairness)
+        warn(o, name,
+             "%u bad-state, %u constraint, %u justice and %u fairness properties read and ignored "
+             "for mapping",
+             f->n_bad, f->n_constraints, f->n_justice, f->n_fairness);
 }
 
 static loom_status lower_all(lower *L, const char *name, const model_opts *o)
@@ -440,29 +533,7 @@ static loom_status lower_all(lower *L, const char *name, const model_opts *o)
     }
 
     /* pipeline stages (gates are topological) */
-    uint32_t latency = 0;
-    if (pipe) {
-        for (uint32_t k = 0; k < A; k++) {
-            uint32_t s = 0;
-            for (int j = 0; j < gf[k].n; j++)
-                if (L->stage[gf[k].lit[j] / 2] + 1 > s)
-                    s = L->stage[gf[k].lit[j] / 2] + 1;
-            L->stage[f->ands[k].lhs / 2] = s;
-        }
-        latency = 1;
-        for (uint32_t k = 0; k < O; k++) {
-            uint32_t l = f->outputs[k], v = l / 2, need;
-            if (v == 0)
-                need = 0;
-            else if (!(l & 1) && L->vkind[v] == V_AND && !used[v])
-                need = L->stage[v], used[v] = 1;
-            else
-                need = L->stage[v] + 1;
-            if (need > latency)
-                latency = need;
-        }
-        memset(used, 0, L->nvars);
-    }
+    const uint32_t latency = pipe ? pipeline_stages(L, gf, used) : 0;
     low->latency = latency;
 
     /* outputs: a latch or gate neuron itself where exact (the first output
@@ -582,56 +653,10 @@ groups_done:
         goto done;
 
     /* zero-delay levels of the net (for the report) */
-    if (pipe) {
-        low->levels = L->net->n_neurons ? 1 : 0;
-    } else {
-        uint32_t *lev = calloc((size_t)L->net->n_neurons + 1, sizeof *lev), top = 0;
-        if (!lev) {
-            st = oom(e);
-            goto done;
-        }
-        /* synapses of gates come in topological order, extras after them */
-        for (size_t s = 0; s < L->net->n_syn; s++) {
-            const seir_syn *y = &L->net->syn[s];
-            if (y->d == 0 && !SEIR_IS_INPUT(y->src) && lev[y->src] + 1 > lev[y->dst])
-                lev[y->dst] = lev[y->src] + 1;
-        }
-        for (uint32_t n = 0; n < L->net->n_neurons; n++)
-            if (lev[n] + 1 > top)
-                top = lev[n] + 1;
-        low->levels = top;
-        free(lev);
-    }
+    if ((st = net_levels(L)))
+        goto done;
 
-    /* report figures and warnings */
-    low->n_inputs = I;
-    low->n_latches = NL;
-    low->n_outputs = O;
-    low->gates = A;
-    low->depth = aig_depth(L->orig);
-    low->n_bad = f->n_bad;
-    low->n_constraints = f->n_constraints;
-    low->n_justice = f->n_justice;
-    low->n_fairness = f->n_fairness;
-    low->extra_neurons = n_extra;
-    low->buffers = L->n_buffers;
-    low->neurons = L->net->n_neurons;
-    low->synapses = L->net->n_syn;
-    for (uint32_t k = 0; k < NL; k++)
-        if (f->latches[k].reset == f->latches[k].lit) {
-            if (!low->n_uninit)
-                warn(o, name, "latch %u (literal %u%s%s) is uninitialised: treated as reset value 0", k,
-                     L->orig->latches[k].lit, f->latch_names && f->latch_names[k] ? ", " : "",
-                     f->latch_names && f->latch_names[k] ? f->latch_names[k] : "");
-            low->n_uninit++;
-        }
-    if (low->n_uninit > 1)
-        warn(o, name, "%u latches in all are uninitialised and start at 0", low->n_uninit);
-    if (f->n_bad || f->n_constraints || f->n_justice || f->n_fairness)
-        warn(o, name,
-             "%u bad-state, %u constraint, %u justice and %u fairness properties read and ignored "
-             "for mapping",
-             f->n_bad, f->n_constraints, f->n_justice, f->n_fairness);
+    report_figures(L, name, o, n_extra);
 done:
     free(gf);
     free(lf);

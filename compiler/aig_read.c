@@ -5,7 +5,7 @@
  * The reader never trusts the header: every count is checked against the
  * bytes left in the buffer before anything is allocated for it, every
  * number against 32 bits, every literal against 2M+1, and M against
- * AIG_MAX_VAR.  Nothing is indexed by variable number: ASCII definitions
+ * the limit LOOM_LIM_AIG_VARS (loom_limits.h, at most AIG_MAX_VAR).  Nothing is indexed by variable number: ASCII definitions
  * are looked up in a sorted table, so memory follows the number of objects
  * the header declares (bounded by the file's size, except for the inputs
  * of a binary file, which take no bytes), never the value of M.  Positions in
@@ -17,6 +17,7 @@
  * of a gate on it.  Binary gates are ordered by construction.
  */
 #include "aig.h"
+#include "loom_limits.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -62,6 +63,17 @@ static loom_status fail_at(const rd *r, where w, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     loom_status st = failv(r, w, LOOM_E_PARSE, fmt, ap);
+    va_end(ap);
+    return st;
+}
+
+static loom_status fail_cap(const rd *r, where w, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static loom_status fail_cap(const rd *r, where w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    loom_status st = failv(r, w, LOOM_E_CAPACITY, fmt, ap);
     va_end(ap);
     return st;
 }
@@ -530,9 +542,13 @@ static loom_status read_body(rd *r, aig_file *f, places *pl)
     f->n_fairness = h[8];
     where hw = {0, 1, 1};
     uint64_t ila = (uint64_t)h[1] + h[2] + h[4];
-    if (h[0] > AIG_MAX_VAR)
-        return loom_fail(r->e, LOOM_E_CAPACITY, "%s: header: M = %u is larger than Loom's limit of %u variables",
-                      r->name, h[0], AIG_MAX_VAR);
+    const uint64_t max_var = loom_limit(LOOM_LIM_AIG_VARS) < AIG_MAX_VAR ? loom_limit(LOOM_LIM_AIG_VARS)
+                                                                          : AIG_MAX_VAR;
+    if (h[0] > max_var) {
+        return fail_cap(r, hw, "header: M = %u is larger than the limit of %llu variables (set %s to raise it, "
+                     "up to %u)", h[0], (unsigned long long)max_var, loom_limit_env(LOOM_LIM_AIG_VARS),
+                     AIG_MAX_VAR);
+    }
     if (f->binary && ila != h[0])
         return fail_at(r, hw, "header: binary AIGER needs M = I + L + A, but M = %u and I + L + A = %llu",
                        h[0], (unsigned long long)ila);

@@ -16,23 +16,68 @@
 #include <stdio.h>
 #include <string.h>
 
-#define ARCH(k, n, syn, p, lv, in, acc, d) \
-    { {8, 16, (acc), (d)}, (k), (n), (syn), (p), (lv), (in) }
+/* One row per board and one per simulation config, side by side: adding
+ * either is one row here.  sim/vboard_params prints every consumer's form of
+ * this table (Verilator -G flags, firmware -D flags, Make lists); loom build
+ * writes the yosys chparam list from it. */
+#define ARCH(w_, s_, a_, d_, k_, n_, syn_, p_, lv_, in_)                                      \
+    {.arch = {.w = (w_), .s = (s_), .a = (a_), .d = (d_)}, .cores = (k_), .neurons = (n_),     \
+     .syn_words = (syn_), .profiles = (p_), .levels = (lv_), .max_inputs = (in_)}
 
 static const board_info boards[] = {
-    {"icebreaker", "iCE40UP5K", "up5k", "sg48",
-     "12 MHz on pin 35 -> SB_PLL40_PAD -> 24 MHz", 12.0, 24.0, 3000000, 1, 1024,
-     ARCH(1, 1024, 31744, 16, 224, 128, 16, 15), 4, 1, 512, 0, 5280, 30, 4, 8},
-    {"upduino3", "iCE40UP5K", "up5k", "sg48",
-     "SB_HFOSC 48 MHz / 2 -> 24 MHz", 48.0, 24.0, 3000000, 2, 1024,
-     ARCH(1, 1024, 31744, 16, 224, 128, 16, 15), 4, 1, 512, 0, 5280, 30, 4, 8},
-    {"icestick", "iCE40HX1K", "hx1k", "tq144",
-     "12 MHz on pin 21 -> SB_PLL40_CORE -> 24 MHz", 12.0, 24.0, 3000000, 3, 0,
-     ARCH(1, 32, 256, 8, 8, 8, 24, 7), 4, 1, 96, 7168, 1280, 16, 0, 0},
-    {"hx8k-breakout", "iCE40HX8K", "hx8k", "ct256",
-     "12 MHz on J3 -> SB_PLL40_CORE -> 24 MHz", 12.0, 24.0, 3000000, 4, 1024,
-     ARCH(1, 64, 960, 16, 32, 32, 24, 15), 4, 1, 256, 0, 7680, 32, 0, 0},
+    {.name = "icebreaker", .device = "iCE40UP5K", .pnr_device = "up5k", .package = "sg48",
+     .clock_src = "12 MHz on pin 35 -> SB_PLL40_PAD -> 24 MHz", .osc_mhz = 12.0, .clock_mhz = 24.0,
+     .baud = 3000000, .board_id = 1, .boot_bytes = 1024,
+     .arch = ARCH(8, 16, 16, 15, 1, 1024, 31744, 16, 224, 128), .eq = 4, .single_port = 1,
+     .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8},
+    {.name = "upduino3", .device = "iCE40UP5K", .pnr_device = "up5k", .package = "sg48",
+     .clock_src = "SB_HFOSC 48 MHz / 2 -> 24 MHz", .osc_mhz = 48.0, .clock_mhz = 24.0,
+     .baud = 3000000, .board_id = 2, .boot_bytes = 1024,
+     .arch = ARCH(8, 16, 16, 15, 1, 1024, 31744, 16, 224, 128), .eq = 4, .single_port = 1,
+     .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8},
+    {.name = "icestick", .device = "iCE40HX1K", .pnr_device = "hx1k", .package = "tq144",
+     .clock_src = "12 MHz on pin 21 -> SB_PLL40_CORE -> 24 MHz", .osc_mhz = 12.0, .clock_mhz = 24.0,
+     .baud = 3000000, .board_id = 3, .boot_bytes = 0,
+     .arch = ARCH(8, 16, 24, 7, 1, 32, 256, 8, 8, 8), .eq = 4, .single_port = 1,
+     .max_payload = 96, .fw_ram_bytes = 7168, .luts = 1280, .brams = 16, .sprams = 0, .dsps = 0},
+    {.name = "hx8k-breakout", .device = "iCE40HX8K", .pnr_device = "hx8k", .package = "ct256",
+     .clock_src = "12 MHz on J3 -> SB_PLL40_CORE -> 24 MHz", .osc_mhz = 12.0, .clock_mhz = 24.0,
+     .baud = 3000000, .board_id = 4, .boot_bytes = 1024,
+     .arch = ARCH(8, 16, 24, 15, 1, 64, 960, 16, 32, 32), .eq = 4, .single_port = 1,
+     .max_payload = 256, .fw_ram_bytes = 0, .luts = 7680, .brams = 32, .sprams = 0, .dsps = 0},
 };
+
+/* The Verilator models of rtl/loom_array.v linked into loom (sim/sim.mk,
+ * vsim_open(name)).  ARCH(W, S, A, D, cores, neurons, syn_words, profiles,
+ * levels, max_inputs). */
+static const arch_config configs[] = {
+    {.name = "c1", .arch = ARCH(8, 16, 24, 15, 1, 256, 8192, 16, 256, 64), .eq = 4, .ring_banked = 1},
+    {.name = "c4", .arch = ARCH(8, 16, 24, 15, 4, 64, 2048, 16, 64, 64), .eq = 4, .ring_banked = 1},
+    {.name = "d0", .arch = ARCH(8, 16, 24, 0, 2, 128, 4096, 16, 128, 64),
+     .eq = 4, .ring_banked = 1},
+    {.name = "wide", .arch = ARCH(12, 24, 32, 7, 2, 128, 4096, 16, 128, 64),
+     .eq = 4},
+    {.name = "sp", .arch = ARCH(8, 16, 24, 15, 2, 128, 4096, 16, 128, 64), .eq = 4, .single_port = 1},
+    {.name = "bk", .arch = ARCH(8, 16, 24, 9, 2, 128, 4096, 16, 128, 64),
+     .eq = 4, .ring_banked = 1},
+    {.name = "b2", .arch = ARCH(8, 16, 24, 15, 2, 512, 65536, 4, 16, 1024), .eq = 4, .ring_banked = 1},
+    {.name = "b4", .arch = ARCH(8, 16, 24, 15, 4, 256, 32768, 4, 16, 1024), .eq = 4, .ring_banked = 1},
+    /* the icebreaker / upduino3 arch: A=16, so the input shift runs on a
+     * multiplier; SP=1, so the profiles are in block RAM */
+    {.name = "up5k", .arch = ARCH(8, 16, 16, 15, 1, 1024, 31744, 16, 224, 128), .eq = 4, .single_port = 1},
+};
+
+#define N_CONFIGS (sizeof configs / sizeof configs[0])
+
+unsigned arch_config_count(void)
+{
+    return (unsigned)N_CONFIGS;
+}
+
+const arch_config *arch_config_at(unsigned i)
+{
+    return i < N_CONFIGS ? &configs[i] : NULL;
+}
 
 #define N_BOARDS (sizeof boards / sizeof boards[0])
 

@@ -41,6 +41,20 @@ typedef struct board_info {
     uint32_t luts, brams, sprams, dsps;
 } board_info;
 
+/* A simulation config: the arch of one Verilator model of rtl/loom_array.v
+ * (sim/sim.mk builds one per row; vsim_open(name) selects it). */
+typedef struct arch_config {
+    const char *name;        /* "c4" */
+    limg_arch arch;
+    uint32_t eq;             /* EQ */
+    uint32_t single_port;    /* SP */
+    uint32_t ring_banked;    /* RBANK: one ring RAM per ring word */
+} arch_config;
+
+/* Number of simulation configs; arch_config_at(i) for i < arch_config_count(). */
+unsigned arch_config_count(void);
+const arch_config *arch_config_at(unsigned i);
+
 /* Number of boards in the table; board_at(i) for i < board_count(). */
 unsigned board_count(void);
 const board_info *board_at(unsigned i);

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
+#include "loom_rng.h"
 
 typedef struct rng {
     uint64_t s;
@@ -31,10 +32,7 @@ typedef struct rng {
 
 static uint64_t rng_next(rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return loom_rng_next(&r->s);
 }
 
 /* Uniform integer in [lo, hi] (hi >= lo). */

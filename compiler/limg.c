@@ -321,6 +321,16 @@ loom_status limg_read(const char *path, limg **out, loom_err *e)
         st = loom_fail(e, LOOM_E_PARSE, "%s: byte 8: bad arch config: %s", path, ae.msg);
         goto done;
     }
+    /* counts the arch bounds: checked before anything is sized by them */
+    static const char *const cnt_name[4] = {"n_neurons", "n_inputs", "n_levels", "n_outputs"};
+    const uint64_t cnt_max[4] = {(uint64_t)a.cores * a.neurons, a.max_inputs, a.levels,
+                                 (uint64_t)a.cores * a.neurons * (SEIR_OUT_V + 1)};
+    for (int i = 0; i < 4; i++)
+        if (h[12 + i] > cnt_max[i]) {
+            st = loom_fail(e, LOOM_E_PARSE, "%s: byte %d: %s = %u exceeds the limit of its arch config (%llu)",
+                           path, (12 + i) * 4, cnt_name[i], h[12 + i], (unsigned long long)cnt_max[i]);
+            goto done;
+        }
     const uint64_t need = 18 * 4 + (uint64_t)h[12] * 8 + (uint64_t)h[15] * 8 + (uint64_t)h[16] * 8 +
                           (uint64_t)h[17] * 4 + 4;
     if (need != len) {

@@ -7,6 +7,7 @@
 
 #include "aig.h"
 #include "nir.h"
+#include "seir_text.h"
 #include "verilog.h"
 
 void model_opts_default(model_opts *o)

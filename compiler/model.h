@@ -25,7 +25,12 @@ typedef struct model_opts {
     int dt_set;         /* NIR: dt was given explicitly (else a graph's metadata dt wins) */
     int pipeline;       /* AIGER: --pipeline mode */
     int reset_subtract; /* NIR: --reset subtract (else reset by value) */
-    int quiet;          /* no warnings on stderr */
+    int quiet;          /* no warnings */
+    /* Where warnings go (e.g. "latch 3 ... is uninitialised"): called with
+     * the model's path and the message, never when quiet; NULL drops them.
+     * The library never prints (the CLI passes cli_warn). */
+    void (*warn)(void *ctx, const char *path, const char *msg);
+    void *warn_ctx;
     const char *top;    /* Verilog: top module [yosys -auto-top] (not owned) */
     uint32_t group_sum; /* AIGER/Verilog: K group-sum read-outs (verilog.h); 0 = none */
 } model_opts;

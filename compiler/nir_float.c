@@ -176,38 +176,3 @@ void nir_fsim_step(nir_fsim *s, const double *x)
 const uint8_t *nir_fsim_spikes(const nir_fsim *s) { return s->spk; }
 const double *nir_fsim_v(const nir_fsim *s) { return s->v; }
 const double *nir_fsim_i(const nir_fsim *s) { return s->i; }
-
-loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps, nir_step_fn fn, void *ctx,
-                          loom_err *e)
-{
-    nir_fsim *s;
-    loom_status st = nir_fsim_new(g, &s, e);
-    if (st)
-        return st;
-    double *x = calloc(g->n_inputs + 1, sizeof *x);
-    stim_event *ev = malloc((g->n_inputs + 1) * sizeof *ev);
-    if (!x || !ev) {
-        free(x);
-        free(ev);
-        nir_fsim_free(s);
-        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
-    }
-    for (uint64_t t = 0; t < steps && st == LOOM_OK; t++) {
-        uint32_t n = 0;
-        if (src && (st = stim_next(src, t, ev, g->n_inputs, &n, e)))
-            break;
-        for (uint32_t k = 0; k < n; k++)
-            if (ev[k].channel < g->n_inputs)
-                x[ev[k].channel] = ev[k].value;
-        nir_fsim_step(s, x);
-        for (uint32_t k = 0; k < n; k++)
-            if (ev[k].channel < g->n_inputs)
-                x[ev[k].channel] = 0.0;
-        if (fn)
-            st = fn(ctx, t, s->spk, s->v, s->n, e);
-    }
-    free(x);
-    free(ev);
-    nir_fsim_free(s);
-    return st;
-}

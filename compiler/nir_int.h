@@ -188,6 +188,12 @@ typedef struct nir_qinfo {
 loom_status nir_quantise(const nir_graph *g, const seir_arch *arch, seir_net **out,
                          nir_qinfo *info, loom_err *e);
 
+/* nir_quantise for arch; delays longer than arch->d are quantised at their
+ * own D and then chained through relay neurons (seir_relay.h), so the net
+ * runs exactly on a ring of arch->d (nir_compile.c). */
+loom_status nir_quantise_relay(const nir_graph *g, const seir_arch *arch, seir_net **net,
+                               nir_qinfo *info, loom_err *e);
+
 /* The same with explicit extra shifts: adj[p] (n_pops entries, or NULL for
  * all 0) is added to population p's range-derived shift, i.e. the state
  * scale sigma doubles per unit and the state headroom halves. */

@@ -25,7 +25,7 @@
 
 #include "loom_arith.h"
 #include "ref.h"
-#include "stim.h"
+#include "loom_poisson.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -35,12 +35,34 @@
 static const double qsearch_rate[QSEARCH_RUNS] = {0.1, 0.1, 0.05};
 static const uint64_t qsearch_seed[QSEARCH_RUNS] = {0x5ea5c4ull, 0x5ea5c5ull, 0x5ea5c6ull};
 
+/* One input event of the search's Poisson input (hls_ref/loom_poisson.h,
+ * the generator of loom sim --poisson). */
+typedef struct qs_event {
+    uint32_t channel;
+    int32_t value;
+} qs_event;
+
+/* The events of step t, ordered by channel (as stim_next gives them). */
+static uint32_t poisson_events(const seir_net *net, uint64_t seed, uint64_t thresh, uint64_t t,
+                               qs_event *ev)
+{
+    uint32_t n = 0;
+    if (thresh == 0)
+        return 0;
+    for (uint32_t c = 0; c < net->n_inputs; c++) {
+        int32_t v = loom_poisson_value(seed, thresh, t, c, net->input_kind[c] != SEIR_IN_SPIKE);
+        if (v != 0)
+            ev[n++] = (qs_event){c, v};
+    }
+    return n;
+}
+
 typedef struct fref {
     uint32_t steps;
     uint8_t *spk;  /* [steps][n_neurons] float spikes */
     double *v;     /* [steps][n_neurons] float v */
     uint32_t n_ev; /* events per step */
-    stim_event *ev;
+    qs_event *ev;
     uint32_t *ev_off; /* [steps + 1] */
 } fref;
 
@@ -59,10 +81,9 @@ static loom_status fref_run(const nir_graph *g, const seir_net *net, double rate
     memset(f, 0, sizeof *f);
     f->steps = NIR_QSEARCH_STEPS;
     nir_fsim *fs = NULL;
-    stim_src *src = NULL;
     size_t cells = (size_t)f->steps * g->n_neurons, cap = 0, nev = 0;
     double *x = calloc(g->n_inputs + 1, sizeof *x);
-    stim_event *buf = malloc((g->n_inputs + 1) * sizeof *buf);
+    qs_event *buf = malloc((g->n_inputs + 1) * sizeof *buf);
     f->spk = malloc(cells + 1);
     f->v = malloc((cells + 1) * sizeof *f->v);
     f->ev_off = calloc(f->steps + 1, sizeof *f->ev_off);
@@ -71,15 +92,18 @@ static loom_status fref_run(const nir_graph *g, const seir_net *net, double rate
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
+    if (!(rate >= 0.0 && rate <= 1.0)) {
+        st = loom_fail(e, LOOM_E_ARG, "Poisson rate %g is not a probability per step (expected 0..1)", rate);
+        goto done;
+    }
+    const uint64_t thresh = loom_poisson_threshold(rate);
+    if ((st = nir_fsim_new(g, &fs, e)))
         goto done;
     for (uint32_t t = 0; t < f->steps; t++) {
-        uint32_t n = 0;
-        if ((st = stim_next(src, t, buf, g->n_inputs, &n, e)))
-            goto done;
+        uint32_t n = poisson_events(net, seed, thresh, t, buf);
         if (nev + n > cap) {
             size_t nc = 2 * (nev + n) + 64;
-            stim_event *p = realloc(f->ev, nc * sizeof *p);
+            qs_event *p = realloc(f->ev, nc * sizeof *p);
             if (!p) {
                 st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
                 goto done;
@@ -103,7 +127,6 @@ static loom_status fref_run(const nir_graph *g, const seir_net *net, double rate
     }
 done:
     nir_fsim_free(fs);
-    stim_close(src);
     free(x);
     free(buf);
     if (st)

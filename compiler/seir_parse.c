@@ -32,6 +32,8 @@
 #include <unistd.h>
 
 #include "loom_arith.h"
+#include "seir_text.h"
+#include "loom_limits.h"
 
 typedef struct span {
     const char *s;
@@ -562,6 +564,7 @@ static loom_status st_group(parser *ps, int is_input)
                     (int)nm.n, nm.s, h->tag == T_INPUT ? "an input" : "a neuron", h->line);
     int64_t count = 1;
     int is_array = 0;
+    const char *size_at = at;
     if (ps->p < ps->end && *ps->p == '[') {
         ps->p++;
         ps->prev = (span){at, (size_t)(ps->p - at)};
@@ -581,7 +584,19 @@ static loom_status st_group(parser *ps, int is_input)
             return perr(ps, LOOM_E_INVALID, t.s, "group size %.*s: more than %u %s in all",
                         (int)t.n, t.s, SEIR_SRC_INPUT - 1, is_input ? "input channels" : "neurons");
         is_array = 1;
+        size_at = t.s;
         ps->prev = (span){at, (size_t)(ps->p - at)};
+    }
+    {
+        const loom_limit_id lid = is_input ? LOOM_LIM_INPUTS : LOOM_LIM_NEURONS;
+        const uint64_t lim = loom_limit(lid);
+        const uint64_t have = is_input ? ps->net->n_inputs : ps->net->n_neurons;
+        if ((uint64_t)count > lim || have > lim - (uint64_t)count)
+            return perr(ps, LOOM_E_CAPACITY, is_array ? size_at : at,
+                        "group of %lld %s: more than the limit of %llu in all (%llu declared before; "
+                        "set %s to raise it)",
+                        (long long)count, is_input ? "input channels" : "neurons",
+                        (unsigned long long)lim, (unsigned long long)have, loom_limit_env(lid));
     }
     if (ps->p < ps->end && !is_space(*ps->p) && !is_eol_char(*ps->p)) {
         char b[TOKBUF];

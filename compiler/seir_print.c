@@ -18,6 +18,7 @@
 #include "seir.h"
 
 #include "afile.h"
+#include "seir_text.h"
 
 #include <errno.h>
 #include <stdio.h>

@@ -6,6 +6,7 @@
  * prints the rate it measures.
  */
 #include "benchnet.h"
+#include "loom_rng.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -40,15 +41,6 @@ int benchnet_parse(const char *s, benchnet_kind *kind)
     else
         return -1;
     return 0;
-}
-
-/* splitmix64: a tiny, well-mixed, portable generator. */
-static uint64_t next_u64(uint64_t *st)
-{
-    uint64_t z = (*st += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
 }
 
 /* The generator: input synapses c -> c first, then K recurrent synapses
@@ -94,7 +86,7 @@ static size_t gen_next(void *ctx, seir_syn *buf, size_t cap)
         uint64_t r;
         uint32_t m;
         do {
-            r = next_u64(&g->st);
+            r = loom_rng_next(&g->st);
             m = (uint32_t)(((r >> 32) * N) >> 32);
         } while (g->mark[m] == n + 1);
         g->mark[m] = n + 1;

@@ -40,7 +40,7 @@ link "libloom.so.$VERSION" "$PREFIX/lib/libloom.so.$SOMAJOR"
 link "libloom.so.$SOMAJOR" "$PREFIX/lib/libloom.so"
 inst 644 "$BUILD/pkg/libloom.a" "$PREFIX/lib/libloom.a"   # only loom_* global (pkg/pkg.mk)
 inst 644 include/loom/loom.h "$PREFIX/include/loom/loom.h"
-status_h=$(ls compiler/loom_status.h 2>/dev/null || find . -path ./build -prune -o -name loom_status.h -print | head -n 1)
+status_h=$(ls hls_ref/loom_status.h 2>/dev/null || find . -path ./build -prune -o -name loom_status.h -print | head -n 1)
 inst 644 "$status_h" "$PREFIX/include/loom/loom_status.h"
 pc=$(mktemp)
 sed -e "s|@PREFIX@|$PREFIX|g" -e "s|@VERSION@|$VERSION|g" \

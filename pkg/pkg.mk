@@ -24,7 +24,7 @@ TEST_TARGETS += $(LIBLOOM_SO)
 
 $(BUILD)/pic/%.o: %.c | $(BUILD)/gen/loom_commands.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -fPIC -fvisibility=default -c $< -o $@
+	$(CC) $(BASE_CFLAGS) $(call src_inc,$<) -fPIC -fvisibility=default -c $< -o $@
 
 $(LIBLOOM_SO): $(PIC_OBJS) pkg/libloom.map
 	@mkdir -p $(@D)

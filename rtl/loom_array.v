@@ -9,7 +9,7 @@
 //
 // Bus: bus_valid_i is held with bus_we_i / bus_addr_i / bus_wdata_i until
 // bus_ready_o pulses for one cycle (write done, or bus_rdata_o valid).
-// Addresses and register meanings: compiler/loom_map.h (rtl/loom_map.vh).
+// Addresses and register meanings: hls_ref/loom_map.h (rtl/loom_map.vh).
 //
 // Streaming: INPUT pushes go to the list of the next step to start (two
 // banks swap when a step starts); the output spike words of the last

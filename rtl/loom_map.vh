@@ -1,4 +1,4 @@
-// loom_map.vh -- GENERATED from compiler/loom_map.h by rtl/gen_map_vh.sh; do not edit.
+// loom_map.vh -- GENERATED from hls_ref/loom_map.h by rtl/gen_map_vh.sh; do not edit.
 `define LOOM_MAP_ID_VALUE 'h4C4F4F4D
 `define LOOM_MAP_RTL_VERSION 3
 `define LOOM_REG_ID 'h000

@@ -25,9 +25,9 @@ $(LINK_RTL_DIR)/tb_uart_%: tests/rtl/tb_uart.cpp tests/rtl/tb_common.h tests/rtl
 	  $(CURDIR)/tests/rtl/tb_uart.cpp >$(LINK_RTL_DIR)/uart_$*.log 2>&1 || { cat $(LINK_RTL_DIR)/uart_$*.log; exit 1; }
 
 $(LINK_RTL_DIR)/tb_link: tests/rtl/tb_link.cpp tests/rtl/tb_common.h $(LINK_RTL_SRCS) \
-                         $(BUILD)/obj/sw/link/link.o $(BUILD)/obj/compiler/loom_status.o
+                         $(BUILD)/obj/sw/link/link.o $(BUILD)/obj/hls_ref/loom_status.o
 	@mkdir -p $(@D)
 	$(LINK_VERILATE) --top-module loom_link -GCLKS_PER_BIT=4 -GMAX_PAYLOAD=512 -GBOARD_ID=7 \
 	  --Mdir $(LINK_RTL_DIR)/link -o $(CURDIR)/$@ $(LINK_RTL_SRCS) $(CURDIR)/tests/rtl/tb_link.cpp \
-	  -LDFLAGS "$(CURDIR)/$(BUILD)/obj/sw/link/link.o $(CURDIR)/$(BUILD)/obj/compiler/loom_status.o" \
+	  -LDFLAGS "$(CURDIR)/$(BUILD)/obj/sw/link/link.o $(CURDIR)/$(BUILD)/obj/hls_ref/loom_status.o" \
 	  >$(LINK_RTL_DIR)/link.log 2>&1 || { cat $(LINK_RTL_DIR)/link.log; exit 1; }

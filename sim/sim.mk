@@ -8,29 +8,18 @@
 # vsim_trace_open, and compiled with -O2.  Verilator re-runs only when a
 # file of rtl/ or this fragment changes.
 #
-# To add a config: append its name to VSIM_CONFIGS and set VSIM_G_<name>.
-
-VSIM_CONFIGS := c1 c4 d0 wide sp bk b2 b4 up5k
-VSIM_G_c1   := -GK=1 -GN=256 -GSYN=8192 -GP=16 -GLMAX=256 -GMAXIN=64 -GRBANK=1
-VSIM_G_c4   := -GK=4 -GN=64 -GSYN=2048 -GP=16 -GLMAX=64 -GMAXIN=64 -GRBANK=1
-VSIM_G_d0   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=0 -GRBANK=1
-VSIM_G_wide := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GW=12 -GS=24 -GA=32 -GD=7
-VSIM_G_sp   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GSP=1
-VSIM_G_bk   := -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GD=9 -GRBANK=1
-VSIM_G_b2   := -GK=2 -GN=512 -GSYN=65536 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
-VSIM_G_b4   := -GK=4 -GN=256 -GSYN=32768 -GP=4 -GLMAX=16 -GMAXIN=1024 -GRBANK=1
-# the icebreaker / upduino3 board config (compiler/board.c): A=16, so the
-# input shift runs on a multiplier; SP=1, so the profiles are in block RAM
-VSIM_G_up5k := -GK=1 -GN=1024 -GSYN=31744 -GP=16 -GLMAX=224 -GMAXIN=128 -GA=16 -GSP=1
+# The configs and their -G flags are rows of the arch table
+# (compiler/board.c), written into $(ARCH_MK) as VSIM_CONFIGS and
+# VSIM_G_<name>: to add a config, add a row there.
 
 VSIM_DIR  := $(BUILD)/sim
 RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v
-RTL_DEPS  := $(RTL_ARRAY) rtl/loom_map.vh sim/sim.mk
+RTL_DEPS  := $(RTL_ARRAY) rtl/loom_map.vh sim/sim.mk $(ARCH_MK)
 VERILATOR ?= verilator
 VERILATOR_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
 VSIM_OPT  := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 VSIM_CXXFLAGS := -std=c++17 -O2 -g -Wall -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd \
-                 -Icompiler -I$(VSIM_DIR) $(foreach c,$(VSIM_CONFIGS),-I$(VSIM_DIR)/$(c))
+                 $(addprefix -I,$(LAYER_sim)) -I$(VSIM_DIR) $(foreach c,$(VSIM_CONFIGS),-I$(VSIM_DIR)/$(c))
 
 define VSIM_CONFIG_RULES
 $(VSIM_DIR)/$(1)/Vloom_$(1).mk: $(RTL_DEPS)
@@ -51,15 +40,15 @@ $(VSIM_DIR)/rt/%.o: $(VSIM_DIR)/$(VSIM_FIRST)/Vloom_$(VSIM_FIRST).mk
 	+$(MAKE) --no-print-directory -s -C $(VSIM_DIR)/$(VSIM_FIRST) -f Vloom_$(VSIM_FIRST).mk $*.o $(VSIM_OPT)
 	cp $(VSIM_DIR)/$(VSIM_FIRST)/$*.o $@
 
-$(VSIM_DIR)/vsim_list.h: sim/sim.mk
+$(VSIM_DIR)/vsim_list.h: sim/sim.mk $(ARCH_MK)
 	@mkdir -p $(@D)
 	@{ for c in $(VSIM_CONFIGS); do echo "VSIM_MODEL($$c)"; done; } > $@
-$(VSIM_DIR)/vsim_includes.h: sim/sim.mk
+$(VSIM_DIR)/vsim_includes.h: sim/sim.mk $(ARCH_MK)
 	@mkdir -p $(@D)
 	@{ for c in $(VSIM_CONFIGS); do echo "#include \"Vloom_$$c.h\""; done; } > $@
 
 VSIM_ARCHIVES := $(foreach c,$(VSIM_CONFIGS),$(VSIM_DIR)/$(c)/Vloom_$(c)__ALL.a)
-$(VSIM_DIR)/vsim.o: sim/vsim.cpp sim/vsim.h compiler/limg.h compiler/loom_map.h \
+$(VSIM_DIR)/vsim.o: sim/vsim.cpp sim/vsim.h compiler/limg.h hls_ref/loom_map.h \
                     $(VSIM_DIR)/vsim_list.h $(VSIM_DIR)/vsim_includes.h $(VSIM_ARCHIVES)
 	$(CXX) $(VSIM_CXXFLAGS) -c $< -o $@
 

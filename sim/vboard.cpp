@@ -22,7 +22,7 @@
 #include "vboard_includes.h"
 
 extern "C" {
-#include "build.h"
+#include "ramhex.h"
 #include "vboard.h"
 }
 
@@ -231,7 +231,7 @@ static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
     if (n < 0)
         return loom_fail(e, LOOM_E_ARG, "%s: board %s runs no firmware", path, b->name.c_str());
     size_t got = 0;
-    loom_status st = build_ram_hex_read(path, b->m->ram(), (size_t)n, &got, e);
+    loom_status st = ramhex_read(path, b->m->ram(), (size_t)n, &got, e);
     if (st)
         return st;
     if ((long)got != n)

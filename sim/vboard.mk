@@ -15,7 +15,7 @@
 # A model is rebuilt when the RTL, this file or its board's flags change.
 # This file sorts after sim/sim.mk, so VSIM_* are defined here.
 
-VBOARD_BOARDS  := icebreaker upduino3 icestick hx8k-breakout
+VBOARD_BOARDS  := $(LOOM_BOARDS)
 VBOARD_CONFIGS := c1 c4
 VBOARD_DIR    := $(BUILD)/vboard
 VBOARD_PARAMS := $(BUILD)/gen/vboard_params
@@ -28,10 +28,10 @@ VBOARD_G      := -GCLK_HZ=12000000 -GCLKS_PER_BIT=4 -GMAX_PAYLOAD=512 -GBOARD_ID
 vb_id = $(subst -,_,$(1))
 
 $(VBOARD_PARAMS): sim/vboard_params.c compiler/board.h $(BUILD)/obj/compiler/board.o \
-                  $(BUILD)/obj/compiler/loom_status.o
+                  $(BUILD)/obj/hls_ref/loom_status.o
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -o $@ sim/vboard_params.c $(BUILD)/obj/compiler/board.o \
-	  $(BUILD)/obj/compiler/loom_status.o
+	  $(BUILD)/obj/hls_ref/loom_status.o
 
 # the flags of a board, rewritten only when they change
 $(VBOARD_DIR)/%.flags: $(VBOARD_PARAMS) FORCE
@@ -85,9 +85,9 @@ $(VBOARD_DIR)/vboard_includes.h: sim/vboard.mk
 
 VBOARD_IDS      := $(foreach b,$(VBOARD_BOARDS),$(call vb_id,$(b))) $(VBOARD_CONFIGS)
 VBOARD_ARCHIVES := $(foreach c,$(VBOARD_IDS),$(VBOARD_DIR)/$(c)/Vloom_vb_$(c)__ALL.a)
-$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sw/link/transport.h sw/fpga/build.h $(VBOARD_DIR)/vboard_list.h \
+$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sw/link/transport.h sw/io/ramhex.h $(VBOARD_DIR)/vboard_list.h \
                         $(VBOARD_DIR)/vboard_includes.h $(VBOARD_ARCHIVES)
-	$(CXX) $(VSIM_CXXFLAGS) -Isw/link -Isw/fpga -I$(VBOARD_DIR) $(foreach c,$(VBOARD_IDS),-I$(VBOARD_DIR)/$(c)) \
+	$(CXX) $(VSIM_CXXFLAGS) -I$(VBOARD_DIR) $(foreach c,$(VBOARD_IDS),-I$(VBOARD_DIR)/$(c)) \
 	  -c $< -o $@
 
 EXTRA_OBJS += $(VBOARD_DIR)/vboard.o $(VBOARD_ARCHIVES)

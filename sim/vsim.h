@@ -9,7 +9,7 @@
  * unit drives it, so the harness exercises the real register map.
  *
  * Units: cycles are clock cycles of clk_i; addresses are bus word
- * addresses (compiler/loom_map.h); values are sign-extended machine
+ * addresses (hls_ref/loom_map.h); values are sign-extended machine
  * integers.  Errors are values: calls return a loom_status and fill e.
  * A vsim is not thread-safe; separate vsims are independent.
  */

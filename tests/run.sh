@@ -4,7 +4,8 @@
 #
 #   unit:NAME   build/tests/test_NAME          (cmocka, -O2)
 #   san:NAME    build/tests-san/test_NAME      (the same under ASan+UBSan)
-#   int:NAME    tests/integration/NAME.sh      (drives build/bin/loom)
+#   int:NAME    tests/integration/NAME.sh      (drives build/bin/loom; those in
+#                                               SAN_INTEGRATION build/bin/loom-san)
 #
 # Integration scripts get LOOM (the binary), BUILD, DATA (../shared/data)
 # and WORK (a fresh scratch folder) in the environment; exit 0 = pass,
@@ -47,11 +48,18 @@ for b in "$BUILD"/tests-san/test_*; do
     [ -x "$b" ] && [[ "$b" != *.o ]] || continue
     n=$(basename "$b"); run_one "san:${n#test_}" "$b"
 done
+# the tests that feed loom bad input (errors, corrupt files, limits,
+# interrupted runs) drive the ASan+UBSan build (tests/san.mk)
+SAN_INTEGRATION=" cli_errors nir_corrupt interrupt "
 for s in tests/integration/*.sh; do
     [ -f "$s" ] || continue
     n=$(basename "$s" .sh)
     work="$BUILD/test-work/$n"; rm -rf "$work"; mkdir -p "$work"
-    WORK="$PWD/$work" run_one "int:$n" bash "$s"
+    if [[ "$SAN_INTEGRATION" == *" $n "* ]]; then
+        LOOM="$PWD/$BUILD/bin/loom-san" WORK="$PWD/$work" run_one "int:$n" bash "$s"
+    else
+        WORK="$PWD/$work" run_one "int:$n" bash "$s"
+    fi
 done
 
 echo

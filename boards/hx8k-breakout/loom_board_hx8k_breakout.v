@@ -4,24 +4,26 @@
 //   FT2232H channel B: RX B10, TX B12
 //   LEDs D2..D9 (B5 B4 A2 A1 C5 C4 B3 C3): heartbeat, link activity,
 //   overrun, busy, booting, PLL lock, and the two UART lines
+`include "loom_arch.vh"
+
 module loom_board_hx8k_breakout #(
-    parameter CLK_HZ       = 24000000,
-    parameter CLKS_PER_BIT = 8,
-    parameter BOARD_ID     = 1,
-    parameter MAX_PAYLOAD  = 512,
-    parameter BOOT_BYTES   = 2048,
+    parameter CLK_HZ       = `LOOM_ARCH_HX8K_BREAKOUT_CLK_HZ,
+    parameter CLKS_PER_BIT = `LOOM_ARCH_HX8K_BREAKOUT_CLKS_PER_BIT,
+    parameter BOARD_ID     = `LOOM_ARCH_HX8K_BREAKOUT_BOARD_ID,
+    parameter MAX_PAYLOAD  = `LOOM_ARCH_HX8K_BREAKOUT_MAX_PAYLOAD,
+    parameter BOOT_BYTES   = `LOOM_ARCH_HX8K_BREAKOUT_BOOT_BYTES,
     parameter BOOT_FILE    = "boot.hex",
-    parameter W     = 8,
-    parameter S     = 16,
-    parameter A     = 24,
-    parameter D     = 15,
-    parameter K     = 1,
-    parameter N     = 128,
-    parameter SYN   = 1024,
-    parameter P     = 16,
-    parameter LMAX  = 64,
-    parameter MAXIN = 64,
-    parameter EQ    = 4
+    parameter W     = `LOOM_ARCH_HX8K_BREAKOUT_W,
+    parameter S     = `LOOM_ARCH_HX8K_BREAKOUT_S,
+    parameter A     = `LOOM_ARCH_HX8K_BREAKOUT_A,
+    parameter D     = `LOOM_ARCH_HX8K_BREAKOUT_D,
+    parameter K     = `LOOM_ARCH_HX8K_BREAKOUT_K,
+    parameter N     = `LOOM_ARCH_HX8K_BREAKOUT_N,
+    parameter SYN   = `LOOM_ARCH_HX8K_BREAKOUT_SYN,
+    parameter P     = `LOOM_ARCH_HX8K_BREAKOUT_P,
+    parameter LMAX  = `LOOM_ARCH_HX8K_BREAKOUT_LMAX,
+    parameter MAXIN = `LOOM_ARCH_HX8K_BREAKOUT_MAXIN,
+    parameter EQ    = `LOOM_ARCH_HX8K_BREAKOUT_EQ
 ) (
     input  wire CLK,
     input  wire RX,

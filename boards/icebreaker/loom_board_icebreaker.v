@@ -5,24 +5,26 @@
 //   LEDR_N (pin 11): on while the overrun flag is set or while booting
 //   LEDG_N (pin 37): heartbeat, flickering with link activity
 // The PLL settings come from `icepll -i 12 -o 24`; CLK_HZ must match them.
+`include "loom_arch.vh"
+
 module loom_board_icebreaker #(
-    parameter CLK_HZ       = 24000000,
-    parameter CLKS_PER_BIT = 8,
-    parameter BOARD_ID     = 1,
-    parameter MAX_PAYLOAD  = 512,
-    parameter BOOT_BYTES   = 2048,
+    parameter CLK_HZ       = `LOOM_ARCH_ICEBREAKER_CLK_HZ,
+    parameter CLKS_PER_BIT = `LOOM_ARCH_ICEBREAKER_CLKS_PER_BIT,
+    parameter BOARD_ID     = `LOOM_ARCH_ICEBREAKER_BOARD_ID,
+    parameter MAX_PAYLOAD  = `LOOM_ARCH_ICEBREAKER_MAX_PAYLOAD,
+    parameter BOOT_BYTES   = `LOOM_ARCH_ICEBREAKER_BOOT_BYTES,
     parameter BOOT_FILE    = "boot.hex",
-    parameter W     = 8,
-    parameter S     = 16,
-    parameter A     = 24,
-    parameter D     = 15,
-    parameter K     = 1,
-    parameter N     = 128,
-    parameter SYN   = 1024,
-    parameter P     = 16,
-    parameter LMAX  = 64,
-    parameter MAXIN = 64,
-    parameter EQ    = 4
+    parameter W     = `LOOM_ARCH_ICEBREAKER_W,
+    parameter S     = `LOOM_ARCH_ICEBREAKER_S,
+    parameter A     = `LOOM_ARCH_ICEBREAKER_A,
+    parameter D     = `LOOM_ARCH_ICEBREAKER_D,
+    parameter K     = `LOOM_ARCH_ICEBREAKER_K,
+    parameter N     = `LOOM_ARCH_ICEBREAKER_N,
+    parameter SYN   = `LOOM_ARCH_ICEBREAKER_SYN,
+    parameter P     = `LOOM_ARCH_ICEBREAKER_P,
+    parameter LMAX  = `LOOM_ARCH_ICEBREAKER_LMAX,
+    parameter MAXIN = `LOOM_ARCH_ICEBREAKER_MAXIN,
+    parameter EQ    = `LOOM_ARCH_ICEBREAKER_EQ
 ) (
     input  wire CLK,
     input  wire RX,

@@ -6,24 +6,26 @@
 //   flash's SPI, so the flash chip select (pin 16) is held high (deselected)
 //   RGB LED through SB_RGBA_DRV (pins 39 green, 40 blue, 41 red):
 //   green heartbeat, blue link activity, red overrun or booting
+`include "loom_arch.vh"
+
 module loom_board_upduino3 #(
-    parameter CLK_HZ       = 24000000,
-    parameter CLKS_PER_BIT = 8,
-    parameter BOARD_ID     = 1,
-    parameter MAX_PAYLOAD  = 512,
-    parameter BOOT_BYTES   = 2048,
+    parameter CLK_HZ       = `LOOM_ARCH_UPDUINO3_CLK_HZ,
+    parameter CLKS_PER_BIT = `LOOM_ARCH_UPDUINO3_CLKS_PER_BIT,
+    parameter BOARD_ID     = `LOOM_ARCH_UPDUINO3_BOARD_ID,
+    parameter MAX_PAYLOAD  = `LOOM_ARCH_UPDUINO3_MAX_PAYLOAD,
+    parameter BOOT_BYTES   = `LOOM_ARCH_UPDUINO3_BOOT_BYTES,
     parameter BOOT_FILE    = "boot.hex",
-    parameter W     = 8,
-    parameter S     = 16,
-    parameter A     = 24,
-    parameter D     = 15,
-    parameter K     = 1,
-    parameter N     = 128,
-    parameter SYN   = 1024,
-    parameter P     = 16,
-    parameter LMAX  = 64,
-    parameter MAXIN = 64,
-    parameter EQ    = 4
+    parameter W     = `LOOM_ARCH_UPDUINO3_W,
+    parameter S     = `LOOM_ARCH_UPDUINO3_S,
+    parameter A     = `LOOM_ARCH_UPDUINO3_A,
+    parameter D     = `LOOM_ARCH_UPDUINO3_D,
+    parameter K     = `LOOM_ARCH_UPDUINO3_K,
+    parameter N     = `LOOM_ARCH_UPDUINO3_N,
+    parameter SYN   = `LOOM_ARCH_UPDUINO3_SYN,
+    parameter P     = `LOOM_ARCH_UPDUINO3_P,
+    parameter LMAX  = `LOOM_ARCH_UPDUINO3_LMAX,
+    parameter MAXIN = `LOOM_ARCH_UPDUINO3_MAXIN,
+    parameter EQ    = `LOOM_ARCH_UPDUINO3_EQ
 ) (
     input  wire uart_rx,
     output wire uart_tx,

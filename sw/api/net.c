@@ -7,6 +7,7 @@
 #include "api_int.h"
 #include "board.h"
 #include "seir.h"
+#include "seir_text.h"
 
 const char *loom_version(void)
 {

@@ -10,6 +10,7 @@
 #include "api_int.h"
 #include "netinfo.h"
 #include "nir.h"
+#include "check.h"
 
 struct loom_report {
     uint32_t n_layers;

@@ -9,6 +9,7 @@
 
 #include "api_int.h"
 #include "nir.h"
+#include "check.h"
 #include "ref.h"
 #include "stim.h"
 

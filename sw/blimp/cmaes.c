@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loom_rng.h"
+
 struct cmaes {
     uint32_t n, lambda, mu;
     double mueff, cs, ds, cc, c1, cmu, chin;
@@ -33,17 +35,9 @@ struct cmaes {
     int asked;
 };
 
-static uint64_t splitmix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 static double unif(cmaes *c)
 {
-    uint64_t h = splitmix(c->seed ^ splitmix(c->counter++));
+    uint64_t h = loom_splitmix64(c->seed ^ loom_splitmix64(c->counter++));
     return ((double)(h >> 11) + 0.5) / 9007199254740992.0;
 }
 

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loom_rng.h"
+
 void plant_params_default(plant_params *p)
 {
     p->mass = 0.25;         /* envelope + gondola + added air mass */
@@ -196,18 +198,10 @@ void plant_advance(plant *s, uint64_t n)
     }
 }
 
-static uint64_t splitmix(uint64_t x)
-{
-    x += 0x9e3779b97f4a7c15ull;
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
-    return x ^ (x >> 31);
-}
-
 /* Uniform in (0, 1) from (seed, k). */
 static double unif(uint64_t seed, uint64_t k)
 {
-    uint64_t h = splitmix(splitmix(seed) ^ splitmix(k ^ 0x5bd1e9955bd1e995ull));
+    uint64_t h = loom_splitmix64(loom_splitmix64(seed) ^ loom_splitmix64(k ^ 0x5bd1e9955bd1e995ull));
     return ((double)(h >> 11) + 0.5) / 9007199254740992.0;
 }
 

@@ -2,6 +2,7 @@
  * cli.c -- shared helpers of the loom subcommands: errors, numbers, progress.
  */
 #include "cli.h"
+#include "intr.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -24,6 +25,8 @@ int cli_report(const char *cmd, const loom_err *e)
     case LOOM_E_UNSUPPORTED:
     case LOOM_E_IO:
         return 2;
+    case LOOM_E_INTERRUPTED:
+        return 128 + (loom_intr_pending() ? loom_intr_pending() : 2); /* as the shell reports a signal */
     default:
         return 1;
     }

@@ -24,6 +24,17 @@
 int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *name,
                   const char **val);
 
+/* In a loop over argv with locals C (command name), argc, argv, k (index),
+ * v (const char *) and r (int): if argv[k] is option `name`, stores its
+ * value in var and continues the loop (returns 2 on a missing value). */
+#define CLI_OPT_STR(name, var)                                  \
+    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
+        if (r < 0)                                              \
+            return 2;                                           \
+        var = v;                                                \
+        continue;                                               \
+    }
+
 /* Refuses an option given twice ("--steps 5 --steps 9", "-o a -o b"):
  * 0 when every option name in argv[1..] is unique, else -1 with a message
  * naming cmd.  Call it before parsing; call it only when every value that

@@ -10,6 +10,7 @@
 #include "build.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "cli_vbthread.h"
 #include "host.h"
 #include "loom_map.h"
@@ -229,12 +230,15 @@ int cmd_build(int argc, char **argv)
     o.bake = bake;
     if (!arch_given) /* compile NIR/AIGER models for the board, as loom run does */
         o.mopts.arch = o.board->arch.arch;
+    o.mopts.warn = cli_warn;
     o.model_path = patch ? patch : model;
     o.patch = patch != NULL;
     loom_err e;
     loom_err_clear(&e);
     double t0 = cli_now();
-    if (build_run(&o, &e))
+    /* an NIR model is read in a sandbox first (cli_sandbox.h) */
+    if ((o.model_path && model_kind_of(o.model_path) == MODEL_NIR && cli_nir_sandbox(o.model_path, &e)) ||
+        build_run(&o, &e))
         return cli_report(C, &e);
     if (!pg.quiet && o.boot_only)
         fprintf(stderr, "[done   ] %s/boot.hex\n", out);

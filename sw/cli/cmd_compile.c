@@ -9,12 +9,15 @@
 
 #include "aig.h"
 #include "board.h"
+#include "check.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "model.h"
 #include "netinfo.h"
 #include "nir.h"
+#include "seir_text.h"
 
 const char cmd_compile_summary[] = "compile .seir/.aag/.aig/.nir to validated canonical SEIR";
 
@@ -127,7 +130,7 @@ int cmd_compile(int argc, char **argv)
     model m;
     loom_err e;
     loom_err_clear(&e);
-    if (model_load(in, &mo, &m, &e))
+    if (cli_model_load(in, &mo, &m, &e))
         return cli_report(C, &e);
     loom_status st = seir_print_file(m.net, out, &e);
     if (st == LOOM_OK && json) {

@@ -17,8 +17,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "benchnet.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "limg.h"
 #include "loom_map.h"
@@ -226,6 +228,8 @@ static int run(const opts *o, const seir_net *net)
     cli_progress prog;
     cli_progress_start(&prog, "cosim", o->steps, o->quiet || o->json);
     for (; t < o->steps; t++) {
+        if (loom_intr_pending())
+            break; /* the figures below cover steps 0..t-1 */
         cli_progress_update(&prog, t);
         if (o->window && t == o->from) {
             if ((st = vsim_trace_open(s, o->fst, &e)) != LOOM_OK)
@@ -446,6 +450,12 @@ static int run(const opts *o, const seir_net *net)
         }
     }
     rc = mismatches ? 1 : 0;
+    if (loom_intr_pending()) {
+        fflush(stdout);
+        fprintf(stderr, "loom cosim: interrupted by %s after %" PRIu64 " complete steps; the figures above "
+                        "cover them\n", loom_intr_name(loom_intr_pending()), t);
+        rc = 128 + loom_intr_pending();
+    }
     goto out;
 fail:
     rc = cli_report(C, &e);
@@ -462,6 +472,7 @@ out:
 
 int cmd_cosim(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     const char *C = "cosim";
     opts o;
     memset(&o, 0, sizeof o);
@@ -611,7 +622,7 @@ int cmd_cosim(int argc, char **argv)
     loom_err e;
     if (cli_model_check_applies(C, o.net, argc, argv))
         return 2;
-    if (model_load(o.net, &mo, &md, &e) != LOOM_OK)
+    if (cli_model_load(o.net, &mo, &md, &e) != LOOM_OK)
         return cli_report(C, &e);
     int rc = run(&o, md.net);
     model_free(&md);

@@ -30,6 +30,7 @@
 
 #include "loom_paths.h"
 #include "cli.h"
+#include "cli_sandbox.h"
 #include "cli_vbthread.h"
 #include "transport.h"
 #include "board.h"
@@ -214,7 +215,7 @@ int cmd_demo(int argc, char **argv)
         model m;
         memset(&m, 0, sizeof m);
         loom_err e;
-        if (model_load(controller, &mo, &m, &e) == LOOM_OK) {
+        if (cli_model_load(controller, &mo, &m, &e) == LOOM_OK) {
             const seir_arch *na = &m.net->arch, *ba = &bi->arch.arch;
             if (na->w != ba->w || na->s != ba->s || na->a != ba->a || na->d != ba->d) {
                 fprintf(stderr, "demo: %s is built for W=%d S=%d A=%d D=%d, the %s has W=%d S=%d "

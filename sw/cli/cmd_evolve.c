@@ -14,44 +14,70 @@
  * candidates, whichever does better on held-out flights) become one SEIR
  * network.  The state after every generation can go to --checkpoint; a run
  * continued with --resume is bit-identical to one that was never stopped.
+ *
+ * Under an MPI launcher (mpirun -np N loom evolve ..., srun; mpi_farm.h)
+ * the candidates are spread over the ranks as well: candidate k (the PD
+ * part's first, then the I part's) goes to rank k mod N and, inside the
+ * rank, to thread (k div N) mod T.  Rank 0 owns the CMA-ES state, the
+ * checkpoint and all output; it broadcasts each generation's header and
+ * candidates, flight k of the generation is recorded by rank k mod N and
+ * shared with all (a trace is a pure function of seed and generation),
+ * every rank evaluates its candidates, and the fitness values come back to
+ * rank 0 in candidate order.  Evaluations
+ * are bit-exact, so the run is byte-identical for every N and T.  A failed
+ * evaluation on any rank ends the run with "rank R: ..." after the last
+ * good checkpoint; a rank that dies makes the launcher stop the job, and
+ * rank 0 then says which checkpoint to --resume from (any N will do).
  */
 #include <errno.h>
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "cmaes.h"
 #include "ctrl.h"
+#include "mpi_farm.h"
 #include "plant.h"
+#include "seir_text.h"
 
 const char cmd_evolve_summary[] = "evolve the blimp's spiking altitude controller with CMA-ES";
 
 static const char usage_text[] =
     "usage: loom evolve [-o NET.seir] [--seed S] [--generations G] [--flights K]\n"
     "                   [--duration SEC] [--threads T] [--sigma S] [--plant FILE]\n"
-    "                   [--genes FILE] [--checkpoint FILE [--resume]] [--quiet]\n"
+    "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
+    "                   [--profile] [--quiet]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
     "generation: best, median and sigma of both parts.  Defaults: seed 1,\n"
     "300 generations, 4 flights of 60 s, 2 threads, sigma 0.02, output\n"
-    "controller.seir.  See docs/blimp.md.\n"
+    "controller.seir.  --lambda L sets the population of both parts (default\n"
+    "4 + 3 ln n).  Under mpirun -np N the candidates are spread over N ranks\n"
+    "too, with the same result for every N (docs/scale.md); --profile prints\n"
+    "where rank 0's time went and the CPU cost of one evaluation on stderr.\n"
+    "See docs/blimp.md.\n"
     "\n"
     "examples:\n"
     "  loom evolve --seed 1 -o controller.seir     # the shipped controller, ~11 s CPU\n"
     "  loom evolve --generations 20 --flights 2 --checkpoint ck.txt -o quick.seir\n"
     "  loom evolve --checkpoint ck.txt --resume --generations 40 -o quick.seir\n"
-    "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n";
+    "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n"
+    "  mpirun -np 4 loom evolve --threads 1 --lambda 64 -o big.seir   # docs/scale.md\n";
 
 typedef struct opts {
     const char *out, *plant_file, *ckpt, *genes_out;
     uint64_t seed;
-    int64_t generations, flights, threads;
+    int64_t generations, flights, threads, lambda;
     double duration, sigma;
-    int resume, quiet;
+    int resume, quiet, profile;
 } opts;
 
 /* One generation's work for the threads. */
@@ -63,6 +89,9 @@ typedef struct work {
     uint32_t n_tr;
     double u_max;
     uint32_t n_threads;
+    uint32_t rank, n_ranks; /* this process's share: items k with k mod n_ranks == rank */
+    double cpu;             /* out: thread CPU seconds spent in ctrl_fitness */
+    uint32_t evals;         /* out: evaluations done here */
 } work;
 
 typedef struct thread_arg {
@@ -70,7 +99,16 @@ typedef struct thread_arg {
     uint32_t id;
     loom_status st;
     loom_err err;
+    double cpu;
+    uint32_t evals;
 } thread_arg;
+
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 static void *eval_thread(void *p)
 {
@@ -79,10 +117,13 @@ static void *eval_thread(void *p)
     uint32_t item = 0;
     for (int part = 0; part < CTRL_N_PARTS; part++)
         for (uint32_t k = 0; k < w->lambda[part]; k++, item++) {
-            if (item % w->n_threads != a->id) continue;
+            if (item % w->n_ranks != w->rank || (item / w->n_ranks) % w->n_threads != a->id) continue;
             double f;
+            const double c0 = thread_cpu();
             loom_status st = ctrl_fitness((ctrl_part)part, w->x[part] + (size_t)k * w->n[part], w->tr,
                                           w->n_tr, w->u_max, &f, &a->err);
+            a->cpu += thread_cpu() - c0;
+            a->evals++;
             if (st) {
                 a->st = st;
                 return NULL;
@@ -96,13 +137,20 @@ static loom_status run_parallel(work *w, loom_err *e)
 {
     pthread_t th[64];
     thread_arg args[64];
+    uint32_t started = 1;
     for (uint32_t t = 0; t < w->n_threads; t++) {
-        args[t] = (thread_arg){w, t, LOOM_OK, {0}};
-        if (t > 0 && pthread_create(&th[t], NULL, eval_thread, &args[t]))
-            return loom_fail(e, LOOM_E_INTERNAL, "evolve: cannot start thread %u", t);
+        args[t] = (thread_arg){w, t, LOOM_OK, {0}, 0, 0};
+        if (t > 0 && pthread_create(&th[t], NULL, eval_thread, &args[t])) break;
+        if (t > 0) started++;
     }
-    eval_thread(&args[0]);
-    for (uint32_t t = 1; t < w->n_threads; t++) pthread_join(th[t], NULL);
+    if (started == w->n_threads) eval_thread(&args[0]);
+    for (uint32_t t = 1; t < started; t++) pthread_join(th[t], NULL);
+    if (started < w->n_threads)
+        return loom_fail(e, LOOM_E_INTERNAL, "evolve: cannot start thread %u", started);
+    for (uint32_t t = 0; t < w->n_threads; t++) {
+        w->cpu += args[t].cpu;
+        w->evals += args[t].evals;
+    }
     for (uint32_t t = 0; t < w->n_threads; t++)
         if (args[t].st) {
             *e = args[t].err;
@@ -193,12 +241,14 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--flights")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 1000, &o->flights)) return 2; }
         else if (!strcmp(a, "--threads")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 64, &o->threads)) return 2; }
         else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("evolve", a, v, 1, 3600, &o->duration)) return 2; }
+        else if (!strcmp(a, "--lambda")) { NEED(); if (cli_parse_i64("evolve", a, v, 2, 100000, &o->lambda)) return 2; }
         else if (!strcmp(a, "--sigma")) { NEED(); if (cli_parse_double("evolve", a, v, 1e-6, 10, &o->sigma)) return 2; }
         else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
         else if (!strcmp(a, "--checkpoint")) { NEED(); o->ckpt = v; }
         else if (!strcmp(a, "--genes")) { NEED(); o->genes_out = v; }
         else if (!strcmp(a, "--resume")) o->resume = 1;
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
+        else if (!strcmp(a, "--profile")) o->profile = 1;
         else return cli_usage_error("evolve", "unknown option '%s' (see loom evolve --help)", a);
 #undef NEED
     }
@@ -221,65 +271,279 @@ static loom_status holdout(const plant_params *pp, const double *pd, const doubl
     return st;
 }
 
-int cmd_evolve(int argc, char **argv)
+/* What rank 0 broadcasts before each generation; go = 0 ends the workers. */
+typedef struct gen_msg {
+    int32_t go;
+    uint32_t lambda[CTRL_N_PARTS], n[CTRL_N_PARTS], flights;
+    uint64_t seed, gen;
+    double duration;
+    plant_params pp;
+} gen_msg;
+
+/* Where rank 0's time goes (--profile): wall seconds, summed over generations. */
+typedef struct profile {
+    double record, eval, collect, cmaes; /* flights, own evaluations, waiting for the rest, ask/tell/bcast */
+    double cpu;                          /* thread CPU seconds of the own evaluations */
+    double record_cpu, cmaes_cpu;        /* CPU seconds of rank 0's main thread in those phases */
+    uint64_t evals;                      /* own evaluations */
+} profile;
+
+/* The generation's flights on every rank: flight k is recorded by rank
+ * k mod N, and one farm_share gives everyone every trace (a trace is a pure
+ * function of the plant, the seed and the generation, so who records it
+ * does not matter).  A rank's blob holds its flights in order, each as n
+ * then its err, derr and target arrays.  Collective; on an error every
+ * rank returns it and holds no trace. */
+static loom_status share_flights(farm *fm, const gen_msg *m, ctrl_trace *tr, loom_err *e)
 {
-    opts o;
-    int rc = parse(argc, argv, &o);
-    if (rc) return rc < 0 ? 0 : rc;
+    const int rank = farm_rank(fm), size = farm_size(fm);
+    loom_status st = LOOM_OK;
+    size_t len = 0;
+    for (uint32_t k = 0; k < m->flights && !st; k++)
+        if (farm_owner(fm, k) == rank) {
+            st = ctrl_trace_record(&m->pp, flight_seed(m->seed, m->gen, k), m->duration, &tr[k], e);
+            if (!st) len += sizeof(double) * (1 + (2 + CTRL_N_PARTS) * tr[k].n);
+        }
+    st = farm_collect(fm, 0, 1, NULL, st, e); /* every rank learns of a failed recording */
+    if (st || size == 1) {
+        if (st)
+            for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+        return st;
+    }
+    double *mine = malloc(len ? len : 1), *p = mine;
+    for (uint32_t k = 0; mine && k < m->flights; k++)
+        if (farm_owner(fm, k) == rank) {
+            *p++ = (double)tr[k].n;
+            const double *arr[2 + CTRL_N_PARTS] = {tr[k].err, tr[k].derr, tr[k].target[0], tr[k].target[1]};
+            for (int a = 0; a < 2 + CTRL_N_PARTS; a++, p += tr[k].n) memcpy(p, arr[a], tr[k].n * sizeof *p);
+        }
+    void *all = NULL;
+    size_t *lens = NULL;
+    if (!mine) st = loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    loom_err se; /* a rank without its blob still takes part, with nothing to share */
+    loom_status sst = farm_share(fm, st ? NULL : mine, st ? 0 : len, &all, &lens, &se);
+    if (!st && sst) {
+        st = sst;
+        *e = se;
+    }
+    free(mine);
+    st = farm_collect(fm, 0, 1, NULL, st, e);
+    /* unpack the other ranks' flights: rank r's blob holds flights r, r + N, ... */
+    const char *blob = all;
+    for (int r = 0; !st && r < size; r++) {
+        const double *q = (const double *)blob, *end = (const double *)(blob + lens[r]);
+        for (uint32_t k = (uint32_t)r; k < m->flights && !st; k += (uint32_t)size) {
+            if (r == rank || q >= end) {
+                if (r != rank) st = loom_fail(e, LOOM_E_INTERNAL, "evolve: rank %d shared too few flights", r);
+                continue;
+            }
+            const size_t n = (size_t)*q++;
+            tr[k].n = n;
+            tr[k].err = malloc(n * sizeof(double));
+            tr[k].derr = malloc(n * sizeof(double));
+            for (int part = 0; part < CTRL_N_PARTS; part++) tr[k].target[part] = malloc(n * sizeof(double));
+            double *arr[2 + CTRL_N_PARTS] = {tr[k].err, tr[k].derr, tr[k].target[0], tr[k].target[1]};
+            for (int a = 0; a < 2 + CTRL_N_PARTS && !st; a++) {
+                if (!arr[a]) st = loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory for flight %u", k);
+                else memcpy(arr[a], q, n * sizeof(double));
+                q += n;
+            }
+        }
+        blob += lens[r];
+    }
+    free(all);
+    free(lens);
+    st = farm_collect(fm, 0, 1, NULL, st, e);
+    if (st)
+        for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+    return st;
+}
+
+/* One generation on every rank: record the flights, evaluate this rank's
+ * candidates x (all of them, PD part first) and collect the fitness values
+ * (fit, lambda[0] + lambda[1] of them) on rank 0.  Collective.  pr (may be
+ * NULL) accumulates the time taken. */
+static loom_status farm_generation(farm *fm, const gen_msg *m, const double *x, double *fit, uint32_t threads,
+                                   profile *pr, loom_err *e)
+{
+    double t0 = cli_now(), c0 = thread_cpu();
+    ctrl_trace *tr = calloc(m->flights, sizeof *tr);
+    loom_status st = tr ? share_flights(fm, m, tr, e) : loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    double t1 = cli_now();
+    if (pr) {
+        pr->record += t1 - t0;
+        pr->record_cpu += thread_cpu() - c0;
+    }
+    if (!st) {
+        work w = {.tr = tr, .n_tr = m->flights, .u_max = m->pp.u_max, .n_threads = threads,
+                  .rank = (uint32_t)farm_rank(fm), .n_ranks = (uint32_t)farm_size(fm)};
+        for (int part = 0; part < CTRL_N_PARTS; part++) {
+            w.x[part] = part ? x + (size_t)m->lambda[0] * m->n[0] : x;
+            w.lambda[part] = m->lambda[part];
+            w.n[part] = m->n[part];
+            w.fit[part] = part ? fit + m->lambda[0] : fit;
+        }
+        st = run_parallel(&w, e);
+        for (uint32_t k = 0; k < m->flights; k++) ctrl_trace_free(&tr[k]);
+        if (pr) {
+            pr->cpu += w.cpu;
+            pr->evals += w.evals;
+        }
+    }
+    free(tr);
+    if (st) loom_err_prefix(e, "generation %llu", (unsigned long long)m->gen + 1);
+    t0 = cli_now();
+    if (pr) pr->eval += t0 - t1;
+    st = farm_collect(fm, (uint64_t)m->lambda[0] + m->lambda[1], sizeof(double), fit, st, e);
+    if (pr) pr->collect += cli_now() - t0;
+    return st;
+}
+
+/* Ranks 1..N-1: evaluate generations until rank 0 says stop (or a batch
+ * fails: rank 0 reports it).  Exit code 0, or 1 after a failure. */
+static int worker(farm *fm, uint32_t threads)
+{
+    loom_err e;
+    double *x = NULL, *fit = NULL;
+    int rc = 0;
+    for (;;) {
+        gen_msg m;
+        if (farm_bcast(fm, &m, sizeof m, &e)) { rc = 1; break; }
+        if (!m.go) break;
+        const size_t nx = (size_t)m.lambda[0] * m.n[0] + (size_t)m.lambda[1] * m.n[1];
+        double *nxp = realloc(x, nx * sizeof *x), *nf = realloc(fit, ((size_t)m.lambda[0] + m.lambda[1]) * sizeof *fit);
+        if (nxp) x = nxp;
+        if (nf) fit = nf;
+        if (!nxp || !nf) { rc = 1; break; } /* cannot take part: the launcher ends the job */
+        if (farm_bcast(fm, x, nx * sizeof *x, &e) || farm_generation(fm, &m, x, fit, threads, NULL, &e)) {
+            rc = 1;
+            break;
+        }
+    }
+    free(x);
+    free(fit);
+    return rc;
+}
+
+/* Rank 0 of an MPI run: what to say when the launcher stops the job (a rank
+ * died, or the job was cancelled).  Written from the signal handler, so it
+ * is a ready string; updated after every checkpoint. */
+static char stop_note[8192];
+static size_t stop_note_len;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    ssize_t w = write(2, stop_note, stop_note_len);
+    (void)w;
+    _exit(1);
+}
+
+static void set_stop_note(const opts *o, uint64_t done)
+{
+    if (o->ckpt)
+        snprintf(stop_note, sizeof stop_note,
+                 "loom evolve: stopped by the launcher during generation %llu (a rank died or the job was "
+                 "cancelled); %s holds generation %llu: continue with --checkpoint %s --resume (any number "
+                 "of ranks)\n",
+                 (unsigned long long)done + 1, o->ckpt, (unsigned long long)done, o->ckpt);
+    else
+        snprintf(stop_note, sizeof stop_note,
+                 "loom evolve: stopped by the launcher during generation %llu (a rank died or the job was "
+                 "cancelled); no --checkpoint was given, so the run is lost\n",
+                 (unsigned long long)done + 1);
+    stop_note_len = strlen(stop_note);
+}
+
+/* Rank 0: ends the workers (go = 0) and reports e; for failures before
+ * the first generation. */
+static int early_fail(farm *fm, const loom_err *e)
+{
+    gen_msg stop = {.go = 0};
+    loom_err be;
+    farm_bcast(fm, &stop, sizeof stop, &be);
+    return cli_report("evolve", e);
+}
+
+/* Rank 0 (or the only process): the CMA-ES state, checkpoints, output. */
+static int evolve_root(opts *op, farm *fm)
+{
+    opts o = *op;
     loom_err e;
     plant_params pp;
     plant_params_default(&pp);
-    if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("evolve", &e);
+    if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return early_fail(fm, &e);
 
     cmaes *cm[2] = {NULL, NULL};
     if (o.resume) {
-        if (load_ckpt(o.ckpt, &o, cm, &e)) return cli_report("evolve", &e);
+        if (load_ckpt(o.ckpt, &o, cm, &e)) return early_fail(fm, &e);
         if (!o.quiet)
             printf("evolve: resumed %s at generation %llu\n", o.ckpt, (unsigned long long)cmaes_generation(cm[0]));
     } else {
         for (int part = 0; part < CTRL_N_PARTS; part++) {
             double x0[256];
             ctrl_genes_prior((ctrl_part)part, x0);
-            if (cmaes_create(ctrl_n_genes((ctrl_part)part), x0, o.sigma, 0, o.seed * 2 + (uint64_t)part,
+            if (cmaes_create(ctrl_n_genes((ctrl_part)part), x0, o.sigma, (uint32_t)o.lambda,
+                             o.seed * 2 + (uint64_t)part,
                              &cm[part], &e)) {
                 cmaes_free(cm[0]);
-                return cli_report("evolve", &e);
+                return early_fail(fm, &e);
             }
         }
     }
     if (!o.quiet)
         printf("evolve: PD part %u genes, I part %u genes, lambda %u/%u, %lld flights of %g s per generation, "
-               "%lld threads\n",
+               "%lld threads%s\n",
                cmaes_dim(cm[0]), cmaes_dim(cm[1]), cmaes_lambda(cm[0]), cmaes_lambda(cm[1]),
-               (long long)o.flights, o.duration, (long long)o.threads);
+               (long long)o.flights, o.duration, (long long)o.threads,
+               farm_is_mpi(fm) ? " per rank" : "");
+    if (farm_is_mpi(fm) && !o.quiet)
+        printf("evolve: %d MPI ranks\n", farm_size(fm));
 
     loom_status st = LOOM_OK;
-    double *fit[2] = {calloc(cmaes_lambda(cm[0]), sizeof(double)), calloc(cmaes_lambda(cm[1]), sizeof(double))};
-    ctrl_trace *tr = calloc((size_t)o.flights, sizeof *tr);
-    if (!fit[0] || !fit[1] || !tr) st = loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
+    const uint32_t lam[2] = {cmaes_lambda(cm[0]), cmaes_lambda(cm[1])}, dim[2] = {cmaes_dim(cm[0]), cmaes_dim(cm[1])};
+    double *fit = calloc((size_t)lam[0] + lam[1], sizeof(double));
+    double *x = calloc((size_t)lam[0] * dim[0] + (size_t)lam[1] * dim[1], sizeof(double));
+    if (!fit || !x) st = loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
+    int workers_left = 0; /* a failed batch has already ended the workers */
+    if (farm_is_mpi(fm)) {
+        set_stop_note(&o, cmaes_generation(cm[0]));
+        signal(SIGTERM, on_stop);
+        signal(SIGINT, on_stop);
+    }
     const double t0 = cli_now();
+    profile pr = {0, 0, 0, 0, 0, 0, 0, 0};
+    const uint64_t g0 = cmaes_generation(cm[0]);
     while (!st && (int64_t)cmaes_generation(cm[0]) < o.generations) {
+        if (loom_intr_pending())
+            break; /* a signal ends the run after a complete generation */
         const uint64_t g = cmaes_generation(cm[0]);
-        if ((st = record(&pp, o.seed, g, (uint32_t)o.flights, o.duration, tr, &e))) break;
-        work w = {.tr = tr, .n_tr = (uint32_t)o.flights, .u_max = pp.u_max, .n_threads = (uint32_t)o.threads};
-        for (int part = 0; part < CTRL_N_PARTS; part++) {
-            w.x[part] = cmaes_ask(cm[part]);
-            w.lambda[part] = cmaes_lambda(cm[part]);
-            w.n[part] = cmaes_dim(cm[part]);
-            w.fit[part] = fit[part];
+        double tg = cli_now(), cg = thread_cpu();
+        gen_msg m = {.go = 1, .lambda = {lam[0], lam[1]}, .n = {dim[0], dim[1]}, .flights = (uint32_t)o.flights,
+                     .seed = o.seed, .gen = g, .duration = o.duration, .pp = pp};
+        for (int part = 0; part < CTRL_N_PARTS; part++)
+            memcpy(part ? x + (size_t)lam[0] * dim[0] : x, cmaes_ask(cm[part]),
+                   (size_t)lam[part] * dim[part] * sizeof *x);
+        if ((st = farm_bcast(fm, &m, sizeof m, &e))) break;
+        if ((st = farm_bcast(fm, x, ((size_t)lam[0] * dim[0] + (size_t)lam[1] * dim[1]) * sizeof *x, &e))) break;
+        pr.cmaes += cli_now() - tg;
+        pr.cmaes_cpu += thread_cpu() - cg;
+        if ((st = farm_generation(fm, &m, x, fit, (uint32_t)o.threads, &pr, &e))) {
+            workers_left = 1;
+            break;
         }
-        st = run_parallel(&w, &e);
-        for (int64_t k = 0; k < o.flights; k++) ctrl_trace_free(&tr[k]);
-        for (int part = 0; part < CTRL_N_PARTS && !st; part++) st = cmaes_tell(cm[part], fit[part], &e);
+        tg = cli_now();
+        cg = thread_cpu();
+        const double *fp[2] = {fit, fit + lam[0]};
+        for (int part = 0; part < CTRL_N_PARTS && !st; part++) st = cmaes_tell(cm[part], fp[part], &e);
+        pr.cmaes += cli_now() - tg;
+        pr.cmaes_cpu += thread_cpu() - cg;
         if (st) break;
         if (!o.quiet) {
-            double b0, b1;
-            cmaes_best(cm[0], &b0);
-            cmaes_best(cm[1], &b1);
             double gb[2];
             for (int part = 0; part < 2; part++) {
                 gb[part] = INFINITY;
-                for (uint32_t k = 0; k < cmaes_lambda(cm[part]); k++) gb[part] = fmin(gb[part], fit[part][k]);
+                for (uint32_t k = 0; k < lam[part]; k++) gb[part] = fmin(gb[part], fp[part][k]);
             }
             printf("gen %4llu  pd best %.5f median %.5f sigma %.4f | i best %.5f median %.5f sigma %.4f  "
                    "(%.0f s)\n",
@@ -287,11 +551,44 @@ int cmd_evolve(int argc, char **argv)
                    cmaes_median(cm[1]), cmaes_sigma(cm[1]), cli_now() - t0);
             fflush(stdout);
         }
-        if (o.ckpt && (st = save_ckpt(o.ckpt, &o, cm, &e))) break;
+        /* the checkpoint and the note that names it change together */
+        sigset_t stops, old;
+        sigemptyset(&stops);
+        sigaddset(&stops, SIGTERM);
+        sigaddset(&stops, SIGINT);
+        pthread_sigmask(SIG_BLOCK, &stops, &old);
+        if (o.ckpt) st = save_ckpt(o.ckpt, &o, cm, &e);
+        if (!st && farm_is_mpi(fm)) set_stop_note(&o, g + 1);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        if (st) break;
     }
-    free(fit[0]);
-    free(fit[1]);
-    free(tr);
+    if (!workers_left) {
+        gen_msg stop = {.go = 0};
+        loom_err be;
+        if (farm_bcast(fm, &stop, sizeof stop, &be) && !st) {
+            e = be;
+            st = be.status;
+        }
+    }
+    if (farm_is_mpi(fm))
+        loom_intr_install(); /* back to intr.h's handlers */
+    free(fit);
+    free(x);
+    const uint64_t done = cmaes_generation(cm[0]) - g0;
+    if (!st && o.profile && done > 0) {
+        const double wall = cli_now() - t0, ng = (double)done, evals = ng * (double)(lam[0] + lam[1]);
+        fprintf(stderr,
+                "evolve: profile: %d rank%s x %lld thread%s, %llu generations x %u evaluations in %.3f s: "
+                "%.1f evals/s\n"
+                "evolve: profile: rank 0 per generation, wall ms (CPU ms): flights %.2f (%.2f), own evaluations "
+                "%.2f, waiting for the other ranks %.2f, CMA-ES and broadcasts %.2f (%.2f)\n"
+                "evolve: profile: one evaluation (%lld flights of %g s) takes %.3f ms of CPU\n",
+                farm_size(fm), farm_size(fm) > 1 ? "s" : "", (long long)o.threads, o.threads > 1 ? "s" : "",
+                (unsigned long long)done, lam[0] + lam[1], wall, evals / wall, 1e3 * pr.record / ng,
+                1e3 * pr.record_cpu / ng, 1e3 * pr.eval / ng, 1e3 * pr.collect / ng, 1e3 * pr.cmaes / ng,
+                1e3 * pr.cmaes_cpu / ng, (long long)o.flights, o.duration,
+                pr.evals ? 1e3 * pr.cpu / (double)pr.evals : 0.0);
+    }
 
     /* Pick means or best-ever by a held-out score, then write the network. */
     seir_net *net = NULL;
@@ -331,8 +628,35 @@ int cmd_evolve(int argc, char **argv)
             printf("evolve: wrote %s (%u neurons, %zu synapses) after %llu generations, %.1f s\n", o.out,
                    net->n_neurons, net->n_syn, (unsigned long long)cmaes_generation(cm[0]), cli_now() - t0);
     }
+    int rc = 0;
+    if (!st && loom_intr_pending()) {
+        fprintf(stderr, "loom evolve: interrupted by %s after %llu generations; %s holds the network of "
+                        "them%s%s%s\n",
+                loom_intr_name(loom_intr_pending()), (unsigned long long)cmaes_generation(cm[0]), o.out,
+                o.ckpt ? ", " : "", o.ckpt ? o.ckpt : "", o.ckpt ? " the state to continue with --resume" : "");
+        rc = 128 + loom_intr_pending();
+    }
     seir_net_free(net);
     cmaes_free(cm[0]);
     cmaes_free(cm[1]);
-    return st ? cli_report("evolve", &e) : 0;
+    return st ? cli_report("evolve", &e) : rc;
+}
+
+int cmd_evolve(int argc, char **argv)
+{
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
+    opts o;
+    int rc = parse(argc, argv, &o);
+    if (rc) return rc < 0 ? 0 : rc;
+    loom_err e;
+    farm *fm;
+    if (farm_open(&fm, &e)) return cli_report("evolve", &e);
+    if (farm_rank(fm) > 0) {
+        rc = worker(fm, (uint32_t)o.threads);
+        farm_close(fm);
+        return rc;
+    }
+    rc = evolve_root(&o, fm);
+    farm_close(fm);
+    return rc;
 }

@@ -27,6 +27,7 @@
 
 #include "loom_paths.h"
 #include "cli.h"
+#include "intr.h"
 #include "ctrl.h"
 #include "ctrl_link.h"
 #include "host.h"
@@ -34,6 +35,7 @@
 #include "plot.h"
 #include "pid.h"
 #include "plant.h"
+#include "seir_text.h"
 
 const char cmd_fly_summary[] = "fly the blimp altitude plant with the SNN controller and compare with the PID";
 
@@ -112,7 +114,10 @@ typedef struct snn_log {
 static loom_status snn_log_step(void *ctx, double err, double derr, double *u, loom_err *e)
 {
     snn_log *s = ctx;
-    loom_status st = ctrl_snn_step(&s->snn, err, derr, u, e);
+    loom_status st = loom_intr_check(e); /* the periods so far stay: n counts them */
+    if (st)
+        return st;
+    st = ctrl_snn_step(&s->snn, err, derr, u, e);
     if (!st) {
         s->u_pd[s->n] = s->snn.last_u[CTRL_PD];
         s->u_i[s->n] = s->snn.last_u[CTRL_I];
@@ -246,6 +251,7 @@ static loom_status plot(const char *png, const plant_sample *a, const plant_samp
 
 int cmd_fly(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     opts o;
     int rc = parse(argc, argv, &o);
     if (rc) return rc < 0 ? 0 : rc;
@@ -276,6 +282,7 @@ int cmd_fly(int argc, char **argv)
         return cli_usage_error("fly", "--controller pid runs on the host; --port needs a network (NET.seir)");
     }
     loom_status st = LOOM_OK;
+    int stopped = 0; /* the signal that ended the flight early */
     if (!la || !lb || !sl.u_pd || !sl.u_i) st = loom_fail(&e, LOOM_E_NOMEM, "fly: out of memory");
 
     /* The controller under test. */
@@ -307,7 +314,14 @@ int cmd_fly(int argc, char **argv)
             ctrl_snn_init(&sl.snn, o.port ? ctrl_link_backend(&lnk) : ctrl_ref_backend(&ref));
             sl.snn.on_spikes = on_spikes;
             sl.snn.spike_ctx = &ras;
-            st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
+                    st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
+            if (st == LOOM_E_INTERRUPTED && sl.n > 0) {
+                /* keep the complete control periods: the PID flies as long */
+                stopped = loom_intr_pending();
+                na = sl.n;
+                o.duration = (double)(na - 1) * dt;
+                st = LOOM_OK;
+            }
             if (!st && ras.oom) st = loom_fail(&e, LOOM_E_NOMEM, "fly: out of memory for the raster");
         }
     }
@@ -386,6 +400,12 @@ int cmd_fly(int argc, char **argv)
                    "overshoot_pid=%.4f neurons=%u path=ref\n",
                    ma.rmse, mb.rmse, ma.sse, mb.sse, ma.overshoot, mb.overshoot, neurons);
     }
+    if (!st && stopped) {
+        fprintf(stderr, "loom fly: interrupted by %s after %zu control periods (%.2f s)%s%s%s%s\n",
+                loom_intr_name(stopped), na, o.duration, o.trace || o.plot ? "; the flight so far is in " : "",
+                o.trace ? o.trace : "", o.trace && o.plot ? " and " : "", o.plot ? o.plot : "");
+        rc = 128 + stopped;
+    }
     ctrl_ref_close(&ref);
     ctrl_link_close(&lnk);
     loom_host_close(host);
@@ -396,5 +416,5 @@ int cmd_fly(int argc, char **argv)
     free(sl.u_i);
     free(ras.step);
     free(ras.neuron);
-    return st ? cli_report("fly", &e) : 0;
+    return st ? cli_report("fly", &e) : rc;
 }

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "cli_model.h"
 #include "gen.h"
+#include "seir_text.h"
 
 const char cmd_gen_summary[] = "generate a random valid SEIR network that exercises every corner";
 

@@ -6,6 +6,7 @@
 
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "model.h"
 #include "netinfo.h"
 
@@ -71,7 +72,7 @@ int cmd_info(int argc, char **argv)
     loom_err_clear(&e);
     if (cli_model_check_applies(C, path, argc, argv))
         return 2;
-    if (model_load(path, &mo, &m, &e))
+    if (cli_model_load(path, &mo, &m, &e))
         return cli_report(C, &e);
     netinfo ni;
     if (netinfo_compute(m.net, &ni, &e)) {

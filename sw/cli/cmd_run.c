@@ -18,7 +18,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "intr.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "host.h"
 #include "loom_map.h"
@@ -148,13 +150,7 @@ int cmd_run(int argc, char **argv)
                 return 2;
             continue;
         }
-#define OPT(name, var)                                          \
-    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
-        if (r < 0)                                              \
-            return 2;                                           \
-        var = v;                                                \
-        continue;                                               \
-    }
+#define OPT(name, var) CLI_OPT_STR(name, var)
         OPT("--port", port)
         OPT("--poisson", poisson)
         OPT("--inputs", inputs)
@@ -222,9 +218,10 @@ int cmd_run(int argc, char **argv)
 
     if (cli_model_check_applies(C, net_path, argc, argv))
         return 2;
+    loom_intr_install(); /* from here on, SIGINT/SIGTERM stop the run cleanly */
     loom_err e;
     loom_status st = LOOM_OK;
-    int rc = 0;
+    int rc = 0, had_spk = 0, had_v = 0;
     model m;
     memset(&m, 0, sizeof m);
     loom_host *h = NULL;
@@ -271,7 +268,7 @@ int cmd_run(int argc, char **argv)
         net = standin;
         img = img_file;
     } else {
-        if ((st = model_load(net_path, &mo, &m, &e)))
+        if ((st = cli_model_load(net_path, &mo, &m, &e)))
             goto fail;
         net = m.net;
         if ((st = map_net(net, &arch, &map, &e))) {
@@ -387,6 +384,8 @@ int cmd_run(int argc, char **argv)
      * outputs of step t-1; up to LAG exchanges are in flight, so the run is
      * bound by the link's bandwidth, not its round trip */
     for (uint64_t t = 0, g = 0; g <= steps;) {
+        if ((st = loom_intr_check(&e)))
+            goto fail;
         if (t <= steps && t - g < LAG) {
             uint32_t nev = 0;
             stim_event *evt = evr + (size_t)(t % (LAG + 1)) * nin;
@@ -519,6 +518,8 @@ int cmd_run(int argc, char **argv)
     goto out;
 
 fail:
+    had_spk = spk_out != NULL;
+    had_v = v_out != NULL;
     outw_close(spk_out, NULL);
     spk_out = NULL;
     outw_close(v_out, NULL);
@@ -526,10 +527,10 @@ fail:
 fail_closed:
     if (prog.shown)
         fputc('\n', stderr); /* end the progress line */
-    if (t_done)
+    if (t_done || e.status == LOOM_E_INTERRUPTED)
         fprintf(stderr, "loom run: stopped after %" PRIu64 " steps%s%s%s%s\n", t_done,
-                out_spikes ? "; spikes so far are in " : "", out_spikes ? out_spikes : "",
-                out_v ? "; v so far in " : "", out_v ? out_v : "");
+                had_spk ? "; spikes so far are in " : "", had_spk ? out_spikes : "",
+                had_v ? "; v so far in " : "", had_v ? out_v : "");
     rc = cli_report(C, &e);
 out:
     outw_close(spk_out, NULL);

@@ -13,12 +13,15 @@
 #include <string.h>
 
 #include "aig.h"
+#include "check.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "model.h"
 #include "nir.h"
 #include "outw.h"
+#include "intr.h"
 #include "plot.h"
 #include "ref.h"
 #include "stim.h"
@@ -90,6 +93,7 @@ typedef struct run {
     uint32_t n_pv;       /* v traces kept for the plot: min(n_v, PLOT_MAX_V) */
     double *pv;          /* [plot_steps * n_pv] */
     int plot_truncated;
+    uint64_t t_done;     /* complete steps written */
     /* totals */
     uint64_t spikes_total;
     uint64_t out_spikes_total; /* of the neurons declared spike outputs */
@@ -161,7 +165,8 @@ static loom_status float_step(void *ctx, uint64_t t, const uint8_t *spiked, cons
     if (r->plot && t < r->plot_steps)
         memcpy(r->pv + t * r->n_pv, r->v_dbl, r->n_pv * sizeof *r->v_dbl);
     cli_progress_update(&r->prog, t + 1);
-    return LOOM_OK;
+    r->t_done = t + 1;
+    return loom_intr_check(e); /* stops the run after this complete step */
 }
 
 static void run_free(run *r)
@@ -209,6 +214,7 @@ static int ends_with(const char *s, const char *suf)
 
 int cmd_sim(int argc, char **argv)
 {
+    loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
     const char *C = "sim";
     cli_notes notes = {.n = 0};
     int json = 0;
@@ -234,13 +240,7 @@ int cmd_sim(int argc, char **argv)
                 return 2;
             continue;
         }
-#define OPT(name, var)                                          \
-    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
-        if (r < 0)                                              \
-            return 2;                                           \
-        var = v;                                                \
-        continue;                                               \
-    }
+#define OPT(name, var) CLI_OPT_STR(name, var)
         OPT("--poisson", poisson)
         OPT("--inputs", inputs)
         OPT("--stim", stim)
@@ -324,7 +324,7 @@ int cmd_sim(int argc, char **argv)
     loom_err_clear(&e);
     if (cli_model_check_applies(C, net_path, argc, argv))
         return 2;
-    if (model_load(net_path, &mo, &m, &e))
+    if (cli_model_load(net_path, &mo, &m, &e))
         return cli_report(C, &e);
     if (stim) {
         loom_status st = aig_run_stim(&m, stim, stdout, &e);
@@ -521,12 +521,15 @@ int cmd_sim(int argc, char **argv)
     cli_progress_start(&r.prog, "sim", steps, quiet);
     if (use_float) {
         st = nir_float_run(m.nir, src, steps, float_step, &r, &e);
-        if (st)
+        if (st && st != LOOM_E_INTERRUPTED)
             goto fail;
     } else {
         if ((st = ref_create(net, &sim, &e)))
             goto fail;
         for (uint64_t t = 0; t < steps; t++) {
+            if (loom_intr_pending())
+                break; /* steps 0..t-1 are complete in every output */
+            r.t_done = t + 1;
             uint32_t nev;
             if ((st = stim_next(src, t, ev, net->n_inputs, &nev, &e)))
                 goto fail;
@@ -566,6 +569,12 @@ int cmd_sim(int argc, char **argv)
         ref_counters cnt;
         ref_get_counters(sim, &cnt);
         events = cnt.syn_events;
+    }
+    const int stopped = loom_intr_pending();
+    if (stopped) {
+        steps = r.t_done; /* the outputs, the plot and the summary cover the complete steps */
+        if (r.plot_steps > steps)
+            r.plot_steps = steps;
     }
     cli_progress_end(&r.prog, steps);
     double wall = cli_now() - t0;
@@ -637,6 +646,18 @@ int cmd_sim(int argc, char **argv)
             fprintf(sf, "sim: %" PRIu64 " steps, %" PRIu64 " spikes, %" PRIu64
                         " synaptic events, %.3f s (%.3g events/s)\n",
                     steps, r.spikes_total, events, wall, wall > 0 ? (double)events / wall : 0.0);
+    }
+    if (stopped) {
+        fprintf(stderr, "loom sim: interrupted by %s after %" PRIu64 " complete steps", loom_intr_name(stopped),
+                steps);
+        const char *outs[] = {out_spikes, out_v, trace_all, save_inputs, plot_path};
+        int any = 0;
+        for (size_t k = 0; k < sizeof outs / sizeof outs[0]; k++)
+            if (outs[k] && strcmp(outs[k], "-")) {
+                fprintf(stderr, "%s%s", any++ ? ", " : "; they are in ", outs[k]);
+            }
+        fputc('\n', stderr);
+        rc = 128 + stopped;
     }
     goto out;
 

@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "loom_limits.h"
+
 #define LOOM_CMD(n) int cmd_##n(int argc, char **argv); extern const char cmd_##n##_summary[];
 #include "loom_commands.h"
 #undef LOOM_CMD
@@ -46,6 +48,11 @@ int main(int argc, char **argv)
         return 2;
     }
     const char *name = argv[1];
+    loom_err le;
+    if (loom_limits_init(&le) != LOOM_OK) {
+        fprintf(stderr, "loom: %s\n", le.msg);
+        return 2;
+    }
     if (!strcmp(name, "--help") || !strcmp(name, "-h") || !strcmp(name, "help")) {
         if (argc > 2) {
             for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)

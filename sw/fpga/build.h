@@ -77,12 +77,6 @@ typedef struct build_opts {
 
 void build_opts_default(build_opts *o);
 
-/* Reads a RAM image as boards/fw.mk and loom build write it (one 32-bit
- * hex word per line): the first cap words into w, the count of words in
- * *n (which may exceed cap: the caller checks it).  LOOM_E_IO naming the
- * file, LOOM_E_PARSE naming file and line for a line that is not a word. */
-loom_status build_ram_hex_read(const char *path, uint32_t *w, size_t cap, size_t *n, loom_err *e);
-
 /* The data folder holding rtl/ and boards/ (loom_paths.h loom_data_root:
  * $LOOM_DATADIR, else the installed PREFIX/share/loom or the source tree
  * found from the running executable, else ".").

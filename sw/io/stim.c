@@ -21,6 +21,8 @@
 #include "stim.h"
 
 #include "afile.h"
+#include "loom_poisson.h"
+#include "loom_limits.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -62,16 +64,7 @@ struct stim_src {
     uint64_t *seen;       /* [n_inputs] step+1 at which the channel last appeared */
 };
 
-uint64_t stim_hash(uint64_t seed, uint64_t t, uint32_t c)
-{
-    uint64_t z = seed + 0x9E3779B97F4A7C15ull * ((t << 32) + (uint64_t)c + 1);
-    z ^= z >> 30;
-    z *= 0xBF58476D1CE4E5B9ull;
-    z ^= z >> 27;
-    z *= 0x94D049BB133111EBull;
-    z ^= z >> 31;
-    return z;
-}
+uint64_t stim_hash(uint64_t seed, uint64_t t, uint32_t c) { return loom_poisson_hash(seed, t, c); }
 
 static stim_src *src_new(const seir_net *net, src_kind kind)
 {
@@ -96,8 +89,7 @@ loom_status stim_poisson(const seir_net *net, double rate, uint64_t seed,
     if (!s)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory for the Poisson source");
     s->seed = seed;
-    /* floor(rate * 2^53): exact, since rate*2^53 only scales the exponent */
-    s->thresh = (uint64_t)(rate * 9007199254740992.0);
+    s->thresh = loom_poisson_threshold(rate);
     *out = s;
     return LOOM_OK;
 }
@@ -307,6 +299,10 @@ static loom_status csv_advance(stim_src *s, loom_err *e)
         uint32_t c = 0;
         if (parse_u64(f1, &step))
             return loom_fail(e, LOOM_E_PARSE, "%s: step '%s' is not a non-negative integer", where, f1);
+        if (step > loom_limit(LOOM_LIM_STEPS))
+            return loom_fail(e, LOOM_E_CAPACITY, "%s:%zu: step %" PRIu64 " exceeds the limit of %" PRIu64
+                             " steps (set %s to raise it)", where, (size_t)(f1 - s->buf) + 1, step,
+                             loom_limit(LOOM_LIM_STEPS), loom_limit_env(LOOM_LIM_STEPS));
         loom_status st = resolve_channel(s, f2, &c, where, e);
         if (st)
             return st;
@@ -333,21 +329,32 @@ static loom_status csv_advance(stim_src *s, loom_err *e)
 
 /* Finds the last step with a nonzero event by scanning only the step column
  * (cheap; the full checks happen while streaming). */
-static void csv_prescan(stim_src *s)
+static loom_status csv_prescan(stim_src *s, loom_err *e)
 {
     long pos = ftell(s->f);
     if (pos < 0)
-        return;
-    uint64_t last = UINT64_MAX;
+        return LOOM_OK;
+    uint64_t last = UINT64_MAX, lno = s->line;
     char *line = NULL;
     size_t cap = 0;
     while (getline(&line, &cap, s->f) >= 0) {
+        lno++;
         char *p = line;
         while (*p == ' ' || *p == '\t')
             p++;
         if (!isdigit((unsigned char)*p))
             continue;
+        const char *at = p;
+        errno = 0;
         uint64_t st = strtoull(p, &p, 10);
+        if (errno || st > loom_limit(LOOM_LIM_STEPS)) {
+            loom_status r = loom_fail(e, LOOM_E_CAPACITY, "%s:%" PRIu64 ":%zu: step %.*s exceeds the limit of %"
+                                      PRIu64 " steps (set %s to raise it)", s->path, lno,
+                                      (size_t)(at - line) + 1, (int)(p - at > 40 ? 40 : p - at), at,
+                                      loom_limit(LOOM_LIM_STEPS), loom_limit_env(LOOM_LIM_STEPS));
+            free(line);
+            return r;
+        }
         char *v = strrchr(line, ',');
         if (!v)
             continue;
@@ -361,6 +368,7 @@ static void csv_prescan(stim_src *s)
     clearerr(s->f);
     if (fseek(s->f, pos, SEEK_SET) == 0)
         s->last_step = last;
+    return LOOM_OK;
 }
 
 /* ---- .lin ------------------------------------------------------------------ */
@@ -412,6 +420,10 @@ static loom_status lin_advance(stim_src *s, loom_err *e)
         s->eof = 1;
         return LOOM_OK;
     }
+    if (step > loom_limit(LOOM_LIM_STEPS))
+        return loom_fail(e, LOOM_E_CAPACITY, "%s: byte offset %" PRIu64 ": step %" PRIu64 " exceeds the limit of %"
+                         PRIu64 " steps (set %s to raise it)", s->path, at, step, loom_limit(LOOM_LIM_STEPS),
+                         loom_limit_env(LOOM_LIM_STEPS));
     if (count == 0 || count > s->n_inputs)
         return loom_fail(e, LOOM_E_PARSE,
                          "%s: byte offset %" PRIu64 ": record of step %" PRIu64 " has %u events (expected 1..%u)",
@@ -504,14 +516,18 @@ loom_status stim_open_file(const seir_net *net, const char *path, stim_src **out
         if (!st && rd32(h + 12) != 0)
             st = loom_fail(e, LOOM_E_PARSE, "%s: byte offset 12: unknown flags 0x%x (expected 0)", path,
                            rd32(h + 12));
+        if (!st && rd64(h + 16) != UINT64_MAX && rd64(h + 16) > loom_limit(LOOM_LIM_STEPS))
+            st = loom_fail(e, LOOM_E_CAPACITY, "%s: byte offset 16: last step %" PRIu64 " exceeds the limit of %"
+                           PRIu64 " steps (set %s to raise it)", path, rd64(h + 16),
+                           loom_limit(LOOM_LIM_STEPS), loom_limit_env(LOOM_LIM_STEPS));
         if (!st) {
             s->last_step = rd64(h + 16);
             st = lin_advance(s, e);
         }
     } else {
-        if (s->own_f)
-            csv_prescan(s);
-        st = csv_advance(s, e);
+        st = s->own_f ? csv_prescan(s, e) : LOOM_OK;
+        if (!st)
+            st = csv_advance(s, e);
     }
     if (st) {
         stim_close(s);
@@ -537,10 +553,8 @@ loom_status stim_next(stim_src *s, uint64_t t, stim_event *ev, uint32_t max_ev, 
         if (s->thresh == 0)
             return LOOM_OK;
         for (uint32_t c = 0; c < s->n_inputs; c++) {
-            uint64_t z = stim_hash(s->seed, t, c);
-            if ((z >> 11) >= s->thresh)
-                continue;
-            int32_t v = s->net->input_kind[c] == SEIR_IN_SPIKE ? 1 : (int32_t)(int16_t)(uint16_t)(z & 0xffff);
+            int32_t v = loom_poisson_value(s->seed, s->thresh, t, c,
+                                           s->net->input_kind[c] != SEIR_IN_SPIKE);
             if (v == 0)
                 continue;
             if (*n >= max_ev)

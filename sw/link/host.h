@@ -18,7 +18,7 @@
  *
  * Word access is map-agnostic (24-bit word addresses, 32-bit words); the
  * calls at the end (arch, load, stream, state) use the register map of
- * compiler/loom_map.h and the runtime images of compiler/limg.h.
+ * hls_ref/loom_map.h and the runtime images of compiler/limg.h.
  */
 #ifndef LOOM_HOST_H
 #define LOOM_HOST_H
@@ -128,7 +128,7 @@ void loom_host_bytes(const loom_host *h, uint64_t *sent, uint64_t *received);
 /* The transport underneath (for its name or kind). */
 transport *loom_host_transport(loom_host *h);
 
-/* ---- calls that know the memory map (compiler/loom_map.h) ---------------- */
+/* ---- calls that know the memory map (hls_ref/loom_map.h) ---------------- */
 
 /* Reads the board's arch registers into *a.  LOOM_E_LINK when the ID
  * register is not LOOM_MAP_ID_VALUE (not a Loom array). */

@@ -11,6 +11,7 @@
 #define _XOPEN_SOURCE 700 /* posix_openpt, grantpt, unlockpt, ptsname */
 
 #include "transport.h"
+#include "intr.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -350,8 +351,10 @@ loom_status transport_read(transport *t, uint8_t *p, size_t cap, int timeout_ms,
         int left = (int)(end - now_ms() + 0.999);
         int pr = poll(&pf, 1, left < 0 ? 0 : left);
         if (pr < 0) {
-            if (errno == EINTR)
+            if (errno == EINTR && !loom_intr_pending())
                 continue;
+            if (errno == EINTR)
+                return LOOM_OK; /* the caller looks at the stop flag */
             return gone(t, e, strerror(errno));
         }
         if (pr == 0)

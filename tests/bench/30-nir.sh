@@ -10,7 +10,7 @@ BUILD=${BUILD:-build}
 LOOM=${LOOM:-$BUILD/bin/loom}
 DATA=${DATA:-${LOOM_DATA:-../shared/data}}
 CNN="$DATA/nir/cnn_sinabs.nir"
-[ -f "$CNN" ] || { echo "bench nir_skipped 1 no-data"; exit 0; }
+[ -f "$CNN" ] || { echo "nir bench: $CNN missing (test data, see LOOM_DATA)" >&2; exit 1; }
 now() { date +%s.%N; }
 dt() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 t0=$(now); "$LOOM" compile "$CNN" -o /dev/null; t1=$(now)

@@ -7,7 +7,7 @@
 set -e
 BUILD=${BUILD:-build}
 LOOM=${LOOM:-$BUILD/bin/loom}
-command -v nextpnr-ice40 >/dev/null || { echo "bench board_skipped 1 no-nextpnr"; exit 0; }
+command -v nextpnr-ice40 >/dev/null || { echo "board bench: nextpnr-ice40 missing (make deps)" >&2; exit 1; }
 for b in icebreaker icestick; do
     dir="$BUILD/boards/$b"
     "$LOOM" build --board "$b" -o "$dir" --quiet >/dev/null

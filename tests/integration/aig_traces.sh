@@ -21,17 +21,24 @@ check() { # label, expected-trace, loom args...
     [ -s "$WORK/ref.txt" ] || { echo "FAIL $label: empty reference"; fail=1; return; }
     n=$((n + 1))
 }
+want=0 traces=0
 for trace in "$A"/epfl/*.aigsim.trace; do
+    [ -f "$trace" ] || continue
     base=${trace%.aigsim.trace}; name=$(basename "$base")
+    traces=$((traces + 1))
+    [ -f "$base.aig" ] || [ -f "$base.aag" ] || { echo "FAIL $name: a trace without its circuit"; fail=1; }
     for circ in "$base.aig" "$base.aag"; do
         [ -f "$circ" ] || continue
+        want=$((want + 4))
         check "$name comb" "$trace" "$circ" --stim "$base.stim"
         check "$name pipeline" "$trace" "$circ" --stim "$base.stim" --pipeline
         check "$name pipeline D=1" "$trace" "$circ" --stim "$base.stim" --pipeline --arch W=8,S=16,A=24,D=1
         check "$name pipeline D=4" "$trace" "$circ" --stim "$base.stim" --pipeline --arch W=2,S=4,A=8,D=4
     done
 done
+[ $traces -ge 4 ] || { echo "FAIL: $traces EPFL traces in $A/epfl, expected at least 4"; fail=1; }
 for circ in "$A"/seq/s27.aig "$A"/seq/s27.aag; do
+    want=$((want + 2))
     check "s27 $(basename "$circ")" "$A/seq/s27.aigsim.trace" "$circ" --stim "$A/seq/s27.stim"
     check "s27 W=2 D=1" "$A/seq/s27.aigsim.trace" "$circ" --stim "$A/seq/s27.stim" --arch W=2,S=4,A=4,D=1
 done
@@ -50,6 +57,7 @@ for base in "$A"/epfl/ctrl "$A"/epfl/router "$A"/seq/s27; do
     steps=$(grep -cv '^\.$' "$base.stim")
     modes=("" --pipeline); [[ $base == */s27 ]] && modes=("")
     for mode in "${modes[@]}"; do
+        want=$((want + 1))
         "$LOOM" compile "$base.aig" $mode -o "$WORK/c.seir" --quiet &&
         "$LOOM" sim "$base.aig" $mode --inputs "$WORK/in.csv" --steps $((steps + 60)) --out-spikes "$WORK/a.csv" --quiet &&
         "$LOOM" sim "$WORK/c.seir" --inputs "$WORK/in.csv" --steps $((steps + 60)) --out-spikes "$WORK/b.csv" --quiet ||
@@ -59,5 +67,6 @@ for base in "$A"/epfl/ctrl "$A"/epfl/router "$A"/seq/s27; do
         fi
     done
 done
-echo "$n traces and SEIR round trips reproduced"
+echo "$n of $want traces and SEIR round trips reproduced"
+[ $n -eq $want ] || { echo "FAIL: $n of $want cases passed"; fail=1; }
 exit $fail

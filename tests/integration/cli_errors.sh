@@ -19,6 +19,10 @@ expect() {
     ! grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' err.txt || { cat err.txt; fail "'$*': sanitizer report"; }
 }
 
+# tests/run.sh gives this test the ASan+UBSan build: otherwise the
+# sanitizer checks in expect() could never fire
+ldd "$LOOM" | grep -q libasan || fail "$LOOM is not the sanitizer build (make build/bin/loom-san)"
+
 cat > n.seir <<'SEIR'
 seir 1
 profile p theta=1 bias=1
@@ -126,4 +130,21 @@ if command -v "${LOOM_GNUPLOT:-gnuplot}" > /dev/null; then
     "$LOOM" sim silent.seir --steps 5 --plot p.png --quiet || fail "--plot with 0 spikes"
     [ -s p.png ] || fail "--plot with 0 spikes wrote no PNG"
 fi
+
+# issue 15: counts beyond the documented limits are refused before anything
+# is allocated (these took gigabytes and tens of seconds), with the place
+# and the limit; LOOM_MAX_* raise a limit, a malformed value is refused
+printf 'seir 1\nprofile p\nneuron g[1000000000] p\n' > big.seir
+expect 2 "^loom info: big.seir:3:10: group of 1000000000 neurons: more than the limit of 16777216 in all .*LOOM_MAX_NEURONS" "$LOOM" info big.seir
+printf 'seir 1\ninput x[1000000000] spike\n' > bigin.seir
+expect 2 "bigin.seir:2:9: group of 1000000000 input channels: more than the limit of 16777216 .*LOOM_MAX_INPUTS" "$LOOM" info bigin.seir
+printf 'aig 67108863 67108863 0 1 0\n2\n' > big.aig
+expect 2 "big.aig: byte offset 0: header: M = 67108863 is larger than the limit of 4194304 variables .*LOOM_MAX_AIG_VARS" "$LOOM" info big.aig
+printf 'seir 1\nprofile p\nneuron g[20] p\n' > twenty.seir
+expect 2 "twenty.seir:3:10: group of 20 neurons: more than the limit of 10 in all" env LOOM_MAX_NEURONS=10 "$LOOM" info twenty.seir
+expect 0 "" env LOOM_MAX_NEURONS=20 "$LOOM" info twenty.seir
+expect 2 "LOOM_MAX_NEURONS='many': expected a positive integer" env LOOM_MAX_NEURONS=many "$LOOM" info twenty.seir
+printf 'step,channel,value\n0,0,1\n99999999999,1,1\n' > farin.csv
+expect 2 "farin.csv:3:1: step 99999999999 exceeds the limit of 1073741824 steps .*LOOM_MAX_STEPS" "$LOOM" sim n.seir --inputs farin.csv
+
 echo "cli_errors: ok"

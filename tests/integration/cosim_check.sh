@@ -20,12 +20,17 @@ grep -q '^mismatches 1$' <<<"$out" || fail "mismatch count"
 # an FST file starts with a header block of type 0 (FST_BL_HDR)
 [ "$(head -c 1 "$WORK/bad.fst" | od -An -tu1 | tr -d ' ')" = 0 ] || fail "not an FST file"
 
-for m in "$DATA/aig/epfl/ctrl.aag" "$DATA/aig/seq/s27.aig" "$DATA/nir/braille_nirtorch.nir"; do
-    [ -f "$m" ] || continue
+models=("$DATA/aig/epfl/ctrl.aag" "$DATA/aig/seq/s27.aig" "$DATA/nir/braille_nirtorch.nir")
+cosimmed=0
+for m in "${models[@]}"; do
+    [ -f "$m" ] || fail "test data missing: $m"
     out=$("$LOOM" cosim "$m" --steps 100 --poisson 0.4 --seed 3 --quiet 2>&1) || fail "cosim $m: $out"
     grep -q '^mismatches 0$' <<<"$out" || fail "cosim $m: $out"
+    grep -q '^steps 100$' <<<"$out" || fail "cosim $m did not run 100 steps: $out"
     echo "ok $(basename "$m"): $(tr '\n' ' ' <<<"$out")"
+    cosimmed=$((cosimmed + 1))
 done
+[ $cosimmed -eq ${#models[@]} ] || fail "co-simulated $cosimmed of ${#models[@]} models"
 
 "$LOOM" gen --seed 9 --neurons 200 --inputs 8 --density 0.3 -o "$WORK/big.seir" || fail "gen big"
 out=$("$LOOM" cosim "$WORK/big.seir" --config c1 --steps 5 2>&1); rc=$?

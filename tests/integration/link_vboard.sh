@@ -7,8 +7,8 @@
 set -u
 . "$(dirname "$0")/../support/vboard.sh"
 # the array's VERSION register holds the map's version (one source)
-ver=$(sed -n 's/^#define LOOM_MAP_RTL_VERSION \([0-9]*\).*/\1/p' "$(dirname "$0")/../../compiler/loom_map.h")
-[ -n "$ver" ] || fail "no LOOM_MAP_RTL_VERSION in compiler/loom_map.h"
+ver=$(sed -n 's/^#define LOOM_MAP_RTL_VERSION \([0-9]*\).*/\1/p' "$(dirname "$0")/../../hls_ref/loom_map.h")
+[ -n "$ver" ] || fail "no LOOM_MAP_RTL_VERSION in hls_ref/loom_map.h"
 
 # pty
 "$LOOM" vboard --board icebreaker --baud 3000000 --pty-file "$WORK/pty" >"$WORK/vb1.out" 2>"$WORK/vb1.err" &

@@ -3,7 +3,7 @@
 # and everything below it) must be clean in every arch config we build and
 # in corner configs (D=0, W=16, odd sizes, a ring banked into D+1 = 6
 # RAMs), and rtl/loom_map.vh must be the file rtl/gen_map_vh.sh generates
-# from compiler/loom_map.h.
+# from hls_ref/loom_map.h.
 set -u
 command -v verilator >/dev/null || { echo "verilator not installed"; exit 77; }
 cd "$(dirname "$0")/../.."
@@ -33,13 +33,13 @@ sh rtl/gen_map_vh.sh "$WORK/loom_map.vh"
 if ! diff -u rtl/loom_map.vh "$WORK/loom_map.vh"; then
     echo "rtl/loom_map.vh is stale: run sh rtl/gen_map_vh.sh"; fail=1
 else
-    echo "rtl/loom_map.vh matches compiler/loom_map.h"
+    echo "rtl/loom_map.vh matches hls_ref/loom_map.h"
 fi
 [ $fail -eq 0 ] || exit 1
 # docs/memory-map.md must name every constant of the map
-missing=$(grep -oE '^#define (LOOM_[A-Z0-9_]+)' compiler/loom_map.h | awk '{print $2}' |
+missing=$(grep -oE '^#define (LOOM_[A-Z0-9_]+)' hls_ref/loom_map.h | awk '{print $2}' |
           grep -v '^LOOM_MAP_H$' | while read -r n; do grep -q "$n" docs/memory-map.md || echo "$n"; done)
 if [ -n "$missing" ]; then
     echo "docs/memory-map.md does not mention: $missing"; exit 1
 fi
-echo "docs/memory-map.md names every constant of compiler/loom_map.h"
+echo "docs/memory-map.md names every constant of hls_ref/loom_map.h"

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 
 #include "loom_arith.h"
+#include "loom_rng.h"
 
 void seirgen_opts_default(seirgen_opts *o)
 {
@@ -24,10 +25,7 @@ void seirgen_opts_default(seirgen_opts *o)
 
 uint64_t seirgen_u64(uint64_t *state)
 {
-    uint64_t z = (*state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return loom_rng_next(state);
 }
 
 uint32_t seirgen_below(uint64_t *state, uint32_t n)

@@ -19,6 +19,7 @@
 
 #include "aig.h"
 #include "aig_samples.h"
+#include "check.h"
 
 
 static const char *ascii_samples[] = {

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 
 #include "aig.h"
+#include "check.h"
 #include "ref.h"
 
 typedef struct lowered {

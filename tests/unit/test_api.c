@@ -17,6 +17,7 @@
 #include "loom/loom.h"
 #include "ref.h"
 #include "seir.h"
+#include "seir_text.h"
 
 #define FF "examples/seir/feedforward.seir"
 #define RING "examples/seir/ring.seir"

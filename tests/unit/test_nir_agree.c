@@ -29,6 +29,7 @@
 
 #include "nir_int.h"
 #include "ref.h"
+#include "stim.h"
 
 #if defined(__SANITIZE_ADDRESS__)
 #define SANITIZED 1

@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "nir_h5w.h"
+#include "check.h"
 #include "nir_int.h"
 #include "ref.h"
 

@@ -21,9 +21,58 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "loom_arith.h"
 #include "ref.h"
 #include "seir_gen.h"
+#include "loom_rng.h"
+
+/* ---- the arithmetic, from docs/machine-model.md alone ------------------
+ * Written from the text, not from hls_ref/loom_arith.h (the reference
+ * model's copy), so that a bug there cannot hide in both models. */
+
+/* sat_B(x): x clamped to [-2^(B-1), 2^(B-1) - 1]. */
+static int64_t nv_min(int bits) { return -((int64_t)1 << (bits - 1)); }
+static int64_t nv_max(int bits) { return ((int64_t)1 << (bits - 1)) - 1; }
+static int64_t nv_sat(int64_t x, int bits)
+{
+    if (x < nv_min(bits))
+        return nv_min(bits);
+    if (x > nv_max(bits))
+        return nv_max(bits);
+    return x;
+}
+
+/* wrap_A(x): the value in [-2^(A-1), 2^(A-1) - 1] congruent to x modulo
+ * 2^A, found by adding or subtracting 2^A (x is within a few 2^A here). */
+static int64_t nv_wrap(int64_t x, int bits)
+{
+    const int64_t m = (int64_t)1 << bits;
+    int64_t r = x % m; /* in (-m, m), the sign of x */
+    if (r > nv_max(bits))
+        r -= m;
+    if (r < nv_min(bits))
+        r += m;
+    return r;
+}
+
+/* decay(x, a) = (x * a) / 4096, truncated toward zero. */
+static int64_t nv_decay(int64_t x, int64_t a)
+{
+    const int64_t p = x * a;
+    const int64_t q = (p < 0 ? -p : p) / 4096; /* magnitude, rounded down */
+    return p < 0 ? -q : q;
+}
+
+/* shift(a, s) = a * 2^s for s >= 0; floor(a / 2^-s) for s < 0. */
+static int64_t nv_shift(int64_t a, int s)
+{
+    if (s >= 0)
+        return a * ((int64_t)1 << s);
+    const int64_t d = (int64_t)1 << -s;
+    int64_t q = a / d;
+    if (a % d != 0 && a < 0)
+        q -= 1; /* toward minus infinity */
+    return q;
+}
 
 /* ---- the naive model ---------------------------------------------------- */
 
@@ -55,7 +104,7 @@ static void naive_reset(naive *m)
     }
     for (size_t k = 0; k < net->n_ring_init; k++) {
         int64_t *a = &m->acc[(size_t)net->ring_init[k].neuron * m->R + net->ring_init[k].slot];
-        *a = loom_wrap(*a + net->ring_init[k].value, net->arch.a);
+        *a = nv_wrap(*a + net->ring_init[k].value, net->arch.a);
     }
 }
 
@@ -109,7 +158,7 @@ static void naive_deliver(naive *m, uint32_t src, int64_t x)
         if (y->src != src)
             continue;
         int64_t *a = &m->acc[(size_t)y->dst * m->R + (m->t + y->d) % m->R];
-        *a = loom_wrap(*a + (int64_t)y->w * x, net->arch.a);
+        *a = nv_wrap(*a + (int64_t)y->w * x, net->arch.a);
         m->events++;
         g_events++;
     }
@@ -134,15 +183,15 @@ static void naive_step(naive *m, const int32_t *x)
             int64_t *slot = &m->acc[(size_t)n * m->R + m->t % m->R];
             const int64_t a = *slot;
             *slot = 0;
-            const int64_t in = loom_sat(p->shift >= 0 ? a * ((int64_t)1 << p->shift)
-                                                      : loom_shift(a, p->shift), S);
-            m->i[n] = loom_sat(loom_decay(m->i[n], p->a_syn) + in, S);
+            const int64_t in = nv_sat(p->shift >= 0 ? a * ((int64_t)1 << p->shift)
+                                                      : nv_shift(a, p->shift), S);
+            m->i[n] = nv_sat(nv_decay(m->i[n], p->a_syn) + in, S);
             /* bias: the profile's plus the neuron's own */
             const int64_t b = (int64_t)p->bias + (net->neuron_bias ? net->neuron_bias[n] : 0);
-            m->v[n] = loom_sat(loom_decay(m->v[n], p->a_mem) + m->i[n] + b, S);
+            m->v[n] = nv_sat(nv_decay(m->v[n], p->a_mem) + m->i[n] + b, S);
             if (p->reset != SEIR_RESET_NONE && m->v[n] >= p->theta) {
                 m->spiked[n] = 1;
-                m->v[n] = p->reset == SEIR_RESET_ZERO ? p->v_reset : loom_sat(m->v[n] - p->theta, S);
+                m->v[n] = p->reset == SEIR_RESET_ZERO ? p->v_reset : nv_sat(m->v[n] - p->theta, S);
                 naive_deliver(m, n, 1);
             }
         }
@@ -155,10 +204,7 @@ static uint64_t rng_state;
 
 static uint64_t rnd(void)
 {
-    uint64_t z = (rng_state += 0x9E3779B97F4A7C15ull);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
+    return loom_rng_next(&rng_state);
 }
 
 static int64_t rrange(int64_t lo, int64_t hi) /* inclusive */
@@ -171,7 +217,7 @@ static int32_t rpick(const int32_t *v, size_t n) { return v[rnd() % n]; }
 /* A value in signed `bits` bits: often a corner, else small or anywhere. */
 static int32_t rsigned(int bits, int32_t small)
 {
-    const int64_t lo = loom_min_s(bits), hi = loom_max_s(bits);
+    const int64_t lo = nv_min(bits), hi = nv_max(bits);
     switch (rnd() % 6) {
     case 0:
         return (int32_t)lo;
@@ -180,7 +226,7 @@ static int32_t rsigned(int bits, int32_t small)
     case 2:
         return (int32_t)rrange(lo, hi);
     default:
-        return (int32_t)loom_sat(rrange(-small, small), bits);
+        return (int32_t)nv_sat(rrange(-small, small), bits);
     }
 }
 
@@ -206,7 +252,7 @@ static seir_net *random_net(const genopt *o)
 
     static const int32_t decays[] = {0, 1, 2048, 3896, 4095, 4096};
     const uint32_t n_prof = (uint32_t)rrange(1, 4);
-    const int32_t wmax = (int32_t)loom_max_s(ar.w);
+    const int32_t wmax = (int32_t)nv_max(ar.w);
     for (uint32_t k = 0; k < n_prof; k++) {
         seir_profile p;
         seir_profile_default(&p);
@@ -214,8 +260,8 @@ static seir_net *random_net(const genopt *o)
         p.a_syn = rnd() % 2 ? rpick(decays, 6) : (int32_t)rrange(0, 4096);
         p.a_mem = rnd() % 2 ? rpick(decays, 6) : (int32_t)rrange(0, 4096);
         p.shift = rnd() % 3 ? (int32_t)rrange(-3, 3) : (int32_t)rrange(-16, 15);
-        const int32_t scale = (int32_t)loom_sat(loom_shift(wmax, p.shift > 0 ? p.shift : 0), ar.s);
-        p.theta = rnd() % 4 ? (int32_t)loom_sat(rrange(-scale, 3 * scale), ar.s) : rsigned(ar.s, 100);
+        const int32_t scale = (int32_t)nv_sat(nv_shift(wmax, p.shift > 0 ? p.shift : 0), ar.s);
+        p.theta = rnd() % 4 ? (int32_t)nv_sat(rrange(-scale, 3 * scale), ar.s) : rsigned(ar.s, 100);
         p.v_reset = rsigned(ar.s, scale > 0 ? scale : 1);
         p.reset = (seir_reset)(rnd() % 3);
         p.bias = rnd() % 3 ? 0 : rsigned(ar.s, scale > 0 ? scale : 1);
@@ -289,8 +335,8 @@ static seir_net *random_net(const genopt *o)
         for (uint32_t n = 0; n < N; n++)
             if (rnd() % 2) {
                 const int64_t pb = net->profiles[net->neuron_profile[n]].bias;
-                int64_t b = rsigned(ar.s, 1 + (int32_t)(loom_max_s(ar.s) / 4));
-                b = loom_sat(pb + b, ar.s) - pb;
+                int64_t b = rsigned(ar.s, 1 + (int32_t)(nv_max(ar.s) / 4));
+                b = nv_sat(pb + b, ar.s) - pb;
                 assert_int_equal(seir_set_bias(net, n, (int32_t)b), 0);
             }
     return net;

@@ -22,6 +22,7 @@
 
 #include "seir.h"
 #include "seir_gen.h"
+#include "seir_text.h"
 
 static char *print_str(const seir_net *net, size_t *len)
 {

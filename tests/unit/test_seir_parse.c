@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "seir.h"
+#include "seir_text.h"
 
 #define P3 "seir 1\nprofile p\nneuron h[38] p\n" /* lines 1..3 */
 

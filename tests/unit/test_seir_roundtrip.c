@@ -24,6 +24,7 @@
 
 #include "seir.h"
 #include "seir_gen.h"
+#include "seir_text.h"
 
 /* The canonical text of net (malloc'd, NUL-terminated). */
 static char *print_str(const seir_net *net, size_t *len)

@@ -24,7 +24,8 @@ typedef enum loom_status {
     LOOM_E_LINK,        /* the serial link or the board misbehaved */
     LOOM_E_TIMEOUT,     /* the board did not answer in time */
     LOOM_E_MISMATCH,    /* two models that must agree did not */
-    LOOM_E_INTERNAL     /* a broken invariant inside Loom: a bug */
+    LOOM_E_INTERNAL,    /* a broken invariant inside Loom: a bug */
+    LOOM_E_INTERRUPTED  /* SIGINT or SIGTERM arrived (sw/io/intr.h); outputs hold the steps so far */
 } loom_status;
 
 /* Room for one diagnostic line. */

@@ -1,7 +1,6 @@
 /*
- * aig.c -- the AIGER front-end's entry points: loading a circuit (reader +
- * lowering), aigsim-style simulation on the reference model, and the
- * compile report.
+ * aig_check.c -- aigsim-style simulation of a compiled AIGER circuit on the
+ * reference model (`loom sim CIRCUIT --stim FILE`).
  *
  * Simulation prints exactly what aigsim prints in its first three columns:
  * "latches inputs outputs", each a string of 0/1 in AIGER order, joined by
@@ -9,6 +8,8 @@
  * space).  The latch field holds the values during the clock cycle, before
  * the edge the vector causes.
  */
+#include "check.h"
+
 #include "aig.h"
 
 #include <errno.h>
@@ -16,20 +17,6 @@
 #include <string.h>
 
 #include "ref.h"
-
-loom_status aig_compile_file(const char *path, const model_opts *o, seir_net **net,
-                             aig_lowering **low, loom_err *e)
-{
-    *net = NULL;
-    *low = NULL;
-    aig_file *f;
-    loom_status st = aig_read_file(path, &f, e);
-    if (st)
-        return st;
-    st = aig_lower(f, path, o, net, low, e);
-    aig_file_free(f);
-    return st;
-}
 
 loom_status aig_run_stim(const model *m, const char *stim_path, FILE *out, loom_err *e)
 {
@@ -126,28 +113,4 @@ loom_status aig_run_stim_mem(const model *m, const char *text, size_t len, const
 done:
     free(vec);
     return st;
-}
-
-loom_status aig_report(const model *m, FILE *out, loom_err *e)
-{
-    if (m->kind != MODEL_AIGER || !m->aig)
-        return loom_fail(e, LOOM_E_ARG, "aig_report: not an AIGER model");
-    const aig_lowering *l = m->aig;
-    fprintf(out, "aiger mode %s\n", l->pipeline ? "pipeline" : "combinational");
-    fprintf(out, "aiger inputs %u\n", l->n_inputs);
-    fprintf(out, "aiger outputs %u\n", l->n_outputs);
-    fprintf(out, "aiger latches %u\n", l->n_latches);
-    fprintf(out, "aiger gates %u\n", l->gates);
-    fprintf(out, "aiger depth %u\n", l->depth);
-    fprintf(out, "aiger levels %u\n", l->levels);
-    fprintf(out, "aiger latency %u\n", l->latency);
-    fprintf(out, "aiger neurons %u (gates %u, latches %u, output NOT/BUF/constant %u, delay buffers %u)\n",
-            l->neurons, l->gates, l->n_latches, l->extra_neurons, l->buffers);
-    fprintf(out, "aiger synapses %zu\n", l->synapses);
-    if (l->n_uninit)
-        fprintf(out, "aiger uninitialised_latches %u (start at 0)\n", l->n_uninit);
-    if (l->n_bad || l->n_constraints || l->n_justice || l->n_fairness)
-        fprintf(out, "aiger ignored bad %u constraints %u justice %u fairness %u\n", l->n_bad,
-                l->n_constraints, l->n_justice, l->n_fairness);
-    return ferror(out) ? loom_fail(e, LOOM_E_IO, "write error printing the report") : LOOM_OK;
 }

@@ -67,6 +67,7 @@ const char *loom_status_str(loom_status st)
     case LOOM_E_TIMEOUT: return "timeout";
     case LOOM_E_MISMATCH: return "mismatch";
     case LOOM_E_INTERNAL: return "internal error";
+    case LOOM_E_INTERRUPTED: return "interrupted";
     }
     return "unknown status";
 }

@@ -1,14 +1,10 @@
 /*
- * nir.c -- the NIR front-end's entry points: compile a file (read, lower,
- * quantise) and report what quantisation costs.
- *
- * dt: an explicit --dt (model_opts.dt_set) wins; otherwise a graph that
- * carries metadata/dt is lowered with it; otherwise model_opts.dt (1e-4 s by
- * default, the NIR paper's step).  The graph keeps the dt and reset mode it
- * was lowered with, so the float reference (nir_float_run) always simulates
- * exactly the network the quantised net was made from.
+ * nir_check.c -- checks that run a compiled NIR net: the float reference
+ * on a stimulus (nir_float_run, `loom sim --float`) and what quantisation
+ * costs (nir_report: the quantised net on the reference model against the
+ * float reference).
  */
-#include "nir.h"
+#include "check.h"
 #include "jsonw.h"
 
 #include "loom_arith.h"
@@ -19,47 +15,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* nir_quantise for arch; delays longer than arch->d are quantised at their
- * own D and then chained through relay neurons (seir_relay.h), so the net
- * runs exactly on a ring of arch->d. */
-static loom_status quantise(const nir_graph *g, const seir_arch *arch, seir_net **net, nir_qinfo *info,
-                            loom_err *e)
-{
-    if (g->max_delay <= (uint32_t)arch->d || g->max_delay > 255)
-        return nir_quantise(g, arch, net, info, e);
-    seir_arch wide = *arch;
-    wide.d = (int)g->max_delay;
-    seir_net *q;
-    loom_status st = nir_quantise(g, &wide, &q, info, e);
-    if (st)
-        return st;
-    st = seir_relay_delays(q, arch->d, net, e);
-    seir_net_free(q);
-    if (st)
-        loom_err_prefix(e, "%s: delays up to %u steps on a ring of D=%d", g->path, g->max_delay, arch->d);
-    return st;
-}
-
-loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net, nir_graph **g,
-                             loom_err *e)
-{
-    *net = NULL;
-    *g = NULL;
-    nir_graph *gr;
-    loom_status st = nir_read_file(path, &gr, e);
-    if (st)
-        return st;
-    double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
-    if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
-        st = quantise(gr, &o->arch, net, NULL, e);
-    if (st) {
-        nir_graph_free(gr);
-        return st;
-    }
-    *g = gr;
-    return LOOM_OK;
-}
 
 /* Runs step t of the quantised net (rs) and the float reference (fs) on the
  * same inputs from src.  x (n_inputs doubles, all zero on entry and exit)
@@ -103,7 +58,7 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, doub
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = quantise(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
+    if ((st = nir_quantise_relay(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
         (st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
         goto done;
     for (uint64_t t = 0; t < steps; t++) {
@@ -199,7 +154,7 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
     if (!info)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     seir_net *tmp = NULL;
-    loom_status st = quantise(g, &net->arch, &tmp, info, e);
+    loom_status st = nir_quantise_relay(g, &net->arch, &tmp, info, e);
     seir_net_free(tmp);
     if (st) {
         free(info);
@@ -396,5 +351,40 @@ done:
     free(agree);
     free(sat);
     free(info);
+    return st;
+}
+
+loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps, nir_step_fn fn, void *ctx,
+                          loom_err *e)
+{
+    nir_fsim *s;
+    loom_status st = nir_fsim_new(g, &s, e);
+    if (st)
+        return st;
+    double *x = calloc(g->n_inputs + 1, sizeof *x);
+    stim_event *ev = malloc((g->n_inputs + 1) * sizeof *ev);
+    if (!x || !ev) {
+        free(x);
+        free(ev);
+        nir_fsim_free(s);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
+    for (uint64_t t = 0; t < steps && st == LOOM_OK; t++) {
+        uint32_t n = 0;
+        if (src && (st = stim_next(src, t, ev, g->n_inputs, &n, e)))
+            break;
+        for (uint32_t k = 0; k < n; k++)
+            if (ev[k].channel < g->n_inputs)
+                x[ev[k].channel] = ev[k].value;
+        nir_fsim_step(s, x);
+        for (uint32_t k = 0; k < n; k++)
+            if (ev[k].channel < g->n_inputs)
+                x[ev[k].channel] = 0.0;
+        if (fn)
+            st = fn(ctx, t, nir_fsim_spikes(s), nir_fsim_v(s), g->n_neurons, e);
+    }
+    free(x);
+    free(ev);
+    nir_fsim_free(s);
     return st;
 }

@@ -1,0 +1,165 @@
+/*
+ * build_report.c -- the place-and-route report of loom build: over-capacity
+ * messages and report.json (the nextpnr and yosys JSON reports are read by
+ * report_json.c).
+ */
+#include "build_int.h"
+#include "ramhex.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "link.h"
+#include "loom_map.h"
+#include "mapper.h"
+#include "report_json.h"
+
+/* After a failed placement: the resources nextpnr's utilisation table
+ * shows over 100 % ("ICESTORM_LC:  5581/ 1280   436%"), as "5581 of 1280
+ * logic cells, 17 of 16 RAM blocks".  0 when none is over. */
+int pnr_overflow(const char *log, char *out, size_t n)
+{
+    static const struct { const char *cell, *what; } kinds[] = {
+        {"ICESTORM_LC:", "logic cells"}, {"ICESTORM_RAM:", "RAM blocks"},
+        {"ICESTORM_SPRAM:", "SPRAM blocks"}, {"ICESTORM_DSP:", "DSP blocks"}, {"SB_IO:", "I/O pins"}};
+    FILE *f = fopen(log, "r");
+    if (!f)
+        return 0;
+    char line[512];
+    size_t len = 0;
+    unsigned seen = 0;
+    out[0] = '\0';
+    while (fgets(line, sizeof line, f)) {
+        for (size_t k = 0; k < sizeof kinds / sizeof kinds[0]; k++) {
+            const char *c = strstr(line, kinds[k].cell);
+            long used, total;
+            if (!c || sscanf(c + strlen(kinds[k].cell), " %ld/ %ld", &used, &total) != 2 || used <= total)
+                continue;
+            if (seen & (1u << k))
+                continue; /* the table can appear more than once */
+            seen |= 1u << k;
+            int w = snprintf(out + len, n - len, "%s%ld of %ld %s", len ? ", " : "", used, total, kinds[k].what);
+            if (w > 0 && (size_t)w < n - len)
+                len += (size_t)w;
+        }
+    }
+    fclose(f);
+    return len > 0;
+}
+
+static void json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"' || *s == '\\')
+            fprintf(f, "\\%c", *s);
+        else if ((unsigned char)*s < 0x20)
+            fprintf(f, "\\u%04x", *s);
+        else
+            fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
+                                double t_yosys, double t_pnr, int cached, loom_err *e)
+{
+    const board_info *b = o->board;
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/nextpnr-report.json", dir);
+    if (access(path, R_OK) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: missing (was the build interrupted? rerun with --force)", path);
+    static const char *const bels[4] = {"ICESTORM_LC", "ICESTORM_RAM", "ICESTORM_SPRAM", "ICESTORM_DSP"};
+    double used[4], avail[4], fmax;
+    loom_status rst = report_pnr_read(path, bels, 4, used, avail, &fmax, e);
+    if (rst)
+        return rst;
+    double lc = used[0], ram = used[1], spr = used[2], dsp = used[3];
+    double lc_av = avail[0], ram_av = avail[1], spr_av = avail[2], dsp_av = avail[3];
+    fmt_to(path, sizeof path, "%s/yosys-stat.json", dir);
+    static const char *const cells[3] = {"SB_CARRY", "SB_DFF", "SB_LUT4"};
+    long sums[3] = {-1, -1, -1};
+    if (access(path, R_OK) == 0 && (rst = report_stat_cells(path, cells, 3, sums, e)))
+        return rst;
+    long carries = sums[0], ffs = sums[1], lut4 = sums[2];
+    const limg_arch *a = &b->arch;
+    fmt_to(path, sizeof path, "%s/report.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "{\n  \"board\": ");
+    json_str(f, b->name);
+    fprintf(f, ",\n  \"device\": ");
+    json_str(f, b->device);
+    fprintf(f, ",\n  \"package\": ");
+    json_str(f, b->package);
+    fprintf(f, ",\n  \"clock_source\": ");
+    json_str(f, b->clock_src);
+    fprintf(f, ",\n  \"engine\": \"%s\"", b->fw_ram_bytes ? "firmware" : "array");
+    fprintf(f,
+            ",\n  \"clock_mhz\": %.3f,\n  \"fmax_mhz\": %.2f,\n  \"timing_met\": %s,\n"
+            "  \"luts_used\": %.0f,\n  \"luts_total\": %.0f,\n  \"lut4_cells\": %ld,\n"
+            "  \"carries\": %ld,\n  \"ffs\": %ld,\n"
+            "  \"bram_used\": %.0f,\n  \"bram_total\": %.0f,\n"
+            "  \"spram_used\": %.0f,\n  \"spram_total\": %.0f,\n"
+            "  \"dsp_used\": %.0f,\n  \"dsp_total\": %.0f,\n",
+            b->clock_mhz, fmax, fmax >= b->clock_mhz ? "true" : "false", lc < 0 ? 0 : lc,
+            lc_av > 0 ? lc_av : (double)b->luts, lut4, carries, ffs, ram < 0 ? 0 : ram,
+            ram_av > 0 ? ram_av : (double)b->brams, spr < 0 ? 0 : spr,
+            spr_av > 0 ? spr_av : (double)b->sprams, dsp < 0 ? 0 : dsp,
+            dsp_av > 0 ? dsp_av : (double)b->dsps);
+    fprintf(f,
+            "  \"W\": %u,\n  \"S\": %u,\n  \"A\": %u,\n  \"cores\": %u,\n"
+            "  \"neurons\": %llu,\n  \"synapses\": %llu,\n  \"max_delay\": %u,\n"
+            "  \"profiles\": %u,\n  \"levels\": %u,\n  \"inputs\": %u,\n"
+            "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n",
+            (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)board_neurons(b),
+            (unsigned long long)board_synapses(b), (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
+            a->max_inputs, b->baud, b->boot_bytes);
+    fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n", t_yosys, t_pnr,
+            cached ? "true" : "false");
+    if (ms && ms->have) {
+        fprintf(f, "  \"model\": {\n    \"path\": ");
+        json_str(f, ms->path);
+        fprintf(f,
+                ",\n    \"neurons\": %u,\n    \"synapses\": %llu,\n    \"inputs\": %u,\n"
+                "    \"levels\": %u,\n    \"neuron_share\": %.4f,\n    \"synapse_share\": %.4f,\n"
+                "    \"boot_bytes_used\": %u,\n    \"input_rate\": %g,\n    \"neuron_rate\": %g,\n"
+                "    \"cycles_per_step\": %.1f,\n    \"steps_per_s\": %.0f\n  }\n}\n",
+                ms->neurons, (unsigned long long)ms->synapses, ms->inputs, ms->levels,
+                (double)ms->neurons / (double)board_neurons(b),
+                (double)ms->synapses / (double)board_synapses(b), ms->boot_used, o->input_rate,
+                o->neuron_rate, ms->cycles, ms->steps_per_s);
+    } else {
+        fprintf(f, "  \"model\": null\n}\n");
+    }
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    if (fmax < b->clock_mhz && !o->allow_timing_fail)
+        return loom_fail(e, LOOM_E_CAPACITY,
+                         "timing not met on %s: Fmax %.2f MHz < clock %.2f MHz (see %s/nextpnr.log; "
+                         "--allow-timing-fail keeps the bitstream)",
+                         b->name, fmax, b->clock_mhz, dir);
+    return LOOM_OK;
+}
+
+loom_status build_read_report(const char *dir, char **out, loom_err *e)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/report.json", dir);
+    *out = slurp(path, NULL);
+    if (!*out)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot read (not a loom build folder?)", path);
+    return LOOM_OK;
+}

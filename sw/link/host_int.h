@@ -1,0 +1,58 @@
+/*
+ * host_int.h -- the state of a loom_host session, shared by host.c (the
+ * ARQ session: window, resends, pipelining) and host_map.c (the calls that
+ * know the memory map).  Internal to sw/link.
+ */
+#ifndef HOST_INT_H
+#define HOST_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "host.h"
+#include "link.h"
+#include "loom_status.h"
+#include "transport.h"
+
+typedef struct pend {
+    link_frame req;      /* seq, cmd, len, payload */
+    link_frame resp;     /* valid when done */
+    uint16_t resp_max;   /* response payload bytes at most (tx ring accounting) */
+    int done;
+    int piped;           /* response words go to the word queue */
+    unsigned sends;      /* all sends, NAK-driven resends included */
+    unsigned timeouts;   /* timeouts while it was the oldest unanswered */
+} pend;
+
+#define FIFO_CAP 64
+#define BACKOFF_MAX 3
+
+struct loom_host {
+    transport *t;
+    loom_host_opts o;
+    link_rx rx;
+    link_identify id;
+    uint16_t max_payload;  /* min(board's, protocol's, opts) */
+    unsigned window;
+    uint8_t inbuf[4096];
+    size_t in_off, in_n;   /* unconsumed received bytes */
+    uint64_t bytes_sent, bytes_received;
+    uint8_t wire[LINK_MAX_WIRE];
+    uint8_t next_seq;
+    pend win[LINK_WINDOW_MAX];
+    unsigned head, count;  /* oldest entry, entries in the window */
+    uint8_t fifo[FIFO_CAP]; /* seqs of the frames sent and not answered, in order */
+    unsigned f_head, f_n;
+    double last_event;     /* ms: last completion or timeout resend */
+    unsigned backoff;      /* log2 of the timeout multiplier, 0..BACKOFF_MAX */
+    unsigned unanswered;   /* frames sent since the last timeout and not answered */
+    link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
+    uint32_t *wq;          /* word queue of piped responses */
+    size_t wq_n, wq_off, wq_cap;
+    loom_status pst;       /* deferred error of a piped request */
+    loom_err perr;
+    link_frame resp;
+    link_frame fr;
+};
+
+#endif

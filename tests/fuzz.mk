@@ -1,0 +1,37 @@
+# tests/fuzz.mk -- libFuzzer harnesses of the input readers (tests/fuzz/,
+# docs/reliability.md), built with Debian's clang under ASan + UBSan:
+#
+#   make fuzz FUZZ_SECONDS=N   runs every harness N s [60] on its seed corpus
+#                              (tests/fuzz/run.sh; crashes land in
+#                              $(BUILD)/fuzz/crash-* and fail the run)
+#   make test                  runs each for FUZZ_SMOKE_SECONDS (tests/run.sh)
+#
+# libloom is compiled once more with clang for them ($(BUILD)/fuzz/obj).
+
+FUZZ_CC    ?= clang
+FUZZ_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g -O1
+FUZZ_SRCS  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+FUZZ_LIB_OBJS := $(LIB_SRCS:%.c=$(BUILD)/fuzz/obj/%.o)
+FUZZ_LIB   := $(BUILD)/lib/libloom-fuzz.a
+FUZZ_SECONDS ?= 60
+TEST_TARGETS += $(FUZZ_BINS)
+.PHONY: fuzz
+
+$(BUILD)/fuzz/obj/%.o: %.c | $(BUILD)/gen/loom_commands.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) \
+	  -Itests/fuzz -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+
+fuzz: $(FUZZ_BINS) $(LOOM)
+	@BUILD=$(BUILD) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)
+
+-include $(FUZZ_LIB_OBJS:.o=.d)
