@@ -133,9 +133,10 @@ static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e
     if (naks)
         return loom_fail(e, LOOM_E_LINK,
                          "%s: request seq %u (command 0x%02X) was sent %u times, most on the board's "
-                         "NAKs and damaged answers, without being answered (%u timeouts; NAKs received "
-                         "%u, frames received %u, CRC errors %u, format errors %u)",
-                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts,
+                         "NAKs and damaged answers, without being answered (%u timeouts, %u shorter "
+                         "adaptive ones; NAKs received %u, frames received %u, CRC errors %u, "
+                         "format errors %u)",
+                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts, p->early,
                          h->cnt.seq_errors, h->rx.cnt.frames_ok, h->rx.cnt.crc_errors,
                          h->rx.cnt.format_errors);
     return loom_fail(e, LOOM_E_TIMEOUT,
@@ -275,8 +276,9 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
             h->rttvar = 0.75 * h->rttvar + 0.25 * (d < 0 ? -d : d);
             h->srtt = 0.875 * h->srtt + 0.125 * r;
         }
-        if (h->backoff)
-            h->backoff--;
+        h->backoff = 0; /* a fresh sample: the timeout is measured again */
+    } else if (h->backoff) {
+        h->backoff--; /* the board answers: back off less */
     }
     h->stall_note = 0;
     /* a noisy line: a request that needed 3 or more sends makes the frames
@@ -304,8 +306,7 @@ static double rto_ms(const loom_host *h)
 }
 
 /* The wait before a timeout resend: the adaptive timeout doubled by every
- * timeout and halved by every answer to a request that was sent once
- * (only those say the board keeps up), at most timeout_ms x 2^BACKOFF_MAX.
+ * timeout, halved by every answer and reset by every new round-trip sample, at most timeout_ms x 2^BACKOFF_MAX.
  * The requests of a timeout may not be lost but still queued in front of a
  * slow board; resending at a fixed rate would then queue copies faster
  * than the board answers them, and every copy delays the answers further. */
