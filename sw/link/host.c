@@ -282,9 +282,10 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     }
     h->stall_note = 0;
     /* a noisy line: a request that needed 3 or more sends makes the frames
-     * of the following requests half as long (never below 64 bytes) */
-    if (p->sends >= 3 && h->max_payload > 64)
-        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
+     * of the following requests half as long (never below MIN_NOISY_PAYLOAD bytes) */
+    if (p->sends >= 3 && h->max_payload > MIN_NOISY_PAYLOAD)
+        h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
+                                                                : h->max_payload / 2;
     return LOOM_OK;
 }
 

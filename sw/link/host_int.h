@@ -28,6 +28,7 @@ typedef struct pend {
 
 #define FIFO_CAP 64
 #define BACKOFF_MAX 3
+#define MIN_NOISY_PAYLOAD 64 /* the floor of the payload halving on a noisy line */
 #define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
 #define RTO_SHIFT_MAX 16  /* log2 of the largest backoff of the adaptive timeout */
 
