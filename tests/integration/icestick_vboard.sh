@@ -26,7 +26,7 @@ cat "$WORK/ping"
 arch=$("$LOOM" build --list | awk '$1=="icestick"')
 par() { echo "$arch" | grep -o " $1=[0-9]*" | cut -d= -f2; }
 clk=$(echo "$arch" | awk '{printf "%d", $4 * 1000000}')
-ver=$(sed -n 's/^#define LOOM_MAP_RTL_VERSION \([0-9]*\).*/\1/p' "$(dirname "$0")/../../compiler/loom_map.h")
+ver=$(sed -n 's/^#define LOOM_MAP_RTL_VERSION \([0-9]*\).*/\1/p' "$(dirname "$0")/../../hls_ref/loom_map.h")
 grep -q "^link proto 2 rtl $ver board 3 max_payload 96 clk_hz $clk baud 3000000\$" "$WORK/ping" || fail "identity"
 grep -q "^arch W=$(par W) S=$(par S) A=$(par A) D=$(par D) cores=$(par cores) neurons=$(par neurons) syn_words=$(par syn_words) profiles=$(par profiles) max_inputs=$(par inputs) levels=$(par levels)\$" \
     "$WORK/ping" || fail "arch registers differ from the board table: $arch"
