@@ -102,7 +102,8 @@ help:
 DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icestorm \
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
-            python3-numpy python3-pytest clang libopenmpi-dev openmpi-bin
+            python3-numpy python3-pytest clang libopenmpi-dev openmpi-bin \
+            python3-brian
 # Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
 # (re-exporting the committed snnTorch nets) needs them; python3-torch with its
 # libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.

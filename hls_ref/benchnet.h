@@ -9,7 +9,7 @@
  * steps), and K random recurrent synapses out of every neuron (distinct
  * targets other than itself, chosen uniformly; a fraction of them
  * inhibitory; delays uniform in 1..D).  K = p*N: p = 0.1 for bench-1k and
- * p = 0.01 for bench-10k give K = 100; the memory test has 1,000,000
+ * p = 0.01 for bench-10k and p = 0.001 for bench-100k give K = 100; the memory test has 1,000,000
  * neurons and K = 100 (100,000,000 synapses).  The random numbers come from
  * a fixed 64-bit generator (splitmix64), so a (kind, seed) pair gives the
  * same network on every machine.
@@ -20,17 +20,19 @@
 #include <stdint.h>
 
 #include "loom_status.h"
+#include "ref.h"
 #include "seir.h"
 
 typedef enum benchnet_kind {
     BENCHNET_1K = 0,  /* 1,000 neurons, p = 0.1 */
     BENCHNET_10K = 1, /* 10,000 neurons, p = 0.01 */
-    BENCHNET_1M = 2   /* 1,000,000 neurons, 100 synapses each */
+    BENCHNET_1M = 2,  /* 1,000,000 neurons, 100 synapses each */
+    BENCHNET_100K = 3 /* 100,000 neurons, p = 0.001 */
 } benchnet_kind;
 
 /* The recipe of one benchmark network (all integers are machine values). */
 typedef struct benchnet_spec {
-    const char *name;     /* "bench1k", "bench10k", "bench1m" */
+    const char *name;     /* "bench1k", "bench10k", "bench1m", "bench100k" */
     uint32_t n_neurons;   /* N: also the number of input channels */
     uint32_t fanout;      /* K recurrent synapses out of every neuron */
     int32_t w_exc;        /* excitatory recurrent weight */
@@ -46,7 +48,7 @@ typedef struct benchnet_spec {
 /* The recipe of `kind`; NULL for an unknown kind. */
 const benchnet_spec *benchnet_get(benchnet_kind kind);
 
-/* Parses "1k", "10k" or "1m" (also "bench1k", ...).  Returns 0 and sets
+/* Parses "1k", "10k", "100k" or "1m" (also "bench1k", ...).  Returns 0 and sets
  * *kind, or -1 for anything else. */
 int benchnet_parse(const char *s, benchnet_kind *kind);
 
@@ -54,5 +56,16 @@ int benchnet_parse(const char *s, benchnet_kind *kind);
  * owned by the caller (free with seir_net_free); the 1M net holds 100M
  * synapses (1.6 GB).  Fails with LOOM_E_NOMEM or LOOM_E_ARG. */
 loom_status benchnet_build(benchnet_kind kind, uint64_t seed, seir_net **out, loom_err *e);
+
+/* The same network as a skeleton (neurons, profile, input channels, no
+ * synapses) plus a stream of its synapses, in benchnet_build's order, for
+ * ref_create_stream: building the 1M net this way never holds the 16-byte
+ * synapse list.  On success *skel is owned by the caller (seir_net_free),
+ * *gen is filled in and *st must be released with benchnet_close after the
+ * last use of *gen.  Fails with LOOM_E_NOMEM or LOOM_E_ARG. */
+typedef struct benchnet_stream benchnet_stream;
+loom_status benchnet_open(benchnet_kind kind, uint64_t seed, seir_net **skel,
+                          benchnet_stream **st, ref_syn_stream *gen, loom_err *e);
+void benchnet_close(benchnet_stream *st);
 
 #endif

@@ -27,6 +27,19 @@
  *     are sorted ascending, i.e. by delay then target, so a spike walks the
  *     ring forward.
  *
+ *   - Target blocks (choose_blocks): on nets of 2,048 neurons and more the
+ *     internal neurons form up to 16 blocks of a multiple of 64 neurons, and
+ *     each neuron's list is grouped by target block (ascending within a
+ *     block); bo[] holds where each block's part starts.  They are the unit
+ *     that threads share out (ref_set_threads, step_part): a thread owns
+ *     whole blocks, updates their neurons and delivers every spike's part
+ *     for them, so nothing is written by two threads, and since ring
+ *     additions are modulo 2^32 the result is the same for any thread count.
+ *
+ *   - ref_create_stream reads the synapses from a stream (four passes:
+ *     check, levels, count, fill) so that a big net is built without its
+ *     synapse list.
+ *
  * One step: deliver the inputs set for this step; then, level by level,
  * update every neuron of the level (reading and clearing its current slot)
  * and deliver the spikes of that level.  A zero-delay synapse from a level-L
@@ -42,16 +55,29 @@
  */
 #include "ref.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loom_arith.h"
+
+#define REF_MAX_BLOCKS 16u
 
 /* A run of consecutive internal neurons with one level and one profile. */
 typedef struct ref_run {
     uint32_t lo, hi;
     uint32_t profile;
 } ref_run;
+
+/* One thread's share of a step. */
+typedef struct ref_thr {
+    struct ref_sim *s;
+    uint32_t id, b0, b1, lo, hi;
+    uint64_t events;            /* deliveries of the last step */
+    pthread_t th;
+    char pad[64];               /* keeps threads' counters on their own lines */
+} ref_thr;
 
 struct ref_sim {
     seir_arch arch;
@@ -77,6 +103,29 @@ struct ref_sim {
 
     int32_t *nb;                /* NULL or [n_neurons] internal order: each neuron's
                                    own bias, added to its profile's */
+
+    /* target blocks: internal neurons [b*bsz, min((b+1)*bsz, N)) form block
+     * b; neuron src's entries into block b are [bo[src*nblk+b],
+     * bo[src*nblk+b+1]) (sorted by delay, then target, within a block).  bo
+     * is NULL (one block, use n_off) when the table would not fit 32 bits. */
+    uint32_t nblk, bsz;
+    uint32_t *bo;
+
+    /* threads: thread t owns blocks [thr[t].b0, thr[t].b1) = neurons
+     * [thr[t].lo, thr[t].hi); its spikes of level l are spk_thr[lvs[t*(L+1)
+     * + l] .. lvs[t*(L+1) + l + 1]) */
+    uint32_t nthr;
+    struct ref_thr *thr;        /* [REF_MAX_THREADS] */
+    uint32_t *lvs;              /* [REF_MAX_THREADS * (n_levels + 1)] */
+    uint32_t *spk_thr;          /* [n_neurons] */
+    struct {
+        pthread_mutex_t mu;
+        pthread_cond_t cv;
+        atomic_uint arrived, gen;
+        atomic_uint count;      /* threads that meet at the barrier */
+    } bar;                      /* see bar_wait */
+    uint32_t *cur_slot;         /* the slot of the step being run */
+    int quit, bar_ok;
 
     /* initial state */
     int32_t *i0, *v0;           /* [n_neurons] internal order */
@@ -113,10 +162,21 @@ static void *xalloc(ref_sim *s, size_t n, size_t size, int zero)
     return p;
 }
 
+static void stop_threads(ref_sim *s);
+
 void ref_destroy(ref_sim *s)
 {
     if (!s)
         return;
+    stop_threads(s);
+    if (s->bar_ok) {
+        pthread_mutex_destroy(&s->bar.mu);
+        pthread_cond_destroy(&s->bar.cv);
+    }
+    free(s->bo);
+    free(s->thr);
+    free(s->lvs);
+    free(s->spk_thr);
     free(s->prof);
     free(s->seir_of);
     free(s->int_of);
@@ -143,10 +203,47 @@ void ref_destroy(ref_sim *s)
     free(s);
 }
 
+/* The synapses of a net, from net->syn or from a stream, one at a time:
+ * it_start, then it_next until NULL.  it->k is the index of the synapse
+ * last returned. */
+#define REF_IT_BUF 512
+typedef struct syn_it {
+    const seir_syn *arr;
+    size_t n_arr;
+    const ref_syn_stream *st;
+    size_t len, at, k;
+    seir_syn buf[REF_IT_BUF];
+} syn_it;
+
+static void it_start(syn_it *it)
+{
+    it->len = it->at = 0;
+    it->k = (size_t)-1;
+    if (it->st)
+        it->st->rewind(it->st->ctx);
+}
+
+static inline const seir_syn *it_next(syn_it *it)
+{
+    if (!it->st) {
+        if (it->k + 1 >= it->n_arr)
+            return NULL;
+        return &it->arr[++it->k];
+    }
+    if (it->at == it->len) {
+        it->len = it->st->next(it->st->ctx, it->buf, REF_IT_BUF);
+        it->at = 0;
+        if (it->len == 0)
+            return NULL;
+    }
+    it->k++;
+    return &it->buf[it->at++];
+}
+
 /* Checks what the step loop relies on for memory safety and exactness (the
  * full rule set is seir_validate's): arch ranges, profile ranges, synapse
  * endpoints, weights in W bits, delays <= D, initial ring entries. */
-static loom_status check_net(const seir_net *net, loom_err *e)
+static loom_status check_net(const seir_net *net, syn_it *it, size_t *n_syn, loom_err *e)
 {
     char nb[96];
     if (seir_arch_check(&net->arch, e))
@@ -181,8 +278,9 @@ static loom_status check_net(const seir_net *net, loom_err *e)
             return loom_fail(e, LOOM_E_INVALID, "neuron %s: bias %lld (profile + own) must fit S=%d bits",
                              seir_neuron_name(net, n, nb, sizeof nb), (long long)b, a->s);
     }
-    for (size_t k = 0; k < net->n_syn; k++) {
-        const seir_syn *y = &net->syn[k];
+    it_start(it);
+    for (const seir_syn *y; (y = it_next(it));) {
+        const size_t k = it->k;
         uint32_t si = SEIR_SRC_INDEX(y->src);
         if (SEIR_IS_INPUT(y->src) ? si >= net->n_inputs : si >= net->n_neurons)
             return loom_fail(e, LOOM_E_INVALID, "synapse %zu: source %s%u does not exist", k,
@@ -198,6 +296,7 @@ static loom_status check_net(const seir_net *net, loom_err *e)
             return loom_fail(e, LOOM_E_INVALID, "synapse %zu to %s: delay %u > D=%d", k,
                              seir_neuron_name(net, y->dst, nb, sizeof nb), y->d, a->d);
     }
+    *n_syn = it->k + 1;
     for (size_t k = 0; k < net->n_ring_init; k++) {
         const seir_ring_init *r = &net->ring_init[k];
         if (r->neuron >= net->n_neurons || r->slot > (uint32_t)a->d)
@@ -211,8 +310,8 @@ static loom_status check_net(const seir_net *net, loom_err *e)
 
 /* level[n] by Kahn's algorithm over zero-delay neuron->neuron synapses.
  * Fails naming a neuron on a cycle. */
-static loom_status compute_levels(const seir_net *net, uint32_t *level, uint32_t *n_levels,
-                                  loom_err *e)
+static loom_status compute_levels(const seir_net *net, syn_it *it, uint32_t *level,
+                                  uint32_t *n_levels, loom_err *e)
 {
     const uint32_t N = net->n_neurons;
     loom_status st = LOOM_OK;
@@ -220,8 +319,9 @@ static loom_status compute_levels(const seir_net *net, uint32_t *level, uint32_t
     uint32_t *indeg = calloc(N ? N : 1, sizeof *indeg);
     uint32_t *queue = malloc((N ? N : 1) * sizeof *queue);
     size_t n0 = 0;
-    for (size_t k = 0; k < net->n_syn; k++)
-        n0 += !SEIR_IS_INPUT(net->syn[k].src) && net->syn[k].d == 0;
+    it_start(it);
+    for (const seir_syn *y; (y = it_next(it));)
+        n0 += !SEIR_IS_INPUT(y->src) && y->d == 0;
     if (n0 == 0) { /* no zero-delay neuron synapses: one level */
         for (uint32_t n = 0; n < N; n++)
             level[n] = 0;
@@ -234,8 +334,8 @@ static loom_status compute_levels(const seir_net *net, uint32_t *level, uint32_t
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory computing levels of %u neurons", N);
         goto out;
     }
-    for (size_t k = 0; k < net->n_syn; k++) {
-        const seir_syn *y = &net->syn[k];
+    it_start(it);
+    for (const seir_syn *y; (y = it_next(it));) {
         if (!SEIR_IS_INPUT(y->src) && y->d == 0) {
             off[y->src + 1]++;
             indeg[y->dst]++;
@@ -246,8 +346,8 @@ static loom_status compute_levels(const seir_net *net, uint32_t *level, uint32_t
     /* place edges, using level[] as each source's fill count */
     for (uint32_t n = 0; n < N; n++)
         level[n] = 0;
-    for (size_t k = 0; k < net->n_syn; k++) {
-        const seir_syn *y = &net->syn[k];
+    it_start(it);
+    for (const seir_syn *y; (y = it_next(it));) {
         if (!SEIR_IS_INPUT(y->src) && y->d == 0)
             adj[off[y->src] + level[y->src]++] = y->dst;
     }
@@ -336,12 +436,39 @@ out:
 REF_DEFINE_SORT(sort_u32, uint32_t)
 REF_DEFINE_SORT(sort_u64, uint64_t)
 
+/* Reorders each neuron's (sorted) fan-out list by target block, keeping
+ * the order within a block, and fills bo.  tmp holds the longest list. */
+#define REF_DEFINE_BLOCKS(name, T)                                                          \
+    static void name(ref_sim *s, T *fan, T *tmp)                                            \
+    {                                                                                       \
+        const uint32_t nb = s->nblk, N = s->n_neurons;                                        \
+        const int wb = s->wbits;                                                            \
+        for (uint32_t src = 0; src < N; src++) {                                            \
+            const size_t f = s->n_off[src], l = s->n_off[src + 1];                          \
+            uint32_t c[REF_MAX_BLOCKS + 1] = {0};                                           \
+            for (size_t k = f; k < l; k++)                                                  \
+                c[(uint32_t)((uint64_t)(fan[k] >> wb) % N) / s->bsz + 1]++;                 \
+            for (uint32_t b = 0; b < nb; b++) {                                             \
+                c[b + 1] += c[b];                                                           \
+                s->bo[(size_t)src * nb + b] = (uint32_t)(f + c[b]);                         \
+            }                                                                               \
+            for (size_t k = f; k < l; k++)                                                  \
+                tmp[c[(uint32_t)((uint64_t)(fan[k] >> wb) % N) / s->bsz]++] = fan[k];       \
+            memcpy(fan + f, tmp, (l - f) * sizeof *fan);                                    \
+        }                                                                                   \
+        s->bo[(size_t)N * nb] = (uint32_t)s->n_off[N];                                      \
+    }
+REF_DEFINE_BLOCKS(blocks_u32, uint32_t)
+REF_DEFINE_BLOCKS(blocks_u64, uint64_t)
+
 /* Builds the CSR fan-out of neurons (n_off/n_fan) and of input channels
  * (in_off/in_fan): count per source, scatter the packed entries, then sort
- * each source's list so it comes out ascending (by delay, then target).
- * Two sequential passes over the synapse list in all: this matters for
- * 10^8 synapses. */
-static loom_status build_fanout(ref_sim *s, const seir_net *net, loom_err *e)
+ * each source's list so it comes out ascending (by delay, then target),
+ * and group each neuron's list by target block.  Two passes over the
+ * synapses in all: this matters for 10^8 synapses, which may come from a
+ * stream (then nothing but the fan-out itself is ever held). */
+static loom_status build_fanout(ref_sim *s, const seir_net *net, syn_it *it, size_t n_syn,
+                                loom_err *e)
 {
     const size_t N = s->n_neurons;
     const size_t esz = s->wide ? sizeof(uint64_t) : sizeof(uint32_t);
@@ -350,8 +477,9 @@ static loom_status build_fanout(ref_sim *s, const seir_net *net, loom_err *e)
     if (!s->n_off || !s->in_off)
         goto nomem;
     size_t *const noff = s->n_off, *const ioff = s->in_off;
-    for (size_t k = 0; k < net->n_syn; k++) {
-        const uint32_t src = net->syn[k].src;
+    it_start(it);
+    for (const seir_syn *y; (y = it_next(it));) {
+        const uint32_t src = y->src;
         if (SEIR_IS_INPUT(src))
             ioff[SEIR_SRC_INDEX(src) + 1]++;
         else
@@ -367,8 +495,8 @@ static loom_status build_fanout(ref_sim *s, const seir_net *net, loom_err *e)
         goto nomem;
     /* off[src] serves as src's fill cursor; afterwards off[src] is the end
      * of src's list, i.e. the start of src+1's */
-    for (size_t k = 0; k < net->n_syn; k++) {
-        const seir_syn *y = &net->syn[k];
+    it_start(it);
+    for (const seir_syn *y; (y = it_next(it));) {
         const uint64_t pos = (uint64_t)y->d * N + s->int_of[y->dst];
         const uint64_t ent = (pos << s->wbits) | (uint64_t)((int64_t)y->w + (int64_t)s->wbias);
         void *fan;
@@ -385,6 +513,7 @@ static loom_status build_fanout(ref_sim *s, const seir_net *net, loom_err *e)
         else
             ((uint32_t *)fan)[at] = (uint32_t)ent;
     }
+    size_t longest = 0;
     for (int kind = 0; kind < 2; kind++) {
         size_t *off = kind ? ioff : noff;
         void *fan = kind ? s->in_fan : s->n_fan;
@@ -393,16 +522,35 @@ static loom_status build_fanout(ref_sim *s, const seir_net *net, loom_err *e)
             off[k] = off[k - 1];
         off[0] = 0;
         for (uint32_t k = 0; k < n_src; k++) {
+            const size_t len = off[k + 1] - off[k];
+            if (!kind && len > longest)
+                longest = len;
             if (s->wide)
-                sort_u64((uint64_t *)fan + off[k], off[k + 1] - off[k]);
+                sort_u64((uint64_t *)fan + off[k], len);
             else
-                sort_u32((uint32_t *)fan + off[k], off[k + 1] - off[k]);
+                sort_u32((uint32_t *)fan + off[k], len);
         }
+    }
+    if (s->nblk > 1 && noff[N] <= UINT32_MAX) {
+        s->bo = xalloc(s, N * s->nblk + 1, sizeof *s->bo, 0);
+        void *tmp = malloc((longest ? longest : 1) * esz);
+        if (!s->bo || !tmp) {
+            free(tmp);
+            goto nomem;
+        }
+        if (s->wide)
+            blocks_u64(s, s->n_fan, tmp);
+        else
+            blocks_u32(s, s->n_fan, tmp);
+        free(tmp);
+    } else {
+        s->nblk = 1;
+        s->bsz = (uint32_t)N;
     }
     return LOOM_OK;
 nomem:
     return loom_fail(e, LOOM_E_NOMEM, "out of memory building the fan-out of %zu synapses",
-                     net->n_syn);
+                     n_syn);
 }
 
 static int bits_for(uint64_t x) /* bits needed to hold values 0..x-1 */
@@ -415,15 +563,56 @@ static int bits_for(uint64_t x) /* bits needed to hold values 0..x-1 */
 
 loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
 {
+    return ref_create_stream(net, NULL, out, e);
+}
+
+/* Target blocks: the unit threads share out.  REF_MAX_BLOCKS blocks of a
+ * multiple of 64 neurons (so threads never share a cache line of state or
+ * ring) on nets of REF_MIN_BLOCK_NEURONS neurons a block and more, one
+ * block below.  One thread delivers a spike's whole list in one go, so
+ * the blocks cost a single thread nothing but the bo table (64 bytes a
+ * neuron). */
+#ifndef REF_MIN_BLOCK_NEURONS
+#define REF_MIN_BLOCK_NEURONS 1024u
+#endif
+static void choose_blocks(ref_sim *s)
+{
+    const uint32_t N = s->n_neurons;
+    const uint64_t nb = N / REF_MIN_BLOCK_NEURONS < REF_MAX_BLOCKS ? N / REF_MIN_BLOCK_NEURONS
+                                                                  : REF_MAX_BLOCKS;
+    const uint64_t bsz = nb > 1 ? ((N + nb - 1) / nb + 63) / 64 * 64 : N;
+    if (nb <= 1 || bsz == 0 || bsz >= N) {
+        s->nblk = 1;
+        s->bsz = N ? N : 1;
+        return;
+    }
+    s->bsz = (uint32_t)bsz;
+    s->nblk = (uint32_t)((N + bsz - 1) / bsz);
+}
+
+loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream, ref_sim **out,
+                              loom_err *e)
+{
     *out = NULL;
     if (!net)
         return loom_fail(e, LOOM_E_ARG, "ref_create: no network");
-    loom_status st = check_net(net, e);
-    if (st)
-        return st;
-    ref_sim *s = calloc(1, sizeof *s);
-    if (!s)
+    syn_it *it = malloc(sizeof *it);
+    if (!it)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    it->arr = net->syn;
+    it->n_arr = stream ? 0 : net->n_syn;
+    it->st = stream;
+    size_t n_syn = 0;
+    loom_status st = check_net(net, it, &n_syn, e);
+    if (st) {
+        free(it);
+        return st;
+    }
+    ref_sim *s = calloc(1, sizeof *s);
+    if (!s) {
+        free(it);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    }
     s->bytes = sizeof *s;
     const uint32_t N = net->n_neurons;
     s->arch = net->arch;
@@ -435,6 +624,7 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
     s->wbits = net->arch.w;
     s->wbias = (uint64_t)1 << (net->arch.w - 1);
     s->wide = bits_for(s->ring_len) + s->wbits > 32;
+    choose_blocks(s);
 
     uint32_t *level = NULL;
     s->prof = xalloc(s, net->n_profiles, sizeof *s->prof, 0);
@@ -447,7 +637,7 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
         s->prof[p] = net->profiles[p];
         s->prof[p].name = NULL;
     }
-    if ((st = compute_levels(net, level, &s->n_levels, e)))
+    if ((st = compute_levels(net, it, level, &s->n_levels, e)))
         goto fail;
 
     /* Order neurons by (level, profile), keeping SEIR order within each
@@ -514,8 +704,10 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
     free(level);
     level = NULL;
 
-    if ((st = build_fanout(s, net, e)))
+    if ((st = build_fanout(s, net, it, n_syn, e)))
         goto fail;
+    free(it);
+    it = NULL;
 
     s->in_graded = xalloc(s, net->n_inputs, 1, 0);
     s->i0 = xalloc(s, N, sizeof *s->i0, 1);
@@ -530,6 +722,22 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
     s->spk_int = xalloc(s, N, sizeof *s->spk_int, 0);
     s->spk_out = xalloc(s, N, sizeof *s->spk_out, 0);
     s->spk_tmp = xalloc(s, N, sizeof *s->spk_tmp, 0);
+    s->spk_thr = xalloc(s, N, sizeof *s->spk_thr, 0);
+    s->thr = xalloc(s, REF_MAX_THREADS, sizeof *s->thr, 1);
+    s->lvs = xalloc(s, (size_t)REF_MAX_THREADS * (s->n_levels + 1), sizeof *s->lvs, 1);
+    if (!s->spk_thr || !s->thr || !s->lvs)
+        goto nomem;
+    if (pthread_mutex_init(&s->bar.mu, NULL))
+        goto nomem;
+    if (pthread_cond_init(&s->bar.cv, NULL)) {
+        pthread_mutex_destroy(&s->bar.mu);
+        goto nomem;
+    }
+    s->bar_ok = 1;
+    s->nthr = 1;
+    s->thr[0].s = s;
+    s->thr[0].b1 = s->nblk;
+    s->thr[0].hi = N;
     if (!s->in_graded || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
         !s->in_val || !s->in_list || !s->in_listed || !s->spk_int || !s->spk_out || !s->spk_tmp)
         goto nomem;
@@ -557,8 +765,9 @@ loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e)
     return LOOM_OK;
 nomem:
     st = loom_fail(e, LOOM_E_NOMEM, "out of memory building the reference model (%u neurons, %zu synapses)",
-                   N, net->n_syn);
+                   N, n_syn);
 fail:
+    free(it);
     free(level);
     ref_destroy(s);
     return st;
@@ -644,17 +853,27 @@ static inline void deliver(const ref_sim *s, const void *fan, size_t first, size
 #define REF_PREFETCH_AHEAD 4
 #endif
 
-static inline void prefetch_fan(const ref_sim *s, uint32_t n)
+static inline void prefetch_fan(const ref_sim *s, uint32_t n, uint32_t b, uint32_t b1)
 {
 #if defined(__GNUC__)
     const size_t esz = s->wide ? 8 : 4;
-    const char *p = (const char *)s->n_fan + s->n_off[n] * esz;
-    const char *end = (const char *)s->n_fan + s->n_off[n + 1] * esz;
+    size_t f, l;
+    if (s->bo && b1 - b < s->nblk) {
+        f = s->bo[(size_t)n * s->nblk + b];
+        l = s->bo[(size_t)n * s->nblk + b1];
+    } else {
+        f = s->n_off[n];
+        l = s->n_off[n + 1];
+    }
+    const char *p = (const char *)s->n_fan + f * esz;
+    const char *end = (const char *)s->n_fan + l * esz;
     for (; p < end; p += 64)
         __builtin_prefetch(p, 0, 3);
 #else
     (void)s;
     (void)n;
+    (void)b;
+    (void)b1;
 #endif
 }
 
@@ -816,6 +1035,196 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
 #endif
 #endif
 
+/* Waits until all s->bar.count threads have arrived: spins a while (a step of a
+ * large net is tens of microseconds, shorter than a sleep and a wake-up),
+ * then sleeps on a condition variable. */
+#ifndef REF_SPIN
+#define REF_SPIN 1000
+#endif
+static void bar_wait(ref_sim *s)
+{
+    const unsigned g = atomic_load_explicit(&s->bar.gen, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 ==
+        atomic_load_explicit(&s->bar.count, memory_order_acquire)) {
+        atomic_store_explicit(&s->bar.arrived, 0, memory_order_relaxed);
+        pthread_mutex_lock(&s->bar.mu);
+        atomic_store_explicit(&s->bar.gen, g + 1, memory_order_release);
+        pthread_cond_broadcast(&s->bar.cv);
+        pthread_mutex_unlock(&s->bar.mu);
+        return;
+    }
+    for (int i = 0; i < REF_SPIN; i++) {
+        if (atomic_load_explicit(&s->bar.gen, memory_order_acquire) != g)
+            return;
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+        __builtin_ia32_pause();
+#endif
+    }
+    pthread_mutex_lock(&s->bar.mu);
+    while (atomic_load_explicit(&s->bar.gen, memory_order_acquire) == g)
+        pthread_cond_wait(&s->bar.cv, &s->bar.mu);
+    pthread_mutex_unlock(&s->bar.mu);
+}
+
+/* Updates the neurons of level l in [lo, hi) (runs clipped to it),
+ * appending spikers to spk at k; returns the new k. */
+static uint32_t update_level(ref_sim *s, uint32_t *slot, uint32_t l, uint32_t lo, uint32_t hi,
+                             uint32_t *spk, uint32_t k)
+{
+    for (uint32_t r = s->level_run[l]; r < s->level_run[l + 1]; r++) {
+        const ref_run *run = &s->runs[r];
+        const uint32_t a = run->lo > lo ? run->lo : lo, b = run->hi < hi ? run->hi : hi;
+        if (a >= b)
+            continue;
+        const seir_profile *p = &s->prof[run->profile];
+#ifdef REF_HAVE_VEC
+        if (s->vec) {
+#ifdef REF_HAVE_AVX2
+            if (s->vec == 2)
+                k = vec_run_avx2(s, slot, a, b, p, spk, k);
+            else
+#endif
+                k = vec_run_generic(s, slot, a, b, p, spk, k);
+            continue;
+        }
+#endif
+        switch (p->reset) {
+        case SEIR_RESET_ZERO:
+            k = update_run(s, slot, a, b, p, spk, k, SEIR_RESET_ZERO);
+            break;
+        case SEIR_RESET_SUBTRACT:
+            k = update_run(s, slot, a, b, p, spk, k, SEIR_RESET_SUBTRACT);
+            break;
+        default:
+            k = update_run(s, slot, a, b, p, spk, k, SEIR_RESET_NONE);
+            break;
+        }
+    }
+    return k;
+}
+
+/* Delivers the spikes spk[0..n) into target blocks [b, b1) (one
+ * contiguous stretch of each fan-out list); returns the events. */
+static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t *spk, uint32_t n,
+                               uint32_t b, uint32_t b1)
+{
+    uint64_t events = 0;
+    const uint32_t nb = s->nblk;
+    /* all blocks: the whole list, whose bounds n_off holds on one line */
+    const uint32_t *const bo = b1 - b < nb ? s->bo : NULL;
+    for (uint32_t j = 0; j < n; j++) {
+        if (j + REF_PREFETCH_AHEAD < n)
+            prefetch_fan(s, spk[j + REF_PREFETCH_AHEAD], b, b1);
+        const uint32_t m = spk[j];
+        size_t f, e;
+        if (bo) {
+            f = bo[(size_t)m * nb + b];
+            e = bo[(size_t)m * nb + b1];
+        } else {
+            f = s->n_off[m];
+            e = s->n_off[m + 1];
+        }
+        events += e - f;
+        if (s->wide)
+            deliver(s, s->n_fan, f, e, slot, 1, 1);
+        else
+            deliver(s, s->n_fan, f, e, slot, 1, 0);
+    }
+    return events;
+}
+
+/* One thread's share of a step: level by level, update the thread's
+ * neurons, then (after every thread has) deliver every thread's spikes of
+ * the level into the thread's blocks.  Only the thread owning a neuron
+ * writes its ring entries and state, and additions modulo 2^32 commute, so
+ * the result does not depend on the number of threads.  Spikes go to
+ * spk[th->lo...]; returns the end of the thread's spikes there. */
+static uint32_t step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint32_t *spk)
+{
+    const uint32_t L1 = s->n_levels + 1, T = s->nthr;
+    uint32_t *lv = s->lvs + (size_t)th->id * L1;
+    uint32_t k = th->lo;
+    uint64_t events = 0;
+    for (uint32_t l = 0; l < s->n_levels; l++) {
+        lv[l] = k;
+        k = update_level(s, slot, l, th->lo, th->hi, spk, k);
+        lv[l + 1] = k;
+        if (T > 1)
+            bar_wait(s);
+        for (uint32_t u = 0; u < T; u++) {
+            const uint32_t f = s->lvs[u * L1 + l];
+            events += deliver_blocks(s, slot, spk + f, s->lvs[u * L1 + l + 1] - f, th->b0, th->b1);
+        }
+    }
+    th->events = events;
+    if (T > 1)
+        bar_wait(s);
+    return k;
+}
+
+static void *worker(void *arg)
+{
+    ref_thr *th = arg;
+    ref_sim *s = th->s;
+    for (;;) {
+        bar_wait(s);
+        if (s->quit)
+            break;
+        step_part(s, th, s->cur_slot, s->spk_thr);
+    }
+    return NULL;
+}
+
+static void stop_threads(ref_sim *s)
+{
+    if (!s->thr || s->nthr <= 1)
+        return;
+    s->quit = 1;
+    bar_wait(s);
+    for (uint32_t t = 1; t < s->nthr; t++)
+        pthread_join(s->thr[t].th, NULL);
+    s->quit = 0;
+    s->nthr = 1;
+    s->thr[0].b0 = 0;
+    s->thr[0].b1 = s->nblk;
+    s->thr[0].lo = 0;
+    s->thr[0].hi = s->n_neurons;
+}
+
+loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
+{
+    if (threads < 1 || threads > REF_MAX_THREADS)
+        return loom_fail(e, LOOM_E_ARG, "ref_set_threads: %u threads, expected 1..%d", threads,
+                         REF_MAX_THREADS);
+    stop_threads(s);
+    const uint32_t T = threads < s->nblk ? threads : s->nblk;
+    if (T <= 1)
+        return LOOM_OK;
+    for (uint32_t t = 0; t < T; t++) {
+        ref_thr *th = &s->thr[t];
+        th->s = s;
+        th->id = t;
+        th->b0 = (uint32_t)((uint64_t)t * s->nblk / T);
+        th->b1 = (uint32_t)((uint64_t)(t + 1) * s->nblk / T);
+        th->lo = th->b0 * s->bsz < s->n_neurons ? th->b0 * s->bsz : s->n_neurons;
+        th->hi = th->b1 * s->bsz < s->n_neurons ? th->b1 * s->bsz : s->n_neurons;
+    }
+    s->nthr = T;
+    atomic_store_explicit(&s->bar.count, T, memory_order_release);
+    for (uint32_t t = 1; t < T; t++)
+        if (pthread_create(&s->thr[t].th, NULL, worker, &s->thr[t])) {
+            /* the workers started so far wait at the first barrier: make
+             * it count them and the caller only, and stop them there */
+            atomic_store_explicit(&s->bar.count, t, memory_order_release);
+            s->nthr = t;
+            stop_threads(s);
+            return loom_fail(e, LOOM_E_IO, "ref_set_threads: cannot start thread %u of %u", t, T);
+        }
+    return LOOM_OK;
+}
+
+uint32_t ref_threads(const ref_sim *s) { return s->nthr; }
+
 /* Sorts spk_out[0..n) ascending (LSD radix, 8 bits a pass, scratch spk_tmp). */
 static void sort_spikes(ref_sim *s, uint32_t n)
 {
@@ -874,47 +1283,26 @@ void ref_step(ref_sim *s)
     }
     s->n_in_list = 0;
 
-    /* 2. levels */
-    uint32_t k = 0;
-    for (uint32_t l = 0; l < s->n_levels; l++) {
-        const uint32_t k0 = k;
-        for (uint32_t r = s->level_run[l]; r < s->level_run[l + 1]; r++) {
-            const ref_run *run = &s->runs[r];
-            const seir_profile *p = &s->prof[run->profile];
-#ifdef REF_HAVE_VEC
-            if (s->vec) {
-#ifdef REF_HAVE_AVX2
-                if (s->vec == 2)
-                    k = vec_run_avx2(s, slot, run->lo, run->hi, p, s->spk_int, k);
-                else
-#endif
-                    k = vec_run_generic(s, slot, run->lo, run->hi, p, s->spk_int, k);
-                continue;
+    /* 2. levels, on every thread */
+    uint32_t k;
+    if (s->nthr > 1) {
+        s->cur_slot = slot;
+        bar_wait(s);
+        step_part(s, &s->thr[0], slot, s->spk_thr);
+        /* the spikes in single-thread order: by level, then ascending */
+        const uint32_t L1 = s->n_levels + 1;
+        k = 0;
+        for (uint32_t l = 0; l < s->n_levels; l++)
+            for (uint32_t u = 0; u < s->nthr; u++) {
+                const uint32_t f = s->lvs[u * L1 + l], n = s->lvs[u * L1 + l + 1] - f;
+                memcpy(s->spk_int + k, s->spk_thr + f, n * sizeof *s->spk_int);
+                k += n;
             }
-#endif
-            switch (p->reset) {
-            case SEIR_RESET_ZERO:
-                k = update_run(s, slot, run->lo, run->hi, p, s->spk_int, k, SEIR_RESET_ZERO);
-                break;
-            case SEIR_RESET_SUBTRACT:
-                k = update_run(s, slot, run->lo, run->hi, p, s->spk_int, k, SEIR_RESET_SUBTRACT);
-                break;
-            default:
-                k = update_run(s, slot, run->lo, run->hi, p, s->spk_int, k, SEIR_RESET_NONE);
-                break;
-            }
-        }
-        for (uint32_t j = k0; j < k; j++) {
-            if (j + REF_PREFETCH_AHEAD < k)
-                prefetch_fan(s, s->spk_int[j + REF_PREFETCH_AHEAD]);
-            const uint32_t n = s->spk_int[j];
-            const size_t f = s->n_off[n], e = s->n_off[n + 1];
-            events += e - f;
-            if (wide)
-                deliver(s, s->n_fan, f, e, slot, 1, 1);
-            else
-                deliver(s, s->n_fan, f, e, slot, 1, 0);
-        }
+        for (uint32_t u = 0; u < s->nthr; u++)
+            events += s->thr[u].events;
+    } else {
+        k = step_part(s, &s->thr[0], slot, s->spk_int);
+        events += s->thr[0].events;
     }
 
     /* 3. outputs: the spike list in SEIR numbering, ascending */

@@ -31,6 +31,23 @@ typedef struct ref_sim ref_sim;
  * as the machine would.  On failure *out is NULL. */
 loom_status ref_create(const seir_net *net, ref_sim **out, loom_err *e);
 
+/* A synapse stream for ref_create_stream: next() fills buf with up to cap
+ * synapses and returns how many (0 at the end); rewind() goes back to the
+ * first synapse.  ref_create_stream reads the stream several times, and
+ * every pass must give the same synapses in the same order. */
+typedef struct ref_syn_stream {
+    void *ctx;
+    size_t (*next)(void *ctx, seir_syn *buf, size_t cap);
+    void (*rewind)(void *ctx);
+} ref_syn_stream;
+
+/* ref_create for a net whose synapses come from syn instead of net->syn
+ * (which is ignored): the sim is built without the net's 16-byte synapse
+ * list ever existing, so building needs little more memory than running
+ * (about 5 bytes per synapse).  Same checks and errors as ref_create. */
+loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *syn, ref_sim **out,
+                              loom_err *e);
+
 /* Frees everything.  NULL is fine. */
 void ref_destroy(ref_sim *sim);
 
@@ -84,6 +101,18 @@ void ref_get_counters(const ref_sim *sim, ref_counters *c);
  * give identical results (the tests run each); this exists for those
  * tests and for measurements.  Returns the path now in use. */
 int ref_set_fast(ref_sim *sim, int path);
+
+/* Runs the following steps on `threads` threads (the caller's thread and
+ * threads - 1 workers started here; 1 stops the workers).  Neurons are
+ * split into target blocks at ref_create (one block for small nets), each
+ * thread updates and receives the deliveries of its own blocks, so the
+ * results are identical for every thread count.  The count actually used is
+ * min(threads, blocks); ref_threads reports it.  Fails with LOOM_E_ARG
+ * for threads outside 1..REF_MAX_THREADS and LOOM_E_NOMEM/LOOM_E_IO when
+ * threads cannot be started (the sim then runs on one thread). */
+#define REF_MAX_THREADS 16
+loom_status ref_set_threads(ref_sim *sim, uint32_t threads, loom_err *e);
+uint32_t ref_threads(const ref_sim *sim);
 
 /* Bytes the sim holds on the heap (for reports and benchmarks). */
 size_t ref_memory_bytes(const ref_sim *sim);

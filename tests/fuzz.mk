@@ -26,10 +26,19 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && ar rcs $@ $^
 
+# The NIR harness reads through the command line's guard (a child process
+# per file, sw/cli/cli_sandbox.c), as `loom` does.
+FUZZ_SANDBOX := $(BUILD)/fuzz/obj/sw/cli/cli_sandbox_quiet.o
+$(FUZZ_SANDBOX): sw/cli/cli_sandbox.c | $(BUILD)/gen/loom_commands.h
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -DLOOM_SANDBOX_QUIET_CHILD $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/fuzz/fuzz_nir: FUZZ_EXTRA := $(FUZZ_SANDBOX)
+$(BUILD)/fuzz/fuzz_nir: $(FUZZ_SANDBOX)
+
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) \
-	  -Itests/fuzz -o $@ $< $(FUZZ_LIB) $(LDLIBS)
+	  -Itests/fuzz -o $@ $< $(FUZZ_EXTRA) $(FUZZ_LIB) $(LDLIBS)
 
 fuzz: $(FUZZ_BINS) $(LOOM)
 	@BUILD=$(BUILD) tests/fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_BINS)

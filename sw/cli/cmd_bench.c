@@ -26,30 +26,38 @@ const char cmd_bench_summary[] = "benchmark the reference model on the standard 
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: loom bench ref [--net 1k|10k|1m] [--steps N] [--seed S]\n\n"
+            "usage: loom bench ref [--net 1k|10k|100k|1m] [--steps N] [--seed S]\n"
+            "                      [--threads T]\n\n"
             "Builds a benchmark network (bench-1k: 1,000 LIF neurons, p = 0.1; bench-10k:\n"
-            "10,000 neurons, p = 0.01; 1m: 1,000,000 neurons and 100,000,000 synapses),\n"
+            "10,000 neurons, p = 0.01; bench-100k: 100,000 neurons, p = 0.001; 1m:\n"
+            "1,000,000 neurons and 100,000,000 synapses),\n"
             "drives every neuron with Poisson spikes at 0.1 per step and runs N steps\n"
-            "(default 10000; 50 for 1m).  Prints `bench <name> <value> <unit>` lines:\n"
-            "synaptic events, neuron updates, wall and CPU time, events/s, updates/s, mean\n"
-            "firing rate (Hz at 1 ms steps) and peak resident memory.  The rates\n"
-            "(events_per_s, neuron_updates_per_s, steps_per_s) divide by the thread's\n"
-            "CPU time, which other processes on a shared machine do not inflate;\n"
-            "events_per_s_wall divides by wall time.\n"
+            "(default 10000; 1000 for 100k; 50 for 1m) on T threads (default 1; the\n"
+            "results are identical for every T).  Prints `bench <name> <value> <unit>`\n"
+            "lines: synaptic events, neuron updates, wall and CPU time, events/s,\n"
+            "updates/s, mean firing rate (Hz at 1 ms steps), setup time and memory.\n"
+            "The rates (events_per_s, neuron_updates_per_s, steps_per_s) divide by the\n"
+            "calling thread's CPU time, which other processes on a shared machine do\n"
+            "not inflate; events_per_s_wall divides by wall time (compare thread\n"
+            "counts by it).\n"
             "\n"
             "examples:\n"
             "  loom bench ref --net 1k --steps 2000\n"
-            "  loom bench ref --net 10k --seed 3\n");
+            "  loom bench ref --net 10k --seed 3\n"
+            "  loom bench ref --net 10k --steps 1000 --threads 2\n");
 }
 
-/* CPU time of the calling thread in seconds (0 when unavailable). */
-static double cpu_now(void)
+/* CPU time of the calling thread (or with all = 1 of the whole process)
+ * in seconds (0 when unavailable). */
+static double cpu_of(int all)
 {
     struct timespec ts;
-    if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts))
+    if (clock_gettime(all ? CLOCK_PROCESS_CPUTIME_ID : CLOCK_THREAD_CPUTIME_ID, &ts))
         return 0;
     return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
 }
+
+static double cpu_now(void) { return cpu_of(0); }
 
 /* Peak resident set size of this process in MiB (VmHWM), or -1. */
 static double peak_rss_mb(void)
@@ -74,6 +82,7 @@ int cmd_bench(int argc, char **argv)
     benchnet_kind kind = BENCHNET_10K;
     uint64_t steps = 0, seed = 1;
     int have_steps = 0;
+    uint32_t threads = 1;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -86,25 +95,33 @@ int cmd_bench(int argc, char **argv)
             usage(stdout);
             return 0;
         }
-        if (strcmp(o, "--net") && strcmp(o, "--steps") && strcmp(o, "--seed"))
+        if (strcmp(o, "--net") && strcmp(o, "--steps") && strcmp(o, "--seed") &&
+            strcmp(o, "--threads"))
             return cli_usage_error(cmd, "unknown option %s", o);
         if (k + 1 >= argc)
             return cli_usage_error(cmd, "%s needs a value", o);
         const char *val = argv[++k];
         if (!strcmp(o, "--net")) {
             if (benchnet_parse(val, &kind))
-                return cli_usage_error(cmd, "--net %s: expected 1k, 10k or 1m", val);
+                return cli_usage_error(cmd, "--net %s: expected 1k, 10k, 100k or 1m", val);
         } else if (!strcmp(o, "--steps")) {
             if (cli_parse_u64(cmd, o, val, &steps))
                 return 2;
             have_steps = 1;
+        } else if (!strcmp(o, "--threads")) {
+            uint64_t t;
+            if (cli_parse_u64(cmd, o, val, &t))
+                return 2;
+            if (t < 1 || t > REF_MAX_THREADS)
+                return cli_usage_error(cmd, "--threads %s: expected 1..%d", val, REF_MAX_THREADS);
+            threads = (uint32_t)t;
         } else {
             if (cli_parse_u64(cmd, o, val, &seed))
                 return 2;
         }
     }
     if (!have_steps)
-        steps = kind == BENCHNET_1M ? 50 : 10000;
+        steps = kind == BENCHNET_1M ? 50 : kind == BENCHNET_100K ? 1000 : 10000;
 
     const benchnet_spec *sp = benchnet_get(kind);
     loom_err e;
@@ -115,19 +132,26 @@ int cmd_bench(int argc, char **argv)
     uint32_t *count = NULL;
     int rc = 1;
 
+    /* The synapses stream from the generator into the sim: the net's
+     * 16 B/synapse list never exists, so the peak while building is the
+     * sim's own size plus a little. */
+    benchnet_stream *gs = NULL;
+    ref_syn_stream gen;
     double t0 = cli_now();
-    if (benchnet_build(kind, seed, &net, &e))
+    if (benchnet_open(kind, seed, &net, &gs, &gen, &e))
         goto fail;
     double t1 = cli_now();
-    const size_t n_syn = net->n_syn;
-    if (ref_create(net, &sim, &e))
+    const size_t n_syn = (size_t)sp->n_neurons * (1 + (sp->n_neurons > sp->fanout
+                                                            ? sp->fanout
+                                                            : sp->n_neurons - 1));
+    loom_status cst = ref_create_stream(net, &gen, &sim, &e);
+    benchnet_close(gs);
+    if (cst)
         goto fail;
     double t2 = cli_now();
-    /* The sim holds its own copy; the stimulus source still needs the
-     * net's channel kinds, but not its 16 B/synapse list. */
-    free(net->syn);
-    net->syn = NULL;
-    net->n_syn = net->cap_syn = 0;
+    const double build_rss = peak_rss_mb();
+    if (ref_set_threads(sim, threads, &e))
+        goto fail;
     if (stim_poisson(net, sp->input_rate, seed, &src, &e))
         goto fail;
     const uint64_t chunk = net->n_inputs < 1000000 ? 1000000 / (net->n_inputs ? net->n_inputs : 1) : 1;
@@ -140,7 +164,7 @@ int cmd_bench(int argc, char **argv)
 
     /* Inputs are drawn a chunk of steps ahead into ev (about 10^6 events),
      * so the timed loop holds only the model. */
-    double sim_s = 0, sim_cpu = 0, stim_s = 0;
+    double sim_s = 0, sim_cpu = 0, sim_cpu_all = 0, stim_s = 0;
     double w0 = cli_now();
     for (uint64_t t0c = 0; t0c < steps; t0c += chunk) {
         const uint64_t nc = steps - t0c < chunk ? steps - t0c : chunk;
@@ -153,7 +177,7 @@ int cmd_bench(int argc, char **argv)
             count[k] = n;
             fill += n;
         }
-        double b = cli_now(), bc = cpu_now();
+        double b = cli_now(), bc = cpu_now(), bca = cpu_of(1);
         const stim_event *p = ev;
         for (uint64_t k = 0; k < nc; k++) {
             for (uint32_t j = 0; j < count[k]; j++)
@@ -162,6 +186,7 @@ int cmd_bench(int argc, char **argv)
             ref_step(sim);
         }
         sim_cpu += cpu_now() - bc;
+        sim_cpu_all += cpu_of(1) - bca;
         double c = cli_now();
         stim_s += b - a;
         sim_s += c - b;
@@ -175,6 +200,7 @@ int cmd_bench(int argc, char **argv)
     printf("bench ref.%s.neurons %u neurons\n", nm, sp->n_neurons);
     printf("bench ref.%s.synapses %zu synapses\n", nm, n_syn);
     printf("bench ref.%s.steps %" PRIu64 " steps\n", nm, cn.steps);
+    printf("bench ref.%s.threads %u threads\n", nm, ref_threads(sim));
     printf("bench ref.%s.build_s %.3f s\n", nm, t2 - t0);
     printf("bench ref.%s.generate_s %.3f s\n", nm, t1 - t0);
     printf("bench ref.%s.create_s %.3f s\n", nm, t2 - t1);
@@ -183,6 +209,7 @@ int cmd_bench(int argc, char **argv)
     printf("bench ref.%s.spikes %" PRIu64 " spikes\n", nm, cn.spikes);
     printf("bench ref.%s.sim_s %.4f s\n", nm, sim_s);
     printf("bench ref.%s.sim_cpu_s %.4f s\n", nm, sim_cpu);
+    printf("bench ref.%s.sim_cpu_all_s %.4f s\n", nm, sim_cpu_all);
     printf("bench ref.%s.stimulus_s %.4f s\n", nm, stim_s);
     printf("bench ref.%s.wall_s %.4f s\n", nm, wall);
     /* Rates use the thread's CPU time: on a shared machine wall time also
@@ -197,6 +224,9 @@ int cmd_bench(int argc, char **argv)
     printf("bench ref.%s.steps_per_s %.4g steps/s\n", nm, ts > 0 ? cn.steps / ts : 0);
     printf("bench ref.%s.firing_rate_hz %.2f Hz\n", nm, rate * 1000.0);
     printf("bench ref.%s.ref_mb %.1f MiB\n", nm, ref_memory_bytes(sim) / 1048576.0);
+    printf("bench ref.%s.build_peak_rss_mb %.1f MiB\n", nm, build_rss);
+    printf("bench ref.%s.build_bytes_per_synapse %.2f B\n", nm,
+           n_syn ? build_rss * 1048576.0 / (double)n_syn : 0);
     printf("bench ref.%s.peak_rss_mb %.1f MiB\n", nm, peak_rss_mb());
     rc = 0;
     goto out;

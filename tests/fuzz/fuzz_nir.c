@@ -1,10 +1,12 @@
 /* fuzz_nir.c -- libFuzzer harness: the NIR reader on the path the CLI uses
- * (nir_compile_file: the guarded HDF5 read in a child process, then the
- * checks, shape inference and lowering).  Slow (a fork per input), so its
- * long runs are shorter than the others'. */
+ * (cli_nir_sandbox: the HDF5 read in a child process with CPU and memory
+ * limits; then, for a file the child read cleanly, nir_compile_file in this
+ * process: the checks, shape inference and lowering).  Slow (a fork per
+ * input), so its long runs are shorter than the others'. */
 #include <stdint.h>
 #include <unistd.h>
 
+#include "cli_sandbox.h"
 #include "fuzz_common.h"
 #include "model.h"
 #include "nir.h"
@@ -19,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     seir_net *net = NULL;
     nir_graph *g = NULL;
     loom_err e;
-    if (nir_compile_file(p, &o, &net, &g, &e) == LOOM_OK) {
+    if (cli_nir_sandbox(p, &e) == LOOM_OK && nir_compile_file(p, &o, &net, &g, &e) == LOOM_OK) {
         seir_net_free(net);
         nir_graph_free(g);
     }

@@ -29,7 +29,15 @@ awk -v r="$rate" 'BEGIN { exit !(r >= 15 && r <= 25) }' || { echo "firing rate $
 # the same seed gives the same run
 "$LOOM" bench ref --net 1k --steps 2000 > "$WORK/again.txt"
 [ "$(awk '$2 == "ref.bench1k.events" { print $3 }' "$WORK/again.txt")" = "$ev" ] || { echo "not deterministic"; fail=1; }
-for bad in "--net 2k" "--steps -1" "--net" "--frob 1"; do
+# threads: the same events and spikes on 1 and 3 threads (bench-10k has blocks)
+for t in 1 3; do
+    "$LOOM" bench ref --net 10k --steps 300 --threads $t > "$WORK/t$t.txt" || { echo "--threads $t failed"; fail=1; }
+done
+t1=$(awk '$2 ~ /\.(events|spikes)$/ { print $3 }' "$WORK/t1.txt")
+t3=$(awk '$2 ~ /\.(events|spikes)$/ { print $3 }' "$WORK/t3.txt")
+[ -n "$t1" ] && [ "$t1" = "$t3" ] || { echo "--threads 3 gave '$t3', --threads 1 '$t1'"; fail=1; }
+grep -q '^bench ref.bench10k.threads 3 threads$' "$WORK/t3.txt" || { echo "--threads 3 did not run 3 threads"; fail=1; }
+for bad in "--net 2k" "--steps -1" "--net" "--frob 1" "--threads 0" "--threads 17"; do
     # shellcheck disable=SC2086
     "$LOOM" bench ref $bad > /dev/null 2>&1; rc=$?
     [ $rc -eq 2 ] || { echo "'loom bench ref $bad' exit $rc, expected 2"; fail=1; }

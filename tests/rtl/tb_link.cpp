@@ -25,6 +25,7 @@
 
 extern "C" {
 #include "link.h"
+#include "loom_map.h"
 }
 
 static const int CPB = 4;
@@ -74,7 +75,7 @@ static void c_exec(void *, const link_frame *req, link_frame *resp) {
     resp->len = 0;
     switch (req->cmd) {
     case LINK_CMD_IDENTIFY: {
-        link_identify id = {LINK_PROTO_VERSION, 2, 7, MAXP, 12000000, CPB, 512, 512, 4};
+        link_identify id = {LINK_PROTO_VERSION, LOOM_MAP_RTL_VERSION, 7, MAXP, 12000000, CPB, 512, 512, 4};
         link_identify_format(&id, resp->payload);
         resp->len = LINK_IDENTIFY_LEN;
         resp->cmd = LINK_ACK(req->cmd);
@@ -312,7 +313,7 @@ int main(int argc, char **argv) {
     link_identify id;
     TB_CHECK(link_identify_parse(f.payload, f.len, &id, nullptr) == LOOM_OK, "identify parse");
     TB_CHECK(f.seq == seq && f.cmd == 0x81, "identify header %u %02X", f.seq, f.cmd);
-    TB_CHECK(id.proto == 2 && id.rtl_version == 2 && id.board_id == 7 && id.max_payload == 248 &&
+    TB_CHECK(id.proto == 2 && id.rtl_version == LOOM_MAP_RTL_VERSION && id.board_id == 7 && id.max_payload == 248 &&
                  id.clk_hz == 12000000 && id.clks_per_bit == 4 && id.rx_bytes == 512 &&
                  id.tx_bytes == 512 && id.window == 4,
              "identify fields %u %u %u %u %u %u %u %u %u", id.proto, id.rtl_version, id.board_id,
