@@ -168,6 +168,15 @@ void cli_progress_update(cli_progress *p, uint64_t done)
     fflush(stderr);
 }
 
+void cli_link_stall(void *ctx, const char *what)
+{
+    const char *env = getenv("LOOM_PROGRESS");
+    if (!((env && strcmp(env, "1") == 0) || isatty(STDERR_FILENO)))
+        return;
+    fprintf(stderr, "\r%s: %s\n", (const char *)ctx, what);
+    fflush(stderr);
+}
+
 void cli_progress_end(cli_progress *p, uint64_t done)
 {
     if (!p->enabled || !p->shown)

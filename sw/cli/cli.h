@@ -42,6 +42,11 @@ void cli_progress_start(cli_progress *p, const char *what, uint64_t total, int q
 void cli_progress_update(cli_progress *p, uint64_t done);
 void cli_progress_end(cli_progress *p, uint64_t done);
 
+/* loom_host_opts.on_stall for a command (ctx: its name): the link's stall
+ * note as a line on stderr, under the progress line's rule (a terminal or
+ * LOOM_PROGRESS=1). */
+void cli_link_stall(void *ctx, const char *what);
+
 /* Notes and warnings found while a command sets up, held back until the
  * setup succeeded (cli_notes_flush) so that a real error is not preceded by
  * lines that do not matter any more.  Overlong text is cut. */

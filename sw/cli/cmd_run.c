@@ -247,6 +247,10 @@ int cmd_run(int argc, char **argv)
     ho.timeout_ms = (int)timeout_ms;
     ho.max_tries = (unsigned)tries;
     ho.max_payload = (unsigned)max_payload;
+    if (!quiet && !json) {
+        ho.on_stall = cli_link_stall;
+        ho.stall_ctx = (void *)"run";
+    }
     if ((st = loom_host_open(port, (unsigned)baud, &ho, &h, &e)))
         goto fail;
     limg_arch arch;

@@ -43,6 +43,8 @@ void loom_host_opts_default(loom_host_opts *o)
     o->connect_ms = 2000;
     o->max_payload = 0;
     o->window = 0;
+    o->on_stall = NULL;
+    o->stall_ctx = NULL;
 }
 
 static double mono_ms(void)
@@ -117,6 +119,7 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
         return st;
     h->bytes_sent += m;
     h->unanswered++;
+    p->sent_ms = mono_ms();
     if (p->sends++)
         h->cnt.duplicates++;
     fifo_push(h, p->req.seq);
@@ -130,16 +133,18 @@ static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e
     if (naks)
         return loom_fail(e, LOOM_E_LINK,
                          "%s: request seq %u (command 0x%02X) was sent %u times, most on the board's "
-                         "NAKs and damaged answers, without being answered (%u timeouts; NAKs received "
-                         "%u, frames received %u, CRC errors %u, format errors %u)",
-                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts,
+                         "NAKs and damaged answers, without being answered (%u timeouts, %u shorter "
+                         "adaptive ones; NAKs received %u, frames received %u, CRC errors %u, "
+                         "format errors %u)",
+                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts, p->early,
                          h->cnt.seq_errors, h->rx.cnt.frames_ok, h->rx.cnt.crc_errors,
                          h->rx.cnt.format_errors);
     return loom_fail(e, LOOM_E_TIMEOUT,
                      "%s: no valid response to request seq %u (command 0x%02X) after %u timeouts of "
-                     "%d ms or more (%u sends; frames received %u, CRC errors %u, format errors %u)",
+                     "%d ms or more and %u shorter adaptive ones (%u sends; frames received %u, "
+                     "CRC errors %u, format errors %u)",
                      transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
-                     p->sends,
+                     p->early, p->sends,
                      h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
 }
 
@@ -258,24 +263,75 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     p->done = 1;
     h->cnt.frames_ok++;
     h->last_event = mono_ms();
-    if (h->backoff && p->sends == 1)
-        h->backoff--;
+    if (p->sends == 1) {
+        /* Karn: only a request sent once gives a round-trip sample */
+        double r = h->last_event - p->sent_ms;
+        if (r < 0)
+            r = 0;
+        if (h->srtt <= 0) {
+            h->srtt = r > 0.01 ? r : 0.01;
+            h->rttvar = r / 2;
+        } else {
+            double d = h->srtt - r;
+            h->rttvar = 0.75 * h->rttvar + 0.25 * (d < 0 ? -d : d);
+            h->srtt = 0.875 * h->srtt + 0.125 * r;
+        }
+        h->backoff = 0; /* a fresh sample: the timeout is measured again */
+    } else if (h->backoff) {
+        h->backoff--; /* the board answers: back off less */
+    }
+    h->stall_note = 0;
     /* a noisy line: a request that needed 3 or more sends makes the frames
-     * of the following requests half as long (never below 64 bytes) */
-    if (p->sends >= 3 && h->max_payload > 64)
-        h->max_payload = h->max_payload / 2 < 64 ? 64 : h->max_payload / 2;
+     * of the following requests half as long (never below MIN_NOISY_PAYLOAD bytes) */
+    if (p->sends >= 3 && h->max_payload > MIN_NOISY_PAYLOAD)
+        h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
+                                                                : h->max_payload / 2;
     return LOOM_OK;
 }
 
-/* The wait before a timeout resend: timeout_ms, doubled by every timeout
- * (up to 2^BACKOFF_MAX times) and halved by every answer to a request that
- * was sent once (Karn: only those say the board keeps up).  The
- * requests of a timeout may not be lost but still queued in front of a slow
- * board; resending at a fixed rate would then queue copies faster than the
- * board answers them, and every copy delays the answers further. */
-static int wait_ms(const loom_host *h)
+/* The resend timeout (RFC 6298): smoothed RTT + 4 x its variation of the
+ * answers to requests sent once (Karn's rule: an answer to a resent request
+ * may belong to either send), clamped to [RTO_MIN_MS, timeout_ms];
+ * timeout_ms until the first sample. */
+static double rto_ms(const loom_host *h)
 {
-    return h->o.timeout_ms > (INT_MAX >> h->backoff) ? INT_MAX : h->o.timeout_ms << h->backoff;
+    double t = h->o.timeout_ms;
+    if (h->srtt > 0) {
+        double r = h->srtt + 4 * h->rttvar;
+        if (r < RTO_MIN_MS)
+            r = RTO_MIN_MS;
+        if (r < t)
+            t = r;
+    }
+    return t;
+}
+
+/* The wait before a timeout resend: the adaptive timeout doubled by every
+ * timeout, halved by every answer and reset by every new round-trip sample, at most timeout_ms x 2^BACKOFF_MAX.
+ * The requests of a timeout may not be lost but still queued in front of a
+ * slow board; resending at a fixed rate would then queue copies faster
+ * than the board answers them, and every copy delays the answers further. */
+static double wait_ms(const loom_host *h)
+{
+    double w = rto_ms(h) * (double)(1u << h->backoff);
+    double cap = (double)h->o.timeout_ms * (1u << BACKOFF_MAX);
+    return w < cap ? w : cap;
+}
+
+/* The board has not answered for a second or more: tell the caller (a
+ * progress line on a terminal), at most once a second. */
+static void note_stall(loom_host *h, const pend *old, double now)
+{
+    if (!h->o.on_stall || now - h->last_event < 1000 ||
+        (h->stall_note > 0 && now - h->stall_note < 1000))
+        return;
+    h->stall_note = now;
+    char msg[200];
+    snprintf(msg, sizeof msg, "link stalled: no answer for %.1f s to request seq %u (command "
+             "0x%02X), %u sends, %u of %u timeouts; CRC errors %u",
+             (now - h->last_event) / 1e3, old->req.seq, old->req.cmd, old->sends, old->timeouts,
+             h->o.max_tries, h->rx.cnt.crc_errors);
+    h->o.on_stall(h->o.stall_ctx, msg);
 }
 
 /* Waits for and handles what the board sends, at most until the timeout of
@@ -294,28 +350,49 @@ static loom_status pump(loom_host *h, loom_err *e)
         if (got)
             return LOOM_OK;
     }
-    int left = (int)(h->last_event + wait_ms(h) - mono_ms());
-    if (left <= 0) {
-        pend *old = NULL;
-        for (unsigned i = 0; i < h->count && !old; i++)
-            if (!win_at(h, i)->done)
-                old = win_at(h, i);
+    pend *old = NULL;
+    for (unsigned i = 0; i < h->count && !old; i++)
+        if (!win_at(h, i)->done)
+            old = win_at(h, i);
+    double now = mono_ms(), w = wait_ms(h);
+    /* never before the oldest request's last send is w old: its answer may
+     * still be on the way, and a copy would only queue behind it */
+    double since = h->last_event;
+    if (old && old->sent_ms > since)
+        since = old->sent_ms;
+    double left_ms = since + w - now;
+    if (old)
+        note_stall(h, old, now);
+    if (left_ms <= 0) {
         if (!old)
             return LOOM_OK;
-        if (++old->timeouts >= h->o.max_tries)
-            return fail_tries(h, old, 0, e);
+        int full = w >= h->o.timeout_ms;
+        if (full) {
+            if (++old->timeouts >= h->o.max_tries)
+                return fail_tries(h, old, 0, e);
+        } else {
+            old->early++;
+        }
         if (getenv("LOOM_LINK_DEBUG"))
-            fprintf(stderr, "%.1f timeout seq %u\n", mono_ms(), old->req.seq);
-        if (h->backoff < BACKOFF_MAX)
+            fprintf(stderr, "%.1f timeout seq %u wait %.1f srtt %.1f var %.1f\n", now, old->req.seq,
+                    w, h->srtt, h->rttvar);
+        if (h->backoff < RTO_SHIFT_MAX && w < h->o.timeout_ms * (double)(1u << BACKOFF_MAX))
             h->backoff++;
-        h->f_n = 0; /* everything on the wire is presumed lost */
-        h->unanswered = 0;
+        if (full) {
+            h->f_n = 0; /* everything on the wire is presumed lost */
+            h->unanswered = 0;
+        } else if (h->unanswered > h->window) {
+            /* a short timeout: what is on the wire may still come back, so
+             * NAK-driven resends stay capped by what is unanswered */
+            h->unanswered = h->window;
+        }
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done && (st = send_pend(h, win_at(h, i), e)))
                 return st;
         h->last_event = mono_ms();
         return LOOM_OK;
     }
+    int left = left_ms > 1000 ? 1000 : (int)left_ms + 1;
     size_t got = 0;
     st = transport_read(h->t, h->inbuf, sizeof h->inbuf, left, &got, e);
     if (st)
@@ -370,6 +447,7 @@ static loom_status submit(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t 
     q->done = 0;
     q->sends = 0;
     q->timeouts = 0;
+    q->early = 0;
     if (out)
         *out = q;
     return send_pend(h, q, e);

@@ -34,8 +34,11 @@
 typedef struct loom_host loom_host;
 
 typedef struct loom_host_opts {
-    int timeout_ms;      /* wait for a response before resending [500] */
-    unsigned max_tries;  /* timeouts per request before giving up [8] */
+    int timeout_ms;      /* the longest wait for a response before resending [500]; the
+                            wait adapts to the measured round trip (RFC 6298:
+                            smoothed RTT + 4 x variation, at least 20 ms) */
+    unsigned max_tries;  /* timeouts of timeout_ms or more per request before giving up
+                            [8]; shorter adaptive timeouts before them do not count */
     int connect_ms;      /* TCP connect timeout [2000] */
     unsigned max_payload; /* cap on frame payloads in bytes, 0 = the board's;
                              small frames survive noisy lines better; the
@@ -43,6 +46,10 @@ typedef struct loom_host_opts {
                              request that needed 3 or more sends [0] */
     unsigned window;     /* cap on frames in flight, 0 = the board's [0];
                             1 = stop-and-wait */
+    /* called (when set) while the board has not answered for a second or
+     * more, at most once a second: what is waited for, in words [NULL] */
+    void (*on_stall)(void *ctx, const char *what);
+    void *stall_ctx;
 } loom_host_opts;
 
 void loom_host_opts_default(loom_host_opts *o);

@@ -21,11 +21,16 @@ typedef struct pend {
     int done;
     int piped;           /* response words go to the word queue */
     unsigned sends;      /* all sends, NAK-driven resends included */
-    unsigned timeouts;   /* timeouts while it was the oldest unanswered */
+    unsigned timeouts;   /* full timeouts (a wait of opts.timeout_ms or more) while oldest */
+    unsigned early;      /* shorter adaptive timeouts while it was the oldest unanswered */
+    double sent_ms;      /* time of its last send */
 } pend;
 
 #define FIFO_CAP 64
 #define BACKOFF_MAX 3
+#define MIN_NOISY_PAYLOAD 64 /* the floor of the payload halving on a noisy line */
+#define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
+#define RTO_SHIFT_MAX 16  /* log2 of the largest backoff of the adaptive timeout */
 
 struct loom_host {
     transport *t;
@@ -46,6 +51,8 @@ struct loom_host {
     double last_event;     /* ms: last completion or timeout resend */
     unsigned backoff;      /* log2 of the timeout multiplier, 0..BACKOFF_MAX */
     unsigned unanswered;   /* frames sent since the last timeout and not answered */
+    double srtt, rttvar;   /* ms: smoothed round trip and its variation (RFC 6298), srtt 0: none */
+    double stall_note;     /* ms: when the last stall progress line was given (0: none) */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
     uint32_t *wq;          /* word queue of piped responses */
     size_t wq_n, wq_off, wq_cap;
