@@ -5,6 +5,8 @@
  * names a limit that a perfect placement could meet.
  */
 #include "map_fit.h"
+
+#include "mapper.h"
 #include "mapper.h"
 #include "seir_relay.h"
 
@@ -13,28 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *grouped(uint64_t v, char *buf, size_t len)
-{
-    char tmp[32];
-    int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
-    size_t o = 0;
-    for (int i = 0; i < n && o + 2 < len; i++) {
-        buf[o++] = tmp[i];
-        int left = n - 1 - i;
-        if (left > 0 && left % 3 == 0)
-            buf[o++] = ',';
-    }
-    buf[o] = 0;
-    return buf;
-}
-
 static void add(char *buf, size_t len, int *count, const char *what, uint64_t need, uint64_t have)
 {
     char a[32], b[32];
     size_t used = strlen(buf);
     if (used < len)
         snprintf(buf + used, len - used, "%s%s %s > %s", *count ? "; " : "", what,
-                 grouped(need, a, sizeof a), grouped(have, b, sizeof b));
+                 map_thousands(need, a, sizeof a), map_thousands(have, b, sizeof b));
     (*count)++;
 }
 

@@ -19,7 +19,7 @@
 #include "loom_map.h"
 #include "seir_relay.h"
 
-static const char *thousands(uint64_t v, char *buf, size_t len)
+const char *map_thousands(uint64_t v, char *buf, size_t len)
 {
     char tmp[32];
     int n = snprintf(tmp, sizeof tmp, "%llu", (unsigned long long)v);
@@ -162,13 +162,13 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         return st;
     if (net->n_inputs > a->max_inputs)
         return loom_fail(e, LOOM_E_CAPACITY, "the net needs %s input channels, %s available",
-                         thousands(net->n_inputs, b1, sizeof b1), thousands(a->max_inputs, b2, sizeof b2));
+                         map_thousands(net->n_inputs, b1, sizeof b1), map_thousands(a->max_inputs, b2, sizeof b2));
     const uint64_t slots = (uint64_t)a->cores * a->neurons;
     if (net->n_neurons > slots)
         return loom_fail(e, LOOM_E_CAPACITY,
                          "the net needs %s neuron slots, %u cores x %u = %s available (it needs %llu cores of this size)",
-                         thousands(net->n_neurons, b1, sizeof b1), a->cores, a->neurons,
-                         thousands(slots, b2, sizeof b2),
+                         map_thousands(net->n_neurons, b1, sizeof b1), a->cores, a->neurons,
+                         map_thousands(slots, b2, sizeof b2),
                          (unsigned long long)((net->n_neurons + a->neurons - 1) / a->neurons));
 
     map_result *m = calloc(1, sizeof *m);
@@ -201,7 +201,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         goto fail;
     if (m->n_levels > a->levels) {
         st = loom_fail(e, LOOM_E_CAPACITY, "the net has %s levels of zero-delay neurons, the level table holds %s",
-                       thousands(m->n_levels, b1, sizeof b1), thousands(a->levels, b2, sizeof b2));
+                       map_thousands(m->n_levels, b1, sizeof b1), map_thousands(a->levels, b2, sizeof b2));
         goto fail;
     }
     const uint32_t L = m->n_levels ? m->n_levels : 1;
@@ -247,8 +247,8 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
             if (need <= K)
                 need = K + 1;
             st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %s synapse words, %s available (it needs %llu cores of this size)",
-                           k, thousands(m->core_syn[k], b1, sizeof b1),
-                           thousands(a->syn_words, b2, sizeof b2), (unsigned long long)need);
+                           k, map_thousands(m->core_syn[k], b1, sizeof b1),
+                           map_thousands(a->syn_words, b2, sizeof b2), (unsigned long long)need);
             goto fail;
         }
     }

@@ -55,6 +55,10 @@ typedef struct map_result {
                                 read by map_predict_cycles */
 } map_result;
 
+/* v with a comma every three digits ("1,257,437") into buf (len >= 27 holds
+ * any value); returns buf.  For the capacity messages. */
+const char *map_thousands(uint64_t v, char *buf, size_t len);
+
 /* Maps net onto arch.  net must be valid (seir_validate).  On success *out
  * is owned by the caller (map_free).  Errors: LOOM_E_ARG (bad arch),
  * LOOM_E_INVALID (net arch incompatible with the build, accumulator bound),
