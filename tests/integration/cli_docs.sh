@@ -71,7 +71,9 @@ for b in "$WORK"/blocks/*; do
     {
         echo 'set -e -o pipefail'
         echo 'loom() { "$LOOM" "$@"; }'
-        echo 'trap '\''j=$(jobs -p); [ -z "$j" ] || kill $j 2> /dev/null; wait'\'' EXIT'
+        # a background `loom vboard ... &` is a subshell running the loom
+        # function: its loom child must go too, not only the subshell
+        echo 'trap '\''for j in $(jobs -p); do pkill -TERM -P "$j" || true; kill "$j" || true; done 2> /dev/null; wait || true'\'' EXIT'
         tail -n +2 "$b"
     } > "$script"
     t0=$SECONDS
