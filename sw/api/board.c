@@ -113,6 +113,27 @@ loom_status loom_board_load(loom_board *b, const loom_net *net, loom_err *e)
     return LOOM_OK;
 }
 
+/* The input events of one step's row x[channels] into evw; returns how many. */
+static uint32_t pack_events(const int32_t *x, uint32_t channels, uint32_t *evw)
+{
+    uint32_t nev = 0;
+    for (uint32_t c = 0; c < channels; c++)
+        if (x[c])
+            evw[nev++] = loom_host_event(c, x[c]);
+    return nev;
+}
+
+/* One step's spike bits (ow words per core, in slot order) into row[n] by
+ * the net's neuron numbers. */
+static void unpack_spikes(const limg *img, uint32_t n_neurons, const uint32_t *words, uint32_t ow,
+                          uint8_t *row)
+{
+    for (uint32_t n = 0; n < n_neurons; n++) {
+        uint32_t c = img->core_of[n], s = img->slot_of[n];
+        row[n] = (words[c * ow + (s >> 5)] >> (s & 31)) & 1;
+    }
+}
+
 loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint32_t channels,
                            uint8_t *spikes, loom_err *e)
 {
@@ -136,11 +157,7 @@ loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint
     enum { LAG = 8 };
     for (uint64_t t = 0, g = 0; g <= steps;) {
         if (t <= steps && t - g < LAG) {
-            uint32_t nev = 0;
-            if (t < steps)
-                for (uint32_t c = 0; c < channels; c++)
-                    if (x[t * channels + c])
-                        evw[nev++] = loom_host_event(c, x[t * channels + c]);
+            uint32_t nev = t < steps ? pack_events(x + t * channels, channels, evw) : 0;
             if ((st = loom_host_stream_put(b->h, evw, nev, t < steps, b->arch.cores, ow, NULL, 0,
                                            1000000000u, e)))
                 break;
@@ -149,13 +166,8 @@ loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint
         }
         if ((st = loom_host_stream_get(b->h, words, nw, NULL, 0, e)))
             break;
-        if (g > 0 && spikes) {
-            uint8_t *row = spikes + (g - 1) * net->n_neurons;
-            for (uint32_t n = 0; n < net->n_neurons; n++) {
-                uint32_t c = img->core_of[n], s = img->slot_of[n];
-                row[n] = (words[c * ow + (s >> 5)] >> (s & 31)) & 1;
-            }
-        }
+        if (g > 0 && spikes)
+            unpack_spikes(img, net->n_neurons, words, ow, spikes + (g - 1) * net->n_neurons);
         g++;
     }
     free(evw);
@@ -183,16 +195,10 @@ loom_status loom_board_step(loom_board *b, const int32_t *x, uint32_t channels, 
         free(words);
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     }
-    uint32_t nev = 0;
-    for (uint32_t c = 0; c < channels; c++)
-        if (x[c])
-            evw[nev++] = loom_host_event(c, x[c]);
+    uint32_t nev = pack_events(x, channels, evw);
     st = loom_host_step_read(b->h, evw, nev, b->arch.cores, ow, words, NULL, 0, NULL, 1000000000u, e);
     if (!st && spikes)
-        for (uint32_t n = 0; n < net->n_neurons; n++) {
-            uint32_t c = img->core_of[n], s = img->slot_of[n];
-            spikes[n] = (words[c * ow + (s >> 5)] >> (s & 31)) & 1;
-        }
+        unpack_spikes(img, net->n_neurons, words, ow, spikes);
     free(evw);
     free(words);
     if (st)
