@@ -364,6 +364,25 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
 }
 
 /* Maps the model onto the board's arch and writes DIR/boot.hex. */
+/* Loads the model and maps it onto the board's arch; a refusal names every
+ * whole-array limit exceeded and the board.  On success the caller frees
+ * *m (model_free) and *mr (map_free); on failure nothing is left. */
+static loom_status load_and_map(const build_opts *o, model *m, map_result **mr, loom_err *e)
+{
+    const board_info *b = o->board;
+    loom_status st = model_load(o->model_path, &o->mopts, m, e);
+    if (st)
+        return st;
+    st = map_fit_explain(map_net(m->net, &b->arch, mr, e), m->net, &b->arch, e);
+    if (st) {
+        model_free(m);
+        char arch[256];
+        limg_arch_str(&b->arch, arch, sizeof arch);
+        return loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
+    }
+    return LOOM_OK;
+}
+
 static loom_status stage_model(const build_opts *o, const char *dir, model_share *ms, loom_err *e)
 {
     const board_info *b = o->board;
@@ -377,19 +396,12 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
                          "baking a model into board %s takes its virtual board (loom build has one; "
                          "this program gave none)", b->name);
     model m;
+    map_result *mr = NULL;
     double t0 = now_s();
     progress(o, "map", -1, "compiling %s and mapping it onto %s", o->model_path, b->name);
-    loom_status st = model_load(o->model_path, &o->mopts, &m, e);
+    loom_status st = load_and_map(o, &m, &mr, e);
     if (st)
         return st;
-    map_result *mr = NULL;
-    st = map_fit_explain(map_net(m.net, &b->arch, &mr, e), m.net, &b->arch, e);
-    if (st) {
-        model_free(&m);
-        char arch[256];
-        limg_arch_str(&b->arch, arch, sizeof arch);
-        return loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
-    }
     char boot[4096];
     fmt_to(boot, sizeof boot, "%s/boot.hex", dir);
     memset(ms, 0, sizeof *ms);
@@ -430,20 +442,13 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
  * synthesis run.  Writes nothing. */
 static loom_status precheck_model(const build_opts *o, loom_err *e)
 {
-    const board_info *b = o->board;
     model m;
-    loom_status st = model_load(o->model_path, &o->mopts, &m, e);
-    if (st)
-        return st;
     map_result *mr = NULL;
-    st = map_fit_explain(map_net(m.net, &b->arch, &mr, e), m.net, &b->arch, e);
-    if (st) {
-        char arch[256];
-        limg_arch_str(&b->arch, arch, sizeof arch);
-        loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
+    loom_status st = load_and_map(o, &m, &mr, e);
+    if (!st) {
+        map_free(mr);
+        model_free(&m);
     }
-    map_free(mr);
-    model_free(&m);
     return st;
 }
 
