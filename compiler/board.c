@@ -28,12 +28,12 @@ static const board_info boards[] = {
     {.name = "icebreaker", .device = "iCE40UP5K", .pnr_device = "up5k", .package = "sg48",
      .clock_src = "12 MHz on pin 35 -> SB_PLL40_PAD -> 24 MHz", .osc_mhz = 12.0, .clock_mhz = 24.0,
      .baud = 3000000, .board_id = 1, .boot_bytes = 1024,
-     .arch = ARCH(8, 16, 16, 15, 1, 1024, 31744, 16, 224, 128), .eq = 4, .single_port = 1,
+     .arch = ARCH(12, 20, 20, 15, 1, 1024, 15360, 16, 224, 128), .eq = 4, .single_port = 1,
      .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8},
     {.name = "upduino3", .device = "iCE40UP5K", .pnr_device = "up5k", .package = "sg48",
      .clock_src = "SB_HFOSC 48 MHz / 2 -> 24 MHz", .osc_mhz = 48.0, .clock_mhz = 24.0,
      .baud = 3000000, .board_id = 2, .boot_bytes = 1024,
-     .arch = ARCH(8, 16, 16, 15, 1, 1024, 31744, 16, 224, 128), .eq = 4, .single_port = 1,
+     .arch = ARCH(12, 20, 20, 15, 1, 1024, 15360, 16, 224, 128), .eq = 4, .single_port = 1,
      .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8},
     {.name = "icestick", .device = "iCE40HX1K", .pnr_device = "hx1k", .package = "tq144",
      .clock_src = "12 MHz on pin 21 -> SB_PLL40_CORE -> 24 MHz", .osc_mhz = 12.0, .clock_mhz = 24.0,
@@ -64,7 +64,7 @@ static const arch_config configs[] = {
     {.name = "b4", .arch = ARCH(8, 16, 24, 15, 4, 256, 32768, 4, 16, 1024), .eq = 4, .ring_banked = 1},
     /* the icebreaker / upduino3 arch: A=16, so the input shift runs on a
      * multiplier; SP=1, so the profiles are in block RAM */
-    {.name = "up5k", .arch = ARCH(8, 16, 16, 15, 1, 1024, 31744, 16, 224, 128), .eq = 4, .single_port = 1},
+    {.name = "up5k", .arch = ARCH(12, 20, 20, 15, 1, 1024, 15360, 16, 224, 128), .eq = 4, .single_port = 1},
 };
 
 #define N_CONFIGS (sizeof configs / sizeof configs[0])

@@ -309,39 +309,59 @@ module loom_core #(
                 .we_i(ow_we), .waddr_i(ow_waddr), .wdata_i(ow_wdata));
             assign o_ack_o = o_re_i;
         end else begin : g_pf_ram
-            // reset mode: the one field left in flip-flops
+            // reset mode and input shift: the fields left in flip-flops
             reg [1:0] pf_reset_q [0:P-1];
+            reg [4:0] pf_shift_q [0:P-1];
             always @(posedge clk_i) begin
                 if (h_wr & h_prof & (h_prof_fld == 3'd4))
                     pf_reset_q[h_pidx] <= h_wdata_i[1:0];
+                if (h_wr & h_prof & (h_prof_fld == 3'd5))
+                    pf_shift_q[h_pidx] <= h_wdata_i[4:0];
             end
-            assign pf_ff_d = (h_prof_fld == 3'd4) ? {30'd0, pf_reset_q[h_pidx]} : 32'd0;
+            wire [4:0] h_shift = pf_shift_q[h_pidx];
+            assign pf_ff_d = (h_prof_fld == 3'd4) ? {30'd0, pf_reset_q[h_pidx]}
+                           : (h_prof_fld == 3'd5) ? {{27{h_shift[4]}}, h_shift} : 32'd0;
 
-            // level table halves: word {LMAX + 2p + second}
+            // level table halves lo / hi, at most 16 bits wide each (one
+            // block RAM each on the iCE40 up to 256 words): the level ends
+            // in lo, then two words per profile at LMAX + 2p (+1):
+            //   LMAX + 2p:   lo theta[15:0],           hi theta[S-1:16]
+            //   LMAX + 2p+1: lo v_reset[S-1:16],       hi v_reset[15:0]
+            // (the high parts only when S > 16; S <= 32)
+            localparam HLO = (S > 16) ? 16 : S;            // low-part bits
+            localparam LLW = (HLO > NB + 1) ? HLO : NB + 1; // lo RAM width
             /* verilator lint_off UNUSEDSIGNAL */
             wire [LTB+PB:0] hp2_x = {{LTB{1'b0}}, h_pidx, (h_prof_fld == 3'd3)};
             wire [LTB+PB:0] up1_x = {{LTB{1'b0}}, px_rdata, 1'b0};
             wire [LTB+PB:0] up2_x = {{LTB{1'b0}}, px_rdata, 1'b1};
+            wire [LLW+31:0] hw_lo_x = {{LLW{1'b0}}, h_wdata_i};
+            wire [LLW+15:0] hw_hi_x = {{LLW{1'b0}}, h_wdata_i[31:16]};
             /* verilator lint_on UNUSEDSIGNAL */
-            wire h_lo = h_lvl | (h_prof & (h_prof_fld == 3'd2));
-            wire h_hi = h_prof & ((h_prof_fld == 3'd3) | (h_prof_fld == 3'd5));
+            wire h_th = h_prof & (h_prof_fld == 3'd2);
+            wire h_vr = h_prof & (h_prof_fld == 3'd3);
+            wire h_lo = h_lvl | h_th | h_vr;
+            wire h_hi = h_th | h_vr;
             wire [LTB-1:0] h_lt_addr = h_lvl ? lvl_x[LTB-1:0] : LT_PF + hp2_x[LTB-1:0];
-            wire [LW-1:0]  h_lo_data = h_lvl ? hlv_x[LW-1:0] : hth_x[LW-1:0];
-            wire [S-1:0]   h_hi_data = (h_prof_fld == 3'd5) ? {{(S-5){1'b0}}, h_wdata_i[4:0]}
-                                                           : h_wdata_i[S-1:0];
-            wire           lt_re = upd_start_i | u1_v_q | u2_v_q | (h_rd & (h_lo | h_hi));
+            wire [LLW-1:0] h_lo_data = h_lvl ? hlv_x[LLW-1:0]
+                                     : (h_vr ? hw_hi_x[LLW-1:0] : hw_lo_x[LLW-1:0]);
+            wire [HLO-1:0] h_hi_data = h_vr ? h_wdata_i[HLO-1:0] : hw_hi_x[HLO-1:0];
+            wire           lt_re = upd_start_i | u1_v_q | u2_v_q | (h_rd & h_lo);
             wire [LTB-1:0] lt_raddr = upd_start_i ? ulvl_x[LTB-1:0]
                                     : (u1_v_q ? LT_PF + up1_x[LTB-1:0]
                                     : (u2_v_q ? LT_PF + up2_x[LTB-1:0] : h_lt_addr));
-            wire [LW-1:0]  lt_lo;
-            wire [S-1:0]   lt_hi;
-            loom_ram #(.DW(LW), .AW(LTB), .DEPTH(LTD)) u_lvl_lo (
+            wire [LLW-1:0] lt_lo;
+            wire [HLO-1:0] lt_hi;
+            loom_ram #(.DW(LLW), .AW(LTB), .DEPTH(LTD)) u_lvl_lo (
                 .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_lo),
                 .we_i(h_wr & h_lo), .waddr_i(h_lt_addr), .wdata_i(h_lo_data));
-            loom_ram #(.DW(S), .AW(LTB), .DEPTH(LTD)) u_lvl_hi (
+            loom_ram #(.DW(HLO), .AW(LTB), .DEPTH(LTD)) u_lvl_hi (
                 .clk_i(clk_i), .re_i(lt_re), .raddr_i(lt_raddr), .rdata_o(lt_hi),
                 .we_i(h_wr & h_hi), .waddr_i(h_lt_addr), .wdata_i(h_hi_data));
             assign lt_rdata = lt_lo[NB:0];
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [HLO+LLW-1:0] lt_th = {lt_hi, lt_lo[HLO-1:0]};   // theta: word 2p
+            wire [HLO+LLW-1:0] lt_vr = {lt_lo, lt_hi};            // v_reset: word 2p+1
+            /* verilator lint_on UNUSEDSIGNAL */
 
             // output-bank memory halves: spike words, then the decay factors.
             // Its read port: U1 first, then host profile reads (idle only,
@@ -374,18 +394,21 @@ module loom_core #(
             assign o_ack_o   = o_go;
 
             // U2 reads the U1 words straight from the RAMs; theta waits a
-            // stage, the U2 word (v_reset) arrives in U3
+            // stage, the U2 word (v_reset) arrives in U3; the shift is
+            // registered from the flip-flops in U1 (px_rdata holds through U2)
             reg [S-1:0] u3_theta_q;
             reg [1:0]   u3_reset_q;
+            reg [4:0]   u2_shift_q;
             always @(posedge clk_i) begin
-                u3_theta_q <= lt_lo[S-1:0];
+                u2_shift_q <= pf_shift_q[px_rdata];
+                u3_theta_q <= lt_th[S-1:0];
                 u3_reset_q <= pf_reset_q[px_rdata];   // px_rdata holds through U2
             end
             assign pf_u2_asyn   = o_lo[12:0];
             assign pf_u2_amem   = o_hi[12:0];
-            assign pf_u2_shift  = lt_hi[4:0];
+            assign pf_u2_shift  = u2_shift_q;
             assign pf_u3_theta  = u3_theta_q;
-            assign pf_u3_vreset = lt_hi;
+            assign pf_u3_vreset = lt_vr[S-1:0];
             assign pf_u3_reset  = u3_reset_q;
 
             // host reads of the RAM fields: the field selects the half
@@ -393,12 +416,11 @@ module loom_core #(
             always @(posedge clk_i)
                 if (h_valid_i)
                     h_fld_q <= h_prof_fld;
-            assign h_pfm = h_dec | h_lo | h_hi;
+            assign h_pfm = h_dec | h_lo;
             assign h_pfm_rdata = (h_fld_q == 3'd0) ? {19'd0, o_lo[12:0]}
                                : (h_fld_q == 3'd1) ? {19'd0, o_hi[12:0]}
-                               : (h_fld_q == 3'd3) ? sx32(lt_hi)
-                               : (h_fld_q == 3'd5) ? {{27{lt_hi[4]}}, lt_hi[4:0]}
-                               : sx32(lt_lo[S-1:0]);
+                               : (h_fld_q == 3'd3) ? sx32(lt_vr[S-1:0])
+                               : sx32(lt_th[S-1:0]);
         end
     endgenerate
 
@@ -437,12 +459,34 @@ module loom_core #(
     wire          i_we = st_we | (h_wr & (h_reg == 3'd1));
     wire          v_we = st_we | (h_wr & (h_reg == 3'd2));
     wire [NB-1:0] iv_waddr = st_we ? st_waddr : h_off[NB-1:0];
-    loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_i (
-        .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(i_rdata),
-        .we_i(i_we), .waddr_i(iv_waddr), .wdata_i(st_we ? i_wdata : h_wdata_i[S-1:0]));
-    loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_v (
-        .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(v_rdata),
-        .we_i(v_we), .waddr_i(iv_waddr), .wdata_i(st_we ? v_wdata : h_wdata_i[S-1:0]));
+    wire [S-1:0]  i_wd = st_we ? i_wdata : h_wdata_i[S-1:0];
+    wire [S-1:0]  v_wd = st_we ? v_wdata : h_wdata_i[S-1:0];
+    generate
+        if ((SP != 0) && (S > 16)) begin : g_iv_split
+            // S > 16 bits as a 16-bit RAM and an (S-16)-bit one each: the
+            // iCE40's 1024 x 4 block RAM mode then adds one block per memory
+            // (yosys 0.23 maps a 1024 x 18 memory at twice the width)
+            loom_ram #(.DW(16), .AW(NB), .DEPTH(N)) u_i (
+                .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(i_rdata[15:0]),
+                .we_i(i_we), .waddr_i(iv_waddr), .wdata_i(i_wd[15:0]));
+            loom_ram #(.DW(S-16), .AW(NB), .DEPTH(N)) u_ih (
+                .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(i_rdata[S-1:16]),
+                .we_i(i_we), .waddr_i(iv_waddr), .wdata_i(i_wd[S-1:16]));
+            loom_ram #(.DW(16), .AW(NB), .DEPTH(N)) u_v (
+                .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(v_rdata[15:0]),
+                .we_i(v_we), .waddr_i(iv_waddr), .wdata_i(v_wd[15:0]));
+            loom_ram #(.DW(S-16), .AW(NB), .DEPTH(N)) u_vh (
+                .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(v_rdata[S-1:16]),
+                .we_i(v_we), .waddr_i(iv_waddr), .wdata_i(v_wd[S-1:16]));
+        end else begin : g_iv
+            loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_i (
+                .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(i_rdata),
+                .we_i(i_we), .waddr_i(iv_waddr), .wdata_i(i_wd));
+            loom_ram #(.DW(S), .AW(NB), .DEPTH(N)) u_v (
+                .clk_i(clk_i), .re_i(st_re), .raddr_i(st_raddr), .rdata_o(v_rdata),
+                .we_i(v_we), .waddr_i(iv_waddr), .wdata_i(v_wd));
+        end
+    endgenerate
 
     // delay ring: word r of slot s, host address {s, r}.  RBK RAMs: with
     // RBANK (dual-port builds only) one RAM per ring word r, holding word r
@@ -503,9 +547,10 @@ module loom_core #(
     wire [S-1:0]  nb_rdata;                  // the word read in the cycle before
     reg  [S-1:0]  nb_u3_q;                   // the bias of the slot in U3
     generate
-        if (SP != 0) begin : g_syn_sp
-            // two synapse words per RAM word; the host writes word 2j
-            // (staged) and then 2j+1, which writes the pair
+        if ((SP != 0) && (2 * YW <= 48)) begin : g_syn_sp
+            // two synapse words per RAM word (three 16-bit SPRAM columns);
+            // the host writes word 2j (staged) and then 2j+1, which writes
+            // the pair
             localparam SW  = SYN + ((BSYN != 0) ? N : 0);   // words in all
             localparam XB0 = $clog2(SW);
             localparam XB  = (XB0 < SB) ? SB : XB0;
@@ -538,6 +583,28 @@ module loom_core #(
                 .addr_i(pair_we ? h_w[XB-1:1] : (nb_re ? nb_ra[XB-1:1] : s_sw[XB-1:1])),
                 .wdata_i({h_wdata_i[YW-1:0], stage_q}), .rdata_o(pair));
             assign sy_rdata = half_q ? pair[2*YW-1:YW] : pair[YW-1:0];
+        end else if (SP != 0) begin : g_syn_sp1
+            // one synapse word per RAM word (words wider than 24 bits: two
+            // 16-bit SPRAM columns hold 16 K of them)
+            localparam SW  = SYN + ((BSYN != 0) ? N : 0);   // words in all
+            localparam XB0 = $clog2(SW);
+            localparam XB  = (XB0 < SB) ? SB : XB0;
+            /* verilator lint_off UNUSEDSIGNAL */
+            localparam [31:0] SYN32 = SYN;
+            wire [XB+NB:0] h_bw = {{(XB+1){1'b0}}, h_off[NB-1:0]} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
+            wire [XB+NB:0] u_bw = {{(XB+1){1'b0}}, u1_slot_q} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
+            wire [XB+SB:0] h_sw = {{(XB+1){1'b0}}, h_off[SB-1:0]};
+            wire [XB+SB:0] s_sw = {{(XB+1){1'b0}}, sy_raddr};
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire            h_bias  = (BSYN != 0) & h_nb;
+            wire [XB-1:0]   h_w     = h_bias ? h_bw[XB-1:0] : h_sw[XB-1:0];
+            wire            h_syn = h_wr & ((h_reg == 3'd6) | h_bias);
+            wire            nb_re = (BSYN != 0) & (u1_v_q | (h_rd & h_nb));
+            wire [XB-1:0]   nb_ra = u1_v_q ? u_bw[XB-1:0] : h_bw[XB-1:0];
+            loom_spram #(.DW(YW), .AW(XB), .DEPTH(SW)) u_syn (
+                .clk_i(clk_i), .en_i(sy_re | nb_re | h_syn), .we_i(h_syn),
+                .addr_i(h_syn ? h_w : (nb_re ? nb_ra : s_sw[XB-1:0])),
+                .wdata_i(h_wdata_i[YW-1:0]), .rdata_o(sy_rdata));
         end else begin : g_syn_dp
             loom_ram #(.DW(YW), .AW(SB), .DEPTH(SYN)) u_syn (
                 .clk_i(clk_i), .re_i(sy_re), .raddr_i(sy_raddr), .rdata_o(sy_rdata),
@@ -639,16 +706,17 @@ module loom_core #(
             wire ovf = ~((&v32[31:S-1]) | ~(|v32[31:S-1]));
             assign in_s = ovf ? {v32[31], {(S-1){~v32[31]}}} : v32[S-1:0];
         end else begin : g_shift_lut
-            wire [4:0]           nsh   = 5'd0 - pf_u2_shift;
-            wire signed [XW-1:0] shl   = acc_x <<< pf_u2_shift[3:0];
-            wire signed [XW-1:0] shr   = acc_x >>> nsh;
-            wire signed [XW-1:0] in_x  = pf_u2_shift[4] ? shr : shl;
-            wire signed [XW-1:0] xmax  = {{(XW-S+1){1'b0}}, {(S-1){1'b1}}};
-            wire signed [XW-1:0] xmin  = ~xmax;
-            /* verilator lint_off UNUSEDSIGNAL */
-            wire signed [XW-1:0] in_sat = (in_x > xmax) ? xmax : ((in_x < xmin) ? xmin : in_x);
-            /* verilator lint_on UNUSEDSIGNAL */
-            assign in_s = in_sat[S-1:0];
+            // acc * 2^shift, shift in [-16, 15], floor for shift < 0, as ONE
+            // arithmetic right shift: (acc << 15) >>> (15 - shift), where
+            // 15 - shift (mod 32) = {shift[4], ~shift[3:0]} is wiring; the
+            // result fits in S bits iff its bits XW-1..S-1 agree (no
+            // comparators on the path from the ring RAM)
+            wire [4:0]           sh    = pf_u2_shift;
+            wire [4:0]           ramt  = {sh[4], ~sh[3:0]};
+            wire signed [XW-1:0] acc15 = acc_x <<< 15;
+            wire signed [XW-1:0] in_x  = acc15 >>> ramt;
+            wire ovf = ~((&in_x[XW-1:S-1]) | ~(|in_x[XW-1:S-1]));
+            assign in_s = ovf ? {in_x[XW-1], {(S-1){~in_x[XW-1]}}} : in_x[S-1:0];
         end
     endgenerate
 
