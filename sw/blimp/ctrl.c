@@ -198,7 +198,9 @@ loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net *
     *out = NULL;
     seir_arch a;
     seir_arch_default(&a);
-    a.a = CTRL_ARCH_A; /* the icebreaker's accumulators */
+    a.w = CTRL_ARCH_W; /* the icebreaker's arch */
+    a.s = CTRL_ARCH_S;
+    a.a = CTRL_ARCH_A;
     seir_net *net = seir_net_new(&a);
     if (!net) return oom(e);
     loom_status st = LOOM_OK;

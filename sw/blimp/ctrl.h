@@ -24,7 +24,7 @@
  * with the signal inverted, and the read-out weights of the n side are the
  * negated p-side ones.  All zero-delay: one timestep per control period,
  * levels encoders 0, hidden 1, read-out 2.  The built network is valid for
- * the icebreaker's arch (W=8 S=16 A=16 D=15) and passes seir_check_acc by
+ * the icebreaker's arch (W=12 S=20 A=20 D=15) and passes seir_check_acc by
  * construction (bounded inputs; every gene is clamped to a range that
  * guarantees it).
  *
@@ -50,8 +50,12 @@ enum { CTRL_IN_ERR = 0, CTRL_IN_DERR = 1, CTRL_IN_BIAS = 2, CTRL_N_INPUTS = 3 };
 #define CTRL_IN_MAX 1400
 /* Largest |g_err| + |g_derr| of an encoder (see ctrl.c). */
 #define CTRL_G_SUM_MAX 16
-/* The accumulator width the controller is built for: the icebreaker's. */
-#define CTRL_ARCH_A 16
+/* The arch the controller is built for: the icebreaker's (compiler/board.c).
+ * Its integers (|w| <= 127, theta <= 32767, accumulator bounds <= 32560) are
+ * those of W=8 S=16 A=16, so they fit any wider arch as well. */
+#define CTRL_ARCH_W 12
+#define CTRL_ARCH_S 20
+#define CTRL_ARCH_A 20
 
 /* The two parts; also the index of their v output in a full network. */
 typedef enum ctrl_part { CTRL_PD = 0, CTRL_I = 1 } ctrl_part;
