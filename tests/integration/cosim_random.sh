@@ -12,9 +12,11 @@
 #        every other i
 # c1, c4, d0 and bk bank the ring by ring word (RBANK=1), wide keeps one
 # ring RAM: both ways of overlapping deliveries with the update.
-#   up5k the icebreaker board's config (1 core, 1,024 slots, A=16: the input
-#        shift on a multiplier; SP=1: profiles in block RAM, U4 stage),
-#        every other i, and 4 nets with all 16 profiles in use
+#   up5k the icebreaker board's config (1 core, 1,024 slots, W=12 S=20
+#        A=20; SP=1: profiles in block RAM in 16-bit halves, i and v in
+#        16 + 4-bit RAMs, one synapse per SPRAM word, U4 stage), every
+#        other i, and 4 nets with all 16 profiles in use (theta, v_reset
+#        and bias beyond 16 bits among them)
 # Every run prints its seeds; replay one with the printed commands.
 set -u
 fail=0 runs=0
@@ -50,7 +52,9 @@ for i in $(seq 1 52); do
     run wide $((4000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --arch W=12,S=24,A=32,D=7
     [ $((i % 2)) -eq 0 ] && run sp $((5000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --levels "$lv"
     [ $((i % 2)) -eq 1 ] && run bk $((6000 + i)) --neurons "$n" --inputs "$c" --density "$dens" --levels "$lv" --arch D=9
-    [ $((i % 2)) -eq 1 ] && run up5k $((6000 + i)) --neurons $(( n * 3 )) --inputs "$c" --density "$dens" --levels "$lv" --arch A=16
+    # (density at most 0.13: 15,360 synapse words)
+    [ $((i % 2)) -eq 1 ] && run up5k $((6000 + i)) --neurons $(( n * 3 )) --inputs "$c" \
+        --density "$([ "$dens" = 0.25 ] && echo 0.1 || echo "$dens")" --levels "$lv" --arch W=12,S=20,A=20
 done
 # 16 profiles (the up5k config's P; loom gen writes 8): every profile of a
 # generated net gets a twin with other theta, bias, v_reset, reset mode and
@@ -58,7 +62,7 @@ done
 for i in 1 2 3 4; do
     seed=$((6100 + i)) net="$WORK/p16-$i.seir"
     "$LOOM" gen --seed "$seed" --neurons $((100 + 90 * i)) --inputs $((2 * i)) --density 0.05 \
-        --levels $((2 + i)) --arch A=16 -o "$WORK/p8-$i.seir" 2>/dev/null || { fail=$((fail + 1)); continue; }
+        --levels $((2 + i)) --arch W=12,S=20,A=20 -o "$WORK/p8-$i.seir" 2>/dev/null || { fail=$((fail + 1)); continue; }
     python3 - "$WORK/p8-$i.seir" "$net" <<'PY'
 import re, sys
 out, k = [], 0
@@ -67,11 +71,12 @@ for line in open(sys.argv[1]):
     if line.startswith("profile "):
         f = line.split()
         kv = dict(x.split("=") for x in f[2:])
-        kv["theta"] = str(max(-32768, min(32767, int(kv["theta"]) - 7)))
-        kv["bias"] = str(max(-32768, min(32767, int(kv["bias"]) + 3)))
+        big = 70000 if k % 2 else 0   # beyond 16 bits (S=20)
+        kv["theta"] = str(max(-524288, min(524287, int(kv["theta"]) - 7 + big)))
+        kv["bias"] = str(max(-524288, min(524287, int(kv["bias"]) + 3 + big // 2)))
         kv["shift"] = str([-1, 15, -16, 2, -5, 0, 7, -2][k % 8])
         kv["reset"] = ["zero", "subtract", "none"][k % 3]
-        kv["v_reset"] = str(int(kv["v_reset"]) // 2 - 5)
+        kv["v_reset"] = str(max(-524288, int(kv["v_reset"]) // 2 - 5 - big))
         out.append("profile %s_b " % f[1] + " ".join("%s=%s" % (a, kv[a]) for a in
                    ("a_syn", "a_mem", "theta", "v_reset", "reset", "shift", "bias")) + "\n")
         k += 1
