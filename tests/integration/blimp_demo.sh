@@ -23,11 +23,11 @@ set +e
 set -e
 [ $rc -eq 2 ]
 # a controller built for another arch than the board's is an error, not a fallback
-sed 's/^arch W=8 S=16 A=16 D=15$/arch W=8 S=16 A=24 D=15/' examples/blimp/controller.seir > "$WORK/a24.seir"
-grep -q '^arch W=8 S=16 A=24' "$WORK/a24.seir"
+sed 's/^arch W=12 S=20 A=20 D=15$/arch W=12 S=20 A=24 D=15/' examples/blimp/controller.seir > "$WORK/a24.seir"
+grep -q '^arch W=12 S=20 A=24' "$WORK/a24.seir"
 set +e
 "$LOOM" demo blimp --controller "$WORK/a24.seir" --plot "$WORK/a24.png" > /dev/null 2> "$WORK/a24.err"; rc=$?
 set -e
 [ $rc -eq 1 ]
-grep -q 'is built for W=8 S=16 A=24 D=15, the icebreaker has W=8 S=16 A=16 D=15: it cannot fly on the board' "$WORK/a24.err"
+grep -q 'is built for W=12 S=20 A=24 D=15, the icebreaker has W=12 S=20 A=20 D=15: it cannot fly on the board' "$WORK/a24.err"
 echo "blimp_demo ok ($((t1 - t0)) s)"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # blimp_vboard.sh -- `loom fly --port` through `loom vboard --board icebreaker`
-# (the icebreaker's own design, W=8 S=16 A=16 D=15, the RTL with its UART
+# (the icebreaker's own design, W=12 S=20 A=20 D=15, the RTL with its UART
 # under Verilator, on a pty): the shipped controller, built for that arch
 # (bounded graded inputs, docs/blimp.md), is mapped, loaded and flown one
 # board step per control period; its trajectory (--trace) and final line
@@ -38,7 +38,7 @@ for args in "--seed 3 --duration 12" "--seed 8 --duration 6 --profile 0:1.5,2:2.
 done
 
 # 0.2% of the bytes dropped or corrupted each way (TCP): retries, same trajectory
-"$LOOM" vboard --config c1 --quiet --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.002 --seed 5 \
+"$LOOM" vboard --board icebreaker --quiet --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.002 --seed 5 \
     >/dev/null 2>"$WORK/vb2.err" &
 pids+=($!)
 wait_file "$WORK/tcp" || fail "no tcp port file"
@@ -52,18 +52,18 @@ resent=$(sed -n 's/^link frames resent  *\([0-9]*\) .*/\1/p' "$WORK/noisy.txt")
 echo "noisy link: identical trajectory, $resent frames resent"
 
 # a net for another arch (S=24) does not fit: refused, naming the board's arch
-sed 's/^arch W=8 S=16 A=16 D=15$/arch W=8 S=24 A=16 D=15/' "$ctl" >"$WORK/s24.seir"
-grep -q '^arch W=8 S=24' "$WORK/s24.seir" || fail "could not make the S=24 net"
+sed 's/^arch W=12 S=20 A=20 D=15$/arch W=12 S=24 A=20 D=15/' "$ctl" >"$WORK/s24.seir"
+grep -q '^arch W=12 S=24' "$WORK/s24.seir" || fail "could not make the S=24 net"
 "$LOOM" fly --port "$pty" --controller "$WORK/s24.seir" --duration 1 >/dev/null 2>"$WORK/s24.err"
 rc=$?
 [ $rc -ne 0 ] || fail "S=24 controller accepted"
-grep -q 'does not fit the board (W=8 S=16' "$WORK/s24.err" || { cat "$WORK/s24.err"; fail "refusal message"; }
+grep -q 'does not fit the board (W=12 S=20' "$WORK/s24.err" || { cat "$WORK/s24.err"; fail "refusal message"; }
 
 # the same controller declared for A=24 is refused by the icebreaker, naming both
-sed 's/^arch W=8 S=16 A=16 D=15$/arch W=8 S=16 A=24 D=15/' "$ctl" >"$WORK/a24.seir"
-grep -q '^arch W=8 S=16 A=24' "$WORK/a24.seir" || fail "could not make the A=24 net"
+sed 's/^arch W=12 S=20 A=20 D=15$/arch W=12 S=20 A=24 D=15/' "$ctl" >"$WORK/a24.seir"
+grep -q '^arch W=12 S=20 A=24' "$WORK/a24.seir" || fail "could not make the A=24 net"
 "$LOOM" fly --port "$pty" --controller "$WORK/a24.seir" --duration 1 >/dev/null 2>"$WORK/ib.err" && fail "A=24 controller accepted by the icebreaker"
-grep -q "the net assumes accumulators of A=24 bits, the build has A=16" "$WORK/ib.err" || { cat "$WORK/ib.err"; fail "icebreaker refusal message"; }
+grep -q "the net assumes accumulators of A=24 bits, the build has A=20" "$WORK/ib.err" || { cat "$WORK/ib.err"; fail "icebreaker refusal message"; }
 
 "$LOOM" fly --port "$pty" --controller pid --duration 1 >/dev/null 2>&1
 [ $? -eq 2 ] || fail "--controller pid --port should be a usage error"
@@ -73,7 +73,7 @@ grep -q "the net assumes accumulators of A=24 bits, the build has A=16" "$WORK/i
 # the board goes away mid-flight: a clear error, non-zero exit
 "$LOOM" fly --port "$pty" --seed 1 --duration 600 --timeout-ms 100 >"$WORK/k.txt" 2>"$WORK/k.err" &
 fl=$!
-sleep 1
+sleep 3   # past loading the controller (about 1 s on a loaded 2-core machine)
 kill "$vb"; wait "$vb" 2>/dev/null
 i=0; while kill -0 "$fl" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 kill -0 "$fl" 2>/dev/null && { kill "$fl"; fail "fly did not notice the lost board"; }
