@@ -3,7 +3,7 @@
 # FPGA tools: board list, unknown board, report of a missing folder, a patch
 # with nothing to patch, a model that does not fit the board's arch config;
 # an AIGER and a NIR model are compiled for the board's own arch (the
-# icebreaker's A=16) unless --arch says otherwise.
+# icebreaker's W=12 S=20 A=20) unless --arch says otherwise.
 set -eu
 "$LOOM" build --list > "$WORK/list"
 for b in icebreaker upduino3 icestick hx8k-breakout; do
@@ -38,6 +38,6 @@ if [ -f "$DATA/aig/seq/s27.aig" ]; then
         "$LOOM" build --board icebreaker "$m" --boot-only -o "$WORK/ib" --quiet
         test -s "$WORK/ib/boot.hex"
     done
-    expect_fail "the build has A=16" "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch A=24 --boot-only -o "$WORK/ib"
+    expect_fail "the build has A=20" "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch W=12,S=20,A=24 --boot-only -o "$WORK/ib"
 fi
 echo ok

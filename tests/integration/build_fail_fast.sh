@@ -17,7 +17,7 @@ expect_fail "nosuch.seir: cannot open" --board icebreaker nosuch.seir -o b1
 # three limits at once, with figures (8,970 neurons, 2,312 inputs)
 cnn=$DATA/nir/cnn_sinabs.nir
 [ -f "$cnn" ] || { echo "missing $cnn"; exit 1; }
-expect_fail "limits exceeded: neurons 8,970 > 1,024; synapses [0-9,]* > 31,744; input channels 2,312 > 128" \
+expect_fail "limits exceeded: neurons 8,970 > 1,024; synapses [0-9,]* > 15,360; input channels 2,312 > 128" \
     --board icebreaker "$cnn" -o b2
 [ ! -e b2 ] || { echo "a failed build left a folder"; exit 1; }
 # a random net too wide for the HX8K board: neurons and inputs both named

@@ -9,7 +9,7 @@ set -u
 . "$(dirname "$0")/../support/vboard.sh"
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$WORK"
-"$LOOM" gen --seed 3 --neurons 300 --inputs 20 --arch W=8,S=16,A=16,D=15 -o net.seir >/dev/null || fail "loom gen"
+"$LOOM" gen --seed 3 --neurons 300 --inputs 20 --arch W=12,S=20,A=20,D=15 -o net.seir >/dev/null || fail "loom gen"
 checked=0
 
 # no temporaries next to the outputs
@@ -80,9 +80,9 @@ checked=$((checked + 1))
 
 # ---- loom fly on the virtual board: the trace holds the periods flown
 rm -f t.csv
-"$LOOM" vboard --quiet --config c1 --pty-file pty1 >/dev/null 2>vb1.err &
+"$LOOM" vboard --quiet --board icebreaker --pty-file pty1 >/dev/null 2>vb1.err &
 pids+=($!)
-wait_file pty1 || fail "no virtual board c1"
+wait_file pty1 || fail "no second virtual board"
 DELAY=6 stop_after - INT "$LOOM" fly --port "$(cat pty1)" --duration 600 --controller "$root/examples/blimp/controller.seir" --trace t.csv
 [ $rc -eq 130 ] || { cat run.err; fail "fly: exit $rc, expected 130"; }
 n=$(sed -n 's/^loom fly: interrupted by SIGINT after \([0-9]*\) control periods .*; the flight so far is in t.csv$/\1/p' run.err)

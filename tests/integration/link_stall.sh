@@ -7,7 +7,7 @@
 # such line.
 set -u
 . "$(dirname "$0")/../support/vboard.sh"
-"$LOOM" gen --seed 3 --neurons 60 --inputs 8 --arch W=8,S=16,A=16,D=15 -o "$WORK/net.seir" >/dev/null \
+"$LOOM" gen --seed 3 --neurons 60 --inputs 8 --arch W=12,S=20,A=20,D=15 -o "$WORK/net.seir" >/dev/null \
     || fail "gen"
 "$LOOM" vboard --quiet --board icebreaker --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
 vb=$!

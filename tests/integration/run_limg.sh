@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # run_limg.sh -- `loom run` on a virtual board (the generic c1: the example
-# and its image are built for A=24, the icebreaker has A=16; pty) with graded
+# and its image are built for A=24, the icebreaker has A=20; pty) with graded
 # inputs, v outputs and runtime images:
 #  * examples/seir/integrator.seir (a graded channel, a v output and a spike
 #    output): --poisson (random 16-bit values on a graded channel) and a CSV
