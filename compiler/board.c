@@ -3,8 +3,10 @@
  *
  * Arch configs are chosen to fit each part with the RTL as it is: on the
  * UP5K boards the array is built single-ported (SP=1: ring and synapse
- * pairs in the four SPRAMs, the profiles in block RAM words) with A = 16 so
- * that the ring fits one SPRAM.  docs/boards.md gives the arithmetic and
+ * words in the four SPRAMs, two each, the profiles in block RAM words) at
+ * W=12 S=20 A=20, chosen for trained networks (their quantised agreement
+ * reaches 0.99 there, not at the earlier 8/16/16), with 15,360 synapses
+ * (one 26-bit synapse word per SPRAM word) instead of 31,744.  docs/boards.md gives the arithmetic and
  * the measured utilisation behind each choice; `loom report` gives the
  * utilisation of a build.  The HX1K (icestick) cannot hold the array: its
  * board runs the same memory map and machine model as firmware on a small
@@ -62,8 +64,9 @@ static const arch_config configs[] = {
      .eq = 4, .ring_banked = 1},
     {.name = "b2", .arch = ARCH(8, 16, 24, 15, 2, 512, 65536, 4, 16, 1024), .eq = 4, .ring_banked = 1},
     {.name = "b4", .arch = ARCH(8, 16, 24, 15, 4, 256, 32768, 4, 16, 1024), .eq = 4, .ring_banked = 1},
-    /* the icebreaker / upduino3 arch: A=16, so the input shift runs on a
-     * multiplier; SP=1, so the profiles are in block RAM */
+    /* the icebreaker / upduino3 arch: W=12 S=20 A=20 (i and v in 16 + 4-bit
+     * RAMs, profile words in 16-bit halves, one synapse per SPRAM word);
+     * SP=1, so the profiles are in block RAM */
     {.name = "up5k", .arch = ARCH(12, 20, 20, 15, 1, 1024, 15360, 16, 224, 128), .eq = 4, .single_port = 1},
 };
 
