@@ -195,10 +195,21 @@ static loom_status build_part(seir_net *net, ctrl_part part, const double *x, lo
 loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net **out,
                        loom_err *e)
 {
-    *out = NULL;
     seir_arch a;
     seir_arch_default(&a);
     a.a = CTRL_ARCH_A; /* the icebreaker's accumulators */
+    return ctrl_build_arch(&a, pd_genes, i_genes, out, e);
+}
+
+loom_status ctrl_build_arch(const seir_arch *arch, const double *pd_genes, const double *i_genes,
+                            seir_net **out, loom_err *e)
+{
+    *out = NULL;
+    if (arch->a < CTRL_ARCH_A || arch->w < 8 || arch->s < 16)
+        return loom_fail(e, LOOM_E_INVALID,
+                         "controller: arch W=%d S=%d A=%d: the controller needs W >= 8, S >= 16 and A >= %d",
+                         arch->w, arch->s, arch->a, CTRL_ARCH_A);
+    seir_arch a = *arch;
     seir_net *net = seir_net_new(&a);
     if (!net) return oom(e);
     loom_status st = LOOM_OK;

@@ -82,6 +82,14 @@ void ctrl_genes_prior(ctrl_part part, double *x);
 loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net **out,
                        loom_err *e);
 
+/* ctrl_build for the W S A D of arch a (a board's, from the board table:
+ * the CLI passes board_find(...)->arch.arch).  The gene clamps keep every
+ * accumulator within CTRL_ARCH_A bits, so an arch with fewer accumulator
+ * bits (or fewer than 8 weight bits) is refused with LOOM_E_INVALID naming
+ * the field. */
+loom_status ctrl_build_arch(const seir_arch *a, const double *pd_genes, const double *i_genes,
+                            seir_net **out, loom_err *e);
+
 /* Input values of one control period: err in m, derr in m/s. */
 void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS]);
 
