@@ -18,7 +18,7 @@
  *
  * The cost of a flight (lower is better) is
  *
- *     rmse + sse + 0.25 * overshoot + 0.05 * effort
+ *     rmse + sse + 0.1 * overshoot + 0.02 * effort
  *
  * in metres (rmse, steady-state error, overshoot: plant_metrics) with
  * effort the mean |u| / u_max (the saturated command, 0..1).
@@ -35,8 +35,8 @@
 #include "seir.h"
 
 #define FLIGHT_W_SSE 1.0
-#define FLIGHT_W_OVERSHOOT 0.25
-#define FLIGHT_W_EFFORT 0.05
+#define FLIGHT_W_OVERSHOOT 0.1
+#define FLIGHT_W_EFFORT 0.02
 
 /* Held-out protocol: this many flights of this many seconds. */
 #define FLIGHT_HELDOUT_N 24

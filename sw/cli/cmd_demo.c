@@ -144,6 +144,17 @@ static int replay(const char *capture, const char *note, const char *board, cons
     return 0;
 }
 
+/* The held-out table of the controller (loom fly --sim --heldout). */
+static int demo_heldout(const char *controller)
+{
+    char *av[] = {"fly", "--sim", "--heldout", "--controller", (char *)controller, NULL};
+    fflush(stdout);
+    int rc = cmd_fly(5, av);
+    fflush(stdout);
+    if (rc) fprintf(stderr, "loom demo: the held-out flights failed\n");
+    return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
@@ -185,6 +196,7 @@ int cmd_demo(int argc, char **argv)
         return cli_usage_error("demo", "--controller needs a network (NET.seir): the demo compares it with the PID");
     if (make_parent(png)) return cli_usage_error("demo", "cannot create the folder of %s: %s", png, strerror(errno));
     if (sim_only) {
+        if (demo_heldout(controller)) return 1;
         char *av[] = {"fly", "--sim", "--seed", (char *)seed, "--controller", (char *)controller,
                       "--duration", (char *)duration, "--profile", "demo", "--plot", (char *)png, NULL};
         return cmd_fly(12, av);
@@ -284,9 +296,10 @@ int cmd_demo(int argc, char **argv)
             return 1;
         }
         char note[256];
+        if (demo_heldout(controller)) rc = 1;
         snprintf(note, sizeof note, "demo: trajectory through the virtual board identical to the reference "
                                     "model's (%ld control periods, seed %s)\n", lines - 1, seed);
-        if (replay(vb_out, note, config, "vboard")) {
+        if (!rc && replay(vb_out, note, config, "vboard")) {
             fprintf(stderr, "loom demo: cannot read %s\n", vb_out);
             rc = 1;
         }

@@ -28,7 +28,9 @@
 #include "loom_paths.h"
 #include "cli.h"
 #include "intr.h"
+#include "board.h"
 #include "ctrl.h"
+#include "flight.h"
 #include "ctrl_link.h"
 #include "host.h"
 #include "jsonw.h"
@@ -45,6 +47,7 @@ static const char usage_text[] =
     "                [--seed S] [--controller NET.seir|pid] [--duration SEC]\n"
     "                [--profile demo|T:ALT,T:ALT,...] [--plant FILE] [--trace FILE.csv]\n"
     "                [--plot FILE.png] [--quiet] [--json]\n"
+    "       loom fly --sim --heldout [--controller NET.seir] [--plant FILE] [--json]\n"
     "Flies the blimp altitude plant (docs/blimp.md) with the controller under\n"
     "test and with the reference PID (kp 9, ki 0, kd 7) on the same plant and\n"
     "noise seed, prints a comparison table and a final line\n"
@@ -61,10 +64,15 @@ static const char usage_text[] =
     "Defaults: seed 1, controller examples/blimp/controller.seir, 60 s, the\n"
     "demo profile (steps between 1 and 3 m every 10 s), default plant.\n"
     "--json prints the table as one JSON object instead (docs/json.md).\n"
+    "--heldout flies the held-out protocol instead (docs/blimp.md): 24 flights of\n"
+    "60 s on varied plants with seeds evolution never uses; prints mean and worst\n"
+    "RMSE, steady-state error and overshoot of the controller, the un-evolved\n"
+    "start (built for the icebreaker's arch) and the PID.\n"
     "\n"
     "examples:\n"
     "  loom fly --sim --seed 1 --plot blimp.png\n"
     "  loom fly --sim --controller pid --duration 30 --json\n"
+    "  loom fly --sim --heldout\n"
     "  loom vboard --config c1 --pty-file pty.txt &\n"
     "  loom fly --port \"$(cat pty.txt)\" --seed 1 --trace board.csv\n";
 
@@ -73,7 +81,7 @@ typedef struct opts {
     int64_t baud, timeout_ms, tries, max_payload;
     uint64_t seed;
     double duration;
-    int sim, quiet, json;
+    int sim, quiet, json, heldout;
 } opts;
 
 /* Spikes of the controller, for the raster. */
@@ -140,6 +148,7 @@ static int parse(int argc, char **argv, opts *o)
         } else if (!strcmp(a, "--sim")) o->sim = 1;
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
         else if (!strcmp(a, "--json")) o->json = 1;
+        else if (!strcmp(a, "--heldout")) o->heldout = 1;
         else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("fly", a, v, &o->seed)) return 2; }
         else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
         else if (!strcmp(a, "--controller")) { NEED(); o->controller = v; }
@@ -149,7 +158,7 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--tries")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 1000, &o->tries)) return 2; }
         else if (!strcmp(a, "--max-payload")) { NEED(); if (cli_parse_i64("fly", a, v, 64, 1024, &o->max_payload)) return 2; }
         else if (!strcmp(a, "--profile")) { NEED(); o->profile = v; }
-        else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
+        else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = strcmp(v, "blimp") ? v : NULL; }
         else if (!strcmp(a, "--trace")) { NEED(); o->trace = v; }
         else if (!strcmp(a, "--plot")) { NEED(); o->plot = v; }
         else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
@@ -164,6 +173,8 @@ static int parse(int argc, char **argv, opts *o)
                                       "or --port PORT (a board or virtual board)");
     if (o->sim && o->port)
         return cli_usage_error("fly", "--sim and --port exclude each other");
+    if (o->heldout && o->port)
+        return cli_usage_error("fly", "--heldout flies on the reference model: use it with --sim");
     if (o->plot && cli_check_png("fly", "--plot", o->plot))
         return 2;
     return 0;
@@ -249,6 +260,63 @@ static loom_status plot(const char *png, const plant_sample *a, const plant_samp
     return st;
 }
 
+/* --heldout: the held-out protocol (flight.h) for the controller, the
+ * un-evolved start and the PID; a table, or JSON. */
+static int fly_heldout(const opts *o, const plant_params *pp)
+{
+    loom_err e;
+    seir_net *net = NULL;
+    loom_status st = LOOM_OK;
+    if (strcmp(o->controller, "pid")) {
+        st = seir_parse_file(o->controller, &net, &e);
+        if (!st && (st = ctrl_check_net(net, &e))) loom_err_prefix(&e, "%s", o->controller);
+    }
+    const board_info *bi = st ? NULL : board_find("icebreaker", &e);
+    if (!st && !bi) st = e.status;
+    flight_summary s[3];
+    if (!st) st = flight_heldout(pp, net, &bi->arch.arch, s, &e);
+    seir_net_free(net);
+    if (st) return cli_report("fly", &e);
+    if (!o->json) {
+        flight_heldout_print(s, stdout);
+        return 0;
+    }
+    jsonw j;
+    jsonw_init(&j, stdout);
+    jsonw_obj_begin(&j, NULL);
+    jsonw_str(&j, "command", "fly");
+    jsonw_str(&j, "mode", "heldout");
+    jsonw_str(&j, "controller", o->controller);
+    jsonw_uint(&j, "flights", s[1].n);
+    jsonw_num(&j, "duration_s", FLIGHT_HELDOUT_DURATION);
+    static const char *const who[3] = {"controller_under_test", "unevolved_start", "pid"};
+    for (int k = 0; k < 3; k++) {
+        if (!s[k].n) {
+            jsonw_null(&j, who[k]);
+            continue;
+        }
+        jsonw_obj_begin(&j, who[k]);
+        jsonw_num(&j, "rmse_mean_m", s[k].rmse);
+        jsonw_num(&j, "rmse_worst_m", s[k].rmse_worst);
+        jsonw_num(&j, "steady_state_error_mean_m", s[k].sse);
+        jsonw_num(&j, "steady_state_error_worst_m", s[k].sse_worst);
+        jsonw_num(&j, "overshoot_mean_m", s[k].overshoot);
+        jsonw_num(&j, "overshoot_worst_m", s[k].overshoot_worst);
+        jsonw_num(&j, "effort_mean", s[k].effort);
+        jsonw_num(&j, "cost_mean", s[k].cost);
+        jsonw_obj_end(&j);
+    }
+    if (s[0].n) {
+        jsonw_num(&j, "rmse_ratio_pid", s[0].rmse / s[2].rmse);
+        jsonw_num(&j, "rmse_ratio_start", s[0].rmse / s[1].rmse);
+    } else {
+        jsonw_null(&j, "rmse_ratio_pid");
+        jsonw_null(&j, "rmse_ratio_start");
+    }
+    jsonw_obj_end(&j);
+    return jsonw_end(&j, &e) ? cli_report("fly", &e) : 0;
+}
+
 int cmd_fly(int argc, char **argv)
 {
     loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
@@ -259,6 +327,7 @@ int cmd_fly(int argc, char **argv)
     plant_params pp;
     plant_params_default(&pp);
     if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("fly", &e);
+    if (o.heldout) return fly_heldout(&o, &pp);
     plant_profile pr;
     if (!strcmp(o.profile, "demo")) plant_profile_demo(&pr);
     else if (plant_profile_parse(o.profile, &pr, &e)) return cli_report("fly", &e);
@@ -344,7 +413,8 @@ int cmd_fly(int argc, char **argv)
         if (!st) {
             ctrl_genes_prior(CTRL_PD, gp);
             ctrl_genes_prior(CTRL_I, gi);
-            st = ctrl_build(gp, gi, &sn, &e);
+            const board_info *bi = board_find("icebreaker", &e);
+            st = bi ? ctrl_build_arch(&bi->arch.arch, gp, gi, &sn, &e) : e.status;
         }
         if (!st) st = ctrl_ref_open(sn, &sr, &e);
         if (!st) {
