@@ -34,13 +34,42 @@
 #include "plant.h"
 #include "seir.h"
 
+/* A plant the controller flies: the blimp's altitude, or a quadrotor's
+ * attitude axis (the same equations with z an angle in rad, mass an inertia
+ * in kg m^2, net_weight a disturbance torque in N m, thrust_gain a torque per
+ * command unit, no floor; docs/attitude.md), with its profiles, the scales
+ * of the controller's inputs and read-outs, and its reference PID. */
+typedef struct flight_plant {
+    const char *name, *unit;         /* "blimp", "m" */
+    const char *controller;          /* the shipped controller (data folder) */
+    double sp_lo, sp_hi;             /* random setpoints, unit */
+    double hold_min, hold_max;       /* s */
+    double z0_spread;                /* start within +-z0_spread/2 of the first setpoint */
+    double sse_window;               /* s */
+    double scale_err, scale_derr;    /* controller input units per unit, per unit/s */
+    double v_per_cmd_i;              /* I read-out v per command unit */
+    double kp, ki, kd;               /* the reference PID */
+    double heldout_duration;         /* s */
+    double demo_duration;            /* s, of the demo profile */
+} flight_plant;
+
+/* "blimp" or "attitude"; NULL otherwise. */
+const flight_plant *flight_plant_find(const char *name);
+/* The plant's default parameters. */
+void flight_plant_params(const flight_plant *k, plant_params *p);
+/* The plant's demo profile. */
+void flight_plant_demo(const flight_plant *k, plant_profile *pr);
+/* A controller step for k: c's scales set from k. */
+void flight_plant_snn(const flight_plant *k, ctrl_snn *c, ctrl_backend be);
+/* The names, "blimp|attitude". */
+extern const char flight_plant_names[];
+
 #define FLIGHT_W_SSE 1.0
 #define FLIGHT_W_OVERSHOOT 0.1
 #define FLIGHT_W_EFFORT 0.02
 
-/* Held-out protocol: this many flights of this many seconds. */
+/* Held-out protocol: this many flights (of k->heldout_duration s). */
 #define FLIGHT_HELDOUT_N 24
-#define FLIGHT_HELDOUT_DURATION 60.0
 
 typedef struct flight_case {
     plant_params p;    /* the varied plant */
@@ -56,7 +85,7 @@ uint64_t flight_heldout_seed(uint64_t k);
 /* Makes the case of `seed`: a random profile (1..3 m, holds of 4 to 12 s)
  * of duration s on base with the variations above when vary != 0 (base
  * itself, except z0, otherwise). */
-void flight_case_make(const plant_params *base, uint64_t seed, double duration, int vary,
+void flight_case_make(const flight_plant *k, const plant_params *base, uint64_t seed, double duration, int vary,
                       flight_case *c);
 
 /* What one flight measured. */
@@ -71,14 +100,14 @@ loom_status flight_fly(const flight_case *c, plant_ctrl ctl, flight_result *r, l
 
 /* Flies c with a fresh reference model of net (a controller network,
  * ctrl_check_net). */
-loom_status flight_fly_net(const seir_net *net, const flight_case *c, flight_result *r, loom_err *e);
+loom_status flight_fly_net(const flight_plant *k, const seir_net *net, const flight_case *c, flight_result *r, loom_err *e);
 
 /* Flies c with the reference PID (kp CTRL_KP, ki 0, kd CTRL_KD). */
-loom_status flight_fly_pid(const flight_case *c, flight_result *r, loom_err *e);
+loom_status flight_fly_pid(const flight_plant *k, const flight_case *c, flight_result *r, loom_err *e);
 
 /* Mean cost of the controller built from genes (the PD part's
  * ctrl_n_genes(CTRL_PD) genes, then the I part's) for arch a over n cases. */
-loom_status flight_fitness(const seir_arch *a, const double *genes, const flight_case *cases,
+loom_status flight_fitness(const flight_plant *k, const seir_arch *a, const double *genes, const flight_case *cases,
                            uint32_t n, double *cost, loom_err *e);
 
 /* Summary of one controller over a set of flights. */
@@ -98,12 +127,12 @@ void flight_summary_end(flight_summary *s);
  * net (may be NULL), the un-evolved start (the structured prior of both
  * parts, built for arch a) and the PID.  out[0] net, out[1] start, out[2]
  * PID (out[0] zeroed when net is NULL). */
-loom_status flight_heldout(const plant_params *base, const seir_net *net, const seir_arch *a,
+loom_status flight_heldout(const flight_plant *k, const plant_params *base, const seir_net *net, const seir_arch *a,
                            flight_summary out[3], loom_err *e);
 
 
 
 /* Writes the held-out table (s from flight_heldout; the net's column left
  * out when s[0].n == 0) to f, with the RMSE ratios to the PID and the start. */
-void flight_heldout_print(const flight_summary s[3], FILE *f);
+void flight_heldout_print(const flight_plant *k, const flight_summary s[3], FILE *f);
 #endif

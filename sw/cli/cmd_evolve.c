@@ -56,7 +56,7 @@ static const char usage_text[] =
     "                   [--duration SEC] [--threads T] [--sigma S] [--plant FILE]\n"
     "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
     "                   [--profile] [--quiet] [--objective imitation|flight]\n"
-    "                   [--board NAME]\n"
+    "                   [--board NAME] [--plant blimp|attitude|FILE]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
@@ -72,6 +72,9 @@ static const char usage_text[] =
     "generations, 6 flights of 40 s, sigma 0.05), scored on tracking error,\n"
     "steady-state error, overshoot and effort; it ends with the held-out table.\n"
     "The network is built for the arch of --board (default icebreaker).\n"
+    "--plant attitude evolves the quadrotor attitude controller flown at 1 kHz\n"
+    "(docs/attitude.md; defaults there 100 generations, 4 flights of 3 s);\n"
+    "--plant FILE reads the blimp's parameters.\n"
     "See docs/blimp.md.\n"
     "\n"
     "examples:\n"
@@ -86,6 +89,9 @@ static const char usage_text[] =
 #define FLIGHT_DEF_FLIGHTS 6
 #define FLIGHT_DEF_DURATION 40.0
 #define FLIGHT_DEF_SIGMA 0.05
+#define FLIGHT_FAST_GENERATIONS 100
+#define FLIGHT_FAST_FLIGHTS 4
+#define FLIGHT_FAST_DURATION 3.0
 
 typedef struct opts {
     const char *out, *plant_file, *ckpt, *genes_out, *board;
@@ -95,6 +101,7 @@ typedef struct opts {
     int resume, quiet, profile, flight;
     int set_generations, set_flights, set_duration, set_sigma;
     seir_arch arch; /* the board's */
+    const flight_plant *kind;
 } opts;
 
 /* One generation's work for the threads. */
@@ -267,7 +274,11 @@ static int parse(int argc, char **argv, opts *o)
         else if (!strcmp(a, "--duration")) { o->set_duration = 1; NEED(); if (cli_parse_double("evolve", a, v, 1, 3600, &o->duration)) return 2; }
         else if (!strcmp(a, "--lambda")) { NEED(); if (cli_parse_i64("evolve", a, v, 2, 100000, &o->lambda)) return 2; }
         else if (!strcmp(a, "--sigma")) { o->set_sigma = 1; NEED(); if (cli_parse_double("evolve", a, v, 1e-6, 10, &o->sigma)) return 2; }
-        else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
+        else if (!strcmp(a, "--plant")) {
+            NEED();
+            if (flight_plant_find(v)) o->kind = flight_plant_find(v);
+            else o->plant_file = v;
+        }
         else if (!strcmp(a, "--checkpoint")) { NEED(); o->ckpt = v; }
         else if (!strcmp(a, "--genes")) { NEED(); o->genes_out = v; }
         else if (!strcmp(a, "--resume")) o->resume = 1;
@@ -281,12 +292,24 @@ static int parse(int argc, char **argv, opts *o)
     const board_info *b = board_find(o->board, &e);
     if (!b) return cli_usage_error("evolve", "--board: %s", e.msg);
     o->arch = b->arch.arch;
+    if (!o->kind) o->kind = flight_plant_find("blimp");
+    if (strcmp(o->kind->name, "blimp") && !o->flight)
+        return cli_usage_error("evolve", "--plant %s: the imitation objective is the blimp's; use --objective flight",
+                               o->kind->name);
+    if (strcmp(o->kind->name, "blimp") && o->plant_file)
+        return cli_usage_error("evolve", "a plant file gives the blimp's parameters; it does not go with --plant %s",
+                               o->kind->name);
     if (o->flight) {
         if (o->ckpt) return cli_usage_error("evolve", "--checkpoint is for the imitation objective");
         if (!o->set_generations) o->generations = FLIGHT_DEF_GENERATIONS;
         if (!o->set_flights) o->flights = FLIGHT_DEF_FLIGHTS;
         if (!o->set_duration) o->duration = FLIGHT_DEF_DURATION;
         if (!o->set_sigma) o->sigma = FLIGHT_DEF_SIGMA;
+    }
+    if (o->flight && strcmp(o->kind->name, "blimp")) {
+        if (!o->set_generations) o->generations = FLIGHT_FAST_GENERATIONS;
+        if (!o->set_flights) o->flights = FLIGHT_FAST_FLIGHTS;
+        if (!o->set_duration) o->duration = FLIGHT_FAST_DURATION;
     }
     return 0;
 }
@@ -688,6 +711,7 @@ typedef struct fwork {
     const flight_case *cases;
     uint32_t n_cases;
     const seir_arch *arch;
+    const flight_plant *kind;
 } fwork;
 
 typedef struct fthread {
@@ -703,7 +727,7 @@ static void *flight_thread(void *p)
     fthread *a = p;
     const fwork *w = a->w;
     for (uint32_t k = a->id; k < w->lambda && !a->st; k += w->n_threads)
-        a->st = flight_fitness(w->arch, w->x + (size_t)k * w->n, w->cases, w->n_cases, &w->fit[k], &a->err);
+        a->st = flight_fitness(w->kind, w->arch, w->x + (size_t)k * w->n, w->cases, w->n_cases, &w->fit[k], &a->err);
     return NULL;
 }
 
@@ -729,12 +753,12 @@ static loom_status flight_parallel(const fwork *w, loom_err *e)
 }
 
 /* n varied flight cases from the seeds seed_of(0..n-1). */
-static loom_status flight_cases(const plant_params *pp, uint64_t (*seed_of)(uint64_t), uint32_t n, double dur,
+static loom_status flight_cases(const flight_plant *kind, const plant_params *pp, uint64_t (*seed_of)(uint64_t), uint32_t n, double dur,
                                 flight_case **out, loom_err *e)
 {
     flight_case *c = calloc(n, sizeof *c);
     if (!c) return loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
-    for (uint32_t k = 0; k < n; k++) flight_case_make(pp, seed_of(k), dur, 1, &c[k]);
+    for (uint32_t k = 0; k < n; k++) flight_case_make(kind, pp, seed_of(k), dur, 1, &c[k]);
     *out = c;
     return LOOM_OK;
 }
@@ -744,7 +768,7 @@ static int evolve_flight(const opts *op)
     opts o = *op;
     loom_err e;
     plant_params pp;
-    plant_params_default(&pp);
+    flight_plant_params(o.kind, &pp);
     if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("evolve", &e);
     const uint32_t npd = ctrl_n_genes(CTRL_PD), n = npd + ctrl_n_genes(CTRL_I);
     double *x0 = calloc(n, sizeof *x0);
@@ -760,9 +784,9 @@ static int evolve_flight(const opts *op)
     if (st) return cli_report("evolve", &e);
     const uint32_t lam = cmaes_lambda(cm);
     if (!o.quiet)
-        printf("evolve: objective flight, %u genes (PD %u, I %u), lambda %u, %lld flights of %g s per "
+        printf("evolve: objective flight, plant %s, %u genes (PD %u, I %u), lambda %u, %lld flights of %g s per "
                "generation on varied plants, arch W=%d S=%d A=%d D=%d (board %s), %lld threads\n",
-               n, npd, n - npd, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
+               o.kind->name, n, npd, n - npd, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
                o.board, (long long)o.threads);
     double *fit = calloc(lam, sizeof *fit);
     flight_case *cases = calloc((size_t)o.flights, sizeof *cases);
@@ -772,8 +796,8 @@ static int evolve_flight(const opts *op)
         if (loom_intr_pending()) break;
         const uint64_t g = cmaes_generation(cm);
         for (uint32_t k = 0; k < (uint32_t)o.flights; k++)
-            flight_case_make(&pp, flight_train_seed(o.seed, g, k), o.duration, 1, &cases[k]);
-        fwork w = {cmaes_ask(cm), lam, n, (uint32_t)o.threads, fit, cases, (uint32_t)o.flights, &o.arch};
+            flight_case_make(o.kind, &pp, flight_train_seed(o.seed, g, k), o.duration, 1, &cases[k]);
+        fwork w = {cmaes_ask(cm), lam, n, (uint32_t)o.threads, fit, cases, (uint32_t)o.flights, &o.arch, o.kind};
         if ((st = flight_parallel(&w, &e))) {
             loom_err_prefix(&e, "generation %llu", (unsigned long long)g + 1);
             break;
@@ -793,12 +817,12 @@ static int evolve_flight(const opts *op)
      * validation flights (neither training nor held-out seeds) */
     seir_net *net = NULL;
     flight_case *val = NULL;
-    if (!st) st = flight_cases(&pp, flight_valid_seed, FLIGHT_VALID_N, FLIGHT_HELDOUT_DURATION, &val, &e);
+    if (!st) st = flight_cases(o.kind, &pp, flight_valid_seed, FLIGHT_VALID_N, o.kind->heldout_duration, &val, &e);
     if (!st) {
         const double *mean = cmaes_mean(cm), *best = cmaes_best(cm, NULL);
         double c_mean = 0, c_best = INFINITY;
-        st = flight_fitness(&o.arch, mean, val, FLIGHT_VALID_N, &c_mean, &e);
-        if (!st && cmaes_evals(cm) > 0) st = flight_fitness(&o.arch, best, val, FLIGHT_VALID_N, &c_best, &e);
+        st = flight_fitness(o.kind, &o.arch, mean, val, FLIGHT_VALID_N, &c_mean, &e);
+        if (!st && cmaes_evals(cm) > 0) st = flight_fitness(o.kind, &o.arch, best, val, FLIGHT_VALID_N, &c_best, &e);
         const double *pick = c_best < c_mean ? best : mean;
         if (!st && !o.quiet)
             printf("evolve: validation cost (%d flights): means %.5f, best %.5f: writing the %s\n", FLIGHT_VALID_N,
@@ -823,8 +847,8 @@ static int evolve_flight(const opts *op)
     free(val);
     if (!st && !o.quiet) {
         flight_summary s[3];
-        st = flight_heldout(&pp, net, &o.arch, s, &e);
-        if (!st) flight_heldout_print(s, stdout);
+        st = flight_heldout(o.kind, &pp, net, &o.arch, s, &e);
+        if (!st) flight_heldout_print(o.kind, s, stdout);
     }
     int rc = 0;
     if (!st && loom_intr_pending()) {
