@@ -29,13 +29,14 @@ static const flight_plant plants[] = {
     {.name = "blimp", .unit = "m", .controller = "examples/blimp/controller.seir", .sp_lo = 1.0, .sp_hi = 3.0,
      .hold_min = 4.0, .hold_max = 12.0, .z0_spread = 1.0, .sse_window = 2.0, .scale_err = 1000.0,
      .scale_derr = 1000.0, .v_per_cmd_i = CTRL_V_PER_CMD_I, .kp = CTRL_KP, .ki = 0.0, .kd = CTRL_KD,
-     .heldout_duration = 60.0, .demo_duration = 60.0},
+     .heldout_duration = 60.0, .demo_duration = 60.0, .w_sse = 0.5, .w_overshoot = 0.0, .w_effort = 0.0},
     /* PID gains: the best of a grid search on training-range flights
      * (docs/attitude.md); input scales map them onto the prior's kp 9, kd 7 */
     {.name = "attitude", .unit = "rad", .controller = "examples/attitude/controller.seir", .sp_lo = -0.4,
      .sp_hi = 0.4, .hold_min = 0.5, .hold_max = 1.5, .z0_spread = 0.2, .sse_window = 0.25,
      .scale_err = 1000.0 * ATT_KP / CTRL_KP, .scale_derr = 1000.0 * ATT_KD / CTRL_KD, .v_per_cmd_i = ATT_V_PER_CMD_I,
-     .kp = ATT_KP, .ki = ATT_KI, .kd = ATT_KD, .heldout_duration = 5.0, .demo_duration = 5.0},
+     .kp = ATT_KP, .ki = ATT_KI, .kd = ATT_KD, .heldout_duration = 5.0, .demo_duration = 5.0,
+     .w_sse = 1.0, .w_overshoot = 0.1, .w_effort = 0.02},
 };
 
 const char flight_plant_names[] = "blimp|attitude";
@@ -105,6 +106,7 @@ void flight_case_make(const flight_plant *k, const plant_params *base, uint64_t 
                       int vary, flight_case *c)
 {
     memset(c, 0, sizeof *c);
+    c->kind = k;
     c->p = *base;
     c->seed = seed;
     c->duration = duration;
@@ -150,8 +152,8 @@ loom_status flight_fly(const flight_case *c, plant_ctrl ctl, flight_result *r, l
     if (!st) {
         plant_metrics_compute(log, n, &c->pr, &r->m);
         r->effort = ec.n ? ec.sum / (double)ec.n : 0;
-        r->cost = r->m.rmse + FLIGHT_W_SSE * r->m.sse + FLIGHT_W_OVERSHOOT * r->m.overshoot +
-                  FLIGHT_W_EFFORT * r->effort;
+        r->cost = r->m.rmse + c->kind->w_sse * r->m.sse + c->kind->w_overshoot * r->m.overshoot +
+                  c->kind->w_effort * r->effort;
     }
     free(log);
     return st;

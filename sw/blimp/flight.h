@@ -18,10 +18,11 @@
  *
  * The cost of a flight (lower is better) is
  *
- *     rmse + sse + 0.1 * overshoot + 0.02 * effort
+ *     rmse + w_sse * sse + w_overshoot * overshoot + w_effort * effort
  *
- * in metres (rmse, steady-state error, overshoot: plant_metrics) with
- * effort the mean |u| / u_max (the saturated command, 0..1).
+ * in the plant's unit (rmse, steady-state error, overshoot: plant_metrics)
+ * with effort the mean |u| / u_max (the saturated command, 0..1) and the
+ * weights the plant's (flight_plant).
  */
 #ifndef FLIGHT_H
 #define FLIGHT_H
@@ -51,6 +52,7 @@ typedef struct flight_plant {
     double kp, ki, kd;               /* the reference PID */
     double heldout_duration;         /* s */
     double demo_duration;            /* s, of the demo profile */
+    double w_sse, w_overshoot, w_effort; /* the cost's weights (below) */
 } flight_plant;
 
 /* "blimp" or "attitude"; NULL otherwise. */
@@ -64,14 +66,12 @@ void flight_plant_snn(const flight_plant *k, ctrl_snn *c, ctrl_backend be);
 /* The names, "blimp|attitude". */
 extern const char flight_plant_names[];
 
-#define FLIGHT_W_SSE 1.0
-#define FLIGHT_W_OVERSHOOT 0.1
-#define FLIGHT_W_EFFORT 0.02
 
 /* Held-out protocol: this many flights (of k->heldout_duration s). */
 #define FLIGHT_HELDOUT_N 24
 
 typedef struct flight_case {
+    const flight_plant *kind;
     plant_params p;    /* the varied plant */
     plant_profile pr;  /* the setpoints */
     uint64_t seed;     /* the plant's noise seed */

@@ -77,8 +77,8 @@ static void test_fitness(void **state)
     assert_int_equal(flight_fly_net(k, net, &cs[0], &r0, &e), LOOM_OK);
     assert_int_equal(flight_fly_net(k, net, &cs[1], &r1, &e), LOOM_OK);
     assert_true(cost == (r0.cost + r1.cost) / 2);
-    const double want = r0.m.rmse + FLIGHT_W_SSE * r0.m.sse + FLIGHT_W_OVERSHOOT * r0.m.overshoot +
-                        FLIGHT_W_EFFORT * r0.effort;
+    const double want = r0.m.rmse + k->w_sse * r0.m.sse + k->w_overshoot * r0.m.overshoot +
+                        k->w_effort * r0.effort;
     assert_true(r0.cost == want);
     assert_true(r0.effort > 0 && r0.effort <= 1);
     seir_net_free(net);
