@@ -60,13 +60,13 @@ static void loop_report(const loop_meter *m, uint64_t periods, const char *board
     const double bin = (double)(m->in[1] - m->in[0]) / (double)periods;
     const double bout = (double)(m->out[1] - m->out[0]) / (double)periods;
     const uint64_t nx = m->xn[1] - m->xn[0]; /* one per period, more if the host resent */
-    const double cyc = nx ? (double)(m->xc[1] - m->xc[0]) / (double)nx : 0;
+    const double cyc = (double)(m->xc[1] - m->xc[0]) / (double)periods; /* resends included */
     const double rt_us = 1e6 * cyc / m->clk_hz;
     const double link_hz = m->baud / (10.0 * (bin + bout));
     snprintf(buf, cap,
              "loop: %llu control periods at %g Hz through the %s virtual board at %u baud: %.1f bytes to the "
              "board and %.1f back per period; round trip %.1f us of simulated time (%.0f cycles at %.0f MHz, "
-             "mean of %llu exchanges)\n"
+             "%llu exchanges)\n"
              "fastloop vboard_hz=%.0f board_hz_max=%.0f bytes_in=%.1f bytes_out=%.1f round_trip_us=%.1f\n",
              (unsigned long long)periods, ctrl_hz, board, m->baud, bin, bout, rt_us, cyc, m->clk_hz / 1e6,
              (unsigned long long)nx,
