@@ -10,7 +10,7 @@ BUILD=${BUILD:-build}
 LOOM=${LOOM:-$BUILD/bin/loom}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$LOOM" demo attitude --duration 0.5 --plot "$tmp/a.png" > "$tmp/out.txt"
+"$LOOM" demo attitude --duration 0.5 --plot "$tmp/a.png" > "$tmp/out.txt" 2> "$tmp/err.txt" || { cat "$tmp/err.txt" >&2; exit 1; }
 line=$(grep '^fastloop ' "$tmp/out.txt")
 val() { echo "$line" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
 echo "bench fastloop.vboard.hz $(val vboard_hz) Hz"
