@@ -37,7 +37,7 @@
 #include "vboard.h"
 #include "flight.h"
 
-const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp' flies the evolved SNN blimp controller";
+const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp|attitude' flies an evolved SNN controller";
 
 int cmd_fly(int argc, char **argv);
 extern void (*fly_board_hook)(void *ctx, int end);
@@ -86,21 +86,29 @@ static void on_board(void *ctx, int end)
 }
 
 static const char usage_text[] =
-    "usage: loom demo blimp [--seed S] [--controller NET.seir] [--plot FILE.png]\n"
-    "                       [--duration SEC] [--board icebreaker | --config NAME] [--sim]\n"
+    "usage: loom demo blimp|attitude [--plant blimp|attitude] [--seed S]\n"
+    "                       [--controller NET.seir] [--plot FILE.png] [--duration SEC]\n"
+    "                       [--board icebreaker | --config NAME] [--sim]\n"
     "Flies the shipped evolved spiking controller (160 neurons) through a virtual\n"
     "board (the RTL with its UART under Verilator, on a pty served by this\n"
-    "process) and the PID on the same blimp plant and noise seed over the 60 s\n"
-    "demo profile; checks that the trajectory equals the reference model's\n"
-    "(fails otherwise), prints the comparison and the summary line\n"
-    "'blimp rmse_snn=.. ... board=icebreaker path=vboard'.  The controller must\n"
-    "be built for the board's arch (no fallback).  --sim flies on the reference model\n"
-    "only (path=ref).  Defaults: seed 1, examples/blimp/controller.seir, 60 s,\n"
-    "plot build/demo/blimp.png.\n"
+    "process) and the PID on the same plant and noise seed over the demo profile;\n"
+    "checks that the trajectory equals the reference model's (fails otherwise),\n"
+    "prints the held-out table (loom fly --sim --heldout), the comparison, the\n"
+    "loop measured on the board (bytes per period, round trip in simulated time)\n"
+    "and the summary line 'blimp rmse_snn=.. ... board=icebreaker path=vboard'.\n"
+    "The controller must be built for the board's arch (no fallback).  --sim\n"
+    "flies on the reference model only (path=ref).  blimp (docs/blimp.md):\n"
+    "altitude at 10 Hz, 60 s, examples/blimp/controller.seir, plot\n"
+    "build/demo/blimp.png.  attitude (docs/attitude.md): a quadrotor attitude\n"
+    "axis at 1 kHz, 5 s, examples/attitude/controller.seir, plot\n"
+    "build/demo/attitude.png; the board's spike words are not read (the plot\n"
+    "comes from the identical reference flight) and a 'fastloop ...' line\n"
+    "gives the loop's figures.\n"
     "\n"
     "examples:\n"
     "  loom demo blimp                       # what make demo runs\n"
     "  loom demo blimp --seed 4 --plot seed4.png\n"
+    "  loom demo attitude --duration 1\n"
     "  loom demo blimp --sim --controller my.seir\n";
 
 /* mkdir -p of the folder part of path. */
