@@ -357,6 +357,10 @@ done:
 loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps, nir_step_fn fn, void *ctx,
                           loom_err *e)
 {
+    if (!g)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "no float reference: this NIR file was written by loom compile --emit-nir and is the "
+                         "integer machine itself (run it without --float)");
     nir_fsim *s;
     loom_status st = nir_fsim_new(g, &s, e);
     if (st)

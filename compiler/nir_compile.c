@@ -11,6 +11,7 @@
 #include "nir.h"
 
 #include "nir_int.h"
+#include "nir_write.h"
 #include "seir_relay.h"
 
 /* nir_quantise for arch; delays longer than arch->d are quantised at their
@@ -43,6 +44,11 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
     loom_status st = nir_read_file(path, &gr, e);
     if (st)
         return st;
+    if (nir_exact_is(gr)) { /* written by NIR out: the integer net itself, no float form */
+        st = nir_exact_build(gr, net, e);
+        nir_graph_free(gr);
+        return st;
+    }
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
     if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
         st = nir_quantise_relay(gr, &o->arch, net, NULL, e);

@@ -62,6 +62,10 @@ typedef struct nir_node {
     int in_rank;                 /* input shape (from the incoming edges) */
     int64_t in_shape[NIR_MAX_RANK];
     size_t in_size;
+    /* numeric datasets of the node's `metadata` group (loom_* of NIR out,
+     * nir_write.h); owned */
+    uint32_t n_meta;
+    nir_array *meta;
 } nir_node;
 
 typedef struct nir_edge {
@@ -106,6 +110,8 @@ struct nir_graph {
     uint32_t n_edges;
     nir_edge *edges;
     uint32_t *topo;              /* node indices, sources first (back edges ignored) */
+    uint32_t n_meta;             /* numeric datasets of the top graph's metadata, owned */
+    nir_array *meta;
 
     /* lowered form (nir_lower) */
     uint32_t n_inputs;           /* input channels */
@@ -128,6 +134,10 @@ loom_status nir_read_file(const char *path, nir_graph **out, loom_err *e);
 
 /* Parameter `name` of node, or NULL. */
 const nir_array *nir_param(const nir_node *node, const char *name);
+
+/* Metadata dataset `name` of a node / of the top graph, or NULL. */
+const nir_array *nir_node_meta(const nir_node *node, const char *name);
+const nir_array *nir_graph_meta(const nir_graph *g, const char *name);
 
 /* Lowers g with timestep dt (seconds) into the populations and terms above.
  * Fails naming the node when a construct has no machine form (an LI feeding
