@@ -162,6 +162,8 @@ static loom_status ordered(ex *x, int want, uint32_t **out, uint32_t *n_out, uin
         const nir_node *nd = &g->nodes[i];
         if (want == 0 ? nd->kind != NIR_INPUT : !is_neuron(nd->kind))
             continue;
+        if (nir_node_meta(nd, "loom_dummy"))
+            continue; /* the one-channel Input of a net without inputs */
         const nir_array *f = nir_node_meta(nd, "loom_first");
         if (!f || f->n != 1 || f->v[0] < 0 || f->v[0] != floor(f->v[0])) {
             free(v);
@@ -355,6 +357,8 @@ static loom_status add_synapses(ex *x)
         const nir_node *S = &g->nodes[si], *Dn = &g->nodes[di];
         if (!W || W->rank != 2 || (size_t)W->dims[0] != Dn->size || (size_t)W->dims[1] != S->size)
             return bad(x, L, "its weight is not a (destination x source) matrix");
+        if (x->first[si] < 0)
+            continue; /* from the dummy Input: zero weights */
         uint32_t src0 = (uint32_t)x->first[si], dst0 = (uint32_t)x->first[di];
         uint32_t inflag = S->kind == NIR_INPUT ? SEIR_SRC_INPUT : 0;
         for (size_t r = 0; r < Dn->size; r++)

@@ -218,8 +218,19 @@ static loom_status make_segments(wr *w)
     w->seg_of = malloc((net->n_neurons + 1) * sizeof *w->seg_of);
     w->out_of = calloc(net->n_neurons + 1, 1);
     w->segs = malloc((net->n_neurons + 1) * sizeof *w->segs);
-    if (!w->seg_of || !w->out_of || !w->segs)
+    uint32_t *level = malloc((net->n_neurons + 1) * sizeof *level), n_levels;
+    if (!w->seg_of || !w->out_of || !w->segs || !level) {
+        free(level);
         return w_oom(w);
+    }
+    /* a zero-delay synapse always goes to a higher level, so segments of one
+     * level keep the zero-delay node graph acyclic, as NIR needs it */
+    loom_status lst = seir_levels(net, level, &n_levels, w->e);
+    if (lst) {
+        free(level);
+        w->failed = 1;
+        return loom_err_prefix(w->e, "%s", w->path);
+    }
     for (uint32_t o = 0; o < net->n_outputs; o++)
         if (net->outputs[o].neuron < net->n_neurons)
             w->out_of[net->outputs[o].neuron] |= net->outputs[o].kind == SEIR_OUT_V ? 2 : 1;
@@ -230,7 +241,8 @@ static loom_status make_segments(wr *w)
             const seir_profile *p = &net->profiles[net->neuron_profile[n]];
             int kind = kind_of_profile(p), reset = (int)p->reset, out = w->out_of[n];
             seg *last = w->n_segs > start ? &w->segs[w->n_segs - 1] : NULL;
-            if (last && last->kind == kind && last->reset == reset && last->out == out) {
+            if (last && last->kind == kind && last->reset == reset && last->out == out &&
+                level[last->first] == level[n]) {
                 last->count++;
             } else {
                 seg *s = &w->segs[w->n_segs++];
@@ -245,10 +257,13 @@ static loom_status make_segments(wr *w)
                 snprintf(buf, sizeof buf, "%s", gr->name);
             else
                 snprintf(buf, sizeof buf, "%s_%u", gr->name, k - start);
-            if (!(w->segs[k].name = (char *)unique_name(w, buf)))
+            if (!(w->segs[k].name = (char *)unique_name(w, buf))) {
+                free(level);
                 return w_oom(w);
+            }
         }
     }
+    free(level);
     return LOOM_OK;
 }
 
@@ -495,6 +510,70 @@ static loom_status write_synapses(wr *w)
     return st;
 }
 
+/* NIR (nir.read's type check, loom's reader) wants an incoming edge on every
+ * neuron node: a segment without synapses gets a zero Linear from the first
+ * input group, or from an Input of one channel marked loom_dummy when the
+ * net has no inputs (loom's reader skips it). */
+static loom_status feed_rootless(wr *w)
+{
+    const seir_net *net = w->net;
+    uint8_t *fed = calloc(w->n_segs + 1, 1);
+    if (!fed)
+        return w_oom(w);
+    for (size_t i = 0; i < net->n_syn; i++)
+        fed[w->seg_of[net->syn[i].dst]] = 1;
+    loom_status st = LOOM_OK;
+    const char *src = net->n_input_groups ? w->in_names[0] : NULL;
+    uint32_t src_count = net->n_input_groups ? net->input_groups[0].count : 1;
+    for (uint32_t si = 0; si < w->n_segs && !st; si++) {
+        if (fed[si])
+            continue;
+        if (!src) {
+            if (!(src = unique_name(w, "loom_no_input"))) {
+                st = w_oom(w);
+                break;
+            }
+            hid_t n = new_node(w, src, "Input");
+            if (n < 0) {
+                st = LOOM_E_IO;
+                break;
+            }
+            int64_t shape = 1;
+            st = put_ivec(w, n, "shape", 1, &shape);
+            hid_t m = st ? -1 : H5Gcreate2(n, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+            if (!st && m < 0)
+                st = w_fail(w, "metadata");
+            if (!st)
+                st = put_iscalar(w, m, "loom_dummy", 1);
+            if (m >= 0)
+                H5Gclose(m);
+            H5Gclose(n);
+            if (st)
+                break;
+        }
+        const seg *ds = &w->segs[si];
+        char buf[2 * SEIR_NAME_MAX + 48];
+        snprintf(buf, sizeof buf, "%s_to_%s_none", src, ds->name);
+        const char *lin = unique_name(w, buf);
+        double *m = calloc((size_t)src_count * ds->count, sizeof *m);
+        if (!lin || !m) {
+            free(m);
+            st = w_oom(w);
+            break;
+        }
+        hid_t n = new_node(w, lin, "Linear");
+        hsize_t dims[2] = {ds->count, src_count};
+        st = n < 0 ? LOOM_E_IO : put_num(w, n, "weight", 2, dims, m, 0);
+        if (n >= 0)
+            H5Gclose(n);
+        free(m);
+        if (!st && !(st = add_edge(w, src, lin)))
+            st = add_edge(w, lin, ds->name);
+    }
+    free(fed);
+    return st;
+}
+
 static loom_status write_graph_meta(wr *w)
 {
     const seir_net *net = w->net;
@@ -581,7 +660,7 @@ loom_status nir_write_file(const seir_net *net, double dt, const char *path, loo
     if (w.nodes < 0)
         goto bad;
     if ((st = make_segments(&w)) || (st = write_inputs(&w)) || (st = write_neurons(&w)) ||
-        (st = write_synapses(&w)) || (st = write_graph_meta(&w)) || (st = write_edges(&w)))
+        (st = write_synapses(&w)) || (st = feed_rootless(&w)) || (st = write_graph_meta(&w)) || (st = write_edges(&w)))
         goto out;
     goto out;
 bad:
