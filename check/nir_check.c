@@ -144,6 +144,10 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
                        jsonw *j, loom_err *e)
 {
     (void)o;
+    if (m && m->kind == MODEL_NIR && !m->nir && m->net)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "no quantisation report: this NIR file was written by loom compile --emit-nir and is "
+                         "the integer machine itself (loom info shows what it holds)");
     if (!m || m->kind != MODEL_NIR || !m->nir || !m->net)
         return loom_fail(e, LOOM_E_ARG, "nir_report: the model is not a compiled NIR graph");
     if (!(rate >= 0 && rate <= 1))
