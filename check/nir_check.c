@@ -274,11 +274,15 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             jsonw_uint(j, "quantised_spikes", qsp[p]);
             jsonw_num(j, "agreement", c ? (double)agree[p] / (double)c : 1.0);
             jsonw_uint(j, "saturated_neurons", ns);
+            jsonw_uint(j, "profile_values", q->n_values);
             jsonw_obj_end(j);
         } else {
             fprintf(out, "spikes %s float %llu quantised %llu %s-agreement %.6f%s\n", pp->name,
                     (unsigned long long)fsp[p], (unsigned long long)qsp[p], pp->out_v ? "v" : "spike",
                     c ? (double)agree[p] / (double)c : 1.0, pp->is_output ? " (output)" : "");
+            if (q->n_values > (uint32_t)q->n_profiles) /* nir_cluster.c */
+                fprintf(out, "profiles %s: %u values clustered into %d, agreement %.6f\n", pp->name, q->n_values,
+                        q->n_profiles, c ? (double)agree[p] / (double)c : 1.0);
         }
         if (pp->is_output) {
             cells += c;

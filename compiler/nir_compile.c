@@ -50,6 +50,7 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
         return st;
     }
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
+    gr->max_profiles = o->max_profiles;
     if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
         st = nir_quantise_relay(gr, &o->arch, net, NULL, e);
     if (st) {

@@ -105,6 +105,7 @@ struct nir_graph {
     double file_dt;              /* graph metadata dt, 0 when absent */
     double dt;                   /* the dt the graph was lowered with */
     int reset_subtract;
+    uint32_t max_profiles;       /* profile table to fit (0: no limit; nir_cluster.h) */
     uint32_t n_nodes;
     nir_node *nodes;
     uint32_t n_edges;
@@ -174,6 +175,7 @@ typedef struct nir_qinfo {
     double in_bound;     /* largest possible |in| per step, state units */
     double v_bound;      /* state bound the scale was chosen for, float units */
     int32_t n_profiles;
+    uint32_t n_values;   /* distinct profiles before clustering (>= n_profiles) */
     int sat_risk;        /* in_bound exceeds the S-bit range */
     int32_t adj;         /* extra shift the agreement search chose (nir_qsearch) */
     /* what quantisation lost: a weight (input term) whose machine value

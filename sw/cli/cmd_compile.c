@@ -134,6 +134,8 @@ int cmd_compile(int argc, char **argv)
         return cli_usage_error(C, "expects an input model (.seir, .aag, .aig or .nir)");
     if (board && !arch_given)
         mo.arch = board->arch.arch;
+    if (board)
+        mo.max_profiles = board->arch.profiles * board->arch.cores;
     if (json && !strcmp(out, "-"))
         return cli_usage_error(C, "--json prints the report on stdout; write the SEIR with -o FILE");
     if (cli_model_check_applies(C, in, argc, argv))
