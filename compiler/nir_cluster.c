@@ -16,7 +16,9 @@
  * set behaviour on a common scale: ln of the time constants 1/(1 - a/4096)
  * (steps; a = 4096 counts as 2^13 steps), and theta and v_reset relative to
  * the layer's typical |theta| (ln-spaced time constants: a 10% error in tau
- * weighs like a 10% error in the threshold).  The closest pair (least
+ * weighs like a 10% error in the threshold), the time constants weighted by
+ * one of NIR_CL_MODES factors, which nir_qsearch chooses per population by
+ * the agreement of the quantised net with the float reference.  The closest pair (least
  * increase of the weighted squared error) merges until the budget is met;
  * each cluster takes the count-weighted mean of its features, rounded back
  * to integers.
@@ -77,8 +79,11 @@ static void merge(cl *a, cl *b)
     b->alive = 0;
 }
 
-int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, uint32_t *n_values)
+static const double mode_tau_weight[NIR_CL_MODES] = {1.0, 0.25, 4.0, 0.0625};
+
+int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, int mode, uint32_t *n_values)
 {
+    const double tw = sqrt(mode_tau_weight[mode >= 0 && mode < NIR_CL_MODES ? mode : 0]);
     *n_values = 0;
     if (n == 0)
         return 0;
@@ -109,8 +114,8 @@ int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, uint
     ts = ts / n > 1 ? ts / n : 1;
     for (uint32_t j = 0; j < u; j++) {
         const seir_profile *p = &prof[rep[j]];
-        c[j].f[0] = log(tau_steps(p->a_syn));
-        c[j].f[1] = log(tau_steps(p->a_mem));
+        c[j].f[0] = tw * log(tau_steps(p->a_syn));
+        c[j].f[1] = tw * log(tau_steps(p->a_mem));
         c[j].f[2] = p->theta / ts;
         c[j].f[3] = p->v_reset / ts;
         c[j].w = 0;
@@ -177,8 +182,8 @@ int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, uint
     }
     for (uint32_t k = 0; k < n; k++) {
         const cl *r = &c[where[cls[k]]];
-        prof[k].a_syn = prof[k].a_syn == 0 && r->f[0] < 1e-9 ? 0 : a_of_tau(exp(r->f[0]));
-        prof[k].a_mem = a_of_tau(exp(r->f[1]));
+        prof[k].a_syn = a_of_tau(exp(r->f[0] / tw));
+        prof[k].a_mem = a_of_tau(exp(r->f[1] / tw));
         prof[k].theta = (int32_t)floor(r->f[2] * ts + 0.5);
         prof[k].v_reset = (int32_t)floor(r->f[3] * ts + 0.5);
     }

@@ -10,6 +10,8 @@
  */
 #include "nir.h"
 
+#include <stdlib.h>
+
 #include "nir_int.h"
 #include "nir_write.h"
 #include "seir_relay.h"
@@ -51,7 +53,10 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
     }
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
     gr->max_profiles = o->max_profiles;
-    if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
+    if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK && gr->max_profiles &&
+        !(gr->cl_mode = calloc(gr->n_pops + 1, 1)))
+        st = loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
+    if (st == LOOM_OK)
         st = nir_quantise_relay(gr, &o->arch, net, NULL, e);
     if (st) {
         nir_graph_free(gr);

@@ -106,6 +106,8 @@ struct nir_graph {
     double dt;                   /* the dt the graph was lowered with */
     int reset_subtract;
     uint32_t max_profiles;       /* profile table to fit (0: no limit; nir_cluster.h) */
+    uint8_t *cl_mode;            /* NULL or [n_pops]: the clustering's feature weighting per
+                                    population, chosen for agreement by nir_qsearch; owned */
     uint32_t n_nodes;
     nir_node *nodes;
     uint32_t n_edges;

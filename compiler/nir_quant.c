@@ -584,7 +584,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     }
     /* per-neuron theta / v_reset / decays beyond the budget: clustered */
     uint32_t n_values = 0;
-    if (nir_cluster_profiles(prof, p->count, budget, &n_values)) {
+    if (nir_cluster_profiles(prof, p->count, budget, g->cl_mode ? g->cl_mode[p - g->pops] : 0, &n_values)) {
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }

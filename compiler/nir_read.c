@@ -623,6 +623,7 @@ void nir_graph_free(nir_graph *g)
             free(p->w_in);
     }
     free(g->pops);
+    free(g->cl_mode);
     free(g->pop_of);
     free(g->in_off);
     free(g->in_terms);
