@@ -79,11 +79,13 @@ static void merge(cl *a, cl *b)
     b->alive = 0;
 }
 
-static const double mode_tau_weight[NIR_CL_MODES] = {1.0, 0.25, 4.0, 0.0625};
+static const double mode_tau_weight[4] = {1.0, 0.25, 4.0, 0.0625};
 
 int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, int mode, uint32_t *n_values)
 {
-    const double tw = sqrt(mode_tau_weight[mode >= 0 && mode < NIR_CL_MODES ? mode : 0]);
+    if (mode < 0 || mode >= NIR_CL_MODES)
+        mode = 0;
+    const double tw = sqrt(mode_tau_weight[mode & 3]);
     *n_values = 0;
     if (n == 0)
         return 0;
@@ -179,6 +181,61 @@ int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, int 
             if (where[j] == bb)
                 where[j] = ba;
         alive--;
+    }
+    if (mode & 4) {
+        /* k-means refinement: each distinct profile to its nearest centre,
+         * centres to the weighted means, a few rounds */
+        double *f0 = malloc((size_t)u * NF * sizeof *f0), *cnt = malloc(u * sizeof *cnt);
+        if (!f0 || !cnt) {
+            free(f0), free(cnt), free(where), free(cls), free(rep), free(c);
+            return -1;
+        }
+        for (uint32_t j = 0; j < u; j++) {
+            const seir_profile *p = &prof[rep[j]];
+            f0[j * NF + 0] = tw * log(tau_steps(p->a_syn));
+            f0[j * NF + 1] = tw * log(tau_steps(p->a_mem));
+            f0[j * NF + 2] = p->theta / ts;
+            f0[j * NF + 3] = p->v_reset / ts;
+            cnt[j] = 0;
+        }
+        for (uint32_t k = 0; k < n; k++)
+            cnt[cls[k]] += 1;
+        for (int round = 0; round < 8; round++) {
+            int moved = 0;
+            for (uint32_t j = 0; j < u; j++) {
+                uint32_t best = where[j];
+                double bd = INFINITY;
+                for (uint32_t h = 0; h < u; h++) {
+                    if (!c[h].alive)
+                        continue;
+                    double d = 0;
+                    for (int q = 0; q < NF; q++)
+                        d += (f0[j * NF + q] - c[h].f[q]) * (f0[j * NF + q] - c[h].f[q]);
+                    if (d < bd)
+                        bd = d, best = h;
+                }
+                moved |= best != where[j];
+                where[j] = best;
+            }
+            for (uint32_t h = 0; h < u; h++)
+                if (c[h].alive) {
+                    memset(c[h].f, 0, sizeof c[h].f);
+                    c[h].w = 0;
+                }
+            for (uint32_t j = 0; j < u; j++) {
+                cl *h = &c[where[j]];
+                for (int q = 0; q < NF; q++)
+                    h->f[q] += cnt[j] * f0[j * NF + q];
+                h->w += cnt[j];
+            }
+            for (uint32_t h = 0; h < u; h++)
+                if (c[h].alive && c[h].w > 0)
+                    for (int q = 0; q < NF; q++)
+                        c[h].f[q] /= c[h].w;
+            if (!moved)
+                break;
+        }
+        free(f0), free(cnt);
     }
     for (uint32_t k = 0; k < n; k++) {
         const cl *r = &c[where[cls[k]]];

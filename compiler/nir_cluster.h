@@ -16,9 +16,10 @@
  * clustered in place into at most max_prof distinct ones.  0, or -1 on OOM. */
 int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, int mode, uint32_t *n_values);
 
-/* Feature weightings mode may take: 0..NIR_CL_MODES-1 weigh the time
- * constants 1, 1/4, 4, 1/16 against theta and v_reset. */
-#define NIR_CL_MODES 4
+/* Modes 0..NIR_CL_MODES-1: bits 0-1 weigh the time constants 1, 1/4, 4,
+ * 1/16 against theta and v_reset; bit 2 refines Ward's clusters by k-means
+ * rounds. */
+#define NIR_CL_MODES 8
 
 /* budget[p] (n_pops entries): the most profiles population p may use so the
  * net needs at most g->max_profiles (0 = no limit: all budgets 0, meaning
