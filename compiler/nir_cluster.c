@@ -314,3 +314,56 @@ int nir_profile_budget(const nir_graph *g, const seir_arch *arch, uint32_t *budg
     free(u), free(rem);
     return 0;
 }
+
+/* Thresholds by scaling (nir_cluster.h): for a spiking population with
+ * spike outputs only, scaling neuron k's state by s_k (its input weights,
+ * constant input, v_leak, threshold and reset value) changes no spike in
+ * the float semantics, so s_k = theta_ref / theta_k gives every neuron the
+ * layer's geometric-mean threshold; the weights, which are per synapse
+ * anyway, carry the difference, and the profiles only the time constants. */
+int nir_cluster_normalise(nir_graph *g, const seir_arch *arch, uint32_t *n_pops_scaled)
+{
+    *n_pops_scaled = 0;
+    if (!g->max_profiles)
+        return 0;
+    uint32_t *budget = calloc(g->n_pops + 1, sizeof *budget);
+    if (!budget || nir_profile_budget(g, arch, budget)) {
+        free(budget);
+        return -1;
+    }
+    for (uint32_t pi = 0; pi < g->n_pops; pi++) {
+        nir_pop *p = &g->pops[pi];
+        if (!budget[pi] || p->out_v || !p->theta || p->count < 2 ||
+            (p->kind != NIR_POP_LIF && p->kind != NIR_POP_CUBALIF && p->kind != NIR_POP_IF) ||
+            distinct_float(p) <= budget[pi])
+            continue;
+        int ok = 1, varies = 0;
+        double lsum = 0, ratio = p->v_reset ? p->v_reset[0] / p->theta[0] : 0;
+        for (uint32_t k = 0; k < p->count && ok; k++) {
+            ok = p->theta[k] > 0 && isfinite(p->theta[k]);
+            if (ok && p->v_reset)
+                ok = fabs(p->v_reset[k] / p->theta[k] - ratio) <= 1e-12 * (1 + fabs(ratio));
+            if (ok)
+                lsum += log(p->theta[k]);
+            varies |= p->theta[k] != p->theta[0];
+        }
+        if (!ok || !varies)
+            continue;
+        double ref = exp(lsum / p->count);
+        for (uint32_t k = 0; k < p->count; k++) {
+            uint32_t n = p->first + k;
+            double s = ref / p->theta[k];
+            for (size_t t = g->in_off[n]; t < g->in_off[n + 1]; t++)
+                g->in_terms[t].w *= s;
+            g->bias_u[n] *= s;
+            if (p->v_leak)
+                p->v_leak[k] *= s;
+            p->theta[k] = ref;
+            if (p->v_reset)
+                p->v_reset[k] = ratio * ref;
+        }
+        (*n_pops_scaled)++;
+    }
+    free(budget);
+    return 0;
+}

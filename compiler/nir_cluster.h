@@ -26,4 +26,13 @@ int nir_cluster_profiles(seir_profile *prof, uint32_t n, uint32_t max_prof, int 
  * unlimited).  0, or -1 on OOM. */
 int nir_profile_budget(const nir_graph *g, const seir_arch *arch, uint32_t *budget);
 
+/* Before quantising for a profile table (g->max_profiles): in every
+ * spiking population (spike outputs only) whose distinct parameters exceed
+ * its budget and whose v_reset / v_threshold ratio is one for all neurons,
+ * each neuron's state is rescaled so that all share the layer's geometric
+ * mean threshold (weights, constant input, v_leak and v_reset scale with
+ * it; no spike of the float semantics changes).  Rewrites the lowered
+ * graph; *n_pops_scaled counts the populations.  0, or -1 on OOM. */
+int nir_cluster_normalise(nir_graph *g, const seir_arch *arch, uint32_t *n_pops_scaled);
+
 #endif

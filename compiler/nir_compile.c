@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 
+#include "nir_cluster.h"
 #include "nir_int.h"
 #include "nir_write.h"
 #include "seir_relay.h"
@@ -55,6 +56,9 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
     gr->max_profiles = o->max_profiles;
     if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK && gr->max_profiles &&
         !(gr->cl_mode = calloc(gr->n_pops + 1, 1)))
+        st = loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
+    uint32_t scaled = 0;
+    if (st == LOOM_OK && nir_cluster_normalise(gr, &o->arch, &scaled))
         st = loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
     if (st == LOOM_OK)
         st = nir_quantise_relay(gr, &o->arch, net, NULL, e);
