@@ -5,9 +5,10 @@
 #   * compiled exactly (no board) it needs 46 profiles;
 #   * for the icebreaker (16 profiles) the report says the layer's values
 #     were clustered, the net has at most 16 profiles, the agreement with
-#     the float reference stays above the floor (measured 0.988 output,
-#     0.978 hidden cells, seed 1), and `loom build --boot-only` is not
-#     refused for profiles any more.
+#     the float reference stays above the floor (measured 0.995 output,
+#     0.995 hidden cells, seed 1; thresholds are equalised by per-neuron
+#     scaling, the time constants clustered), and `loom build --boot-only`
+#     is not refused for profiles any more.
 set -euo pipefail
 SRC="$PWD/tests/data/perneuron"
 cd "$WORK"
@@ -25,7 +26,7 @@ echo "$line"
 a=$(sed -n 's/^agreement //p' rep.txt)
 h=$(echo "$line" | sed 's/.*agreement //')
 echo "icebreaker: $np profiles, output agreement $a, clustered layer agreement $h"
-awk -v a="$a" -v h="$h" 'BEGIN { exit !(a >= 0.97 && h >= 0.95) }' || fail "agreement $a / $h below the floor"
+awk -v a="$a" -v h="$h" 'BEGIN { exit !(a >= 0.985 && h >= 0.985) }' || fail "agreement $a / $h below the floor"
 if ! "$LOOM" build --board icebreaker --boot-only "$M" -o bo > build.txt 2>&1; then
     if grep -q 'profiles' build.txt; then fail "build still refuses the profiles: $(cat build.txt)"; fi
 fi
