@@ -1,0 +1,487 @@
+/*
+ * arch_choose.c -- the arch config of a build chosen from its model
+ * (arch_choose.h).
+ *
+ * The resource model follows the memories of rtl/loom_core.v and
+ * rtl/loom_array.v one by one (docs/boards.md, "What limits the
+ * icebreaker"): with SP=1 the ring (N << RB words of A bits) and the
+ * synapse pairs (SYN + N words of NB + W + RB bits, two to a word) are
+ * single-ported loom_spram memories, which yosys puts into SPRAMs on the
+ * UP5K (16K x 16 each) and into block RAM elsewhere; every other memory
+ * (i, v, spike list, profile indices, level/profile table, output banks,
+ * fan-out index, input list; the link's two rings; the boot ROM) is block
+ * RAM.  Checked against the measured builds: the icebreaker's generic arch
+ * takes 28 of 30 block RAMs and 4 of 4 SPRAMs, S=18 needs 32 block RAMs and
+ * A=24 a fifth SPRAM (tests/unit/test_arch_choose.c).  Logic and DSP
+ * blocks are estimates calibrated on the icebreaker build (4,395 logic
+ * cells and 4 DSPs at W=8 S=16 A=16; 4,401 cells and 6 DSPs at S=18).
+ */
+#include "arch_choose.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "map_fit.h"
+#include "mapper.h"
+
+/* ---- resources -------------------------------------------------------------- */
+
+static uint32_t clog2(uint64_t x)
+{
+    uint32_t b = 0;
+    while ((1ull << b) < x)
+        b++;
+    return b;
+}
+
+static uint32_t bits_of(uint32_t n) /* the RTL's (n < 2) ? 1 : $clog2(n) */
+{
+    return n < 2 ? 1 : clog2(n);
+}
+
+static uint32_t cdiv(uint64_t a, uint64_t b)
+{
+    return (uint32_t)((a + b - 1) / b);
+}
+
+uint32_t arch_ebr_blocks(uint32_t depth, uint32_t width)
+{
+    static const uint32_t cfg[4][2] = {{256, 16}, {512, 8}, {1024, 4}, {2048, 2}};
+    if (depth == 0 || width == 0)
+        return 0;
+    uint32_t best = UINT32_MAX;
+    for (int k = 0; k < 4; k++) {
+        uint32_t n = cdiv(depth, cfg[k][0]) * cdiv(width, cfg[k][1]);
+        if (n < best)
+            best = n;
+    }
+    return best;
+}
+
+uint32_t arch_spram_blocks(uint32_t depth, uint32_t width)
+{
+    if (depth == 0 || width == 0)
+        return 0;
+    return cdiv(depth, 16384) * cdiv(width, 16);
+}
+
+void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
+{
+    memset(r, 0, sizeof *r);
+    const limg_arch *a = &c->arch;
+    const uint32_t N = a->neurons, S = (uint32_t)a->arch.s, A = (uint32_t)a->arch.a,
+                   W = (uint32_t)a->arch.w, D = (uint32_t)a->arch.d, P = a->profiles,
+                   LMAX = a->levels, MAXIN = a->max_inputs, SYN = a->syn_words, K = a->cores;
+    const uint32_t RB = D + 1 < 2 ? 1 : clog2(D + 1), NB = bits_of(N), SB = bits_of(SYN),
+                   PB = bits_of(P), NW = (N + 31) / 32, OB = NW < 2 ? 1 : clog2(NW);
+    const uint32_t YW = NB + W + RB, FAN = MAXIN + K * N, LW = S > NB + 1 ? S : NB + 1;
+    const int sp = c->single_port != 0, has_spram = b->sprams > 0;
+    uint32_t ebr = 0, spram = 0;
+    /* per core */
+    ebr += arch_ebr_blocks(N, PB);                       /* u_pidx */
+    ebr += 2 * arch_ebr_blocks(N, S);                    /* u_i, u_v */
+    ebr += arch_ebr_blocks(N, NB);                       /* u_spk */
+    ebr += arch_ebr_blocks(FAN / 2 + 1, SB + 1);         /* u_fo_even */
+    ebr += arch_ebr_blocks((FAN + 1) / 2, SB + 1);       /* u_fo_odd */
+    if (sp) {
+        const uint32_t LTD = LMAX + 2 * P, ODP = (2u << OB) + P;
+        ebr += arch_ebr_blocks(LTD, LW) + arch_ebr_blocks(LTD, S); /* u_lvl_lo, u_lvl_hi */
+        ebr += 2 * arch_ebr_blocks(ODP, 16);                       /* u_out_lo, u_out_hi */
+        const int bsyn = YW >= S;
+        const uint32_t sw = SYN + (bsyn ? N : 0);
+        if (!bsyn)
+            ebr += arch_ebr_blocks(N, S); /* u_nb */
+        if (has_spram)
+            spram += arch_spram_blocks((sw + 1) / 2, 2 * YW) + arch_spram_blocks(N << RB, A);
+        else
+            ebr += arch_ebr_blocks((sw + 1) / 2, 2 * YW) + arch_ebr_blocks(N << RB, A);
+    } else {
+        ebr += arch_ebr_blocks(LMAX + P, LW);                /* u_lvl (profiles in flip-flops) */
+        ebr += arch_ebr_blocks(2u << OB, 32);                /* u_out */
+        ebr += arch_ebr_blocks(SYN, YW) + arch_ebr_blocks(N, S); /* u_syn, u_nb */
+        ebr += c->ring_banked ? (D + 1) * arch_ebr_blocks(N, A) : arch_ebr_blocks(N << RB, A);
+    }
+    ebr *= K;
+    ebr += arch_ebr_blocks(2 * MAXIN, 16 + bits_of(MAXIN)); /* u_inlist */
+    ebr += 2;                                               /* the link's receive and send rings */
+    if (b->boot_bytes)
+        ebr += arch_ebr_blocks(b->boot_bytes / 2, 16);      /* boot ROM */
+    r->bram = ebr;
+    r->spram = spram;
+    /* estimates (module comment): multipliers on DSPs where the part has them */
+    const int sd = (int)S - 16, ad = (int)A - 16, wd = (int)W - 8;
+    if (b->dsps) {
+        r->dsp = K * (S > 16 ? 6u : 4u);
+        long l = 4395 + (long)K * (40L * wd + 4L * sd + 30L * ad) + 3000L * ((long)K - 1);
+        r->luts = l < 0 ? 0 : (uint32_t)l;
+    } else {
+        /* no DSPs: the core's three multipliers in logic (about 1,560 LUT4
+         * at W=8 S=16 A=24, docs/boards.md) grow with their widths */
+        long l = 4800 + (long)K * (90L * wd + 60L * sd + 60L * ((int)A - 24)) + 4500L * ((long)K - 1);
+        r->luts = l < 0 ? 0 : (uint32_t)l;
+    }
+}
+
+static void add_why(char *buf, size_t len, size_t *at, const char *what, uint32_t need, uint32_t have)
+{
+    if (!buf || !len)
+        return;
+    int w = snprintf(buf + *at, len - *at, "%s%s %u > %u", *at ? "; " : "", what, need, have);
+    if (w > 0 && (size_t)w < len - *at)
+        *at += (size_t)w;
+}
+
+int arch_fits(const board_info *b, const arch_config *c, arch_res *r, char *why, size_t len)
+{
+    arch_res tmp;
+    if (!r)
+        r = &tmp;
+    arch_resources(b, c, r);
+    size_t at = 0;
+    if (why && len)
+        why[0] = 0;
+    int ok = 1;
+    if (r->bram > b->brams) {
+        add_why(why, len, &at, "block RAM", r->bram, b->brams);
+        ok = 0;
+    }
+    if (r->spram > b->sprams) {
+        add_why(why, len, &at, "SPRAM", r->spram, b->sprams);
+        ok = 0;
+    }
+    if (r->dsp > b->dsps) {
+        add_why(why, len, &at, "DSP", r->dsp, b->dsps);
+        ok = 0;
+    }
+    if (r->luts > b->luts) {
+        add_why(why, len, &at, "logic cells (estimate)", r->luts, b->luts);
+        ok = 0;
+    }
+    return ok;
+}
+
+/* ---- needs and table sizes ------------------------------------------------------ */
+
+static uint32_t pow2_at_least(uint64_t x, uint32_t lo)
+{
+    uint64_t p = 1;
+    while (p < x || p < lo)
+        p <<= 1;
+    return (uint32_t)p;
+}
+
+loom_status arch_need_of(const seir_net *net, uint32_t cores, arch_need *n, loom_err *e)
+{
+    memset(n, 0, sizeof *n);
+    for (size_t k = 0; k < net->n_syn; k++)
+        if (net->syn[k].d > n->max_delay)
+            n->max_delay = net->syn[k].d;
+    /* a roomy config at the net's widths: every table as large as the
+     * packing rules of limg_arch_check allow */
+    limg_arch a = {.arch = net->arch, .cores = cores ? cores : 1, .profiles = 32, .levels = 32768,
+                   .syn_words = 65536};
+    a.arch.d = (int)(pow2_at_least((uint64_t)n->max_delay + 1, 2) - 1);
+    if (a.arch.d < net->arch.d)
+        a.arch.d = net->arch.d;
+    const uint32_t rb = limg_ring_log2(&a);
+    uint32_t nb = 13;
+    while (nb > 1 && (nb + (uint32_t)a.arch.w + rb > 31 || (1u << nb << rb) > 65536))
+        nb--;
+    a.neurons = 1u << nb;
+    uint64_t in = 65534 - (uint64_t)a.cores * a.neurons;
+    a.max_inputs = (uint32_t)(in > 65536 ? 65536 : in);
+    map_result *mr = NULL;
+    loom_status st = map_fit_explain(map_net(net, &a, &mr, e), net, &a, e);
+    if (st)
+        return st;
+    for (uint32_t k = 0; k < a.cores; k++) {
+        if (mr->core_used[k] > n->neurons)
+            n->neurons = mr->core_used[k];
+        if (mr->core_syn[k] > n->syn_words)
+            n->syn_words = mr->core_syn[k];
+        if (mr->core_profiles[k] > n->profiles)
+            n->profiles = mr->core_profiles[k];
+    }
+    n->levels = mr->n_levels;
+    n->inputs = mr->n_inputs;
+    map_free(mr);
+    return LOOM_OK;
+}
+
+void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, arch_config *out)
+{
+    memset(out, 0, sizeof *out);
+    out->name = "chosen";
+    out->eq = b->eq;
+    out->single_port = b->single_port;
+    limg_arch *a = &out->arch;
+    a->arch = *w;
+    a->arch.d = (int)(pow2_at_least((uint64_t)n->max_delay + 1, 1) - 1);
+    a->cores = b->arch.cores;
+    a->neurons = pow2_at_least(n->neurons, 2);
+    a->profiles = pow2_at_least(n->profiles, 1);
+    a->levels = pow2_at_least(n->levels, 1);
+    a->max_inputs = pow2_at_least(n->inputs, 1);
+    uint32_t syn = pow2_at_least(n->syn_words, 2);
+    if (b->sprams && b->single_port) {
+        /* the synapse pairs share their SPRAM rows with the biases: a power
+         * of two that spills into another row of SPRAMs is cut back to what
+         * the rows the need takes hold */
+        const uint64_t row = 2 * 16384;
+        uint64_t rows_need = ((uint64_t)n->syn_words + a->neurons + row - 1) / row;
+        if (((uint64_t)syn + a->neurons + row - 1) / row > rows_need && rows_need * row > a->neurons)
+            syn = (uint32_t)(rows_need * row - a->neurons);
+    }
+    a->syn_words = syn > 65536 ? 65536 : syn;
+}
+
+/* ---- the ladder ---------------------------------------------------------------- */
+
+/* Widths in order of cost (the memories grow with S twice -- i and v --,
+ * with A once and with W once): sorted by 2S + A + W, then S.  Includes
+ * the boards' own widths (8, 16, 16) and (8, 16, 24). */
+static const int ladder[][3] = {
+    {8, 16, 16},  {8, 16, 20},  {8, 16, 24},  {10, 16, 24}, {8, 18, 20},  {8, 18, 24},
+    {10, 18, 24}, {8, 20, 20},  {8, 20, 24},  {10, 20, 20}, {10, 20, 24}, {12, 20, 20},
+    {12, 20, 24}, {12, 22, 24}, {12, 24, 24}, {16, 24, 24}, {12, 24, 32}, {16, 24, 32},
+    {16, 32, 32},
+};
+#define N_LADDER (sizeof ladder / sizeof ladder[0])
+
+unsigned arch_ladder_count(void)
+{
+    return (unsigned)N_LADDER;
+}
+
+seir_arch arch_ladder_at(unsigned i)
+{
+    seir_arch a = {0};
+    if (i < N_LADDER) {
+        a.w = ladder[i][0];
+        a.s = ladder[i][1];
+        a.a = ladder[i][2];
+    }
+    return a;
+}
+
+/* ---- the choice ---------------------------------------------------------------- */
+
+char *arch_config_str(const arch_config *c, char *buf, size_t len)
+{
+    const limg_arch *a = &c->arch;
+    snprintf(buf, len, "W=%d S=%d A=%d D=%d cores=%u neurons=%u syn_words=%u profiles=%u levels=%u inputs=%u",
+             a->arch.w, a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words, a->profiles,
+             a->levels, a->max_inputs);
+    return buf;
+}
+
+/* Copies src into dst (len bytes), cut when longer. */
+static void copy_str(char *dst, size_t len, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= len)
+        n = len - 1;
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
+static int holds(const limg_arch *a, const arch_need *n)
+{
+    return n->neurons <= a->neurons && n->syn_words <= a->syn_words && n->profiles <= a->profiles &&
+           n->levels <= a->levels && n->inputs <= a->max_inputs && (int)n->max_delay <= a->arch.d;
+}
+
+static void set_used(const board_info *b, arch_choice *out)
+{
+    arch_resources(b, &out->cfg, &out->used);
+    out->total = (arch_res){.bram = b->brams, .spram = b->sprams, .dsp = b->dsps, .luts = b->luts};
+}
+
+/* Candidate widths w with the board's D: measured, needs, shrunk, checked.
+ * *ok: 1 when it reaches the target and fits (cfg filled); else why. */
+static loom_status try_widths(const board_info *b, double target, seir_arch w, arch_measure_fn fn,
+                              void *ctx, arch_config *cfg, arch_need *need, double *ag, int *ok,
+                              char *why, size_t len, loom_err *e)
+{
+    *ok = 0;
+    why[0] = 0;
+    w.d = b->arch.arch.d;
+    const seir_net *net = NULL;
+    loom_status st = fn(ctx, &w, &net, ag, e);
+    if (st)
+        return st;
+    if ((st = arch_need_of(net, b->arch.cores, need, e)))
+        return st;
+    arch_shrink(b, &net->arch, need, cfg);
+    if (*ag >= 0 && *ag < target) {
+        snprintf(why, len, "agreement %.4f < %.2f", *ag, target);
+        return LOOM_OK;
+    }
+    loom_err e2;
+    if (limg_arch_check(&cfg->arch, &e2) != LOOM_OK) {
+        copy_str(why, len, e2.msg);
+        return LOOM_OK;
+    }
+    *ok = arch_fits(b, cfg, NULL, why, len);
+    return LOOM_OK;
+}
+
+loom_status arch_choose(const board_info *b, double target, const seir_arch *forced,
+                        arch_measure_fn fn, void *ctx, arch_choice *out, loom_err *e)
+{
+    memset(out, 0, sizeof *out);
+    out->target = target;
+    out->agreement = -1;
+    char arch[256], why[160];
+    /* the board's generic arch first */
+    seir_arch gw = b->arch.arch;
+    if (forced) {
+        gw = *forced;
+        gw.d = b->arch.arch.d;
+    }
+    const seir_net *net = NULL;
+    double ag = -1;
+    loom_status st = fn(ctx, &gw, &net, &ag, e);
+    if (st)
+        return st;
+    arch_need need;
+    st = arch_need_of(net, b->arch.cores, &need, e);
+    if (st && !(b->fw_ram_bytes || forced))
+        return loom_err_prefix(e, "no table sizes at W=%d S=%d A=%d hold the model", gw.w, gw.s, gw.a);
+    if (st)
+        return st;
+    out->need = need;
+    out->agreement = ag;
+    out->tried = 1;
+    const int gen_holds = holds(&b->arch, &need);
+    if (b->fw_ram_bytes) { /* the firmware implements one arch */
+        out->cfg = (arch_config){.name = "generic", .arch = b->arch, .eq = b->eq, .single_port = b->single_port};
+        out->generic = 1;
+        set_used(b, out);
+        if (!gen_holds)
+            return loom_fail(e, LOOM_E_CAPACITY, "the model does not fit board %s's arch (%s)", b->name,
+                             limg_arch_str(&b->arch, arch, sizeof arch));
+        snprintf(out->reason, sizeof out->reason, "board %s runs its firmware's arch", b->name);
+        return LOOM_OK;
+    }
+    if (forced) {
+        out->forced = 1;
+        arch_shrink(b, &net->arch, &need, &out->cfg);
+        if (gen_holds && !memcmp(&net->arch, &b->arch.arch, sizeof net->arch)) {
+            out->cfg = (arch_config){.name = "generic", .arch = b->arch, .eq = b->eq, .single_port = b->single_port};
+            out->generic = 1;
+        }
+        set_used(b, out);
+        loom_err e2;
+        if (limg_arch_check(&out->cfg.arch, &e2) != LOOM_OK)
+            return loom_fail(e, LOOM_E_ARG, "--arch W=%d S=%d A=%d: %s", gw.w, gw.s, gw.a, e2.msg);
+        if (!arch_fits(b, &out->cfg, NULL, why, sizeof why))
+            return loom_fail(e, LOOM_E_CAPACITY, "--arch W=%d S=%d A=%d does not fit the %s (%s): %s",
+                             gw.w, gw.s, gw.a, b->device, arch_config_str(&out->cfg, arch, sizeof arch), why);
+        snprintf(out->reason, sizeof out->reason, "--arch W=%d S=%d A=%d given%s", gw.w, gw.s, gw.a,
+                 out->generic ? " (the board's generic arch)" : "; tables shrunk to the model");
+        return LOOM_OK;
+    }
+    if (gen_holds && (ag < 0 || ag >= target)) {
+        out->cfg = (arch_config){.name = "generic", .arch = b->arch, .eq = b->eq, .single_port = b->single_port};
+        out->generic = 1;
+        set_used(b, out);
+        if (ag < 0)
+            snprintf(out->reason, sizeof out->reason,
+                     "the board's generic arch holds the model (no agreement to reach)");
+        else
+            snprintf(out->reason, sizeof out->reason,
+                     "the board's generic arch holds the model and reaches agreement %.4f >= %.2f", ag, target);
+        return LOOM_OK;
+    }
+    if (ag < 0) { /* no agreement: keep the widths, shrink the tables */
+        arch_shrink(b, &net->arch, &need, &out->cfg);
+        set_used(b, out);
+        loom_err e2;
+        if (limg_arch_check(&out->cfg.arch, &e2) != LOOM_OK)
+            return loom_fail(e, LOOM_E_CAPACITY, "no arch of board %s holds the model: %s", b->name, e2.msg);
+        if (!arch_fits(b, &out->cfg, NULL, why, sizeof why))
+            return loom_fail(e, LOOM_E_CAPACITY,
+                             "no arch of board %s holds the model: the smallest that does (%s) needs %s",
+                             b->name, arch_config_str(&out->cfg, arch, sizeof arch), why);
+        snprintf(out->reason, sizeof out->reason,
+                 "the generic arch does not hold the model; the smallest tables that do at its widths");
+        return LOOM_OK;
+    }
+    /* the ladder: first that reaches the target and fits */
+    double best = ag;
+    seir_arch best_w = net->arch;
+    char best_why[160] = "", last_why[160];
+    snprintf(last_why, sizeof last_why, gen_holds ? "agreement %.4f < %.2f" : "does not hold the model",
+             ag, target);
+    seir_arch last_w = net->arch;
+    double last_ag = ag;
+    int have_last = 1;
+    for (unsigned i = 0; i < N_LADDER; i++) {
+        seir_arch w = arch_ladder_at(i);
+        arch_config cfg;
+        int ok = 0;
+        double a2 = -1;
+        loom_err e2;
+        st = try_widths(b, target, w, fn, ctx, &cfg, &need, &a2, &ok, why, sizeof why, &e2);
+        out->tried++;
+        if (st == LOOM_E_NOMEM) {
+            *e = e2;
+            return st;
+        }
+        if (st) { /* this candidate cannot hold the model: say so and go on */
+            copy_str(why, sizeof why, e2.msg);
+            a2 = -1;
+        }
+        if (!st && a2 > best) {
+            best = a2;
+            best_w = w;
+            copy_str(best_why, sizeof best_why, why);
+        }
+        if (ok) {
+            out->cfg = cfg;
+            out->need = need;
+            out->agreement = a2;
+            out->have_smaller = have_last;
+            out->smaller = last_w;
+            out->smaller_agreement = last_ag;
+            copy_str(out->smaller_why, sizeof out->smaller_why, last_why);
+            set_used(b, out);
+            snprintf(out->reason, sizeof out->reason,
+                     "the first widths of the ladder that reach agreement %.4f >= %.2f and fit the %s",
+                     a2, target, b->device);
+            return LOOM_OK;
+        }
+        last_w = w;
+        last_ag = a2;
+        copy_str(last_why, sizeof last_why, why);
+    }
+    if (best >= target)
+        return loom_fail(e, LOOM_E_CAPACITY,
+                         "no arch for this model fits the %s: agreement %.4f is reached at W=%d S=%d A=%d, "
+                         "which needs %s", b->device, best, best_w.w, best_w.s, best_w.a,
+                         best_why[0] ? best_why : "more than the part has");
+    return loom_fail(e, LOOM_E_CAPACITY,
+                     "no arch reaches agreement %.2f on the %s: the best is %.4f at W=%d S=%d A=%d%s%s%s",
+                     target, b->device, best, best_w.w, best_w.s, best_w.a, best_why[0] ? " (" : "",
+                     best_why, best_why[0] ? ")" : "");
+}
+
+loom_status arch_config_write_json(const arch_config *c, const char *path, loom_err *e)
+{
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    const limg_arch *a = &c->arch;
+    fprintf(f,
+            "{\n  \"W\": %d,\n  \"S\": %d,\n  \"A\": %d,\n  \"D\": %d,\n  \"cores\": %u,\n"
+            "  \"neurons\": %u,\n  \"syn_words\": %u,\n  \"profiles\": %u,\n  \"levels\": %u,\n"
+            "  \"max_inputs\": %u,\n  \"eq\": %u,\n  \"single_port\": %u\n}\n",
+            a->arch.w, a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words, a->profiles,
+            a->levels, a->max_inputs, c->eq, c->single_port);
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    return LOOM_OK;
+}
