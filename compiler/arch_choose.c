@@ -67,6 +67,18 @@ uint32_t arch_spram_blocks(uint32_t depth, uint32_t width)
     return cdiv(depth, 16384) * cdiv(width, 16);
 }
 
+/* A loom_spram memory: SPRAM where yosys' memory mapper finds it cheaper
+ * than block RAM (its ice40 costs: 2,048 per SPRAM, 64 per block RAM), else
+ * block RAM. */
+static void single_port_ram(int has_spram, uint32_t depth, uint32_t width, uint32_t *ebr, uint32_t *spram)
+{
+    const uint32_t nb = arch_ebr_blocks(depth, width), ns = arch_spram_blocks(depth, width);
+    if (has_spram && (uint64_t)ns * 2048 < (uint64_t)nb * 64)
+        *spram += ns;
+    else
+        *ebr += nb;
+}
+
 void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
 {
     memset(r, 0, sizeof *r);
@@ -93,10 +105,8 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
         const uint32_t sw = SYN + (bsyn ? N : 0);
         if (!bsyn)
             ebr += arch_ebr_blocks(N, S); /* u_nb */
-        if (has_spram)
-            spram += arch_spram_blocks((sw + 1) / 2, 2 * YW) + arch_spram_blocks(N << RB, A);
-        else
-            ebr += arch_ebr_blocks((sw + 1) / 2, 2 * YW) + arch_ebr_blocks(N << RB, A);
+        single_port_ram(has_spram, (sw + 1) / 2, 2 * YW, &ebr, &spram); /* u_syn */
+        single_port_ram(has_spram, N << RB, A, &ebr, &spram);           /* u_ring */
     } else {
         ebr += arch_ebr_blocks(LMAX + P, LW);                /* u_lvl (profiles in flip-flops) */
         ebr += arch_ebr_blocks(2u << OB, 32);                /* u_out */
@@ -225,16 +235,17 @@ void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, ar
     a->levels = pow2_at_least(n->levels, 1);
     a->max_inputs = pow2_at_least(n->inputs, 1);
     uint32_t syn = pow2_at_least(n->syn_words, 2);
-    if (b->sprams && b->single_port) {
-        /* the synapse pairs share their SPRAM rows with the biases: a power
-         * of two that spills into another row of SPRAMs is cut back to what
-         * the rows the need takes hold */
-        const uint64_t row = 2 * 16384;
-        uint64_t rows_need = ((uint64_t)n->syn_words + a->neurons + row - 1) / row;
-        if (((uint64_t)syn + a->neurons + row - 1) / row > rows_need && rows_need * row > a->neurons)
-            syn = (uint32_t)(rows_need * row - a->neurons);
-    }
     a->syn_words = syn > 65536 ? 65536 : syn;
+    if (b->sprams && b->single_port && !arch_fits(b, out, NULL, NULL, 0)) {
+        /* the synapse pairs (with the biases) in block RAM do not fit: fill
+         * the rows of SPRAMs they need instead, which the memory mapper then
+         * takes (a part-filled SPRAM costs it as much as a full one) */
+        const uint64_t row = 2 * 16384;
+        uint64_t rows = ((uint64_t)n->syn_words + a->neurons + row - 1) / row;
+        if (rows * row > a->neurons && rows * row - a->neurons <= 65536 &&
+            rows * row - a->neurons >= n->syn_words)
+            a->syn_words = (uint32_t)(rows * row - a->neurons);
+    }
 }
 
 /* ---- the ladder ---------------------------------------------------------------- */
@@ -243,8 +254,8 @@ void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, ar
  * with A once and with W once): sorted by 2S + A + W, then S.  Includes
  * the boards' own widths (8, 16, 16) and (8, 16, 24). */
 static const int ladder[][3] = {
-    {8, 16, 16},  {8, 16, 20},  {8, 16, 24},  {10, 16, 24}, {8, 18, 20},  {8, 18, 24},
-    {10, 18, 24}, {8, 20, 20},  {8, 20, 24},  {10, 20, 20}, {10, 20, 24}, {12, 20, 20},
+    {8, 16, 16},  {8, 16, 20},  {8, 16, 24},  {8, 18, 20},  {10, 16, 24}, {8, 18, 24},
+    {8, 20, 20},  {10, 18, 24}, {10, 20, 20}, {8, 20, 24},  {12, 20, 20}, {10, 20, 24},
     {12, 20, 24}, {12, 22, 24}, {12, 24, 24}, {16, 24, 24}, {12, 24, 32}, {16, 24, 32},
     {16, 32, 32},
 };
