@@ -357,10 +357,15 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
     loom_status st = fn(ctx, &gw, &net, &ag, e);
     if (st)
         return st;
+    /* every limit of the generic arch the model exceeds, for the refusals */
+    char glim[512] = "limits exceeded: ";
+    const size_t gl = strlen(glim);
+    if (map_fit_limits(net, &b->arch, glim + gl, sizeof glim - gl) <= 0)
+        glim[0] = 0;
     arch_need need;
     st = arch_need_of(net, b->arch.cores, &need, e);
-    if (st && !(b->fw_ram_bytes || forced))
-        return loom_err_prefix(e, "no table sizes at W=%d S=%d A=%d hold the model", gw.w, gw.s, gw.a);
+    if (st == LOOM_E_CAPACITY && glim[0]) /* nothing holds it: the board's limits say by how much */
+        return loom_fail(e, LOOM_E_CAPACITY, "%s (and no table sizes of the array hold the model)", glim);
     if (st)
         return st;
     out->need = need;
@@ -415,8 +420,8 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
             return loom_fail(e, LOOM_E_CAPACITY, "no arch of board %s holds the model: %s", b->name, e2.msg);
         if (!arch_fits(b, &out->cfg, NULL, why, sizeof why))
             return loom_fail(e, LOOM_E_CAPACITY,
-                             "no arch of board %s holds the model: the smallest that does (%s) needs %s",
-                             b->name, arch_config_str(&out->cfg, arch, sizeof arch), why);
+                             "%s; no arch of board %s holds the model: the smallest that does (%s) needs %s",
+                             glim, b->name, arch_config_str(&out->cfg, arch, sizeof arch), why);
         snprintf(out->reason, sizeof out->reason,
                  "the generic arch does not hold the model; the smallest tables that do at its widths");
         return LOOM_OK;
@@ -471,9 +476,9 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
     }
     if (best >= target)
         return loom_fail(e, LOOM_E_CAPACITY,
-                         "no arch for this model fits the %s: agreement %.4f is reached at W=%d S=%d A=%d, "
-                         "which needs %s", b->device, best, best_w.w, best_w.s, best_w.a,
-                         best_why[0] ? best_why : "more than the part has");
+                         "%s%sno arch for this model fits the %s: agreement %.4f is reached at W=%d S=%d A=%d, "
+                         "which needs %s", glim, glim[0] ? "; " : "", b->device, best, best_w.w, best_w.s,
+                         best_w.a, best_why[0] ? best_why : "more than the part has");
     return loom_fail(e, LOOM_E_CAPACITY,
                      "no arch reaches agreement %.2f on the %s: the best is %.4f at W=%d S=%d A=%d%s%s%s",
                      target, b->device, best, best_w.w, best_w.s, best_w.a, best_why[0] ? " (" : "",
