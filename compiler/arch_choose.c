@@ -306,7 +306,10 @@ static int holds(const limg_arch *a, const arch_need *n)
 
 static void set_used(const board_info *b, arch_choice *out)
 {
-    arch_resources(b, &out->cfg, &out->used);
+    if (b->fw_ram_bytes) /* the array runs as firmware: the RTL's memories are not there */
+        memset(&out->used, 0, sizeof out->used);
+    else
+        arch_resources(b, &out->cfg, &out->used);
     out->total = (arch_res){.bram = b->brams, .spram = b->sprams, .dsp = b->dsps, .luts = b->luts};
 }
 
@@ -365,7 +368,8 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
     arch_need need;
     st = arch_need_of(net, b->arch.cores, &need, e);
     if (st == LOOM_E_CAPACITY && glim[0]) /* nothing holds it: the board's limits say by how much */
-        return loom_fail(e, LOOM_E_CAPACITY, "%s (and no table sizes of the array hold the model)", glim);
+        return loom_fail(e, LOOM_E_CAPACITY, "does not fit board %s: %s (and no table sizes of the array hold it)",
+                         b->name, glim);
     if (st)
         return st;
     out->need = need;
@@ -377,8 +381,8 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
         out->generic = 1;
         set_used(b, out);
         if (!gen_holds)
-            return loom_fail(e, LOOM_E_CAPACITY, "the model does not fit board %s's arch (%s)", b->name,
-                             limg_arch_str(&b->arch, arch, sizeof arch));
+            return loom_fail(e, LOOM_E_CAPACITY, "does not fit board %s (%s)%s%s", b->name,
+                             limg_arch_str(&b->arch, arch, sizeof arch), glim[0] ? ": " : "", glim);
         snprintf(out->reason, sizeof out->reason, "board %s runs its firmware's arch", b->name);
         return LOOM_OK;
     }
@@ -420,8 +424,8 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
             return loom_fail(e, LOOM_E_CAPACITY, "no arch of board %s holds the model: %s", b->name, e2.msg);
         if (!arch_fits(b, &out->cfg, NULL, why, sizeof why))
             return loom_fail(e, LOOM_E_CAPACITY,
-                             "%s; no arch of board %s holds the model: the smallest that does (%s) needs %s",
-                             glim, b->name, arch_config_str(&out->cfg, arch, sizeof arch), why);
+                             "does not fit board %s: %s; the smallest arch that holds it (%s) needs %s",
+                             b->name, glim, arch_config_str(&out->cfg, arch, sizeof arch), why);
         snprintf(out->reason, sizeof out->reason,
                  "the generic arch does not hold the model; the smallest tables that do at its widths");
         return LOOM_OK;
@@ -476,9 +480,10 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
     }
     if (best >= target)
         return loom_fail(e, LOOM_E_CAPACITY,
-                         "%s%sno arch for this model fits the %s: agreement %.4f is reached at W=%d S=%d A=%d, "
-                         "which needs %s", glim, glim[0] ? "; " : "", b->device, best, best_w.w, best_w.s,
-                         best_w.a, best_why[0] ? best_why : "more than the part has");
+                         "does not fit board %s: %s%sno arch for this model fits the %s: agreement %.4f is "
+                         "reached at W=%d S=%d A=%d, which needs %s", b->name, glim, glim[0] ? "; " : "",
+                         b->device, best, best_w.w, best_w.s, best_w.a,
+                         best_why[0] ? best_why : "more than the part has");
     return loom_fail(e, LOOM_E_CAPACITY,
                      "no arch reaches agreement %.2f on the %s: the best is %.4f at W=%d S=%d A=%d%s%s%s",
                      target, b->device, best, best_w.w, best_w.s, best_w.a, best_why[0] ? " (" : "",

@@ -36,6 +36,10 @@ void cli_choice_print(FILE *f, const board_info *b, const arch_choice *c)
         fprintf(f, "not taken: %s", c->smaller_why);
     }
     fprintf(f, "\n");
+    if (b->fw_ram_bytes) {
+        fprintf(f, "part left (board %s runs the array as firmware: loom report gives the utilisation)\n", b->name);
+        return;
+    }
     fprintf(f, "part left block RAM %d of %u, SPRAM %d of %u, DSP %d of %u, logic cells about %d of %u "
                "(estimates before place and route)\n",
             (int)b->brams - (int)c->used.bram, b->brams, (int)b->sprams - (int)c->used.spram, b->sprams,

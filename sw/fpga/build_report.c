@@ -130,6 +130,12 @@ void build_choice_json(FILE *f, const board_info *b, const arch_choice *c, int i
     ind(f, i1);
     fprintf(f, "\"candidates_tried\": %u,", c->tried);
     ind(f, i1);
+    if (b->fw_ram_bytes) { /* the firmware's RAM, not the array's memories */
+        fprintf(f, "\"part\": null");
+        ind(f, indent);
+        fprintf(f, "}");
+        return;
+    }
     fprintf(f, "\"part\": {");
     static const char *const names[4] = {"bram", "spram", "dsp", "logic_cells_estimate"};
     const uint32_t used[4] = {c->used.bram, c->used.spram, c->used.dsp, c->used.luts};
