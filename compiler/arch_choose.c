@@ -12,9 +12,11 @@
  * fan-out index, input list; the link's two rings; the boot ROM) is block
  * RAM.  Checked against the measured builds: the icebreaker's generic arch
  * takes 28 of 30 block RAMs and 4 of 4 SPRAMs, S=18 needs 32 block RAMs and
- * A=24 a fifth SPRAM (tests/unit/test_arch_choose.c).  Logic and DSP
- * blocks are estimates calibrated on the icebreaker build (4,395 logic
- * cells and 4 DSPs at W=8 S=16 A=16; 4,401 cells and 6 DSPs at S=18).
+ * A=24 a fifth SPRAM, and the Braille net's chosen arch (W=10 S=20 A=20,
+ * 64 neurons, D=1) 19 block RAMs and 3 SPRAMs (tests/unit/test_arch_choose.c).
+ * Logic and DSP blocks are estimates calibrated on icebreaker builds
+ * (4,395 logic cells and 4 DSPs at W=8 S=16 A=16; 6 DSPs at S=18; 4,825
+ * cells and 5 DSPs for the Braille arch).
  */
 #include "arch_choose.h"
 
@@ -79,6 +81,17 @@ static void single_port_ram(int has_spram, uint32_t depth, uint32_t width, uint3
         *ebr += nb;
 }
 
+/* The profile index and the level/profile table: yosys builds them from
+ * logic when they hold at most 128 bits (measured: 64 x 1 and 6 x 20 went
+ * to logic, 1,024 x 4 and 256 x 16 to block RAM). */
+static void small_ram(uint32_t depth, uint32_t width, uint32_t *ebr, uint32_t *logic_bits)
+{
+    if ((uint64_t)depth * width <= 128)
+        *logic_bits += depth * width;
+    else
+        *ebr += arch_ebr_blocks(depth, width);
+}
+
 void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
 {
     memset(r, 0, sizeof *r);
@@ -90,16 +103,17 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
                    PB = bits_of(P), NW = (N + 31) / 32, OB = NW < 2 ? 1 : clog2(NW);
     const uint32_t YW = NB + W + RB, FAN = MAXIN + K * N, LW = S > NB + 1 ? S : NB + 1;
     const int sp = c->single_port != 0, has_spram = b->sprams > 0;
-    uint32_t ebr = 0, spram = 0;
+    uint32_t ebr = 0, spram = 0, logic_bits = 0;
     /* per core */
-    ebr += arch_ebr_blocks(N, PB);                       /* u_pidx */
+    small_ram(N, PB, &ebr, &logic_bits);                 /* u_pidx */
     ebr += 2 * arch_ebr_blocks(N, S);                    /* u_i, u_v */
     ebr += arch_ebr_blocks(N, NB);                       /* u_spk */
     ebr += arch_ebr_blocks(FAN / 2 + 1, SB + 1);         /* u_fo_even */
     ebr += arch_ebr_blocks((FAN + 1) / 2, SB + 1);       /* u_fo_odd */
     if (sp) {
         const uint32_t LTD = LMAX + 2 * P, ODP = (2u << OB) + P;
-        ebr += arch_ebr_blocks(LTD, LW) + arch_ebr_blocks(LTD, S); /* u_lvl_lo, u_lvl_hi */
+        small_ram(LTD, LW, &ebr, &logic_bits);                     /* u_lvl_lo */
+        small_ram(LTD, S, &ebr, &logic_bits);                      /* u_lvl_hi */
         ebr += 2 * arch_ebr_blocks(ODP, 16);                       /* u_out_lo, u_out_hi */
         const int bsyn = YW >= S;
         const uint32_t sw = SYN + (bsyn ? N : 0);
@@ -114,6 +128,7 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
         ebr += c->ring_banked ? (D + 1) * arch_ebr_blocks(N, A) : arch_ebr_blocks(N << RB, A);
     }
     ebr *= K;
+    logic_bits *= K;
     ebr += arch_ebr_blocks(2 * MAXIN, 16 + bits_of(MAXIN)); /* u_inlist */
     ebr += 2;                                               /* the link's receive and send rings */
     if (b->boot_bytes)
@@ -123,13 +138,16 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
     /* estimates (module comment): multipliers on DSPs where the part has them */
     const int sd = (int)S - 16, ad = (int)A - 16, wd = (int)W - 8;
     if (b->dsps) {
-        r->dsp = K * (S > 16 ? 6u : 4u);
-        long l = 4395 + (long)K * (40L * wd + 4L * sd + 30L * ad) + 3000L * ((long)K - 1);
+        /* 4 at W=8 S=16 A=16, 6 at S=18 A=16, 5 at W=10 S=20 A=20 (with
+         * A > 16 the input shift leaves its multiplier) */
+        r->dsp = K * (4u + (S > 16 ? 2u : 0u) - (A > 16 ? 1u : 0u));
+        long l = 4395 + (long)K * (40L * wd + 25L * sd + 30L * ad + logic_bits / 2) + 3000L * ((long)K - 1);
         r->luts = l < 0 ? 0 : (uint32_t)l;
     } else {
         /* no DSPs: the core's three multipliers in logic (about 1,560 LUT4
          * at W=8 S=16 A=24, docs/boards.md) grow with their widths */
-        long l = 4800 + (long)K * (90L * wd + 60L * sd + 60L * ((int)A - 24)) + 4500L * ((long)K - 1);
+        long l = 4800 + (long)K * (90L * wd + 60L * sd + 60L * ((int)A - 24) + logic_bits / 2) +
+                 4500L * ((long)K - 1);
         r->luts = l < 0 ? 0 : (uint32_t)l;
     }
 }

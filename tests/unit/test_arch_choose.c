@@ -81,6 +81,25 @@ static void test_generic_rows_fit(void **state)
     assert_int_equal(r.dsp, 4);
 }
 
+/* The arch loom build chose for the Braille net (W=10 S=20 A=20 D=1, 64
+ * neurons, 32,704 synapse words, 2 profiles, 2 levels, 16 inputs) placed
+ * in 19 block RAMs, 3 SPRAMs, 5 DSPs and 4,825 logic cells. */
+static void test_braille_build(void **state)
+{
+    (void)state;
+    const board_info *ib = board("icebreaker");
+    arch_config c = {.name = "braille",
+                     .arch = {.arch = {.w = 10, .s = 20, .a = 20, .d = 1}, .cores = 1, .neurons = 64,
+                              .syn_words = 32704, .profiles = 2, .levels = 2, .max_inputs = 16},
+                     .eq = 4, .single_port = 1};
+    arch_res r;
+    assert_true(arch_fits(ib, &c, &r, NULL, 0));
+    assert_int_equal(r.bram, 19);
+    assert_int_equal(r.spram, 3);
+    assert_int_equal(r.dsp, 5);
+    assert_in_range(r.luts, 4825 - 250, 4825 + 250); /* an estimate: within 5 % */
+}
+
 /* docs/boards.md: S=18 needs 32 of the 30 block RAMs; A=24 a fifth SPRAM. */
 static void test_known_misfits(void **state)
 {
@@ -344,7 +363,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_ebr_blocks),     cmocka_unit_test(test_generic_rows_fit),
-        cmocka_unit_test(test_known_misfits),  cmocka_unit_test(test_ladder),
+        cmocka_unit_test(test_known_misfits),  cmocka_unit_test(test_braille_build),
+        cmocka_unit_test(test_ladder),
         cmocka_unit_test(test_shrink),         cmocka_unit_test(test_choose_generic),
         cmocka_unit_test(test_choose_ladder),  cmocka_unit_test(test_choose_nothing),
         cmocka_unit_test(test_choose_firmware), cmocka_unit_test(test_arch_json),
