@@ -145,8 +145,9 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
         r->luts = l < 0 ? 0 : (uint32_t)l;
     } else {
         /* no DSPs: the core's three multipliers in logic (about 1,560 LUT4
-         * at W=8 S=16 A=24, docs/boards.md) grow with their widths */
-        long l = 4800 + (long)K * (90L * wd + 60L * sd + 60L * ((int)A - 24) + logic_bits / 2) +
+         * at W=8 S=16 A=24, docs/boards.md) grow with their widths; 5,866
+         * cells measured for the hx8k-breakout's generic arch */
+        long l = 5866 + (long)K * (90L * wd + 60L * sd + 60L * ((int)A - 24) + logic_bits / 2) +
                  4500L * ((long)K - 1);
         r->luts = l < 0 ? 0 : (uint32_t)l;
     }
@@ -185,6 +186,19 @@ int arch_fits(const board_info *b, const arch_config *c, arch_res *r, char *why,
     }
     if (r->luts > b->luts) {
         add_why(why, len, &at, "logic cells (estimate)", r->luts, b->luts);
+        ok = 0;
+    }
+    if (b->sprams && c->arch.arch.a > 16) {
+        /* timing: with A > 16 the input shift leaves its DSP for logic
+         * (rtl/loom_core.v g_shift_lut), measured Fmax 21.1 MHz on the UP5K
+         * (W=10 S=20 A=20), below its 24 MHz clock */
+        if (why && len) {
+            int w = snprintf(why + at, len - at, "%stiming: A %d > 16 puts the input shift in logic "
+                             "(Fmax 21.1 MHz measured < %.0f MHz)", at ? "; " : "", c->arch.arch.a,
+                             b->clock_mhz);
+            if (w > 0 && (size_t)w < len - at)
+                at += (size_t)w;
+        }
         ok = 0;
     }
     return ok;
@@ -254,7 +268,9 @@ void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, ar
     a->max_inputs = pow2_at_least(n->inputs, 1);
     uint32_t syn = pow2_at_least(n->syn_words, 2);
     a->syn_words = syn > 65536 ? 65536 : syn;
-    if (b->sprams && b->single_port && !arch_fits(b, out, NULL, NULL, 0)) {
+    arch_res r;
+    arch_resources(b, out, &r);
+    if (b->sprams && b->single_port && r.bram > b->brams) {
         /* the synapse pairs (with the biases) in block RAM do not fit: fill
          * the rows of SPRAMs they need instead, which the memory mapper then
          * takes (a part-filled SPRAM costs it as much as a full one) */
@@ -272,10 +288,11 @@ void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, ar
  * with A once and with W once): sorted by 2S + A + W, then S.  Includes
  * the boards' own widths (8, 16, 16) and (8, 16, 24). */
 static const int ladder[][3] = {
-    {8, 16, 16},  {8, 16, 20},  {8, 16, 24},  {8, 18, 20},  {10, 16, 24}, {8, 18, 24},
-    {8, 20, 20},  {10, 18, 24}, {10, 20, 20}, {8, 20, 24},  {12, 20, 20}, {10, 20, 24},
-    {12, 20, 24}, {12, 22, 24}, {12, 24, 24}, {16, 24, 24}, {12, 24, 32}, {16, 24, 32},
-    {16, 32, 32},
+    {8, 16, 16},  {8, 16, 20},  {8, 18, 16},  {8, 16, 24},  {8, 18, 20},  {8, 20, 16},
+    {10, 16, 24}, {10, 20, 16}, {8, 18, 24},  {8, 20, 20},  {12, 20, 16}, {10, 18, 24},
+    {10, 20, 20}, {12, 22, 16}, {8, 20, 24},  {12, 20, 20}, {10, 20, 24}, {12, 24, 16},
+    {12, 20, 24}, {16, 24, 16}, {12, 22, 24}, {12, 24, 24}, {16, 24, 24}, {12, 24, 32},
+    {16, 24, 32}, {16, 32, 32},
 };
 #define N_LADDER (sizeof ladder / sizeof ladder[0])
 
