@@ -16,7 +16,8 @@
  * 64 neurons, D=1) 19 block RAMs and 3 SPRAMs (tests/unit/test_arch_choose.c).
  * Logic and DSP blocks are estimates calibrated on icebreaker builds
  * (4,395 logic cells and 4 DSPs at W=8 S=16 A=16; 6 DSPs at S=18; 4,825
- * cells and 5 DSPs for the Braille arch).
+ * cells and 5 DSPs at W=10 S=20 A=20, 4,325 cells, 6 DSPs, 22 block RAMs
+ * and 3 SPRAMs at W=16 S=24 A=16, both with the Braille net's tables).
  */
 #include "arch_choose.h"
 
@@ -141,7 +142,13 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
         /* 4 at W=8 S=16 A=16, 6 at S=18 A=16, 5 at W=10 S=20 A=20 (with
          * A > 16 the input shift leaves its multiplier) */
         r->dsp = K * (4u + (S > 16 ? 2u : 0u) - (A > 16 ? 1u : 0u));
-        long l = 4395 + (long)K * (40L * wd + 25L * sd + 30L * ad + logic_bits / 2) + 3000L * ((long)K - 1);
+        /* logic cells: 4,395 at W=8 S=16 A=16 (1,024 neurons), 4,401 at
+         * S=18, 4,325 at W=16 S=24 A=16 and 4,825 at W=10 S=20 A=20 (64
+         * neurons each): the widths cost little while A <= 16; above, the
+         * input shift in logic costs about 300 + 30 per bit; tables in logic
+         * about a cell per two bits */
+        long l = 4395 + (long)K * (8L * wd + 5L * sd + (A > 16 ? 300L + 30L * ad : 0L) + logic_bits / 2) +
+                 3000L * ((long)K - 1);
         r->luts = l < 0 ? 0 : (uint32_t)l;
     } else {
         /* no DSPs: the core's three multipliers in logic (about 1,560 LUT4

@@ -102,7 +102,19 @@ static void test_braille_build(void **state)
     assert_int_equal(r.bram, 19);
     assert_int_equal(r.spram, 3);
     assert_int_equal(r.dsp, 5);
-    assert_in_range(r.luts, 4825 - 250, 4825 + 250); /* an estimate: within 5 % */
+    assert_in_range(r.luts, 4825, 4825 + 250); /* an estimate: at most 5 % over */
+    /* the arch then chosen (W=16 S=24 A=16) placed in 22 block RAMs, 3
+     * SPRAMs, 6 DSPs and 4,325 logic cells, and fits */
+    c.arch.arch = (seir_arch){.w = 16, .s = 24, .a = 16, .d = 1};
+    assert_true(arch_fits(ib, &c, &r, why, sizeof why));
+    assert_int_equal(r.bram, 22);
+    assert_int_equal(r.spram, 3);
+    assert_int_equal(r.dsp, 6);
+    assert_in_range(r.luts, 4325, 4325 + 220);
+    /* and the generic arch's 4,395 cells */
+    c = generic(ib);
+    arch_resources(ib, &c, &r);
+    assert_int_equal(r.luts, 4395);
 }
 
 /* docs/boards.md: S=18 needs 32 of the 30 block RAMs; A=24 a fifth SPRAM. */
