@@ -142,7 +142,9 @@ int cmd_report(int argc, char **argv)
         printf("model     none baked in (generic: load one at run time with loom run)\n");
     }
     printf("tools     yosys %.1f s, nextpnr %.1f s%s\n", num(d, "yosys_s"), num(d, "nextpnr_s"),
-           report_doc_true(d, "cached") ? " (reused: inputs unchanged)" : "");
+           report_doc_true(d, "synth_cache") ? " (reused from the synthesis cache: same arch and sources)"
+           : report_doc_true(d, "cached")    ? " (reused: inputs unchanged)"
+                                             : "");
     report_doc_free(d);
     return 0;
 }
