@@ -359,9 +359,10 @@ static void set_used(const board_info *b, arch_choice *out)
  * *ok: 1 when it reaches the target and fits (cfg filled); else why. */
 static loom_status try_widths(const board_info *b, double target, seir_arch w, arch_measure_fn fn,
                               void *ctx, arch_config *cfg, arch_need *need, double *ag, int *ok,
-                              char *why, size_t len, loom_err *e)
+                              int *fits, char *why, size_t len, loom_err *e)
 {
     *ok = 0;
+    *fits = 0;
     why[0] = 0;
     w.d = b->arch.arch.d;
     const seir_net *net = NULL;
@@ -371,16 +372,16 @@ static loom_status try_widths(const board_info *b, double target, seir_arch w, a
     if ((st = arch_need_of(net, b->arch.cores, need, e)))
         return st;
     arch_shrink(b, &net->arch, need, cfg);
+    loom_err e2;
+    if (limg_arch_check(&cfg->arch, &e2) != LOOM_OK)
+        copy_str(why, len, e2.msg);
+    else
+        *fits = arch_fits(b, cfg, NULL, why, len);
     if (*ag >= 0 && *ag < target) {
         snprintf(why, len, "agreement %.4f < %.2f", *ag, target);
         return LOOM_OK;
     }
-    loom_err e2;
-    if (limg_arch_check(&cfg->arch, &e2) != LOOM_OK) {
-        copy_str(why, len, e2.msg);
-        return LOOM_OK;
-    }
-    *ok = arch_fits(b, cfg, NULL, why, len);
+    *ok = *fits;
     return LOOM_OK;
 }
 
@@ -473,8 +474,8 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
         return LOOM_OK;
     }
     /* the ladder: first that reaches the target and fits */
-    double best = ag;
-    seir_arch best_w = net->arch;
+    double best = ag, best_fit = gen_holds ? ag : -1;
+    seir_arch best_w = net->arch, best_fit_w = net->arch;
     char best_why[160] = "", last_why[160];
     snprintf(last_why, sizeof last_why, gen_holds ? "agreement %.4f < %.2f" : "does not hold the model",
              ag, target);
@@ -487,7 +488,12 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
         int ok = 0;
         double a2 = -1;
         loom_err e2;
-        st = try_widths(b, target, w, fn, ctx, &cfg, &need, &a2, &ok, why, sizeof why, &e2);
+        int fits = 0;
+        st = try_widths(b, target, w, fn, ctx, &cfg, &need, &a2, &ok, &fits, why, sizeof why, &e2);
+        if (!st && fits && a2 > best_fit) {
+            best_fit = a2;
+            best_fit_w = w;
+        }
         out->tried++;
         if (st == LOOM_E_NOMEM) {
             *e = e2;
@@ -520,16 +526,20 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
         last_ag = a2;
         copy_str(last_why, sizeof last_why, why);
     }
+    char fit_note[96] = "";
+    if (best_fit >= 0)
+        snprintf(fit_note, sizeof fit_note, "; the best that fits reaches %.4f (W=%d S=%d A=%d)", best_fit,
+                 best_fit_w.w, best_fit_w.s, best_fit_w.a);
     if (best >= target)
         return loom_fail(e, LOOM_E_CAPACITY,
                          "does not fit board %s: %s%sno arch for this model fits the %s: agreement %.4f is "
-                         "reached at W=%d S=%d A=%d, which needs %s", b->name, glim, glim[0] ? "; " : "",
+                         "reached at W=%d S=%d A=%d, which needs %s%s", b->name, glim, glim[0] ? "; " : "",
                          b->device, best, best_w.w, best_w.s, best_w.a,
-                         best_why[0] ? best_why : "more than the part has");
+                         best_why[0] ? best_why : "more than the part has", fit_note);
     return loom_fail(e, LOOM_E_CAPACITY,
-                     "no arch reaches agreement %.2f on the %s: the best is %.4f at W=%d S=%d A=%d%s%s%s",
+                     "no arch reaches agreement %.2f on the %s: the best is %.4f at W=%d S=%d A=%d%s%s%s%s",
                      target, b->device, best, best_w.w, best_w.s, best_w.a, best_why[0] ? " (" : "",
-                     best_why, best_why[0] ? ")" : "");
+                     best_why, best_why[0] ? ")" : "", fit_note);
 }
 
 loom_status arch_config_write_json(const arch_config *c, const char *path, loom_err *e)

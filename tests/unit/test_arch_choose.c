@@ -324,6 +324,8 @@ static void test_choose_nothing(void **state)
     /* the best agreement reached (at S = 32: 0.82) is named */
     assert_non_null(strstr(e.msg, "0.8200"));
     assert_non_null(strstr(e.msg, "S=32"));
+    /* ... and the best of those that fit the part (S=24, A=16: 0.74) */
+    assert_non_null(strstr(e.msg, "the best that fits reaches 0.7400"));
     seir_net_free(m.net);
     m = (fake_model){.neurons = 40, .agree = agree_wide};
     /* a target nothing reaches, and a model bigger than any table */
