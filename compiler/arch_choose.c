@@ -418,7 +418,10 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
     out->need = need;
     out->agreement = ag;
     out->tried = 1;
-    const int gen_holds = holds(&b->arch, &need);
+    /* the generic arch holds the model: its tables do, and the model is
+     * compiled at its widths (a SEIR file brings its own) */
+    const int gen_holds = holds(&b->arch, &need) && net->arch.w == b->arch.arch.w &&
+                          net->arch.s == b->arch.arch.s && net->arch.a == b->arch.arch.a;
     if (b->fw_ram_bytes) { /* the firmware implements one arch */
         out->cfg = (arch_config){.name = "generic", .arch = b->arch, .eq = b->eq, .single_port = b->single_port};
         out->generic = 1;
@@ -467,8 +470,9 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
             return loom_fail(e, LOOM_E_CAPACITY, "no arch of board %s holds the model: %s", b->name, e2.msg);
         if (!arch_fits(b, &out->cfg, NULL, why, sizeof why))
             return loom_fail(e, LOOM_E_CAPACITY,
-                             "does not fit board %s: %s; the smallest arch that holds it (%s) needs %s",
-                             b->name, glim, arch_config_str(&out->cfg, arch, sizeof arch), why);
+                             "does not fit board %s: %s%sthe smallest arch that holds it (%s) needs %s",
+                             b->name, glim, glim[0] ? "; " : "", arch_config_str(&out->cfg, arch, sizeof arch),
+                             why);
         snprintf(out->reason, sizeof out->reason,
                  "the generic arch does not hold the model; the smallest tables that do at its widths");
         return LOOM_OK;
