@@ -205,6 +205,7 @@ static void test_shrink(void **state)
 typedef struct fake_model {
     uint32_t neurons;
     double (*agree)(const seir_arch *a); /* NULL: no agreement (AIGER-like) */
+    const seir_arch *fixed;              /* non-NULL: the model's own widths (SEIR-like) */
     seir_net *net;
     unsigned calls;
 } fake_model;
@@ -220,7 +221,7 @@ static loom_status measure(void *ctx, const seir_arch *a, const seir_net **net, 
     g.inputs = 8;
     g.density = 0.05;
     g.max_delay = 1;
-    g.arch = *a;
+    g.arch = m->fixed ? *m->fixed : *a;
     loom_status st = gen_net(&g, &m->net, e);
     if (st)
         return st;
@@ -268,6 +269,16 @@ static void test_choose_generic(void **state)
     assert_int_equal(arch_choose(ib, 0.99, NULL, measure, &m, &c, &e), LOOM_OK);
     assert_true(c.generic);
     assert_true(c.agreement < 0);
+    /* a model with widths of its own (A=24) is not held by the generic
+     * arch (A=16): its widths with shrunk tables, which the UP5K refuses
+     * (A > 16 misses the clock); the HX8K's generic arch is A=24 */
+    const seir_arch own = {.w = 8, .s = 16, .a = 24, .d = 7};
+    m.fixed = &own;
+    assert_int_equal(arch_choose(ib, 0.99, NULL, measure, &m, &c, &e), LOOM_E_CAPACITY);
+    assert_non_null(strstr(e.msg, "timing: A 24 > 16"));
+    m.neurons = 20;
+    assert_int_equal(arch_choose(board("hx8k-breakout"), 0.99, NULL, measure, &m, &c, &e), LOOM_OK);
+    assert_true(c.generic);
     seir_net_free(m.net);
 }
 
