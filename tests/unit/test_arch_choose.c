@@ -111,6 +111,16 @@ static void test_braille_build(void **state)
     assert_int_equal(r.spram, 3);
     assert_int_equal(r.dsp, 6);
     assert_in_range(r.luts, 4325, 4325 + 220);
+    /* the arch chosen for snnTorch's Synaptic export (W=12 S=22 A=16 D=0,
+     * 1,024 synapse words, so the synapse pairs in block RAM) placed in 27
+     * block RAMs, no SPRAM, 6 DSPs and 4,174 logic cells (Fmax 28.3 MHz) */
+    c.arch.arch = (seir_arch){.w = 12, .s = 22, .a = 16, .d = 0};
+    c.arch.syn_words = 1024;
+    assert_true(arch_fits(ib, &c, &r, why, sizeof why));
+    assert_int_equal(r.bram, 27);
+    assert_int_equal(r.spram, 0);
+    assert_int_equal(r.dsp, 6);
+    assert_in_range(r.luts, 4174, 4174 + 420); /* at most 10 % over */
     /* and the generic arch's 4,395 cells */
     c = generic(ib);
     arch_resources(ib, &c, &r);
