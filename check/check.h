@@ -21,7 +21,9 @@
  * vectors of an aigsim stimulus file (one line of 0/1 per vector, optional
  * final "." line) and prints one line per vector as aigsim does: latch
  * values, inputs, outputs separated by single spaces.  In --pipeline mode
- * the lines come in input order after the pipeline latency.  The whole
+ * the lines come in input order after the pipeline latency, and the net
+ * runs change-driven from its settled state (dsim.h): the same lines as on
+ * the reference model, at the cost of the vectors' wavefronts only.  The whole
  * file is checked before anything is printed: a line that is not exactly
  * I characters 0/1 is LOOM_E_PARSE naming "FILE:line[:col]"; a model that
  * is not an AIGER circuit is LOOM_E_ARG; LOOM_E_IO when FILE cannot be

@@ -243,6 +243,7 @@ int cmd_build(int argc, char **argv)
     }
     o.outdir = out;
     o.bake = bake;
+    o.mopts.max_profiles = o.board->arch.profiles * o.board->arch.cores; /* NIR: cluster per-neuron profiles */
     o.mopts.warn = cli_warn;
     o.model_path = patch ? patch : model;
     o.patch = patch != NULL;
