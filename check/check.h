@@ -57,4 +57,10 @@ struct jsonw;
 loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed,
                        uint64_t steps, FILE *out, struct jsonw *j, loom_err *e);
 
+/* The "agreement" figure of nir_report alone: the fraction of (step,
+ * output neuron) cells where m's compiled net (on the reference model)
+ * agrees with the float reference on `steps` steps of Poisson input. */
+loom_status nir_agreement(const model *m, double rate, uint64_t seed, uint64_t steps, double *agreement,
+                          loom_err *e);
+
 #endif
