@@ -10,9 +10,13 @@
  * UP5K (16K x 16 each) and into block RAM elsewhere; every other memory
  * (i, v, spike list, profile indices, level/profile table, output banks,
  * fan-out index, input list; the link's two rings; the boot ROM) is block
- * RAM.  Checked against the measured builds: the icebreaker's generic arch
- * takes 28 of 30 block RAMs and 4 of 4 SPRAMs, S=18 needs 32 block RAMs and
- * A=24 a fifth SPRAM, and the Braille net's chosen arch (W=10 S=20 A=20,
+ * RAM.  With SP=1 and S > 16, i and v are a 16-bit and an (S-16)-bit RAM
+ * each and the level table two halves of at most 16 bits; synapse words
+ * wider than 24 bits are stored one to a RAM word.  Checked against the
+ * measured builds: the icebreaker's generic arch (W=12 S=20 A=20, 15,360
+ * synapses) takes 30 of 30 block RAMs and 4 of 4 SPRAMs; before the split
+ * RAMs, W=8 S=16 A=16 took 28 and 4, S=18 32 block RAMs and A=24 a fifth
+ * SPRAM, and the Braille net's chosen arch (W=10 S=20 A=20,
  * 64 neurons, D=1) 19 block RAMs and 3 SPRAMs (tests/unit/test_arch_choose.c).
  * Logic and DSP blocks are estimates calibrated on icebreaker builds
  * (4,395 logic cells and 4 DSPs at W=8 S=16 A=16; 6 DSPs at S=18; 4,825
@@ -107,20 +111,29 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
     uint32_t ebr = 0, spram = 0, logic_bits = 0;
     /* per core */
     small_ram(N, PB, &ebr, &logic_bits);                 /* u_pidx */
-    ebr += 2 * arch_ebr_blocks(N, S);                    /* u_i, u_v */
+    if (sp && S > 16) /* u_i, u_v: a 16-bit and an (S-16)-bit RAM each */
+        ebr += 2 * (arch_ebr_blocks(N, 16) + arch_ebr_blocks(N, S - 16));
+    else
+        ebr += 2 * arch_ebr_blocks(N, S);                /* u_i, u_v */
     ebr += arch_ebr_blocks(N, NB);                       /* u_spk */
     ebr += arch_ebr_blocks(FAN / 2 + 1, SB + 1);         /* u_fo_even */
     ebr += arch_ebr_blocks((FAN + 1) / 2, SB + 1);       /* u_fo_odd */
     if (sp) {
         const uint32_t LTD = LMAX + 2 * P, ODP = (2u << OB) + P;
-        small_ram(LTD, LW, &ebr, &logic_bits);                     /* u_lvl_lo */
-        small_ram(LTD, S, &ebr, &logic_bits);                      /* u_lvl_hi */
+        /* the level table in halves of at most 16 bits (theta's and
+         * v_reset's high bits in the half the other field leaves free) */
+        const uint32_t hlo = S > 16 ? 16 : S, llw = hlo > NB + 1 ? hlo : NB + 1;
+        small_ram(LTD, llw, &ebr, &logic_bits);                    /* u_lvl_lo */
+        small_ram(LTD, hlo, &ebr, &logic_bits);                    /* u_lvl_hi */
         ebr += 2 * arch_ebr_blocks(ODP, 16);                       /* u_out_lo, u_out_hi */
         const int bsyn = YW >= S;
         const uint32_t sw = SYN + (bsyn ? N : 0);
         if (!bsyn)
             ebr += arch_ebr_blocks(N, S); /* u_nb */
-        single_port_ram(has_spram, (sw + 1) / 2, 2 * YW, &ebr, &spram); /* u_syn */
+        if (2 * YW <= 48) /* u_syn: two words to a RAM word, or one when wider */
+            single_port_ram(has_spram, (sw + 1) / 2, 2 * YW, &ebr, &spram);
+        else
+            single_port_ram(has_spram, sw, YW, &ebr, &spram);
         single_port_ram(has_spram, N << RB, A, &ebr, &spram);           /* u_ring */
     } else {
         ebr += arch_ebr_blocks(LMAX + P, LW);                /* u_lvl (profiles in flip-flops) */
@@ -143,11 +156,12 @@ void arch_resources(const board_info *b, const arch_config *c, arch_res *r)
          * A > 16 the input shift leaves its multiplier) */
         r->dsp = K * (4u + (S > 16 ? 2u : 0u) - (A > 16 ? 1u : 0u));
         /* logic cells: 4,395 at W=8 S=16 A=16 (1,024 neurons), 4,401 at
-         * S=18, 4,325 at W=16 S=24 A=16 and 4,825 at W=10 S=20 A=20 (64
-         * neurons each): the widths cost little while A <= 16; above, the
-         * input shift in logic costs about 300 + 30 per bit; tables in logic
-         * about a cell per two bits */
-        long l = 4395 + (long)K * (8L * wd + 5L * sd + (A > 16 ? 300L + 30L * ad : 0L) + logic_bits / 2) +
+         * S=18, 4,325 at W=16 S=24 A=16 (64 neurons), 4,734 at W=12 S=20
+         * A=20 (1,024 neurons, the input shift as one barrel shifter): the
+         * widths cost little while A <= 16; above, the input shift in logic
+         * costs about 200 + 20 per bit; tables in logic about a cell per two
+         * bits */
+        long l = 4395 + (long)K * (8L * wd + 5L * sd + (A > 16 ? 200L + 20L * ad : 0L) + logic_bits / 2) +
                  3000L * ((long)K - 1);
         r->luts = l < 0 ? 0 : (uint32_t)l;
     } else {
@@ -195,13 +209,15 @@ int arch_fits(const board_info *b, const arch_config *c, arch_res *r, char *why,
         add_why(why, len, &at, "logic cells (estimate)", r->luts, b->luts);
         ok = 0;
     }
-    if (b->sprams && c->arch.arch.a > 16) {
+    if (b->sprams && c->arch.arch.a > 20) {
         /* timing: with A > 16 the input shift leaves its DSP for logic
-         * (rtl/loom_core.v g_shift_lut), measured Fmax 21.1 MHz on the UP5K
-         * (W=10 S=20 A=20), below its 24 MHz clock */
+         * (rtl/loom_core.v g_shift_lut: one barrel shifter, overflow a bit
+         * test), measured on the UP5K up to A = 20 (W=12 S=20 A=20: Fmax
+         * 27.8 MHz; two shifters and comparators had given 21.1 MHz at
+         * W=10 S=20 A=20); wider accumulators are not measured */
         if (why && len) {
-            int w = snprintf(why + at, len - at, "%stiming: A %d > 16 puts the input shift in logic "
-                             "(Fmax 21.1 MHz measured < %.0f MHz)", at ? "; " : "", c->arch.arch.a,
+            int w = snprintf(why + at, len - at, "%stiming: A %d > 20, the widest input shift in logic "
+                             "measured to meet %.0f MHz", at ? "; " : "", c->arch.arch.a,
                              b->clock_mhz);
             if (w > 0 && (size_t)w < len - at)
                 at += (size_t)w;

@@ -58,7 +58,8 @@ static void test_ebr_blocks(void **state)
 }
 
 /* Every array board's own arch fits its part; the icebreaker's takes what
- * its build measured: 28 of 30 block RAMs, 4 of 4 SPRAMs, 4 DSPs. */
+ * its build measured (W=12 S=20 A=20, 15,360 synapses): 30 of 30 block
+ * RAMs, 4 of 4 SPRAMs, 5 DSPs, 4,734 logic cells. */
 static void test_generic_rows_fit(void **state)
 {
     (void)state;
@@ -76,16 +77,22 @@ static void test_generic_rows_fit(void **state)
     arch_config c = generic(ib);
     arch_res r;
     arch_resources(ib, &c, &r);
-    assert_int_equal(r.bram, 28);
+    assert_int_equal(r.bram, 30);
     assert_int_equal(r.spram, 4);
-    assert_int_equal(r.dsp, 4);
+    assert_int_equal(r.dsp, 5);
+    assert_in_range(r.luts, 4734 - 100, 4734 + 100);
 }
 
 /* An arch first chosen for the Braille net (W=10 S=20 A=20 D=1, 64
  * neurons, 32,704 synapse words, 2 profiles, 2 levels, 16 inputs) placed
  * in 19 block RAMs, 3 SPRAMs, 5 DSPs and 4,825 logic cells, and missed the
- * clock (Fmax 21.1 MHz < 24: the input shift in logic at A > 16), which
- * the predicate now says. */
+ * clock (Fmax 21.1 MHz < 24) with the RTL before the one-shifter input
+ * scaling; that RTL meets 24 MHz up to A = 20 (the icebreaker's generic
+ * arch, 27.8 MHz), so the predicate takes it now (its memories are those
+ * of the measured build: i and v of 64 words are two blocks either way).
+ * The other figures below were measured before the split i / v RAMs and
+ * the 16-bit level-table halves; the counts are the model's for the RTL
+ * as it is (the level tables of these archs, 6 words, are now logic). */
 static void test_braille_build(void **state)
 {
     (void)state;
@@ -96,9 +103,7 @@ static void test_braille_build(void **state)
                      .eq = 4, .single_port = 1};
     arch_res r;
     char why[200];
-    assert_false(arch_fits(ib, &c, &r, why, sizeof why));
-    assert_non_null(strstr(why, "timing"));
-    assert_null(strstr(why, "RAM"));
+    assert_true(arch_fits(ib, &c, &r, why, sizeof why));
     assert_int_equal(r.bram, 19);
     assert_int_equal(r.spram, 3);
     assert_int_equal(r.dsp, 5);
@@ -107,50 +112,56 @@ static void test_braille_build(void **state)
      * SPRAMs, 6 DSPs and 4,325 logic cells, and fits */
     c.arch.arch = (seir_arch){.w = 16, .s = 24, .a = 16, .d = 1};
     assert_true(arch_fits(ib, &c, &r, why, sizeof why));
-    assert_int_equal(r.bram, 22);
+    assert_int_equal(r.bram, 18); /* 22 measured with 24-bit level-table halves */
     assert_int_equal(r.spram, 3);
     assert_int_equal(r.dsp, 6);
-    assert_in_range(r.luts, 4325, 4325 + 220);
+    assert_in_range(r.luts, 4325, 4325 + 330); /* the level table (6 words) now in logic */
     /* the arch chosen for snnTorch's Synaptic export (W=12 S=22 A=16 D=0,
      * 1,024 synapse words, so the synapse pairs in block RAM) placed in 27
      * block RAMs, no SPRAM, 6 DSPs and 4,174 logic cells (Fmax 28.3 MHz) */
     c.arch.arch = (seir_arch){.w = 12, .s = 22, .a = 16, .d = 0};
     c.arch.syn_words = 1024;
     assert_true(arch_fits(ib, &c, &r, why, sizeof why));
-    assert_int_equal(r.bram, 27);
+    assert_int_equal(r.bram, 23); /* 27 measured with 22-bit level-table halves */
     assert_int_equal(r.spram, 0);
     assert_int_equal(r.dsp, 6);
     assert_in_range(r.luts, 4174, 4174 + 420); /* at most 10 % over */
-    /* and the generic arch's 4,395 cells */
+    /* and W=8 S=16 A=16 at the generic tables, the measured 4,395 cells */
     c = generic(ib);
+    c.arch.arch = (seir_arch){.w = 8, .s = 16, .a = 16, .d = 15};
     arch_resources(ib, &c, &r);
     assert_int_equal(r.luts, 4395);
 }
 
-/* docs/boards.md: S=18 needs 32 of the 30 block RAMs; A=24 a fifth SPRAM. */
+/* docs/boards.md: at the generic tables S=21 or more needs 32 of the 30
+ * block RAMs (i and v grow past their 16 + 4-bit RAMs), twice the synapse
+ * words two SPRAMs more, and A > 20 is not measured to meet the clock. */
 static void test_known_misfits(void **state)
 {
     (void)state;
     const board_info *ib = board("icebreaker");
     arch_config c = generic(ib);
-    c.arch.arch.s = 18;
+    c.arch.arch.s = 21;
     char why[200];
     arch_res r;
     assert_false(arch_fits(ib, &c, &r, why, sizeof why));
     assert_int_equal(r.bram, 32);
     assert_non_null(strstr(why, "block RAM 32 > 30"));
     c = generic(ib);
+    c.arch.syn_words = 31744;
+    assert_false(arch_fits(ib, &c, &r, why, sizeof why));
+    assert_int_equal(r.spram, 6);
+    assert_non_null(strstr(why, "SPRAM 6 > 4"));
+    c = generic(ib);
     c.arch.arch.a = 24;
     assert_false(arch_fits(ib, &c, &r, why, sizeof why));
-    assert_int_equal(r.spram, 5);
-    assert_non_null(strstr(why, "SPRAM 5 > 4"));
-    /* ... and A > 16 moves the input shift into logic, which missed 24 MHz */
-    assert_non_null(strstr(why, "timing: A 24 > 16"));
+    assert_int_equal(r.spram, 4); /* 16 K ring words of 24 bits: still two SPRAMs */
+    assert_non_null(strstr(why, "timing: A 24 > 20"));
     /* two reasons at once are both named */
-    c.arch.arch.s = 18;
+    c.arch.arch.s = 24;
     assert_false(arch_fits(ib, &c, &r, why, sizeof why));
     assert_non_null(strstr(why, "block RAM"));
-    assert_non_null(strstr(why, "SPRAM"));
+    assert_non_null(strstr(why, "timing"));
 }
 
 static void test_ladder(void **state)
@@ -247,10 +258,11 @@ static double agree_always(const seir_arch *a)
     return 0.999;
 }
 
-/* reaches 0.99 from S = 20 and W = 10 on */
+/* reaches 0.99 from S = 22 and W = 12 on (beyond the icebreaker's generic
+ * W=12 S=20) */
 static double agree_wide(const seir_arch *a)
 {
-    return (a->s >= 20 && a->w >= 10) ? 0.995 : 0.9 + 0.001 * a->s;
+    return (a->s >= 22 && a->w >= 12) ? 0.995 : 0.9 + 0.001 * a->s;
 }
 
 static double agree_never(const seir_arch *a)
@@ -272,7 +284,7 @@ static void test_choose_generic(void **state)
     assert_true(c.agreement >= 0.99);
     assert_int_equal(m.calls, 1);       /* no ladder */
     assert_int_equal(c.need.neurons, 40);
-    assert_int_equal(c.used.bram, 28);
+    assert_int_equal(c.used.bram, 30);
     assert_int_equal(c.total.bram, 30);
     /* no agreement (AIGER): the generic arch holds it */
     m.agree = NULL;
@@ -280,12 +292,13 @@ static void test_choose_generic(void **state)
     assert_true(c.generic);
     assert_true(c.agreement < 0);
     /* a model with widths of its own (A=24) is not held by the generic
-     * arch (A=16): its widths with shrunk tables, which the UP5K refuses
-     * (A > 16 misses the clock); the HX8K's generic arch is A=24 */
+     * arch (A=20): its widths with shrunk tables, which the UP5K refuses
+     * (A > 20 is not measured to meet the clock); the HX8K's generic arch
+     * is A=24 */
     const seir_arch own = {.w = 8, .s = 16, .a = 24, .d = 7};
     m.fixed = &own;
     assert_int_equal(arch_choose(ib, 0.99, NULL, measure, &m, &c, &e), LOOM_E_CAPACITY);
-    assert_non_null(strstr(e.msg, "timing: A 24 > 16"));
+    assert_non_null(strstr(e.msg, "timing: A 24 > 20"));
     m.neurons = 20;
     assert_int_equal(arch_choose(board("hx8k-breakout"), 0.99, NULL, measure, &m, &c, &e), LOOM_OK);
     assert_true(c.generic);
@@ -302,9 +315,9 @@ static void test_choose_ladder(void **state)
     assert_int_equal(arch_choose(ib, 0.99, NULL, measure, &m, &c, &e), LOOM_OK);
     assert_false(c.generic);
     assert_true(c.agreement >= 0.99);
-    /* the first ladder entry with S >= 20 and W >= 10 that fits */
+    /* the first ladder entry with S >= 22 and W >= 12 that fits */
     unsigned first = 0;
-    while (!(arch_ladder_at(first).s >= 20 && arch_ladder_at(first).w >= 10))
+    while (!(arch_ladder_at(first).s >= 22 && arch_ladder_at(first).w >= 12))
         first++;
     seir_arch want = arch_ladder_at(first);
     assert_int_equal(c.cfg.arch.arch.w, want.w);
@@ -327,7 +340,7 @@ static void test_choose_ladder(void **state)
     assert_int_equal(c.cfg.arch.arch.s, 24);
     assert_int_equal(c.cfg.arch.neurons, 64);
     /* a forced arch that does not fit is refused with what ran out */
-    f = (seir_arch){.w = 8, .s = 16, .a = 24, .d = 15};
+    f = (seir_arch){.w = 8, .s = 16, .a = 20, .d = 15};
     m.neurons = 1000;
     assert_int_equal(arch_choose(ib, 0.99, &f, measure, &m, &c, &e), LOOM_E_CAPACITY);
     assert_non_null(strstr(e.msg, "SPRAM"));
