@@ -24,7 +24,8 @@
  * with the signal inverted, and the read-out weights of the n side are the
  * negated p-side ones.  All zero-delay: one timestep per control period,
  * levels encoders 0, hidden 1, read-out 2.  The built network is valid for
- * the icebreaker's arch (W=8 S=16 A=16 D=15) and passes seir_check_acc by
+ * any arch with W >= 8, S >= 16, A >= 16 (the icebreaker's is W=12 S=20 A=20
+ * D=15) and passes seir_check_acc by
  * construction (bounded inputs; every gene is clamped to a range that
  * guarantees it).
  *
