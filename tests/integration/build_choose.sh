@@ -10,6 +10,7 @@ set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$WORK"
 braille=$DATA/nir/braille_nirtorch.nir
+syn=$ROOT/tests/data/export/snn_synaptic.nir
 [ -f "$braille" ] || { echo "missing $braille"; exit 1; }
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval('d'+sys.argv[2]))" "$@"; }
 no_tools() { # dir
@@ -18,8 +19,11 @@ no_tools() { # dir
     done
 }
 
-# 1. Braille: the icebreaker's generic widths miss 0.99, so a ladder arch is chosen
-"$LOOM" build --board icebreaker "$braille" --plan -o p1 > p1.out 2> p1.err
+# 1. snnTorch's Synaptic export on the HX8K: its generic arch (W=8 S=16 A=24,
+# 64 neurons, 960 synapses) neither holds it nor reaches 0.99, so a ladder
+# arch is chosen (on the icebreaker the generic W=12 S=20 A=20 serves every
+# trained net of tests/data and ../shared/data: nir_icebreaker.sh)
+"$LOOM" build --board hx8k-breakout "$syn" --plan -o p1 > p1.out 2> p1.err
 no_tools p1
 grep -q "^arch      W=" p1.out || { echo "no arch line:"; cat p1.out; exit 1; }
 grep -q "^part left block RAM" p1.out || { echo "no part line:"; cat p1.out; exit 1; }
@@ -32,7 +36,7 @@ done
 grep -q "^arch      W=$W S=$S A=$A " p1.out || { echo "stdout does not show W=$W S=$S A=$A"; cat p1.out; exit 1; }
 ag=$(jget p1/plan.json "['arch_choice']['agreement']")
 # loom compile --board chooses the same and its report measures the same agreement
-"$LOOM" compile "$braille" --board icebreaker -o c1.seir --json > c1.json
+"$LOOM" compile "$syn" --board hx8k-breakout -o c1.seir --json > c1.json
 [ "$(jget c1.json "['arch']['W']"),$(jget c1.json "['arch']['S']"),$(jget c1.json "['arch']['A']")" = "$W,$S,$A" ] ||
     { echo "loom compile --board chose another arch"; cat c1.json; exit 1; }
 python3 - "$ag" c1.json <<'PY'
@@ -45,7 +49,7 @@ PY
 sw=$(jget p1/plan.json "['arch_choice']['smaller']['W']"); ss=$(jget p1/plan.json "['arch_choice']['smaller']['S']")
 sa=$(jget p1/plan.json "['arch_choice']['smaller']['A']"); sag=$(jget p1/plan.json "['arch_choice']['smaller']['agreement']")
 # (or reaches it and does not fit the part, which the plan names)
-"$LOOM" compile "$braille" --arch W=$sw,S=$ss,A=$sa,D=15 -o c2.seir --json > c2.json
+"$LOOM" compile "$syn" --arch W=$sw,S=$ss,A=$sa,D=15 -o c2.seir --json > c2.json
 python3 - "$sag" c2.json p1/plan.json <<'PY'
 import json, sys
 sag = float(sys.argv[1]); r = json.load(open(sys.argv[2])); why = json.load(open(sys.argv[3]))["arch_choice"]["smaller"]["why_not"]
@@ -57,12 +61,13 @@ else:
 PY
 # the chosen tables hold the model: the boot image maps onto them (--boot-only
 # uses the same choice and writes the same arch.json)
-"$LOOM" build --board icebreaker "$braille" --boot-only -o p1b -q > /dev/null 2> p1b.err || true
+"$LOOM" build --board hx8k-breakout "$syn" --boot-only -o p1b -q > /dev/null 2> p1b.err || true
 cmp p1/arch.json p1b/arch.json || { echo "--boot-only chose another arch"; exit 1; }
 ! grep -q "does not fit board" p1b.err || { cat p1b.err; exit 1; }
 
-# 2. a target the generic arch reaches keeps it (its generic bitstream serves)
-"$LOOM" build --board icebreaker "$braille" --plan --min-agreement 0.5 -o p2 -q > p2.out
+# 2. a target the generic arch reaches keeps it (its generic bitstream serves;
+# Braille reaches 0.9997 on the icebreaker's generic arch)
+"$LOOM" build --board icebreaker "$braille" --plan -o p2 -q > p2.out
 [ "$(jget p2/plan.json "['arch_choice']['chosen']")" = generic ] || { cat p2/plan.json; exit 1; }
 read -r gw gs ga gn gsyn < <("$LOOM" build --list | awk '$1=="icebreaker"{for(i=1;i<=NF;i++){split($i,kv,"="); v[kv[1]]=kv[2]} print v["W"], v["S"], v["A"], v["neurons"], v["syn_words"]}')
 [ "$(jget p2/arch.json "['W']") $(jget p2/arch.json "['S']") $(jget p2/arch.json "['A']") $(jget p2/arch.json "['neurons']") $(jget p2/arch.json "['syn_words']")" = "$gw $gs $ga $gn $gsyn" ] ||
