@@ -24,6 +24,6 @@ echo "bench nir_cnn_quantised_200_steps $(dt "$t0" "$t1") s"
 # shared NIR file and the snnTorch exports of tests/data/export.
 for f in "$DATA"/nir/*.nir tests/data/export/*.nir; do
     [ -f "$f" ] || continue
-    a=$("$LOOM" compile "$f" --board icebreaker -o /dev/null --report --quiet | sed -n 's/^agreement \([0-9.]*\).*/\1/p')
+    a=$("$LOOM" compile "$f" --board icebreaker -o /dev/null --report --quiet | sed -n 's/^agreement \([0-9.]*\).*/\1/p' | tail -n 1)
     echo "bench nir.$(basename "$f" .nir).agreement ${a:-error} fraction"
 done
