@@ -226,59 +226,31 @@ int cmd_sim(int argc, char **argv)
     const char *out_spikes = NULL, *out_v = NULL, *trace_all = NULL, *plot_path = NULL,
                *save_inputs = NULL;
 
-    if (cli_no_repeats(C, argc, argv))
-        return 2;
-    for (int k = 1; k < argc;) {
-        const char *a = argv[k], *v;
-        int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, &dt_given, NULL)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-#define OPT(name, var) CLI_OPT_STR(name, var)
-        OPT("--poisson", poisson)
-        OPT("--inputs", inputs)
-        OPT("--stim", stim)
-        OPT("--out-spikes", out_spikes)
-        OPT("--out-v", out_v)
-        OPT("--trace-all", trace_all)
-        OPT("--plot", plot_path)
-        OPT("--save-inputs", save_inputs)
-#undef OPT
-        if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--steps", v, &steps))
-                return 2;
-            have_steps = 1;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &seed))
-                return 2;
-            have_seed = 1;
-            continue;
-        }
-        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            quiet = 1;
-        } else if (!strcmp(a, "--outputs-only")) {
-            outputs_only = 1;
-        } else if (!strcmp(a, "--float")) {
-            use_float = 1;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error(C, "unknown option '%s'", a);
-        } else if (!net_path) {
-            net_path = a;
-        } else {
-            return cli_usage_error(C, "one network expected, got '%s' and '%s'", net_path, a);
-        }
-        k++;
+    const cli_opt opts[] = {
+        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
+        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
+        {"--stim", NULL, CLI_PATH, CLI_DST(stim)},
+        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
+        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
+        {"--trace-all", NULL, CLI_PATH, CLI_DST(trace_all)},
+        {"--plot", NULL, CLI_PATH, CLI_DST(plot_path)},
+        {"--save-inputs", NULL, CLI_PATH, CLI_DST(save_inputs)},
+        {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
+        {"--seed", NULL, CLI_U64, CLI_DST(seed), .seen = &have_seed},
+        {"--quiet", "-q", CLI_FLAG, CLI_DST(quiet)},
+        {"--outputs-only", NULL, CLI_FLAG, CLI_DST(outputs_only)},
+        {"--float", NULL, CLI_FLAG, CLI_DST(use_float)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+    };
+    const cli_spec spec = {C, opts, sizeof opts / sizeof opts[0], &mo, &dt_given, NULL, &net_path,
+                           "one network expected, got '%s' and '%s'"};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr == 1) {
+        printf(usage, cli_model_help);
+        return 0;
     }
+    if (pr)
+        return pr;
     if (!net_path)
         return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
     if (poisson && inputs)
