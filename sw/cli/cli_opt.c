@@ -3,6 +3,7 @@
  */
 #include "cli_opt.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
@@ -146,8 +147,13 @@ int cli_parse_args(const cli_spec *s, int argc, char **argv)
     for (int k = 1; k < argc;) {
         const char *a = argv[k];
         int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h"))
-            return 1;
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            if (s->usage_arg)
+                printf(s->usage, s->usage_arg);
+            else
+                fputs(s->usage, stdout);
+            return -1;
+        }
         if (s->model &&
             (r = cli_model_option(C, argc, argv, &k, s->model, s->dt_given, s->arch_given)) != 0) {
             if (r < 0)

@@ -60,11 +60,17 @@ typedef struct cli_spec {
     int *dt_given, *arch_given;   /* with model: set when --dt / --arch is given (may be NULL) */
     const char **pos;             /* the one positional argument (NULL: none is accepted) */
     const char *pos_twice;        /* message for a second one, two %s: the first and the second */
+    const char *usage;            /* the --help text: a printf format with one %s for usage_arg, */
+    const char *usage_arg;        /* ... or printed as it is when usage_arg is NULL */
 } cli_spec;
 
 /* Parses argv[1..argc-1] against s.  Returns 0 when every argument was
- * taken, 1 when --help or -h was given (the caller prints its usage and
- * exits 0), 2 on a usage error (message printed, naming the command). */
+ * taken, -1 when --help or -h was given (the usage is printed on stdout;
+ * the command exits 0), 2 on a usage error (message printed, naming the
+ * command).  So a command says:
+ *     int pr = cli_parse_args(&spec, argc, argv);
+ *     if (pr)
+ *         return pr < 0 ? 0 : pr; */
 int cli_parse_args(const cli_spec *s, int argc, char **argv);
 
 /* The pieces cli_parse_args is made of, for commands with their own loop.

@@ -24,9 +24,7 @@
 
 const char cmd_bench_summary[] = "benchmark the reference model on the standard networks";
 
-static void usage(FILE *f)
-{
-    fprintf(f,
+static const char usage_text[] =
             "usage: loom bench ref [--net 1k|10k|100k|1m] [--steps N] [--seed S]\n"
             "                      [--threads T]\n\n"
             "Builds a benchmark network (bench-1k: 1,000 LIF neurons, p = 0.1; bench-10k:\n"
@@ -45,7 +43,11 @@ static void usage(FILE *f)
             "examples:\n"
             "  loom bench ref --net 1k --steps 2000\n"
             "  loom bench ref --net 10k --seed 3\n"
-            "  loom bench ref --net 10k --steps 1000 --threads 2\n");
+            "  loom bench ref --net 10k --steps 1000 --threads 2\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_text, f);
 }
 
 /* CPU time of the calling thread (or with all = 1 of the whole process)
@@ -104,14 +106,10 @@ int cmd_bench(int argc, char **argv)
         {"--seed", NULL, CLI_U64, CLI_DST(seed)},
         {"--threads", NULL, CLI_INT, 1, REF_MAX_THREADS, CLI_DST(threads)},
     };
-    const cli_spec spec = {cmd, opts, sizeof opts / sizeof opts[0], NULL, NULL, NULL, NULL, NULL};
+    const cli_spec spec = {.cmd = cmd, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage_text};
     int pr = cli_parse_args(&spec, argc - 1, argv + 1); /* after "ref" */
-    if (pr == 1) {
-        usage(stdout);
-        return 0;
-    }
     if (pr)
-        return pr;
+        return pr < 0 ? 0 : pr;
     if (!have_steps)
         steps = kind == BENCHNET_1M ? 50 : kind == BENCHNET_100K ? 1000 : 10000;
 

@@ -506,15 +506,12 @@ int cmd_cosim(int argc, char **argv)
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o.quiet)},
         {"--json", NULL, CLI_FLAG, CLI_DST(o.json)},
     };
-    const cli_spec spec = {C, opts, sizeof opts / sizeof opts[0], &mo, NULL, NULL, &o.net,
-                           "more than one NET ('%s', '%s')"};
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+                           .pos = &o.net, .pos_twice = "more than one NET ('%s', '%s')",
+                           .usage = usage, .usage_arg = cli_model_help};
     int pr = cli_parse_args(&spec, argc, argv);
-    if (pr == 1) {
-        printf(usage, cli_model_help);
-        return 0;
-    }
     if (pr)
-        return pr;
+        return pr < 0 ? 0 : pr;
     if (list) {
         for (unsigned c = 0; c < vsim_config_count(); c++) {
             vsim *s;

@@ -56,15 +56,11 @@ int cmd_report(int argc, char **argv)
     const cli_opt opts[] = {
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
     };
-    const cli_spec spec = {C, opts, sizeof opts / sizeof opts[0], NULL, NULL, NULL, &dir,
-                           "one folder expected, got '%s' and '%s'"};
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .pos = &dir,
+                           .pos_twice = "one folder expected, got '%s' and '%s'", .usage = usage};
     int pr = cli_parse_args(&spec, argc, argv);
-    if (pr == 1) {
-        fputs(usage, stdout);
-        return 0;
-    }
     if (pr)
-        return pr;
+        return pr < 0 ? 0 : pr;
     if (!dir)
         return cli_usage_error(C, "which build folder? (usage: loom report DIR [--json])");
     char *j = NULL;

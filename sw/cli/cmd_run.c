@@ -156,15 +156,13 @@ int cmd_run(int argc, char **argv)
         {"--baked", NULL, CLI_FLAG, CLI_DST(baked)},
         {"--graded", NULL, CLI_FLAG, CLI_DST(graded)},
     };
-    const cli_spec spec = {C, opts, sizeof opts / sizeof opts[0], &mo, &dt_given, &arch_given,
-                           &net_path, "one network expected, got '%s' and '%s'"};
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+                           .dt_given = &dt_given, .arch_given = &arch_given, .pos = &net_path,
+                           .pos_twice = "one network expected, got '%s' and '%s'",
+                           .usage = usage, .usage_arg = cli_model_help};
     int pr = cli_parse_args(&spec, argc, argv);
-    if (pr == 1) {
-        printf(usage, cli_model_help);
-        return 0;
-    }
     if (pr)
-        return pr;
+        return pr < 0 ? 0 : pr;
     if (list)
         return list_ports();
     if (!port)

@@ -373,12 +373,8 @@ static int parse(int argc, char **argv, opts *o)
         {"--json", NULL, CLI_FLAG, CLI_DST(o->json)},
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
     };
-    const cli_spec spec = {C, opts, sizeof opts / sizeof opts[0], NULL, NULL, NULL, NULL, NULL};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr == 1) {
-        fputs(usage, stdout);
-        return -1;
-    }
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
+    int pr = cli_parse_args(&spec, argc, argv); /* -1 after --help, as this function returns it */
     if (pr)
         return pr;
     if (o->boards && !o->models_dir) return cli_usage_error(C, "--boards needs --models DIR (the models to run)");
