@@ -7,15 +7,13 @@
  * 2M+1, gates topological.  A few thousand mutations run in well under a
  * second.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "aig.h"
 #include "aig_samples.h"
@@ -221,12 +219,4 @@ static void test_fuzz_stim(void **state)
     aig_file_free(f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fuzz_ascii),
-        cmocka_unit_test(test_fuzz_binary),
-        cmocka_unit_test(test_fuzz_stim),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_fuzz_ascii, test_fuzz_binary, test_fuzz_stim)

@@ -19,15 +19,13 @@
  * with every step's spikes and v equal to hls_ref, also through faults;
  * a net too big for 32 slots refused by the mapper.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <pthread.h>
 
 #include "board.h"
@@ -725,17 +723,5 @@ static void test_too_big(void **st)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arith),
-        cmocka_unit_test(test_identify_and_arch),
-        cmocka_unit_test(test_link_rules),
-        cmocka_unit_test(test_batch_naks),
-        cmocka_unit_test(test_bus_map),
-        cmocka_unit_test(test_nets_clean),
-        cmocka_unit_test(test_nets_faults),
-        cmocka_unit_test(test_too_big),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_arith, test_identify_and_arch, test_link_rules, test_batch_naks, test_bus_map,
+          test_nets_clean, test_nets_faults, test_too_big)

@@ -10,15 +10,13 @@
  * that line.  Run under ASan/UBSan as well, this is the reader's guard
  * against out-of-bounds reads on malformed input.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "seir.h"
 #include "seir_gen.h"
@@ -156,8 +154,4 @@ static void test_fuzz(void **state)
     assert_true(bad > 1000 && ok > 50);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_fuzz)};
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_fuzz)

@@ -11,8 +11,6 @@
  * Paths (examples/seir, docs/seir.md) are relative to the repository root,
  * where tests/run.sh runs every test.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +18,7 @@
 #include <string.h>
 #include <dirent.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "seir.h"
 #include "seir_gen.h"
@@ -378,14 +376,5 @@ static void test_doc_examples(void **state)
     assert_true(canonical >= 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_nets),
-        cmocka_unit_test(test_bad_dense_hints),
-        cmocka_unit_test(test_canonical_text),
-        cmocka_unit_test(test_examples),
-        cmocka_unit_test(test_doc_examples),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_random_nets, test_bad_dense_hints, test_canonical_text, test_examples,
+          test_doc_examples)

@@ -9,15 +9,13 @@
  * co-simulation tests hold to the reference model.  Then the same with 1% of
  * the bytes dropped or corrupted in each direction.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <pthread.h>
 
 #include "host.h"
@@ -201,11 +199,4 @@ static void test_vboard_faults(void **st)
     run_session(0.01, 5, 20);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vboard_clean),
-        cmocka_unit_test(test_vboard_faults),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_vboard_clean, test_vboard_faults)
