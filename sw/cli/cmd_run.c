@@ -253,30 +253,10 @@ int cmd_run(int argc, char **argv)
     }
 
     if (poisson) {
-        double rate;
-        size_t n = strlen(poisson);
-        if (n > 2 && (!strcmp(poisson + n - 2, "Hz") || !strcmp(poisson + n - 2, "hz"))) {
-            /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
-            char num[64];
-            double hz;
-            if (n - 2 >= sizeof num) {
-                rc = cli_usage_error(C, "--poisson '%s' is too long", poisson);
-                goto out;
-            }
-            memcpy(num, poisson, n - 2);
-            num[n - 2] = '\0';
-            if (cli_parse_double(C, "--poisson", num, 0, 1e12, &hz)) {
-                rc = 2;
-                goto out;
-            }
-            double dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-            rate = hz * dt;
-            if (rate > 1.0) {
-                rc = cli_usage_error(C, "--poisson %s with dt %g s is %g spikes per step; at most 1 "
-                                        "is possible", poisson, dt, rate);
-                goto out;
-            }
-        } else if (cli_parse_double(C, "--poisson", poisson, 0.0, 1.0, &rate)) {
+        /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
+        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
+        int in_hz;
+        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
             rc = 2;
             goto out;
         }
