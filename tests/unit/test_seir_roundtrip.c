@@ -27,18 +27,11 @@
 /* The canonical text of net (malloc'd, NUL-terminated). */
 static char *print_str(const seir_net *net, size_t *len)
 {
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    assert_non_null(f);
     loom_err e;
-    loom_status st = seir_print(net, f, &e);
-    if (st)
+    char *t = seirgen_text(net, len, &e);
+    if (!t)
         fail_msg("print failed: %s", e.msg);
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
+    return t;
 }
 
 static seir_net *parse_str(const char *text, size_t len, const char *name)

@@ -119,11 +119,7 @@ static void run_session(double fault_rate, uint64_t seed0, unsigned steps)
         size_t ne = 0;
         if (t < steps)
             for (uint32_t c = 0; c < net->n_inputs && ne < 64; c++) {
-                if (seirgen_below(&rng, 100) >= 30)
-                    continue;
-                int32_t val = net->input_kind[c] == SEIR_IN_GRADED
-                                  ? (int32_t)seirgen_between(&rng, -32768, 32767)
-                                  : 1;
+                int32_t val = seirgen_input(&rng, net, c, 30);
                 if (!val)
                     continue;
                 events[ne++] = loom_host_event(c, val);
