@@ -6,6 +6,8 @@
  *   UNIT_MAIN(test_a, test_b)                 (up to 16 tests)
  *   UNIT_MAIN_WITH(setup, teardown, test_a)   (group setup / teardown)
  *
+ * and two small fixtures: unit_tmpfile, unit_xorshift.
+ *
  * UNIT_MAIN defines main(): the tests run as one cmocka group, in order.
  */
 #ifndef UNIT_H
@@ -17,6 +19,27 @@
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include <stdlib.h>
+#include <unistd.h>
+
+/* Makes an empty file from tmpl ("/tmp/name_XXXXXX", rewritten to its
+ * name), closed; the test removes it. */
+static inline void unit_tmpfile(char *tmpl)
+{
+    int fd = mkstemp(tmpl);
+    assert_true(fd >= 0);
+    close(fd);
+}
+
+/* xorshift64 on *s: a number in [0, n) (the fuzz tests' stream). */
+static inline uint32_t unit_xorshift(uint64_t *s, uint32_t n)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return (uint32_t)(*s % n);
+}
 
 #define UNIT_CAT_(a, b) a##b
 #define UNIT_CAT(a, b) UNIT_CAT_(a, b)

@@ -29,13 +29,7 @@ static const char *ascii_samples[] = {
 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
-}
+static uint32_t rnd(uint32_t n) { return unit_xorshift(&rng, n); }
 
 /* Bytes that matter to the format, so mutations reach deep states. */
 static uint8_t interesting(void)

@@ -181,13 +181,7 @@ static void test_refusals(void **state)
 /* ---- random circuits against a direct evaluation ---- */
 
 static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
-}
+static uint32_t rnd(uint32_t n) { return unit_xorshift(&rng, n); }
 
 /* Spreads variable numbers out (var -> 3 var) so the file has gaps. */
 static int sparse_vars;

@@ -174,9 +174,7 @@ static void test_boot_roundtrip(void **state)
 {
     (void)state;
     char path[] = "/tmp/loom_boot_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     loom_err e;
     /* small: one frame; large: many frames of at most 64 bytes */
     limg *img = make_img(10);

@@ -171,9 +171,7 @@ static void test_limg_fields(void **state)
 {
     (void)state;
     char path[] = "/tmp/loom_limits_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     loom_err e;
     limg *img = NULL;
     write_limg_with(path, 13, 1);

@@ -257,9 +257,7 @@ static void test_limg_file(void **state)
     loom_err e;
     assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
     char path[] = "/tmp/test_map_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     assert_int_equal(limg_write(m->img, path, &e), LOOM_OK);
     limg *r;
     assert_int_equal(limg_read(path, &r, &e), LOOM_OK);
