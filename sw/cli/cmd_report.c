@@ -10,6 +10,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "cli_opt.h"
 #include "report_json.h"
 
 const char cmd_report_summary[] = "utilisation, Fmax and capacity of a loom build folder";
@@ -52,20 +53,14 @@ int cmd_report(int argc, char **argv)
     const char *C = "report";
     const char *dir = NULL;
     int json = 0;
-    for (int k = 1; k < argc; k++) {
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(argv[k], "--json"))
-            json = 1;
-        else if (argv[k][0] == '-' && argv[k][1])
-            return cli_usage_error(C, "unknown option '%s'", argv[k]);
-        else if (dir)
-            return cli_usage_error(C, "one folder expected, got '%s' and '%s'", dir, argv[k]);
-        else
-            dir = argv[k];
-    }
+    const cli_opt opts[] = {
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .pos = &dir,
+                           .pos_twice = "one folder expected, got '%s' and '%s'", .usage = usage};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
     if (!dir)
         return cli_usage_error(C, "which build folder? (usage: loom report DIR [--json])");
     char *j = NULL;

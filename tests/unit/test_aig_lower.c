@@ -6,15 +6,13 @@
  * against a direct evaluation of the AIG written here, in both modes and
  * for several max delays D (buffer chains).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "aig.h"
 #include "check.h"
@@ -183,13 +181,7 @@ static void test_refusals(void **state)
 /* ---- random circuits against a direct evaluation ---- */
 
 static uint64_t rng = 88172645463325252ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
-}
+static uint32_t rnd(uint32_t n) { return unit_xorshift(&rng, n); }
 
 /* Spreads variable numbers out (var -> 3 var) so the file has gaps. */
 static int sparse_vars;
@@ -358,16 +350,5 @@ static void test_stim_errors(void **state)
     lowered_free(&l);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_truth_tables),
-        cmocka_unit_test(test_sequential),
-        cmocka_unit_test(test_neuron_parameters),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_random_combinational),
-        cmocka_unit_test(test_random_sequential),
-        cmocka_unit_test(test_stim_errors),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_truth_tables, test_sequential, test_neuron_parameters, test_refusals,
+          test_random_combinational, test_random_sequential, test_stim_errors)

@@ -6,8 +6,6 @@
  * zero words of core memories, which the boot skips (zero after
  * configuration); frames keep to the payload limit and carry rising seqs.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "board.h"
 #include "build.h"
@@ -176,9 +174,7 @@ static void test_boot_roundtrip(void **state)
 {
     (void)state;
     char path[] = "/tmp/loom_boot_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     loom_err e;
     /* small: one frame; large: many frames of at most 64 bytes */
     limg *img = make_img(10);
@@ -197,11 +193,4 @@ static void test_boot_roundtrip(void **state)
     remove(path);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_board_table),
-        cmocka_unit_test(test_boot_roundtrip),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_board_table, test_boot_roundtrip)
