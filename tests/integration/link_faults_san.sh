@@ -15,14 +15,14 @@ san_clean() { ! grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$1" || 
 
 "$LOOM" gen --seed 3 --neurons 60 --inputs 8 --arch W=8,S=16,A=16,D=15 -o "$WORK/net.seir" >/dev/null \
     || fail "loom gen"
-"$LOOM" sim "$WORK/net.seir" --steps 150 --poisson 0.1 --seed 4 --outputs-only \
+"$LOOM" sim "$WORK/net.seir" --steps 100 --poisson 0.1 --seed 4 --outputs-only \
     --out-spikes "$WORK/sim.csv" --quiet 2>"$WORK/sim.err" || { cat "$WORK/sim.err"; fail "loom sim"; }
 "$LOOM" vboard --quiet --board icebreaker --fault-rate 0.02 --seed 9 --pty-file "$WORK/pty" \
     >/dev/null 2>"$WORK/vb.err" &
 vb=$!
 pids+=($vb)
 wait_file "$WORK/pty" || { cat "$WORK/vb.err"; fail "virtual board did not start"; }
-"$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/net.seir" --steps 150 --poisson 0.1 --seed 4 \
+"$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/net.seir" --steps 100 --poisson 0.1 --seed 4 \
     --out-spikes "$WORK/run.csv" >"$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "loom run with 2% faults"; }
 cat "$WORK/run.log"
 san_clean "$WORK/run.log" "loom run"
@@ -33,4 +33,4 @@ resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/run.log")
 [ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
 kill "$vb"; wait "$vb" 2>/dev/null
 san_clean "$WORK/vb.err" "loom vboard"
-echo "link_faults_san: 150 steps at 2% faults under ASan+UBSan, $n output spikes identical, $resent frames resent"
+echo "link_faults_san: 100 steps at 2% faults under ASan+UBSan, $n output spikes identical, $resent frames resent"
