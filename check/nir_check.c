@@ -144,6 +144,10 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
                        jsonw *j, loom_err *e)
 {
     (void)o;
+    if (m && m->kind == MODEL_NIR && !m->nir && m->net)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "no quantisation report: this NIR file was written by loom compile --emit-nir and is "
+                         "the integer machine itself (loom info shows what it holds)");
     if (!m || m->kind != MODEL_NIR || !m->nir || !m->net)
         return loom_fail(e, LOOM_E_ARG, "nir_report: the model is not a compiled NIR graph");
     if (!(rate >= 0 && rate <= 1))
@@ -270,11 +274,15 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             jsonw_uint(j, "quantised_spikes", qsp[p]);
             jsonw_num(j, "agreement", c ? (double)agree[p] / (double)c : 1.0);
             jsonw_uint(j, "saturated_neurons", ns);
+            jsonw_uint(j, "profile_values", q->n_values);
             jsonw_obj_end(j);
         } else {
             fprintf(out, "spikes %s float %llu quantised %llu %s-agreement %.6f%s\n", pp->name,
                     (unsigned long long)fsp[p], (unsigned long long)qsp[p], pp->out_v ? "v" : "spike",
                     c ? (double)agree[p] / (double)c : 1.0, pp->is_output ? " (output)" : "");
+            if (q->n_values > (uint32_t)q->n_profiles) /* nir_cluster.c */
+                fprintf(out, "profiles %s: %u values clustered into %d, agreement %.6f\n", pp->name, q->n_values,
+                        q->n_profiles, c ? (double)agree[p] / (double)c : 1.0);
         }
         if (pp->is_output) {
             cells += c;
@@ -357,6 +365,10 @@ done:
 loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps, nir_step_fn fn, void *ctx,
                           loom_err *e)
 {
+    if (!g)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "no float reference: this NIR file was written by loom compile --emit-nir and is the "
+                         "integer machine itself (run it without --float)");
     nir_fsim *s;
     loom_status st = nir_fsim_new(g, &s, e);
     if (st)

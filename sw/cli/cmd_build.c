@@ -230,6 +230,7 @@ int cmd_build(int argc, char **argv)
     o.bake = bake;
     if (!arch_given) /* compile NIR/AIGER models for the board, as loom run does */
         o.mopts.arch = o.board->arch.arch;
+    o.mopts.max_profiles = o.board->arch.profiles * o.board->arch.cores; /* NIR: cluster per-neuron profiles */
     o.mopts.warn = cli_warn;
     o.model_path = patch ? patch : model;
     o.patch = patch != NULL;

@@ -17,6 +17,7 @@
 #include "model.h"
 #include "netinfo.h"
 #include "nir.h"
+#include "nir_write.h"
 #include "seir_text.h"
 
 const char cmd_compile_summary[] = "compile .seir/.aag/.aig/.nir to validated canonical SEIR";
@@ -39,6 +40,9 @@ static const char usage[] =
     "                          and loom run do); --arch wins when both are given\n"
     "  --json                  the report as one JSON object on stdout instead\n"
     "                          (implies --report; needs -o; docs/json.md)\n"
+    "  --emit-nir FILE         also write the compiled net as an NIR graph (integer\n"
+    "                          weights, decays, thresholds, delays as NIR nodes;\n"
+    "                          loom reads it back exactly; docs/nir.md \"NIR out\")\n"
     "  --quiet                 no warnings\n"
     "%s"
     "\n"
@@ -47,7 +51,8 @@ static const char usage[] =
     "  loom compile adder.aag --pipeline -o adder_pipe.seir\n"
     "  loom compile braille.nir --dt 1e-4 -o braille.seir --report\n"
     "  loom compile braille.nir --board icebreaker -o braille.seir --report\n"
-    "  loom compile net.seir            # validate and print canonically\n";
+    "  loom compile net.seir            # validate and print canonically\n"
+    "  loom compile net.seir -o /dev/null --emit-nir net.nir\n";
 
 int cmd_compile(int argc, char **argv)
 {
@@ -56,7 +61,7 @@ int cmd_compile(int argc, char **argv)
         return 2;
     model_opts mo;
     model_opts_default(&mo);
-    const char *in = NULL, *out = "-";
+    const char *in = NULL, *out = "-", *emit_nir = NULL;
     int report = 0, json = 0;
     double rate = 0.1;
     uint64_t seed = 1, steps = 1000;
@@ -79,6 +84,12 @@ int cmd_compile(int argc, char **argv)
             if (r < 0)
                 return 2;
             out = v;
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--emit-nir", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            emit_nir = v;
             continue;
         }
         if ((r = cli_opt_value(C, argc, argv, &k, "--board", &v)) != 0) {
@@ -123,6 +134,8 @@ int cmd_compile(int argc, char **argv)
         return cli_usage_error(C, "expects an input model (.seir, .aag, .aig or .nir)");
     if (board && !arch_given)
         mo.arch = board->arch.arch;
+    if (board)
+        mo.max_profiles = board->arch.profiles * board->arch.cores;
     if (json && !strcmp(out, "-"))
         return cli_usage_error(C, "--json prints the report on stdout; write the SEIR with -o FILE");
     if (cli_model_check_applies(C, in, argc, argv))
@@ -133,6 +146,8 @@ int cmd_compile(int argc, char **argv)
     if (cli_model_load(in, &mo, &m, &e))
         return cli_report(C, &e);
     loom_status st = seir_print_file(m.net, out, &e);
+    if (st == LOOM_OK && emit_nir)
+        st = nir_write_model(&m, &mo, emit_nir, &e);
     if (st == LOOM_OK && json) {
         jsonw j;
         jsonw_init(&j, stdout);

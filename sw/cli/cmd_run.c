@@ -258,6 +258,7 @@ int cmd_run(int argc, char **argv)
         goto fail;
     if (!arch_given)
         mo.arch = arch.arch; /* compile NIR/AIGER for the board */
+    mo.max_profiles = arch.profiles * arch.cores; /* NIR: cluster per-neuron profiles */
     const seir_net *net;
     const limg *img;
     if (is_limg) {
