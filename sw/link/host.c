@@ -761,22 +761,27 @@ loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32
     return LOOM_OK;
 }
 
+/* The frames are pipelined (up to the window in flight, as a stream's are):
+ * a stop-and-wait write costs a round trip per frame, and on a noisy line,
+ * where the payload cap is down to a few words, an image load would take
+ * minutes.  Returns once every frame has been answered. */
 loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size_t n, loom_err *e)
 {
     uint8_t ops[LINK_MAX_PAYLOAD];
-    while (n) {
-        size_t per = (h->max_payload - 6) / 4; /* per frame: a retry may have lowered the cap */
+    loom_status st = take_deferred(h, e);
+    while (!st && n) {
+        size_t per = (h->max_payload - 6) / 4; /* per frame: a noisy line may have lowered the cap */
         size_t k = n < per ? n : per, len = 0;
-        loom_status st = link_batch_write(ops, sizeof ops, &len, addr, w, k, 0, e);
+        st = link_batch_write(ops, sizeof ops, &len, addr, w, k, 0, e);
         if (!st)
-            st = loom_host_batch(h, ops, len, NULL, 0, NULL, e);
-        if (st)
-            return st;
+            st = loom_host_pipe_batch(h, ops, len, e);
         addr += (uint32_t)k;
         w += k;
         n -= k;
     }
-    return LOOM_OK;
+    if (!st)
+        st = drain(h, e);
+    return st ? st : take_deferred(h, e);
 }
 
 loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, loom_err *e)
