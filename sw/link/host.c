@@ -321,7 +321,6 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     }
     h->stall_note = 0;
     return LOOM_OK;
-    return LOOM_OK;
 }
 
 /* The resend timeout (RFC 6298): smoothed RTT + 4 x its variation of the
@@ -401,14 +400,15 @@ static loom_status pump(loom_host *h, loom_err *e)
     if (left_ms <= 0) {
         if (!old)
             return LOOM_OK;
-        /* The board sent something (answers, NAKs, garbled frames) since
-         * the oldest request's last send: it is alive and reading, and the
+        /* The board has answered in this session and sent something
+         * (answers, NAKs, garbled frames) since the oldest request's last
+         * send: it is alive and reading (not a wrong baud rate), and the
          * oldest's answer (or its request) was lost on a noisy line.  That
          * resends the oldest alone, at the measured timeout, neither backed
          * off nor counted against max_tries (the 16 x max_tries cap on its
          * sends still holds).  Only silence is a timeout that backs off and
          * counts: a board that is gone or still busy with queued copies. */
-        if (h->heard_ms > since) {
+        if (h->cnt.frames_ok && h->heard_ms > since) {
             if (old->sends >= 16 * h->o.max_tries)
                 return fail_tries(h, old, 1, e);
             old->early++;
@@ -677,7 +677,7 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
     clock_gettime(CLOCK_MONOTONIC, &ts);
     h->next_seq = (uint8_t)(ts.tv_nsec ^ getpid());
     link_rx_init(&h->rx);
-    h->max_payload = LINK_MAX_PAYLOAD;
+    h->max_payload = h->full_payload = LINK_MAX_PAYLOAD;
     h->window = 1;
     h->id.rx_bytes = h->id.tx_bytes = 64; /* until IDENTIFY says */
     /* a leading flag ends whatever partial frame the board holds */
