@@ -7,7 +7,7 @@
 # bytes are dropped or corrupted each way.  The run's spikes must equal
 # `loom sim --outputs-only` (every step exactly once), frames must have been
 # resent (faults were injected), and neither process may print a sanitizer
-# report.  (The Verilator model itself is not instrumented: docs/reliability.md.)
+# report.  The icebreaker's Verilator model is instrumented too (tests/san.mk).
 set -u
 . "$(dirname "$0")/../support/vboard.sh"
 ldd "$LOOM" | grep -q libasan || fail "$LOOM is not the sanitizer build (make build/bin/loom-san)"
