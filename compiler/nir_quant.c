@@ -559,7 +559,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
             pr->bias = clamp_s(floor(q->sigma * c + 0.5), arch->s);
             if (info && c != 0.0) {
                 info->n_biases++;
-                if ((c > 0 ? pr->bias : -pr->bias) < 0.5 * fabs(q->sigma * c))
+                if ((c > 0 ? (double)pr->bias : -(double)pr->bias) < 0.5 * fabs(q->sigma * c))
                     info->n_biases_lost++;
             }
             if (is_spiking(p->kind)) {

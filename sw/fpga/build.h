@@ -16,6 +16,18 @@
  *   icebram.log, icepack.log
  *   inputs.hash            hash of every input of synthesis and P&R; an
  *                          unchanged hash skips both (incremental rebuild)
+ *   arch.json              the arch config the array was built with (W, S,
+ *                          A, D, cores, neurons, syn_words, profiles,
+ *                          levels, max_inputs, eq, single_port)
+ *   plan.json              `loom build --plan`: the arch choice alone
+ *
+ * The synthesis cache: a finished place-and-route (generic.asc, the boot
+ * ROM placeholder, the tool reports and logs) is also stored under
+ * CACHE/<key>, the key a hash of the arch config and every other
+ * parameter, the RTL and board sources and the tool versions; a build
+ * whose key is there copies it instead of running yosys and nextpnr.
+ * CACHE is $LOOM_SYNTH_CACHE, else $XDG_CACHE_HOME/loom/synth, else
+ * ~/.cache/loom/synth (build_cache_dir); build_opts.no_cache skips it.
  *
  * A model is baked in by putting into the boot ROM (boards/common/
  * loom_boot.v) the link frames that load its image; this only changes
@@ -35,7 +47,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "arch_choose.h"
 #include "board.h"
 #include "loom_status.h"
 #include "model.h"
@@ -73,6 +87,12 @@ typedef struct build_opts {
     void *progress_ctx;
     build_bake_fn bake;        /* firmware boards with a model [NULL] */
     void *bake_ctx;
+    const arch_config *cfg;    /* the array's arch config [NULL: the board's
+                                  generic one]; eq and single_port included */
+    const arch_choice *choice; /* how cfg was chosen, for the report [NULL] */
+    int plan;                  /* 1: only write outdir/arch.json and
+                                  outdir/plan.json (no tools run) */
+    int no_cache;              /* 1: neither read nor fill the synthesis cache */
 } build_opts;
 
 void build_opts_default(build_opts *o);
@@ -95,6 +115,20 @@ loom_status build_run(const build_opts *o, loom_err *e);
  * LOOM_E_CAPACITY when the frames need more than rom_bytes, naming both. */
 loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_bytes,
                            const char *path, uint32_t *used, loom_err *e);
+
+/* The synthesis cache folder (see above) into buf; returns buf. */
+char *build_cache_dir(char *buf, size_t len);
+
+/* The arch config of build_opts o: o->cfg, else the board's generic one. */
+arch_config build_arch(const build_opts *o);
+
+/* Reads DIR/arch.json into *c (name "DIR").  LOOM_E_IO when missing,
+ * LOOM_E_INVALID when a field is missing or out of range. */
+loom_status build_read_arch(const char *dir, arch_config *c, loom_err *e);
+
+/* Writes the choice as one JSON object (keys in docs/boards.md) to f,
+ * indented by `indent` spaces, without a trailing newline. */
+void build_choice_json(FILE *f, const board_info *b, const arch_choice *c, int indent);
 
 /* Reads DIR/report.json into a malloc'ed NUL-terminated string (*out, owned
  * by the caller).  LOOM_E_IO when missing. */

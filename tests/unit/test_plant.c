@@ -164,9 +164,9 @@ static void test_params_file(void **state)
     assert_int_equal(plant_params_load(path, &p, &e), LOOM_E_PARSE);
     assert_non_null(strstr(e.msg, ":3: drag: expected a number"));
     unlink(path);
-    path = write_tmp("sensor_rate = 500\n");
+    path = write_tmp("sensor_rate = 50000\n");
     assert_int_equal(plant_params_load(path, &p, &e), LOOM_E_INVALID);
-    assert_non_null(strstr(e.msg, ":1: sensor_rate = 500 is out of range"));
+    assert_non_null(strstr(e.msg, ":1: sensor_rate = 50000 is out of range"));
     unlink(path);
     path = write_tmp("mass 3\n");
     assert_int_equal(plant_params_load(path, &p, &e), LOOM_E_PARSE);
