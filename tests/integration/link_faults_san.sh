@@ -13,7 +13,7 @@ set -u
 ldd "$LOOM" | grep -q libasan || fail "$LOOM is not the sanitizer build (make build/bin/loom-san)"
 san_clean() { ! grep -qE 'AddressSanitizer|runtime error|LeakSanitizer' "$1" || { cat "$1"; fail "$2: sanitizer report"; }; }
 
-"$LOOM" gen --seed 3 --neurons 60 --inputs 8 --arch W=8,S=16,A=16,D=15 -o "$WORK/net.seir" >/dev/null \
+"$LOOM" gen --seed 3 --neurons 60 --inputs 8 --arch W=12,S=20,A=20,D=15 -o "$WORK/net.seir" >/dev/null \
     || fail "loom gen"
 "$LOOM" sim "$WORK/net.seir" --steps 100 --poisson 0.1 --seed 4 --outputs-only \
     --out-spikes "$WORK/sim.csv" --quiet 2>"$WORK/sim.err" || { cat "$WORK/sim.err"; fail "loom sim"; }
