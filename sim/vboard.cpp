@@ -16,6 +16,7 @@
 #include <deque>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <verilated.h>
 
@@ -36,8 +37,64 @@ const int CHUNK = 256;                // cycles between transport polls (~6 byte
 // pushes back on the writer instead of the queue growing without bound.
 const size_t RXQ_MAX = 65536;
 
+// The board's SPI flash as boards/common/loom_flash_boot.v sees it: mode 0,
+// commands READ (03, 24-bit address, data until CS rises) and release from
+// deep power-down (AB); every other command is ignored.  It starts in deep
+// power-down (where a flash may be left), answering nothing until AB.  The
+// image sits at byte `base`; every other byte reads FF (erased).
+struct spi_flash {
+    std::vector<uint8_t> image;
+    uint32_t base = 0;
+    bool asleep = true;
+    int prev_cs = 1, prev_sck = 0, miso = 1;
+    uint32_t bits = 0, shift = 0, addr = 0;
+    uint8_t cmd = 0;
+    int obit = 0;
+    uint64_t reads = 0;   // READ commands served
+    uint8_t at(uint32_t a) const
+    {
+        return a >= base && a - base < image.size() ? image[a - base] : 0xFF;
+    }
+    // the pins after a clock edge
+    void step(int cs, int sck, int mosi)
+    {
+        if (cs) {
+            if (!prev_cs && bits == 8 && cmd == 0xAB)
+                asleep = false;
+            bits = 0;
+            miso = 1;
+        } else {
+            if (prev_cs) {
+                bits = 0;
+                shift = 0;
+            }
+            if (sck && !prev_sck && bits < 32) {      // rising edge: sample MOSI
+                shift = (shift << 1) | (uint32_t)(mosi & 1);
+                bits++;
+                if (bits == 8)
+                    cmd = (uint8_t)shift;
+                if (bits == 32) {
+                    addr = shift & 0xFFFFFFu;
+                    obit = 0;
+                    if (cmd == 0x03 && !asleep)
+                        reads++;
+                }
+            } else if (!sck && prev_sck && bits == 32 && cmd == 0x03 && !asleep) {
+                miso = (at(addr) >> (7 - obit)) & 1;  // falling edge: next bit out
+                if (++obit == 8) {
+                    obit = 0;
+                    addr = (addr + 1) & 0xFFFFFFu;
+                }
+            }
+        }
+        prev_cs = cs;
+        prev_sck = sck;
+    }
+};
+
 struct model_base {
     virtual ~model_base() {}
+    spi_flash flash;                  // boards with a flash reader use it
     virtual void tick(int rx) = 0;    // one clock with uart_rx_i = rx
     virtual int tx() const = 0;
     virtual int busy() const = 0;
@@ -78,8 +135,8 @@ template <class M> struct model : model_base {
 };
 
 // boards/common/loom_board_core.v: lock_i (reset through the POR counter),
-// rx_pin_i, tx_pin_o
-template <class M> struct board_model : model_base {
+// rx_pin_i, tx_pin_o, and the SPI flash pins (FLASH=1: served by `flash`)
+template <class M, bool FLASH = true> struct board_model : model_base {
     VerilatedContext ctx;
     M *top;
     board_model()
@@ -98,10 +155,14 @@ template <class M> struct board_model : model_base {
     void tick(int rx) override
     {
         top->rx_pin_i = rx;
+        if constexpr (FLASH)
+            top->spi_miso_i = flash.miso;
         top->clk_i = 0;
         top->eval();
         top->clk_i = 1;
         top->eval();
+        if constexpr (FLASH)
+            flash.step(top->spi_cs_o, top->spi_sck_o, top->spi_mosi_o);
     }
     int tx() const override { return top->tx_pin_o; }
     int busy() const override { return top->busy_o | top->booting_o; }
@@ -109,7 +170,7 @@ template <class M> struct board_model : model_base {
 };
 
 // rtl/loom_mcu.v (a firmware board): also its RAM, for baked images
-template <class M> struct fw_model : board_model<M> {
+template <class M> struct fw_model : board_model<M, false> {
     long ram_words() const override
     {
         return (long)(sizeof this->top->rootp->loom_mcu__DOT__ram.m_storage /
@@ -149,6 +210,7 @@ struct vboard {
     double fault = 0;
     uint64_t rng = 1;
     uint64_t cycles = 0, bytes_in = 0, bytes_out = 0;
+    uint64_t boot_cycles = 0, flash_reads = 0;
     // UART into the model: 10 bits per byte, CPB cycles per bit
     std::deque<uint8_t> rxq;
     int rx_bit = -1, rx_tick = 0;
@@ -223,6 +285,26 @@ struct vboard {
     }
 };
 
+// Reads a flash image (binary) into the board's flash model at offset.
+static loom_status load_flash_image(vboard *b, const char *path, uint32_t offset, loom_err *e)
+{
+    FILE *f = std::fopen(path, "rb");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open the flash image", path);
+    std::vector<uint8_t> img;
+    uint8_t buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        img.insert(img.end(), buf, buf + n);
+    std::fclose(f);
+    if ((uint64_t)offset + img.size() > (1u << 24))
+        return loom_fail(e, LOOM_E_ARG, "%s: %zu bytes at 0x%X exceed the 16 MiB flash", path,
+                         img.size(), offset);
+    b->m->flash.image.swap(img);
+    b->m->flash.base = offset;
+    return LOOM_OK;
+}
+
 // Reads a RAM image ($readmemh format: one 32-bit hex word per line, as
 // boards/fw.mk writes it) into a firmware board's RAM.
 static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
@@ -248,6 +330,9 @@ void vboard_opts_default(vboard_opts *o)
     o->fault_rate = 0;
     o->seed = 1;
     o->fw_image = nullptr;
+    o->flash_image = nullptr;
+    o->flash_offset = 0x100000;
+    o->boot_cycles_max = 200000000;
 }
 
 unsigned vboard_config_count(void)
@@ -300,13 +385,32 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
             return st;
         }
     }
+    if (o->flash_image) {
+        loom_status st = load_flash_image(b, o->flash_image, o->flash_offset, e);
+        if (st) {
+            delete b->m;
+            delete b;
+            return st;
+        }
+    }
     b->m->rst(1);
     for (int i = 0; i < 8; i++)
         b->tick();
     b->m->rst(0);
-    /* a board comes out of its power-on reset, then its (empty) boot ROM */
-    for (int i = 0; i < 256 && b->m->busy(); i++)
+    /* a board comes out of its power-on reset, then boots: an empty boot
+     * ROM at once; a flash board reads its flash (milliseconds of board
+     * time), and replays a valid image: served only once booted */
+    const uint64_t cap = o->boot_cycles_max;
+    for (uint64_t i = 0; i < 16 || (i < cap && b->m->busy()); i++)
         b->tick();
+    if (b->m->busy()) {
+        delete b->m;
+        delete b;
+        return loom_fail(e, LOOM_E_LINK, "virtual board %s: still busy booting after %llu cycles",
+                         c->name, (unsigned long long)cap);
+    }
+    b->boot_cycles = b->cycles;
+    b->flash_reads = b->m->flash.reads;
     for (int i = 0; i < 64; i++)
         b->tick();
     *out = b;
@@ -374,6 +478,13 @@ loom_status vboard_serve(vboard *b, transport *t, volatile sig_atomic_t *stop, l
         }
     }
     return LOOM_OK;
+}
+
+uint64_t vboard_boot_cycles(const vboard *b, uint64_t *flash_reads)
+{
+    if (flash_reads)
+        *flash_reads = b->flash_reads;
+    return b->boot_cycles;
 }
 
 uint64_t vboard_cycles(const vboard *b)

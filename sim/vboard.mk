@@ -23,7 +23,7 @@ RTL_LINK      := rtl/loom_link.v rtl/loom_uart_rx.v rtl/loom_uart_tx.v rtl/loom_
                  rtl/loom_link_rx.v rtl/loom_link_tx.v rtl/loom_cmd.v
 RTL_TOP       := rtl/loom_top.v $(RTL_LINK) $(RTL_ARRAY)
 RTL_BOARD     := boards/common/loom_board_core.v boards/common/loom_board_misc.v \
-                 boards/common/loom_boot.v $(RTL_TOP) $(RTL_MCU)
+                 boards/common/loom_boot.v boards/common/loom_flash_boot.v $(RTL_TOP) $(RTL_MCU)
 VBOARD_G      := -GCLK_HZ=12000000 -GCLKS_PER_BIT=4 -GMAX_PAYLOAD=512 -GBOARD_ID=0
 vb_id = $(subst -,_,$(1))
 

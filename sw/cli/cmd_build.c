@@ -31,20 +31,26 @@ static const char usage[] =
     "models unless --arch says otherwise), mapped onto it and baked in: the\n"
     "link frames that load it go into the boot ROM, which replays them after\n"
     "configuration, so the board computes as soon as it is configured.\n"
-    "The icestick has no boot ROM: its models are loaded by loom run.\n"
+    "On the icebreaker they go into DIR/flash.bin instead, an image for the\n"
+    "board's SPI flash at 1 MiB (after the bitstream; make flash writes both),\n"
+    "which the design reads at power-up: any model that fits the array bakes,\n"
+    "and the bitstream itself stays generic.  On the icestick the baked\n"
+    "image is the firmware's RAM (DIR/boot.hex).\n"
     "Rebuilds are incremental: when no input of synthesis changed (hash in\n"
     "DIR/inputs.hash) only the boot ROM is refilled, in seconds.\n"
     "\n"
     "  --board B             icebreaker (default), upduino3, icestick, hx8k-breakout\n"
     "  -o, --out DIR         build folder [build/boards/B]\n"
-    "  --patch MODEL         put MODEL into DIR's existing bitstream (icebram;\n"
-    "                        no synthesis, no place and route); refused when\n"
+    "  --patch MODEL         put MODEL into DIR's existing build (a new flash\n"
+    "                        image, or the boot ROM through icebram; no\n"
+    "                        synthesis, no place and route); refused when\n"
     "                        MODEL does not fit the board's arch or boot ROM\n"
     "  --force               synthesise even when nothing changed\n"
     "  --allow-timing-fail   keep a bitstream that misses the board clock\n"
     "  --rate P              activity assumed for the timestep prediction [0.05]\n"
     "  --boot-only           only map MODEL and write DIR/boot.hex (the boot ROM\n"
-    "                        image), to check that it fits; runs no tools\n"
+    "                        image; DIR/flash.bin on the icebreaker), to check\n"
+    "                        that it fits; runs no tools\n"
     "  --list                list the boards and their arch configs\n"
     "  -q, --quiet           no progress lines\n"
     "%s"
@@ -241,7 +247,10 @@ int cmd_build(int argc, char **argv)
         build_run(&o, &e))
         return cli_report(C, &e);
     if (!pg.quiet && o.boot_only)
-        fprintf(stderr, "[done   ] %s/boot.hex\n", out);
+        fprintf(stderr, "[done   ] %s/%s\n", out, o.board->flash_offset ? BUILD_FLASH_FILE : "boot.hex");
+    else if (!pg.quiet && o.model_path && o.board->flash_offset)
+        fprintf(stderr, "[done   ] %s/loom.bin, %s/%s (flash at 0x%X) and %s/report.json (%.1f s)\n",
+                out, out, BUILD_FLASH_FILE, o.board->flash_offset, out, cli_now() - t0);
     else if (!pg.quiet)
         fprintf(stderr, "[done   ] %s/loom.bin and %s/report.json (%.1f s)\n", out, out,
                 cli_now() - t0);
