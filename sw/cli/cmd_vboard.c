@@ -416,7 +416,9 @@ int cmd_vboard(int argc, char **argv)
         fprintf(stderr, "loom vboard: booting from the flash model...\n");
     if (vboard_open(&o, &b, &e))
         return cli_report("vboard", &e);
-    if (!quiet && flash_image) {
+    loom_err be;
+    const board_info *bi = board_find(o.config ? o.config : vboard_config_name(0), &be);
+    if (!quiet && bi && bi->flash_offset) {
         uint64_t reads;
         uint64_t cyc = vboard_boot_cycles(b, &reads);
         fprintf(stderr, "loom vboard: booted in %llu cycles (%.1f ms of board time), %s\n",
