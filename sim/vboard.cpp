@@ -10,6 +10,8 @@
 // the last byte either way (the command unit may still be working on a
 // request: a WAIT or a long batch).  Then the loop blocks in poll() on the
 // transport, so an idle virtual board costs no CPU.
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -21,6 +23,7 @@
 #include <verilated.h>
 
 #include "vboard_includes.h"
+#include "vboard_model.h"
 
 extern "C" {
 #include "ramhex.h"
@@ -36,73 +39,6 @@ const int CHUNK = 256;                // cycles between transport polls (~6 byte
 // this many the loop stops reading and the transport (pty or socket buffer)
 // pushes back on the writer instead of the queue growing without bound.
 const size_t RXQ_MAX = 65536;
-
-// The board's SPI flash as boards/common/loom_flash_boot.v sees it: mode 0,
-// commands READ (03, 24-bit address, data until CS rises) and release from
-// deep power-down (AB); every other command is ignored.  It starts in deep
-// power-down (where a flash may be left), answering nothing until AB.  The
-// image sits at byte `base`; every other byte reads FF (erased).
-struct spi_flash {
-    std::vector<uint8_t> image;
-    uint32_t base = 0;
-    bool asleep = true;
-    int prev_cs = 1, prev_sck = 0, miso = 1;
-    uint32_t bits = 0, shift = 0, addr = 0;
-    uint8_t cmd = 0;
-    int obit = 0;
-    uint64_t reads = 0;   // READ commands served
-    uint8_t at(uint32_t a) const
-    {
-        return a >= base && a - base < image.size() ? image[a - base] : 0xFF;
-    }
-    // the pins after a clock edge
-    void step(int cs, int sck, int mosi)
-    {
-        if (cs) {
-            if (!prev_cs && bits == 8 && cmd == 0xAB)
-                asleep = false;
-            bits = 0;
-            miso = 1;
-        } else {
-            if (prev_cs) {
-                bits = 0;
-                shift = 0;
-            }
-            if (sck && !prev_sck && bits < 32) {      // rising edge: sample MOSI
-                shift = (shift << 1) | (uint32_t)(mosi & 1);
-                bits++;
-                if (bits == 8)
-                    cmd = (uint8_t)shift;
-                if (bits == 32) {
-                    addr = shift & 0xFFFFFFu;
-                    obit = 0;
-                    if (cmd == 0x03 && !asleep)
-                        reads++;
-                }
-            } else if (!sck && prev_sck && bits == 32 && cmd == 0x03 && !asleep) {
-                miso = (at(addr) >> (7 - obit)) & 1;  // falling edge: next bit out
-                if (++obit == 8) {
-                    obit = 0;
-                    addr = (addr + 1) & 0xFFFFFFu;
-                }
-            }
-        }
-        prev_cs = cs;
-        prev_sck = sck;
-    }
-};
-
-struct model_base {
-    virtual ~model_base() {}
-    spi_flash flash;                  // boards with a flash reader use it
-    virtual void tick(int rx) = 0;    // one clock with uart_rx_i = rx
-    virtual int tx() const = 0;
-    virtual int busy() const = 0;
-    virtual void rst(int r) = 0;
-    // firmware boards: RAM words available, and access to them; -1 otherwise
-    virtual long ram_words() const { return -1; }
-    virtual uint32_t *ram() { return nullptr; }
-};
 
 // rtl/loom_top.v: rst_i, uart_rx_i, uart_tx_o
 template <class M> struct model : model_base {
@@ -132,41 +68,6 @@ template <class M> struct model : model_base {
     int tx() const override { return top->uart_tx_o; }
     int busy() const override { return top->busy_o; }
     void rst(int r) override { top->rst_i = r; }
-};
-
-// boards/common/loom_board_core.v: lock_i (reset through the POR counter),
-// rx_pin_i, tx_pin_o, and the SPI flash pins (FLASH=1: served by `flash`)
-template <class M, bool FLASH = true> struct board_model : model_base {
-    VerilatedContext ctx;
-    M *top;
-    board_model()
-    {
-        top = new M(&ctx, "loom_board_core");
-        top->clk_i = 0;
-        top->lock_i = 0;
-        top->rx_pin_i = 1;
-        top->eval();
-    }
-    ~board_model() override
-    {
-        top->final();
-        delete top;
-    }
-    void tick(int rx) override
-    {
-        top->rx_pin_i = rx;
-        if constexpr (FLASH)
-            top->spi_miso_i = flash.miso;
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-        if constexpr (FLASH)
-            flash.step(top->spi_cs_o, top->spi_sck_o, top->spi_mosi_o);
-    }
-    int tx() const override { return top->tx_pin_o; }
-    int busy() const override { return top->busy_o | top->booting_o; }
-    void rst(int r) override { top->lock_i = !r; }
 };
 
 // rtl/loom_mcu.v (a firmware board): also its RAM, for baked images
@@ -204,6 +105,13 @@ const unsigned n_configs = sizeof configs / sizeof configs[0];
 
 struct vboard {
     model_base *m = nullptr;
+    void *dl = nullptr;   // a run-time model's shared object (vboard_opts.model_lib)
+    ~vboard()
+    {
+        delete m;         // before its code goes
+        if (dl)
+            dlclose(dl);
+    }
     std::string name;
     uint32_t clk_hz = 12000000;
     int cpb = 4;
@@ -322,6 +230,9 @@ static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
     return LOOM_OK;
 }
 
+static loom_status open_lib(const vboard_opts *o, vboard **out, loom_err *e);
+static loom_status start(vboard *b, const vboard_opts *o, vboard **out, loom_err *e);
+
 extern "C" {
 
 void vboard_opts_default(vboard_opts *o)
@@ -333,6 +244,9 @@ void vboard_opts_default(vboard_opts *o)
     o->flash_image = nullptr;
     o->flash_offset = 0x100000;
     o->boot_cycles_max = 200000000;
+    o->model_lib = nullptr;
+    o->model_clk_hz = 0;
+    o->model_cpb = 0;
 }
 
 unsigned vboard_config_count(void)
@@ -353,6 +267,8 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
         vboard_opts_default(&d);
         o = &d;
     }
+    if (o->model_lib)
+        return open_lib(o, out, e);
     const char *want = o->config ? o->config : configs[0].name;
     const config *c = nullptr;
     for (unsigned i = 0; i < n_configs; i++)
@@ -375,12 +291,50 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     b->name = c->name;
     b->clk_hz = c->clk_hz;
     b->cpb = c->cpb;
+    return start(b, o, out, e);
+}
+
+} // extern "C"
+
+// A board model in a shared object built by sw/cli/vboard_dyn.c.
+static loom_status open_lib(const vboard_opts *o, vboard **out, loom_err *e)
+{
+    if (o->fault_rate < 0 || o->fault_rate > 1)
+        return loom_fail(e, LOOM_E_ARG, "fault rate %g outside 0..1", o->fault_rate);
+    if (!o->model_clk_hz || !o->model_cpb)
+        return loom_fail(e, LOOM_E_ARG, "%s: clock and clocks per bit are needed", o->model_lib);
+    void *dl = dlopen(o->model_lib, RTLD_NOW | RTLD_LOCAL);
+    if (!dl)
+        return loom_fail(e, LOOM_E_IO, "cannot load the virtual board model %s: %s", o->model_lib,
+                         dlerror());
+    auto abi = (int (*)(void))dlsym(dl, "loom_vboard_dyn_abi");
+    auto make = (model_base * (*)(void)) dlsym(dl, "loom_vboard_dyn_make");
+    if (!abi || !make || abi() != VBOARD_MODEL_ABI) {
+        dlclose(dl);
+        return loom_fail(e, LOOM_E_PARSE, "%s: not a virtual board model of this loom (rebuild it)",
+                         o->model_lib);
+    }
+    vboard *b = new (std::nothrow) vboard;
+    if (!b || !(b->m = make())) {
+        delete b;
+        dlclose(dl);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory for the virtual board model");
+    }
+    b->dl = dl;
+    b->name = o->config ? o->config : o->model_lib;
+    b->clk_hz = o->model_clk_hz;
+    b->cpb = (int)o->model_cpb;
+    return start(b, o, out, e);
+}
+
+// Images, reset and boot of an opened model.
+static loom_status start(vboard *b, const vboard_opts *o, vboard **out, loom_err *e)
+{
     b->fault = o->fault_rate;
     b->rng = o->seed ? o->seed : 1;
     if (o->fw_image) {
         loom_status st = load_fw_image(b, o->fw_image, e);
         if (st) {
-            delete b->m;
             delete b;
             return st;
         }
@@ -388,7 +342,6 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     if (o->flash_image) {
         loom_status st = load_flash_image(b, o->flash_image, o->flash_offset, e);
         if (st) {
-            delete b->m;
             delete b;
             return st;
         }
@@ -404,10 +357,10 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     for (uint64_t i = 0; i < 16 || (i < cap && b->m->busy()); i++)
         b->tick();
     if (b->m->busy()) {
-        delete b->m;
+        loom_fail(e, LOOM_E_LINK, "virtual board %s: still busy booting after %llu cycles",
+                  b->name.c_str(), (unsigned long long)cap);
         delete b;
-        return loom_fail(e, LOOM_E_LINK, "virtual board %s: still busy booting after %llu cycles",
-                         c->name, (unsigned long long)cap);
+        return LOOM_E_LINK;
     }
     b->boot_cycles = b->cycles;
     b->flash_reads = b->m->flash.reads;
@@ -417,11 +370,12 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     return LOOM_OK;
 }
 
+extern "C" {
+
 void vboard_close(vboard *b)
 {
     if (!b)
         return;
-    delete b->m;
     delete b;
 }
 

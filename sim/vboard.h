@@ -47,6 +47,11 @@ typedef struct vboard_opts {
                              vboard_open returns.  NULL: an erased flash */
     uint32_t flash_offset;   /* [0x100000] */
     uint64_t boot_cycles_max; /* give up booting after this many cycles [2e8] */
+    const char *model_lib;   /* a board model built at run time for a build
+                             folder's own arch (sw/cli/vboard_dyn.c: a shared
+                             object of sim/vboard_dyn.cpp), loaded instead of
+                             a built-in config; config then only names it [NULL] */
+    uint32_t model_clk_hz, model_cpb; /* its clock and clocks per UART bit */
 } vboard_opts;
 
 void vboard_opts_default(vboard_opts *o);

@@ -217,9 +217,16 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
     if (rom_bytes < 8)
         return loom_fail(e, LOOM_E_CAPACITY, "this board has no boot ROM: models cannot be baked in; "
                                              "load them at run time with loom run");
+    /* every fan-out entry when the ROM has room (the board then holds the
+     * image word for word: loom run --baked verifies it), else the sparse
+     * stream */
     uint8_t *stream;
     size_t n;
-    loom_status st = build_boot_stream(img, max_payload, 1, &stream, &n, e);
+    loom_status st = build_boot_stream(img, max_payload, 0, &stream, &n, e);
+    if (!st && n + 4 > rom_bytes) {
+        free(stream);
+        st = build_boot_stream(img, max_payload, 1, &stream, &n, e);
+    }
     if (st)
         return st;
     const size_t need = n + 4;

@@ -97,7 +97,7 @@ static void check_stream(const uint8_t *rom, uint32_t len, const limg *img, uint
 
 /* Decodes the ROM file and checks it against img. */
 static void check_rom(const char *path, const limg *img, uint32_t rom_bytes, uint32_t max_payload,
-                      uint32_t used)
+                      uint32_t used, int sparse)
 {
     FILE *f = fopen(path, "r");
     assert_non_null(f);
@@ -117,7 +117,7 @@ static void check_rom(const char *path, const limg *img, uint32_t rom_bytes, uin
     assert_int_equal(len + 4, used);
     for (uint32_t i = used; i < rom_bytes; i++)
         assert_int_equal(rom[i], 0);
-    check_stream(rom + 4, len, img, max_payload, 1);
+    check_stream(rom + 4, len, img, max_payload, sparse);
     free(rom);
 }
 
@@ -255,15 +255,28 @@ static void test_boot_roundtrip(void **state)
     assert_true(fd >= 0);
     close(fd);
     loom_err e;
-    /* small: one frame; large: many frames of at most 64 bytes */
+    /* small: one frame; large: many frames of at most 64 bytes; with room,
+     * every fan-out entry is written */
     limg *img = make_img(10);
     uint32_t used = 0;
     assert_int_equal(build_boot_hex(img, 512, 1024, path, &used, &e), LOOM_OK);
-    check_rom(path, img, 1024, 512, used);
+    check_rom(path, img, 1024, 512, used, 0);
     limg_free(img);
     img = make_img(300);
     assert_int_equal(build_boot_hex(img, 64, 4096, path, &used, &e), LOOM_OK);
-    check_rom(path, img, 4096, 64, used);
+    check_rom(path, img, 4096, 64, used, 0);
+    /* a ROM that holds only the sparse stream gets it */
+    uint8_t *st0, *st1;
+    size_t n0, n1;
+    assert_int_equal(build_boot_stream(img, 64, 0, &st0, &n0, &e), LOOM_OK);
+    assert_int_equal(build_boot_stream(img, 64, 1, &st1, &n1, &e), LOOM_OK);
+    free(st0);
+    free(st1);
+    assert_true(n1 < n0);
+    const uint32_t rom = (uint32_t)(n1 + 4 + 1) & ~1u;
+    assert_true(rom < n0 + 4);
+    assert_int_equal(build_boot_hex(img, 64, rom, path, &used, &e), LOOM_OK);
+    check_rom(path, img, rom, 64, used, 1);
     /* does not fit: refused, naming both sizes */
     assert_int_equal(build_boot_hex(img, 512, 256, path, &used, &e), LOOM_E_CAPACITY);
     assert_non_null(strstr(e.msg, "256"));
