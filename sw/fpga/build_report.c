@@ -123,10 +123,10 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
             "  \"W\": %u,\n  \"S\": %u,\n  \"A\": %u,\n  \"cores\": %u,\n"
             "  \"neurons\": %llu,\n  \"synapses\": %llu,\n  \"max_delay\": %u,\n"
             "  \"profiles\": %u,\n  \"levels\": %u,\n  \"inputs\": %u,\n"
-            "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n",
+            "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n  \"flash_offset\": %u,\n",
             (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)board_neurons(b),
             (unsigned long long)board_synapses(b), (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
-            a->max_inputs, b->baud, b->boot_bytes);
+            a->max_inputs, b->baud, b->boot_bytes, b->flash_offset);
     fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n", t_yosys, t_pnr,
             cached ? "true" : "false");
     if (ms && ms->have) {
