@@ -55,7 +55,7 @@ tree rtl "$DATA/rtl" \( -name '*.v' -o -name '*.vh' -o -name '*.sh' \)
 tree boards "$DATA/boards" ! -name '*.mk'
 # loom vboard --build Verilates a build's own board core around these
 inst 644 sim/vboard_dyn.cpp "$DATA/sim/vboard_dyn.cpp"
-inst 644 sim/vboard_model.h "$DATA/sim/vboard_model.h"
+inst 644 sim/vboard_model.hpp "$DATA/sim/vboard_model.hpp"
 tree examples "$DATA/examples"
 tree docs "$DATA/docs" -name '*.md'
 inst 644 README.md "$DATA/README.md"

@@ -23,7 +23,7 @@
 #include <verilated.h>
 
 #include "vboard_includes.h"
-#include "vboard_model.h"
+#include "vboard_model.hpp"
 
 extern "C" {
 #include "ramhex.h"

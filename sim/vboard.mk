@@ -85,7 +85,7 @@ $(VBOARD_DIR)/vboard_includes.h: sim/vboard.mk
 
 VBOARD_IDS      := $(foreach b,$(VBOARD_BOARDS),$(call vb_id,$(b))) $(VBOARD_CONFIGS)
 VBOARD_ARCHIVES := $(foreach c,$(VBOARD_IDS),$(VBOARD_DIR)/$(c)/Vloom_vb_$(c)__ALL.a)
-$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sim/vboard_model.h sw/link/transport.h sw/io/ramhex.h $(VBOARD_DIR)/vboard_list.h \
+$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sim/vboard_model.hpp sw/link/transport.h sw/io/ramhex.h $(VBOARD_DIR)/vboard_list.h \
                         $(VBOARD_DIR)/vboard_includes.h $(VBOARD_ARCHIVES)
 	$(CXX) $(VSIM_CXXFLAGS) -I$(VBOARD_DIR) $(foreach c,$(VBOARD_IDS),-I$(VBOARD_DIR)/$(c)) \
 	  -c $< -o $@

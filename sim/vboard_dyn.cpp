@@ -5,7 +5,7 @@
 #include <new>
 
 #include "Vloom_vb_dyn.h"
-#include "vboard_model.h"
+#include "vboard_model.hpp"
 
 extern "C" int loom_vboard_dyn_abi(void)
 {

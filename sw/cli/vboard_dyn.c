@@ -24,7 +24,7 @@ static const char *const srcs[] = {
     "rtl/loom_uart_tx.v", "rtl/loom_crc16.v", "rtl/loom_link_rx.v", "rtl/loom_link_tx.v",
     "rtl/loom_cmd.v", "rtl/loom_array.v", "rtl/loom_core.v", "rtl/loom_router.v", "rtl/loom_seq.v",
     "rtl/loom_ram.v", "rtl/loom_spram.v", "rtl/loom_map.vh", "sim/vboard_dyn.cpp",
-    "sim/vboard_model.h"};
+    "sim/vboard_model.hpp"};
 #define N_SRCS (sizeof srcs / sizeof srcs[0])
 #define N_RTL 18 /* the first N_RTL are Verilator's inputs */
 

@@ -1,10 +1,10 @@
-// vboard_model.h -- the model side of the virtual board (sim/vboard.cpp),
+// vboard_model.hpp -- the model side of the virtual board (sim/vboard.cpp),
 // shared with sim/vboard_dyn.cpp, the wrapper of a board model Verilated at
 // run time for a build folder's own arch (`loom vboard --build DIR`,
 // sw/cli/vboard_dyn.c): the SPI flash model, the interface every model
 // implements, and the one for boards/common/loom_board_core.v.
-#ifndef VBOARD_MODEL_H
-#define VBOARD_MODEL_H
+#ifndef VBOARD_MODEL_HPP
+#define VBOARD_MODEL_HPP
 
 #include <cstdint>
 #include <vector>
