@@ -150,9 +150,13 @@ static void list_boards(void)
         char arch[256];
         limg_arch_str(&b->arch, arch, sizeof arch);
         /* engine: the hardware array, or firmware on loom_rv (docs/icestick.md) */
-        printf("%-14s %-10s %-6s %7.1f %7u %-8s  %s eq=%u sp=%u\n", b->name, b->device, b->package,
-               b->clock_mhz, b->boot_bytes, b->fw_ram_bytes ? "firmware" : "array", arch, b->eq,
-               b->single_port);
+        /* boot_B: the boot ROM's bytes, or "flash" where the model is baked
+         * into the SPI flash (any size that fits the array) */
+        char boot[16];
+        snprintf(boot, sizeof boot, "%u", b->boot_bytes);
+        printf("%-14s %-10s %-6s %7.1f %7s %-8s  %s eq=%u sp=%u\n", b->name, b->device, b->package,
+               b->clock_mhz, b->flash_offset ? "flash" : boot, b->fw_ram_bytes ? "firmware" : "array",
+               arch, b->eq, b->single_port);
     }
 }
 
