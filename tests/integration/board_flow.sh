@@ -74,6 +74,15 @@ if [ $fw = 1 ] || [ $flash = 1 ]; then
     # the same RTL, holds the model from the start and computes it exactly
     . "$HERE/../support/vboard.sh"
 fi
+# stops a background process started here and forgets it (the EXIT trap of
+# support/vboard.sh would otherwise wait for it again, and fail)
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    local q=() p
+    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
+    pids=("${q[@]}")
+}
 # check_image MODEL: loom.asc holds DIR/boot.hex and the board computes MODEL
 check_image() {
     if [ $flash = 1 ]; then
@@ -90,7 +99,7 @@ check_image() {
             --out-spikes "$WORK/run.csv" > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "run --baked $1"; }
         cat "$WORK/run.log"
         cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "baked board: spikes differ from loom sim"
-        kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true
+        stop_pid "${pids[-1]}"
         return
     fi
     if [ $fw = 0 ]; then

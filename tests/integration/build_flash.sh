@@ -32,7 +32,16 @@ serve() {
     [ -s "$WORK/pty" ] || { cat "$WORK/vb.err"; fail "vboard $* did not come up"; }
     cat "$WORK/vb.err"
 }
-stop() { kill "$vb"; wait "$vb" 2>/dev/null || true; }
+# stops a background process started here and forgets it (the EXIT trap of
+# support/vboard.sh would otherwise wait for it again, and fail)
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    local q=() p
+    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
+    pids=("${q[@]}")
+}
+stop() { stop_pid "$vb"; }
 # run_baked MODEL: the board holds MODEL and computes exactly what loom sim does
 run_baked() {
     "$LOOM" run --port "$(cat "$WORK/pty")" "$1" --baked --steps 1000 --poisson 0.1 --seed 1 \

@@ -17,6 +17,15 @@ head -1 "$D/boot.hex" | grep -qx 07b0 || fail "no boot header"
 sed -i 's/"eq": [0-9]*/"eq": 8/' "$D/arch.json"
 grep -q '"eq": 8' "$D/arch.json" || fail "arch.json has no eq"
 
+# stops a background process started here and forgets it (the EXIT trap of
+# support/vboard.sh would otherwise wait for it again, and fail)
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    local q=() p
+    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
+    pids=("${q[@]}")
+}
 serve() {
     rm -f "$WORK/pty"
     "$LOOM" vboard --build "$D" --pty-file "$WORK/pty" > /dev/null 2> "$WORK/vb.err" &
@@ -36,12 +45,12 @@ tail -2 "$WORK/run.log"
 "$LOOM" sim "$WORK/n.seir" --steps 1000 --poisson 0.1 --seed 1 --outputs-only --out-spikes "$WORK/sim.csv" --quiet
 [ "$(wc -l < "$WORK/sim.csv")" -gt 10 ] || fail "too few spikes to compare"
 cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "the Verilated build's spikes differ from loom sim"
-kill $vb; wait $vb 2>/dev/null || true
+stop_pid $vb
 
 # cached: no Verilator run
 serve
 grep -q "cached (key" "$WORK/vb.err" || fail "the model was rebuilt though nothing changed"
-kill $vb; wait $vb 2>/dev/null || true
+stop_pid $vb
 
 # an arch no board model has, and which no Verilator run can build: named
 sed -i 's/"neurons": [0-9]*/"neurons": 0/' "$D/arch.json"
