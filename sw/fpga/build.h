@@ -16,6 +16,11 @@
  *   icebram.log, icepack.log
  *   inputs.hash            hash of every input of synthesis and P&R; an
  *                          unchanged hash skips both (incremental rebuild)
+ *   flash.bin              flash boards (board_info.flash_offset > 0, the
+ *                          icebreaker): the baked model's flash image
+ *                          (build_flash_image); loom.asc is then generic.asc
+ *   arch.json              the design's board and arch (build_write_arch), for
+ *                          `loom vboard --build DIR`
  *
  * A model is baked in by putting into the boot ROM (boards/common/
  * loom_boot.v) the link frames that load its image; this only changes
