@@ -103,11 +103,12 @@ DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icesto
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
             python3-numpy python3-pytest clang libopenmpi-dev openmpi-bin \
-            python3-brian
+            python3-brian python3-h5py
 # Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
-# (re-exporting the committed snnTorch nets) needs them; python3-torch with its
+# (re-exporting the committed snnTorch nets) needs it (python3-h5py is in DEB_PKGS
+# for tests/integration/nir_out.sh); python3-torch with its
 # libtorch pulls in 211 packages, 760 MB (measured here).  `make deps-dev` installs them.
-DEV_PKGS := python3-torch python3-h5py
+DEV_PKGS := python3-torch
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 deps-dev:
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $(DEV_PKGS)

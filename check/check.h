@@ -21,7 +21,9 @@
  * vectors of an aigsim stimulus file (one line of 0/1 per vector, optional
  * final "." line) and prints one line per vector as aigsim does: latch
  * values, inputs, outputs separated by single spaces.  In --pipeline mode
- * the lines come in input order after the pipeline latency.  The whole
+ * the lines come in input order after the pipeline latency, and the net
+ * runs change-driven from its settled state (dsim.h): the same lines as on
+ * the reference model, at the cost of the vectors' wavefronts only.  The whole
  * file is checked before anything is printed: a line that is not exactly
  * I characters 0/1 is LOOM_E_PARSE naming "FILE:line[:col]"; a model that
  * is not an AIGER circuit is LOOM_E_ARG; LOOM_E_IO when FILE cannot be
@@ -54,5 +56,11 @@ loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps,
 struct jsonw;
 loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_t seed,
                        uint64_t steps, FILE *out, struct jsonw *j, loom_err *e);
+
+/* The "agreement" figure of nir_report alone: the fraction of (step,
+ * output neuron) cells where m's compiled net (on the reference model)
+ * agrees with the float reference on `steps` steps of Poisson input. */
+loom_status nir_agreement(const model *m, double rate, uint64_t seed, uint64_t steps, double *agreement,
+                          loom_err *e);
 
 #endif

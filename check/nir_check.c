@@ -39,11 +39,12 @@ static loom_status step_both(stim_src *src, uint64_t t, uint32_t n_inputs, stim_
     return LOOM_OK;
 }
 
-/* Output agreement of g quantised for arch against the float reference on
- * Poisson input (rate, seed, steps): the fraction of (step, output neuron)
- * cells that agree, spikes by bit, v outputs within the report's tolerance. */
-static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, double rate, uint64_t seed,
-                                 uint64_t steps, double *agreement, loom_err *e)
+/* Output agreement of g quantised for arch (or of qnet, when given: g
+ * compiled for arch) against the float reference on Poisson input (rate,
+ * seed, steps): the fraction of (step, output neuron) cells that agree,
+ * spikes by bit, v outputs within the report's tolerance. */
+static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, const seir_net *qnet, double rate,
+                                 uint64_t seed, uint64_t steps, double *agreement, loom_err *e)
 {
     seir_net *net = NULL;
     ref_sim *rs = NULL;
@@ -58,8 +59,15 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, doub
         st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         goto done;
     }
-    if ((st = nir_quantise_relay(g, arch, &net, info, e)) || (st = ref_create(net, &rs, e)) ||
-        (st = nir_fsim_new(g, &fs, e)) || (st = stim_poisson(net, rate, seed, &src, e)))
+    if ((st = nir_quantise_relay(g, arch, &net, info, e)))
+        goto done;
+    if (qnet) {
+        seir_net_free(net);
+        net = NULL;
+    }
+    const seir_net *run = qnet ? qnet : net;
+    if ((st = ref_create(run, &rs, e)) || (st = nir_fsim_new(g, &fs, e)) ||
+        (st = stim_poisson(run, rate, seed, &src, e)))
         goto done;
     for (uint64_t t = 0; t < steps; t++) {
         if ((st = step_both(src, t, g->n_inputs, ev, x, rs, fs, e)))
@@ -144,6 +152,10 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
                        jsonw *j, loom_err *e)
 {
     (void)o;
+    if (m && m->kind == MODEL_NIR && !m->nir && m->net)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "no quantisation report: this NIR file was written by loom compile --emit-nir and is "
+                         "the integer machine itself (loom info shows what it holds)");
     if (!m || m->kind != MODEL_NIR || !m->nir || !m->net)
         return loom_fail(e, LOOM_E_ARG, "nir_report: the model is not a compiled NIR graph");
     if (!(rate >= 0 && rate <= 1))
@@ -270,11 +282,15 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
             jsonw_uint(j, "quantised_spikes", qsp[p]);
             jsonw_num(j, "agreement", c ? (double)agree[p] / (double)c : 1.0);
             jsonw_uint(j, "saturated_neurons", ns);
+            jsonw_uint(j, "profile_values", q->n_values);
             jsonw_obj_end(j);
         } else {
             fprintf(out, "spikes %s float %llu quantised %llu %s-agreement %.6f%s\n", pp->name,
                     (unsigned long long)fsp[p], (unsigned long long)qsp[p], pp->out_v ? "v" : "spike",
                     c ? (double)agree[p] / (double)c : 1.0, pp->is_output ? " (output)" : "");
+            if (q->n_values > (uint32_t)q->n_profiles) /* nir_cluster.c */
+                fprintf(out, "profiles %s: %u values clustered into %d, agreement %.6f\n", pp->name, q->n_values,
+                        q->n_profiles, c ? (double)agree[p] / (double)c : 1.0);
         }
         if (pp->is_output) {
             cells += c;
@@ -306,7 +322,7 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
                 continue; /* no wider than the given arch, or not a valid arch */
             double ag = 0;
             loom_err e2;
-            if (out_agreement(g, &a, rate, seed, steps, &ag, &e2) != LOOM_OK)
+            if (out_agreement(g, &a, NULL, rate, seed, steps, &ag, &e2) != LOOM_OK)
                 continue; /* e.g. a delay beyond D: not a candidate */
             if (ag >= NIR_AGREE_TARGET) {
                 if (!j)
@@ -354,9 +370,23 @@ done:
     return st;
 }
 
+loom_status nir_agreement(const model *m, double rate, uint64_t seed, uint64_t steps, double *agreement,
+                          loom_err *e)
+{
+    if (!m || m->kind != MODEL_NIR || !m->nir || !m->net)
+        return loom_fail(e, LOOM_E_ARG, "nir_agreement: the model is not a compiled NIR graph");
+    if (!(rate >= 0 && rate <= 1))
+        return loom_fail(e, LOOM_E_ARG, "nir_agreement: rate %g is not a probability per step", rate);
+    return out_agreement(m->nir, &m->net->arch, m->net, rate, seed, steps, agreement, e);
+}
+
 loom_status nir_float_run(const nir_graph *g, stim_src *src, uint64_t steps, nir_step_fn fn, void *ctx,
                           loom_err *e)
 {
+    if (!g)
+        return loom_fail(e, LOOM_E_UNSUPPORTED,
+                         "no float reference: this NIR file was written by loom compile --emit-nir and is the "
+                         "integer machine itself (run it without --float)");
     nir_fsim *s;
     loom_status st = nir_fsim_new(g, &s, e);
     if (st)

@@ -128,15 +128,10 @@ static uint32_t sword(int64_t v)
     return (uint32_t)v;
 }
 
-loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out, loom_err *e)
+/* map_net, step 1: the net's arch against the build's (S equal, W and A
+ * within; longer delays are map_net's relay case). */
+static loom_status check_arch(const seir_arch *na, const limg_arch *a, loom_err *e)
 {
-    *out = NULL;
-    loom_status st = limg_arch_check(arch, e);
-    if (st != LOOM_OK)
-        return st;
-    const seir_arch *na = &net->arch;
-    const limg_arch *a = arch;
-    char b1[32], b2[32];
     if (na->s != a->arch.s)
         return loom_fail(e, LOOM_E_INVALID, "the net has state width S=%d, the build S=%d (they must be equal)",
                          na->s, a->arch.s);
@@ -146,20 +141,13 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     if (na->a > a->arch.a)
         return loom_fail(e, LOOM_E_INVALID, "the net assumes accumulators of A=%d bits, the build has A=%d",
                          na->a, a->arch.a);
-    if (na->d > a->arch.d) {
-        /* longer delays than the ring holds: relay chains (seir_relay.h),
-         * appended after the net's own neurons, whose numbers stay */
-        seir_net *rn;
-        if ((st = seir_relay_delays(net, a->arch.d, &rn, e)) != LOOM_OK)
-            return loom_err_prefix(e, "the net has delays up to D=%d, the build's ring holds D=%d",
-                                   na->d, a->arch.d);
-        st = map_net(rn, arch, out, e);
-        seir_net_free(rn);
-        return st;
-    }
-    st = seir_check_acc(net, e);
-    if (st != LOOM_OK)
-        return st;
+    return LOOM_OK;
+}
+
+/* Step 2: the input channels and neuron slots the net needs. */
+static loom_status check_size(const seir_net *net, const limg_arch *a, loom_err *e)
+{
+    char b1[32], b2[32];
     if (net->n_inputs > a->max_inputs)
         return loom_fail(e, LOOM_E_CAPACITY, "the net needs %s input channels, %s available",
                          map_thousands(net->n_inputs, b1, sizeof b1), map_thousands(a->max_inputs, b2, sizeof b2));
@@ -170,10 +158,16 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
                          map_thousands(net->n_neurons, b1, sizeof b1), a->cores, a->neurons,
                          map_thousands(slots, b2, sizeof b2),
                          (unsigned long long)((net->n_neurons + a->neurons - 1) / a->neurons));
+    return LOOM_OK;
+}
 
+/* Step 3: the result with its per-core tables (zeroed) and an empty image;
+ * NULL when out of memory. */
+static map_result *map_alloc(const seir_net *net, const limg_arch *a)
+{
     map_result *m = calloc(1, sizeof *m);
     if (!m)
-        return loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        return NULL;
     const uint32_t K = a->cores, N = net->n_neurons;
     m->arch = *a;
     m->n_neurons = N;
@@ -188,29 +182,35 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     m->fo_count = calloc((size_t)K * m->fan, sizeof *m->fo_count);
     m->fo_d0 = calloc((size_t)K * m->fan, sizeof *m->fo_d0);
     m->img = limg_new(a, N, net->n_inputs, net->n_outputs);
-    uint32_t *order = calloc(N ? N : 1, sizeof *order);
-    uint32_t *lstart = NULL, *lprof = NULL, *fo_next = NULL, *pcls = NULL;
-    int32_t *ring = NULL;
     if (!m->level_of || !m->core_used || !m->core_syn || !m->core_profiles || !m->fo_count ||
-        !m->fo_d0 || !m->img || !order) {
-        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
-        goto fail;
+        !m->fo_d0 || !m->img) {
+        map_free(m);
+        return NULL;
     }
-    st = seir_levels(net, m->level_of, &m->n_levels, e);
+    return m;
+}
+
+/* Step 4: levels of the zero-delay graph, then placement: the neurons
+ * sorted by level (SEIR order inside a level) into order[N], dealt
+ * round-robin over the cores; slots in level order within each core. */
+static loom_status place(map_result *m, const seir_net *net, uint32_t *order, loom_err *e)
+{
+    const limg_arch *a = &m->arch;
+    const uint32_t K = a->cores, N = net->n_neurons;
+    char b1[32], b2[32];
+    loom_status st = seir_levels(net, m->level_of, &m->n_levels, e);
     if (st != LOOM_OK)
-        goto fail;
-    if (m->n_levels > a->levels) {
-        st = loom_fail(e, LOOM_E_CAPACITY, "the net has %s levels of zero-delay neurons, the level table holds %s",
-                       map_thousands(m->n_levels, b1, sizeof b1), map_thousands(a->levels, b2, sizeof b2));
-        goto fail;
-    }
+        return st;
+    if (m->n_levels > a->levels)
+        return loom_fail(e, LOOM_E_CAPACITY, "the net has %s levels of zero-delay neurons, the level table holds %s",
+                         map_thousands(m->n_levels, b1, sizeof b1), map_thousands(a->levels, b2, sizeof b2));
     const uint32_t L = m->n_levels ? m->n_levels : 1;
     m->img->n_levels = m->n_levels;
     m->lvl_count = calloc((size_t)K * L, sizeof *m->lvl_count);
-    lstart = calloc((size_t)L + 1, sizeof *lstart);
+    uint32_t *lstart = calloc((size_t)L + 1, sizeof *lstart);
     if (!m->lvl_count || !lstart) {
-        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
-        goto fail;
+        free(lstart);
+        return loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
     }
     /* counting sort by level, SEIR order inside a level */
     for (uint32_t n = 0; n < N; n++)
@@ -219,18 +219,25 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         lstart[l + 1] += lstart[l];
     for (uint32_t n = 0; n < N; n++)
         order[lstart[m->level_of[n]]++] = n;
+    free(lstart);
     /* deal round-robin; slots in level order within each core */
     for (uint32_t j = 0; j < N; j++) {
         const uint32_t n = order[j], k = j % K;
-        if (m->core_used[k] >= a->neurons) {
-            st = loom_fail(e, LOOM_E_INTERNAL, "mapper: core %u overfull", k);
-            goto fail;
-        }
+        if (m->core_used[k] >= a->neurons)
+            return loom_fail(e, LOOM_E_INTERNAL, "mapper: core %u overfull", k);
         m->img->core_of[n] = k;
         m->img->slot_of[n] = m->core_used[k]++;
         m->lvl_count[(size_t)k * L + m->level_of[n]]++;
     }
-    /* synapse words per core and per (core, source) */
+    return LOOM_OK;
+}
+
+/* Step 5: synapse words per core and per (core, source), against the
+ * cores' synapse memory. */
+static loom_status count_synapses(map_result *m, const seir_net *net, loom_err *e)
+{
+    const limg_arch *a = &m->arch;
+    char b1[32], b2[32];
     for (size_t s = 0; s < net->n_syn; s++) {
         const seir_syn *y = &net->syn[s];
         const uint32_t k = m->img->core_of[y->dst];
@@ -241,159 +248,242 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
     }
     m->n_syn = net->n_syn;
     uint64_t total_syn = net->n_syn;
-    for (uint32_t k = 0; k < K; k++) {
+    for (uint32_t k = 0; k < a->cores; k++) {
         if (m->core_syn[k] > a->syn_words) {
             uint64_t need = (total_syn + a->syn_words - 1) / a->syn_words;
-            if (need <= K)
-                need = K + 1;
-            st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %s synapse words, %s available (it needs %llu cores of this size)",
-                           k, map_thousands(m->core_syn[k], b1, sizeof b1),
-                           map_thousands(a->syn_words, b2, sizeof b2), (unsigned long long)need);
-            goto fail;
+            if (need <= a->cores)
+                need = a->cores + 1;
+            return loom_fail(e, LOOM_E_CAPACITY, "core %u needs %s synapse words, %s available (it needs %llu cores of this size)",
+                             k, map_thousands(m->core_syn[k], b1, sizeof b1),
+                             map_thousands(a->syn_words, b2, sizeof b2), (unsigned long long)need);
         }
     }
-    /* local profile tables */
-    lprof = malloc((size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
-    pcls = map_profile_class(net);
-    if (!lprof || !pcls) {
-        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
-        goto fail;
-    }
-    memset(lprof, 0xFF, (size_t)K * (net->n_profiles ? net->n_profiles : 1) * sizeof *lprof);
-    for (uint32_t j = 0; j < N; j++) {
+    return LOOM_OK;
+}
+
+/* Step 6: the local profile table of each core: *lprof [cores * n_profiles]
+ * gives machine profile p's entry in core k (UINT32_MAX: unused), *pcls the
+ * machine profile of each profile (map_profile_class); entries in order of
+ * first use in placement order. */
+static loom_status local_profiles(map_result *m, const seir_net *net, const uint32_t *order,
+                                  uint32_t **lprof_out, uint32_t **pcls_out, loom_err *e)
+{
+    const limg_arch *a = &m->arch;
+    const uint32_t K = a->cores, P1 = net->n_profiles ? net->n_profiles : 1;
+    uint32_t *lprof = *lprof_out = malloc((size_t)K * P1 * sizeof *lprof);
+    uint32_t *pcls = *pcls_out = map_profile_class(net);
+    if (!lprof || !pcls)
+        return loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+    memset(lprof, 0xFF, (size_t)K * P1 * sizeof *lprof);
+    for (uint32_t j = 0; j < net->n_neurons; j++) {
         const uint32_t n = order[j], k = m->img->core_of[n], p = pcls[net->neuron_profile[n]];
         uint32_t *lp = &lprof[(size_t)k * net->n_profiles + p];
         if (*lp == UINT32_MAX)
             *lp = m->core_profiles[k]++;
     }
-    for (uint32_t k = 0; k < K; k++) {
-        if (m->core_profiles[k] > a->profiles) {
-            st = loom_fail(e, LOOM_E_CAPACITY, "core %u needs %u neuron profiles, %u available",
-                           k, m->core_profiles[k], a->profiles);
-            goto fail;
-        }
-    }
-    for (uint32_t o = 0; o < net->n_outputs; o++) {
-        m->img->out_neuron[o] = net->outputs[o].neuron;
-        m->img->out_kind[o] = (uint32_t)net->outputs[o].kind;
-    }
+    for (uint32_t k = 0; k < K; k++)
+        if (m->core_profiles[k] > a->profiles)
+            return loom_fail(e, LOOM_E_CAPACITY, "core %u needs %u neuron profiles, %u available",
+                             k, m->core_profiles[k], a->profiles);
+    return LOOM_OK;
+}
 
-    /* ---- the image ---- */
-    limg *img = m->img;
-    const uint32_t rl = limg_ring_log2(a), R = (uint32_t)a->arch.d + 1;
+/* Scratch of write_core, sized once for every core. */
+typedef struct core_scratch {
+    uint32_t *neuron_at; /* [neurons]: the neuron in each slot */
+    int32_t *ring;       /* [neurons << ring_log2] */
+    uint32_t *fo_next;   /* [fan]: next free word of each source's run */
+} core_scratch;
+
+/* Step 7a: core k's profile entries (lprof_k: this core's row of lprof). */
+static int write_profiles(limg *img, uint32_t base, const seir_net *net, const uint32_t *lprof_k)
+{
     int fail = 0;
-    fail |= limg_put(img, LOOM_REG_N_LEVELS, m->n_levels);
-    uint32_t *neuron_at = calloc((size_t)a->neurons, sizeof *neuron_at);
-    ring = calloc((size_t)a->neurons << rl, sizeof *ring);
-    fo_next = calloc(m->fan, sizeof *fo_next);
-    if (!neuron_at || !ring || !fo_next) {
-        free(neuron_at);
-        st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
-        goto fail;
+    for (uint32_t p = 0; p < net->n_profiles; p++) {
+        const uint32_t lp = lprof_k[p];
+        if (lp == UINT32_MAX)
+            continue;
+        const seir_profile *pf = &net->profiles[p];
+        const uint32_t pa = base + LOOM_CORE_PROFILE + lp * LOOM_PF_WORDS;
+        fail |= limg_put(img, pa + LOOM_PF_A_SYN, (uint32_t)pf->a_syn);
+        fail |= limg_put(img, pa + LOOM_PF_A_MEM, (uint32_t)pf->a_mem);
+        fail |= limg_put(img, pa + LOOM_PF_THETA, sword(pf->theta));
+        fail |= limg_put(img, pa + LOOM_PF_V_RESET, sword(pf->v_reset));
+        fail |= limg_put(img, pa + LOOM_PF_RESET, (uint32_t)pf->reset);
+        fail |= limg_put(img, pa + LOOM_PF_SHIFT, sword(pf->shift) & 0x1F);
     }
-    for (uint32_t k = 0; k < K; k++) {
-        const uint32_t base = LOOM_MAP_CORE_BASE(k), used = m->core_used[k];
-        for (uint32_t n = 0; n < N; n++)
-            if (img->core_of[n] == k)
-                neuron_at[img->slot_of[n]] = n;
-        fail |= limg_put(img, base + LOOM_CORE_N_USED, used);
-        for (uint32_t p = 0; p < net->n_profiles; p++) {
-            const uint32_t lp = lprof[(size_t)k * net->n_profiles + p];
-            if (lp == UINT32_MAX)
-                continue;
-            const seir_profile *pf = &net->profiles[p];
-            const uint32_t pa = base + LOOM_CORE_PROFILE + lp * LOOM_PF_WORDS;
-            fail |= limg_put(img, pa + LOOM_PF_A_SYN, (uint32_t)pf->a_syn);
-            fail |= limg_put(img, pa + LOOM_PF_A_MEM, (uint32_t)pf->a_mem);
-            fail |= limg_put(img, pa + LOOM_PF_THETA, sword(pf->theta));
-            fail |= limg_put(img, pa + LOOM_PF_V_RESET, sword(pf->v_reset));
-            fail |= limg_put(img, pa + LOOM_PF_RESET, (uint32_t)pf->reset);
-            fail |= limg_put(img, pa + LOOM_PF_SHIFT, sword(pf->shift) & 0x1F);
-        }
-        uint32_t end = 0;
-        for (uint32_t l = 0; l < m->n_levels; l++) {
-            end += m->lvl_count[(size_t)k * L + l];
-            fail |= limg_put(img, base + LOOM_CORE_LEVEL + l, end);
-        }
-        for (uint32_t s = 0; s < used; s++)
-            fail |= limg_put(img, base + LOOM_CORE_I + s, sword(net->init_i ? net->init_i[neuron_at[s]] : 0));
-        for (uint32_t s = 0; s < used; s++)
-            fail |= limg_put(img, base + LOOM_CORE_V + s, sword(net->init_v ? net->init_v[neuron_at[s]] : 0));
-        for (uint32_t s = 0; s < used; s++)
-            fail |= limg_put(img, base + LOOM_CORE_PIDX + s,
-                             lprof[(size_t)k * net->n_profiles + pcls[net->neuron_profile[neuron_at[s]]]]);
-        /* each slot's bias (profile's + own); single-port builds write
-         * these words in pairs, so the last pair is completed */
-        for (uint32_t s = 0; s < used; s++)
-            fail |= limg_put(img, base + LOOM_CORE_BIAS + s, sword((int32_t)seir_bias_of(net, neuron_at[s])));
-        if ((used & 1) && used < a->neurons)
-            fail |= limg_put(img, base + LOOM_CORE_BIAS + used, 0);
-        memset(ring, 0, ((size_t)a->neurons << rl) * sizeof *ring);
-        for (size_t r = 0; r < net->n_ring_init; r++) {
-            const seir_ring_init *ri = &net->ring_init[r];
-            if (img->core_of[ri->neuron] != k)
-                continue;
-            int32_t *w = &ring[((size_t)img->slot_of[ri->neuron] << rl) + ri->slot % R];
-            *w = (int32_t)loom_wrap((int64_t)*w + ri->value, a->arch.a);
-        }
-        for (uint32_t s = 0; s < (used << rl); s++)
-            fail |= limg_put(img, base + LOOM_CORE_RING + s, (uint32_t)ring[s]);
-        /* fan-out index: runs in source-id order, entry g = 1 + the start
-         * of source g's run, entry fan = 1 + the end of the last */
-        const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
-        uint32_t start = 0;
-        for (uint32_t g = 0; g <= m->fan; g++) {
-            if (g < m->fan)
-                fo_next[g] = start;
-            fail |= limg_put(img, base + LOOM_CORE_FANOUT + g, start + 1);
-            if (g < m->fan)
-                start += cnt[g];
-        }
-        /* synapse words: place each into its source's run */
-        uint32_t *sw = calloc(m->core_syn[k] ? m->core_syn[k] : 1, sizeof *sw);
-        if (!sw) {
-            free(neuron_at);
-            st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
-            goto fail;
-        }
-        for (size_t s = 0; s < net->n_syn; s++) {
-            const seir_syn *y = &net->syn[s];
-            if (img->core_of[y->dst] != k)
-                continue;
-            const uint32_t g = src_of(m, y->src);
-            sw[fo_next[g]++] = map_syn_word(a, img->slot_of[y->dst], y->w, y->d);
-        }
-        for (uint32_t j = 0; j < m->core_syn[k]; j++)
-            fail |= limg_put(img, base + LOOM_CORE_SYN + j, sw[j]);
-        /* single-port builds store synapse words in pairs written on the
-         * odd word: complete the last pair */
-        if ((m->core_syn[k] & 1) && m->core_syn[k] < a->syn_words)
-            fail |= limg_put(img, base + LOOM_CORE_SYN + m->core_syn[k], 0);
-        free(sw);
+    return fail;
+}
+
+/* Step 7b: core k's initial ring (every word of every used slot). */
+static int write_ring(map_result *m, const seir_net *net, uint32_t k, int32_t *ring)
+{
+    const limg_arch *a = &m->arch;
+    limg *img = m->img;
+    const uint32_t rl = limg_ring_log2(a), R = (uint32_t)a->arch.d + 1, used = m->core_used[k];
+    int fail = 0;
+    memset(ring, 0, ((size_t)a->neurons << rl) * sizeof *ring);
+    for (size_t r = 0; r < net->n_ring_init; r++) {
+        const seir_ring_init *ri = &net->ring_init[r];
+        if (img->core_of[ri->neuron] != k)
+            continue;
+        int32_t *w = &ring[((size_t)img->slot_of[ri->neuron] << rl) + ri->slot % R];
+        *w = (int32_t)loom_wrap((int64_t)*w + ri->value, a->arch.a);
     }
-    fail |= limg_put(img, LOOM_REG_TIME, 0);
-    free(neuron_at);
-    if (fail) {
+    for (uint32_t s = 0; s < (used << rl); s++)
+        fail |= limg_put(img, LOOM_MAP_CORE_BASE(k) + LOOM_CORE_RING + s, (uint32_t)ring[s]);
+    return fail;
+}
+
+/* Step 7c: core k's fan-out index and synapse words.  Returns the limg_put
+ * failures, or -1 when out of memory. */
+static int write_synapses(map_result *m, const seir_net *net, uint32_t k, uint32_t *fo_next)
+{
+    const limg_arch *a = &m->arch;
+    limg *img = m->img;
+    const uint32_t base = LOOM_MAP_CORE_BASE(k);
+    int fail = 0;
+    /* fan-out index: runs in source-id order, entry g = 1 + the start
+     * of source g's run, entry fan = 1 + the end of the last */
+    const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
+    uint32_t start = 0;
+    for (uint32_t g = 0; g <= m->fan; g++) {
+        if (g < m->fan)
+            fo_next[g] = start;
+        fail |= limg_put(img, base + LOOM_CORE_FANOUT + g, start + 1);
+        if (g < m->fan)
+            start += cnt[g];
+    }
+    /* synapse words: place each into its source's run */
+    uint32_t *sw = calloc(m->core_syn[k] ? m->core_syn[k] : 1, sizeof *sw);
+    if (!sw)
+        return -1;
+    for (size_t s = 0; s < net->n_syn; s++) {
+        const seir_syn *y = &net->syn[s];
+        if (img->core_of[y->dst] != k)
+            continue;
+        const uint32_t g = src_of(m, y->src);
+        sw[fo_next[g]++] = map_syn_word(a, img->slot_of[y->dst], y->w, y->d);
+    }
+    for (uint32_t j = 0; j < m->core_syn[k]; j++)
+        fail |= limg_put(img, base + LOOM_CORE_SYN + j, sw[j]);
+    /* single-port builds store synapse words in pairs written on the
+     * odd word: complete the last pair */
+    if ((m->core_syn[k] & 1) && m->core_syn[k] < a->syn_words)
+        fail |= limg_put(img, base + LOOM_CORE_SYN + m->core_syn[k], 0);
+    free(sw);
+    return fail;
+}
+
+/* Step 7: core k's part of the image: registers, profiles, level table,
+ * state, ring, fan-out index, synapse words.  Returns the limg_put
+ * failures, or -1 when out of memory. */
+static int write_core(map_result *m, const seir_net *net, uint32_t k, const uint32_t *lprof,
+                      const uint32_t *pcls, core_scratch *sc)
+{
+    limg *img = m->img;
+    const uint32_t base = LOOM_MAP_CORE_BASE(k), used = m->core_used[k];
+    const uint32_t L = m->n_levels ? m->n_levels : 1, N = net->n_neurons;
+    const uint32_t *lprof_k = &lprof[(size_t)k * net->n_profiles];
+    uint32_t *neuron_at = sc->neuron_at;
+    int fail = 0;
+    for (uint32_t n = 0; n < N; n++)
+        if (img->core_of[n] == k)
+            neuron_at[img->slot_of[n]] = n;
+    fail |= limg_put(img, base + LOOM_CORE_N_USED, used);
+    fail |= write_profiles(img, base, net, lprof_k);
+    uint32_t end = 0;
+    for (uint32_t l = 0; l < m->n_levels; l++) {
+        end += m->lvl_count[(size_t)k * L + l];
+        fail |= limg_put(img, base + LOOM_CORE_LEVEL + l, end);
+    }
+    for (uint32_t s = 0; s < used; s++)
+        fail |= limg_put(img, base + LOOM_CORE_I + s, sword(net->init_i ? net->init_i[neuron_at[s]] : 0));
+    for (uint32_t s = 0; s < used; s++)
+        fail |= limg_put(img, base + LOOM_CORE_V + s, sword(net->init_v ? net->init_v[neuron_at[s]] : 0));
+    for (uint32_t s = 0; s < used; s++)
+        fail |= limg_put(img, base + LOOM_CORE_PIDX + s, lprof_k[pcls[net->neuron_profile[neuron_at[s]]]]);
+    /* each slot's bias (profile's + own); single-port builds write
+     * these words in pairs, so the last pair is completed */
+    for (uint32_t s = 0; s < used; s++)
+        fail |= limg_put(img, base + LOOM_CORE_BIAS + s, sword((int32_t)seir_bias_of(net, neuron_at[s])));
+    if ((used & 1) && used < m->arch.neurons)
+        fail |= limg_put(img, base + LOOM_CORE_BIAS + used, 0);
+    fail |= write_ring(m, net, k, sc->ring);
+    int sf = write_synapses(m, net, k, sc->fo_next);
+    return sf < 0 ? -1 : fail | sf;
+}
+
+/* Step 7, all of it: N_LEVELS, every core, then TIME. */
+static loom_status write_image(map_result *m, const seir_net *net, const uint32_t *lprof,
+                               const uint32_t *pcls, loom_err *e)
+{
+    const limg_arch *a = &m->arch;
+    core_scratch sc;
+    sc.neuron_at = calloc((size_t)a->neurons, sizeof *sc.neuron_at);
+    sc.ring = calloc((size_t)a->neurons << limg_ring_log2(a), sizeof *sc.ring);
+    sc.fo_next = calloc(m->fan, sizeof *sc.fo_next);
+    int fail = !sc.neuron_at || !sc.ring || !sc.fo_next;
+    if (!fail)
+        fail |= limg_put(m->img, LOOM_REG_N_LEVELS, m->n_levels);
+    for (uint32_t k = 0; !fail && k < a->cores; k++)
+        fail |= write_core(m, net, k, lprof, pcls, &sc);
+    if (!fail)
+        fail |= limg_put(m->img, LOOM_REG_TIME, 0);
+    free(sc.neuron_at);
+    free(sc.ring);
+    free(sc.fo_next);
+    return fail ? loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory") : LOOM_OK;
+}
+
+loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out, loom_err *e)
+{
+    *out = NULL;
+    loom_status st = limg_arch_check(arch, e);
+    if (st == LOOM_OK)
+        st = check_arch(&net->arch, arch, e);
+    if (st != LOOM_OK)
+        return st;
+    if (net->arch.d > arch->arch.d) {
+        /* longer delays than the ring holds: relay chains (seir_relay.h),
+         * appended after the net's own neurons, whose numbers stay */
+        seir_net *rn;
+        if ((st = seir_relay_delays(net, arch->arch.d, &rn, e)) != LOOM_OK)
+            return loom_err_prefix(e, "the net has delays up to D=%d, the build's ring holds D=%d",
+                                   net->arch.d, arch->arch.d);
+        st = map_net(rn, arch, out, e);
+        seir_net_free(rn);
+        return st;
+    }
+    if ((st = seir_check_acc(net, e)) != LOOM_OK || (st = check_size(net, arch, e)) != LOOM_OK)
+        return st;
+    map_result *m = map_alloc(net, arch);
+    uint32_t *order = calloc(net->n_neurons ? net->n_neurons : 1, sizeof *order);
+    uint32_t *lprof = NULL, *pcls = NULL;
+    if (!m || !order)
         st = loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
-        goto fail;
+    if (st == LOOM_OK)
+        st = place(m, net, order, e);
+    if (st == LOOM_OK)
+        st = count_synapses(m, net, e);
+    if (st == LOOM_OK)
+        st = local_profiles(m, net, order, &lprof, &pcls, e);
+    if (st == LOOM_OK) {
+        for (uint32_t o = 0; o < net->n_outputs; o++) {
+            m->img->out_neuron[o] = net->outputs[o].neuron;
+            m->img->out_kind[o] = (uint32_t)net->outputs[o].kind;
+        }
+        st = write_image(m, net, lprof, pcls, e);
     }
     free(order);
-    free(lstart);
     free(lprof);
     free(pcls);
-    free(fo_next);
-    free(ring);
+    if (st != LOOM_OK) {
+        map_free(m);
+        return st;
+    }
     *out = m;
     return LOOM_OK;
-fail:
-    free(order);
-    free(lstart);
-    free(lprof);
-    free(pcls);
-    free(fo_next);
-    free(ring);
-    map_free(m);
-    return st;
 }
 
 /* Cycle model of rtl/loom_seq.v + loom_core.v + loom_router.v (derived in
@@ -468,18 +558,44 @@ static void queue_add(double *w, uint32_t cap, double p, uint32_t c)
     w[cap] = top;
 }
 
-static double predict(const map_result *m, double input_rate, const double *neuron_rate,
-                      double default_rate)
+/* What predict works with: the rates, and per (core, level) and per level
+ * sums over the neurons. */
+typedef struct pred {
+    const map_result *m;
+    const double *rate;   /* [n_neurons] or NULL: def for every neuron */
+    double def;
+    uint32_t L;           /* levels */
+    double *dl;           /* [K*L] expected words T of level l in core k */
+    double *xl;           /* [K*L] ... of them taking the update's ring RAM (X) */
+    double *hl;           /* [K*L] spikes with words in the core */
+    double *sl;           /* [L] expected spikes */
+    double *pn;           /* [L] P(no spike) */
+    uint32_t *lstart;     /* [K*L] first slot of level l in core k */
+    uint32_t *pos;        /* [N] slot position of each neuron within its level */
+    uint32_t *byl;        /* [L+1] neurons of level l: ord[byl[l]..byl[l+1]) */
+    uint32_t *ord;        /* [N] neurons by level, then position */
+    double *w;            /* queue distributions of core_delivery (grown there) */
+} pred;
+
+static double rate_of(const pred *p, uint32_t n)
 {
-    const uint32_t K = m->arch.cores, L = m->n_levels, NN = m->n_neurons;
+    return p->rate ? p->rate[n] : p->def;
+}
+
+/* The words of neuron n in core k. */
+static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
+{
+    return m->fo_count[(size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n])];
+}
+
+/* START, FIN and the input phase. */
+static double input_cycles(const map_result *m, double input_rate)
+{
     const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
-    const int overlap = m->port_cycles <= 1, banked = m->ring_rams > 1;
-    double cyc = 2;
-    /* inputs */
     double p_none = 1, tmax = 0;
     for (uint32_t c = 0; c < m->n_inputs; c++)
         p_none *= 1.0 - input_rate;
-    for (uint32_t k = 0; k < K; k++) {
+    for (uint32_t k = 0; k < m->arch.cores; k++) {
         double d = 0;
         const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
         for (uint32_t c = 0; c < m->n_inputs; c++)
@@ -487,194 +603,261 @@ static double predict(const map_result *m, double input_rate, const double *neur
         if (d > tmax)
             tmax = d;
     }
-    cyc += phase(p_none, 2, input_rate * m->n_inputs, 6, tmax * pc, 7);
-    /* levels: per (core, level) expected words T and words taking the
-     * update's ring RAM X; per level the spike count and P(no spike); the
-     * neurons in (level, slot position) order */
-    const uint32_t L1 = L ? L : 1;
-    const size_t KL = (size_t)K * L1;
-    double *dl = calloc(KL, sizeof *dl);
-    double *xl = calloc(KL, sizeof *xl);
-    double *hl = calloc(KL, sizeof *hl); /* spikes with words in the core */
-    double *sl = calloc(L1, sizeof *sl);
-    double *pn = malloc(L1 * sizeof *pn);
-    uint32_t *lstart = calloc(KL, sizeof *lstart);
-    uint32_t *pos = calloc(NN + 1, sizeof *pos);
-    uint32_t *byl = calloc((size_t)L1 + 1, sizeof *byl); /* neurons of level l: ord[byl[l]..byl[l+1]) */
-    uint32_t *ord = calloc(NN + 1, sizeof *ord);
-    double *w = NULL;
-    int ok = dl && xl && hl && sl && pn && lstart && pos && byl && ord;
-    for (uint32_t l = 0; ok && l < L; l++)
-        pn[l] = 1;
-    for (uint32_t k = 0; ok && k < K; k++)
+    return 2 + phase(p_none, 2, input_rate * m->n_inputs, 6, tmax * pc, 7);
+}
+
+static void pred_free(pred *p)
+{
+    free(p->dl);
+    free(p->xl);
+    free(p->hl);
+    free(p->sl);
+    free(p->pn);
+    free(p->lstart);
+    free(p->pos);
+    free(p->byl);
+    free(p->ord);
+    free(p->w);
+}
+
+/* 0, or -1 when out of memory (p is then freed). */
+static int pred_alloc(pred *p)
+{
+    const map_result *m = p->m;
+    const uint32_t L1 = p->L ? p->L : 1, NN = m->n_neurons;
+    const size_t KL = (size_t)m->arch.cores * L1;
+    p->dl = calloc(KL, sizeof *p->dl);
+    p->xl = calloc(KL, sizeof *p->xl);
+    p->hl = calloc(KL, sizeof *p->hl);
+    p->sl = calloc(L1, sizeof *p->sl);
+    p->pn = malloc(L1 * sizeof *p->pn);
+    p->lstart = calloc(KL, sizeof *p->lstart);
+    p->pos = calloc(NN + 1, sizeof *p->pos);
+    p->byl = calloc((size_t)L1 + 1, sizeof *p->byl);
+    p->ord = calloc(NN + 1, sizeof *p->ord);
+    p->w = NULL;
+    if (p->dl && p->xl && p->hl && p->sl && p->pn && p->lstart && p->pos && p->byl && p->ord)
+        return 0;
+    pred_free(p);
+    return -1;
+}
+
+/* The per-(core, level) and per-level sums, each neuron's position. */
+static void level_sums(pred *p)
+{
+    const map_result *m = p->m;
+    const uint32_t K = m->arch.cores, L = p->L;
+    const int banked = m->ring_rams > 1;
+    for (uint32_t l = 0; l < L; l++)
+        p->pn[l] = 1;
+    for (uint32_t k = 0; k < K; k++)
         for (uint32_t l = 1; l < L; l++)
-            lstart[(size_t)k * L + l] = lstart[(size_t)k * L + l - 1] + m->lvl_count[(size_t)k * L + l - 1];
-    for (uint32_t n = 0; ok && n < NN; n++) {
-        const double p = neuron_rate ? neuron_rate[n] : default_rate;
+            p->lstart[(size_t)k * L + l] = p->lstart[(size_t)k * L + l - 1] + m->lvl_count[(size_t)k * L + l - 1];
+    for (uint32_t n = 0; n < m->n_neurons; n++) {
+        const double r = rate_of(p, n);
         const uint32_t l = m->level_of[n], kn = m->img->core_of[n];
         const uint32_t g = map_src_id(&m->arch, kn, m->img->slot_of[n]);
-        pos[n] = m->img->slot_of[n] - lstart[(size_t)kn * L + l];
-        byl[l + 1]++;
-        sl[l] += p;
-        pn[l] *= 1.0 - p;
+        p->pos[n] = m->img->slot_of[n] - p->lstart[(size_t)kn * L + l];
+        p->byl[l + 1]++;
+        p->sl[l] += r;
+        p->pn[l] *= 1.0 - r;
         for (uint32_t k = 0; k < K; k++) {
             const size_t kg = (size_t)k * m->fan + g;
-            dl[(size_t)k * L + l] += p * m->fo_count[kg];
-            xl[(size_t)k * L + l] += p * (banked ? m->fo_d0[kg] : m->fo_count[kg]);
-            hl[(size_t)k * L + l] += m->fo_count[kg] ? p : 0;
+            p->dl[(size_t)k * L + l] += r * m->fo_count[kg];
+            p->xl[(size_t)k * L + l] += r * (banked ? m->fo_d0[kg] : m->fo_count[kg]);
+            p->hl[(size_t)k * L + l] += m->fo_count[kg] ? r : 0;
         }
     }
-    if (ok) {
-        /* neurons by level, then by position (slots are in level order, so
-         * the position order within a core is the slot order) */
-        for (uint32_t l = 0; l < L; l++)
-            byl[l + 1] += byl[l];
-        uint32_t *fill = calloc((size_t)L1 + 1, sizeof *fill);
-        ok = fill != NULL;
-        for (uint32_t n = 0; ok && n < NN; n++)
-            ord[byl[m->level_of[n]] + fill[m->level_of[n]]++] = n;
-        free(fill);
-        for (uint32_t l = 0; ok && l < L; l++) { /* insertion sort by position: levels are small */
-            for (uint32_t i = byl[l] + 1; i < byl[l + 1]; i++) {
-                const uint32_t x = ord[i];
-                uint32_t j = i;
-                for (; j > byl[l] && pos[ord[j - 1]] > pos[x]; j--)
-                    ord[j] = ord[j - 1];
-                ord[j] = x;
+}
+
+/* The neurons by level, then by position (slots are in level order, so
+ * the position order within a core is the slot order).  0, or -1 when out
+ * of memory. */
+static int level_order(pred *p)
+{
+    const map_result *m = p->m;
+    const uint32_t L = p->L, L1 = L ? L : 1;
+    uint32_t *byl = p->byl, *ord = p->ord;
+    for (uint32_t l = 0; l < L; l++)
+        byl[l + 1] += byl[l];
+    uint32_t *fill = calloc((size_t)L1 + 1, sizeof *fill);
+    if (!fill)
+        return -1;
+    for (uint32_t n = 0; n < m->n_neurons; n++)
+        ord[byl[m->level_of[n]] + fill[m->level_of[n]]++] = n;
+    free(fill);
+    for (uint32_t l = 0; l < L; l++) { /* insertion sort by position: levels are small */
+        for (uint32_t i = byl[l] + 1; i < byl[l + 1]; i++) {
+            const uint32_t x = ord[i];
+            uint32_t j = i;
+            for (; j > byl[l] && p->pos[ord[j - 1]] > p->pos[x]; j--)
+                ord[j] = ord[j - 1];
+            ord[j] = x;
+        }
+    }
+    return 0;
+}
+
+/* Level l of a single-port build: the update, then the delivery; adds both
+ * to *cyc.  umax: the fullest core's slots in the level, dmx the largest T. */
+static void level_single_port(const pred *p, uint32_t l, uint32_t umax, double dmx, double *cyc)
+{
+    const map_result *m = p->m;
+    const uint32_t L = p->L;
+    const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
+    /* the spike-bound end: 4 cycles after the last event, 6 when
+     * it has words in the core */
+    double hmx = 0;
+    for (uint32_t k = 0; k < m->arch.cores; k++)
+        hmx = dmax(hmx, p->hl[(size_t)k * L + l]);
+    *cyc += umax ? ((double)umax - 1) * pc + 8 : 4; /* U0..U4 */
+    *cyc += phase(p->pn[l], 2, p->sl[l], p->sl[l] > 0 ? 5 + 2 * hmx / p->sl[l] : 7, dmx * pc, 6);
+}
+
+/* E[first spiking position | some spike] of level l. */
+static double first_spike(const pred *p, uint32_t l, double p_some)
+{
+    double surv = 1, ef = 0;
+    for (uint32_t i = p->byl[l]; i < p->byl[l + 1]; i++) {
+        const uint32_t n = p->ord[i];
+        const double r = rate_of(p, n);
+        ef += p->pos[n] * surv * r;
+        surv *= 1.0 - r;
+    }
+    return ef / p_some;
+}
+
+/* Level l in core k of a dual-port build, given some spike: the expected
+ * end of the level (the update or the last delivery).  The delivery queue
+ * of the level is a one-word-per-cycle server fed at slot position t by
+ * the words (in core k) of the neurons at t that spike.  Its last busy
+ * cycle C is t + W_t for the last position t with a spike, W_t the words
+ * then queued (t - 1 when none: the event still passes the core), so
+ *   E[max(tau, C)] = sum_t P(no spike after t) *
+ *                    sum_x P(spike at t, W_t = x) max(tau, t + x),
+ * with the distribution of W_t computed exactly position by position
+ * (independent neurons) on [0, cap], cap a generous bound.  0, or -1 when
+ * out of memory. */
+static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double ef, double p_some,
+                         double *out)
+{
+    const map_result *m = p->m;
+    const uint32_t L = p->L, *ord = p->ord, *pos = p->pos, *byl = p->byl;
+    double tot = 0, cmax = 0;
+    for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
+        const double c = words_in(m, k, ord[i]);
+        tot += c;
+        cmax = dmax(cmax, c);
+    }
+    const double lim = 4 * p->dl[(size_t)k * L + l] + 16 * cmax + 64;
+    const uint32_t cap = (uint32_t)(tot < lim ? tot : lim) + 2;
+    double *nw = realloc(p->w, (2 * (size_t)cap + 2 + umax) * sizeof *p->w);
+    if (!nw)
+        return -1;
+    double *w = p->w = nw;
+    double *wb = w + cap + 1, *qa = wb + cap + 1; /* W before the spikes of t; P(none after t) */
+    memset(w, 0, ((size_t)cap + 1) * sizeof *w);
+    w[0] = 1;
+    for (uint32_t t = 0; t < umax; t++)
+        qa[t] = 1;
+    for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
+        const uint32_t n = ord[i];
+        if (pos[n] > 0)
+            qa[pos[n] - 1] *= 1.0 - rate_of(p, n);
+    }
+    for (uint32_t t = umax - 1; t-- > 0;)
+        qa[t] *= qa[t + 1];
+    /* the update: one cycle later per word that takes its ring RAM
+     * (X, only while it runs: a spike's first word reaches D1 8
+     * slots after its own); deliveries: 13 cycles after C, plus X */
+    const double room = (double)umax - ef - 9 > 0 ? (double)umax - ef - 9 : 0;
+    const double xw = p->xl[(size_t)k * L + l] / p_some, tw = p->dl[(size_t)k * L + l] / p_some;
+    /* of the tw words, at most room are delivered while the update
+     * runs; the xw that take its RAM are as many of them pro rata */
+    const double xk = tw > room ? xw * room / tw : xw;
+    const double upd = (double)umax + 6 + xk, tau = upd - 13 - xk;
+    double e = 0, p_spk = 0;
+    uint32_t i = byl[l];
+    for (uint32_t t = 0; t < umax; t++) {
+        double q = 1;
+        int any = 0;
+        for (; i < byl[l + 1] && pos[ord[i]] == t; i++) {
+            const uint32_t n = ord[i];
+            const double r = rate_of(p, n);
+            if (r <= 0)
+                continue;
+            if (!any)
+                memcpy(wb, w, ((size_t)cap + 1) * sizeof *w);
+            any = 1;
+            q *= 1.0 - r;
+            queue_add(w, cap, r, words_in(m, k, n));
+        }
+        if (any) {
+            /* a spike at t with no words here still passes this
+             * core's event FIFO: C >= t - 1 */
+            double pa = 0, ea = 0;
+            for (uint32_t x = 0; x <= cap; x++) {
+                const double wa = w[x] - q * wb[x];
+                pa += wa;
+                ea += wa * dmax(tau, x ? (double)t + x : (double)t - 1);
             }
+            p_spk += qa[t] * pa;
+            e += qa[t] * ea;
         }
+        if (t + 1 < umax)
+            queue_serve(w, cap);
     }
-    for (uint32_t l = 0; ok && l < L; l++) {
+    /* E[max(upd, 12 + C + X)] over all steps, then given a spike */
+    e = 13 + xk + e + (1.0 - p_spk) * tau;
+    *out = (e - p->pn[l] * upd) / p_some;
+    return 0;
+}
+
+/* Level l of a dual-port build (the delivery overlaps the update): adds
+ * its expected cycles to *cyc.  0, or -1 when out of memory. */
+static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
+{
+    const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - p->pn[l];
+    if (p_some <= 1e-12) {
+        *cyc += none;
+        return 0;
+    }
+    const double ef = first_spike(p, l, p_some);
+    double some = 0;
+    for (uint32_t k = 0; k < p->m->arch.cores; k++) {
+        double e;
+        if (core_delivery(p, l, k, umax, ef, p_some, &e))
+            return -1;
+        some = dmax(some, e);
+    }
+    *cyc += p->pn[l] * none + p_some * some;
+    return 0;
+}
+
+static double predict(const map_result *m, double input_rate, const double *neuron_rate,
+                      double default_rate)
+{
+    pred p = {.m = m, .rate = neuron_rate, .def = default_rate, .L = m->n_levels};
+    double cyc = input_cycles(m, input_rate);
+    if (pred_alloc(&p))
+        return -1;
+    level_sums(&p);
+    int ok = level_order(&p) == 0;
+    for (uint32_t l = 0; ok && l < p.L; l++) {
         uint32_t umax = 0;
         double dmx = 0;
-        for (uint32_t k = 0; k < K; k++) {
-            if (m->lvl_count[(size_t)k * L + l] > umax)
-                umax = m->lvl_count[(size_t)k * L + l];
-            if (dl[(size_t)k * L + l] > dmx)
-                dmx = dl[(size_t)k * L + l];
+        for (uint32_t k = 0; k < m->arch.cores; k++) {
+            if (m->lvl_count[(size_t)k * p.L + l] > umax)
+                umax = m->lvl_count[(size_t)k * p.L + l];
+            if (p.dl[(size_t)k * p.L + l] > dmx)
+                dmx = p.dl[(size_t)k * p.L + l];
         }
-        if (!overlap) {
-            /* the spike-bound end: 4 cycles after the last event, 6 when
-             * it has words in the core */
-            double hmx = 0;
-            for (uint32_t k = 0; k < K; k++)
-                hmx = dmax(hmx, hl[(size_t)k * L + l]);
-            cyc += umax ? ((double)umax - 1) * pc + 8 : 4; /* U0..U4 */
-            cyc += phase(pn[l], 2, sl[l], sl[l] > 0 ? 5 + 2 * hmx / sl[l] : 7, dmx * pc, 6);
-            continue;
-        }
-        const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - pn[l];
-        if (p_some <= 1e-12) {
-            cyc += none;
-            continue;
-        }
-        /* E[first spiking position | some spike] */
-        double surv = 1, ef = 0;
-        for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
-            const uint32_t n = ord[i];
-            const double p = neuron_rate ? neuron_rate[n] : default_rate;
-            ef += pos[n] * surv * p;
-            surv *= 1.0 - p;
-        }
-        ef /= p_some;
-        /* per core k: the delivery queue of the level, a one-word-per-cycle
-         * server fed at slot position t by the words (in core k) of the
-         * neurons at t that spike.  Its last busy cycle C is t + W_t for
-         * the last position t with a spike, W_t the words then queued (t -
-         * 1 when none: the event still passes the core), so
-         *   E[max(tau, C)] = sum_t P(no spike after t) *
-         *                    sum_x P(spike at t, W_t = x) max(tau, t + x),
-         * with the distribution of W_t computed exactly position by
-         * position (independent neurons) on [0, cap], cap a generous bound */
-        double some = 0;
-        for (uint32_t k = 0; k < K; k++) {
-            double tot = 0, cmax = 0;
-            for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
-                const uint32_t n = ord[i];
-                const double c = m->fo_count[(size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[n],
-                                                                              m->img->slot_of[n])];
-                tot += c;
-                cmax = dmax(cmax, c);
-            }
-            const double lim = 4 * dl[(size_t)k * L + l] + 16 * cmax + 64;
-            const uint32_t cap = (uint32_t)(tot < lim ? tot : lim) + 2;
-            double *nw = realloc(w, (2 * (size_t)cap + 2 + umax) * sizeof *w);
-            if (!nw) {
-                ok = 0;
-                break;
-            }
-            w = nw;
-            double *wb = w + cap + 1, *qa = wb + cap + 1; /* W before the spikes of t; P(none after t) */
-            memset(w, 0, ((size_t)cap + 1) * sizeof *w);
-            w[0] = 1;
-            for (uint32_t t = 0; t < umax; t++)
-                qa[t] = 1;
-            for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
-                const uint32_t n = ord[i];
-                if (pos[n] > 0)
-                    qa[pos[n] - 1] *= 1.0 - (neuron_rate ? neuron_rate[n] : default_rate);
-            }
-            for (uint32_t t = umax - 1; t-- > 0;)
-                qa[t] *= qa[t + 1];
-            /* the update: one cycle later per word that takes its ring RAM
-             * (X, only while it runs: a spike's first word reaches D1 8
-             * slots after its own); deliveries: 13 cycles after C, plus X */
-            const double room = (double)umax - ef - 9 > 0 ? (double)umax - ef - 9 : 0;
-            const double xw = xl[(size_t)k * L + l] / p_some, tw = dl[(size_t)k * L + l] / p_some;
-            /* of the tw words, at most room are delivered while the update
-             * runs; the xw that take its RAM are as many of them pro rata */
-            const double xk = tw > room ? xw * room / tw : xw;
-            const double upd = (double)umax + 6 + xk, tau = upd - 13 - xk;
-            double e = 0, p_spk = 0;
-            uint32_t i = byl[l];
-            for (uint32_t t = 0; t < umax; t++) {
-                double q = 1;
-                int any = 0;
-                for (; i < byl[l + 1] && pos[ord[i]] == t; i++) {
-                    const uint32_t n = ord[i];
-                    const double p = neuron_rate ? neuron_rate[n] : default_rate;
-                    if (p <= 0)
-                        continue;
-                    if (!any)
-                        memcpy(wb, w, ((size_t)cap + 1) * sizeof *w);
-                    any = 1;
-                    q *= 1.0 - p;
-                    queue_add(w, cap, p,
-                              m->fo_count[(size_t)k * m->fan +
-                                          map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n])]);
-                }
-                if (any) {
-                    /* a spike at t with no words here still passes this
-                     * core's event FIFO: C >= t - 1 */
-                    double pa = 0, ea = 0;
-                    for (uint32_t x = 0; x <= cap; x++) {
-                        const double wa = w[x] - q * wb[x];
-                        pa += wa;
-                        ea += wa * dmax(tau, x ? (double)t + x : (double)t - 1);
-                    }
-                    p_spk += qa[t] * pa;
-                    e += qa[t] * ea;
-                }
-                if (t + 1 < umax)
-                    queue_serve(w, cap);
-            }
-            /* E[max(upd, 12 + C + X)] over all steps, then given a spike */
-            e = 13 + xk + e + (1.0 - p_spk) * tau;
-            e = (e - pn[l] * upd) / p_some;
-            some = dmax(some, e);
-        }
-        cyc += pn[l] * none + p_some * some;
+        if (m->port_cycles > 1)
+            level_single_port(&p, l, umax, dmx, &cyc);
+        else
+            ok = level_overlap(&p, l, umax, &cyc) == 0;
     }
-    free(dl);
-    free(xl);
-    free(hl);
-    free(sl);
-    free(pn);
-    free(lstart);
-    free(pos);
-    free(byl);
-    free(ord);
-    free(w);
+    pred_free(&p);
     return ok ? cyc : -1;
 }
 

@@ -33,6 +33,8 @@ typedef struct model_opts {
     void *warn_ctx;
     const char *top;    /* Verilog: top module [yosys -auto-top] (not owned) */
     uint32_t group_sum; /* AIGER/Verilog: K group-sum read-outs (verilog.h); 0 = none */
+    uint32_t max_profiles; /* NIR: profile table to fit; layers with more distinct per-neuron
+                              theta/v_reset/decays are clustered (nir_cluster.h); 0 = no limit */
 } model_opts;
 
 void model_opts_default(model_opts *o);

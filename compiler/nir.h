@@ -20,7 +20,9 @@ typedef struct nir_graph nir_graph;
  * owned by the caller (free with seir_net_free / nir_graph_free); on
  * failure both are NULL and e names the file and the node or edge at fault.
  * dt (seconds): o->dt when o->dt_set, else the graph's metadata dt when it
- * has one, else o->dt.  The net is not yet validated (model_load does). */
+ * has one, else o->dt.  The net is not yet validated (model_load does).
+ * A file written by NIR out (nir_write.h) is rebuilt exactly, in its own
+ * arch, and *g stays NULL (it has no float form). */
 loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **net,
                              nir_graph **g, loom_err *e);
 

@@ -10,7 +10,11 @@
  */
 #include "nir.h"
 
+#include <stdlib.h>
+
+#include "nir_cluster.h"
 #include "nir_int.h"
+#include "nir_write.h"
 #include "seir_relay.h"
 
 /* nir_quantise for arch; delays longer than arch->d are quantised at their
@@ -43,8 +47,20 @@ loom_status nir_compile_file(const char *path, const model_opts *o, seir_net **n
     loom_status st = nir_read_file(path, &gr, e);
     if (st)
         return st;
+    if (nir_exact_is(gr)) { /* written by NIR out: the integer net itself, no float form */
+        st = nir_exact_build(gr, net, e);
+        nir_graph_free(gr);
+        return st;
+    }
     double dt = (!o->dt_set && gr->file_dt > 0) ? gr->file_dt : o->dt;
-    if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK)
+    gr->max_profiles = o->max_profiles;
+    if ((st = nir_lower(gr, dt, o->reset_subtract, e)) == LOOM_OK && gr->max_profiles &&
+        !(gr->cl_mode = calloc(gr->n_pops + 1, 1)))
+        st = loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
+    uint32_t scaled = 0;
+    if (st == LOOM_OK && nir_cluster_normalise(gr, &o->arch, &scaled))
+        st = loom_fail(e, LOOM_E_NOMEM, "%s: out of memory", path);
+    if (st == LOOM_OK)
         st = nir_quantise_relay(gr, &o->arch, net, NULL, e);
     if (st) {
         nir_graph_free(gr);

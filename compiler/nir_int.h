@@ -62,6 +62,10 @@ typedef struct nir_node {
     int in_rank;                 /* input shape (from the incoming edges) */
     int64_t in_shape[NIR_MAX_RANK];
     size_t in_size;
+    /* numeric datasets of the node's `metadata` group (loom_* of NIR out,
+     * nir_write.h); owned */
+    uint32_t n_meta;
+    nir_array *meta;
 } nir_node;
 
 typedef struct nir_edge {
@@ -101,11 +105,16 @@ struct nir_graph {
     double file_dt;              /* graph metadata dt, 0 when absent */
     double dt;                   /* the dt the graph was lowered with */
     int reset_subtract;
+    uint32_t max_profiles;       /* profile table to fit (0: no limit; nir_cluster.h) */
+    uint8_t *cl_mode;            /* NULL or [n_pops]: the clustering's feature weighting per
+                                    population, chosen for agreement by nir_qsearch; owned */
     uint32_t n_nodes;
     nir_node *nodes;
     uint32_t n_edges;
     nir_edge *edges;
     uint32_t *topo;              /* node indices, sources first (back edges ignored) */
+    uint32_t n_meta;             /* numeric datasets of the top graph's metadata, owned */
+    nir_array *meta;
 
     /* lowered form (nir_lower) */
     uint32_t n_inputs;           /* input channels */
@@ -128,6 +137,10 @@ loom_status nir_read_file(const char *path, nir_graph **out, loom_err *e);
 
 /* Parameter `name` of node, or NULL. */
 const nir_array *nir_param(const nir_node *node, const char *name);
+
+/* Metadata dataset `name` of a node / of the top graph, or NULL. */
+const nir_array *nir_node_meta(const nir_node *node, const char *name);
+const nir_array *nir_graph_meta(const nir_graph *g, const char *name);
 
 /* Lowers g with timestep dt (seconds) into the populations and terms above.
  * Fails naming the node when a construct has no machine form (an LI feeding
@@ -164,6 +177,7 @@ typedef struct nir_qinfo {
     double in_bound;     /* largest possible |in| per step, state units */
     double v_bound;      /* state bound the scale was chosen for, float units */
     int32_t n_profiles;
+    uint32_t n_values;   /* distinct profiles before clustering (>= n_profiles) */
     int sat_risk;        /* in_bound exceeds the S-bit range */
     int32_t adj;         /* extra shift the agreement search chose (nir_qsearch) */
     /* what quantisation lost: a weight (input term) whose machine value

@@ -21,6 +21,7 @@
  * not the data it was tuned on; several runs because a recurrent net that
  * follows the float one exactly on one input can part from it on another.
  */
+#include "nir_cluster.h"
 #include "nir_int.h"
 
 #include "loom_arith.h"
@@ -235,6 +236,30 @@ loom_status nir_qsearch(const nir_graph *g, const seir_arch *arch, int8_t *adj, 
             adj[p] = keep;
         }
     }
+    /* populations whose profiles are clustered (nir_cluster.c): the
+     * feature weighting with the best agreement */
+    uint32_t *budget = st == LOOM_OK && g->cl_mode ? calloc(g->n_pops + 1, sizeof *budget) : NULL;
+    if (budget && nir_profile_budget(g, arch, budget) == 0) {
+        for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++) {
+            if (!budget[p] || g->pops[p].count <= budget[p])
+                continue;
+            uint8_t keep = g->cl_mode[p];
+            for (int m = 0; m < NIR_CL_MODES && st == LOOM_OK; m++) {
+                if (m == keep)
+                    continue;
+                double sc = 0;
+                g->cl_mode[p] = (uint8_t)m;
+                if ((st = score(g, arch, adj, f, &sc, e)))
+                    break;
+                if (sc > best) {
+                    best = sc;
+                    keep = (uint8_t)m;
+                }
+            }
+            g->cl_mode[p] = keep;
+        }
+    }
+    free(budget);
     for (int r = 0; r < QSEARCH_RUNS; r++)
         fref_free(&f[r]);
     if (st)

@@ -27,6 +27,7 @@
  * profile.  Inputs from one source population (or Input node) with one
  * delay that fill at least half of the matrix are written as a dense block.
  */
+#include "nir_cluster.h"
 #include "nir_int.h"
 
 #include "loom_arith.h"
@@ -531,7 +532,7 @@ static int prof_eq(const seir_profile *a, const seir_profile *b)
 }
 
 static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, seir_net *net, const nir_pop *p,
-                                   const qpop *q, nir_qinfo *info, loom_err *e)
+                                   const qpop *q, uint32_t budget, nir_qinfo *info, loom_err *e)
 {
     seir_profile *prof = malloc(p->count * sizeof *prof);
     int32_t *pidx = malloc(p->count * sizeof *pidx);
@@ -558,7 +559,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
             pr->bias = clamp_s(floor(q->sigma * c + 0.5), arch->s);
             if (info && c != 0.0) {
                 info->n_biases++;
-                if ((c > 0 ? pr->bias : -pr->bias) < 0.5 * fabs(q->sigma * c))
+                if ((c > 0 ? (double)pr->bias : -(double)pr->bias) < 0.5 * fabs(q->sigma * c))
                     info->n_biases_lost++;
             }
             if (is_spiking(p->kind)) {
@@ -571,6 +572,24 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
                 pr->reset = SEIR_RESET_NONE;
             }
         }
+        /* CubaLIF bias: the float current ramps up as 1 - a_syn^(t+1); an
+         * initial i of minus the steady state, decaying with a_syn, gives
+         * exactly that ramp on top of the profile bias. */
+        double b = g->bias_u[p->first + k];
+        init_i[k] = 0;
+        if (p->kind == NIR_POP_CUBALIF && b != 0.0) {
+            double cb = g->dt / p->tau[k] * p->r[k] * p->w_in[k] * b;
+            init_i[k] = clamp_s(-floor(q->sigma * cb + 0.5), arch->s);
+        }
+    }
+    /* per-neuron theta / v_reset / decays beyond the budget: clustered */
+    uint32_t n_values = 0;
+    if (nir_cluster_profiles(prof, p->count, budget, g->cl_mode ? g->cl_mode[p - g->pops] : 0, &n_values)) {
+        st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
+        goto done;
+    }
+    for (uint32_t k = 0; k < p->count; k++) {
+        seir_profile *pr = &prof[k];
         uint32_t j = 0;
         while (j < np && !prof_eq(&uniq[j], pr))
             j++;
@@ -591,18 +610,11 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
         }
         pidx[k] = made[j];
         cls[k] = j;
-        /* CubaLIF bias: the float current ramps up as 1 - a_syn^(t+1); an
-         * initial i of minus the steady state, decaying with a_syn, gives
-         * exactly that ramp on top of the profile bias. */
-        double b = g->bias_u[p->first + k];
-        init_i[k] = 0;
-        if (p->kind == NIR_POP_CUBALIF && b != 0.0) {
-            double cb = g->dt / p->tau[k] * p->r[k] * p->w_in[k] * b;
-            init_i[k] = clamp_s(-floor(q->sigma * cb + 0.5), arch->s);
-        }
     }
-    if (info)
+    if (info) {
         info->n_profiles = (int32_t)np;
+        info->n_values = n_values;
+    }
     /* a profile whose neurons have different biases keeps bias 0 and each
      * neuron its own (SEIR `bias`); one whose neurons agree keeps theirs */
     for (uint32_t k = 0; k < p->count; k++)
@@ -687,10 +699,13 @@ loom_status nir_quantise_adj(const nir_graph *g, const seir_arch *arch, const in
             st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
         free(nm);
     }
+    uint32_t *budget = st == LOOM_OK ? calloc(g->n_pops + 1, sizeof *budget) : NULL;
+    if (st == LOOM_OK && (!budget || nir_profile_budget(g, arch, budget)))
+        st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
     for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++) {
         const nir_pop *pp = &g->pops[p];
         choose_scale(g, arch, pp, adj ? adj[p] : 0, &qs[p], info ? &info[p] : NULL);
-        st = add_pop_neurons(g, arch, net, pp, &qs[p], info ? &info[p] : NULL, e);
+        st = add_pop_neurons(g, arch, net, pp, &qs[p], budget[p], info ? &info[p] : NULL, e);
     }
     for (uint32_t p = 0; p < g->n_pops && st == LOOM_OK; p++)
         st = emit_synapses(g, arch, net, &g->pops[p], &qs[p], info ? &info[p] : NULL, e);
@@ -703,6 +718,7 @@ loom_status nir_quantise_adj(const nir_graph *g, const seir_arch *arch, const in
                 st = loom_fail(e, LOOM_E_NOMEM, "out of memory");
     }
     free(qs);
+    free(budget);
     if (st) {
         seir_net_free(net);
         return st;

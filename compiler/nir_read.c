@@ -53,6 +53,24 @@ const nir_array *nir_param(const nir_node *node, const char *name)
     return NULL;
 }
 
+static const nir_array *find_array(const nir_array *a, uint32_t n, const char *name)
+{
+    for (uint32_t i = 0; i < n; i++)
+        if (strcmp(a[i].name, name) == 0)
+            return &a[i];
+    return NULL;
+}
+
+const nir_array *nir_node_meta(const nir_node *node, const char *name)
+{
+    return find_array(node->meta, node->n_meta, name);
+}
+
+const nir_array *nir_graph_meta(const nir_graph *g, const char *name)
+{
+    return find_array(g->meta, g->n_meta, name);
+}
+
 static char *xstrdup(const char *s)
 {
     size_t n = strlen(s) + 1;
@@ -249,6 +267,45 @@ done:
     return ret;
 }
 
+/* The numeric datasets of grp's `metadata` group (when there is one) into
+ * *arr / *n.  Metadata is optional: a dataset that cannot be read is
+ * skipped, not an error.  Fails only on OOM. */
+static loom_status read_meta(rd *r, hid_t grp, const char *node, uint32_t *n, nir_array **arr)
+{
+    *n = 0;
+    *arr = NULL;
+    if (H5Lexists(grp, "metadata", H5P_DEFAULT) <= 0)
+        return LOOM_OK;
+    hid_t mg = H5Gopen2(grp, "metadata", H5P_DEFAULT);
+    if (mg < 0)
+        return LOOM_OK;
+    H5G_info_t info;
+    loom_status st = LOOM_OK;
+    if (H5Gget_info(mg, &info) >= 0 && info.nlinks > 0) {
+        *arr = calloc(info.nlinks, sizeof **arr);
+        if (!*arr)
+            st = nir_rd_oom(r);
+        for (hsize_t i = 0; st == LOOM_OK && i < info.nlinks; i++) {
+            char *ln = link_name(mg, i);
+            if (!ln)
+                continue;
+            loom_err keep = r->e ? *r->e : (loom_err){0};
+            int rc = read_array(r, mg, ln, node, &(*arr)[*n]);
+            free(ln);
+            if (rc == 0)
+                (*n)++;
+            else if (rc < 0) {
+                if (r->e && r->e->status == LOOM_E_NOMEM)
+                    st = LOOM_E_NOMEM;
+                else if (r->e)
+                    *r->e = keep;
+            }
+        }
+    }
+    H5Gclose(mg);
+    return st;
+}
+
 static int kind_of(const char *type)
 {
     for (int k = 0; k < NIR_IDENTITY; k++)
@@ -345,7 +402,7 @@ static loom_status read_node(rd *r, hid_t ng, const char *full)
         if (rc == 0)
             n->n_params++;
     }
-    return LOOM_OK;
+    return read_meta(r, ng, full, &n->n_meta, &n->meta);
 }
 
 static loom_status add_raw_edge(rd *r, const char *prefix, const char *a, const char *b)
@@ -473,7 +530,10 @@ static loom_status read_graph(rd *r, hid_t grp, const char *prefix)
         free(type);
         if (!ok)
             return loom_fail(r->e, LOOM_E_UNSUPPORTED, "%s: /node is not an NIRGraph", r->path);
-        /* graph metadata: dt */
+        /* graph metadata: dt, and loom_* (NIR out, nir_write.h) */
+        loom_status mst = read_meta(r, grp, "metadata", &r->g->n_meta, &r->g->meta);
+        if (mst)
+            return mst;
         if (H5Lexists(grp, "metadata", H5P_DEFAULT) > 0) {
             hid_t mg = H5Gopen2(grp, "metadata", H5P_DEFAULT);
             if (mg >= 0) {
@@ -540,7 +600,17 @@ void nir_graph_free(nir_graph *g)
         }
         free(g->nodes[i].params);
         free(g->nodes[i].name);
+        for (uint32_t k = 0; k < g->nodes[i].n_meta; k++) {
+            free(g->nodes[i].meta[k].name);
+            free(g->nodes[i].meta[k].v);
+        }
+        free(g->nodes[i].meta);
     }
+    for (uint32_t k = 0; k < g->n_meta; k++) {
+        free(g->meta[k].name);
+        free(g->meta[k].v);
+    }
+    free(g->meta);
     free(g->nodes);
     free(g->edges);
     free(g->topo);
@@ -553,6 +623,7 @@ void nir_graph_free(nir_graph *g)
             free(p->w_in);
     }
     free(g->pops);
+    free(g->cl_mode);
     free(g->pop_of);
     free(g->in_off);
     free(g->in_terms);

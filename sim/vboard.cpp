@@ -127,6 +127,10 @@ struct vboard {
     int mon_state = -1, mon_prev = 1;
     uint8_t mon_shift = 0;
     std::string out;
+    // request/answer exchanges: from the first bit of a request into the
+    // model to the last bit of its answer out (vboard_exchange_cycles)
+    uint64_t xchg_start = 0, xchg_end = 0, xchg_cycles = 0, xchg_n = 0;
+    bool xchg_open = false, xchg_answered = false;
 
     uint32_t rnd()
     {
@@ -154,6 +158,16 @@ struct vboard {
                 return 1;
             rx_cur = rxq.front();
             rxq.pop_front();
+            if (xchg_open && xchg_answered) { // a new request: the last exchange is complete
+                xchg_cycles += xchg_end - xchg_start;
+                xchg_n++;
+                xchg_open = false;
+            }
+            if (!xchg_open) {
+                xchg_open = true;
+                xchg_answered = false;
+                xchg_start = cycles;
+            }
             rx_bit = 0;
             rx_tick = 0;
         }
@@ -179,6 +193,8 @@ struct vboard {
                 if (i == 9) {
                     if (line)
                         out.push_back((char)mon_shift);
+                    xchg_end = cycles + 1;
+                    xchg_answered = xchg_open;
                     mon_state = -1;
                 }
             }
@@ -444,6 +460,13 @@ uint64_t vboard_boot_cycles(const vboard *b, uint64_t *flash_reads)
 uint64_t vboard_cycles(const vboard *b)
 {
     return b->cycles;
+}
+
+uint64_t vboard_exchange_cycles(const vboard *b, uint64_t *n)
+{
+    const bool last = b->xchg_open && b->xchg_answered;
+    *n = b->xchg_n + (last ? 1 : 0);
+    return b->xchg_cycles + (last ? b->xchg_end - b->xchg_start : 0);
 }
 
 uint64_t vboard_bytes_in(const vboard *b)

@@ -83,6 +83,11 @@ uint64_t vboard_boot_cycles(const vboard *b, uint64_t *flash_reads);
 uint64_t vboard_cycles(const vboard *b);
 uint64_t vboard_bytes_in(const vboard *b);
 uint64_t vboard_bytes_out(const vboard *b);
+/* Request/answer exchanges so far (*n, the last one counted once answered)
+ * and their summed length in cycles, each from the first bit of the request
+ * into the model to the last bit of the answer out: the board's side of a
+ * round trip, without the time the host takes between exchanges. */
+uint64_t vboard_exchange_cycles(const vboard *b, uint64_t *n);
 
 /* Firmware boards (rtl/loom_mcu.v): reads (write = 0) or writes the first n
  * words of the processor's RAM.  LOOM_E_ARG for another board or n larger

@@ -13,6 +13,7 @@
 #include <verilated_fst_c.h>
 
 #include "vsim_includes.h"
+#include "vsim_roots.h"
 
 extern "C" {
 #include "loom_map.h"
@@ -33,6 +34,23 @@ struct model_base {
     virtual void trace_close() = 0;
     uint64_t cycles = 0;
 };
+
+// One eval per clock cycle instead of two.  Every flop of loom_array is
+// `posedge clk_i` and nothing else reads clk_i (no negedge, no level), so
+// the clk_i = 0 eval only recomputes combinational logic from the bus
+// inputs, which the clk_i = 1 eval recomputes anyway before its posedge
+// logic.  Verilator 5 finds the edge by comparing clk_i with the value its
+// last eval saw (__Vtrigrprev__TOP__clk_i of the root); setting that to 0
+// and evaluating once with clk_i = 1 runs exactly the posedge of the two-eval
+// tick.  When this Verilator names the field differently, clock_low() finds
+// nothing and tick() keeps the two evals.  With a trace open, both evals
+// stay (the waveform shows the low phase).
+template <class R> auto clock_low(R *r, int) -> decltype(r->__Vtrigrprev__TOP__clk_i = 0, bool())
+{
+    r->__Vtrigrprev__TOP__clk_i = 0;
+    return true;
+}
+template <class R> bool clock_low(R *, long) { return false; }
 
 template <class M> struct model : model_base {
     VerilatedContext ctx;
@@ -59,6 +77,13 @@ template <class M> struct model : model_base {
     }
     void tick() override
     {
+        if (!tfp && clock_low(top->rootp, 0)) {
+            top->clk_i = 1;
+            top->eval();
+            t += 10;
+            cycles++;
+            return;
+        }
         top->clk_i = 0;
         top->eval();
         if (tfp)

@@ -93,6 +93,7 @@ loom_status loom_board_load(loom_board *b, const loom_net *net, loom_err *e)
         /* compile NIR / AIGER for the board, as loom run does */
         model_opts mo = net->mo;
         mo.arch = b->arch.arch;
+        mo.max_profiles = b->arch.profiles * b->arch.cores;
         if ((st = model_load(net->path, &mo, &b->own, e)))
             return loom_err_prefix(e, "recompiling for the board on %s", b->port);
         sn = b->own.net;

@@ -34,6 +34,7 @@ loom_status loom_api_model_opts(const loom_load_opts *o, model_opts *mo, loom_er
         if (!b)
             return e ? e->status : LOOM_E_ARG;
         mo->arch = b->arch.arch;
+        mo->max_profiles = b->arch.profiles * b->arch.cores; /* NIR: cluster per-neuron profiles */
     } else if (o->arch_set) {
         seir_arch a = mo->arch;
         a.w = o->arch.w;

@@ -195,10 +195,21 @@ static loom_status build_part(seir_net *net, ctrl_part part, const double *x, lo
 loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net **out,
                        loom_err *e)
 {
-    *out = NULL;
     seir_arch a;
     seir_arch_default(&a);
     a.a = CTRL_ARCH_A; /* the icebreaker's accumulators */
+    return ctrl_build_arch(&a, pd_genes, i_genes, out, e);
+}
+
+loom_status ctrl_build_arch(const seir_arch *arch, const double *pd_genes, const double *i_genes,
+                            seir_net **out, loom_err *e)
+{
+    *out = NULL;
+    if (arch->a < CTRL_ARCH_A || arch->w < 8 || arch->s < 16)
+        return loom_fail(e, LOOM_E_INVALID,
+                         "controller: arch W=%d S=%d A=%d: the controller needs W >= 8, S >= 16 and A >= %d",
+                         arch->w, arch->s, arch->a, CTRL_ARCH_A);
+    seir_arch a = *arch;
     seir_net *net = seir_net_new(&a);
     if (!net) return oom(e);
     loom_status st = LOOM_OK;
@@ -226,11 +237,17 @@ static int32_t sat_in(double v)
     return r > CTRL_IN_MAX ? CTRL_IN_MAX : (r < -CTRL_IN_MAX ? -CTRL_IN_MAX : (int32_t)r);
 }
 
+void ctrl_encode_scaled(double err, double derr, double scale_err, double scale_derr,
+                        int32_t in[CTRL_N_INPUTS])
+{
+    in[CTRL_IN_ERR] = sat_in(err * scale_err);
+    in[CTRL_IN_DERR] = sat_in(derr * scale_derr);
+    in[CTRL_IN_BIAS] = CTRL_BIAS_VALUE;
+}
+
 void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS])
 {
-    in[CTRL_IN_ERR] = sat_in(err * 1000.0);
-    in[CTRL_IN_DERR] = sat_in(derr * 1000.0);
-    in[CTRL_IN_BIAS] = CTRL_BIAS_VALUE;
+    ctrl_encode_scaled(err, derr, 1000.0, 1000.0, in);
 }
 
 double ctrl_decode(ctrl_part part, int32_t v) { return (double)v / parts[part].v_per_cmd; }
@@ -307,13 +324,16 @@ void ctrl_snn_init(ctrl_snn *c, ctrl_backend be)
 {
     memset(c, 0, sizeof *c);
     c->be = be;
+    c->scale_err = c->scale_derr = 1000.0;
+    c->v_per_cmd[CTRL_PD] = CTRL_V_PER_CMD_PD;
+    c->v_per_cmd[CTRL_I] = CTRL_V_PER_CMD_I;
 }
 
 loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_err *e)
 {
     ctrl_snn *c = ctx;
     int32_t in[CTRL_N_INPUTS];
-    ctrl_encode(err, derr, in);
+    ctrl_encode_scaled(err, derr, c->scale_err, c->scale_derr, in);
     loom_status st = c->be.step(c->be.ctx, in, CTRL_N_INPUTS, c->last_v, CTRL_N_PARTS, e);
     if (st) return st;
     if (c->on_spikes && c->be.spikes) {
@@ -322,8 +342,8 @@ loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_er
         if ((st = c->be.spikes(c->be.ctx, &idx, &n, e))) return st;
         c->on_spikes(c->spike_ctx, idx, n);
     }
-    c->last_u[CTRL_PD] = ctrl_decode(CTRL_PD, c->last_v[CTRL_PD]);
-    c->last_u[CTRL_I] = ctrl_decode(CTRL_I, c->last_v[CTRL_I]);
+    c->last_u[CTRL_PD] = (double)c->last_v[CTRL_PD] / c->v_per_cmd[CTRL_PD];
+    c->last_u[CTRL_I] = (double)c->last_v[CTRL_I] / c->v_per_cmd[CTRL_I];
     *u = c->last_u[CTRL_PD] + c->last_u[CTRL_I];
     return LOOM_OK;
 }

@@ -82,6 +82,14 @@ void ctrl_genes_prior(ctrl_part part, double *x);
 loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net **out,
                        loom_err *e);
 
+/* ctrl_build for the W S A D of arch a (a board's, from the board table:
+ * the CLI passes board_find(...)->arch.arch).  The gene clamps keep every
+ * accumulator within CTRL_ARCH_A bits, so an arch with fewer accumulator
+ * bits (or fewer than 8 weight bits) is refused with LOOM_E_INVALID naming
+ * the field. */
+loom_status ctrl_build_arch(const seir_arch *a, const double *pd_genes, const double *i_genes,
+                            seir_net **out, loom_err *e);
+
 /* Input values of one control period: err in m, derr in m/s. */
 void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS]);
 
@@ -130,13 +138,19 @@ typedef void (*ctrl_spike_fn)(void *ctx, const uint32_t *idx, uint32_t count);
  * parts.  Use ctrl_snn_step as a plant_ctrl step with ctx = ctrl_snn *. */
 typedef struct ctrl_snn {
     ctrl_backend be;
+    double scale_err, scale_derr; /* input units per m and per m/s (1000: mm) */
+    double v_per_cmd[CTRL_N_PARTS]; /* read-out v per command unit (CTRL_V_PER_CMD_*) */
     ctrl_spike_fn on_spikes; /* optional */
     void *spike_ctx;
     int32_t last_v[CTRL_N_PARTS];
     double last_u[CTRL_N_PARTS];
 } ctrl_snn;
 
-/* Zeroes c and sets its backend (no spike callback). */
+/* ctrl_encode with other scales: input units per unit of err and of derr. */
+void ctrl_encode_scaled(double err, double derr, double scale_err, double scale_derr,
+                        int32_t in[CTRL_N_INPUTS]);
+
+/* Zeroes c and sets its backend (no spike callback), scales 1000 (mm). */
 void ctrl_snn_init(ctrl_snn *c, ctrl_backend be);
 /* One control period (plant_ctrl convention): encodes err (m) and derr
  * (m/s), runs one timestep, stores the read-outs in last_v / last_u and sets

@@ -31,6 +31,7 @@ void plant_params_default(plant_params *p)
     p->ctrl_rate = 10.0;
     p->dt = 0.001;
     p->z0 = 1.0;
+    p->floor = 1.0;
 }
 
 /* The file keys, in file order, with their units, ranges and offsets. */
@@ -51,10 +52,11 @@ static const key_desc keys[] = {
     KD(u_max, "cmd", "command saturation", 0, 1e3, 1),
     KD(motor_tau, "s", "first-order motor lag", 0, 100, 1),
     KD(sensor_noise, "m", "altimeter noise standard deviation", 0, 100, 0),
-    KD(sensor_rate, "Hz", "altimeter sample rate", 10, 100, 0),
-    KD(ctrl_rate, "Hz", "control rate (<= sensor_rate)", 1, 100, 0),
+    KD(sensor_rate, "Hz", "altimeter sample rate", 10, 10000, 0),
+    KD(ctrl_rate, "Hz", "control rate (<= sensor_rate)", 1, 10000, 0),
     KD(dt, "s", "internal integration step", 1e-5, 0.01, 0),
-    KD(z0, "m", "initial altitude (at rest)", 0, 1e3, 0),
+    KD(z0, "m", "initial altitude (at rest)", -1e3, 1e3, 0),
+    KD(floor, "0/1", "1: a floor at 0 stops the body, 0: none", 0, 1, 0),
 };
 #define N_KEYS (sizeof keys / sizeof keys[0])
 
@@ -81,6 +83,10 @@ loom_status plant_params_check(const plant_params *p, loom_err *e)
     if (p->ctrl_rate > p->sensor_rate)
         return loom_fail(e, LOOM_E_INVALID, "ctrl_rate = %g Hz exceeds sensor_rate = %g Hz",
                          p->ctrl_rate, p->sensor_rate);
+    if (p->floor != 0 && p->floor != 1)
+        return loom_fail(e, LOOM_E_INVALID, "floor = %g: expected 0 or 1", p->floor);
+    if (p->floor != 0 && p->z0 < 0)
+        return loom_fail(e, LOOM_E_INVALID, "z0 = %g m is below the floor (z = 0)", p->z0);
     if (p->dt * p->sensor_rate > 1.0)
         return loom_fail(e, LOOM_E_INVALID, "dt = %g s is longer than one altimeter period", p->dt);
     return LOOM_OK;
@@ -189,7 +195,7 @@ void plant_advance(plant *s, uint64_t n)
         s->z += h / 6.0 * (k1.z + 2 * k2.z + 2 * k3.z + k4.z);
         s->vz += h / 6.0 * (k1.v + 2 * k2.v + 2 * k3.v + k4.v);
         s->force += h / 6.0 * (k1.f + 2 * k2.f + 2 * k3.f + k4.f);
-        if (s->z < 0.0) { /* resting on the floor */
+        if (p->floor != 0 && s->z < 0.0) { /* resting on the floor */
             s->z = 0.0;
             if (s->vz < 0.0) s->vz = 0.0;
         }
@@ -223,6 +229,7 @@ void plant_profile_demo(plant_profile *pr)
     static const double t[] = {0, 10, 20, 30, 40, 50};
     static const double sp[] = {2.0, 3.0, 1.5, 2.5, 1.0, 2.0};
     pr->n = 6;
+    pr->sse_window = 0;
     for (int j = 0; j < pr->n; j++) {
         pr->t[j] = t[j];
         pr->sp[j] = sp[j];
@@ -342,6 +349,7 @@ void plant_metrics_compute(const plant_sample *log, size_t n, const plant_profil
     double sse_sum = 0, settle_sum = 0;
     int n_seg = 0;
     double prev_sp = log[0].z; /* the first "step" starts from where the blimp rests */
+    const double win_s = pr->sse_window > 0 ? pr->sse_window : 2.0;
     for (int j = 0; j < pr->n && pr->t[j] < t_end; j++) {
         const double t0 = pr->t[j], t1 = (j + 1 < pr->n && pr->t[j + 1] < t_end) ? pr->t[j + 1] : t_end;
         const double sp = pr->sp[j], dir = sp >= prev_sp ? 1.0 : -1.0;
@@ -353,7 +361,7 @@ void plant_metrics_compute(const plant_sample *log, size_t n, const plant_profil
             const double d = (log[i].z - sp) * dir;
             if (d > over) over = d;
             if (fabs(log[i].z - sp) > band) settled_at = log[i].t + period;
-            if (log[i].t >= t1 - 2.0 - 1e-9) {
+            if (log[i].t >= t1 - win_s - 1e-9) {
                 win += sp - log[i].z;
                 n_win++;
             }

@@ -41,10 +41,11 @@ typedef struct plant_params {
     double u_max;        /* command saturation (command units), > 0 */
     double motor_tau;    /* s, first-order motor lag, > 0 */
     double sensor_noise; /* m, standard deviation of altimeter noise, >= 0 */
-    double sensor_rate;  /* Hz, altimeter sample rate, 10..100 */
+    double sensor_rate;  /* Hz, altimeter sample rate, 10..10000 */
     double ctrl_rate;    /* Hz, control rate, 1..sensor_rate */
     double dt;           /* s, internal integration step, 1e-5..0.01 */
-    double z0;           /* m, initial altitude (at rest), >= 0 */
+    double z0;           /* m, initial altitude (at rest) */
+    double floor;        /* 1: a floor at z = 0 stops the body (the blimp); 0: none */
 } plant_params;
 
 /* Defaults for a small indoor blimp (docs/blimp.md, examples/blimp/plant.txt). */
@@ -99,6 +100,7 @@ double plant_gauss(uint64_t seed, uint64_t k);
 /* A piecewise-constant setpoint: sp[j] holds from t[j] (s) on; t[0] = 0. */
 typedef struct plant_profile {
     int n;
+    double sse_window; /* s, the steady-state error window before each change; 0: 2 s */
     double t[PLANT_PROFILE_MAX];
     double sp[PLANT_PROFILE_MAX]; /* m */
 } plant_profile;

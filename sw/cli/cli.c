@@ -94,6 +94,31 @@ int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo,
     return 0;
 }
 
+int cli_parse_poisson(const char *cmd, const char *s, double dt, double *rate, int *in_hz)
+{
+    size_t n = strlen(s);
+    *in_hz = n > 2 && (!strcmp(s + n - 2, "Hz") || !strcmp(s + n - 2, "hz"));
+    if (!*in_hz)
+        return cli_parse_double(cmd, "--poisson", s, 0.0, 1.0, rate);
+    char num[64];
+    double hz;
+    if (n - 2 >= sizeof num) {
+        cli_usage_error(cmd, "--poisson '%s' is too long", s);
+        return -1;
+    }
+    memcpy(num, s, n - 2);
+    num[n - 2] = '\0';
+    if (cli_parse_double(cmd, "--poisson", num, 0, 1e12, &hz))
+        return -1;
+    *rate = hz * dt;
+    if (*rate > 1.0) {
+        cli_usage_error(cmd, "--poisson %s with dt %g s is %g spikes per step; at most 1 is possible",
+                        s, dt, *rate);
+        return -1;
+    }
+    return 0;
+}
+
 void cli_note(cli_notes *n, const char *cmd, const char *fmt, ...)
 {
     if (n->n >= sizeof n->buf - 1)

@@ -29,6 +29,12 @@ int cli_parse_i64(const char *cmd, const char *opt, const char *s, int64_t lo, i
 int cli_parse_u64(const char *cmd, const char *opt, const char *s, uint64_t *out);
 int cli_parse_double(const char *cmd, const char *opt, const char *s, double lo, double hi, double *out);
 
+/* A --poisson value: a rate per step in 0..1, or "RATEHz" (or "hz")
+ * converted with dt, the seconds of a step (at most 1 spike per step).
+ * 0 with *rate (and *in_hz: 1 for the Hz form), or -1 with a message
+ * naming cmd. */
+int cli_parse_poisson(const char *cmd, const char *s, double dt, double *rate, int *in_hz);
+
 /* Progress line on stderr for long runs: shown only when stderr is a
  * terminal or LOOM_PROGRESS=1, at most ~4 times a second, and only once the
  * run has lasted longer than a second.  Pass quiet=1 to silence it. */

@@ -43,6 +43,7 @@ loom_status cli_boardcheck(const char *path, const char *board, uint64_t steps, 
         model_opts_default(&mo);
         mo.quiet = 1;
         mo.arch = arch.arch; /* as loom run: compiled for the board */
+        mo.max_profiles = arch.profiles * arch.cores;
         st = model_load(path, &mo, &m, e);
     }
     if (!st)

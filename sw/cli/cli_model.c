@@ -20,67 +20,6 @@ const char cli_model_help[] =
     "  --arch W=8,S=16,A=24,D=15\n"
     "                          target weight/state/accumulator bits and max delay\n";
 
-int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *name,
-                  const char **val)
-{
-    const char *a = argv[*k];
-    size_t n = strlen(name);
-    if (strncmp(a, name, n) != 0)
-        return 0;
-    if (a[n] == '=') {
-        *val = a + n + 1;
-        (*k)++;
-        return 1;
-    }
-    if (a[n] != '\0')
-        return 0;
-    if (*k + 1 >= argc) {
-        cli_usage_error(cmd, "%s expects a value", name);
-        return -1;
-    }
-    /* "--out-spikes --quiet" is a forgotten value, not a file named
-     * "--quiet"; "-" (stdin/stdout) and "-1" stay values.  A value that
-     * really starts so is still possible as --opt=VALUE. */
-    const char *nx = argv[*k + 1];
-    if (nx[0] == '-' && (nx[1] == '-' || (nx[1] >= 'a' && nx[1] <= 'z') ||
-                         (nx[1] >= 'A' && nx[1] <= 'Z'))) {
-        cli_usage_error(cmd, "%s expects a value, got the option '%s' (write %s=VALUE for a "
-                             "value that starts with '-')", name, nx, name);
-        return -1;
-    }
-    *val = nx;
-    *k += 2;
-    return 1;
-}
-
-/* Length of the option name of a: "--steps=5" -> 7; 0 if a is no option. */
-static size_t opt_name_len(const char *a)
-{
-    if (a[0] != '-' || a[1] == '\0')
-        return 0;
-    if (a[1] != '-' && (a[2] != '\0' || !((a[1] >= 'a' && a[1] <= 'z') || (a[1] >= 'A' && a[1] <= 'Z'))))
-        return 0; /* "-1", "-0.5": a value, not a short option */
-    size_t n = strcspn(a, "=");
-    return n;
-}
-
-int cli_no_repeats(const char *cmd, int argc, char **argv)
-{
-    for (int k = 1; k < argc; k++) {
-        if (!strcmp(argv[k], "--"))
-            break;
-        size_t n = opt_name_len(argv[k]);
-        if (!n)
-            continue;
-        for (int j = 1; j < k; j++)
-            if (opt_name_len(argv[j]) == n && !strncmp(argv[j], argv[k], n)) {
-                cli_usage_error(cmd, "option %.*s given twice; give it once", (int)n, argv[k]);
-                return -1;
-            }
-    }
-    return 0;
-}
-
 int cli_check_files(const char *cmd, const cli_file *in, size_t n_in, const cli_file *out,
                     size_t n_out)
 {

@@ -14,32 +14,9 @@
 
 #include <stddef.h>
 
+#include "cli_opt.h"
 #include "model.h"
 #include "seir.h"
-
-/* If argv[*k] is option `name` ("--steps"), sets *val to its value (the next
- * argument, or the text after '='), advances *k past it and returns 1.
- * Returns 0 when argv[*k] is another option, -1 (message printed, naming
- * cmd) when the value is missing. */
-int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *name,
-                  const char **val);
-
-/* In a loop over argv with locals C (command name), argc, argv, k (index),
- * v (const char *) and r (int): if argv[k] is option `name`, stores its
- * value in var and continues the loop (returns 2 on a missing value). */
-#define CLI_OPT_STR(name, var)                                  \
-    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) { \
-        if (r < 0)                                              \
-            return 2;                                           \
-        var = v;                                                \
-        continue;                                               \
-    }
-
-/* Refuses an option given twice ("--steps 5 --steps 9", "-o a -o b"):
- * 0 when every option name in argv[1..] is unique, else -1 with a message
- * naming cmd.  Call it before parsing; call it only when every value that
- * starts with '-' is "-" or a number (cli_opt_value enforces that). */
-int cli_no_repeats(const char *cmd, int argc, char **argv);
 
 /* A file named on the command line: path (NULL = not given; "-" =
  * stdin/stdout) and what names it in messages ("--out-spikes", "NET"). */

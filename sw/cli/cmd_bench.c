@@ -18,14 +18,13 @@
 
 #include "benchnet.h"
 #include "cli.h"
+#include "cli_opt.h"
 #include "ref.h"
 #include "stim.h"
 
 const char cmd_bench_summary[] = "benchmark the reference model on the standard networks";
 
-static void usage(FILE *f)
-{
-    fprintf(f,
+static const char usage_text[] =
             "usage: loom bench ref [--net 1k|10k|100k|1m] [--steps N] [--seed S]\n"
             "                      [--threads T]\n\n"
             "Builds a benchmark network (bench-1k: 1,000 LIF neurons, p = 0.1; bench-10k:\n"
@@ -44,7 +43,11 @@ static void usage(FILE *f)
             "examples:\n"
             "  loom bench ref --net 1k --steps 2000\n"
             "  loom bench ref --net 10k --seed 3\n"
-            "  loom bench ref --net 10k --steps 1000 --threads 2\n");
+            "  loom bench ref --net 10k --steps 1000 --threads 2\n";
+
+static void usage(FILE *f)
+{
+    fputs(usage_text, f);
 }
 
 /* CPU time of the calling thread (or with all = 1 of the whole process)
@@ -76,6 +79,14 @@ static double peak_rss_mb(void)
     return mb;
 }
 
+static int parse_net(const char *cmd, const char *opt, const char *v, void *dst)
+{
+    if (benchnet_parse(v, dst) == 0)
+        return 0;
+    cli_usage_error(cmd, "%s %s: expected 1k, 10k, 100k or 1m", opt, v);
+    return -1;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     const char *cmd = "bench";
@@ -89,37 +100,16 @@ int cmd_bench(int argc, char **argv)
     }
     if (strcmp(argv[1], "ref") != 0)
         return cli_usage_error(cmd, "unknown benchmark '%s' (expected: ref)", argv[1]);
-    for (int k = 2; k < argc; k++) {
-        const char *o = argv[k];
-        if (!strcmp(o, "--help") || !strcmp(o, "-h")) {
-            usage(stdout);
-            return 0;
-        }
-        if (strcmp(o, "--net") && strcmp(o, "--steps") && strcmp(o, "--seed") &&
-            strcmp(o, "--threads"))
-            return cli_usage_error(cmd, "unknown option %s", o);
-        if (k + 1 >= argc)
-            return cli_usage_error(cmd, "%s needs a value", o);
-        const char *val = argv[++k];
-        if (!strcmp(o, "--net")) {
-            if (benchnet_parse(val, &kind))
-                return cli_usage_error(cmd, "--net %s: expected 1k, 10k, 100k or 1m", val);
-        } else if (!strcmp(o, "--steps")) {
-            if (cli_parse_u64(cmd, o, val, &steps))
-                return 2;
-            have_steps = 1;
-        } else if (!strcmp(o, "--threads")) {
-            uint64_t t;
-            if (cli_parse_u64(cmd, o, val, &t))
-                return 2;
-            if (t < 1 || t > REF_MAX_THREADS)
-                return cli_usage_error(cmd, "--threads %s: expected 1..%d", val, REF_MAX_THREADS);
-            threads = (uint32_t)t;
-        } else {
-            if (cli_parse_u64(cmd, o, val, &seed))
-                return 2;
-        }
-    }
+    const cli_opt opts[] = {
+        {"--net", NULL, CLI_CUSTOM, .fn = parse_net, .dst = &kind},
+        {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
+        {"--seed", NULL, CLI_U64, CLI_DST(seed)},
+        {"--threads", NULL, CLI_INT, 1, REF_MAX_THREADS, CLI_DST(threads)},
+    };
+    const cli_spec spec = {.cmd = cmd, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage_text};
+    int pr = cli_parse_args(&spec, argc - 1, argv + 1); /* after "ref" */
+    if (pr)
+        return pr < 0 ? 0 : pr;
     if (!have_steps)
         steps = kind == BENCHNET_1M ? 50 : kind == BENCHNET_100K ? 1000 : 10000;
 

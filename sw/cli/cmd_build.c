@@ -9,6 +9,7 @@
 #include "board.h"
 #include "build.h"
 #include "cli.h"
+#include "cli_choice.h"
 #include "cli_model.h"
 #include "cli_sandbox.h"
 #include "cli_vbthread.h"
@@ -48,6 +49,10 @@ static const char usage[] =
     "  --force               synthesise even when nothing changed\n"
     "  --allow-timing-fail   keep a bitstream that misses the board clock\n"
     "  --rate P              activity assumed for the timestep prediction [0.05]\n"
+    "  --min-agreement X     NIR: agreement the chosen arch must reach [0.99]\n"
+    "  --plan                only choose the arch: print it, write DIR/arch.json\n"
+    "                        and DIR/plan.json; runs no tools\n"
+    "  --no-cache            do not use the synthesis cache (docs/boards.md)\n"
     "  --boot-only           only map MODEL and write DIR/boot.hex (the boot ROM\n"
     "                        image; DIR/flash.bin on the icebreaker), to check\n"
     "                        that it fits; runs no tools\n"
@@ -171,6 +176,7 @@ int cmd_build(int argc, char **argv)
     o.progress_ctx = &pg;
     const char *out = NULL, *model = NULL, *patch = NULL;
     int arch_given = 0;
+    double target = ARCH_CHOOSE_TARGET;
     for (int k = 1; k < argc;) {
         const char *v = NULL;
         int r;
@@ -210,8 +216,17 @@ int cmd_build(int argc, char **argv)
             o.neuron_rate = o.input_rate;
             continue;
         }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--min-agreement", &v)) != 0) {
+            if (r < 0 || cli_parse_double(C, "--min-agreement", v, 0.0, 1.0, &target))
+                return 2;
+            continue;
+        }
         if (!strcmp(argv[k], "--force"))
             o.force = 1;
+        else if (!strcmp(argv[k], "--plan"))
+            o.plan = 1;
+        else if (!strcmp(argv[k], "--no-cache"))
+            o.no_cache = 1;
         else if (!strcmp(argv[k], "--boot-only"))
             o.boot_only = 1;
         else if (!strcmp(argv[k], "--allow-timing-fail"))
@@ -238,19 +253,48 @@ int cmd_build(int argc, char **argv)
     }
     o.outdir = out;
     o.bake = bake;
-    if (!arch_given) /* compile NIR/AIGER models for the board, as loom run does */
-        o.mopts.arch = o.board->arch.arch;
+    o.mopts.max_profiles = o.board->arch.profiles * o.board->arch.cores; /* NIR: cluster per-neuron profiles */
     o.mopts.warn = cli_warn;
     o.model_path = patch ? patch : model;
     o.patch = patch != NULL;
     loom_err e;
     loom_err_clear(&e);
     double t0 = cli_now();
+    arch_config dir_cfg;
+    arch_choice choice;
     /* an NIR model is read in a sandbox first (cli_sandbox.h) */
-    if ((o.model_path && model_kind_of(o.model_path) == MODEL_NIR && cli_nir_sandbox(o.model_path, &e)) ||
-        build_run(&o, &e))
+    if (o.model_path && model_kind_of(o.model_path) == MODEL_NIR && cli_nir_sandbox(o.model_path, &e))
         return cli_report(C, &e);
-    if (!pg.quiet && o.boot_only)
+    if (o.patch) {
+        /* the model goes into the arch DIR was built with */
+        char ap[4096];
+        snprintf(ap, sizeof ap, "%s/arch.json", out);
+        FILE *af = fopen(ap, "r");
+        if (af) {
+            fclose(af);
+            if (build_read_arch(out, &dir_cfg, &e))
+                return cli_report(C, &e);
+            o.cfg = &dir_cfg;
+            if (!arch_given)
+                o.mopts.arch = dir_cfg.arch.arch;
+        } else if (!arch_given) {
+            o.mopts.arch = o.board->arch.arch;
+        }
+    } else if (o.model_path) {
+        if (!arch_given) /* the choice starts from the board's widths */
+            o.mopts.arch = o.board->arch.arch;
+        if (cli_choose_arch(o.board, o.model_path, &o.mopts, arch_given, target, &choice, &e))
+            return cli_report(C, &e);
+        o.cfg = &choice.cfg;
+        o.choice = &choice;
+        cli_choice_print(stdout, o.board, &choice);
+        fflush(stdout);
+    }
+    if (build_run(&o, &e))
+        return cli_report(C, &e);
+    if (!pg.quiet && o.plan)
+        fprintf(stderr, "[done   ] %s/arch.json and %s/plan.json\n", out, out);
+    else if (!pg.quiet && o.boot_only)
         fprintf(stderr, "[done   ] %s/%s\n", out, o.board->flash_offset ? BUILD_FLASH_FILE : "boot.hex");
     else if (!pg.quiet && o.model_path && o.board->flash_offset)
         fprintf(stderr, "[done   ] %s/loom.bin, %s/%s (flash at 0x%X) and %s/report.json (%.1f s)\n",

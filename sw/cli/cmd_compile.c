@@ -9,6 +9,8 @@
 
 #include "aig.h"
 #include "board.h"
+#include "build.h"
+#include "cli_choice.h"
 #include "check.h"
 #include "cli.h"
 #include "cli_model.h"
@@ -17,6 +19,7 @@
 #include "model.h"
 #include "netinfo.h"
 #include "nir.h"
+#include "nir_write.h"
 #include "seir_text.h"
 
 const char cmd_compile_summary[] = "compile .seir/.aag/.aig/.nir to validated canonical SEIR";
@@ -35,10 +38,16 @@ static const char usage[] =
     "                          run [0.1]\n"
     "  --seed S                NIR --report: Poisson seed [1]\n"
     "  --steps N               NIR --report: steps of the agreement run [1000]\n"
-    "  --board NAME            compile for that board's arch config (as loom build\n"
-    "                          and loom run do); --arch wins when both are given\n"
+    "  --board NAME            compile for the arch loom build would choose for this\n"
+    "                          model on that board (the board's generic arch when it\n"
+    "                          holds the model and reaches --min-agreement, else the\n"
+    "                          smallest that does and fits); --arch forces the widths\n"
+    "  --min-agreement X       NIR with --board: agreement target of the choice [0.99]\n"
     "  --json                  the report as one JSON object on stdout instead\n"
     "                          (implies --report; needs -o; docs/json.md)\n"
+    "  --emit-nir FILE         also write the compiled net as an NIR graph (integer\n"
+    "                          weights, decays, thresholds, delays as NIR nodes;\n"
+    "                          loom reads it back exactly; docs/nir.md \"NIR out\")\n"
     "  --quiet                 no warnings\n"
     "%s"
     "\n"
@@ -47,7 +56,8 @@ static const char usage[] =
     "  loom compile adder.aag --pipeline -o adder_pipe.seir\n"
     "  loom compile braille.nir --dt 1e-4 -o braille.seir --report\n"
     "  loom compile braille.nir --board icebreaker -o braille.seir --report\n"
-    "  loom compile net.seir            # validate and print canonically\n";
+    "  loom compile net.seir            # validate and print canonically\n"
+    "  loom compile net.seir -o /dev/null --emit-nir net.nir\n";
 
 int cmd_compile(int argc, char **argv)
 {
@@ -56,12 +66,13 @@ int cmd_compile(int argc, char **argv)
         return 2;
     model_opts mo;
     model_opts_default(&mo);
-    const char *in = NULL, *out = "-";
+    const char *in = NULL, *out = "-", *emit_nir = NULL;
     int report = 0, json = 0;
     double rate = 0.1;
     uint64_t seed = 1, steps = 1000;
     int arch_given = 0;
     const board_info *board = NULL;
+    double target = ARCH_CHOOSE_TARGET;
     for (int k = 1; k < argc;) {
         const char *v;
         int r;
@@ -81,6 +92,12 @@ int cmd_compile(int argc, char **argv)
             out = v;
             continue;
         }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--emit-nir", &v)) != 0) {
+            if (r < 0)
+                return 2;
+            emit_nir = v;
+            continue;
+        }
         if ((r = cli_opt_value(C, argc, argv, &k, "--board", &v)) != 0) {
             loom_err be;
             loom_err_clear(&be);
@@ -88,6 +105,11 @@ int cmd_compile(int argc, char **argv)
                 return 2;
             if (!(board = board_find(v, &be)))
                 return cli_report(C, &be);
+            continue;
+        }
+        if ((r = cli_opt_value(C, argc, argv, &k, "--min-agreement", &v)) != 0) {
+            if (r < 0 || cli_parse_double(C, "--min-agreement", v, 0, 1, &target))
+                return 2;
             continue;
         }
         if ((r = cli_opt_value(C, argc, argv, &k, "--poisson", &v)) != 0) {
@@ -121,8 +143,8 @@ int cmd_compile(int argc, char **argv)
     }
     if (!in)
         return cli_usage_error(C, "expects an input model (.seir, .aag, .aig or .nir)");
-    if (board && !arch_given)
-        mo.arch = board->arch.arch;
+    if (board)
+        mo.max_profiles = board->arch.profiles * board->arch.cores;
     if (json && !strcmp(out, "-"))
         return cli_usage_error(C, "--json prints the report on stdout; write the SEIR with -o FILE");
     if (cli_model_check_applies(C, in, argc, argv))
@@ -130,9 +152,22 @@ int cmd_compile(int argc, char **argv)
     model m;
     loom_err e;
     loom_err_clear(&e);
+    /* --board: the arch loom build would choose (cli_choice.h); an NIR
+     * model is read in a sandbox first, as cli_model_load does */
+    arch_choice choice;
+    const int chose = board && model_kind_of(in) != MODEL_SEIR;
+    if (chose) {
+        if (!arch_given)
+            mo.arch = board->arch.arch;
+        if ((model_kind_of(in) == MODEL_NIR && cli_nir_sandbox(in, &e)) ||
+            cli_choose_arch(board, in, &mo, arch_given, target, &choice, &e))
+            return cli_report(C, &e);
+    }
     if (cli_model_load(in, &mo, &m, &e))
         return cli_report(C, &e);
     loom_status st = seir_print_file(m.net, out, &e);
+    if (st == LOOM_OK && emit_nir)
+        st = nir_write_model(&m, &mo, emit_nir, &e);
     if (st == LOOM_OK && json) {
         jsonw j;
         jsonw_init(&j, stdout);
@@ -149,6 +184,10 @@ int cmd_compile(int argc, char **argv)
         jsonw_obj_end(&j);
         jsonw_uint(&j, "neurons", m.net->n_neurons);
         jsonw_uint(&j, "synapses", m.net->n_syn);
+        if (chose) {
+            jsonw_key(&j, "arch_choice");
+            build_choice_json(stdout, board, &choice, 2);
+        }
         if (m.kind == MODEL_AIGER) {
             const aig_lowering *l = m.aig;
             jsonw_obj_begin(&j, "aiger");
@@ -182,6 +221,8 @@ int cmd_compile(int argc, char **argv)
             st = jsonw_end(&j, &e);
     } else if (st == LOOM_OK && report) {
         FILE *rf = strcmp(out, "-") ? stdout : stderr;
+        if (chose)
+            cli_choice_print(rf, board, &choice);
         if (m.kind == MODEL_AIGER) {
             st = aig_report(&m, rf, &e);
         } else if (m.kind == MODEL_NIR) {

@@ -485,94 +485,33 @@ int cmd_cosim(int argc, char **argv)
     mo.quiet = 1;
     int list = 0, from_given = 0, to_given = 0;
     const char *mismatch_fst = NULL;
-    for (int k = 1; k < argc;) {
-        const char *v;
-        int r;
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, NULL, NULL)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--steps", v, &o.steps))
-                return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &o.seed))
-                return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--poisson", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--poisson", v, 0, 1, &o.rate))
-                return 2;
-            o.poisson = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--inputs", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            o.inputs = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--cores", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--cores", v, 1, 16, &o.cores))
-                return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--inject", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--inject", v, 0, INT64_MAX, &o.inject))
-                return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--config", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            o.config = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--fst", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            o.fst = v;
-            o.window = 1;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--mismatch-fst", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            mismatch_fst = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--from", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--from", v, &o.from))
-                return 2;
-            from_given = 1;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--to", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--to", v, &o.to))
-                return 2;
-            to_given = 1;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--limg", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            o.limg_out = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--readmemh", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            o.hexdir = v;
-        } else if (!strcmp(argv[k], "--list-configs")) {
-            list = 1;
-            k++;
-        } else if (!strcmp(argv[k], "--ring-every-step")) {
-            o.ring_every = 1;
-            k++;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--bench", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            o.bench = v;
-        } else if (!strcmp(argv[k], "--rtl-only")) {
-            o.rtl_only = 1;
-            k++;
-        } else if (!strcmp(argv[k], "--quiet")) {
-            o.quiet = 1;
-            k++;
-        } else if (!strcmp(argv[k], "--json")) {
-            o.json = 1;
-            k++;
-        } else if (argv[k][0] == '-' && argv[k][1]) {
-            return cli_usage_error(C, "unknown option '%s' (see loom cosim --help)", argv[k]);
-        } else if (!o.net) {
-            o.net = argv[k++];
-        } else {
-            return cli_usage_error(C, "more than one NET ('%s', '%s')", o.net, argv[k]);
-        }
-    }
+    const cli_opt opts[] = {
+        {"--steps", NULL, CLI_U64, CLI_DST(o.steps)},
+        {"--seed", NULL, CLI_U64, CLI_DST(o.seed)},
+        {"--poisson", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(o.rate), .text = &o.poisson},
+        {"--inputs", NULL, CLI_PATH, CLI_DST(o.inputs)},
+        {"--cores", NULL, CLI_INT, 1, 16, CLI_DST(o.cores)},
+        {"--inject", NULL, CLI_INT, 0, INT64_MAX, CLI_DST(o.inject)},
+        {"--config", NULL, CLI_STRING, CLI_DST(o.config)},
+        {"--fst", NULL, CLI_PATH, CLI_DST(o.fst), .seen = &o.window},
+        {"--mismatch-fst", NULL, CLI_PATH, CLI_DST(mismatch_fst)},
+        {"--from", NULL, CLI_U64, CLI_DST(o.from), .seen = &from_given},
+        {"--to", NULL, CLI_U64, CLI_DST(o.to), .seen = &to_given},
+        {"--limg", NULL, CLI_PATH, CLI_DST(o.limg_out)},
+        {"--readmemh", NULL, CLI_PATH, CLI_DST(o.hexdir)},
+        {"--list-configs", NULL, CLI_FLAG, CLI_DST(list)},
+        {"--ring-every-step", NULL, CLI_FLAG, CLI_DST(o.ring_every)},
+        {"--bench", NULL, CLI_PATH, CLI_DST(o.bench)},
+        {"--rtl-only", NULL, CLI_FLAG, CLI_DST(o.rtl_only)},
+        {"--quiet", NULL, CLI_FLAG, CLI_DST(o.quiet)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(o.json)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+                           .pos = &o.net, .pos_twice = "more than one NET ('%s', '%s')",
+                           .usage = usage, .usage_arg = cli_model_help};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
     if (list) {
         for (unsigned c = 0; c < vsim_config_count(); c++) {
             vsim *s;

@@ -35,27 +35,80 @@
 #include "board.h"
 #include "model.h"
 #include "vboard.h"
+#include "flight.h"
 
-const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp' flies the evolved SNN blimp controller";
+const char cmd_demo_summary[] = "showcase jobs: 'loom demo blimp|attitude' flies an evolved SNN controller";
 
 int cmd_fly(int argc, char **argv);
+extern void (*fly_board_hook)(void *ctx, int end);
+extern void *fly_board_hook_ctx;
+
+/* The board's counters at the start and the end of the control periods. */
+typedef struct loop_meter {
+    vboard *b;
+    uint64_t cyc[2], in[2], out[2], xc[2], xn[2];
+    int seen[2];
+    uint32_t clk_hz, baud;
+} loop_meter;
+
+/* The loop's figures: per period bytes each way, the round trip in the
+ * board's simulated time, the rate the virtual board sustained and the rate
+ * a real link at this baud allows (10 bits per byte, request then answer). */
+static void loop_report(const loop_meter *m, uint64_t periods, const char *board, double ctrl_hz, int fast,
+                        char *buf, size_t cap)
+{
+    const double bin = (double)(m->in[1] - m->in[0]) / (double)periods;
+    const double bout = (double)(m->out[1] - m->out[0]) / (double)periods;
+    const uint64_t nx = m->xn[1] - m->xn[0]; /* one per period, more if the host resent */
+    const double cyc = (double)(m->xc[1] - m->xc[0]) / (double)periods; /* resends included */
+    const double rt_us = 1e6 * cyc / m->clk_hz;
+    const double link_hz = m->baud / (10.0 * (bin + bout));
+    int n = snprintf(buf, cap,
+             "loop: %llu control periods at %g Hz through the %s virtual board at %u baud: %.1f bytes to the "
+             "board and %.1f back per period; round trip %.1f us of simulated time (%.0f cycles at %.0f MHz, "
+             "%llu exchanges)\n",
+             (unsigned long long)periods, ctrl_hz, board, m->baud, bin, bout, rt_us, cyc, m->clk_hz / 1e6,
+             (unsigned long long)nx);
+    if (fast && n > 0 && (size_t)n < cap) /* the machine-readable line of the fast plant (tests/bench) */
+        snprintf(buf + n, cap - (size_t)n,
+                 "fastloop vboard_hz=%.0f board_hz_max=%.0f bytes_in=%.1f bytes_out=%.1f round_trip_us=%.1f\n",
+                 1e6 / rt_us, link_hz, bin, bout, rt_us);
+}
+
+static void on_board(void *ctx, int end)
+{
+    loop_meter *m = ctx; /* the board thread is idle here: it answered and waits for the next request */
+    m->cyc[end] = vboard_cycles(m->b);
+    m->in[end] = vboard_bytes_in(m->b);
+    m->out[end] = vboard_bytes_out(m->b);
+    m->xc[end] = vboard_exchange_cycles(m->b, &m->xn[end]);
+    m->seen[end] = 1;
+}
 
 static const char usage_text[] =
-    "usage: loom demo blimp [--seed S] [--controller NET.seir] [--plot FILE.png]\n"
-    "                       [--duration SEC] [--board icebreaker | --config NAME] [--sim]\n"
+    "usage: loom demo blimp|attitude [--plant blimp|attitude] [--seed S]\n"
+    "                       [--controller NET.seir] [--plot FILE.png] [--duration SEC]\n"
+    "                       [--board icebreaker | --config NAME] [--sim]\n"
     "Flies the shipped evolved spiking controller (160 neurons) through a virtual\n"
     "board (the RTL with its UART under Verilator, on a pty served by this\n"
-    "process) and the PID on the same blimp plant and noise seed over the 60 s\n"
-    "demo profile; checks that the trajectory equals the reference model's\n"
-    "(fails otherwise), prints the comparison and the summary line\n"
-    "'blimp rmse_snn=.. ... board=icebreaker path=vboard'.  The controller must\n"
-    "be built for the board's arch (no fallback).  --sim flies on the reference model\n"
-    "only (path=ref).  Defaults: seed 1, examples/blimp/controller.seir, 60 s,\n"
-    "plot build/demo/blimp.png.\n"
+    "process) and the PID on the same plant and noise seed over the demo profile;\n"
+    "checks that the trajectory equals the reference model's (fails otherwise),\n"
+    "prints the held-out table (loom fly --sim --heldout), the comparison, the\n"
+    "loop measured on the board (bytes per period, round trip in simulated time)\n"
+    "and the summary line 'blimp rmse_snn=.. ... board=icebreaker path=vboard'.\n"
+    "The controller must be built for the board's arch (no fallback).  --sim\n"
+    "flies on the reference model only (path=ref).  blimp (docs/blimp.md):\n"
+    "altitude at 10 Hz, 60 s, examples/blimp/controller.seir, plot\n"
+    "build/demo/blimp.png.  attitude (docs/attitude.md): a quadrotor attitude\n"
+    "axis at 1 kHz, 5 s, examples/attitude/controller.seir, plot\n"
+    "build/demo/attitude.png; the board's spike words are not read (the plot\n"
+    "comes from the identical reference flight) and a 'fastloop ...' line\n"
+    "gives the loop's figures.\n"
     "\n"
     "examples:\n"
     "  loom demo blimp                       # what make demo runs\n"
     "  loom demo blimp --seed 4 --plot seed4.png\n"
+    "  loom demo attitude --duration 1\n"
     "  loom demo blimp --sim --controller my.seir\n";
 
 /* mkdir -p of the folder part of path. */
@@ -120,6 +173,8 @@ static int traces_differ(const char *a, const char *b, long *line, long *lines)
 /* Copies the captured output of the board flight to stdout, with the
  * summary line's path=ref turned into `board=BOARD path=PATH` (no board:
  * just the path); the note goes before it. */
+static char replay_prefix[32] = "blimp "; /* the summary line's first word and a space */
+
 static int replay(const char *capture, const char *note, const char *board, const char *path)
 {
     FILE *f = fopen(capture, "r");
@@ -128,7 +183,7 @@ static int replay(const char *capture, const char *note, const char *board, cons
     size_t cap = 0;
     while (getline(&line, &cap, f) > 0) {
         char *p = strstr(line, " path=ref\n");
-        if (!strncmp(line, "blimp ", 6) && p) {
+        if (!strncmp(line, replay_prefix, strlen(replay_prefix)) && p) {
             if (note) fputs(note, stdout);
             *p = 0; /* the line is printed as it was, with the path replaced */
             if (board)
@@ -144,15 +199,35 @@ static int replay(const char *capture, const char *note, const char *board, cons
     return 0;
 }
 
+/* The held-out table of the controller (loom fly --sim --heldout). */
+static int demo_heldout(const char *controller, const flight_plant *kind)
+{
+    char *av[] = {"fly", "--sim", "--heldout", "--plant", (char *)kind->name, "--controller", (char *)controller,
+                  NULL};
+    fflush(stdout);
+    int rc = cmd_fly(7, av);
+    fflush(stdout);
+    if (rc) fprintf(stderr, "loom demo: the held-out flights failed\n");
+    return rc;
+}
+
 int cmd_demo(int argc, char **argv)
 {
     if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
         fputs(usage_text, argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
-    if (strcmp(argv[1], "blimp")) return cli_usage_error("demo", "unknown demo '%s' (known: blimp)", argv[1]);
-    const char *seed = "1", *controller = "examples/blimp/controller.seir", *png = "build/demo/blimp.png";
-    const char *duration = "60", *config = board_default()->name;
+    const flight_plant *kind = flight_plant_find(argv[1]);
+    if (!kind) return cli_usage_error("demo", "unknown demo '%s' (known: %s)", argv[1], flight_plant_names);
+    for (int i = 2; i + 1 < argc; i++) /* --plant NAME picks the plant (before the other options) */
+        if (!strcmp(argv[i], "--plant") && !(kind = flight_plant_find(argv[i + 1])))
+            return cli_usage_error("demo", "--plant: unknown plant '%s' (known: %s)", argv[i + 1], flight_plant_names);
+    const int fast = strcmp(kind->name, "blimp") != 0;
+    char png_def[64], dur_def[32];
+    snprintf(png_def, sizeof png_def, "build/demo/%s.png", kind->name);
+    snprintf(dur_def, sizeof dur_def, "%g", kind->demo_duration);
+    const char *seed = "1", *controller = kind->controller, *png = png_def;
+    const char *duration = dur_def, *config = board_default()->name;
     const board_info *bi = board_default();
     int config_given = 0;
     int sim_only = 0;
@@ -167,6 +242,7 @@ int cmd_demo(int argc, char **argv)
         else if (!strcmp(argv[i], "--controller")) controller = v;
         else if (!strcmp(argv[i], "--plot")) png = v;
         else if (!strcmp(argv[i], "--duration")) duration = v;
+        else if (!strcmp(argv[i], "--plant")) { /* read above */ }
         else if (!strcmp(argv[i], "--board")) {
             loom_err be;
             if (!(bi = board_find(v, &be)))
@@ -185,9 +261,11 @@ int cmd_demo(int argc, char **argv)
         return cli_usage_error("demo", "--controller needs a network (NET.seir): the demo compares it with the PID");
     if (make_parent(png)) return cli_usage_error("demo", "cannot create the folder of %s: %s", png, strerror(errno));
     if (sim_only) {
-        char *av[] = {"fly", "--sim", "--seed", (char *)seed, "--controller", (char *)controller,
-                      "--duration", (char *)duration, "--profile", "demo", "--plot", (char *)png, NULL};
-        return cmd_fly(12, av);
+        if (demo_heldout(controller, kind)) return 1;
+        char *av[] = {"fly", "--sim", "--plant", (char *)kind->name, "--seed", (char *)seed, "--controller",
+                      (char *)controller, "--duration", (char *)duration, "--profile", "demo", "--plot", (char *)png,
+                      NULL};
+        return cmd_fly(14, av);
     }
 
     char dir[] = "/tmp/loom-demo-XXXXXX";
@@ -203,9 +281,10 @@ int cmd_demo(int argc, char **argv)
     int rc = 0;
 
     /* 1. the flight on the reference model alone: the trajectory to match */
-    char *ar[] = {"fly", "--sim", "--seed", (char *)seed, "--controller", (char *)controller,
-                  "--duration", (char *)duration, "--profile", "demo", "--trace", ref_csv, "--quiet", NULL};
-    rc = fly_captured(13, ar, ref_out);
+    char *ar[] = {"fly", "--sim", "--plant", (char *)kind->name, "--seed", (char *)seed, "--controller",
+                  (char *)controller, "--duration", (char *)duration, "--profile", "demo", "--trace", ref_csv,
+                  "--quiet", fast ? "--plot" : NULL, (char *)png, NULL};
+    rc = fly_captured(fast ? 17 : 15, ar, ref_out);
     if (rc) {
         replay(ref_out, NULL, NULL, "ref");
         fprintf(stderr, "loom demo: the reference flight failed\n");
@@ -235,6 +314,8 @@ int cmd_demo(int argc, char **argv)
     }
     cli_vbthread vt;
     memset(&vt, 0, sizeof vt);
+    loop_meter meter;
+    memset(&meter, 0, sizeof meter);
     int started = 0;
     const char *pty = vt.pty;
     if (!rc) {
@@ -253,12 +334,23 @@ int cmd_demo(int argc, char **argv)
 
     /* 3. the same flight through the board, with the plot */
     if (!rc) {
-        char *av[] = {"fly", "--port", (char *)pty, "--seed", (char *)seed, "--controller", (char *)controller,
-                      "--duration", (char *)duration, "--profile", "demo", "--trace", vb_csv,
-                      "--plot", (char *)png, NULL};
+        /* the fast plant reads only the read-outs from the board (its plot,
+         * raster included, comes from the identical reference flight), and
+         * waits longer before resending, so that a slow host does not add
+         * resent frames to the bytes measured per period */
+        char *av[] = {"fly", "--port", (char *)pty, "--plant", (char *)kind->name, "--seed", (char *)seed,
+                      "--controller", (char *)controller, "--duration", (char *)duration, "--profile", "demo",
+                      "--trace", vb_csv, "--timeout-ms", fast ? "5000" : "500", fast ? NULL : "--plot", (char *)png,
+                      NULL};
+        meter.b = vt.b;
+        meter.clk_hz = vboard_clk_hz(vt.b);
+        meter.baud = vboard_baud(vt.b);
+        fly_board_hook = on_board;
+        fly_board_hook_ctx = &meter;
         double t0 = cli_now();
-        rc = fly_captured(15, av, vb_out);
+        rc = fly_captured(fast ? 17 : 19, av, vb_out);
         double wall = cli_now() - t0;
+        fly_board_hook = NULL;
         if (rc) {
             replay(vb_out, NULL, config, "vboard");
             fprintf(stderr, "loom demo: the flight through the virtual board failed\n");
@@ -283,10 +375,18 @@ int cmd_demo(int argc, char **argv)
                             "reference model's (trace line %ld; files kept in %s)\n", line, dir);
             return 1;
         }
-        char note[256];
-        snprintf(note, sizeof note, "demo: trajectory through the virtual board identical to the reference "
-                                    "model's (%ld control periods, seed %s)\n", lines - 1, seed);
-        if (replay(vb_out, note, config, "vboard")) {
+        char note[1024];
+        snprintf(replay_prefix, sizeof replay_prefix, "%s ", kind->name);
+        if (demo_heldout(controller, kind)) rc = 1;
+        int off = snprintf(note, sizeof note, "demo: trajectory through the virtual board identical to the "
+                                              "reference model's (%ld control periods, seed %s)\n", lines - 1, seed);
+        if (!rc && meter.seen[0] && meter.seen[1] && lines > 2 && off > 0 && (size_t)off < sizeof note) {
+            plant_params pp;
+            flight_plant_params(kind, &pp);
+            loop_report(&meter, (uint64_t)lines - 1, config, pp.ctrl_rate, fast, note + off,
+                        sizeof note - (size_t)off);
+        }
+        if (!rc && replay(vb_out, note, config, "vboard")) {
             fprintf(stderr, "loom demo: cannot read %s\n", vb_out);
             rc = 1;
         }

@@ -41,8 +41,10 @@
 
 #include "cli.h"
 #include "intr.h"
+#include "board.h"
 #include "cmaes.h"
 #include "ctrl.h"
+#include "flight.h"
 #include "mpi_farm.h"
 #include "plant.h"
 #include "seir_text.h"
@@ -53,7 +55,8 @@ static const char usage_text[] =
     "usage: loom evolve [-o NET.seir] [--seed S] [--generations G] [--flights K]\n"
     "                   [--duration SEC] [--threads T] [--sigma S] [--plant FILE]\n"
     "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
-    "                   [--profile] [--quiet]\n"
+    "                   [--profile] [--quiet] [--objective imitation|flight]\n"
+    "                   [--board NAME] [--plant blimp|attitude|FILE]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
@@ -63,21 +66,42 @@ static const char usage_text[] =
     "4 + 3 ln n).  Under mpirun -np N the candidates are spread over N ranks\n"
     "too, with the same result for every N (docs/scale.md); --profile prints\n"
     "where rank 0's time went and the CPU cost of one evaluation on stderr.\n"
+    "--objective flight (docs/blimp.md, \"Closed-loop evolution\") evolves both\n"
+    "parts together, each candidate flying the plant on --flights random\n"
+    "profiles and plant variations per generation (defaults there: 400\n"
+    "generations, 6 flights of 40 s, sigma 0.05), scored on tracking error,\n"
+    "steady-state error, overshoot and effort; it ends with the held-out table.\n"
+    "The network is built for the arch of --board (default icebreaker).\n"
+    "--plant attitude evolves the quadrotor attitude controller flown at 1 kHz\n"
+    "(docs/attitude.md; defaults there 300 generations, 4 flights of 3 s);\n"
+    "--plant FILE reads the blimp's parameters.\n"
     "See docs/blimp.md.\n"
     "\n"
     "examples:\n"
-    "  loom evolve --seed 1 -o controller.seir     # the shipped controller, ~11 s CPU\n"
+    "  loom evolve --objective flight --seed 1 -o controller.seir  # the shipped one\n"
+    "  loom evolve --seed 1 -o imitation.seir       # imitation of the PID, ~11 s CPU\n"
     "  loom evolve --generations 20 --flights 2 --checkpoint ck.txt -o quick.seir\n"
     "  loom evolve --checkpoint ck.txt --resume --generations 40 -o quick.seir\n"
     "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n"
     "  mpirun -np 4 loom evolve --threads 1 --lambda 64 -o big.seir   # docs/scale.md\n";
 
+#define FLIGHT_DEF_GENERATIONS 400
+#define FLIGHT_DEF_FLIGHTS 6
+#define FLIGHT_DEF_DURATION 40.0
+#define FLIGHT_DEF_SIGMA 0.05
+#define FLIGHT_FAST_GENERATIONS 300
+#define FLIGHT_FAST_FLIGHTS 4
+#define FLIGHT_FAST_DURATION 3.0
+
 typedef struct opts {
-    const char *out, *plant_file, *ckpt, *genes_out;
+    const char *out, *plant_file, *ckpt, *genes_out, *board;
     uint64_t seed;
     int64_t generations, flights, threads, lambda;
     double duration, sigma;
-    int resume, quiet, profile;
+    int resume, quiet, profile, flight;
+    int set_generations, set_flights, set_duration, set_sigma;
+    seir_arch arch; /* the board's */
+    const flight_plant *kind;
 } opts;
 
 /* One generation's work for the threads. */
@@ -227,7 +251,7 @@ static loom_status load_ckpt(const char *path, opts *o, cmaes *cm[2], loom_err *
 static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.out = "controller.seir", .seed = 1, .generations = 300, .flights = 4,
-                .threads = 2, .duration = 60, .sigma = 0.02};
+                .threads = 2, .duration = 60, .sigma = 0.02, .board = "icebreaker"};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -237,13 +261,24 @@ static int parse(int argc, char **argv, opts *o)
             return -1;
         } else if (!strcmp(a, "-o")) { NEED(); o->out = v; }
         else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("evolve", a, v, &o->seed)) return 2; }
-        else if (!strcmp(a, "--generations")) { NEED(); if (cli_parse_i64("evolve", a, v, 0, 1000000, &o->generations)) return 2; }
-        else if (!strcmp(a, "--flights")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 1000, &o->flights)) return 2; }
+        else if (!strcmp(a, "--objective")) {
+            NEED();
+            if (!strcmp(v, "flight")) o->flight = 1;
+            else if (!strcmp(v, "imitation")) o->flight = 0;
+            else return cli_usage_error("evolve", "--objective: expected imitation or flight, got '%s'", v);
+        }
+        else if (!strcmp(a, "--board")) { NEED(); o->board = v; }
+        else if (!strcmp(a, "--generations")) { o->set_generations = 1; NEED(); if (cli_parse_i64("evolve", a, v, 0, 1000000, &o->generations)) return 2; }
+        else if (!strcmp(a, "--flights")) { o->set_flights = 1; NEED(); if (cli_parse_i64("evolve", a, v, 1, 1000, &o->flights)) return 2; }
         else if (!strcmp(a, "--threads")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 64, &o->threads)) return 2; }
-        else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("evolve", a, v, 1, 3600, &o->duration)) return 2; }
+        else if (!strcmp(a, "--duration")) { o->set_duration = 1; NEED(); if (cli_parse_double("evolve", a, v, 1, 3600, &o->duration)) return 2; }
         else if (!strcmp(a, "--lambda")) { NEED(); if (cli_parse_i64("evolve", a, v, 2, 100000, &o->lambda)) return 2; }
-        else if (!strcmp(a, "--sigma")) { NEED(); if (cli_parse_double("evolve", a, v, 1e-6, 10, &o->sigma)) return 2; }
-        else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
+        else if (!strcmp(a, "--sigma")) { o->set_sigma = 1; NEED(); if (cli_parse_double("evolve", a, v, 1e-6, 10, &o->sigma)) return 2; }
+        else if (!strcmp(a, "--plant")) {
+            NEED();
+            if (flight_plant_find(v)) o->kind = flight_plant_find(v);
+            else o->plant_file = v;
+        }
         else if (!strcmp(a, "--checkpoint")) { NEED(); o->ckpt = v; }
         else if (!strcmp(a, "--genes")) { NEED(); o->genes_out = v; }
         else if (!strcmp(a, "--resume")) o->resume = 1;
@@ -253,6 +288,29 @@ static int parse(int argc, char **argv, opts *o)
 #undef NEED
     }
     if (o->resume && !o->ckpt) return cli_usage_error("evolve", "--resume needs --checkpoint FILE");
+    loom_err e;
+    const board_info *b = board_find(o->board, &e);
+    if (!b) return cli_usage_error("evolve", "--board: %s", e.msg);
+    o->arch = b->arch.arch;
+    if (!o->kind) o->kind = flight_plant_find("blimp");
+    if (strcmp(o->kind->name, "blimp") && !o->flight)
+        return cli_usage_error("evolve", "--plant %s: the imitation objective is the blimp's; use --objective flight",
+                               o->kind->name);
+    if (strcmp(o->kind->name, "blimp") && o->plant_file)
+        return cli_usage_error("evolve", "a plant file gives the blimp's parameters; it does not go with --plant %s",
+                               o->kind->name);
+    if (o->flight) {
+        if (o->ckpt) return cli_usage_error("evolve", "--checkpoint is for the imitation objective");
+        if (!o->set_generations) o->generations = FLIGHT_DEF_GENERATIONS;
+        if (!o->set_flights) o->flights = FLIGHT_DEF_FLIGHTS;
+        if (!o->set_duration) o->duration = FLIGHT_DEF_DURATION;
+        if (!o->set_sigma) o->sigma = FLIGHT_DEF_SIGMA;
+    }
+    if (o->flight && strcmp(o->kind->name, "blimp")) {
+        if (!o->set_generations) o->generations = FLIGHT_FAST_GENERATIONS;
+        if (!o->set_flights) o->flights = FLIGHT_FAST_FLIGHTS;
+        if (!o->set_duration) o->duration = FLIGHT_FAST_DURATION;
+    }
     return 0;
 }
 
@@ -621,7 +679,7 @@ static int evolve_root(opts *op, farm *fm)
             }
             if (f) fclose(f);
         }
-        if (!st) st = ctrl_build(pick[0], pick[1], &net, &e);
+        if (!st) st = ctrl_build_arch(&o.arch, pick[0], pick[1], &net, &e);
         if (!st) st = seir_validate(net, &e);
         if (!st) st = seir_print_file(net, o.out, &e);
         if (!st && !o.quiet)
@@ -642,6 +700,167 @@ static int evolve_root(opts *op, farm *fm)
     return st ? cli_report("evolve", &e) : rc;
 }
 
+/* ---- --objective flight ---------------------------------------------------- */
+
+#define FLIGHT_VALID_N 8
+
+typedef struct fwork {
+    const double *x;
+    uint32_t lambda, n, n_threads;
+    double *fit;
+    const flight_case *cases;
+    uint32_t n_cases;
+    const seir_arch *arch;
+    const flight_plant *kind;
+} fwork;
+
+typedef struct fthread {
+    const fwork *w;
+    uint32_t id;
+    loom_status st;
+    loom_err err;
+} fthread;
+
+/* Candidate k goes to thread k mod T: the result does not depend on T. */
+static void *flight_thread(void *p)
+{
+    fthread *a = p;
+    const fwork *w = a->w;
+    for (uint32_t k = a->id; k < w->lambda && !a->st; k += w->n_threads)
+        a->st = flight_fitness(w->kind, w->arch, w->x + (size_t)k * w->n, w->cases, w->n_cases, &w->fit[k], &a->err);
+    return NULL;
+}
+
+static loom_status flight_parallel(const fwork *w, loom_err *e)
+{
+    pthread_t th[64];
+    fthread args[64];
+    uint32_t started = 1;
+    for (uint32_t t = 0; t < w->n_threads; t++) {
+        args[t] = (fthread){w, t, LOOM_OK, {0}};
+        if (t > 0 && pthread_create(&th[t], NULL, flight_thread, &args[t])) break;
+        if (t > 0) started++;
+    }
+    if (started == w->n_threads) flight_thread(&args[0]);
+    for (uint32_t t = 1; t < started; t++) pthread_join(th[t], NULL);
+    if (started < w->n_threads) return loom_fail(e, LOOM_E_INTERNAL, "evolve: cannot start thread %u", started);
+    for (uint32_t t = 0; t < w->n_threads; t++)
+        if (args[t].st) {
+            *e = args[t].err;
+            return args[t].st;
+        }
+    return LOOM_OK;
+}
+
+/* n varied flight cases from the seeds seed_of(0..n-1). */
+static loom_status flight_cases(const flight_plant *kind, const plant_params *pp, uint64_t (*seed_of)(uint64_t), uint32_t n, double dur,
+                                flight_case **out, loom_err *e)
+{
+    flight_case *c = calloc(n, sizeof *c);
+    if (!c) return loom_fail(e, LOOM_E_NOMEM, "evolve: out of memory");
+    for (uint32_t k = 0; k < n; k++) flight_case_make(kind, pp, seed_of(k), dur, 1, &c[k]);
+    *out = c;
+    return LOOM_OK;
+}
+
+static int evolve_flight(const opts *op)
+{
+    opts o = *op;
+    loom_err e;
+    plant_params pp;
+    flight_plant_params(o.kind, &pp);
+    if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("evolve", &e);
+    const uint32_t npd = ctrl_n_genes(CTRL_PD), n = npd + ctrl_n_genes(CTRL_I);
+    double *x0 = calloc(n, sizeof *x0);
+    if (!x0) {
+        loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
+        return cli_report("evolve", &e);
+    }
+    ctrl_genes_prior(CTRL_PD, x0);
+    ctrl_genes_prior(CTRL_I, x0 + npd);
+    cmaes *cm = NULL;
+    loom_status st = cmaes_create(n, x0, o.sigma, (uint32_t)o.lambda, o.seed * 2 + 7, &cm, &e);
+    free(x0);
+    if (st) return cli_report("evolve", &e);
+    const uint32_t lam = cmaes_lambda(cm);
+    if (!o.quiet)
+        printf("evolve: objective flight, plant %s, %u genes (PD %u, I %u), lambda %u, %lld flights of %g s per "
+               "generation on varied plants, arch W=%d S=%d A=%d D=%d (board %s), %lld threads\n",
+               o.kind->name, n, npd, n - npd, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
+               o.board, (long long)o.threads);
+    double *fit = calloc(lam, sizeof *fit);
+    flight_case *cases = calloc((size_t)o.flights, sizeof *cases);
+    if (!fit || !cases) st = loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
+    const double t0 = cli_now();
+    while (!st && (int64_t)cmaes_generation(cm) < o.generations) {
+        if (loom_intr_pending()) break;
+        const uint64_t g = cmaes_generation(cm);
+        for (uint32_t k = 0; k < (uint32_t)o.flights; k++)
+            flight_case_make(o.kind, &pp, flight_train_seed(o.seed, g, k), o.duration, 1, &cases[k]);
+        fwork w = {cmaes_ask(cm), lam, n, (uint32_t)o.threads, fit, cases, (uint32_t)o.flights, &o.arch, o.kind};
+        if ((st = flight_parallel(&w, &e))) {
+            loom_err_prefix(&e, "generation %llu", (unsigned long long)g + 1);
+            break;
+        }
+        if ((st = cmaes_tell(cm, fit, &e))) break;
+        if (!o.quiet) {
+            double best = INFINITY;
+            for (uint32_t k = 0; k < lam; k++) best = fmin(best, fit[k]);
+            printf("gen %4llu  flight cost best %.5f median %.5f sigma %.4f  (%.0f s)\n", (unsigned long long)g + 1,
+                   best, cmaes_median(cm), cmaes_sigma(cm), cli_now() - t0);
+            fflush(stdout);
+        }
+    }
+    free(fit);
+    free(cases);
+    /* the mean or the best-ever candidate, whichever does better on
+     * validation flights (neither training nor held-out seeds) */
+    seir_net *net = NULL;
+    flight_case *val = NULL;
+    if (!st) st = flight_cases(o.kind, &pp, flight_valid_seed, FLIGHT_VALID_N, o.kind->heldout_duration, &val, &e);
+    if (!st) {
+        const double *mean = cmaes_mean(cm), *best = cmaes_best(cm, NULL);
+        double c_mean = 0, c_best = INFINITY;
+        st = flight_fitness(o.kind, &o.arch, mean, val, FLIGHT_VALID_N, &c_mean, &e);
+        if (!st && cmaes_evals(cm) > 0) st = flight_fitness(o.kind, &o.arch, best, val, FLIGHT_VALID_N, &c_best, &e);
+        const double *pick = c_best < c_mean ? best : mean;
+        if (!st && !o.quiet)
+            printf("evolve: validation cost (%d flights): means %.5f, best %.5f: writing the %s\n", FLIGHT_VALID_N,
+                   c_mean, c_best, pick == best ? "best" : "means");
+        if (!st && o.genes_out) {
+            FILE *f = fopen(o.genes_out, "w");
+            if (!f) st = loom_fail(&e, LOOM_E_IO, "%s: cannot write: %s", o.genes_out, strerror(errno));
+            for (int part = 0; f && part < 2; part++) {
+                fprintf(f, "%s", part == 0 ? "pd" : "i");
+                for (uint32_t k = part ? npd : 0; k < (part ? n : npd); k++) fprintf(f, " %.17g", pick[k]);
+                fputc('\n', f);
+            }
+            if (f) fclose(f);
+        }
+        if (!st) st = ctrl_build_arch(&o.arch, pick, pick + npd, &net, &e);
+        if (!st) st = seir_validate(net, &e);
+        if (!st) st = seir_print_file(net, o.out, &e);
+        if (!st && !o.quiet)
+            printf("evolve: wrote %s (%u neurons, %zu synapses) after %llu generations, %.1f s\n", o.out,
+                   net->n_neurons, net->n_syn, (unsigned long long)cmaes_generation(cm), cli_now() - t0);
+    }
+    free(val);
+    if (!st && !o.quiet) {
+        flight_summary s[3];
+        st = flight_heldout(o.kind, &pp, net, &o.arch, s, &e);
+        if (!st) flight_heldout_print(o.kind, s, stdout);
+    }
+    int rc = 0;
+    if (!st && loom_intr_pending()) {
+        fprintf(stderr, "loom evolve: interrupted by %s after %llu generations; %s holds the network of them\n",
+                loom_intr_name(loom_intr_pending()), (unsigned long long)cmaes_generation(cm), o.out);
+        rc = 128 + loom_intr_pending();
+    }
+    seir_net_free(net);
+    cmaes_free(cm);
+    return st ? cli_report("evolve", &e) : rc;
+}
+
 int cmd_evolve(int argc, char **argv)
 {
     loom_intr_install(); /* SIGINT/SIGTERM stop the run cleanly (intr.h) */
@@ -651,12 +870,17 @@ int cmd_evolve(int argc, char **argv)
     loom_err e;
     farm *fm;
     if (farm_open(&fm, &e)) return cli_report("evolve", &e);
+    if (o.flight && farm_is_mpi(fm)) {
+        farm_close(fm);
+        return cli_usage_error("evolve", "--objective flight runs in one process (--threads T); "
+                                         "mpirun is for the imitation objective");
+    }
     if (farm_rank(fm) > 0) {
         rc = worker(fm, (uint32_t)o.threads);
         farm_close(fm);
         return rc;
     }
-    rc = evolve_root(&o, fm);
+    rc = o.flight ? evolve_flight(&o) : evolve_root(&o, fm);
     farm_close(fm);
     return rc;
 }

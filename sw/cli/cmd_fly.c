@@ -28,7 +28,9 @@
 #include "loom_paths.h"
 #include "cli.h"
 #include "intr.h"
+#include "board.h"
 #include "ctrl.h"
+#include "flight.h"
 #include "ctrl_link.h"
 #include "host.h"
 #include "jsonw.h"
@@ -43,8 +45,10 @@ static const char usage_text[] =
     "usage: loom fly (--sim | --port PORT [--baud B] [--timeout-ms T] [--tries N]\n"
     "                                     [--max-payload BYTES])\n"
     "                [--seed S] [--controller NET.seir|pid] [--duration SEC]\n"
-    "                [--profile demo|T:ALT,T:ALT,...] [--plant FILE] [--trace FILE.csv]\n"
+    "                [--profile demo|T:ALT,T:ALT,...] [--plant blimp|attitude|FILE]\n"
+    "                [--trace FILE.csv]\n"
     "                [--plot FILE.png] [--quiet] [--json]\n"
+    "       loom fly --sim --heldout [--controller NET.seir] [--plant NAME|FILE] [--json]\n"
     "Flies the blimp altitude plant (docs/blimp.md) with the controller under\n"
     "test and with the reference PID (kp 9, ki 0, kd 7) on the same plant and\n"
     "noise seed, prints a comparison table and a final line\n"
@@ -54,17 +58,27 @@ static const char usage_text[] =
     "tcp:HOST:PORT; --baud [3000000]; --timeout-ms [500], --tries [8] and\n"
     "--max-payload as for loom run): the network is mapped for the board's arch\n"
     "and loaded, then every control period sends the graded inputs, runs one\n"
-    "step and reads the read-outs' v and the spikes back.  A reference model\n"
+    "step and reads the read-outs' v back (and the spike words, for --plot's\n"
+    "raster).  A reference model\n"
     "runs in lockstep and the flight stops at the first step that differs, so a\n"
     "completed --port flight is the --sim flight: same --trace file, same final\n"
     "line (path=ref names the trajectory: the reference model's).\n"
     "Defaults: seed 1, controller examples/blimp/controller.seir, 60 s, the\n"
     "demo profile (steps between 1 and 3 m every 10 s), default plant.\n"
     "--json prints the table as one JSON object instead (docs/json.md).\n"
+    "--plant attitude flies a quadrotor attitude axis at 1 kHz instead, against a\n"
+    "tuned PID (kp 30, kd 2), with examples/attitude/controller.seir and a 5 s\n"
+    "demo profile (docs/attitude.md); --plant FILE reads the blimp's parameters.\n"
+    "--heldout flies the held-out protocol instead (docs/blimp.md): 24 flights of\n"
+    "60 s on varied plants with seeds evolution never uses; prints mean and worst\n"
+    "RMSE, steady-state error and overshoot of the controller, the un-evolved\n"
+    "start (built for the icebreaker's arch) and the PID.\n"
     "\n"
     "examples:\n"
     "  loom fly --sim --seed 1 --plot blimp.png\n"
     "  loom fly --sim --controller pid --duration 30 --json\n"
+    "  loom fly --sim --heldout\n"
+    "  loom fly --sim --plant attitude --plot attitude.png\n"
     "  loom vboard --config c1 --pty-file pty.txt &\n"
     "  loom fly --port \"$(cat pty.txt)\" --seed 1 --trace board.csv\n";
 
@@ -73,7 +87,8 @@ typedef struct opts {
     int64_t baud, timeout_ms, tries, max_payload;
     uint64_t seed;
     double duration;
-    int sim, quiet, json;
+    int sim, quiet, json, heldout, set_duration, set_controller;
+    const flight_plant *kind;
 } opts;
 
 /* Spikes of the controller, for the raster. */
@@ -104,11 +119,18 @@ static void on_spikes(void *ctx, const uint32_t *idx, uint32_t count)
     r->t++;
 }
 
+/* Set by `loom demo` to measure the board's side of the loop: called with
+ * end = 0 just before the first control period of a --port flight (after
+ * the load) and with end = 1 after its last. */
+void (*fly_board_hook)(void *ctx, int end);
+void *fly_board_hook_ctx;
+
 /* The controller under test: logs the two parts' commands per period. */
 typedef struct snn_log {
     ctrl_snn snn;
     double *u_pd, *u_i;
     size_t n;
+    int port; /* the network runs behind the link */
 } snn_log;
 
 static loom_status snn_log_step(void *ctx, double err, double derr, double *u, loom_err *e)
@@ -117,6 +139,7 @@ static loom_status snn_log_step(void *ctx, double err, double derr, double *u, l
     loom_status st = loom_intr_check(e); /* the periods so far stay: n counts them */
     if (st)
         return st;
+    if (s->n == 0 && s->port && fly_board_hook) fly_board_hook(fly_board_hook_ctx, 0);
     st = ctrl_snn_step(&s->snn, err, derr, u, e);
     if (!st) {
         s->u_pd[s->n] = s->snn.last_u[CTRL_PD];
@@ -140,21 +163,32 @@ static int parse(int argc, char **argv, opts *o)
         } else if (!strcmp(a, "--sim")) o->sim = 1;
         else if (!strcmp(a, "--quiet")) o->quiet = 1;
         else if (!strcmp(a, "--json")) o->json = 1;
+        else if (!strcmp(a, "--heldout")) o->heldout = 1;
         else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("fly", a, v, &o->seed)) return 2; }
-        else if (!strcmp(a, "--duration")) { NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
-        else if (!strcmp(a, "--controller")) { NEED(); o->controller = v; }
+        else if (!strcmp(a, "--duration")) { o->set_duration = 1; NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
+        else if (!strcmp(a, "--controller")) { o->set_controller = 1; NEED(); o->controller = v; }
         else if (!strcmp(a, "--port")) { NEED(); o->port = v; }
         else if (!strcmp(a, "--baud")) { NEED(); if (cli_parse_i64("fly", a, v, 1200, 12000000, &o->baud)) return 2; }
         else if (!strcmp(a, "--timeout-ms")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 600000, &o->timeout_ms)) return 2; }
         else if (!strcmp(a, "--tries")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 1000, &o->tries)) return 2; }
         else if (!strcmp(a, "--max-payload")) { NEED(); if (cli_parse_i64("fly", a, v, 64, 1024, &o->max_payload)) return 2; }
         else if (!strcmp(a, "--profile")) { NEED(); o->profile = v; }
-        else if (!strcmp(a, "--plant")) { NEED(); o->plant_file = v; }
+        else if (!strcmp(a, "--plant")) {
+            NEED();
+            if (flight_plant_find(v)) o->kind = flight_plant_find(v);
+            else o->plant_file = v;
+        }
         else if (!strcmp(a, "--trace")) { NEED(); o->trace = v; }
         else if (!strcmp(a, "--plot")) { NEED(); o->plot = v; }
         else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
 #undef NEED
     }
+    if (!o->kind) o->kind = flight_plant_find("blimp");
+    if (o->plant_file && strcmp(o->kind->name, "blimp"))
+        return cli_usage_error("fly", "a plant file gives the blimp's parameters; it does not go with --plant %s",
+                               o->kind->name);
+    if (!o->set_controller) o->controller = o->kind->controller;
+    if (!o->set_duration) o->duration = o->kind->demo_duration;
     /* a relative controller path missing here is looked up in the data folder */
     static char ctl[4096];
     if (strcmp(o->controller, "pid"))
@@ -164,6 +198,8 @@ static int parse(int argc, char **argv, opts *o)
                                       "or --port PORT (a board or virtual board)");
     if (o->sim && o->port)
         return cli_usage_error("fly", "--sim and --port exclude each other");
+    if (o->heldout && o->port)
+        return cli_usage_error("fly", "--heldout flies on the reference model: use it with --sim");
     if (o->plot && cli_check_png("fly", "--plot", o->plot))
         return 2;
     return 0;
@@ -188,6 +224,7 @@ typedef struct fly_plot {
     const char *flight, *raster, *where; /* data files; controller path shown in the title */
     double t_end, u_max;
     uint32_t n_neurons;
+    const flight_plant *kind;
 } fly_plot;
 
 /* Every string from outside (the PNG name, the path in the title, the data
@@ -199,9 +236,11 @@ static void fly_script(FILE *g, const char *png, const void *ctx)
     plot_put_quoted(g, png);
     fputs("\nset termoption noenhanced\nset multiplot layout 3,1 title ", g);
     char title[600];
-    snprintf(title, sizeof title, "blimp altitude: SNN controller (%s) vs PID", p->where);
+    snprintf(title, sizeof title, "%s: SNN controller (%s) vs PID", strcmp(p->kind->name, "blimp") ?
+             "quadrotor attitude axis" : "blimp altitude", p->where);
     plot_put_quoted(g, title);
-    fprintf(g, "\nset grid\nset xrange [0:%g]\nset ylabel 'altitude (m)'\nplot ", p->t_end);
+    fprintf(g, "\nset grid\nset xrange [0:%g]\nset ylabel '%s (%s)'\nplot ", p->t_end,
+            strcmp(p->kind->name, "blimp") ? "angle" : "altitude", p->kind->unit);
     plot_put_quoted(g, p->flight);
     fputs(" u 1:2 w steps lw 2 lc rgb 'black' t 'setpoint', "
           "'' u 1:3 w l lw 2 lc rgb '#d62728' t 'SNN', '' u 1:4 w l lw 1.5 lc rgb '#1f77b4' t 'PID'\n", g);
@@ -218,7 +257,7 @@ static void fly_script(FILE *g, const char *png, const void *ctx)
  * derivative kicks at setpoint steps go past it and are cut. */
 static loom_status plot(const char *png, const plant_sample *a, const plant_sample *b, size_t n,
                         const raster *r, uint32_t n_neurons, double dt_ctrl, double u_max, const char *where,
-                        loom_err *e)
+                        const flight_plant *kind, loom_err *e)
 {
     char dir[] = "/tmp/loom-fly-XXXXXX";
     if (!mkdtemp(dir)) return loom_fail(e, LOOM_E_IO, "plot: cannot make a temporary folder: %s", strerror(errno));
@@ -240,13 +279,71 @@ static loom_status plot(const char *png, const plant_sample *a, const plant_samp
     }
     if (!f || !g) st = loom_fail(e, LOOM_E_IO, "plot: cannot write data in %s", dir);
     if (!st) {
-        fly_plot p = {fa, fr, where, n ? a[n - 1].t : 1.0, u_max, n_neurons};
+        fly_plot p = {fa, fr, where, n ? a[n - 1].t : 1.0, u_max, n_neurons, kind};
         st = plot_script_png(png, fly_script, &p, e);
     }
     remove(fa);
     remove(fr);
     rmdir(dir);
     return st;
+}
+
+/* --heldout: the held-out protocol (flight.h) for the controller, the
+ * un-evolved start and the PID; a table, or JSON. */
+static int fly_heldout(const opts *o, const plant_params *pp)
+{
+    loom_err e;
+    seir_net *net = NULL;
+    loom_status st = LOOM_OK;
+    if (strcmp(o->controller, "pid")) {
+        st = seir_parse_file(o->controller, &net, &e);
+        if (!st && (st = ctrl_check_net(net, &e))) loom_err_prefix(&e, "%s", o->controller);
+    }
+    const board_info *bi = st ? NULL : board_find("icebreaker", &e);
+    if (!st && !bi) st = e.status;
+    flight_summary s[3];
+    if (!st) st = flight_heldout(o->kind, pp, net, &bi->arch.arch, s, &e);
+    seir_net_free(net);
+    if (st) return cli_report("fly", &e);
+    if (!o->json) {
+        flight_heldout_print(o->kind, s, stdout);
+        return 0;
+    }
+    jsonw j;
+    jsonw_init(&j, stdout);
+    jsonw_obj_begin(&j, NULL);
+    jsonw_str(&j, "command", "fly");
+    jsonw_str(&j, "mode", "heldout");
+    jsonw_str(&j, "controller", o->controller);
+    jsonw_uint(&j, "flights", s[1].n);
+    jsonw_str(&j, "plant", o->kind->name);
+    jsonw_num(&j, "duration_s", o->kind->heldout_duration);
+    static const char *const who[3] = {"controller_under_test", "unevolved_start", "pid"};
+    for (int k = 0; k < 3; k++) {
+        if (!s[k].n) {
+            jsonw_null(&j, who[k]);
+            continue;
+        }
+        jsonw_obj_begin(&j, who[k]);
+        jsonw_num(&j, "rmse_mean_m", s[k].rmse);
+        jsonw_num(&j, "rmse_worst_m", s[k].rmse_worst);
+        jsonw_num(&j, "steady_state_error_mean_m", s[k].sse);
+        jsonw_num(&j, "steady_state_error_worst_m", s[k].sse_worst);
+        jsonw_num(&j, "overshoot_mean_m", s[k].overshoot);
+        jsonw_num(&j, "overshoot_worst_m", s[k].overshoot_worst);
+        jsonw_num(&j, "effort_mean", s[k].effort);
+        jsonw_num(&j, "cost_mean", s[k].cost);
+        jsonw_obj_end(&j);
+    }
+    if (s[0].n) {
+        jsonw_num(&j, "rmse_ratio_pid", s[0].rmse / s[2].rmse);
+        jsonw_num(&j, "rmse_ratio_start", s[0].rmse / s[1].rmse);
+    } else {
+        jsonw_null(&j, "rmse_ratio_pid");
+        jsonw_null(&j, "rmse_ratio_start");
+    }
+    jsonw_obj_end(&j);
+    return jsonw_end(&j, &e) ? cli_report("fly", &e) : 0;
 }
 
 int cmd_fly(int argc, char **argv)
@@ -257,11 +354,13 @@ int cmd_fly(int argc, char **argv)
     if (rc) return rc < 0 ? 0 : rc;
     loom_err e;
     plant_params pp;
-    plant_params_default(&pp);
+    flight_plant_params(o.kind, &pp);
     if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("fly", &e);
+    if (o.heldout) return fly_heldout(&o, &pp);
     plant_profile pr;
-    if (!strcmp(o.profile, "demo")) plant_profile_demo(&pr);
+    if (!strcmp(o.profile, "demo")) flight_plant_demo(o.kind, &pr);
     else if (plant_profile_parse(o.profile, &pr, &e)) return cli_report("fly", &e);
+    else pr.sse_window = o.kind->sse_window;
 
     const size_t cap = (size_t)(o.duration * pp.ctrl_rate) + 2;
     plant_sample *la = calloc(cap, sizeof *la), *lb = calloc(cap, sizeof *lb);
@@ -290,7 +389,7 @@ int cmd_fly(int argc, char **argv)
     pid pa, pb;
     const double dt = 1.0 / pp.ctrl_rate;
     if (!st && is_pid) {
-        pid_init(&pa, CTRL_KP, 0, CTRL_KD, dt);
+        pid_init(&pa, o.kind->kp, o.kind->ki, o.kind->kd, dt);
         st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&pa, pid_step}, la, &na, &e);
     } else if (!st) {
         st = seir_parse_file(o.controller, &net, &e);
@@ -306,15 +405,18 @@ int cmd_fly(int argc, char **argv)
             st = loom_host_open(o.port, (unsigned)o.baud, &ho, &host, &e);
             if (!st && (st = ctrl_link_open(host, net, 1, &lnk, &e)))
                 loom_err_prefix(&e, "%s on %s", o.controller, o.port);
+            lnk.read_spikes = o.plot != NULL; /* the raster is the only use of the spike words */
+            sl.port = 1;
         } else if (!st) {
             st = ctrl_ref_open(net, &ref, &e);
         }
         if (!st) {
             neurons = net->n_neurons;
-            ctrl_snn_init(&sl.snn, o.port ? ctrl_link_backend(&lnk) : ctrl_ref_backend(&ref));
+            flight_plant_snn(o.kind, &sl.snn, o.port ? ctrl_link_backend(&lnk) : ctrl_ref_backend(&ref));
             sl.snn.on_spikes = on_spikes;
             sl.snn.spike_ctx = &ras;
-                    st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
+            st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
+            if (!st && o.port && fly_board_hook) fly_board_hook(fly_board_hook_ctx, 1);
             if (st == LOOM_E_INTERRUPTED && sl.n > 0) {
                 /* keep the complete control periods: the PID flies as long */
                 stopped = loom_intr_pending();
@@ -327,7 +429,7 @@ int cmd_fly(int argc, char **argv)
     }
     /* The reference PID on the same plant, profile and seed. */
     if (!st) {
-        pid_init(&pb, CTRL_KP, 0, CTRL_KD, dt);
+        pid_init(&pb, o.kind->kp, o.kind->ki, o.kind->kd, dt);
         st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&pb, pid_step}, lb, &nb, &e);
     }
     /* The un-evolved starting point of `loom evolve` (the structured prior,
@@ -344,12 +446,13 @@ int cmd_fly(int argc, char **argv)
         if (!st) {
             ctrl_genes_prior(CTRL_PD, gp);
             ctrl_genes_prior(CTRL_I, gi);
-            st = ctrl_build(gp, gi, &sn, &e);
+            const board_info *bi = board_find("icebreaker", &e);
+            st = bi ? ctrl_build_arch(&bi->arch.arch, gp, gi, &sn, &e) : e.status;
         }
         if (!st) st = ctrl_ref_open(sn, &sr, &e);
         if (!st) {
             ctrl_snn sc;
-            ctrl_snn_init(&sc, ctrl_ref_backend(&sr));
+            flight_plant_snn(o.kind, &sc, ctrl_ref_backend(&sr));
             st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sc, ctrl_snn_step}, lc, &nc, &e);
             if (st) loom_err_prefix(&e, "the un-evolved starting point");
         }
@@ -377,6 +480,7 @@ int cmd_fly(int argc, char **argv)
             jsonw_num(&j, "duration_s", o.duration);
             jsonw_int(&j, "setpoints", pr.n);
             jsonw_str(&j, "plant", o.plant_file);
+            jsonw_str(&j, "plant_kind", o.kind->name);
             jsonw_uint(&j, "neurons", neurons);
             const plant_metrics *mm[3] = {&ma, &mb, &mc};
             static const char *const who[3] = {"controller_under_test", "pid", "unevolved_start"};
@@ -405,10 +509,15 @@ int cmd_fly(int argc, char **argv)
             printf("flight: %g s, seed %llu, %d setpoints, plant %s, controller %s\n", o.duration,
                    (unsigned long long)o.seed, pr.n, o.plant_file ? o.plant_file : "defaults", o.controller);
             printf("%-24s %12s %12s\n", "", is_pid ? "PID (test)" : "SNN", "PID");
-            printf("%-24s %12.4f %12.4f\n", "altitude RMSE (m)", ma.rmse, mb.rmse);
-            printf("%-24s %12.4f %12.4f\n", "overshoot (m)", ma.overshoot, mb.overshoot);
+            char row[64];
+            snprintf(row, sizeof row, "%s RMSE (%s)", strcmp(o.kind->name, "blimp") ? "angle" : "altitude",
+                     o.kind->unit);
+            printf("%-24s %12.4f %12.4f\n", row, ma.rmse, mb.rmse);
+            snprintf(row, sizeof row, "overshoot (%s)", o.kind->unit);
+            printf("%-24s %12.4f %12.4f\n", row, ma.overshoot, mb.overshoot);
             printf("%-24s %12.2f %12.2f\n", "settling time (s)", ma.settling, mb.settling);
-            printf("%-24s %12.4f %12.4f\n", "steady-state error (m)", ma.sse, mb.sse);
+            snprintf(row, sizeof row, "steady-state error (%s)", o.kind->unit);
+            printf("%-24s %12.4f %12.4f\n", row, ma.sse, mb.sse);
             printf("%-24s %12u %12s\n", "neurons", neurons, "-");
             if (!is_pid) {
                 ref_counters c;
@@ -422,13 +531,13 @@ int cmd_fly(int argc, char **argv)
         }
         if (o.plot) {
             st = plot(o.plot, la, lb, na, is_pid ? NULL : &ras, neurons, dt, pp.u_max,
-                      o.port ? "on the board behind the link" : "reference model", &e);
+                      o.port ? "on the board behind the link" : "reference model", o.kind, &e);
             if (!st && !o.quiet && !o.json) printf("fly: wrote %s\n", o.plot);
         }
         if (!st && !o.json)
-            printf("blimp rmse_snn=%.4f rmse_pid=%.4f rmse_start=%.4f sse_snn=%.4f sse_pid=%.4f "
+            printf("%s rmse_snn=%.4f rmse_pid=%.4f rmse_start=%.4f sse_snn=%.4f sse_pid=%.4f "
                    "sse_start=%.4f overshoot_snn=%.4f overshoot_pid=%.4f neurons=%u path=ref\n",
-                   ma.rmse, mb.rmse, mc.rmse, ma.sse, mb.sse, mc.sse, ma.overshoot, mb.overshoot, neurons);
+                   o.kind->name, ma.rmse, mb.rmse, mc.rmse, ma.sse, mb.sse, mc.sse, ma.overshoot, mb.overshoot, neurons);
     }
     if (!st && stopped) {
         fprintf(stderr, "loom fly: interrupted by %s after %zu control periods (%.2f s)%s%s%s%s\n",

@@ -36,66 +36,47 @@ static const char usage[] =
     "  loom gen --seed 9 --neurons 1000 --inputs 50 --density 0.02 --max-delay 0 -o big.seir\n"
     "  loom gen --seed 4 --arch W=12,S=24,A=32,D=31 --levels 20 -o wide.seir\n";
 
+/* --arch: the arch, and whether it names D (then --max-delay must fit it). */
+typedef struct arch_arg {
+    seir_arch *arch;
+    int d_given;
+} arch_arg;
+
+static int parse_arch(const char *cmd, const char *opt, const char *v, void *dst)
+{
+    (void)opt;
+    arch_arg *aa = dst;
+    seir_arch before = *aa->arch;
+    if (cli_parse_arch(cmd, v, aa->arch))
+        return -1;
+    aa->d_given = aa->arch->d != before.d || strchr(v, 'D') || strchr(v, 'd');
+    return 0;
+}
+
 int cmd_gen(int argc, char **argv)
 {
     const char *C = "gen";
-    if (cli_no_repeats(C, argc, argv))
-        return 2;
     gen_opts go;
     gen_opts_default(&go);
     const char *out = "-";
-    int arch_d_given = 0;
     int64_t max_delay = -1;
-    for (int k = 1; k < argc;) {
-        const char *v;
-        int r;
-        int64_t x;
-        uint64_t u;
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "-o", &v)) != 0 ||
-            (r = cli_opt_value(C, argc, argv, &k, "--output", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            out = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &u))
-                return 2;
-            go.seed = u;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--neurons", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--neurons", v, 1, 50000000, &x))
-                return 2;
-            go.neurons = (uint32_t)x;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--inputs", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--inputs", v, 0, 1000000, &x))
-                return 2;
-            go.inputs = (uint32_t)x;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--density", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--density", v, 0, 1, &go.density))
-                return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--max-delay", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--max-delay", v, 0, 255, &max_delay))
-                return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--graded", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--graded", v, 0, 1000000, &x))
-                return 2;
-            go.graded = (int32_t)x;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--levels", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--levels", v, 1, 50000000, &x))
-                return 2;
-            go.levels = (int32_t)x;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--arch", &v)) != 0) {
-            seir_arch before = go.arch;
-            if (r < 0 || cli_parse_arch(C, v, &go.arch))
-                return 2;
-            arch_d_given = go.arch.d != before.d || strchr(v, 'D') || strchr(v, 'd');
-        } else {
-            return cli_usage_error(C, argv[k][0] == '-' ? "unknown option '%s'"
-                                                        : "unexpected argument '%s'", argv[k]);
-        }
-    }
+    arch_arg aa = {&go.arch, 0};
+    const cli_opt opts[] = {
+        {"--output", "-o", CLI_PATH, CLI_DST(out)},
+        {"--seed", NULL, CLI_U64, CLI_DST(go.seed)},
+        {"--neurons", NULL, CLI_INT, 1, 50000000, CLI_DST(go.neurons)},
+        {"--inputs", NULL, CLI_INT, 0, 1000000, CLI_DST(go.inputs)},
+        {"--density", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(go.density)},
+        {"--max-delay", NULL, CLI_INT, 0, 255, CLI_DST(max_delay)},
+        {"--graded", NULL, CLI_INT, 0, 1000000, CLI_DST(go.graded)},
+        {"--levels", NULL, CLI_INT, 1, 50000000, CLI_DST(go.levels)},
+        {"--arch", NULL, CLI_CUSTOM, .fn = parse_arch, .dst = &aa},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
+    int arch_d_given = aa.d_given;
     if (max_delay >= 0) {
         if (!arch_d_given)
             go.arch.d = (int)max_delay;

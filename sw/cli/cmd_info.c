@@ -38,33 +38,19 @@ static const char *kind_name(model_kind k)
 int cmd_info(int argc, char **argv)
 {
     const char *C = "info";
-    if (cli_no_repeats(C, argc, argv))
-        return 2;
     model_opts mo;
     model_opts_default(&mo);
     const char *path = NULL;
     int json = 0;
-    for (int k = 1; k < argc;) {
-        int r;
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, NULL, NULL)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-        if (!strcmp(argv[k], "--json"))
-            json = 1;
-        else if (argv[k][0] == '-' && argv[k][1])
-            return cli_usage_error(C, "unknown option '%s'", argv[k]);
-        else if (path)
-            return cli_usage_error(C, "one file expected, got '%s' and '%s'", path, argv[k]);
-        else
-            path = argv[k];
-        k++;
-    }
+    const cli_opt opts[] = {
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+                           .pos = &path, .pos_twice = "one file expected, got '%s' and '%s'",
+                           .usage = usage, .usage_arg = cli_model_help};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
     if (!path)
         return cli_usage_error(C, "expects a model file (.seir, .aag, .aig or .nir)");
     model m;

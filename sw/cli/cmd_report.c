@@ -10,6 +10,7 @@
 
 #include "build.h"
 #include "cli.h"
+#include "cli_opt.h"
 #include "report_json.h"
 
 const char cmd_report_summary[] = "utilisation, Fmax and capacity of a loom build folder";
@@ -52,20 +53,14 @@ int cmd_report(int argc, char **argv)
     const char *C = "report";
     const char *dir = NULL;
     int json = 0;
-    for (int k = 1; k < argc; k++) {
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            fputs(usage, stdout);
-            return 0;
-        }
-        if (!strcmp(argv[k], "--json"))
-            json = 1;
-        else if (argv[k][0] == '-' && argv[k][1])
-            return cli_usage_error(C, "unknown option '%s'", argv[k]);
-        else if (dir)
-            return cli_usage_error(C, "one folder expected, got '%s' and '%s'", dir, argv[k]);
-        else
-            dir = argv[k];
-    }
+    const cli_opt opts[] = {
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .pos = &dir,
+                           .pos_twice = "one folder expected, got '%s' and '%s'", .usage = usage};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
     if (!dir)
         return cli_usage_error(C, "which build folder? (usage: loom report DIR [--json])");
     char *j = NULL;
@@ -107,6 +102,19 @@ int cmd_report(int argc, char **argv)
     printf("\narch      W=%.0f S=%.0f A=%.0f D=%.0f, %.0f core(s), %.0f inputs, %.0f levels\n",
            num(d, "W"), num(d, "S"), num(d, "A"), num(d, "max_delay"), num(d, "cores"),
            num(d, "inputs"), num(d, "levels"));
+    if (report_doc_has(d, "arch_choice")) { /* the arch chosen for the model (loom build MODEL) */
+        printf("chosen    %s: %s\n", str(d, "arch_choice.chosen"), str(d, "arch_choice.reason"));
+        if (report_doc_has(d, "arch_choice.agreement"))
+            printf("agreement %.6f (target %.2f)", num(d, "arch_choice.agreement"),
+                   num(d, "arch_choice.agreement_target"));
+        else
+            printf("agreement none for this kind of model");
+        if (report_doc_has(d, "arch_choice.smaller"))
+            printf("; the smaller W=%.0f S=%.0f A=%.0f not taken: %s", num(d, "arch_choice.smaller.W"),
+                   num(d, "arch_choice.smaller.S"), num(d, "arch_choice.smaller.A"),
+                   str(d, "arch_choice.smaller.why_not"));
+        printf("\n");
+    }
     const int m = report_doc_has(d, "model");
     double nn = num(d, "neurons"), ns = num(d, "synapses");
     printf("capacity  %.0f neurons, %.0f synapses, max delay %.0f, %.0f profiles\n", nn, ns,
@@ -133,7 +141,9 @@ int cmd_report(int argc, char **argv)
         printf("model     none baked in (generic: load one at run time with loom run)\n");
     }
     printf("tools     yosys %.1f s, nextpnr %.1f s%s\n", num(d, "yosys_s"), num(d, "nextpnr_s"),
-           report_doc_true(d, "cached") ? " (reused: inputs unchanged)" : "");
+           report_doc_true(d, "synth_cache") ? " (reused from the synthesis cache: same arch and sources)"
+           : report_doc_true(d, "cached")    ? " (reused: inputs unchanged)"
+                                             : "");
     report_doc_free(d);
     return 0;
 }

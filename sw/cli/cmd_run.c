@@ -136,67 +136,35 @@ int cmd_run(int argc, char **argv)
     const char *port = NULL, *net_path = NULL, *poisson = NULL, *inputs = NULL, *out_spikes = NULL;
     const char *out_v = NULL;
     int graded = 0, json = 0;
-    for (int k = 1; k < argc;) {
-        const char *a = argv[k], *v;
-        int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if (!strcmp(a, "--list-ports"))
-            return list_ports();
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, &dt_given, &arch_given)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-#define OPT(name, var) CLI_OPT_STR(name, var)
-        OPT("--port", port)
-        OPT("--poisson", poisson)
-        OPT("--inputs", inputs)
-        OPT("--out-spikes", out_spikes)
-        OPT("--out-v", out_v)
-#undef OPT
-#define NUM(name, lo, hi, var)                                                        \
-    if ((r = cli_opt_value(C, argc, argv, &k, name, &v)) != 0) {                       \
-        if (r < 0 || cli_parse_i64(C, name, v, lo, hi, &var))                         \
-            return 2;                                                                  \
-        continue;                                                                      \
-    }
-        NUM("--baud", 1200, 12000000, baud)
-        NUM("--timeout-ms", 1, 600000, timeout_ms)
-        NUM("--tries", 1, 1000, tries)
-        NUM("--max-payload", 64, 1024, max_payload)
-#undef NUM
-        if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--steps", v, &steps))
-                return 2;
-            have_steps = 1;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &seed))
-                return 2;
-            continue;
-        }
-        if (!strcmp(a, "--quiet") || !strcmp(a, "-q"))
-            quiet = 1;
-        else if (!strcmp(a, "--check"))
-            check = 1;
-        else if (!strcmp(a, "--json"))
-            json = 1;
-        else if (!strcmp(a, "--baked"))
-            baked = 1;
-        else if (!strcmp(a, "--graded"))
-            graded = 1;
-        else if (a[0] == '-' && a[1] != '\0')
-            return cli_usage_error(C, "unknown option '%s'", a);
-        else if (!net_path)
-            net_path = a;
-        else
-            return cli_usage_error(C, "one network expected, got '%s' and '%s'", net_path, a);
-        k++;
-    }
+    int list = 0;
+    const cli_opt opts[] = {
+        {"--list-ports", NULL, CLI_FLAG, CLI_DST(list)},
+        {"--port", NULL, CLI_STRING, CLI_DST(port)},
+        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
+        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
+        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
+        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
+        {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(baud)},
+        {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(timeout_ms)},
+        {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)},
+        {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(max_payload)},
+        {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
+        {"--seed", NULL, CLI_U64, CLI_DST(seed)},
+        {"--quiet", "-q", CLI_FLAG, CLI_DST(quiet)},
+        {"--check", NULL, CLI_FLAG, CLI_DST(check)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+        {"--baked", NULL, CLI_FLAG, CLI_DST(baked)},
+        {"--graded", NULL, CLI_FLAG, CLI_DST(graded)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+                           .dt_given = &dt_given, .arch_given = &arch_given, .pos = &net_path,
+                           .pos_twice = "one network expected, got '%s' and '%s'",
+                           .usage = usage, .usage_arg = cli_model_help};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
+    if (list)
+        return list_ports();
     if (!port)
         return cli_usage_error(C, "--port PORT is required (serial device, /dev/pts/N or "
                                   "tcp:HOST:PORT; --list-ports lists serial ports)");
@@ -258,6 +226,7 @@ int cmd_run(int argc, char **argv)
         goto fail;
     if (!arch_given)
         mo.arch = arch.arch; /* compile NIR/AIGER for the board */
+    mo.max_profiles = arch.profiles * arch.cores; /* NIR: cluster per-neuron profiles */
     const seir_net *net;
     const limg *img;
     if (is_limg) {
@@ -285,30 +254,10 @@ int cmd_run(int argc, char **argv)
     }
 
     if (poisson) {
-        double rate;
-        size_t n = strlen(poisson);
-        if (n > 2 && (!strcmp(poisson + n - 2, "Hz") || !strcmp(poisson + n - 2, "hz"))) {
-            /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
-            char num[64];
-            double hz;
-            if (n - 2 >= sizeof num) {
-                rc = cli_usage_error(C, "--poisson '%s' is too long", poisson);
-                goto out;
-            }
-            memcpy(num, poisson, n - 2);
-            num[n - 2] = '\0';
-            if (cli_parse_double(C, "--poisson", num, 0, 1e12, &hz)) {
-                rc = 2;
-                goto out;
-            }
-            double dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-            rate = hz * dt;
-            if (rate > 1.0) {
-                rc = cli_usage_error(C, "--poisson %s with dt %g s is %g spikes per step; at most 1 "
-                                        "is possible", poisson, dt, rate);
-                goto out;
-            }
-        } else if (cli_parse_double(C, "--poisson", poisson, 0.0, 1.0, &rate)) {
+        /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
+        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
+        int in_hz;
+        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
             rc = 2;
             goto out;
         }

@@ -226,59 +226,29 @@ int cmd_sim(int argc, char **argv)
     const char *out_spikes = NULL, *out_v = NULL, *trace_all = NULL, *plot_path = NULL,
                *save_inputs = NULL;
 
-    if (cli_no_repeats(C, argc, argv))
-        return 2;
-    for (int k = 1; k < argc;) {
-        const char *a = argv[k], *v;
-        int r;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, &dt_given, NULL)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-#define OPT(name, var) CLI_OPT_STR(name, var)
-        OPT("--poisson", poisson)
-        OPT("--inputs", inputs)
-        OPT("--stim", stim)
-        OPT("--out-spikes", out_spikes)
-        OPT("--out-v", out_v)
-        OPT("--trace-all", trace_all)
-        OPT("--plot", plot_path)
-        OPT("--save-inputs", save_inputs)
-#undef OPT
-        if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--steps", v, &steps))
-                return 2;
-            have_steps = 1;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &seed))
-                return 2;
-            have_seed = 1;
-            continue;
-        }
-        if (!strcmp(a, "--quiet") || !strcmp(a, "-q")) {
-            quiet = 1;
-        } else if (!strcmp(a, "--outputs-only")) {
-            outputs_only = 1;
-        } else if (!strcmp(a, "--float")) {
-            use_float = 1;
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (a[0] == '-' && a[1] != '\0') {
-            return cli_usage_error(C, "unknown option '%s'", a);
-        } else if (!net_path) {
-            net_path = a;
-        } else {
-            return cli_usage_error(C, "one network expected, got '%s' and '%s'", net_path, a);
-        }
-        k++;
-    }
+    const cli_opt opts[] = {
+        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
+        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
+        {"--stim", NULL, CLI_PATH, CLI_DST(stim)},
+        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
+        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
+        {"--trace-all", NULL, CLI_PATH, CLI_DST(trace_all)},
+        {"--plot", NULL, CLI_PATH, CLI_DST(plot_path)},
+        {"--save-inputs", NULL, CLI_PATH, CLI_DST(save_inputs)},
+        {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
+        {"--seed", NULL, CLI_U64, CLI_DST(seed), .seen = &have_seed},
+        {"--quiet", "-q", CLI_FLAG, CLI_DST(quiet)},
+        {"--outputs-only", NULL, CLI_FLAG, CLI_DST(outputs_only)},
+        {"--float", NULL, CLI_FLAG, CLI_DST(use_float)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+                           .dt_given = &dt_given, .pos = &net_path,
+                           .pos_twice = "one network expected, got '%s' and '%s'",
+                           .usage = usage, .usage_arg = cli_model_help};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr < 0 ? 0 : pr;
     if (!net_path)
         return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
     if (poisson && inputs)
@@ -346,35 +316,14 @@ int cmd_sim(int argc, char **argv)
 
     /* the input source */
     if (poisson) {
-        double rate;
-        size_t n = strlen(poisson);
-        if (n > 2 && (!strcmp(poisson + n - 2, "Hz") || !strcmp(poisson + n - 2, "hz"))) {
-            char num[64];
-            if (n - 2 >= sizeof num) {
-                rc = cli_usage_error(C, "--poisson '%s' is too long", poisson);
-                goto out;
-            }
-            memcpy(num, poisson, n - 2);
-            num[n - 2] = '\0';
-            double hz;
-            if (cli_parse_double(C, "--poisson", num, 0, 1e12, &hz)) {
-                rc = 2;
-                goto out;
-            }
-            double dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-            rate = hz * dt;
-            if (rate > 1.0) {
-                rc = cli_usage_error(C, "--poisson %s with dt %g s is %g spikes per step; at most 1 "
-                                        "is possible", poisson, dt, rate);
-                goto out;
-            }
-            if (!quiet)
-                cli_note(&notes, C, "note: --poisson %s at dt %g s = rate %g per step",
-                        poisson, dt, rate);
-        } else if (cli_parse_double(C, "--poisson", poisson, 0.0, 1.0, &rate)) {
+        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
+        int in_hz;
+        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
             rc = 2;
             goto out;
         }
+        if (in_hz && !quiet)
+            cli_note(&notes, C, "note: --poisson %s at dt %g s = rate %g per step", poisson, dt, rate);
         st = stim_poisson(net, rate, seed, &src, &e);
     } else if (inputs) {
         st = stim_open_file(net, inputs, &src, &e);

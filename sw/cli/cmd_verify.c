@@ -361,45 +361,22 @@ static int parse(int argc, char **argv, opts *o)
     o->seed = 1;
     o->random = -1;
     o->inject = -1;
-    for (int k = 1; k < argc;) {
-        const char *v;
-        int r;
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            fputs(usage, stdout);
-            return -1;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--random", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--random", v, 0, 1000000, &o->random)) return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--models", &v)) != 0) {
-            if (r < 0) return 2;
-            o->models_dir = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--boards", &v)) != 0) {
-            if (r < 0) return 2;
-            o->boards = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--configs", &v)) != 0) {
-            if (r < 0) return 2;
-            o->configs = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
-            int64_t x;
-            if (r < 0 || cli_parse_i64(C, "--steps", v, 1, 100000000, &x)) return 2;
-            o->steps = (uint64_t)x;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &o->seed)) return 2;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--rate", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--rate", v, 0, 1, &o->rate)) return 2;
-            o->rate_str = v;
-        } else if ((r = cli_opt_value(C, argc, argv, &k, "--inject", &v)) != 0) {
-            if (r < 0 || cli_parse_i64(C, "--inject", v, 0, INT64_MAX, &o->inject)) return 2;
-        } else if (!strcmp(argv[k], "--json")) {
-            o->json = 1;
-            k++;
-        } else if (!strcmp(argv[k], "--quiet")) {
-            o->quiet = 1;
-            k++;
-        } else {
-            return cli_usage_error(C, "unknown argument '%s' (see loom verify --help)", argv[k]);
-        }
-    }
+    const cli_opt opts[] = {
+        {"--random", NULL, CLI_INT, 0, 1000000, CLI_DST(o->random)},
+        {"--models", NULL, CLI_PATH, CLI_DST(o->models_dir)},
+        {"--boards", NULL, CLI_STRING, CLI_DST(o->boards)},
+        {"--configs", NULL, CLI_STRING, CLI_DST(o->configs)},
+        {"--steps", NULL, CLI_INT, 1, 100000000, CLI_DST(o->steps)},
+        {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
+        {"--rate", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(o->rate), .text = &o->rate_str},
+        {"--inject", NULL, CLI_INT, 0, INT64_MAX, CLI_DST(o->inject)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(o->json)},
+        {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
+    };
+    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
+    int pr = cli_parse_args(&spec, argc, argv); /* -1 after --help, as this function returns it */
+    if (pr)
+        return pr;
     if (o->boards && !o->models_dir) return cli_usage_error(C, "--boards needs --models DIR (the models to run)");
     if (o->random < 0) o->random = o->models_dir ? 0 : 8;
     if (o->random == 0 && !o->models_dir) return cli_usage_error(C, "nothing to check: --random 0 and no --models");

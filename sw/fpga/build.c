@@ -93,12 +93,12 @@ static void free_sources(srcs *s)
     globfree(&s->g2);
 }
 
-/* chparam list of the board top: the arch config, clocks, link, boot ROM;
+/* chparam list of the board top: the arch config c, clocks, link, boot ROM;
  * for a firmware board (fw_ram_bytes > 0) the UART, the RAM and its image. */
-static void param_string(const board_info *b, const char *boot_hex, const char *fw_hex, char *buf,
-                         size_t len)
+static void param_string(const board_info *b, const arch_config *c, const char *boot_hex,
+                         const char *fw_hex, char *buf, size_t len)
 {
-    const limg_arch *a = &b->arch;
+    const limg_arch *a = &c->arch;
     if (b->fw_ram_bytes) {
         fmt_to(buf, len, "-set CLKS_PER_BIT %u -set RAM_WORDS %u -set FW_FILE \"%s\"",
                board_clks_per_bit(b), b->fw_ram_bytes / 4, fw_hex);
@@ -110,12 +110,149 @@ static void param_string(const board_info *b, const char *boot_hex, const char *
              "-set CLKS_PER_BIT %u -set BOARD_ID %u -set MAX_PAYLOAD %u -set BOOT_BYTES %u "
              "-set BOOT_FILE \"%s\"",
              (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, (unsigned)a->arch.d, a->cores, a->neurons, a->syn_words,
-             a->profiles, a->levels, a->max_inputs, b->eq, (unsigned)(b->clock_mhz * 1e6 + 0.5),
+             a->profiles, a->levels, a->max_inputs, c->eq, (unsigned)(b->clock_mhz * 1e6 + 0.5),
              board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, boot_hex);
     if (b->flash_offset) { /* only the tops with a flash reader have the parameter */
         size_t n = strlen(buf);
         fmt_to(buf + n, len - n, " -set FLASH_OFFSET %u", b->flash_offset);
     }
+}
+
+arch_config build_arch(const build_opts *o)
+{
+    if (o->cfg)
+        return *o->cfg;
+    const board_info *b = o->board;
+    return (arch_config){.name = b->name, .arch = b->arch, .eq = b->eq, .single_port = b->single_port};
+}
+
+loom_status build_read_arch(const char *dir, arch_config *c, loom_err *e)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/arch.json", dir);
+    static const char *const keys[] = {"W", "S", "A", "D", "cores", "neurons", "syn_words", "profiles",
+                                       "levels", "max_inputs", "eq", "single_port"};
+    double v[12];
+    for (int k = 0; k < 12; k++) {
+        loom_status st = report_top_num(path, keys[k], &v[k], e);
+        if (st)
+            return st;
+        if (!(v[k] >= 0 && v[k] <= 65536))
+            return loom_fail(e, LOOM_E_INVALID, "%s: \"%s\" missing or out of range", path, keys[k]);
+    }
+    memset(c, 0, sizeof *c);
+    c->name = "build";
+    c->arch.arch.w = (int)v[0];
+    c->arch.arch.s = (int)v[1];
+    c->arch.arch.a = (int)v[2];
+    c->arch.arch.d = (int)v[3];
+    c->arch.cores = (uint32_t)v[4];
+    c->arch.neurons = (uint32_t)v[5];
+    c->arch.syn_words = (uint32_t)v[6];
+    c->arch.profiles = (uint32_t)v[7];
+    c->arch.levels = (uint32_t)v[8];
+    c->arch.max_inputs = (uint32_t)v[9];
+    c->eq = (uint32_t)v[10];
+    c->single_port = (uint32_t)v[11];
+    loom_status st = limg_arch_check(&c->arch, e);
+    return st ? loom_err_prefix(e, "%s", path) : LOOM_OK;
+}
+
+char *build_cache_dir(char *buf, size_t len)
+{
+    const char *env = getenv("LOOM_SYNTH_CACHE");
+    if (env && *env) {
+        fmt_to(buf, len, "%s", env);
+        return buf;
+    }
+    env = getenv("XDG_CACHE_HOME");
+    if (env && *env) {
+        fmt_to(buf, len, "%s/loom/synth", env);
+        return buf;
+    }
+    env = getenv("HOME");
+    fmt_to(buf, len, "%s/.cache/loom/synth", env && *env ? env : "/tmp");
+    return buf;
+}
+
+/* Copies the file src to dst (created or truncated). */
+static loom_status copy_file(const char *src, const char *dst, loom_err *e)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", src, strerror(errno));
+    FILE *out = fopen(dst, "wb");
+    if (!out) {
+        fclose(in);
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", dst, strerror(errno));
+    }
+    char buf[65536];
+    size_t n;
+    int bad = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        if (fwrite(buf, 1, n, out) != n)
+            bad = 1;
+    bad |= ferror(in);
+    fclose(in);
+    if (fclose(out) != 0 || bad)
+        return loom_fail(e, LOOM_E_IO, "%s: copying %s failed", dst, src);
+    return LOOM_OK;
+}
+
+/* What a cache entry holds: what stage_pack and write_report read. */
+static const char *const cache_files[] = {"generic.asc", "boot_placeholder.hex", "nextpnr-report.json",
+                                          "yosys-stat.json", "yosys.log", "nextpnr.log", "yosys.ys",
+                                          "fw.hex"};
+#define N_CACHE_FILES (sizeof cache_files / sizeof cache_files[0])
+
+/* Copies cache entry `key` into dir: 1 on a hit, 0 when absent or incomplete. */
+static int cache_fetch(const char *cache, const char *key, const char *dir, int fw)
+{
+    char from[4096], to[4096];
+    for (size_t k = 0; k < 4; k++) { /* the first four make an entry */
+        fmt_to(from, sizeof from, "%s/%s/%s", cache, key, cache_files[k]);
+        if (!file_exists(from))
+            return 0;
+    }
+    fmt_to(from, sizeof from, "%s/%s/fw.hex", cache, key);
+    if (fw && !file_exists(from))
+        return 0;
+    for (size_t k = 0; k < N_CACHE_FILES; k++) {
+        loom_err e2;
+        fmt_to(from, sizeof from, "%s/%s/%s", cache, key, cache_files[k]);
+        fmt_to(to, sizeof to, "%s/%s", dir, cache_files[k]);
+        if (!file_exists(from))
+            continue;
+        if (copy_file(from, to, &e2) != LOOM_OK)
+            return 0;
+    }
+    return 1;
+}
+
+/* Stores dir's finished place-and-route as cache entry `key` (written into
+ * a folder of its own and renamed, so an entry is whole or absent). */
+static loom_status cache_store(const char *cache, const char *key, const char *dir, loom_err *e)
+{
+    char tmp[4096], fin[4096], from[4096], to[4096];
+    fmt_to(tmp, sizeof tmp, "%s/.%s.%ld", cache, key, (long)getpid());
+    fmt_to(fin, sizeof fin, "%s/%s", cache, key);
+    loom_status st = mkdir_p(tmp, e);
+    for (size_t k = 0; !st && k < N_CACHE_FILES; k++) {
+        fmt_to(from, sizeof from, "%s/%s", dir, cache_files[k]);
+        fmt_to(to, sizeof to, "%s/%s", tmp, cache_files[k]);
+        if (file_exists(from))
+            st = copy_file(from, to, e);
+    }
+    if (!st && rename(tmp, fin) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+        st = loom_fail(e, LOOM_E_IO, "%s: cannot store the cache entry: %s", fin, strerror(errno));
+    if (file_exists(fin) == 0) { /* rename done, or failed: clean the scratch folder */
+        for (size_t k = 0; k < N_CACHE_FILES; k++) {
+            fmt_to(to, sizeof to, "%s/%s", tmp, cache_files[k]);
+            remove(to);
+        }
+        rmdir(tmp);
+    }
+    return st;
 }
 
 /* The firmware image of a firmware board: $LOOM_FW, else BUILD/fw/NAME.hex
@@ -172,6 +309,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
                                    double *t_yosys, double *t_pnr, int *cached, loom_err *e)
 {
     const board_info *b = o->board;
+    const arch_config cfg = build_arch(o);
     srcs s;
     loom_status st = find_sources(root, b, &s, e);
     if (st)
@@ -183,7 +321,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     /* yosys runs inside dir and reads every file by a relative name, so no
      * user-chosen path is ever written into its script (whose ';' and
      * `exec` would otherwise run commands). */
-    param_string(b, "boot_placeholder.hex", "fw.hex", params, sizeof params);
+    param_string(b, &cfg, "boot_placeholder.hex", "fw.hex", params, sizeof params);
     if (b->fw_ram_bytes && !find_firmware(b, root, fw_src, sizeof fw_src)) {
         free_sources(&s);
         return loom_fail(e, LOOM_E_IO,
@@ -192,8 +330,17 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
                          b->name, fw_src);
     }
 
-    /* hash every input: sources, pcf, parameters, board entry, tool set */
+    /* hash every input: sources, pcf, parameters, board entry, tool set
+     * and the tools' versions */
     uint64_t h = 0xcbf29ce484222325ULL;
+    static const char *const vtool[2][3] = {{"yosys", "-V", "yosys.version"},
+                                            {"nextpnr-ice40", "--version", "nextpnr.version"}};
+    for (int k = 0; !st && k < 2; k++) {
+        char *vargv[] = {(char *)vtool[k][0], (char *)vtool[k][1], NULL};
+        fmt_to(path, sizeof path, "%s/%s", dir, vtool[k][2]);
+        if (!(st = run_tool(vargv, NULL, NULL, path, NULL, e)))
+            st = hash_file(&h, path, e);
+    }
     for (size_t i = 0; !st && i < s.g1.gl_pathc; i++)
         st = hash_file(&h, s.g1.gl_pathv[i], e);
     for (size_t i = 0; !st && i < s.g2.gl_pathc; i++)
@@ -211,7 +358,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     h = fnv(h, params, strlen(params));
     h = fnv(h, b->pnr_device, strlen(b->pnr_device));
     h = fnv(h, b->package, strlen(b->package));
-    h = fnv(h, b->single_port ? "sp1" : "sp0", 3);
+    h = fnv(h, cfg.single_port ? "sp1" : "sp0", 3);
     char hash[32];
     fmt_to(hash, sizeof hash, "%016llx", (unsigned long long)h);
 
@@ -230,6 +377,18 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     free(old);
     remove(hpath);
     *cached = 0;
+    char cache[4096];
+    build_cache_dir(cache, sizeof cache);
+    if (!o->no_cache && !o->force && cache_fetch(cache, hash, dir, b->fw_ram_bytes != 0)) {
+        free_sources(&s);
+        FILE *hf = fopen(hpath, "w");
+        if (!hf || fprintf(hf, "%s\n", hash) < 0 || fclose(hf) != 0)
+            return loom_fail(e, LOOM_E_IO, "%s: cannot write", hpath);
+        *cached = 2;
+        progress(o, "cache", 0, "synthesis cached: %s/%s holds this arch's place-and-route "
+                 "(yosys and nextpnr not run)", cache, hash);
+        return LOOM_OK;
+    }
 
     st = write_placeholder(ph, b->boot_bytes ? b->boot_bytes : 16, e);
     if (!st && b->fw_ram_bytes) { /* the build folder keeps the image it was built with */
@@ -251,14 +410,16 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
         return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
     }
     size_t rl = strlen(root);
-    fprintf(f, "# written by loom build for board %s\nread_verilog -I%s/rtl", b->name, SRC_LINK);
+    char astr[256];
+    fprintf(f, "# written by loom build for board %s, arch %s\nread_verilog -I%s/rtl", b->name,
+            arch_config_str(&cfg, astr, sizeof astr), SRC_LINK);
     for (size_t i = 0; i < s.g1.gl_pathc; i++)
         fprintf(f, " %s%s", SRC_LINK, s.g1.gl_pathv[i] + rl);
     for (size_t i = 0; i < s.g2.gl_pathc; i++)
         fprintf(f, " %s%s", SRC_LINK, s.g2.gl_pathv[i] + rl);
     fprintf(f, " %s%s\n", SRC_LINK, s.top + rl);
     fprintf(f, "chparam %s %s\n", params, top);
-    if (b->single_port && !b->fw_ram_bytes) /* board tops leave SP to loom_board_core's default */
+    if (cfg.single_port && !b->fw_ram_bytes) /* board tops leave SP to loom_board_core's default */
         fprintf(f, "chparam -set SP 1 loom_board_core\n");
     fprintf(f, "read_verilog -lib +/ice40/cells_sim.v\nhierarchy -check -top %s\n", top);
     fprintf(f, "synth_ice40 -top %s%s -json loom.json\n", top, b->sprams ? " -dsp -spram" : "");
@@ -313,6 +474,13 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     f = fopen(hpath, "w");
     if (!f || fprintf(f, "%s\n", hash) < 0 || fclose(f) != 0)
         return loom_fail(e, LOOM_E_IO, "%s: cannot write", hpath);
+    if (!o->no_cache) {
+        loom_err e2;
+        if (cache_store(cache, hash, dir, &e2) == LOOM_OK)
+            progress(o, "cache", 0, "stored as %s/%s", cache, hash);
+        else
+            progress(o, "cache", 0, "not stored: %s", e2.msg);
+    }
     return LOOM_OK;
 }
 
@@ -376,14 +544,15 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
 static loom_status load_and_map(const build_opts *o, model *m, map_result **mr, loom_err *e)
 {
     const board_info *b = o->board;
+    const arch_config cfg = build_arch(o);
     loom_status st = model_load(o->model_path, &o->mopts, m, e);
     if (st)
         return st;
-    st = map_fit_explain(map_net(m->net, &b->arch, mr, e), m->net, &b->arch, e);
+    st = map_fit_explain(map_net(m->net, &cfg.arch, mr, e), m->net, &cfg.arch, e);
     if (st) {
         model_free(m);
         char arch[256];
-        limg_arch_str(&b->arch, arch, sizeof arch);
+        limg_arch_str(&cfg.arch, arch, sizeof arch);
         return loom_err_prefix(e, "%s does not fit board %s (%s)", o->model_path, b->name, arch);
     }
     return LOOM_OK;
@@ -434,7 +603,7 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
         ms->inputs = mr->n_inputs;
         ms->levels = mr->n_levels;
         ms->synapses = mr->n_syn;
-        mr->port_cycles = b->single_port ? 2 : 1;   /* SP=1: 2 cycles per neuron / event */
+        mr->port_cycles = build_arch(o).single_port ? 2 : 1;   /* SP=1: 2 cycles per neuron / event */
         /* the array's cycle model; a firmware board's step was measured */
         ms->cycles = b->fw_ram_bytes ? fw_cycles
                                      : map_predict_cycles(mr, o->input_rate, NULL, o->neuron_rate);
@@ -510,14 +679,18 @@ loom_status build_run(const build_opts *o, loom_err *e)
     double ty = 0, tp = 0;
     int cached = 1;
 
+    const arch_config cfg = build_arch(o);
+    if (o->plan) {
+        if ((st = mkdir_p(dir, e)) || (st = build_write_arch(o->board, &cfg, dir, e)))
+            return st;
+        return write_plan(o, dir, e);
+    }
     if (o->boot_only) {
         if (!o->model_path)
             return loom_fail(e, LOOM_E_ARG, "--boot-only needs a model");
-        if ((st = mkdir_p(dir, e)))
+        if ((st = mkdir_p(dir, e)) || (st = build_write_arch(o->board, &cfg, dir, e)))
             return st;
-        if ((st = stage_model(o, dir, &ms, e)))
-            return st;
-        return build_write_arch(o->board, dir, e); /* loom vboard --build DIR runs it */
+        return stage_model(o, dir, &ms, e); /* loom vboard --build DIR runs it */
     }
     if (o->patch) {
         char gasc[4096], ph[4096];
@@ -540,6 +713,8 @@ loom_status build_run(const build_opts *o, loom_err *e)
             return st;
         if ((st = stage_synth_pnr(o, dir, root, &ty, &tp, &cached, e)))
             return st;
+        if ((st = build_write_arch(o->board, &cfg, dir, e)))
+            return st;
     }
     if (o->model_path) {
         if ((st = stage_model(o, dir, &ms, e)))
@@ -551,8 +726,6 @@ loom_status build_run(const build_opts *o, loom_err *e)
     }
     /* a flash board's --patch changes only flash.bin: loom.bin stays */
     if (!(o->patch && o->board->flash_offset) && (st = stage_pack(o, dir, o->model_path != NULL, e)))
-        return st;
-    if ((st = build_write_arch(o->board, dir, e)))
         return st;
     return write_report(o, dir, &ms, ty, tp, cached, e);
 }

@@ -19,8 +19,20 @@
  *   flash.bin              flash boards (board_info.flash_offset > 0, the
  *                          icebreaker): the baked model's flash image
  *                          (build_flash_image); loom.asc is then generic.asc
- *   arch.json              the design's board and arch (build_write_arch), for
- *                          `loom vboard --build DIR`
+ *   arch.json              the arch config the array was built with (W, S,
+ *                          A, D, cores, neurons, syn_words, profiles,
+ *                          levels, max_inputs, eq, single_port), its
+ *                          "board" and "flash_offset" (build_write_arch;
+ *                          `loom vboard --build DIR` runs this design)
+ *   plan.json              `loom build --plan`: the arch choice alone
+ *
+ * The synthesis cache: a finished place-and-route (generic.asc, the boot
+ * ROM placeholder, the tool reports and logs) is also stored under
+ * CACHE/<key>, the key a hash of the arch config and every other
+ * parameter, the RTL and board sources and the tool versions; a build
+ * whose key is there copies it instead of running yosys and nextpnr.
+ * CACHE is $LOOM_SYNTH_CACHE, else $XDG_CACHE_HOME/loom/synth, else
+ * ~/.cache/loom/synth (build_cache_dir); build_opts.no_cache skips it.
  *
  * A model is baked in by putting into the boot ROM (boards/common/
  * loom_boot.v) the link frames that load its image; this only changes
@@ -40,7 +52,9 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
+#include "arch_choose.h"
 #include "board.h"
 #include "loom_status.h"
 #include "model.h"
@@ -78,6 +92,12 @@ typedef struct build_opts {
     void *progress_ctx;
     build_bake_fn bake;        /* firmware boards with a model [NULL] */
     void *bake_ctx;
+    const arch_config *cfg;    /* the array's arch config [NULL: the board's
+                                  generic one]; eq and single_port included */
+    const arch_choice *choice; /* how cfg was chosen, for the report [NULL] */
+    int plan;                  /* 1: only write outdir/arch.json and
+                                  outdir/plan.json (no tools run) */
+    int no_cache;              /* 1: neither read nor fill the synthesis cache */
 } build_opts;
 
 void build_opts_default(build_opts *o);
@@ -133,7 +153,21 @@ loom_status build_flash_check(const uint8_t *p, size_t n, uint32_t *len, loom_er
  * A, D, cores, neurons, syn_words, profiles, levels, max_inputs, eq,
  * single_port -- with "board" and, for a flash board, "flash_offset" (what
  * `loom vboard --build DIR` runs). */
-loom_status build_write_arch(const board_info *b, const char *dir, loom_err *e);
+loom_status build_write_arch(const board_info *b, const arch_config *c, const char *dir, loom_err *e);
+
+/* The synthesis cache folder (see above) into buf; returns buf. */
+char *build_cache_dir(char *buf, size_t len);
+
+/* The arch config of build_opts o: o->cfg, else the board's generic one. */
+arch_config build_arch(const build_opts *o);
+
+/* Reads DIR/arch.json into *c (name "DIR").  LOOM_E_IO when missing,
+ * LOOM_E_INVALID when a field is missing or out of range. */
+loom_status build_read_arch(const char *dir, arch_config *c, loom_err *e);
+
+/* Writes the choice as one JSON object (keys in docs/boards.md) to f,
+ * indented by `indent` spaces, without a trailing newline. */
+void build_choice_json(FILE *f, const board_info *b, const arch_choice *c, int indent);
 
 /* Reads DIR/report.json into a malloc'ed NUL-terminated string (*out, owned
  * by the caller).  LOOM_E_IO when missing. */

@@ -55,6 +55,9 @@ char *slurp(const char *path, size_t *n);
 loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
                          double t_yosys, double t_pnr, int cached, loom_err *e);
 
+/* DIR/plan.json: the board, the model and o->choice (loom build --plan). */
+loom_status write_plan(const build_opts *o, const char *dir, loom_err *e);
+
 loom_status bake_fw(const build_opts *o, const seir_net *net, const limg *img,
                      const char *hex, double *cycles, loom_err *e);
 

@@ -72,6 +72,110 @@ static void json_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
+static void ind(FILE *f, int n)
+{
+    fprintf(f, "\n%*s", n, "");
+}
+
+static void num_or_null(FILE *f, double v)
+{
+    if (v < 0)
+        fprintf(f, "null");
+    else
+        fprintf(f, "%.6f", v);
+}
+
+void build_choice_json(FILE *f, const board_info *b, const arch_choice *c, int indent)
+{
+    const limg_arch *a = &c->cfg.arch;
+    const int i1 = indent + 2, i2 = indent + 4;
+    fprintf(f, "{");
+    ind(f, i1);
+    fprintf(f, "\"chosen\": \"%s\",", c->forced ? "forced" : c->generic ? "generic" : "chosen");
+    ind(f, i1);
+    fprintf(f, "\"generic_bitstream\": %s,", c->generic ? "true" : "false");
+    ind(f, i1);
+    fprintf(f, "\"arch\": {\"W\": %d, \"S\": %d, \"A\": %d, \"D\": %d, \"cores\": %u, \"neurons\": %u, "
+               "\"syn_words\": %u, \"profiles\": %u, \"levels\": %u, \"max_inputs\": %u, \"eq\": %u, "
+               "\"single_port\": %u},",
+            a->arch.w, a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words, a->profiles,
+            a->levels, a->max_inputs, c->cfg.eq, c->cfg.single_port);
+    ind(f, i1);
+    fprintf(f, "\"reason\": ");
+    json_str(f, c->reason);
+    fprintf(f, ",");
+    ind(f, i1);
+    fprintf(f, "\"agreement_target\": %.4f,", c->target);
+    ind(f, i1);
+    fprintf(f, "\"agreement\": ");
+    num_or_null(f, c->agreement);
+    fprintf(f, ",");
+    ind(f, i1);
+    fprintf(f, "\"smaller\": ");
+    if (c->have_smaller) {
+        fprintf(f, "{\"W\": %d, \"S\": %d, \"A\": %d, \"agreement\": ", c->smaller.w, c->smaller.s,
+                c->smaller.a);
+        num_or_null(f, c->smaller_agreement);
+        fprintf(f, ", \"why_not\": ");
+        json_str(f, c->smaller_why);
+        fprintf(f, "},");
+    } else {
+        fprintf(f, "null,");
+    }
+    ind(f, i1);
+    fprintf(f, "\"model_needs\": {\"neurons\": %u, \"syn_words\": %u, \"profiles\": %u, \"levels\": %u, "
+               "\"inputs\": %u, \"max_delay\": %u},",
+            c->need.neurons, c->need.syn_words, c->need.profiles, c->need.levels, c->need.inputs,
+            c->need.max_delay);
+    ind(f, i1);
+    fprintf(f, "\"candidates_tried\": %u,", c->tried);
+    ind(f, i1);
+    if (b->fw_ram_bytes) { /* the firmware's RAM, not the array's memories */
+        fprintf(f, "\"part\": null");
+        ind(f, indent);
+        fprintf(f, "}");
+        return;
+    }
+    fprintf(f, "\"part\": {");
+    static const char *const names[4] = {"bram", "spram", "dsp", "logic_cells_estimate"};
+    const uint32_t used[4] = {c->used.bram, c->used.spram, c->used.dsp, c->used.luts};
+    const uint32_t total[4] = {b->brams, b->sprams, b->dsps, b->luts};
+    for (int k = 0; k < 4; k++) {
+        ind(f, i2);
+        fprintf(f, "\"%s\": {\"used\": %u, \"total\": %u, \"left\": %d}%s", names[k], used[k], total[k],
+                (int)total[k] - (int)used[k], k < 3 ? "," : "");
+    }
+    ind(f, i1);
+    fprintf(f, "}");
+    ind(f, indent);
+    fprintf(f, "}");
+}
+
+loom_status write_plan(const build_opts *o, const char *dir, loom_err *e)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/plan.json", dir);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "{\n  \"board\": ");
+    json_str(f, o->board->name);
+    fprintf(f, ",\n  \"model\": ");
+    if (o->model_path)
+        json_str(f, o->model_path);
+    else
+        fprintf(f, "null");
+    fprintf(f, ",\n  \"arch_choice\": ");
+    if (o->choice)
+        build_choice_json(f, o->board, o->choice, 2);
+    else
+        fprintf(f, "null");
+    fprintf(f, "\n}\n");
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    return LOOM_OK;
+}
+
 loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
                                 double t_yosys, double t_pnr, int cached, loom_err *e)
 {
@@ -93,7 +197,9 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
     if (access(path, R_OK) == 0 && (rst = report_stat_cells(path, cells, 3, sums, e)))
         return rst;
     long carries = sums[0], ffs = sums[1], lut4 = sums[2];
-    const limg_arch *a = &b->arch;
+    const arch_config cfg = build_arch(o);
+    const limg_arch *a = &cfg.arch;
+    const uint64_t cap_n = (uint64_t)a->cores * a->neurons, cap_s = (uint64_t)a->cores * a->syn_words;
     fmt_to(path, sizeof path, "%s/report.json", dir);
     FILE *f = fopen(path, "w");
     if (!f)
@@ -124,11 +230,18 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
             "  \"neurons\": %llu,\n  \"synapses\": %llu,\n  \"max_delay\": %u,\n"
             "  \"profiles\": %u,\n  \"levels\": %u,\n  \"inputs\": %u,\n"
             "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n  \"flash_offset\": %u,\n",
-            (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)board_neurons(b),
-            (unsigned long long)board_synapses(b), (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
+            (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)cap_n,
+            (unsigned long long)cap_s, (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
             a->max_inputs, b->baud, b->boot_bytes, b->flash_offset);
-    fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n", t_yosys, t_pnr,
-            cached ? "true" : "false");
+    fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n"
+               "  \"synth_cache\": %s,\n", t_yosys, t_pnr, cached ? "true" : "false",
+            cached == 2 ? "true" : "false");
+    fprintf(f, "  \"arch_choice\": ");
+    if (o->choice)
+        build_choice_json(f, b, o->choice, 2);
+    else
+        fprintf(f, "null");
+    fprintf(f, ",\n");
     if (ms && ms->have) {
         fprintf(f, "  \"model\": {\n    \"path\": ");
         json_str(f, ms->path);
@@ -138,8 +251,8 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
                 "    \"boot_bytes_used\": %u,\n    \"input_rate\": %g,\n    \"neuron_rate\": %g,\n"
                 "    \"cycles_per_step\": %.1f,\n    \"steps_per_s\": %.0f\n  }\n}\n",
                 ms->neurons, (unsigned long long)ms->synapses, ms->inputs, ms->levels,
-                (double)ms->neurons / (double)board_neurons(b),
-                (double)ms->synapses / (double)board_synapses(b), ms->boot_used, o->input_rate,
+                (double)ms->neurons / (double)cap_n,
+                (double)ms->synapses / (double)cap_s, ms->boot_used, o->input_rate,
                 o->neuron_rate, ms->cycles, ms->steps_per_s);
     } else {
         fprintf(f, "  \"model\": null\n}\n");

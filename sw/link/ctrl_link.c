@@ -52,6 +52,7 @@ loom_status ctrl_link_open(loom_host *h, const seir_net *net, int verify, ctrl_l
     }
     l->h = h;
     l->verify = verify;
+    l->read_spikes = 1;
     l->n_neurons = net->n_neurons;
     l->n_inputs = net->n_inputs;
     l->n_out = net->n_outputs;
@@ -117,14 +118,15 @@ static loom_status link_step(void *ctx, const int32_t *in, uint32_t n_in, int32_
             l->ev[nev++] = loom_host_event(c, v);
     }
     uint32_t v_raw[CTRL_LINK_MAX_OUT];
-    loom_status st = loom_host_step_read(l->h, l->ev, nev, l->arch.cores, l->out_words, l->words,
+    loom_status st = loom_host_step_read(l->h, l->ev, nev, l->arch.cores, l->read_spikes ? l->out_words : 0,
+                                         l->read_spikes ? l->words : NULL,
                                          l->v_addr, l->n_out, v_raw, 1000000000u, e);
     if (st) {
         loom_err_prefix(e, "control step %" PRIu64, l->steps);
         return st;
     }
     l->n_spk = 0;
-    for (uint32_t n = 0; n < l->n_neurons; n++) {
+    for (uint32_t n = 0; l->read_spikes && n < l->n_neurons; n++) {
         uint32_t c = l->core_of[n], s = l->slot_of[n];
         if ((l->words[(size_t)c * l->out_words + (s >> 5)] >> (s & 31)) & 1)
             l->spk[l->n_spk++] = n;
@@ -143,7 +145,7 @@ static loom_status link_step(void *ctx, const int32_t *in, uint32_t n_in, int32_
                                  l->steps, k, (int32_t)v_raw[k], l->shadow_out[k]);
         uint32_t nr;
         const uint32_t *rs = ref_spikes(l->shadow.sim, &nr);
-        if (nr != l->n_spk || (nr && memcmp(rs, l->spk, nr * sizeof *rs))) {
+        if (l->read_spikes && (nr != l->n_spk || (nr && memcmp(rs, l->spk, nr * sizeof *rs)))) {
             uint32_t i = 0;
             while (i < nr && i < l->n_spk && rs[i] == l->spk[i])
                 i++;

@@ -41,6 +41,9 @@ typedef struct ctrl_link {
     int32_t *in_max;                     /* NULL or [n_inputs] declared graded bounds (0: none) */
     uint64_t steps;                      /* steps run */
     int verify;
+    int read_spikes;                     /* 1 (open's default): read the spike words each step;
+                                            0: only the read-outs' v (fewer bytes per period; the
+                                            backend reports no spikes, verify checks v only) */
     ctrl_ref shadow;                     /* the lockstep reference model (verify) */
     int32_t *shadow_out;
 } ctrl_link;

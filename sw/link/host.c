@@ -112,7 +112,7 @@ static int fifo_has(const loom_host *h, uint8_t seq)
 static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
     size_t m = link_frame_encode(&p->req, h->wire);
-    if (getenv("LOOM_LINK_DEBUG"))
+    if (h->debug)
         fprintf(stderr, "%.1f send seq %u cmd %02X len %u\n", mono_ms(), p->req.seq, p->req.cmd, p->req.len);
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
     if (st && st != LOOM_E_TIMEOUT)
@@ -225,7 +225,7 @@ static void retire(loom_host *h)
 /* One received frame (got 1) or a damaged one (got -1). */
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
-    if (getenv("LOOM_LINK_DEBUG"))
+    if (h->debug)
         fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
@@ -373,7 +373,7 @@ static loom_status pump(loom_host *h, loom_err *e)
         } else {
             old->early++;
         }
-        if (getenv("LOOM_LINK_DEBUG"))
+        if (h->debug)
             fprintf(stderr, "%.1f timeout seq %u wait %.1f srtt %.1f var %.1f\n", now, old->req.seq,
                     w, h->srtt, h->rttvar);
         if (h->backoff < RTO_SHIFT_MAX && w < h->o.timeout_ms * (double)(1u << BACKOFF_MAX))
@@ -601,6 +601,7 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
         h->o = *opts;
     else
         loom_host_opts_default(&h->o);
+    h->debug = getenv("LOOM_LINK_DEBUG") != NULL; /* read once, not per frame */
     if (h->o.timeout_ms <= 0 || h->o.max_tries == 0) {
         loom_fail(e, LOOM_E_ARG, "timeout (%d ms) and tries (%u) must be positive",
                   h->o.timeout_ms, h->o.max_tries);

@@ -60,6 +60,7 @@ struct loom_host {
     loom_err perr;
     link_frame resp;
     link_frame fr;
+    int debug;             /* LOOM_LINK_DEBUG set at loom_host_open: trace frames on stderr */
 };
 
 #endif

@@ -15,6 +15,9 @@ grep -q '^steady-state error (m)' "$WORK/out.txt"
 grep -q '^settling time (s)' "$WORK/out.txt"
 tail -n 1 "$WORK/out.txt" | grep -Eq '^blimp rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ rmse_start=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ sse_start=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 board=icebreaker path=vboard$'
 grep -q "^demo: trajectory through the virtual board identical" "$WORK/out.txt"
+# the held-out table of the shipped controller, before the summary line
+grep -q '^held-out (blimp): 24 flights of 60 s' "$WORK/out.txt"
+grep -Eq '^held-out RMSE ratio: evolved/PID [0-9.]+, evolved/start [0-9.]+$' "$WORK/out.txt"
 # a PNG: 8-byte signature 89 50 4E 47 0D 0A 1A 0A
 [ "$(head -c 8 "$WORK/demo/blimp.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]
 [ $((t1 - t0)) -lt 180 ]

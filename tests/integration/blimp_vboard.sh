@@ -73,7 +73,7 @@ grep -q "the net assumes accumulators of A=24 bits, the build has A=16" "$WORK/i
 # the board goes away mid-flight: a clear error, non-zero exit
 "$LOOM" fly --port "$pty" --seed 1 --duration 600 --timeout-ms 100 >"$WORK/k.txt" 2>"$WORK/k.err" &
 fl=$!
-sleep 1
+sleep 8 # the load takes 1-4 s on a busy machine: lose the board mid-flight, not mid-load
 kill "$vb"; wait "$vb" 2>/dev/null
 i=0; while kill -0 "$fl" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 kill -0 "$fl" 2>/dev/null && { kill "$fl"; fail "fly did not notice the lost board"; }

@@ -5,7 +5,8 @@
 # another board for the same checks.
 #   1. generic bitstream: fits, meets the board clock, loom.bin exists,
 #      report.json has every key, `loom report --json` prints it verbatim
-#   2. rebuild with nothing changed: synthesis is skipped (cached)
+#   2. rebuild with nothing changed: synthesis is skipped (cached); a new
+#      folder for the same arch comes from the synthesis cache (no tool run)
 #   3. baked model: the only change to the .asc is the boot ROM (icebram
 #      from the placeholder to boot.hex on generic.asc gives it byte for byte;
 #      the other way round icebram cannot locate a low-entropy ROM), the
@@ -28,6 +29,9 @@ B=${LOOM_BUILD_BOARD:-icebreaker}
 # would run `touch PWNED`; spaces and quotes must simply work.
 HERE=$(cd "$(dirname "$0")" && pwd)
 cd "$WORK"
+# the synthesis cache of this run (LOOM_SYNTH_CACHE=DIR reuses one, e.g. to
+# rerun the flow without synthesis)
+export LOOM_SYNTH_CACHE="${LOOM_SYNTH_CACHE:-$WORK/synth-cache}"
 D="$WORK/ib o ; exec -- touch PWNED ; 'q\"x"
 ln -sfn "$D" "$WORK/ib" # the plain name board_icestick.sh reads the report by
 line=$("$LOOM" build --list | awk -v b="$B" '$1==b')
@@ -63,6 +67,14 @@ if grep -F "exec" "$D/yosys.ys"; then echo "the build folder's name reached the 
 "$LOOM" build --board "$B" -o "$D" 2>&1 | tee "$WORK/rebuild.log"
 grep -q "synthesis and place-and-route skipped" "$WORK/rebuild.log"
 grep -q '"cached": true' "$D/report.json"
+# ... and a new folder for the same arch costs no synthesis: the cache
+"$LOOM" build --board "$B" -o "$WORK/second" 2>&1 | tee "$WORK/second.log"
+grep -q "synthesis cached: .*(yosys and nextpnr not run)" "$WORK/second.log"
+if grep -q "^\[yosys\|^\[nextpnr" "$WORK/second.log"; then echo "a tool ran for a cached arch"; exit 1; fi
+[ ! -e "$WORK/second/yosys.stderr" ] && [ ! -e "$WORK/second/nextpnr.stderr" ] || { echo "a tool ran in second/"; exit 1; }
+grep -q '"synth_cache": true' "$WORK/second/report.json"
+cmp "$WORK/second/generic.asc" "$D/generic.asc"
+cmp "$WORK/second/arch.json" "$D/arch.json"
 
 fw=0 flash=0
 echo "$line" | grep -q " firmware " && fw=1

@@ -38,6 +38,11 @@ if [ -f "$DATA/aig/seq/s27.aig" ]; then
         "$LOOM" build --board icebreaker "$m" --boot-only -o "$WORK/ib" --quiet
         test -s "$WORK/ib/flash.bin"
     done
-    expect_fail "the build has A=16" "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch A=24 --boot-only -o "$WORK/ib"
+    # --arch overrides the board's widths: the build's arch is S=20 (arch.json) ...
+    "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch S=20,A=16 --boot-only -o "$WORK/ib20" --quiet > /dev/null
+    grep -q '"S": 20' "$WORK/ib20/arch.json" || { echo "--arch S=20 not in arch.json"; exit 1; }
+    # ... and one the part cannot run at its clock is refused with the reason
+    expect_fail "does not fit the iCE40UP5K .*timing: A 24 > 16" \
+        "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch A=24 --boot-only -o "$WORK/ib24"
 fi
 echo ok

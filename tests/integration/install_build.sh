@@ -14,6 +14,9 @@ P="$WORK/prefix"
 run=$(mktemp -d /tmp/loom-build-XXXXXX)
 trap 'rm -rf "$run"' EXIT
 unset LOOM_DATADIR
+# a synthesis cache of this run only: an entry for the same arch and sources
+# (e.g. from the user's own builds) would skip the build checked below
+export LOOM_SYNTH_CACHE="$WORK/synth-cache"
 make -s -C "$top" install PREFIX="$P" BUILD="$BUILD" > "$WORK/install.log" 2>&1 ||
     { cat "$WORK/install.log"; fail "make install"; }
 cd "$run"

@@ -10,10 +10,12 @@
  */
 #include "seir_gen.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "loom_arith.h"
 #include "loom_rng.h"
+#include "seir_text.h"
 
 void seirgen_opts_default(seirgen_opts *o)
 {
@@ -36,6 +38,33 @@ uint32_t seirgen_below(uint64_t *state, uint32_t n)
 int64_t seirgen_between(uint64_t *state, int64_t lo, int64_t hi)
 {
     return lo + (int64_t)(seirgen_u64(state) % (uint64_t)(hi - lo + 1));
+}
+
+int32_t seirgen_input(uint64_t *state, const seir_net *net, uint32_t c, uint32_t pct)
+{
+    if (seirgen_below(state, 100) >= pct)
+        return 0;
+    return net->input_kind[c] == SEIR_IN_GRADED ? (int32_t)seirgen_between(state, -32768, 32767) : 1;
+}
+
+char *seirgen_text(const seir_net *net, size_t *len, loom_err *e)
+{
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    if (!f) {
+        loom_fail(e, LOOM_E_NOMEM, "open_memstream failed");
+        return NULL;
+    }
+    loom_status st = seir_print(net, f, e);
+    fclose(f);
+    if (st) {
+        free(buf);
+        return NULL;
+    }
+    if (len)
+        *len = n;
+    return buf;
 }
 
 /* A value of `bits` signed bits, often at a corner. */

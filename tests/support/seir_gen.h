@@ -16,8 +16,10 @@
 #ifndef SEIR_GEN_H
 #define SEIR_GEN_H
 
+#include <stddef.h>
 #include <stdint.h>
 
+#include "loom_status.h"
 #include "seir.h"
 
 typedef struct seirgen_opts {
@@ -38,6 +40,15 @@ uint32_t seirgen_below(uint64_t *state, uint32_t n);
 
 /* A number in [lo, hi] (lo <= hi). */
 int64_t seirgen_between(uint64_t *state, int64_t lo, int64_t hi);
+
+/* The value of input channel c of net in one step of a random run: none
+ * (0) unless a draw below 100 falls under pct, then 1 for a spike channel
+ * or a random 16-bit value (maybe 0) for a graded one. */
+int32_t seirgen_input(uint64_t *state, const seir_net *net, uint32_t c, uint32_t pct);
+
+/* The canonical text of net (seir_print), malloc'd and NUL-terminated,
+ * its length in *len (may be NULL); NULL with *e on failure. */
+char *seirgen_text(const seir_net *net, size_t *len, loom_err *e);
 
 /* A new random valid network for `seed` (o NULL: defaults), owned by the
  * caller (seir_net_free).  NULL only when out of memory. */

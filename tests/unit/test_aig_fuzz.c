@@ -7,15 +7,13 @@
  * 2M+1, gates topological.  A few thousand mutations run in well under a
  * second.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "aig.h"
 #include "aig_samples.h"
@@ -31,13 +29,7 @@ static const char *ascii_samples[] = {
 };
 
 static uint64_t rng = 0x9e3779b97f4a7c15ull;
-static uint32_t rnd(uint32_t n)
-{
-    rng ^= rng << 13;
-    rng ^= rng >> 7;
-    rng ^= rng << 17;
-    return (uint32_t)(rng % n);
-}
+static uint32_t rnd(uint32_t n) { return unit_xorshift(&rng, n); }
 
 /* Bytes that matter to the format, so mutations reach deep states. */
 static uint8_t interesting(void)
@@ -221,12 +213,4 @@ static void test_fuzz_stim(void **state)
     aig_file_free(f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_fuzz_ascii),
-        cmocka_unit_test(test_fuzz_binary),
-        cmocka_unit_test(test_fuzz_stim),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_fuzz_ascii, test_fuzz_binary, test_fuzz_stim)

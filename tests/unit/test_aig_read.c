@@ -3,15 +3,13 @@
  * sections, symbols and comments, and every class of malformed input
  * rejected with its line (ASCII) or byte offset (binary).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "aig.h"
 #include "aig_samples.h"
@@ -273,18 +271,6 @@ static void test_read_file(void **state)
     assert_non_null(strstr(e.msg, "/nonexistent/x.aag"));
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_and),
-        cmocka_unit_test(test_symbols_and_comment),
-        cmocka_unit_test(test_aiger19_sections),
-        cmocka_unit_test(test_latch_resets),
-        cmocka_unit_test(test_binary_s27),
-        cmocka_unit_test(test_binary_multibyte_deltas),
-        cmocka_unit_test(test_binary_errors),
-        cmocka_unit_test(test_ascii_errors),
-        cmocka_unit_test(test_read_file),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_and, test_symbols_and_comment, test_aiger19_sections, test_latch_resets,
+          test_binary_s27, test_binary_multibyte_deltas, test_binary_errors, test_ascii_errors,
+          test_read_file)

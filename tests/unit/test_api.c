@@ -4,15 +4,13 @@
  * simulator (step by step = in bulk = the reference model), the float
  * reference's errors, SEIR round trip, and errors as values.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "loom/loom.h"
 #include "ref.h"
@@ -270,12 +268,5 @@ static void test_vboard(void **state)
     assert_int_equal(loom_vboard_start("no-such-board", 0, &vb, &e), LOOM_E_ARG);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_data_root),        cmocka_unit_test(test_load_errors),
-        cmocka_unit_test(test_shape_and_report), cmocka_unit_test(test_sim),
-        cmocka_unit_test(test_float_and_save),   cmocka_unit_test(test_vboard),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_data_root, test_load_errors, test_shape_and_report, test_sim, test_float_and_save,
+          test_vboard)

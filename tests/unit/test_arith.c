@@ -2,11 +2,9 @@
  * test_arith.c -- the machine arithmetic of hls_ref/loom_arith.h at its
  * corners.  Expected values are worked out by hand in the comments.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "loom_arith.h"
 
@@ -131,12 +129,4 @@ static void test_wrap(void **state)
     assert_int_equal(acc, -3999442);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_range), cmocka_unit_test(test_sat),
-        cmocka_unit_test(test_decay), cmocka_unit_test(test_shift),
-        cmocka_unit_test(test_wrap),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_range, test_sat, test_decay, test_shift, test_wrap)

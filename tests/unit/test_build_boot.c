@@ -9,8 +9,6 @@
  * flash board (build_flash_image) holds the same stream, fan-out entries
  * all included, behind a header whose CRC-32 is recomputed here.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -18,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "board.h"
 #include "build.h"
@@ -208,9 +206,7 @@ static void test_flash_image(void **state)
 {
     (void)state;
     char path[] = "/tmp/loom_flash_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     loom_err e;
     limg *img = make_img(300);
     uint32_t used = 0;
@@ -251,9 +247,7 @@ static void test_boot_roundtrip(void **state)
 {
     (void)state;
     char path[] = "/tmp/loom_boot_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     loom_err e;
     /* small: one frame; large: many frames of at most 64 bytes; with room,
      * every fan-out entry is written */
@@ -285,12 +279,4 @@ static void test_boot_roundtrip(void **state)
     remove(path);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_board_table),
-        cmocka_unit_test(test_boot_roundtrip),
-        cmocka_unit_test(test_flash_image),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_board_table, test_boot_roundtrip, test_flash_image)

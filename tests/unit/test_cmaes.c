@@ -5,11 +5,9 @@
  * counts for n = 10 (Hansen reports about 1.3e3, 6e3 and 6e3), determinism,
  * and checkpoints that continue a run bit-identically.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -206,12 +204,5 @@ static void test_nan(void **state)
     cmaes_free(c);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults),    cmocka_unit_test(test_sphere),
-        cmocka_unit_test(test_ellipsoid),   cmocka_unit_test(test_rosenbrock),
-        cmocka_unit_test(test_determinism_and_checkpoint), cmocka_unit_test(test_nan),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_defaults, test_sphere, test_ellipsoid, test_rosenbrock,
+          test_determinism_and_checkpoint, test_nan)

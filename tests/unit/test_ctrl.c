@@ -5,11 +5,9 @@
  * thresholds), fitness against an independent computation, and
  * determinism of closed-loop flights on the reference model.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <math.h>
 #include <string.h>
@@ -232,13 +230,5 @@ static void test_check_net(void **state)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_structure),       cmocka_unit_test(test_extreme_genes),
-        cmocka_unit_test(test_encode_decode),   cmocka_unit_test(test_pd_prior_output),
-        cmocka_unit_test(test_i_prior_output),  cmocka_unit_test(test_fitness),
-        cmocka_unit_test(test_flight_determinism), cmocka_unit_test(test_check_net),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_structure, test_extreme_genes, test_encode_decode, test_pd_prior_output,
+          test_i_prior_output, test_fitness, test_flight_determinism, test_check_net)

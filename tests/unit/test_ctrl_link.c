@@ -7,15 +7,13 @@
  * network fed the same inputs.  Also: the lockstep check catches a board
  * whose state was tampered with, and nets that do not fit are refused.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <pthread.h>
 
 #include "ctrl.h"
@@ -195,12 +193,5 @@ static void test_refusals(void **state)
     ctrl_link_close(&l); /* closed state: harmless */
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_link_matches_reference),
-        cmocka_unit_test(test_verify_catches_tampering),
-        cmocka_unit_test(test_refusals),
-    };
-    return cmocka_run_group_tests(tests, setup, teardown);
-}
+UNIT_MAIN_WITH(setup, teardown, test_link_matches_reference, test_verify_catches_tampering,
+          test_refusals)

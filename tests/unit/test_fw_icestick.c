@@ -19,15 +19,13 @@
  * with every step's spikes and v equal to hls_ref, also through faults;
  * a net too big for 32 slots refused by the mapper.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <pthread.h>
 
 #include "board.h"
@@ -643,11 +641,7 @@ static void run_session(double fault, uint64_t seed, unsigned steps, unsigned ne
             size_t ne = 0;
             if (t < steps)
                 for (uint32_t c = 0; c < net->n_inputs; c++) {
-                    if (seirgen_below(&rng, 100) >= 35)
-                        continue;
-                    int32_t val = net->input_kind[c] == SEIR_IN_GRADED
-                                      ? (int32_t)seirgen_between(&rng, -32768, 32767)
-                                      : 1;
+                    int32_t val = seirgen_input(&rng, net, c, 35);
                     if (!val)
                         continue;
                     events[ne++] = loom_host_event(c, val);
@@ -725,17 +719,5 @@ static void test_too_big(void **st)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_arith),
-        cmocka_unit_test(test_identify_and_arch),
-        cmocka_unit_test(test_link_rules),
-        cmocka_unit_test(test_batch_naks),
-        cmocka_unit_test(test_bus_map),
-        cmocka_unit_test(test_nets_clean),
-        cmocka_unit_test(test_nets_faults),
-        cmocka_unit_test(test_too_big),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_arith, test_identify_and_arch, test_link_rules, test_batch_naks, test_bus_map,
+          test_nets_clean, test_nets_faults, test_too_big)

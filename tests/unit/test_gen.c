@@ -7,14 +7,12 @@
  * promises, determinism per seed; and, on the reference model, that the
  * corners are actually reached (v saturates at both ends, neurons spike).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "gen.h"
 #include "ref.h"
@@ -323,14 +321,5 @@ static void test_corners_reached(void **state)
     assert_true(spikes > 100);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_defaults_cover_corners),
-        cmocka_unit_test(test_deterministic),
-        cmocka_unit_test(test_arch_configs),
-        cmocka_unit_test(test_bad_options),
-        cmocka_unit_test(test_corners_reached),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_defaults_cover_corners, test_deterministic, test_arch_configs, test_bad_options,
+          test_corners_reached)

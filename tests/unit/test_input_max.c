@@ -5,15 +5,13 @@
  * reference model saturates values to [-N, N], and bad declarations are
  * refused with the line.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "ref.h"
 #include "seir.h"
@@ -136,14 +134,5 @@ static void test_bad_declarations(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bound_passes_a16),
-        cmocka_unit_test(test_unbounded_fails_a16),
-        cmocka_unit_test(test_round_trip),
-        cmocka_unit_test(test_ref_saturates),
-        cmocka_unit_test(test_bad_declarations),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_bound_passes_a16, test_unbounded_fails_a16, test_round_trip, test_ref_saturates,
+          test_bad_declarations)

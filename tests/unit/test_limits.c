@@ -6,8 +6,6 @@
  * accept a header that a run then looped over); here each must fail fast
  * with LOOM_E_CAPACITY / LOOM_E_PARSE and a positioned message.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "aig.h"
 #include "limg.h"
@@ -173,9 +171,7 @@ static void test_limg_fields(void **state)
 {
     (void)state;
     char path[] = "/tmp/loom_limits_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     loom_err e;
     limg *img = NULL;
     write_limg_with(path, 13, 1);
@@ -315,13 +311,5 @@ static void test_nir_shapes(void **state)
     unlink(path);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_seir_neuron_group), cmocka_unit_test(test_seir_input_group),
-        cmocka_unit_test(test_seir_total_and_override), cmocka_unit_test(test_aiger_header),
-        cmocka_unit_test(test_limg_fields), cmocka_unit_test(test_stim_steps),
-        cmocka_unit_test(test_nir_shapes),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_seir_neuron_group, test_seir_input_group, test_seir_total_and_override,
+          test_aiger_header, test_limg_fields, test_stim_steps, test_nir_shapes)

@@ -6,14 +6,12 @@
  * with a deterministic PRNG.  The host's window and retransmission rules
  * are tested against a faulty software board in test_transport.c.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "link.h"
 
@@ -559,19 +557,7 @@ static void test_batch_exec(void **st)
     assert_int_equal(len, 0);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_crc_check_value),
-        cmocka_unit_test(test_stuff_vectors),
-        cmocka_unit_test(test_stuff_random_roundtrip),
-        cmocka_unit_test(test_frame_roundtrip_lengths),
-        cmocka_unit_test(test_frame_parse_errors),
-        cmocka_unit_test(test_rx_random_garbage),
-        cmocka_unit_test(test_rx_every_bit_flip),
-        cmocka_unit_test(test_rx_truncation_and_overflow),
-        cmocka_unit_test(test_srv_window),
-        cmocka_unit_test(test_batch_exec),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_crc_check_value, test_stuff_vectors, test_stuff_random_roundtrip,
+          test_frame_roundtrip_lengths, test_frame_parse_errors, test_rx_random_garbage,
+          test_rx_every_bit_flip, test_rx_truncation_and_overflow, test_srv_window,
+          test_batch_exec)

@@ -5,8 +5,6 @@
  * hand from docs/memory-map.md, not taken from the code under test.
  */
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "limg.h"
 #include "loom_map.h"
@@ -259,9 +257,7 @@ static void test_limg_file(void **state)
     loom_err e;
     assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
     char path[] = "/tmp/test_map_XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    close(fd);
+    unit_tmpfile(path);
     assert_int_equal(limg_write(m->img, path, &e), LOOM_OK);
     limg *r;
     assert_int_equal(limg_read(path, &r, &e), LOOM_OK);
@@ -315,14 +311,4 @@ static void test_limg_file(void **state)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_syn_word),
-        cmocka_unit_test(test_place_one_core),
-        cmocka_unit_test(test_place_two_cores),
-        cmocka_unit_test(test_refusals),
-        cmocka_unit_test(test_limg_file),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_refusals, test_limg_file)

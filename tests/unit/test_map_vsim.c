@@ -13,13 +13,11 @@
  * Also the ID / arch registers, the cycle counter, the overrun flag and the
  * refusal of an image built for another config.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "limg.h"
 #include "loom_map.h"
@@ -130,10 +128,4 @@ static void test_hand_net(void **state)
     vsim_close(s);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hand_net),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_hand_net)

@@ -17,15 +17,13 @@
  *    unique.  About 10 s of CPU, so the sanitizer build runs 10 patterns
  *    and only checks that they run.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "nir_int.h"
 #include "ref.h"
@@ -218,12 +216,4 @@ static void test_cnn_class_agreement(void **state)
     nir_graph_free(g);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_all_files_run),
-        cmocka_unit_test(test_braille_agreement),
-        cmocka_unit_test(test_cnn_class_agreement),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_all_files_run, test_braille_agreement, test_cnn_class_agreement)

@@ -5,8 +5,6 @@
  * (the first half of the workaround in docs/nir.md) compiles, with the
  * integrator as a v output.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,7 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "model.h"
 #include "nir_h5w.h"
@@ -99,11 +97,4 @@ static void test_i(void **state)
     check_refused("I");
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_li),
-        cmocka_unit_test(test_i),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_li, test_i)

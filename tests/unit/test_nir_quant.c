@@ -8,8 +8,6 @@
  * arch, where the two must agree spike for spike.
  */
 #include <math.h>
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -17,7 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "nir_h5w.h"
 #include "check.h"
@@ -541,13 +539,5 @@ static void test_delay_too_long(void **state)
     unlink(tmp_path);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lif_quant),        cmocka_unit_test(test_delays_if_li),
-        cmocka_unit_test(test_float_lif_trace),  cmocka_unit_test(test_float_cuba_trace),
-        cmocka_unit_test(test_exact_on_wide_arch), cmocka_unit_test(test_delay_too_long),
-        cmocka_unit_test(test_chain_keeps_connection),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_lif_quant, test_delays_if_li, test_float_lif_trace, test_float_cuba_trace,
+          test_exact_on_wide_arch, test_delay_too_long, test_chain_keeps_connection)

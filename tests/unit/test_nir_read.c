@@ -7,8 +7,6 @@
  * not HDF5, truncated HDF5), each of which must fail with a message that
  * names the culprit, never crash and never print HDF5's error stack.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "nir_h5w.h"
 #include "nir_int.h"
@@ -320,12 +318,5 @@ static void test_malformed(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lif_norse),   cmocka_unit_test(test_braille), cmocka_unit_test(test_cnn),
-        cmocka_unit_test(test_all_primitives), cmocka_unit_test(test_small_ok), cmocka_unit_test(test_nested),
-        cmocka_unit_test(test_malformed),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_lif_norse, test_braille, test_cnn, test_all_primitives, test_small_ok, test_nested,
+          test_malformed)

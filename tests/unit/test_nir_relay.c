@@ -6,8 +6,6 @@
  * are native): every neuron's spike, i and v, every step, on random input.
  * Also: a per-neuron bias layer becomes one profile with own biases.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -15,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "nir_h5w.h"
 #include "nir_int.h"
@@ -127,10 +125,4 @@ static void test_delay_beyond_d(void **state)
     seir_net_free(relay);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_delay_beyond_d),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_delay_beyond_d)

@@ -3,11 +3,9 @@
  * its closed-loop steady state on a noise-free plant (computed from the
  * force balance, independently of the simulation).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <math.h>
 
@@ -75,12 +73,4 @@ static void test_closed_loop(void **state)
     assert_true(fabs(2.0 - log[n - 1].z) < 2e-3);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_components),
-        cmocka_unit_test(test_antiwindup),
-        cmocka_unit_test(test_closed_loop),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_components, test_antiwindup, test_closed_loop)

@@ -2,13 +2,11 @@
  * test_ref_api.c -- the reference model's API contract (errors, input
  * handling, counters, reset) and the benchmark network generator.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "benchnet.h"
 #include "ref.h"
@@ -272,12 +270,4 @@ static void test_benchnet(void **state)
     seir_net_free(c);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_create_errors), cmocka_unit_test(test_empty_net),
-        cmocka_unit_test(test_inputs),        cmocka_unit_test(test_spike_order),
-        cmocka_unit_test(test_benchnet),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_create_errors, test_empty_net, test_inputs, test_spike_order, test_benchnet)

@@ -7,13 +7,11 @@
  * Each test runs once per neuron-update path (ref_set_fast: AVX2 vector,
  * portable vector, scalar).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "ref.h"
 
@@ -599,17 +597,8 @@ static void test_bench_lif(void **state)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_integrate_fire_both), cmocka_unit_test(test_leak_truncates_both),
-        cmocka_unit_test(test_synaptic_current_both), cmocka_unit_test(test_reset_modes_both),
-        cmocka_unit_test(test_vreset_bias_both),      cmocka_unit_test(test_bias_subtract_both),
-        cmocka_unit_test(test_shift_both),            cmocka_unit_test(test_delays_wrap_both),
-        cmocka_unit_test(test_levels_both),           cmocka_unit_test(test_deep_chain_both),
-        cmocka_unit_test(test_graded_both),           cmocka_unit_test(test_saturation_both),
-        cmocka_unit_test(test_acc_wrap_both),         cmocka_unit_test(test_initial_state_both),
-        cmocka_unit_test(test_delay_loop_both),       cmocka_unit_test(test_bench_lif_both),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_integrate_fire_both, test_leak_truncates_both, test_synaptic_current_both,
+          test_reset_modes_both, test_vreset_bias_both, test_bias_subtract_both, test_shift_both,
+          test_delays_wrap_both, test_levels_both, test_deep_chain_both, test_graded_both,
+          test_saturation_both, test_acc_wrap_both, test_initial_state_both, test_delay_loop_both,
+          test_bench_lif_both)

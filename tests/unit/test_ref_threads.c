@@ -4,14 +4,12 @@
  * when the count changes between steps), and ref_create_stream builds the
  * same sim as ref_create from the same synapses.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include "benchnet.h"
 #include "ref.h"
@@ -217,13 +215,5 @@ static void test_stream_checked(void **state)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_bench10k_threads),
-        cmocka_unit_test(test_seirgen_threads),
-        cmocka_unit_test(test_stream_equals_array),
-        cmocka_unit_test(test_stream_checked),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_bench10k_threads, test_seirgen_threads, test_stream_equals_array,
+          test_stream_checked)

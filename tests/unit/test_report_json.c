@@ -6,11 +6,9 @@
  * what jsonw writes parses back to the values written (hostile strings
  * included).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -155,13 +153,4 @@ static void test_roundtrip(void **state)
     fclose(f);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pnr),
-        cmocka_unit_test(test_stat),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_roundtrip),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_pnr, test_stat, test_errors, test_roundtrip)

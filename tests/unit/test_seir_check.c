@@ -4,15 +4,13 @@
  * take): levels of deep chains and hand-made DAGs, cycle naming, the exact
  * edge of the accumulator proof, and the message of every validation rule.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "seir.h"
 
@@ -253,15 +251,5 @@ static void test_validate_rules(void **state)
     }
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_levels_deep_chain),
-        cmocka_unit_test(test_levels_dag),
-        cmocka_unit_test(test_cycle_named),
-        cmocka_unit_test(test_cycle_long),
-        cmocka_unit_test(test_acc_edge),
-        cmocka_unit_test(test_validate_rules),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_levels_deep_chain, test_levels_dag, test_cycle_named, test_cycle_long,
+          test_acc_edge, test_validate_rules)

@@ -6,8 +6,6 @@
  * Expected positions were counted by hand from the texts below (columns
  * are 1-based bytes).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "seir.h"
 #include "seir_text.h"
@@ -300,13 +298,4 @@ static void test_million(void **state)
     free(t);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_malformed),
-        cmocka_unit_test(test_meaning),
-        cmocka_unit_test(test_file_reader),
-        cmocka_unit_test(test_million),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_malformed, test_meaning, test_file_reader, test_million)

@@ -11,8 +11,6 @@
  * Paths (examples/seir, docs/seir.md) are relative to the repository root,
  * where tests/run.sh runs every test.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,7 +18,7 @@
 #include <string.h>
 #include <dirent.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "seir.h"
 #include "seir_gen.h"
@@ -29,18 +27,11 @@
 /* The canonical text of net (malloc'd, NUL-terminated). */
 static char *print_str(const seir_net *net, size_t *len)
 {
-    char *buf = NULL;
-    size_t n = 0;
-    FILE *f = open_memstream(&buf, &n);
-    assert_non_null(f);
     loom_err e;
-    loom_status st = seir_print(net, f, &e);
-    if (st)
+    char *t = seirgen_text(net, len, &e);
+    if (!t)
         fail_msg("print failed: %s", e.msg);
-    fclose(f);
-    if (len)
-        *len = n;
-    return buf;
+    return t;
 }
 
 static seir_net *parse_str(const char *text, size_t len, const char *name)
@@ -378,14 +369,5 @@ static void test_doc_examples(void **state)
     assert_true(canonical >= 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_nets),
-        cmocka_unit_test(test_bad_dense_hints),
-        cmocka_unit_test(test_canonical_text),
-        cmocka_unit_test(test_examples),
-        cmocka_unit_test(test_doc_examples),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_random_nets, test_bad_dense_hints, test_canonical_text, test_examples,
+          test_doc_examples)

@@ -4,8 +4,6 @@
  * docs/inputs.md), Poisson event sets, CSV parsing and its errors, the .lin
  * binary form (round trip CSV -> .lin -> CSV, truncation, bad headers).
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "outw.h"
 #include "seir.h"
@@ -430,17 +428,7 @@ static void test_lin_errors(void **state)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_hash_table),
-        cmocka_unit_test(test_poisson_events),
-        cmocka_unit_test(test_poisson_graded),
-        cmocka_unit_test(test_poisson_rate_bounds),
-        cmocka_unit_test(test_csv_read),
-        cmocka_unit_test(test_csv_errors),
-        cmocka_unit_test(test_lin_roundtrip),
-        cmocka_unit_test(test_lin_errors),
-    };
-    return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
-}
+UNIT_MAIN_WITH(setup_dir, teardown_dir, test_hash_table, test_poisson_events,
+               test_poisson_graded, test_poisson_rate_bounds, test_csv_read, test_csv_errors,
+               test_lin_roundtrip,
+               test_lin_errors)

@@ -4,8 +4,6 @@
  * sockets, with a software board (link_srv + a word memory) in a thread on
  * the serving end, optionally corrupting and dropping bytes.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -13,7 +11,7 @@
 #include <string.h>
 #include <time.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <pthread.h>
 #include <stdatomic.h>
 
@@ -460,14 +458,5 @@ static void test_host_no_board(void **st)
     transport_close(m);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_list_ports),     cmocka_unit_test(test_open_errors),
-        cmocka_unit_test(test_pty_pair),       cmocka_unit_test(test_tcp_pair),
-        cmocka_unit_test(test_host_pty),       cmocka_unit_test(test_host_tcp),
-        cmocka_unit_test(test_host_pty_faults), cmocka_unit_test(test_host_tcp_faults),
-        cmocka_unit_test(test_host_no_board),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_list_ports, test_open_errors, test_pty_pair, test_tcp_pair, test_host_pty,
+          test_host_tcp, test_host_pty_faults, test_host_tcp_faults, test_host_no_board)

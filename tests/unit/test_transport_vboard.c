@@ -9,15 +9,13 @@
  * co-simulation tests hold to the reference model.  Then the same with 1% of
  * the bytes dropped or corrupted in each direction.
  */
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 #include <pthread.h>
 
 #include "host.h"
@@ -121,11 +119,7 @@ static void run_session(double fault_rate, uint64_t seed0, unsigned steps)
         size_t ne = 0;
         if (t < steps)
             for (uint32_t c = 0; c < net->n_inputs && ne < 64; c++) {
-                if (seirgen_below(&rng, 100) >= 30)
-                    continue;
-                int32_t val = net->input_kind[c] == SEIR_IN_GRADED
-                                  ? (int32_t)seirgen_between(&rng, -32768, 32767)
-                                  : 1;
+                int32_t val = seirgen_input(&rng, net, c, 30);
                 if (!val)
                     continue;
                 events[ne++] = loom_host_event(c, val);
@@ -201,11 +195,4 @@ static void test_vboard_faults(void **st)
     run_session(0.01, 5, 20);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_vboard_clean),
-        cmocka_unit_test(test_vboard_faults),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_vboard_clean, test_vboard_faults)
