@@ -5,7 +5,9 @@
 # whose boot ROM holds a baked model.  The board core is Verilated with
 # DIR's parameters and boot.hex into DIR/vboard/ (one build, ~30 s), loaded,
 # and must compute the model exactly (`loom run --baked` = `loom sim`);
-# a second start reuses the cached model; a changed arch rebuilds it.
+# a second start reuses the cached model.  Then Braille on the icebreaker
+# with the arch loom build chooses for it (not the board's), baked into
+# the flash: the same check through the Verilated icebreaker core.
 set -eu
 . "$(dirname "$0")/../support/vboard.sh"
 command -v verilator > /dev/null || { echo "skip: verilator not installed (make deps)"; exit 77; }
@@ -51,6 +53,26 @@ stop_pid $vb
 serve
 grep -q "cached (key" "$WORK/vb.err" || fail "the model was rebuilt though nothing changed"
 stop_pid $vb
+
+# a flash board with the arch loom build chooses for Braille (not the
+# board's): the icebreaker core Verilated with it reads DIR/flash.bin
+NIR="$DATA/nir/braille_nirtorch.nir"
+if [ -f "$NIR" ]; then
+    B="$WORK/braille"
+    "$LOOM" build --board icebreaker --boot-only "$NIR" -o "$B" --quiet > /dev/null
+    "$LOOM" compile "$NIR" --board icebreaker -o "$WORK/br.seir" > /dev/null
+    D_SAVE=$D; D=$B
+    serve
+    D=$D_SAVE
+    grep -q "verilating the icebreaker board core" "$WORK/vb.err" || fail "Braille's chosen arch is the board's?"
+    grep -q "the flash image replayed" "$WORK/vb.err" || fail "the chosen-arch board did not boot its flash image"
+    "$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/br.seir" --baked --steps 1000 --poisson 0.1 --seed 1 \
+        --out-spikes "$WORK/run.csv" > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "run --baked Braille"; }
+    "$LOOM" sim "$WORK/br.seir" --steps 1000 --poisson 0.1 --seed 1 --outputs-only --out-spikes "$WORK/sim.csv" --quiet
+    [ "$(wc -l < "$WORK/sim.csv")" -gt 10 ] || fail "too few spikes to compare"
+    cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "Braille on its chosen arch: spikes differ from loom sim"
+    stop_pid $vb
+fi
 
 # an arch no board model has, and which no Verilator run can build: named
 sed -i 's/"neurons": [0-9]*/"neurons": 0/' "$D/arch.json"
