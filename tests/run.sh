@@ -50,7 +50,7 @@ for b in "$BUILD"/tests-san/test_*; do
 done
 # the tests that feed loom bad input (errors, corrupt files, limits,
 # interrupted runs) drive the ASan+UBSan build (tests/san.mk)
-SAN_INTEGRATION=" cli_errors nir_corrupt interrupt "
+SAN_INTEGRATION=" cli_errors nir_corrupt interrupt link_faults_san "
 for s in tests/integration/*.sh; do
     [ -f "$s" ] || continue
     n=$(basename "$s" .sh)

@@ -101,6 +101,18 @@ static void fifo_pop(loom_host *h)
     }
 }
 
+/* Forgets every copy of seq on the wire (its answer is presumed lost). */
+static void fifo_drop(loom_host *h, uint8_t seq)
+{
+    unsigned k = 0;
+    for (unsigned i = 0; i < h->f_n; i++) {
+        uint8_t v = h->fifo[(h->f_head + i) % FIFO_CAP];
+        if (v != seq)
+            h->fifo[(h->f_head + k++) % FIFO_CAP] = v;
+    }
+    h->f_n = k;
+}
+
 static int fifo_has(const loom_host *h, uint8_t seq)
 {
     for (unsigned i = 0; i < h->f_n; i++)
@@ -222,6 +234,32 @@ static void retire(loom_host *h)
     }
 }
 
+/* The frame payload cap follows the line: a moving average of the damaged
+ * fraction of what the board sends (damaged answers, and NAK FRAME for
+ * damaged requests) above DMG_HIGH halves the cap (never below
+ * MIN_NOISY_PAYLOAD), below DMG_LOW doubles it again (up to the session's
+ * full cap), at most once every DMG_EVERY answers.  A frame of n bytes
+ * arrives whole with probability (1 - p)^n at byte error rate p, so short
+ * frames get through a noisy line (1 %: a 72-byte answer half the time, a
+ * 24-byte one 79 %) and long ones waste nothing on a clean one. */
+static void track_damage(loom_host *h, int damaged)
+{
+    h->dmg = 0.9 * h->dmg + (damaged ? 0.1 : 0.0);
+    if (++h->dmg_n < DMG_EVERY)
+        return;
+    if (h->dmg > DMG_HIGH && h->max_payload > MIN_NOISY_PAYLOAD) {
+        h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
+                                                                : h->max_payload / 2;
+        h->dmg_n = 0;
+        h->dmg = (DMG_HIGH + DMG_LOW) / 2; /* measure the new length afresh */
+    } else if (h->dmg < DMG_LOW && h->max_payload < h->full_payload) {
+        h->max_payload = h->max_payload * 2 > h->full_payload ? h->full_payload
+                                                              : h->max_payload * 2;
+        h->dmg_n = 0;
+        h->dmg = (DMG_HIGH + DMG_LOW) / 2;
+    }
+}
+
 /* One received frame (got 1) or a damaged one (got -1). */
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
@@ -229,6 +267,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
+    track_damage(h, got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME));
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
@@ -281,11 +320,6 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         h->backoff--; /* the board answers: back off less */
     }
     h->stall_note = 0;
-    /* a noisy line: a request that needed 3 or more sends makes the frames
-     * of the following requests half as long (never below MIN_NOISY_PAYLOAD bytes) */
-    if (p->sends >= 3 && h->max_payload > MIN_NOISY_PAYLOAD)
-        h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
-                                                                : h->max_payload / 2;
     return LOOM_OK;
 }
 
@@ -366,6 +400,29 @@ static loom_status pump(loom_host *h, loom_err *e)
     if (left_ms <= 0) {
         if (!old)
             return LOOM_OK;
+        /* The board has answered in this session and sent something
+         * (answers, NAKs, garbled frames) since the oldest request's last
+         * send: it is alive and reading (not a wrong baud rate), and the
+         * oldest's answer (or its request) was lost on a noisy line.  That
+         * resends the oldest alone, at the measured timeout, neither backed
+         * off nor counted against max_tries (the 16 x max_tries cap on its
+         * sends still holds).  Only silence is a timeout that backs off and
+         * counts: a board that is gone or still busy with queued copies. */
+        if (h->cnt.frames_ok && h->heard_ms > since) {
+            if (old->sends >= 16 * h->o.max_tries)
+                return fail_tries(h, old, 1, e);
+            old->early++;
+            if (getenv("LOOM_LINK_DEBUG"))
+                fprintf(stderr, "%.1f lost seq %u wait %.1f srtt %.1f var %.1f\n", now,
+                        old->req.seq, w, h->srtt, h->rttvar);
+            fifo_drop(h, old->req.seq);
+            if (h->unanswered)
+                h->unanswered--;
+            if ((st = send_pend(h, old, e)))
+                return st;
+            h->last_event = mono_ms();
+            return LOOM_OK;
+        }
         int full = w >= h->o.timeout_ms;
         if (full) {
             if (++old->timeouts >= h->o.max_tries)
@@ -400,6 +457,8 @@ static loom_status pump(loom_host *h, loom_err *e)
     h->in_off = 0;
     h->in_n = got;
     h->bytes_received += got;
+    if (got)
+        h->heard_ms = mono_ms();
     return LOOM_OK;
 }
 
@@ -517,20 +576,20 @@ static uint16_t resp_bound(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t
 {
     size_t words = 0;
     if (cmd == LINK_CMD_BATCH && link_batch_check(p, len, &words) == 0)
-        return (uint16_t)(words * 4 < h->max_payload ? words * 4 : h->max_payload);
+        return (uint16_t)(words * 4 < h->full_payload ? words * 4 : h->full_payload);
     if (cmd == LINK_CMD_IDENTIFY)
         return LINK_IDENTIFY_LEN;
     if (cmd == LINK_CMD_COUNTERS)
         return LINK_COUNTERS_LEN;
-    return cmd == LINK_CMD_RESET ? 0 : h->max_payload;
+    return cmd == LINK_CMD_RESET ? 0 : h->full_payload;
 }
 
 loom_status loom_host_transact(loom_host *h, uint8_t cmd, const uint8_t *payload, uint16_t len,
                                link_frame *resp, loom_err *e)
 {
-    if (len > h->max_payload)
+    if (len > h->full_payload)
         return loom_fail(e, LOOM_E_ARG, "request of %u bytes, the board takes at most %u", len,
-                         h->max_payload);
+                         h->full_payload);
     size_t words;
     if (cmd == LINK_CMD_BATCH && link_batch_check(payload, len, &words))
         return loom_fail(e, LOOM_E_ARG, "malformed BATCH payload of %u bytes", len);
@@ -548,14 +607,14 @@ loom_status loom_host_transact(loom_host *h, uint8_t cmd, const uint8_t *payload
 loom_status loom_host_pipe_batch(loom_host *h, const uint8_t *ops, size_t len, loom_err *e)
 {
     size_t words;
-    if (len > h->max_payload)
+    if (len > h->full_payload)
         return loom_fail(e, LOOM_E_ARG, "batch of %zu bytes, the board takes at most %u", len,
-                         h->max_payload);
+                         h->full_payload);
     if (link_batch_check(ops, len, &words))
         return loom_fail(e, LOOM_E_ARG, "malformed BATCH payload of %zu bytes", len);
-    if (words * 4 > h->max_payload)
+    if (words * 4 > h->full_payload)
         return loom_fail(e, LOOM_E_ARG, "batch reads %zu words, the board returns at most %u",
-                         words, h->max_payload / 4);
+                         words, h->full_payload / 4);
     loom_status st = take_deferred(h, e);
     if (!st)
         st = submit(h, LINK_CMD_BATCH, ops, (uint16_t)len, (uint16_t)(words * 4), 1, NULL, e);
@@ -619,7 +678,7 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
     clock_gettime(CLOCK_MONOTONIC, &ts);
     h->next_seq = (uint8_t)(ts.tv_nsec ^ getpid());
     link_rx_init(&h->rx);
-    h->max_payload = LINK_MAX_PAYLOAD;
+    h->max_payload = h->full_payload = LINK_MAX_PAYLOAD;
     h->window = 1;
     h->id.rx_bytes = h->id.tx_bytes = 64; /* until IDENTIFY says */
     /* a leading flag ends whatever partial frame the board holds */
@@ -657,6 +716,7 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
         h->window = h->o.window;
     if (h->o.max_payload && h->o.max_payload < h->max_payload)
         h->max_payload = (uint16_t)(h->o.max_payload < 64 ? 64 : h->o.max_payload);
+    h->full_payload = h->max_payload;
     *out = h;
     return LOOM_OK;
 }
@@ -686,9 +746,9 @@ loom_status loom_host_identify(loom_host *h, link_identify *id, loom_err *e)
 loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32_t *words,
                             size_t cap, size_t *n_words, loom_err *e)
 {
-    if (len > h->max_payload)
+    if (len > h->full_payload)
         return loom_fail(e, LOOM_E_ARG, "batch of %zu bytes, the board takes at most %u", len,
-                         h->max_payload);
+                         h->full_payload);
     loom_status st = loom_host_transact(h, LINK_CMD_BATCH, ops, (uint16_t)len, &h->resp, e);
     if (st)
         return st;
@@ -702,22 +762,27 @@ loom_status loom_host_batch(loom_host *h, const uint8_t *ops, size_t len, uint32
     return LOOM_OK;
 }
 
+/* The frames are pipelined (up to the window in flight, as a stream's are):
+ * a stop-and-wait write costs a round trip per frame, and on a noisy line,
+ * where the payload cap is down to a few words, an image load would take
+ * minutes.  Returns once every frame has been answered. */
 loom_status loom_host_write(loom_host *h, uint32_t addr, const uint32_t *w, size_t n, loom_err *e)
 {
     uint8_t ops[LINK_MAX_PAYLOAD];
-    while (n) {
-        size_t per = (h->max_payload - 6) / 4; /* per frame: a retry may have lowered the cap */
+    loom_status st = take_deferred(h, e);
+    while (!st && n) {
+        size_t per = (h->max_payload - 6) / 4; /* per frame: a noisy line may have lowered the cap */
         size_t k = n < per ? n : per, len = 0;
-        loom_status st = link_batch_write(ops, sizeof ops, &len, addr, w, k, 0, e);
+        st = link_batch_write(ops, sizeof ops, &len, addr, w, k, 0, e);
         if (!st)
-            st = loom_host_batch(h, ops, len, NULL, 0, NULL, e);
-        if (st)
-            return st;
+            st = loom_host_pipe_batch(h, ops, len, e);
         addr += (uint32_t)k;
         w += k;
         n -= k;
     }
-    return LOOM_OK;
+    if (!st)
+        st = drain(h, e);
+    return st ? st : take_deferred(h, e);
 }
 
 loom_status loom_host_read(loom_host *h, uint32_t addr, uint32_t *w, size_t n, loom_err *e)

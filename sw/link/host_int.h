@@ -28,7 +28,10 @@ typedef struct pend {
 
 #define FIFO_CAP 64
 #define BACKOFF_MAX 3
-#define MIN_NOISY_PAYLOAD 64 /* the floor of the payload halving on a noisy line */
+#define MIN_NOISY_PAYLOAD 16 /* the floor of the payload cap on a noisy line */
+#define DMG_HIGH 0.45     /* damaged fraction of answers above which frames get shorter */
+#define DMG_LOW 0.15      /* ... and below which they get longer again */
+#define DMG_EVERY 16      /* answers between two changes of the payload cap */
 #define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
 #define RTO_SHIFT_MAX 16  /* log2 of the largest backoff of the adaptive timeout */
 
@@ -37,7 +40,11 @@ struct loom_host {
     loom_host_opts o;
     link_rx rx;
     link_identify id;
-    uint16_t max_payload;  /* min(board's, protocol's, opts) */
+    uint16_t max_payload;  /* frame payload cap now: full_payload, lowered on a noisy line */
+    uint16_t full_payload; /* min(board's, protocol's, opts) */
+    double dmg;            /* damaged fraction of the frames the board sent (moving average) */
+    unsigned dmg_n;        /* answers since the payload cap last changed */
+    double heard_ms;       /* ms: when the board last sent anything (bytes, even garbled) */
     unsigned window;
     uint8_t inbuf[4096];
     size_t in_off, in_n;   /* unconsumed received bytes */

@@ -15,7 +15,7 @@ pid=
 trap '[ -n "$pid" ] && kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 "$LOOM" gen --seed 3 --neurons 300 --inputs 20 --arch W=8,S=16,A=16,D=15 -o "$tmp/net.seir" >/dev/null || exit 1
 n=0
-for spec in 0:300:120 0.01:100:300 0.05:20:120; do
+for spec in 0:300:120 0.01:100:300 0.05:20:420; do
     rate=${spec%%:*}; rest=${spec#*:}; steps=${rest%%:*}; budget=${rest#*:}
     rm -f "$tmp/pty"
     "$LOOM" vboard --quiet --board icebreaker --fault-rate "$rate" --seed 5 --pty-file "$tmp/pty" >/dev/null 2>&1 &

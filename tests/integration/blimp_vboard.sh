@@ -71,9 +71,10 @@ grep -q "the net assumes accumulators of A=24 bits, the build has A=16" "$WORK/i
 [ $? -eq 2 ] || fail "--sim --port should be a usage error"
 
 # the board goes away mid-flight: a clear error, non-zero exit
-"$LOOM" fly --port "$pty" --seed 1 --duration 600 --timeout-ms 100 >"$WORK/k.txt" 2>"$WORK/k.err" &
+"$LOOM" fly --port "$pty" --seed 1 --duration 3600 --timeout-ms 100 >"$WORK/k.txt" 2>"$WORK/k.err" &
 fl=$!
 sleep 8 # the load takes 1-4 s on a busy machine: lose the board mid-flight, not mid-load
+# (3,600 s of flight: even a fast machine is still flying after 8 s)
 kill "$vb"; wait "$vb" 2>/dev/null
 i=0; while kill -0 "$fl" 2>/dev/null && [ $i -lt 200 ]; do sleep 0.1; i=$((i + 1)); done
 kill -0 "$fl" 2>/dev/null && { kill "$fl"; fail "fly did not notice the lost board"; }

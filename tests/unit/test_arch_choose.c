@@ -10,16 +10,13 @@
  * their agreement is a fixed function of the widths, so which candidate
  * must win is known in advance.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "arch_choose.h"
 #include "board.h"
@@ -401,15 +398,4 @@ static void test_arch_json(void **state)
     rmdir(dir);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_ebr_blocks),     cmocka_unit_test(test_generic_rows_fit),
-        cmocka_unit_test(test_known_misfits),  cmocka_unit_test(test_braille_build),
-        cmocka_unit_test(test_ladder),
-        cmocka_unit_test(test_shrink),         cmocka_unit_test(test_choose_generic),
-        cmocka_unit_test(test_choose_ladder),  cmocka_unit_test(test_choose_nothing),
-        cmocka_unit_test(test_choose_firmware), cmocka_unit_test(test_arch_json),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_ebr_blocks, test_generic_rows_fit, test_known_misfits, test_braille_build, test_ladder, test_shrink, test_choose_generic, test_choose_ladder, test_choose_nothing, test_choose_firmware, test_arch_json)

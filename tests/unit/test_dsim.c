@@ -7,15 +7,12 @@
  * the reference model on every neuron from step L (the latency) on.  Plus
  * the nets it refuses.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "aig.h"
 #include "dsim.h"
@@ -213,12 +210,4 @@ static void test_refusals(void **state)
     seir_net_free(net);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_random_nets),
-        cmocka_unit_test(test_settled_pipeline),
-        cmocka_unit_test(test_refusals),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_random_nets, test_settled_pipeline, test_refusals)

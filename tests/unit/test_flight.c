@@ -7,11 +7,8 @@
  * has no floor, ctrl_build_arch refuses a too narrow arch, and the held-out
  * evaluation is deterministic.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
-#include <cmocka.h>
+#include "unit.h"
 
 #include <math.h>
 #include <string.h>
@@ -133,13 +130,4 @@ static void test_heldout_deterministic(void **state)
     assert_true(a[2].rmse > 0 && a[2].rmse_worst >= a[2].rmse);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cases),
-        cmocka_unit_test(test_fitness),
-        cmocka_unit_test(test_attitude),
-        cmocka_unit_test(test_heldout_deterministic),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_cases, test_fitness, test_attitude, test_heldout_deterministic)

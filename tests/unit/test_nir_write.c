@@ -12,16 +12,13 @@
  *    neuron's new theta within the spread of its cluster, and nothing
  *    changes when the values fit.
  */
-#include <setjmp.h>
-#include <stdarg.h>
-#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <cmocka.h>
+#include "unit.h"
 
 #include "gen.h"
 #include "model.h"
@@ -172,12 +169,4 @@ static void test_cluster(void **state)
         assert_true(abs(q[k].theta - (k % 2 ? 5001 : 1001)) <= 1);
 }
 
-int main(void)
-{
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_round_trip_gen),
-        cmocka_unit_test(test_write_errors),
-        cmocka_unit_test(test_cluster),
-    };
-    return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_MAIN(test_round_trip_gen, test_write_errors, test_cluster)
