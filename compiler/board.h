@@ -39,6 +39,11 @@ typedef struct board_info {
                                 RAM, for parts too small for the array (docs/icestick.md) */
     /* device totals */
     uint32_t luts, brams, sprams, dsps;
+    uint32_t flash_offset;   /* > 0: a baked model is an image in the board's SPI
+                                flash at this byte address, after the bitstream,
+                                read at power-up (boards/common/loom_flash_boot.v,
+                                sw/fpga/build_flash.c); boot_bytes is then 0 */
+    uint32_t flash_bytes;    /* size of that flash */
 } board_info;
 
 /* A simulation config: the arch of one Verilator model of rtl/loom_array.v

@@ -53,6 +53,9 @@ inst 644 "$BUILD/man/loom.1" "$PREFIX/share/man/man1/loom.1"
 # the data folder: what loom build, fly, demo and friends read at run time
 tree rtl "$DATA/rtl" \( -name '*.v' -o -name '*.vh' -o -name '*.sh' \)
 tree boards "$DATA/boards" ! -name '*.mk'
+# loom vboard --build Verilates a build's own board core around these
+inst 644 sim/vboard_dyn.cpp "$DATA/sim/vboard_dyn.cpp"
+inst 644 sim/vboard_model.hpp "$DATA/sim/vboard_model.hpp"
 tree examples "$DATA/examples"
 tree docs "$DATA/docs" -name '*.md'
 inst 644 README.md "$DATA/README.md"

@@ -10,16 +10,20 @@
 // the last byte either way (the command unit may still be working on a
 // request: a WAIT or a long batch).  Then the loop blocks in poll() on the
 // transport, so an idle virtual board costs no CPU.
+#include <dlfcn.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <deque>
 #include <new>
 #include <string>
+#include <vector>
 
 #include <verilated.h>
 
 #include "vboard_includes.h"
+#include "vboard_model.hpp"
 
 extern "C" {
 #include "ramhex.h"
@@ -35,17 +39,6 @@ const int CHUNK = 256;                // cycles between transport polls (~6 byte
 // this many the loop stops reading and the transport (pty or socket buffer)
 // pushes back on the writer instead of the queue growing without bound.
 const size_t RXQ_MAX = 65536;
-
-struct model_base {
-    virtual ~model_base() {}
-    virtual void tick(int rx) = 0;    // one clock with uart_rx_i = rx
-    virtual int tx() const = 0;
-    virtual int busy() const = 0;
-    virtual void rst(int r) = 0;
-    // firmware boards: RAM words available, and access to them; -1 otherwise
-    virtual long ram_words() const { return -1; }
-    virtual uint32_t *ram() { return nullptr; }
-};
 
 // rtl/loom_top.v: rst_i, uart_rx_i, uart_tx_o
 template <class M> struct model : model_base {
@@ -77,39 +70,8 @@ template <class M> struct model : model_base {
     void rst(int r) override { top->rst_i = r; }
 };
 
-// boards/common/loom_board_core.v: lock_i (reset through the POR counter),
-// rx_pin_i, tx_pin_o
-template <class M> struct board_model : model_base {
-    VerilatedContext ctx;
-    M *top;
-    board_model()
-    {
-        top = new M(&ctx, "loom_board_core");
-        top->clk_i = 0;
-        top->lock_i = 0;
-        top->rx_pin_i = 1;
-        top->eval();
-    }
-    ~board_model() override
-    {
-        top->final();
-        delete top;
-    }
-    void tick(int rx) override
-    {
-        top->rx_pin_i = rx;
-        top->clk_i = 0;
-        top->eval();
-        top->clk_i = 1;
-        top->eval();
-    }
-    int tx() const override { return top->tx_pin_o; }
-    int busy() const override { return top->busy_o | top->booting_o; }
-    void rst(int r) override { top->lock_i = !r; }
-};
-
 // rtl/loom_mcu.v (a firmware board): also its RAM, for baked images
-template <class M> struct fw_model : board_model<M> {
+template <class M> struct fw_model : board_model<M, false> {
     long ram_words() const override
     {
         return (long)(sizeof this->top->rootp->loom_mcu__DOT__ram.m_storage /
@@ -143,12 +105,20 @@ const unsigned n_configs = sizeof configs / sizeof configs[0];
 
 struct vboard {
     model_base *m = nullptr;
+    void *dl = nullptr;   // a run-time model's shared object (vboard_opts.model_lib)
+    ~vboard()
+    {
+        delete m;         // before its code goes
+        if (dl)
+            dlclose(dl);
+    }
     std::string name;
     uint32_t clk_hz = 12000000;
     int cpb = 4;
     double fault = 0;
     uint64_t rng = 1;
     uint64_t cycles = 0, bytes_in = 0, bytes_out = 0;
+    uint64_t boot_cycles = 0, flash_reads = 0;
     // UART into the model: 10 bits per byte, CPB cycles per bit
     std::deque<uint8_t> rxq;
     int rx_bit = -1, rx_tick = 0;
@@ -239,6 +209,26 @@ struct vboard {
     }
 };
 
+// Reads a flash image (binary) into the board's flash model at offset.
+static loom_status load_flash_image(vboard *b, const char *path, uint32_t offset, loom_err *e)
+{
+    FILE *f = std::fopen(path, "rb");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open the flash image", path);
+    std::vector<uint8_t> img;
+    uint8_t buf[65536];
+    size_t n;
+    while ((n = std::fread(buf, 1, sizeof buf, f)) > 0)
+        img.insert(img.end(), buf, buf + n);
+    std::fclose(f);
+    if ((uint64_t)offset + img.size() > (1u << 24))
+        return loom_fail(e, LOOM_E_ARG, "%s: %zu bytes at 0x%X exceed the 16 MiB flash", path,
+                         img.size(), offset);
+    b->m->flash.image.swap(img);
+    b->m->flash.base = offset;
+    return LOOM_OK;
+}
+
 // Reads a RAM image ($readmemh format: one 32-bit hex word per line, as
 // boards/fw.mk writes it) into a firmware board's RAM.
 static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
@@ -256,6 +246,9 @@ static loom_status load_fw_image(vboard *b, const char *path, loom_err *e)
     return LOOM_OK;
 }
 
+static loom_status open_lib(const vboard_opts *o, vboard **out, loom_err *e);
+static loom_status start(vboard *b, const vboard_opts *o, vboard **out, loom_err *e);
+
 extern "C" {
 
 void vboard_opts_default(vboard_opts *o)
@@ -264,6 +257,12 @@ void vboard_opts_default(vboard_opts *o)
     o->fault_rate = 0;
     o->seed = 1;
     o->fw_image = nullptr;
+    o->flash_image = nullptr;
+    o->flash_offset = 0x100000;
+    o->boot_cycles_max = 200000000;
+    o->model_lib = nullptr;
+    o->model_clk_hz = 0;
+    o->model_cpb = 0;
 }
 
 unsigned vboard_config_count(void)
@@ -284,6 +283,8 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
         vboard_opts_default(&d);
         o = &d;
     }
+    if (o->model_lib)
+        return open_lib(o, out, e);
     const char *want = o->config ? o->config : configs[0].name;
     const config *c = nullptr;
     for (unsigned i = 0; i < n_configs; i++)
@@ -306,12 +307,57 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     b->name = c->name;
     b->clk_hz = c->clk_hz;
     b->cpb = c->cpb;
+    return start(b, o, out, e);
+}
+
+} // extern "C"
+
+// A board model in a shared object built by sw/cli/vboard_dyn.c.
+static loom_status open_lib(const vboard_opts *o, vboard **out, loom_err *e)
+{
+    if (o->fault_rate < 0 || o->fault_rate > 1)
+        return loom_fail(e, LOOM_E_ARG, "fault rate %g outside 0..1", o->fault_rate);
+    if (!o->model_clk_hz || !o->model_cpb)
+        return loom_fail(e, LOOM_E_ARG, "%s: clock and clocks per bit are needed", o->model_lib);
+    void *dl = dlopen(o->model_lib, RTLD_NOW | RTLD_LOCAL);
+    if (!dl)
+        return loom_fail(e, LOOM_E_IO, "cannot load the virtual board model %s: %s", o->model_lib,
+                         dlerror());
+    auto abi = (int (*)(void))dlsym(dl, "loom_vboard_dyn_abi");
+    auto make = (model_base * (*)(void)) dlsym(dl, "loom_vboard_dyn_make");
+    if (!abi || !make || abi() != VBOARD_MODEL_ABI) {
+        dlclose(dl);
+        return loom_fail(e, LOOM_E_PARSE, "%s: not a virtual board model of this loom (rebuild it)",
+                         o->model_lib);
+    }
+    vboard *b = new (std::nothrow) vboard;
+    if (!b || !(b->m = make())) {
+        delete b;
+        dlclose(dl);
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory for the virtual board model");
+    }
+    b->dl = dl;
+    b->name = o->config ? o->config : o->model_lib;
+    b->clk_hz = o->model_clk_hz;
+    b->cpb = (int)o->model_cpb;
+    return start(b, o, out, e);
+}
+
+// Images, reset and boot of an opened model.
+static loom_status start(vboard *b, const vboard_opts *o, vboard **out, loom_err *e)
+{
     b->fault = o->fault_rate;
     b->rng = o->seed ? o->seed : 1;
     if (o->fw_image) {
         loom_status st = load_fw_image(b, o->fw_image, e);
         if (st) {
-            delete b->m;
+            delete b;
+            return st;
+        }
+    }
+    if (o->flash_image) {
+        loom_status st = load_flash_image(b, o->flash_image, o->flash_offset, e);
+        if (st) {
             delete b;
             return st;
         }
@@ -320,20 +366,32 @@ loom_status vboard_open(const vboard_opts *o, vboard **out, loom_err *e)
     for (int i = 0; i < 8; i++)
         b->tick();
     b->m->rst(0);
-    /* a board comes out of its power-on reset, then its (empty) boot ROM */
-    for (int i = 0; i < 256 && b->m->busy(); i++)
+    /* a board comes out of its power-on reset, then boots: an empty boot
+     * ROM at once; a flash board reads its flash (milliseconds of board
+     * time), and replays a valid image: served only once booted */
+    const uint64_t cap = o->boot_cycles_max;
+    for (uint64_t i = 0; i < 16 || (i < cap && b->m->busy()); i++)
         b->tick();
+    if (b->m->busy()) {
+        loom_fail(e, LOOM_E_LINK, "virtual board %s: still busy booting after %llu cycles",
+                  b->name.c_str(), (unsigned long long)cap);
+        delete b;
+        return LOOM_E_LINK;
+    }
+    b->boot_cycles = b->cycles;
+    b->flash_reads = b->m->flash.reads;
     for (int i = 0; i < 64; i++)
         b->tick();
     *out = b;
     return LOOM_OK;
 }
 
+extern "C" {
+
 void vboard_close(vboard *b)
 {
     if (!b)
         return;
-    delete b->m;
     delete b;
 }
 
@@ -390,6 +448,13 @@ loom_status vboard_serve(vboard *b, transport *t, volatile sig_atomic_t *stop, l
         }
     }
     return LOOM_OK;
+}
+
+uint64_t vboard_boot_cycles(const vboard *b, uint64_t *flash_reads)
+{
+    if (flash_reads)
+        *flash_reads = b->flash_reads;
+    return b->boot_cycles;
 }
 
 uint64_t vboard_cycles(const vboard *b)

@@ -40,6 +40,18 @@ typedef struct vboard_opts {
                              32-bit word per line, every word of the RAM) to
                              run instead of the built-in firmware, e.g. a
                              baked build's fw_baked.hex [NULL] */
+    const char *flash_image; /* boards that boot from SPI flash (the
+                             icebreaker): a flash image (DIR/flash.bin of
+                             loom build) the flash model holds at
+                             flash_offset; the board boots from it before
+                             vboard_open returns.  NULL: an erased flash */
+    uint32_t flash_offset;   /* [0x100000] */
+    uint64_t boot_cycles_max; /* give up booting after this many cycles [2e8] */
+    const char *model_lib;   /* a board model built at run time for a build
+                             folder's own arch (sw/cli/vboard_dyn.c: a shared
+                             object of sim/vboard_dyn.cpp), loaded instead of
+                             a built-in config; config then only names it [NULL] */
+    uint32_t model_clk_hz, model_cpb; /* its clock and clocks per UART bit */
 } vboard_opts;
 
 void vboard_opts_default(vboard_opts *o);
@@ -61,6 +73,11 @@ uint32_t vboard_baud(const vboard *b);
  * when the peer went away (the model keeps its state: serve the next
  * connection with the same vboard). */
 loom_status vboard_serve(vboard *b, transport *t, volatile sig_atomic_t *stop, loom_err *e);
+
+/* Cycles the power-up boot took, and READ commands the flash served then
+ * (2 for a valid image: check, replay; 1 for one the design refused; 0 with
+ * no flash reader). */
+uint64_t vboard_boot_cycles(const vboard *b, uint64_t *flash_reads);
 
 /* Cycles simulated, bytes received and sent (after fault injection). */
 uint64_t vboard_cycles(const vboard *b);

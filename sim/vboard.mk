@@ -23,7 +23,7 @@ RTL_LINK      := rtl/loom_link.v rtl/loom_uart_rx.v rtl/loom_uart_tx.v rtl/loom_
                  rtl/loom_link_rx.v rtl/loom_link_tx.v rtl/loom_cmd.v
 RTL_TOP       := rtl/loom_top.v $(RTL_LINK) $(RTL_ARRAY)
 RTL_BOARD     := boards/common/loom_board_core.v boards/common/loom_board_misc.v \
-                 boards/common/loom_boot.v $(RTL_TOP) $(RTL_MCU)
+                 boards/common/loom_boot.v boards/common/loom_flash_boot.v $(RTL_TOP) $(RTL_MCU)
 VBOARD_G      := -GCLK_HZ=12000000 -GCLKS_PER_BIT=4 -GMAX_PAYLOAD=512 -GBOARD_ID=0
 vb_id = $(subst -,_,$(1))
 
@@ -85,7 +85,7 @@ $(VBOARD_DIR)/vboard_includes.h: sim/vboard.mk
 
 VBOARD_IDS      := $(foreach b,$(VBOARD_BOARDS),$(call vb_id,$(b))) $(VBOARD_CONFIGS)
 VBOARD_ARCHIVES := $(foreach c,$(VBOARD_IDS),$(VBOARD_DIR)/$(c)/Vloom_vb_$(c)__ALL.a)
-$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sw/link/transport.h sw/io/ramhex.h $(VBOARD_DIR)/vboard_list.h \
+$(VBOARD_DIR)/vboard.o: sim/vboard.cpp sim/vboard.h sim/vboard_model.hpp sw/link/transport.h sw/io/ramhex.h $(VBOARD_DIR)/vboard_list.h \
                         $(VBOARD_DIR)/vboard_includes.h $(VBOARD_ARCHIVES)
 	$(CXX) $(VSIM_CXXFLAGS) -I$(VBOARD_DIR) $(foreach c,$(VBOARD_IDS),-I$(VBOARD_DIR)/$(c)) \
 	  -c $< -o $@

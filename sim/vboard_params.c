@@ -76,7 +76,7 @@ int main(int argc, char **argv)
                 {"W", (unsigned)a->arch.w}, {"S", (unsigned)a->arch.s}, {"A", (unsigned)a->arch.a},
                 {"D", (unsigned)a->arch.d}, {"K", a->cores}, {"N", a->neurons}, {"SYN", a->syn_words},
                 {"P", a->profiles}, {"LMAX", a->levels}, {"MAXIN", a->max_inputs}, {"EQ", b->eq},
-                {"SP", b->single_port}};
+                {"SP", b->single_port}, {"FLASH_OFFSET", b->flash_offset}};
             for (size_t k = 0; k < sizeof kv / sizeof kv[0]; k++)
                 printf("`define LOOM_ARCH_%s_%s %u\n", id, kv[k].k, kv[k].v);
         }
@@ -160,12 +160,13 @@ int main(int argc, char **argv)
                board_clks_per_bit(b), b->fw_ram_bytes / 4, fw_dir ? argv[4] : ".", b->name);
         return 0;
     }
-    /* the boot ROM stays in (BOOT_BYTES as built) but empty: the host loads */
+    /* the boot ROM stays in (BOOT_BYTES as built) but empty: the host loads;
+     * a flash board reads the flash the virtual board models (sim/vboard.cpp) */
     printf("--top-module loom_board_core -GCLK_HZ=%u -GCLKS_PER_BIT=%u -GBOARD_ID=%u -GMAX_PAYLOAD=%u -GBOOT_BYTES=%u "
-           "-GW=%d -GS=%d -GA=%d -GD=%d -GK=%u -GN=%u -GSYN=%u -GP=%u -GLMAX=%u -GMAXIN=%u "
-           "-GEQ=%u -GSP=%u\n",
-           clk, board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, a->arch.w,
-           a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words, a->profiles,
-           a->levels, a->max_inputs, b->eq, b->single_port);
+           "-GFLASH_OFFSET=%u -GW=%d -GS=%d -GA=%d -GD=%d -GK=%u -GN=%u -GSYN=%u -GP=%u -GLMAX=%u "
+           "-GMAXIN=%u -GEQ=%u -GSP=%u\n",
+           clk, board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, b->flash_offset,
+           a->arch.w, a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words,
+           a->profiles, a->levels, a->max_inputs, b->eq, b->single_port);
     return 0;
 }

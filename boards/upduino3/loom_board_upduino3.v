@@ -50,7 +50,12 @@ module loom_board_upduino3 #(
                       .LMAX(LMAX), .MAXIN(MAXIN), .EQ(EQ)) u_core (
         .clk_i(clk), .lock_i(lock), .rx_pin_i(rx_pin), .tx_pin_o(tx_pin),
         .booting_o(booting), .busy_o(busy), .overrun_o(overrun),
-        .heartbeat_o(heartbeat), .activity_o(activity));
+        .heartbeat_o(heartbeat), .activity_o(activity),
+        .spi_cs_o(flash_cs_unused), .spi_sck_o(flash_sck_unused), .spi_mosi_o(flash_mosi_unused),
+        .spi_miso_i(1'b1));   // no flash reader on this board (FLASH_OFFSET 0)
+    /* verilator lint_off UNUSED */
+    wire flash_cs_unused, flash_sck_unused, flash_mosi_unused;
+    /* verilator lint_on UNUSED */
 
     SB_RGBA_DRV #(
         .CURRENT_MODE("0b1"),

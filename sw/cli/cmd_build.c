@@ -32,14 +32,19 @@ static const char usage[] =
     "models unless --arch says otherwise), mapped onto it and baked in: the\n"
     "link frames that load it go into the boot ROM, which replays them after\n"
     "configuration, so the board computes as soon as it is configured.\n"
-    "The icestick has no boot ROM: its models are loaded by loom run.\n"
+    "On the icebreaker they go into DIR/flash.bin instead, an image for the\n"
+    "board's SPI flash at 1 MiB (after the bitstream; make flash writes both),\n"
+    "which the design reads at power-up: any model that fits the array bakes,\n"
+    "and the bitstream itself stays generic.  On the icestick the baked\n"
+    "image is the firmware's RAM (DIR/boot.hex).\n"
     "Rebuilds are incremental: when no input of synthesis changed (hash in\n"
     "DIR/inputs.hash) only the boot ROM is refilled, in seconds.\n"
     "\n"
     "  --board B             icebreaker (default), upduino3, icestick, hx8k-breakout\n"
     "  -o, --out DIR         build folder [build/boards/B]\n"
-    "  --patch MODEL         put MODEL into DIR's existing bitstream (icebram;\n"
-    "                        no synthesis, no place and route); refused when\n"
+    "  --patch MODEL         put MODEL into DIR's existing build (a new flash\n"
+    "                        image, or the boot ROM through icebram; no\n"
+    "                        synthesis, no place and route); refused when\n"
     "                        MODEL does not fit the board's arch or boot ROM\n"
     "  --force               synthesise even when nothing changed\n"
     "  --allow-timing-fail   keep a bitstream that misses the board clock\n"
@@ -49,7 +54,8 @@ static const char usage[] =
     "                        and DIR/plan.json; runs no tools\n"
     "  --no-cache            do not use the synthesis cache (docs/boards.md)\n"
     "  --boot-only           only map MODEL and write DIR/boot.hex (the boot ROM\n"
-    "                        image), to check that it fits; runs no tools\n"
+    "                        image; DIR/flash.bin on the icebreaker), to check\n"
+    "                        that it fits; runs no tools\n"
     "  --list                list the boards and their arch configs\n"
     "  -q, --quiet           no progress lines\n"
     "%s"
@@ -149,9 +155,13 @@ static void list_boards(void)
         char arch[256];
         limg_arch_str(&b->arch, arch, sizeof arch);
         /* engine: the hardware array, or firmware on loom_rv (docs/icestick.md) */
-        printf("%-14s %-10s %-6s %7.1f %7u %-8s  %s eq=%u sp=%u\n", b->name, b->device, b->package,
-               b->clock_mhz, b->boot_bytes, b->fw_ram_bytes ? "firmware" : "array", arch, b->eq,
-               b->single_port);
+        /* boot_B: the boot ROM's bytes, or "flash" where the model is baked
+         * into the SPI flash (any size that fits the array) */
+        char boot[16];
+        snprintf(boot, sizeof boot, "%u", b->boot_bytes);
+        printf("%-14s %-10s %-6s %7.1f %7s %-8s  %s eq=%u sp=%u\n", b->name, b->device, b->package,
+               b->clock_mhz, b->flash_offset ? "flash" : boot, b->fw_ram_bytes ? "firmware" : "array",
+               arch, b->eq, b->single_port);
     }
 }
 
@@ -285,7 +295,10 @@ int cmd_build(int argc, char **argv)
     if (!pg.quiet && o.plan)
         fprintf(stderr, "[done   ] %s/arch.json and %s/plan.json\n", out, out);
     else if (!pg.quiet && o.boot_only)
-        fprintf(stderr, "[done   ] %s/boot.hex\n", out);
+        fprintf(stderr, "[done   ] %s/%s\n", out, o.board->flash_offset ? BUILD_FLASH_FILE : "boot.hex");
+    else if (!pg.quiet && o.model_path && o.board->flash_offset)
+        fprintf(stderr, "[done   ] %s/loom.bin, %s/%s (flash at 0x%X) and %s/report.json (%.1f s)\n",
+                out, out, BUILD_FLASH_FILE, o.board->flash_offset, out, cli_now() - t0);
     else if (!pg.quiet)
         fprintf(stderr, "[done   ] %s/loom.bin and %s/report.json (%.1f s)\n", out, out,
                 cli_now() - t0);

@@ -129,7 +129,11 @@ int cmd_report(int argc, char **argv)
                    "virtual board) -> %.0f timesteps/s at %.1f MHz\n",
                    num(d, "model.cycles_per_step"), num(d, "model.input_rate"), num(d, "model.steps_per_s"), cmhz);
         } else {
-            printf("boot ROM  %.0f of %.0f bytes\n", num(d, "model.boot_bytes_used"), num(d, "boot_bytes_total"));
+            if (num(d, "flash_offset") > 0)
+                printf("flash     image of %.0f bytes at %.0f (flash.bin; make flash, or iceprog -o %.0f)\n",
+                       num(d, "model.boot_bytes_used"), num(d, "flash_offset"), num(d, "flash_offset"));
+            else
+                printf("boot ROM  %.0f of %.0f bytes\n", num(d, "model.boot_bytes_used"), num(d, "boot_bytes_total"));
             printf("speed     %.1f cycles/step predicted at activity %g -> %.0f timesteps/s at %.1f MHz\n",
                    num(d, "model.cycles_per_step"), num(d, "model.input_rate"), num(d, "model.steps_per_s"), cmhz);
         }

@@ -11,18 +11,22 @@
 #include <unistd.h>
 
 #include "board.h"
+#include "build.h"
 #include "cli.h"
 #include "host.h"
 #include "loom_map.h"
+#include "report_json.h"
 #include "transport.h"
 #include "vboard.h"
+#include "vboard_dyn.h"
 
 const char cmd_vboard_summary[] = "serve the RTL board (UART included) under Verilator on a pty or TCP port";
 
 static const char *usage =
     "usage: loom vboard [--board NAME | --config NAME] [--baud 3000000]\n"
     "                   [--pty-file FILE | --tcp PORT [--port-file FILE]]\n"
-    "                   [--fault-rate P] [--seed S] [--fw RAM.hex] [--quiet]\n"
+    "                   [--fault-rate P] [--seed S] [--fw RAM.hex] [--flash IMAGE]\n"
+    "                   [--build DIR] [--quiet]\n"
     "       loom vboard --ping PORT [--baud B] [--timeout-ms T] [--tries N] [--bench STEPS]\n"
     "\n"
     "Runs a board's RTL (its loom_board_core: boot ROM, UART, link, array, with\n"
@@ -36,6 +40,15 @@ static const char *usage =
     "each direction.  --fw RAM.hex (the icestick) runs that RAM image instead\n"
     "of the built-in firmware, e.g. DIR/fw_baked.hex of `loom build --board\n"
     "icestick MODEL -o DIR`: the board then holds MODEL from the start.\n"
+    "--flash IMAGE (the icebreaker) puts a flash image (DIR/flash.bin of loom\n"
+    "build) into the board's SPI flash model at 1 MiB, where the design reads\n"
+    "it at power-up; without it the flash is erased and the board boots\n"
+    "generic.  --build DIR runs the design in build folder DIR: its board and\n"
+    "arch (DIR/arch.json) with its baked model (DIR/flash.bin, the boot ROM's\n"
+    "DIR/boot.hex, or the icestick's RAM image), so `loom run --baked` can be\n"
+    "checked against `loom sim` for any bitstream loom build makes.  A design\n"
+    "the built-in models do not hold (an arch of its own, a boot ROM with a\n"
+    "model) is Verilated into DIR/vboard/ first (cached; needs verilator).\n"
     "--board B picks board B (icebreaker, the default,\n"
     "upduino3, icestick, hx8k-breakout); --config picks any built model by name,\n"
     "including the generic rtl/loom_top.v configs c1 and c4 (see --list-configs).\n"
@@ -49,6 +62,7 @@ static const char *usage =
     "\n"
     "examples:\n"
     "  loom vboard --board icebreaker --pty-file pty.txt &   # serve; pty.txt once ready\n"
+    "  loom vboard --build build/ib-net --pty-file pty.txt &  # a build folder's design\n"
     "  loom run --port \"$(cat pty.txt)\" net.seir --steps 100 --poisson 0.1 --check\n"
     "  loom vboard --config c4 --tcp 0 --port-file port.txt --fault-rate 0.01 &\n"
     "  loom vboard --ping \"$(cat port.txt)\" --bench 300\n"
@@ -213,9 +227,134 @@ static int ping(const char *port, unsigned baud, int timeout_ms, unsigned tries,
     return 0;
 }
 
+/* A build folder's design: its board (DIR/arch.json) and the baked image
+ * of DIR as the board holds it.  The board's built-in model runs it when
+ * the arch recorded is that board's (every field) and the image is in
+ * flash or RAM; otherwise *dyn is set and da says what to Verilate (a
+ * build's own arch, or a boot ROM holding DIR/boot.hex).  *flash / *fw
+ * get paths ("" when DIR holds no model). */
+static int from_build(const char *dir, const board_info **bo, int *dyn, vboard_dyn_arch *da,
+                      char *flash, char *fw, char *boot, size_t len)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/arch.json", dir);
+    report_doc *d;
+    loom_err e;
+    if (report_doc_load(path, &d, &e)) {
+        fprintf(stderr, "loom vboard: %s (not a folder of loom build, or built before arch.json)\n",
+                e.msg);
+        return 2;
+    }
+    const char *name = report_doc_str(d, "board");
+    const board_info *b = name ? board_find(name, &e) : NULL;
+    if (!b) {
+        fprintf(stderr, "loom vboard: %s: %s\n", path, name ? e.msg : "no \"board\"");
+        report_doc_free(d);
+        return 2;
+    }
+    const limg_arch *a = &b->arch;
+    memset(da, 0, sizeof *da);
+    struct { const char *k; double v; double *got; } want[] = {
+        {"W", a->arch.w, NULL}, {"S", a->arch.s, NULL}, {"A", a->arch.a, NULL}, {"D", a->arch.d, NULL},
+        {"cores", a->cores, NULL}, {"neurons", a->neurons, NULL}, {"syn_words", a->syn_words, NULL},
+        {"profiles", a->profiles, NULL}, {"levels", a->levels, NULL},
+        {"max_inputs", a->max_inputs, NULL}, {"eq", b->eq, NULL}, {"single_port", b->single_port, NULL}};
+    double v[12];
+    *dyn = 0;
+    for (size_t k = 0; k < 12; k++) {
+        v[k] = report_doc_num(d, want[k].k);
+        if (v[k] < 0 || v[k] > 1e9 || v[k] != (double)(uint32_t)v[k]) {
+            fprintf(stderr, "loom vboard: %s: no valid \"%s\"\n", path, want[k].k);
+            report_doc_free(d);
+            return 2;
+        }
+        if (v[k] != want[k].v)
+            *dyn = 1;
+    }
+    double off = report_doc_num(d, "flash_offset");
+    report_doc_free(d);
+    da->arch.arch.w = (int)v[0];
+    da->arch.arch.s = (int)v[1];
+    da->arch.arch.a = (int)v[2];
+    da->arch.arch.d = (int)v[3];
+    da->arch.cores = (uint32_t)v[4];
+    da->arch.neurons = (uint32_t)v[5];
+    da->arch.syn_words = (uint32_t)v[6];
+    da->arch.profiles = (uint32_t)v[7];
+    da->arch.levels = (uint32_t)v[8];
+    da->arch.max_inputs = (uint32_t)v[9];
+    da->eq = (uint32_t)v[10];
+    da->single_port = (uint32_t)v[11];
+    da->flash_offset = off > 0 ? (uint32_t)off : 0;
+    *bo = b;
+    flash[0] = fw[0] = boot[0] = '\0';
+    if (b->fw_ram_bytes) {
+        if (*dyn) {
+            fprintf(stderr, "loom vboard: %s: the %s runs the array as firmware of one arch; this "
+                    "folder records another\n", path, b->name);
+            return 2;
+        }
+        snprintf(fw, len, "%s/boot.hex", dir);
+        if (access(fw, R_OK) != 0) {
+            fprintf(stderr, "loom vboard: %s: missing (the RAM image of the build)\n", fw);
+            return 2;
+        }
+        return 0;
+    }
+    if (da->flash_offset) {
+        snprintf(flash, len, "%s/%s", dir, BUILD_FLASH_FILE);
+        if (access(flash, R_OK) != 0)
+            flash[0] = '\0'; /* a generic build: the flash is erased */
+        return 0;
+    }
+    /* a boot-ROM board: a baked boot.hex (the boot header 07b0 first) is
+     * synthesised into the ROM, so the model is Verilated with it */
+    char bp[4096], line[16] = "";
+    snprintf(bp, sizeof bp, "%s/boot.hex", dir);
+    FILE *f = fopen(bp, "r");
+    if (f) {
+        if (!fgets(line, sizeof line, f))
+            line[0] = '\0';
+        fclose(f);
+    }
+    if (!strncmp(line, "07b0", 4)) {
+        if (!realpath(bp, boot)) {
+            fprintf(stderr, "loom vboard: %s: cannot resolve\n", bp);
+            return 2;
+        }
+        da->boot_file = boot;
+        *dyn = 1;
+    }
+    return 0;
+}
+
+/* Says what the flash image holds, as the design will judge it. */
+static void describe_flash(const char *path, int quiet)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return; /* vboard_open names the file */
+    uint8_t *buf = malloc(BUILD_FLASH_MAX + BUILD_FLASH_HDR);
+    size_t n = buf ? fread(buf, 1, BUILD_FLASH_MAX + BUILD_FLASH_HDR, f) : 0;
+    fclose(f);
+    loom_err e;
+    uint32_t len = 0;
+    if (buf && build_flash_check(buf, n, &len, &e))
+        fprintf(stderr, "loom vboard: flash image %s: %s; the design ignores it and boots generic\n",
+                path, e.msg);
+    else if (buf && !quiet)
+        fprintf(stderr, "loom vboard: flash image %s: %u bytes of boot stream\n", path, len);
+    free(buf);
+}
+
 int cmd_vboard(int argc, char **argv)
 {
     const char *config = NULL, *pty_file = NULL, *port_file = NULL, *ping_port = NULL, *fw_image = NULL;
+    const char *flash_image = NULL, *build_dir = NULL;
+    static char build_flash[4096], build_fw[4096], build_boot[4096], build_lib[4200];
+    const board_info *build_board = NULL;
+    int dyn = 0;
+    vboard_dyn_arch da;
     int64_t tcp = -1, baud = 0, timeout_ms = 0, tries = 0, bench_steps = 0;
     double fault = 0;
     uint64_t seed = 1;
@@ -251,6 +390,10 @@ int cmd_vboard(int argc, char **argv)
             pty_file = v;
         } else if (!strcmp(a, "--fw")) {
             fw_image = v;
+        } else if (!strcmp(a, "--flash")) {
+            flash_image = v;
+        } else if (!strcmp(a, "--build")) {
+            build_dir = v;
         } else if (!strcmp(a, "--port-file")) {
             port_file = v;
         } else if (!strcmp(a, "--tcp")) {
@@ -282,16 +425,53 @@ int cmd_vboard(int argc, char **argv)
         return ping(ping_port, baud ? (unsigned)baud : 3000000, (int)timeout_ms, (unsigned)tries,
                     (uint32_t)bench_steps);
 
+    if (build_dir) {
+        if (config || fw_image || flash_image)
+            return cli_usage_error("vboard", "--build DIR takes the board and image from DIR; "
+                                   "drop --board/--config/--fw/--flash");
+        int rc = from_build(build_dir, &build_board, &dyn, &da, build_flash, build_fw, build_boot,
+                            sizeof build_flash);
+        if (rc)
+            return rc;
+        config = build_board->name;
+        loom_err de;
+        if (dyn && vboard_dyn_build(build_dir, build_board, &da, quiet, build_lib, sizeof build_lib, &de))
+            return cli_report("vboard", &de);
+        if (build_flash[0])
+            flash_image = build_flash;
+        if (build_fw[0])
+            fw_image = build_fw;
+    }
     vboard_opts o;
     vboard_opts_default(&o);
     o.config = config;
     o.fw_image = fw_image;
+    o.flash_image = flash_image;
+    if (dyn) {
+        o.model_lib = build_lib;
+        o.model_clk_hz = (uint32_t)(build_board->clock_mhz * 1e6 + 0.5);
+        o.model_cpb = board_clks_per_bit(build_board);
+        o.flash_offset = da.flash_offset ? da.flash_offset : o.flash_offset;
+    }
+    if (flash_image)
+        describe_flash(flash_image, quiet);
     o.fault_rate = fault;
     o.seed = seed;
     vboard *b;
     loom_err e;
+    if (!quiet && flash_image)
+        fprintf(stderr, "loom vboard: booting from the flash model...\n");
     if (vboard_open(&o, &b, &e))
         return cli_report("vboard", &e);
+    loom_err be;
+    const board_info *bi = board_find(o.config ? o.config : vboard_config_name(0), &be);
+    if (!quiet && bi && bi->flash_offset) {
+        uint64_t reads;
+        uint64_t cyc = vboard_boot_cycles(b, &reads);
+        fprintf(stderr, "loom vboard: booted in %llu cycles (%.1f ms of board time), %s\n",
+                (unsigned long long)cyc, cyc * 1e3 / vboard_clk_hz(b),
+                reads >= 2 ? "the flash image replayed" : "generic (no image replayed)");
+    }
     if (baud && (uint32_t)baud != vboard_baud(b)) {
         vboard_close(b);
         return cli_usage_error("vboard", "this virtual board is built for %u baud, not %lld",

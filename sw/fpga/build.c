@@ -112,6 +112,10 @@ static void param_string(const board_info *b, const arch_config *c, const char *
              (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, (unsigned)a->arch.d, a->cores, a->neurons, a->syn_words,
              a->profiles, a->levels, a->max_inputs, c->eq, (unsigned)(b->clock_mhz * 1e6 + 0.5),
              board_clks_per_bit(b), b->board_id, b->max_payload, b->boot_bytes, boot_hex);
+    if (b->flash_offset) { /* only the tops with a flash reader have the parameter */
+        size_t n = strlen(buf);
+        fmt_to(buf + n, len - n, " -set FLASH_OFFSET %u", b->flash_offset);
+    }
 }
 
 arch_config build_arch(const build_opts *o)
@@ -496,6 +500,8 @@ static loom_status stage_pack(const build_opts *o, const char *dir, int baked, l
     const int fw = o->board->fw_ram_bytes != 0;
     if (fw)
         fmt_to(ph, sizeof ph, "%s/fw.hex", dir);
+    if (o->board->flash_offset)
+        baked = 0; /* the model is in flash.bin: the bitstream stays generic */
     if (baked && fw) {
         progress(o, "ram", -1, "writing the baked RAM image into the bitstream");
         if ((st = ram_swap(gasc, ph, boot, asc, o->board->fw_ram_bytes / 4, e)))
@@ -555,7 +561,7 @@ static loom_status load_and_map(const build_opts *o, model *m, map_result **mr, 
 static loom_status stage_model(const build_opts *o, const char *dir, model_share *ms, loom_err *e)
 {
     const board_info *b = o->board;
-    if (b->boot_bytes == 0 && !b->fw_ram_bytes)
+    if (b->boot_bytes == 0 && !b->fw_ram_bytes && !b->flash_offset)
         return loom_fail(e, LOOM_E_CAPACITY,
                          "board %s has no boot ROM: models cannot be baked in; build it without a "
                          "model and load the model at run time with loom run",
@@ -572,12 +578,21 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
     if (st)
         return st;
     char boot[4096];
-    fmt_to(boot, sizeof boot, "%s/boot.hex", dir);
+    fmt_to(boot, sizeof boot, "%s/%s", dir, b->flash_offset ? BUILD_FLASH_FILE : "boot.hex");
     memset(ms, 0, sizeof *ms);
     double fw_cycles = 0;
     if (b->fw_ram_bytes)
         st = bake_fw(o, m.net, mr->img, boot, &fw_cycles, e);
-    else
+    else if (b->flash_offset) {
+        /* written beside and renamed, so a refused model leaves DIR's image */
+        char tmp[4200];
+        fmt_to(tmp, sizeof tmp, "%s.tmp", boot);
+        st = build_flash_image(mr->img, b->max_payload, b->flash_bytes, b->flash_offset, tmp,
+                               &ms->boot_used, e);
+        if (!st && rename(tmp, boot) != 0)
+            st = loom_fail(e, LOOM_E_IO, "%s: cannot write: %s", boot, strerror(errno));
+        remove(tmp);
+    } else
         st = build_boot_hex(mr->img, b->max_payload, b->boot_bytes, boot, &ms->boot_used, e);
     if (st) {
         loom_err_prefix(e, "%s on board %s", o->model_path, b->name);
@@ -597,6 +612,10 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
             progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, RAM image taken, "
                      "at most %.0f cycles per step", ms->neurons, (unsigned long long)ms->synapses,
                      fw_cycles);
+        else if (b->flash_offset)
+            progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, flash image %s: %u bytes "
+                     "(iceprog -o %u)", ms->neurons, (unsigned long long)ms->synapses, boot,
+                     ms->boot_used, b->flash_offset);
         else
             progress(o, "map", now_s() - t0, "%u neurons, %llu synapses, %u of %u boot ROM bytes",
                      ms->neurons, (unsigned long long)ms->synapses, ms->boot_used, b->boot_bytes);
@@ -661,19 +680,17 @@ loom_status build_run(const build_opts *o, loom_err *e)
     int cached = 1;
 
     const arch_config cfg = build_arch(o);
-    char apath[4096];
-    fmt_to(apath, sizeof apath, "%s/arch.json", dir);
     if (o->plan) {
-        if ((st = mkdir_p(dir, e)) || (st = arch_config_write_json(&cfg, apath, e)))
+        if ((st = mkdir_p(dir, e)) || (st = build_write_arch(o->board, &cfg, dir, e)))
             return st;
         return write_plan(o, dir, e);
     }
     if (o->boot_only) {
         if (!o->model_path)
             return loom_fail(e, LOOM_E_ARG, "--boot-only needs a model");
-        if ((st = mkdir_p(dir, e)) || (st = arch_config_write_json(&cfg, apath, e)))
+        if ((st = mkdir_p(dir, e)) || (st = build_write_arch(o->board, &cfg, dir, e)))
             return st;
-        return stage_model(o, dir, &ms, e);
+        return stage_model(o, dir, &ms, e); /* loom vboard --build DIR runs it */
     }
     if (o->patch) {
         char gasc[4096], ph[4096];
@@ -696,14 +713,19 @@ loom_status build_run(const build_opts *o, loom_err *e)
             return st;
         if ((st = stage_synth_pnr(o, dir, root, &ty, &tp, &cached, e)))
             return st;
-        if ((st = arch_config_write_json(&cfg, apath, e)))
+        if ((st = build_write_arch(o->board, &cfg, dir, e)))
             return st;
     }
     if (o->model_path) {
         if ((st = stage_model(o, dir, &ms, e)))
             return st;
+    } else if (o->board->flash_offset) {
+        char fl[4096];
+        fmt_to(fl, sizeof fl, "%s/%s", dir, BUILD_FLASH_FILE);
+        remove(fl); /* a generic build: no image (make flash erases the old one) */
     }
-    if ((st = stage_pack(o, dir, o->model_path != NULL, e)))
+    /* a flash board's --patch changes only flash.bin: loom.bin stays */
+    if (!(o->patch && o->board->flash_offset) && (st = stage_pack(o, dir, o->model_path != NULL, e)))
         return st;
     return write_report(o, dir, &ms, ty, tp, cached, e);
 }

@@ -16,9 +16,14 @@
  *   icebram.log, icepack.log
  *   inputs.hash            hash of every input of synthesis and P&R; an
  *                          unchanged hash skips both (incremental rebuild)
+ *   flash.bin              flash boards (board_info.flash_offset > 0, the
+ *                          icebreaker): the baked model's flash image
+ *                          (build_flash_image); loom.asc is then generic.asc
  *   arch.json              the arch config the array was built with (W, S,
  *                          A, D, cores, neurons, syn_words, profiles,
- *                          levels, max_inputs, eq, single_port)
+ *                          levels, max_inputs, eq, single_port), its
+ *                          "board" and "flash_offset" (build_write_arch;
+ *                          `loom vboard --build DIR` runs this design)
  *   plan.json              `loom build --plan`: the arch choice alone
  *
  * The synthesis cache: a finished place-and-route (generic.asc, the boot
@@ -115,6 +120,40 @@ loom_status build_run(const build_opts *o, loom_err *e);
  * LOOM_E_CAPACITY when the frames need more than rom_bytes, naming both. */
 loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_bytes,
                            const char *path, uint32_t *used, loom_err *e);
+
+/* The boot stream of img: the wire frames of BATCH writes (payloads of at
+ * most max_payload bytes) that load it, zero words of core memories left
+ * out (in pairs where the array stores pairs); sparse also leaves out the
+ * fan-out entries never read (of a source without synapses), for a small
+ * boot ROM.  *out is malloc'ed (owned by the caller), *out_len its length. */
+loom_status build_boot_stream(const limg *img, uint32_t max_payload, int sparse, uint8_t **out,
+                              size_t *out_len, loom_err *e);
+
+/* Flash images (boards/common/loom_flash_boot.v reads them at power-up from
+ * board_info.flash_offset): BUILD_FLASH_HDR header bytes -- 'L' 'O' 'O' 'M',
+ * the stream length and the stream's CRC-32 (build_flash_crc), each 4
+ * bytes little-endian -- then the boot stream.  An erased flash (FF...) or a
+ * header or CRC that does not match makes the design boot generic. */
+#define BUILD_FLASH_HDR 12u
+#define BUILD_FLASH_FILE "flash.bin" /* in DIR */
+#define BUILD_FLASH_MAX 1048576u /* longest stream the RTL accepts (its MAXLEN) */
+/* CRC-32, polynomial 04C11DB7, bits MSB first, initial FFFFFFFF, no final xor. */
+uint32_t build_flash_crc(const uint8_t *p, size_t n);
+/* Writes the flash image of img into path (binary, header + stream); *used
+ * gets its size.  LOOM_E_CAPACITY when the stream exceeds BUILD_FLASH_MAX or
+ * the flash above offset, naming both. */
+loom_status build_flash_image(const limg *img, uint32_t max_payload, uint32_t flash_bytes,
+                              uint32_t offset, const char *path, uint32_t *used, loom_err *e);
+/* Checks an image (n bytes at p) as the RTL does: header, length, CRC.
+ * LOOM_E_PARSE saying what is wrong (erased, no header, cut short, CRC);
+ * *len gets the stream length. */
+loom_status build_flash_check(const uint8_t *p, size_t n, uint32_t *len, loom_err *e);
+
+/* Writes DIR/arch.json: the arch the design in DIR was built with -- W, S,
+ * A, D, cores, neurons, syn_words, profiles, levels, max_inputs, eq,
+ * single_port -- with "board" and, for a flash board, "flash_offset" (what
+ * `loom vboard --build DIR` runs). */
+loom_status build_write_arch(const board_info *b, const arch_config *c, const char *dir, loom_err *e);
 
 /* The synthesis cache folder (see above) into buf; returns buf. */
 char *build_cache_dir(char *buf, size_t len);

@@ -63,26 +63,42 @@ loom_status write_placeholder(const char *path, uint32_t n, loom_err *e)
     return st;
 }
 
-loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_bytes,
-                           const char *path, uint32_t *used, loom_err *e)
+/* Appends n bytes to the growing stream *buf (length *len, room *cap). */
+static int stream_put(uint8_t **buf, size_t *len, size_t *cap, const uint8_t *p, size_t n)
 {
-    if (rom_bytes < 8)
-        return loom_fail(e, LOOM_E_CAPACITY, "this board has no boot ROM: models cannot be baked in; "
-                                             "load them at run time with loom run");
+    if (*len + n > *cap) {
+        size_t c = *cap ? *cap : 4096;
+        while (c < *len + n)
+            c *= 2;
+        uint8_t *b = realloc(*buf, c);
+        if (!b)
+            return -1;
+        *buf = b;
+        *cap = c;
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    return 0;
+}
+
+loom_status build_boot_stream(const limg *img, uint32_t max_payload, int sparse, uint8_t **out,
+                              size_t *out_len, loom_err *e)
+{
+    *out = NULL;
+    *out_len = 0;
     max_payload = link_max_payload(max_payload); /* what the RTL link accepts */
     if (max_payload < 16)
-        return loom_fail(e, LOOM_E_ARG, "boot ROM: max payload %u too small (16 bytes at least)",
+        return loom_fail(e, LOOM_E_ARG, "boot image: max payload %u too small (16 bytes at least)",
                          max_payload);
-    uint8_t *rom = calloc(rom_bytes, 1);
+    uint8_t *buf = NULL;
+    size_t len = 0, cap = 0;
     link_frame *fr = malloc(sizeof *fr);
     uint8_t *wire = malloc(LINK_MAX_WIRE);
-    if (!rom || !fr || !wire) {
-        free(rom);
+    if (!fr || !wire) {
         free(fr);
         free(wire);
-        return loom_fail(e, LOOM_E_NOMEM, "boot ROM: out of memory");
+        return loom_fail(e, LOOM_E_NOMEM, "boot image: out of memory");
     }
-    size_t pos = 4, need = 4;
     uint8_t seq = 0;
     fr->len = 0;
     loom_status st = LOOM_OK;
@@ -102,10 +118,9 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
     if (!ent || !keep) {
         free(ent);
         free(keep);
-        free(rom);
         free(fr);
         free(wire);
-        return loom_fail(e, LOOM_E_NOMEM, "boot ROM: out of memory");
+        return loom_fail(e, LOOM_E_NOMEM, "boot image: out of memory");
     }
     for (size_t sg = 0; sg < img->n_segs; sg++)
         for (uint32_t j = 0; j < img->segs[sg].count; j++) {
@@ -120,28 +135,38 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
         const uint32_t *E = &ent[(size_t)k * ne];
         uint8_t *nd = &keep[(size_t)k * ne];
         for (uint32_t g = 0; g < fan; g++)
-            if (E[g] != 0 && E[g + 1] > E[g])
+            if (!sparse || (E[g] != 0 && E[g + 1] > E[g]))
                 nd[g] = nd[g + 1] = 1;
     }
     free(ent);
-#define BOOT_SKIP(ad, w)                                                                      \
-    ((ad) >= LOOM_MAP_CORE_BASE(0) &&                                                         \
-     ((w) == 0 || ((ad) % LOOM_MAP_CORE_SPAN >= LOOM_CORE_FANOUT &&                          \
-                   (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FANOUT < ne &&                      \
-                   (ad) / LOOM_MAP_CORE_SPAN - 1 < img->arch.cores &&                          \
-                   !keep[(size_t)((ad) / LOOM_MAP_CORE_SPAN - 1) * ne +                        \
-                         (ad) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FANOUT])))
+    /* Synapse and bias words go in pairs on a single-port array (a write to
+     * word 2j waits for 2j+1, docs/memory-map.md): a pair is skipped only
+     * when both its words are zero, so a write of 2j+1 always follows 2j. */
+#define BOOT_PAIRED(ad) ((ad) >= LOOM_MAP_CORE_BASE(0) && (ad) % LOOM_MAP_CORE_SPAN >= LOOM_CORE_SYN)
+#define BOOT_ZERO(g, i)                                                                       \
+    ((g)->addr % 2 == 0 || !BOOT_PAIRED((g)->addr + (i))                                      \
+         ? (img->words[(g)->off + (i)] == 0 &&                                                \
+            (!BOOT_PAIRED((g)->addr + (i)) ||                                                 \
+             (((i) ^ 1u) < (g)->count && img->words[(g)->off + ((i) ^ 1u)] == 0)))            \
+         : 0)
+#define BOOT_SKIP(g, i)                                                                       \
+    ((g)->addr + (i) >= LOOM_MAP_CORE_BASE(0) &&                                              \
+     (BOOT_ZERO(g, i) ||                                                                      \
+      (((g)->addr + (i)) % LOOM_MAP_CORE_SPAN >= LOOM_CORE_FANOUT &&                          \
+          ((g)->addr + (i)) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FANOUT < ne &&                   \
+          ((g)->addr + (i)) / LOOM_MAP_CORE_SPAN - 1 < img->arch.cores &&                     \
+          !keep[(size_t)(((g)->addr + (i)) / LOOM_MAP_CORE_SPAN - 1) * ne +                   \
+                ((g)->addr + (i)) % LOOM_MAP_CORE_SPAN - LOOM_CORE_FANOUT])))
     for (size_t sg = 0; !st && sg <= img->n_segs; sg++) {
         const limg_seg *g = sg < img->n_segs ? &img->segs[sg] : NULL;
         size_t j = 0;
         for (;;) {
             size_t run0 = j, run1 = j;
             if (g) {
-                const uint32_t *w = img->words + g->off;
-                while (run0 < g->count && BOOT_SKIP(g->addr + run0, w[run0]))
+                while (run0 < g->count && BOOT_SKIP(g, (uint32_t)run0))
                     run0++;
                 run1 = run0;
-                while (run1 < g->count && !BOOT_SKIP(g->addr + run1, w[run1]))
+                while (run1 < g->count && !BOOT_SKIP(g, (uint32_t)run1))
                     run1++;
             }
             size_t room = (size_t)fr->len + 6 + 4 <= max_payload ? (max_payload - fr->len - 6) / 4 : 0;
@@ -160,10 +185,10 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
                 fr->seq = seq++;
                 fr->cmd = LINK_CMD_BATCH;
                 size_t wn = link_frame_encode(fr, wire);
-                if (need + wn <= rom_bytes)
-                    memcpy(rom + pos, wire, wn);
-                need += wn;
-                pos += wn;
+                if (stream_put(&buf, &len, &cap, wire, wn)) {
+                    st = loom_fail(e, LOOM_E_NOMEM, "boot image: out of memory");
+                    break;
+                }
                 fr->len = 0;
                 if (g)
                     continue;
@@ -172,25 +197,65 @@ loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_b
         }
     }
 #undef BOOT_SKIP
+#undef BOOT_ZERO
+#undef BOOT_PAIRED
     free(keep);
     free(fr);
     free(wire);
-    if (!st && need > rom_bytes)
-        st = loom_fail(e, LOOM_E_CAPACITY,
-                       "the model's image needs %zu boot ROM bytes, the board has %u; "
-                       "load it at run time with loom run instead",
-                       need, rom_bytes);
-    if (!st && need - 4 > 0xFFFF)
-        st = loom_fail(e, LOOM_E_CAPACITY, "boot stream of %zu bytes exceeds 65535", need - 4);
-    if (!st) {
-        rom[0] = BOOT_MAGIC0;
-        rom[1] = BOOT_MAGIC1;
-        rom[2] = (uint8_t)((need - 4) & 0xFF);
-        rom[3] = (uint8_t)((need - 4) >> 8);
-        st = write_rom(path, rom, rom_bytes, e);
-        if (used)
-            *used = (uint32_t)need;
+    if (st) {
+        free(buf);
+        return st;
     }
+    *out = buf;
+    *out_len = len;
+    return LOOM_OK;
+}
+
+loom_status build_boot_hex(const limg *img, uint32_t max_payload, uint32_t rom_bytes,
+                           const char *path, uint32_t *used, loom_err *e)
+{
+    if (rom_bytes < 8)
+        return loom_fail(e, LOOM_E_CAPACITY, "this board has no boot ROM: models cannot be baked in; "
+                                             "load them at run time with loom run");
+    /* every fan-out entry when the ROM has room (the board then holds the
+     * image word for word: loom run --baked verifies it), else the sparse
+     * stream */
+    uint8_t *stream;
+    size_t n;
+    loom_status st = build_boot_stream(img, max_payload, 0, &stream, &n, e);
+    if (!st && n + 4 > rom_bytes) {
+        free(stream);
+        st = build_boot_stream(img, max_payload, 1, &stream, &n, e);
+    }
+    if (st)
+        return st;
+    const size_t need = n + 4;
+    if (need > rom_bytes) {
+        free(stream);
+        return loom_fail(e, LOOM_E_CAPACITY,
+                         "the model's image needs %zu boot ROM bytes, the board has %u; "
+                         "load it at run time with loom run instead",
+                         need, rom_bytes);
+    }
+    if (n > 0xFFFF) {
+        free(stream);
+        return loom_fail(e, LOOM_E_CAPACITY, "boot stream of %zu bytes exceeds 65535", n);
+    }
+    uint8_t *rom = calloc(rom_bytes, 1);
+    if (!rom) {
+        free(stream);
+        return loom_fail(e, LOOM_E_NOMEM, "boot ROM: out of memory");
+    }
+    rom[0] = BOOT_MAGIC0;
+    rom[1] = BOOT_MAGIC1;
+    rom[2] = (uint8_t)(n & 0xFF);
+    rom[3] = (uint8_t)(n >> 8);
+    if (n)
+        memcpy(rom + 4, stream, n);
+    free(stream);
+    st = write_rom(path, rom, rom_bytes, e);
+    if (!st && used)
+        *used = (uint32_t)need;
     free(rom);
     return st;
 }

@@ -229,10 +229,10 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
             "  \"W\": %u,\n  \"S\": %u,\n  \"A\": %u,\n  \"cores\": %u,\n"
             "  \"neurons\": %llu,\n  \"synapses\": %llu,\n  \"max_delay\": %u,\n"
             "  \"profiles\": %u,\n  \"levels\": %u,\n  \"inputs\": %u,\n"
-            "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n",
+            "  \"baud\": %u,\n  \"boot_bytes_total\": %u,\n  \"flash_offset\": %u,\n",
             (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)cap_n,
             (unsigned long long)cap_s, (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
-            a->max_inputs, b->baud, b->boot_bytes);
+            a->max_inputs, b->baud, b->boot_bytes, b->flash_offset);
     fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n"
                "  \"synth_cache\": %s,\n", t_yosys, t_pnr, cached ? "true" : "false",
             cached == 2 ? "true" : "false");

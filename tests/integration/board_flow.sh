@@ -15,7 +15,10 @@
 #   5. --patch with a net that does not fit: refused with a clear message
 # On a firmware board (the icestick) 3-5 check the RAM image instead of the
 # boot ROM, and run the baked image on the virtual board (loom vboard --fw,
-# loom run --baked --check).
+# loom run --baked --check).  On a flash board (the icebreaker) the model is
+# DIR/flash.bin and the bitstream stays generic: 3-5 run the build folder's
+# design (loom vboard --build DIR) with nets of over 1,000 synapses, and
+# the patch must take under 5 s.
 set -eu
 for t in yosys nextpnr-ice40 icepack icebram; do
     command -v $t >/dev/null || { echo "skip: $t not installed (make deps)"; exit 77; }
@@ -73,17 +76,44 @@ grep -q '"synth_cache": true' "$WORK/second/report.json"
 cmp "$WORK/second/generic.asc" "$D/generic.asc"
 cmp "$WORK/second/arch.json" "$D/arch.json"
 
-fw=0
+fw=0 flash=0
 echo "$line" | grep -q " firmware " && fw=1
-if [ $fw = 1 ]; then
+grep -q '"flash_offset": [1-9]' "$D/arch.json" && flash=1
+if [ $fw = 1 ] || [ $flash = 1 ]; then
     # a firmware board (the icestick): a baked build is the RAM image the
     # firmware leaves after loading the model on the virtual board, swapped
     # into generic.asc's RAM blocks; the proof is that this image, run by
     # the same RTL, holds the model from the start and computes it exactly
     . "$HERE/../support/vboard.sh"
 fi
+# stops a background process started here and forgets it (the EXIT trap of
+# support/vboard.sh would otherwise wait for it again, and fail)
+stop_pid() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+    local q=() p
+    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
+    pids=("${q[@]}")
+}
 # check_image MODEL: loom.asc holds DIR/boot.hex and the board computes MODEL
 check_image() {
+    if [ $flash = 1 ]; then
+        cmp "$D/generic.asc" "$D/loom.asc" || fail "a flash board's bitstream changed with the model"
+        [ "$(head -c 4 "$D/flash.bin")" = LOOM ] || fail "flash.bin: no LOOM header"
+        rm -f "$WORK/pty"
+        "$LOOM" vboard --build "$D" --pty-file "$WORK/pty" >/dev/null 2>"$WORK/vb.err" &
+        pids+=($!)
+        wait_file "$WORK/pty" || { cat "$WORK/vb.err"; fail "no pty"; }
+        cat "$WORK/vb.err"
+        grep -q "the flash image replayed" "$WORK/vb.err" || fail "the flash image was not replayed"
+        "$LOOM" sim "$1" --steps 1000 --poisson 0.1 --seed 1 --outputs-only --out-spikes "$WORK/sim.csv" --quiet
+        "$LOOM" run --port "$(cat "$WORK/pty")" "$1" --baked --steps 1000 --poisson 0.1 --seed 1 \
+            --out-spikes "$WORK/run.csv" > "$WORK/run.log" 2>&1 || { cat "$WORK/run.log"; fail "run --baked $1"; }
+        cat "$WORK/run.log"
+        cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "baked board: spikes differ from loom sim"
+        stop_pid "${pids[-1]}"
+        return
+    fi
     if [ $fw = 0 ]; then
         icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" | cmp - "$D/loom.asc"
         return
@@ -103,28 +133,38 @@ check_image() {
     cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "baked board: spikes differ from loom sim"
 }
 
-# 3. baked model
-"$LOOM" gen --seed 5 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/a.seir"
+# 3. baked model (a flash board: over 1,000 synapses, beyond any boot ROM)
+NN=12 NI=4
+[ $flash = 1 ] && NN=150 NI=16
+"$LOOM" gen --seed 5 --neurons $NN --inputs $NI --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/a.seir"
 "$LOOM" build --board "$B" "$WORK/a.seir" -o "$D"
 test -s "$D/loom.bin"
-if [ $fw = 0 ]; then
+if [ $fw = 0 ] && [ $flash = 0 ]; then
     head -1 "$D/boot.hex" | grep -qx '07b0' || { echo "boot header missing"; exit 1; }
 fi
-! cmp -s "$D/generic.asc" "$D/loom.asc"
+[ $flash = 1 ] || ! cmp -s "$D/generic.asc" "$D/loom.asc"
 check_image "$WORK/a.seir"
-grep -q '"neurons": 12' "$D/report.json"
+grep -q "\"neurons\": $NN," "$D/report.json"
 "$LOOM" report "$D" | grep -q "a.seir"
-cp "$D/boot.hex" "$WORK/boot_a.hex"
+IMG=boot.hex
+[ $flash = 1 ] && IMG=flash.bin
+cp "$D/$IMG" "$WORK/boot_a.hex"
 
 # 4. patch another net of the same shape
-"$LOOM" gen --seed 6 --neurons 12 --inputs 4 --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/b.seir"
-t0=$SECONDS
+"$LOOM" gen --seed 6 --neurons $NN --inputs $NI --density 0.1 --arch "$GA" --max-delay "$GD" -o "$WORK/b.seir"
+cp "$D/loom.bin" "$WORK/before_patch.bin"
+t0=$(date +%s.%N)
 "$LOOM" build --board "$B" --patch "$WORK/b.seir" -o "$D"
-echo "patch: $((SECONDS - t0)) s"
-[ $((SECONDS - t0)) -lt 60 ]
-! cmp -s "$D/boot.hex" "$WORK/boot_a.hex"
+dt=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+echo "patch: $dt s"
+lim=60
+[ $flash = 1 ] && lim=5
+awk -v t="$dt" -v l=$lim 'BEGIN { exit !(t < l) }' || fail "patch took $dt s (limit $lim s)"
+! cmp -s "$D/$IMG" "$WORK/boot_a.hex"
 check_image "$WORK/b.seir"
-if [ $fw = 0 ]; then
+if [ $flash = 1 ]; then
+    cmp "$D/loom.bin" "$WORK/before_patch.bin" || fail "a flash patch changed loom.bin"
+elif [ $fw = 0 ]; then
     icebram "$D/boot_placeholder.hex" "$D/boot.hex" < "$D/generic.asc" > "$WORK/patched.asc"
     icepack "$WORK/patched.asc" "$WORK/patched.bin"
     cmp "$WORK/patched.bin" "$D/loom.bin"   # the new ROM is in the .bin
@@ -138,6 +178,7 @@ fi
 
 # 5. refused: more neurons than the board holds
 cp "$D/loom.asc" "$WORK/before.asc"
+cp "$D/$IMG" "$WORK/before.img"
 "$LOOM" gen --seed 7 --neurons $((N + 8)) --inputs 4 --density 0.01 --arch "$GA" --max-delay "$GD" -o "$WORK/big.seir"
 if "$LOOM" build --board "$B" --patch "$WORK/big.seir" -o "$D" 2> "$WORK/err.txt"; then
     echo "an oversized net was patched in"; exit 1
@@ -146,5 +187,6 @@ cat "$WORK/err.txt"
 grep -q "does not fit board $B" "$WORK/err.txt"
 # and the folder still holds the previous, valid bitstream
 cmp "$D/loom.asc" "$WORK/before.asc"
+cmp "$D/$IMG" "$WORK/before.img"
 "$LOOM" report "$D" | grep -q "b.seir"
 echo "ok"

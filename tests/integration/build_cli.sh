@@ -36,7 +36,7 @@ grep -q "^icestick .* firmware " "$WORK/list" || { echo "the icestick is not lis
 if [ -f "$DATA/aig/seq/s27.aig" ]; then
     for m in "$DATA/aig/seq/s27.aig" "$DATA/nir/lif_norse.nir"; do
         "$LOOM" build --board icebreaker "$m" --boot-only -o "$WORK/ib" --quiet
-        test -s "$WORK/ib/boot.hex"
+        test -s "$WORK/ib/flash.bin"
     done
     # --arch overrides the board's widths: the build's arch is S=20 (arch.json) ...
     "$LOOM" build --board icebreaker "$DATA/aig/seq/s27.aig" --arch S=20,A=16 --boot-only -o "$WORK/ib20" --quiet > /dev/null

@@ -30,6 +30,18 @@ up5k20 -GK=1 -GN=1024 -GSYN=15360 -GP=16 -GLMAX=224 -GMAXIN=128 -GW=12 -GS=20 -G
 odd  -GK=3 -GN=20 -GSYN=100 -GP=3 -GLMAX=5 -GMAXIN=10 -GW=16 -GD=2
 oddbank -GK=3 -GN=20 -GSYN=100 -GP=3 -GLMAX=5 -GMAXIN=10 -GW=16 -GD=5 -GRBANK=1
 CONFIGS
+# the board core with each way of booting: none, the boot ROM, the SPI flash
+bsrc="boards/common/loom_board_core.v boards/common/loom_board_misc.v boards/common/loom_boot.v
+      boards/common/loom_flash_boot.v rtl/loom_top.v rtl/loom_link.v rtl/loom_uart_rx.v
+      rtl/loom_uart_tx.v rtl/loom_crc16.v rtl/loom_link_rx.v rtl/loom_link_tx.v rtl/loom_cmd.v $src"
+for boot in "-GBOOT_BYTES=0" "-GBOOT_BYTES=1024" "-GFLASH_OFFSET=1048576 -GSP=1"; do
+    # shellcheck disable=SC2086
+    if out=$(verilator --lint-only -Wall -Irtl --top-module loom_board_core $boot $bsrc 2>&1); then
+        echo "lint ok: loom_board_core $boot"
+    else
+        echo "lint FAILED: loom_board_core $boot"; echo "$out" | head -40; fail=1
+    fi
+done
 sh rtl/gen_map_vh.sh "$WORK/loom_map.vh"
 if ! diff -u rtl/loom_map.vh "$WORK/loom_map.vh"; then
     echo "rtl/loom_map.vh is stale: run sh rtl/gen_map_vh.sh"; fail=1
