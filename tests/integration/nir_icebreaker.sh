@@ -7,8 +7,9 @@
 # run on the icebreaker's virtual board (`loom vboard --board icebreaker`,
 # the board's own RTL under Verilator) with `loom run --port` must give
 # exactly the spikes of `loom sim` on the compiled net with the same
-# options.  `loom build --boot-only` then bakes each net that fits the boot
-# ROM (the others are refused with both sizes).
+# options.  `loom build --boot-only` then bakes each net (the icebreaker
+# into its SPI flash image; a net too large for a board's store is refused
+# with both sizes).
 set -u
 . "$(dirname "$0")/../support/vboard.sh"
 cd "$(dirname "$0")/../.."
@@ -28,8 +29,9 @@ for nir in $nets; do
     awk -v a="$a" 'BEGIN { exit !(a >= 0.99) }' || fail "$k: agreement $a < 0.99 at $IB_ARCH"
     echo "$k: agreement $a at $IB_ARCH"
     if "$LOOM" build --board icebreaker --boot-only "$nir" -o "$WORK/boot_$k" >"$WORK/b_$k.out" 2>"$WORK/b_$k.err"; then
-        [ -s "$WORK/boot_$k/boot.hex" ] || fail "$k: --boot-only wrote no boot.hex"
-        echo "$k: baked into the boot ROM"
+        # the icebreaker bakes into its SPI flash (flash.bin), a boot-ROM board into boot.hex
+        [ -s "$WORK/boot_$k/flash.bin" ] || [ -s "$WORK/boot_$k/boot.hex" ] || fail "$k: --boot-only wrote no image"
+        echo "$k: baked ($(ls "$WORK/boot_$k" | grep -E '^(flash.bin|boot.hex)$'), $(wc -c < "$(ls -d "$WORK/boot_$k"/flash.bin "$WORK/boot_$k"/boot.hex 2>/dev/null | head -n 1)") bytes)"
     else
         grep -q "boot" "$WORK/b_$k.err" || { cat "$WORK/b_$k.err"; fail "$k: --boot-only refused for another reason"; }
         echo "$k: not baked: $(head -n 1 "$WORK/b_$k.err")"
