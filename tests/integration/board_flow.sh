@@ -86,15 +86,6 @@ if [ $fw = 1 ] || [ $flash = 1 ]; then
     # the same RTL, holds the model from the start and computes it exactly
     . "$HERE/../support/vboard.sh"
 fi
-# stops a background process started here and forgets it (the EXIT trap of
-# support/vboard.sh would otherwise wait for it again, and fail)
-stop_pid() {
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    local q=() p
-    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
-    pids=("${q[@]}")
-}
 # check_image MODEL: loom.asc holds DIR/boot.hex and the board computes MODEL
 check_image() {
     if [ $flash = 1 ]; then

@@ -32,15 +32,6 @@ serve() {
     [ -s "$WORK/pty" ] || { cat "$WORK/vb.err"; fail "vboard $* did not come up"; }
     cat "$WORK/vb.err"
 }
-# stops a background process started here and forgets it (the EXIT trap of
-# support/vboard.sh would otherwise wait for it again, and fail)
-stop_pid() {
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    local q=() p
-    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
-    pids=("${q[@]}")
-}
 stop() { stop_pid "$vb"; }
 # run_baked MODEL: the board holds MODEL and computes exactly what loom sim does
 run_baked() {

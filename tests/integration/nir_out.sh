@@ -6,7 +6,7 @@
 #     channels, initial state and ring contents, delays to 63), the
 #     snnTorch exports of tests/data/export, the shared NIR files that are
 #     small, an AIGER circuit with latches and a Verilog design;
-#   * NIR's own reader (nir.read of the vendored package tests/data/nirpy,
+#   * NIR's own reader (nir.read of the vendored package tests/third_party/nirpy,
 #     type checking on) loads every out.nir, and for the AIGER circuits an
 #     independent float simulation of the graph as NIR defines it (forward
 #     Euler, nir_out_check.py, no Loom code) gives exactly loom's spikes;
@@ -20,7 +20,7 @@ CHECK="$SRC/tests/integration/nir_out_check.py"
 if ! $PY -c 'import numpy, h5py' 2>/dev/null; then
     echo "skip: python3-numpy / python3-h5py are not installed (make deps)"; exit 77
 fi
-nirpy() { PYTHONPATH="$SRC/tests/data/nirpy" $PY "$CHECK" "$@"; }
+nirpy() { PYTHONPATH="$SRC/tests/third_party/nirpy" $PY "$CHECK" "$@"; }
 n=0
 same() { # model args... : compile --emit-nir, sim both, compare spikes and v
     local m=$1; shift

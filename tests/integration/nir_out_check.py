@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """nir_out_check.py -- reads a file of `loom compile --emit-nir` with NIR's own
 reader (nir.read, type checking on; the pure-Python `nir` package vendored in
-tests/data/nirpy, needs numpy and h5py) and checks what it says:
+tests/third_party/nirpy, needs numpy and h5py) and checks what it says:
 
   nir_out_check.py OUT.nir load
       loads it, checks node types and that every Linear weight is an integer

@@ -19,15 +19,6 @@ head -1 "$D/boot.hex" | grep -qx 07b0 || fail "no boot header"
 sed -i 's/"eq": [0-9]*/"eq": 8/' "$D/arch.json"
 grep -q '"eq": 8' "$D/arch.json" || fail "arch.json has no eq"
 
-# stops a background process started here and forgets it (the EXIT trap of
-# support/vboard.sh would otherwise wait for it again, and fail)
-stop_pid() {
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-    local q=() p
-    for p in "${pids[@]}"; do [ "$p" = "$1" ] || q+=("$p"); done
-    pids=("${q[@]}")
-}
 serve() {
     rm -f "$WORK/pty"
     "$LOOM" vboard --build "$D" --pty-file "$WORK/pty" > /dev/null 2> "$WORK/vb.err" &

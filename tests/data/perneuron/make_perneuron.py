@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Writes perneuron_lif.nir with NIR's own writer (nir.write, the package in
-tests/data/nirpy): a layer of 45 LIF neurons whose tau and threshold differ
+tests/third_party/nirpy): a layer of 45 LIF neurons whose tau and threshold differ
 per neuron, as trained layers with learnable time constants and thresholds
 export them, between two Affine layers.  Deterministic (numpy seed 16).
 
-    PYTHONPATH=tests/data/nirpy /usr/bin/python3 tests/data/perneuron/make_perneuron.py
+    PYTHONPATH=tests/third_party/nirpy /usr/bin/python3 tests/data/perneuron/make_perneuron.py
 """
 import os
 
