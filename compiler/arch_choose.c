@@ -25,7 +25,6 @@
  */
 #include "arch_choose.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -560,21 +559,4 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
                      "no arch reaches agreement %.2f on the %s: the best is %.4f at W=%d S=%d A=%d%s%s%s%s",
                      target, b->device, best, best_w.w, best_w.s, best_w.a, best_why[0] ? " (" : "",
                      best_why, best_why[0] ? ")" : "", fit_note);
-}
-
-loom_status arch_config_write_json(const arch_config *c, const char *path, loom_err *e)
-{
-    FILE *f = fopen(path, "w");
-    if (!f)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
-    const limg_arch *a = &c->arch;
-    fprintf(f,
-            "{\n  \"W\": %d,\n  \"S\": %d,\n  \"A\": %d,\n  \"D\": %d,\n  \"cores\": %u,\n"
-            "  \"neurons\": %u,\n  \"syn_words\": %u,\n  \"profiles\": %u,\n  \"levels\": %u,\n"
-            "  \"max_inputs\": %u,\n  \"eq\": %u,\n  \"single_port\": %u\n}\n",
-            a->arch.w, a->arch.s, a->arch.a, a->arch.d, a->cores, a->neurons, a->syn_words, a->profiles,
-            a->levels, a->max_inputs, c->eq, c->single_port);
-    if (fclose(f) != 0)
-        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
-    return LOOM_OK;
 }

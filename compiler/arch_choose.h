@@ -105,8 +105,4 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
 /* "W=12 S=20 A=24 D=15 neurons=1024 syn=16384 profiles=16 levels=256 inputs=128" */
 char *arch_config_str(const arch_config *c, char *buf, size_t len);
 
-/* Writes c as arch.json (W, S, A, D, cores, neurons, syn_words, profiles,
- * levels, max_inputs, eq, single_port) to path. */
-loom_status arch_config_write_json(const arch_config *c, const char *path, loom_err *e);
-
 #endif

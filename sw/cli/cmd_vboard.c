@@ -252,40 +252,19 @@ static int from_build(const char *dir, const board_info **bo, int *dyn, vboard_d
         report_doc_free(d);
         return 2;
     }
-    const limg_arch *a = &b->arch;
-    memset(da, 0, sizeof *da);
-    struct { const char *k; double v; double *got; } want[] = {
-        {"W", a->arch.w, NULL}, {"S", a->arch.s, NULL}, {"A", a->arch.a, NULL}, {"D", a->arch.d, NULL},
-        {"cores", a->cores, NULL}, {"neurons", a->neurons, NULL}, {"syn_words", a->syn_words, NULL},
-        {"profiles", a->profiles, NULL}, {"levels", a->levels, NULL},
-        {"max_inputs", a->max_inputs, NULL}, {"eq", b->eq, NULL}, {"single_port", b->single_port, NULL}};
-    double v[12];
-    *dyn = 0;
-    for (size_t k = 0; k < 12; k++) {
-        v[k] = report_doc_num(d, want[k].k);
-        if (v[k] < 0 || v[k] > 1e9 || v[k] != (double)(uint32_t)v[k]) {
-            fprintf(stderr, "loom vboard: %s: no valid \"%s\"\n", path, want[k].k);
-            report_doc_free(d);
-            return 2;
-        }
-        if (v[k] != want[k].v)
-            *dyn = 1;
-    }
     double off = report_doc_num(d, "flash_offset");
     report_doc_free(d);
-    da->arch.arch.w = (int)v[0];
-    da->arch.arch.s = (int)v[1];
-    da->arch.arch.a = (int)v[2];
-    da->arch.arch.d = (int)v[3];
-    da->arch.cores = (uint32_t)v[4];
-    da->arch.neurons = (uint32_t)v[5];
-    da->arch.syn_words = (uint32_t)v[6];
-    da->arch.profiles = (uint32_t)v[7];
-    da->arch.levels = (uint32_t)v[8];
-    da->arch.max_inputs = (uint32_t)v[9];
-    da->eq = (uint32_t)v[10];
-    da->single_port = (uint32_t)v[11];
+    arch_config c;
+    if (build_read_arch_fields(dir, &c, &e)) {
+        fprintf(stderr, "loom vboard: %s\n", e.msg);
+        return 2;
+    }
+    memset(da, 0, sizeof *da);
+    da->arch = c.arch;
+    da->eq = c.eq;
+    da->single_port = c.single_port;
     da->flash_offset = off > 0 ? (uint32_t)off : 0;
+    *dyn = memcmp(&c.arch, &b->arch, sizeof c.arch) != 0 || c.eq != b->eq || c.single_port != b->single_port;
     *bo = b;
     flash[0] = fw[0] = boot[0] = '\0';
     if (b->fw_ram_bytes) {

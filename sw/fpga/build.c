@@ -126,38 +126,6 @@ arch_config build_arch(const build_opts *o)
     return (arch_config){.name = b->name, .arch = b->arch, .eq = b->eq, .single_port = b->single_port};
 }
 
-loom_status build_read_arch(const char *dir, arch_config *c, loom_err *e)
-{
-    char path[4096];
-    fmt_to(path, sizeof path, "%s/arch.json", dir);
-    static const char *const keys[] = {"W", "S", "A", "D", "cores", "neurons", "syn_words", "profiles",
-                                       "levels", "max_inputs", "eq", "single_port"};
-    double v[12];
-    for (int k = 0; k < 12; k++) {
-        loom_status st = report_top_num(path, keys[k], &v[k], e);
-        if (st)
-            return st;
-        if (!(v[k] >= 0 && v[k] <= 65536))
-            return loom_fail(e, LOOM_E_INVALID, "%s: \"%s\" missing or out of range", path, keys[k]);
-    }
-    memset(c, 0, sizeof *c);
-    c->name = "build";
-    c->arch.arch.w = (int)v[0];
-    c->arch.arch.s = (int)v[1];
-    c->arch.arch.a = (int)v[2];
-    c->arch.arch.d = (int)v[3];
-    c->arch.cores = (uint32_t)v[4];
-    c->arch.neurons = (uint32_t)v[5];
-    c->arch.syn_words = (uint32_t)v[6];
-    c->arch.profiles = (uint32_t)v[7];
-    c->arch.levels = (uint32_t)v[8];
-    c->arch.max_inputs = (uint32_t)v[9];
-    c->eq = (uint32_t)v[10];
-    c->single_port = (uint32_t)v[11];
-    loom_status st = limg_arch_check(&c->arch, e);
-    return st ? loom_err_prefix(e, "%s", path) : LOOM_OK;
-}
-
 char *build_cache_dir(char *buf, size_t len)
 {
     const char *env = getenv("LOOM_SYNTH_CACHE");

@@ -161,9 +161,13 @@ char *build_cache_dir(char *buf, size_t len);
 /* The arch config of build_opts o: o->cfg, else the board's generic one. */
 arch_config build_arch(const build_opts *o);
 
-/* Reads DIR/arch.json into *c (name "DIR").  LOOM_E_IO when missing,
- * LOOM_E_INVALID when a field is missing or out of range. */
+/* Reads DIR/arch.json into *c (name "build").  LOOM_E_IO when missing,
+ * LOOM_E_INVALID when a field is missing or out of range or the arch
+ * breaks limg_arch_check. */
 loom_status build_read_arch(const char *dir, arch_config *c, loom_err *e);
+/* The same fields without the arch check (loom vboard --build Verilates
+ * whatever a folder records, and lets Verilator's log say what failed). */
+loom_status build_read_arch_fields(const char *dir, arch_config *c, loom_err *e);
 
 /* Writes the choice as one JSON object (keys in docs/boards.md) to f,
  * indented by `indent` spaces, without a trailing newline. */

@@ -4,6 +4,7 @@
  * model), read back by build_read_arch and `loom vboard --build DIR`.
  */
 #include "build_int.h"
+#include "report_json.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,5 +30,46 @@ loom_status build_write_arch(const board_info *b, const arch_config *c, const ch
         remove(tmp);
         return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
     }
+    return LOOM_OK;
+}
+
+loom_status build_read_arch_fields(const char *dir, arch_config *c, loom_err *e)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/arch.json", dir);
+    static const char *const keys[] = {"W", "S", "A", "D", "cores", "neurons", "syn_words", "profiles",
+                                       "levels", "max_inputs", "eq", "single_port"};
+    double v[12];
+    for (int k = 0; k < 12; k++) {
+        loom_status st = report_top_num(path, keys[k], &v[k], e);
+        if (st)
+            return st;
+        if (!(v[k] >= 0 && v[k] <= 65536))
+            return loom_fail(e, LOOM_E_INVALID, "%s: \"%s\" missing or out of range", path, keys[k]);
+    }
+    memset(c, 0, sizeof *c);
+    c->name = "build";
+    c->arch.arch.w = (int)v[0];
+    c->arch.arch.s = (int)v[1];
+    c->arch.arch.a = (int)v[2];
+    c->arch.arch.d = (int)v[3];
+    c->arch.cores = (uint32_t)v[4];
+    c->arch.neurons = (uint32_t)v[5];
+    c->arch.syn_words = (uint32_t)v[6];
+    c->arch.profiles = (uint32_t)v[7];
+    c->arch.levels = (uint32_t)v[8];
+    c->arch.max_inputs = (uint32_t)v[9];
+    c->eq = (uint32_t)v[10];
+    c->single_port = (uint32_t)v[11];
+    return LOOM_OK;
+}
+
+loom_status build_read_arch(const char *dir, arch_config *c, loom_err *e)
+{
+    loom_status st = build_read_arch_fields(dir, c, e);
+    if (st)
+        return st;
+    if ((st = limg_arch_check(&c->arch, e)))
+        return loom_err_prefix(e, "%s/arch.json", dir);
     return LOOM_OK;
 }

@@ -397,7 +397,7 @@ static void test_arch_json(void **state)
     arch_config c, back;
     arch_shrink(ib, &w, &n, &c);
     loom_err e;
-    assert_int_equal(arch_config_write_json(&c, path, &e), LOOM_OK);
+    assert_int_equal(build_write_arch(ib, &c, dir, &e), LOOM_OK);
     assert_int_equal(build_read_arch(dir, &back, &e), LOOM_OK);
     assert_memory_equal(&back.arch, &c.arch, sizeof c.arch);
     assert_int_equal(back.eq, c.eq);
