@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "board.h"
 #include "cli.h"
 #include "cli_model.h"
 
@@ -174,5 +175,19 @@ int cli_parse_args(const cli_spec *s, int argc, char **argv)
         *s->pos = a;
         k++;
     }
+    return 0;
+}
+
+int cli_opt_board(const char *cmd, const char *opt, const char *val, void *dst)
+{
+    (void)opt;
+    loom_err e;
+    loom_err_clear(&e);
+    const board_info *b = board_find(val, &e);
+    if (!b) {
+        cli_usage_error(cmd, "%s", e.msg);
+        return -1;
+    }
+    *(const board_info **)dst = b;
     return 0;
 }

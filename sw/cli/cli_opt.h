@@ -93,4 +93,9 @@ int cli_no_repeats(const char *cmd, int argc, char **argv);
  * printed). */
 int cli_opt_take(const char *cmd, int argc, char **argv, int *k, const cli_opt *tab, size_t n);
 
+/* CLI_CUSTOM parser of a board name ("--board icebreaker"): dst is a
+ * `const board_info *` (board.h); an unknown name is refused with the list
+ * of the known ones. */
+int cli_opt_board(const char *cmd, const char *opt, const char *val, void *dst);
+
 #endif
