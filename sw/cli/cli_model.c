@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_choice.h"
+#include "cli_sandbox.h"
 
 const char cli_model_help[] =
     "model options (for .aag/.aig/.nir inputs; .seir files carry their own arch):\n"
@@ -186,5 +188,33 @@ int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts 
             *arch_given = 1;
         return 1;
     }
+    return 0;
+}
+
+int cli_model_open(const char *cmd, const char *path, int argc, char **argv, model_opts *mo,
+                   cli_board_choice *bc, model *m)
+{
+    memset(m, 0, sizeof *m);
+    if (argv && cli_model_check_applies(cmd, path, argc, argv))
+        return 2;
+    loom_err e;
+    loom_err_clear(&e);
+    const int nir = model_kind_of(path) == MODEL_NIR;
+    if (nir && cli_nir_sandbox(path, &e))
+        return cli_report(cmd, &e);
+    if (bc) {
+        bc->chose = bc->board && model_kind_of(path) != MODEL_SEIR;
+        if (bc->chose) {
+            if (!bc->arch_given) /* the choice starts from the board's widths */
+                mo->arch = bc->board->arch.arch;
+            if (cli_choose_arch(bc->board, path, mo, bc->arch_given, bc->target, &bc->choice, &e))
+                return cli_report(cmd, &e);
+        }
+    }
+    model_opts o = *mo;
+    if (!o.warn)
+        o.warn = cli_warn;
+    if (model_load(path, &o, m, &e))
+        return cli_report(cmd, &e);
     return 0;
 }

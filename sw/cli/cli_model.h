@@ -14,6 +14,8 @@
 
 #include <stddef.h>
 
+#include "arch_choose.h"
+#include "board.h"
 #include "cli_opt.h"
 #include "model.h"
 #include "seir.h"
@@ -49,6 +51,27 @@ int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts 
  * NIR.  Returns 0 when none is, else prints a usage error naming the option
  * and the file and returns -1.  Paths of unknown kind (.limg) pass. */
 int cli_model_check_applies(const char *cmd, const char *path, int argc, char **argv);
+
+/* --board of a command that loads a model (loom compile): the arch loom
+ * build would choose for it on board (cli_choice.h). */
+typedef struct cli_board_choice {
+    const board_info *board; /* NULL: no choice, the model options' arch */
+    int arch_given;          /* --arch was given: it forces the widths */
+    double target;           /* NIR: the agreement the choice must reach */
+    arch_choice choice;      /* out: what was chosen and why */
+    int chose;               /* out: 1 when a choice was made (not for SEIR) */
+} cli_board_choice;
+
+/* The model-loading preamble of every command that takes a model file:
+ * refuses the model options in argv that do not apply to path
+ * (cli_model_check_applies; argv NULL: none checked), reads an NIR file in
+ * the sandbox first (cli_sandbox.h), with bc->board chooses the arch (and
+ * sets mo->arch to it), then loads path (model_load; library warnings to
+ * stderr unless mo->warn is set).  Returns 0 with *m loaded, else the
+ * command's exit code with the message printed ("loom CMD: ...").  *m may be
+ * given to model_free either way. */
+int cli_model_open(const char *cmd, const char *path, int argc, char **argv, model_opts *mo,
+                   cli_board_choice *bc, model *m);
 
 /* The help lines of the model options (for --help texts). */
 extern const char cli_model_help[];

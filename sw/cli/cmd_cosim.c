@@ -20,7 +20,6 @@
 #include "intr.h"
 #include "benchnet.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "limg.h"
 #include "loom_map.h"
@@ -558,12 +557,10 @@ int cmd_cosim(int argc, char **argv)
     if (o.poisson && o.inputs)
         return cli_usage_error(C, "--poisson and --inputs exclude each other");
     model md;
-    loom_err e;
-    if (cli_model_check_applies(C, o.net, argc, argv))
-        return 2;
-    if (cli_model_load(o.net, &mo, &md, &e) != LOOM_OK)
-        return cli_report(C, &e);
-    int rc = run(&o, md.net);
+    int rc = cli_model_open(C, o.net, argc, argv, &mo, NULL, &md);
+    if (rc)
+        return rc;
+    rc = run(&o, md.net);
     model_free(&md);
     return rc;
 }

@@ -6,7 +6,6 @@
 
 #include "cli.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "model.h"
 #include "netinfo.h"
 
@@ -54,12 +53,11 @@ int cmd_info(int argc, char **argv)
     if (!path)
         return cli_usage_error(C, "expects a model file (.seir, .aag, .aig or .nir)");
     model m;
+    int rc = cli_model_open(C, path, argc, argv, &mo, NULL, &m);
+    if (rc)
+        return rc;
     loom_err e;
     loom_err_clear(&e);
-    if (cli_model_check_applies(C, path, argc, argv))
-        return 2;
-    if (cli_model_load(path, &mo, &m, &e))
-        return cli_report(C, &e);
     netinfo ni;
     if (netinfo_compute(m.net, &ni, &e)) {
         model_free(&m);

@@ -16,7 +16,6 @@
 #include "check.h"
 #include "cli.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "model.h"
 #include "nir.h"
@@ -290,12 +289,11 @@ int cmd_sim(int argc, char **argv)
 
     mo.quiet = quiet;
     model m;
+    int mrc = cli_model_open(C, net_path, argc, argv, &mo, NULL, &m);
+    if (mrc)
+        return mrc;
     loom_err e;
     loom_err_clear(&e);
-    if (cli_model_check_applies(C, net_path, argc, argv))
-        return 2;
-    if (cli_model_load(net_path, &mo, &m, &e))
-        return cli_report(C, &e);
     if (stim) {
         loom_status st = aig_run_stim(&m, stim, stdout, &e);
         model_free(&m);
