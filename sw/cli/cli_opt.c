@@ -143,7 +143,7 @@ int cli_opt_take(const char *cmd, int argc, char **argv, int *k, const cli_opt *
 int cli_parse_args(const cli_spec *s, int argc, char **argv)
 {
     const char *C = s->cmd;
-    if (cli_no_repeats(C, argc, argv))
+    if (!s->last_wins && cli_no_repeats(C, argc, argv))
         return 2;
     for (int k = 1; k < argc;) {
         const char *a = argv[k];

@@ -5,7 +5,8 @@
  * kind, bounds, where the value goes) and hands it, with its positional
  * argument and the shared model options (cli_model.h), to cli_parse_args.
  * The rules are the same for every command:
- *   - an option given twice is refused ("option --steps given twice");
+ *   - an option given twice is refused ("option --steps given twice"), unless
+ *     the command asks for the last one to count (cli_spec.last_wins);
  *   - both "--opt VALUE" and "--opt=VALUE" are accepted; a VALUE that looks
  *     like an option ("--out-spikes --quiet") is refused (write --opt=-x for
  *     a value that really starts with '-'; "-" and "-1" stay values);
@@ -62,6 +63,8 @@ typedef struct cli_spec {
     const char *pos_twice;        /* message for a second one, two %s: the first and the second */
     const char *usage;            /* the --help text: a printf format with one %s for usage_arg, */
     const char *usage_arg;        /* ... or printed as it is when usage_arg is NULL */
+    int last_wins;                /* 1: an option given twice is not refused, its last value
+                                     counts (loom evolve: "$A --generations 2" overrides $A) */
 } cli_spec;
 
 /* Parses argv[1..argc-1] against s.  Returns 0 when every argument was
