@@ -30,7 +30,7 @@
 #include "loom_paths.h"
 #include "cli.h"
 #include "cli_opt.h"
-#include "cli_sandbox.h"
+#include "cli_model.h"
 #include "cli_vbthread.h"
 #include "transport.h"
 #include "board.h"
@@ -296,9 +296,8 @@ int cmd_demo(int argc, char **argv)
         model_opts mo;
         model_opts_default(&mo);
         model m;
-        memset(&m, 0, sizeof m);
-        loom_err e;
-        if (cli_model_load(controller, &mo, &m, &e) == LOOM_OK) {
+        rc = cli_model_open("demo", controller, 0, NULL, &mo, NULL, &m);
+        if (!rc) {
             const seir_arch *na = &m.net->arch, *ba = &bi->arch.arch;
             if (na->w != ba->w || na->s != ba->s || na->a != ba->a || na->d != ba->d) {
                 fprintf(stderr, "loom demo: %s is built for W=%d S=%d A=%d D=%d, the %s has W=%d S=%d "
@@ -307,8 +306,6 @@ int cmd_demo(int argc, char **argv)
                         ba->d);
                 rc = 1;
             }
-        } else {
-            rc = cli_report("demo", &e);
         }
         model_free(&m);
     }
