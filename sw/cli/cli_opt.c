@@ -9,6 +9,7 @@
 #include "board.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "flight.h"
 
 int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *name,
                   const char **val)
@@ -189,5 +190,18 @@ int cli_opt_board(const char *cmd, const char *opt, const char *val, void *dst)
         return -1;
     }
     *(const board_info **)dst = b;
+    return 0;
+}
+
+int cli_opt_plant(const char *cmd, const char *opt, const char *val, void *dst)
+{
+    (void)cmd;
+    (void)opt;
+    cli_plant *p = dst;
+    const flight_plant *k = flight_plant_find(val);
+    if (k)
+        p->kind = k;
+    else
+        p->file = val;
     return 0;
 }

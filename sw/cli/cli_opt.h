@@ -51,6 +51,18 @@ typedef struct cli_opt {
 /* Destination of a row: `CLI_DST(o.steps)` sets dst and size. */
 #define CLI_DST(x) .dst = &(x), .size = sizeof(x)
 
+/* The link options of every command that talks to a board (loom run,
+ * loom fly, loom vboard --ping): one set of names and ranges.  The
+ * destinations are int64_t. */
+#define CLI_LINK_ROWS(baud, timeout_ms, tries)                                                     \
+    {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(baud)},                                     \
+    {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(timeout_ms)},                              \
+    {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)}
+#define CLI_PAYLOAD_ROW(max_payload) {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(max_payload)}
+
+/* The table of a cli_spec: `{.cmd = C, CLI_TABLE(opts), ...}`. */
+#define CLI_TABLE(a) .opts = (a), .n_opts = sizeof(a) / sizeof((a)[0])
+
 /* What cli_parse_args needs to know about a command. */
 struct model_opts;
 typedef struct cli_spec {
@@ -73,8 +85,19 @@ typedef struct cli_spec {
  * command).  So a command says:
  *     int pr = cli_parse_args(&spec, argc, argv);
  *     if (pr)
- *         return pr < 0 ? 0 : pr; */
+ *         return pr < 0 ? 0 : pr;
+ * (CLI_PARSE_OR_RETURN below). */
 int cli_parse_args(const cli_spec *s, int argc, char **argv);
+
+/* The same in a command's own function (one returning its exit code):
+ * returns from it when the parse ends the command (0 after --help, 2 after
+ * a usage error). */
+#define CLI_PARSE_OR_RETURN(spec, argc, argv)                                                      \
+    do {                                                                                           \
+        int pr_ = cli_parse_args((spec), (argc), (argv));                                          \
+        if (pr_)                                                                                   \
+            return pr_ < 0 ? 0 : pr_;                                                              \
+    } while (0)
 
 /* The pieces cli_parse_args is made of, for commands with their own loop.
  *
@@ -100,5 +123,16 @@ int cli_opt_take(const char *cmd, int argc, char **argv, int *k, const cli_opt *
  * `const board_info *` (board.h); an unknown name is refused with the list
  * of the known ones. */
 int cli_opt_board(const char *cmd, const char *opt, const char *val, void *dst);
+
+/* --plant NAME|FILE (loom fly, loom evolve): a known plant's name
+ * (flight_plant_find) sets kind, anything else is the blimp's parameter
+ * file; each --plant given counts, so a name and a file can be refused
+ * together afterwards.  CLI_CUSTOM parser; dst is a cli_plant. */
+struct flight_plant;
+typedef struct cli_plant {
+    const struct flight_plant *kind; /* NULL: no name given */
+    const char *file;                /* NULL: no file given */
+} cli_plant;
+int cli_opt_plant(const char *cmd, const char *opt, const char *val, void *dst);
 
 #endif

@@ -191,13 +191,11 @@ int cmd_build(int argc, char **argv)
         {"--quiet", "-q", CLI_FLAG, CLI_DST(pg.quiet)},
         {"--list", NULL, CLI_FLAG, CLI_DST(list)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &o.mopts,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &o.mopts,
                            .arch_given = &arch_given, .pos = &model,
                            .pos_twice = "one model expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (list) {
         list_boards();
         return 0;

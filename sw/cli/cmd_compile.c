@@ -80,13 +80,11 @@ int cmd_compile(int argc, char **argv)
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
         {"--quiet", "-q", CLI_FLAG, CLI_DST(mo.quiet)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .arch_given = &bc.arch_given, .pos = &in,
                            .pos_twice = "one input expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (json)
         report = 1;
     if (!in)

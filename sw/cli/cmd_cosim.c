@@ -505,12 +505,10 @@ int cmd_cosim(int argc, char **argv)
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o.quiet)},
         {"--json", NULL, CLI_FLAG, CLI_DST(o.json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .pos = &o.net, .pos_twice = "more than one NET ('%s', '%s')",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (list) {
         for (unsigned c = 0; c < vsim_config_count(); c++) {
             vsim *s;

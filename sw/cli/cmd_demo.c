@@ -228,12 +228,10 @@ int cmd_demo(int argc, char **argv)
         {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &bi},
         {"--config", NULL, CLI_STRING, CLI_DST(config), .seen = &config_given},
     };
-    const cli_spec spec = {.cmd = "demo", .opts = opts, .n_opts = sizeof opts / sizeof opts[0],
+    const cli_spec spec = {.cmd = "demo", CLI_TABLE(opts),
                            .pos = &name, .pos_twice = "one demo expected, got '%s' and '%s'",
                            .usage = usage_text};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (!name) {
         fputs(usage_text, stderr);
         return 2;

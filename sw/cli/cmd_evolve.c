@@ -249,23 +249,12 @@ static loom_status load_ckpt(const char *path, opts *o, cmaes *cm[2], loom_err *
     return LOOM_OK;
 }
 
-/* --plant NAME|FILE: a known plant (flight_plant_find), else the blimp's
- * parameter file; each one given counts (a name and a file are refused after). */
-static int opt_plant(const char *cmd, const char *opt, const char *val, void *dst)
-{
-    (void)cmd;
-    (void)opt;
-    opts *o = dst;
-    if (flight_plant_find(val)) o->kind = flight_plant_find(val);
-    else o->plant_file = val;
-    return 0;
-}
-
 static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.out = "controller.seir", .seed = 1, .generations = 300, .flights = 4,
                 .threads = 2, .duration = 60, .sigma = 0.02, .board = "icebreaker"};
     const char *objective = NULL;
+    cli_plant plant = {0};
     const cli_opt opts[] = {
         {"-o", NULL, CLI_PATH, CLI_DST(o->out)},
         {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
@@ -277,18 +266,20 @@ static int parse(int argc, char **argv, opts *o)
         {"--duration", NULL, CLI_DOUBLE, .dmin = 1, .dmax = 3600, CLI_DST(o->duration), .seen = &o->set_duration},
         {"--lambda", NULL, CLI_INT, 2, 100000, CLI_DST(o->lambda)},
         {"--sigma", NULL, CLI_DOUBLE, .dmin = 1e-6, .dmax = 10, CLI_DST(o->sigma), .seen = &o->set_sigma},
-        {"--plant", NULL, CLI_CUSTOM, .fn = opt_plant, .dst = o},
+        {"--plant", NULL, CLI_CUSTOM, .fn = cli_opt_plant, .dst = &plant},
         {"--checkpoint", NULL, CLI_PATH, CLI_DST(o->ckpt)},
         {"--genes", NULL, CLI_PATH, CLI_DST(o->genes_out)},
         {"--resume", NULL, CLI_FLAG, CLI_DST(o->resume)},
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
         {"--profile", NULL, CLI_FLAG, CLI_DST(o->profile)},
     };
-    const cli_spec spec = {.cmd = "evolve", .opts = opts, .n_opts = sizeof opts / sizeof opts[0],
+    const cli_spec spec = {.cmd = "evolve", CLI_TABLE(opts),
                            .usage = usage_text, .last_wins = 1};
     int pr = cli_parse_args(&spec, argc, argv);
     if (pr)
         return pr;
+    o->kind = plant.kind;
+    o->plant_file = plant.file;
     if (objective && !strcmp(objective, "flight")) o->flight = 1;
     else if (objective && strcmp(objective, "imitation"))
         return cli_usage_error("evolve", "--objective: expected imitation or flight, got '%s'", objective);

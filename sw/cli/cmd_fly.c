@@ -150,22 +150,11 @@ static loom_status snn_log_step(void *ctx, double err, double derr, double *u, l
     return st;
 }
 
-/* --plant NAME|FILE: a known plant (flight_plant_find), else the blimp's
- * parameter file; each one given counts (a name and a file are refused after). */
-static int opt_plant(const char *cmd, const char *opt, const char *val, void *dst)
-{
-    (void)cmd;
-    (void)opt;
-    opts *o = dst;
-    if (flight_plant_find(val)) o->kind = flight_plant_find(val);
-    else o->plant_file = val;
-    return 0;
-}
-
 static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.controller = "examples/blimp/controller.seir", .profile = "demo", .seed = 1, .duration = 60,
             .baud = 3000000, .timeout_ms = 500, .tries = 8};
+    cli_plant plant = {0};
     const cli_opt opts[] = {
         {"--sim", NULL, CLI_FLAG, CLI_DST(o->sim)},
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
@@ -175,20 +164,20 @@ static int parse(int argc, char **argv, opts *o)
         {"--duration", NULL, CLI_DOUBLE, .dmin = 0.1, .dmax = 3600, CLI_DST(o->duration), .seen = &o->set_duration},
         {"--controller", NULL, CLI_PATH, CLI_DST(o->controller), .seen = &o->set_controller},
         {"--port", NULL, CLI_PATH, CLI_DST(o->port)},
-        {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(o->baud)},
-        {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(o->timeout_ms)},
-        {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(o->tries)},
-        {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(o->max_payload)},
+        CLI_LINK_ROWS(o->baud, o->timeout_ms, o->tries),
+        CLI_PAYLOAD_ROW(o->max_payload),
         {"--profile", NULL, CLI_STRING, CLI_DST(o->profile)},
-        {"--plant", NULL, CLI_CUSTOM, .fn = opt_plant, .dst = o},
+        {"--plant", NULL, CLI_CUSTOM, .fn = cli_opt_plant, .dst = &plant},
         {"--trace", NULL, CLI_PATH, CLI_DST(o->trace)},
         {"--plot", NULL, CLI_PATH, CLI_DST(o->plot)},
     };
-    const cli_spec spec = {.cmd = "fly", .opts = opts, .n_opts = sizeof opts / sizeof opts[0],
+    const cli_spec spec = {.cmd = "fly", CLI_TABLE(opts),
                            .usage = usage_text, .last_wins = 1};
     int pr = cli_parse_args(&spec, argc, argv);
     if (pr)
         return pr;
+    o->kind = plant.kind;
+    o->plant_file = plant.file;
     if (!o->kind) o->kind = flight_plant_find("blimp");
     if (o->plant_file && strcmp(o->kind->name, "blimp"))
         return cli_usage_error("fly", "a plant file gives the blimp's parameters; it does not go with --plant %s",

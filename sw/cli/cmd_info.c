@@ -44,12 +44,10 @@ int cmd_info(int argc, char **argv)
     const cli_opt opts[] = {
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .pos = &path, .pos_twice = "one file expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (!path)
         return cli_usage_error(C, "expects a model file (.seir, .aag, .aig or .nir)");
     model m;

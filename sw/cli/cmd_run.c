@@ -144,10 +144,8 @@ int cmd_run(int argc, char **argv)
         {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
         {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
         {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
-        {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(baud)},
-        {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(timeout_ms)},
-        {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)},
-        {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(max_payload)},
+        CLI_LINK_ROWS(baud, timeout_ms, tries),
+        CLI_PAYLOAD_ROW(max_payload),
         {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
         {"--seed", NULL, CLI_U64, CLI_DST(seed)},
         {"--quiet", "-q", CLI_FLAG, CLI_DST(quiet)},
@@ -156,13 +154,11 @@ int cmd_run(int argc, char **argv)
         {"--baked", NULL, CLI_FLAG, CLI_DST(baked)},
         {"--graded", NULL, CLI_FLAG, CLI_DST(graded)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .dt_given = &dt_given, .arch_given = &arch_given, .pos = &net_path,
                            .pos_twice = "one network expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (list)
         return list_ports();
     if (!port)

@@ -241,13 +241,11 @@ int cmd_sim(int argc, char **argv)
         {"--float", NULL, CLI_FLAG, CLI_DST(use_float)},
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .dt_given = &dt_given, .pos = &net_path,
                            .pos_twice = "one network expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (!net_path)
         return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
     if (poisson && inputs)

@@ -345,7 +345,6 @@ int cmd_vboard(int argc, char **argv)
         {"--quiet", NULL, CLI_FLAG, CLI_DST(quiet)},
         {"--config", NULL, CLI_STRING, CLI_DST(config)},
         {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &board},
-        {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(baud)},
         {"--pty-file", NULL, CLI_PATH, CLI_DST(pty_file)},
         {"--fw", NULL, CLI_PATH, CLI_DST(fw_image)},
         {"--flash", NULL, CLI_PATH, CLI_DST(flash_image)},
@@ -355,15 +354,12 @@ int cmd_vboard(int argc, char **argv)
         {"--fault-rate", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 0.5, CLI_DST(fault)},
         {"--seed", NULL, CLI_U64, CLI_DST(seed)},
         {"--ping", NULL, CLI_STRING, CLI_DST(ping_port)},
-        {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(timeout_ms)},
         {"--bench", NULL, CLI_INT, 1, 10000000, CLI_DST(bench_steps)},
-        {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)},
+        CLI_LINK_ROWS(baud, timeout_ms, tries),
     };
-    const cli_spec spec = {.cmd = "vboard", .opts = opts, .n_opts = sizeof opts / sizeof opts[0],
+    const cli_spec spec = {.cmd = "vboard", CLI_TABLE(opts),
                            .usage = usage};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (list_configs) {
         for (unsigned k = 0; k < vboard_config_count(); k++)
             printf("%s\n", vboard_config_name(k));
