@@ -218,3 +218,12 @@ int cli_model_open(const char *cmd, const char *path, int argc, char **argv, mod
         return cli_report(cmd, &e);
     return 0;
 }
+
+void cli_json_model_begin(jsonw *j, const char *cmd, const char *path, model_kind kind)
+{
+    jsonw_init(j, stdout);
+    jsonw_obj_begin(j, NULL);
+    jsonw_str(j, "command", cmd);
+    jsonw_str(j, "file", path);
+    jsonw_str(j, "kind", kind == MODEL_NIR ? "nir" : kind == MODEL_AIGER ? "aiger" : "seir");
+}

@@ -17,6 +17,7 @@
 #include "arch_choose.h"
 #include "board.h"
 #include "cli_opt.h"
+#include "jsonw.h"
 #include "model.h"
 #include "seir.h"
 
@@ -72,6 +73,11 @@ typedef struct cli_board_choice {
  * given to model_free either way. */
 int cli_model_open(const char *cmd, const char *path, int argc, char **argv, model_opts *mo,
                    cli_board_choice *bc, model *m);
+
+/* Opens the JSON object of a command that ran a model, on stdout
+ * (docs/json.md): {"command": cmd, "file": path, "kind": "seir", "aiger"
+ * or "nir", ... -- the caller adds its keys and closes it. */
+void cli_json_model_begin(jsonw *j, const char *cmd, const char *path, model_kind kind);
 
 /* The help lines of the model options (for --help texts). */
 extern const char cli_model_help[];

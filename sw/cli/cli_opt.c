@@ -205,3 +205,13 @@ int cli_opt_plant(const char *cmd, const char *opt, const char *val, void *dst)
         p->file = val;
     return 0;
 }
+
+int cli_plant_get(const char *cmd, const cli_plant *p, const flight_plant **kind, const char **file)
+{
+    *kind = p->kind ? p->kind : flight_plant_find("blimp");
+    *file = p->file;
+    if (p->file && strcmp((*kind)->name, "blimp"))
+        return cli_usage_error(cmd, "a plant file gives the blimp's parameters; it does not go with --plant %s",
+                               (*kind)->name);
+    return 0;
+}

@@ -60,6 +60,15 @@ typedef struct cli_opt {
     {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)}
 #define CLI_PAYLOAD_ROW(max_payload) {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(max_payload)}
 
+/* The inputs and outputs of a run (loom sim, loom run): --poisson RATE
+ * (its text: cli_parse_poisson), --inputs FILE, --out-spikes FILE,
+ * --out-v FILE.  The destinations are const char *. */
+#define CLI_RUN_IO_ROWS(poisson, inputs, out_spikes, out_v)                                        \
+    {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},                                            \
+    {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},                                                \
+    {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},                                        \
+    {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)}
+
 /* The table of a cli_spec: `{.cmd = C, CLI_TABLE(opts), ...}`. */
 #define CLI_TABLE(a) .opts = (a), .n_opts = sizeof(a) / sizeof((a)[0])
 
@@ -134,5 +143,10 @@ typedef struct cli_plant {
     const char *file;                /* NULL: no file given */
 } cli_plant;
 int cli_opt_plant(const char *cmd, const char *opt, const char *val, void *dst);
+
+/* After the parse: *kind, the plant named (the blimp when none was), and
+ * *file, the parameter file, which only the blimp takes.  0, or 2 with the
+ * message printed. */
+int cli_plant_get(const char *cmd, const cli_plant *p, const struct flight_plant **kind, const char **file);
 
 #endif

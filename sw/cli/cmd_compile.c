@@ -105,11 +105,7 @@ int cmd_compile(int argc, char **argv)
         st = nir_write_model(&m, &mo, emit_nir, &e);
     if (st == LOOM_OK && json) {
         jsonw j;
-        jsonw_init(&j, stdout);
-        jsonw_obj_begin(&j, NULL);
-        jsonw_str(&j, "command", "compile");
-        jsonw_str(&j, "file", in);
-        jsonw_str(&j, "kind", m.kind == MODEL_NIR ? "nir" : m.kind == MODEL_AIGER ? "aiger" : "seir");
+        cli_json_model_begin(&j, "compile", in, m.kind);
         jsonw_str(&j, "output", out);
         jsonw_obj_begin(&j, "arch");
         jsonw_int(&j, "W", m.net->arch.w);

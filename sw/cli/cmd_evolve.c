@@ -278,8 +278,6 @@ static int parse(int argc, char **argv, opts *o)
     int pr = cli_parse_args(&spec, argc, argv);
     if (pr)
         return pr;
-    o->kind = plant.kind;
-    o->plant_file = plant.file;
     if (objective && !strcmp(objective, "flight")) o->flight = 1;
     else if (objective && strcmp(objective, "imitation"))
         return cli_usage_error("evolve", "--objective: expected imitation or flight, got '%s'", objective);
@@ -288,13 +286,10 @@ static int parse(int argc, char **argv, opts *o)
     const board_info *b = board_find(o->board, &e);
     if (!b) return cli_usage_error("evolve", "--board: %s", e.msg);
     o->arch = b->arch.arch;
-    if (!o->kind) o->kind = flight_plant_find("blimp");
-    if (strcmp(o->kind->name, "blimp") && !o->flight)
+    if (plant.kind && strcmp(plant.kind->name, "blimp") && !o->flight)
         return cli_usage_error("evolve", "--plant %s: the imitation objective is the blimp's; use --objective flight",
-                               o->kind->name);
-    if (strcmp(o->kind->name, "blimp") && o->plant_file)
-        return cli_usage_error("evolve", "a plant file gives the blimp's parameters; it does not go with --plant %s",
-                               o->kind->name);
+                               plant.kind->name);
+    if (cli_plant_get("evolve", &plant, &o->kind, &o->plant_file)) return 2;
     if (o->flight) {
         if (o->ckpt) return cli_usage_error("evolve", "--checkpoint is for the imitation objective");
         if (!o->set_generations) o->generations = FLIGHT_DEF_GENERATIONS;

@@ -176,12 +176,7 @@ static int parse(int argc, char **argv, opts *o)
     int pr = cli_parse_args(&spec, argc, argv);
     if (pr)
         return pr;
-    o->kind = plant.kind;
-    o->plant_file = plant.file;
-    if (!o->kind) o->kind = flight_plant_find("blimp");
-    if (o->plant_file && strcmp(o->kind->name, "blimp"))
-        return cli_usage_error("fly", "a plant file gives the blimp's parameters; it does not go with --plant %s",
-                               o->kind->name);
+    if (cli_plant_get("fly", &plant, &o->kind, &o->plant_file)) return 2;
     if (!o->set_controller) o->controller = o->kind->controller;
     if (!o->set_duration) o->duration = o->kind->demo_duration;
     /* a relative controller path missing here is looked up in the data folder */

@@ -54,9 +54,8 @@ int cmd_info(int argc, char **argv)
     int rc = cli_model_open(C, path, argc, argv, &mo, NULL, &m);
     if (rc)
         return rc;
-    loom_err e;
-    loom_err_clear(&e);
     netinfo ni;
+    loom_err e; /* set by every failure below */
     if (netinfo_compute(m.net, &ni, &e)) {
         model_free(&m);
         return cli_report(C, &e);

@@ -140,10 +140,7 @@ int cmd_run(int argc, char **argv)
     const cli_opt opts[] = {
         {"--list-ports", NULL, CLI_FLAG, CLI_DST(list)},
         {"--port", NULL, CLI_STRING, CLI_DST(port)},
-        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
-        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
-        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
-        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
+        CLI_RUN_IO_ROWS(poisson, inputs, out_spikes, out_v),
         CLI_LINK_ROWS(baud, timeout_ms, tries),
         CLI_PAYLOAD_ROW(max_payload),
         {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},

@@ -226,11 +226,8 @@ int cmd_sim(int argc, char **argv)
                *save_inputs = NULL;
 
     const cli_opt opts[] = {
-        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
-        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
+        CLI_RUN_IO_ROWS(poisson, inputs, out_spikes, out_v),
         {"--stim", NULL, CLI_PATH, CLI_DST(stim)},
-        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
-        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
         {"--trace-all", NULL, CLI_PATH, CLI_DST(trace_all)},
         {"--plot", NULL, CLI_PATH, CLI_DST(plot_path)},
         {"--save-inputs", NULL, CLI_PATH, CLI_DST(save_inputs)},
@@ -559,11 +556,7 @@ int cmd_sim(int argc, char **argv)
     }
     if (json) {
         jsonw j;
-        jsonw_init(&j, stdout);
-        jsonw_obj_begin(&j, NULL);
-        jsonw_str(&j, "command", "sim");
-        jsonw_str(&j, "file", net_path);
-        jsonw_str(&j, "kind", m.kind == MODEL_NIR ? "nir" : m.kind == MODEL_AIGER ? "aiger" : "seir");
+        cli_json_model_begin(&j, "sim", net_path, m.kind);
         jsonw_str(&j, "model", use_float ? "float" : "integer");
         jsonw_uint(&j, "steps", steps);
         jsonw_uint(&j, "neurons", net->n_neurons);
