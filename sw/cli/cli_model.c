@@ -227,3 +227,26 @@ void cli_json_model_begin(jsonw *j, const char *cmd, const char *path, model_kin
     jsonw_str(j, "file", path);
     jsonw_str(j, "kind", kind == MODEL_NIR ? "nir" : kind == MODEL_AIGER ? "aiger" : "seir");
 }
+
+int cli_run_source(const char *cmd, const seir_net *net, const char *poisson, const char *inputs,
+                   uint64_t seed, const model_opts *mo, int dt_given, model_kind kind, cli_notes *notes,
+                   stim_src **src, loom_err *e)
+{
+    loom_status st;
+    if (poisson) {
+        double rate, dt = dt_given || kind == MODEL_NIR ? mo->dt : 1e-3;
+        int in_hz;
+        if (cli_parse_poisson(cmd, poisson, dt, &rate, &in_hz))
+            return 2;
+        if (in_hz && notes)
+            cli_note(notes, cmd, "note: --poisson %s at dt %g s = rate %g per step", poisson, dt, rate);
+        st = stim_poisson(net, rate, seed, src, e);
+    } else if (inputs) {
+        st = stim_open_file(net, inputs, src, e);
+    } else {
+        if (notes && net->n_inputs > 0)
+            cli_note(notes, cmd, "note: no --poisson or --inputs given: every input is 0");
+        st = stim_poisson(net, 0.0, 0, src, e); /* rate 0: no events */
+    }
+    return st ? 1 : 0;
+}

@@ -15,11 +15,13 @@
 #include <stddef.h>
 
 #include "arch_choose.h"
+#include "cli.h"
 #include "board.h"
 #include "cli_opt.h"
 #include "jsonw.h"
 #include "model.h"
 #include "seir.h"
+#include "stim.h"
 
 /* A file named on the command line: path (NULL = not given; "-" =
  * stdin/stdout) and what names it in messages ("--out-spikes", "NET"). */
@@ -73,6 +75,16 @@ typedef struct cli_board_choice {
  * given to model_free either way. */
 int cli_model_open(const char *cmd, const char *path, int argc, char **argv, model_opts *mo,
                    cli_board_choice *bc, model *m);
+
+/* The input source of a run of net (loom sim, loom run): --poisson TEXT
+ * (cli_parse_poisson; "RATEHz" at the seconds of a step: --dt when given,
+ * an NIR file's dt, else 1 ms) drawn with seed, else --inputs FILE, else
+ * no input at all.  notes (may be NULL) get the Hz conversion and the
+ * "every input is 0" line.  Returns 0 with *src, 2 on a bad --poisson
+ * (message printed), 1 with e set. */
+int cli_run_source(const char *cmd, const seir_net *net, const char *poisson, const char *inputs,
+                   uint64_t seed, const model_opts *mo, int dt_given, model_kind kind, cli_notes *notes,
+                   stim_src **src, loom_err *e);
 
 /* Opens the JSON object of a command that ran a model, on stdout
  * (docs/json.md): {"command": cmd, "file": path, "kind": "seir", "aiger"

@@ -246,22 +246,10 @@ int cmd_run(int argc, char **argv)
         img = map->img;
     }
 
-    if (poisson) {
-        /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
-        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-        int in_hz;
-        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
-            rc = 2;
-            goto out;
-        }
-        st = stim_poisson(net, rate, seed, &src, &e);
-    } else if (inputs) {
-        st = stim_open_file(net, inputs, &src, &e);
-    } else {
-        st = stim_poisson(net, 0.0, 0, &src, &e);
-    }
-    if (st)
+    if ((rc = cli_run_source(C, net, poisson, inputs, seed, &mo, dt_given, m.kind, NULL, &src, &e)) == 1)
         goto fail;
+    if (rc)
+        goto out;
     if (!have_steps) {
         uint64_t last = inputs ? stim_last_step(src) : UINT64_MAX;
         if (last == UINT64_MAX) {

@@ -308,25 +308,11 @@ int cmd_sim(int argc, char **argv)
     loom_status st = LOOM_OK;
 
     /* the input source */
-    if (poisson) {
-        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-        int in_hz;
-        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
-            rc = 2;
-            goto out;
-        }
-        if (in_hz && !quiet)
-            cli_note(&notes, C, "note: --poisson %s at dt %g s = rate %g per step", poisson, dt, rate);
-        st = stim_poisson(net, rate, seed, &src, &e);
-    } else if (inputs) {
-        st = stim_open_file(net, inputs, &src, &e);
-    } else {
-        if (!quiet && net->n_inputs > 0)
-            cli_note(&notes, C, "note: no --poisson or --inputs given: every input is 0");
-        st = stim_poisson(net, 0.0, 0, &src, &e); /* rate 0: no events */
-    }
-    if (st)
+    if ((rc = cli_run_source(C, net, poisson, inputs, seed, &mo, dt_given, m.kind, quiet ? NULL : &notes,
+                                  &src, &e)) == 1)
         goto fail;
+    if (rc)
+        goto out;
     if (!have_steps) {
         uint64_t last = inputs ? stim_last_step(src) : UINT64_MAX;
         if (!inputs || last == UINT64_MAX) {
