@@ -117,6 +117,16 @@ void outw_discard(outw *w)
     wfree(w);
 }
 
+/* wopen, then the CSV header line of a file whose columns are fixed. */
+static loom_status wopen_header(const char *path, const char *header, outw **out, loom_err *e)
+{
+    loom_status st = wopen(path, out, e);
+    if (st)
+        return st;
+    fputs(header, (*out)->f);
+    return werr(*out, e);
+}
+
 /* ---- spikes ---------------------------------------------------------------- */
 
 loom_status outw_spikes_open(const char *path, const seir_net *net, int outputs_only,
@@ -224,11 +234,7 @@ loom_status outw_v_step_f(outw *w, uint64_t step, const double *v, loom_err *e)
 
 loom_status outw_trace_open(const char *path, outw **out, loom_err *e)
 {
-    loom_status st = wopen(path, out, e);
-    if (st)
-        return st;
-    fputs("step,neuron,i,v,spike\n", (*out)->f);
-    return werr(*out, e);
+    return wopen_header(path, "step,neuron,i,v,spike\n", out, e);
 }
 
 loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int32_t *v,
@@ -261,11 +267,7 @@ loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int3
 
 loom_status outw_inputs_open(const char *path, outw **out, loom_err *e)
 {
-    loom_status st = wopen(path, out, e);
-    if (st)
-        return st;
-    fputs("step,channel,value\n", (*out)->f);
-    return werr(*out, e);
+    return wopen_header(path, "step,channel,value\n", out, e);
 }
 
 loom_status outw_inputs_step(outw *w, uint64_t step, const stim_event *ev, uint32_t n,
