@@ -273,8 +273,7 @@ static int parse(int argc, char **argv, opts *o)
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
         {"--profile", NULL, CLI_FLAG, CLI_DST(o->profile)},
     };
-    const cli_spec spec = {.cmd = "evolve", CLI_TABLE(opts),
-                           .usage = usage_text, .last_wins = 1};
+    const cli_spec spec = {.cmd = "evolve", CLI_TABLE(opts), .usage = usage_text, .last_wins = 1};
     int pr = cli_parse_args(&spec, argc, argv);
     if (pr)
         return pr;

@@ -171,8 +171,7 @@ static int parse(int argc, char **argv, opts *o)
         {"--trace", NULL, CLI_PATH, CLI_DST(o->trace)},
         {"--plot", NULL, CLI_PATH, CLI_DST(o->plot)},
     };
-    const cli_spec spec = {.cmd = "fly", CLI_TABLE(opts),
-                           .usage = usage_text, .last_wins = 1};
+    const cli_spec spec = {.cmd = "fly", CLI_TABLE(opts), .usage = usage_text, .last_wins = 1};
     int pr = cli_parse_args(&spec, argc, argv);
     if (pr)
         return pr;

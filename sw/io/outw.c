@@ -204,13 +204,20 @@ loom_status outw_v_open(const char *path, const seir_net *net, outw **out, loom_
     return werr(w, e);
 }
 
+/* The first column of a v row: the step. */
+static void put_step(outw *w, uint64_t step)
+{
+    char line[24];
+    char *p = put_u(line, step);
+    fwrite(line, 1, (size_t)(p - line), w->f);
+}
+
 loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
 {
     char line[32];
-    char *p = put_u(line, step);
-    fwrite(line, 1, (size_t)(p - line), w->f);
+    put_step(w, step);
     for (uint32_t k = 0; k < w->n_v; k++) {
-        p = line;
+        char *p = line;
         *p++ = ',';
         p = put_i(p, v[k]);
         fwrite(line, 1, (size_t)(p - line), w->f);
@@ -221,9 +228,7 @@ loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
 
 loom_status outw_v_step_f(outw *w, uint64_t step, const double *v, loom_err *e)
 {
-    char line[32];
-    char *p = put_u(line, step);
-    fwrite(line, 1, (size_t)(p - line), w->f);
+    put_step(w, step);
     for (uint32_t k = 0; k < w->n_v; k++)
         fprintf(w->f, ",%.9g", v[k]);
     fputc('\n', w->f);
