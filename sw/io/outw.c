@@ -204,35 +204,35 @@ loom_status outw_v_open(const char *path, const seir_net *net, outw **out, loom_
     return werr(w, e);
 }
 
-/* The first column of a v row: the step. */
-static void put_step(outw *w, uint64_t step)
-{
-    char line[24];
-    char *p = put_u(line, step);
-    fwrite(line, 1, (size_t)(p - line), w->f);
-}
-
-loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
+/* One v row: the step, then the read-outs, integers (vi) or the float
+ * model's values (vd). */
+static loom_status v_row(outw *w, uint64_t step, const int32_t *vi, const double *vd, loom_err *e)
 {
     char line[32];
-    put_step(w, step);
+    char *p = put_u(line, step);
+    fwrite(line, 1, (size_t)(p - line), w->f);
     for (uint32_t k = 0; k < w->n_v; k++) {
-        char *p = line;
+        if (vd) {
+            fprintf(w->f, ",%.9g", vd[k]);
+            continue;
+        }
+        p = line;
         *p++ = ',';
-        p = put_i(p, v[k]);
+        p = put_i(p, vi[k]);
         fwrite(line, 1, (size_t)(p - line), w->f);
     }
     fputc('\n', w->f);
     return werr(w, e);
 }
 
+loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
+{
+    return v_row(w, step, v, NULL, e);
+}
+
 loom_status outw_v_step_f(outw *w, uint64_t step, const double *v, loom_err *e)
 {
-    put_step(w, step);
-    for (uint32_t k = 0; k < w->n_v; k++)
-        fprintf(w->f, ",%.9g", v[k]);
-    fputc('\n', w->f);
-    return werr(w, e);
+    return v_row(w, step, NULL, v, e);
 }
 
 /* ---- trace-all ------------------------------------------------------------- */
