@@ -242,13 +242,17 @@ loom_status arch_need_of(const seir_net *net, uint32_t cores, arch_need *n, loom
     for (size_t k = 0; k < net->n_syn; k++)
         if (net->syn[k].d > n->max_delay)
             n->max_delay = net->syn[k].d;
+    for (size_t k = 0; k < net->n_ring_init; k++) /* pending input for step `slot` needs a ring that deep */
+        if (net->ring_init[k].slot > n->max_delay)
+            n->max_delay = net->ring_init[k].slot;
     /* a roomy config at the net's widths: every table as large as the
      * packing rules of limg_arch_check allow */
     limg_arch a = {.arch = net->arch, .cores = cores ? cores : 1, .profiles = 32, .levels = 32768,
                    .syn_words = 65536};
+    /* the ring only as deep as the synapses' delays (a net declared at a
+     * larger D maps unchanged: no synapse needs a relay), so that the
+     * neuron table can take its largest size */
     a.arch.d = (int)(pow2_at_least((uint64_t)n->max_delay + 1, 2) - 1);
-    if (a.arch.d < net->arch.d)
-        a.arch.d = net->arch.d;
     const uint32_t rb = limg_ring_log2(&a);
     uint32_t nb = 13;
     while (nb > 1 && (nb + (uint32_t)a.arch.w + rb > 31 || (1u << nb << rb) > 65536))
