@@ -10,8 +10,8 @@
 #   2. mul16 (2,536 ANDs) does not fit: refused at once, naming the
 #      generic arch's exceeded limit and the block RAM the smallest arch
 #      holding it would need
-#   3. mac14 built for real (yosys + nextpnr; the synthesis cache
-#      $LOOM_SYNTH_CACHE skips synthesis when it holds the arch): fits,
+#   3. mac14 built for real (yosys + nextpnr, about 3-5 min on 2 busy
+#      cores; none when loom's synthesis cache holds the arch): fits,
 #      meets the board clock, report.json has the chosen arch; then
 #      `loom vboard --build DIR` + `loom run --baked` on Poisson inputs
 #      equals `loom sim` of the compiled model.  Prints the times taken.
@@ -22,7 +22,8 @@ for t in yosys nextpnr-ice40 icepack verilator; do
 done
 AIG="$(cd "$(dirname "$0")/../data/aig" && pwd)"
 cd "$WORK"
-export LOOM_SYNTH_CACHE="${LOOM_SYNTH_CACHE:-$WORK/synth-cache}"
+# the synthesis cache is loom's own ($LOOM_SYNTH_CACHE, else the user's
+# cache folder): a rerun with the same arch takes no yosys or nextpnr run
 jget() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval('d'+sys.argv[2]))" "$@"; }
 t_all=$SECONDS
 
@@ -72,8 +73,9 @@ assert c["chosen"] == "chosen", c
 for k in ("W", "S", "A", "D", "neurons", "syn_words", "profiles", "levels", "max_inputs"):
     assert c["arch"][k] == a[k], (k, c["arch"][k], a[k])
 assert r["fmax_mhz"] >= r["clock_mhz"], (r["fmax_mhz"], r["clock_mhz"])
-print("mac14: %d logic cells of %d, block RAM %d, SPRAM %d, Fmax %.1f MHz (clock %.0f)"
-      % (r["luts_used"], r["luts_total"], r["bram_used"], r["spram_used"], r["fmax_mhz"], r["clock_mhz"]))
+print("mac14: %d logic cells of %d, block RAM %d, SPRAM %d, Fmax %.1f MHz (clock %.0f)%s"
+      % (r["luts_used"], r["luts_total"], r["bram_used"], r["spram_used"], r["fmax_mhz"], r["clock_mhz"],
+         ", from the synthesis cache" if r.get("synth_cache") or r.get("cached") else ""))
 PY
 serve() {
     rm -f "$WORK/pty"
