@@ -4,7 +4,7 @@
  * "What limits the RMSE").  Built and run by tests/bench/62-blimp-oracle.sh.
  *
  * Two controllers, each a saturating high-gain law (bang-bang with a linear
- * switching surface in the linear band):
+ * switching surface in the linear band), and a retuned PID:
  *
  *   truestate  u = W/c + K (e - c1 v - c2 v|v| - c3 (F - W)/m), with the TRUE
  *              altitude z, speed v, motor force F and the varied plant's
@@ -13,15 +13,21 @@
  *              driven by the same commands and corrected once per period by
  *              the altimeter reading the SNN sees (z += Lz r, v += Lv r,
  *              W -= Lw r with r the reading minus the copy's)
+ *   pid_filtered  u = K (err + c1 d) + ki integral(err), d the change of err
+ *              per second through a first-order filter d = a d + (1 - a) derr:
+ *              the SNN's own inputs, kp, ki, kd and the filter retuned
  *
  * Their gains were chosen by a random search on the 16 validation flights
  * (flight_valid_seed, 60 s, varied plants), never on held-out seeds:
- * `blimp_oracle --search N RATE` repeats it.  Flown on the 24 held-out
+ * `blimp_oracle --search N RATE` repeats it.  `blimp_oracle --rollout`
+ * improves the true-state law by a one-step rollout (a simple MPC, about a
+ * minute of CPU; not run by the bench).  Flown on the 24 held-out
  * flights of the protocol (flight_heldout_seed); prints bench lines with
- * their mean RMSE and its ratio to the un-evolved start's and the PID's
- * (both at the protocol's 10 Hz).  Argument RATE (Hz, default 10) flies the
- * oracles at another control rate (the altimeter then samples at
- * max(20, RATE) Hz).
+ * their mean RMSE and, at 10 Hz, its ratio to the un-evolved start's and the
+ * PID's.  Argument RATE (Hz, default 10) flies them at another control rate
+ * (the altimeter then samples at max(20, RATE) Hz; gains are kept for 10
+ * and 50 Hz only, other rates need --search) and compares the true-state
+ * law with the PID retuned for that rate.
  */
 #include <math.h>
 #include <stdio.h>
@@ -34,9 +40,36 @@
 #include "plant.h"
 
 typedef struct law {
-    int observer;
+    int observer, pid;
     double K, c1, c2, c3, Lz, Lv, Lw;
+    double ki, a; /* pid: integral gain, derivative filter pole */
+    int rollout;  /* true state: pick the first command by rollout (below) */
 } law;
+
+/* One-step rollout (policy improvement) on the TRUE plant without noise:
+ * each of 21 commands -10..10 and the law's own u held for one period,
+ * then the true-state law for 3 s (integrated at 5 ms); the command with
+ * the least sum of squared errors at the control instants wins. */
+static double rollout(const plant *s, const law *q, double sp, double u_law, double rate)
+{
+    const double w = s->p.net_weight, m = s->p.mass, h = 0.005;
+    const uint64_t per = (uint64_t)llround(1.0 / (rate * h));
+    double best = INFINITY, pick = u_law;
+    for (int g = -10; g <= 11; g++) {
+        const double u0 = g <= 10 ? g : u_law;
+        plant r = *s;
+        r.p.dt = h;
+        double cost = 0;
+        for (int j = 0; j < (int)(3 * rate); j++) {
+            const double sig = sp - r.z - q->c1 * r.vz - q->c3 * (r.force - w) / m;
+            plant_command(&r, j ? w / r.p.thrust_gain + q->K * sig : u0);
+            plant_advance(&r, per);
+            cost += (sp - r.z) * (sp - r.z);
+        }
+        if (cost < best) best = cost, pick = u0;
+    }
+    return pick;
+}
 
 static double fly(const flight_case *c, const law *q, double rate)
 {
@@ -55,7 +88,7 @@ static double fly(const flight_case *c, const law *q, double rate)
     const uint64_t n_total = (uint64_t)llround(c->duration / p.dt);
     const uint64_t n_ctrl = (uint64_t)llround(1.0 / (p.ctrl_rate * p.dt));
     const uint64_t n_sens = (uint64_t)llround(1.0 / (p.sensor_rate * p.dt));
-    double acc = 0, oacc = 0, w_hat = nom.net_weight;
+    double acc = 0, oacc = 0, w_hat = nom.net_weight, err_prev = 0, df = 0, integ = 0;
     int n_acc = 0;
     uint64_t ks = 0;
     size_t n = 0;
@@ -78,8 +111,19 @@ static double fly(const flight_case *c, const law *q, double rate)
                 o.p.net_weight = w_hat;
                 z = o.z, v = o.vz, f = o.force, w = w_hat, m = nom.mass;
             }
-            const double sig = sp - z - q->c1 * v - q->c2 * v * fabs(v) - q->c3 * (f - w) / m;
-            const double u = w / p.thrust_gain + q->K * sig;
+            double u;
+            if (q->pid) { /* the SNN's inputs: err and its change per second */
+                const double err = sp - acc / n_acc, derr = n ? (err - err_prev) * rate : 0;
+                df = q->a * df + (1 - q->a) * derr;
+                integ += err / rate;
+                if (q->ki * integ > 10 || q->ki * integ < -10) integ = (q->ki * integ > 0 ? 10 : -10) / q->ki;
+                u = q->K * (err + q->c1 * df) + q->ki * integ;
+                err_prev = err;
+            } else {
+                const double sig = sp - z - q->c1 * v - q->c2 * v * fabs(v) - q->c3 * (f - w) / m;
+                u = w / p.thrust_gain + q->K * sig;
+            }
+            if (q->rollout) u = rollout(&s, q, sp, u, rate);
             plant_command(&s, u);
             plant_command(&o, u);
             log[n++] = (plant_sample){t, sp, s.z, acc / n_acc, u};
@@ -111,24 +155,26 @@ static law search(law q, int iters, const flight_case *val, int nv, double rate)
     uint64_t rng = 1;
     for (int it = 0; it < iters; it++) {
         law t = q;
-        double *f[] = {&t.K, &t.c1, &t.c2, &t.c3, &t.Lz, &t.Lv, &t.Lw};
-        for (int j = 0; j < 7; j++) {
+        double *f[] = {&t.K, &t.c1, &t.c2, &t.c3, &t.Lz, &t.Lv, &t.Lw, &t.ki, &t.a};
+        for (int j = 0; j < 9; j++) {
             const double r = (double)(loom_splitmix64(rng++) >> 11) / 9007199254740992.0;
             if (*f[j] != 0) *f[j] *= exp(step * (2 * r - 1));
         }
+        if (t.a > 0.99) t.a = 0.99;
         const double c = mean_rmse(val, nv, &t, rate);
         if (c < best) best = c, q = t;
         if (it % 100 == 99) step *= 0.7;
     }
-    printf("validation %.4f: K %.4g c1 %.4g c2 %.4g c3 %.4g Lz %.4g Lv %.4g Lw %.4g\n", best, q.K, q.c1, q.c2,
-           q.c3, q.Lz, q.Lv, q.Lw);
+    printf("validation %.4f: K %.4g c1 %.4g c2 %.4g c3 %.4g Lz %.4g Lv %.4g Lw %.4g ki %.4g a %.4g\n", best, q.K,
+           q.c1, q.c2, q.c3, q.Lz, q.Lv, q.Lw, q.ki, q.a);
     return q;
 }
 
 int main(int argc, char **argv)
 {
-    int iters = 0, a = 1;
+    int iters = 0, a = 1, roll = 0;
     if (argc > 2 && !strcmp(argv[1], "--search")) iters = atoi(argv[2]), a = 3;
+    if (argc > 1 && !strcmp(argv[1], "--rollout")) roll = 1, a = 2;
     const double rate = argc > a ? atof(argv[a]) : 10.0;
     if (!(rate >= 1 && rate <= 1000)) {
         fprintf(stderr, "blimp_oracle: rate %s: expected 1..1000 Hz\n", argc > a ? argv[a] : "");
@@ -142,12 +188,25 @@ int main(int argc, char **argv)
     for (int i = 0; i < FLIGHT_HELDOUT_N; i++)
         flight_case_make(k, &base, flight_heldout_seed((uint64_t)i), k->heldout_duration, 1, &ho[i]);
     /* the gains the search found on the validation flights (10 Hz; 50 Hz) */
-    law ts = {0, 101.9, 0.557, 0, 0.024, 0, 0, 0};
-    law ob = {1, 99.84, 0.542, 0, 0.033, 0.571, 0.981, 0.0051};
-    if (rate == 50) ts = (law){0, 100.8, 0.532, 0, 0.022, 0, 0, 0}, ob = (law){1, 67.98, 0.558, 0, 0.018, 0.722, 1.039, 0.0052};
+    law ts = {.K = 101.9, .c1 = 0.557, .c3 = 0.024};
+    law ob = {.observer = 1, .K = 99.84, .c1 = 0.542, .c3 = 0.033, .Lz = 0.571, .Lv = 0.981, .Lw = 0.0051};
+    law pd = {.pid = 1, .K = 30.55, .c1 = 0.726, .ki = 0.196, .a = 0.228};
+    if (rate == 50) {
+        ts = (law){.K = 100.8, .c1 = 0.532, .c3 = 0.022};
+        ob = (law){.observer = 1, .K = 67.98, .c1 = 0.558, .c3 = 0.018, .Lz = 0.722, .Lv = 1.039, .Lw = 0.0052};
+        pd = (law){.pid = 1, .K = 65.09, .c1 = 0.650, .ki = 0.525, .a = 0.887};
+    }
+    if (roll) {
+        law r = ts;
+        r.rollout = 1;
+        printf("rollout on the true state: held-out mean RMSE %.4f m (the law alone %.4f)\n",
+               mean_rmse(ho, FLIGHT_HELDOUT_N, &r, rate), mean_rmse(ho, FLIGHT_HELDOUT_N, &ts, rate));
+        return 0;
+    }
     if (iters) {
         ts = search(ts, iters, val, 16, rate);
         ob = search(ob, iters, val, 16, rate);
+        pd = search(pd, iters, val, 16, rate);
     }
     loom_err e = {0};
     const board_info *bi = board_find("icebreaker", &e);
@@ -157,11 +216,20 @@ int main(int argc, char **argv)
         return 1;
     }
     const double r_ts = mean_rmse(ho, FLIGHT_HELDOUT_N, &ts, rate), r_ob = mean_rmse(ho, FLIGHT_HELDOUT_N, &ob, rate);
-    const char *sfx = rate == 10 ? "" : (rate == 50 ? "50hz." : "other.");
-    printf("bench blimp.oracle.%struestate.rmse %.4f m\n", sfx, r_ts);
-    printf("bench blimp.oracle.%struestate.rmse_ratio_start %.4f ratio\n", sfx, r_ts / s[1].rmse);
-    printf("bench blimp.oracle.%sobserver.rmse %.4f m\n", sfx, r_ob);
-    printf("bench blimp.oracle.%sobserver.rmse_ratio_start %.4f ratio\n", sfx, r_ob / s[1].rmse);
-    printf("bench blimp.oracle.%sobserver.rmse_ratio_pid %.4f ratio\n", sfx, r_ob / s[2].rmse);
+    const double r_pd = mean_rmse(ho, FLIGHT_HELDOUT_N, &pd, rate);
+    if (rate == 10) { /* against the protocol's start and PID */
+        printf("bench blimp.oracle.truestate.rmse %.4f m\n", r_ts);
+        printf("bench blimp.oracle.truestate.rmse_ratio_start %.4f ratio\n", r_ts / s[1].rmse);
+        printf("bench blimp.oracle.observer.rmse %.4f m\n", r_ob);
+        printf("bench blimp.oracle.observer.rmse_ratio_start %.4f ratio\n", r_ob / s[1].rmse);
+        printf("bench blimp.oracle.observer.rmse_ratio_pid %.4f ratio\n", r_ob / s[2].rmse);
+        printf("bench blimp.oracle.pid_filtered.rmse %.4f m\n", r_pd);
+    } else { /* against the PID retuned for this rate */
+        const int hz = (int)rate;
+        printf("bench blimp.oracle.%dhz.truestate.rmse %.4f m\n", hz, r_ts);
+        printf("bench blimp.oracle.%dhz.observer.rmse %.4f m\n", hz, r_ob);
+        printf("bench blimp.oracle.%dhz.pid_filtered.rmse %.4f m\n", hz, r_pd);
+        printf("bench blimp.oracle.%dhz.truestate.rmse_ratio_pid_filtered %.4f ratio\n", hz, r_ts / r_pd);
+    }
     return 0;
 }
