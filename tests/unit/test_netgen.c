@@ -59,24 +59,21 @@ static void put_opt(fnv *f, const int32_t *a, uint32_t n)
         put(f, a ? (uint64_t)(int64_t)a[k] : 0);
 }
 
+static void put_all(fnv *f, const int64_t *v, size_t n)
+{
+    for (size_t k = 0; k < n; k++)
+        put(f, (uint64_t)v[k]);
+}
+
 static uint64_t net_hash(const seir_net *net)
 {
     fnv f = {0xcbf29ce484222325ull};
-    put(&f, (uint64_t)net->arch.w);
-    put(&f, (uint64_t)net->arch.s);
-    put(&f, (uint64_t)net->arch.a);
-    put(&f, (uint64_t)net->arch.d);
+    put_all(&f, (int64_t[]){net->arch.w, net->arch.s, net->arch.a, net->arch.d}, 4);
     put(&f, net->n_profiles);
     for (uint32_t k = 0; k < net->n_profiles; k++) {
         const seir_profile *p = &net->profiles[k];
         put_str(&f, p->name);
-        put(&f, (uint64_t)(int64_t)p->a_syn);
-        put(&f, (uint64_t)(int64_t)p->a_mem);
-        put(&f, (uint64_t)(int64_t)p->theta);
-        put(&f, (uint64_t)(int64_t)p->v_reset);
-        put(&f, (uint64_t)p->reset);
-        put(&f, (uint64_t)(int64_t)p->shift);
-        put(&f, (uint64_t)(int64_t)p->bias);
+        put_all(&f, (int64_t[]){p->a_syn, p->a_mem, p->theta, p->v_reset, p->reset, p->shift, p->bias}, 7);
     }
     put(&f, net->n_inputs);
     for (uint32_t c = 0; c < net->n_inputs; c++)
@@ -88,36 +85,25 @@ static uint64_t net_hash(const seir_net *net)
     put_groups(&f, net->neuron_groups, net->n_neuron_groups);
     put(&f, net->n_syn);
     for (size_t k = 0; k < net->n_syn; k++) {
-        put(&f, net->syn[k].src);
-        put(&f, net->syn[k].dst);
-        put(&f, (uint64_t)(int64_t)net->syn[k].w);
-        put(&f, net->syn[k].d);
+        const seir_syn *y = &net->syn[k];
+        put_all(&f, (int64_t[]){y->src, y->dst, y->w, y->d}, 4);
     }
     put(&f, net->n_dense);
     for (uint32_t k = 0; k < net->n_dense; k++) {
         const seir_dense *d = &net->dense[k];
-        put(&f, (uint64_t)d->src_is_input);
-        put(&f, d->src_first);
-        put(&f, d->src_count);
-        put(&f, d->dst_first);
-        put(&f, d->dst_count);
-        put(&f, d->d);
-        put(&f, d->syn_first);
-        put(&f, d->syn_count);
+        put_all(&f, (int64_t[]){d->src_is_input, d->src_first, d->src_count, d->dst_first,
+                                d->dst_count, d->d, (int64_t)d->syn_first, (int64_t)d->syn_count}, 8);
     }
     put(&f, net->n_outputs);
-    for (uint32_t k = 0; k < net->n_outputs; k++) {
-        put(&f, net->outputs[k].neuron);
-        put(&f, (uint64_t)net->outputs[k].kind);
-    }
+    for (uint32_t k = 0; k < net->n_outputs; k++)
+        put_all(&f, (int64_t[]){net->outputs[k].neuron, net->outputs[k].kind}, 2);
     put_opt(&f, net->neuron_bias, net->n_neurons);
     put_opt(&f, net->init_i, net->n_neurons);
     put_opt(&f, net->init_v, net->n_neurons);
     put(&f, net->n_ring_init);
     for (size_t k = 0; k < net->n_ring_init; k++) {
-        put(&f, net->ring_init[k].neuron);
-        put(&f, net->ring_init[k].slot);
-        put(&f, (uint64_t)(int64_t)net->ring_init[k].value);
+        const seir_ring_init *r = &net->ring_init[k];
+        put_all(&f, (int64_t[]){r->neuron, r->slot, r->value}, 3);
     }
     return f.h;
 }
@@ -145,37 +131,58 @@ static void expect(const netgen_recipe *r, uint64_t want, const char *what)
                  (unsigned long long)h[0], (unsigned long long)want);
 }
 
-static void test_corners_pinned(void **state)
+/* The pinned recipes: what `loom gen` is asked in the docs and tests, a
+ * small bench net, the unit tests' nets. */
+typedef struct pinned {
+    const char *what;
+    netgen_shape shape;
+    uint64_t seed;
+    uint32_t neurons, inputs; /* 0: the shape's default */
+    int32_t graded, levels, max_delay; /* -2: default */
+    seir_arch arch;                    /* W, S, A: 0: default; D: -2: default */
+    double density;                    /* 0: default */
+    uint32_t max_syn, fanout;          /* 0: default */
+    uint64_t hash;
+} pinned;
+
+static const pinned pins[] = {
+    {"corners seed 7 (loom gen --seed 7)", NETGEN_CORNERS, 7, 0, 0, -2, -2, -2, {0, 0, 0, -2}, 0, 0, 0, 0xf4e7c79409390eecull},
+    {"corners seed 3, 300 neurons, graded 5, levels 13, max delay 4", NETGEN_CORNERS, 3, 300, 12, 5, 13, 4, {0, 0, 0, -2}, 0, 0, 0, 0x9fde05e33f411b94ull},
+    {"corners seed 4, W=12 S=24 A=32 D=31, levels 20, density 0.3", NETGEN_CORNERS, 4, 0, 0, -2, 20, -2, {12, 24, 32, 31}, 0.3, 0, 0, 0x0620cec2daa9514bull},
+    {"bench 300 x 20", NETGEN_BENCH, 11, 300, 0, -2, -2, -2, {0, 0, 0, -2}, 0, 0, 20, 0xe4c27f2a3fc77605ull},
+    {"features seed 1", NETGEN_FEATURES, 1, 0, 0, -2, -2, -2, {0, 0, 0, -2}, 0, 0, 0, 0xb3c2fa0cc702e5d6ull},
+    {"features seed 2", NETGEN_FEATURES, 2, 0, 0, -2, -2, -2, {0, 0, 0, -2}, 0, 0, 0, 0x1e842e336b0b0f6bull},
+    {"features seed 3", NETGEN_FEATURES, 3, 0, 0, -2, -2, -2, {0, 0, 0, -2}, 0, 0, 0, 0xe092ea7e86299850ull},
+    {"features seed 5, 12 neurons, 20 synapses", NETGEN_FEATURES, 5, 12, 0, -2, -2, -2, {0, 0, 0, -2}, 0, 20, 0, 0x2bf55ce677453b0eull},
+};
+
+static void test_pinned(void **state)
 {
     (void)state;
-    netgen_recipe r;
-    netgen_default(&r, NETGEN_CORNERS);
-    r.seed = 7; /* loom gen --seed 7 */
-    expect(&r, 0xf4e7c79409390eecull, "corners seed 7");
-    r.seed = 3; /* --neurons 300 --inputs 12 --graded 5 --levels 13 --max-delay 4 */
-    r.neurons = 300;
-    r.inputs = 12;
-    r.graded = 5;
-    r.levels = 13;
-    r.max_delay = 4;
-    expect(&r, 0x9fde05e33f411b94ull, "corners seed 3, 300 neurons");
-    netgen_default(&r, NETGEN_CORNERS);
-    r.seed = 4; /* --arch W=12,S=24,A=32,D=31 --levels 20 */
-    r.arch = (seir_arch){.w = 12, .s = 24, .a = 32, .d = 31};
-    r.levels = 20;
-    r.density = 0.3;
-    expect(&r, 0x0620cec2daa9514bull, "corners seed 4, D=31");
+    for (size_t k = 0; k < sizeof pins / sizeof pins[0]; k++) {
+        const pinned *p = &pins[k];
+        netgen_recipe r;
+        netgen_default(&r, p->shape);
+        r.seed = p->seed;
+        r.neurons = p->neurons ? p->neurons : r.neurons;
+        r.inputs = p->inputs ? p->inputs : r.inputs;
+        r.graded = p->graded != -2 ? p->graded : r.graded;
+        r.levels = p->levels != -2 ? p->levels : r.levels;
+        r.max_delay = p->max_delay != -2 ? p->max_delay : r.max_delay;
+        r.arch.w = p->arch.w ? p->arch.w : r.arch.w;
+        r.arch.s = p->arch.s ? p->arch.s : r.arch.s;
+        r.arch.a = p->arch.a ? p->arch.a : r.arch.a;
+        r.arch.d = p->arch.d != -2 ? p->arch.d : r.arch.d;
+        r.density = p->density ? p->density : r.density;
+        r.max_syn = p->max_syn ? p->max_syn : r.max_syn;
+        r.fanout = p->fanout ? p->fanout : r.fanout;
+        expect(&r, p->hash, p->what);
+    }
 }
 
-static void test_bench_pinned(void **state)
+static void test_bench_stream(void **state)
 {
     (void)state;
-    netgen_recipe r;
-    netgen_default(&r, NETGEN_BENCH);
-    r.seed = 11;
-    r.neurons = 300;
-    r.fanout = 20;
-    expect(&r, 0xe4c27f2a3fc77605ull, "bench 300 x 20");
     seir_net *net;
     loom_err e;
     assert_int_equal(benchnet_build(BENCHNET_1K, 1, &net, &e), LOOM_OK);
@@ -204,22 +211,6 @@ static void test_bench_pinned(void **state)
     benchnet_close(st);
     seir_net_free(skel);
     seir_net_free(net);
-}
-
-static void test_features_pinned(void **state)
-{
-    (void)state;
-    static const uint64_t want[3] = {0xb3c2fa0cc702e5d6ull, 0x1e842e336b0b0f6bull, 0xe092ea7e86299850ull};
-    netgen_recipe r;
-    netgen_default(&r, NETGEN_FEATURES);
-    for (uint64_t s = 1; s <= 3; s++) {
-        r.seed = s;
-        expect(&r, want[s - 1], "features");
-    }
-    r.seed = 5;
-    r.neurons = 12;
-    r.max_syn = 20;
-    expect(&r, 0x2bf55ce677453b0eull, "features 12 neurons");
 }
 
 static void test_ranked_pinned(void **state)
@@ -258,31 +249,32 @@ static void test_ranked_pinned(void **state)
 static void test_bad_recipes(void **state)
 {
     (void)state;
-    netgen_recipe r;
-    seir_net *net = (seir_net *)&r;
-    loom_err e;
-    netgen_default(&r, NETGEN_CORNERS);
-    r.neurons = 0;
-    assert_int_equal(netgen_build(&r, &net, &e), LOOM_E_ARG);
-    assert_null(net);
-    assert_non_null(strstr(e.msg, "neurons"));
-    netgen_default(&r, NETGEN_FEATURES);
-    r.neurons = 0;
-    assert_int_equal(netgen_build(&r, &net, &e), LOOM_E_ARG);
-    netgen_default(&r, NETGEN_BENCH);
-    r.neurons = 0;
-    assert_int_equal(netgen_build(&r, &net, &e), LOOM_E_ARG);
-    r.shape = (netgen_shape)9;
-    assert_int_equal(netgen_build(&r, &net, &e), LOOM_E_ARG);
+    /* no neurons, for every shape that takes a count; an unknown shape */
+    static const struct {
+        netgen_shape shape;
+        uint32_t neurons;
+    } bad[] = {{NETGEN_CORNERS, 0}, {NETGEN_FEATURES, 0}, {NETGEN_BENCH, 0}, {(netgen_shape)9, 64}};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        netgen_recipe r;
+        netgen_default(&r, NETGEN_CORNERS);
+        r.shape = bad[k].shape;
+        r.neurons = bad[k].neurons;
+        seir_net *net = (seir_net *)&r;
+        loom_err e;
+        assert_int_equal(netgen_build(&r, &net, &e), LOOM_E_ARG);
+        assert_null(net);
+        assert_non_null(strstr(e.msg, bad[k].neurons ? "shape" : "neurons"));
+    }
     /* only the bench shape streams */
+    netgen_recipe r;
     netgen_default(&r, NETGEN_CORNERS);
     seir_net *skel;
     netgen_stream *st;
     ref_syn_stream gen;
+    loom_err e;
     assert_int_equal(netgen_open(&r, &skel, &st, &gen, &e), LOOM_E_ARG);
     assert_null(skel);
     assert_null(st);
 }
 
-UNIT_MAIN(test_corners_pinned, test_bench_pinned, test_features_pinned, test_ranked_pinned,
-          test_bad_recipes)
+UNIT_MAIN(test_pinned, test_bench_stream, test_ranked_pinned, test_bad_recipes)
