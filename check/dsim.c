@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
+#include "loom_grow.h"
 
 typedef struct dsim_fo {
     uint32_t dst;
@@ -173,14 +174,8 @@ static int fires(const dsim *s, uint32_t n, int64_t sum)
 
 static int push(dsim_list *l, uint32_t dst, int32_t delta)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? 2 * l->cap : 64;
-        dsim_ev *ne = realloc(l->ev, nc * sizeof *ne);
-        if (!ne)
-            return -1;
-        l->ev = ne;
-        l->cap = nc;
-    }
+    if (LOOM_GROW(l->ev, l->cap, l->n + 1, 64))
+        return -1;
     l->ev[l->n++] = (dsim_ev){dst, delta};
     return 0;
 }

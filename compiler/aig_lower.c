@@ -23,6 +23,7 @@
  * steps) when longer than D.  All outputs sit at stage L = the latency.
  */
 #include "aig.h"
+#include "loom_grow.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -286,15 +287,7 @@ static int32_t profile_for(lower *L, unsigned bias)
     char name[16];
     snprintf(name, sizeof name, "aig_b%u", bias);
     seir_profile p;
-    seir_profile_default(&p);
-    p.name = name;
-    p.a_syn = 0;
-    p.a_mem = 0;
-    p.theta = 2;
-    p.v_reset = 0;
-    p.reset = SEIR_RESET_ZERO;
-    p.shift = 0;
-    p.bias = (int32_t)bias;
+    seir_profile_gate(&p, name, 2, (int32_t)bias, SEIR_RESET_ZERO);
     return L->profile[bias] = seir_add_profile(L->net, &p);
 }
 
@@ -318,14 +311,8 @@ static loom_status connect_gap(lower *L, uint32_t v, uint32_t dst, int32_t w, ui
     uint32_t k = (gap - 1) / L->D;
     chain *c = &L->chains[v];
     while (c->n < k) {
-        if (c->n == c->cap) {
-            uint32_t nc = c->cap ? 2 * c->cap : 4;
-            uint32_t *nb = realloc(c->buf, nc * sizeof *nb);
-            if (!nb)
-                return oom(L->e);
-            c->buf = nb;
-            c->cap = nc;
-        }
+        if (LOOM_GROW(c->buf, c->cap, (size_t)c->n + 1, 4))
+            return oom(L->e);
         uint32_t b = L->base_buf + L->n_buffers++;
         uint32_t src = c->n ? c->buf[c->n - 1] : src_of(L, v);
         if (seir_add_syn(L->net, src, b, 1, L->D))

@@ -27,6 +27,7 @@
 #include "nir_int.h"
 #include "nir_rd.h"
 #include "loom_limits.h"
+#include "loom_grow.h"
 
 #include <hdf5.h>
 #include <math.h>
@@ -317,14 +318,8 @@ static int kind_of(const char *type)
 static nir_node *new_node(rd *r)
 {
     nir_graph *g = r->g;
-    if (g->n_nodes == r->cap_nodes) {
-        uint32_t nc = r->cap_nodes ? 2 * r->cap_nodes : 16;
-        nir_node *p = realloc(g->nodes, nc * sizeof *p);
-        if (!p)
-            return NULL;
-        g->nodes = p;
-        r->cap_nodes = nc;
-    }
+    if (LOOM_GROW(g->nodes, r->cap_nodes, (size_t)g->n_nodes + 1, 16))
+        return NULL;
     nir_node *n = &g->nodes[g->n_nodes++];
     memset(n, 0, sizeof *n);
     return n;
@@ -340,14 +335,8 @@ static loom_status read_node(rd *r, hid_t ng, const char *full)
                          r->path, full);
     if (strcmp(type, "NIRGraph") == 0) {
         free(type);
-        if (r->n_subs == r->cap_subs) {
-            size_t nc = r->cap_subs ? 2 * r->cap_subs : 4;
-            subgraph *p = realloc(r->subs, nc * sizeof *p);
-            if (!p)
-                return nir_rd_oom(r);
-            r->subs = p;
-            r->cap_subs = nc;
-        }
+        if (LOOM_GROW(r->subs, r->cap_subs, r->n_subs + 1, 4))
+            return nir_rd_oom(r);
         r->subs[r->n_subs].name = xstrdup(full);
         if (!r->subs[r->n_subs].name)
             return nir_rd_oom(r);
@@ -407,14 +396,8 @@ static loom_status read_node(rd *r, hid_t ng, const char *full)
 
 static loom_status add_raw_edge(rd *r, const char *prefix, const char *a, const char *b)
 {
-    if (r->n_redges == r->cap_redges) {
-        size_t nc = r->cap_redges ? 2 * r->cap_redges : 32;
-        raw_edge *p = realloc(r->redges, nc * sizeof *p);
-        if (!p)
-            return nir_rd_oom(r);
-        r->redges = p;
-        r->cap_redges = nc;
-    }
+    if (LOOM_GROW(r->redges, r->cap_redges, r->n_redges + 1, 32))
+        return nir_rd_oom(r);
     raw_edge *x = &r->redges[r->n_redges];
     x->src = cat3(prefix, a, "");
     x->dst = cat3(prefix, b, "");

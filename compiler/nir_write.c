@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "nir_int.h"
+#include "loom_grow.h"
 
 #define NIRW_VERSION "1.0.7"
 /* k = 1 - a/4096 for a = 4096 (no leak): 2^-100, so that tau = dt * 2^100,
@@ -91,15 +92,9 @@ static const char *unique_name(wr *w, const char *base)
             break;
         snprintf(s, len, "%s_%u", base, k);
     }
-    if (w->n_names == w->cap_names) {
-        size_t nc = w->cap_names ? 2 * w->cap_names : 64;
-        char **p = realloc(w->names, nc * sizeof *p);
-        if (!p) {
-            free(s);
-            return NULL;
-        }
-        w->names = p;
-        w->cap_names = nc;
+    if (LOOM_GROW(w->names, w->cap_names, w->n_names + 1, 64)) {
+        free(s);
+        return NULL;
     }
     w->names[w->n_names++] = s;
     return s;
@@ -107,14 +102,8 @@ static const char *unique_name(wr *w, const char *base)
 
 static loom_status add_edge(wr *w, const char *a, const char *b)
 {
-    if (w->n_edges + 2 > w->cap_edges) {
-        size_t nc = w->cap_edges ? 2 * w->cap_edges : 64;
-        char **p = realloc(w->edges, nc * sizeof *p);
-        if (!p)
-            return w_oom(w);
-        w->edges = p;
-        w->cap_edges = nc;
-    }
+    if (LOOM_GROW(w->edges, w->cap_edges, w->n_edges + 2, 64))
+        return w_oom(w);
     w->edges[w->n_edges++] = (char *)a;
     w->edges[w->n_edges++] = (char *)b;
     return LOOM_OK;

@@ -6,6 +6,7 @@
  * Range rules belong to seir_validate, so nothing here rejects a value.
  */
 #include "seir.h"
+#include "loom_grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,29 +44,18 @@ void seir_profile_default(seir_profile *p)
     p->bias = SEIR_PROFILE_DEFAULT_BIAS;
 }
 
-/* Grows *arr (elements of size elem, capacity *cap) to hold `need`. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+void seir_profile_gate(seir_profile *p, const char *name, int32_t theta, int32_t bias,
+                       seir_reset reset)
 {
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*arr, nc * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = nc;
-    return 0;
-}
-
-static int grow32(void **arr, uint32_t *cap, size_t need, size_t elem)
-{
-    size_t c = *cap;
-    if (grow(arr, &c, need, elem))
-        return -1;
-    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-    return 0;
+    seir_profile_default(p);
+    p->name = (char *)name;
+    p->a_syn = 0;
+    p->a_mem = 0;
+    p->theta = theta;
+    p->v_reset = 0;
+    p->reset = reset;
+    p->shift = 0;
+    p->bias = bias;
 }
 
 static char *dupstr(const char *s)
@@ -120,8 +110,7 @@ void seir_net_free(seir_net *net)
 
 int32_t seir_add_profile(seir_net *net, const seir_profile *p)
 {
-    if (grow32((void **)&net->profiles, &net->cap_profiles, (size_t)net->n_profiles + 1,
-               sizeof *net->profiles))
+    if (LOOM_GROW(net->profiles, net->cap_profiles, (size_t)net->n_profiles + 1, 16))
         return -1;
     seir_profile *q = &net->profiles[net->n_profiles];
     *q = *p;
@@ -163,10 +152,8 @@ int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
     size_t need = (size_t)net->n_neurons + count;
     if (count == 0 || need > SEIR_SRC_INPUT - 1)
         return -1;
-    if (grow32((void **)&net->neuron_groups, &net->cap_neuron_groups,
-               (size_t)net->n_neuron_groups + 1, sizeof *net->neuron_groups) ||
-        grow32((void **)&net->neuron_profile, &net->cap_neurons, need,
-               sizeof *net->neuron_profile))
+    if (LOOM_GROW(net->neuron_groups, net->cap_neuron_groups, (size_t)net->n_neuron_groups + 1, 16) ||
+        LOOM_GROW(net->neuron_profile, net->cap_neurons, need, 16))
         return -1;
     if (net->init_i || net->init_v) {
         /* initial-state arrays track the neuron count */
@@ -209,9 +196,8 @@ int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
     size_t need = (size_t)net->n_inputs + count;
     if (count == 0 || need > SEIR_SRC_INPUT - 1)
         return -1;
-    if (grow32((void **)&net->input_groups, &net->cap_input_groups,
-               (size_t)net->n_input_groups + 1, sizeof *net->input_groups) ||
-        grow32((void **)&net->input_kind, &net->cap_inputs, need, sizeof *net->input_kind))
+    if (LOOM_GROW(net->input_groups, net->cap_input_groups, (size_t)net->n_input_groups + 1, 16) ||
+        LOOM_GROW(net->input_kind, net->cap_inputs, need, 16))
         return -1;
     if (net->input_max) {
         int32_t *m = realloc(net->input_max, need * sizeof *m);
@@ -250,7 +236,7 @@ int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t ma
 
 int seir_reserve_syn(seir_net *net, size_t extra)
 {
-    return grow((void **)&net->syn, &net->cap_syn, net->n_syn + extra, sizeof *net->syn);
+    return LOOM_GROW(net->syn, net->cap_syn, net->n_syn + extra, 16);
 }
 
 int seir_add_syn(seir_net *net, uint32_t src, uint32_t dst, int32_t w, uint32_t d)
@@ -265,8 +251,7 @@ int seir_add_dense(seir_net *net, int src_is_input, uint32_t src_first,
                    uint32_t src_count, uint32_t dst_first, uint32_t dst_count,
                    uint32_t d, const int32_t *weights)
 {
-    if (grow32((void **)&net->dense, &net->cap_dense, (size_t)net->n_dense + 1,
-               sizeof *net->dense))
+    if (LOOM_GROW(net->dense, net->cap_dense, (size_t)net->n_dense + 1, 16))
         return -1;
     size_t nz = 0;
     for (size_t k = 0; k < (size_t)src_count * dst_count; k++)
@@ -295,8 +280,7 @@ int seir_add_dense(seir_net *net, int src_is_input, uint32_t src_first,
 
 int seir_add_output(seir_net *net, uint32_t neuron, seir_out_kind kind)
 {
-    if (grow32((void **)&net->outputs, &net->cap_outputs, (size_t)net->n_outputs + 1,
-               sizeof *net->outputs))
+    if (LOOM_GROW(net->outputs, net->cap_outputs, (size_t)net->n_outputs + 1, 16))
         return -1;
     net->outputs[net->n_outputs++] = (seir_output){neuron, kind};
     return 0;
@@ -375,8 +359,7 @@ int seir_add_ring_init(seir_net *net, uint32_t neuron, uint32_t slot, int32_t va
             return 0;
         }
     }
-    if (grow((void **)&net->ring_init, &net->cap_ring_init, net->n_ring_init + 1,
-             sizeof *net->ring_init))
+    if (LOOM_GROW(net->ring_init, net->cap_ring_init, net->n_ring_init + 1, 16))
         return -1;
     net->ring_init[net->n_ring_init++] = (seir_ring_init){neuron, slot, value};
     ring_index_put(net, net->n_ring_init - 1);
