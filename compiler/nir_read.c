@@ -448,40 +448,32 @@ static loom_status read_edges(rd *r, hid_t grp, const char *prefix)
     size_t n = (size_t)dims[0] * 2;
     mt = H5Tcopy(H5T_C_S1);
     H5Tset_cset(mt, H5Tget_cset(t));
-    if (H5Tis_variable_str(t) > 0) {
-        H5Tset_size(mt, H5T_VARIABLE);
-        vs = calloc(n ? n : 1, sizeof *vs);
-        if (!vs) {
-            st = nir_rd_oom(r);
-            goto done;
-        }
-        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, vs) < 0) {
-            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' cannot be read", r->path, gname);
-            goto done;
-        }
-        for (size_t i = 0; i < dims[0] && st == LOOM_OK; i++) {
-            if (!vs[2 * i] || !vs[2 * i + 1])
-                st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: edge %zu has an empty name", r->path, gname, i);
-            else
-                st = add_raw_edge(r, prefix, vs[2 * i], vs[2 * i + 1]);
-        }
-    } else {
-        size_t sz = H5Tget_size(t);
-        if (sz == 0 || sz > 4096) {
-            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' has a bad string size", r->path, gname);
-            goto done;
-        }
-        H5Tset_size(mt, sz + 1);
-        fs = calloc(n ? n : 1, sz + 1);
-        if (!fs) {
-            st = nir_rd_oom(r);
-            goto done;
-        }
-        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, fs) < 0) {
-            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' cannot be read", r->path, gname);
-            goto done;
-        }
-        for (size_t i = 0; i < dims[0] && st == LOOM_OK; i++)
+    const int var = H5Tis_variable_str(t) > 0; /* char * per name, else fixed size */
+    const size_t sz = var ? 0 : H5Tget_size(t);
+    if (!var && (sz == 0 || sz > 4096)) {
+        st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' has a bad string size", r->path, gname);
+        goto done;
+    }
+    H5Tset_size(mt, var ? H5T_VARIABLE : sz + 1);
+    void *buf = calloc(n ? n : 1, var ? sizeof *vs : sz + 1);
+    if (var)
+        vs = buf;
+    else
+        fs = buf;
+    if (!buf) {
+        st = nir_rd_oom(r);
+        goto done;
+    }
+    if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' cannot be read", r->path, gname);
+        goto done;
+    }
+    for (size_t i = 0; i < dims[0] && st == LOOM_OK; i++) {
+        if (var && (!vs[2 * i] || !vs[2 * i + 1]))
+            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: edge %zu has an empty name", r->path, gname, i);
+        else if (var)
+            st = add_raw_edge(r, prefix, vs[2 * i], vs[2 * i + 1]);
+        else
             st = add_raw_edge(r, prefix, fs + (2 * i) * (sz + 1), fs + (2 * i + 1) * (sz + 1));
     }
 done:

@@ -281,7 +281,11 @@ char *seir_neuron_name(const seir_net *net, uint32_t n, char *buf, size_t len);
 /* Same for input channel c. */
 char *seir_input_name(const seir_net *net, uint32_t c, char *buf, size_t len);
 
-/* Group index holding neuron n / input channel c (binary search). */
+/* The group among g[0..n) (sorted by first) whose range holds idx: the last
+ * one with first <= idx (binary search; 0 when n is 0). */
+uint32_t seir_group_find(const seir_group *g, uint32_t n, uint32_t idx);
+
+/* Group index holding neuron n / input channel c (seir_group_find). */
 uint32_t seir_neuron_group_of(const seir_net *net, uint32_t n);
 uint32_t seir_input_group_of(const seir_net *net, uint32_t c);
 

@@ -367,7 +367,7 @@ int seir_add_ring_init(seir_net *net, uint32_t neuron, uint32_t slot, int32_t va
     return 0;
 }
 
-static uint32_t group_of(const seir_group *g, uint32_t n, uint32_t idx)
+uint32_t seir_group_find(const seir_group *g, uint32_t n, uint32_t idx)
 {
     uint32_t lo = 0, hi = n;
     while (hi - lo > 1) {
@@ -382,12 +382,12 @@ static uint32_t group_of(const seir_group *g, uint32_t n, uint32_t idx)
 
 uint32_t seir_neuron_group_of(const seir_net *net, uint32_t n)
 {
-    return group_of(net->neuron_groups, net->n_neuron_groups, n);
+    return seir_group_find(net->neuron_groups, net->n_neuron_groups, n);
 }
 
 uint32_t seir_input_group_of(const seir_net *net, uint32_t c)
 {
-    return group_of(net->input_groups, net->n_input_groups, c);
+    return seir_group_find(net->input_groups, net->n_input_groups, c);
 }
 
 static char *member_name(const seir_group *g, uint32_t idx, char *buf, size_t len)
