@@ -25,6 +25,7 @@
  * sw/cli/cli_sandbox.c.)
  */
 #include "nir_int.h"
+#include "nir_h5.h"
 #include "nir_rd.h"
 #include "loom_limits.h"
 #include "loom_grow.h"
@@ -143,12 +144,7 @@ done:
         while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\n'))
             out[--n] = '\0';
     }
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
+    nir_h5_close(-1, s, t, mt);
     return out;
 }
 
@@ -260,11 +256,7 @@ done:
         free(a->v);
         memset(a, 0, sizeof *a);
     }
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    H5Dclose(d);
+    nir_h5_close(d, s, t, -1);
     return ret;
 }
 
@@ -484,13 +476,7 @@ done:
         free(vs);
     }
     free(fs);
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    H5Dclose(d);
+    nir_h5_close(d, s, t, mt);
     return st;
 }
 

@@ -13,6 +13,7 @@
  * weights: source -> Delay -> Linear -> destination; an Output per segment
  * with outputs.
  */
+#include "nir_h5.h"
 #include "nir_write.h"
 
 #include <hdf5.h>
@@ -118,12 +119,7 @@ static loom_status put_str(wr *w, hid_t loc, const char *name, const char *val)
     hid_t s = H5Screate(H5S_SCALAR);
     hid_t d = rc < 0 || s < 0 ? -1 : H5Dcreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc = d < 0 ? -1 : H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &val);
-    if (d >= 0)
-        H5Dclose(d);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
+    nir_h5_close(d, s, t, -1);
     return rc < 0 ? w_fail(w, name) : LOOM_OK;
 }
 
@@ -172,6 +168,20 @@ static loom_status put_ivec(wr *w, hid_t loc, const char *name, hsize_t n, const
 static loom_status put_iscalar(wr *w, hid_t loc, const char *name, int64_t v)
 {
     return put_num(w, loc, name, 0, NULL, &v, 1);
+}
+
+/* Creates node's "metadata" group in *m (-1 on failure; the caller closes
+ * it) and writes the n integer scalars keys[k] = vals[k] into it, in order. */
+static loom_status put_meta(wr *w, hid_t node, hid_t *m, size_t n, const char *const *keys,
+                            const int64_t *vals)
+{
+    *m = H5Gcreate2(node, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (*m < 0)
+        return w_fail(w, "metadata");
+    loom_status st = LOOM_OK;
+    for (size_t k = 0; k < n && !st; k++)
+        st = put_iscalar(w, *m, keys[k], vals[k]);
+    return st;
 }
 
 static hid_t new_node(wr *w, const char *name, const char *type)
@@ -273,15 +283,10 @@ static loom_status write_inputs(wr *w)
             return LOOM_E_IO;
         int64_t shape = gr->count;
         loom_status st = put_ivec(w, n, "shape", 1, &shape);
-        hid_t m = st ? -1 : H5Gcreate2(n, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (!st && m < 0)
-            st = w_fail(w, "metadata");
+        hid_t m = -1;
         if (!st)
-            st = put_iscalar(w, m, "loom_first", gr->first);
-        if (!st)
-            st = put_iscalar(w, m, "loom_is_array", gr->is_array);
-        if (!st)
-            st = put_iscalar(w, m, "loom_graded", gr->kind == SEIR_IN_GRADED);
+            st = put_meta(w, n, &m, 3, (const char *const[]){"loom_first", "loom_is_array", "loom_graded"},
+                          (const int64_t[]){gr->first, gr->is_array, gr->kind == SEIR_IN_GRADED});
         if (!st && net->input_max) {
             int64_t *mx = malloc(gr->count * sizeof *mx);
             if (!mx)
@@ -345,17 +350,12 @@ static loom_status write_neurons(wr *w)
             st = put_vec(w, nd, "v_leak", c, v_leak);
         if (!st && s->kind != K_LI && !(st = put_vec(w, nd, "v_threshold", c, thr)))
             st = put_vec(w, nd, "v_reset", c, v_reset);
-        hid_t m = st ? -1 : H5Gcreate2(nd, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (!st && m < 0)
-            st = w_fail(w, "metadata");
+        hid_t m = -1;
         if (!st)
-            st = put_iscalar(w, m, "loom_first", s->first);
-        if (!st)
-            st = put_iscalar(w, m, "loom_reset", s->reset);
-        if (!st)
-            st = put_iscalar(w, m, "loom_is_array", net->neuron_groups[s->group].is_array);
-        if (!st)
-            st = put_iscalar(w, m, "loom_group", s->group);
+            st = put_meta(w, nd, &m, 4,
+                          (const char *const[]){"loom_first", "loom_reset", "loom_is_array", "loom_group"},
+                          (const int64_t[]){s->first, s->reset, net->neuron_groups[s->group].is_array,
+                                            s->group});
         if (!st && s->reset == SEIR_RESET_NONE) {
             for (uint32_t k = 0; k < c; k++)
                 ib[k] = net->profiles[net->neuron_profile[s->first + k]].theta;
@@ -529,11 +529,9 @@ static loom_status feed_rootless(wr *w)
             }
             int64_t shape = 1;
             st = put_ivec(w, n, "shape", 1, &shape);
-            hid_t m = st ? -1 : H5Gcreate2(n, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            if (!st && m < 0)
-                st = w_fail(w, "metadata");
+            hid_t m = -1;
             if (!st)
-                st = put_iscalar(w, m, "loom_dummy", 1);
+                st = put_meta(w, n, &m, 1, (const char *const[]){"loom_dummy"}, (const int64_t[]){1});
             if (m >= 0)
                 H5Gclose(m);
             H5Gclose(n);
@@ -614,12 +612,7 @@ static loom_status write_edges(wr *w)
     hid_t s = H5Screate_simple(2, dims, NULL);
     hid_t d = rc < 0 || s < 0 ? -1 : H5Dcreate2(w->graph, "edges", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc = d < 0 ? -1 : (w->n_edges ? H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->edges) : 0);
-    if (d >= 0)
-        H5Dclose(d);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
+    nir_h5_close(d, s, t, -1);
     return rc < 0 ? w_fail(w, "edges") : LOOM_OK;
 }
 

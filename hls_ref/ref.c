@@ -1011,17 +1011,17 @@ vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t
     return k;
 }
 
+/* vec_run_body with the reset mode as a constant, so that each mode gets a
+ * loop of its own; the body of every vec_run_* (one per instruction set). */
+#define VEC_RUN_BY_RESET(s, slot, lo, hi, p, spk, k)                                             \
+    ((p)->reset == SEIR_RESET_ZERO       ? vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO)     \
+     : (p)->reset == SEIR_RESET_SUBTRACT ? vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT) \
+                                         : vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE))
+
 static uint32_t vec_run_generic(ref_sim *s, uint32_t *slot, uint32_t lo, uint32_t hi,
                                 const seir_profile *p, uint32_t *spk, uint32_t k)
 {
-    switch (p->reset) {
-    case SEIR_RESET_ZERO:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO);
-    case SEIR_RESET_SUBTRACT:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT);
-    default:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE);
-    }
+    return VEC_RUN_BY_RESET(s, slot, lo, hi, p, spk, k);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -1031,14 +1031,7 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
                                                              const seir_profile *p,
                                                              uint32_t *spk, uint32_t k)
 {
-    switch (p->reset) {
-    case SEIR_RESET_ZERO:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO);
-    case SEIR_RESET_SUBTRACT:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT);
-    default:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE);
-    }
+    return VEC_RUN_BY_RESET(s, slot, lo, hi, p, spk, k);
 }
 #endif
 #endif

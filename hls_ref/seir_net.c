@@ -146,6 +146,32 @@ int32_t seir_find_input_group(const seir_net *net, const char *name)
     return find_group(net->input_groups, net->n_input_groups, name);
 }
 
+/* Grows an optional per-member array (NULL: none, nothing to do) from old
+ * to need members, the new ones zero. */
+static int extend_zero(int32_t **arr, size_t old, size_t need)
+{
+    if (!*arr)
+        return 0;
+    int32_t *p = realloc(*arr, need * sizeof *p);
+    if (!p)
+        return -1;
+    memset(p + old, 0, (need - old) * sizeof *p);
+    *arr = p;
+    return 0;
+}
+
+/* Appends the group {name, first, count, is_array, kind} to g[*n] (the
+ * caller made room). */
+static int put_group(seir_group *g, uint32_t *n, const char *name, uint32_t first, uint32_t count,
+                     int is_array, uint32_t kind)
+{
+    char *nm = dupstr(name);
+    if (!nm)
+        return -1;
+    g[(*n)++] = (seir_group){nm, first, count, is_array, kind};
+    return 0;
+}
+
 int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
                          int is_array, uint32_t profile)
 {
@@ -155,39 +181,16 @@ int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
     if (LOOM_GROW(net->neuron_groups, net->cap_neuron_groups, (size_t)net->n_neuron_groups + 1, 16) ||
         LOOM_GROW(net->neuron_profile, net->cap_neurons, need, 16))
         return -1;
-    if (net->init_i || net->init_v) {
-        /* initial-state arrays track the neuron count */
-        int32_t *ni = realloc(net->init_i, need * sizeof *ni);
-        if (!ni)
-            return -1;
-        net->init_i = ni;
-        int32_t *nv = realloc(net->init_v, need * sizeof *nv);
-        if (!nv)
-            return -1;
-        net->init_v = nv;
-        memset(ni + net->n_neurons, 0, count * sizeof *ni);
-        memset(nv + net->n_neurons, 0, count * sizeof *nv);
-    }
-    if (net->neuron_bias) {
-        int32_t *nb = realloc(net->neuron_bias, need * sizeof *nb);
-        if (!nb)
-            return -1;
-        net->neuron_bias = nb;
-        memset(nb + net->n_neurons, 0, count * sizeof *nb);
-    }
-    seir_group *g = &net->neuron_groups[net->n_neuron_groups];
-    g->name = dupstr(name);
-    if (!g->name)
+    /* the per-neuron arrays track the neuron count */
+    if (extend_zero(&net->init_i, net->n_neurons, need) || extend_zero(&net->init_v, net->n_neurons, need) ||
+        extend_zero(&net->neuron_bias, net->n_neurons, need) ||
+        put_group(net->neuron_groups, &net->n_neuron_groups, name, net->n_neurons, count, is_array, profile))
         return -1;
-    g->first = net->n_neurons;
-    g->count = count;
-    g->is_array = is_array;
-    g->kind = profile;
     for (uint32_t k = 0; k < count; k++)
         net->neuron_profile[net->n_neurons + k] = profile;
-    net->n_neuron_groups++;
+    int64_t first = net->n_neurons;
     net->n_neurons += count;
-    return g->first;
+    return first;
 }
 
 int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
@@ -199,25 +202,14 @@ int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
     if (LOOM_GROW(net->input_groups, net->cap_input_groups, (size_t)net->n_input_groups + 1, 16) ||
         LOOM_GROW(net->input_kind, net->cap_inputs, need, 16))
         return -1;
-    if (net->input_max) {
-        int32_t *m = realloc(net->input_max, need * sizeof *m);
-        if (!m)
-            return -1;
-        memset(m + net->n_inputs, 0, count * sizeof *m);
-        net->input_max = m;
-    }
-    seir_group *g = &net->input_groups[net->n_input_groups];
-    g->name = dupstr(name);
-    if (!g->name)
+    if (extend_zero(&net->input_max, net->n_inputs, need) ||
+        put_group(net->input_groups, &net->n_input_groups, name, net->n_inputs, count, is_array,
+                  (uint32_t)kind))
         return -1;
-    g->first = net->n_inputs;
-    g->count = count;
-    g->is_array = is_array;
-    g->kind = (uint32_t)kind;
     memset(net->input_kind + net->n_inputs, (int)kind, count);
-    net->n_input_groups++;
+    int64_t first = net->n_inputs;
     net->n_inputs += count;
-    return g->first;
+    return first;
 }
 
 int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t max)
