@@ -18,7 +18,7 @@
 
 #include "dsim.h"
 #include "ref.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 loom_status aig_run_stim(const model *m, const char *stim_path, FILE *out, loom_err *e)
 {

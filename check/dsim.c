@@ -19,7 +19,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 typedef struct dsim_fo {
     uint32_t dst;
@@ -79,17 +79,7 @@ void dsim_destroy(dsim *s)
     if (s->slot)
         for (uint32_t r = 0; r < s->R; r++)
             free(s->slot[r].ev);
-    free(s->slot);
-    free(s->off);
-    free(s->fo);
-    free(s->sum);
-    free(s->bias);
-    free(s->spk);
-    free(s->dirty);
-    free(s->dl);
-    free(s->x);
-    free(s->xprev);
-    free(s);
+    LOOM_FREE(s->slot, s->off, s->fo, s->sum, s->bias, s->spk, s->dirty, s->dl, s->x, s->xprev, s);
 }
 
 loom_status dsim_create(const seir_net *net, dsim **out, loom_err *e)

@@ -11,6 +11,7 @@
 #include "nir_int.h"
 #include "ref.h"
 #include "seir_relay.h"
+#include "loom_mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -91,9 +92,7 @@ done:
     ref_destroy(rs);
     nir_fsim_free(fs);
     seir_net_free(net);
-    free(info);
-    free(x);
-    free(ev);
+    LOOM_FREE(info, x, ev);
     return st;
 }
 
@@ -350,13 +349,7 @@ done:
     stim_close(src);
     ref_destroy(rs);
     nir_fsim_free(fs);
-    free(x);
-    free(ev);
-    free(fsp);
-    free(qsp);
-    free(agree);
-    free(sat);
-    free(info);
+    LOOM_FREE(x, ev, fsp, qsp, agree, sat, info);
     return st;
 }
 

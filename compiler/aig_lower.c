@@ -23,7 +23,7 @@
  * steps) when longer than D.  All outputs sit at stage L = the latency.
  */
 #include "aig.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -259,10 +259,7 @@ typedef struct lower {
 
 static void lower_free(lower *L)
 {
-    free(L->vkind);
-    free(L->vidx);
-    free(L->neuron);
-    free(L->stage);
+    LOOM_FREE(L->vkind, L->vidx, L->neuron, L->stage);
     if (L->chains)
         for (uint32_t v = 0; v < L->nvars; v++)
             free(L->chains[v].buf);
@@ -273,9 +270,7 @@ void aig_lowering_free(aig_lowering *low)
 {
     if (!low)
         return;
-    free(low->latch_neuron);
-    free(low->output_neuron);
-    free(low);
+    LOOM_FREE(low->latch_neuron, low->output_neuron, low);
 }
 
 static loom_status oom(loom_err *e) { return loom_fail(e, LOOM_E_NOMEM, "out of memory lowering the circuit"); }
@@ -646,13 +641,7 @@ groups_done:
     report_figures(L, name, o, n_extra);
 done:
     free(gf);
-    free(lf);
-    free(prof);
-    free(slot_out);
-    free(slot_gate);
-    free(slot_form);
-    free(out_gate);
-    free(used);
+    LOOM_FREE(lf, prof, slot_out, slot_gate, slot_form, out_gate, used);
     return st;
 }
 
@@ -728,10 +717,7 @@ static int compact(const aig_file *f, aig_file *g)
 
 static void compact_free(aig_file *g)
 {
-    free(g->inputs);
-    free(g->latches);
-    free(g->ands);
-    free(g->outputs);
+    LOOM_FREE(g->inputs, g->latches, g->ands, g->outputs);
 }
 
 loom_status aig_lower(const aig_file *f, const char *name, const model_opts *o, seir_net **net,

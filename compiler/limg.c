@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "loom_map.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 static uint32_t clog2u(uint32_t x)
 {
@@ -123,13 +123,7 @@ void limg_free(limg *img)
 {
     if (!img)
         return;
-    free(img->core_of);
-    free(img->slot_of);
-    free(img->out_neuron);
-    free(img->out_kind);
-    free(img->segs);
-    free(img->words);
-    free(img);
+    LOOM_FREE(img->core_of, img->slot_of, img->out_neuron, img->out_kind, img->segs, img->words, img);
 }
 
 int limg_put(limg *img, uint32_t addr, uint32_t word)

@@ -21,7 +21,7 @@
  * only spikes travel on the machine's synapses.
  */
 #include "nir_int.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -636,10 +636,6 @@ done:
     if (L.maps)
         for (uint32_t i = 0; i < nn; i++)
             tmap_free(&L.maps[i]);
-    free(L.maps);
-    free(L.state);
-    free(L.pop_of_node);
-    free(L.chan_of_node);
-    free(readout_of);
+    LOOM_FREE(L.maps, L.state, L.pop_of_node, L.chan_of_node, readout_of);
     return st;
 }

@@ -31,7 +31,7 @@
 #include "nir_int.h"
 
 #include "loom_arith.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -648,11 +648,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     }
 done:
     free(init_i);
-    free(cls);
-    free(prof);
-    free(pidx);
-    free(made);
-    free(uniq);
+    LOOM_FREE(cls, prof, pidx, made, uniq);
     return st;
 }
 

@@ -28,7 +28,7 @@
 #include "nir_h5.h"
 #include "nir_rd.h"
 #include "loom_limits.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #include <hdf5.h>
 #include <math.h>
@@ -395,9 +395,7 @@ static loom_status add_raw_edge(rd *r, const char *prefix, const char *a, const 
     x->dst = cat3(prefix, b, "");
     x->where = xstrdup(prefix);
     if (!x->src || !x->dst || !x->where) {
-        free(x->src);
-        free(x->dst);
-        free(x->where);
+        LOOM_FREE(x->src, x->dst, x->where);
         return nir_rd_oom(r);
     }
     r->n_redges++;
@@ -571,27 +569,14 @@ void nir_graph_free(nir_graph *g)
         free(g->meta[k].name);
         free(g->meta[k].v);
     }
-    free(g->meta);
-    free(g->nodes);
-    free(g->edges);
-    free(g->topo);
-    free(g->input_node);
-    free(g->input_first);
+    LOOM_FREE(g->meta, g->nodes, g->edges, g->topo, g->input_node, g->input_first);
     for (uint32_t i = 0; i < g->n_pops; i++) {
         nir_pop *p = &g->pops[i];
         free(p->name);
         free(p->tau), free(p->tau_syn), free(p->r), free(p->v_leak), free(p->theta), free(p->v_reset),
             free(p->w_in);
     }
-    free(g->pops);
-    free(g->cl_mode);
-    free(g->pop_of);
-    free(g->in_off);
-    free(g->in_terms);
-    free(g->bias_u);
-    free(g->path);
-    free(g->version);
-    free(g);
+    LOOM_FREE(g->pops, g->cl_mode, g->pop_of, g->in_off, g->in_terms, g->bias_u, g->path, g->version, g);
 }
 
 loom_status nir_read_file(const char *path, nir_graph **out, loom_err *e)
@@ -654,9 +639,7 @@ loom_status nir_read_file(const char *path, nir_graph **out, loom_err *e)
     if (st == LOOM_OK)
         st = nir_check_and_shape(&r);
     for (size_t i = 0; i < r.n_redges; i++) {
-        free(r.redges[i].src);
-        free(r.redges[i].dst);
-        free(r.redges[i].where);
+        LOOM_FREE(r.redges[i].src, r.redges[i].dst, r.redges[i].where);
     }
     free(r.redges);
     for (size_t i = 0; i < r.n_subs; i++)

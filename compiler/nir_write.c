@@ -24,7 +24,7 @@
 #include <string.h>
 
 #include "nir_int.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #define NIRW_VERSION "1.0.7"
 /* k = 1 - a/4096 for a = 4096 (no leak): 2^-100, so that tau = dt * 2^100,
@@ -656,12 +656,7 @@ out:
         st = w_fail(&w, "closing the file");
     for (size_t i = 0; i < w.n_names; i++)
         free(w.names[i]);
-    free(w.names);
-    free(w.edges);
-    free(w.in_names);
-    free(w.segs);
-    free(w.seg_of);
-    free(w.out_of);
+    LOOM_FREE(w.names, w.edges, w.in_names, w.segs, w.seg_of, w.out_of);
     if (st)
         remove(path);
     return st;

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "loom_arith.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 #include "seir_text.h"
 #include "loom_limits.h"
 
@@ -1156,9 +1156,7 @@ static void parser_init(parser *ps, const char *text, size_t len, const char *na
 
 static void parser_free(parser *ps)
 {
-    free(ps->ht);
-    free(ps->init_set);
-    free(ps->ring);
+    LOOM_FREE(ps->ht, ps->init_set, ps->ring);
     seir_net_free(ps->net);
     ps->net = NULL;
 }

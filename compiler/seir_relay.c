@@ -2,7 +2,7 @@
  * seir_relay.c -- long delays as relay chains (see seir_relay.h).
  */
 #include "seir_relay.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>

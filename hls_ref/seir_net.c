@@ -6,7 +6,7 @@
  * Range rules belong to seir_validate, so nothing here rejects a value.
  */
 #include "seir.h"
-#include "loom_grow.h"
+#include "loom_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -91,21 +91,9 @@ void seir_net_free(seir_net *net)
         free(net->input_groups[k].name);
     for (uint32_t k = 0; k < net->n_neuron_groups; k++)
         free(net->neuron_groups[k].name);
-    free(net->profiles);
-    free(net->input_kind);
-    free(net->input_max);
-    free(net->input_groups);
-    free(net->neuron_profile);
-    free(net->neuron_groups);
-    free(net->syn);
-    free(net->dense);
-    free(net->outputs);
-    free(net->neuron_bias);
-    free(net->init_i);
-    free(net->init_v);
-    free(net->ring_init);
-    free(net->ring_index);
-    free(net);
+    LOOM_FREE(net->profiles, net->input_kind, net->input_max, net->input_groups, net->neuron_profile,
+              net->neuron_groups, net->syn, net->dense, net->outputs, net->neuron_bias, net->init_i,
+              net->init_v, net->ring_init, net->ring_index, net);
 }
 
 int32_t seir_add_profile(seir_net *net, const seir_profile *p)

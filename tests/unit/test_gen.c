@@ -19,6 +19,7 @@
 #include "ref.h"
 #include "seir.h"
 #include "stim.h"
+#include "loom_mem.h"
 
 static int64_t smax_of(int bits) { return ((int64_t)1 << (bits - 1)) - 1; }
 static int64_t smin_of(int bits) { return -((int64_t)1 << (bits - 1)); }
@@ -52,9 +53,7 @@ static int64_t count_levels(const seir_net *net)
         }
     }
     int64_t r = tail == N ? (int64_t)maxl + 1 : -1;
-    free(indeg);
-    free(lvl);
-    free(queue);
+    LOOM_FREE(indeg, lvl, queue);
     return N ? r : 0;
 }
 

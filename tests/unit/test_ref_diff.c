@@ -25,6 +25,7 @@
 #include "netgen.h"
 #include "seir_gen.h"
 #include "loom_rng.h"
+#include "loom_mem.h"
 
 /* ---- the arithmetic, from docs/machine-model.md alone ------------------
  * Written from the text, not from hls_ref/loom_arith.h (the reference
@@ -144,11 +145,7 @@ static void naive_init(naive *m, const seir_net *net)
 
 static void naive_free(naive *m)
 {
-    free(m->acc);
-    free(m->i);
-    free(m->v);
-    free(m->spiked);
-    free(m->level);
+    LOOM_FREE(m->acc, m->i, m->v, m->spiked, m->level);
 }
 
 static void naive_deliver(naive *m, uint32_t src, int64_t x)
