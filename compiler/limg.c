@@ -121,9 +121,8 @@ limg *limg_new(const limg_arch *a, uint32_t n_neurons, uint32_t n_inputs, uint32
 
 void limg_free(limg *img)
 {
-    if (!img)
-        return;
-    LOOM_FREE(img->core_of, img->slot_of, img->out_neuron, img->out_kind, img->segs, img->words, img);
+    if (img)
+        LOOM_FREE(img->core_of, img->slot_of, img->out_neuron, img->out_kind, img->segs, img->words, img);
 }
 
 int limg_put(limg *img, uint32_t addr, uint32_t word)

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
+#include "loom_mem.h"
 
 uint32_t netgen_below(uint64_t *s, uint32_t n)
 {
@@ -537,10 +538,8 @@ static size_t bench_next(void *ctx, seir_syn *buf, size_t cap)
 
 void netgen_close(netgen_stream *g)
 {
-    if (!g)
-        return;
-    free(g->mark);
-    free(g);
+    if (g)
+        LOOM_FREE(g->mark, g);
 }
 
 loom_status netgen_open(const netgen_recipe *rc, seir_net **skel, netgen_stream **st,
