@@ -198,6 +198,18 @@ static hid_t new_node(wr *w, const char *name, const char *type)
     return n;
 }
 
+/* A Linear node `name` with the rows x cols weight matrix m (row-major). */
+static loom_status put_linear(wr *w, const char *name, hsize_t rows, hsize_t cols, const double *m)
+{
+    hid_t n = new_node(w, name, "Linear");
+    if (n < 0)
+        return LOOM_E_IO;
+    hsize_t dims[2] = {rows, cols};
+    loom_status st = put_num(w, n, "weight", 2, dims, m, 0);
+    H5Gclose(n);
+    return st;
+}
+
 static int kind_of_profile(const seir_profile *p)
 {
     if (p->a_syn != 0)
@@ -485,11 +497,7 @@ static loom_status write_synapses(wr *w)
             uint32_t s = SEIR_SRC_INDEX(y->src) - src_first;
             m[(size_t)(y->dst - ds->first) * src_count + s] += y->w;
         }
-        hid_t n = new_node(w, lin, "Linear");
-        hsize_t dims[2] = {ds->count, src_count};
-        st = n < 0 ? LOOM_E_IO : put_num(w, n, "weight", 2, dims, m, 0);
-        if (n >= 0)
-            H5Gclose(n);
+        st = put_linear(w, lin, ds->count, src_count, m);
         free(m);
         if (!st && !(st = add_edge(w, d > 0 ? delay_node : src_name, lin)))
             st = add_edge(w, lin, ds->name);
@@ -548,11 +556,7 @@ static loom_status feed_rootless(wr *w)
             st = w_oom(w);
             break;
         }
-        hid_t n = new_node(w, lin, "Linear");
-        hsize_t dims[2] = {ds->count, src_count};
-        st = n < 0 ? LOOM_E_IO : put_num(w, n, "weight", 2, dims, m, 0);
-        if (n >= 0)
-            H5Gclose(n);
+        st = put_linear(w, lin, ds->count, src_count, m);
         free(m);
         if (!st && !(st = add_edge(w, src, lin)))
             st = add_edge(w, lin, ds->name);

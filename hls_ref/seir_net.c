@@ -160,44 +160,43 @@ static int put_group(seir_group *g, uint32_t *n, const char *name, uint32_t firs
     return 0;
 }
 
-int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
-                         int is_array, uint32_t profile)
+/* Appends `count` neurons (inputs 0) or input channels (inputs 1) as one
+ * group whose kind is the neurons' profile or the channels' input kind. */
+static int64_t add_group(seir_net *net, int inputs, const char *name, uint32_t count, int is_array,
+                         uint32_t kind)
 {
-    size_t need = (size_t)net->n_neurons + count;
+    uint32_t *members = inputs ? &net->n_inputs : &net->n_neurons;
+    const size_t first = *members, need = first + count;
     if (count == 0 || need > SEIR_SRC_INPUT - 1)
         return -1;
-    if (LOOM_GROW(net->neuron_groups, net->cap_neuron_groups, (size_t)net->n_neuron_groups + 1, 16) ||
-        LOOM_GROW(net->neuron_profile, net->cap_neurons, need, 16))
+    /* room for the group, its members and the per-member arrays that exist */
+    int fail = inputs ? LOOM_GROW(net->input_groups, net->cap_input_groups, (size_t)net->n_input_groups + 1, 16) ||
+                            LOOM_GROW(net->input_kind, net->cap_inputs, need, 16) ||
+                            extend_zero(&net->input_max, first, need)
+                      : LOOM_GROW(net->neuron_groups, net->cap_neuron_groups, (size_t)net->n_neuron_groups + 1, 16) ||
+                            LOOM_GROW(net->neuron_profile, net->cap_neurons, need, 16) ||
+                            extend_zero(&net->init_i, first, need) || extend_zero(&net->init_v, first, need) ||
+                            extend_zero(&net->neuron_bias, first, need);
+    if (fail || put_group(inputs ? net->input_groups : net->neuron_groups,
+                          inputs ? &net->n_input_groups : &net->n_neuron_groups, name, (uint32_t)first, count,
+                          is_array, kind))
         return -1;
-    /* the per-neuron arrays track the neuron count */
-    if (extend_zero(&net->init_i, net->n_neurons, need) || extend_zero(&net->init_v, net->n_neurons, need) ||
-        extend_zero(&net->neuron_bias, net->n_neurons, need) ||
-        put_group(net->neuron_groups, &net->n_neuron_groups, name, net->n_neurons, count, is_array, profile))
-        return -1;
-    for (uint32_t k = 0; k < count; k++)
-        net->neuron_profile[net->n_neurons + k] = profile;
-    int64_t first = net->n_neurons;
-    net->n_neurons += count;
-    return first;
+    if (inputs)
+        memset(net->input_kind + first, (int)kind, count);
+    for (uint32_t k = 0; !inputs && k < count; k++)
+        net->neuron_profile[first + k] = kind;
+    *members += count;
+    return (int64_t)first;
 }
 
-int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
-                        int is_array, seir_input_kind kind)
+int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count, int is_array, uint32_t profile)
 {
-    size_t need = (size_t)net->n_inputs + count;
-    if (count == 0 || need > SEIR_SRC_INPUT - 1)
-        return -1;
-    if (LOOM_GROW(net->input_groups, net->cap_input_groups, (size_t)net->n_input_groups + 1, 16) ||
-        LOOM_GROW(net->input_kind, net->cap_inputs, need, 16))
-        return -1;
-    if (extend_zero(&net->input_max, net->n_inputs, need) ||
-        put_group(net->input_groups, &net->n_input_groups, name, net->n_inputs, count, is_array,
-                  (uint32_t)kind))
-        return -1;
-    memset(net->input_kind + net->n_inputs, (int)kind, count);
-    int64_t first = net->n_inputs;
-    net->n_inputs += count;
-    return first;
+    return add_group(net, 0, name, count, is_array, profile);
+}
+
+int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count, int is_array, seir_input_kind kind)
+{
+    return add_group(net, 1, name, count, is_array, (uint32_t)kind);
 }
 
 int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t max)
