@@ -41,15 +41,7 @@ for s in 1 2 3; do
 done
 steps=300
 for model in "${models[@]}"; do
-    b=$(basename "$model")
-    "$LOOM" sim "$model" --steps $steps --poisson 0.3 --seed 5 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
-        || fail "loom sim $b"
-    "$LOOM" run --port "$pty" "$model" --steps $steps --poisson 0.3 --seed 5 --out-spikes "$WORK/$b.run.csv" --check \
-        >"$WORK/$b.run.log" 2>&1 || { cat "$WORK/$b.run.log"; fail "loom run $b"; }
-    cat "$WORK/$b.run.log"
-    cmp "$WORK/$b.sim.csv" "$WORK/$b.run.csv" || fail "$b: board spikes differ from loom sim"
-    grep -q '^check: 0 steps differ' "$WORK/$b.run.log" || fail "$b: --check"
-    echo "$b: $(($(wc -l <"$WORK/$b.run.csv") - 1)) output spike lines identical"
+    run_vs_sim "$pty" "$model" $steps 0.3 5
 done
 
 # 1% faults each way, over TCP

@@ -23,17 +23,9 @@ wait_file "$WORK/pty0" || fail "no pty 0"
 wait_file "$WORK/pty" || fail "no pty"
 
 for model in "$aig" "$small" "$nir"; do  # (acceptance: 1,000 steps each)
-    b=$(basename "$model")
     pty=$(cat "$WORK/pty0")
     [ "$model" = "$nir" ] && pty=$(cat "$WORK/pty")
-    "$LOOM" sim "$model" --steps 1000 --poisson 0.2 --seed 7 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
-        || fail "loom sim $b"
-    "$LOOM" run --port "$pty" "$model" --steps 1000 --poisson 0.2 --seed 7 --out-spikes "$WORK/$b.run.csv" --check \
-        >"$WORK/$b.run.log" 2>&1 || { cat "$WORK/$b.run.log"; fail "loom run $b"; }
-    cat "$WORK/$b.run.log"
-    cmp "$WORK/$b.sim.csv" "$WORK/$b.run.csv" || fail "$b: board spikes differ from loom sim"
-    grep -q '^check: 0 steps differ' "$WORK/$b.run.log" || fail "$b: --check"
-    echo "$b: $(($(wc -l <"$WORK/$b.run.csv") - 1)) output spikes identical"
+    run_vs_sim "$pty" "$model" 1000 0.2 7
 done
 
 # 1% faults each way, over TCP
