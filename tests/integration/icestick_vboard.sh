@@ -49,14 +49,7 @@ done
     >/dev/null 2>"$WORK/vb2.err" &
 pids+=($!)
 wait_file "$WORK/tcp" || fail "no port file"
-b=gen2.seir
-"$LOOM" run --port "$(cat "$WORK/tcp")" "$WORK/$b" --steps $steps --poisson 0.3 --seed 5 --out-spikes "$WORK/faults.csv" \
-    --timeout-ms 50 --tries 60 --check >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
-cat "$WORK/faults.log"
-cmp "$WORK/$b.sim.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
-grep -q '^check: 0 steps differ' "$WORK/faults.log" || fail "--check with faults"
-resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
-[ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
+run_faulty "$(cat "$WORK/tcp")" "$WORK/gen2.seir" $steps 0.3 5 50
 
 # garbage on the line: counted, and the board answers the next ping
 head -c 20000 /dev/urandom > "$pty"
