@@ -6,7 +6,7 @@
  * and fits, else an error naming the best agreement and what ran out) and
  * arch.json read back by loom build --patch.
  *
- * The models are random nets (gen_net) compiled "at" the candidate widths;
+ * The models are random nets (netgen_build, NETGEN_CORNERS) compiled "at" the candidate widths;
  * their agreement is a fixed function of the widths, so which candidate
  * must win is known in advance.
  */
@@ -21,7 +21,7 @@
 #include "arch_choose.h"
 #include "board.h"
 #include "build.h"
-#include "gen.h"
+#include "netgen.h"
 #include "limg.h"
 #include "seir.h"
 
@@ -235,14 +235,14 @@ static loom_status measure(void *ctx, const seir_arch *a, const seir_net **net, 
     fake_model *m = ctx;
     seir_net_free(m->net);
     m->net = NULL;
-    gen_opts g;
-    gen_opts_default(&g);
+    netgen_recipe g;
+    netgen_default(&g, NETGEN_CORNERS);
     g.neurons = m->neurons;
     g.inputs = 8;
     g.density = 0.05;
     g.max_delay = 1;
     g.arch = m->fixed ? *m->fixed : *a;
-    loom_status st = gen_net(&g, &m->net, e);
+    loom_status st = netgen_build(&g, &m->net, e);
     if (st)
         return st;
     m->calls++;
