@@ -588,10 +588,62 @@ static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
     return m->fo_count[(size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n])];
 }
 
-/* START, FIN and the input phase. */
+/* The input phase of an array of K > 1 cores: each core scans its own
+ * list (the events with synapses there) into its own FIFO, all at once, so
+ * the phase lasts as long as its busiest core: c*T_k + INPUT_LANE_CYCLES
+ * for T_k > 0 words, and 2 cycles (scan and barrier) when no core has any.
+ * E[max over k] from the exact distribution of each T_k (a sum of
+ * independent channels' words; cores taken as independent), on [0, cap].
+ * -1 when out of memory. */
+#define INPUT_LANE_CYCLES 6
+static double input_lanes(const map_result *m, double input_rate, double pc)
+{
+    const uint32_t K = m->arch.cores;
+    uint32_t cap = 1;
+    for (uint32_t k = 0; k < K; k++) {
+        uint32_t tot = 0;
+        for (uint32_t c = 0; c < m->n_inputs; c++)
+            tot += m->fo_count[(size_t)k * m->fan + c];
+        if (tot + 1 > cap)
+            cap = tot + 1;
+    }
+    double *w = malloc((size_t)K * (cap + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    for (uint32_t k = 0; k < K; k++) {
+        double *wk = &w[(size_t)k * (cap + 1)];
+        memset(wk, 0, (cap + 1) * sizeof *wk);
+        wk[0] = 1;
+        for (uint32_t c = 0; c < m->n_inputs; c++)
+            queue_add(wk, cap, input_rate, m->fo_count[(size_t)k * m->fan + c]);
+        for (uint32_t x = 1; x <= cap; x++) /* the distribution function */
+            wk[x] += wk[x - 1];
+    }
+    /* E[max(2, max_k C_k)], C_k = 0 or c*T_k + lane: 2 + sum over the
+     * words x of P(some core's c*x + lane exceeds the level before) */
+    double e = 2, prev = 2;
+    for (uint32_t x = 1; x <= cap; x++) {
+        const double cost = pc * x + INPUT_LANE_CYCLES;
+        double all = 1; /* P(every T_k < x) */
+        for (uint32_t k = 0; k < K; k++)
+            all *= w[(size_t)k * (cap + 1) + x - 1];
+        if (cost > prev) {
+            e += (1.0 - all) * (cost - prev);
+            prev = cost;
+        }
+    }
+    free(w);
+    return e;
+}
+
+/* START, FIN and the input phase; -1 when out of memory. */
 static double input_cycles(const map_result *m, double input_rate)
 {
     const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
+    if (m->arch.cores > 1) {
+        const double e = input_lanes(m, input_rate, pc);
+        return e < 0 ? -1 : 2 + e;
+    }
     double p_none = 1, tmax = 0;
     for (uint32_t c = 0; c < m->n_inputs; c++)
         p_none *= 1.0 - input_rate;
@@ -839,7 +891,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
 {
     pred p = {.m = m, .rate = neuron_rate, .def = default_rate, .L = m->n_levels};
     double cyc = input_cycles(m, input_rate);
-    if (pred_alloc(&p))
+    if (cyc < 0 || pred_alloc(&p))
         return -1;
     level_sums(&p);
     int ok = level_order(&p) == 0;
