@@ -64,7 +64,7 @@ static const arch_config configs[] = {
     {.name = "bk", .arch = ARCH(8, 16, 24, 9, 2, 128, 4096, 16, 128, 64),
      .eq = 4, .ring_banked = 1},
     {.name = "b2", .arch = ARCH(8, 16, 24, 15, 2, 512, 65536, 4, 16, 1024), .eq = 4, .ring_banked = 1},
-    {.name = "b4", .arch = ARCH(8, 16, 24, 15, 4, 256, 32768, 4, 16, 1024), .eq = 16, .ring_banked = 1},
+    {.name = "b4", .arch = ARCH(8, 16, 24, 15, 4, 256, 32768, 4, 16, 1024), .eq = 4, .ring_banked = 1},
     /* the icebreaker / upduino3 arch: W=12 S=20 A=20 (i and v in 16 + 4-bit
      * RAMs, profile words in 16-bit halves, one synapse per SPRAM word);
      * SP=1, so the profiles are in block RAM */
