@@ -12,6 +12,7 @@
 #include "mapper.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -590,12 +591,12 @@ static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
 
 /* The input phase of an array of K > 1 cores: each core scans its own
  * list (the events with synapses there) into its own FIFO, all at once, so
- * the phase lasts as long as its busiest core: c*T_k + INPUT_LANE_CYCLES
- * for T_k > 0 words, and 2 cycles (scan and barrier) when no core has any.
+ * the phase lasts as long as its busiest core: c*T_k + 6 for T_k > 0 words
+ * (c*T_k + 5 with a single-port ring, whose last write ends a cycle after
+ * its read), and 2 cycles (scan and barrier) when no core has any.
  * E[max over k] from the exact distribution of each T_k (a sum of
  * independent channels' words; cores taken as independent), on [0, cap].
  * -1 when out of memory. */
-#define INPUT_LANE_CYCLES 6
 static double input_lanes(const map_result *m, double input_rate, double pc)
 {
     const uint32_t K = m->arch.cores;
@@ -623,7 +624,7 @@ static double input_lanes(const map_result *m, double input_rate, double pc)
      * words x of P(some core's c*x + lane exceeds the level before) */
     double e = 2, prev = 2;
     for (uint32_t x = 1; x <= cap; x++) {
-        const double cost = pc * x + INPUT_LANE_CYCLES;
+        const double cost = pc * x + (pc > 1 ? 5 : 6);
         double all = 1; /* P(every T_k < x) */
         for (uint32_t k = 0; k < K; k++)
             all *= w[(size_t)k * (cap + 1) + x - 1];
@@ -865,8 +866,45 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
     return 0;
 }
 
+/* E[max of K independent standard normals], K = 0..16 */
+static const double max_normal[17] = {0,      0,      0.5642, 0.8463, 1.0294, 1.1630,
+                                      1.2672, 1.3522, 1.4236, 1.4850, 1.5388, 1.5864,
+                                      1.6292, 1.6680, 1.7034, 1.7359, 1.7660};
+
+/* The step-to-step imbalance of a level's words between the cores: every
+ * core gets every spike (broadcast), but a spike's words split unevenly,
+ * so the busiest core of a step ends later than any core's expected end.
+ * The deviations D_k = S_k - mean (S_k the words core k gets) sum to zero;
+ * taken as Z_k - mean Z of independent normals, E[max D] = E[max Z] =
+ * e_K * sd(D) / sqrt(1 - 1/K), given some spike. */
+static double level_imbalance(const pred *p, uint32_t l, double p_some)
+{
+    const map_result *m = p->m;
+    const uint32_t K = m->arch.cores;
+    if (K < 2 || K > 16)
+        return 0;
+    double var = 0;
+    for (uint32_t i = p->byl[l]; i < p->byl[l + 1]; i++) {
+        const uint32_t n = p->ord[i];
+        const double r = rate_of(p, n);
+        double sum = 0, sq = 0;
+        for (uint32_t k = 0; k < K; k++) {
+            const double c = words_in(m, k, n);
+            sum += c;
+            sq += c * c;
+        }
+        var += r * (1.0 - r) * (sq - sum * sum / K) / K; /* mean over k of (c_k - mean)^2 */
+    }
+    return max_normal[K] * sqrt(var / p_some / (1.0 - 1.0 / K));
+}
+
 /* Level l of a dual-port build (the delivery overlaps the update): adds
- * its expected cycles to *cyc.  0, or -1 when out of memory. */
+ * its expected cycles to *cyc.  With K > 1 cores the level ends with the
+ * busiest core of the step: the mean of the cores' expected ends plus the
+ * expected largest deviation (level_imbalance), to the extent that the
+ * deliveries, not the update, end the level (the share of that deviation
+ * by which the mean end passes the update's n + 6), and at least the
+ * largest expected end.  0, or -1 when out of memory. */
 static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
 {
     const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - p->pn[l];
@@ -874,13 +912,21 @@ static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
         *cyc += none;
         return 0;
     }
+    const uint32_t K = p->m->arch.cores;
     const double ef = first_spike(p, l, p_some);
-    double some = 0;
-    for (uint32_t k = 0; k < p->m->arch.cores; k++) {
+    double some = 0, mean = 0;
+    for (uint32_t k = 0; k < K; k++) {
         double e;
         if (core_delivery(p, l, k, umax, ef, p_some, &e))
             return -1;
         some = dmax(some, e);
+        mean += e / K;
+    }
+    const double dev = level_imbalance(p, l, p_some);
+    if (dev > 0) {
+        double share = (mean - none) / dev;
+        share = share < 0 ? 0 : (share > 1 ? 1 : share);
+        some = dmax(some, mean + share * dev);
     }
     *cyc += p->pn[l] * none + p_some * some;
     return 0;
