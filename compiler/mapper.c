@@ -593,14 +593,28 @@ static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
  * list (the events with synapses there) into its own FIFO, all at once, so
  * the phase lasts as long as its busiest core: c*T_k + 6 for T_k > 0 words
  * (c*T_k + 5 with a single-port ring, whose last write ends a cycle after
- * its read), and 2 cycles (scan and barrier) when no core has any.
- * E[max over k] from the exact distribution of each T_k (a sum of
- * independent channels' words; cores taken as independent), on [0, cap].
- * -1 when out of memory. */
+ * its read), and 2 cycles (scan and barrier) when no core has any:
+ *   E = 2 + P(some event)(lane - 2) + c E[max_k T_k].
+ * A channel's words common to every core (the least of its counts) add to
+ * every T_k alike, so E[max T] = E[common] + E[max_k P_k] with P_k the
+ * rest; the P_k are taken as independent, E[max] from their exact
+ * distributions on [0, cap].  -1 when out of memory. */
 static double input_lanes(const map_result *m, double input_rate, double pc)
 {
     const uint32_t K = m->arch.cores;
     uint32_t cap = 1;
+    double p_none = 1, common = 0;
+    for (uint32_t c = 0; c < m->n_inputs; c++) {
+        uint32_t lo = UINT32_MAX, any = 0;
+        for (uint32_t k = 0; k < K; k++) {
+            const uint32_t n = m->fo_count[(size_t)k * m->fan + c];
+            lo = n < lo ? n : lo;
+            any |= n;
+        }
+        if (any)
+            p_none *= 1.0 - input_rate;
+        common += input_rate * lo;
+    }
     for (uint32_t k = 0; k < K; k++) {
         uint32_t tot = 0;
         for (uint32_t c = 0; c < m->n_inputs; c++)
@@ -615,26 +629,27 @@ static double input_lanes(const map_result *m, double input_rate, double pc)
         double *wk = &w[(size_t)k * (cap + 1)];
         memset(wk, 0, (cap + 1) * sizeof *wk);
         wk[0] = 1;
-        for (uint32_t c = 0; c < m->n_inputs; c++)
-            queue_add(wk, cap, input_rate, m->fo_count[(size_t)k * m->fan + c]);
+        for (uint32_t c = 0; c < m->n_inputs; c++) {
+            uint32_t lo = UINT32_MAX;
+            for (uint32_t j = 0; j < K; j++) {
+                const uint32_t n = m->fo_count[(size_t)j * m->fan + c];
+                lo = n < lo ? n : lo;
+            }
+            queue_add(wk, cap, input_rate, m->fo_count[(size_t)k * m->fan + c] - lo);
+        }
         for (uint32_t x = 1; x <= cap; x++) /* the distribution function */
             wk[x] += wk[x - 1];
     }
-    /* E[max(2, max_k C_k)], C_k = 0 or c*T_k + lane: 2 + sum over the
-     * words x of P(some core's c*x + lane exceeds the level before) */
-    double e = 2, prev = 2;
+    double emax = common;
     for (uint32_t x = 1; x <= cap; x++) {
-        const double cost = pc * x + (pc > 1 ? 5 : 6);
-        double all = 1; /* P(every T_k < x) */
+        double all = 1; /* P(every P_k < x) */
         for (uint32_t k = 0; k < K; k++)
             all *= w[(size_t)k * (cap + 1) + x - 1];
-        if (cost > prev) {
-            e += (1.0 - all) * (cost - prev);
-            prev = cost;
-        }
+        emax += 1.0 - all;
     }
     free(w);
-    return e;
+    const double lane = pc > 1 ? 5 : 6;
+    return 2 + (1.0 - p_none) * (lane - 2) + pc * emax;
 }
 
 /* START, FIN and the input phase; -1 when out of memory. */
