@@ -11,9 +11,10 @@
 //              delivery together, and they never read and write the ring
 //              in one cycle);
 //   RBANK = 0: one RAM; D1 waits for every cycle in which U1 reads;
-//   RBANK = 1: R RAMs, RAM r holding word r of every slot, so the update
-//              (RAM t mod R) and a delivery of delay d >= 1 (RAM
+//   RBANK = 1: R banks, bank r holding word r of every slot, so the update
+//              (bank t mod R) and a delivery of delay d >= 1 (bank
 //              (t+d) mod R) run in the same cycle; only delay 0 waits.
+//              Coded as one memory with a read register per bank (below).
 // A waiting D1 is d1_stall_o: the update then issues no slot, so D1 goes
 // in the next cycle.
 module loom_core_ring #(
@@ -89,47 +90,84 @@ module loom_core_ring #(
             assign dlv_rdata_o = rg_rdata;
             assign d1_stall_o  = s1_v_i & u1_v_i;
         end else begin : g_ring_bank
-            // R RAMs; U1/U2 use RAM t mod R, D1/D2 RAM (t+d) mod R: they
-            // meet only for d = 0, and then D1 waits (d1_stall)
-            localparam RP = 1 << RB;                 // R rounded up to a power of two
-            wire [RP*A-1:0] bk_rd;                   // read data of every RAM (0 above R)
-            reg  [RB-1:0]   rsel_q;                  // RAM of the last delivery / host read
-            wire [RB-1:0]   h_r = h_addr_i[RB-1:0];
-            wire [NB-1:0]   h_s = h_addr_i[NB+RB-1:RB];
-            // one-hot RAM selects, decoded once (bits R and up unused)
+            // R banks, bank r holding word r of every slot; U1/U2 use bank
+            // t mod R, D1/D2 bank (t+d) mod R: they meet only for d = 0, and
+            // then D1 waits (d1_stall).  The banks are coded as ONE memory
+            // (word {r, s}) with a read register per bank: each bank keeps
+            // the ports and timing of a loom_ram (one read, priority U1, D1,
+            // host; one write, priority U2, D2, host; its read register
+            // holds while the bank is not read; a read of the word the bank
+            // writes in the same cycle is undefined, poisoned as loom_ram
+            // does under Verilator), but a simulator evaluates one memory
+            // and three read ports instead of R RAMs with their port
+            // multiplexers (docs/performance.md).
             /* verilator lint_off UNUSEDSIGNAL */
-            wire [RP-1:0]   t_oh  = {{(RP-1){1'b0}}, 1'b1} << tmod_i;
-            wire [RP-1:0]   d1_oh = {{(RP-1){1'b0}}, d1_re} << d1_r_i;
-            wire [RP-1:0]   d2_oh = {{(RP-1){1'b0}}, s2_v_i} << s2_addr_i[RB-1:0];
-            wire [RP-1:0]   h_oh  = {{(RP-1){1'b0}}, 1'b1} << h_r;
+            localparam [31:0] R32 = R;
             /* verilator lint_on UNUSEDSIGNAL */
-            genvar b;
-            for (b = 0; b < RP; b = b + 1) begin : g_bk
-                if (b < R) begin : g_ram
-                    wire ub_r = u1_v_i & t_oh[b];
-                    wire db_r = d1_oh[b];
-                    wire ub_w = u2_v_i & t_oh[b];
-                    wire db_w = d2_oh[b];
-                    wire hb   = h_oh[b];
-                    loom_ram #(.DW(A), .AW(NB), .DEPTH(N)) u_ring (
-                        .clk_i(clk_i), .re_i(ub_r | db_r | (h_re_i & hb)),
-                        .raddr_i(ub_r ? u1_slot_i : (db_r ? d1_dst_i : h_s)),
-                        .rdata_o(bk_rd[b*A +: A]),
-                        .we_i(ub_w | db_w | (h_we_i & hb)),
-                        .waddr_i(ub_w ? u2_slot_i : (db_w ? s2_addr_i[NB+RB-1:RB] : h_s)),
-                        .wdata_i(ub_w ? {A{1'b0}} : (db_w ? d2_sum_i : h_wdata_i)));
-                end else begin : g_none
-                    assign bk_rd[b*A +: A] = {A{1'b0}};
+            reg  [A-1:0]  mem_q [0:(R << NB)-1];
+            reg  [A-1:0]  rd_q  [0:R-1];             // read register of every bank
+            reg  [RB-1:0] rsel_q;                    // bank of the last delivery / host read
+            wire [RB-1:0] h_r  = h_addr_i[RB-1:0];
+            wire [NB-1:0] h_s  = h_addr_i[NB+RB-1:RB];
+            wire          h_in = ({1'b0, h_r} < R32[RB:0]);   // a bank (host words r >= R: none)
+            wire [RB-1:0] s2_r = s2_addr_i[RB-1:0];
+            wire [NB-1:0] s2_s = s2_addr_i[NB+RB-1:RB];
+            // each port after the per-bank priorities (U2 / U1 first)
+            wire          wd = s2_v_i & ~(u2_v_i & (s2_r == tmod_i));
+            wire          wh = h_we_i & h_in & ~(u2_v_i & (h_r == tmod_i)) & ~(s2_v_i & (h_r == s2_r));
+            wire          rd = d1_re & ~(u1_v_i & (d1_r_i == tmod_i));
+            wire          rh = h_re_i & h_in & ~(u1_v_i & (h_r == tmod_i)) & ~(d1_re & (h_r == d1_r_i));
+            // the word a read of bank b, slot s returns: the stored word, or
+            // loom_ram's poison (Verilator only) when bank b writes slot s in the
+            // same cycle.  Functions, so that only the reads that happen
+            // are evaluated.
+`ifdef VERILATOR
+            function [A-1:0] rdw;
+                input [RB-1:0] b;
+                input [NB-1:0] s;
+                reg           we;
+                reg [NB-1:0]  ws;
+                reg [A-1:0]   wv, old;
+                begin
+                    if (u2_v_i & (b == tmod_i)) begin
+                        we = 1'b1; ws = u2_slot_i; wv = {A{1'b0}};
+                    end else if (s2_v_i & (b == s2_r)) begin
+                        we = 1'b1; ws = s2_s; wv = d2_sum_i;
+                    end else begin
+                        we = h_we_i & (b == h_r); ws = h_s; wv = h_wdata_i;
+                    end
+                    old = mem_q[{b, s}];
+                    rdw = !(we && (ws == s)) ? old
+                        : ((~old == wv) ? (~old ^ {{(A-1){1'b0}}, 1'b1}) : ~old);
                 end
-            end
+            endfunction
+`else
+            function [A-1:0] rdw;
+                input [RB-1:0] b;
+                input [NB-1:0] s;
+                rdw = mem_q[{b, s}];
+            endfunction
+`endif
             always @(posedge clk_i) begin
+                if (u1_v_i)
+                    rd_q[tmod_i] <= rdw(tmod_i, u1_slot_i);
+                if (rd)
+                    rd_q[d1_r_i] <= rdw(d1_r_i, d1_dst_i);
+                if (rh)
+                    rd_q[h_r] <= rdw(h_r, h_s);
+                if (u2_v_i)
+                    mem_q[{tmod_i, u2_slot_i}] <= {A{1'b0}};
+                if (wd)
+                    mem_q[{s2_r, s2_s}] <= d2_sum_i;
+                if (wh)
+                    mem_q[{h_r, h_s}] <= h_wdata_i;
                 if (d1_re)
                     rsel_q <= d1_r_i;
                 else if (h_re_i)
                     rsel_q <= h_r;
             end
-            assign upd_rdata_o = bk_rd[tmod_i*A +: A];
-            assign dlv_rdata_o = bk_rd[rsel_q*A +: A];
+            assign upd_rdata_o = rd_q[tmod_i];
+            assign dlv_rdata_o = ({1'b0, rsel_q} < R32[RB:0]) ? rd_q[rsel_q] : {A{1'b0}};
             assign d1_stall_o  = s1_v_i & u1_v_i & (d1_r_i == tmod_i);
         end
     endgenerate
