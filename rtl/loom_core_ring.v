@@ -56,8 +56,7 @@ module loom_core_ring #(
     wire d1_re = s1_v_i & ~d1_stall_o;
 
     generate
-        if (RBK == 1) begin : g_ring_one
-            // one RAM: the update first, then the delivery, then the host
+        if (SP != 0) begin : g_ring_sp
             wire [NB+RB-1:0] upd_raddr = {u1_slot_i, tmod_i};
             wire [NB+RB-1:0] upd_waddr = {u2_slot_i, tmod_i};
             wire [NB+RB-1:0] dlv_raddr = {d1_dst_i, d1_r_i};
@@ -67,22 +66,29 @@ module loom_core_ring #(
             wire [NB+RB-1:0] rg_waddr = u2_v_i ? upd_waddr : (s2_v_i ? s2_addr_i : h_addr_i);
             wire [A-1:0]     rg_wdata = u2_v_i ? {A{1'b0}} : (s2_v_i ? d2_sum_i : h_wdata_i);
             wire [A-1:0]     rg_rdata;
-            if (SP != 0) begin : g_sp
-                // the sequencer never runs update and delivery together
-                // here, and they never read and write the ring in one cycle
-                loom_spram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
-                    .clk_i(clk_i), .en_i(rg_re | rg_we), .we_i(rg_we),
-                    .addr_i(rg_we ? rg_waddr : rg_raddr), .wdata_i(rg_wdata), .rdata_o(rg_rdata));
-                assign d1_stall_o = 1'b0;
-            end else begin : g_dp
-                // D1 waits for every cycle in which U1 reads
-                loom_ram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
-                    .clk_i(clk_i), .re_i(rg_re), .raddr_i(rg_raddr), .rdata_o(rg_rdata),
-                    .we_i(rg_we), .waddr_i(rg_waddr), .wdata_i(rg_wdata));
-                assign d1_stall_o = s1_v_i & u1_v_i;
-            end
+            loom_spram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
+                .clk_i(clk_i), .en_i(rg_re | rg_we), .we_i(rg_we),
+                .addr_i(rg_we ? rg_waddr : rg_raddr), .wdata_i(rg_wdata), .rdata_o(rg_rdata));
             assign upd_rdata_o = rg_rdata;
             assign dlv_rdata_o = rg_rdata;
+            assign d1_stall_o  = 1'b0;
+        end else if (RBK == 1) begin : g_ring_one
+            // one RAM: D1 waits for every cycle in which U1 reads
+            wire [NB+RB-1:0] upd_raddr = {u1_slot_i, tmod_i};
+            wire [NB+RB-1:0] upd_waddr = {u2_slot_i, tmod_i};
+            wire [NB+RB-1:0] dlv_raddr = {d1_dst_i, d1_r_i};
+            wire             rg_re    = u1_v_i | d1_re | h_re_i;
+            wire             rg_we    = u2_v_i | s2_v_i | h_we_i;
+            wire [NB+RB-1:0] rg_raddr = u1_v_i ? upd_raddr : (d1_re ? dlv_raddr : h_addr_i);
+            wire [NB+RB-1:0] rg_waddr = u2_v_i ? upd_waddr : (s2_v_i ? s2_addr_i : h_addr_i);
+            wire [A-1:0]     rg_wdata = u2_v_i ? {A{1'b0}} : (s2_v_i ? d2_sum_i : h_wdata_i);
+            wire [A-1:0]     rg_rdata;
+            loom_ram #(.DW(A), .AW(NB+RB), .DEPTH(N << RB)) u_ring (
+                .clk_i(clk_i), .re_i(rg_re), .raddr_i(rg_raddr), .rdata_o(rg_rdata),
+                .we_i(rg_we), .waddr_i(rg_waddr), .wdata_i(rg_wdata));
+            assign upd_rdata_o = rg_rdata;
+            assign dlv_rdata_o = rg_rdata;
+            assign d1_stall_o  = s1_v_i & u1_v_i;
         end else begin : g_ring_bank
             // R banks, bank r holding word r of every slot; U1/U2 use bank
             // t mod R, D1/D2 bank (t+d) mod R: they meet only for d = 0, and
