@@ -13,7 +13,8 @@
 # VSIM_G_<name>: to add a config, add a row there.
 
 VSIM_DIR  := $(BUILD)/sim
-RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v
+RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_core_upd.v rtl/loom_core_prof.v rtl/loom_core_dlv.v rtl/loom_core_syn.v rtl/loom_core_ring.v \
+             rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v
 RTL_DEPS  := $(RTL_ARRAY) rtl/loom_map.vh sim/sim.mk $(ARCH_MK)
 VERILATOR ?= verilator
 VERILATOR_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)

@@ -22,11 +22,12 @@ static const char *const srcs[] = {
     "boards/common/loom_board_core.v", "boards/common/loom_board_misc.v", "boards/common/loom_boot.v",
     "boards/common/loom_flash_boot.v", "rtl/loom_top.v", "rtl/loom_link.v", "rtl/loom_uart_rx.v",
     "rtl/loom_uart_tx.v", "rtl/loom_crc16.v", "rtl/loom_link_rx.v", "rtl/loom_link_tx.v",
-    "rtl/loom_cmd.v", "rtl/loom_array.v", "rtl/loom_core.v", "rtl/loom_router.v", "rtl/loom_seq.v",
-    "rtl/loom_ram.v", "rtl/loom_spram.v", "rtl/loom_map.vh", "sim/vboard_dyn.cpp",
+    "rtl/loom_cmd.v", "rtl/loom_array.v", "rtl/loom_core.v", "rtl/loom_core_upd.v",
+    "rtl/loom_core_prof.v", "rtl/loom_core_dlv.v", "rtl/loom_core_syn.v", "rtl/loom_core_ring.v",
+    "rtl/loom_router.v", "rtl/loom_seq.v", "rtl/loom_ram.v", "rtl/loom_spram.v", "rtl/loom_map.vh", "sim/vboard_dyn.cpp",
     "sim/vboard_model.hpp"};
 #define N_SRCS (sizeof srcs / sizeof srcs[0])
-#define N_RTL 18 /* the first N_RTL are Verilator's inputs */
+#define N_RTL 23 /* the first N_RTL are Verilator's inputs */
 
 static double now(void)
 {

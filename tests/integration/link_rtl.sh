@@ -26,7 +26,7 @@ for top in loom_uart_rx loom_uart_tx loom_crc16 loom_link_rx loom_link_tx loom_c
     verilator --lint-only -Wall -Irtl --top-module $top "${rtl[@]}" || { echo "lint: $top"; rc=1; }
 done
 verilator --lint-only -Wall -Irtl --top-module loom_top rtl/loom_top.v "${rtl[@]}" \
-    rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v \
+    rtl/loom_array.v rtl/loom_core*.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v \
     || { echo "lint: loom_top"; rc=1; }
 if command -v yosys >/dev/null; then
     yosys -q -p "read_verilog ${rtl[*]}; synth_ice40 -top loom_link; select -assert-none t:\$dlatch t:\$_DLATCH_*; tee -o $WORK/stat.txt stat" \

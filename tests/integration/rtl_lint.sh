@@ -8,7 +8,7 @@
 set -u
 command -v verilator >/dev/null || { echo "verilator not installed"; exit 77; }
 cd "$(dirname "$0")/../.."
-src="rtl/loom_array.v rtl/loom_core.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v"
+src="rtl/loom_array.v rtl/loom_core.v rtl/loom_core_upd.v rtl/loom_core_prof.v rtl/loom_core_dlv.v rtl/loom_core_syn.v rtl/loom_core_ring.v rtl/loom_router.v rtl/loom_seq.v rtl/loom_ram.v rtl/loom_spram.v"
 fail=0
 while read -r name params; do
     [ -n "$name" ] || continue

@@ -20,7 +20,7 @@ params="-set W $(val W) -set S $(val S) -set A $(val A) -set D $(val D) -set K $
 params="$params -set N $(val neurons) -set SYN $(val syn_words) -set P $(val profiles)"
 params="$params -set LMAX $(val levels) -set MAXIN $(val inputs) -set EQ $(val eq) -set SP $(val sp)"
 echo "icebreaker arch: $params, clock $clk MHz"
-src=$(ls "$root"/rtl/loom_array.v "$root"/rtl/loom_core.v "$root"/rtl/loom_router.v \
+src=$(ls "$root"/rtl/loom_array.v "$root"/rtl/loom_core*.v "$root"/rtl/loom_router.v \
          "$root"/rtl/loom_seq.v "$root"/rtl/loom_ram.v "$root"/rtl/loom_spram.v)
 cat > "$WORK/pnr.ys" <<YS
 read_verilog -I$root/rtl $(echo $src) $root/tests/rtl/loom_pnr_harness.v

@@ -14,7 +14,7 @@ command -v yosys >/dev/null || { echo "yosys not installed"; exit 77; }
 root=$(cd "$(dirname "$0")/../.." && pwd)
 params="-set K 1 -set N 1024 -set SYN 15360 -set P 16 -set LMAX 224 -set MAXIN 128 -set W 12 -set S 20 -set A 20 -set SP 1"
 cat > "$WORK/synth.ys" <<YS
-read_verilog -I$root/rtl $root/rtl/loom_array.v $root/rtl/loom_core.v $root/rtl/loom_router.v $root/rtl/loom_seq.v $root/rtl/loom_ram.v $root/rtl/loom_spram.v
+read_verilog -I$root/rtl $root/rtl/loom_array.v $(echo $root/rtl/loom_core*.v) $root/rtl/loom_router.v $root/rtl/loom_seq.v $root/rtl/loom_ram.v $root/rtl/loom_spram.v
 chparam $params loom_array
 synth_ice40 -top loom_array -dsp -spram
 tee -q -o $WORK/stat.json stat -json
