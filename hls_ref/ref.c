@@ -74,14 +74,19 @@ typedef struct ref_run {
 typedef struct ref_thr {
     struct ref_sim *s;
     uint32_t id, b0, b1, lo, hi;
-    uint64_t events;            /* deliveries of the last step */
+    uint64_t events;            /* deliveries since the threads started or the last reset */
+    atomic_uint done;           /* a worker: the generation (go) it has finished */
     pthread_t th;
+#ifdef REF_PROF
+    uint64_t prof_wait_ns, prof_part_ns, prof_sleeps, prof_waits; /* thread CPU time */
+#endif
     char pad[64];               /* keeps threads' counters on their own lines */
 } ref_thr;
 
 struct ref_sim {
     seir_arch arch;
     uint32_t n_neurons, n_inputs, n_profiles, R;
+    uint64_t fm;                /* 2^64 / n_neurons rounded up (mod_n) */
     size_t ring_len;            /* R * n_neurons */
     seir_profile *prof;         /* [n_profiles] (names not copied) */
 
@@ -113,19 +118,23 @@ struct ref_sim {
     uint32_t *bo;
 
     /* threads: thread t owns blocks [thr[t].b0, thr[t].b1) = neurons
-     * [thr[t].lo, thr[t].hi); its spikes of level l are spk_thr[lvs[t*(L+1)
-     * + l] .. lvs[t*(L+1) + l + 1]) */
+     * [thr[t].lo, thr[t].hi); in a step of parity p (t mod 2) its spikes of
+     * level l are spk_thr[p*N + lvs[p][t*(L+1) + l] .. p*N + lvs[p][t*(L+1)
+     * + l + 1]) (two sets, so that a thread may start the next step while
+     * another still delivers this one's spikes) */
     uint32_t nthr;
     struct ref_thr *thr;        /* [REF_MAX_THREADS] */
-    uint32_t *lvs;              /* [REF_MAX_THREADS * (n_levels + 1)] */
-    uint32_t *spk_thr;          /* [n_neurons] */
+    uint32_t *lvs;              /* [2][REF_MAX_THREADS * (n_levels + 1)] */
+    uint32_t *spk_thr;          /* [2][n_neurons] */
     struct {
         pthread_mutex_t mu;
         pthread_cond_t cv;
         atomic_uint arrived, gen;
         atomic_uint count;      /* threads that meet at the barrier */
-    } bar;                      /* see bar_wait */
+        atomic_uint go;         /* generation of the step the workers are to run */
+    } bar;                      /* see bar_wait, wait_for */
     uint32_t *cur_slot;         /* the slot of the step being run */
+    uint64_t cur_t;             /* its step index */
     int quit, bar_ok;
 
     /* initial state */
@@ -137,10 +146,10 @@ struct ref_sim {
     uint64_t t;
     int32_t *i, *v;             /* [n_neurons] internal order */
     uint32_t *ring;             /* [R][n_neurons] */
-    int32_t *in_val;            /* [n_inputs] values for the next step */
-    uint32_t *in_list;          /* channels with in_val possibly != 0 */
-    uint8_t *in_listed;         /* [n_inputs] channel is in in_list */
-    uint32_t n_in_list;
+    int32_t *in_val;            /* [n_inputs] values for the next step (of listed channels) */
+    uint32_t *in_list;          /* channels set for the next step */
+    uint32_t *in_stamp;         /* [n_inputs] == in_gen: channel is in in_list */
+    uint32_t n_in_list, in_gen;
     uint32_t *spk_int;          /* spikes of this step, internal, by level */
     uint32_t *spk_out;          /* spikes of the last step, SEIR, ascending */
     uint32_t *spk_tmp;          /* radix-sort scratch */
@@ -198,7 +207,7 @@ void ref_destroy(ref_sim *s)
     free(s->ring);
     free(s->in_val);
     free(s->in_list);
-    free(s->in_listed);
+    free(s->in_stamp);
     free(s->spk_int);
     free(s->spk_out);
     free(s->spk_tmp);
@@ -626,6 +635,7 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->wbits = net->arch.w;
     s->wbias = (uint64_t)1 << (net->arch.w - 1);
     s->wide = bits_for(s->ring_len) + s->wbits > 32;
+    s->fm = N > 1 ? UINT64_MAX / N + 1 : 0;
     choose_blocks(s);
 
     uint32_t *level = NULL;
@@ -721,13 +731,13 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->ring = xalloc(s, s->ring_len, sizeof *s->ring, 1);
     s->in_val = xalloc(s, net->n_inputs, sizeof *s->in_val, 1);
     s->in_list = xalloc(s, net->n_inputs, sizeof *s->in_list, 0);
-    s->in_listed = xalloc(s, net->n_inputs, 1, 1);
+    s->in_stamp = xalloc(s, net->n_inputs, sizeof *s->in_stamp, 1);
     s->spk_int = xalloc(s, N, sizeof *s->spk_int, 0);
     s->spk_out = xalloc(s, N, sizeof *s->spk_out, 0);
     s->spk_tmp = xalloc(s, N, sizeof *s->spk_tmp, 0);
-    s->spk_thr = xalloc(s, N, sizeof *s->spk_thr, 0);
+    s->spk_thr = xalloc(s, 2 * (size_t)N, sizeof *s->spk_thr, 0);
     s->thr = xalloc(s, REF_MAX_THREADS, sizeof *s->thr, 1);
-    s->lvs = xalloc(s, (size_t)REF_MAX_THREADS * (s->n_levels + 1), sizeof *s->lvs, 1);
+    s->lvs = xalloc(s, 2 * (size_t)REF_MAX_THREADS * (s->n_levels + 1), sizeof *s->lvs, 1);
     if (!s->spk_thr || !s->thr || !s->lvs)
         goto nomem;
     if (pthread_mutex_init(&s->bar.mu, NULL))
@@ -742,7 +752,7 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->thr[0].b1 = s->nblk;
     s->thr[0].hi = N;
     if (!s->in_graded || !s->in_max || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
-        !s->in_val || !s->in_list || !s->in_listed || !s->spk_int || !s->spk_out || !s->spk_tmp)
+        !s->in_val || !s->in_list || !s->in_stamp || !s->spk_int || !s->spk_out || !s->spk_tmp)
         goto nomem;
     for (uint32_t c = 0; c < net->n_inputs; c++)
     {
@@ -779,8 +789,22 @@ fail:
     return st;
 }
 
+/* Empties the input list for the next step: in_stamp[c] == in_gen marks
+ * the channels listed, so nothing is cleared channel by channel. */
+static void next_inputs(ref_sim *s)
+{
+    s->n_in_list = 0;
+    if (++s->in_gen == 0) {
+        memset(s->in_stamp, 0, s->n_inputs * sizeof *s->in_stamp);
+        s->in_gen = 1;
+    }
+}
+
+static void sync_threads(ref_sim *s);
+
 void ref_reset(ref_sim *s)
 {
+    sync_threads(s);
     const size_t N = s->n_neurons;
     s->t = 0;
     memcpy(s->i, s->i0, N * sizeof *s->i);
@@ -788,13 +812,11 @@ void ref_reset(ref_sim *s)
     memset(s->ring, 0, s->ring_len * sizeof *s->ring);
     for (size_t k = 0; k < s->n_ring0; k++)
         s->ring[(size_t)s->ring0[k].slot * N + s->ring0[k].neuron] += (uint32_t)s->ring0[k].value;
-    for (uint32_t k = 0; k < s->n_in_list; k++) {
-        s->in_val[s->in_list[k]] = 0;
-        s->in_listed[s->in_list[k]] = 0;
-    }
-    s->n_in_list = 0;
+    next_inputs(s);
     s->n_spk = 0;
     memset(&s->cnt, 0, sizeof s->cnt);
+    for (uint32_t t = 0; t < REF_MAX_THREADS; t++)
+        s->thr[t].events = 0;
 }
 
 void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
@@ -808,8 +830,8 @@ void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
     else
         value = value != 0;
     s->in_val[c] = value;
-    if (!s->in_listed[c]) {
-        s->in_listed[c] = 1;
+    if (s->in_stamp[c] != s->in_gen) {
+        s->in_stamp[c] = s->in_gen;
         s->in_list[s->n_in_list++] = c;
     }
 }
@@ -1043,35 +1065,95 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
 #endif
 #endif
 
-/* Waits until all s->bar.count threads have arrived: spins a while (a step of a
- * large net is tens of microseconds, shorter than a sleep and a wake-up),
- * then sleeps on a condition variable. */
+/* Synchronisation.  A waiter spins a while (a step of a large net is a
+ * millisecond or less, and a sleep and a wake-up cost tens of microseconds
+ * on a busy machine), then sleeps on bar.cv; post changes a value under
+ * bar.mu and wakes the sleepers.  Three uses:
+ *   - bar.go: the caller's thread starts a step (or asks the workers to quit);
+ *   - bar_wait: all threads meet after each level's updates (the only point
+ *     of a step where a thread waits for the others);
+ *   - thr[t].done: worker t has finished a step.  The caller's thread does
+ *     not wait for it at the end of ref_step but only when it next needs
+ *     the workers' results (sync_threads: counters, pending ring, reset,
+ *     thread changes); a worker still delivering step t writes only its own
+ *     blocks, which the caller's thread does not touch in step t + 1, and
+ *     reads the spike lists of step t, which are kept apart from those of
+ *     step t + 1 (two sets, by step parity). */
 #ifndef REF_SPIN
-#define REF_SPIN 1000
+#define REF_SPIN 4000
 #endif
-static void bar_wait(ref_sim *s)
+
+#ifdef REF_PROF
+#include <time.h>
+static uint64_t prof_ns(void)
 {
-    const unsigned g = atomic_load_explicit(&s->bar.gen, memory_order_acquire);
-    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 ==
-        atomic_load_explicit(&s->bar.count, memory_order_acquire)) {
-        atomic_store_explicit(&s->bar.arrived, 0, memory_order_relaxed);
-        pthread_mutex_lock(&s->bar.mu);
-        atomic_store_explicit(&s->bar.gen, g + 1, memory_order_release);
-        pthread_cond_broadcast(&s->bar.cv);
-        pthread_mutex_unlock(&s->bar.mu);
-        return;
-    }
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+/* thread t's CPU time in waits, in step_part, and its sleeps and waits */
+void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[4]);
+#endif
+
+/* Waits until (*a != v) == ne. */
+static void wait_until(ref_sim *s, atomic_uint *a, unsigned v, int ne, ref_thr *th)
+{
+#ifdef REF_PROF
+    const uint64_t p0 = prof_ns();
+    th->prof_waits++;
+#else
+    (void)th;
+#endif
     for (int i = 0; i < REF_SPIN; i++) {
-        if (atomic_load_explicit(&s->bar.gen, memory_order_acquire) != g)
-            return;
+        if ((atomic_load_explicit(a, memory_order_acquire) != v) == ne)
+            goto out;
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
         __builtin_ia32_pause();
 #endif
     }
     pthread_mutex_lock(&s->bar.mu);
-    while (atomic_load_explicit(&s->bar.gen, memory_order_acquire) == g)
+    while ((atomic_load_explicit(a, memory_order_acquire) != v) != ne)
         pthread_cond_wait(&s->bar.cv, &s->bar.mu);
     pthread_mutex_unlock(&s->bar.mu);
+#ifdef REF_PROF
+    th->prof_sleeps++;
+#endif
+out:
+#ifdef REF_PROF
+    th->prof_wait_ns += prof_ns() - p0;
+#endif
+    return;
+}
+
+static void post(ref_sim *s, atomic_uint *a, unsigned v)
+{
+    pthread_mutex_lock(&s->bar.mu);
+    atomic_store_explicit(a, v, memory_order_release);
+    pthread_cond_broadcast(&s->bar.cv);
+    pthread_mutex_unlock(&s->bar.mu);
+}
+
+/* Waits until all s->bar.count threads have arrived. */
+static void bar_wait(ref_sim *s, ref_thr *th)
+{
+    const unsigned g = atomic_load_explicit(&s->bar.gen, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 ==
+        atomic_load_explicit(&s->bar.count, memory_order_acquire)) {
+        atomic_store_explicit(&s->bar.arrived, 0, memory_order_relaxed);
+        post(s, &s->bar.gen, g + 1);
+        return;
+    }
+    wait_until(s, &s->bar.gen, g, 1, th);
+}
+
+/* Waits until every worker has finished the last step started. */
+static void sync_threads(ref_sim *s)
+{
+    if (s->nthr <= 1)
+        return;
+    const unsigned g = atomic_load_explicit(&s->bar.go, memory_order_acquire);
+    for (uint32_t t = 1; t < s->nthr; t++)
+        wait_until(s, &s->thr[t].done, g, 0, &s->thr[0]);
 }
 
 /* Updates the neurons of level l in [lo, hi) (runs clipped to it),
@@ -1141,44 +1223,105 @@ static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t 
     return events;
 }
 
-/* One thread's share of a step: level by level, update the thread's
- * neurons, then (after every thread has) deliver every thread's spikes of
- * the level into the thread's blocks.  Only the thread owning a neuron
- * writes its ring entries and state, and additions modulo 2^32 commute, so
- * the result does not depend on the number of threads.  Spikes go to
- * spk[th->lo...]; returns the end of the thread's spikes there. */
-static uint32_t step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint32_t *spk)
+/* pos mod N for pos < 2^32 (Lemire's fastmod; fm = 2^64 / N rounded up). */
+static inline uint32_t mod_n(const ref_sim *s, uint64_t pos)
 {
-    const uint32_t L1 = s->n_levels + 1, T = s->nthr;
-    uint32_t *lv = s->lvs + (size_t)th->id * L1;
-    uint32_t k = th->lo;
+#ifdef __SIZEOF_INT128__
+    if (!s->wide)
+        return (uint32_t)(((unsigned __int128)(s->fm * pos) * s->n_neurons) >> 64);
+#endif
+    return (uint32_t)(pos % s->n_neurons);
+}
+
+/* Delivers the inputs set for this step: all of them when [lo, hi) is
+ * every neuron, else only the entries whose target is in [lo, hi) (each
+ * thread its own, so the inputs are delivered in parallel too); returns
+ * the events. */
+static uint64_t deliver_inputs(const ref_sim *s, uint32_t *slot, uint32_t lo, uint32_t hi)
+{
     uint64_t events = 0;
-    for (uint32_t l = 0; l < s->n_levels; l++) {
-        lv[l] = k;
-        k = update_level(s, slot, l, th->lo, th->hi, spk, k);
-        lv[l + 1] = k;
-        if (T > 1)
-            bar_wait(s);
-        for (uint32_t u = 0; u < T; u++) {
-            const uint32_t f = s->lvs[u * L1 + l];
-            events += deliver_blocks(s, slot, spk + f, s->lvs[u * L1 + l + 1] - f, th->b0, th->b1);
+    const int all = lo == 0 && hi == s->n_neurons;
+    uint32_t *const ring = s->ring;
+    const size_t RN = s->ring_len, base = (size_t)(slot - ring);
+    const int wb = s->wbits;
+    const uint64_t wmask = ((uint64_t)1 << wb) - 1;
+    const uint32_t wbias = (uint32_t)s->wbias;
+    for (uint32_t j = 0; j < s->n_in_list; j++) {
+        const uint32_t c = s->in_list[j];
+        const int32_t x = s->in_val[c];
+        if (x == 0)
+            continue;
+        const size_t f = s->in_off[c], l = s->in_off[c + 1];
+        if (all) {
+            events += l - f;
+            if (s->wide)
+                deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 1);
+            else
+                deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 0);
+            continue;
+        }
+        for (size_t k = f; k < l; k++) {
+            const uint64_t ent = s->wide ? ((const uint64_t *)s->in_fan)[k]
+                                         : ((const uint32_t *)s->in_fan)[k];
+            const uint64_t pos = ent >> wb;
+            if (mod_n(s, pos) - lo >= hi - lo)
+                continue;
+            size_t p = (size_t)pos + base;
+            p -= p >= RN ? RN : 0;
+            ring[p] += ((uint32_t)(ent & wmask) - wbias) * (uint32_t)x;
+            events++;
         }
     }
-    th->events = events;
-    if (T > 1)
-        bar_wait(s);
-    return k;
+    return events;
+}
+
+/* One thread's share of a step on several threads: deliver the inputs
+ * into the thread's blocks; then level by level, update the thread's
+ * neurons and (after every thread has) deliver every thread's spikes of
+ * the level into the thread's blocks.  Only the thread owning a neuron
+ * writes its ring entries and state, and additions modulo 2^32 commute, so
+ * the result does not depend on the number of threads. */
+static void step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint64_t t)
+{
+#ifdef REF_PROF
+    const uint64_t p0 = prof_ns();
+#endif
+    const uint32_t L1 = s->n_levels + 1, T = s->nthr;
+    const size_t par = (size_t)(t & 1);
+    const uint32_t *const lvp = s->lvs + par * REF_MAX_THREADS * L1;
+    uint32_t *const lv = s->lvs + par * REF_MAX_THREADS * L1 + (size_t)th->id * L1;
+    uint32_t *const spk = s->spk_thr + par * s->n_neurons;
+    uint64_t events = deliver_inputs(s, slot, th->lo, th->hi);
+    uint32_t k = th->lo;
+    lv[0] = k;
+    for (uint32_t l = 0; l < s->n_levels; l++) {
+        k = update_level(s, slot, l, th->lo, th->hi, spk, k);
+        lv[l + 1] = k;
+        bar_wait(s, th);
+        for (uint32_t u = 0; u < T; u++) {
+            const uint32_t f = lvp[u * L1 + l];
+            events += deliver_blocks(s, slot, spk + f, lvp[u * L1 + l + 1] - f, th->b0, th->b1);
+        }
+    }
+    th->events += events;
+#ifdef REF_PROF
+    th->prof_part_ns += prof_ns() - p0;
+#endif
 }
 
 static void *worker(void *arg)
 {
     ref_thr *th = arg;
     ref_sim *s = th->s;
+    unsigned seen = atomic_load_explicit(&th->done, memory_order_acquire);
     for (;;) {
-        bar_wait(s);
+        wait_until(s, &s->bar.go, seen, 1, th);
+        seen++; /* the caller's thread starts a step only after this
+                 * thread has passed the previous one's first barrier */
         if (s->quit)
             break;
-        step_part(s, th, s->cur_slot, s->spk_thr);
+        step_part(s, th, s->cur_slot, s->cur_t);
+        post(s, &th->done, seen);
     }
     return NULL;
 }
@@ -1187,8 +1330,13 @@ static void stop_threads(ref_sim *s)
 {
     if (!s->thr || s->nthr <= 1)
         return;
+    sync_threads(s);
+    for (uint32_t t = 0; t < s->nthr; t++) {
+        s->cnt.syn_events += s->thr[t].events;
+        s->thr[t].events = 0;
+    }
     s->quit = 1;
-    bar_wait(s);
+    post(s, &s->bar.go, atomic_load_explicit(&s->bar.go, memory_order_acquire) + 1);
     for (uint32_t t = 1; t < s->nthr; t++)
         pthread_join(s->thr[t].th, NULL);
     s->quit = 0;
@@ -1208,6 +1356,7 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
     const uint32_t T = threads < s->nblk ? threads : s->nblk;
     if (T <= 1)
         return LOOM_OK;
+    const unsigned g = atomic_load_explicit(&s->bar.go, memory_order_acquire);
     for (uint32_t t = 0; t < T; t++) {
         ref_thr *th = &s->thr[t];
         th->s = s;
@@ -1216,13 +1365,13 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
         th->b1 = (uint32_t)((uint64_t)(t + 1) * s->nblk / T);
         th->lo = th->b0 * s->bsz < s->n_neurons ? th->b0 * s->bsz : s->n_neurons;
         th->hi = th->b1 * s->bsz < s->n_neurons ? th->b1 * s->bsz : s->n_neurons;
+        atomic_store_explicit(&th->done, g, memory_order_release);
     }
     s->nthr = T;
     atomic_store_explicit(&s->bar.count, T, memory_order_release);
     for (uint32_t t = 1; t < T; t++)
         if (pthread_create(&s->thr[t].th, NULL, worker, &s->thr[t])) {
-            /* the workers started so far wait at the first barrier: make
-             * it count them and the caller only, and stop them there */
+            /* stop the workers started so far (they wait for a step) */
             atomic_store_explicit(&s->bar.count, t, memory_order_release);
             s->nthr = t;
             stop_threads(s);
@@ -1232,6 +1381,16 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
 }
 
 uint32_t ref_threads(const ref_sim *s) { return s->nthr; }
+
+#ifdef REF_PROF
+void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[4])
+{
+    out[0] = s->thr[t].prof_wait_ns;
+    out[1] = s->thr[t].prof_part_ns;
+    out[2] = s->thr[t].prof_sleeps;
+    out[3] = s->thr[t].prof_waits;
+}
+#endif
 
 /* Sorts spk_out[0..n) ascending (LSD radix, 8 bits a pass, scratch spk_tmp). */
 static void sort_spikes(ref_sim *s, uint32_t n)
@@ -1271,47 +1430,37 @@ void ref_step(ref_sim *s)
 {
     const size_t N = s->n_neurons;
     uint32_t *const slot = s->ring + (size_t)(s->t % s->R) * N;
-    const int wide = s->wide;
-    uint64_t events = 0;
+    uint32_t k = 0;
 
-    /* 1. inputs */
-    for (uint32_t j = 0; j < s->n_in_list; j++) {
-        const uint32_t c = s->in_list[j];
-        const int32_t x = s->in_val[c];
-        s->in_val[c] = 0;
-        s->in_listed[c] = 0;
-        if (x == 0)
-            continue;
-        const size_t f = s->in_off[c], l = s->in_off[c + 1];
-        events += l - f;
-        if (wide)
-            deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 1);
-        else
-            deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 0);
-    }
-    s->n_in_list = 0;
-
-    /* 2. levels, on every thread */
-    uint32_t k;
     if (s->nthr > 1) {
+        /* every thread: its inputs, then level by level */
         s->cur_slot = slot;
-        bar_wait(s);
-        step_part(s, &s->thr[0], slot, s->spk_thr);
+        s->cur_t = s->t;
+        post(s, &s->bar.go, atomic_load_explicit(&s->bar.go, memory_order_relaxed) + 1);
+        step_part(s, &s->thr[0], slot, s->t);
         /* the spikes in single-thread order: by level, then ascending */
         const uint32_t L1 = s->n_levels + 1;
-        k = 0;
+        const size_t par = (size_t)(s->t & 1);
+        const uint32_t *const lvp = s->lvs + par * REF_MAX_THREADS * L1;
+        const uint32_t *const spk = s->spk_thr + par * N;
         for (uint32_t l = 0; l < s->n_levels; l++)
             for (uint32_t u = 0; u < s->nthr; u++) {
-                const uint32_t f = s->lvs[u * L1 + l], n = s->lvs[u * L1 + l + 1] - f;
-                memcpy(s->spk_int + k, s->spk_thr + f, n * sizeof *s->spk_int);
+                const uint32_t f = lvp[u * L1 + l], n = lvp[u * L1 + l + 1] - f;
+                memcpy(s->spk_int + k, spk + f, n * sizeof *s->spk_int);
                 k += n;
             }
-        for (uint32_t u = 0; u < s->nthr; u++)
-            events += s->thr[u].events;
+        /* events: each thread's own counter (ref_get_counters) */
     } else {
-        k = step_part(s, &s->thr[0], slot, s->spk_int);
-        events += s->thr[0].events;
+        /* 1. inputs; 2. level by level, update, then deliver the spikes */
+        uint64_t events = deliver_inputs(s, slot, 0, s->n_neurons);
+        for (uint32_t l = 0; l < s->n_levels; l++) {
+            const uint32_t f = k;
+            k = update_level(s, slot, l, 0, s->n_neurons, s->spk_int, k);
+            events += deliver_blocks(s, slot, s->spk_int + f, k - f, 0, s->nblk);
+        }
+        s->cnt.syn_events += events;
     }
+    next_inputs(s);
 
     /* 3. outputs: the spike list in SEIR numbering, ascending */
     if (s->identity) {
@@ -1324,13 +1473,13 @@ void ref_step(ref_sim *s)
     s->n_spk = k;
     s->t++;
     s->cnt.steps++;
-    s->cnt.syn_events += events;
     s->cnt.neuron_updates += N;
     s->cnt.spikes += k;
 }
 
 int ref_set_fast(ref_sim *s, int path)
 {
+    sync_threads(s);
     s->vec = 0;
 #ifdef REF_HAVE_VEC
     if (path >= 1 && s->arch.s <= 20) {
@@ -1380,10 +1529,17 @@ int32_t ref_pending(const ref_sim *s, uint32_t n, uint32_t k)
 {
     if (n >= s->n_neurons || k >= s->R)
         return 0;
+    sync_threads((ref_sim *)s); /* the workers' deliveries of the last step */
     const size_t slot = (size_t)((s->t + k) % s->R);
     return (int32_t)loom_wrap((int64_t)s->ring[slot * s->n_neurons + s->int_of[n]], s->arch.a);
 }
 
-void ref_get_counters(const ref_sim *s, ref_counters *c) { *c = s->cnt; }
+void ref_get_counters(const ref_sim *s, ref_counters *c)
+{
+    sync_threads((ref_sim *)s);
+    *c = s->cnt;
+    for (uint32_t t = 0; t < s->nthr; t++)
+        c->syn_events += s->thr[t].events;
+}
 
 size_t ref_memory_bytes(const ref_sim *s) { return s ? s->bytes : 0; }
