@@ -78,7 +78,7 @@ typedef struct ref_thr {
     atomic_uint done;           /* a worker: the generation (go) it has finished */
     pthread_t th;
 #ifdef REF_PROF
-    uint64_t prof_wait_ns, prof_part_ns, prof_sleeps, prof_waits; /* thread CPU time */
+    uint64_t prof_wait_ns, prof_part_ns, prof_in_ns, prof_sleeps, prof_waits; /* thread CPU time */
 #endif
     char pad[64];               /* keeps threads' counters on their own lines */
 } ref_thr;
@@ -116,6 +116,12 @@ struct ref_sim {
      * is NULL (one block, use n_off) when the table would not fit 32 bits. */
     uint32_t nblk, bsz;
     uint32_t *bo;
+    /* on T > 1 threads: thread t's stretch of neuron m's list is [tbo[m*(T+1)
+     * + t], tbo[m*(T+1) + t + 1]) (copied from bo at ref_set_threads: a
+     * table of 4(T+1) bytes a neuron, so that the lookup of each spike, by
+     * every thread, hits the cache far more often than bo's 4*nblk) */
+    uint32_t *tbo;
+    size_t tbo_bytes;
 
     /* threads: thread t owns blocks [thr[t].b0, thr[t].b1) = neurons
      * [thr[t].lo, thr[t].hi); in a step of parity p (t mod 2) its spikes of
@@ -184,6 +190,7 @@ void ref_destroy(ref_sim *s)
         pthread_cond_destroy(&s->bar.cv);
     }
     free(s->bo);
+    free(s->tbo);
     free(s->thr);
     free(s->lvs);
     free(s->spk_thr);
@@ -883,27 +890,18 @@ static inline void deliver(const ref_sim *s, const void *fan, size_t first, size
 #define REF_PREFETCH_AHEAD 4
 #endif
 
-static inline void prefetch_fan(const ref_sim *s, uint32_t n, uint32_t b, uint32_t b1)
+static inline void prefetch_fan(const ref_sim *s, size_t f, size_t l)
 {
 #if defined(__GNUC__)
     const size_t esz = s->wide ? 8 : 4;
-    size_t f, l;
-    if (s->bo && b1 - b < s->nblk) {
-        f = s->bo[(size_t)n * s->nblk + b];
-        l = s->bo[(size_t)n * s->nblk + b1];
-    } else {
-        f = s->n_off[n];
-        l = s->n_off[n + 1];
-    }
     const char *p = (const char *)s->n_fan + f * esz;
     const char *end = (const char *)s->n_fan + l * esz;
     for (; p < end; p += 64)
         __builtin_prefetch(p, 0, 3);
 #else
     (void)s;
-    (void)n;
-    (void)b;
-    (void)b1;
+    (void)f;
+    (void)l;
 #endif
 }
 
@@ -1092,7 +1090,7 @@ static uint64_t prof_ns(void)
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 /* thread t's CPU time in waits, in step_part, and its sleeps and waits */
-void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[4]);
+void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[5]);
 #endif
 
 /* Waits until (*a != v) == ne. */
@@ -1193,23 +1191,28 @@ static uint32_t update_level(ref_sim *s, uint32_t *slot, uint32_t l, uint32_t lo
     return k;
 }
 
-/* Delivers the spikes spk[0..n) into target blocks [b, b1) (one
- * contiguous stretch of each fan-out list); returns the events. */
-static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t *spk, uint32_t n,
-                               uint32_t b, uint32_t b1)
+/* Delivers the spikes spk[0..n): their whole lists (tid < 0), or thread
+ * tid's stretch of each list (its blocks: [tbo[m*(T+1) + tid],
+ * tbo[m*(T+1) + tid + 1]) for spike m); returns the events. */
+static uint64_t deliver_spikes(const ref_sim *s, uint32_t *slot, const uint32_t *spk, uint32_t n,
+                               int tid)
 {
     uint64_t events = 0;
-    const uint32_t nb = s->nblk;
-    /* all blocks: the whole list, whose bounds n_off holds on one line */
-    const uint32_t *const bo = b1 - b < nb ? s->bo : NULL;
+    const size_t tw = (size_t)s->nthr + 1;
+    const uint32_t *const tb = tid >= 0 ? s->tbo + tid : NULL;
     for (uint32_t j = 0; j < n; j++) {
-        if (j + REF_PREFETCH_AHEAD < n)
-            prefetch_fan(s, spk[j + REF_PREFETCH_AHEAD], b, b1);
+        if (j + REF_PREFETCH_AHEAD < n) {
+            const uint32_t q = spk[j + REF_PREFETCH_AHEAD];
+            if (tb)
+                prefetch_fan(s, tb[q * tw], tb[q * tw + 1]);
+            else
+                prefetch_fan(s, s->n_off[q], s->n_off[q + 1]);
+        }
         const uint32_t m = spk[j];
         size_t f, e;
-        if (bo) {
-            f = bo[(size_t)m * nb + b];
-            e = bo[(size_t)m * nb + b1];
+        if (tb) {
+            f = tb[m * tw];
+            e = tb[m * tw + 1];
         } else {
             f = s->n_off[m];
             e = s->n_off[m + 1];
@@ -1292,6 +1295,9 @@ static void step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint64_t t)
     uint32_t *const lv = s->lvs + par * REF_MAX_THREADS * L1 + (size_t)th->id * L1;
     uint32_t *const spk = s->spk_thr + par * s->n_neurons;
     uint64_t events = deliver_inputs(s, slot, th->lo, th->hi);
+#ifdef REF_PROF
+    th->prof_in_ns += prof_ns() - p0;
+#endif
     uint32_t k = th->lo;
     lv[0] = k;
     for (uint32_t l = 0; l < s->n_levels; l++) {
@@ -1300,7 +1306,7 @@ static void step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint64_t t)
         bar_wait(s, th);
         for (uint32_t u = 0; u < T; u++) {
             const uint32_t f = lvp[u * L1 + l];
-            events += deliver_blocks(s, slot, spk + f, lvp[u * L1 + l + 1] - f, th->b0, th->b1);
+            events += deliver_spikes(s, slot, spk + f, lvp[u * L1 + l + 1] - f, (int)th->id);
         }
     }
     th->events += events;
@@ -1367,6 +1373,18 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
         th->hi = th->b1 * s->bsz < s->n_neurons ? th->b1 * s->bsz : s->n_neurons;
         atomic_store_explicit(&th->done, g, memory_order_release);
     }
+    const size_t N = s->n_neurons, tw = (size_t)T + 1;
+    free(s->tbo);
+    s->bytes -= s->tbo_bytes;
+    s->tbo_bytes = 0;
+    s->tbo = xalloc(s, N * tw, sizeof *s->tbo, 0);
+    if (!s->tbo)
+        return loom_fail(e, LOOM_E_NOMEM, "ref_set_threads: out of memory for %u threads' lists "
+                         "(%zu neurons)", T, N);
+    s->tbo_bytes = N * tw * sizeof *s->tbo;
+    for (size_t m = 0; m < N; m++)
+        for (uint32_t t = 0; t <= T; t++)
+            s->tbo[m * tw + t] = s->bo[m * s->nblk + (t < T ? s->thr[t].b0 : s->nblk)];
     s->nthr = T;
     atomic_store_explicit(&s->bar.count, T, memory_order_release);
     for (uint32_t t = 1; t < T; t++)
@@ -1383,8 +1401,9 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
 uint32_t ref_threads(const ref_sim *s) { return s->nthr; }
 
 #ifdef REF_PROF
-void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[4])
+void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[5])
 {
+    out[4] = s->thr[t].prof_in_ns;
     out[0] = s->thr[t].prof_wait_ns;
     out[1] = s->thr[t].prof_part_ns;
     out[2] = s->thr[t].prof_sleeps;
@@ -1452,13 +1471,22 @@ void ref_step(ref_sim *s)
         /* events: each thread's own counter (ref_get_counters) */
     } else {
         /* 1. inputs; 2. level by level, update, then deliver the spikes */
+#ifdef REF_PROF
+        const uint64_t p0 = prof_ns();
+#endif
         uint64_t events = deliver_inputs(s, slot, 0, s->n_neurons);
+#ifdef REF_PROF
+        s->thr[0].prof_in_ns += prof_ns() - p0;
+#endif
         for (uint32_t l = 0; l < s->n_levels; l++) {
             const uint32_t f = k;
             k = update_level(s, slot, l, 0, s->n_neurons, s->spk_int, k);
-            events += deliver_blocks(s, slot, s->spk_int + f, k - f, 0, s->nblk);
+            events += deliver_spikes(s, slot, s->spk_int + f, k - f, -1);
         }
         s->cnt.syn_events += events;
+#ifdef REF_PROF
+        s->thr[0].prof_part_ns += prof_ns() - p0;
+#endif
     }
     next_inputs(s);
 
