@@ -1078,7 +1078,7 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
  *     reads the spike lists of step t, which are kept apart from those of
  *     step t + 1 (two sets, by step parity). */
 #ifndef REF_SPIN
-#define REF_SPIN 4000
+#define REF_SPIN 1000
 #endif
 
 #ifdef REF_PROF
