@@ -7,6 +7,7 @@
  * replace the device node, and writing to a FIFO must reach the reader.
  */
 #include "afile.h"
+#include "loom_mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,9 +66,7 @@ FILE *afile_fp(afile *a)
 
 static void afile_free(afile *a)
 {
-    free(a->path);
-    free(a->tmp);
-    free(a);
+    LOOM_FREE(a->path, a->tmp, a);
 }
 
 loom_status afile_commit(afile *a, loom_err *e)

@@ -18,6 +18,7 @@
 #include "loom_arith.h"
 #include "loom_map.h"
 #include "seir_relay.h"
+#include "loom_mem.h"
 
 const char *map_thousands(uint64_t v, char *buf, size_t len)
 {
@@ -106,14 +107,8 @@ void map_free(map_result *m)
     if (!m)
         return;
     limg_free(m->img);
-    free(m->level_of);
-    free(m->core_used);
-    free(m->core_syn);
-    free(m->core_profiles);
-    free(m->lvl_count);
-    free(m->fo_count);
-    free(m->fo_d0);
-    free(m);
+    LOOM_FREE(m->level_of, m->core_used, m->core_syn, m->core_profiles, m->lvl_count, m->fo_count, m->fo_d0,
+              m);
 }
 
 static uint32_t src_of(const map_result *m, uint32_t src)
@@ -430,9 +425,7 @@ static loom_status write_image(map_result *m, const seir_net *net, const uint32_
         fail |= write_core(m, net, k, lprof, pcls, &sc);
     if (!fail)
         fail |= limg_put(m->img, LOOM_REG_TIME, 0);
-    free(sc.neuron_at);
-    free(sc.ring);
-    free(sc.fo_next);
+    LOOM_FREE(sc.neuron_at, sc.ring, sc.fo_next);
     return fail ? loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory") : LOOM_OK;
 }
 
@@ -475,9 +468,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         }
         st = write_image(m, net, lprof, pcls, e);
     }
-    free(order);
-    free(lprof);
-    free(pcls);
+    LOOM_FREE(order, lprof, pcls);
     if (st != LOOM_OK) {
         map_free(m);
         return st;
@@ -608,16 +599,7 @@ static double input_cycles(const map_result *m, double input_rate)
 
 static void pred_free(pred *p)
 {
-    free(p->dl);
-    free(p->xl);
-    free(p->hl);
-    free(p->sl);
-    free(p->pn);
-    free(p->lstart);
-    free(p->pos);
-    free(p->byl);
-    free(p->ord);
-    free(p->w);
+    LOOM_FREE(p->dl, p->xl, p->hl, p->sl, p->pn, p->lstart, p->pos, p->byl, p->ord, p->w);
 }
 
 /* 0, or -1 when out of memory (p is then freed). */

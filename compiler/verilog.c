@@ -195,15 +195,8 @@ loom_status verilog_group_sum(seir_net *net, const aig_lowering *low, uint32_t k
         return loom_fail(e, LOOM_E_CAPACITY, "--group-sum %u: groups of %u outputs overflow v "
                          "(S=%d bits)", k, per, net->arch.s);
     seir_profile p;
-    seir_profile_default(&p);
-    p.name = "group_sum";
-    p.a_syn = 0; /* i = this step's input */
-    p.a_mem = 0; /* v = i: the count of this step, nothing carried over */
-    p.theta = 1;
-    p.v_reset = 0;
-    p.reset = SEIR_RESET_NONE;
-    p.shift = 0;
-    p.bias = 0;
+    /* v = this step's input: the count of this step, nothing carried over */
+    seir_profile_gate(&p, "group_sum", 1, 0, SEIR_RESET_NONE);
     int32_t prof = seir_add_profile(net, &p);
     int64_t first = prof < 0 ? -1 : seir_add_neurons(net, "class", k, 1, (uint32_t)prof);
     if (first < 0)

@@ -563,6 +563,11 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
     } else
         st = build_boot_hex(mr->img, b->max_payload, b->boot_bytes, boot, &ms->boot_used, e);
     if (st) {
+        if (st == LOOM_E_CAPACITY && b->bake_limit && e) {
+            char why[LOOM_ERR_MSG];
+            fmt_to(why, sizeof why, "%s", e->msg);
+            loom_fail(e, st, "%s (%s)", why, b->bake_limit);
+        }
         loom_err_prefix(e, "%s on board %s", o->model_path, b->name);
     } else {
         ms->have = 1;
