@@ -165,7 +165,7 @@ static void test_wide_threads(void **state)
     uint64_t st = 77;
     for (uint32_t t = 0; t < 150; t++) {
         for (uint32_t c = 0; c < net->n_inputs; c++)
-            if ((seirgen_u64(&st) & 255) < 26)
+            if ((loom_rng_next(&st) & 255) < 26)
                 for (int k = 0; k < NSIM; k++)
                     ref_set_input(sim[k], c, 1);
         for (int k = 0; k < NSIM; k++)
