@@ -123,6 +123,14 @@ struct ref_sim {
      * every thread, hits the cache far more often than bo's 4*nblk) */
     uint32_t *tbo;
     size_t tbo_bytes;
+    /* on T > 1 threads: the channels set for the next step by owner, those
+     * of thread t (all of whose targets it owns) at in_tl[t * n_inputs ..
+     * + in_tn[t]), those with targets on several threads at t = T; in_own[c]
+     * is c's owner (T: several) */
+    uint8_t *in_own;
+    uint32_t *in_tl;
+    uint32_t in_tn[REF_MAX_THREADS + 1];
+    size_t in_tl_bytes;
 
     /* threads: thread t owns blocks [thr[t].b0, thr[t].b1) = neurons
      * [thr[t].lo, thr[t].hi); in a step of parity p (t mod 2) its spikes of
@@ -190,7 +198,7 @@ void ref_destroy(ref_sim *s)
         pthread_mutex_destroy(&s->bar.mu);
         pthread_cond_destroy(&s->bar.cv);
     }
-    LOOM_FREE(s->bo, s->tbo, s->thr, s->lvs, s->spk_thr, s->prof, s->seir_of, s->int_of, s->level_run, s->runs,
+    LOOM_FREE(s->bo, s->tbo, s->in_own, s->in_tl, s->thr, s->lvs, s->spk_thr, s->prof, s->seir_of, s->int_of, s->level_run, s->runs,
               s->n_off, s->in_off, s->n_fan, s->in_fan, s->in_graded, s->in_max, s->nb, s->i0, s->v0,
               s->ring0, s->i, s->v, s->ring, s->in_val, s->in_list, s->in_stamp, s->spk_int, s->spk_out,
               s->spk_tmp, s);
@@ -772,6 +780,7 @@ fail:
 static void next_inputs(ref_sim *s)
 {
     s->n_in_list = 0;
+    memset(s->in_tn, 0, sizeof s->in_tn);
     if (++s->in_gen == 0) {
         memset(s->in_stamp, 0, s->n_inputs * sizeof *s->in_stamp);
         s->in_gen = 1;
@@ -811,6 +820,10 @@ void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
     if (s->in_stamp[c] != s->in_gen) {
         s->in_stamp[c] = s->in_gen;
         s->in_list[s->n_in_list++] = c;
+        if (s->nthr > 1) {
+            const uint32_t o = s->in_own[c];
+            s->in_tl[(size_t)o * s->n_inputs + s->in_tn[o]++] = c;
+        }
     }
 }
 
@@ -1200,11 +1213,11 @@ static inline uint32_t mod_n(const ref_sim *s, uint64_t pos)
     return (uint32_t)(pos % s->n_neurons);
 }
 
-/* Delivers the inputs set for this step: all of them when [lo, hi) is
- * every neuron, else only the entries whose target is in [lo, hi) (each
- * thread its own, so the inputs are delivered in parallel too); returns
- * the events. */
-static uint64_t deliver_inputs(const ref_sim *s, uint32_t *slot, uint32_t lo, uint32_t hi)
+/* Delivers the inputs of the channels list[0..n): all their entries when
+ * [lo, hi) is every neuron, else only those whose target is in [lo, hi);
+ * returns the events. */
+static uint64_t deliver_inputs(const ref_sim *s, uint32_t *slot, const uint32_t *list, uint32_t n,
+                               uint32_t lo, uint32_t hi)
 {
     uint64_t events = 0;
     const int all = lo == 0 && hi == s->n_neurons;
@@ -1213,8 +1226,8 @@ static uint64_t deliver_inputs(const ref_sim *s, uint32_t *slot, uint32_t lo, ui
     const int wb = s->wbits;
     const uint64_t wmask = ((uint64_t)1 << wb) - 1;
     const uint32_t wbias = (uint32_t)s->wbias;
-    for (uint32_t j = 0; j < s->n_in_list; j++) {
-        const uint32_t c = s->in_list[j];
+    for (uint32_t j = 0; j < n; j++) {
+        const uint32_t c = list[j];
         const int32_t x = s->in_val[c];
         if (x == 0)
             continue;
@@ -1258,7 +1271,13 @@ static void step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint64_t t)
     const uint32_t *const lvp = s->lvs + par * REF_MAX_THREADS * L1;
     uint32_t *const lv = s->lvs + par * REF_MAX_THREADS * L1 + (size_t)th->id * L1;
     uint32_t *const spk = s->spk_thr + par * s->n_neurons;
-    uint64_t events = deliver_inputs(s, slot, th->lo, th->hi);
+    /* the channels whose targets are all the thread's own, then those with
+     * targets on several threads (every thread scans these) */
+    const uint32_t T1 = s->nthr;
+    uint64_t events = deliver_inputs(s, slot, s->in_tl + (size_t)th->id * s->n_inputs,
+                                     s->in_tn[th->id], 0, s->n_neurons);
+    events += deliver_inputs(s, slot, s->in_tl + (size_t)T1 * s->n_inputs, s->in_tn[T1], th->lo,
+                             th->hi);
 #ifdef REF_PROF
     th->prof_in_ns += prof_ns() - p0;
 #endif
@@ -1349,6 +1368,35 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
     for (size_t m = 0; m < N; m++)
         for (uint32_t t = 0; t <= T; t++)
             s->tbo[m * tw + t] = s->bo[m * s->nblk + (t < T ? s->thr[t].b0 : s->nblk)];
+    /* input channels by owner */
+    const size_t NI = s->n_inputs;
+    LOOM_FREE(s->in_own, s->in_tl);
+    s->bytes -= s->in_tl_bytes;
+    s->in_tl_bytes = 0;
+    s->in_own = xalloc(s, NI, 1, 0);
+    s->in_tl = xalloc(s, NI * tw, sizeof *s->in_tl, 0);
+    if (!s->in_own || !s->in_tl)
+        return loom_fail(e, LOOM_E_NOMEM, "ref_set_threads: out of memory for %u threads' input "
+                         "lists (%zu channels)", T, NI);
+    s->in_tl_bytes = (NI ? NI : 1) * (1 + tw * sizeof *s->in_tl);
+    for (size_t c = 0; c < NI; c++) {
+        uint32_t o = T + 1; /* none yet */
+        for (size_t k = s->in_off[c]; k < s->in_off[c + 1] && o != T; k++) {
+            const uint64_t ent = s->wide ? ((const uint64_t *)s->in_fan)[k]
+                                         : ((const uint32_t *)s->in_fan)[k];
+            const uint32_t b = mod_n(s, ent >> s->wbits) / s->bsz;
+            uint32_t t = 0;
+            while (t + 1 < T && b >= s->thr[t].b1)
+                t++;
+            o = o == T + 1 || o == t ? t : T;
+        }
+        s->in_own[c] = (uint8_t)(o == T + 1 ? 0 : o);
+    }
+    memset(s->in_tn, 0, sizeof s->in_tn);
+    for (uint32_t j = 0; j < s->n_in_list; j++) { /* channels already set */
+        const uint32_t c = s->in_list[j], o = s->in_own[c];
+        s->in_tl[(size_t)o * NI + s->in_tn[o]++] = c;
+    }
     s->nthr = T;
     atomic_store_explicit(&s->bar.count, T, memory_order_release);
     for (uint32_t t = 1; t < T; t++)
@@ -1438,7 +1486,7 @@ void ref_step(ref_sim *s)
 #ifdef REF_PROF
         const uint64_t p0 = prof_ns();
 #endif
-        uint64_t events = deliver_inputs(s, slot, 0, s->n_neurons);
+        uint64_t events = deliver_inputs(s, slot, s->in_list, s->n_in_list, 0, s->n_neurons);
 #ifdef REF_PROF
         s->thr[0].prof_in_ns += prof_ns() - p0;
 #endif

@@ -142,7 +142,8 @@ static void test_seirgen_threads(void **state)
 /* 64-bit fan-out entries (bits(R*N) + W > 32: bench-10k at W = 16) on 1, 2
  * and 3 threads, with the pending ring of a few neurons read after every
  * step (the caller's thread then waits for the workers' deliveries of the
- * step just run, which it otherwise leaves running). */
+ * step just run, which it otherwise leaves running) and the thread counts
+ * changed between setting a step's inputs and running it. */
 static void test_wide_threads(void **state)
 {
     (void)state;
@@ -168,6 +169,10 @@ static void test_wide_threads(void **state)
             if ((loom_rng_next(&st) & 255) < 26)
                 for (int k = 0; k < NSIM; k++)
                     ref_set_input(sim[k], c, 1);
+        if (t == 75) { /* between setting a step's inputs and running it */
+            assert_int_equal(ref_set_threads(sim[1], 3, &e), LOOM_OK);
+            assert_int_equal(ref_set_threads(sim[2], 2, &e), LOOM_OK);
+        }
         for (int k = 0; k < NSIM; k++)
             ref_step(sim[k]);
         for (uint32_t n = 0; n < net->n_neurons; n += 997)
@@ -177,7 +182,8 @@ static void test_wide_threads(void **state)
                         fail_msg("step %u, neuron %u, slot +%u: sim %d pending %d, sim 0 %d", t, n,
                                  d, k, ref_pending(sim[k], n, d), ref_pending(sim[0], n, d));
     }
-    assert_int_equal(ref_threads(sim[2]), 3);
+    assert_int_equal(ref_threads(sim[1]), 3);
+    assert_int_equal(ref_threads(sim[2]), 2);
     run_same(sim, NSIM, net, 78, 50, 26, t1, t1, 50);
     assert_true(spikes_of(sim[0]) > 5000);
     for (int k = 0; k < NSIM; k++)
