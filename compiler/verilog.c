@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "loom_arith.h"
 
 static int is_ident(const char *s)
@@ -32,27 +33,6 @@ static int is_ident(const char *s)
               *s == '_' || *s == '$'))
             return 0;
     return 1;
-}
-
-static loom_status copy_file(const char *from, const char *to, loom_err *e)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", from, strerror(errno));
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", to, strerror(errno));
-    }
-    char buf[65536];
-    size_t n;
-    int bad = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        bad |= fwrite(buf, 1, n, out) != n;
-    bad |= ferror(in);
-    fclose(in);
-    bad |= fclose(out) != 0;
-    return bad ? loom_fail(e, LOOM_E_IO, "%s: copy to %s failed", from, to) : LOOM_OK;
 }
 
 /* The last lines of yosys' log that say what went wrong, into buf. */
@@ -108,7 +88,7 @@ loom_status verilog_compile_file(const char *path, const model_opts *o, seir_net
                          tmp_root && *tmp_root ? tmp_root : "/tmp", strerror(errno));
     char p[4200];
     snprintf(p, sizeof p, "%s/design.v", dir);
-    loom_status st = copy_file(path, p, e);
+    loom_status st = afile_copy(path, p, e);
     if (st) {
         remove_dir(dir);
         return st;

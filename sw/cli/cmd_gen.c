@@ -72,10 +72,8 @@ int cmd_gen(int argc, char **argv)
         {"--levels", NULL, CLI_INT, 1, 50000000, CLI_DST(go.levels)},
         {"--arch", NULL, CLI_CUSTOM, .fn = parse_arch, .dst = &aa},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .usage = usage};
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     int arch_d_given = aa.d_given;
     if (max_delay >= 0) {
         if (!arch_d_given)

@@ -373,7 +373,7 @@ static int parse(int argc, char **argv, opts *o)
         {"--json", NULL, CLI_FLAG, CLI_DST(o->json)},
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .usage = usage};
     int pr = cli_parse_args(&spec, argc, argv); /* -1 after --help, as this function returns it */
     if (pr)
         return pr;
