@@ -75,14 +75,19 @@ typedef struct ref_run {
 typedef struct ref_thr {
     struct ref_sim *s;
     uint32_t id, b0, b1, lo, hi;
-    uint64_t events;            /* deliveries of the last step */
+    uint64_t events;            /* deliveries since the threads started or the last reset */
+    atomic_uint done;           /* a worker: the generation (go) it has finished */
     pthread_t th;
+#ifdef REF_PROF
+    uint64_t prof_wait_ns, prof_part_ns, prof_in_ns, prof_sleeps, prof_waits; /* thread CPU time */
+#endif
     char pad[64];               /* keeps threads' counters on their own lines */
 } ref_thr;
 
 struct ref_sim {
     seir_arch arch;
     uint32_t n_neurons, n_inputs, n_profiles, R;
+    uint64_t fm;                /* 2^64 / n_neurons rounded up (mod_n) */
     size_t ring_len;            /* R * n_neurons */
     seir_profile *prof;         /* [n_profiles] (names not copied) */
 
@@ -112,21 +117,39 @@ struct ref_sim {
      * is NULL (one block, use n_off) when the table would not fit 32 bits. */
     uint32_t nblk, bsz;
     uint32_t *bo;
+    /* on T > 1 threads: thread t's stretch of neuron m's list is [tbo[m*(T+1)
+     * + t], tbo[m*(T+1) + t + 1]) (copied from bo at ref_set_threads: a
+     * table of 4(T+1) bytes a neuron, so that the lookup of each spike, by
+     * every thread, hits the cache far more often than bo's 4*nblk) */
+    uint32_t *tbo;
+    size_t tbo_bytes;
+    /* on T > 1 threads: the channels set for the next step by owner, those
+     * of thread t (all of whose targets it owns) at in_tl[t * n_inputs ..
+     * + in_tn[t]), those with targets on several threads at t = T; in_own[c]
+     * is c's owner (T: several) */
+    uint8_t *in_own;
+    uint32_t *in_tl;
+    uint32_t in_tn[REF_MAX_THREADS + 1];
+    size_t in_tl_bytes;
 
     /* threads: thread t owns blocks [thr[t].b0, thr[t].b1) = neurons
-     * [thr[t].lo, thr[t].hi); its spikes of level l are spk_thr[lvs[t*(L+1)
-     * + l] .. lvs[t*(L+1) + l + 1]) */
+     * [thr[t].lo, thr[t].hi); in a step of parity p (t mod 2) its spikes of
+     * level l are spk_thr[p*N + lvs[p][t*(L+1) + l] .. p*N + lvs[p][t*(L+1)
+     * + l + 1]) (two sets, so that a thread may start the next step while
+     * another still delivers this one's spikes) */
     uint32_t nthr;
     struct ref_thr *thr;        /* [REF_MAX_THREADS] */
-    uint32_t *lvs;              /* [REF_MAX_THREADS * (n_levels + 1)] */
-    uint32_t *spk_thr;          /* [n_neurons] */
+    uint32_t *lvs;              /* [2][REF_MAX_THREADS * (n_levels + 1)] */
+    uint32_t *spk_thr;          /* [2][n_neurons] */
     struct {
         pthread_mutex_t mu;
         pthread_cond_t cv;
         atomic_uint arrived, gen;
         atomic_uint count;      /* threads that meet at the barrier */
-    } bar;                      /* see bar_wait */
+        atomic_uint go;         /* generation of the step the workers are to run */
+    } bar;                      /* see bar_wait, wait_for */
     uint32_t *cur_slot;         /* the slot of the step being run */
+    uint64_t cur_t;             /* its step index */
     int quit, bar_ok;
 
     /* initial state */
@@ -138,10 +161,10 @@ struct ref_sim {
     uint64_t t;
     int32_t *i, *v;             /* [n_neurons] internal order */
     uint32_t *ring;             /* [R][n_neurons] */
-    int32_t *in_val;            /* [n_inputs] values for the next step */
-    uint32_t *in_list;          /* channels with in_val possibly != 0 */
-    uint8_t *in_listed;         /* [n_inputs] channel is in in_list */
-    uint32_t n_in_list;
+    int32_t *in_val;            /* [n_inputs] values for the next step (of listed channels) */
+    uint32_t *in_list;          /* channels set for the next step */
+    uint32_t *in_stamp;         /* [n_inputs] == in_gen: channel is in in_list */
+    uint32_t n_in_list, in_gen;
     uint32_t *spk_int;          /* spikes of this step, internal, by level */
     uint32_t *spk_out;          /* spikes of the last step, SEIR, ascending */
     uint32_t *spk_tmp;          /* radix-sort scratch */
@@ -175,9 +198,9 @@ void ref_destroy(ref_sim *s)
         pthread_mutex_destroy(&s->bar.mu);
         pthread_cond_destroy(&s->bar.cv);
     }
-    LOOM_FREE(s->bo, s->thr, s->lvs, s->spk_thr, s->prof, s->seir_of, s->int_of, s->level_run, s->runs,
+    LOOM_FREE(s->bo, s->tbo, s->in_own, s->in_tl, s->thr, s->lvs, s->spk_thr, s->prof, s->seir_of, s->int_of, s->level_run, s->runs,
               s->n_off, s->in_off, s->n_fan, s->in_fan, s->in_graded, s->in_max, s->nb, s->i0, s->v0,
-              s->ring0, s->i, s->v, s->ring, s->in_val, s->in_list, s->in_listed, s->spk_int, s->spk_out,
+              s->ring0, s->i, s->v, s->ring, s->in_val, s->in_list, s->in_stamp, s->spk_int, s->spk_out,
               s->spk_tmp, s);
 }
 
@@ -602,6 +625,7 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->wbits = net->arch.w;
     s->wbias = (uint64_t)1 << (net->arch.w - 1);
     s->wide = bits_for(s->ring_len) + s->wbits > 32;
+    s->fm = N > 1 ? UINT64_MAX / N + 1 : 0;
     choose_blocks(s);
 
     uint32_t *level = NULL;
@@ -693,13 +717,13 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->ring = xalloc(s, s->ring_len, sizeof *s->ring, 1);
     s->in_val = xalloc(s, net->n_inputs, sizeof *s->in_val, 1);
     s->in_list = xalloc(s, net->n_inputs, sizeof *s->in_list, 0);
-    s->in_listed = xalloc(s, net->n_inputs, 1, 1);
+    s->in_stamp = xalloc(s, net->n_inputs, sizeof *s->in_stamp, 1);
     s->spk_int = xalloc(s, N, sizeof *s->spk_int, 0);
     s->spk_out = xalloc(s, N, sizeof *s->spk_out, 0);
     s->spk_tmp = xalloc(s, N, sizeof *s->spk_tmp, 0);
-    s->spk_thr = xalloc(s, N, sizeof *s->spk_thr, 0);
+    s->spk_thr = xalloc(s, 2 * (size_t)N, sizeof *s->spk_thr, 0);
     s->thr = xalloc(s, REF_MAX_THREADS, sizeof *s->thr, 1);
-    s->lvs = xalloc(s, (size_t)REF_MAX_THREADS * (s->n_levels + 1), sizeof *s->lvs, 1);
+    s->lvs = xalloc(s, 2 * (size_t)REF_MAX_THREADS * (s->n_levels + 1), sizeof *s->lvs, 1);
     if (!s->spk_thr || !s->thr || !s->lvs)
         goto nomem;
     if (pthread_mutex_init(&s->bar.mu, NULL))
@@ -714,7 +738,7 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
     s->thr[0].b1 = s->nblk;
     s->thr[0].hi = N;
     if (!s->in_graded || !s->in_max || !s->i0 || !s->v0 || !s->ring0 || !s->i || !s->v || !s->ring ||
-        !s->in_val || !s->in_list || !s->in_listed || !s->spk_int || !s->spk_out || !s->spk_tmp)
+        !s->in_val || !s->in_list || !s->in_stamp || !s->spk_int || !s->spk_out || !s->spk_tmp)
         goto nomem;
     for (uint32_t c = 0; c < net->n_inputs; c++)
     {
@@ -751,8 +775,23 @@ fail:
     return st;
 }
 
+/* Empties the input list for the next step: in_stamp[c] == in_gen marks
+ * the channels listed, so nothing is cleared channel by channel. */
+static void next_inputs(ref_sim *s)
+{
+    s->n_in_list = 0;
+    memset(s->in_tn, 0, sizeof s->in_tn);
+    if (++s->in_gen == 0) {
+        memset(s->in_stamp, 0, s->n_inputs * sizeof *s->in_stamp);
+        s->in_gen = 1;
+    }
+}
+
+static void sync_threads(ref_sim *s);
+
 void ref_reset(ref_sim *s)
 {
+    sync_threads(s);
     const size_t N = s->n_neurons;
     s->t = 0;
     memcpy(s->i, s->i0, N * sizeof *s->i);
@@ -760,13 +799,11 @@ void ref_reset(ref_sim *s)
     memset(s->ring, 0, s->ring_len * sizeof *s->ring);
     for (size_t k = 0; k < s->n_ring0; k++)
         s->ring[(size_t)s->ring0[k].slot * N + s->ring0[k].neuron] += (uint32_t)s->ring0[k].value;
-    for (uint32_t k = 0; k < s->n_in_list; k++) {
-        s->in_val[s->in_list[k]] = 0;
-        s->in_listed[s->in_list[k]] = 0;
-    }
-    s->n_in_list = 0;
+    next_inputs(s);
     s->n_spk = 0;
     memset(&s->cnt, 0, sizeof s->cnt);
+    for (uint32_t t = 0; t < REF_MAX_THREADS; t++)
+        s->thr[t].events = 0;
 }
 
 void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
@@ -780,9 +817,13 @@ void ref_set_input(ref_sim *s, uint32_t c, int32_t value)
     else
         value = value != 0;
     s->in_val[c] = value;
-    if (!s->in_listed[c]) {
-        s->in_listed[c] = 1;
+    if (s->in_stamp[c] != s->in_gen) {
+        s->in_stamp[c] = s->in_gen;
         s->in_list[s->n_in_list++] = c;
+        if (s->nthr > 1) {
+            const uint32_t o = s->in_own[c];
+            s->in_tl[(size_t)o * s->n_inputs + s->in_tn[o]++] = c;
+        }
     }
 }
 
@@ -833,27 +874,18 @@ static inline void deliver(const ref_sim *s, const void *fan, size_t first, size
 #define REF_PREFETCH_AHEAD 4
 #endif
 
-static inline void prefetch_fan(const ref_sim *s, uint32_t n, uint32_t b, uint32_t b1)
+static inline void prefetch_fan(const ref_sim *s, size_t f, size_t l)
 {
 #if defined(__GNUC__)
     const size_t esz = s->wide ? 8 : 4;
-    size_t f, l;
-    if (s->bo && b1 - b < s->nblk) {
-        f = s->bo[(size_t)n * s->nblk + b];
-        l = s->bo[(size_t)n * s->nblk + b1];
-    } else {
-        f = s->n_off[n];
-        l = s->n_off[n + 1];
-    }
     const char *p = (const char *)s->n_fan + f * esz;
     const char *end = (const char *)s->n_fan + l * esz;
     for (; p < end; p += 64)
         __builtin_prefetch(p, 0, 3);
 #else
     (void)s;
-    (void)n;
-    (void)b;
-    (void)b1;
+    (void)f;
+    (void)l;
 #endif
 }
 
@@ -1008,35 +1040,95 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
 #endif
 #endif
 
-/* Waits until all s->bar.count threads have arrived: spins a while (a step of a
- * large net is tens of microseconds, shorter than a sleep and a wake-up),
- * then sleeps on a condition variable. */
+/* Synchronisation.  A waiter spins a while (a step of a large net is a
+ * millisecond or less, and a sleep and a wake-up cost tens of microseconds
+ * on a busy machine), then sleeps on bar.cv; post changes a value under
+ * bar.mu and wakes the sleepers.  Three uses:
+ *   - bar.go: the caller's thread starts a step (or asks the workers to quit);
+ *   - bar_wait: all threads meet after each level's updates (the only point
+ *     of a step where a thread waits for the others);
+ *   - thr[t].done: worker t has finished a step.  The caller's thread does
+ *     not wait for it at the end of ref_step but only when it next needs
+ *     the workers' results (sync_threads: counters, pending ring, reset,
+ *     thread changes); a worker still delivering step t writes only its own
+ *     blocks, which the caller's thread does not touch in step t + 1, and
+ *     reads the spike lists of step t, which are kept apart from those of
+ *     step t + 1 (two sets, by step parity). */
 #ifndef REF_SPIN
 #define REF_SPIN 1000
 #endif
-static void bar_wait(ref_sim *s)
+
+#ifdef REF_PROF
+#include <time.h>
+static uint64_t prof_ns(void)
 {
-    const unsigned g = atomic_load_explicit(&s->bar.gen, memory_order_acquire);
-    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 ==
-        atomic_load_explicit(&s->bar.count, memory_order_acquire)) {
-        atomic_store_explicit(&s->bar.arrived, 0, memory_order_relaxed);
-        pthread_mutex_lock(&s->bar.mu);
-        atomic_store_explicit(&s->bar.gen, g + 1, memory_order_release);
-        pthread_cond_broadcast(&s->bar.cv);
-        pthread_mutex_unlock(&s->bar.mu);
-        return;
-    }
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+/* thread t's CPU time in waits, in step_part, and its sleeps and waits */
+void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[5]);
+#endif
+
+/* Waits until (*a != v) == ne. */
+static void wait_until(ref_sim *s, atomic_uint *a, unsigned v, int ne, ref_thr *th)
+{
+#ifdef REF_PROF
+    const uint64_t p0 = prof_ns();
+    th->prof_waits++;
+#else
+    (void)th;
+#endif
     for (int i = 0; i < REF_SPIN; i++) {
-        if (atomic_load_explicit(&s->bar.gen, memory_order_acquire) != g)
-            return;
+        if ((atomic_load_explicit(a, memory_order_acquire) != v) == ne)
+            goto out;
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
         __builtin_ia32_pause();
 #endif
     }
     pthread_mutex_lock(&s->bar.mu);
-    while (atomic_load_explicit(&s->bar.gen, memory_order_acquire) == g)
+    while ((atomic_load_explicit(a, memory_order_acquire) != v) != ne)
         pthread_cond_wait(&s->bar.cv, &s->bar.mu);
     pthread_mutex_unlock(&s->bar.mu);
+#ifdef REF_PROF
+    th->prof_sleeps++;
+#endif
+out:
+#ifdef REF_PROF
+    th->prof_wait_ns += prof_ns() - p0;
+#endif
+    return;
+}
+
+static void post(ref_sim *s, atomic_uint *a, unsigned v)
+{
+    pthread_mutex_lock(&s->bar.mu);
+    atomic_store_explicit(a, v, memory_order_release);
+    pthread_cond_broadcast(&s->bar.cv);
+    pthread_mutex_unlock(&s->bar.mu);
+}
+
+/* Waits until all s->bar.count threads have arrived. */
+static void bar_wait(ref_sim *s, ref_thr *th)
+{
+    const unsigned g = atomic_load_explicit(&s->bar.gen, memory_order_acquire);
+    if (atomic_fetch_add_explicit(&s->bar.arrived, 1, memory_order_acq_rel) + 1 ==
+        atomic_load_explicit(&s->bar.count, memory_order_acquire)) {
+        atomic_store_explicit(&s->bar.arrived, 0, memory_order_relaxed);
+        post(s, &s->bar.gen, g + 1);
+        return;
+    }
+    wait_until(s, &s->bar.gen, g, 1, th);
+}
+
+/* Waits until every worker has finished the last step started. */
+static void sync_threads(ref_sim *s)
+{
+    if (s->nthr <= 1)
+        return;
+    const unsigned g = atomic_load_explicit(&s->bar.go, memory_order_acquire);
+    for (uint32_t t = 1; t < s->nthr; t++)
+        wait_until(s, &s->thr[t].done, g, 0, &s->thr[0]);
 }
 
 /* Updates the neurons of level l in [lo, hi) (runs clipped to it),
@@ -1076,23 +1168,28 @@ static uint32_t update_level(ref_sim *s, uint32_t *slot, uint32_t l, uint32_t lo
     return k;
 }
 
-/* Delivers the spikes spk[0..n) into target blocks [b, b1) (one
- * contiguous stretch of each fan-out list); returns the events. */
-static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t *spk, uint32_t n,
-                               uint32_t b, uint32_t b1)
+/* Delivers the spikes spk[0..n): their whole lists (tid < 0), or thread
+ * tid's stretch of each list (its blocks: [tbo[m*(T+1) + tid],
+ * tbo[m*(T+1) + tid + 1]) for spike m); returns the events. */
+static uint64_t deliver_spikes(const ref_sim *s, uint32_t *slot, const uint32_t *spk, uint32_t n,
+                               int tid)
 {
     uint64_t events = 0;
-    const uint32_t nb = s->nblk;
-    /* all blocks: the whole list, whose bounds n_off holds on one line */
-    const uint32_t *const bo = b1 - b < nb ? s->bo : NULL;
+    const size_t tw = (size_t)s->nthr + 1;
+    const uint32_t *const tb = tid >= 0 ? s->tbo + tid : NULL;
     for (uint32_t j = 0; j < n; j++) {
-        if (j + REF_PREFETCH_AHEAD < n)
-            prefetch_fan(s, spk[j + REF_PREFETCH_AHEAD], b, b1);
+        if (j + REF_PREFETCH_AHEAD < n) {
+            const uint32_t q = spk[j + REF_PREFETCH_AHEAD];
+            if (tb)
+                prefetch_fan(s, tb[q * tw], tb[q * tw + 1]);
+            else
+                prefetch_fan(s, s->n_off[q], s->n_off[q + 1]);
+        }
         const uint32_t m = spk[j];
         size_t f, e;
-        if (bo) {
-            f = bo[(size_t)m * nb + b];
-            e = bo[(size_t)m * nb + b1];
+        if (tb) {
+            f = tb[m * tw];
+            e = tb[m * tw + 1];
         } else {
             f = s->n_off[m];
             e = s->n_off[m + 1];
@@ -1106,44 +1203,114 @@ static uint64_t deliver_blocks(const ref_sim *s, uint32_t *slot, const uint32_t 
     return events;
 }
 
-/* One thread's share of a step: level by level, update the thread's
- * neurons, then (after every thread has) deliver every thread's spikes of
- * the level into the thread's blocks.  Only the thread owning a neuron
- * writes its ring entries and state, and additions modulo 2^32 commute, so
- * the result does not depend on the number of threads.  Spikes go to
- * spk[th->lo...]; returns the end of the thread's spikes there. */
-static uint32_t step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint32_t *spk)
+/* pos mod N for pos < 2^32 (Lemire's fastmod; fm = 2^64 / N rounded up). */
+static inline uint32_t mod_n(const ref_sim *s, uint64_t pos)
 {
-    const uint32_t L1 = s->n_levels + 1, T = s->nthr;
-    uint32_t *lv = s->lvs + (size_t)th->id * L1;
-    uint32_t k = th->lo;
+#ifdef __SIZEOF_INT128__
+    if (!s->wide)
+        return (uint32_t)(((unsigned __int128)(s->fm * pos) * s->n_neurons) >> 64);
+#endif
+    return (uint32_t)(pos % s->n_neurons);
+}
+
+/* Delivers the inputs of the channels list[0..n): all their entries when
+ * [lo, hi) is every neuron, else only those whose target is in [lo, hi);
+ * returns the events. */
+static uint64_t deliver_inputs(const ref_sim *s, uint32_t *slot, const uint32_t *list, uint32_t n,
+                               uint32_t lo, uint32_t hi)
+{
     uint64_t events = 0;
-    for (uint32_t l = 0; l < s->n_levels; l++) {
-        lv[l] = k;
-        k = update_level(s, slot, l, th->lo, th->hi, spk, k);
-        lv[l + 1] = k;
-        if (T > 1)
-            bar_wait(s);
-        for (uint32_t u = 0; u < T; u++) {
-            const uint32_t f = s->lvs[u * L1 + l];
-            events += deliver_blocks(s, slot, spk + f, s->lvs[u * L1 + l + 1] - f, th->b0, th->b1);
+    const int all = lo == 0 && hi == s->n_neurons;
+    uint32_t *const ring = s->ring;
+    const size_t RN = s->ring_len, base = (size_t)(slot - ring);
+    const int wb = s->wbits;
+    const uint64_t wmask = ((uint64_t)1 << wb) - 1;
+    const uint32_t wbias = (uint32_t)s->wbias;
+    for (uint32_t j = 0; j < n; j++) {
+        const uint32_t c = list[j];
+        const int32_t x = s->in_val[c];
+        if (x == 0)
+            continue;
+        const size_t f = s->in_off[c], l = s->in_off[c + 1];
+        if (all) {
+            events += l - f;
+            if (s->wide)
+                deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 1);
+            else
+                deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 0);
+            continue;
+        }
+        for (size_t k = f; k < l; k++) {
+            const uint64_t ent = s->wide ? ((const uint64_t *)s->in_fan)[k]
+                                         : ((const uint32_t *)s->in_fan)[k];
+            const uint64_t pos = ent >> wb;
+            if (mod_n(s, pos) - lo >= hi - lo)
+                continue;
+            size_t p = (size_t)pos + base;
+            p -= p >= RN ? RN : 0;
+            ring[p] += ((uint32_t)(ent & wmask) - wbias) * (uint32_t)x;
+            events++;
         }
     }
-    th->events = events;
-    if (T > 1)
-        bar_wait(s);
-    return k;
+    return events;
+}
+
+/* One thread's share of a step on several threads: deliver the inputs
+ * into the thread's blocks; then level by level, update the thread's
+ * neurons and (after every thread has) deliver every thread's spikes of
+ * the level into the thread's blocks.  Only the thread owning a neuron
+ * writes its ring entries and state, and additions modulo 2^32 commute, so
+ * the result does not depend on the number of threads. */
+static void step_part(ref_sim *s, ref_thr *th, uint32_t *slot, uint64_t t)
+{
+#ifdef REF_PROF
+    const uint64_t p0 = prof_ns();
+#endif
+    const uint32_t L1 = s->n_levels + 1, T = s->nthr;
+    const size_t par = (size_t)(t & 1);
+    const uint32_t *const lvp = s->lvs + par * REF_MAX_THREADS * L1;
+    uint32_t *const lv = s->lvs + par * REF_MAX_THREADS * L1 + (size_t)th->id * L1;
+    uint32_t *const spk = s->spk_thr + par * s->n_neurons;
+    /* the channels whose targets are all the thread's own, then those with
+     * targets on several threads (every thread scans these) */
+    const uint32_t T1 = s->nthr;
+    uint64_t events = deliver_inputs(s, slot, s->in_tl + (size_t)th->id * s->n_inputs,
+                                     s->in_tn[th->id], 0, s->n_neurons);
+    events += deliver_inputs(s, slot, s->in_tl + (size_t)T1 * s->n_inputs, s->in_tn[T1], th->lo,
+                             th->hi);
+#ifdef REF_PROF
+    th->prof_in_ns += prof_ns() - p0;
+#endif
+    uint32_t k = th->lo;
+    lv[0] = k;
+    for (uint32_t l = 0; l < s->n_levels; l++) {
+        k = update_level(s, slot, l, th->lo, th->hi, spk, k);
+        lv[l + 1] = k;
+        bar_wait(s, th);
+        for (uint32_t u = 0; u < T; u++) {
+            const uint32_t f = lvp[u * L1 + l];
+            events += deliver_spikes(s, slot, spk + f, lvp[u * L1 + l + 1] - f, (int)th->id);
+        }
+    }
+    th->events += events;
+#ifdef REF_PROF
+    th->prof_part_ns += prof_ns() - p0;
+#endif
 }
 
 static void *worker(void *arg)
 {
     ref_thr *th = arg;
     ref_sim *s = th->s;
+    unsigned seen = atomic_load_explicit(&th->done, memory_order_acquire);
     for (;;) {
-        bar_wait(s);
+        wait_until(s, &s->bar.go, seen, 1, th);
+        seen++; /* the caller's thread starts a step only after this
+                 * thread has passed the previous one's first barrier */
         if (s->quit)
             break;
-        step_part(s, th, s->cur_slot, s->spk_thr);
+        step_part(s, th, s->cur_slot, s->cur_t);
+        post(s, &th->done, seen);
     }
     return NULL;
 }
@@ -1152,8 +1319,13 @@ static void stop_threads(ref_sim *s)
 {
     if (!s->thr || s->nthr <= 1)
         return;
+    sync_threads(s);
+    for (uint32_t t = 0; t < s->nthr; t++) {
+        s->cnt.syn_events += s->thr[t].events;
+        s->thr[t].events = 0;
+    }
     s->quit = 1;
-    bar_wait(s);
+    post(s, &s->bar.go, atomic_load_explicit(&s->bar.go, memory_order_acquire) + 1);
     for (uint32_t t = 1; t < s->nthr; t++)
         pthread_join(s->thr[t].th, NULL);
     s->quit = 0;
@@ -1173,6 +1345,7 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
     const uint32_t T = threads < s->nblk ? threads : s->nblk;
     if (T <= 1)
         return LOOM_OK;
+    const unsigned g = atomic_load_explicit(&s->bar.go, memory_order_acquire);
     for (uint32_t t = 0; t < T; t++) {
         ref_thr *th = &s->thr[t];
         th->s = s;
@@ -1181,13 +1354,54 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
         th->b1 = (uint32_t)((uint64_t)(t + 1) * s->nblk / T);
         th->lo = th->b0 * s->bsz < s->n_neurons ? th->b0 * s->bsz : s->n_neurons;
         th->hi = th->b1 * s->bsz < s->n_neurons ? th->b1 * s->bsz : s->n_neurons;
+        atomic_store_explicit(&th->done, g, memory_order_release);
+    }
+    const size_t N = s->n_neurons, tw = (size_t)T + 1;
+    free(s->tbo);
+    s->bytes -= s->tbo_bytes;
+    s->tbo_bytes = 0;
+    s->tbo = xalloc(s, N * tw, sizeof *s->tbo, 0);
+    if (!s->tbo)
+        return loom_fail(e, LOOM_E_NOMEM, "ref_set_threads: out of memory for %u threads' lists "
+                         "(%zu neurons)", T, N);
+    s->tbo_bytes = N * tw * sizeof *s->tbo;
+    for (size_t m = 0; m < N; m++)
+        for (uint32_t t = 0; t <= T; t++)
+            s->tbo[m * tw + t] = s->bo[m * s->nblk + (t < T ? s->thr[t].b0 : s->nblk)];
+    /* input channels by owner */
+    const size_t NI = s->n_inputs;
+    LOOM_FREE(s->in_own, s->in_tl);
+    s->bytes -= s->in_tl_bytes;
+    s->in_tl_bytes = 0;
+    s->in_own = xalloc(s, NI, 1, 0);
+    s->in_tl = xalloc(s, NI * tw, sizeof *s->in_tl, 0);
+    if (!s->in_own || !s->in_tl)
+        return loom_fail(e, LOOM_E_NOMEM, "ref_set_threads: out of memory for %u threads' input "
+                         "lists (%zu channels)", T, NI);
+    s->in_tl_bytes = (NI ? NI : 1) * (1 + tw * sizeof *s->in_tl);
+    for (size_t c = 0; c < NI; c++) {
+        uint32_t o = T + 1; /* none yet */
+        for (size_t k = s->in_off[c]; k < s->in_off[c + 1] && o != T; k++) {
+            const uint64_t ent = s->wide ? ((const uint64_t *)s->in_fan)[k]
+                                         : ((const uint32_t *)s->in_fan)[k];
+            const uint32_t b = mod_n(s, ent >> s->wbits) / s->bsz;
+            uint32_t t = 0;
+            while (t + 1 < T && b >= s->thr[t].b1)
+                t++;
+            o = o == T + 1 || o == t ? t : T;
+        }
+        s->in_own[c] = (uint8_t)(o == T + 1 ? 0 : o);
+    }
+    memset(s->in_tn, 0, sizeof s->in_tn);
+    for (uint32_t j = 0; j < s->n_in_list; j++) { /* channels already set */
+        const uint32_t c = s->in_list[j], o = s->in_own[c];
+        s->in_tl[(size_t)o * NI + s->in_tn[o]++] = c;
     }
     s->nthr = T;
     atomic_store_explicit(&s->bar.count, T, memory_order_release);
     for (uint32_t t = 1; t < T; t++)
         if (pthread_create(&s->thr[t].th, NULL, worker, &s->thr[t])) {
-            /* the workers started so far wait at the first barrier: make
-             * it count them and the caller only, and stop them there */
+            /* stop the workers started so far (they wait for a step) */
             atomic_store_explicit(&s->bar.count, t, memory_order_release);
             s->nthr = t;
             stop_threads(s);
@@ -1197,6 +1411,17 @@ loom_status ref_set_threads(ref_sim *s, uint32_t threads, loom_err *e)
 }
 
 uint32_t ref_threads(const ref_sim *s) { return s->nthr; }
+
+#ifdef REF_PROF
+void ref_prof_get(const ref_sim *s, uint32_t t, uint64_t out[5])
+{
+    out[4] = s->thr[t].prof_in_ns;
+    out[0] = s->thr[t].prof_wait_ns;
+    out[1] = s->thr[t].prof_part_ns;
+    out[2] = s->thr[t].prof_sleeps;
+    out[3] = s->thr[t].prof_waits;
+}
+#endif
 
 /* Sorts spk_out[0..n) ascending (LSD radix, 8 bits a pass, scratch spk_tmp). */
 static void sort_spikes(ref_sim *s, uint32_t n)
@@ -1236,47 +1461,46 @@ void ref_step(ref_sim *s)
 {
     const size_t N = s->n_neurons;
     uint32_t *const slot = s->ring + (size_t)(s->t % s->R) * N;
-    const int wide = s->wide;
-    uint64_t events = 0;
+    uint32_t k = 0;
 
-    /* 1. inputs */
-    for (uint32_t j = 0; j < s->n_in_list; j++) {
-        const uint32_t c = s->in_list[j];
-        const int32_t x = s->in_val[c];
-        s->in_val[c] = 0;
-        s->in_listed[c] = 0;
-        if (x == 0)
-            continue;
-        const size_t f = s->in_off[c], l = s->in_off[c + 1];
-        events += l - f;
-        if (wide)
-            deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 1);
-        else
-            deliver(s, s->in_fan, f, l, slot, (uint32_t)x, 0);
-    }
-    s->n_in_list = 0;
-
-    /* 2. levels, on every thread */
-    uint32_t k;
     if (s->nthr > 1) {
+        /* every thread: its inputs, then level by level */
         s->cur_slot = slot;
-        bar_wait(s);
-        step_part(s, &s->thr[0], slot, s->spk_thr);
+        s->cur_t = s->t;
+        post(s, &s->bar.go, atomic_load_explicit(&s->bar.go, memory_order_relaxed) + 1);
+        step_part(s, &s->thr[0], slot, s->t);
         /* the spikes in single-thread order: by level, then ascending */
         const uint32_t L1 = s->n_levels + 1;
-        k = 0;
+        const size_t par = (size_t)(s->t & 1);
+        const uint32_t *const lvp = s->lvs + par * REF_MAX_THREADS * L1;
+        const uint32_t *const spk = s->spk_thr + par * N;
         for (uint32_t l = 0; l < s->n_levels; l++)
             for (uint32_t u = 0; u < s->nthr; u++) {
-                const uint32_t f = s->lvs[u * L1 + l], n = s->lvs[u * L1 + l + 1] - f;
-                memcpy(s->spk_int + k, s->spk_thr + f, n * sizeof *s->spk_int);
+                const uint32_t f = lvp[u * L1 + l], n = lvp[u * L1 + l + 1] - f;
+                memcpy(s->spk_int + k, spk + f, n * sizeof *s->spk_int);
                 k += n;
             }
-        for (uint32_t u = 0; u < s->nthr; u++)
-            events += s->thr[u].events;
+        /* events: each thread's own counter (ref_get_counters) */
     } else {
-        k = step_part(s, &s->thr[0], slot, s->spk_int);
-        events += s->thr[0].events;
+        /* 1. inputs; 2. level by level, update, then deliver the spikes */
+#ifdef REF_PROF
+        const uint64_t p0 = prof_ns();
+#endif
+        uint64_t events = deliver_inputs(s, slot, s->in_list, s->n_in_list, 0, s->n_neurons);
+#ifdef REF_PROF
+        s->thr[0].prof_in_ns += prof_ns() - p0;
+#endif
+        for (uint32_t l = 0; l < s->n_levels; l++) {
+            const uint32_t f = k;
+            k = update_level(s, slot, l, 0, s->n_neurons, s->spk_int, k);
+            events += deliver_spikes(s, slot, s->spk_int + f, k - f, -1);
+        }
+        s->cnt.syn_events += events;
+#ifdef REF_PROF
+        s->thr[0].prof_part_ns += prof_ns() - p0;
+#endif
     }
+    next_inputs(s);
 
     /* 3. outputs: the spike list in SEIR numbering, ascending */
     if (s->identity) {
@@ -1289,13 +1513,13 @@ void ref_step(ref_sim *s)
     s->n_spk = k;
     s->t++;
     s->cnt.steps++;
-    s->cnt.syn_events += events;
     s->cnt.neuron_updates += N;
     s->cnt.spikes += k;
 }
 
 int ref_set_fast(ref_sim *s, int path)
 {
+    sync_threads(s);
     s->vec = 0;
 #ifdef REF_HAVE_VEC
     if (path >= 1 && s->arch.s <= 20) {
@@ -1345,10 +1569,17 @@ int32_t ref_pending(const ref_sim *s, uint32_t n, uint32_t k)
 {
     if (n >= s->n_neurons || k >= s->R)
         return 0;
+    sync_threads((ref_sim *)s); /* the workers' deliveries of the last step */
     const size_t slot = (size_t)((s->t + k) % s->R);
     return (int32_t)loom_wrap((int64_t)s->ring[slot * s->n_neurons + s->int_of[n]], s->arch.a);
 }
 
-void ref_get_counters(const ref_sim *s, ref_counters *c) { *c = s->cnt; }
+void ref_get_counters(const ref_sim *s, ref_counters *c)
+{
+    sync_threads((ref_sim *)s);
+    *c = s->cnt;
+    for (uint32_t t = 0; t < s->nthr; t++)
+        c->syn_events += s->thr[t].events;
+}
 
 size_t ref_memory_bytes(const ref_sim *s) { return s ? s->bytes : 0; }

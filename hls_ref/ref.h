@@ -107,7 +107,11 @@ int ref_set_fast(ref_sim *sim, int path);
  * split into target blocks at ref_create (one block for small nets), each
  * thread updates and receives the deliveries of its own blocks, so the
  * results are identical for every thread count.  The count actually used is
- * min(threads, blocks); ref_threads reports it.  Fails with LOOM_E_ARG
+ * min(threads, blocks); ref_threads reports it.  It allocates
+ * 4 * (threads + 1) bytes a neuron and 4 * (threads + 1) + 1 an input
+ * channel (counted by ref_memory_bytes).  ref_step returns once the
+ * caller's thread has done its share; the other functions wait for the
+ * workers where they need their results.  Fails with LOOM_E_ARG
  * for threads outside 1..REF_MAX_THREADS and LOOM_E_NOMEM/LOOM_E_IO when
  * threads cannot be started (the sim then runs on one thread). */
 #define REF_MAX_THREADS 16

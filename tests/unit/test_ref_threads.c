@@ -139,6 +139,58 @@ static void test_seirgen_threads(void **state)
     assert_true(spikes > 1000);
 }
 
+/* 64-bit fan-out entries (bits(R*N) + W > 32: bench-10k at W = 16) on 1, 2
+ * and 3 threads, with the pending ring of a few neurons read after every
+ * step (the caller's thread then waits for the workers' deliveries of the
+ * step just run, which it otherwise leaves running) and the thread counts
+ * changed between setting a step's inputs and running it. */
+static void test_wide_threads(void **state)
+{
+    (void)state;
+    seir_net *net = NULL;
+    loom_err e;
+    assert_int_equal(benchnet_build(BENCHNET_10K, 5, &net, &e), LOOM_OK);
+    ref_sim *narrow = NULL;
+    assert_int_equal(ref_create(net, &narrow, &e), LOOM_OK);
+    const size_t narrow_bytes = ref_memory_bytes(narrow);
+    ref_destroy(narrow);
+    net->arch.w = 16;
+    ref_sim *sim[NSIM];
+    for (int k = 0; k < NSIM; k++)
+        assert_int_equal(ref_create(net, &sim[k], &e), LOOM_OK);
+    /* the entries really are 8 bytes: 4 more a synapse than at W = 8 */
+    assert_true(ref_memory_bytes(sim[0]) >= narrow_bytes + 4 * net->n_syn);
+    const uint32_t t1[NSIM] = {1, 2, 3};
+    for (int k = 0; k < NSIM; k++)
+        assert_int_equal(ref_set_threads(sim[k], t1[k], &e), LOOM_OK);
+    uint64_t st = 77;
+    for (uint32_t t = 0; t < 150; t++) {
+        for (uint32_t c = 0; c < net->n_inputs; c++)
+            if ((loom_rng_next(&st) & 255) < 26)
+                for (int k = 0; k < NSIM; k++)
+                    ref_set_input(sim[k], c, 1);
+        if (t == 75) { /* between setting a step's inputs and running it */
+            assert_int_equal(ref_set_threads(sim[1], 3, &e), LOOM_OK);
+            assert_int_equal(ref_set_threads(sim[2], 2, &e), LOOM_OK);
+        }
+        for (int k = 0; k < NSIM; k++)
+            ref_step(sim[k]);
+        for (uint32_t n = 0; n < net->n_neurons; n += 997)
+            for (uint32_t d = 0; d <= (uint32_t)net->arch.d; d++)
+                for (int k = 1; k < NSIM; k++)
+                    if (ref_pending(sim[k], n, d) != ref_pending(sim[0], n, d))
+                        fail_msg("step %u, neuron %u, slot +%u: sim %d pending %d, sim 0 %d", t, n,
+                                 d, k, ref_pending(sim[k], n, d), ref_pending(sim[0], n, d));
+    }
+    assert_int_equal(ref_threads(sim[1]), 3);
+    assert_int_equal(ref_threads(sim[2]), 2);
+    run_same(sim, NSIM, net, 78, 50, 26, t1, t1, 50);
+    assert_true(spikes_of(sim[0]) > 5000);
+    for (int k = 0; k < NSIM; k++)
+        ref_destroy(sim[k]);
+    seir_net_free(net);
+}
+
 static void test_stream_equals_array(void **state)
 {
     (void)state;
@@ -215,5 +267,5 @@ static void test_stream_checked(void **state)
     seir_net_free(net);
 }
 
-UNIT_MAIN(test_bench10k_threads, test_seirgen_threads, test_stream_equals_array,
+UNIT_MAIN(test_bench10k_threads, test_seirgen_threads, test_wide_threads, test_stream_equals_array,
           test_stream_checked)
