@@ -82,23 +82,33 @@ static void fifo_push(loom_host *h, uint8_t seq)
 }
 
 /* Drops the fifo entries up to and including the first with seq (all of
- * them when it is not there: that answer came from an earlier send). */
-static void fifo_pop_through(loom_host *h, uint8_t seq)
+ * them when it is not there: that answer came from an earlier send).  The
+ * entries before it, frames sent before the one answered, are the answers
+ * lost on the way (the board answers in the order it reads, and the line
+ * keeps the order): their seqs go to lost[] (*n_lost of them; none when seq
+ * is not there). */
+static void fifo_pop_through(loom_host *h, uint8_t seq, uint8_t *lost, unsigned *n_lost)
 {
+    *n_lost = 0;
     for (unsigned i = 0; i < h->f_n; i++)
         if (h->fifo[(h->f_head + i) % FIFO_CAP] == seq) {
+            for (unsigned j = 0; j < i; j++)
+                lost[(*n_lost)++] = h->fifo[(h->f_head + j) % FIFO_CAP];
             h->f_head = (h->f_head + i + 1) % FIFO_CAP;
             h->f_n -= i + 1;
             return;
         }
 }
 
-static void fifo_pop(loom_host *h)
+/* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none. */
+static int fifo_pop(loom_host *h, uint8_t *seq)
 {
-    if (h->f_n) {
-        h->f_head = (h->f_head + 1) % FIFO_CAP;
-        h->f_n--;
-    }
+    if (!h->f_n)
+        return 0;
+    *seq = h->fifo[h->f_head];
+    h->f_head = (h->f_head + 1) % FIFO_CAP;
+    h->f_n--;
+    return 1;
 }
 
 /* Forgets every copy of seq on the wire (its answer is presumed lost). */
@@ -158,6 +168,29 @@ static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e
                      transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
                      p->early, p->sends,
                      h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
+}
+
+/* The answer to the frame of seq s was lost on the way (a later frame's
+ * answer or a damaged frame came in its place): if s is still unanswered
+ * and no other copy of it is on the wire, it is resent at once, one copy for
+ * the one lost (so not held back by the cap on copies in flight; the board
+ * answers it from its cache).  Waiting for the resend timeout instead
+ * stalled the whole window for a round trip and more on every lost answer. */
+static loom_status resend_lost(loom_host *h, uint8_t s, int seen, loom_err *e)
+{
+    if (!seen && h->unanswered)
+        h->unanswered--; /* its answer will not come (a damaged one was counted) */
+    if (fifo_has(h, s))
+        return LOOM_OK;
+    for (unsigned i = 0; i < h->count; i++) {
+        pend *p = win_at(h, i);
+        if (p->req.seq != s || p->done)
+            continue;
+        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
+            return fail_tries(h, p, 1, e);
+        return send_pend(h, p, e);
+    }
+    return LOOM_OK;
 }
 
 /* The board expects seq E next: resend every unanswered request that the
@@ -244,10 +277,15 @@ static void retire(loom_host *h)
  * 24-byte one 79 %) and long ones waste nothing on a clean one. */
 static void track_damage(loom_host *h, int damaged)
 {
+
     h->dmg = 0.9 * h->dmg + (damaged ? 0.1 : 0.0);
     if (++h->dmg_n < DMG_EVERY)
         return;
-    if (h->dmg > DMG_HIGH && h->max_payload > MIN_NOISY_PAYLOAD) {
+    /* below SHORT_PAYLOAD only on a line that damages most frames even so:
+     * a step's request no longer fits one frame there, and every frame more
+     * is one more chance of a lost frame costing a round trip */
+    double high = h->max_payload > SHORT_PAYLOAD ? DMG_HIGH : DMG_SHORT;
+    if (h->dmg > high && h->max_payload > MIN_NOISY_PAYLOAD) {
         h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
                                                                 : h->max_payload / 2;
         h->dmg_n = 0;
@@ -268,11 +306,13 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
     track_damage(h, got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME));
+    uint8_t s;
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
             return LOOM_OK;
-        fifo_pop(h);
+        if (fifo_pop(h, &s))
+            return resend_lost(h, s, 1, e);
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done)
                 return resend_from(h, win_at(h, i)->req.seq, e);
@@ -280,7 +320,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     }
     if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
         h->cnt.seq_errors++;
-        fifo_pop(h);
+        fifo_pop(h, &s);
         return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
     }
     pend *p = NULL;
@@ -289,10 +329,17 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
             p = win_at(h, i);
     if (!p)
         return LOOM_OK; /* stale: a duplicate answer or another session's */
-    fifo_pop_through(h, f->seq);
+    uint8_t lost[FIFO_CAP];
+    unsigned n_lost;
+    fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
         return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+    }
+    for (unsigned i = 0; i < n_lost; i++) {
+        loom_status st = resend_lost(h, lost[i], 0, e);
+        if (st)
+            return st;
     }
     if (f->cmd != LINK_ACK(p->req.cmd) && !LINK_IS_NAK(f->cmd))
         return loom_fail(e, LOOM_E_LINK,
