@@ -459,7 +459,8 @@ static loom_status pump(loom_host *h, loom_err *e)
             if (old->sends >= 16 * h->o.max_tries)
                 return fail_tries(h, old, 1, e);
             old->early++;
-            if (getenv("LOOM_LINK_DEBUG"))
+            h->timeouts++;
+            if (h->debug)
                 fprintf(stderr, "%.1f lost seq %u wait %.1f srtt %.1f var %.1f\n", now,
                         old->req.seq, w, h->srtt, h->rttvar);
             fifo_drop(h, old->req.seq);
@@ -471,6 +472,7 @@ static loom_status pump(loom_host *h, loom_err *e)
             return LOOM_OK;
         }
         int full = w >= h->o.timeout_ms;
+        h->timeouts++;
         if (full) {
             if (++old->timeouts >= h->o.max_tries)
                 return fail_tries(h, old, 0, e);
@@ -910,6 +912,11 @@ link_counters loom_host_stats(const loom_host *h)
     c.seq_errors = h->cnt.seq_errors;
     c.duplicates = h->cnt.duplicates;
     return c;
+}
+
+unsigned loom_host_timeouts(const loom_host *h)
+{
+    return h->timeouts;
 }
 
 void loom_host_bytes(const loom_host *h, uint64_t *sent, uint64_t *received)

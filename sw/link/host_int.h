@@ -63,6 +63,7 @@ struct loom_host {
     double srtt, rttvar;   /* ms: smoothed round trip and its variation (RFC 6298), srtt 0: none */
     double stall_note;     /* ms: when the last stall progress line was given (0: none) */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
+    unsigned timeouts;     /* resend timeouts waited out (loom_host_timeouts) */
     uint32_t *wq;          /* word queue of piped responses */
     size_t wq_n, wq_off, wq_cap;
     loom_status pst;       /* deferred error of a piped request */
