@@ -271,7 +271,7 @@ static void retire(loom_host *h)
  * fraction of what the board sends (damaged answers, and NAK FRAME for
  * damaged requests) above DMG_HIGH halves the cap down to SHORT_PAYLOAD,
  * above DMG_SHORT further down to MIN_NOISY_PAYLOAD; below DMG_LOW it
- * doubles again (below DMG_HIGH up to SHORT_PAYLOAD), up to the session's
+ * doubles again (below DMG_BACK up to SHORT_PAYLOAD), up to the session's
  * full cap, at most once every DMG_EVERY answers.  A frame of n bytes
  * arrives whole with probability (1 - p)^n at byte error rate p, so short
  * frames get through a noisy line (1 %: a 72-byte answer half the time, a
@@ -285,10 +285,12 @@ static void track_damage(loom_host *h, int damaged)
      * a step's request no longer fits one frame there, and every frame more
      * is one more chance of a lost frame costing a round trip */
     double high = h->max_payload > SHORT_PAYLOAD ? DMG_HIGH : DMG_SHORT;
-    /* ... and back up to it as soon as fewer than DMG_HIGH are damaged (at
-     * 1 % a 40-byte frame is damaged a third of the time: with DMG_LOW a
-     * chance dip to 32 bytes during the image load stayed for the run) */
-    double low = h->max_payload < SHORT_PAYLOAD ? DMG_HIGH : DMG_LOW;
+    /* ... and back up to it below DMG_BACK (at 1 % a 40-byte frame is
+     * damaged a third of the time: with DMG_LOW a chance dip to 32 bytes
+     * during the image load stayed for the run; at 5 % short frames are
+     * damaged half the time or more, and a frame built at 64 bytes, sent
+     * as it is, rarely gets through) */
+    double low = h->max_payload < SHORT_PAYLOAD ? DMG_BACK : DMG_LOW;
     if (h->dmg > high && h->max_payload > MIN_NOISY_PAYLOAD) {
         h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
                                                                 : h->max_payload / 2;

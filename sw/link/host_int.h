@@ -32,6 +32,7 @@ typedef struct pend {
 #define SHORT_PAYLOAD 64  /* the payload cap goes below this only at DMG_SHORT */
 #define DMG_HIGH 0.45     /* damaged fraction of answers above which frames get shorter */
 #define DMG_SHORT 0.75    /* ... and shorter than SHORT_PAYLOAD */
+#define DMG_BACK 0.30     /* ... below which a cap under SHORT_PAYLOAD doubles */
 #define DMG_LOW 0.15      /* ... and below which they get longer again */
 #define DMG_EVERY 16      /* answers between two changes of the payload cap */
 #define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
