@@ -18,6 +18,7 @@
 
 #include "dsim.h"
 #include "ref.h"
+#include "loom_mem.h"
 
 loom_status aig_run_stim(const model *m, const char *stim_path, FILE *out, loom_err *e)
 {
@@ -69,14 +70,9 @@ loom_status aig_run_stim_mem(const model *m, const char *text, size_t len, const
                                line, k + 1, text[start + k]);
                 goto done;
             }
-        if (n_vec == cap) {
-            cap = cap ? 2 * cap : 64;
-            const char **nv = realloc(vec, cap * sizeof *nv);
-            if (!nv) {
-                st = loom_fail(e, LOOM_E_NOMEM, "out of memory reading %s", name);
-                goto done;
-            }
-            vec = nv;
+        if (LOOM_GROW(vec, cap, n_vec + 1, 64)) {
+            st = loom_fail(e, LOOM_E_NOMEM, "out of memory reading %s", name);
+            goto done;
         }
         vec[n_vec++] = text + start;
     }

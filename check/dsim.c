@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
+#include "loom_mem.h"
 
 typedef struct dsim_fo {
     uint32_t dst;
@@ -78,17 +79,7 @@ void dsim_destroy(dsim *s)
     if (s->slot)
         for (uint32_t r = 0; r < s->R; r++)
             free(s->slot[r].ev);
-    free(s->slot);
-    free(s->off);
-    free(s->fo);
-    free(s->sum);
-    free(s->bias);
-    free(s->spk);
-    free(s->dirty);
-    free(s->dl);
-    free(s->x);
-    free(s->xprev);
-    free(s);
+    LOOM_FREE(s->slot, s->off, s->fo, s->sum, s->bias, s->spk, s->dirty, s->dl, s->x, s->xprev, s);
 }
 
 loom_status dsim_create(const seir_net *net, dsim **out, loom_err *e)
@@ -173,14 +164,8 @@ static int fires(const dsim *s, uint32_t n, int64_t sum)
 
 static int push(dsim_list *l, uint32_t dst, int32_t delta)
 {
-    if (l->n == l->cap) {
-        size_t nc = l->cap ? 2 * l->cap : 64;
-        dsim_ev *ne = realloc(l->ev, nc * sizeof *ne);
-        if (!ne)
-            return -1;
-        l->ev = ne;
-        l->cap = nc;
-    }
+    if (LOOM_GROW(l->ev, l->cap, l->n + 1, 64))
+        return -1;
     l->ev[l->n++] = (dsim_ev){dst, delta};
     return 0;
 }

@@ -11,6 +11,7 @@
 #include "nir_int.h"
 #include "ref.h"
 #include "seir_relay.h"
+#include "loom_mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -37,6 +38,15 @@ static loom_status step_both(stim_src *src, uint64_t t, uint32_t n_inputs, stim_
         if (ev[k].channel < n_inputs)
             x[ev[k].channel] = 0.0;
     return LOOM_OK;
+}
+
+/* 1 when neuron nn of population pp agrees with the float reference this
+ * step: a spike by bit, a v output within the report's tolerance. */
+static int cell_agrees(const nir_pop *pp, const nir_qinfo *q, const ref_sim *rs, const nir_fsim *fs, uint32_t nn)
+{
+    if (pp->out_v)
+        return fabs(ref_v(rs, nn) / q->sigma - nir_fsim_v(fs)[nn]) <= 0.02 * q->v_bound + 2.0 / q->sigma;
+    return (ref_spiked(rs, nn) != 0) == (nir_fsim_spikes(fs)[nn] != 0);
 }
 
 /* Output agreement of g quantised for arch (or of qnet, when given: g
@@ -72,22 +82,9 @@ static loom_status out_agreement(const nir_graph *g, const seir_arch *arch, cons
     for (uint64_t t = 0; t < steps; t++) {
         if ((st = step_both(src, t, g->n_inputs, ev, x, rs, fs, e)))
             goto done;
-        const uint8_t *fspk = nir_fsim_spikes(fs);
-        const double *fv = nir_fsim_v(fs);
-        for (uint32_t p = 0; p < g->n_pops; p++) {
-            const nir_pop *pp = &g->pops[p];
-            if (!pp->is_output)
-                continue;
-            double tol = 0.02 * info[p].v_bound + 2.0 / info[p].sigma;
-            for (uint32_t k = 0; k < pp->count; k++) {
-                uint32_t nn = pp->first + k;
-                cells++;
-                if (pp->out_v)
-                    ok += fabs(ref_v(rs, nn) / info[p].sigma - fv[nn]) <= tol;
-                else
-                    ok += (ref_spiked(rs, nn) != 0) == (fspk[nn] != 0);
-            }
-        }
+        for (uint32_t p = 0; p < g->n_pops; p++)
+            for (uint32_t k = 0; g->pops[p].is_output && k < g->pops[p].count; k++, cells++)
+                ok += (uint64_t)cell_agrees(&g->pops[p], &info[p], rs, fs, g->pops[p].first + k);
     }
     *agreement = cells ? (double)ok / (double)cells : 1.0;
 done:
@@ -95,9 +92,7 @@ done:
     ref_destroy(rs);
     nir_fsim_free(fs);
     seir_net_free(net);
-    free(info);
-    free(x);
-    free(ev);
+    LOOM_FREE(info, x, ev);
     return st;
 }
 
@@ -220,22 +215,16 @@ loom_status nir_report(const model *m, const model_opts *o, double rate, uint64_
         if ((st = step_both(src, t, g->n_inputs, ev, x, rs, fs, e)))
             goto done;
         const uint8_t *fspk = nir_fsim_spikes(fs);
-        const double *fv = nir_fsim_v(fs);
         for (uint32_t p = 0; p < g->n_pops; p++) {
             const nir_pop *pp = &g->pops[p];
-            double tol = 0.02 * info[p].v_bound + 2.0 / info[p].sigma;
             for (uint32_t k = 0; k < pp->count; k++) {
                 uint32_t nn = pp->first + k;
-                int qs = ref_spiked(rs, nn);
                 int32_t qv = ref_v(rs, nn);
                 if (qv >= smax || qv <= smin)
                     sat[nn] = 1;
                 fsp[p] += fspk[nn];
-                qsp[p] += (uint64_t)qs;
-                if (pp->out_v)
-                    agree[p] += fabs(qv / info[p].sigma - fv[nn]) <= tol;
-                else
-                    agree[p] += (qs != 0) == (fspk[nn] != 0);
+                qsp[p] += (uint64_t)ref_spiked(rs, nn);
+                agree[p] += (uint64_t)cell_agrees(pp, &info[p], rs, fs, nn);
             }
         }
     }
@@ -360,13 +349,7 @@ done:
     stim_close(src);
     ref_destroy(rs);
     nir_fsim_free(fs);
-    free(x);
-    free(ev);
-    free(fsp);
-    free(qsp);
-    free(agree);
-    free(sat);
-    free(info);
+    LOOM_FREE(x, ev, fsp, qsp, agree, sat, info);
     return st;
 }
 

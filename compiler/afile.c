@@ -7,6 +7,7 @@
  * replace the device node, and writing to a FIFO must reach the reader.
  */
 #include "afile.h"
+#include "loom_mem.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -65,9 +66,7 @@ FILE *afile_fp(afile *a)
 
 static void afile_free(afile *a)
 {
-    free(a->path);
-    free(a->tmp);
-    free(a);
+    LOOM_FREE(a->path, a->tmp, a);
 }
 
 loom_status afile_commit(afile *a, loom_err *e)
@@ -100,4 +99,25 @@ void afile_discard(afile *a)
     if (a->tmp)
         unlink(a->tmp);
     afile_free(a);
+}
+
+loom_status afile_copy(const char *src, const char *dst, loom_err *e)
+{
+    FILE *in = fopen(src, "rb");
+    if (!in)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", src, strerror(errno));
+    FILE *out = fopen(dst, "wb");
+    if (!out) {
+        fclose(in);
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", dst, strerror(errno));
+    }
+    char buf[65536];
+    size_t n;
+    int bad = 0;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        bad |= fwrite(buf, 1, n, out) != n;
+    bad |= ferror(in);
+    fclose(in);
+    bad |= fclose(out) != 0;
+    return bad ? loom_fail(e, LOOM_E_IO, "%s: copy to %s failed", src, dst) : LOOM_OK;
 }

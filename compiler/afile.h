@@ -36,4 +36,8 @@ loom_status afile_commit(afile *a, loom_err *e);
  * a.  NULL is fine. */
 void afile_discard(afile *a);
 
+/* Copies the file src to dst (created or truncated, written directly, not
+ * through a temporary).  LOOM_E_IO naming the file and the reason. */
+loom_status afile_copy(const char *src, const char *dst, loom_err *e);
+
 #endif

@@ -4,6 +4,8 @@
  */
 #include "aig.h"
 
+#include "arch_choose.h"
+
 loom_status aig_compile_file(const char *path, const model_opts *o, seir_net **net,
                              aig_lowering **low, loom_err *e)
 {
@@ -34,6 +36,17 @@ loom_status aig_report(const model *m, FILE *out, loom_err *e)
     fprintf(out, "aiger neurons %u (gates %u, latches %u, output NOT/BUF/constant %u, delay buffers %u)\n",
             l->neurons, l->gates, l->n_latches, l->extra_neurons, l->buffers);
     fprintf(out, "aiger synapses %zu\n", l->synapses);
+    /* the narrowest widths that run it exactly (what loom build --board
+     * and loom compile --board choose when the generic arch does not hold
+     * the circuit) */
+    seir_arch w;
+    char why[160];
+    const int ex = arch_exact_widths(m->net, &w, why, sizeof why);
+    if (ex < 0)
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    if (ex == 1)
+        fprintf(out, "arch-needed W=%d,S=%d,A=%d (the narrowest widths that run it exactly: %s)\n", w.w, w.s,
+                w.a, why);
     if (l->n_uninit)
         fprintf(out, "aiger uninitialised_latches %u (start at 0)\n", l->n_uninit);
     if (l->n_bad || l->n_constraints || l->n_justice || l->n_fairness)

@@ -23,6 +23,7 @@
  * steps) when longer than D.  All outputs sit at stage L = the latency.
  */
 #include "aig.h"
+#include "loom_mem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -258,10 +259,7 @@ typedef struct lower {
 
 static void lower_free(lower *L)
 {
-    free(L->vkind);
-    free(L->vidx);
-    free(L->neuron);
-    free(L->stage);
+    LOOM_FREE(L->vkind, L->vidx, L->neuron, L->stage);
     if (L->chains)
         for (uint32_t v = 0; v < L->nvars; v++)
             free(L->chains[v].buf);
@@ -272,9 +270,7 @@ void aig_lowering_free(aig_lowering *low)
 {
     if (!low)
         return;
-    free(low->latch_neuron);
-    free(low->output_neuron);
-    free(low);
+    LOOM_FREE(low->latch_neuron, low->output_neuron, low);
 }
 
 static loom_status oom(loom_err *e) { return loom_fail(e, LOOM_E_NOMEM, "out of memory lowering the circuit"); }
@@ -286,15 +282,7 @@ static int32_t profile_for(lower *L, unsigned bias)
     char name[16];
     snprintf(name, sizeof name, "aig_b%u", bias);
     seir_profile p;
-    seir_profile_default(&p);
-    p.name = name;
-    p.a_syn = 0;
-    p.a_mem = 0;
-    p.theta = 2;
-    p.v_reset = 0;
-    p.reset = SEIR_RESET_ZERO;
-    p.shift = 0;
-    p.bias = (int32_t)bias;
+    seir_profile_gate(&p, name, 2, (int32_t)bias, SEIR_RESET_ZERO);
     return L->profile[bias] = seir_add_profile(L->net, &p);
 }
 
@@ -318,14 +306,8 @@ static loom_status connect_gap(lower *L, uint32_t v, uint32_t dst, int32_t w, ui
     uint32_t k = (gap - 1) / L->D;
     chain *c = &L->chains[v];
     while (c->n < k) {
-        if (c->n == c->cap) {
-            uint32_t nc = c->cap ? 2 * c->cap : 4;
-            uint32_t *nb = realloc(c->buf, nc * sizeof *nb);
-            if (!nb)
-                return oom(L->e);
-            c->buf = nb;
-            c->cap = nc;
-        }
+        if (LOOM_GROW(c->buf, c->cap, (size_t)c->n + 1, 4))
+            return oom(L->e);
         uint32_t b = L->base_buf + L->n_buffers++;
         uint32_t src = c->n ? c->buf[c->n - 1] : src_of(L, v);
         if (seir_add_syn(L->net, src, b, 1, L->D))
@@ -659,13 +641,7 @@ groups_done:
     report_figures(L, name, o, n_extra);
 done:
     free(gf);
-    free(lf);
-    free(prof);
-    free(slot_out);
-    free(slot_gate);
-    free(slot_form);
-    free(out_gate);
-    free(used);
+    LOOM_FREE(lf, prof, slot_out, slot_gate, slot_form, out_gate, used);
     return st;
 }
 
@@ -741,10 +717,7 @@ static int compact(const aig_file *f, aig_file *g)
 
 static void compact_free(aig_file *g)
 {
-    free(g->inputs);
-    free(g->latches);
-    free(g->ands);
-    free(g->outputs);
+    LOOM_FREE(g->inputs, g->latches, g->ands, g->outputs);
 }
 
 loom_status aig_lower(const aig_file *f, const char *name, const model_opts *o, seir_net **net,

@@ -18,6 +18,7 @@
  */
 #include "aig.h"
 #include "loom_limits.h"
+#include "loom_mem.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -179,20 +180,8 @@ void aig_file_free(aig_file *f)
         free(f->latch_names[k]);
     for (uint32_t k = 0; f->output_names && k < f->n_outputs; k++)
         free(f->output_names[k]);
-    free(f->input_names);
-    free(f->latch_names);
-    free(f->output_names);
-    free(f->inputs);
-    free(f->latches);
-    free(f->outputs);
-    free(f->bad);
-    free(f->constraints);
-    free(f->justice_first);
-    free(f->justice_lits);
-    free(f->fairness);
-    free(f->ands);
-    free(f->comment);
-    free(f);
+    LOOM_FREE(f->input_names, f->latch_names, f->output_names, f->inputs, f->latches, f->outputs, f->bad,
+              f->constraints, f->justice_first, f->justice_lits, f->fairness, f->ands, f->comment, f);
 }
 
 /* Position of every item, for the checks after reading (ASCII). */
@@ -202,14 +191,7 @@ typedef struct places {
 
 static void places_free(places *pl)
 {
-    free(pl->input);
-    free(pl->latch);
-    free(pl->output);
-    free(pl->bad);
-    free(pl->cons);
-    free(pl->just);
-    free(pl->fair);
-    free(pl->and_);
+    LOOM_FREE(pl->input, pl->latch, pl->output, pl->bad, pl->cons, pl->just, pl->fair, pl->and_);
 }
 
 static void *xcalloc(size_t n, size_t size) { return calloc(n ? n : 1, size); }
@@ -412,9 +394,7 @@ static loom_status topo_sort(const rd *r, aig_file *f, where *and_where, const v
     memcpy(and_where, outw, (size_t)A * sizeof *outw);
 done:
     free(mark);
-    free(stack);
-    free(out);
-    free(outw);
+    LOOM_FREE(stack, out, outw);
     return st;
 }
 

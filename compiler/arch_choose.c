@@ -242,13 +242,17 @@ loom_status arch_need_of(const seir_net *net, uint32_t cores, arch_need *n, loom
     for (size_t k = 0; k < net->n_syn; k++)
         if (net->syn[k].d > n->max_delay)
             n->max_delay = net->syn[k].d;
+    for (size_t k = 0; k < net->n_ring_init; k++) /* pending input for step `slot` needs a ring that deep */
+        if (net->ring_init[k].slot > n->max_delay)
+            n->max_delay = net->ring_init[k].slot;
     /* a roomy config at the net's widths: every table as large as the
      * packing rules of limg_arch_check allow */
     limg_arch a = {.arch = net->arch, .cores = cores ? cores : 1, .profiles = 32, .levels = 32768,
                    .syn_words = 65536};
+    /* the ring only as deep as the synapses' delays (a net declared at a
+     * larger D maps unchanged: no synapse needs a relay), so that the
+     * neuron table can take its largest size */
     a.arch.d = (int)(pow2_at_least((uint64_t)n->max_delay + 1, 2) - 1);
-    if (a.arch.d < net->arch.d)
-        a.arch.d = net->arch.d;
     const uint32_t rb = limg_ring_log2(&a);
     uint32_t nb = 13;
     while (nb > 1 && (nb + (uint32_t)a.arch.w + rb > 31 || (1u << nb << rb) > 65536))
@@ -302,6 +306,85 @@ void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, ar
             rows * row - a->neurons >= n->syn_words)
             a->syn_words = (uint32_t)(rows * row - a->neurons);
     }
+}
+
+/* ---- exact narrow widths -------------------------------------------------------- */
+
+static int bits_signed(int64_t m) /* the fewest bits B with [-m, m] inside [-2^(B-1), 2^(B-1) - 1] */
+{
+    int b = 1;
+    while (((int64_t)1 << (b - 1)) - 1 < m)
+        b++;
+    return b;
+}
+
+static int64_t abs64(int64_t x)
+{
+    return x < 0 ? -x : x;
+}
+
+int arch_exact_widths(const seir_net *net, seir_arch *w, char *why, size_t len)
+{
+    const uint32_t N = net->n_neurons;
+    int64_t *acc = calloc(N ? N : 1, sizeof *acc);
+    if (!acc)
+        return -1;
+    int64_t wmax = 0, amax = 0, smax = 0;
+    for (size_t k = 0; k < net->n_syn; k++) {
+        const seir_syn *y = &net->syn[k];
+        const int64_t x = SEIR_IS_INPUT(y->src) ? seir_input_xmax(net, SEIR_SRC_INDEX(y->src)) : 1;
+        acc[y->dst] += abs64(y->w) * x;
+        if (abs64(y->w) > wmax)
+            wmax = abs64(y->w);
+    }
+    for (size_t k = 0; k < net->n_ring_init; k++)
+        acc[net->ring_init[k].neuron] += abs64(net->ring_init[k].value);
+    int ok = 1;
+    for (uint32_t n = 0; n < N && ok; n++) {
+        const seir_profile *p = &net->profiles[net->neuron_profile[n]];
+        if (p->a_syn != 0 || p->a_mem != 0) {
+            /* a decay keeps state from step to step: no bound short of the
+             * widths the model was compiled at */
+            snprintf(why, len, "neuron %u (profile %s) carries i or v from step to step (a_syn %d, a_mem %d)",
+                     n, p->name ? p->name : "?", p->a_syn, p->a_mem);
+            ok = 0;
+            break;
+        }
+        if (acc[n] > amax)
+            amax = acc[n];
+        /* in = shift(a); with no decay i = in and v = i + bias */
+        const int64_t in = p->shift >= 0 ? acc[n] << p->shift : (acc[n] >> -p->shift) + 1;
+        const int64_t bias = abs64((int64_t)p->bias + (net->neuron_bias ? net->neuron_bias[n] : 0));
+        int64_t v = in + bias;
+        int64_t m = v;
+        if (p->reset == SEIR_RESET_SUBTRACT && v + abs64(p->theta) > m)
+            m = v + abs64(p->theta);
+        const int64_t f[] = {in, abs64(p->theta), abs64(p->v_reset), abs64(p->bias), bias,
+                             net->init_i ? abs64(net->init_i[n]) : 0, net->init_v ? abs64(net->init_v[n]) : 0};
+        for (size_t q = 0; q < sizeof f / sizeof f[0]; q++)
+            if (f[q] > m)
+                m = f[q];
+        if (m > smax)
+            smax = m;
+    }
+    free(acc);
+    if (!ok)
+        return 0;
+    w->w = bits_signed(wmax);
+    w->s = bits_signed(smax);
+    w->a = bits_signed(amax);
+    if (w->w < 2)
+        w->w = 2;
+    if (w->s < ARCH_EXACT_MIN_S)
+        w->s = ARCH_EXACT_MIN_S;
+    if (w->a < ARCH_EXACT_MIN_A)
+        w->a = ARCH_EXACT_MIN_A;
+    if (w->a + 15 < w->s)
+        w->a = w->s - 15;
+    w->d = net->arch.d;
+    snprintf(why, len, "weights up to %lld, states within +-%lld, accumulators up to %lld", (long long)wmax,
+             (long long)smax, (long long)amax);
+    return 1;
 }
 
 /* ---- the ladder ---------------------------------------------------------------- */
@@ -400,6 +483,129 @@ static loom_status try_widths(const board_info *b, double target, seir_arch w, a
     return LOOM_OK;
 }
 
+/* The cheapest config of board b that holds need at widths w: the tables
+ * shrunk to it, D and A raised where that moves the ring into SPRAM (the
+ * memory mapper takes SPRAM only for deep enough, wide enough memories).
+ * 1 when one fits (*best, *note says what was raised), else 0 with why for
+ * the plain shrink. */
+static int cheapest_fit(const board_info *b, const seir_arch *w, const arch_need *need, arch_config *best,
+                        char *note, size_t nlen, char *why, size_t len)
+{
+    static const int dl[] = {-1, 1, 3, 7, 15};
+    const int al[] = {w->a, 16, 20};
+    int found = 0;
+    arch_res br = {0};
+    note[0] = 0;
+    why[0] = 0;
+    for (size_t i = 0; i < sizeof dl / sizeof dl[0]; i++) {
+        if (dl[i] >= 0 && (dl[i] <= (int)need->max_delay || dl[i] > b->arch.arch.d))
+            continue;
+        for (size_t j = 0; j < sizeof al / sizeof al[0]; j++) {
+            if (j && al[j] <= w->a)
+                continue;
+            arch_need n2 = *need;
+            if (dl[i] >= 0)
+                n2.max_delay = (uint32_t)dl[i];
+            seir_arch w2 = *w;
+            w2.a = al[j];
+            arch_config cfg;
+            arch_shrink(b, &w2, &n2, &cfg);
+            loom_err e2;
+            arch_res r;
+            char why2[160];
+            int ok = limg_arch_check(&cfg.arch, &e2) == LOOM_OK;
+            if (!ok)
+                copy_str(why2, sizeof why2, e2.msg);
+            else
+                ok = arch_fits(b, &cfg, &r, why2, sizeof why2);
+            if (i == 0 && j == 0)
+                copy_str(why, len, why2);
+            if (ok && (!found || r.bram < br.bram || (r.bram == br.bram && r.spram < br.spram))) {
+                found = 1;
+                br = r;
+                *best = cfg;
+                if (i == 0 && j == 0)
+                    note[0] = 0;
+                else
+                    snprintf(note, nlen, "; D=%d A=%d (more than the model needs) put the ring into SPRAM",
+                             cfg.arch.arch.d, cfg.arch.arch.a);
+            }
+        }
+    }
+    return found;
+}
+
+/* A model without an agreement figure (arch_choose.h): the narrowest
+ * widths that run it exactly when every neuron is memoryless, else its own
+ * widths; the tables shrunk to it.  net (at the generic widths) is not
+ * used after fn is called again. */
+static loom_status choose_exact(const board_info *b, arch_measure_fn fn, void *ctx, const seir_net *net,
+                                const arch_need *need, const char *glim, arch_choice *out, loom_err *e)
+{
+    char arch[256], why0[160], note[160], ex_why[160], raised[96];
+    /* the tables shrunk at the model's own widths (today's fallback) */
+    arch_config cfg0;
+    const seir_arch own = net->arch;
+    const int fits0 = cheapest_fit(b, &own, need, &cfg0, raised, sizeof raised, why0, sizeof why0);
+    if (!fits0)
+        arch_shrink(b, &own, need, &cfg0);
+    seir_arch wn;
+    const int ex = arch_exact_widths(net, &wn, ex_why, sizeof ex_why);
+    if (ex < 0)
+        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    arch_config cfg1;
+    char why1[160] = "";
+    int fits1 = 0, tried1 = 0;
+    arch_need need1;
+    if (ex == 1 && (wn.w < own.w || wn.s < own.s || wn.a < own.a)) {
+        seir_arch req = wn;
+        req.d = b->arch.arch.d;
+        const seir_net *n1 = NULL;
+        double ag1 = -1;
+        loom_err e2;
+        seir_arch w1;
+        /* compiled at those widths (the model must take them) and shown
+         * exact there too */
+        if (fn(ctx, &req, &n1, &ag1, &e2) == LOOM_OK && n1->arch.w == req.w && n1->arch.s == req.s &&
+            n1->arch.a == req.a && arch_exact_widths(n1, &w1, note, sizeof note) == 1 && w1.w <= req.w &&
+            w1.s <= req.s && w1.a <= req.a && arch_need_of(n1, b->arch.cores, &need1, &e2) == LOOM_OK) {
+            tried1 = 1;
+            out->tried++;
+            fits1 = cheapest_fit(b, &req, &need1, &cfg1, raised, sizeof raised, why1, sizeof why1);
+            if (!fits1)
+                arch_shrink(b, &req, &need1, &cfg1);
+        }
+    }
+    if (tried1 && fits1) {
+        out->cfg = cfg1;
+        out->need = need1;
+        set_used(b, out);
+        snprintf(out->reason, sizeof out->reason,
+                 "no agreement to reach; the generic arch does not hold the model; W=%d S=%d A=%d are the "
+                 "narrowest widths that run it exactly (%s)%s; tables shrunk to it",
+                 wn.w, wn.s, wn.a, ex_why, raised);
+        return LOOM_OK;
+    }
+    if (fits0) {
+        out->cfg = cfg0;
+        set_used(b, out);
+        snprintf(out->reason, sizeof out->reason,
+                 "no agreement to reach; the generic arch does not hold the model; the smallest tables that "
+                 "do at its widths%s%s%s", ex == 1 ? "" : " (", ex == 1 ? "" : ex_why, ex == 1 ? "" : ")");
+        return LOOM_OK;
+    }
+    const arch_config *c = tried1 ? &cfg1 : &cfg0;
+    out->cfg = *c;
+    set_used(b, out);
+    loom_err e2;
+    if (limg_arch_check(&c->arch, &e2) != LOOM_OK)
+        return loom_fail(e, LOOM_E_CAPACITY, "no arch of board %s holds the model: %s%s%s", b->name, glim,
+                         glim[0] ? "; " : "", e2.msg);
+    return loom_fail(e, LOOM_E_CAPACITY,
+                     "does not fit board %s: %s%sthe smallest arch that holds it (%s) needs %s", b->name, glim,
+                     glim[0] ? "; " : "", arch_config_str(c, arch, sizeof arch), tried1 ? why1 : why0);
+}
+
 loom_status arch_choose(const board_info *b, double target, const seir_arch *forced,
                         arch_measure_fn fn, void *ctx, arch_choice *out, loom_err *e)
 {
@@ -477,21 +683,8 @@ loom_status arch_choose(const board_info *b, double target, const seir_arch *for
                      "the board's generic arch holds the model and reaches agreement %.4f >= %.2f", ag, target);
         return LOOM_OK;
     }
-    if (ag < 0) { /* no agreement: keep the widths, shrink the tables */
-        arch_shrink(b, &net->arch, &need, &out->cfg);
-        set_used(b, out);
-        loom_err e2;
-        if (limg_arch_check(&out->cfg.arch, &e2) != LOOM_OK)
-            return loom_fail(e, LOOM_E_CAPACITY, "no arch of board %s holds the model: %s", b->name, e2.msg);
-        if (!arch_fits(b, &out->cfg, NULL, why, sizeof why))
-            return loom_fail(e, LOOM_E_CAPACITY,
-                             "does not fit board %s: %s%sthe smallest arch that holds it (%s) needs %s",
-                             b->name, glim, glim[0] ? "; " : "", arch_config_str(&out->cfg, arch, sizeof arch),
-                             why);
-        snprintf(out->reason, sizeof out->reason,
-                 "the generic arch does not hold the model; the smallest tables that do at its widths");
-        return LOOM_OK;
-    }
+    if (ag < 0) /* no agreement to reach */
+        return choose_exact(b, fn, ctx, net, &need, glim, out, e);
     /* the ladder: first that reaches the target and fits */
     double best = ag, best_fit = gen_holds ? ag : -1;
     seir_arch best_w = net->arch, best_fit_w = net->arch;

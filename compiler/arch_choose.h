@@ -18,8 +18,12 @@
  * the generic virtual board runs the same machine); otherwise the first
  * candidate of the ladder that reaches the target and fits; when none
  * does, an error naming the best agreement reached and what ran out.
- * Models without an agreement (AIGER, SEIR) keep their widths: the
- * generic arch when it holds them, else the tables shrunk to them.
+ * Models without an agreement (AIGER, Verilog, SEIR): the generic arch
+ * when it holds them; else, when every neuron is memoryless
+ * (arch_exact_widths), the narrowest widths that run the model exactly,
+ * with the tables shrunk to it and D and A raised where that moves the
+ * ring into SPRAM (the cheapest fit in block RAM); else the tables shrunk
+ * at the model's own widths.
  * A forced arch (--arch) is taken as it is, with the tables shrunk.
  * Firmware boards (the icestick) run one arch: theirs.
  *
@@ -69,6 +73,18 @@ loom_status arch_need_of(const seir_net *net, uint32_t cores, arch_need *n, loom
 /* The config of board b at widths w with the tables shrunk to n. */
 void arch_shrink(const board_info *b, const seir_arch *w, const arch_need *n, arch_config *out);
 
+/* The narrowest widths at which net runs exactly as compiled: every neuron
+ * memoryless (a_syn = a_mem = 0, as the AIGER and Verilog lowerings make
+ * them), so that no weight, accumulator, i or v can reach the range of
+ * those widths (no wrap, no saturation) and the run is the same bit for
+ * bit at any wider ones.  Returns 1 with *w (D kept) and a note in why
+ * ("weights up to 1, states within +-4, ..."), 0 when some neuron keeps
+ * state from step to step (why says which), -1 on OOM.  S and A are at
+ * least ARCH_EXACT_MIN_S / _A, W at least 2. */
+#define ARCH_EXACT_MIN_S 4
+#define ARCH_EXACT_MIN_A 4
+int arch_exact_widths(const seir_net *net, seir_arch *w, char *why, size_t len);
+
 /* The widths ladder, cheapest first: arch_ladder_count() entries. */
 unsigned arch_ladder_count(void);
 seir_arch arch_ladder_at(unsigned i);
@@ -92,7 +108,7 @@ typedef struct arch_choice {
     arch_need need;
     arch_res used, total;    /* used by the chosen config; the part's totals */
     unsigned tried;          /* candidates measured */
-    char reason[256];        /* one line: why this config */
+    char reason[512];        /* one line: why this config */
 } arch_choice;
 
 /* Chooses as above.  forced: NULL, or widths to take as they are.  On

@@ -37,7 +37,10 @@ static const board_info boards[] = {
      .clock_src = "SB_HFOSC 48 MHz / 2 -> 24 MHz", .osc_mhz = 48.0, .clock_mhz = 24.0,
      .baud = 3000000, .board_id = 2, .boot_bytes = 1024,
      .arch = ARCH(12, 20, 20, 15, 1, 1024, 15360, 16, 224, 128), .eq = 4, .single_port = 1,
-     .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8},
+     .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8,
+     .bake_limit = "the UPduino 3's SPI flash cannot hold a baked model: its FT232H UART lines are "
+                   "the flash's SCK and SDO pins (15, 14), so a design reading the flash would drive "
+                   "against the USB chip; the boot ROM in block RAM is what is left"},
     {.name = "icestick", .device = "iCE40HX1K", .pnr_device = "hx1k", .package = "tq144",
      .clock_src = "12 MHz on pin 21 -> SB_PLL40_CORE -> 24 MHz", .osc_mhz = 12.0, .clock_mhz = 24.0,
      .baud = 3000000, .board_id = 3, .boot_bytes = 0,

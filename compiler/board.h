@@ -44,6 +44,8 @@ typedef struct board_info {
                                 read at power-up (boards/common/loom_flash_boot.v,
                                 sw/fpga/build_flash.c); boot_bytes is then 0 */
     uint32_t flash_bytes;    /* size of that flash */
+    const char *bake_limit;  /* NULL, or why a model that fits the array may
+                                still not be baked (said with the refusal) */
 } board_info;
 
 /* A simulation config: the arch of one Verilator model of rtl/loom_array.v

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "loom_map.h"
+#include "loom_mem.h"
 
 static uint32_t clog2u(uint32_t x)
 {
@@ -120,37 +121,18 @@ limg *limg_new(const limg_arch *a, uint32_t n_neurons, uint32_t n_inputs, uint32
 
 void limg_free(limg *img)
 {
-    if (!img)
-        return;
-    free(img->core_of);
-    free(img->slot_of);
-    free(img->out_neuron);
-    free(img->out_kind);
-    free(img->segs);
-    free(img->words);
-    free(img);
+    if (img)
+        LOOM_FREE(img->core_of, img->slot_of, img->out_neuron, img->out_kind, img->segs, img->words, img);
 }
 
 int limg_put(limg *img, uint32_t addr, uint32_t word)
 {
-    if (img->n_words == img->cap_words) {
-        size_t nc = img->cap_words ? img->cap_words * 2 : 1024;
-        uint32_t *w = realloc(img->words, nc * sizeof *w);
-        if (!w)
-            return -1;
-        img->words = w;
-        img->cap_words = nc;
-    }
+    if (LOOM_GROW(img->words, img->cap_words, img->n_words + 1, 1024))
+        return -1;
     limg_seg *last = img->n_segs ? &img->segs[img->n_segs - 1] : NULL;
     if (!last || last->addr + last->count != addr) {
-        if (img->n_segs == img->cap_segs) {
-            size_t nc = img->cap_segs ? img->cap_segs * 2 : 64;
-            limg_seg *s = realloc(img->segs, nc * sizeof *s);
-            if (!s)
-                return -1;
-            img->segs = s;
-            img->cap_segs = nc;
-        }
+        if (LOOM_GROW(img->segs, img->cap_segs, img->n_segs + 1, 64))
+            return -1;
         last = &img->segs[img->n_segs++];
         last->addr = addr;
         last->count = 0;

@@ -9,6 +9,7 @@
 #include "mapper.h"
 #include "mapper.h"
 #include "seir_relay.h"
+#include "loom_mem.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -47,9 +48,7 @@ int map_fit_limits(const seir_net *net, const limg_arch *a, char *buf, size_t le
     uint32_t *level = malloc((net->n_neurons ? net->n_neurons : 1) * sizeof *level);
     uint32_t *cls = map_profile_class(net);
     if (!used || !level || !cls) {
-        free(used);
-        free(level);
-        free(cls);
+        LOOM_FREE(used, level, cls);
         return -1;
     }
     uint64_t n_used = 0;

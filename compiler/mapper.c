@@ -12,12 +12,14 @@
 #include "mapper.h"
 
 #include <stdio.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "loom_arith.h"
 #include "loom_map.h"
 #include "seir_relay.h"
+#include "loom_mem.h"
 
 const char *map_thousands(uint64_t v, char *buf, size_t len)
 {
@@ -106,14 +108,8 @@ void map_free(map_result *m)
     if (!m)
         return;
     limg_free(m->img);
-    free(m->level_of);
-    free(m->core_used);
-    free(m->core_syn);
-    free(m->core_profiles);
-    free(m->lvl_count);
-    free(m->fo_count);
-    free(m->fo_d0);
-    free(m);
+    LOOM_FREE(m->level_of, m->core_used, m->core_syn, m->core_profiles, m->lvl_count, m->fo_count, m->fo_d0,
+              m);
 }
 
 static uint32_t src_of(const map_result *m, uint32_t src)
@@ -430,9 +426,7 @@ static loom_status write_image(map_result *m, const seir_net *net, const uint32_
         fail |= write_core(m, net, k, lprof, pcls, &sc);
     if (!fail)
         fail |= limg_put(m->img, LOOM_REG_TIME, 0);
-    free(sc.neuron_at);
-    free(sc.ring);
-    free(sc.fo_next);
+    LOOM_FREE(sc.neuron_at, sc.ring, sc.fo_next);
     return fail ? loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory") : LOOM_OK;
 }
 
@@ -475,9 +469,7 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
         }
         st = write_image(m, net, lprof, pcls, e);
     }
-    free(order);
-    free(lprof);
-    free(pcls);
+    LOOM_FREE(order, lprof, pcls);
     if (st != LOOM_OK) {
         map_free(m);
         return st;
@@ -588,10 +580,77 @@ static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
     return m->fo_count[(size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n])];
 }
 
-/* START, FIN and the input phase. */
+/* The input phase of an array of K > 1 cores: each core scans its own
+ * list (the events with synapses there) into its own FIFO, all at once, so
+ * the phase lasts as long as its busiest core: c*T_k + 6 for T_k > 0 words
+ * (c*T_k + 5 with a single-port ring, whose last write ends a cycle after
+ * its read), and 2 cycles (scan and barrier) when no core has any:
+ *   E = 2 + P(some event)(lane - 2) + c E[max_k T_k].
+ * A channel's words common to every core (the least of its counts) add to
+ * every T_k alike, so E[max T] = E[common] + E[max_k P_k] with P_k the
+ * rest; the P_k are taken as independent, E[max] from their exact
+ * distributions on [0, cap].  -1 when out of memory. */
+static double input_lanes(const map_result *m, double input_rate, double pc)
+{
+    const uint32_t K = m->arch.cores;
+    uint32_t cap = 1;
+    double p_none = 1, common = 0;
+    for (uint32_t c = 0; c < m->n_inputs; c++) {
+        uint32_t lo = UINT32_MAX, any = 0;
+        for (uint32_t k = 0; k < K; k++) {
+            const uint32_t n = m->fo_count[(size_t)k * m->fan + c];
+            lo = n < lo ? n : lo;
+            any |= n;
+        }
+        if (any)
+            p_none *= 1.0 - input_rate;
+        common += input_rate * lo;
+    }
+    for (uint32_t k = 0; k < K; k++) {
+        uint32_t tot = 0;
+        for (uint32_t c = 0; c < m->n_inputs; c++)
+            tot += m->fo_count[(size_t)k * m->fan + c];
+        if (tot + 1 > cap)
+            cap = tot + 1;
+    }
+    double *w = malloc((size_t)K * (cap + 1) * sizeof *w);
+    if (!w)
+        return -1;
+    for (uint32_t k = 0; k < K; k++) {
+        double *wk = &w[(size_t)k * (cap + 1)];
+        memset(wk, 0, (cap + 1) * sizeof *wk);
+        wk[0] = 1;
+        for (uint32_t c = 0; c < m->n_inputs; c++) {
+            uint32_t lo = UINT32_MAX;
+            for (uint32_t j = 0; j < K; j++) {
+                const uint32_t n = m->fo_count[(size_t)j * m->fan + c];
+                lo = n < lo ? n : lo;
+            }
+            queue_add(wk, cap, input_rate, m->fo_count[(size_t)k * m->fan + c] - lo);
+        }
+        for (uint32_t x = 1; x <= cap; x++) /* the distribution function */
+            wk[x] += wk[x - 1];
+    }
+    double emax = common;
+    for (uint32_t x = 1; x <= cap; x++) {
+        double all = 1; /* P(every P_k < x) */
+        for (uint32_t k = 0; k < K; k++)
+            all *= w[(size_t)k * (cap + 1) + x - 1];
+        emax += 1.0 - all;
+    }
+    free(w);
+    const double lane = pc > 1 ? 5 : 6;
+    return 2 + (1.0 - p_none) * (lane - 2) + pc * emax;
+}
+
+/* START, FIN and the input phase; -1 when out of memory. */
 static double input_cycles(const map_result *m, double input_rate)
 {
     const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
+    if (m->arch.cores > 1) {
+        const double e = input_lanes(m, input_rate, pc);
+        return e < 0 ? -1 : 2 + e;
+    }
     double p_none = 1, tmax = 0;
     for (uint32_t c = 0; c < m->n_inputs; c++)
         p_none *= 1.0 - input_rate;
@@ -608,16 +667,7 @@ static double input_cycles(const map_result *m, double input_rate)
 
 static void pred_free(pred *p)
 {
-    free(p->dl);
-    free(p->xl);
-    free(p->hl);
-    free(p->sl);
-    free(p->pn);
-    free(p->lstart);
-    free(p->pos);
-    free(p->byl);
-    free(p->ord);
-    free(p->w);
+    LOOM_FREE(p->dl, p->xl, p->hl, p->sl, p->pn, p->lstart, p->pos, p->byl, p->ord, p->w);
 }
 
 /* 0, or -1 when out of memory (p is then freed). */
@@ -813,8 +863,45 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
     return 0;
 }
 
+/* E[max of K independent standard normals], K = 0..16 */
+static const double max_normal[17] = {0,      0,      0.5642, 0.8463, 1.0294, 1.1630,
+                                      1.2672, 1.3522, 1.4236, 1.4850, 1.5388, 1.5864,
+                                      1.6292, 1.6680, 1.7034, 1.7359, 1.7660};
+
+/* The step-to-step imbalance of a level's words between the cores: every
+ * core gets every spike (broadcast), but a spike's words split unevenly,
+ * so the busiest core of a step ends later than any core's expected end.
+ * The deviations D_k = S_k - mean (S_k the words core k gets) sum to zero;
+ * taken as Z_k - mean Z of independent normals, E[max D] = E[max Z] =
+ * e_K * sd(D) / sqrt(1 - 1/K), given some spike. */
+static double level_imbalance(const pred *p, uint32_t l, double p_some)
+{
+    const map_result *m = p->m;
+    const uint32_t K = m->arch.cores;
+    if (K < 2 || K > 16)
+        return 0;
+    double var = 0;
+    for (uint32_t i = p->byl[l]; i < p->byl[l + 1]; i++) {
+        const uint32_t n = p->ord[i];
+        const double r = rate_of(p, n);
+        double sum = 0, sq = 0;
+        for (uint32_t k = 0; k < K; k++) {
+            const double c = words_in(m, k, n);
+            sum += c;
+            sq += c * c;
+        }
+        var += r * (1.0 - r) * (sq - sum * sum / K) / K; /* mean over k of (c_k - mean)^2 */
+    }
+    return max_normal[K] * sqrt(var / p_some / (1.0 - 1.0 / K));
+}
+
 /* Level l of a dual-port build (the delivery overlaps the update): adds
- * its expected cycles to *cyc.  0, or -1 when out of memory. */
+ * its expected cycles to *cyc.  With K > 1 cores the level ends with the
+ * busiest core of the step: the mean of the cores' expected ends plus the
+ * expected largest deviation (level_imbalance), to the extent that the
+ * deliveries, not the update, end the level (the share of that deviation
+ * by which the mean end passes the update's n + 6), and at least the
+ * largest expected end.  0, or -1 when out of memory. */
 static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
 {
     const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - p->pn[l];
@@ -822,13 +909,21 @@ static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
         *cyc += none;
         return 0;
     }
+    const uint32_t K = p->m->arch.cores;
     const double ef = first_spike(p, l, p_some);
-    double some = 0;
-    for (uint32_t k = 0; k < p->m->arch.cores; k++) {
+    double some = 0, mean = 0;
+    for (uint32_t k = 0; k < K; k++) {
         double e;
         if (core_delivery(p, l, k, umax, ef, p_some, &e))
             return -1;
         some = dmax(some, e);
+        mean += e / K;
+    }
+    const double dev = level_imbalance(p, l, p_some);
+    if (dev > 0) {
+        double share = (mean - none) / dev;
+        share = share < 0 ? 0 : (share > 1 ? 1 : share);
+        some = dmax(some, mean + share * dev);
     }
     *cyc += p->pn[l] * none + p_some * some;
     return 0;
@@ -839,7 +934,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
 {
     pred p = {.m = m, .rate = neuron_rate, .def = default_rate, .L = m->n_levels};
     double cyc = input_cycles(m, input_rate);
-    if (pred_alloc(&p))
+    if (cyc < 0 || pred_alloc(&p))
         return -1;
     level_sums(&p);
     int ok = level_order(&p) == 0;

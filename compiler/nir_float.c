@@ -17,6 +17,7 @@
  * the machine does, so the float and integer runs differ only by rounding.
  */
 #include "nir_int.h"
+#include "loom_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -92,13 +93,7 @@ void nir_fsim_free(nir_fsim *s)
 {
     if (!s)
         return;
-    free(s->out_off);
-    free(s->out);
-    free(s->acc);
-    free(s->v);
-    free(s->i);
-    free(s->spk);
-    free(s);
+    LOOM_FREE(s->out_off, s->out, s->acc, s->v, s->i, s->spk, s);
 }
 
 void nir_fsim_reset(nir_fsim *s)

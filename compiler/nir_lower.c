@@ -21,6 +21,7 @@
  * only spikes travel on the machine's synapses.
  */
 #include "nir_int.h"
+#include "loom_mem.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -69,18 +70,10 @@ static int tb_push(tbuf *b, uint32_t elem, uint32_t src, uint32_t d, double w)
 {
     if (w == 0.0)
         return 0;
-    if (b->n == b->cap) {
-        size_t nc = b->cap ? 2 * b->cap : 1024;
-        uint32_t *pe = realloc(b->elem, nc * sizeof *pe);
-        if (!pe)
-            return -1;
-        b->elem = pe;
-        nir_term *pt = realloc(b->t, nc * sizeof *pt);
-        if (!pt)
-            return -1;
-        b->t = pt;
-        b->cap = nc;
-    }
+    size_t ce = b->cap, ct = b->cap; /* two arrays, one capacity */
+    if (LOOM_GROW(b->elem, ce, b->n + 1, 1024) || LOOM_GROW(b->t, ct, b->n + 1, 1024))
+        return -1;
+    b->cap = ct;
     b->elem[b->n] = elem;
     b->t[b->n].src = src;
     b->t[b->n].d = d;
@@ -643,10 +636,6 @@ done:
     if (L.maps)
         for (uint32_t i = 0; i < nn; i++)
             tmap_free(&L.maps[i]);
-    free(L.maps);
-    free(L.state);
-    free(L.pop_of_node);
-    free(L.chan_of_node);
-    free(readout_of);
+    LOOM_FREE(L.maps, L.state, L.pop_of_node, L.chan_of_node, readout_of);
     return st;
 }

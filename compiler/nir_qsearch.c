@@ -27,6 +27,7 @@
 #include "loom_arith.h"
 #include "ref.h"
 #include "loom_poisson.h"
+#include "loom_mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -69,10 +70,7 @@ typedef struct fref {
 
 static void fref_free(fref *f)
 {
-    free(f->spk);
-    free(f->v);
-    free(f->ev);
-    free(f->ev_off);
+    LOOM_FREE(f->spk, f->v, f->ev, f->ev_off);
 }
 
 /* Runs the float reference on the search input and records it. */

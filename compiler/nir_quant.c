@@ -31,6 +31,7 @@
 #include "nir_int.h"
 
 #include "loom_arith.h"
+#include "loom_mem.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -441,16 +442,10 @@ static loom_status emit_synapses(const nir_graph *g, const seir_arch *arch, seir
             while (j < nk && !(keys[j].is_input == is_in && keys[j].idx == idx && keys[j].d == tm->d))
                 j++;
             if (j == nk) {
-                if (nk == ck) {
-                    size_t nc = ck ? 2 * ck : 8;
-                    key *pk = realloc(keys, nc * sizeof *pk);
-                    if (!pk) {
-                        free(keys);
-                        free(qt);
-                        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
-                    }
-                    keys = pk;
-                    ck = nc;
+                if (LOOM_GROW(keys, ck, nk + 1, 8)) {
+                    free(keys);
+                    free(qt);
+                    return loom_fail(e, LOOM_E_NOMEM, "out of memory");
                 }
                 keys[nk].is_input = is_in;
                 keys[nk].idx = idx;
@@ -653,11 +648,7 @@ static loom_status add_pop_neurons(const nir_graph *g, const seir_arch *arch, se
     }
 done:
     free(init_i);
-    free(cls);
-    free(prof);
-    free(pidx);
-    free(made);
-    free(uniq);
+    LOOM_FREE(cls, prof, pidx, made, uniq);
     return st;
 }
 

@@ -25,8 +25,10 @@
  * sw/cli/cli_sandbox.c.)
  */
 #include "nir_int.h"
+#include "nir_h5.h"
 #include "nir_rd.h"
 #include "loom_limits.h"
+#include "loom_mem.h"
 
 #include <hdf5.h>
 #include <math.h>
@@ -142,12 +144,7 @@ done:
         while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\n'))
             out[--n] = '\0';
     }
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
+    nir_h5_close(-1, s, t, mt);
     return out;
 }
 
@@ -259,11 +256,7 @@ done:
         free(a->v);
         memset(a, 0, sizeof *a);
     }
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    H5Dclose(d);
+    nir_h5_close(d, s, t, -1);
     return ret;
 }
 
@@ -317,14 +310,8 @@ static int kind_of(const char *type)
 static nir_node *new_node(rd *r)
 {
     nir_graph *g = r->g;
-    if (g->n_nodes == r->cap_nodes) {
-        uint32_t nc = r->cap_nodes ? 2 * r->cap_nodes : 16;
-        nir_node *p = realloc(g->nodes, nc * sizeof *p);
-        if (!p)
-            return NULL;
-        g->nodes = p;
-        r->cap_nodes = nc;
-    }
+    if (LOOM_GROW(g->nodes, r->cap_nodes, (size_t)g->n_nodes + 1, 16))
+        return NULL;
     nir_node *n = &g->nodes[g->n_nodes++];
     memset(n, 0, sizeof *n);
     return n;
@@ -340,14 +327,8 @@ static loom_status read_node(rd *r, hid_t ng, const char *full)
                          r->path, full);
     if (strcmp(type, "NIRGraph") == 0) {
         free(type);
-        if (r->n_subs == r->cap_subs) {
-            size_t nc = r->cap_subs ? 2 * r->cap_subs : 4;
-            subgraph *p = realloc(r->subs, nc * sizeof *p);
-            if (!p)
-                return nir_rd_oom(r);
-            r->subs = p;
-            r->cap_subs = nc;
-        }
+        if (LOOM_GROW(r->subs, r->cap_subs, r->n_subs + 1, 4))
+            return nir_rd_oom(r);
         r->subs[r->n_subs].name = xstrdup(full);
         if (!r->subs[r->n_subs].name)
             return nir_rd_oom(r);
@@ -407,22 +388,14 @@ static loom_status read_node(rd *r, hid_t ng, const char *full)
 
 static loom_status add_raw_edge(rd *r, const char *prefix, const char *a, const char *b)
 {
-    if (r->n_redges == r->cap_redges) {
-        size_t nc = r->cap_redges ? 2 * r->cap_redges : 32;
-        raw_edge *p = realloc(r->redges, nc * sizeof *p);
-        if (!p)
-            return nir_rd_oom(r);
-        r->redges = p;
-        r->cap_redges = nc;
-    }
+    if (LOOM_GROW(r->redges, r->cap_redges, r->n_redges + 1, 32))
+        return nir_rd_oom(r);
     raw_edge *x = &r->redges[r->n_redges];
     x->src = cat3(prefix, a, "");
     x->dst = cat3(prefix, b, "");
     x->where = xstrdup(prefix);
     if (!x->src || !x->dst || !x->where) {
-        free(x->src);
-        free(x->dst);
-        free(x->where);
+        LOOM_FREE(x->src, x->dst, x->where);
         return nir_rd_oom(r);
     }
     r->n_redges++;
@@ -465,40 +438,32 @@ static loom_status read_edges(rd *r, hid_t grp, const char *prefix)
     size_t n = (size_t)dims[0] * 2;
     mt = H5Tcopy(H5T_C_S1);
     H5Tset_cset(mt, H5Tget_cset(t));
-    if (H5Tis_variable_str(t) > 0) {
-        H5Tset_size(mt, H5T_VARIABLE);
-        vs = calloc(n ? n : 1, sizeof *vs);
-        if (!vs) {
-            st = nir_rd_oom(r);
-            goto done;
-        }
-        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, vs) < 0) {
-            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' cannot be read", r->path, gname);
-            goto done;
-        }
-        for (size_t i = 0; i < dims[0] && st == LOOM_OK; i++) {
-            if (!vs[2 * i] || !vs[2 * i + 1])
-                st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: edge %zu has an empty name", r->path, gname, i);
-            else
-                st = add_raw_edge(r, prefix, vs[2 * i], vs[2 * i + 1]);
-        }
-    } else {
-        size_t sz = H5Tget_size(t);
-        if (sz == 0 || sz > 4096) {
-            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' has a bad string size", r->path, gname);
-            goto done;
-        }
-        H5Tset_size(mt, sz + 1);
-        fs = calloc(n ? n : 1, sz + 1);
-        if (!fs) {
-            st = nir_rd_oom(r);
-            goto done;
-        }
-        if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, fs) < 0) {
-            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' cannot be read", r->path, gname);
-            goto done;
-        }
-        for (size_t i = 0; i < dims[0] && st == LOOM_OK; i++)
+    const int var = H5Tis_variable_str(t) > 0; /* char * per name, else fixed size */
+    const size_t sz = var ? 0 : H5Tget_size(t);
+    if (!var && (sz == 0 || sz > 4096)) {
+        st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' has a bad string size", r->path, gname);
+        goto done;
+    }
+    H5Tset_size(mt, var ? H5T_VARIABLE : sz + 1);
+    void *buf = calloc(n ? n : 1, var ? sizeof *vs : sz + 1);
+    if (var)
+        vs = buf;
+    else
+        fs = buf;
+    if (!buf) {
+        st = nir_rd_oom(r);
+        goto done;
+    }
+    if (H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+        st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: 'edges' cannot be read", r->path, gname);
+        goto done;
+    }
+    for (size_t i = 0; i < dims[0] && st == LOOM_OK; i++) {
+        if (var && (!vs[2 * i] || !vs[2 * i + 1]))
+            st = loom_fail(r->e, LOOM_E_PARSE, "%s: %s: edge %zu has an empty name", r->path, gname, i);
+        else if (var)
+            st = add_raw_edge(r, prefix, vs[2 * i], vs[2 * i + 1]);
+        else
             st = add_raw_edge(r, prefix, fs + (2 * i) * (sz + 1), fs + (2 * i + 1) * (sz + 1));
     }
 done:
@@ -509,13 +474,7 @@ done:
         free(vs);
     }
     free(fs);
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
-    H5Dclose(d);
+    nir_h5_close(d, s, t, mt);
     return st;
 }
 
@@ -610,27 +569,14 @@ void nir_graph_free(nir_graph *g)
         free(g->meta[k].name);
         free(g->meta[k].v);
     }
-    free(g->meta);
-    free(g->nodes);
-    free(g->edges);
-    free(g->topo);
-    free(g->input_node);
-    free(g->input_first);
+    LOOM_FREE(g->meta, g->nodes, g->edges, g->topo, g->input_node, g->input_first);
     for (uint32_t i = 0; i < g->n_pops; i++) {
         nir_pop *p = &g->pops[i];
         free(p->name);
         free(p->tau), free(p->tau_syn), free(p->r), free(p->v_leak), free(p->theta), free(p->v_reset),
             free(p->w_in);
     }
-    free(g->pops);
-    free(g->cl_mode);
-    free(g->pop_of);
-    free(g->in_off);
-    free(g->in_terms);
-    free(g->bias_u);
-    free(g->path);
-    free(g->version);
-    free(g);
+    LOOM_FREE(g->pops, g->cl_mode, g->pop_of, g->in_off, g->in_terms, g->bias_u, g->path, g->version, g);
 }
 
 loom_status nir_read_file(const char *path, nir_graph **out, loom_err *e)
@@ -693,9 +639,7 @@ loom_status nir_read_file(const char *path, nir_graph **out, loom_err *e)
     if (st == LOOM_OK)
         st = nir_check_and_shape(&r);
     for (size_t i = 0; i < r.n_redges; i++) {
-        free(r.redges[i].src);
-        free(r.redges[i].dst);
-        free(r.redges[i].where);
+        LOOM_FREE(r.redges[i].src, r.redges[i].dst, r.redges[i].where);
     }
     free(r.redges);
     for (size_t i = 0; i < r.n_subs; i++)

@@ -13,6 +13,7 @@
  * weights: source -> Delay -> Linear -> destination; an Output per segment
  * with outputs.
  */
+#include "nir_h5.h"
 #include "nir_write.h"
 
 #include <hdf5.h>
@@ -23,6 +24,7 @@
 #include <string.h>
 
 #include "nir_int.h"
+#include "loom_mem.h"
 
 #define NIRW_VERSION "1.0.7"
 /* k = 1 - a/4096 for a = 4096 (no leak): 2^-100, so that tau = dt * 2^100,
@@ -91,15 +93,9 @@ static const char *unique_name(wr *w, const char *base)
             break;
         snprintf(s, len, "%s_%u", base, k);
     }
-    if (w->n_names == w->cap_names) {
-        size_t nc = w->cap_names ? 2 * w->cap_names : 64;
-        char **p = realloc(w->names, nc * sizeof *p);
-        if (!p) {
-            free(s);
-            return NULL;
-        }
-        w->names = p;
-        w->cap_names = nc;
+    if (LOOM_GROW(w->names, w->cap_names, w->n_names + 1, 64)) {
+        free(s);
+        return NULL;
     }
     w->names[w->n_names++] = s;
     return s;
@@ -107,14 +103,8 @@ static const char *unique_name(wr *w, const char *base)
 
 static loom_status add_edge(wr *w, const char *a, const char *b)
 {
-    if (w->n_edges + 2 > w->cap_edges) {
-        size_t nc = w->cap_edges ? 2 * w->cap_edges : 64;
-        char **p = realloc(w->edges, nc * sizeof *p);
-        if (!p)
-            return w_oom(w);
-        w->edges = p;
-        w->cap_edges = nc;
-    }
+    if (LOOM_GROW(w->edges, w->cap_edges, w->n_edges + 2, 64))
+        return w_oom(w);
     w->edges[w->n_edges++] = (char *)a;
     w->edges[w->n_edges++] = (char *)b;
     return LOOM_OK;
@@ -129,12 +119,7 @@ static loom_status put_str(wr *w, hid_t loc, const char *name, const char *val)
     hid_t s = H5Screate(H5S_SCALAR);
     hid_t d = rc < 0 || s < 0 ? -1 : H5Dcreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc = d < 0 ? -1 : H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &val);
-    if (d >= 0)
-        H5Dclose(d);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
+    nir_h5_close(d, s, t, -1);
     return rc < 0 ? w_fail(w, name) : LOOM_OK;
 }
 
@@ -185,6 +170,20 @@ static loom_status put_iscalar(wr *w, hid_t loc, const char *name, int64_t v)
     return put_num(w, loc, name, 0, NULL, &v, 1);
 }
 
+/* Creates node's "metadata" group in *m (-1 on failure; the caller closes
+ * it) and writes the n integer scalars keys[k] = vals[k] into it, in order. */
+static loom_status put_meta(wr *w, hid_t node, hid_t *m, size_t n, const char *const *keys,
+                            const int64_t *vals)
+{
+    *m = H5Gcreate2(node, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (*m < 0)
+        return w_fail(w, "metadata");
+    loom_status st = LOOM_OK;
+    for (size_t k = 0; k < n && !st; k++)
+        st = put_iscalar(w, *m, keys[k], vals[k]);
+    return st;
+}
+
 static hid_t new_node(wr *w, const char *name, const char *type)
 {
     hid_t n = H5Gcreate2(w->nodes, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -197,6 +196,18 @@ static hid_t new_node(wr *w, const char *name, const char *type)
         return -1;
     }
     return n;
+}
+
+/* A Linear node `name` with the rows x cols weight matrix m (row-major). */
+static loom_status put_linear(wr *w, const char *name, hsize_t rows, hsize_t cols, const double *m)
+{
+    hid_t n = new_node(w, name, "Linear");
+    if (n < 0)
+        return LOOM_E_IO;
+    hsize_t dims[2] = {rows, cols};
+    loom_status st = put_num(w, n, "weight", 2, dims, m, 0);
+    H5Gclose(n);
+    return st;
 }
 
 static int kind_of_profile(const seir_profile *p)
@@ -284,15 +295,10 @@ static loom_status write_inputs(wr *w)
             return LOOM_E_IO;
         int64_t shape = gr->count;
         loom_status st = put_ivec(w, n, "shape", 1, &shape);
-        hid_t m = st ? -1 : H5Gcreate2(n, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (!st && m < 0)
-            st = w_fail(w, "metadata");
+        hid_t m = -1;
         if (!st)
-            st = put_iscalar(w, m, "loom_first", gr->first);
-        if (!st)
-            st = put_iscalar(w, m, "loom_is_array", gr->is_array);
-        if (!st)
-            st = put_iscalar(w, m, "loom_graded", gr->kind == SEIR_IN_GRADED);
+            st = put_meta(w, n, &m, 3, (const char *const[]){"loom_first", "loom_is_array", "loom_graded"},
+                          (const int64_t[]){gr->first, gr->is_array, gr->kind == SEIR_IN_GRADED});
         if (!st && net->input_max) {
             int64_t *mx = malloc(gr->count * sizeof *mx);
             if (!mx)
@@ -356,17 +362,12 @@ static loom_status write_neurons(wr *w)
             st = put_vec(w, nd, "v_leak", c, v_leak);
         if (!st && s->kind != K_LI && !(st = put_vec(w, nd, "v_threshold", c, thr)))
             st = put_vec(w, nd, "v_reset", c, v_reset);
-        hid_t m = st ? -1 : H5Gcreate2(nd, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        if (!st && m < 0)
-            st = w_fail(w, "metadata");
+        hid_t m = -1;
         if (!st)
-            st = put_iscalar(w, m, "loom_first", s->first);
-        if (!st)
-            st = put_iscalar(w, m, "loom_reset", s->reset);
-        if (!st)
-            st = put_iscalar(w, m, "loom_is_array", net->neuron_groups[s->group].is_array);
-        if (!st)
-            st = put_iscalar(w, m, "loom_group", s->group);
+            st = put_meta(w, nd, &m, 4,
+                          (const char *const[]){"loom_first", "loom_reset", "loom_is_array", "loom_group"},
+                          (const int64_t[]){s->first, s->reset, net->neuron_groups[s->group].is_array,
+                                            s->group});
         if (!st && s->reset == SEIR_RESET_NONE) {
             for (uint32_t k = 0; k < c; k++)
                 ib[k] = net->profiles[net->neuron_profile[s->first + k]].theta;
@@ -496,11 +497,7 @@ static loom_status write_synapses(wr *w)
             uint32_t s = SEIR_SRC_INDEX(y->src) - src_first;
             m[(size_t)(y->dst - ds->first) * src_count + s] += y->w;
         }
-        hid_t n = new_node(w, lin, "Linear");
-        hsize_t dims[2] = {ds->count, src_count};
-        st = n < 0 ? LOOM_E_IO : put_num(w, n, "weight", 2, dims, m, 0);
-        if (n >= 0)
-            H5Gclose(n);
+        st = put_linear(w, lin, ds->count, src_count, m);
         free(m);
         if (!st && !(st = add_edge(w, d > 0 ? delay_node : src_name, lin)))
             st = add_edge(w, lin, ds->name);
@@ -540,11 +537,9 @@ static loom_status feed_rootless(wr *w)
             }
             int64_t shape = 1;
             st = put_ivec(w, n, "shape", 1, &shape);
-            hid_t m = st ? -1 : H5Gcreate2(n, "metadata", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-            if (!st && m < 0)
-                st = w_fail(w, "metadata");
+            hid_t m = -1;
             if (!st)
-                st = put_iscalar(w, m, "loom_dummy", 1);
+                st = put_meta(w, n, &m, 1, (const char *const[]){"loom_dummy"}, (const int64_t[]){1});
             if (m >= 0)
                 H5Gclose(m);
             H5Gclose(n);
@@ -561,11 +556,7 @@ static loom_status feed_rootless(wr *w)
             st = w_oom(w);
             break;
         }
-        hid_t n = new_node(w, lin, "Linear");
-        hsize_t dims[2] = {ds->count, src_count};
-        st = n < 0 ? LOOM_E_IO : put_num(w, n, "weight", 2, dims, m, 0);
-        if (n >= 0)
-            H5Gclose(n);
+        st = put_linear(w, lin, ds->count, src_count, m);
         free(m);
         if (!st && !(st = add_edge(w, src, lin)))
             st = add_edge(w, lin, ds->name);
@@ -625,12 +616,7 @@ static loom_status write_edges(wr *w)
     hid_t s = H5Screate_simple(2, dims, NULL);
     hid_t d = rc < 0 || s < 0 ? -1 : H5Dcreate2(w->graph, "edges", t, s, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     rc = d < 0 ? -1 : (w->n_edges ? H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, w->edges) : 0);
-    if (d >= 0)
-        H5Dclose(d);
-    if (s >= 0)
-        H5Sclose(s);
-    if (t >= 0)
-        H5Tclose(t);
+    nir_h5_close(d, s, t, -1);
     return rc < 0 ? w_fail(w, "edges") : LOOM_OK;
 }
 
@@ -674,12 +660,7 @@ out:
         st = w_fail(&w, "closing the file");
     for (size_t i = 0; i < w.n_names; i++)
         free(w.names[i]);
-    free(w.names);
-    free(w.edges);
-    free(w.in_names);
-    free(w.segs);
-    free(w.seg_of);
-    free(w.out_of);
+    LOOM_FREE(w.names, w.edges, w.in_names, w.segs, w.seg_of, w.out_of);
     if (st)
         remove(path);
     return st;

@@ -32,6 +32,7 @@
 #include <unistd.h>
 
 #include "loom_arith.h"
+#include "loom_mem.h"
 #include "seir_text.h"
 #include "loom_limits.h"
 
@@ -393,6 +394,28 @@ static loom_status read_ref(parser *ps, const char *what, ref *r)
     return LOOM_OK;
 }
 
+/* LOOM_OK when v fits `bits` signed bits; else "WHAT<text> out of range for
+ * L=bits bits (lo..hi)" at the value's text t. */
+static loom_status check_bits(parser *ps, int64_t v, span t, const char *what, char letter, int bits)
+{
+    if (v >= loom_min_s(bits) && v <= loom_max_s(bits))
+        return LOOM_OK;
+    return perr(ps, LOOM_E_INVALID, t.s, "%s%.*s out of range for %c=%d bits (%lld..%lld)", what,
+                (int)t.n, t.s, letter, bits, (long long)loom_min_s(bits), (long long)loom_max_s(bits));
+}
+
+/* Reads a reference that must name neurons; "THING to neurons, but 'x' is
+ * an input" otherwise (thing: "biases belong", ...). */
+static loom_status read_neuron_ref(parser *ps, const char *thing, ref *r)
+{
+    loom_status st = read_ref(ps, "a neuron, group or slice", r);
+    if (!st && r->is_input)
+        st = perr(ps, LOOM_E_INVALID, r->text.s, "%s to neurons, but '%.*s' is an input", thing,
+                  (int)r->text.n, r->text.s);
+    return st;
+}
+
+
 /* ---- building, with the locate hooks ----------------------------------------- */
 
 static void locate(parser *ps, const char *at)
@@ -663,10 +686,9 @@ static loom_status want_weight(parser *ps, const char *what, int64_t *w, const c
     skip_ws(ps);
     if (read_int(ps, "", w, &t))
         return expected(ps, what);
-    const int W = ps->net->arch.w;
-    if (*w < loom_min_s(W) || *w > loom_max_s(W))
-        return perr(ps, LOOM_E_INVALID, t.s, "weight %.*s out of range for W=%d bits (%lld..%lld)",
-                    (int)t.n, t.s, W, (long long)loom_min_s(W), (long long)loom_max_s(W));
+    loom_status st = check_bits(ps, *w, t, "weight ", 'W', ps->net->arch.w);
+    if (st)
+        return st;
     *at = t.s;
     return LOOM_OK;
 }
@@ -792,11 +814,8 @@ static loom_status st_dense(parser *ps)
             if (read_int(ps, "", &v, &t))
                 return perr(ps, LOOM_E_PARSE, ps->p, "expected an integer weight, got %s",
                             tok(ps, ps->p, tb, sizeof tb));
-            const int W = ps->net->arch.w;
-            if (v < loom_min_s(W) || v > loom_max_s(W))
-                return perr(ps, LOOM_E_INVALID, t.s,
-                            "weight %.*s out of range for W=%d bits (%lld..%lld)", (int)t.n, t.s, W,
-                            (long long)loom_min_s(W), (long long)loom_max_s(W));
+            if ((st = check_bits(ps, v, t, "weight ", 'W', ps->net->arch.w)))
+                return st;
             if (v && (st = add_syn(ps, tag | (a.first + c), b.first + rows, (int32_t)v,
                                    (uint32_t)d, t.s)))
                 return st;
@@ -864,12 +883,8 @@ static loom_status st_init(parser *ps)
     ref r;
     loom_status st;
     seir_net *net = ps->net;
-    if ((st = read_ref(ps, "a neuron, group or slice", &r)))
+    if ((st = read_neuron_ref(ps, "initial state belongs", &r)))
         return st;
-    if (r.is_input)
-        return perr(ps, LOOM_E_INVALID, r.text.s,
-                    "initial state belongs to neurons, but '%.*s' is an input", (int)r.text.n,
-                    r.text.s);
     skip_ws(ps);
     if (at_eol(ps))
         return expected(ps, "'i=', 'v=' or 'ring'");
@@ -897,22 +912,11 @@ static loom_status st_init(parser *ps)
             if (slot < 0 || slot > net->arch.d)
                 return perr(ps, LOOM_E_INVALID, ts.s, "ring slot %.*s out of range 0..%d (D=%d)",
                             (int)ts.n, ts.s, net->arch.d, net->arch.d);
-            const int A = net->arch.a;
-            if (val < loom_min_s(A) || val > loom_max_s(A))
-                return perr(ps, LOOM_E_INVALID, tv.s,
-                            "ring value %.*s out of range for A=%d bits (%lld..%lld)", (int)tv.n,
-                            tv.s, A, (long long)loom_min_s(A), (long long)loom_max_s(A));
+            if ((st = check_bits(ps, val, tv, "ring value ", 'A', net->arch.a)))
+                return st;
             any = 1;
-            if (ps->n_ring + r.count > ps->cap_ring) {
-                size_t nc = ps->cap_ring ? ps->cap_ring : 64;
-                while (nc < ps->n_ring + r.count)
-                    nc *= 2;
-                pring *q = realloc(ps->ring, nc * sizeof *q);
-                if (!q)
-                    return nomem(ps);
-                ps->ring = q;
-                ps->cap_ring = nc;
-            }
+            if (LOOM_GROW(ps->ring, ps->cap_ring, ps->n_ring + r.count, 64))
+                return nomem(ps);
             for (uint32_t k = 0; k < r.count; k++)
                 ps->ring[ps->n_ring++] = (pring){r.first + k, (uint32_t)slot, (int32_t)val,
                                                  ps->line, (uint32_t)(ps->stmt - ps->ls + 1)};
@@ -945,10 +949,8 @@ static loom_status st_init(parser *ps)
         span t;
         if (read_int(ps, "", &val[k], &t))
             return expected(ps, "an integer");
-        if (val[k] < loom_min_s(S) || val[k] > loom_max_s(S))
-            return perr(ps, LOOM_E_INVALID, t.s, "initial %c=%.*s out of range for S=%d bits (%lld..%lld)",
-                        "iv"[k], (int)t.n, t.s, S, (long long)loom_min_s(S),
-                        (long long)loom_max_s(S));
+        if ((st = check_bits(ps, val[k], t, k ? "initial v=" : "initial i=", 'S', S)))
+            return st;
         skip_ws(ps);
     }
     if ((st = grow_init_set(ps)))
@@ -977,11 +979,8 @@ static loom_status st_bias(parser *ps)
     ref r;
     loom_status st;
     seir_net *net = ps->net;
-    if ((st = read_ref(ps, "a neuron, group or slice", &r)))
+    if ((st = read_neuron_ref(ps, "biases belong", &r)))
         return st;
-    if (r.is_input)
-        return perr(ps, LOOM_E_INVALID, r.text.s, "biases belong to neurons, but '%.*s' is an input",
-                    (int)r.text.n, r.text.s);
     if ((st = grow_init_set(ps)))
         return st;
     const int S = net->arch.s;
@@ -995,9 +994,8 @@ static loom_status st_bias(parser *ps)
                         (int)r.text.n, r.text.s, k, k == 1 ? "" : "s", r.count);
         if (read_int(ps, "", &b, &t))
             return expected(ps, "an integer bias");
-        if (b < loom_min_s(S) || b > loom_max_s(S))
-            return perr(ps, LOOM_E_INVALID, t.s, "bias %.*s out of range for S=%d bits (%lld..%lld)",
-                        (int)t.n, t.s, S, (long long)loom_min_s(S), (long long)loom_max_s(S));
+        if ((st = check_bits(ps, b, t, "bias ", 'S', S)))
+            return st;
         const int64_t pb = net->profiles[net->neuron_profile[n]].bias;
         if (pb + b < loom_min_s(S) || pb + b > loom_max_s(S)) {
             char nm[SEIR_NAME_MAX + 16];
@@ -1158,9 +1156,7 @@ static void parser_init(parser *ps, const char *text, size_t len, const char *na
 
 static void parser_free(parser *ps)
 {
-    free(ps->ht);
-    free(ps->init_set);
-    free(ps->ring);
+    LOOM_FREE(ps->ht, ps->init_set, ps->ring);
     seir_net_free(ps->net);
     ps->net = NULL;
 }

@@ -97,16 +97,7 @@ static uint32_t gset_find(gset *s, uint32_t idx)
     const seir_group *g = s->g;
     if (s->last < s->n && idx >= g[s->last].first && idx - g[s->last].first < g[s->last].count)
         return s->last;
-    uint32_t lo = 0, hi = s->n;
-    while (hi - lo > 1) {
-        uint32_t mid = lo + (hi - lo) / 2;
-        if (g[mid].first <= idx)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    s->last = lo;
-    return lo;
+    return s->last = seir_group_find(g, s->n, idx);
 }
 
 /* Writes the member name of index idx ("h[3]" or "out"); "#idx" when it is

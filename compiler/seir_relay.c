@@ -2,6 +2,7 @@
  * seir_relay.c -- long delays as relay chains (see seir_relay.h).
  */
 #include "seir_relay.h"
+#include "loom_mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -128,16 +129,8 @@ loom_status seir_relay_delays(const seir_net *net, int d, seir_net **out, loom_e
     }
     if (total) {
         seir_profile rp;
-        seir_profile_default(&rp);
         fresh_name(net, 1, nm, sizeof nm);
-        rp.name = nm;
-        rp.a_syn = 0;
-        rp.a_mem = 0;
-        rp.theta = 1;
-        rp.v_reset = 0;
-        rp.reset = SEIR_RESET_ZERO;
-        rp.shift = 0;
-        rp.bias = 0;
+        seir_profile_gate(&rp, nm, 1, 0, SEIR_RESET_ZERO);
         int32_t pi = seir_add_profile(o, &rp);
         fresh_name(net, 0, nm, sizeof nm);
         if (pi < 0 || seir_add_neurons(o, nm, (uint32_t)total, 1, (uint32_t)pi) < 0)
@@ -181,14 +174,8 @@ loom_status seir_relay_delays(const seir_net *net, int d, seir_net **out, loom_e
     /* dense hints whose synapses kept their delay */
     for (uint32_t b = 0; b < net->n_dense; b++)
         if (net->dense[b].d <= D) {
-            if (o->n_dense == o->cap_dense) {
-                uint32_t nc = o->cap_dense ? 2 * o->cap_dense : 8;
-                seir_dense *q = realloc(o->dense, nc * sizeof *q);
-                if (!q)
-                    goto nomem;
-                o->dense = q;
-                o->cap_dense = nc;
-            }
+            if (LOOM_GROW(o->dense, o->cap_dense, (size_t)o->n_dense + 1, 8))
+                goto nomem;
             o->dense[o->n_dense++] = net->dense[b];
         }
     free(k);

@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "loom_arith.h"
 
 static int is_ident(const char *s)
@@ -32,27 +33,6 @@ static int is_ident(const char *s)
               *s == '_' || *s == '$'))
             return 0;
     return 1;
-}
-
-static loom_status copy_file(const char *from, const char *to, loom_err *e)
-{
-    FILE *in = fopen(from, "rb");
-    if (!in)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", from, strerror(errno));
-    FILE *out = fopen(to, "wb");
-    if (!out) {
-        fclose(in);
-        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", to, strerror(errno));
-    }
-    char buf[65536];
-    size_t n;
-    int bad = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        bad |= fwrite(buf, 1, n, out) != n;
-    bad |= ferror(in);
-    fclose(in);
-    bad |= fclose(out) != 0;
-    return bad ? loom_fail(e, LOOM_E_IO, "%s: copy to %s failed", from, to) : LOOM_OK;
 }
 
 /* The last lines of yosys' log that say what went wrong, into buf. */
@@ -108,7 +88,7 @@ loom_status verilog_compile_file(const char *path, const model_opts *o, seir_net
                          tmp_root && *tmp_root ? tmp_root : "/tmp", strerror(errno));
     char p[4200];
     snprintf(p, sizeof p, "%s/design.v", dir);
-    loom_status st = copy_file(path, p, e);
+    loom_status st = afile_copy(path, p, e);
     if (st) {
         remove_dir(dir);
         return st;
@@ -195,15 +175,8 @@ loom_status verilog_group_sum(seir_net *net, const aig_lowering *low, uint32_t k
         return loom_fail(e, LOOM_E_CAPACITY, "--group-sum %u: groups of %u outputs overflow v "
                          "(S=%d bits)", k, per, net->arch.s);
     seir_profile p;
-    seir_profile_default(&p);
-    p.name = "group_sum";
-    p.a_syn = 0; /* i = this step's input */
-    p.a_mem = 0; /* v = i: the count of this step, nothing carried over */
-    p.theta = 1;
-    p.v_reset = 0;
-    p.reset = SEIR_RESET_NONE;
-    p.shift = 0;
-    p.bias = 0;
+    /* v = this step's input: the count of this step, nothing carried over */
+    seir_profile_gate(&p, "group_sum", 1, 0, SEIR_RESET_NONE);
     int32_t prof = seir_add_profile(net, &p);
     int64_t first = prof < 0 ? -1 : seir_add_neurons(net, "class", k, 1, (uint32_t)prof);
     if (first < 0)

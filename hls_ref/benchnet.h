@@ -8,7 +8,8 @@
  * delay 0 (fed with Poisson spikes at rate 0.1 per step: 100 Hz at 1 ms
  * steps), and K random recurrent synapses out of every neuron (distinct
  * targets other than itself, chosen uniformly; a fraction of them
- * inhibitory; delays uniform in 1..D).  K = p*N: p = 0.1 for bench-1k and
+ * inhibitory; delays uniform in 1..D): the NETGEN_BENCH shape of the one
+ * generator (netgen.h), with the values of the table in benchnet.c.  K = p*N: p = 0.1 for bench-1k and
  * p = 0.01 for bench-10k and p = 0.001 for bench-100k give K = 100; the memory test has 1,000,000
  * neurons and K = 100 (100,000,000 synapses).  The random numbers come from
  * a fixed 64-bit generator (splitmix64), so a (kind, seed) pair gives the
@@ -63,7 +64,7 @@ loom_status benchnet_build(benchnet_kind kind, uint64_t seed, seir_net **out, lo
  * synapse list.  On success *skel is owned by the caller (seir_net_free),
  * *gen is filled in and *st must be released with benchnet_close after the
  * last use of *gen.  Fails with LOOM_E_NOMEM or LOOM_E_ARG. */
-typedef struct benchnet_stream benchnet_stream;
+typedef struct netgen_stream benchnet_stream;
 loom_status benchnet_open(benchnet_kind kind, uint64_t seed, seir_net **skel,
                           benchnet_stream **st, ref_syn_stream *gen, loom_err *e);
 void benchnet_close(benchnet_stream *st);

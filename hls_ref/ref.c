@@ -61,6 +61,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
+#include "loom_mem.h"
 
 #define REF_MAX_BLOCKS 16u
 
@@ -174,35 +175,10 @@ void ref_destroy(ref_sim *s)
         pthread_mutex_destroy(&s->bar.mu);
         pthread_cond_destroy(&s->bar.cv);
     }
-    free(s->bo);
-    free(s->thr);
-    free(s->lvs);
-    free(s->spk_thr);
-    free(s->prof);
-    free(s->seir_of);
-    free(s->int_of);
-    free(s->level_run);
-    free(s->runs);
-    free(s->n_off);
-    free(s->in_off);
-    free(s->n_fan);
-    free(s->in_fan);
-    free(s->in_graded);
-    free(s->in_max);
-    free(s->nb);
-    free(s->i0);
-    free(s->v0);
-    free(s->ring0);
-    free(s->i);
-    free(s->v);
-    free(s->ring);
-    free(s->in_val);
-    free(s->in_list);
-    free(s->in_listed);
-    free(s->spk_int);
-    free(s->spk_out);
-    free(s->spk_tmp);
-    free(s);
+    LOOM_FREE(s->bo, s->thr, s->lvs, s->spk_thr, s->prof, s->seir_of, s->int_of, s->level_run, s->runs,
+              s->n_off, s->in_off, s->n_fan, s->in_fan, s->in_graded, s->in_max, s->nb, s->i0, s->v0,
+              s->ring0, s->i, s->v, s->ring, s->in_val, s->in_list, s->in_listed, s->spk_int, s->spk_out,
+              s->spk_tmp, s);
 }
 
 /* The synapses of a net, from net->syn or from a stream, one at a time:
@@ -650,9 +626,7 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
         size_t *cl = calloc((size_t)L + 1, sizeof *cl);
         uint32_t *by_prof = malloc((N ? N : 1) * sizeof *by_prof);
         if (!cp || !cl || !by_prof) {
-            free(cp);
-            free(cl);
-            free(by_prof);
+            LOOM_FREE(cp, cl, by_prof);
             goto nomem;
         }
         for (uint32_t n = 0; n < N; n++) {
@@ -671,9 +645,7 @@ loom_status ref_create_stream(const seir_net *net, const ref_syn_stream *stream,
             s->seir_of[at] = n;
             s->int_of[n] = at;
         }
-        free(cp);
-        free(cl);
-        free(by_prof);
+        LOOM_FREE(cp, cl, by_prof);
         /* runs: maximal stretches with one level and one profile */
         uint32_t nruns = 0;
         s->identity = 1;
@@ -1011,17 +983,17 @@ vec_run_body(ref_sim *restrict s, uint32_t *restrict slot, uint32_t lo, uint32_t
     return k;
 }
 
+/* vec_run_body with the reset mode as a constant, so that each mode gets a
+ * loop of its own; the body of every vec_run_* (one per instruction set). */
+#define VEC_RUN_BY_RESET(s, slot, lo, hi, p, spk, k)                                             \
+    ((p)->reset == SEIR_RESET_ZERO       ? vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO)     \
+     : (p)->reset == SEIR_RESET_SUBTRACT ? vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT) \
+                                         : vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE))
+
 static uint32_t vec_run_generic(ref_sim *s, uint32_t *slot, uint32_t lo, uint32_t hi,
                                 const seir_profile *p, uint32_t *spk, uint32_t k)
 {
-    switch (p->reset) {
-    case SEIR_RESET_ZERO:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO);
-    case SEIR_RESET_SUBTRACT:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT);
-    default:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE);
-    }
+    return VEC_RUN_BY_RESET(s, slot, lo, hi, p, spk, k);
 }
 
 #if defined(__x86_64__) || defined(__i386__)
@@ -1031,14 +1003,7 @@ __attribute__((target("avx2"))) static uint32_t vec_run_avx2(ref_sim *s, uint32_
                                                              const seir_profile *p,
                                                              uint32_t *spk, uint32_t k)
 {
-    switch (p->reset) {
-    case SEIR_RESET_ZERO:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_ZERO);
-    case SEIR_RESET_SUBTRACT:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_SUBTRACT);
-    default:
-        return vec_run_body(s, slot, lo, hi, p, spk, k, SEIR_RESET_NONE);
-    }
+    return VEC_RUN_BY_RESET(s, slot, lo, hi, p, spk, k);
 }
 #endif
 #endif

@@ -84,6 +84,13 @@ typedef struct seir_profile {
 /* Fills *p with the defaults above, reset=zero and name NULL. */
 void seir_profile_default(seir_profile *p);
 
+/* Sets *p to a memoryless threshold gate called `name` (not copied): a_syn =
+ * a_mem = 0, so v is this step's input plus `bias`; spikes at v >= theta;
+ * shift 0; `reset` with v_reset 0.  The AIGER gates, the relay neurons and
+ * the Verilog group sums are such profiles. */
+void seir_profile_gate(seir_profile *p, const char *name, int32_t theta, int32_t bias,
+                       seir_reset reset);
+
 typedef enum seir_input_kind {
     SEIR_IN_SPIKE = 0, /* carries 0 or 1 each step */
     SEIR_IN_GRADED = 1 /* carries a signed 16-bit value each step */
@@ -274,7 +281,11 @@ char *seir_neuron_name(const seir_net *net, uint32_t n, char *buf, size_t len);
 /* Same for input channel c. */
 char *seir_input_name(const seir_net *net, uint32_t c, char *buf, size_t len);
 
-/* Group index holding neuron n / input channel c (binary search). */
+/* The group among g[0..n) (sorted by first) whose range holds idx: the last
+ * one with first <= idx (binary search; 0 when n is 0). */
+uint32_t seir_group_find(const seir_group *g, uint32_t n, uint32_t idx);
+
+/* Group index holding neuron n / input channel c (seir_group_find). */
 uint32_t seir_neuron_group_of(const seir_net *net, uint32_t n);
 uint32_t seir_input_group_of(const seir_net *net, uint32_t c);
 

@@ -6,6 +6,7 @@
  * Range rules belong to seir_validate, so nothing here rejects a value.
  */
 #include "seir.h"
+#include "loom_mem.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,29 +44,18 @@ void seir_profile_default(seir_profile *p)
     p->bias = SEIR_PROFILE_DEFAULT_BIAS;
 }
 
-/* Grows *arr (elements of size elem, capacity *cap) to hold `need`. */
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+void seir_profile_gate(seir_profile *p, const char *name, int32_t theta, int32_t bias,
+                       seir_reset reset)
 {
-    if (need <= *cap)
-        return 0;
-    size_t nc = *cap ? *cap : 16;
-    while (nc < need)
-        nc *= 2;
-    void *p = realloc(*arr, nc * elem);
-    if (!p)
-        return -1;
-    *arr = p;
-    *cap = nc;
-    return 0;
-}
-
-static int grow32(void **arr, uint32_t *cap, size_t need, size_t elem)
-{
-    size_t c = *cap;
-    if (grow(arr, &c, need, elem))
-        return -1;
-    *cap = c > UINT32_MAX ? UINT32_MAX : (uint32_t)c;
-    return 0;
+    seir_profile_default(p);
+    p->name = (char *)name;
+    p->a_syn = 0;
+    p->a_mem = 0;
+    p->theta = theta;
+    p->v_reset = 0;
+    p->reset = reset;
+    p->shift = 0;
+    p->bias = bias;
 }
 
 static char *dupstr(const char *s)
@@ -101,27 +91,14 @@ void seir_net_free(seir_net *net)
         free(net->input_groups[k].name);
     for (uint32_t k = 0; k < net->n_neuron_groups; k++)
         free(net->neuron_groups[k].name);
-    free(net->profiles);
-    free(net->input_kind);
-    free(net->input_max);
-    free(net->input_groups);
-    free(net->neuron_profile);
-    free(net->neuron_groups);
-    free(net->syn);
-    free(net->dense);
-    free(net->outputs);
-    free(net->neuron_bias);
-    free(net->init_i);
-    free(net->init_v);
-    free(net->ring_init);
-    free(net->ring_index);
-    free(net);
+    LOOM_FREE(net->profiles, net->input_kind, net->input_max, net->input_groups, net->neuron_profile,
+              net->neuron_groups, net->syn, net->dense, net->outputs, net->neuron_bias, net->init_i,
+              net->init_v, net->ring_init, net->ring_index, net);
 }
 
 int32_t seir_add_profile(seir_net *net, const seir_profile *p)
 {
-    if (grow32((void **)&net->profiles, &net->cap_profiles, (size_t)net->n_profiles + 1,
-               sizeof *net->profiles))
+    if (LOOM_GROW(net->profiles, net->cap_profiles, (size_t)net->n_profiles + 1, 16))
         return -1;
     seir_profile *q = &net->profiles[net->n_profiles];
     *q = *p;
@@ -157,81 +134,69 @@ int32_t seir_find_input_group(const seir_net *net, const char *name)
     return find_group(net->input_groups, net->n_input_groups, name);
 }
 
-int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count,
-                         int is_array, uint32_t profile)
+/* Grows an optional per-member array (NULL: none, nothing to do) from old
+ * to need members, the new ones zero. */
+static int extend_zero(int32_t **arr, size_t old, size_t need)
 {
-    size_t need = (size_t)net->n_neurons + count;
-    if (count == 0 || need > SEIR_SRC_INPUT - 1)
+    if (!*arr)
+        return 0;
+    int32_t *p = realloc(*arr, need * sizeof *p);
+    if (!p)
         return -1;
-    if (grow32((void **)&net->neuron_groups, &net->cap_neuron_groups,
-               (size_t)net->n_neuron_groups + 1, sizeof *net->neuron_groups) ||
-        grow32((void **)&net->neuron_profile, &net->cap_neurons, need,
-               sizeof *net->neuron_profile))
-        return -1;
-    if (net->init_i || net->init_v) {
-        /* initial-state arrays track the neuron count */
-        int32_t *ni = realloc(net->init_i, need * sizeof *ni);
-        if (!ni)
-            return -1;
-        net->init_i = ni;
-        int32_t *nv = realloc(net->init_v, need * sizeof *nv);
-        if (!nv)
-            return -1;
-        net->init_v = nv;
-        memset(ni + net->n_neurons, 0, count * sizeof *ni);
-        memset(nv + net->n_neurons, 0, count * sizeof *nv);
-    }
-    if (net->neuron_bias) {
-        int32_t *nb = realloc(net->neuron_bias, need * sizeof *nb);
-        if (!nb)
-            return -1;
-        net->neuron_bias = nb;
-        memset(nb + net->n_neurons, 0, count * sizeof *nb);
-    }
-    seir_group *g = &net->neuron_groups[net->n_neuron_groups];
-    g->name = dupstr(name);
-    if (!g->name)
-        return -1;
-    g->first = net->n_neurons;
-    g->count = count;
-    g->is_array = is_array;
-    g->kind = profile;
-    for (uint32_t k = 0; k < count; k++)
-        net->neuron_profile[net->n_neurons + k] = profile;
-    net->n_neuron_groups++;
-    net->n_neurons += count;
-    return g->first;
+    memset(p + old, 0, (need - old) * sizeof *p);
+    *arr = p;
+    return 0;
 }
 
-int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count,
-                        int is_array, seir_input_kind kind)
+/* Appends the group {name, first, count, is_array, kind} to g[*n] (the
+ * caller made room). */
+static int put_group(seir_group *g, uint32_t *n, const char *name, uint32_t first, uint32_t count,
+                     int is_array, uint32_t kind)
 {
-    size_t need = (size_t)net->n_inputs + count;
+    char *nm = dupstr(name);
+    if (!nm)
+        return -1;
+    g[(*n)++] = (seir_group){nm, first, count, is_array, kind};
+    return 0;
+}
+
+/* Appends `count` neurons (inputs 0) or input channels (inputs 1) as one
+ * group whose kind is the neurons' profile or the channels' input kind. */
+static int64_t add_group(seir_net *net, int inputs, const char *name, uint32_t count, int is_array,
+                         uint32_t kind)
+{
+    uint32_t *members = inputs ? &net->n_inputs : &net->n_neurons;
+    const size_t first = *members, need = first + count;
     if (count == 0 || need > SEIR_SRC_INPUT - 1)
         return -1;
-    if (grow32((void **)&net->input_groups, &net->cap_input_groups,
-               (size_t)net->n_input_groups + 1, sizeof *net->input_groups) ||
-        grow32((void **)&net->input_kind, &net->cap_inputs, need, sizeof *net->input_kind))
+    /* room for the group, its members and the per-member arrays that exist */
+    int fail = inputs ? LOOM_GROW(net->input_groups, net->cap_input_groups, (size_t)net->n_input_groups + 1, 16) ||
+                            LOOM_GROW(net->input_kind, net->cap_inputs, need, 16) ||
+                            extend_zero(&net->input_max, first, need)
+                      : LOOM_GROW(net->neuron_groups, net->cap_neuron_groups, (size_t)net->n_neuron_groups + 1, 16) ||
+                            LOOM_GROW(net->neuron_profile, net->cap_neurons, need, 16) ||
+                            extend_zero(&net->init_i, first, need) || extend_zero(&net->init_v, first, need) ||
+                            extend_zero(&net->neuron_bias, first, need);
+    if (fail || put_group(inputs ? net->input_groups : net->neuron_groups,
+                          inputs ? &net->n_input_groups : &net->n_neuron_groups, name, (uint32_t)first, count,
+                          is_array, kind))
         return -1;
-    if (net->input_max) {
-        int32_t *m = realloc(net->input_max, need * sizeof *m);
-        if (!m)
-            return -1;
-        memset(m + net->n_inputs, 0, count * sizeof *m);
-        net->input_max = m;
-    }
-    seir_group *g = &net->input_groups[net->n_input_groups];
-    g->name = dupstr(name);
-    if (!g->name)
-        return -1;
-    g->first = net->n_inputs;
-    g->count = count;
-    g->is_array = is_array;
-    g->kind = (uint32_t)kind;
-    memset(net->input_kind + net->n_inputs, (int)kind, count);
-    net->n_input_groups++;
-    net->n_inputs += count;
-    return g->first;
+    if (inputs)
+        memset(net->input_kind + first, (int)kind, count);
+    for (uint32_t k = 0; !inputs && k < count; k++)
+        net->neuron_profile[first + k] = kind;
+    *members += count;
+    return (int64_t)first;
+}
+
+int64_t seir_add_neurons(seir_net *net, const char *name, uint32_t count, int is_array, uint32_t profile)
+{
+    return add_group(net, 0, name, count, is_array, profile);
+}
+
+int64_t seir_add_inputs(seir_net *net, const char *name, uint32_t count, int is_array, seir_input_kind kind)
+{
+    return add_group(net, 1, name, count, is_array, (uint32_t)kind);
 }
 
 int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t max)
@@ -250,7 +215,7 @@ int seir_set_input_max(seir_net *net, uint32_t first, uint32_t count, int32_t ma
 
 int seir_reserve_syn(seir_net *net, size_t extra)
 {
-    return grow((void **)&net->syn, &net->cap_syn, net->n_syn + extra, sizeof *net->syn);
+    return LOOM_GROW(net->syn, net->cap_syn, net->n_syn + extra, 16);
 }
 
 int seir_add_syn(seir_net *net, uint32_t src, uint32_t dst, int32_t w, uint32_t d)
@@ -265,8 +230,7 @@ int seir_add_dense(seir_net *net, int src_is_input, uint32_t src_first,
                    uint32_t src_count, uint32_t dst_first, uint32_t dst_count,
                    uint32_t d, const int32_t *weights)
 {
-    if (grow32((void **)&net->dense, &net->cap_dense, (size_t)net->n_dense + 1,
-               sizeof *net->dense))
+    if (LOOM_GROW(net->dense, net->cap_dense, (size_t)net->n_dense + 1, 16))
         return -1;
     size_t nz = 0;
     for (size_t k = 0; k < (size_t)src_count * dst_count; k++)
@@ -295,8 +259,7 @@ int seir_add_dense(seir_net *net, int src_is_input, uint32_t src_first,
 
 int seir_add_output(seir_net *net, uint32_t neuron, seir_out_kind kind)
 {
-    if (grow32((void **)&net->outputs, &net->cap_outputs, (size_t)net->n_outputs + 1,
-               sizeof *net->outputs))
+    if (LOOM_GROW(net->outputs, net->cap_outputs, (size_t)net->n_outputs + 1, 16))
         return -1;
     net->outputs[net->n_outputs++] = (seir_output){neuron, kind};
     return 0;
@@ -375,8 +338,7 @@ int seir_add_ring_init(seir_net *net, uint32_t neuron, uint32_t slot, int32_t va
             return 0;
         }
     }
-    if (grow((void **)&net->ring_init, &net->cap_ring_init, net->n_ring_init + 1,
-             sizeof *net->ring_init))
+    if (LOOM_GROW(net->ring_init, net->cap_ring_init, net->n_ring_init + 1, 16))
         return -1;
     net->ring_init[net->n_ring_init++] = (seir_ring_init){neuron, slot, value};
     ring_index_put(net, net->n_ring_init - 1);
@@ -384,7 +346,7 @@ int seir_add_ring_init(seir_net *net, uint32_t neuron, uint32_t slot, int32_t va
     return 0;
 }
 
-static uint32_t group_of(const seir_group *g, uint32_t n, uint32_t idx)
+uint32_t seir_group_find(const seir_group *g, uint32_t n, uint32_t idx)
 {
     uint32_t lo = 0, hi = n;
     while (hi - lo > 1) {
@@ -399,12 +361,12 @@ static uint32_t group_of(const seir_group *g, uint32_t n, uint32_t idx)
 
 uint32_t seir_neuron_group_of(const seir_net *net, uint32_t n)
 {
-    return group_of(net->neuron_groups, net->n_neuron_groups, n);
+    return seir_group_find(net->neuron_groups, net->n_neuron_groups, n);
 }
 
 uint32_t seir_input_group_of(const seir_net *net, uint32_t c)
 {
-    return group_of(net->input_groups, net->n_input_groups, c);
+    return seir_group_find(net->input_groups, net->n_input_groups, c);
 }
 
 static char *member_name(const seir_group *g, uint32_t idx, char *buf, size_t len)

@@ -90,23 +90,6 @@ module loom_array #(
         .router_busy_i(rt_busy), .step_start_o(step_start), .upd_start_o(upd_start),
         .upd_level_o(upd_level), .upd_busy_i(|upd_busy), .dlv_busy_i(|dlv_busy));
 
-    // ---- router ------------------------------------------------------------
-    wire [K*(NB+1)-1:0] spk_count;
-    wire [K-1:0]        spk_re;
-    wire [NB-1:0]       spk_raddr;
-    wire [K*NB-1:0]     spk_rdata;
-    wire                ev_valid;
-    wire [FB-1:0]       ev_src;
-    wire [15:0]         ev_x;
-
-    loom_router #(.K(K), .N(N), .MAXIN(MAXIN), .FAN(FAN)) u_router (
-        .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(si_valid), .in_src_i(si_src),
-        .in_x_i(si_x), .in_ready_o(si_ready), .clear_i(upd_start), .walk_i(walk),
-        .busy_o(rt_busy),
-        .spk_count_i(spk_count), .spk_re_o(spk_re), .spk_raddr_o(spk_raddr),
-        .spk_rdata_i(spk_rdata), .ev_valid_o(ev_valid), .ev_src_o(ev_src),
-        .ev_x_o(ev_x), .all_ready_i(&ev_ready));
-
     // ---- bus ---------------------------------------------------------------
     localparam B_IDLE = 2'd0, B_CORE = 2'd1, B_WAIT = 2'd2, B_RESP = 2'd3;
     // The master holds bus_we_i / bus_addr_i / bus_wdata_i with bus_valid_i
@@ -149,9 +132,13 @@ module loom_array #(
     wire wr_ctrl      = wr_reg & (ra == `LOOM_REG_CTRL);
     // no step starts in the cycle of a CTRL write, so `started` (late: it
     // depends on the bus decode) only selects a precomputed decrement
-    assign go         = (pending_q != 32'd0) & ~push & ~wr_ctrl & (bs_q != B_CORE) & ~(accept & a_core);
+    // (K > 1: nor in the cycle after a push, when the router appends it)
+    reg         push_q;
+    always @(posedge clk_i)
+        push_q <= (K > 1) & push_ok & ~rst_i;
+    assign go         = (pending_q != 32'd0) & ~push & ~push_q & ~wr_ctrl & (bs_q != B_CORE) & ~(accept & a_core);
     assign time_clear = wr_reg & (ra == `LOOM_REG_TIME);
-    assign run_count  = run_count_q;
+    assign run_count  = in_all ? run_count_q : {(IB+1){1'b0}};   // K > 1: the router's lists
 
     // list entries are {value, channel} with the channel in IB bits only
     wire [15+IB:0] in_word;
@@ -341,6 +328,29 @@ module loom_array #(
     assign busy_o      = seq_busy | (pending_q != 32'd0);
     assign overrun_o   = overrun_q;
 
+    // ---- router ------------------------------------------------------------
+    wire [K*(NB+1)-1:0] spk_count;
+    wire [K-1:0]        spk_re;
+    wire [NB-1:0]       spk_raddr;
+    wire [K*NB-1:0]     spk_rdata;
+    wire [K-1:0]        ev_valid;
+    wire [K*FB-1:0]     ev_src;
+    wire [K*16-1:0]     ev_x;
+    wire [K-1:0]        fo_we;     // a host write of core k's fan-out entry (the router copies inputs')
+
+    wire                in_all;
+    loom_router #(.K(K), .N(N), .MAXIN(MAXIN), .FAN(FAN), .SYN(SYN)) u_router (
+        .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(si_valid), .in_src_i(si_src),
+        .in_x_i(si_x), .in_ready_o(si_ready), .clear_i(upd_start), .walk_i(walk),
+        .busy_o(rt_busy),
+        .spk_count_i(spk_count), .spk_re_o(spk_re), .spk_raddr_o(spk_raddr),
+        .spk_rdata_i(spk_rdata), .ev_valid_o(ev_valid), .ev_src_o(ev_src),
+        .ev_x_o(ev_x), .ev_ready_i(ev_ready),
+        .started_i(started), .wb_i(in_wb_q), .rb_i(run_bank_q), .push_i(push_ok),
+        .push_data_i(bus_wdata_i), .pend_i(in_wcount_q != {(IB+1){1'b0}}),
+        .fo_we_i(fo_we), .fo_idx_i(bus_addr_i[15:0]), .fo_val_i(bus_wdata_i),
+        .in_all_o(in_all));
+
     // ---- cores ---------------------------------------------------------------
     genvar g;
     generate
@@ -350,7 +360,7 @@ module loom_array #(
                 .clk_i(clk_i), .rst_i(rst_i), .tmod_i(tmod), .out_bank_i(out_bank),
                 .step_start_i(step_start), .upd_start_i(upd_start), .upd_level_i(upd_level),
                 .upd_busy_o(upd_busy[g]),
-                .ev_valid_i(ev_valid), .ev_src_i(ev_src), .ev_x_i(ev_x),
+                .ev_valid_i(ev_valid[g]), .ev_src_i(ev_src[g*FB +: FB]), .ev_x_i(ev_x[g*16 +: 16]),
                 .ev_ready_o(ev_ready[g]), .dlv_busy_o(dlv_busy[g]),
                 .syn_event_o(syn_ev[g]), .spike_o(spk[g]),
                 .spk_count_o(spk_count[g*(NB+1) +: (NB+1)]), .spk_re_i(spk_re[g]),
@@ -359,6 +369,7 @@ module loom_array #(
                 .h_wdata_i(bus_wdata_i), .h_ready_o(h_ready[g]), .h_rdata_o(h_rdata[g*32 +: 32]),
                 .o_re_i(o_req & (o_core == g)), .o_addr_i({~out_bank, bus_addr_i[OB-1:0]}),
                 .o_rdata_o(o_rdata[g*32 +: 32]), .o_ack_o(o_ack[g]));
+            assign fo_we[g] = h_fire & (ctop == g) & bus_we_i & (bus_addr_i[18:16] == 3'd5);
         end
     endgenerate
 endmodule

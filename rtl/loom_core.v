@@ -359,7 +359,7 @@ module loom_core #(
                 .we_i(h_wr & h_hi), .waddr_i(h_lt_addr), .wdata_i(h_hi_data));
             assign lt_rdata = lt_lo[NB:0];
             /* verilator lint_off UNUSEDSIGNAL */
-            wire [HLO+LLW-1:0] lt_th = {lt_hi, lt_lo[HLO-1:0]};   // theta: word 2p
+            wire [2*HLO-1:0]   lt_th = {lt_hi, lt_lo[HLO-1:0]};   // theta: word 2p
             wire [HLO+LLW-1:0] lt_vr = {lt_lo, lt_hi};            // v_reset: word 2p+1
             /* verilator lint_on UNUSEDSIGNAL */
 

@@ -135,24 +135,42 @@ static void unpack_spikes(const limg *img, uint32_t n_neurons, const uint32_t *w
     }
 }
 
-loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint32_t channels,
-                           uint8_t *spikes, loom_err *e)
+/* What loom_board_run and loom_board_step need before their exchanges:
+ * a loaded net, inputs x[steps][channels] that fit it, the image, the
+ * spike words per core (ow) and in all (nw), and the buffers for the
+ * events of a step (evw) and the spike words (words; both freed by the
+ * caller). */
+static loom_status exchange_begin(const loom_board *b, const int32_t *x, uint64_t steps, uint32_t channels,
+                                  const limg **img, uint32_t *ow, uint32_t *nw, uint32_t **evw,
+                                  uint32_t **words, loom_err *e)
 {
     if (!b->map)
         return loom_fail(e, LOOM_E_ARG, "%s: no network loaded (loom_board_load)", b->port);
-    const seir_net *net = b->net;
-    const limg *img = b->map->img;
-    loom_status st = loom_api_check_x(net, x, steps, channels, e);
+    loom_status st = loom_api_check_x(b->net, x, steps, channels, e);
     if (st)
         return st;
-    uint32_t ow = (b->arch.neurons + 31) / 32, nw = b->arch.cores * ow;
-    uint32_t *evw = malloc((channels ? channels : 1) * sizeof *evw);
-    uint32_t *words = calloc(nw ? nw : 1, sizeof *words);
-    if (!evw || !words) {
-        free(evw);
-        free(words);
+    *img = b->map->img;
+    *ow = (b->arch.neurons + 31) / 32;
+    *nw = b->arch.cores * *ow;
+    *evw = malloc((channels ? channels : 1) * sizeof **evw);
+    *words = calloc(*nw ? *nw : 1, sizeof **words);
+    if (!*evw || !*words) {
+        free(*evw);
+        free(*words);
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
     }
+    return LOOM_OK;
+}
+
+loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint32_t channels,
+                           uint8_t *spikes, loom_err *e)
+{
+    const seir_net *net = b->net;
+    const limg *img;
+    uint32_t ow, nw, *evw, *words;
+    loom_status st = exchange_begin(b, x, steps, channels, &img, &ow, &nw, &evw, &words, e);
+    if (st)
+        return st;
     /* exchange t pushes the inputs of step t (and starts it) and reads the
      * outputs of step t-1; up to LAG exchanges in flight (as loom run) */
     enum { LAG = 8 };
@@ -181,21 +199,12 @@ loom_status loom_board_run(loom_board *b, const int32_t *x, uint64_t steps, uint
 loom_status loom_board_step(loom_board *b, const int32_t *x, uint32_t channels, uint8_t *spikes,
                             loom_err *e)
 {
-    if (!b->map)
-        return loom_fail(e, LOOM_E_ARG, "%s: no network loaded (loom_board_load)", b->port);
     const seir_net *net = b->net;
-    const limg *img = b->map->img;
-    loom_status st = loom_api_check_x(net, x, 1, channels, e);
+    const limg *img;
+    uint32_t ow, nw, *evw, *words;
+    loom_status st = exchange_begin(b, x, 1, channels, &img, &ow, &nw, &evw, &words, e);
     if (st)
         return st;
-    uint32_t ow = (b->arch.neurons + 31) / 32, nw = b->arch.cores * ow;
-    uint32_t *evw = malloc((channels ? channels : 1) * sizeof *evw);
-    uint32_t *words = calloc(nw ? nw : 1, sizeof *words);
-    if (!evw || !words) {
-        free(evw);
-        free(words);
-        return loom_fail(e, LOOM_E_NOMEM, "out of memory");
-    }
     uint32_t nev = pack_events(x, channels, evw);
     st = loom_host_step_read(b->h, evw, nev, b->arch.cores, ow, words, NULL, 0, NULL, 1000000000u, e);
     if (!st && spikes)

@@ -8,6 +8,8 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "cli_choice.h"
+#include "cli_sandbox.h"
 
 const char cli_model_help[] =
     "model options (for .aag/.aig/.nir inputs; .seir files carry their own arch):\n"
@@ -187,4 +189,64 @@ int cli_model_option(const char *cmd, int argc, char **argv, int *k, model_opts 
         return 1;
     }
     return 0;
+}
+
+int cli_model_open(const char *cmd, const char *path, int argc, char **argv, model_opts *mo,
+                   cli_board_choice *bc, model *m)
+{
+    memset(m, 0, sizeof *m);
+    if (argv && cli_model_check_applies(cmd, path, argc, argv))
+        return 2;
+    loom_err e;
+    loom_err_clear(&e);
+    const int nir = model_kind_of(path) == MODEL_NIR;
+    if (nir && cli_nir_sandbox(path, &e))
+        return cli_report(cmd, &e);
+    if (bc) {
+        bc->chose = bc->board && model_kind_of(path) != MODEL_SEIR;
+        if (bc->chose) {
+            if (!bc->arch_given) /* the choice starts from the board's widths */
+                mo->arch = bc->board->arch.arch;
+            if (cli_choose_arch(bc->board, path, mo, bc->arch_given, bc->target, &bc->choice, &e))
+                return cli_report(cmd, &e);
+        }
+    }
+    model_opts o = *mo;
+    if (!o.warn)
+        o.warn = cli_warn;
+    if (model_load(path, &o, m, &e))
+        return cli_report(cmd, &e);
+    return 0;
+}
+
+void cli_json_model_begin(jsonw *j, const char *cmd, const char *path, model_kind kind)
+{
+    jsonw_init(j, stdout);
+    jsonw_obj_begin(j, NULL);
+    jsonw_str(j, "command", cmd);
+    jsonw_str(j, "file", path);
+    jsonw_str(j, "kind", kind == MODEL_NIR ? "nir" : kind == MODEL_AIGER ? "aiger" : "seir");
+}
+
+int cli_run_source(const char *cmd, const seir_net *net, const char *poisson, const char *inputs,
+                   uint64_t seed, const model_opts *mo, int dt_given, model_kind kind, cli_notes *notes,
+                   stim_src **src, loom_err *e)
+{
+    loom_status st;
+    if (poisson) {
+        double rate, dt = dt_given || kind == MODEL_NIR ? mo->dt : 1e-3;
+        int in_hz;
+        if (cli_parse_poisson(cmd, poisson, dt, &rate, &in_hz))
+            return 2;
+        if (in_hz && notes)
+            cli_note(notes, cmd, "note: --poisson %s at dt %g s = rate %g per step", poisson, dt, rate);
+        st = stim_poisson(net, rate, seed, src, e);
+    } else if (inputs) {
+        st = stim_open_file(net, inputs, src, e);
+    } else {
+        if (notes && net->n_inputs > 0)
+            cli_note(notes, cmd, "note: no --poisson or --inputs given: every input is 0");
+        st = stim_poisson(net, 0.0, 0, src, e); /* rate 0: no events */
+    }
+    return st ? 1 : 0;
 }

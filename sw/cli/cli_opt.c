@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "board.h"
 #include "cli.h"
 #include "cli_model.h"
+#include "flight.h"
 
 int cli_opt_value(const char *cmd, int argc, char **argv, int *k, const char *name,
                   const char **val)
@@ -142,7 +144,7 @@ int cli_opt_take(const char *cmd, int argc, char **argv, int *k, const cli_opt *
 int cli_parse_args(const cli_spec *s, int argc, char **argv)
 {
     const char *C = s->cmd;
-    if (cli_no_repeats(C, argc, argv))
+    if (!s->last_wins && cli_no_repeats(C, argc, argv))
         return 2;
     for (int k = 1; k < argc;) {
         const char *a = argv[k];
@@ -174,5 +176,42 @@ int cli_parse_args(const cli_spec *s, int argc, char **argv)
         *s->pos = a;
         k++;
     }
+    return 0;
+}
+
+int cli_opt_board(const char *cmd, const char *opt, const char *val, void *dst)
+{
+    (void)opt;
+    loom_err e;
+    loom_err_clear(&e);
+    const board_info *b = board_find(val, &e);
+    if (!b) {
+        cli_usage_error(cmd, "%s", e.msg);
+        return -1;
+    }
+    *(const board_info **)dst = b;
+    return 0;
+}
+
+int cli_opt_plant(const char *cmd, const char *opt, const char *val, void *dst)
+{
+    (void)cmd;
+    (void)opt;
+    cli_plant *p = dst;
+    const flight_plant *k = flight_plant_find(val);
+    if (k)
+        p->kind = k;
+    else
+        p->file = val;
+    return 0;
+}
+
+int cli_plant_get(const char *cmd, const cli_plant *p, const flight_plant **kind, const char **file)
+{
+    *kind = p->kind ? p->kind : flight_plant_find("blimp");
+    *file = p->file;
+    if (p->file && strcmp((*kind)->name, "blimp"))
+        return cli_usage_error(cmd, "a plant file gives the blimp's parameters; it does not go with --plant %s",
+                               (*kind)->name);
     return 0;
 }

@@ -5,7 +5,8 @@
  * kind, bounds, where the value goes) and hands it, with its positional
  * argument and the shared model options (cli_model.h), to cli_parse_args.
  * The rules are the same for every command:
- *   - an option given twice is refused ("option --steps given twice");
+ *   - an option given twice is refused ("option --steps given twice"), unless
+ *     the command asks for the last one to count (cli_spec.last_wins);
  *   - both "--opt VALUE" and "--opt=VALUE" are accepted; a VALUE that looks
  *     like an option ("--out-spikes --quiet") is refused (write --opt=-x for
  *     a value that really starts with '-'; "-" and "-1" stay values);
@@ -50,6 +51,27 @@ typedef struct cli_opt {
 /* Destination of a row: `CLI_DST(o.steps)` sets dst and size. */
 #define CLI_DST(x) .dst = &(x), .size = sizeof(x)
 
+/* The link options of every command that talks to a board (loom run,
+ * loom fly, loom vboard --ping): one set of names and ranges.  The
+ * destinations are int64_t. */
+#define CLI_LINK_ROWS(baud, timeout_ms, tries)                                                     \
+    {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(baud)},                                     \
+    {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(timeout_ms)},                              \
+    {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)}
+#define CLI_PAYLOAD_ROW(max_payload) {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(max_payload)}
+
+/* The inputs and outputs of a run (loom sim, loom run): --poisson RATE
+ * (its text: cli_parse_poisson), --inputs FILE, --out-spikes FILE,
+ * --out-v FILE.  The destinations are const char *. */
+#define CLI_RUN_IO_ROWS(poisson, inputs, out_spikes, out_v)                                        \
+    {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},                                            \
+    {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},                                                \
+    {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},                                        \
+    {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)}
+
+/* The table of a cli_spec: `{.cmd = C, CLI_TABLE(opts), ...}`. */
+#define CLI_TABLE(a) .opts = (a), .n_opts = sizeof(a) / sizeof((a)[0])
+
 /* What cli_parse_args needs to know about a command. */
 struct model_opts;
 typedef struct cli_spec {
@@ -62,6 +84,8 @@ typedef struct cli_spec {
     const char *pos_twice;        /* message for a second one, two %s: the first and the second */
     const char *usage;            /* the --help text: a printf format with one %s for usage_arg, */
     const char *usage_arg;        /* ... or printed as it is when usage_arg is NULL */
+    int last_wins;                /* 1: an option given twice is not refused, its last value
+                                     counts (loom evolve: "$A --generations 2" overrides $A) */
 } cli_spec;
 
 /* Parses argv[1..argc-1] against s.  Returns 0 when every argument was
@@ -70,8 +94,19 @@ typedef struct cli_spec {
  * command).  So a command says:
  *     int pr = cli_parse_args(&spec, argc, argv);
  *     if (pr)
- *         return pr < 0 ? 0 : pr; */
+ *         return pr < 0 ? 0 : pr;
+ * (CLI_PARSE_OR_RETURN below). */
 int cli_parse_args(const cli_spec *s, int argc, char **argv);
+
+/* The same in a command's own function (one returning its exit code):
+ * returns from it when the parse ends the command (0 after --help, 2 after
+ * a usage error). */
+#define CLI_PARSE_OR_RETURN(spec, argc, argv)                                                      \
+    do {                                                                                           \
+        int pr_ = cli_parse_args((spec), (argc), (argv));                                          \
+        if (pr_)                                                                                   \
+            return pr_ < 0 ? 0 : pr_;                                                              \
+    } while (0)
 
 /* The pieces cli_parse_args is made of, for commands with their own loop.
  *
@@ -92,5 +127,26 @@ int cli_no_repeats(const char *cmd, int argc, char **argv);
  * *k and returns 1; 0 when it is none of them; -1 on a bad value (message
  * printed). */
 int cli_opt_take(const char *cmd, int argc, char **argv, int *k, const cli_opt *tab, size_t n);
+
+/* CLI_CUSTOM parser of a board name ("--board icebreaker"): dst is a
+ * `const board_info *` (board.h); an unknown name is refused with the list
+ * of the known ones. */
+int cli_opt_board(const char *cmd, const char *opt, const char *val, void *dst);
+
+/* --plant NAME|FILE (loom fly, loom evolve): a known plant's name
+ * (flight_plant_find) sets kind, anything else is the blimp's parameter
+ * file; each --plant given counts, so a name and a file can be refused
+ * together afterwards.  CLI_CUSTOM parser; dst is a cli_plant. */
+struct flight_plant;
+typedef struct cli_plant {
+    const struct flight_plant *kind; /* NULL: no name given */
+    const char *file;                /* NULL: no file given */
+} cli_plant;
+int cli_opt_plant(const char *cmd, const char *opt, const char *val, void *dst);
+
+/* After the parse: *kind, the plant named (the blimp when none was), and
+ * *file, the parameter file, which only the blimp takes.  0, or 2 with the
+ * message printed. */
+int cli_plant_get(const char *cmd, const cli_plant *p, const struct flight_plant **kind, const char **file);
 
 #endif

@@ -20,8 +20,9 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e);
 void cli_warn(void *ctx, const char *path, const char *msg);
 
 /* model_load behind the sandbox for NIR files, with library warnings going
- * to cli_warn unless o->warn is set: the one way the command line loads a
- * model. */
+ * to cli_warn unless o->warn is set.  Commands call cli_model_open
+ * (cli_model.h), the whole preamble; this is for those that report a
+ * failure through their own error path (loom run: "stopped after N steps"). */
 loom_status cli_model_load(const char *path, const model_opts *o, model *m, loom_err *e);
 
 #endif

@@ -106,10 +106,8 @@ int cmd_bench(int argc, char **argv)
         {"--seed", NULL, CLI_U64, CLI_DST(seed)},
         {"--threads", NULL, CLI_INT, 1, REF_MAX_THREADS, CLI_DST(threads)},
     };
-    const cli_spec spec = {.cmd = cmd, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage_text};
-    int pr = cli_parse_args(&spec, argc - 1, argv + 1); /* after "ref" */
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    const cli_spec spec = {.cmd = cmd, CLI_TABLE(opts), .usage = usage_text};
+    CLI_PARSE_OR_RETURN(&spec, argc - 1, argv + 1); /* after "ref" */
     if (!have_steps)
         steps = kind == BENCHNET_1M ? 50 : kind == BENCHNET_100K ? 1000 : 10000;
 

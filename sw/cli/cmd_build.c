@@ -175,75 +175,33 @@ int cmd_build(int argc, char **argv)
     o.progress = on_progress;
     o.progress_ctx = &pg;
     const char *out = NULL, *model = NULL, *patch = NULL;
-    int arch_given = 0;
+    int arch_given = 0, rate_given = 0, list = 0;
     double target = ARCH_CHOOSE_TARGET;
-    for (int k = 1; k < argc;) {
-        const char *v = NULL;
-        int r;
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if ((r = cli_model_option(C, argc, argv, &k, &o.mopts, NULL, &arch_given)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--board", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            loom_err e;
-            if (!(o.board = board_find(v, &e)))
-                return cli_report(C, &e);
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "-o", &v)) != 0 ||
-            (r = cli_opt_value(C, argc, argv, &k, "--out", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            out = v;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--patch", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            patch = v;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--rate", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--rate", v, 0.0, 1.0, &o.input_rate))
-                return 2;
-            o.neuron_rate = o.input_rate;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--min-agreement", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--min-agreement", v, 0.0, 1.0, &target))
-                return 2;
-            continue;
-        }
-        if (!strcmp(argv[k], "--force"))
-            o.force = 1;
-        else if (!strcmp(argv[k], "--plan"))
-            o.plan = 1;
-        else if (!strcmp(argv[k], "--no-cache"))
-            o.no_cache = 1;
-        else if (!strcmp(argv[k], "--boot-only"))
-            o.boot_only = 1;
-        else if (!strcmp(argv[k], "--allow-timing-fail"))
-            o.allow_timing_fail = 1;
-        else if (!strcmp(argv[k], "-q") || !strcmp(argv[k], "--quiet"))
-            pg.quiet = 1;
-        else if (!strcmp(argv[k], "--list")) {
-            list_boards();
-            return 0;
-        } else if (argv[k][0] == '-' && argv[k][1])
-            return cli_usage_error(C, "unknown option '%s' (see loom build --help)", argv[k]);
-        else if (model)
-            return cli_usage_error(C, "one model expected, got '%s' and '%s'", model, argv[k]);
-        else
-            model = argv[k];
-        k++;
+    const cli_opt opts[] = {
+        {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &o.board},
+        {"--out", "-o", CLI_PATH, CLI_DST(out)},
+        {"--patch", NULL, CLI_PATH, CLI_DST(patch)},
+        {"--rate", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(o.input_rate), .seen = &rate_given},
+        {"--min-agreement", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(target)},
+        {"--force", NULL, CLI_FLAG, CLI_DST(o.force)},
+        {"--plan", NULL, CLI_FLAG, CLI_DST(o.plan)},
+        {"--no-cache", NULL, CLI_FLAG, CLI_DST(o.no_cache)},
+        {"--boot-only", NULL, CLI_FLAG, CLI_DST(o.boot_only)},
+        {"--allow-timing-fail", NULL, CLI_FLAG, CLI_DST(o.allow_timing_fail)},
+        {"--quiet", "-q", CLI_FLAG, CLI_DST(pg.quiet)},
+        {"--list", NULL, CLI_FLAG, CLI_DST(list)},
+    };
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &o.mopts,
+                           .arch_given = &arch_given, .pos = &model,
+                           .pos_twice = "one model expected, got '%s' and '%s'",
+                           .usage = usage, .usage_arg = cli_model_help};
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
+    if (list) {
+        list_boards();
+        return 0;
     }
+    if (rate_given)
+        o.neuron_rate = o.input_rate;
     if (patch && model)
         return cli_usage_error(C, "--patch takes the model; drop '%s'", model);
     char defdir[512];

@@ -14,7 +14,6 @@
 #include "check.h"
 #include "cli.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "model.h"
 #include "netinfo.h"
@@ -62,119 +61,51 @@ static const char usage[] =
 int cmd_compile(int argc, char **argv)
 {
     const char *C = "compile";
-    if (cli_no_repeats(C, argc, argv))
-        return 2;
     model_opts mo;
     model_opts_default(&mo);
     const char *in = NULL, *out = "-", *emit_nir = NULL;
     int report = 0, json = 0;
     double rate = 0.1;
     uint64_t seed = 1, steps = 1000;
-    int arch_given = 0;
-    const board_info *board = NULL;
-    double target = ARCH_CHOOSE_TARGET;
-    for (int k = 1; k < argc;) {
-        const char *v;
-        int r;
-        if (!strcmp(argv[k], "--help") || !strcmp(argv[k], "-h")) {
-            printf(usage, cli_model_help);
-            return 0;
-        }
-        if ((r = cli_model_option(C, argc, argv, &k, &mo, NULL, &arch_given)) != 0) {
-            if (r < 0)
-                return 2;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "-o", &v)) != 0 ||
-            (r = cli_opt_value(C, argc, argv, &k, "--output", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            out = v;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--emit-nir", &v)) != 0) {
-            if (r < 0)
-                return 2;
-            emit_nir = v;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--board", &v)) != 0) {
-            loom_err be;
-            loom_err_clear(&be);
-            if (r < 0)
-                return 2;
-            if (!(board = board_find(v, &be)))
-                return cli_report(C, &be);
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--min-agreement", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--min-agreement", v, 0, 1, &target))
-                return 2;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--poisson", &v)) != 0) {
-            if (r < 0 || cli_parse_double(C, "--poisson", v, 0, 1, &rate))
-                return 2;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--seed", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--seed", v, &seed))
-                return 2;
-            continue;
-        }
-        if ((r = cli_opt_value(C, argc, argv, &k, "--steps", &v)) != 0) {
-            if (r < 0 || cli_parse_u64(C, "--steps", v, &steps))
-                return 2;
-            continue;
-        }
-        if (!strcmp(argv[k], "--report"))
-            report = 1;
-        else if (!strcmp(argv[k], "--json"))
-            report = json = 1;
-        else if (!strcmp(argv[k], "--quiet") || !strcmp(argv[k], "-q"))
-            mo.quiet = 1;
-        else if (argv[k][0] == '-' && argv[k][1])
-            return cli_usage_error(C, "unknown option '%s'", argv[k]);
-        else if (in)
-            return cli_usage_error(C, "one input expected, got '%s' and '%s'", in, argv[k]);
-        else
-            in = argv[k];
-        k++;
-    }
+    cli_board_choice bc = {.target = ARCH_CHOOSE_TARGET};
+    const cli_opt opts[] = {
+        {"--output", "-o", CLI_PATH, CLI_DST(out)},
+        {"--emit-nir", NULL, CLI_PATH, CLI_DST(emit_nir)},
+        {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &bc.board},
+        {"--min-agreement", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(bc.target)},
+        {"--poisson", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 1, CLI_DST(rate)},
+        {"--seed", NULL, CLI_U64, CLI_DST(seed)},
+        {"--steps", NULL, CLI_U64, CLI_DST(steps)},
+        {"--report", NULL, CLI_FLAG, CLI_DST(report)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(json)},
+        {"--quiet", "-q", CLI_FLAG, CLI_DST(mo.quiet)},
+    };
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
+                           .arch_given = &bc.arch_given, .pos = &in,
+                           .pos_twice = "one input expected, got '%s' and '%s'",
+                           .usage = usage, .usage_arg = cli_model_help};
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
+    if (json)
+        report = 1;
     if (!in)
         return cli_usage_error(C, "expects an input model (.seir, .aag, .aig or .nir)");
-    if (board)
-        mo.max_profiles = board->arch.profiles * board->arch.cores;
+    if (bc.board)
+        mo.max_profiles = bc.board->arch.profiles * bc.board->arch.cores;
     if (json && !strcmp(out, "-"))
         return cli_usage_error(C, "--json prints the report on stdout; write the SEIR with -o FILE");
-    if (cli_model_check_applies(C, in, argc, argv))
-        return 2;
+    /* --board: the arch loom build would choose (cli_choice.h) */
     model m;
+    int rc = cli_model_open(C, in, argc, argv, &mo, &bc, &m);
+    if (rc)
+        return rc;
     loom_err e;
     loom_err_clear(&e);
-    /* --board: the arch loom build would choose (cli_choice.h); an NIR
-     * model is read in a sandbox first, as cli_model_load does */
-    arch_choice choice;
-    const int chose = board && model_kind_of(in) != MODEL_SEIR;
-    if (chose) {
-        if (!arch_given)
-            mo.arch = board->arch.arch;
-        if ((model_kind_of(in) == MODEL_NIR && cli_nir_sandbox(in, &e)) ||
-            cli_choose_arch(board, in, &mo, arch_given, target, &choice, &e))
-            return cli_report(C, &e);
-    }
-    if (cli_model_load(in, &mo, &m, &e))
-        return cli_report(C, &e);
     loom_status st = seir_print_file(m.net, out, &e);
     if (st == LOOM_OK && emit_nir)
         st = nir_write_model(&m, &mo, emit_nir, &e);
     if (st == LOOM_OK && json) {
         jsonw j;
-        jsonw_init(&j, stdout);
-        jsonw_obj_begin(&j, NULL);
-        jsonw_str(&j, "command", "compile");
-        jsonw_str(&j, "file", in);
-        jsonw_str(&j, "kind", m.kind == MODEL_NIR ? "nir" : m.kind == MODEL_AIGER ? "aiger" : "seir");
+        cli_json_model_begin(&j, "compile", in, m.kind);
         jsonw_str(&j, "output", out);
         jsonw_obj_begin(&j, "arch");
         jsonw_int(&j, "W", m.net->arch.w);
@@ -184,9 +115,9 @@ int cmd_compile(int argc, char **argv)
         jsonw_obj_end(&j);
         jsonw_uint(&j, "neurons", m.net->n_neurons);
         jsonw_uint(&j, "synapses", m.net->n_syn);
-        if (chose) {
+        if (bc.chose) {
             jsonw_key(&j, "arch_choice");
-            build_choice_json(stdout, board, &choice, 2);
+            build_choice_json(stdout, bc.board, &bc.choice, 2);
         }
         if (m.kind == MODEL_AIGER) {
             const aig_lowering *l = m.aig;
@@ -221,8 +152,8 @@ int cmd_compile(int argc, char **argv)
             st = jsonw_end(&j, &e);
     } else if (st == LOOM_OK && report) {
         FILE *rf = strcmp(out, "-") ? stdout : stderr;
-        if (chose)
-            cli_choice_print(rf, board, &choice);
+        if (bc.chose)
+            cli_choice_print(rf, bc.board, &bc.choice);
         if (m.kind == MODEL_AIGER) {
             st = aig_report(&m, rf, &e);
         } else if (m.kind == MODEL_NIR) {

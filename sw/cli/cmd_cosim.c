@@ -20,7 +20,6 @@
 #include "intr.h"
 #include "benchnet.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "limg.h"
 #include "loom_map.h"
@@ -506,12 +505,10 @@ int cmd_cosim(int argc, char **argv)
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o.quiet)},
         {"--json", NULL, CLI_FLAG, CLI_DST(o.json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .pos = &o.net, .pos_twice = "more than one NET ('%s', '%s')",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (list) {
         for (unsigned c = 0; c < vsim_config_count(); c++) {
             vsim *s;
@@ -558,12 +555,10 @@ int cmd_cosim(int argc, char **argv)
     if (o.poisson && o.inputs)
         return cli_usage_error(C, "--poisson and --inputs exclude each other");
     model md;
-    loom_err e;
-    if (cli_model_check_applies(C, o.net, argc, argv))
-        return 2;
-    if (cli_model_load(o.net, &mo, &md, &e) != LOOM_OK)
-        return cli_report(C, &e);
-    int rc = run(&o, md.net);
+    int rc = cli_model_open(C, o.net, argc, argv, &mo, NULL, &md);
+    if (rc)
+        return rc;
+    rc = run(&o, md.net);
     model_free(&md);
     return rc;
 }

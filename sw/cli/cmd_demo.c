@@ -29,7 +29,8 @@
 
 #include "loom_paths.h"
 #include "cli.h"
-#include "cli_sandbox.h"
+#include "cli_opt.h"
+#include "cli_model.h"
 #include "cli_vbthread.h"
 #include "transport.h"
 #include "board.h"
@@ -213,47 +214,44 @@ static int demo_heldout(const char *controller, const flight_plant *kind)
 
 int cmd_demo(int argc, char **argv)
 {
-    if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        fputs(usage_text, argc < 2 ? stderr : stdout);
-        return argc < 2 ? 2 : 0;
+    const char *name = NULL, *plant = NULL, *seed = "1", *controller = NULL, *png = NULL;
+    const char *duration = NULL, *config = NULL;
+    const board_info *bi = board_default();
+    int config_given = 0, sim_only = 0;
+    const cli_opt opts[] = {
+        {"--sim", NULL, CLI_FLAG, CLI_DST(sim_only)},
+        {"--seed", NULL, CLI_STRING, CLI_DST(seed)},
+        {"--controller", NULL, CLI_PATH, CLI_DST(controller)},
+        {"--plot", NULL, CLI_PATH, CLI_DST(png)},
+        {"--duration", NULL, CLI_STRING, CLI_DST(duration)},
+        {"--plant", NULL, CLI_STRING, CLI_DST(plant)},
+        {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &bi},
+        {"--config", NULL, CLI_STRING, CLI_DST(config), .seen = &config_given},
+    };
+    const cli_spec spec = {.cmd = "demo", CLI_TABLE(opts),
+                           .pos = &name, .pos_twice = "one demo expected, got '%s' and '%s'",
+                           .usage = usage_text};
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
+    if (!name) {
+        fputs(usage_text, stderr);
+        return 2;
     }
-    const flight_plant *kind = flight_plant_find(argv[1]);
-    if (!kind) return cli_usage_error("demo", "unknown demo '%s' (known: %s)", argv[1], flight_plant_names);
-    for (int i = 2; i + 1 < argc; i++) /* --plant NAME picks the plant (before the other options) */
-        if (!strcmp(argv[i], "--plant") && !(kind = flight_plant_find(argv[i + 1])))
-            return cli_usage_error("demo", "--plant: unknown plant '%s' (known: %s)", argv[i + 1], flight_plant_names);
+    const flight_plant *kind = flight_plant_find(name);
+    if (!kind) return cli_usage_error("demo", "unknown demo '%s' (known: %s)", name, flight_plant_names);
+    if (plant && !(kind = flight_plant_find(plant))) /* --plant NAME picks the plant */
+        return cli_usage_error("demo", "--plant: unknown plant '%s' (known: %s)", plant, flight_plant_names);
+    if (!config_given)
+        config = bi->name; /* the board's own virtual board, as loom vboard --board */
     const int fast = strcmp(kind->name, "blimp") != 0;
     char png_def[64], dur_def[32];
     snprintf(png_def, sizeof png_def, "build/demo/%s.png", kind->name);
     snprintf(dur_def, sizeof dur_def, "%g", kind->demo_duration);
-    const char *seed = "1", *controller = kind->controller, *png = png_def;
-    const char *duration = dur_def, *config = board_default()->name;
-    const board_info *bi = board_default();
-    int config_given = 0;
-    int sim_only = 0;
-    for (int i = 2; i < argc; i++) {
-        if (!strcmp(argv[i], "--sim")) {
-            sim_only = 1;
-            continue;
-        }
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return cli_usage_error("demo", "%s needs a value", argv[i]);
-        if (!strcmp(argv[i], "--seed")) seed = v;
-        else if (!strcmp(argv[i], "--controller")) controller = v;
-        else if (!strcmp(argv[i], "--plot")) png = v;
-        else if (!strcmp(argv[i], "--duration")) duration = v;
-        else if (!strcmp(argv[i], "--plant")) { /* read above */ }
-        else if (!strcmp(argv[i], "--board")) {
-            loom_err be;
-            if (!(bi = board_find(v, &be)))
-                return cli_usage_error("demo", "%s", be.msg);
-            config = bi->name; /* the board's own virtual board, as loom vboard --board */
-        } else if (!strcmp(argv[i], "--config")) {
-            config = v;
-            config_given = 1;
-        } else return cli_usage_error("demo", "unknown option '%s' (see loom demo --help)", argv[i]);
-        i++;
-    }
+    if (!png)
+        png = png_def;
+    if (!duration)
+        duration = dur_def;
+    if (!controller)
+        controller = kind->controller;
     char ctl[4096]; /* a relative path missing here: the data folder's (the shipped controller) */
     if (strcmp(controller, "pid"))
         controller = loom_data_file(controller, ctl, sizeof ctl);
@@ -296,9 +294,8 @@ int cmd_demo(int argc, char **argv)
         model_opts mo;
         model_opts_default(&mo);
         model m;
-        memset(&m, 0, sizeof m);
-        loom_err e;
-        if (cli_model_load(controller, &mo, &m, &e) == LOOM_OK) {
+        rc = cli_model_open("demo", controller, 0, NULL, &mo, NULL, &m);
+        if (!rc) {
             const seir_arch *na = &m.net->arch, *ba = &bi->arch.arch;
             if (na->w != ba->w || na->s != ba->s || na->a != ba->a || na->d != ba->d) {
                 fprintf(stderr, "loom demo: %s is built for W=%d S=%d A=%d D=%d, the %s has W=%d S=%d "
@@ -307,8 +304,6 @@ int cmd_demo(int argc, char **argv)
                         ba->d);
                 rc = 1;
             }
-        } else {
-            rc = cli_report("demo", &e);
         }
         model_free(&m);
     }

@@ -40,6 +40,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_opt.h"
 #include "intr.h"
 #include "board.h"
 #include "cmaes.h"
@@ -252,53 +253,42 @@ static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.out = "controller.seir", .seed = 1, .generations = 300, .flights = 4,
                 .threads = 2, .duration = 60, .sigma = 0.02, .board = "icebreaker"};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED() do { if (!v) return cli_usage_error("evolve", "%s needs a value", a); i++; } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            return -1;
-        } else if (!strcmp(a, "-o")) { NEED(); o->out = v; }
-        else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("evolve", a, v, &o->seed)) return 2; }
-        else if (!strcmp(a, "--objective")) {
-            NEED();
-            if (!strcmp(v, "flight")) o->flight = 1;
-            else if (!strcmp(v, "imitation")) o->flight = 0;
-            else return cli_usage_error("evolve", "--objective: expected imitation or flight, got '%s'", v);
-        }
-        else if (!strcmp(a, "--board")) { NEED(); o->board = v; }
-        else if (!strcmp(a, "--generations")) { o->set_generations = 1; NEED(); if (cli_parse_i64("evolve", a, v, 0, 1000000, &o->generations)) return 2; }
-        else if (!strcmp(a, "--flights")) { o->set_flights = 1; NEED(); if (cli_parse_i64("evolve", a, v, 1, 1000, &o->flights)) return 2; }
-        else if (!strcmp(a, "--threads")) { NEED(); if (cli_parse_i64("evolve", a, v, 1, 64, &o->threads)) return 2; }
-        else if (!strcmp(a, "--duration")) { o->set_duration = 1; NEED(); if (cli_parse_double("evolve", a, v, 1, 3600, &o->duration)) return 2; }
-        else if (!strcmp(a, "--lambda")) { NEED(); if (cli_parse_i64("evolve", a, v, 2, 100000, &o->lambda)) return 2; }
-        else if (!strcmp(a, "--sigma")) { o->set_sigma = 1; NEED(); if (cli_parse_double("evolve", a, v, 1e-6, 10, &o->sigma)) return 2; }
-        else if (!strcmp(a, "--plant")) {
-            NEED();
-            if (flight_plant_find(v)) o->kind = flight_plant_find(v);
-            else o->plant_file = v;
-        }
-        else if (!strcmp(a, "--checkpoint")) { NEED(); o->ckpt = v; }
-        else if (!strcmp(a, "--genes")) { NEED(); o->genes_out = v; }
-        else if (!strcmp(a, "--resume")) o->resume = 1;
-        else if (!strcmp(a, "--quiet")) o->quiet = 1;
-        else if (!strcmp(a, "--profile")) o->profile = 1;
-        else return cli_usage_error("evolve", "unknown option '%s' (see loom evolve --help)", a);
-#undef NEED
-    }
+    const char *objective = NULL;
+    cli_plant plant = {0};
+    const cli_opt opts[] = {
+        {"-o", NULL, CLI_PATH, CLI_DST(o->out)},
+        {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
+        {"--objective", NULL, CLI_STRING, CLI_DST(objective)},
+        {"--board", NULL, CLI_STRING, CLI_DST(o->board)},
+        {"--generations", NULL, CLI_INT, 0, 1000000, CLI_DST(o->generations), .seen = &o->set_generations},
+        {"--flights", NULL, CLI_INT, 1, 1000, CLI_DST(o->flights), .seen = &o->set_flights},
+        {"--threads", NULL, CLI_INT, 1, 64, CLI_DST(o->threads)},
+        {"--duration", NULL, CLI_DOUBLE, .dmin = 1, .dmax = 3600, CLI_DST(o->duration), .seen = &o->set_duration},
+        {"--lambda", NULL, CLI_INT, 2, 100000, CLI_DST(o->lambda)},
+        {"--sigma", NULL, CLI_DOUBLE, .dmin = 1e-6, .dmax = 10, CLI_DST(o->sigma), .seen = &o->set_sigma},
+        {"--plant", NULL, CLI_CUSTOM, .fn = cli_opt_plant, .dst = &plant},
+        {"--checkpoint", NULL, CLI_PATH, CLI_DST(o->ckpt)},
+        {"--genes", NULL, CLI_PATH, CLI_DST(o->genes_out)},
+        {"--resume", NULL, CLI_FLAG, CLI_DST(o->resume)},
+        {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
+        {"--profile", NULL, CLI_FLAG, CLI_DST(o->profile)},
+    };
+    const cli_spec spec = {.cmd = "evolve", CLI_TABLE(opts), .usage = usage_text, .last_wins = 1};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr;
+    if (objective && !strcmp(objective, "flight")) o->flight = 1;
+    else if (objective && strcmp(objective, "imitation"))
+        return cli_usage_error("evolve", "--objective: expected imitation or flight, got '%s'", objective);
     if (o->resume && !o->ckpt) return cli_usage_error("evolve", "--resume needs --checkpoint FILE");
     loom_err e;
     const board_info *b = board_find(o->board, &e);
     if (!b) return cli_usage_error("evolve", "--board: %s", e.msg);
     o->arch = b->arch.arch;
-    if (!o->kind) o->kind = flight_plant_find("blimp");
-    if (strcmp(o->kind->name, "blimp") && !o->flight)
+    if (plant.kind && strcmp(plant.kind->name, "blimp") && !o->flight)
         return cli_usage_error("evolve", "--plant %s: the imitation objective is the blimp's; use --objective flight",
-                               o->kind->name);
-    if (strcmp(o->kind->name, "blimp") && o->plant_file)
-        return cli_usage_error("evolve", "a plant file gives the blimp's parameters; it does not go with --plant %s",
-                               o->kind->name);
+                               plant.kind->name);
+    if (cli_plant_get("evolve", &plant, &o->kind, &o->plant_file)) return 2;
     if (o->flight) {
         if (o->ckpt) return cli_usage_error("evolve", "--checkpoint is for the imitation objective");
         if (!o->set_generations) o->generations = FLIGHT_DEF_GENERATIONS;

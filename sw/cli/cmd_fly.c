@@ -27,6 +27,7 @@
 
 #include "loom_paths.h"
 #include "cli.h"
+#include "cli_opt.h"
 #include "intr.h"
 #include "board.h"
 #include "ctrl.h"
@@ -153,40 +154,28 @@ static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.controller = "examples/blimp/controller.seir", .profile = "demo", .seed = 1, .duration = 60,
             .baud = 3000000, .timeout_ms = 500, .tries = 8};
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-#define NEED() do { if (!v) return cli_usage_error("fly", "%s needs a value", a); i++; } while (0)
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-            fputs(usage_text, stdout);
-            return -1;
-        } else if (!strcmp(a, "--sim")) o->sim = 1;
-        else if (!strcmp(a, "--quiet")) o->quiet = 1;
-        else if (!strcmp(a, "--json")) o->json = 1;
-        else if (!strcmp(a, "--heldout")) o->heldout = 1;
-        else if (!strcmp(a, "--seed")) { NEED(); if (cli_parse_u64("fly", a, v, &o->seed)) return 2; }
-        else if (!strcmp(a, "--duration")) { o->set_duration = 1; NEED(); if (cli_parse_double("fly", a, v, 0.1, 3600, &o->duration)) return 2; }
-        else if (!strcmp(a, "--controller")) { o->set_controller = 1; NEED(); o->controller = v; }
-        else if (!strcmp(a, "--port")) { NEED(); o->port = v; }
-        else if (!strcmp(a, "--baud")) { NEED(); if (cli_parse_i64("fly", a, v, 1200, 12000000, &o->baud)) return 2; }
-        else if (!strcmp(a, "--timeout-ms")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 600000, &o->timeout_ms)) return 2; }
-        else if (!strcmp(a, "--tries")) { NEED(); if (cli_parse_i64("fly", a, v, 1, 1000, &o->tries)) return 2; }
-        else if (!strcmp(a, "--max-payload")) { NEED(); if (cli_parse_i64("fly", a, v, 64, 1024, &o->max_payload)) return 2; }
-        else if (!strcmp(a, "--profile")) { NEED(); o->profile = v; }
-        else if (!strcmp(a, "--plant")) {
-            NEED();
-            if (flight_plant_find(v)) o->kind = flight_plant_find(v);
-            else o->plant_file = v;
-        }
-        else if (!strcmp(a, "--trace")) { NEED(); o->trace = v; }
-        else if (!strcmp(a, "--plot")) { NEED(); o->plot = v; }
-        else return cli_usage_error("fly", "unknown option '%s' (see loom fly --help)", a);
-#undef NEED
-    }
-    if (!o->kind) o->kind = flight_plant_find("blimp");
-    if (o->plant_file && strcmp(o->kind->name, "blimp"))
-        return cli_usage_error("fly", "a plant file gives the blimp's parameters; it does not go with --plant %s",
-                               o->kind->name);
+    cli_plant plant = {0};
+    const cli_opt opts[] = {
+        {"--sim", NULL, CLI_FLAG, CLI_DST(o->sim)},
+        {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
+        {"--json", NULL, CLI_FLAG, CLI_DST(o->json)},
+        {"--heldout", NULL, CLI_FLAG, CLI_DST(o->heldout)},
+        {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
+        {"--duration", NULL, CLI_DOUBLE, .dmin = 0.1, .dmax = 3600, CLI_DST(o->duration), .seen = &o->set_duration},
+        {"--controller", NULL, CLI_PATH, CLI_DST(o->controller), .seen = &o->set_controller},
+        {"--port", NULL, CLI_PATH, CLI_DST(o->port)},
+        CLI_LINK_ROWS(o->baud, o->timeout_ms, o->tries),
+        CLI_PAYLOAD_ROW(o->max_payload),
+        {"--profile", NULL, CLI_STRING, CLI_DST(o->profile)},
+        {"--plant", NULL, CLI_CUSTOM, .fn = cli_opt_plant, .dst = &plant},
+        {"--trace", NULL, CLI_PATH, CLI_DST(o->trace)},
+        {"--plot", NULL, CLI_PATH, CLI_DST(o->plot)},
+    };
+    const cli_spec spec = {.cmd = "fly", CLI_TABLE(opts), .usage = usage_text, .last_wins = 1};
+    int pr = cli_parse_args(&spec, argc, argv);
+    if (pr)
+        return pr;
+    if (cli_plant_get("fly", &plant, &o->kind, &o->plant_file)) return 2;
     if (!o->set_controller) o->controller = o->kind->controller;
     if (!o->set_duration) o->duration = o->kind->demo_duration;
     /* a relative controller path missing here is looked up in the data folder */

@@ -1,11 +1,11 @@
 /*
- * cmd_gen.c -- `loom gen`: write a random valid SEIR network (gen.h).
+ * cmd_gen.c -- `loom gen`: write a random valid SEIR network (netgen.h, NETGEN_CORNERS).
  */
 #include <string.h>
 
 #include "cli.h"
 #include "cli_model.h"
-#include "gen.h"
+#include "netgen.h"
 #include "seir_text.h"
 
 const char cmd_gen_summary[] = "generate a random valid SEIR network that exercises every corner";
@@ -56,8 +56,8 @@ static int parse_arch(const char *cmd, const char *opt, const char *v, void *dst
 int cmd_gen(int argc, char **argv)
 {
     const char *C = "gen";
-    gen_opts go;
-    gen_opts_default(&go);
+    netgen_recipe go;
+    netgen_default(&go, NETGEN_CORNERS);
     const char *out = "-";
     int64_t max_delay = -1;
     arch_arg aa = {&go.arch, 0};
@@ -72,10 +72,8 @@ int cmd_gen(int argc, char **argv)
         {"--levels", NULL, CLI_INT, 1, 50000000, CLI_DST(go.levels)},
         {"--arch", NULL, CLI_CUSTOM, .fn = parse_arch, .dst = &aa},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .usage = usage};
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     int arch_d_given = aa.d_given;
     if (max_delay >= 0) {
         if (!arch_d_given)
@@ -92,7 +90,7 @@ int cmd_gen(int argc, char **argv)
     seir_net *net;
     loom_err e;
     loom_err_clear(&e);
-    if (gen_net(&go, &net, &e))
+    if (netgen_build(&go, &net, &e))
         return cli_report(C, &e);
     loom_status st = seir_print_file(net, out, &e);
     seir_net_free(net);

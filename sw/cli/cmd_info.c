@@ -6,7 +6,6 @@
 
 #include "cli.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "model.h"
 #include "netinfo.h"
 
@@ -45,22 +44,18 @@ int cmd_info(int argc, char **argv)
     const cli_opt opts[] = {
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .pos = &path, .pos_twice = "one file expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (!path)
         return cli_usage_error(C, "expects a model file (.seir, .aag, .aig or .nir)");
     model m;
-    loom_err e;
-    loom_err_clear(&e);
-    if (cli_model_check_applies(C, path, argc, argv))
-        return 2;
-    if (cli_model_load(path, &mo, &m, &e))
-        return cli_report(C, &e);
+    int rc = cli_model_open(C, path, argc, argv, &mo, NULL, &m);
+    if (rc)
+        return rc;
     netinfo ni;
+    loom_err e; /* set by every failure below */
     if (netinfo_compute(m.net, &ni, &e)) {
         model_free(&m);
         return cli_report(C, &e);

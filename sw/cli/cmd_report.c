@@ -56,11 +56,9 @@ int cmd_report(int argc, char **argv)
     const cli_opt opts[] = {
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .pos = &dir,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .pos = &dir,
                            .pos_twice = "one folder expected, got '%s' and '%s'", .usage = usage};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (!dir)
         return cli_usage_error(C, "which build folder? (usage: loom report DIR [--json])");
     char *j = NULL;

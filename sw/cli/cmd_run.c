@@ -140,14 +140,9 @@ int cmd_run(int argc, char **argv)
     const cli_opt opts[] = {
         {"--list-ports", NULL, CLI_FLAG, CLI_DST(list)},
         {"--port", NULL, CLI_STRING, CLI_DST(port)},
-        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
-        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
-        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
-        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
-        {"--baud", NULL, CLI_INT, 1200, 12000000, CLI_DST(baud)},
-        {"--timeout-ms", NULL, CLI_INT, 1, 600000, CLI_DST(timeout_ms)},
-        {"--tries", NULL, CLI_INT, 1, 1000, CLI_DST(tries)},
-        {"--max-payload", NULL, CLI_INT, 64, 1024, CLI_DST(max_payload)},
+        CLI_RUN_IO_ROWS(poisson, inputs, out_spikes, out_v),
+        CLI_LINK_ROWS(baud, timeout_ms, tries),
+        CLI_PAYLOAD_ROW(max_payload),
         {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
         {"--seed", NULL, CLI_U64, CLI_DST(seed)},
         {"--quiet", "-q", CLI_FLAG, CLI_DST(quiet)},
@@ -156,13 +151,11 @@ int cmd_run(int argc, char **argv)
         {"--baked", NULL, CLI_FLAG, CLI_DST(baked)},
         {"--graded", NULL, CLI_FLAG, CLI_DST(graded)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .dt_given = &dt_given, .arch_given = &arch_given, .pos = &net_path,
                            .pos_twice = "one network expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (list)
         return list_ports();
     if (!port)
@@ -253,22 +246,10 @@ int cmd_run(int argc, char **argv)
         img = map->img;
     }
 
-    if (poisson) {
-        /* the same conversion as loom sim: Hz x dt (--dt, NIR: its dt, else 1 ms) */
-        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-        int in_hz;
-        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
-            rc = 2;
-            goto out;
-        }
-        st = stim_poisson(net, rate, seed, &src, &e);
-    } else if (inputs) {
-        st = stim_open_file(net, inputs, &src, &e);
-    } else {
-        st = stim_poisson(net, 0.0, 0, &src, &e);
-    }
-    if (st)
+    if ((rc = cli_run_source(C, net, poisson, inputs, seed, &mo, dt_given, m.kind, NULL, &src, &e)) == 1)
         goto fail;
+    if (rc)
+        goto out;
     if (!have_steps) {
         uint64_t last = inputs ? stim_last_step(src) : UINT64_MAX;
         if (last == UINT64_MAX) {

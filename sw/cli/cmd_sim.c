@@ -16,7 +16,6 @@
 #include "check.h"
 #include "cli.h"
 #include "cli_model.h"
-#include "cli_sandbox.h"
 #include "jsonw.h"
 #include "model.h"
 #include "nir.h"
@@ -227,11 +226,8 @@ int cmd_sim(int argc, char **argv)
                *save_inputs = NULL;
 
     const cli_opt opts[] = {
-        {"--poisson", NULL, CLI_STRING, CLI_DST(poisson)},
-        {"--inputs", NULL, CLI_PATH, CLI_DST(inputs)},
+        CLI_RUN_IO_ROWS(poisson, inputs, out_spikes, out_v),
         {"--stim", NULL, CLI_PATH, CLI_DST(stim)},
-        {"--out-spikes", NULL, CLI_PATH, CLI_DST(out_spikes)},
-        {"--out-v", NULL, CLI_PATH, CLI_DST(out_v)},
         {"--trace-all", NULL, CLI_PATH, CLI_DST(trace_all)},
         {"--plot", NULL, CLI_PATH, CLI_DST(plot_path)},
         {"--save-inputs", NULL, CLI_PATH, CLI_DST(save_inputs)},
@@ -242,13 +238,11 @@ int cmd_sim(int argc, char **argv)
         {"--float", NULL, CLI_FLAG, CLI_DST(use_float)},
         {"--json", NULL, CLI_FLAG, CLI_DST(json)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .model = &mo,
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .model = &mo,
                            .dt_given = &dt_given, .pos = &net_path,
                            .pos_twice = "one network expected, got '%s' and '%s'",
                            .usage = usage, .usage_arg = cli_model_help};
-    int pr = cli_parse_args(&spec, argc, argv);
-    if (pr)
-        return pr < 0 ? 0 : pr;
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
     if (!net_path)
         return cli_usage_error(C, "expects a network file (NET.seir, .aag, .aig or .nir)");
     if (poisson && inputs)
@@ -290,12 +284,11 @@ int cmd_sim(int argc, char **argv)
 
     mo.quiet = quiet;
     model m;
+    int mrc = cli_model_open(C, net_path, argc, argv, &mo, NULL, &m);
+    if (mrc)
+        return mrc;
     loom_err e;
     loom_err_clear(&e);
-    if (cli_model_check_applies(C, net_path, argc, argv))
-        return 2;
-    if (cli_model_load(net_path, &mo, &m, &e))
-        return cli_report(C, &e);
     if (stim) {
         loom_status st = aig_run_stim(&m, stim, stdout, &e);
         model_free(&m);
@@ -315,25 +308,11 @@ int cmd_sim(int argc, char **argv)
     loom_status st = LOOM_OK;
 
     /* the input source */
-    if (poisson) {
-        double rate, dt = dt_given ? mo.dt : (m.kind == MODEL_NIR ? mo.dt : 1e-3);
-        int in_hz;
-        if (cli_parse_poisson(C, poisson, dt, &rate, &in_hz)) {
-            rc = 2;
-            goto out;
-        }
-        if (in_hz && !quiet)
-            cli_note(&notes, C, "note: --poisson %s at dt %g s = rate %g per step", poisson, dt, rate);
-        st = stim_poisson(net, rate, seed, &src, &e);
-    } else if (inputs) {
-        st = stim_open_file(net, inputs, &src, &e);
-    } else {
-        if (!quiet && net->n_inputs > 0)
-            cli_note(&notes, C, "note: no --poisson or --inputs given: every input is 0");
-        st = stim_poisson(net, 0.0, 0, &src, &e); /* rate 0: no events */
-    }
-    if (st)
+    if ((rc = cli_run_source(C, net, poisson, inputs, seed, &mo, dt_given, m.kind, quiet ? NULL : &notes,
+                                  &src, &e)) == 1)
         goto fail;
+    if (rc)
+        goto out;
     if (!have_steps) {
         uint64_t last = inputs ? stim_last_step(src) : UINT64_MAX;
         if (!inputs || last == UINT64_MAX) {
@@ -563,11 +542,7 @@ int cmd_sim(int argc, char **argv)
     }
     if (json) {
         jsonw j;
-        jsonw_init(&j, stdout);
-        jsonw_obj_begin(&j, NULL);
-        jsonw_str(&j, "command", "sim");
-        jsonw_str(&j, "file", net_path);
-        jsonw_str(&j, "kind", m.kind == MODEL_NIR ? "nir" : m.kind == MODEL_AIGER ? "aiger" : "seir");
+        cli_json_model_begin(&j, "sim", net_path, m.kind);
         jsonw_str(&j, "model", use_float ? "float" : "integer");
         jsonw_uint(&j, "steps", steps);
         jsonw_uint(&j, "neurons", net->n_neurons);

@@ -13,6 +13,7 @@
 #include "board.h"
 #include "build.h"
 #include "cli.h"
+#include "cli_opt.h"
 #include "host.h"
 #include "loom_map.h"
 #include "report_json.h"
@@ -337,69 +338,35 @@ int cmd_vboard(int argc, char **argv)
     int64_t tcp = -1, baud = 0, timeout_ms = 0, tries = 0, bench_steps = 0;
     double fault = 0;
     uint64_t seed = 1;
-    int quiet = 0;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            return 0;
-        } else if (!strcmp(a, "--list-configs")) {
-            for (unsigned k = 0; k < vboard_config_count(); k++)
-                printf("%s\n", vboard_config_name(k));
-            return 0;
-        } else if (!strcmp(a, "--quiet")) {
-            quiet = 1;
-            continue;
-        }
-        if (!v)
-            return cli_usage_error("vboard", "%s needs a value", a);
-        if (!strcmp(a, "--config")) {
-            config = v;
-        } else if (!strcmp(a, "--board")) {
-            loom_err be;
-            const board_info *bi = board_find(v, &be);
-            if (!bi)
-                return cli_usage_error("vboard", "%s", be.msg);
-            config = bi->name; /* the board's own top and arch config */
-        } else if (!strcmp(a, "--baud")) {
-            if (cli_parse_i64("vboard", a, v, 1200, 12000000, &baud))
-                return 2;
-        } else if (!strcmp(a, "--pty-file")) {
-            pty_file = v;
-        } else if (!strcmp(a, "--fw")) {
-            fw_image = v;
-        } else if (!strcmp(a, "--flash")) {
-            flash_image = v;
-        } else if (!strcmp(a, "--build")) {
-            build_dir = v;
-        } else if (!strcmp(a, "--port-file")) {
-            port_file = v;
-        } else if (!strcmp(a, "--tcp")) {
-            if (cli_parse_i64("vboard", a, v, 0, 65535, &tcp))
-                return 2;
-        } else if (!strcmp(a, "--fault-rate")) {
-            if (cli_parse_double("vboard", a, v, 0, 0.5, &fault))
-                return 2;
-        } else if (!strcmp(a, "--seed")) {
-            if (cli_parse_u64("vboard", a, v, &seed))
-                return 2;
-        } else if (!strcmp(a, "--ping")) {
-            ping_port = v;
-        } else if (!strcmp(a, "--timeout-ms")) {
-            if (cli_parse_i64("vboard", a, v, 1, 600000, &timeout_ms))
-                return 2;
-        } else if (!strcmp(a, "--bench")) {
-            if (cli_parse_i64("vboard", a, v, 1, 10000000, &bench_steps))
-                return 2;
-        } else if (!strcmp(a, "--tries")) {
-            if (cli_parse_i64("vboard", a, v, 1, 1000, &tries))
-                return 2;
-        } else {
-            return cli_usage_error("vboard", "unknown option '%s'", a);
-        }
-        i++;
+    int quiet = 0, list_configs = 0;
+    const board_info *board = NULL;
+    const cli_opt opts[] = {
+        {"--list-configs", NULL, CLI_FLAG, CLI_DST(list_configs)},
+        {"--quiet", NULL, CLI_FLAG, CLI_DST(quiet)},
+        {"--config", NULL, CLI_STRING, CLI_DST(config)},
+        {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &board},
+        {"--pty-file", NULL, CLI_PATH, CLI_DST(pty_file)},
+        {"--fw", NULL, CLI_PATH, CLI_DST(fw_image)},
+        {"--flash", NULL, CLI_PATH, CLI_DST(flash_image)},
+        {"--build", NULL, CLI_PATH, CLI_DST(build_dir)},
+        {"--port-file", NULL, CLI_PATH, CLI_DST(port_file)},
+        {"--tcp", NULL, CLI_INT, 0, 65535, CLI_DST(tcp)},
+        {"--fault-rate", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 0.5, CLI_DST(fault)},
+        {"--seed", NULL, CLI_U64, CLI_DST(seed)},
+        {"--ping", NULL, CLI_STRING, CLI_DST(ping_port)},
+        {"--bench", NULL, CLI_INT, 1, 10000000, CLI_DST(bench_steps)},
+        CLI_LINK_ROWS(baud, timeout_ms, tries),
+    };
+    const cli_spec spec = {.cmd = "vboard", CLI_TABLE(opts),
+                           .usage = usage};
+    CLI_PARSE_OR_RETURN(&spec, argc, argv);
+    if (list_configs) {
+        for (unsigned k = 0; k < vboard_config_count(); k++)
+            printf("%s\n", vboard_config_name(k));
+        return 0;
     }
+    if (board)
+        config = board->name; /* the board's own top and arch config */
     if (ping_port)
         return ping(ping_port, baud ? (unsigned)baud : 3000000, (int)timeout_ms, (unsigned)tries,
                     (uint32_t)bench_steps);

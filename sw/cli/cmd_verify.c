@@ -24,7 +24,7 @@
 #include "cli_boardcheck.h"
 #include "cli_lockstep.h"
 #include "cli_model.h"
-#include "gen.h"
+#include "netgen.h"
 #include "jsonw.h"
 #include "limg.h"
 #include "model.h"
@@ -84,7 +84,7 @@ typedef struct item {
     const char *board;      /* a virtual board (vboard), or NULL */
     const char *model;      /* model path */
     uint64_t seed;          /* random net: its seed; model: the Poisson seed */
-    gen_opts g;             /* random net */
+    netgen_recipe g;             /* random net */
     char density[8], rate[32];
 } item;
 
@@ -103,7 +103,7 @@ static const char *const rates[] = {"0.1", "0.2", "0.3", "0.4", "0.5"};
  * varies them): neurons within half the slots, channels within the inputs. */
 static void random_item(const limg_arch *a, uint64_t seed, item *it)
 {
-    gen_opts_default(&it->g);
+    netgen_default(&it->g, NETGEN_CORNERS);
     const uint64_t slots = (uint64_t)a->cores * a->neurons;
     const uint64_t nmax = slots / 2 < 120 ? slots / 2 : 120;
     it->g.seed = seed;
@@ -189,7 +189,7 @@ static void run_item(const opts *o, const batch *b, uint64_t i, result *res)
         st = model_load(it.model, &mo, &md, &e);
         net = md.net;
     } else {
-        st = gen_net(&it.g, &net, &e);
+        st = netgen_build(&it.g, &net, &e);
     }
     if (st == LOOM_OK)
         st = cli_lockstep(net, it.config, o->steps, strtod(it.rate, NULL), it.seed, o->inject, &res->r, &e);
@@ -373,7 +373,7 @@ static int parse(int argc, char **argv, opts *o)
         {"--json", NULL, CLI_FLAG, CLI_DST(o->json)},
         {"--quiet", NULL, CLI_FLAG, CLI_DST(o->quiet)},
     };
-    const cli_spec spec = {.cmd = C, .opts = opts, .n_opts = sizeof opts / sizeof opts[0], .usage = usage};
+    const cli_spec spec = {.cmd = C, CLI_TABLE(opts), .usage = usage};
     int pr = cli_parse_args(&spec, argc, argv); /* -1 after --help, as this function returns it */
     if (pr)
         return pr;

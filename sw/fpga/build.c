@@ -28,6 +28,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "afile.h"
 #include "loom_paths.h"
 #include "link.h"
 #include "loom_map.h"
@@ -143,30 +144,6 @@ char *build_cache_dir(char *buf, size_t len)
     return buf;
 }
 
-/* Copies the file src to dst (created or truncated). */
-static loom_status copy_file(const char *src, const char *dst, loom_err *e)
-{
-    FILE *in = fopen(src, "rb");
-    if (!in)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot open: %s", src, strerror(errno));
-    FILE *out = fopen(dst, "wb");
-    if (!out) {
-        fclose(in);
-        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", dst, strerror(errno));
-    }
-    char buf[65536];
-    size_t n;
-    int bad = 0;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
-        if (fwrite(buf, 1, n, out) != n)
-            bad = 1;
-    bad |= ferror(in);
-    fclose(in);
-    if (fclose(out) != 0 || bad)
-        return loom_fail(e, LOOM_E_IO, "%s: copying %s failed", dst, src);
-    return LOOM_OK;
-}
-
 /* What a cache entry holds: what stage_pack and write_report read. */
 static const char *const cache_files[] = {"generic.asc", "boot_placeholder.hex", "nextpnr-report.json",
                                           "yosys-stat.json", "yosys.log", "nextpnr.log", "yosys.ys",
@@ -191,7 +168,7 @@ static int cache_fetch(const char *cache, const char *key, const char *dir, int 
         fmt_to(to, sizeof to, "%s/%s", dir, cache_files[k]);
         if (!file_exists(from))
             continue;
-        if (copy_file(from, to, &e2) != LOOM_OK)
+        if (afile_copy(from, to, &e2) != LOOM_OK)
             return 0;
     }
     return 1;
@@ -209,7 +186,7 @@ static loom_status cache_store(const char *cache, const char *key, const char *d
         fmt_to(from, sizeof from, "%s/%s", dir, cache_files[k]);
         fmt_to(to, sizeof to, "%s/%s", tmp, cache_files[k]);
         if (file_exists(from))
-            st = copy_file(from, to, e);
+            st = afile_copy(from, to, e);
     }
     if (!st && rename(tmp, fin) != 0 && errno != EEXIST && errno != ENOTEMPTY)
         st = loom_fail(e, LOOM_E_IO, "%s: cannot store the cache entry: %s", fin, strerror(errno));
@@ -563,6 +540,11 @@ static loom_status stage_model(const build_opts *o, const char *dir, model_share
     } else
         st = build_boot_hex(mr->img, b->max_payload, b->boot_bytes, boot, &ms->boot_used, e);
     if (st) {
+        if (st == LOOM_E_CAPACITY && b->bake_limit && e) {
+            char why[LOOM_ERR_MSG];
+            fmt_to(why, sizeof why, "%s", e->msg);
+            loom_fail(e, st, "%s (%s)", why, b->bake_limit);
+        }
         loom_err_prefix(e, "%s on board %s", o->model_path, b->name);
     } else {
         ms->have = 1;

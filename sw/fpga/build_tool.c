@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aig.h"
 #include "loom_paths.h"
 #include "link.h"
 #include "loom_map.h"
@@ -172,30 +173,12 @@ loom_status hash_file(uint64_t *h, const char *path, loom_err *e)
 
 char *slurp(const char *path, size_t *n)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
+    char *b;
+    size_t len;
+    loom_err e;
+    if (aig_slurp(path, &b, &len, &e)) /* the whole file, NUL-terminated */
         return NULL;
-    size_t cap = 65536, len = 0;
-    char *b = malloc(cap + 1);
-    while (b) {
-        size_t r = fread(b + len, 1, cap - len, f);
-        len += r;
-        if (len < cap)
-            break;
-        char *nb = realloc(b, 2 * cap + 1);
-        if (!nb) {
-            free(b);
-            b = NULL;
-            break;
-        }
-        b = nb;
-        cap *= 2;
-    }
-    fclose(f);
-    if (b) {
-        b[len] = 0;
-        if (n)
-            *n = len;
-    }
+    if (n)
+        *n = len;
     return b;
 }

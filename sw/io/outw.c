@@ -117,6 +117,16 @@ void outw_discard(outw *w)
     wfree(w);
 }
 
+/* wopen, then the CSV header line of a file whose columns are fixed. */
+static loom_status wopen_header(const char *path, const char *header, outw **out, loom_err *e)
+{
+    loom_status st = wopen(path, out, e);
+    if (st)
+        return st;
+    fputs(header, (*out)->f);
+    return werr(*out, e);
+}
+
 /* ---- spikes ---------------------------------------------------------------- */
 
 loom_status outw_spikes_open(const char *path, const seir_net *net, int outputs_only,
@@ -194,41 +204,42 @@ loom_status outw_v_open(const char *path, const seir_net *net, outw **out, loom_
     return werr(w, e);
 }
 
-loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
+/* One v row: the step, then the read-outs, integers (vi) or the float
+ * model's values (vd). */
+static loom_status v_row(outw *w, uint64_t step, const int32_t *vi, const double *vd, loom_err *e)
 {
     char line[32];
     char *p = put_u(line, step);
     fwrite(line, 1, (size_t)(p - line), w->f);
     for (uint32_t k = 0; k < w->n_v; k++) {
+        if (vd) {
+            fprintf(w->f, ",%.9g", vd[k]);
+            continue;
+        }
         p = line;
         *p++ = ',';
-        p = put_i(p, v[k]);
+        p = put_i(p, vi[k]);
         fwrite(line, 1, (size_t)(p - line), w->f);
     }
     fputc('\n', w->f);
     return werr(w, e);
 }
 
+loom_status outw_v_step(outw *w, uint64_t step, const int32_t *v, loom_err *e)
+{
+    return v_row(w, step, v, NULL, e);
+}
+
 loom_status outw_v_step_f(outw *w, uint64_t step, const double *v, loom_err *e)
 {
-    char line[32];
-    char *p = put_u(line, step);
-    fwrite(line, 1, (size_t)(p - line), w->f);
-    for (uint32_t k = 0; k < w->n_v; k++)
-        fprintf(w->f, ",%.9g", v[k]);
-    fputc('\n', w->f);
-    return werr(w, e);
+    return v_row(w, step, NULL, v, e);
 }
 
 /* ---- trace-all ------------------------------------------------------------- */
 
 loom_status outw_trace_open(const char *path, outw **out, loom_err *e)
 {
-    loom_status st = wopen(path, out, e);
-    if (st)
-        return st;
-    fputs("step,neuron,i,v,spike\n", (*out)->f);
-    return werr(*out, e);
+    return wopen_header(path, "step,neuron,i,v,spike\n", out, e);
 }
 
 loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int32_t *v,
@@ -261,11 +272,7 @@ loom_status outw_trace_step(outw *w, uint64_t step, const int32_t *i, const int3
 
 loom_status outw_inputs_open(const char *path, outw **out, loom_err *e)
 {
-    loom_status st = wopen(path, out, e);
-    if (st)
-        return st;
-    fputs("step,channel,value\n", (*out)->f);
-    return werr(*out, e);
+    return wopen_header(path, "step,channel,value\n", out, e);
 }
 
 loom_status outw_inputs_step(outw *w, uint64_t step, const stim_event *ev, uint32_t n,

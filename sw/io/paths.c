@@ -66,6 +66,15 @@ static int lib_folder(char *buf, size_t len)
     return ok;
 }
 
+/* buf = path made absolute (path itself when realpath fails); returns 1. */
+static int put_real(const char *path, char *buf, size_t len)
+{
+    char *real = realpath(path, NULL);
+    snprintf(buf, len, "%s", real ? real : path);
+    free(real);
+    return 1;
+}
+
 /* DIR/../share/loom or DIR/../.. when it holds rtl/loom_top.v. */
 static int root_near(const char *dir, char *buf, size_t len)
 {
@@ -75,10 +84,7 @@ static int root_near(const char *dir, char *buf, size_t len)
         snprintf(cand, sizeof cand, "%s%s", dir, up[k]);
         snprintf(probe, sizeof probe, "%s/rtl/loom_top.v", cand);
         if (is_file(probe)) {
-            char *real = realpath(cand, NULL);
-            snprintf(buf, len, "%s", real ? real : cand);
-            free(real);
-            return 1;
+            return put_real(cand, buf, len);
         }
     }
     return 0;
@@ -162,10 +168,7 @@ int loom_tool_path(char *buf, size_t len)
     if (lib_folder(dir, sizeof dir)) { /* LIBDIR/../bin/loom, BUILD/lib/../bin/loom */
         snprintf(cand, sizeof cand, "%s/../bin/loom", dir);
         if (is_exec(cand)) {
-            char *real = realpath(cand, NULL);
-            snprintf(buf, len, "%s", real ? real : cand);
-            free(real);
-            return 1;
+            return put_real(cand, buf, len);
         }
     }
     if (path_loom_folder(dir, sizeof dir)) {

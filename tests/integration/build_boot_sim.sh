@@ -43,4 +43,13 @@ if "$LOOM" build --board hx8k-breakout "$WORK/big.seir" --boot-only -o "$WORK/c"
 fi
 cat "$WORK/err"
 grep -q "boot ROM bytes, the board has $bytes" "$WORK/err"
+# the upduino3 refuses Braille (18,719 bytes) and says why its flash cannot take it (its UART is on the
+# flash's SPI pins), where the icebreaker bakes the same model into flash
+if "$LOOM" build --board upduino3 "$DATA/nir/braille_nirtorch.nir" --boot-only -o "$WORK/u" 2> "$WORK/uerr"; then
+    echo "an oversized model was accepted for the upduino3's boot ROM"; exit 1
+fi
+grep -q "boot ROM bytes, the board has 1024; .*FT232H UART lines are the flash's SCK and SDO pins" "$WORK/uerr" ||
+    { cat "$WORK/uerr"; exit 1; }
+"$LOOM" build --board icebreaker "$DATA/nir/braille_nirtorch.nir" --boot-only -o "$WORK/i" > /dev/null 2>&1
+[ -s "$WORK/i/flash.bin" ] || { echo "the icebreaker did not bake it into flash"; exit 1; }
 echo ok

@@ -41,15 +41,7 @@ for s in 1 2 3; do
 done
 steps=300
 for model in "${models[@]}"; do
-    b=$(basename "$model")
-    "$LOOM" sim "$model" --steps $steps --poisson 0.3 --seed 5 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
-        || fail "loom sim $b"
-    "$LOOM" run --port "$pty" "$model" --steps $steps --poisson 0.3 --seed 5 --out-spikes "$WORK/$b.run.csv" --check \
-        >"$WORK/$b.run.log" 2>&1 || { cat "$WORK/$b.run.log"; fail "loom run $b"; }
-    cat "$WORK/$b.run.log"
-    cmp "$WORK/$b.sim.csv" "$WORK/$b.run.csv" || fail "$b: board spikes differ from loom sim"
-    grep -q '^check: 0 steps differ' "$WORK/$b.run.log" || fail "$b: --check"
-    echo "$b: $(($(wc -l <"$WORK/$b.run.csv") - 1)) output spike lines identical"
+    run_vs_sim "$pty" "$model" $steps 0.3 5
 done
 
 # 1% faults each way, over TCP
@@ -57,14 +49,7 @@ done
     >/dev/null 2>"$WORK/vb2.err" &
 pids+=($!)
 wait_file "$WORK/tcp" || fail "no port file"
-b=gen2.seir
-"$LOOM" run --port "$(cat "$WORK/tcp")" "$WORK/$b" --steps $steps --poisson 0.3 --seed 5 --out-spikes "$WORK/faults.csv" \
-    --timeout-ms 50 --tries 60 --check >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
-cat "$WORK/faults.log"
-cmp "$WORK/$b.sim.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
-grep -q '^check: 0 steps differ' "$WORK/faults.log" || fail "--check with faults"
-resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
-[ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
+run_faulty "$(cat "$WORK/tcp")" "$WORK/gen2.seir" $steps 0.3 5 50
 
 # garbage on the line: counted, and the board answers the next ping
 head -c 20000 /dev/urandom > "$pty"

@@ -23,31 +23,17 @@ wait_file "$WORK/pty0" || fail "no pty 0"
 wait_file "$WORK/pty" || fail "no pty"
 
 for model in "$aig" "$small" "$nir"; do  # (acceptance: 1,000 steps each)
-    b=$(basename "$model")
     pty=$(cat "$WORK/pty0")
     [ "$model" = "$nir" ] && pty=$(cat "$WORK/pty")
-    "$LOOM" sim "$model" --steps 1000 --poisson 0.2 --seed 7 --outputs-only --out-spikes "$WORK/$b.sim.csv" --quiet \
-        || fail "loom sim $b"
-    "$LOOM" run --port "$pty" "$model" --steps 1000 --poisson 0.2 --seed 7 --out-spikes "$WORK/$b.run.csv" --check \
-        >"$WORK/$b.run.log" 2>&1 || { cat "$WORK/$b.run.log"; fail "loom run $b"; }
-    cat "$WORK/$b.run.log"
-    cmp "$WORK/$b.sim.csv" "$WORK/$b.run.csv" || fail "$b: board spikes differ from loom sim"
-    grep -q '^check: 0 steps differ' "$WORK/$b.run.log" || fail "$b: --check"
-    echo "$b: $(($(wc -l <"$WORK/$b.run.csv") - 1)) output spikes identical"
+    run_vs_sim "$pty" "$model" 1000 0.2 7
 done
 
 # 1% faults each way, over TCP
 "$LOOM" vboard --quiet --config c4 --tcp 0 --port-file "$WORK/tcp" --fault-rate 0.01 --seed 11 >/dev/null 2>"$WORK/vb2.err" &
 pids+=($!)
 wait_file "$WORK/tcp" || fail "no port file"
+run_faulty "$(cat "$WORK/tcp")" "$nir" 1000 0.2 7 30
 b=$(basename "$nir")
-"$LOOM" run --port "$(cat "$WORK/tcp")" "$nir" --steps 1000 --poisson 0.2 --seed 7 --out-spikes "$WORK/faults.csv" \
-    --timeout-ms 30 --tries 60 --check >"$WORK/faults.log" 2>&1 || { cat "$WORK/faults.log"; fail "run with faults"; }
-cat "$WORK/faults.log"
-cmp "$WORK/$b.sim.csv" "$WORK/faults.csv" || fail "spikes differ with 1% faults"
-grep -q '^check: 0 steps differ' "$WORK/faults.log" || fail "--check with faults"
-resent=$(sed -n 's/.* \([0-9]*\) frames resent$/\1/p' "$WORK/faults.log")
-[ "${resent:-0}" -gt 0 ] || fail "no frame was resent: were faults injected?"
 
 # kill the board mid-run
 "$LOOM" vboard --quiet --config c4 --pty-file "$WORK/pty3" >/dev/null 2>&1 &

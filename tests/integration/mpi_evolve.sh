@@ -7,12 +7,7 @@
 #  - a rank killed with SIGKILL ends the job with loom's note naming the
 #    checkpoint, and that checkpoint resumed without mpirun ends exactly like
 #    an uninterrupted run of as many generations.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-command -v mpirun > /dev/null || fail "mpirun not found (make deps installs openmpi-bin)"
-MPI=(mpirun --oversubscribe --allow-run-as-root --bind-to none)
-export OMPI_MCA_mpi_yield_when_idle=1 # waiting ranks yield: the machine is shared
-cd "$WORK"
+. "$(dirname "$0")/../support/mpi.sh"
 A="--seed 3 --generations 4 --flights 2 --duration 20 --lambda 10"
 gens() { grep '^gen ' "$1" | sed 's/  ([0-9]* s)$//'; }
 

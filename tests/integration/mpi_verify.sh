@@ -6,12 +6,7 @@
 # counts add up; and with a fault injected into the RTL every check fails,
 # and the reproducer printed for a failure, run as printed, reports the same
 # first divergence through loom gen + loom cosim.
-set -u
-fail() { echo "FAIL: $*"; exit 1; }
-command -v mpirun > /dev/null || fail "mpirun not found (make deps installs openmpi-bin)"
-MPI=(mpirun --oversubscribe --allow-run-as-root --bind-to none)
-export OMPI_MCA_mpi_yield_when_idle=1 # waiting ranks yield: the machine is shared
-cd "$WORK"
+. "$(dirname "$0")/../support/mpi.sh"
 mkdir -p models
 "$LOOM" gen --seed 5 --neurons 30 --inputs 4 -o models/g5.seir || fail "gen"
 for m in "$DATA/aig/seq/s27.aig" "$DATA/nir/lif_norse.nir"; do [ -f "$m" ] && cp "$m" models/; done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # rtl_lint.sh -- `verilator --lint-only -Wall` of the core array (loom_array
 # and everything below it) must be clean in every arch config we build and
-# in corner configs (D=0, W=16, odd sizes, a ring banked into D+1 = 6
+# in corner configs (D=0, W=16, odd sizes, the narrow W=2 S=4 of a logic
+# circuit (S below the slot bits), a ring banked into D+1 = 6
 # RAMs), and rtl/loom_map.vh must be the file rtl/gen_map_vh.sh generates
 # from hls_ref/loom_map.h.
 set -u
@@ -28,6 +29,8 @@ sp   -GK=2 -GN=128 -GSYN=4096 -GP=16 -GLMAX=128 -GMAXIN=64 -GSP=1
 up5ksp -GK=1 -GN=1024 -GSYN=31744 -GP=8 -GLMAX=64 -GMAXIN=256 -GA=16 -GSP=1
 up5k20 -GK=1 -GN=1024 -GSYN=15360 -GP=16 -GLMAX=224 -GMAXIN=128 -GW=12 -GS=20 -GA=20 -GSP=1
 odd  -GK=3 -GN=20 -GSYN=100 -GP=3 -GLMAX=5 -GMAXIN=10 -GW=16 -GD=2
+narrow -GK=1 -GN=2048 -GSYN=30720 -GP=1 -GLMAX=64 -GMAXIN=32 -GW=2 -GS=4 -GA=16 -GD=7 -GSP=1
+narrow0 -GK=1 -GN=512 -GSYN=32256 -GP=1 -GLMAX=512 -GMAXIN=512 -GW=2 -GS=4 -GA=4 -GD=0 -GSP=1
 oddbank -GK=3 -GN=20 -GSYN=100 -GP=3 -GLMAX=5 -GMAXIN=10 -GW=16 -GD=5 -GRBANK=1
 CONFIGS
 # the board core with each way of booting: none, the boot ROM, the SPI flash

@@ -17,6 +17,7 @@
 #include "aig.h"
 #include "check.h"
 #include "ref.h"
+#include "loom_mem.h"
 
 typedef struct lowered {
     aig_file *f;
@@ -298,13 +299,7 @@ static void check_random(uint32_t I, uint32_t L, uint32_t A, uint32_t O, int pip
         line = strchr(line, '\n') + 1;
     }
     assert_int_equal(*line, 0);
-    free(buf);
-    free(stim);
-    free(val);
-    free(next);
-    free(expect);
-    free(in);
-    free(text);
+    LOOM_FREE(buf, stim, val, next, expect, in, text);
     lowered_free(&l);
 }
 

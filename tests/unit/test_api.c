@@ -16,6 +16,7 @@
 #include "ref.h"
 #include "seir.h"
 #include "seir_text.h"
+#include "loom_mem.h"
 
 #define FF "examples/seir/feedforward.seir"
 #define RING "examples/seir/ring.seir"
@@ -181,9 +182,7 @@ static void test_sim(void **state)
     ref_destroy(ref);
     seir_net_free(sn);
     loom_sim_free(s);
-    free(x);
-    free(spk);
-    free(v);
+    LOOM_FREE(x, spk, v);
     loom_net_free(n);
 }
 

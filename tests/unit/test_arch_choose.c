@@ -6,7 +6,7 @@
  * and fits, else an error naming the best agreement and what ran out) and
  * arch.json read back by loom build --patch.
  *
- * The models are random nets (gen_net) compiled "at" the candidate widths;
+ * The models are random nets (netgen_build, NETGEN_CORNERS) compiled "at" the candidate widths;
  * their agreement is a fixed function of the widths, so which candidate
  * must win is known in advance.
  */
@@ -21,7 +21,7 @@
 #include "arch_choose.h"
 #include "board.h"
 #include "build.h"
-#include "gen.h"
+#include "netgen.h"
 #include "limg.h"
 #include "seir.h"
 
@@ -235,14 +235,14 @@ static loom_status measure(void *ctx, const seir_arch *a, const seir_net **net, 
     fake_model *m = ctx;
     seir_net_free(m->net);
     m->net = NULL;
-    gen_opts g;
-    gen_opts_default(&g);
+    netgen_recipe g;
+    netgen_default(&g, NETGEN_CORNERS);
     g.neurons = m->neurons;
     g.inputs = 8;
     g.density = 0.05;
     g.max_delay = 1;
     g.arch = m->fixed ? *m->fixed : *a;
-    loom_status st = gen_net(&g, &m->net, e);
+    loom_status st = netgen_build(&g, &m->net, e);
     if (st)
         return st;
     m->calls++;
@@ -323,7 +323,7 @@ static void test_choose_ladder(void **state)
     assert_int_equal(c.cfg.arch.arch.s, want.s);
     assert_int_equal(c.cfg.arch.arch.a, want.a);
     assert_int_equal(c.cfg.arch.neurons, 64); /* 40 rounded up */
-    assert_int_equal(c.cfg.arch.arch.d, 1);
+    assert_int_equal(c.cfg.arch.arch.d, 7); /* gen_net pends input for step 7 (ring init) */
     /* the next smaller candidate and why it lost */
     assert_true(c.have_smaller);
     seir_arch prev = arch_ladder_at(first - 1);
@@ -384,6 +384,127 @@ static void test_choose_firmware(void **state)
 }
 
 /* arch.json as loom build writes it reads back as the same config */
+/* ---- models without an agreement: the narrowest exact widths ------------------- */
+
+/* A logic net as the AIGER lowering makes it: `n` memoryless ANDs in
+ * chains (theta 2, bias 1 for a complemented fanin), fed by `inputs` spike
+ * channels; `leak` makes the last neuron keep its v from step to step. */
+static seir_net *logic_net(const seir_arch *a, uint32_t n, uint32_t inputs, int leak)
+{
+    seir_net *net = seir_net_new(a);
+    assert_non_null(net);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "and";
+    p.a_syn = 0;
+    p.a_mem = 0;
+    p.theta = 2;
+    int32_t pa = seir_add_profile(net, &p);
+    p.name = "leaky";
+    p.a_mem = 2048;
+    int32_t pl = seir_add_profile(net, &p);
+    assert_true(pa >= 0 && pl >= 0);
+    assert_true(seir_add_inputs(net, "x", inputs, 1, SEIR_IN_SPIKE) == 0);
+    assert_true(seir_add_neurons(net, "g", n - 1, 1, (uint32_t)pa) == 0);
+    assert_true(seir_add_neurons(net, "last", 1, 0, (uint32_t)(leak ? pl : pa)) == n - 1);
+    for (uint32_t k = 0; k < n; k++) {
+        assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | (k % inputs), k, (k & 1) ? -1 : 1, 0), 0);
+        if (k % 32) /* chains of 32: 32 levels, as deep as a small circuit */
+            assert_int_equal(seir_add_syn(net, k - 1, k, 1, 0), 0);
+        assert_int_equal(seir_set_bias(net, k, (int32_t)(k & 1)), 0);
+    }
+    assert_int_equal(seir_add_output(net, n - 1, SEIR_OUT_SPIKE), 0);
+    return net;
+}
+
+static void test_exact_widths(void **state)
+{
+    (void)state;
+    const seir_arch a = {.w = 12, .s = 20, .a = 20, .d = 15};
+    seir_net *net = logic_net(&a, 50, 8, 0);
+    seir_arch w;
+    char why[160];
+    assert_int_equal(arch_exact_widths(net, &w, why, sizeof why), 1);
+    /* |w| <= 1: W = 2; v <= 2 inputs + bias 1 = 3 and theta 2: S = 3 -> the
+     * floor 4; acc <= 2: A = 3 -> 4 */
+    assert_int_equal(w.w, 2);
+    assert_int_equal(w.s, ARCH_EXACT_MIN_S);
+    assert_int_equal(w.a, ARCH_EXACT_MIN_A);
+    assert_int_equal(w.d, 15);
+    assert_non_null(strstr(why, "weights up to 1"));
+    /* a weight of 100 into one neuron: W = 8, A = 8 (101 <= 127), S = 8 */
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 1, 3, 100, 0), 0);
+    assert_int_equal(arch_exact_widths(net, &w, why, sizeof why), 1);
+    assert_int_equal(w.w, 8);
+    assert_int_equal(w.a, 8);
+    assert_int_equal(w.s, 8);
+    seir_net_free(net);
+    /* state kept from step to step: no exact narrowing, named */
+    net = logic_net(&a, 50, 8, 1);
+    assert_int_equal(arch_exact_widths(net, &w, why, sizeof why), 0);
+    assert_non_null(strstr(why, "neuron 49"));
+    seir_net_free(net);
+}
+
+typedef struct logic_model {
+    uint32_t neurons, inputs;
+    seir_net *net;
+    seir_arch last;
+} logic_model;
+
+static loom_status measure_logic(void *ctx, const seir_arch *a, const seir_net **net, double *agreement,
+                                 loom_err *e)
+{
+    (void)e;
+    logic_model *m = ctx;
+    seir_net_free(m->net);
+    m->net = logic_net(a, m->neurons, m->inputs, 0);
+    m->last = *a;
+    *net = m->net;
+    *agreement = -1;
+    return LOOM_OK;
+}
+
+static void test_choose_exact(void **state)
+{
+    (void)state;
+    const board_info *ib = board("icebreaker");
+    arch_choice c;
+    loom_err e;
+    /* held by the generic arch: kept */
+    logic_model m = {.neurons = 100, .inputs = 16};
+    assert_int_equal(arch_choose(ib, 0.99, NULL, measure_logic, &m, &c, &e), LOOM_OK);
+    assert_true(c.generic);
+    /* 147 inputs (> 128) and 1,003 neurons, as tests/data/aig/add147.aig:
+     * at W=12 S=20 A=20 the tables need 39 block RAMs; at the exact widths
+     * it fits with the inputs table scaled to 256 */
+    m.neurons = 1003;
+    m.inputs = 147;
+    assert_int_equal(arch_choose(ib, 0.99, NULL, measure_logic, &m, &c, &e), LOOM_OK);
+    assert_false(c.generic);
+    assert_int_equal(c.cfg.arch.arch.w, 2);
+    assert_int_equal(c.cfg.arch.arch.s, 4);
+    assert_int_equal(c.cfg.arch.max_inputs, 256);
+    assert_int_equal(c.cfg.arch.neurons, 1024);
+    assert_true(c.used.bram <= ib->brams && c.used.spram <= ib->sprams);
+    assert_true(c.agreement < 0);
+    assert_non_null(strstr(c.reason, "narrowest widths that run it exactly"));
+    /* the model was compiled at the chosen widths */
+    assert_int_equal(m.last.w, 2);
+    /* 2,044 neurons (tests/data/aig/mac14.aig): 2,048 slots fit the UP5K */
+    m.neurons = 2044;
+    m.inputs = 32;
+    assert_int_equal(arch_choose(ib, 0.99, NULL, measure_logic, &m, &c, &e), LOOM_OK);
+    assert_int_equal(c.cfg.arch.neurons, 2048);
+    assert_true(c.used.bram <= ib->brams);
+    /* 2,544 (mul16): refused naming the generic limit and the block RAM */
+    m.neurons = 2544;
+    assert_int_equal(arch_choose(ib, 0.99, NULL, measure_logic, &m, &c, &e), LOOM_E_CAPACITY);
+    assert_non_null(strstr(e.msg, "neurons 2,544 > 1,024"));
+    assert_non_null(strstr(e.msg, "block RAM"));
+    seir_net_free(m.net);
+}
+
 static void test_arch_json(void **state)
 {
     (void)state;
@@ -413,4 +534,4 @@ static void test_arch_json(void **state)
     rmdir(dir);
 }
 
-UNIT_MAIN(test_ebr_blocks, test_generic_rows_fit, test_known_misfits, test_braille_build, test_ladder, test_shrink, test_choose_generic, test_choose_ladder, test_choose_nothing, test_choose_firmware, test_arch_json)
+UNIT_MAIN(test_ebr_blocks, test_generic_rows_fit, test_known_misfits, test_braille_build, test_ladder, test_shrink, test_choose_generic, test_choose_ladder, test_choose_nothing, test_choose_firmware, test_exact_widths, test_choose_exact, test_arch_json)

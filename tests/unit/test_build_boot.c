@@ -22,6 +22,7 @@
 #include "build.h"
 #include "link.h"
 #include "loom_map.h"
+#include "loom_mem.h"
 
 static void test_board_table(void **state)
 {
@@ -183,9 +184,7 @@ static void check_stream(const uint8_t *rom, uint32_t len, const limg *img, uint
                     zero = 0;
         assert_int_equal(exp[x].seen, !(zero || dead_start));
     }
-    free(exp);
-    free(rx);
-    free(fr);
+    LOOM_FREE(exp, rx, fr);
 }
 
 /* CRC-32 as the RTL computes it, bit by bit (an independent copy). */

@@ -31,7 +31,7 @@
 #include "board.h"
 #include "fw.h"
 #include "fw_hal.h"
-#include "gen.h"
+#include "netgen.h"
 #include "host.h"
 #include "link.h"
 #include "loom_arith.h"
@@ -58,7 +58,7 @@ static struct {
 
 static int chance(double p)
 {
-    return p > 0 && (double)(seirgen_u64(&hal.rng) >> 11) * 0x1p-53 < p;
+    return p > 0 && (double)(loom_rng_next(&hal.rng) >> 11) * 0x1p-53 < p;
 }
 
 static void hal_flush(void)
@@ -89,10 +89,10 @@ uint32_t fw_io_rx(void)
         uint8_t b = hal.in[hal.in_off++];
         if (chance(hal.fault)) {
             hal.faults++;
-            switch (seirgen_below(&hal.rng, 3)) {
+            switch (netgen_below(&hal.rng, 3)) {
             case 0: continue;                             /* dropped on the line */
             case 1: hal.lost = 1; continue;               /* lost in a full hardware ring */
-            default: b ^= (uint8_t)(1u << seirgen_below(&hal.rng, 8)); break;
+            default: b ^= (uint8_t)(1u << netgen_below(&hal.rng, 8)); break;
             }
         }
         return w | FW_RX_VALID | b;
@@ -104,9 +104,9 @@ void fw_io_tx(uint32_t b)
 {
     if (chance(hal.fault)) {
         hal.faults++;
-        if (seirgen_below(&hal.rng, 2))
+        if (netgen_below(&hal.rng, 2))
             return;
-        b ^= 1u << seirgen_below(&hal.rng, 8);
+        b ^= 1u << netgen_below(&hal.rng, 8);
     }
     if (hal.out_n == sizeof hal.out)
         hal_flush();
@@ -261,8 +261,8 @@ static void test_arith(void **st)
                 fail_msg("decay(%d, %u): fw %d, loom_arith %lld", x, as[k], fw_decay(x, as[k]),
                          (long long)loom_decay(x, (int32_t)as[k]));
     for (int n = 0; n < 1000000; n++) {
-        int32_t x = (int32_t)seirgen_between(&rng, -32768, 32767);
-        uint32_t a = seirgen_below(&rng, 8192);
+        int32_t x = (int32_t)netgen_between(&rng, -32768, 32767);
+        uint32_t a = netgen_below(&rng, 8192);
         /* above 4096 the RTL keeps S bits of the quotient (loom_core's di) */
         int32_t want = (int32_t)loom_wrap(loom_decay(x, (int32_t)a), 16);
         assert_int_equal(fw_decay(x, a), want);
@@ -279,9 +279,9 @@ static void test_arith(void **st)
                                  fw_in_scale((int32_t)acc, sh), want);
                 }
         for (int n = 0; n < 30000; n++) {
-            int32_t acc = (int32_t)seirgen_between(&rng, -(1 << 23), (1 << 23) - 1);
+            int32_t acc = (int32_t)netgen_between(&rng, -(1 << 23), (1 << 23) - 1);
             if (n & 1)
-                acc >>= seirgen_below(&rng, 23);
+                acc >>= netgen_below(&rng, 23);
             assert_int_equal(fw_in_scale(acc, sh), (int32_t)loom_sat(loom_shift(acc, sh), 16));
         }
     }
@@ -603,8 +603,8 @@ static void run_session(double fault, uint64_t seed, unsigned steps, unsigned ne
 
     unsigned total_spikes = 0;
     for (unsigned net_k = 0; net_k < nets; net_k++) {
-        gen_opts o;
-        gen_opts_default(&o);
+        netgen_recipe o;
+        netgen_default(&o, NETGEN_CORNERS);
         o.seed = seed + net_k;
         o.neurons = 20 + (unsigned)(seed + net_k) % 11;   /* 20..30 of 32 slots */
         o.inputs = 8;
@@ -612,7 +612,7 @@ static void run_session(double fault, uint64_t seed, unsigned steps, unsigned ne
         o.levels = 1 + (int32_t)((seed + net_k) % 7);
         seir_net *net = NULL;
         map_result *m = NULL;
-        if (gen_net(&o, &net, &e) != LOOM_OK)
+        if (netgen_build(&o, &net, &e) != LOOM_OK)
             fail_msg("gen: %s", e.msg);
         /* the generator pins up to 8 profiles to the model's corners; a
          * board with fewer (P < 8) gets alternate halves of them */
@@ -704,8 +704,8 @@ static void test_too_big(void **st)
 {
     (void)st;
     limg_arch a = icestick_arch();
-    gen_opts o;
-    gen_opts_default(&o);
+    netgen_recipe o;
+    netgen_default(&o, NETGEN_CORNERS);
     o.seed = 3;
     o.neurons = 40;
     o.inputs = 8;
@@ -713,7 +713,7 @@ static void test_too_big(void **st)
     seir_net *net = NULL;
     map_result *m = NULL;
     loom_err e;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_OK);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_OK);
     assert_int_equal(map_net(net, &a, &m, &e), LOOM_E_CAPACITY);
     assert_null(m);
     seir_net_free(net);

@@ -1,5 +1,6 @@
 /*
- * test_gen.c -- the random network generator (compiler/gen.c).
+ * test_gen.c -- `loom gen`'s networks: the NETGEN_CORNERS shape of the one
+ * generator (hls_ref/netgen.c).
  *
  * Every property is re-derived here from the net's arrays, independently of
  * the validator: value ranges, the zero-delay DAG and its exact level
@@ -14,10 +15,11 @@
 
 #include "unit.h"
 
-#include "gen.h"
+#include "netgen.h"
 #include "ref.h"
 #include "seir.h"
 #include "stim.h"
+#include "loom_mem.h"
 
 static int64_t smax_of(int bits) { return ((int64_t)1 << (bits - 1)) - 1; }
 static int64_t smin_of(int bits) { return -((int64_t)1 << (bits - 1)); }
@@ -51,14 +53,12 @@ static int64_t count_levels(const seir_net *net)
         }
     }
     int64_t r = tail == N ? (int64_t)maxl + 1 : -1;
-    free(indeg);
-    free(lvl);
-    free(queue);
+    LOOM_FREE(indeg, lvl, queue);
     return N ? r : 0;
 }
 
 /* Checks every rule of the machine model the generator must respect. */
-static void check_valid(const seir_net *net, const gen_opts *o, uint32_t maxd, uint32_t levels)
+static void check_valid(const seir_net *net, const netgen_recipe *o, uint32_t maxd, uint32_t levels)
 {
     const seir_arch *a = &net->arch;
     assert_int_equal(a->w, o->arch.w);
@@ -118,20 +118,20 @@ static void check_valid(const seir_net *net, const gen_opts *o, uint32_t maxd, u
     assert_int_equal(count_levels(net), levels);
 }
 
-static seir_net *make(const gen_opts *o)
+static seir_net *make(const netgen_recipe *o)
 {
     seir_net *net;
     loom_err e;
-    if (gen_net(o, &net, &e) != LOOM_OK)
-        fail_msg("gen_net: %s", e.msg);
+    if (netgen_build(o, &net, &e) != LOOM_OK)
+        fail_msg("netgen_build: %s", e.msg);
     return net;
 }
 
 static void test_defaults_cover_corners(void **state)
 {
     (void)state;
-    gen_opts o;
-    gen_opts_default(&o);
+    netgen_recipe o;
+    netgen_default(&o, NETGEN_CORNERS);
     for (uint64_t seed = 1; seed <= 20; seed++) {
         o.seed = seed;
         seir_net *net = make(&o);
@@ -197,8 +197,8 @@ static int nets_equal(const seir_net *x, const seir_net *y)
 static void test_deterministic(void **state)
 {
     (void)state;
-    gen_opts o;
-    gen_opts_default(&o);
+    netgen_recipe o;
+    netgen_default(&o, NETGEN_CORNERS);
     o.seed = 77;
     seir_net *a = make(&o), *b = make(&o);
     assert_true(nets_equal(a, b));
@@ -228,8 +228,8 @@ static void test_arch_configs(void **state)
     };
     for (size_t k = 0; k < sizeof cfg / sizeof cfg[0]; k++) {
         for (uint64_t seed = 1; seed <= 5; seed++) {
-            gen_opts o;
-            gen_opts_default(&o);
+            netgen_recipe o;
+            netgen_default(&o, NETGEN_CORNERS);
             o.seed = seed * 1000 + k;
             o.arch = cfg[k].arch;
             o.max_delay = cfg[k].maxd;
@@ -250,32 +250,32 @@ static void test_arch_configs(void **state)
 static void test_bad_options(void **state)
 {
     (void)state;
-    gen_opts o;
+    netgen_recipe o;
     seir_net *net;
     loom_err e;
-    gen_opts_default(&o);
+    netgen_default(&o, NETGEN_CORNERS);
     o.neurons = 0;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_E_ARG);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_E_ARG);
     assert_null(net);
     assert_non_null(strstr(e.msg, "neurons"));
-    gen_opts_default(&o);
+    netgen_default(&o, NETGEN_CORNERS);
     o.levels = 65;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_E_ARG);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_E_ARG);
     assert_non_null(strstr(e.msg, "levels"));
-    gen_opts_default(&o);
+    netgen_default(&o, NETGEN_CORNERS);
     o.max_delay = 16;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_E_ARG);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_E_ARG);
     assert_non_null(strstr(e.msg, "max delay"));
-    gen_opts_default(&o);
+    netgen_default(&o, NETGEN_CORNERS);
     o.graded = 9;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_E_ARG);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_E_ARG);
     assert_non_null(strstr(e.msg, "graded"));
-    gen_opts_default(&o);
+    netgen_default(&o, NETGEN_CORNERS);
     o.density = 1.5;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_E_ARG);
-    gen_opts_default(&o);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_E_ARG);
+    netgen_default(&o, NETGEN_CORNERS);
     o.arch.w = 1;
-    assert_int_equal(gen_net(&o, &net, &e), LOOM_E_INVALID);
+    assert_int_equal(netgen_build(&o, &net, &e), LOOM_E_INVALID);
     assert_non_null(strstr(e.msg, "W=1"));
 }
 
@@ -287,8 +287,8 @@ static void test_corners_reached(void **state)
     int top = 0, bottom = 0;
     uint64_t spikes = 0;
     for (uint64_t seed = 1; seed <= 4; seed++) {
-        gen_opts o;
-        gen_opts_default(&o);
+        netgen_recipe o;
+        netgen_default(&o, NETGEN_CORNERS);
         o.seed = seed;
         seir_net *net = make(&o);
         ref_sim *sim;

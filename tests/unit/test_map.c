@@ -176,6 +176,46 @@ static void test_place_two_cores(void **state)
                      word_at(m->img, B0 + LOOM_CORE_FANOUT + 12), 1);
     assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FANOUT + 13) -
                      word_at(m->img, B1 + LOOM_CORE_FANOUT + 12), 0);
+    /* cycle model, K > 1: each core scans its own input events, so the
+     * input phase is 2 without events, else the busiest core's c*T + 6:
+     * `in` (1 word, core 0) adds 5 cycles when it fires */
+    const double idle = map_predict_cycles(m, 0, NULL, 0);
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 5) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 2.5) < 1e-9);
+    map_free(m);
+    seir_net_free(net);
+}
+
+/* in0 -> n0 (core 0, 1 word), in1 -> n1 twice (core 1, 2 words), nothing
+ * fires: the input phase is the busiest core's: at input rate 1/2 both
+ * silent 2 (1/4), in1 firing 2 + 6 = 8 (1/2), only in0 1 + 6 = 7 (1/4):
+ * 6.25, 4.25 over no input at all. */
+static void test_predict_input_lanes(void **state)
+{
+    (void)state;
+    seir_net *net = seir_net_new(NULL);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "lif";
+    assert_int_equal(seir_add_profile(net, &p), 0);
+    assert_int_equal(seir_add_inputs(net, "in", 2, 0, SEIR_IN_SPIKE), 0);
+    assert_int_equal(seir_add_neurons(net, "n", 2, 0, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 1), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 1, 1, 5, 1), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 1, 1, 3, 2), 0);
+    limg_arch a = small_arch(2);
+    map_result *m;
+    loom_err e;
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    assert_int_equal(m->img->core_of[0], 0);
+    assert_int_equal(m->img->core_of[1], 1);
+    const double idle = map_predict_cycles(m, 0, NULL, 0);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 4.25) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 6) < 1e-9);
+    /* single-port ring (c = 2, a cycle less): in1 firing 2*2 + 5 = 9, in0 alone 7 */
+    m->port_cycles = 2;
+    const double idle2 = map_predict_cycles(m, 0, NULL, 0);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle2 - (0.5 * 7 + 0.25 * 5)) < 1e-9);
     map_free(m);
     seir_net_free(net);
 }
@@ -311,4 +351,5 @@ static void test_limg_file(void **state)
     seir_net_free(net);
 }
 
-UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_refusals, test_limg_file)
+UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_input_lanes, test_refusals,
+          test_limg_file)

@@ -20,7 +20,7 @@
 
 #include "unit.h"
 
-#include "gen.h"
+#include "netgen.h"
 #include "model.h"
 #include "nir.h"
 #include "nir_cluster.h"
@@ -36,8 +36,8 @@ static uint32_t rnd(void)
 
 static void round_trip(uint64_t seed, const seir_arch *arch, int32_t max_delay)
 {
-    gen_opts go;
-    gen_opts_default(&go);
+    netgen_recipe go;
+    netgen_default(&go, NETGEN_CORNERS);
     go.seed = seed;
     go.arch = *arch;
     go.max_delay = max_delay;
@@ -45,7 +45,7 @@ static void round_trip(uint64_t seed, const seir_arch *arch, int32_t max_delay)
     nir_graph *g = (nir_graph *)1;
     loom_err e;
     loom_err_clear(&e);
-    assert_int_equal(gen_net(&go, &a, &e), LOOM_OK);
+    assert_int_equal(netgen_build(&go, &a, &e), LOOM_OK);
     char path[256];
     snprintf(path, sizeof path, "/tmp/loom_test_nirwrite_%ld.nir", (long)getpid());
     assert_int_equal(nir_write_file(a, 1e-3, path, &e), LOOM_OK);
@@ -108,11 +108,11 @@ static void test_write_errors(void **state)
 {
     (void)state;
     seir_net *a = NULL;
-    gen_opts go;
-    gen_opts_default(&go);
+    netgen_recipe go;
+    netgen_default(&go, NETGEN_CORNERS);
     loom_err e;
     loom_err_clear(&e);
-    assert_int_equal(gen_net(&go, &a, &e), LOOM_OK);
+    assert_int_equal(netgen_build(&go, &a, &e), LOOM_OK);
     assert_int_equal(nir_write_file(a, 1e-3, "/nonexistent-dir/x.nir", &e), LOOM_E_IO);
     assert_non_null(strstr(e.msg, "/nonexistent-dir/x.nir"));
     assert_int_equal(nir_write_file(a, 0.0, "/tmp/x.nir", &e), LOOM_E_ARG);

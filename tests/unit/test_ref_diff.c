@@ -22,8 +22,10 @@
 #include <cmocka.h>
 
 #include "ref.h"
+#include "netgen.h"
 #include "seir_gen.h"
 #include "loom_rng.h"
+#include "loom_mem.h"
 
 /* ---- the arithmetic, from docs/machine-model.md alone ------------------
  * Written from the text, not from hls_ref/loom_arith.h (the reference
@@ -143,11 +145,7 @@ static void naive_init(naive *m, const seir_net *net)
 
 static void naive_free(naive *m)
 {
-    free(m->acc);
-    free(m->i);
-    free(m->v);
-    free(m->spiked);
-    free(m->level);
+    LOOM_FREE(m->acc, m->i, m->v, m->spiked, m->level);
 }
 
 static void naive_deliver(naive *m, uint32_t src, int64_t x)
@@ -214,131 +212,18 @@ static int64_t rrange(int64_t lo, int64_t hi) /* inclusive */
 
 static int32_t rpick(const int32_t *v, size_t n) { return v[rnd() % n]; }
 
-/* A value in signed `bits` bits: often a corner, else small or anywhere. */
-static int32_t rsigned(int bits, int32_t small)
+/* The nets: the NETGEN_RANKED shape of the one generator (netgen.h), drawn
+ * from the same stream as the steps and inputs. */
+static seir_net *random_net(int wide)
 {
-    const int64_t lo = nv_min(bits), hi = nv_max(bits);
-    switch (rnd() % 6) {
-    case 0:
-        return (int32_t)lo;
-    case 1:
-        return (int32_t)hi;
-    case 2:
-        return (int32_t)rrange(lo, hi);
-    default:
-        return (int32_t)nv_sat(rrange(-small, small), bits);
-    }
-}
-
-typedef struct genopt {
-    int wide; /* force an arch whose fan-out needs 64-bit entries */
-} genopt;
-
-static seir_net *random_net(const genopt *o)
-{
-    seir_arch ar;
-    ar.w = (int)rrange(2, 16);
-    ar.s = rnd() % 3 ? (int)rrange(4, 20) : (int)rrange(21, 32);
-    ar.a = (int)rrange(4, 32);
-    ar.d = rnd() % 4 ? (int)rrange(0, 6) : (int)rrange(7, 40);
-    uint32_t N = rnd() % 4 ? (uint32_t)rrange(1, 40) : (uint32_t)rrange(41, 150);
-    if (o->wide) {
-        ar.w = 16;
-        ar.d = 255;
-        N = (uint32_t)rrange(260, 300); /* 256 * 260 * 2^16 > 2^32 */
-    }
-    seir_net *net = seir_net_new(&ar);
-    assert_non_null(net);
-
-    static const int32_t decays[] = {0, 1, 2048, 3896, 4095, 4096};
-    const uint32_t n_prof = (uint32_t)rrange(1, 4);
-    const int32_t wmax = (int32_t)nv_max(ar.w);
-    for (uint32_t k = 0; k < n_prof; k++) {
-        seir_profile p;
-        seir_profile_default(&p);
-        p.name = (char *)"p";
-        p.a_syn = rnd() % 2 ? rpick(decays, 6) : (int32_t)rrange(0, 4096);
-        p.a_mem = rnd() % 2 ? rpick(decays, 6) : (int32_t)rrange(0, 4096);
-        p.shift = rnd() % 3 ? (int32_t)rrange(-3, 3) : (int32_t)rrange(-16, 15);
-        const int32_t scale = (int32_t)nv_sat(nv_shift(wmax, p.shift > 0 ? p.shift : 0), ar.s);
-        p.theta = rnd() % 4 ? (int32_t)nv_sat(rrange(-scale, 3 * scale), ar.s) : rsigned(ar.s, 100);
-        p.v_reset = rsigned(ar.s, scale > 0 ? scale : 1);
-        p.reset = (seir_reset)(rnd() % 3);
-        p.bias = rnd() % 3 ? 0 : rsigned(ar.s, scale > 0 ? scale : 1);
-        assert_true(seir_add_profile(net, &p) >= 0);
-    }
-    uint32_t done = 0;
-    while (done < N) {
-        uint32_t cnt = (uint32_t)rrange(1, N - done);
-        char name[16];
-        snprintf(name, sizeof name, "g%u", done);
-        assert_true(seir_add_neurons(net, name, cnt, 1, (uint32_t)(rnd() % n_prof)) >= 0);
-        done += cnt;
-    }
-    const uint32_t n_in = (uint32_t)rrange(0, 6);
-    for (uint32_t c = 0; c < n_in; c++) {
-        char name[16];
-        snprintf(name, sizeof name, "i%u", c);
-        assert_true(seir_add_inputs(net, name, 1, 1, (seir_input_kind)(rnd() % 2)) >= 0);
-    }
-    /* zero-delay neuron synapses only go up a random ranking: a DAG whose
-     * level order differs from index order */
-    uint32_t *rank = malloc(N * sizeof *rank);
-    assert_non_null(rank);
-    for (uint32_t n = 0; n < N; n++)
-        rank[n] = n;
-    for (uint32_t n = N; n > 1; n--) {
-        uint32_t j = (uint32_t)(rnd() % n), t = rank[n - 1];
-        rank[n - 1] = rank[j];
-        rank[j] = t;
-    }
-    const size_t n_syn = (size_t)rrange(0, 6 * (int64_t)N);
-    for (size_t k = 0; k < n_syn; k++) {
-        uint32_t dst = (uint32_t)(rnd() % N);
-        uint32_t d = (uint32_t)rrange(0, ar.d);
-        uint32_t src;
-        if (n_in && rnd() % 4 == 0) {
-            src = SEIR_SRC_INPUT | (uint32_t)(rnd() % n_in);
-        } else {
-            src = (uint32_t)(rnd() % N);
-            if (d == 0 && rnd() % 2)
-                d = (uint32_t)rrange(0, ar.d);
-            if (d == 0 && rank[src] >= rank[dst]) {
-                if (ar.d == 0)
-                    continue;
-                d = (uint32_t)rrange(1, ar.d);
-            }
-        }
-        assert_int_equal(seir_add_syn(net, src, dst, rsigned(ar.w, wmax), d), 0);
-    }
-    free(rank);
-    if (rnd() % 2)
-        for (uint32_t n = 0; n < N; n++)
-            if (rnd() % 2) {
-                const int32_t i0 = rsigned(ar.s, 50); /* drawn in a fixed order */
-                const int32_t v0 = rsigned(ar.s, 50);
-                assert_int_equal(seir_set_init(net, n, i0, v0), 0);
-            }
-    /* initial pending input; one entry per (neuron, slot), since the
-     * builder adds duplicates in int32_t */
-    const uint32_t n_ring = (uint32_t)rrange(0, 8);
-    for (uint32_t k = 0; k < n_ring; k++) {
-        const uint32_t n = (uint32_t)(rnd() % N), slot = (uint32_t)rrange(0, ar.d);
-        int dup = 0;
-        for (size_t j = 0; j < net->n_ring_init; j++)
-            dup |= net->ring_init[j].neuron == n && net->ring_init[j].slot == slot;
-        if (!dup)
-            assert_int_equal(seir_add_ring_init(net, n, slot, rsigned(ar.a, 200)), 0);
-    }
-    /* per-neuron biases on top of the profile's, the sum kept in S bits */
-    if (rnd() % 2)
-        for (uint32_t n = 0; n < N; n++)
-            if (rnd() % 2) {
-                const int64_t pb = net->profiles[net->neuron_profile[n]].bias;
-                int64_t b = rsigned(ar.s, 1 + (int32_t)(nv_max(ar.s) / 4));
-                b = nv_sat(pb + b, ar.s) - pb;
-                assert_int_equal(seir_set_bias(net, n, (int32_t)b), 0);
-            }
+    netgen_recipe r;
+    netgen_default(&r, NETGEN_RANKED);
+    r.stream = &rng_state;
+    r.wide = wide;
+    seir_net *net;
+    loom_err e;
+    if (netgen_build(&r, &net, &e))
+        fail_msg("netgen_build: %s", e.msg);
     return net;
 }
 
@@ -434,11 +319,10 @@ static void run_net(int net_no, seir_net *net, uint64_t steps)
 static void test_random_nets(void **state)
 {
     (void)state;
-    genopt o = {0};
     rng_state = 12345;
     for (int k = 0; k < 400; k++) {
         const uint64_t steps = (uint64_t)rrange(1, 60);
-        run_net(k, random_net(&o), steps);
+        run_net(k, random_net(0), steps);
     }
 }
 
@@ -446,20 +330,18 @@ static void test_random_nets(void **state)
 static void test_random_long(void **state)
 {
     (void)state;
-    genopt o = {0};
     rng_state = 999;
     for (int k = 0; k < 20; k++)
-        run_net(1000 + k, random_net(&o), 300);
+        run_net(1000 + k, random_net(0), 300);
 }
 
 /* R * N * 2^W > 2^32: the model switches to 64-bit fan-out entries. */
 static void test_random_wide(void **state)
 {
     (void)state;
-    genopt o = {1};
     rng_state = 4242;
     for (int k = 0; k < 3; k++)
-        run_net(2000 + k, random_net(&o), 30);
+        run_net(2000 + k, random_net(1), 30);
 }
 
 /* The shared test generator's networks (tests/support/seir_gen.h): valid

@@ -35,7 +35,7 @@ static void run_same(ref_sim **sim, uint32_t nsim, const seir_net *net, uint64_t
             for (uint32_t k = 0; k < nsim; k++)
                 assert_int_equal(ref_set_threads(sim[k], threads2[k], &e), LOOM_OK);
         for (uint32_t c = 0; c < net->n_inputs; c++) {
-            const uint64_t r = seirgen_u64(&st);
+            const uint64_t r = loom_rng_next(&st);
             if ((r & 255) >= rate_256)
                 continue;
             const int32_t v = net->input_kind[c] == SEIR_IN_GRADED ? (int32_t)(r >> 40) % 2000 - 1000
@@ -112,10 +112,10 @@ static void test_bench10k_threads(void **state)
 static void test_seirgen_threads(void **state)
 {
     (void)state;
-    seirgen_opts o;
-    seirgen_opts_default(&o);
-    o.max_neurons = 6000;
-    o.max_inputs = 200;
+    netgen_recipe o;
+    netgen_default(&o, NETGEN_FEATURES);
+    o.neurons = 6000;
+    o.inputs = 200;
     o.max_syn = 60000;
     uint32_t used3 = 0;
     uint64_t spikes = 0;

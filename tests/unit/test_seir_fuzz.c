@@ -48,34 +48,34 @@ static size_t mutate(uint64_t *r, const char *in, size_t n, char *out)
     size_t ls[4096];
     size_t nl = line_starts(in, n, ls, 4096);
     memcpy(out, in, n);
-    switch (seirgen_below(r, 6)) {
+    switch (netgen_below(r, 6)) {
     case 0: { /* flip a few bytes */
-        for (uint32_t k = 1 + seirgen_below(r, 3); k > 0 && n; k--)
-            out[seirgen_below(r, (uint32_t)n)] = (char)seirgen_below(r, 128);
+        for (uint32_t k = 1 + netgen_below(r, 3); k > 0 && n; k--)
+            out[netgen_below(r, (uint32_t)n)] = (char)netgen_below(r, 128);
         return n;
     }
     case 1: { /* drop a line */
-        size_t l = seirgen_below(r, (uint32_t)nl), a = ls[l], b = l + 1 < nl ? ls[l + 1] : n;
+        size_t l = netgen_below(r, (uint32_t)nl), a = ls[l], b = l + 1 < nl ? ls[l + 1] : n;
         memmove(out + a, in + b, n - b);
         return n - (b - a);
     }
     case 2: { /* duplicate a line */
-        size_t l = seirgen_below(r, (uint32_t)nl), a = ls[l], b = l + 1 < nl ? ls[l + 1] : n;
+        size_t l = netgen_below(r, (uint32_t)nl), a = ls[l], b = l + 1 < nl ? ls[l + 1] : n;
         memcpy(out + b, in + a, b - a);
         memcpy(out + b + (b - a), in + b, n - b);
         return n + (b - a);
     }
     case 3: /* cut short */
-        return seirgen_below(r, (uint32_t)n + 1);
+        return netgen_below(r, (uint32_t)n + 1);
     case 4: { /* swap two lines' order by moving one to the end */
-        size_t l = seirgen_below(r, (uint32_t)nl), a = ls[l], b = l + 1 < nl ? ls[l + 1] : n;
+        size_t l = netgen_below(r, (uint32_t)nl), a = ls[l], b = l + 1 < nl ? ls[l + 1] : n;
         memmove(out + a, in + b, n - b);
         memcpy(out + a + (n - b), in + a, b - a);
         return n;
     }
     default: { /* insert a junk token somewhere */
-        const char *j = junk[seirgen_below(r, sizeof junk / sizeof junk[0])];
-        size_t at = seirgen_below(r, (uint32_t)n + 1), m = strlen(j);
+        const char *j = junk[netgen_below(r, sizeof junk / sizeof junk[0])];
+        size_t at = netgen_below(r, (uint32_t)n + 1), m = strlen(j);
         memcpy(out + at, j, m);
         memcpy(out + at + m, in + at, n - at);
         return n + m;
@@ -88,9 +88,9 @@ static void test_fuzz(void **state)
     (void)state;
     uint64_t r = 77;
     int ok = 0, bad = 0;
-    seirgen_opts o;
-    seirgen_opts_default(&o);
-    o.max_neurons = 12;
+    netgen_recipe o;
+    netgen_default(&o, NETGEN_FEATURES);
+    o.neurons = 12;
     o.max_syn = 20;
     for (uint64_t seed = 1; seed <= 40; seed++) {
         seir_net *x = seirgen_net(seed, &o);

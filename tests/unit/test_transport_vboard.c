@@ -21,7 +21,7 @@
 #include "host.h"
 #include "loom_map.h"
 #include "mapper.h"
-#include "gen.h"
+#include "netgen.h"
 #include "seir_gen.h"
 #include "transport.h"
 #include "vboard.h"
@@ -46,8 +46,8 @@ static void *serve_main(void *arg)
  * of the machine model, graded channels, a zero-delay chain). */
 static map_result *some_mapped_net(const limg_arch *a, uint64_t seed, seir_net **net_out)
 {
-    gen_opts o;
-    gen_opts_default(&o);
+    netgen_recipe o;
+    netgen_default(&o, NETGEN_CORNERS);
     o.seed = seed;
     o.neurons = 60;
     o.inputs = 12;
@@ -55,7 +55,7 @@ static map_result *some_mapped_net(const limg_arch *a, uint64_t seed, seir_net *
     seir_net *net = NULL;
     map_result *m = NULL;
     loom_err e;
-    if (gen_net(&o, &net, &e) != LOOM_OK)
+    if (netgen_build(&o, &net, &e) != LOOM_OK)
         fail_msg("gen: %s", e.msg);
     if (map_net(net, a, &m, &e) != LOOM_OK)
         fail_msg("map: %s", e.msg);
