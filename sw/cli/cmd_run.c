@@ -258,7 +258,16 @@ int cmd_run(int argc, char **argv)
         }
         steps = last + 1;
     }
-    uint32_t ow = (arch.neurons + 31) / 32, nw = arch.cores * ow;
+    /* the spike words read back per core: only up to the last one that holds
+     * a neuron of the net (a net that fills a third of a core reads a third of
+     * its words: on a noisy line every answer byte is a chance to lose it) */
+    uint32_t ow = 0;
+    for (uint32_t n = 0; n < net->n_neurons; n++)
+        if (img->slot_of[n] / 32 + 1 > ow)
+            ow = img->slot_of[n] / 32 + 1;
+    if (ow > (arch.neurons + 31) / 32)
+        ow = (arch.neurons + 31) / 32;
+    uint32_t nw = arch.cores * ow;
     ev = malloc((net->n_inputs ? net->n_inputs : 1) * sizeof *ev);
     evw = malloc((net->n_inputs ? net->n_inputs : 1) * sizeof *evw);
     words = calloc(nw ? nw : 1, sizeof *words);

@@ -82,23 +82,33 @@ static void fifo_push(loom_host *h, uint8_t seq)
 }
 
 /* Drops the fifo entries up to and including the first with seq (all of
- * them when it is not there: that answer came from an earlier send). */
-static void fifo_pop_through(loom_host *h, uint8_t seq)
+ * them when it is not there: that answer came from an earlier send).  The
+ * entries before it, frames sent before the one answered, are the answers
+ * lost on the way (the board answers in the order it reads, and the line
+ * keeps the order): their seqs go to lost[] (*n_lost of them; none when seq
+ * is not there). */
+static void fifo_pop_through(loom_host *h, uint8_t seq, uint8_t *lost, unsigned *n_lost)
 {
+    *n_lost = 0;
     for (unsigned i = 0; i < h->f_n; i++)
         if (h->fifo[(h->f_head + i) % FIFO_CAP] == seq) {
+            for (unsigned j = 0; j < i; j++)
+                lost[(*n_lost)++] = h->fifo[(h->f_head + j) % FIFO_CAP];
             h->f_head = (h->f_head + i + 1) % FIFO_CAP;
             h->f_n -= i + 1;
             return;
         }
 }
 
-static void fifo_pop(loom_host *h)
+/* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none. */
+static int fifo_pop(loom_host *h, uint8_t *seq)
 {
-    if (h->f_n) {
-        h->f_head = (h->f_head + 1) % FIFO_CAP;
-        h->f_n--;
-    }
+    if (!h->f_n)
+        return 0;
+    *seq = h->fifo[h->f_head];
+    h->f_head = (h->f_head + 1) % FIFO_CAP;
+    h->f_n--;
+    return 1;
 }
 
 /* Forgets every copy of seq on the wire (its answer is presumed lost). */
@@ -158,6 +168,29 @@ static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e
                      transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
                      p->early, p->sends,
                      h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
+}
+
+/* The answer to the frame of seq s was lost on the way (a later frame's
+ * answer or a damaged frame came in its place): if s is still unanswered
+ * and no other copy of it is on the wire, it is resent at once, one copy for
+ * the one lost (so not held back by the cap on copies in flight; the board
+ * answers it from its cache).  Waiting for the resend timeout instead
+ * stalled the whole window for a round trip and more on every lost answer. */
+static loom_status resend_lost(loom_host *h, uint8_t s, int seen, loom_err *e)
+{
+    if (!seen && h->unanswered)
+        h->unanswered--; /* its answer will not come (a damaged one was counted) */
+    if (fifo_has(h, s))
+        return LOOM_OK;
+    for (unsigned i = 0; i < h->count; i++) {
+        pend *p = win_at(h, i);
+        if (p->req.seq != s || p->done)
+            continue;
+        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
+            return fail_tries(h, p, 1, e);
+        return send_pend(h, p, e);
+    }
+    return LOOM_OK;
 }
 
 /* The board expects seq E next: resend every unanswered request that the
@@ -236,9 +269,10 @@ static void retire(loom_host *h)
 
 /* The frame payload cap follows the line: a moving average of the damaged
  * fraction of what the board sends (damaged answers, and NAK FRAME for
- * damaged requests) above DMG_HIGH halves the cap (never below
- * MIN_NOISY_PAYLOAD), below DMG_LOW doubles it again (up to the session's
- * full cap), at most once every DMG_EVERY answers.  A frame of n bytes
+ * damaged requests) above DMG_HIGH halves the cap down to SHORT_PAYLOAD,
+ * above DMG_SHORT further down to MIN_NOISY_PAYLOAD; below DMG_LOW it
+ * doubles again (below DMG_BACK up to SHORT_PAYLOAD), up to the session's
+ * full cap, at most once every DMG_EVERY answers.  A frame of n bytes
  * arrives whole with probability (1 - p)^n at byte error rate p, so short
  * frames get through a noisy line (1 %: a 72-byte answer half the time, a
  * 24-byte one 79 %) and long ones waste nothing on a clean one. */
@@ -247,12 +281,22 @@ static void track_damage(loom_host *h, int damaged)
     h->dmg = 0.9 * h->dmg + (damaged ? 0.1 : 0.0);
     if (++h->dmg_n < DMG_EVERY)
         return;
-    if (h->dmg > DMG_HIGH && h->max_payload > MIN_NOISY_PAYLOAD) {
+    /* below SHORT_PAYLOAD only on a line that damages most frames even so:
+     * a step's request no longer fits one frame there, and every frame more
+     * is one more chance of a lost frame costing a round trip */
+    double high = h->max_payload > SHORT_PAYLOAD ? DMG_HIGH : DMG_SHORT;
+    /* ... and back up to it below DMG_BACK (at 1 % a 40-byte frame is
+     * damaged a third of the time: with DMG_LOW a chance dip to 32 bytes
+     * during the image load stayed for the run; at 5 % short frames are
+     * damaged half the time or more, and a frame built at 64 bytes, sent
+     * as it is, rarely gets through) */
+    double low = h->max_payload < SHORT_PAYLOAD ? DMG_BACK : DMG_LOW;
+    if (h->dmg > high && h->max_payload > MIN_NOISY_PAYLOAD) {
         h->max_payload = h->max_payload / 2 < MIN_NOISY_PAYLOAD ? MIN_NOISY_PAYLOAD
                                                                 : h->max_payload / 2;
         h->dmg_n = 0;
         h->dmg = (DMG_HIGH + DMG_LOW) / 2; /* measure the new length afresh */
-    } else if (h->dmg < DMG_LOW && h->max_payload < h->full_payload) {
+    } else if (h->dmg < low && h->max_payload < h->full_payload) {
         h->max_payload = h->max_payload * 2 > h->full_payload ? h->full_payload
                                                               : h->max_payload * 2;
         h->dmg_n = 0;
@@ -268,11 +312,13 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
     track_damage(h, got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME));
+    uint8_t s;
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
             return LOOM_OK;
-        fifo_pop(h);
+        if (fifo_pop(h, &s))
+            return resend_lost(h, s, 1, e);
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done)
                 return resend_from(h, win_at(h, i)->req.seq, e);
@@ -280,7 +326,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     }
     if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
         h->cnt.seq_errors++;
-        fifo_pop(h);
+        fifo_pop(h, &s);
         return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
     }
     pend *p = NULL;
@@ -289,10 +335,17 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
             p = win_at(h, i);
     if (!p)
         return LOOM_OK; /* stale: a duplicate answer or another session's */
-    fifo_pop_through(h, f->seq);
+    uint8_t lost[FIFO_CAP];
+    unsigned n_lost;
+    fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
         return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+    }
+    for (unsigned i = 0; i < n_lost; i++) {
+        loom_status st = resend_lost(h, lost[i], 0, e);
+        if (st)
+            return st;
     }
     if (f->cmd != LINK_ACK(p->req.cmd) && !LINK_IS_NAK(f->cmd))
         return loom_fail(e, LOOM_E_LINK,
@@ -412,7 +465,8 @@ static loom_status pump(loom_host *h, loom_err *e)
             if (old->sends >= 16 * h->o.max_tries)
                 return fail_tries(h, old, 1, e);
             old->early++;
-            if (getenv("LOOM_LINK_DEBUG"))
+            h->timeouts++;
+            if (h->debug)
                 fprintf(stderr, "%.1f lost seq %u wait %.1f srtt %.1f var %.1f\n", now,
                         old->req.seq, w, h->srtt, h->rttvar);
             fifo_drop(h, old->req.seq);
@@ -424,6 +478,7 @@ static loom_status pump(loom_host *h, loom_err *e)
             return LOOM_OK;
         }
         int full = w >= h->o.timeout_ms;
+        h->timeouts++;
         if (full) {
             if (++old->timeouts >= h->o.max_tries)
                 return fail_tries(h, old, 0, e);
@@ -863,6 +918,11 @@ link_counters loom_host_stats(const loom_host *h)
     c.seq_errors = h->cnt.seq_errors;
     c.duplicates = h->cnt.duplicates;
     return c;
+}
+
+unsigned loom_host_timeouts(const loom_host *h)
+{
+    return h->timeouts;
 }
 
 void loom_host_bytes(const loom_host *h, uint64_t *sent, uint64_t *received)

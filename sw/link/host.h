@@ -128,6 +128,11 @@ loom_status loom_host_reset(loom_host *h, loom_err *e);
  * seq_errors = stale responses ignored, duplicates = resends. */
 link_counters loom_host_stats(const loom_host *h);
 
+/* Resend timeouts this session waited out (the adaptive ones and those of
+ * timeout_ms or more): on a live, noisy link a lost answer or request is
+ * seen sooner (a later answer, a damaged one, a NAK) and costs none. */
+unsigned loom_host_timeouts(const loom_host *h);
+
 /* Bytes this session wrote to and read from the transport (frames,
  * retries and garbage included). */
 void loom_host_bytes(const loom_host *h, uint64_t *sent, uint64_t *received);

@@ -29,7 +29,10 @@ typedef struct pend {
 #define FIFO_CAP 64
 #define BACKOFF_MAX 3
 #define MIN_NOISY_PAYLOAD 16 /* the floor of the payload cap on a noisy line */
+#define SHORT_PAYLOAD 64  /* the payload cap goes below this only at DMG_SHORT */
 #define DMG_HIGH 0.45     /* damaged fraction of answers above which frames get shorter */
+#define DMG_SHORT 0.75    /* ... and shorter than SHORT_PAYLOAD */
+#define DMG_BACK 0.30     /* ... below which a cap under SHORT_PAYLOAD doubles */
 #define DMG_LOW 0.15      /* ... and below which they get longer again */
 #define DMG_EVERY 16      /* answers between two changes of the payload cap */
 #define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
@@ -61,6 +64,7 @@ struct loom_host {
     double srtt, rttvar;   /* ms: smoothed round trip and its variation (RFC 6298), srtt 0: none */
     double stall_note;     /* ms: when the last stall progress line was given (0: none) */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
+    unsigned timeouts;     /* resend timeouts waited out (loom_host_timeouts) */
     uint32_t *wq;          /* word queue of piped responses */
     size_t wq_n, wq_off, wq_cap;
     loom_status pst;       /* deferred error of a piped request */

@@ -188,6 +188,8 @@ typedef struct swboard {
     uint64_t rng;
     atomic_int stop;
     unsigned executed;
+    atomic_uint drop_every; /* > 0: every drop_every-th answer is lost whole */
+    atomic_uint answers, dropped;
 } swboard;
 
 static uint32_t sw_rnd(swboard *b)
@@ -298,6 +300,11 @@ static void *sw_main(void *arg)
                     g[i] = (uint8_t)sw_rnd(b);
                 if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
                     return NULL;
+            }
+            unsigned de = atomic_load(&b->drop_every);
+            if (de && (atomic_fetch_add(&b->answers, 1) + 1) % de == 0) {
+                atomic_fetch_add(&b->dropped, 1);
+                continue;
             }
             int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
             for (int r = 0; r <= twice; r++)
@@ -431,6 +438,58 @@ static void host_session(int tcp, unsigned fault_pm)
     loom_host_close(h);
 }
 
+/* Whole answers lost on the way (not even a damaged frame arrives): the
+ * host sees the loss when a frame sent after it is answered and resends at
+ * once.  Before, every one cost a resend timeout (20 ms at least), during
+ * which the window stood still. */
+static void test_host_lost_answers(void **st)
+{
+    (void)st;
+    char spec[128];
+    board_start(0, 0, spec, sizeof spec);
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    o.timeout_ms = 2000;
+    o.max_tries = 8;
+    loom_host *h = NULL;
+    loom_err e;
+    if (loom_host_open(spec, 3000000, &o, &h, &e))
+        fail_msg("open: %s", e.msg);
+    uint32_t r, want = 0, n = 0;
+    for (int i = 0; i < 5; i++) /* round-trip samples */
+        assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_OK);
+    atomic_store(&board.drop_every, 7);
+    unsigned t0 = loom_host_timeouts(h);
+    for (uint32_t k = 1; k <= 300 + 8; k++) {
+        if (k <= 300) {
+            uint8_t ops[32];
+            size_t len = 0;
+            assert_int_equal(link_batch_write(ops, sizeof ops, &len, 0xE00, &k, 1, 0, &e), LOOM_OK);
+            assert_int_equal(link_batch_read(ops, sizeof ops, &len, 0xE00, 1, 0, &e), LOOM_OK);
+            if (loom_host_pipe_batch(h, ops, len, &e) != LOOM_OK)
+                fail_msg("pipe batch %u: %s", k, e.msg);
+        }
+        if (k > 8) {
+            if (loom_host_pipe_words(h, &r, 1, &e) != LOOM_OK)
+                fail_msg("pipe words %u: %s", k - 8, e.msg);
+            want += k - 8;
+            assert_int_equal(r, want);
+            n++;
+        }
+    }
+    atomic_store(&board.drop_every, 0);
+    assert_int_equal(n, 300);
+    assert_int_equal(board.steps, want); /* each batch ran once */
+    unsigned dropped = atomic_load(&board.dropped), touts = loom_host_timeouts(h) - t0;
+    assert_true(dropped >= 40);
+    /* a timeout only when the lost answer was the last one in flight (the
+     * replay itself, or the end of the stream) */
+    if (4 * touts > dropped)
+        fail_msg("%u answers lost, %u resend timeouts waited out", dropped, touts);
+    board_stop();
+    loom_host_close(h);
+}
+
 static void test_host_pty(void **st) { (void)st; host_session(0, 0); }
 static void test_host_tcp(void **st) { (void)st; host_session(1, 0); }
 /* 0.5% of bytes dropped and 0.5% flipped, in each direction */
@@ -459,4 +518,5 @@ static void test_host_no_board(void **st)
 }
 
 UNIT_MAIN(test_list_ports, test_open_errors, test_pty_pair, test_tcp_pair, test_host_pty,
-          test_host_tcp, test_host_pty_faults, test_host_tcp_faults, test_host_no_board)
+          test_host_tcp, test_host_pty_faults, test_host_tcp_faults, test_host_no_board,
+          test_host_lost_answers)
