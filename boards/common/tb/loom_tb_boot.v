@@ -60,10 +60,10 @@ module loom_tb_boot #(
         // given) is word e/2 of the even or odd entry RAM; source g has
         // E[g+1] - E[g] synapse words when E[g] != 0 and E[g+1] > E[g]
         for (g = 0; g < MAXIN + N; g = g + 1) begin
-            e0 = (g % 2) ? u_top.u_array.g_core[0].u_core.u_fo_odd.mem_q[g / 2]
-                         : u_top.u_array.g_core[0].u_core.u_fo_even.mem_q[g / 2];
-            e1 = (g % 2) ? u_top.u_array.g_core[0].u_core.u_fo_even.mem_q[(g + 1) / 2]
-                         : u_top.u_array.g_core[0].u_core.u_fo_odd.mem_q[g / 2];
+            e0 = (g % 2) ? u_top.u_array.g_core[0].u_core.u_dlv.u_fo_odd.mem_q[g / 2]
+                         : u_top.u_array.g_core[0].u_core.u_dlv.u_fo_even.mem_q[g / 2];
+            e1 = (g % 2) ? u_top.u_array.g_core[0].u_core.u_dlv.u_fo_even.mem_q[(g + 1) / 2]
+                         : u_top.u_array.g_core[0].u_core.u_dlv.u_fo_odd.mem_q[g / 2];
             if (e0 != 0 && e1 > e0)
                 sum = sum + e1 - e0;
         end
