@@ -226,9 +226,7 @@ static const char *write_graph(enum flaw flaw)
         e[6] = "aff", e[7] = lif;
         ne = 4;
     }
-    h5w_edges(g, ne, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, ne, e);
     return p;
 }
 
