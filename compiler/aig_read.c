@@ -19,6 +19,7 @@
 #include "aig.h"
 #include "loom_limits.h"
 #include "loom_mem.h"
+#include "loom_cmp.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -309,9 +310,7 @@ typedef struct vdef {
 static int vdef_cmp(const void *a, const void *b)
 {
     const vdef *x = a, *y = b;
-    if (x->var != y->var)
-        return x->var < y->var ? -1 : 1;
-    return (x->order > y->order) - (x->order < y->order);
+    return LOOM_CMP_KEYS(x, y, var, order);
 }
 
 /* The first definition of var, or NULL. */

@@ -22,6 +22,7 @@
  */
 #include "nir_int.h"
 #include "loom_mem.h"
+#include "loom_cmp.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -85,11 +86,7 @@ static int tb_push(tbuf *b, uint32_t elem, uint32_t src, uint32_t d, double w)
 static int term_cmp(const void *a, const void *b)
 {
     const nir_term *x = a, *y = b;
-    if (x->src != y->src)
-        return x->src < y->src ? -1 : 1;
-    if (x->d != y->d)
-        return x->d < y->d ? -1 : 1;
-    return 0;
+    return LOOM_CMP_KEYS(x, y, src, d);
 }
 
 /* Groups b by element (n_elem elements), sorts and merges each element's

@@ -25,6 +25,7 @@
 
 #include "nir_int.h"
 #include "loom_mem.h"
+#include "loom_cmp.h"
 
 #define NIRW_VERSION "1.0.7"
 /* k = 1 - a/4096 for a = 4096 (no leak): 2^-100, so that tau = dt * 2^100,
@@ -423,13 +424,7 @@ typedef struct skey {
 static int skey_cmp(const void *a, const void *b)
 {
     const skey *x = a, *y = b;
-    if (x->src_node != y->src_node)
-        return x->src_node < y->src_node ? -1 : 1;
-    if (x->d != y->d)
-        return x->d < y->d ? -1 : 1;
-    if (x->dst_seg != y->dst_seg)
-        return x->dst_seg < y->dst_seg ? -1 : 1;
-    return x->syn < y->syn ? -1 : x->syn > y->syn;
+    return LOOM_CMP_KEYS(x, y, src_node, d, dst_seg, syn);
 }
 
 static loom_status write_synapses(wr *w)

@@ -35,6 +35,7 @@
 #include "loom_mem.h"
 #include "seir_text.h"
 #include "loom_limits.h"
+#include "loom_cmp.h"
 
 typedef struct span {
     const char *s;
@@ -1108,11 +1109,7 @@ static loom_status parse_text(parser *ps)
 static int cmp_pring(const void *a, const void *b)
 {
     const pring *x = a, *y = b;
-    if (x->neuron != y->neuron)
-        return x->neuron < y->neuron ? -1 : 1;
-    if (x->slot != y->slot)
-        return x->slot < y->slot ? -1 : 1;
-    return x->line < y->line ? -1 : x->line > y->line;
+    return LOOM_CMP_KEYS(x, y, neuron, slot, line);
 }
 
 /* Rejects a neuron/slot given twice, then moves the entries into the net

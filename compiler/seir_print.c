@@ -19,6 +19,7 @@
 
 #include "afile.h"
 #include "seir_text.h"
+#include "loom_cmp.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -208,9 +209,7 @@ typedef struct dref {
 static int cmp_dref(const void *a, const void *b)
 {
     const dref *x = a, *y = b;
-    if (x->first != y->first)
-        return x->first < y->first ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    return LOOM_CMP_KEYS(x, y, first, idx);
 }
 
 static int cmp_ring(const void *a, const void *b)

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "loom_arith.h"
+#include "loom_cmp.h"
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -219,9 +220,7 @@ static loom_status check_syn(const seir_net *net, loom_err *e)
 static int cmp_ring(const void *a, const void *b)
 {
     const seir_ring_init *x = a, *y = b;
-    if (x->neuron != y->neuron)
-        return x->neuron < y->neuron ? -1 : 1;
-    return x->slot < y->slot ? -1 : x->slot > y->slot;
+    return LOOM_CMP_KEYS(x, y, neuron, slot);
 }
 
 static loom_status check_state(const seir_net *net, loom_err *e)

@@ -165,33 +165,33 @@ const char *vsim_config_name(unsigned i)
     return i < vsim_config_count() ? configs[i].name : nullptr;
 }
 
-loom_status vsim_read(vsim *s, uint32_t addr, uint32_t *val, loom_err *e)
+/* One bus cycle: request, then wait for ready (reading rdata on a read),
+ * then release the bus. */
+static loom_status bus_cycle(vsim *s, int wr, uint32_t addr, uint32_t wdata, uint32_t *rdata, loom_err *e)
 {
-    s->m->bus(1, 0, addr, 0);
+    s->m->bus(1, wr, addr, wdata);
     for (uint64_t c = 0; c < BUS_TIMEOUT; c++) {
         s->m->tick();
         if (s->m->ready()) {
-            *val = s->m->rdata();
+            if (!wr)
+                *rdata = s->m->rdata();
             s->m->bus(0, 0, 0, 0);
             return LOOM_OK;
         }
     }
     s->m->bus(0, 0, 0, 0);
-    return loom_fail(e, LOOM_E_TIMEOUT, "vsim %s: no answer to a read of 0x%06X", s->name.c_str(), addr);
+    return loom_fail(e, LOOM_E_TIMEOUT, "vsim %s: no answer to a %s of 0x%06X", s->name.c_str(),
+                     wr ? "write" : "read", addr);
+}
+
+loom_status vsim_read(vsim *s, uint32_t addr, uint32_t *val, loom_err *e)
+{
+    return bus_cycle(s, 0, addr, 0, val, e);
 }
 
 loom_status vsim_write(vsim *s, uint32_t addr, uint32_t val, loom_err *e)
 {
-    s->m->bus(1, 1, addr, val);
-    for (uint64_t c = 0; c < BUS_TIMEOUT; c++) {
-        s->m->tick();
-        if (s->m->ready()) {
-            s->m->bus(0, 0, 0, 0);
-            return LOOM_OK;
-        }
-    }
-    s->m->bus(0, 0, 0, 0);
-    return loom_fail(e, LOOM_E_TIMEOUT, "vsim %s: no answer to a write of 0x%06X", s->name.c_str(), addr);
+    return bus_cycle(s, 1, addr, val, nullptr, e);
 }
 
 void vsim_close(vsim *s)

@@ -11,6 +11,7 @@
 #include "netinfo.h"
 #include "nir.h"
 #include "check.h"
+#include "loom_mem.h"
 
 struct loom_report {
     uint32_t n_layers;
@@ -30,9 +31,7 @@ void loom_report_free(loom_report *r)
 {
     if (!r)
         return;
-    free(r->layers);
-    free(r->text);
-    free(r);
+    LOOM_FREE(r->layers, r->text, r);
 }
 
 uint32_t loom_report_layers(const loom_report *r)

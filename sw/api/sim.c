@@ -12,6 +12,7 @@
 #include "check.h"
 #include "ref.h"
 #include "stim.h"
+#include "loom_mem.h"
 
 struct loom_sim {
     ref_sim *ref;
@@ -51,8 +52,7 @@ void loom_sim_free(loom_sim *sim)
     if (!sim)
         return;
     ref_destroy(sim->ref);
-    free(sim->input_kind);
-    free(sim);
+    LOOM_FREE(sim->input_kind, sim);
 }
 
 void loom_sim_reset(loom_sim *sim)

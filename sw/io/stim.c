@@ -23,6 +23,7 @@
 #include "afile.h"
 #include "loom_poisson.h"
 #include "loom_limits.h"
+#include "loom_mem.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -710,8 +711,7 @@ loom_status stim_writer_close(stim_writer *w, loom_err *e)
     } else {
         st = afile_commit(w->a, e);
     }
-    free(w->path);
-    free(w);
+    LOOM_FREE(w->path, w);
     return st;
 }
 
@@ -720,6 +720,5 @@ void stim_writer_discard(stim_writer *w)
     if (!w)
         return;
     afile_discard(w->a);
-    free(w->path);
-    free(w);
+    LOOM_FREE(w->path, w);
 }

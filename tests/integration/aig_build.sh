@@ -77,18 +77,8 @@ print("mac14: %d logic cells of %d, block RAM %d, SPRAM %d, Fmax %.1f MHz (clock
       % (r["luts_used"], r["luts_total"], r["bram_used"], r["spram_used"], r["fmax_mhz"], r["clock_mhz"],
          ", from the synthesis cache" if r.get("synth_cache") or r.get("cached") else ""))
 PY
-serve() {
-    rm -f "$WORK/pty"
-    "$LOOM" vboard --build "$D" --pty-file "$WORK/pty" > /dev/null 2> "$WORK/vb.err" &
-    vb=$!
-    pids+=($vb)
-    local i=0
-    while [ ! -s "$WORK/pty" ] && [ $i -lt 4800 ] && kill -0 $vb 2> /dev/null; do sleep 0.05; i=$((i + 1)); done
-    cat "$WORK/vb.err"
-    [ -s "$WORK/pty" ] || fail "vboard --build did not come up"
-}
 t0=$SECONDS
-serve
+serve_build "$D" 240
 t_vb=$((SECONDS - t0))
 grep -q "the flash image replayed" "$WORK/vb.err" || fail "mac14: the board did not boot its flash image"
 t0=$SECONDS

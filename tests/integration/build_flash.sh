@@ -33,6 +33,13 @@ serve() {
     cat "$WORK/vb.err"
 }
 stop() { stop_pid "$vb"; }
+# generic_with FLASH TEXT WHAT: the icebreaker served with FLASH says TEXT
+# and runs the generic design (replays no image); WHAT names FLASH in failures
+generic_with() {
+    serve --board icebreaker --flash "$1"
+    grep -q "$2" "$WORK/vb.err" || fail "$3: no '$2'"
+    grep -q "generic (no image replayed)" "$WORK/vb.err" || fail "$3: the design replayed it"
+}
 # run_baked MODEL: the board holds MODEL and computes exactly what loom sim does
 run_baked() {
     "$LOOM" run --port "$(cat "$WORK/pty")" "$1" --baked --steps 1000 --poisson 0.1 --seed 1 \
@@ -83,25 +90,19 @@ grep -q "does not hold this network" "$WORK/w.log" || { cat "$WORK/w.log"; fail 
     > "$WORK/load.log" 2>&1 || { cat "$WORK/load.log"; fail "erased board: run-time load"; }
 stop
 head -c 65536 /dev/zero | tr '\0' '\377' > "$WORK/ff.bin"
-serve --board icebreaker --flash "$WORK/ff.bin"
-grep -q "the flash is erased" "$WORK/vb.err" || fail "a flash of FF is not called erased"
-grep -q "generic (no image replayed)" "$WORK/vb.err" || fail "FF flash: not generic"
+generic_with "$WORK/ff.bin" "the flash is erased" "a flash of FF"
 stop
 
 # 4. corrupted images: refused by the design, named by loom vboard
 cp "$WORK/snn_leaky_ff/flash.bin" "$WORK/bad.bin"
 printf '\x55' | dd of="$WORK/bad.bin" bs=1 seek=100 conv=notrunc status=none
-serve --board icebreaker --flash "$WORK/bad.bin"
-grep -q "corrupted; the design ignores it" "$WORK/vb.err" || fail "a bad CRC is not reported"
-grep -q "generic (no image replayed)" "$WORK/vb.err" || fail "bad CRC: the design replayed it"
+generic_with "$WORK/bad.bin" "corrupted; the design ignores it" "a bad CRC"
 if "$LOOM" run --port "$(cat "$WORK/pty")" "$EXP/snn_leaky_ff.nir" --baked --steps 5 > "$WORK/w.log" 2>&1; then
     fail "a corrupted image was taken"
 fi
 stop
 cp "$WORK/snn_leaky_ff/flash.bin" "$WORK/badlen.bin"
 printf '\xff\xff\x7f' | dd of="$WORK/badlen.bin" bs=1 seek=4 conv=notrunc status=none
-serve --board icebreaker --flash "$WORK/badlen.bin"
-grep -q "image length .* outside" "$WORK/vb.err" || fail "a bad length is not reported"
-grep -q "generic (no image replayed)" "$WORK/vb.err" || fail "bad length: the design replayed it"
+generic_with "$WORK/badlen.bin" "image length .* outside" "a bad length"
 stop
 echo ok

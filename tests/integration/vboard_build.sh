@@ -19,17 +19,7 @@ head -1 "$D/boot.hex" | grep -qx 07b0 || fail "no boot header"
 sed -i 's/"eq": [0-9]*/"eq": 8/' "$D/arch.json"
 grep -q '"eq": 8' "$D/arch.json" || fail "arch.json has no eq"
 
-serve() {
-    rm -f "$WORK/pty"
-    "$LOOM" vboard --build "$D" --pty-file "$WORK/pty" > /dev/null 2> "$WORK/vb.err" &
-    vb=$!
-    pids+=($vb)
-    local i=0
-    while [ ! -s "$WORK/pty" ] && [ $i -lt 2400 ] && kill -0 $vb 2>/dev/null; do sleep 0.05; i=$((i + 1)); done
-    cat "$WORK/vb.err"
-    [ -s "$WORK/pty" ] || fail "vboard --build did not come up"
-}
-serve
+serve_build "$D" 120
 grep -q "verilating the hx8k-breakout board core" "$WORK/vb.err" || fail "no progress line"
 [ -s "$D/vboard/model.so" ] || fail "no DIR/vboard/model.so"
 "$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/n.seir" --baked --steps 1000 --poisson 0.1 --seed 1 \
@@ -41,7 +31,7 @@ cmp "$WORK/sim.csv" "$WORK/run.csv" || fail "the Verilated build's spikes differ
 stop_pid $vb
 
 # cached: no Verilator run
-serve
+serve_build "$D" 120
 grep -q "cached (key" "$WORK/vb.err" || fail "the model was rebuilt though nothing changed"
 stop_pid $vb
 
@@ -54,9 +44,7 @@ if [ -f "$NIR" ]; then
     B="$WORK/braille"
     "$LOOM" build --board icebreaker --arch W=16,S=24,A=16 --boot-only "$NIR" -o "$B" --quiet > /dev/null
     "$LOOM" compile "$NIR" --board icebreaker --arch W=16,S=24,A=16 -o "$WORK/br.seir" > /dev/null
-    D_SAVE=$D; D=$B
-    serve
-    D=$D_SAVE
+    serve_build "$B" 120
     grep -q "verilating the icebreaker board core" "$WORK/vb.err" || fail "Braille's chosen arch is the board's?"
     grep -q "the flash image replayed" "$WORK/vb.err" || fail "the chosen-arch board did not boot its flash image"
     "$LOOM" run --port "$(cat "$WORK/pty")" "$WORK/br.seir" --baked --steps 1000 --poisson 0.1 --seed 1 \

@@ -5,6 +5,8 @@
 #   wait_file F     waits up to 15 s for F to be non-empty (a --pty-file or
 #                   --port-file the process writes once it is ready)
 #   fail MSG        prints "FAIL: MSG" and exits 1
+#   serve_build DIR SECS   starts `loom vboard --build DIR` (pid in $vb, its
+#                   stderr in $WORK/vb.err, shown) and waits up to SECS for its pty
 #   run_vs_sim PORT MODEL STEPS RATE SEED   loom sim vs loom run --check (below)
 #   run_faulty PORT MODEL STEPS RATE SEED TIMEOUT_MS   the same over a faulty link
 pids=()
@@ -21,6 +23,16 @@ stop_pid() {
 }
 wait_file() { local i=0; while [ ! -s "$1" ] && [ $i -lt 300 ]; do sleep 0.05; i=$((i + 1)); done; [ -s "$1" ]; }
 fail() { echo "FAIL: $*"; exit 1; }
+serve_build() {
+    rm -f "$WORK/pty"
+    "$LOOM" vboard --build "$1" --pty-file "$WORK/pty" > /dev/null 2> "$WORK/vb.err" &
+    vb=$!
+    pids+=($vb)
+    local i=0
+    while [ ! -s "$WORK/pty" ] && [ $i -lt $(($2 * 20)) ] && kill -0 $vb 2> /dev/null; do sleep 0.05; i=$((i + 1)); done
+    cat "$WORK/vb.err"
+    [ -s "$WORK/pty" ] || fail "vboard --build did not come up"
+}
 # run_vs_sim PORT MODEL STEPS RATE SEED: loom sim and loom run --check of
 # MODEL on the board at PORT with the same Poisson input (files
 # $WORK/NAME.{sim,run}.csv, NAME.run.log); fails unless the output spikes

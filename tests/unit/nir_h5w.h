@@ -83,6 +83,15 @@ static inline void h5w_edges(hid_t loc, size_t n, const char *const *names)
     H5Tclose(t);
 }
 
+/* Finishes a graph of h5w_open: writes its n edges, closes the /node group
+ * g and the file. */
+static inline void h5w_close(hid_t g, hid_t file, size_t n, const char *const *edges)
+{
+    h5w_edges(g, n, edges);
+    H5Gclose(g);
+    H5Fclose(file);
+}
+
 /* Creates file path with /version and returns the /node group (type
  * NIRGraph, with an empty `nodes` group); *file gets the file handle. */
 static inline hid_t h5w_open(const char *path, hid_t *file)

@@ -26,6 +26,37 @@ static seir_net *prior_net(void)
     return net;
 }
 
+/* The starting-point network on the reference model, driven by a controller. */
+typedef struct {
+    seir_net *net;
+    ctrl_ref r;
+    ctrl_snn c;
+} prior_ctrl;
+
+static ctrl_snn *prior_ctrl_open(prior_ctrl *f)
+{
+    loom_err e;
+    f->net = prior_net();
+    assert_int_equal(ctrl_ref_open(f->net, &f->r, &e), LOOM_OK);
+    ctrl_snn_init(&f->c, ctrl_ref_backend(&f->r));
+    return &f->c;
+}
+
+static void prior_ctrl_close(prior_ctrl *f)
+{
+    ctrl_ref_close(&f->r);
+    seir_net_free(f->net);
+}
+
+/* One controller step that must succeed; returns the command. */
+static double snn_step(ctrl_snn *c, double err, double derr)
+{
+    double u;
+    loom_err e;
+    if (ctrl_snn_step(c, err, derr, &u, &e) != LOOM_OK) fail_msg("ctrl_snn_step: %s", e.msg);
+    return u;
+}
+
 static void test_structure(void **state)
 {
     (void)state;
@@ -101,23 +132,17 @@ static void test_encode_decode(void **state)
 static void test_pd_prior_output(void **state)
 {
     (void)state;
-    seir_net *net = prior_net();
-    ctrl_ref r;
-    loom_err e;
-    assert_int_equal(ctrl_ref_open(net, &r, &e), LOOM_OK);
-    ctrl_snn c;
-    ctrl_snn_init(&c, ctrl_ref_backend(&r));
-    double u;
-    assert_int_equal(ctrl_snn_step(&c, 0.3, 0, &u, &e), LOOM_OK);
-    assert_int_equal(c.last_v[CTRL_PD], 2480);
-    ctrl_snn_step(&c, -0.3, 0, &u, &e);
-    assert_int_equal(c.last_v[CTRL_PD], -2480);
-    ctrl_snn_step(&c, 0.1, 0.2, &u, &e);
-    assert_int_equal(c.last_v[CTRL_PD], 2480);
-    ctrl_snn_step(&c, 0.0, 0.0, &u, &e);
-    assert_int_equal(c.last_v[CTRL_PD], 0);
-    ctrl_ref_close(&r);
-    seir_net_free(net);
+    prior_ctrl f;
+    ctrl_snn *c = prior_ctrl_open(&f);
+    snn_step(c, 0.3, 0);
+    assert_int_equal(c->last_v[CTRL_PD], 2480);
+    snn_step(c, -0.3, 0);
+    assert_int_equal(c->last_v[CTRL_PD], -2480);
+    snn_step(c, 0.1, 0.2);
+    assert_int_equal(c->last_v[CTRL_PD], 2480);
+    snn_step(c, 0.0, 0.0);
+    assert_int_equal(c->last_v[CTRL_PD], 0);
+    prior_ctrl_close(&f);
 }
 
 /* I starting point: encoder j fires when 16 err_mm >= 80 * round(4 (j +
@@ -129,23 +154,18 @@ static void test_pd_prior_output(void **state)
 static void test_i_prior_output(void **state)
 {
     (void)state;
-    seir_net *net = prior_net();
-    ctrl_ref r;
-    loom_err e;
-    assert_int_equal(ctrl_ref_open(net, &r, &e), LOOM_OK);
-    ctrl_snn c;
-    ctrl_snn_init(&c, ctrl_ref_backend(&r));
-    double u;
-    for (int k = 0; k < 10; k++) ctrl_snn_step(&c, 0.05, 0, &u, &e);
-    assert_int_equal(c.last_v[CTRL_I], 160);
-    assert_true(fabs(c.last_u[CTRL_I] - 0.02) < 1e-12);
-    for (int k = 0; k < 5; k++) ctrl_snn_step(&c, -0.03, 0, &u, &e);
-    assert_int_equal(c.last_v[CTRL_I], 120);
+    prior_ctrl f;
+    ctrl_snn *c = prior_ctrl_open(&f);
+    for (int k = 0; k < 10; k++) snn_step(c, 0.05, 0);
+    assert_int_equal(c->last_v[CTRL_I], 160);
+    assert_true(fabs(c->last_u[CTRL_I] - 0.02) < 1e-12);
+    double u = 0;
+    for (int k = 0; k < 5; k++) u = snn_step(c, -0.03, 0);
+    assert_int_equal(c->last_v[CTRL_I], 120);
     /* total command = PD + I: err -0.03 m gives 270 >= 241 on the n side: one PD level */
-    assert_int_equal(c.last_v[CTRL_PD], -496);
+    assert_int_equal(c->last_v[CTRL_PD], -496);
     assert_true(fabs(u - (-0.496 + 0.015)) < 1e-12);
-    ctrl_ref_close(&r);
-    seir_net_free(net);
+    prior_ctrl_close(&f);
 }
 
 /* Fitness of an all-zero genome: the output is 0, so the MSE is the mean

@@ -36,13 +36,22 @@ static seir_net *parse(const char *text, loom_err *e, loom_status *st)
     return net;
 }
 
+/* A text that must parse. */
+static seir_net *parse_ok(const char *text)
+{
+    loom_err e;
+    loom_status st;
+    seir_net *net = parse(text, &e, &st);
+    if (st != LOOM_OK)
+        fail_msg("seir_parse: %s", e.msg);
+    return net;
+}
+
 static void test_bound_passes_a16(void **state)
 {
     (void)state;
     loom_err e;
-    loom_status st;
-    seir_net *net = parse(net16, &e, &st);
-    assert_int_equal(st, LOOM_OK);
+    seir_net *net = parse_ok(net16);
     assert_int_equal(seir_input_xmax(net, 0), 1400);
     assert_int_equal(seir_input_xmax(net, 1), 1);
     assert_int_equal(seir_check_acc(net, &e), LOOM_OK);
@@ -73,9 +82,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     loom_err e;
-    loom_status st;
-    seir_net *net = parse(net16, &e, &st);
-    assert_int_equal(st, LOOM_OK);
+    seir_net *net = parse_ok(net16);
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);
@@ -84,8 +91,7 @@ static void test_round_trip(void **state)
     fclose(f);
     assert_non_null(strstr(buf, "input err graded max=1400\n"));
     assert_non_null(strstr(buf, "input s spike\n"));
-    seir_net *back = parse(buf, &e, &st);
-    assert_int_equal(st, LOOM_OK);
+    seir_net *back = parse_ok(buf);
     assert_int_equal(seir_input_xmax(back, 0), 1400);
     free(buf);
     seir_net_free(back);
@@ -96,9 +102,7 @@ static void test_ref_saturates(void **state)
 {
     (void)state;
     loom_err e;
-    loom_status st;
-    seir_net *net = parse(net16, &e, &st);
-    assert_int_equal(st, LOOM_OK);
+    seir_net *net = parse_ok(net16);
     assert_int_equal(seir_input_sat(net, 0, 5000), 1400);
     assert_int_equal(seir_input_sat(net, 0, -5000), -1400);
     assert_int_equal(seir_input_sat(net, 0, 999), 999);

@@ -271,9 +271,7 @@ static void test_nir_shapes(void **state)
     h5w_io(g, "input", "Input", 200);
     h5w_io(g, "output", "Output", 200);
     const char *ed[] = {"input", "output"};
-    h5w_edges(g, 1, ed);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 1, ed);
     loom_err e;
     nir_graph *gr = NULL;
     restore_defaults();
@@ -296,9 +294,7 @@ static void test_nir_shapes(void **state)
     h5w_mat(n, "weight", 2, 3, w);
     H5Gclose(n);
     const char *ed2[] = {"input", "lin", "lin", "output"};
-    h5w_edges(g, 2, ed2);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 2, ed2);
     gr = NULL;
     assert_int_equal(nir_read_file(path, &gr, &e), LOOM_OK);
     nir_graph_free(gr);

@@ -65,6 +65,17 @@ static seir_net *chain_net(void)
     return net;
 }
 
+/* The chain network mapped onto `cores` small cores; must map. */
+static map_result *map_chain(uint32_t cores, seir_net **net)
+{
+    *net = chain_net();
+    limg_arch a = small_arch(cores);
+    map_result *m;
+    loom_err e;
+    if (map_net(*net, &a, &m, &e) != LOOM_OK) fail_msg("map_net: %s", e.msg);
+    return m;
+}
+
 static void test_syn_word(void **state)
 {
     (void)state;
@@ -83,11 +94,8 @@ static void test_syn_word(void **state)
 static void test_place_one_core(void **state)
 {
     (void)state;
-    seir_net *net = chain_net();
-    limg_arch a = small_arch(1);
-    map_result *m;
-    loom_err e;
-    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    seir_net *net;
+    map_result *m = map_chain(1, &net);
     assert_int_equal(m->n_levels, 3);
     /* one core: slots in level order a, b, c */
     assert_int_equal(m->img->slot_of[0], 0);
@@ -150,11 +158,8 @@ static void test_place_one_core(void **state)
 static void test_place_two_cores(void **state)
 {
     (void)state;
-    seir_net *net = chain_net();
-    limg_arch a = small_arch(2);
-    map_result *m;
-    loom_err e;
-    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    seir_net *net;
+    map_result *m = map_chain(2, &net);
     /* round robin in level order: a -> core 0, b -> core 1, c -> core 0 */
     assert_int_equal(m->img->core_of[0], 0);
     assert_int_equal(m->img->core_of[1], 1);

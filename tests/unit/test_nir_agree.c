@@ -61,42 +61,72 @@ static void compile_arch(const char *name, int w, int s, int a, seir_net **net, 
 
 static void compile(const char *name, seir_net **net, nir_graph **g) { compile_arch(name, 0, 0, 0, net, g); }
 
+/* The float simulation and the reference model of one network, fed the
+ * same input spikes. */
+typedef struct {
+    const nir_graph *g;
+    nir_fsim *fs;
+    ref_sim *rs;
+    double *x;
+    stim_event *ev;
+} sim_pair;
+
+static void pair_open(sim_pair *p, const seir_net *net, const nir_graph *g)
+{
+    loom_err e;
+    p->g = g;
+    assert_int_equal(nir_fsim_new(g, &p->fs, &e), LOOM_OK);
+    assert_int_equal(ref_create(net, &p->rs, &e), LOOM_OK);
+    p->x = calloc(g->n_inputs, sizeof *p->x);
+    p->ev = malloc(g->n_inputs * sizeof *p->ev);
+    assert_non_null(p->x);
+    assert_non_null(p->ev);
+}
+
+/* One timestep of both: step t's input spikes from src go to each. */
+static void pair_step(sim_pair *p, stim_src *src, uint64_t t)
+{
+    uint32_t n;
+    loom_err e;
+    assert_int_equal(stim_next(src, t, p->ev, p->g->n_inputs, &n, &e), LOOM_OK);
+    for (uint32_t k = 0; k < n; k++) {
+        p->x[p->ev[k].channel] = 1;
+        ref_set_input(p->rs, p->ev[k].channel, 1);
+    }
+    ref_step(p->rs);
+    nir_fsim_step(p->fs, p->x);
+    for (uint32_t k = 0; k < n; k++)
+        p->x[p->ev[k].channel] = 0;
+}
+
+static void pair_close(sim_pair *p)
+{
+    free(p->x);
+    free(p->ev);
+    ref_destroy(p->rs);
+    nir_fsim_free(p->fs);
+}
+
 /* Runs float and quantised side by side; counts per population the
  * (step, neuron) cells whose spike bits agree. */
 static void run_pair(const seir_net *net, const nir_graph *g, double rate, uint64_t seed, uint64_t steps,
                      uint64_t *agree, uint64_t *fspikes)
 {
-    nir_fsim *fs;
-    ref_sim *rs;
+    sim_pair p;
     stim_src *src;
     loom_err e;
-    assert_int_equal(nir_fsim_new(g, &fs, &e), LOOM_OK);
-    assert_int_equal(ref_create(net, &rs, &e), LOOM_OK);
+    pair_open(&p, net, g);
     assert_int_equal(stim_poisson(net, rate, seed, &src, &e), LOOM_OK);
-    double *x = calloc(g->n_inputs, sizeof *x);
-    stim_event *ev = malloc(g->n_inputs * sizeof *ev);
     for (uint64_t t = 0; t < steps; t++) {
-        uint32_t n;
-        assert_int_equal(stim_next(src, t, ev, g->n_inputs, &n, &e), LOOM_OK);
-        for (uint32_t k = 0; k < n; k++) {
-            x[ev[k].channel] = 1;
-            ref_set_input(rs, ev[k].channel, 1);
-        }
-        ref_step(rs);
-        nir_fsim_step(fs, x);
-        for (uint32_t k = 0; k < n; k++)
-            x[ev[k].channel] = 0;
-        const uint8_t *fsp = nir_fsim_spikes(fs);
+        pair_step(&p, src, t);
+        const uint8_t *fsp = nir_fsim_spikes(p.fs);
         for (uint32_t nn = 0; nn < g->n_neurons; nn++) {
-            agree[g->pop_of[nn]] += (ref_spiked(rs, nn) != 0) == (fsp[nn] != 0);
+            agree[g->pop_of[nn]] += (ref_spiked(p.rs, nn) != 0) == (fsp[nn] != 0);
             fspikes[g->pop_of[nn]] += fsp[nn];
         }
     }
-    free(x);
-    free(ev);
     stim_close(src);
-    ref_destroy(rs);
-    nir_fsim_free(fs);
+    pair_close(&p);
 }
 
 static void test_all_files_run(void **state)
@@ -155,36 +185,23 @@ static void test_cnn_class_agreement(void **state)
     nir_graph *g;
     compile("cnn_sinabs.nir", &net, &g);
     assert_int_equal(net->n_outputs, 10);
-    nir_fsim *fs;
-    ref_sim *rs;
+    sim_pair sp;
     loom_err e;
-    assert_int_equal(nir_fsim_new(g, &fs, &e), LOOM_OK);
-    assert_int_equal(ref_create(net, &rs, &e), LOOM_OK);
-    double *x = calloc(g->n_inputs, sizeof *x);
-    stim_event *ev = malloc(g->n_inputs * sizeof *ev);
+    pair_open(&sp, net, g);
     const int patterns = SANITIZED ? 10 : 100, steps = 200;
     int unique = 0, same = 0;
     for (int p = 0; p < patterns; p++) {
         stim_src *src;
         assert_int_equal(stim_poisson(net, 0.1, 1000 + (uint64_t)p, &src, &e), LOOM_OK);
-        nir_fsim_reset(fs);
-        ref_reset(rs);
+        nir_fsim_reset(sp.fs);
+        ref_reset(sp.rs);
         int fc[10] = {0}, qc[10] = {0};
         for (int t = 0; t < steps; t++) {
-            uint32_t n;
-            assert_int_equal(stim_next(src, (uint64_t)t, ev, g->n_inputs, &n, &e), LOOM_OK);
-            for (uint32_t k = 0; k < n; k++) {
-                x[ev[k].channel] = 1;
-                ref_set_input(rs, ev[k].channel, 1);
-            }
-            ref_step(rs);
-            nir_fsim_step(fs, x);
-            for (uint32_t k = 0; k < n; k++)
-                x[ev[k].channel] = 0;
+            pair_step(&sp, src, (uint64_t)t);
             for (int c = 0; c < 10; c++) {
                 uint32_t nn = net->outputs[c].neuron;
-                fc[c] += nir_fsim_spikes(fs)[nn];
-                qc[c] += ref_spiked(rs, nn);
+                fc[c] += nir_fsim_spikes(sp.fs)[nn];
+                qc[c] += ref_spiked(sp.rs, nn);
             }
         }
         stim_close(src);
@@ -208,10 +225,7 @@ static void test_cnn_class_agreement(void **state)
         assert_true(unique >= 80);
         assert_true(same >= 0.95 * unique);
     }
-    free(x);
-    free(ev);
-    ref_destroy(rs);
-    nir_fsim_free(fs);
+    pair_close(&sp);
     seir_net_free(net);
     nir_graph_free(g);
 }

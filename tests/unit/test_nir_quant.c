@@ -56,9 +56,7 @@ static const char *graph_a(void)
     double v[] = {1e-3, 1, 0, 1};
     H5Gclose(vec_node(g, "lif", "LIF", k, v, 4));
     const char *e[] = {"input", "aff", "aff", "lif", "lif", "output"};
-    h5w_edges(g, 3, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 3, e);
     return p;
 }
 
@@ -163,9 +161,7 @@ static const char *graph_b(void)
     H5Gclose(vec_node(g, "li", "LI", kl, vl, 3));
     const char *e[] = {"input", "dly", "dly", "lin", "lin", "ifn", "ifn", "lin2", "lin2", "li",
                        "li", "output", "ifn", "rec", "rec", "ifn"};
-    h5w_edges(g, 8, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 8, e);
     return p;
 }
 
@@ -271,9 +267,7 @@ static const char *graph_c(int cuba, double bias)
         H5Gclose(vec_node(g, "neu", "LIF", k, v, 4));
     }
     const char *e[] = {"input", "lin", "lin", "neu", "neu", "output"};
-    h5w_edges(g, 3, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 3, e);
     return p;
 }
 
@@ -441,9 +435,7 @@ static const char *graph_chain(double w2)
     H5Gclose(vec_node(g, "a", "LIF", k, v, 4));
     H5Gclose(vec_node(g, "b", "LIF", k, v, 4));
     const char *e[] = {"input", "w1", "w1", "a", "a", "w2", "w2", "b", "b", "output"};
-    h5w_edges(g, 5, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 5, e);
     return p;
 }
 

@@ -63,13 +63,20 @@ static nir_graph *read_ok(const char *path)
     return g;
 }
 
+/* A data file that must read, with its NIR version and node and edge counts. */
+static nir_graph *read_graph(const char *name, const char *version, uint32_t nodes, uint32_t edges)
+{
+    nir_graph *g = read_ok(data_file(name));
+    assert_string_equal(g->version, version);
+    assert_int_equal(g->n_nodes, nodes);
+    assert_int_equal(g->n_edges, edges);
+    return g;
+}
+
 static void test_lif_norse(void **state)
 {
     (void)state;
-    nir_graph *g = read_ok(data_file("lif_norse.nir"));
-    assert_string_equal(g->version, "0.1.1");
-    assert_int_equal(g->n_nodes, 4);
-    assert_int_equal(g->n_edges, 3);
+    nir_graph *g = read_graph("lif_norse.nir", "0.1.1", 4, 3);
     const nir_node *lif = node(g, "1");
     assert_int_equal(lif->kind, NIR_LIF);
     assert_int_equal(lif->size, 1);
@@ -88,10 +95,7 @@ static void test_lif_norse(void **state)
 static void test_braille(void **state)
 {
     (void)state;
-    nir_graph *g = read_ok(data_file("braille_nirtorch.nir"));
-    assert_string_equal(g->version, "0.2.0");
-    assert_int_equal(g->n_nodes, 7);
-    assert_int_equal(g->n_edges, 7);
+    nir_graph *g = read_graph("braille_nirtorch.nir", "0.2.0", 7, 7);
     const nir_node *fc1 = node(g, "fc1");
     const nir_array *w = nir_param(fc1, "weight");
     assert_int_equal(w->rank, 2);
@@ -222,9 +226,7 @@ static const char *write_graph(enum flaw flaw)
         e[6] = "aff", e[7] = lif;
         ne = 4;
     }
-    h5w_edges(g, ne, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, ne, e);
     return p;
 }
 

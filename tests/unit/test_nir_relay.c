@@ -49,9 +49,7 @@ static const char *graph(void)
     scalar(n, "v_threshold", 1.5);
     H5Gclose(n);
     const char *e[] = {"input", "dly", "dly", "aff", "aff", "ifn", "ifn", "output"};
-    h5w_edges(g, 4, e);
-    H5Gclose(g);
-    H5Fclose(f);
+    h5w_close(g, f, 4, e);
     return path;
 }
 

@@ -23,6 +23,7 @@
 #include "seir.h"
 #include "seir_gen.h"
 #include "seir_text.h"
+#include "loom_cmp.h"
 
 /* The canonical text of net (malloc'd, NUL-terminated). */
 static char *print_str(const seir_net *net, size_t *len)
@@ -65,9 +66,7 @@ static char *read_all(const char *path, size_t *len)
 static int cmp_ring(const void *a, const void *b)
 {
     const seir_ring_init *x = a, *y = b;
-    if (x->neuron != y->neuron)
-        return x->neuron < y->neuron ? -1 : 1;
-    return x->slot < y->slot ? -1 : x->slot > y->slot;
+    return LOOM_CMP_KEYS(x, y, neuron, slot);
 }
 
 /* Ring entries as a set: sorted, same slot merged, zeros dropped. */

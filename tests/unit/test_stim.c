@@ -99,87 +99,84 @@ static void collect(stim_src *s, uint64_t t, stim_event *ev, uint32_t max, uint3
         fail_msg("stim_next: %s", e.msg);
 }
 
-static void test_poisson_events(void **state)
+/* A Poisson source on net that must open. */
+static stim_src *poisson(const seir_net *net, double rate, uint64_t seed)
 {
-    (void)state;
-    /* rate 0.25, seed 9, 4 spike channels: firing sets from Python */
-    seir_net *net = mknet(4, 0);
     stim_src *s;
     loom_err e;
-    assert_int_equal(stim_poisson(net, 0.25, 9, &s, &e), LOOM_OK);
-    static const int want[6][4] = {{-1}, {-1}, {0, 1, 3, -1}, {1, 3, -1}, {3, -1}, {0, -1}};
-    stim_event ev[4];
-    uint32_t n;
-    for (uint64_t t = 0; t < 6; t++) {
-        collect(s, t, ev, 4, &n);
-        uint32_t k = 0;
-        for (; want[t][k] >= 0; k++) {
-            assert_true(k < n);
-            assert_int_equal(ev[k].channel, want[t][k]);
-            assert_int_equal(ev[k].value, 1);
-        }
-        assert_int_equal(n, k);
-    }
-    assert_true(stim_last_step(s) == UINT64_MAX);
-    stim_close(s);
-    seir_net_free(net);
+    if (stim_poisson(net, rate, seed, &s, &e) != LOOM_OK) fail_msg("stim_poisson: %s", e.msg);
+    return s;
 }
 
-static void test_poisson_graded(void **state)
+/* The number of events of steps 0..steps-1 (at most max each). */
+static uint32_t count_events(stim_src *s, uint64_t steps, uint32_t max)
 {
-    (void)state;
-    /* rate 0.5, seed 5: x[0], x[1] spike, g graded (low 16 bits of the hash) */
-    seir_net *net = mknet(2, 1);
-    stim_src *s;
-    loom_err e;
-    assert_int_equal(stim_poisson(net, 0.5, 5, &s, &e), LOOM_OK);
-    static const stim_event want[5][3] = {
-        {{0, 1}, {2, -16057}}, {{1, 1}, {2, 3368}}, {{0, 1}}, {{0, 1}}, {{0, 1}, {2, 3753}}};
-    static const uint32_t nwant[5] = {2, 2, 1, 1, 2};
-    stim_event ev[3];
+    stim_event ev[16];
+    uint32_t n, total = 0;
+    assert_true(max <= 16);
+    for (uint64_t t = 0; t < steps; t++) {
+        collect(s, t, ev, max, &n);
+        total += n;
+    }
+    return total;
+}
+
+/* The Poisson source (rate, seed) on net gives, at each step t < steps,
+ * exactly the events want[t][0..nwant[t]-1], and never ends; frees net. */
+static void expect_poisson(seir_net *net, double rate, uint64_t seed, uint64_t steps, const stim_event (*want)[4],
+                           const uint32_t *nwant)
+{
+    stim_src *s = poisson(net, rate, seed);
+    stim_event ev[4];
     uint32_t n;
-    for (uint64_t t = 0; t < 5; t++) {
-        collect(s, t, ev, 3, &n);
+    for (uint64_t t = 0; t < steps; t++) {
+        collect(s, t, ev, 4, &n);
         assert_int_equal(n, nwant[t]);
         for (uint32_t k = 0; k < n; k++) {
             assert_int_equal(ev[k].channel, want[t][k].channel);
             assert_int_equal(ev[k].value, want[t][k].value);
         }
     }
+    assert_true(stim_last_step(s) == UINT64_MAX);
     stim_close(s);
     seir_net_free(net);
+}
+
+static void test_poisson_events(void **state)
+{
+    (void)state;
+    /* rate 0.25, seed 9, 4 spike channels: firing sets from Python */
+    static const stim_event want[6][4] = {{{0}}, {{0}}, {{0, 1}, {1, 1}, {3, 1}}, {{1, 1}, {3, 1}}, {{3, 1}}, {{0, 1}}};
+    static const uint32_t nwant[6] = {0, 0, 3, 2, 1, 1};
+    expect_poisson(mknet(4, 0), 0.25, 9, 6, want, nwant);
+}
+
+static void test_poisson_graded(void **state)
+{
+    (void)state;
+    /* rate 0.5, seed 5: x[0], x[1] spike, g graded (low 16 bits of the hash) */
+    static const stim_event want[5][4] = {
+        {{0, 1}, {2, -16057}}, {{1, 1}, {2, 3368}}, {{0, 1}}, {{0, 1}}, {{0, 1}, {2, 3753}}};
+    static const uint32_t nwant[5] = {2, 2, 1, 1, 2};
+    expect_poisson(mknet(2, 1), 0.5, 5, 5, want, nwant);
 }
 
 static void test_poisson_rate_bounds(void **state)
 {
     (void)state;
     seir_net *net = mknet(16, 0);
-    stim_src *s;
-    loom_err e;
-    stim_event ev[16];
-    uint32_t n, total = 0;
-    assert_int_equal(stim_poisson(net, 0.0, 3, &s, &e), LOOM_OK);
-    for (uint64_t t = 0; t < 100; t++) {
-        collect(s, t, ev, 16, &n);
-        total += n;
-    }
-    assert_int_equal(total, 0);
+    stim_src *s = poisson(net, 0.0, 3);
+    assert_int_equal(count_events(s, 100, 16), 0);
     stim_close(s);
-    assert_int_equal(stim_poisson(net, 1.0, 3, &s, &e), LOOM_OK);
-    for (uint64_t t = 0; t < 100; t++) {
-        collect(s, t, ev, 16, &n);
-        assert_int_equal(n, 16);
-    }
+    /* at most 16 a step, so 1600 in 100 steps means all 16 every step */
+    s = poisson(net, 1.0, 3);
+    assert_int_equal(count_events(s, 100, 16), 1600);
     stim_close(s);
     /* a rate of 0.1 over 16 x 2000 draws: mean 3200, sd ~54 */
-    assert_int_equal(stim_poisson(net, 0.1, 11, &s, &e), LOOM_OK);
-    total = 0;
-    for (uint64_t t = 0; t < 2000; t++) {
-        collect(s, t, ev, 16, &n);
-        total += n;
-    }
-    assert_in_range(total, 3000, 3400);
+    s = poisson(net, 0.1, 11);
+    assert_in_range(count_events(s, 2000, 16), 3000, 3400);
     stim_close(s);
+    loom_err e;
     assert_int_equal(stim_poisson(net, 1.5, 3, &s, &e), LOOM_E_ARG);
     assert_null(s);
     assert_int_equal(stim_poisson(net, -0.1, 3, &s, &e), LOOM_E_ARG);
@@ -357,6 +354,28 @@ static void test_lin_roundtrip(void **state)
     seir_net_free(net);
 }
 
+static void write_bin(const char *path, const char *bin, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    assert_non_null(f);
+    assert_int_equal(fwrite(bin, 1, len, f), len);
+    assert_int_equal(fclose(f), 0);
+}
+
+/* Opens a .lin file and reads steps 0..4: the first failure, or LOOM_OK. */
+static loom_status read_lin(const seir_net *net, const char *lin, loom_err *e)
+{
+    stim_src *s = NULL;
+    stim_event got[2];
+    uint32_t n;
+    loom_status st = stim_open_file(net, lin, &s, e);
+    for (uint64_t t = 0; !st && t < 5; t++)
+        st = stim_next(s, t, got, 2, &n, e);
+    if (s)
+        stim_close(s);
+    return st;
+}
+
 static void test_lin_errors(void **state)
 {
     (void)state;
@@ -374,54 +393,30 @@ static void test_lin_errors(void **state)
     assert_int_equal(len, 24 + 12 + 12 + 12);
 
     /* truncated inside the second event */
-    FILE *f = fopen(lin, "wb");
-    fwrite(bin, 1, 24 + 12 + 8, f);
-    fclose(f);
-    stim_src *s;
-    stim_event got[2];
-    uint32_t n;
-    loom_status st = stim_open_file(net, lin, &s, &e);
-    for (uint64_t t = 0; !st && t < 5; t++)
-        st = stim_next(s, t, got, 2, &n, &e);
-    stim_close(s);
-    assert_int_equal(st, LOOM_E_PARSE);
+    write_bin(lin, bin, 24 + 12 + 8);
+    assert_int_equal(read_lin(net, lin, &e), LOOM_E_PARSE);
     assert_non_null(strstr(e.msg, "truncated at byte offset 44"));
 
     /* no end record */
-    f = fopen(lin, "wb");
-    fwrite(bin, 1, 24 + 24, f);
-    fclose(f);
-    st = stim_open_file(net, lin, &s, &e);
-    for (uint64_t t = 0; !st && t < 5; t++)
-        st = stim_next(s, t, got, 2, &n, &e);
-    stim_close(s);
-    assert_int_equal(st, LOOM_E_PARSE);
+    write_bin(lin, bin, 24 + 24);
+    assert_int_equal(read_lin(net, lin, &e), LOOM_E_PARSE);
     assert_non_null(strstr(e.msg, "truncated at byte offset 48"));
 
-    /* bad magic, wrong channel count, bad spike value */
+    /* bad magic, wrong channel count (both refused on opening), bad spike value */
+    stim_src *s;
     bin[0] = 'X';
-    f = fopen(lin, "wb");
-    fwrite(bin, 1, len, f);
-    fclose(f);
+    write_bin(lin, bin, len);
     assert_int_equal(stim_open_file(net, lin, &s, &e), LOOM_E_PARSE);
     assert_non_null(strstr(e.msg, "magic"));
     bin[0] = 'L';
     bin[8] = 3;
-    f = fopen(lin, "wb");
-    fwrite(bin, 1, len, f);
-    fclose(f);
+    write_bin(lin, bin, len);
     assert_int_equal(stim_open_file(net, lin, &s, &e), LOOM_E_PARSE);
     assert_non_null(strstr(e.msg, "3 channels"));
     bin[8] = 2;
     bin[24 + 12 + 4] = 2; /* first event value 2 on a spike channel */
-    f = fopen(lin, "wb");
-    fwrite(bin, 1, len, f);
-    fclose(f);
-    st = stim_open_file(net, lin, &s, &e);
-    for (uint64_t t = 0; !st && t < 5; t++)
-        st = stim_next(s, t, got, 2, &n, &e);
-    stim_close(s);
-    assert_int_equal(st, LOOM_E_PARSE);
+    write_bin(lin, bin, len);
+    assert_int_equal(read_lin(net, lin, &e), LOOM_E_PARSE);
     assert_non_null(strstr(e.msg, "byte offset 36"));
     assert_non_null(strstr(e.msg, "expected 0 or 1"));
     free(bin);

@@ -146,6 +146,19 @@ static void test_pty_pair(void **st)
     transport_close(s);
 }
 
+/* Queue one pipelined batch: write k to 0xE00 (the test board adds it to
+ * the sum there) and read the sum back. */
+static void pipe_add_read(loom_host *h, uint32_t k)
+{
+    uint8_t ops[32];
+    size_t len = 0;
+    loom_err e;
+    assert_int_equal(link_batch_write(ops, sizeof ops, &len, 0xE00, &k, 1, 0, &e), LOOM_OK);
+    assert_int_equal(link_batch_read(ops, sizeof ops, &len, 0xE00, 1, 0, &e), LOOM_OK);
+    if (loom_host_pipe_batch(h, ops, len, &e) != LOOM_OK)
+        fail_msg("pipe batch %u: %s", k, e.msg);
+}
+
 static void test_tcp_pair(void **st)
 {
     (void)st;
@@ -392,14 +405,7 @@ static void host_session(int tcp, unsigned fault_pm)
     /* pipelined: up to 8 batches queued, each adding k and reading the sum
      * back; the sums must come back in order and each k counted once */
     for (uint32_t k = 1; k <= 300 + 8; k++) {
-        if (k <= 300) {
-            uint8_t ops[32];
-            size_t len = 0;
-            assert_int_equal(link_batch_write(ops, sizeof ops, &len, 0xE00, &k, 1, 0, &e), LOOM_OK);
-            assert_int_equal(link_batch_read(ops, sizeof ops, &len, 0xE00, 1, 0, &e), LOOM_OK);
-            if (loom_host_pipe_batch(h, ops, len, &e) != LOOM_OK)
-                fail_msg("pipe batch %u: %s", k, e.msg);
-        }
+        if (k <= 300) pipe_add_read(h, k);
         if (k > 8) {
             uint32_t got;
             if (loom_host_pipe_words(h, &got, 1, &e) != LOOM_OK)
@@ -461,14 +467,7 @@ static void test_host_lost_answers(void **st)
     atomic_store(&board.drop_every, 7);
     unsigned t0 = loom_host_timeouts(h);
     for (uint32_t k = 1; k <= 300 + 8; k++) {
-        if (k <= 300) {
-            uint8_t ops[32];
-            size_t len = 0;
-            assert_int_equal(link_batch_write(ops, sizeof ops, &len, 0xE00, &k, 1, 0, &e), LOOM_OK);
-            assert_int_equal(link_batch_read(ops, sizeof ops, &len, 0xE00, 1, 0, &e), LOOM_OK);
-            if (loom_host_pipe_batch(h, ops, len, &e) != LOOM_OK)
-                fail_msg("pipe batch %u: %s", k, e.msg);
-        }
+        if (k <= 300) pipe_add_read(h, k);
         if (k > 8) {
             if (loom_host_pipe_words(h, &r, 1, &e) != LOOM_OK)
                 fail_msg("pipe words %u: %s", k - 8, e.msg);
