@@ -444,28 +444,47 @@ static void report_figures(lower *L, const char *name, const model_opts *o, uint
              f->n_bad, f->n_constraints, f->n_justice, f->n_fairness);
 }
 
-static loom_status lower_all(lower *L, const char *name, const model_opts *o)
-{
-    const aig_file *f = L->f;
-    aig_lowering *low = L->low;
-    loom_err *e = L->e;
-    loom_status st;
-    const int pipe = low->pipeline;
-    const uint32_t I = f->n_inputs, NL = f->n_latches, A = f->n_ands, O = f->n_outputs;
+/* What lower_all works out before it builds the net: the forms of the
+ * gates and latches, which outputs get a slot of their own, and the
+ * neuron numbering. */
+typedef struct lplan {
+    form *gf, *lf;        /* gate and latch forms */
+    uint32_t *prof;       /* profile per group item */
+    uint32_t *slot_out;   /* output slot -> output */
+    uint32_t *slot_gate;  /* slot -> gate or UINT32_MAX */
+    form *slot_form;
+    uint8_t *out_gate;    /* gate sits in an output slot */
+    uint8_t *used;
+    uint32_t latency, n_slots, n_extra, n_out_gates, base_out;
+    uint32_t cnt[3];      /* gates outside the slots, by bias */
+} lplan;
 
-    if ((st = seir_arch_check(&o->arch, e)))
+/* What the arch and the options allow, before anything is allocated. */
+static loom_status lower_check(const lower *L, const char *name, const model_opts *o)
+{
+    const uint32_t NL = L->f->n_latches;
+    const int pipe = L->low->pipeline;
+    loom_status st = seir_arch_check(&o->arch, L->e);
+    if (st)
         return st;
     if (pipe && NL)
-        return loom_fail(e, LOOM_E_UNSUPPORTED,
+        return loom_fail(L->e, LOOM_E_UNSUPPORTED,
                          "%s: --pipeline takes combinational circuits only, but this one has %u "
                          "latch%s; compile it without --pipeline (one clock cycle per step)",
                          name, NL, NL == 1 ? "" : "es");
     if ((pipe || NL) && L->D < 1)
-        return loom_fail(e, LOOM_E_CAPACITY,
+        return loom_fail(L->e, LOOM_E_CAPACITY,
                          "%s: %s need delays of 1 step, but the arch has D = 0", name,
                          pipe ? "--pipeline edges" : "latches");
+    return LOOM_OK;
+}
 
-    /* variables */
+/* The variables' kinds and indices, and every array of the plan. */
+static loom_status plan_alloc(lower *L, lplan *P)
+{
+    const aig_file *f = L->f;
+    aig_lowering *low = L->low;
+    const uint32_t I = f->n_inputs, NL = f->n_latches, A = f->n_ands, O = f->n_outputs;
     uint32_t maxv = 0;
     for (uint32_t k = 0; k < I; k++) maxv = f->inputs[k] / 2 > maxv ? f->inputs[k] / 2 : maxv;
     for (uint32_t k = 0; k < NL; k++) maxv = f->latches[k].lit / 2 > maxv ? f->latches[k].lit / 2 : maxv;
@@ -476,22 +495,20 @@ static loom_status lower_all(lower *L, const char *name, const model_opts *o)
     L->neuron = calloc(L->nvars, sizeof *L->neuron);
     L->stage = calloc(L->nvars, sizeof *L->stage);
     L->chains = calloc(L->nvars, sizeof *L->chains);
-    form *gf = calloc(A ? A : 1, sizeof *gf);
-    form *lf = calloc(NL ? NL : 1, sizeof *lf);
-    uint32_t *prof = calloc((size_t)NL + O + 1, sizeof *prof);     /* profile per group item */
-    uint32_t *slot_out = calloc((size_t)O + 1, sizeof *slot_out);   /* output slot -> output */
-    uint32_t *slot_gate = calloc((size_t)O + 1, sizeof *slot_gate); /* slot -> gate or UINT32_MAX */
-    form *slot_form = calloc((size_t)O + 1, sizeof *slot_form);
-    uint8_t *out_gate = calloc((size_t)A + 1, 1);                   /* gate sits in an output slot */
-    uint8_t *used = calloc(L->nvars, 1);
+    P->gf = calloc(A ? A : 1, sizeof *P->gf);
+    P->lf = calloc(NL ? NL : 1, sizeof *P->lf);
+    P->prof = calloc((size_t)NL + O + 1, sizeof *P->prof);
+    P->slot_out = calloc((size_t)O + 1, sizeof *P->slot_out);
+    P->slot_gate = calloc((size_t)O + 1, sizeof *P->slot_gate);
+    P->slot_form = calloc((size_t)O + 1, sizeof *P->slot_form);
+    P->out_gate = calloc((size_t)A + 1, 1);
+    P->used = calloc(L->nvars, 1);
     low->latch_neuron = calloc((size_t)NL + 1, sizeof *low->latch_neuron);
     low->output_neuron = calloc((size_t)O + 1, sizeof *low->output_neuron);
-    if (!L->vkind || !L->vidx || !L->neuron || !L->stage || !L->chains || !gf || !lf || !prof ||
-        !slot_out || !slot_gate || !slot_form || !out_gate || !used || !low->latch_neuron ||
-        !low->output_neuron) {
-        st = oom(e);
-        goto done;
-    }
+    if (!L->vkind || !L->vidx || !L->neuron || !L->stage || !L->chains || !P->gf || !P->lf ||
+        !P->prof || !P->slot_out || !P->slot_gate || !P->slot_form || !P->out_gate || !P->used ||
+        !low->latch_neuron || !low->output_neuron)
+        return oom(L->e);
     for (uint32_t k = 0; k < I; k++) {
         L->vkind[f->inputs[k] / 2] = V_INPUT;
         L->vidx[f->inputs[k] / 2] = k;
@@ -504,144 +521,172 @@ static loom_status lower_all(lower *L, const char *name, const model_opts *o)
         L->vkind[f->ands[k].lhs / 2] = V_AND;
         L->vidx[f->ands[k].lhs / 2] = k;
     }
+    return LOOM_OK;
+}
 
-    /* forms; latches are neurons 0..NL-1 */
-    for (uint32_t k = 0; k < A; k++)
-        gf[k] = form_and(f->ands[k].rhs0, f->ands[k].rhs1);
-    for (uint32_t k = 0; k < NL; k++) {
-        lf[k] = form_and(f->latches[k].next, 1);
+/* The forms (latches are neurons 0..NL-1) and the pipeline stages (gates
+ * are topological). */
+static void plan_forms(lower *L, lplan *P)
+{
+    const aig_file *f = L->f;
+    for (uint32_t k = 0; k < f->n_ands; k++)
+        P->gf[k] = form_and(f->ands[k].rhs0, f->ands[k].rhs1);
+    for (uint32_t k = 0; k < f->n_latches; k++) {
+        P->lf[k] = form_and(f->latches[k].next, 1);
         L->neuron[f->latches[k].lit / 2] = k;
-        low->latch_neuron[k] = k;
+        L->low->latch_neuron[k] = k;
     }
+    P->latency = L->low->pipeline ? pipeline_stages(L, P->gf, P->used) : 0;
+    L->low->latency = P->latency;
+}
 
-    /* pipeline stages (gates are topological) */
-    const uint32_t latency = pipe ? pipeline_stages(L, gf, used) : 0;
-    low->latency = latency;
-
-    /* outputs: a latch or gate neuron itself where exact (the first output
-     * of a positive literal; in pipeline mode only at stage L), else an
-     * extra NOT/BUF/constant neuron.  Every output but a latch gets a slot
-     * in the output section, named after the output. */
-    uint32_t n_slots = 0, n_extra = 0, n_out_gates = 0;
-    for (uint32_t k = 0; k < O; k++) {
+/* Outputs: a latch or gate neuron itself where exact (the first output of
+ * a positive literal; in pipeline mode only at stage L), else an extra
+ * NOT/BUF/constant neuron.  Every output but a latch gets a slot in the
+ * output section, named after the output. */
+static void plan_outputs(lower *L, lplan *P)
+{
+    const aig_file *f = L->f;
+    const int pipe = L->low->pipeline;
+    for (uint32_t k = 0; k < f->n_outputs; k++) {
         uint32_t l = f->outputs[k], v = l / 2;
-        int even = !(l & 1) && !used[v];
+        int even = !(l & 1) && !P->used[v];
         if (even && L->vkind[v] == V_LATCH) {
-            used[v] = 1;
-            low->output_neuron[k] = L->neuron[v];
+            P->used[v] = 1;
+            L->low->output_neuron[k] = L->neuron[v];
             continue;
         }
-        uint32_t j = n_slots++;
-        slot_out[j] = k;
-        if (even && L->vkind[v] == V_AND && (!pipe || L->stage[v] == latency)) {
-            used[v] = 1;
-            slot_gate[j] = L->vidx[v];
-            slot_form[j] = gf[L->vidx[v]];
-            out_gate[L->vidx[v]] = 1;
-            n_out_gates++;
+        uint32_t j = P->n_slots++;
+        P->slot_out[j] = k;
+        if (even && L->vkind[v] == V_AND && (!pipe || L->stage[v] == P->latency)) {
+            P->used[v] = 1;
+            P->slot_gate[j] = L->vidx[v];
+            P->slot_form[j] = P->gf[L->vidx[v]];
+            P->out_gate[L->vidx[v]] = 1;
+            P->n_out_gates++;
         } else {
-            slot_gate[j] = UINT32_MAX;
-            slot_form[j] = form_and(l, 1);
-            n_extra++;
+            P->slot_gate[j] = UINT32_MAX;
+            P->slot_form[j] = form_and(l, 1);
+            P->n_extra++;
         }
     }
+}
 
-    /* numbering: latches, other gates by bias, output slots, buffers */
-    uint32_t cnt[3] = {0, 0, 0};
+/* Numbering: latches, other gates by bias, output slots, buffers. */
+static void plan_numbering(lower *L, lplan *P)
+{
+    const aig_file *f = L->f;
+    const uint32_t NL = f->n_latches, A = f->n_ands;
     for (uint32_t k = 0; k < A; k++)
-        if (!out_gate[k])
-            cnt[gf[k].bias]++;
-    uint32_t off[3] = {NL, NL + cnt[0], NL + cnt[0] + cnt[1]};
+        if (!P->out_gate[k])
+            P->cnt[P->gf[k].bias]++;
+    uint32_t off[3] = {NL, NL + P->cnt[0], NL + P->cnt[0] + P->cnt[1]};
     for (uint32_t k = 0; k < A; k++)
-        if (!out_gate[k])
-            L->neuron[f->ands[k].lhs / 2] = off[gf[k].bias]++;
-    const uint32_t base_out = NL + A - n_out_gates;
-    for (uint32_t j = 0; j < n_slots; j++) {
-        if (slot_gate[j] != UINT32_MAX)
-            L->neuron[f->ands[slot_gate[j]].lhs / 2] = base_out + j;
-        low->output_neuron[slot_out[j]] = base_out + j;
+        if (!P->out_gate[k])
+            L->neuron[f->ands[k].lhs / 2] = off[P->gf[k].bias]++;
+    P->base_out = NL + A - P->n_out_gates;
+    for (uint32_t j = 0; j < P->n_slots; j++) {
+        if (P->slot_gate[j] != UINT32_MAX)
+            L->neuron[f->ands[P->slot_gate[j]].lhs / 2] = P->base_out + j;
+        L->low->output_neuron[P->slot_out[j]] = P->base_out + j;
     }
-    L->base_buf = base_out + n_slots;
+    L->base_buf = P->base_out + P->n_slots;
+}
 
-    /* groups: inputs, latches, gates, outputs (buffers come last) */
-    nameset ns = {0};
+/* The groups: inputs, latches, gates, outputs (buffers come last, with the
+ * synapses). */
+static loom_status add_all_groups(lower *L, lplan *P, nameset *ns)
+{
+    const aig_file *f = L->f;
+    loom_err *e = L->e;
+    loom_status st;
     static const char *reserved[] = {"aig_b0", "aig_b1", "aig_b2", "and_b0", "and_b1", "and_b2", "buf"};
     for (size_t k = 0; k < sizeof reserved / sizeof *reserved; k++)
-        if (nameset_add(&ns, reserved[k])) {
-            st = oom(e);
-            goto groups_done;
-        }
-    if ((st = add_groups(L->net, &ns, 1, I, NULL, f->input_names, "i", NULL, e)))
-        goto groups_done;
-    for (uint32_t k = 0; k < NL; k++) {
-        int32_t p = profile_for(L, lf[k].bias);
-        if (p < 0) {
-            st = oom(e);
-            goto groups_done;
-        }
-        prof[k] = (uint32_t)p;
+        if (nameset_add(ns, reserved[k]))
+            return oom(e);
+    if ((st = add_groups(L->net, ns, 1, f->n_inputs, NULL, f->input_names, "i", NULL, e)))
+        return st;
+    for (uint32_t k = 0; k < f->n_latches; k++) {
+        int32_t p = profile_for(L, P->lf[k].bias);
+        if (p < 0)
+            return oom(e);
+        P->prof[k] = (uint32_t)p;
     }
-    if ((st = add_groups(L->net, &ns, 0, NL, NULL, f->latch_names, "l", prof, e)))
-        goto groups_done;
+    if ((st = add_groups(L->net, ns, 0, f->n_latches, NULL, f->latch_names, "l", P->prof, e)))
+        return st;
     for (unsigned b = 0; b < 3; b++) {
-        if (!cnt[b])
+        if (!P->cnt[b])
             continue;
         int32_t p = profile_for(L, b);
         char gname[16];
         snprintf(gname, sizeof gname, "and_b%u", b);
-        if (p < 0 || seir_add_neurons(L->net, gname, cnt[b], 1, (uint32_t)p) < 0) {
-            st = oom(e);
-            goto groups_done;
-        }
+        if (p < 0 || seir_add_neurons(L->net, gname, P->cnt[b], 1, (uint32_t)p) < 0)
+            return oom(e);
     }
-    for (uint32_t j = 0; j < n_slots; j++) {
-        int32_t p = profile_for(L, slot_form[j].bias);
-        if (p < 0) {
-            st = oom(e);
-            goto groups_done;
-        }
-        prof[j] = (uint32_t)p;
+    for (uint32_t j = 0; j < P->n_slots; j++) {
+        int32_t p = profile_for(L, P->slot_form[j].bias);
+        if (p < 0)
+            return oom(e);
+        P->prof[j] = (uint32_t)p;
     }
-    if ((st = add_groups(L->net, &ns, 0, n_slots, slot_out, f->output_names, "o", prof, e)))
-        goto groups_done;
+    return add_groups(L->net, ns, 0, P->n_slots, P->slot_out, f->output_names, "o", P->prof, e);
+}
 
-    /* synapses: latches, gates in topological order, extra output neurons */
-    for (uint32_t k = 0; k < NL && !st; k++) {
+/* The synapses: latches, gates in topological order, extra output neurons;
+ * then the outputs and the buffer group. */
+static loom_status connect_all(lower *L, const lplan *P)
+{
+    const aig_file *f = L->f;
+    const int pipe = L->low->pipeline;
+    loom_status st = LOOM_OK;
+    for (uint32_t k = 0; k < f->n_latches && !st; k++) {
         const aig_latch *lt = &f->latches[k];
-        st = connect_form(L, &lf[k], k, 1, 0);
-        int32_t reset = lt->reset == 1, bias = lf[k].bias, ring;
+        st = connect_form(L, &P->lf[k], k, 1, 0);
+        int32_t reset = lt->reset == 1, bias = P->lf[k].bias, ring;
         ring = reset ? (2 - bias > 0 ? 2 - bias : 0) : (1 - bias < 0 ? 1 - bias : 0);
         if (!st && ring && seir_add_ring_init(L->net, k, 0, ring))
-            st = oom(e);
+            st = oom(L->e);
     }
-    for (uint32_t k = 0; k < A && !st; k++) {
+    for (uint32_t k = 0; k < f->n_ands && !st; k++) {
         uint32_t v = f->ands[k].lhs / 2;
-        st = connect_form(L, &gf[k], L->neuron[v], 0, pipe ? L->stage[v] : 0);
+        st = connect_form(L, &P->gf[k], L->neuron[v], 0, pipe ? L->stage[v] : 0);
     }
-    for (uint32_t j = 0; j < n_slots && !st; j++)
-        if (slot_gate[j] == UINT32_MAX)
-            st = connect_form(L, &slot_form[j], base_out + j, 0, pipe ? latency : 0);
-    for (uint32_t k = 0; k < O && !st; k++)
-        if (seir_add_output(L->net, low->output_neuron[k], SEIR_OUT_SPIKE))
-            st = oom(e);
+    for (uint32_t j = 0; j < P->n_slots && !st; j++)
+        if (P->slot_gate[j] == UINT32_MAX)
+            st = connect_form(L, &P->slot_form[j], P->base_out + j, 0, pipe ? P->latency : 0);
+    for (uint32_t k = 0; k < f->n_outputs && !st; k++)
+        if (seir_add_output(L->net, L->low->output_neuron[k], SEIR_OUT_SPIKE))
+            st = oom(L->e);
     if (!st && L->n_buffers) {
         int32_t p = profile_for(L, 1);
         if (p < 0 || seir_add_neurons(L->net, "buf", L->n_buffers, 1, (uint32_t)p) < 0)
-            st = oom(e);
+            st = oom(L->e);
     }
-groups_done:
+    return st;
+}
+
+static loom_status lower_all(lower *L, const char *name, const model_opts *o)
+{
+    lplan P = {0};
+    nameset ns = {0};
+    loom_status st = lower_check(L, name, o);
+    if (!st)
+        st = plan_alloc(L, &P);
+    if (!st) {
+        plan_forms(L, &P);
+        plan_outputs(L, &P);
+        plan_numbering(L, &P);
+        st = add_all_groups(L, &P, &ns);
+    }
+    if (!st)
+        st = connect_all(L, &P);
     nameset_free(&ns);
-    if (st)
-        goto done;
-
     /* zero-delay levels of the net (for the report) */
-    if ((st = net_levels(L)))
-        goto done;
-
-    report_figures(L, name, o, n_extra);
-done:
-    free(gf);
-    LOOM_FREE(lf, prof, slot_out, slot_gate, slot_form, out_gate, used);
+    if (!st)
+        st = net_levels(L);
+    if (!st)
+        report_figures(L, name, o, P.n_extra);
+    LOOM_FREE(P.gf, P.lf, P.prof, P.slot_out, P.slot_gate, P.slot_form, P.out_gate, P.used);
     return st;
 }
 
