@@ -9,7 +9,8 @@
  *
  * `cap` may be a size_t or a uint32_t (a uint32_t capacity saturates at
  * UINT32_MAX).  Returns 0 (room made, or there was room), or -1 out of
- * memory with the array and its capacity unchanged.
+ * memory (or a size past SIZE_MAX bytes) with the array and its capacity
+ * unchanged.
  */
 #ifndef LOOM_MEM_H
 #define LOOM_MEM_H
@@ -23,8 +24,13 @@ static inline int loom_grow_size(void **arr, size_t *cap, size_t need, size_t el
     if (need <= *cap)
         return 0;
     size_t nc = *cap ? *cap : (first ? first : 1);
-    while (nc < need)
+    while (nc < need) {
+        if (nc > SIZE_MAX / 2)
+            return -1;
         nc *= 2;
+    }
+    if (elem && nc > SIZE_MAX / elem)
+        return -1; /* the byte count would wrap: a short block, then writes past it */
     void *p = realloc(*arr, nc * elem);
     if (!p)
         return -1;
