@@ -583,8 +583,9 @@ static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
 /* The input phase of an array of K > 1 cores: each core scans its own
  * list (the events with synapses there) into its own FIFO, all at once, so
  * the phase lasts as long as its busiest core: c*T_k + 6 for T_k > 0 words
- * (c*T_k + 5 with a single-port ring, whose last write ends a cycle after
- * its read), and 2 cycles (scan and barrier) when no core has any:
+ * (with a single-port ring the last write ends a cycle after its read, but
+ * the synapse word waits a cycle in D0 before it), and 2 cycles (scan and
+ * barrier) when no core has any:
  *   E = 2 + P(some event)(lane - 2) + c E[max_k T_k].
  * A channel's words common to every core (the least of its counts) add to
  * every T_k alike, so E[max T] = E[common] + E[max_k P_k] with P_k the
@@ -639,8 +640,7 @@ static double input_lanes(const map_result *m, double input_rate, double pc)
         emax += 1.0 - all;
     }
     free(w);
-    const double lane = pc > 1 ? 5 : 6;
-    return 2 + (1.0 - p_none) * (lane - 2) + pc * emax;
+    return 2 + (1.0 - p_none) * (6 - 2) + pc * emax;
 }
 
 /* START, FIN and the input phase; -1 when out of memory. */
@@ -661,6 +661,16 @@ static double input_cycles(const map_result *m, double input_rate)
             d += input_rate * cnt[c];
         if (d > tmax)
             tmax = d;
+    }
+    if (pc > 1) {
+        /* single-port: the event-bound end is 5 cycles after the last event,
+         * 8 when it has words in the core (the synapse word's stage D0, D1,
+         * D2); the word-bound one c*T + 7 when there are words */
+        double ew = 0;
+        for (uint32_t c = 0; c < m->n_inputs; c++)
+            ew += m->fo_count[c] ? input_rate : 0;
+        const double e = input_rate * m->n_inputs;
+        return 2 + phase(p_none, 2, e, e > 0 ? 5 + 3 * ew / e : 5, tmax * pc, tmax > 0 ? 7 : 0);
     }
     return 2 + phase(p_none, 2, input_rate * m->n_inputs, 6, tmax * pc, 7);
 }
@@ -755,13 +765,13 @@ static void level_single_port(const pred *p, uint32_t l, uint32_t umax, double d
     const map_result *m = p->m;
     const uint32_t L = p->L;
     const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
-    /* the spike-bound end: 4 cycles after the last event, 6 when
-     * it has words in the core */
+    /* the spike-bound end: 4 cycles after the last event, 7 when
+     * it has words in the core (D0, D1, D2) */
     double hmx = 0;
     for (uint32_t k = 0; k < m->arch.cores; k++)
         hmx = dmax(hmx, p->hl[(size_t)k * L + l]);
-    *cyc += umax ? ((double)umax - 1) * pc + 8 : 4; /* U0..U4 */
-    *cyc += phase(p->pn[l], 2, p->sl[l], p->sl[l] > 0 ? 5 + 2 * hmx / p->sl[l] : 7, dmx * pc, 6);
+    *cyc += umax ? ((double)umax - 1) * pc + 9 : 4; /* U0..U5 */
+    *cyc += phase(p->pn[l], 2, p->sl[l], p->sl[l] > 0 ? 5 + 3 * hmx / p->sl[l] : 8, dmx * pc, dmx > 0 ? 7 : 6);
 }
 
 /* E[first spiking position | some spike] of level l. */

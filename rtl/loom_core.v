@@ -116,8 +116,16 @@ module loom_core #(
     // ---- host decode -------------------------------------------------------
     wire [2:0]  h_reg = h_addr_i[18:16];
     wire [15:0] h_off = h_addr_i[15:0];
-    wire h_rd = h_valid_i & ~h_we_i;
-    wire h_wr = h_valid_i & h_we_i;
+    // the access is registered here: the array's bus decode (and the
+    // sequencer's idle test) do not reach the memories' address and enable
+    // multiplexers in the same cycle (36 MHz on the UP5K).  The master holds
+    // address and data until h_ready_o, which comes a cycle later for it.
+    reg  h_valid_q;
+    always @(posedge clk_i)
+        h_valid_q <= h_valid_i & ~rst_i;
+    wire h_valid = h_valid_q;
+    wire h_rd = h_valid & ~h_we_i;
+    wire h_wr = h_valid & h_we_i;
     wire h_misc = (h_reg == 3'd0);
     wire h_lvl  = h_misc & h_off[15];
     wire h_nused = h_misc & (h_off == 16'h0000);
@@ -206,7 +214,7 @@ module loom_core #(
         .pf_u3_theta_o(pf_u3_theta), .pf_u3_vreset_o(pf_u3_vreset), .pf_u3_reset_o(pf_u3_reset),
         .w_v_i(w_v), .ow_we_i(ow_we), .ow_waddr_i(ow_waddr), .ow_wdata_i(ow_wdata),
         .o_re_i(o_re_i), .o_addr_i(o_addr_i), .o_rdata_o(o_rdata_o), .o_ack_o(o_ack_o),
-        .h_valid_i(h_valid_i), .h_rd_i(h_rd), .h_wr_i(h_wr), .h_prof_i(h_prof), .h_lvl_i(h_lvl),
+        .h_valid_i(h_valid), .h_rd_i(h_rd), .h_wr_i(h_wr), .h_prof_i(h_prof), .h_lvl_i(h_lvl),
         .h_off_i(h_off), .h_wdata_i(h_wdata_i),
         .pf_ff_d_o(pf_ff_d), .h_pfm_o(h_pfm), .h_pfm_rdata_o(h_pfm_rdata));
 
@@ -249,9 +257,9 @@ module loom_core #(
         if (rst_i) begin
             h_ready_q <= 1'b0;
         end else begin
-            h_ready_q <= h_valid_i;
+            h_ready_q <= h_valid;
         end
-        if (h_valid_i) begin
+        if (h_valid) begin
             h_reg_q  <= h_reg;
             h_lvl_q  <= h_lvl;
             h_fo_q   <= h_fo;

@@ -116,6 +116,7 @@ module loom_core_dlv #(
     reg [SB-1:0] ptr_q;
     reg [15:0]   sx_q;
     reg          s1_v_q, s2_v_q, wq_v_q;
+    wire         s0_v;               // D0 (SP = 1): the synapse word is out of the SPRAM
     reg [15:0]   s1_x_q;
     reg [NB+RB-1:0] s2_addr_q, wq_addr_q;
     reg [A-1:0]  wq_data_q;
@@ -140,7 +141,7 @@ module loom_core_dlv #(
     // Such an event goes to a higher level (machine model), so it never
     // touches a word the update uses; only the RAM's ports are shared.
     // single-port ring: a synapse every other cycle (D1 reads, D2 writes)
-    wire hold    = ((SP != 0) & s1_v_q) | d1_stall_i;
+    wire hold    = ((SP != 0) & s0_v) | d1_stall_i;
     // a source without synapses here is dropped at once, even mid-stream
     wire lk_take = lk_v_q & (~lk_some_q | ((rem_q == {(SB+1){1'b0}}) & ~hold));
     wire fl_adv  = fl_v_q & (~lk_v_q | lk_take);        // L1 -> L2
@@ -198,7 +199,7 @@ module loom_core_dlv #(
                 rem_q <= lk_count_q - 1'b1;
                 sx_q  <= lk_x_q;
             end
-            s1_v_q <= d1_stall_i | stream_on | stream_go;
+            s1_v_q <= d1_stall_i | ((SP != 0) ? s0_v : (stream_on | stream_go));
             if (~d1_stall_i)
                 s1_x_q <= stream_on ? sx_q : lk_x_q;
             s2_v_q <= s1_v_q & ~d1_stall_i;
@@ -207,21 +208,60 @@ module loom_core_dlv #(
     end
 
     // ---- D1: decode the synapse word (held by the synapse RAM while D1
-    // waits), read its accumulator, form w*x ----------------------------------
-    wire [NB-1:0]   y_dst = sy_rdata_i[NB-1:0];
-    wire [W-1:0]    y_w   = sy_rdata_i[NB+W-1:NB];
-    wire [RB-1:0]   y_d   = sy_rdata_i[YW-1:NB+W];
-    wire [RB:0]     r_sum = {1'b0, tmod_i} + {1'b0, y_d};
+    // waits), read its accumulator, form w*x.  With SP = 1 the word first
+    // goes through a register stage D0 (the synapse SPRAM's read data, with
+    // its ring word (t+d) mod R, registered), so the synapse SPRAM's output
+    // does not reach the ring SPRAM's address in one cycle (36 MHz on the
+    // UP5K); the stream still issues a word every other cycle, so D1 reads
+    // and D2 writes the ring in alternate cycles as before, and x is
+    // delayed with it. ------------------------------------------------------
+    wire [NB-1:0]   sy_dst = sy_rdata_i[NB-1:0];
+    wire [W-1:0]    sy_w   = sy_rdata_i[NB+W-1:NB];
+    wire [RB-1:0]   sy_d   = sy_rdata_i[YW-1:NB+W];
+    wire [RB:0]     r_sum = {1'b0, tmod_i} + {1'b0, sy_d};
     /* verilator lint_off UNUSEDSIGNAL */
     wire [RB:0]     r_wrap = (r_sum >= R[RB:0]) ? (r_sum - R[RB:0]) : r_sum;
     /* verilator lint_on UNUSEDSIGNAL */
-    wire [RB-1:0]   d1_r   = r_wrap[RB-1:0];
+    wire [NB-1:0]   y_dst;
+    wire [W-1:0]    y_w;
+    wire [RB-1:0]   d1_r;
+    wire [15:0]     d1_x;
+    generate
+        if (SP != 0) begin : g_d0
+            reg          s0_v_q;
+            reg [NB-1:0] d0_dst_q;
+            reg [W-1:0]  d0_w_q;
+            reg [RB-1:0] d0_r_q;
+            reg [15:0]   d0_x_q;
+            always @(posedge clk_i) begin
+                if (rst_i)
+                    s0_v_q <= 1'b0;
+                else
+                    s0_v_q <= stream_on | stream_go;
+                d0_dst_q <= sy_dst;
+                d0_w_q   <= sy_w;
+                d0_r_q   <= r_wrap[RB-1:0];
+                d0_x_q   <= s1_x_q;
+            end
+            assign s0_v  = s0_v_q;
+            assign y_dst = d0_dst_q;
+            assign y_w   = d0_w_q;
+            assign d1_r  = d0_r_q;
+            assign d1_x  = d0_x_q;
+        end else begin : g_d1
+            assign s0_v  = 1'b0;
+            assign y_dst = sy_dst;
+            assign y_w   = sy_w;
+            assign d1_r  = r_wrap[RB-1:0];
+            assign d1_x  = s1_x_q;
+        end
+    endgenerate
     // w*x as a full 32-bit product of 16-bit operands, registered whole: a
     // narrower or partly used product trips an assertion in yosys 0.23's
     // ice40_dsp pass.
     /* verilator lint_off UNUSEDSIGNAL */
     wire [31:0] w32 = {{(32-W){y_w[W-1]}}, y_w};
-    wire signed [31:0] prod = $signed(w32[15:0]) * $signed(s1_x_q);
+    wire signed [31:0] prod = $signed(w32[15:0]) * $signed(d1_x);
     reg  [31:0]  s2_prod_q;
     /* verilator lint_on UNUSEDSIGNAL */
     always @(posedge clk_i) begin
@@ -232,14 +272,17 @@ module loom_core_dlv #(
 
     // ---- D2: accumulate, forwarding the previous cycle's write (a read of
     // the word being written returns no defined value, see loom_ram) --------
-    wire [A-1:0] d2_base = (wq_v_q & (wq_addr_q == s2_addr_q)) ? wq_data_q : ring_rdata_i;
+    // (single-port ring: D2 writes every other cycle, so the word written
+    // in the cycle before a D2 is never one; the SPRAM returns the word
+    // written before a read, and nothing is forwarded)
+    wire [A-1:0] d2_base = ((SP == 0) & wq_v_q & (wq_addr_q == s2_addr_q)) ? wq_data_q : ring_rdata_i;
     wire [A-1:0] d2_sum  = d2_base + s2_inc;
     always @(posedge clk_i) begin
         wq_addr_q <= s2_addr_q;
         wq_data_q <= d2_sum;
     end
     assign syn_event_o = s2_v_q;
-    assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | fl_v_q | lk_v_q | stream_left | s1_v_q | s2_v_q;
+    assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | fl_v_q | lk_v_q | stream_left | s0_v | s1_v_q | s2_v_q;
 
     assign s1_v_o    = s1_v_q;
     assign d1_dst_o  = y_dst;

@@ -97,8 +97,7 @@ module loom_core_upd #(
     // the write-back stage: U4 (SP = 1) or U3 (SP = 0), see below
     wire          w_v;
     wire [NB-1:0] w_slot;
-    wire [S-1:0]  w_inew, w_v1, w_theta, w_vreset;
-    wire [1:0]    w_reset;
+    wire [S-1:0]  w_inew;
     wire          ow_we;                      // spike word of the collector
     wire [OB:0]   ow_waddr;
     wire [31:0]   ow_wdata;
@@ -180,7 +179,7 @@ module loom_core_upd #(
     assign px_raddr = issue ? slot_q[NB-1:0] : h_slot;
     assign st_re    = u1_v_q | (h_rd & ((h_reg == 3'd1) | (h_reg == 3'd2)));
     assign st_raddr = u1_v_q ? u1_slot_q : h_slot;
-    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q | w_v;
+    assign upd_busy_o = lvl_wait_q | upd_run_q | u1_v_q | u2_v_q | u3_v_q | w_v | w_more;
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -292,57 +291,85 @@ module loom_core_upd #(
     wire [S+1:0] v1   = sat2(vsum);
     /* verilator lint_on UNUSEDSIGNAL */
 
-    // U4 (SP = 1 only): with a neuron every other cycle the threshold,
-    // reset and write-back get a stage of their own (the U3 chain in one
-    // cycle does not meet 24 MHz on the iCE40UP5K); with SP = 0 they are
-    // part of U3.  "w" is the stage that writes back.
+    // U4 (SP = 1 only): with a neuron every other cycle the threshold and
+    // reset get a stage of their own (the U3 chain in one cycle does not
+    // meet 24 MHz on the iCE40UP5K), and the write-back another, U5, so
+    // that the threshold's subtraction and the spike bit do not reach the
+    // state, spike-list and output-bank RAMs in the same cycle (36 MHz);
+    // with SP = 0 both are part of U3.  "c" is the stage that compares,
+    // "w" the one that writes back.
+    wire [S-1:0]  c_v1, c_theta, c_vreset;
+    wire [1:0]    c_reset;
+    wire          c_spike;
+    wire [S-1:0]  c_vnew;
+    wire          w_spike;
+    wire [S-1:0]  w_vnew;
+    wire          w_more;                     // a stage after U3 holds a slot
     generate
         if (SP != 0) begin : g_u4
             reg          u4_v_q;
             reg [NB-1:0] u4_slot_q;
             reg [S-1:0]  u4_inew_q, u4_v1_q, u4_theta_q, u4_vreset_q;
             reg [1:0]    u4_reset_q;
+            reg          u5_v_q, u5_spike_q;
+            reg [NB-1:0] u5_slot_q;
+            reg [S-1:0]  u5_inew_q, u5_vnew_q;
             always @(posedge clk_i) begin
-                if (rst_i)
+                if (rst_i) begin
                     u4_v_q <= 1'b0;
-                else
+                    u5_v_q <= 1'b0;
+                end else begin
                     u4_v_q <= u3_v_q;
+                    u5_v_q <= u4_v_q;
+                end
                 u4_slot_q   <= u3_slot_q;
                 u4_inew_q   <= inew[S-1:0];
                 u4_v1_q     <= v1[S-1:0];
                 u4_theta_q  <= pf_u3_theta;
                 u4_vreset_q <= pf_u3_vreset;
                 u4_reset_q  <= pf_u3_reset;
+                u5_slot_q   <= u4_slot_q;
+                u5_inew_q   <= u4_inew_q;
+                u5_vnew_q   <= c_vnew;
+                u5_spike_q  <= c_spike;
             end
-            assign w_v      = u4_v_q;
-            assign w_slot   = u4_slot_q;
-            assign w_inew   = u4_inew_q;
-            assign w_v1     = u4_v1_q;
-            assign w_theta  = u4_theta_q;
-            assign w_vreset = u4_vreset_q;
-            assign w_reset  = u4_reset_q;
+            assign c_v1     = u4_v1_q;
+            assign c_theta  = u4_theta_q;
+            assign c_vreset = u4_vreset_q;
+            assign c_reset  = u4_reset_q;
+            assign w_v      = u5_v_q;
+            assign w_slot   = u5_slot_q;
+            assign w_inew   = u5_inew_q;
+            assign w_vnew   = u5_vnew_q;
+            assign w_spike  = u5_spike_q;
+            assign w_more   = u4_v_q | u5_v_q;
         end else begin : g_u3w
+            assign c_v1     = v1[S-1:0];
+            assign c_theta  = pf_u3_theta;
+            assign c_vreset = pf_u3_vreset;
+            assign c_reset  = pf_u3_reset;
             assign w_v      = u3_v_q;
             assign w_slot   = u3_slot_q;
             assign w_inew   = inew[S-1:0];
-            assign w_v1     = v1[S-1:0];
-            assign w_theta  = pf_u3_theta;
-            assign w_vreset = pf_u3_vreset;
-            assign w_reset  = pf_u3_reset;
+            assign w_vnew   = c_vnew;
+            assign w_spike  = c_spike;
+            assign w_more   = 1'b0;
         end
     endgenerate
-    wire [S+1:0] wv1  = {{2{w_v1[S-1]}}, w_v1};
-    wire [S+1:0] vdif = wv1 - {{2{w_theta[S-1]}}, w_theta};
+    wire [S+1:0] cv1  = {{2{c_v1[S-1]}}, c_v1};
+    wire [S+1:0] vdif = cv1 - {{2{c_theta[S-1]}}, c_theta};
     wire [S+1:0] vsub = sat2(vdif);
-    wire spike = (w_reset != 2'd2) & ~vdif[S+1];     // v1 >= theta
+    assign c_spike = (c_reset != 2'd2) & ~vdif[S+1];     // v1 >= theta
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [S+1:0] vnew = ~spike ? wv1 : ((w_reset == 2'd0) ? {{2{w_vreset[S-1]}}, w_vreset} : vsub);
+    wire [S+1:0] vnew = ~c_spike ? cv1 : ((c_reset == 2'd0) ? {{2{c_vreset[S-1]}}, c_vreset} : vsub);
     /* verilator lint_on UNUSEDSIGNAL */
+    assign c_vnew = vnew[S-1:0];
+    wire spike = w_spike;
 
     assign st_we    = w_v;
     assign st_waddr = w_slot;
     assign i_wdata  = w_inew;
-    assign v_wdata  = vnew[S-1:0];
+    assign v_wdata  = w_vnew;
     assign sl_we    = w_v & spike;
     assign sl_wdata = w_slot;
     assign spike_o  = w_v & spike;

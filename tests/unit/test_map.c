@@ -144,13 +144,14 @@ static void test_place_one_core(void **state)
      * 12 */
     m->ring_rams = 16;
     assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 8 + 15 + 14 + 12)) < 1e-9);
-    /* single-port ring (c = 2): update 2*(n-1) + 8 = 8 (U0..U4) and
-     * delivery 2 per level when nothing fires; firing: inputs max(1 + 6,
-     * 2*1 + 7) = 9, deliveries max(S + 5 + 2h, 2T + 6): a 10, b 8, c 6 */
+    /* single-port ring (c = 2): update 2*(n-1) + 9 = 9 (U0..U5) and
+     * delivery 2 per level when nothing fires; firing: inputs max(E + 5 +
+     * 3h, 2T + 7) = max(1 + 5 + 3, 2*1 + 7) = 9 (the synapse word's stage
+     * D0), deliveries max(S + 5 + 3h, 2T + 7 when T > 0): a 11, b 9, c 6 */
     m->port_cycles = 2;
     m->ring_rams = 1;
-    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (8 + 2));
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 9 + (8 + 10) + (8 + 8) + (8 + 6))) < 1e-9);
+    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (9 + 2));
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 9 + (9 + 11) + (9 + 9) + (9 + 6))) < 1e-9);
     map_free(m);
     seir_net_free(net);
 }
@@ -217,10 +218,12 @@ static void test_predict_input_lanes(void **state)
     const double idle = map_predict_cycles(m, 0, NULL, 0);
     assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 4.25) < 1e-9);
     assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 6) < 1e-9);
-    /* single-port ring (c = 2, a cycle less): in1 firing 2*2 + 5 = 9, in0 alone 7 */
+    /* single-port ring (c = 2; the last write a cycle after its read, the
+     * synapse word a cycle in D0 before it): in1 firing 2*2 + 6 = 10, in0
+     * alone 8 */
     m->port_cycles = 2;
     const double idle2 = map_predict_cycles(m, 0, NULL, 0);
-    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle2 - (0.5 * 7 + 0.25 * 5)) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle2 - (0.5 * 8 + 0.25 * 6)) < 1e-9);
     map_free(m);
     seir_net_free(net);
 }
