@@ -770,7 +770,7 @@ static void level_single_port(const pred *p, uint32_t l, uint32_t umax, double d
     double hmx = 0;
     for (uint32_t k = 0; k < m->arch.cores; k++)
         hmx = dmax(hmx, p->hl[(size_t)k * L + l]);
-    *cyc += umax ? ((double)umax - 1) * pc + 9 : 4; /* U0..U5 */
+    *cyc += umax ? ((double)umax - 1) * pc + 10 : 4; /* U0..U6 */
     *cyc += phase(p->pn[l], 2, p->sl[l], p->sl[l] > 0 ? 5 + 3 * hmx / p->sl[l] : 8, dmx * pc, dmx > 0 ? 7 : 6);
 }
 

@@ -9,7 +9,8 @@
 //   U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
 //       the ring word is cleared (by loom_core_ring)
 //   U3  i' = sat(di + in), v' = sat(dv + bias + i')
-//   U3 (SP = 0) / U4 (SP = 1): spike, reset; write i, v; append the slot
+//   U3 (SP = 0) / U6 (SP = 1, after U4 v1 and U5 the threshold): spike,
+//       reset; write i, v; append the slot
 //       to the spike list (here, read by the router); collect the spike
 //       bit into the 32-bit words of the output banks (loom_core_prof)
 //
@@ -21,7 +22,7 @@ module loom_core_upd #(
     parameter A    = 24,    // accumulator bits
     parameter N    = 256,   // neuron slots
     parameter P    = 16,    // profiles (<= 32)
-    parameter SP   = 0      // 1: a neuron every other cycle, stage U4
+    parameter SP   = 0      // 1: a neuron every other cycle, stages U4..U6
 ) (
     input  wire              clk_i,
     input  wire              rst_i,
@@ -94,7 +95,7 @@ module loom_core_upd #(
     // slots in the update stages U1..U3
     reg [NB-1:0] u1_slot_q, u2_slot_q, u3_slot_q;
     reg          u1_v_q, u2_v_q;
-    // the write-back stage: U4 (SP = 1) or U3 (SP = 0), see below
+    // the write-back stage: U6 (SP = 1) or U3 (SP = 0), see below
     wire          w_v;
     wire [NB-1:0] w_slot;
     wire [S-1:0]  w_inew;
@@ -283,21 +284,21 @@ module loom_core_upd #(
         end
     endfunction
     wire [S+1:0] isum = {{2{u3_di_q[S-1]}}, u3_di_q} + {{2{u3_in_q[S-1]}}, u3_in_q};
-    wire [S+1:0] inew = sat2(isum);
+    /* verilator lint_off UNUSEDSIGNAL */
+    wire [S+1:0] inew = sat2(isum);     // SP = 1 registers inew[S-1:0] into U4
+    /* verilator lint_on UNUSEDSIGNAL */
     // dv + bias does not wait for inew: one adder less on the long path
     wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{nb_u3_q[S-1]}}, nb_u3_q};
-    wire [S+1:0] vsum = dvb + inew;
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire [S+1:0] v1   = sat2(vsum);
-    /* verilator lint_on UNUSEDSIGNAL */
 
-    // U4 (SP = 1 only): with a neuron every other cycle the threshold and
-    // reset get a stage of their own (the U3 chain in one cycle does not
-    // meet 24 MHz on the iCE40UP5K), and the write-back another, U5, so
-    // that the threshold's subtraction and the spike bit do not reach the
-    // state, spike-list and output-bank RAMs in the same cycle (36 MHz);
-    // with SP = 0 both are part of U3.  "c" is the stage that compares,
-    // "w" the one that writes back.
+    // SP = 1 (a neuron every other cycle): the U3 chain takes three more
+    // stages, each one carry chain and a multiplexer deep (36 MHz on the
+    // iCE40UP5K; in one cycle it ran at 17 MHz):
+    //   U3  inew = sat(di + in), dvb = dv + bias
+    //   U4  v1 = sat(dvb + inew)
+    //   U5  spike = v1 >= theta, reset
+    //   U6  write back: i, v, spike list, spike word
+    // With SP = 0 all of it is U3.  "c" is the stage that compares, "w" the
+    // one that writes back.
     wire [S-1:0]  c_v1, c_theta, c_vreset;
     wire [1:0]    c_reset;
     wire          c_spike;
@@ -307,43 +308,61 @@ module loom_core_upd #(
     wire          w_more;                     // a stage after U3 holds a slot
     generate
         if (SP != 0) begin : g_u4
-            reg          u4_v_q;
-            reg [NB-1:0] u4_slot_q;
-            reg [S-1:0]  u4_inew_q, u4_v1_q, u4_theta_q, u4_vreset_q;
-            reg [1:0]    u4_reset_q;
-            reg          u5_v_q, u5_spike_q;
-            reg [NB-1:0] u5_slot_q;
-            reg [S-1:0]  u5_inew_q, u5_vnew_q;
+            reg          u4_v_q, u5_v_q, u6_v_q;
+            reg [NB-1:0] u4_slot_q, u5_slot_q, u6_slot_q;
+            reg [S-1:0]  u4_inew_q, u5_inew_q, u6_inew_q;
+            reg [S+1:0]  u4_dvb_q;
+            reg [S-1:0]  u4_theta_q, u4_vreset_q, u5_theta_q, u5_vreset_q;
+            reg [1:0]    u4_reset_q, u5_reset_q;
+            reg [S-1:0]  u5_v1_q, u6_vnew_q;
+            reg          u6_spike_q;
+            // U4: v1 = sat(dvb + inew)
+            wire [S+1:0] vsum = u4_dvb_q + {{2{u4_inew_q[S-1]}}, u4_inew_q};
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [S+1:0] v1   = sat2(vsum);
+            /* verilator lint_on UNUSEDSIGNAL */
             always @(posedge clk_i) begin
                 if (rst_i) begin
                     u4_v_q <= 1'b0;
                     u5_v_q <= 1'b0;
+                    u6_v_q <= 1'b0;
                 end else begin
                     u4_v_q <= u3_v_q;
                     u5_v_q <= u4_v_q;
+                    u6_v_q <= u5_v_q;
                 end
                 u4_slot_q   <= u3_slot_q;
                 u4_inew_q   <= inew[S-1:0];
-                u4_v1_q     <= v1[S-1:0];
+                u4_dvb_q    <= dvb;
                 u4_theta_q  <= pf_u3_theta;
                 u4_vreset_q <= pf_u3_vreset;
                 u4_reset_q  <= pf_u3_reset;
                 u5_slot_q   <= u4_slot_q;
                 u5_inew_q   <= u4_inew_q;
-                u5_vnew_q   <= c_vnew;
-                u5_spike_q  <= c_spike;
+                u5_v1_q     <= v1[S-1:0];
+                u5_theta_q  <= u4_theta_q;
+                u5_vreset_q <= u4_vreset_q;
+                u5_reset_q  <= u4_reset_q;
+                u6_slot_q   <= u5_slot_q;
+                u6_inew_q   <= u5_inew_q;
+                u6_vnew_q   <= c_vnew;
+                u6_spike_q  <= c_spike;
             end
-            assign c_v1     = u4_v1_q;
-            assign c_theta  = u4_theta_q;
-            assign c_vreset = u4_vreset_q;
-            assign c_reset  = u4_reset_q;
-            assign w_v      = u5_v_q;
-            assign w_slot   = u5_slot_q;
-            assign w_inew   = u5_inew_q;
-            assign w_vnew   = u5_vnew_q;
-            assign w_spike  = u5_spike_q;
-            assign w_more   = u4_v_q | u5_v_q;
+            assign c_v1     = u5_v1_q;
+            assign c_theta  = u5_theta_q;
+            assign c_vreset = u5_vreset_q;
+            assign c_reset  = u5_reset_q;
+            assign w_v      = u6_v_q;
+            assign w_slot   = u6_slot_q;
+            assign w_inew   = u6_inew_q;
+            assign w_vnew   = u6_vnew_q;
+            assign w_spike  = u6_spike_q;
+            assign w_more   = u4_v_q | u5_v_q | u6_v_q;
         end else begin : g_u3w
+            wire [S+1:0] vsum = dvb + inew;
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire [S+1:0] v1   = sat2(vsum);
+            /* verilator lint_on UNUSEDSIGNAL */
             assign c_v1     = v1[S-1:0];
             assign c_theta  = pf_u3_theta;
             assign c_vreset = pf_u3_vreset;

@@ -144,14 +144,14 @@ static void test_place_one_core(void **state)
      * 12 */
     m->ring_rams = 16;
     assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 8 + 15 + 14 + 12)) < 1e-9);
-    /* single-port ring (c = 2): update 2*(n-1) + 9 = 9 (U0..U5) and
+    /* single-port ring (c = 2): update 2*(n-1) + 10 = 10 (U0..U6) and
      * delivery 2 per level when nothing fires; firing: inputs max(E + 5 +
      * 3h, 2T + 7) = max(1 + 5 + 3, 2*1 + 7) = 9 (the synapse word's stage
      * D0), deliveries max(S + 5 + 3h, 2T + 7 when T > 0): a 11, b 9, c 6 */
     m->port_cycles = 2;
     m->ring_rams = 1;
-    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (9 + 2));
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 9 + (9 + 11) + (9 + 9) + (9 + 6))) < 1e-9);
+    assert_true(map_predict_cycles(m, 0, NULL, 0) == 2 + 2 + 3 * (10 + 2));
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 1) - (2 + 9 + (10 + 11) + (10 + 9) + (10 + 6))) < 1e-9);
     map_free(m);
     seir_net_free(net);
 }
