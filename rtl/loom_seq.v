@@ -70,7 +70,7 @@ module loom_seq #(
     reg [LB:0] lvl_q;
     reg [IB:0] c_q;
     reg        rv_q;
-    reg [31:0] cyc_q;
+    reg [31:0] cyc_q;      // cycles of the step so far, counting this one (cycles_o)
 
     wire [15:0] x = in_rdata_i[31:16];
     wire x_nz = (x != 16'd0);
@@ -93,7 +93,7 @@ module loom_seq #(
     assign walk_o       = (OVL != 0) ? ((st_q == S_UPD) | (st_q == S_UPDW))
                                      : ((st_q == S_DRAIN) | (st_q == S_DLVW));
     assign done_o       = (st_q == S_FIN);
-    assign cycles_o     = cyc_q + 32'd1;
+    assign cycles_o     = cyc_q;
 
     wire [LB:0] lvl_next = lvl_q + 1'b1;
 
@@ -103,13 +103,13 @@ module loom_seq #(
             lvl_q      <= {(LB+1){1'b0}};
             c_q        <= {(IB+1){1'b0}};
             rv_q       <= 1'b0;
-            cyc_q      <= 32'd0;
+            cyc_q      <= 32'd1;
             time_o     <= 32'd0;
             tmod_o     <= {RB{1'b0}};
             out_bank_o <= 1'b0;
         end else begin
             if (st_q == S_IDLE)
-                cyc_q <= 32'd0;
+                cyc_q <= 32'd1;
             else
                 cyc_q <= cyc_q + 32'd1;
             if (scan_issue)
