@@ -103,8 +103,14 @@ module loom_cmd #(
                            16'd2};
     wire [47:0] cnt_vec = {fmt_cnt_i, crc_cnt_i, ok_cnt_i};
     wire [7:0]  cmd_b = data_q[15:8];                // in S_HDR
-    wire [7:0]  behind = exp_q - data_q[7:0];        // in S_HDR
-    wire        replay = (behind != 8'd0) & ({{(7 - WB){1'b0}}, depth_q} >= behind);
+    // in S_HDR: replay_q = (behind != 0) & (depth >= behind), behind = exp -
+    // seq, decided a cycle ahead (36 MHz on the UP5K): S_HDR always follows
+    // the S_F_CAP that shifts the sequence byte from data_q[15:8] into
+    // data_q[7:0], and exp_q and depth_q do not change in that cycle
+    wire [7:0]  behind_n = exp_q - data_q[15:8];
+    reg         replay_q;
+    always @(posedge clk_i)
+        replay_q <= (behind_n != 8'd0) & ({{(7 - WB){1'b0}}, depth_q} >= behind_n);
     wire        at_end = (rp_q == fend_q);
     wire [RB-1:0] fnext = fend_q + R2;
     // the tx ring: payload bytes go to rstart + 4 + rlen, header byte k to rstart + k
@@ -176,7 +182,7 @@ module loom_cmd #(
                             st_q <= S_RST;
                         end else if (cmd_b == C_BATCH) st_q <= S_OP;
                         else `LOOM_NAK(NAK_CMD)
-                    end else if (replay) begin
+                    end else if (replay_q) begin
                         st_q <= S_TX;
                     end else begin
                         nak_q <= 1'b1;
