@@ -114,23 +114,34 @@ module loom_core #(
     localparam YW  = NB + W + RB;                    // synapse word bits
 
     // ---- host decode -------------------------------------------------------
-    wire [2:0]  h_reg = h_addr_i[18:16];
-    wire [15:0] h_off = h_addr_i[15:0];
-    // the access is registered here: the array's bus decode (and the
-    // sequencer's idle test) do not reach the memories' address and enable
+    // The access is registered here, its address and the address decode
+    // with it: the array's bus decode, the sequencer's idle test and the
+    // link's address register do not reach the memories' address and enable
     // multiplexers in the same cycle (36 MHz on the UP5K).  The master holds
     // address and data until h_ready_o, which comes a cycle later for it.
-    reg  h_valid_q;
-    always @(posedge clk_i)
-        h_valid_q <= h_valid_i & ~rst_i;
+    wire [2:0]  hi_reg = h_addr_i[18:16];
+    wire [15:0] hi_off = h_addr_i[15:0];
+    reg         h_valid_q, h_we_q;
+    reg  [18:0] h_addr_q;
+    reg         hd_lvl_q, hd_nused_q, hd_prof_q, hd_fo_q;
+    always @(posedge clk_i) begin
+        h_valid_q  <= h_valid_i & ~rst_i;
+        h_we_q     <= h_we_i;
+        h_addr_q   <= h_addr_i;
+        hd_lvl_q   <= (hi_reg == 3'd0) & hi_off[15];
+        hd_nused_q <= (hi_reg == 3'd0) & (hi_off == 16'h0000);
+        hd_prof_q  <= (hi_reg == 3'd0) & (hi_off[15:8] == 8'h01);
+        hd_fo_q    <= (hi_reg == 3'd5) & ({16'd0, hi_off} < FAN + 1);   // fan-out entry 0..FAN
+    end
+    wire [2:0]  h_reg = h_addr_q[18:16];
+    wire [15:0] h_off = h_addr_q[15:0];
     wire h_valid = h_valid_q;
-    wire h_rd = h_valid & ~h_we_i;
-    wire h_wr = h_valid & h_we_i;
-    wire h_misc = (h_reg == 3'd0);
-    wire h_lvl  = h_misc & h_off[15];
-    wire h_nused = h_misc & (h_off == 16'h0000);
-    wire h_prof = h_misc & (h_off[15:8] == 8'h01);
-    wire h_fo   = (h_reg == 3'd5) & ({16'd0, h_off} < FAN + 1);   // fan-out entry 0..FAN
+    wire h_rd = h_valid & ~h_we_q;
+    wire h_wr = h_valid & h_we_q;
+    wire h_lvl  = hd_lvl_q;
+    wire h_nused = hd_nused_q;
+    wire h_prof = hd_prof_q;
+    wire h_fo   = hd_fo_q;
     wire h_ring = (h_reg == 3'd4);
 
     reg        h_ready_q;
