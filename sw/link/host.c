@@ -365,18 +365,28 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     for (unsigned i = 0; i < h->count; i++)
         if (win_at(h, i)->req.seq == f->seq && !win_at(h, i)->done)
             p = win_at(h, i);
+    uint8_t lost[FIFO_CAP];
+    unsigned n_lost;
     if (!p) {
         /* stale: a duplicate answer (to a copy resent too early) or another
          * session's.  Not counted as heard: a board busy answering copies is
          * not a sign that the oldest request was lost, and taking it for one
          * resent copies of long frames to a slow board faster than it
-         * answered them, each copy's answer triggering the next. */
+         * answered them, each copy's answer triggering the next.  Its copy
+         * leaves the frames on the wire all the same (left there, it made
+         * later NAKs resend requests whose copies were still on the way). */
         h->stale++;
+        if (!fifo_has(h, f->seq))
+            return LOOM_OK;
+        fifo_pop_through(h, f->seq, lost, &n_lost);
+        for (unsigned i = 0; i < n_lost; i++) {
+            loom_status st = resend_lost(h, lost[i], 0, e);
+            if (st)
+                return st;
+        }
         return LOOM_OK;
     }
     h->heard_ms = mono_ms();
-    uint8_t lost[FIFO_CAP];
-    unsigned n_lost;
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
