@@ -8,9 +8,11 @@
  * protocol v2, docs/protocol.md): the synchronous calls wait for their own
  * answer, the pipe / stream_put calls do not, so a long run is bound by the
  * link's bandwidth rather than its round trip.  Lost or damaged frames are
- * resent (go-back-N, driven by the board's NAKs, or after opts.timeout_ms,
- * doubled on repeated timeouts up to 8 times,
- * at most opts.max_tries timeouts per request); the board answers a
+ * resent (go-back-N, driven by the board's NAKs, or after an adaptive
+ * timeout no shorter than the frame's bytes take, doubled on repeated
+ * timeouts; the link is given up only when no request is answered for
+ * opts.max_tries silent timeouts, or for opts.giveup_ms while the board
+ * sends only NAKs and damaged frames: sw/link/retry.h); the board answers a
  * retried request from its cache, so no request is executed twice or
  * skipped, and answers are delivered in order.
  * Every call returns a loom_status with a readable message; a lost link is
