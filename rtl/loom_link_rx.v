@@ -42,6 +42,8 @@ module loom_link_rx #(
     reg [7:0] mem [0:(1 << RB) - 1];
 
     reg [RB-1:0] wp_q, fs_q;     // write pointer, frame start (= committed end)
+    reg [RB-1:0] wpn_q;          // wp_q + 1, kept beside it: the ring-full
+                                 // test is a comparison, no adder (36 MHz)
     reg [RB-1:0] n_q;            // body bytes of the current frame
     reg          esc_q;          // the previous byte was an escape
     reg          bad_q;          // aborted or cut by a full ring
@@ -54,7 +56,7 @@ module loom_link_rx #(
     wire is_esc  = valid_i & (data_i == 8'h7D) & ~esc_q;
     wire is_body = valid_i & ~is_flag & ~is_esc;
     wire [7:0] body = esc_q ? (data_i ^ 8'h20) : data_i;
-    wire [RB-1:0] wp_next = wp_q + 1'b1;
+    wire [RB-1:0] wp_next = wpn_q;
     wire full = (wp_next == free_i);
     wire [15:0] crc_next;
 
@@ -76,6 +78,7 @@ module loom_link_rx #(
     always @(posedge clk_i) begin
         if (rst_i) begin
             wp_q <= {RB{1'b0}};
+            wpn_q <= {RB{1'b0}} + 1'b1;
             fs_q <= {RB{1'b0}};
             n_q <= {RB{1'b0}};
             esc_q <= 1'b0;
@@ -98,9 +101,11 @@ module loom_link_rx #(
                 // UART delivers a byte every 10 * CLKS_PER_BIT cycles at most)
                 if (full) begin
                     wp_q <= fs_q;
+                    wpn_q <= fs_q + 1'b1;
                     mk_q <= 3'd0;
                 end else begin
                     wp_q <= wp_next;
+                    wpn_q <= wp_next + 1'b1;
                     mk_q <= mk_q - 3'd1;
                     if (mk_q == 3'd1)
                         fs_q <= wp_next;
@@ -116,6 +121,7 @@ module loom_link_rx #(
                         else
                             fmt_cnt_o <= fmt_cnt_o + 1'b1;
                         wp_q <= fs_q;
+                        wpn_q <= fs_q + 1'b1;
                         mk_q <= 3'd6;
                     end
                 end
@@ -131,6 +137,7 @@ module loom_link_rx #(
                     bad_q <= 1'b1;
                 else begin
                     wp_q <= wp_next;
+                    wpn_q <= wp_next + 1'b1;
                     n_q <= n_q + 1'b1;
                     crc_q <= crc_next;
                     if (n_q == 2) len_q <= body;
