@@ -22,6 +22,7 @@ module loom_board_misc #(
     reg [HB_BIT:0]   hb_q  = {(HB_BIT + 1){1'b0}};
     reg [ACT_BITS:0] act_q = {(ACT_BITS + 1){1'b0}};
     reg [1:0]        rx_q  = 2'b11;
+    reg              tx_q  = 1'b1;    // the TX pin's multiplexer stays out of act_q's path
 
     always @(posedge clk_i) begin
         if (!lock_i)
@@ -30,7 +31,8 @@ module loom_board_misc #(
             por_q <= por_q + 1'b1;
         hb_q <= hb_q + 1'b1;
         rx_q <= {rx_q[0], rx_i};
-        if (!rx_q[1] || !tx_i)
+        tx_q <= tx_i;
+        if (!rx_q[1] || !tx_q)
             act_q <= {1'b1, {ACT_BITS{1'b0}}};
         else if (act_q != {(ACT_BITS + 1){1'b0}})
             act_q <= act_q - 1'b1;
