@@ -48,7 +48,8 @@ module loom_link_rx #(
     reg          esc_q;          // the previous byte was an escape
     reg          bad_q;          // aborted or cut by a full ring
     reg [15:0]   crc_q;
-    reg [7:0]    len_q;          // low byte of the length field
+    reg [RB-1:0] want_q;         // its low byte + 6: the body length it declares
+    reg          lok_q;          // its low byte is at most MAXP
     reg          lhi_q;          // its high byte is not 0 (MAXP < 256)
     reg [2:0]    mk_q;           // marker bytes still to write
 
@@ -65,8 +66,9 @@ module loom_link_rx #(
     localparam [31:0] MAXP32 = MAXP;
     localparam [7:0] MAXP8 = MAXP32[7:0];
     localparam [RB-1:0] SIX = 6;
-    wire [RB-1:0] want_n = {{(RB - 8){1'b0}}, len_q} + SIX;
-    wire shape_ok = ~bad_q & ~esc_q & ~lhi_q & (len_q <= MAXP8) & (n_q == want_n);
+    // the length field's sum and range test are registered as its byte
+    // arrives, off the frame end's path (36 MHz on the UP5K)
+    wire shape_ok = ~bad_q & ~esc_q & ~lhi_q & lok_q & (n_q == want_q);
     wire store = (is_body & ~bad_q & ~full) | (mk_q != 3'd0);
 
     always @(posedge clk_i) begin
@@ -84,7 +86,8 @@ module loom_link_rx #(
             esc_q <= 1'b0;
             bad_q <= 1'b0;
             crc_q <= 16'hFFFF;
-            len_q <= 8'd0;
+            want_q <= SIX;
+            lok_q <= 1'b1;
             lhi_q <= 1'b0;
             mk_q <= 3'd0;
             ok_cnt_o <= {CNT_W{1'b0}};
@@ -140,7 +143,10 @@ module loom_link_rx #(
                     wpn_q <= wp_next + 1'b1;
                     n_q <= n_q + 1'b1;
                     crc_q <= crc_next;
-                    if (n_q == 2) len_q <= body;
+                    if (n_q == 2) begin
+                        want_q <= {{(RB - 8){1'b0}}, body} + SIX;
+                        lok_q <= (body <= MAXP8);
+                    end
                     if (n_q == 3) lhi_q <= (body != 8'd0);
                 end
             end
