@@ -760,23 +760,22 @@ static int evolve_flight(const opts *op)
     plant_params pp;
     flight_plant_params(o.kind, &pp);
     if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("evolve", &e);
-    const uint32_t npd = ctrl_n_genes(CTRL_PD), n = npd + ctrl_n_genes(CTRL_I);
+    const uint32_t npd = ctrl_n_genes(CTRL_PD), ni = ctrl_n_genes(CTRL_I), n = flight_n_genes(o.kind);
     double *x0 = calloc(n, sizeof *x0);
     if (!x0) {
         loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
         return cli_report("evolve", &e);
     }
-    ctrl_genes_prior(CTRL_PD, x0);
-    ctrl_genes_prior(CTRL_I, x0 + npd);
+    flight_genes_prior(o.kind, x0);
     cmaes *cm = NULL;
     loom_status st = cmaes_create(n, x0, o.sigma, (uint32_t)o.lambda, o.seed * 2 + 7, &cm, &e);
     free(x0);
     if (st) return cli_report("evolve", &e);
     const uint32_t lam = cmaes_lambda(cm);
     if (!o.quiet)
-        printf("evolve: objective flight, plant %s, %u genes (PD %u, I %u), lambda %u, %lld flights of %g s per "
-               "generation on varied plants, arch W=%d S=%d A=%d D=%d (board %s), %lld threads\n",
-               o.kind->name, n, npd, n - npd, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
+        printf("evolve: objective flight, plant %s, %u genes (PD %u, I %u, efference copy %u), lambda %u, %lld "
+               "flights of %g s per generation on varied plants, arch W=%d S=%d A=%d D=%d (board %s), %lld threads\n",
+               o.kind->name, n, npd, ni, n - npd - ni, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
                o.board, (long long)o.threads);
     double *fit = calloc(lam, sizeof *fit);
     flight_case *cases = calloc((size_t)o.flights, sizeof *cases);
@@ -820,14 +819,17 @@ static int evolve_flight(const opts *op)
         if (!st && o.genes_out) {
             FILE *f = fopen(o.genes_out, "w");
             if (!f) st = loom_fail(&e, LOOM_E_IO, "%s: cannot write: %s", o.genes_out, strerror(errno));
-            for (int part = 0; f && part < 2; part++) {
-                fprintf(f, "%s", part == 0 ? "pd" : "i");
-                for (uint32_t k = part ? npd : 0; k < (part ? n : npd); k++) fprintf(f, " %.17g", pick[k]);
+            static const char *const names[3] = {"pd", "i", "u"};
+            const uint32_t lo[4] = {0, npd, npd + ni, n};
+            for (int part = 0; f && part < 3; part++) {
+                if (lo[part] == lo[part + 1]) continue; /* no efference copy */
+                fprintf(f, "%s", names[part]);
+                for (uint32_t k = lo[part]; k < lo[part + 1]; k++) fprintf(f, " %.17g", pick[k]);
                 fputc('\n', f);
             }
             if (f) fclose(f);
         }
-        if (!st) st = ctrl_build_arch(&o.arch, pick, pick + npd, &net, &e);
+        if (!st) st = flight_build(o.kind, &o.arch, pick, &net, &e);
         if (!st) st = seir_validate(net, &e);
         if (!st) st = seir_print_file(net, o.out, &e);
         if (!st && !o.quiet)

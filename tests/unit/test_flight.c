@@ -59,8 +59,8 @@ static void test_fitness(void **state)
     flight_plant_params(k, &base);
     const uint32_t npd = ctrl_n_genes(CTRL_PD);
     double g[256];
-    ctrl_genes_prior(CTRL_PD, g);
-    ctrl_genes_prior(CTRL_I, g + npd);
+    assert_true(flight_n_genes(k) == npd + ctrl_n_genes(CTRL_I) + 1); /* the blimp's efference copy */
+    flight_genes_prior(k, g);
     flight_case cs[2];
     flight_case_make(k, &base, 7, 20, 1, &cs[0]);
     flight_case_make(k, &base, 8, 20, 1, &cs[1]);
@@ -68,8 +68,9 @@ static void test_fitness(void **state)
     double cost;
     assert_int_equal(flight_fitness(k, &arch16, g, cs, 2, &cost, &e), LOOM_OK);
     seir_net *net;
-    assert_int_equal(ctrl_build_arch(&arch16, g, g + npd, &net, &e), LOOM_OK);
+    assert_int_equal(flight_build(k, &arch16, g, &net, &e), LOOM_OK);
     assert_int_equal(net->arch.a, 16);
+    assert_int_equal(net->n_inputs, 3); /* err, derr, u */
     flight_result r0, r1;
     assert_int_equal(flight_fly_net(k, net, &cs[0], &r0, &e), LOOM_OK);
     assert_int_equal(flight_fly_net(k, net, &cs[1], &r1, &e), LOOM_OK);
