@@ -58,6 +58,7 @@ static const char usage_text[] =
     "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
     "                   [--profile] [--quiet] [--objective imitation|flight]\n"
     "                   [--board NAME] [--plant blimp|attitude|FILE]\n"
+    "                   [--efference on|off]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
@@ -73,6 +74,8 @@ static const char usage_text[] =
     "generations, 6 flights of 40 s, sigma 0.05), scored on tracking error,\n"
     "steady-state error, overshoot and effort; it ends with the held-out table.\n"
     "The network is built for the arch of --board (default icebreaker).\n"
+    "--efference on|off gives the controller its own previous command as a\n"
+    "third input (default: on for the blimp, off for the attitude axis).\n"
     "--plant attitude evolves the quadrotor attitude controller flown at 1 kHz\n"
     "(docs/attitude.md; defaults there 300 generations, 4 flights of 3 s);\n"
     "--plant FILE reads the blimp's parameters.\n"
@@ -103,6 +106,7 @@ typedef struct opts {
     int set_generations, set_flights, set_duration, set_sigma;
     seir_arch arch; /* the board's */
     const flight_plant *kind;
+    flight_plant kind_own; /* the plant with --efference applied (kind points here then) */
 } opts;
 
 /* One generation's work for the threads. */
@@ -253,12 +257,13 @@ static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.out = "controller.seir", .seed = 1, .generations = 300, .flights = 4,
                 .threads = 2, .duration = 60, .sigma = 0.02, .board = "icebreaker"};
-    const char *objective = NULL;
+    const char *objective = NULL, *efference = NULL;
     cli_plant plant = {0};
     const cli_opt opts[] = {
         {"-o", NULL, CLI_PATH, CLI_DST(o->out)},
         {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
         {"--objective", NULL, CLI_STRING, CLI_DST(objective)},
+        {"--efference", NULL, CLI_STRING, CLI_DST(efference)},
         {"--board", NULL, CLI_STRING, CLI_DST(o->board)},
         {"--generations", NULL, CLI_INT, 0, 1000000, CLI_DST(o->generations), .seen = &o->set_generations},
         {"--flights", NULL, CLI_INT, 1, 1000, CLI_DST(o->flights), .seen = &o->set_flights},
@@ -295,6 +300,14 @@ static int parse(int argc, char **argv, opts *o)
         if (!o->set_flights) o->flights = FLIGHT_DEF_FLIGHTS;
         if (!o->set_duration) o->duration = FLIGHT_DEF_DURATION;
         if (!o->set_sigma) o->sigma = FLIGHT_DEF_SIGMA;
+    }
+    if (efference) {
+        if (!o->flight) return cli_usage_error("evolve", "--efference is for --objective flight");
+        if (strcmp(efference, "on") && strcmp(efference, "off"))
+            return cli_usage_error("evolve", "--efference: expected on or off, got '%s'", efference);
+        o->kind_own = *o->kind;
+        o->kind_own.efference = !strcmp(efference, "on");
+        o->kind = &o->kind_own;
     }
     if (o->flight && strcmp(o->kind->name, "blimp")) {
         if (!o->set_generations) o->generations = FLIGHT_FAST_GENERATIONS;
