@@ -30,7 +30,7 @@ static const flight_plant plants[] = {
      .hold_min = 4.0, .hold_max = 12.0, .z0_spread = 1.0, .sse_window = 2.0, .scale_err = 1000.0,
      .scale_derr = 1000.0, .v_per_cmd_i = CTRL_V_PER_CMD_I, .kp = CTRL_KP, .ki = 0.0, .kd = CTRL_KD,
      .heldout_duration = 60.0, .demo_duration = 60.0, .w_sse = 0.5, .w_overshoot = 0.0, .w_effort = 0.0,
-     .efference = 1},
+     .efference = 0},
     /* PID gains: the best of a grid search on training-range flights
      * (docs/attitude.md); input scales map them onto the prior's kp 9, kd 7 */
     {.name = "attitude", .unit = "rad", .controller = "examples/attitude/controller.seir", .sp_lo = -0.4,

@@ -53,7 +53,8 @@ typedef struct flight_plant {
     double heldout_duration;         /* s */
     double demo_duration;            /* s, of the demo profile */
     double w_sse, w_overshoot, w_effort; /* the cost's weights (below) */
-    int efference;                   /* 1: the evolved controller gets its previous command (ctrl_build_eff) */
+    int efference;                   /* 1: the evolved controller gets its previous command (ctrl_build_eff);
+                                        0 for both plants (loom evolve --efference on sets it) */
 } flight_plant;
 
 /* "blimp" or "attitude"; NULL otherwise. */

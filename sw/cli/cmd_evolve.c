@@ -70,12 +70,12 @@ static const char usage_text[] =
     "where rank 0's time went and the CPU cost of one evaluation on stderr.\n"
     "--objective flight (docs/blimp.md, \"Closed-loop evolution\") evolves both\n"
     "parts together, each candidate flying the plant on --flights random\n"
-    "profiles and plant variations per generation (defaults there: 400\n"
+    "profiles and plant variations per generation (defaults there: 800\n"
     "generations, 6 flights of 40 s, sigma 0.05), scored on tracking error,\n"
     "steady-state error, overshoot and effort; it ends with the held-out table.\n"
     "The network is built for the arch of --board (default icebreaker).\n"
     "--efference on|off gives the controller its own previous command as a\n"
-    "third input (default: on for the blimp, off for the attitude axis).\n"
+    "third input (default off).\n"
     "--plant attitude evolves the quadrotor attitude controller flown at 1 kHz\n"
     "(docs/attitude.md; defaults there 300 generations, 4 flights of 3 s);\n"
     "--plant FILE reads the blimp's parameters.\n"
@@ -89,7 +89,7 @@ static const char usage_text[] =
     "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n"
     "  mpirun -np 4 loom evolve --threads 1 --lambda 64 -o big.seir   # docs/scale.md\n";
 
-#define FLIGHT_DEF_GENERATIONS 400
+#define FLIGHT_DEF_GENERATIONS 800
 #define FLIGHT_DEF_FLIGHTS 6
 #define FLIGHT_DEF_DURATION 40.0
 #define FLIGHT_DEF_SIGMA 0.05
