@@ -26,6 +26,7 @@ typedef struct bal {
     const uint32_t *in_src;  /* source of each in-synapse */
     int64_t *cnt;            /* [S*K] c[s][k] */
     uint64_t *csyn;          /* [K] synapses per core */
+    uint32_t *deg;           /* [N] synapses to neuron n (all sources) */
     uint32_t *core_of;
 } bal;
 
@@ -40,9 +41,8 @@ static int64_t move(bal *b, uint32_t a, uint32_t y)
         c[x]--;
         c[y]++;
     }
-    const uint32_t deg = b->in_off[a + 1] - b->in_off[a];
-    b->csyn[x] -= deg;
-    b->csyn[y] += deg;
+    b->csyn[x] -= b->deg[a];
+    b->csyn[y] += b->deg[a];
     b->core_of[a] = y;
     return d;
 }
@@ -89,19 +89,33 @@ loom_status map_balance(const seir_net *net, const uint32_t *level_of, const uin
     cand *ca = malloc((size_t)N * sizeof *ca), *cb = malloc((size_t)N * sizeof *cb);
     b.cnt = calloc((size_t)b.S * K, sizeof *b.cnt);
     b.csyn = calloc(K, sizeof *b.csyn);
-    if (!in_off || !in_src || !fill || !work || !gain || !grp || !ca || !cb || !b.cnt || !b.csyn) {
-        LOOM_FREE(in_off, in_src, fill, work, gain, grp, ca, cb, b.cnt, b.csyn);
+    b.deg = calloc(N, sizeof *b.deg);
+    uint32_t *fan = calloc((size_t)b.S, sizeof *fan);
+    if (!in_off || !in_src || !fill || !work || !gain || !grp || !ca || !cb || !b.cnt || !b.csyn || !b.deg ||
+        !fan) {
+        LOOM_FREE(in_off, in_src, fill, work, gain, grp, ca, cb, b.cnt, b.csyn, b.deg, fan);
         return loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory (placement)");
     }
-    for (size_t s = 0; s < net->n_syn; s++)
-        in_off[net->syn[s].dst + 1]++;
+    /* sources with fewer than 4K synapses are left out (see the header) */
+    for (size_t s = 0; s < net->n_syn; s++) {
+        const seir_syn *y = &net->syn[s];
+        fan[SEIR_IS_INPUT(y->src) ? N + SEIR_SRC_INDEX(y->src) : y->src]++;
+    }
+    for (size_t s = 0; s < net->n_syn; s++) {
+        const seir_syn *y = &net->syn[s];
+        b.deg[y->dst]++;
+        if (fan[SEIR_IS_INPUT(y->src) ? N + SEIR_SRC_INDEX(y->src) : y->src] >= 4 * K)
+            in_off[y->dst + 1]++;
+    }
     for (uint32_t n = 0; n < N; n++)
         in_off[n + 1] += in_off[n];
     for (size_t s = 0; s < net->n_syn; s++) {
         const seir_syn *y = &net->syn[s];
         const uint32_t src = SEIR_IS_INPUT(y->src) ? N + SEIR_SRC_INDEX(y->src) : y->src;
-        in_src[in_off[y->dst] + fill[y->dst]++] = src;
+        if (fan[src] >= 4 * K)
+            in_src[in_off[y->dst] + fill[y->dst]++] = src;
     }
+    free(fan);
     b.in_off = in_off;
     b.in_src = in_src;
     /* work on a copy: core_of changes only when everything went well */
@@ -110,7 +124,7 @@ loom_status map_balance(const seir_net *net, const uint32_t *level_of, const uin
     b.core_of = work;
     int64_t cost = 0;
     for (uint32_t n = 0; n < N; n++) {
-        b.csyn[work[n]] += in_off[n + 1] - in_off[n];
+        b.csyn[work[n]] += b.deg[n];
         for (uint32_t i = in_off[n]; i < in_off[n + 1]; i++)
             b.cnt[(size_t)in_src[i] * K + work[n]]++;
     }
@@ -189,6 +203,6 @@ loom_status map_balance(const seir_net *net, const uint32_t *level_of, const uin
     }
     for (uint32_t n = 0; n < N; n++)
         core_of[n] = work[n];
-    LOOM_FREE(in_off, in_src, fill, work, gain, grp, ca, cb, b.cnt, b.csyn);
+    LOOM_FREE(in_off, in_src, fill, work, gain, grp, ca, cb, b.cnt, b.csyn, b.deg);
     return LOOM_OK;
 }

@@ -189,7 +189,9 @@ static map_result *map_alloc(const seir_net *net, const limg_arch *a)
 
 /* Step 4: levels of the zero-delay graph, then placement: the neurons
  * sorted by level (SEIR order inside a level) into order[N], dealt
- * round-robin over the cores; slots in level order within each core. */
+ * round-robin over the cores, then swapped between cores so that every
+ * source's synapses split evenly (map_balance.h); slots in level order
+ * within each core. */
 static loom_status place(map_result *m, const seir_net *net, uint32_t *order, loom_err *e)
 {
     const limg_arch *a = &m->arch;

@@ -1,8 +1,9 @@
 /*
  * test_map_balance.c -- the mapper's placement balance (compiler/map_balance.h):
- * a hand case where the round-robin deal puts both targets of an input in
+ * a hand case where the round-robin deal puts all targets of an input in
  * one core, the constraints (only neurons of one level and one machine
- * profile change places; synapse memory per core), and on a random net the
+ * profile change places; synapse memory per core; sources of fewer than 4K
+ * synapses left as dealt), and on a random net the
  * spread of every source's synapses over the cores, which must fall well
  * below the round-robin deal's while every core keeps its slots per level
  * and profile and the result is the same on every run.
@@ -24,16 +25,17 @@ static limg_arch arch_k(uint32_t cores)
     limg_arch a;
     seir_arch_default(&a.arch);
     a.cores = cores;
-    a.neurons = 8;
-    a.syn_words = 16;
+    a.neurons = 16;
+    a.syn_words = 32;
     a.profiles = 2;
     a.levels = 4;
     a.max_inputs = 4;
     return a;
 }
 
-/* n0..n3; in0 -> n0 and in0 -> n2 (delay 1).  theta_odd: the threshold of
- * n1 and n3 (3 = the same profile as n0 and n2). */
+/* n0..n15, profile 0 for the even ones, 1 (theta_odd; 3 = the same as
+ * profile 0) for the odd ones; in0 -> the 8 even neurons (delay 1): on
+ * 2 cores a source of 4K = 8 synapses, which map_balance spreads. */
 static seir_net *pair_net(int32_t theta_odd)
 {
     seir_net *net = seir_net_new(NULL);
@@ -46,17 +48,17 @@ static seir_net *pair_net(int32_t theta_odd)
     p.theta = theta_odd;
     assert_int_equal(seir_add_profile(net, &p), 1);
     assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
-    for (uint32_t n = 0; n < 4; n++) {
-        char name[8] = {'n', (char)('0' + n), 0};
+    for (uint32_t n = 0; n < 16; n++) {
+        char name[8] = {'n', (char)('a' + n), 0};
         assert_int_equal(seir_add_neurons(net, name, 1, 0, n % 2), (int64_t)n);
     }
-    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 1), 0);
-    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 2, 5, 1), 0);
+    for (uint32_t n = 0; n < 16; n += 2)
+        assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, n, 5, 1), 0);
     return net;
 }
 
-/* Round robin would put n0 and n2 in core 0 (in0's 2 words there, none in
- * core 1); a swap with n1 or n3 splits them 1 + 1. */
+/* Round robin puts the even neurons in core 0 (in0's 8 words there, none
+ * in core 1); swaps with odd neurons split them 4 + 4. */
 static void test_pair_split(void **state)
 {
     (void)state;
@@ -65,17 +67,16 @@ static void test_pair_split(void **state)
     map_result *m;
     loom_err e;
     assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
-    assert_int_not_equal(m->img->core_of[0], m->img->core_of[2]);
-    assert_int_equal(m->core_used[0], 2);
-    assert_int_equal(m->core_used[1], 2);
-    assert_int_equal(m->fo_count[0 * m->fan + 0], 1);
-    assert_int_equal(m->fo_count[1 * m->fan + 0], 1);
+    assert_int_equal(m->core_used[0], 8);
+    assert_int_equal(m->core_used[1], 8);
+    assert_int_equal(m->fo_count[0 * m->fan + 0], 4);
+    assert_int_equal(m->fo_count[1 * m->fan + 0], 4);
     map_free(m);
     seir_net_free(net);
 }
 
-/* The same with n1 and n3 of another profile: no neuron can take n0's or
- * n2's place, so the deal stands. */
+/* The same with the odd neurons of another profile: no neuron can take an
+ * even one's place, so the deal stands. */
 static void test_profile_kept(void **state)
 {
     (void)state;
@@ -84,30 +85,56 @@ static void test_profile_kept(void **state)
     map_result *m;
     loom_err e;
     assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
-    assert_int_equal(m->img->core_of[0], 0);
-    assert_int_equal(m->img->core_of[2], 0);
-    assert_int_equal(m->fo_count[0 * m->fan + 0], 2);
+    for (uint32_t n = 0; n < 16; n++)
+        assert_int_equal(m->img->core_of[n], n % 2);
+    assert_int_equal(m->fo_count[0 * m->fan + 0], 8);
     map_free(m);
     seir_net_free(net);
 }
 
-/* The same with n1 and n3 one level up (n0 -> n1, n0 -> n3 at delay 0):
- * still no swap across levels. */
+/* The same with the odd neurons one level up (n0 -> each odd neuron at
+ * delay 0): no swap across levels; the level order (evens, then odds)
+ * deals the evens 0, 1, 0, 1, ... so in0 is split already. */
 static void test_level_kept(void **state)
 {
     (void)state;
     seir_net *net = pair_net(3);
-    assert_int_equal(seir_add_syn(net, 0, 1, 1, 0), 0);
-    assert_int_equal(seir_add_syn(net, 0, 3, 1, 0), 0);
+    for (uint32_t n = 1; n < 16; n += 2)
+        assert_int_equal(seir_add_syn(net, 0, n, 1, 0), 0);
     limg_arch a = arch_k(2);
     map_result *m;
     loom_err e;
     assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
     assert_int_equal(m->level_of[0], 0);
     assert_int_equal(m->level_of[1], 1);
-    /* level order n0, n2, n1, n3 dealt 0, 1, 0, 1: in0 already split */
-    assert_int_not_equal(m->img->core_of[0], m->img->core_of[2]);
-    assert_int_equal(m->img->core_of[1], m->img->core_of[0]);
+    for (uint32_t k = 0; k < 2; k++) {
+        assert_int_equal(m->lvl_count[k * 2 + 0], 4);
+        assert_int_equal(m->lvl_count[k * 2 + 1], 4);
+        assert_int_equal(m->fo_count[k * m->fan + 0], 4);
+    }
+    map_free(m);
+    seir_net_free(net);
+}
+
+/* A source of fewer than 4K synapses is left as dealt: in0 -> n0, n2 on
+ * 2 cores stays 2 + 0. */
+static void test_small_fanout_left(void **state)
+{
+    (void)state;
+    seir_net *net = seir_net_new(NULL);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "a";
+    assert_int_equal(seir_add_profile(net, &p), 0);
+    assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
+    assert_int_equal(seir_add_neurons(net, "n", 4, 1, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 1), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 2, 5, 1), 0);
+    limg_arch a = arch_k(2);
+    map_result *m;
+    loom_err e;
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    assert_int_equal(m->fo_count[0 * m->fan + 0], 2);
     map_free(m);
     seir_net_free(net);
 }
@@ -230,6 +257,7 @@ int main(void)
         cmocka_unit_test(test_pair_split),
         cmocka_unit_test(test_profile_kept),
         cmocka_unit_test(test_level_kept),
+        cmocka_unit_test(test_small_fanout_left),
         cmocka_unit_test(test_random_spread),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
