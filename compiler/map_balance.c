@@ -8,11 +8,13 @@
  * (c[s][y] - c[s][x] + 1): its gain toward y.  A pass computes every
  * neuron's gain toward every core, then for each pair of cores (x, y) and
  * each group of interchangeable neurons (same level, same machine profile)
- * pairs the neurons of x most eager to go to y with those of y most eager
- * to go to x, and swaps a pair when the exact change (computed by making
- * the two moves on the counts) lowers the cost and both cores keep their
- * synapses within syn_words.  Passes repeat until one gains less than
- * 1/1000 of the cost or 16 have run.
+ * takes the neurons of x eager to go to y, most eager first, and tries
+ * each against the 8 first (most eager) of y's neurons left, by the exact
+ * change (made on the counts, then undone); the best pair that lowers the
+ * cost and keeps both cores' synapses within syn_words is swapped.  Passes
+ * repeat until one gains nothing, 200 have run or the work budget (64
+ * synapse visits per synapse, 2^27 at least; a pass's gains take K per
+ * synapse) is spent.
  */
 #include "map_balance.h"
 
@@ -122,14 +124,11 @@ loom_status map_balance(const seir_net *net, const uint32_t *level_of, const uin
     for (uint32_t n = 0; n < N; n++)
         work[n] = core_of[n];
     b.core_of = work;
-    int64_t cost = 0;
     for (uint32_t n = 0; n < N; n++) {
         b.csyn[work[n]] += b.deg[n];
         for (uint32_t i = in_off[n]; i < in_off[n + 1]; i++)
             b.cnt[(size_t)in_src[i] * K + work[n]]++;
     }
-    for (size_t i = 0; i < (size_t)b.S * K; i++)
-        cost += b.cnt[i] * b.cnt[i];
     /* groups of interchangeable neurons: (level, machine profile) */
     for (uint32_t n = 0; n < N; n++)
         grp[n] = (key){((uint64_t)level_of[n] << 32) | pcls[net->neuron_profile[n]], n};
@@ -139,6 +138,7 @@ loom_status map_balance(const seir_net *net, const uint32_t *level_of, const uin
     int64_t work_left = (int64_t)net->n_syn * 64 > ((int64_t)1 << 27) ? (int64_t)net->n_syn * 64 : ((int64_t)1 << 27);
     const uint32_t M = 8;
     for (int pass = 0; pass < 200 && work_left > 0; pass++) {
+        work_left -= (int64_t)in_off[N] * K; /* the gains */
         for (uint32_t n = 0; n < N; n++) {
             const uint32_t x = work[n];
             int64_t *g = &gain[(size_t)n * K];
@@ -197,7 +197,6 @@ loom_status map_balance(const seir_net *net, const uint32_t *level_of, const uin
                 }
             g0 = g1;
         }
-        cost -= won;
         if (won == 0)
             break;
     }
