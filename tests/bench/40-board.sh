@@ -1,7 +1,7 @@
 #!/bin/sh
 # tests/bench/40-board.sh -- the icebreaker and icestick bitstreams (yosys
 # -> nextpnr -> icepack through `loom build`, cached in $BUILD/boards/B when
-# the design is unchanged): utilisation, Fmax against the 24 MHz board
+# the design is unchanged): utilisation, Fmax against the board
 # clock, and the capacity of the arch config, from the build's report.json.
 # (The icestick runs the array as firmware on loom_rv: docs/icestick.md.)
 set -e
