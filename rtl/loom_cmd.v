@@ -104,7 +104,7 @@ module loom_cmd #(
     wire [47:0] cnt_vec = {fmt_cnt_i, crc_cnt_i, ok_cnt_i};
     wire [7:0]  cmd_b = data_q[15:8];                // in S_HDR
     // in S_HDR: replay_q = (behind != 0) & (depth >= behind), behind = exp -
-    // seq, decided a cycle ahead (36 MHz on the UP5K): S_HDR always follows
+    // seq, decided a cycle ahead (27 MHz on the UP5K): S_HDR always follows
     // the S_F_CAP that shifts the sequence byte from data_q[15:8] into
     // data_q[7:0], and exp_q and depth_q do not change in that cycle
     wire [7:0]  behind_n = exp_q - data_q[15:8];

@@ -117,7 +117,7 @@ module loom_core #(
     // The access is registered here, its address and the address decode
     // with it: the array's bus decode, the sequencer's idle test and the
     // link's address register do not reach the memories' address and enable
-    // multiplexers in the same cycle (36 MHz on the UP5K).  The master holds
+    // multiplexers in the same cycle (27 MHz on the UP5K).  The master holds
     // address and data until h_ready_o, which comes a cycle later for it.
     wire [2:0]  hi_reg = h_addr_i[18:16];
     wire [15:0] hi_off = h_addr_i[15:0];

@@ -211,7 +211,7 @@ module loom_core_dlv #(
     // waits), read its accumulator, form w*x.  With SP = 1 the word first
     // goes through a register stage D0 (the synapse SPRAM's read data, with
     // its ring word (t+d) mod R, registered), so the synapse SPRAM's output
-    // does not reach the ring SPRAM's address in one cycle (36 MHz on the
+    // does not reach the ring SPRAM's address in one cycle (27 MHz on the
     // UP5K); the stream still issues a word every other cycle, so D1 reads
     // and D2 writes the ring in alternate cycles as before, and x is
     // delayed with it. ------------------------------------------------------

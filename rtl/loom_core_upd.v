@@ -291,7 +291,7 @@ module loom_core_upd #(
     wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{nb_u3_q[S-1]}}, nb_u3_q};
 
     // SP = 1 (a neuron every other cycle): the U3 chain takes three more
-    // stages, each one carry chain and a multiplexer deep (36 MHz on the
+    // stages, each one carry chain and a multiplexer deep (27 MHz on the
     // iCE40UP5K; in one cycle it ran at 17 MHz):
     //   U3  inew = sat(di + in), dvb = dv + bias
     //   U4  v1 = sat(dvb + inew)

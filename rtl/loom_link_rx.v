@@ -43,7 +43,7 @@ module loom_link_rx #(
 
     reg [RB-1:0] wp_q, fs_q;     // write pointer, frame start (= committed end)
     reg [RB-1:0] wpn_q;          // wp_q + 1, kept beside it: the ring-full
-                                 // test is a comparison, no adder (36 MHz)
+                                 // test is a comparison, no adder (27 MHz)
     reg [RB-1:0] n_q;            // body bytes of the current frame
     reg          esc_q;          // the previous byte was an escape
     reg          bad_q;          // aborted or cut by a full ring
@@ -67,7 +67,7 @@ module loom_link_rx #(
     localparam [7:0] MAXP8 = MAXP32[7:0];
     localparam [RB-1:0] SIX = 6;
     // the length field's sum and range test are registered as its byte
-    // arrives, off the frame end's path (36 MHz on the UP5K)
+    // arrives, off the frame end's path (27 MHz on the UP5K)
     wire shape_ok = ~bad_q & ~esc_q & ~lhi_q & lok_q & (n_q == want_q);
     wire store = (is_body & ~bad_q & ~full) | (mk_q != 3'd0);
 
