@@ -40,6 +40,7 @@ void loom_host_opts_default(loom_host_opts *o)
 {
     o->timeout_ms = 500;
     o->max_tries = 8;
+    o->giveup_ms = 0;
     o->connect_ms = 2000;
     o->max_payload = 0;
     o->window = 0;
@@ -52,6 +53,17 @@ static double mono_ms(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* The wall time with no request answered after which a link whose board
+ * still sends (NAKs, damaged frames) is given up: opts.giveup_ms, or
+ * timeout_ms x max_tries but at least GIVEUP_MIN_MS. */
+static double giveup_ms(const loom_host_opts *o)
+{
+    if (o->giveup_ms > 0)
+        return o->giveup_ms;
+    double g = (double)o->timeout_ms * o->max_tries;
+    return g > GIVEUP_MIN_MS ? g : GIVEUP_MIN_MS;
 }
 
 static const char *nak_name(uint8_t code)
@@ -142,32 +154,50 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
     h->bytes_sent += m;
     h->unanswered++;
     p->sent_ms = mono_ms();
-    if (p->sends++)
+    /* the exchange on the wire: this request and the longest answer (flags,
+     * header, CRC; stuffing not counted) */
+    p->wire = (unsigned)m + LINK_HDR + LINK_CRC + 2u + p->resp_max;
+    if (p->sends++) {
         h->cnt.duplicates++;
+        link_retry_resent(&h->retry);
+    }
     fifo_push(h, p->req.seq);
     return LOOM_OK;
 }
 
-/* The give-up messages name what actually happened: timeouts, or the cap
- * on resends driven by the board's NAKs and damaged answers. */
-static loom_status fail_tries(loom_host *h, const pend *p, int naks, loom_err *e)
+/* The give-up message names what actually happened (retry.h): silence (no
+ * answer and nothing else for max_tries backed-off timeouts), or a line
+ * that carries the board's NAKs and damaged frames but no request through
+ * for giveup_ms and max_sends resends. */
+static loom_status give_up(loom_host *h, const pend *p, link_retry_verdict v, loom_err *e)
 {
-    if (naks)
+    double stalled = link_retry_stalled_ms(&h->retry, mono_ms()) / 1e3;
+    if (v == LINK_RETRY_REFUSED)
         return loom_fail(e, LOOM_E_LINK,
-                         "%s: request seq %u (command 0x%02X) was sent %u times, most on the board's "
-                         "NAKs and damaged answers, without being answered (%u timeouts, %u shorter "
-                         "adaptive ones; NAKs received %u, frames received %u, CRC errors %u, "
-                         "format errors %u)",
-                         transport_name(h->t), p->req.seq, p->req.cmd, p->sends, p->timeouts, p->early,
-                         h->cnt.seq_errors, h->rx.cnt.frames_ok, h->rx.cnt.crc_errors,
-                         h->rx.cnt.format_errors);
+                         "%s: no request answered for %.1f s although the board keeps sending: "
+                         "request seq %u (command 0x%02X) was resent %u times in that time on the "
+                         "board's NAKs, damaged answers and timeouts (a line too noisy for any "
+                         "frame; session: NAKs received %u, frames received %u, CRC errors %u, "
+                         "format errors %u, %u resends)",
+                         transport_name(h->t), stalled, p->req.seq, p->req.cmd,
+                         h->retry.resends, h->cnt.seq_errors, h->rx.cnt.frames_ok,
+                         h->rx.cnt.crc_errors, h->rx.cnt.format_errors, h->cnt.duplicates);
     return loom_fail(e, LOOM_E_TIMEOUT,
-                     "%s: no valid response to request seq %u (command 0x%02X) after %u timeouts of "
-                     "%d ms or more and %u shorter adaptive ones (%u sends; frames received %u, "
-                     "CRC errors %u, format errors %u)",
-                     transport_name(h->t), p->req.seq, p->req.cmd, p->timeouts, h->o.timeout_ms,
-                     p->early, p->sends,
-                     h->rx.cnt.frames_ok, h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
+                     "%s: no valid response to request seq %u (command 0x%02X) for %.1f s, after "
+                     "%u timeouts of %d ms or more (backed off) and %u shorter adaptive ones "
+                     "(%u sends; frames received %u, CRC errors %u, format errors %u)",
+                     transport_name(h->t), p->req.seq, p->req.cmd, stalled, h->retry.silent,
+                     h->o.timeout_ms, p->early, p->sends, h->rx.cnt.frames_ok,
+                     h->rx.cnt.crc_errors, h->rx.cnt.format_errors);
+}
+
+/* Gives up (LOOM_E_LINK) when the link has made no progress for long
+ * enough (retry.h); a board that answers now and then is never given up. */
+static loom_status check_refused(loom_host *h, const pend *p, loom_err *e)
+{
+    if (link_retry_check(&h->retry, mono_ms()) == LINK_RETRY_REFUSED)
+        return give_up(h, p, LINK_RETRY_REFUSED, e);
+    return LOOM_OK;
 }
 
 /* The answer to the frame of seq s was lost on the way (a later frame's
@@ -186,9 +216,8 @@ static loom_status resend_lost(loom_host *h, uint8_t s, int seen, loom_err *e)
         pend *p = win_at(h, i);
         if (p->req.seq != s || p->done)
             continue;
-        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
-            return fail_tries(h, p, 1, e);
-        return send_pend(h, p, e);
+        loom_status st = check_refused(h, p, e);
+        return st ? st : send_pend(h, p, e);
     }
     return LOOM_OK;
 }
@@ -217,11 +246,12 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
         int need = i < iE ? !fifo_has(h, p->req.seq) : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
         if (!need)
             continue;
-        if (p->sends >= 16 * h->o.max_tries) /* a board that NAKs forever */
-            return fail_tries(h, p, 1, e);
+        loom_status st = check_refused(h, p, e);
+        if (st)
+            return st;
         if (h->unanswered >= h->window)
             return LOOM_OK; /* a later answer or the timeout resends the rest */
-        loom_status st = send_pend(h, p, e);
+        st = send_pend(h, p, e);
         if (st)
             return st;
         if (i >= iE)
@@ -313,6 +343,8 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         h->unanswered--; /* every frame the board reads gets one answer */
     track_damage(h, got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME));
     uint8_t s;
+    if (got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME))
+        h->heard_ms = mono_ms(); /* something fresh: the board reads and answers */
     if (got < 0) {
         /* most likely the answer to the oldest frame on the wire */
         if (!h->count)
@@ -333,10 +365,28 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     for (unsigned i = 0; i < h->count; i++)
         if (win_at(h, i)->req.seq == f->seq && !win_at(h, i)->done)
             p = win_at(h, i);
-    if (!p)
-        return LOOM_OK; /* stale: a duplicate answer or another session's */
     uint8_t lost[FIFO_CAP];
     unsigned n_lost;
+    if (!p) {
+        /* stale: a duplicate answer (to a copy resent too early) or another
+         * session's.  Not counted as heard: a board busy answering copies is
+         * not a sign that the oldest request was lost, and taking it for one
+         * resent copies of long frames to a slow board faster than it
+         * answered them, each copy's answer triggering the next.  Its copy
+         * leaves the frames on the wire all the same (left there, it made
+         * later NAKs resend requests whose copies were still on the way). */
+        h->stale++;
+        if (!fifo_has(h, f->seq))
+            return LOOM_OK;
+        fifo_pop_through(h, f->seq, lost, &n_lost);
+        for (unsigned i = 0; i < n_lost; i++) {
+            loom_status st = resend_lost(h, lost[i], 0, e);
+            if (st)
+                return st;
+        }
+        return LOOM_OK;
+    }
+    h->heard_ms = mono_ms();
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
@@ -355,11 +405,16 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     p->done = 1;
     h->cnt.frames_ok++;
     h->last_event = mono_ms();
+    link_retry_progress(&h->retry, h->last_event);
     if (p->sends == 1) {
         /* Karn: only a request sent once gives a round-trip sample */
         double r = h->last_event - p->sent_ms;
         if (r < 0)
             r = 0;
+        /* the time per byte of the exchange, fixed costs included (so an
+         * over-estimate for longer frames, never an under-estimate) */
+        double b = r / (double)(p->wire > p->resp_max ? p->wire - p->resp_max + f->len : 1);
+        h->byte_ms = h->byte_ms > 0 ? 0.875 * h->byte_ms + 0.125 * b : b;
         if (h->srtt <= 0) {
             h->srtt = r > 0.01 ? r : 0.01;
             h->rttvar = r / 2;
@@ -398,9 +453,22 @@ static double rto_ms(const loom_host *h)
  * The requests of a timeout may not be lost but still queued in front of a
  * slow board; resending at a fixed rate would then queue copies faster
  * than the board answers them, and every copy delays the answers further. */
-static double wait_ms(const loom_host *h)
+static double wait_ms(const loom_host *h, const pend *old)
 {
-    double w = rto_ms(h) * (double)(1u << h->backoff);
+    double w = rto_ms(h);
+    /* ... and never shorter than the exchange of the oldest request can
+     * take: its bytes both ways at the measured time per byte (at least the
+     * board's baud rate) plus the measured variation.  The round trip of
+     * short frames (a few ms) is no timeout for a 250-byte frame through a
+     * slow (sanitized, loaded) virtual board: resending it before its
+     * answer could be back queued copies faster than the board answered. */
+    if (old) {
+        double per = h->byte_ms > h->uart_byte_ms ? h->byte_ms : h->uart_byte_ms;
+        double x = old->wire * per + 4 * h->rttvar;
+        if (x > w)
+            w = x;
+    }
+    w *= (double)(1u << h->backoff);
     double cap = (double)h->o.timeout_ms * (1u << BACKOFF_MAX);
     return w < cap ? w : cap;
 }
@@ -415,9 +483,9 @@ static void note_stall(loom_host *h, const pend *old, double now)
     h->stall_note = now;
     char msg[200];
     snprintf(msg, sizeof msg, "link stalled: no answer for %.1f s to request seq %u (command "
-             "0x%02X), %u sends, %u of %u timeouts; CRC errors %u",
-             (now - h->last_event) / 1e3, old->req.seq, old->req.cmd, old->sends, old->timeouts,
-             h->o.max_tries, h->rx.cnt.crc_errors);
+             "0x%02X), %u sends, %u of %u silent timeouts; CRC errors %u",
+             (now - h->last_event) / 1e3, old->req.seq, old->req.cmd, old->sends,
+             h->retry.silent, h->o.max_tries, h->rx.cnt.crc_errors);
     h->o.on_stall(h->o.stall_ctx, msg);
 }
 
@@ -441,7 +509,7 @@ static loom_status pump(loom_host *h, loom_err *e)
     for (unsigned i = 0; i < h->count && !old; i++)
         if (!win_at(h, i)->done)
             old = win_at(h, i);
-    double now = mono_ms(), w = wait_ms(h);
+    double now = mono_ms(), w = wait_ms(h, old);
     /* never before the oldest request's last send is w old: its answer may
      * still be on the way, and a copy would only queue behind it */
     double since = h->last_event;
@@ -462,8 +530,8 @@ static loom_status pump(loom_host *h, loom_err *e)
          * sends still holds).  Only silence is a timeout that backs off and
          * counts: a board that is gone or still busy with queued copies. */
         if (h->cnt.frames_ok && h->heard_ms > since) {
-            if (old->sends >= 16 * h->o.max_tries)
-                return fail_tries(h, old, 1, e);
+            if ((st = check_refused(h, old, e)))
+                return st;
             old->early++;
             h->timeouts++;
             if (h->debug)
@@ -480,8 +548,11 @@ static loom_status pump(loom_host *h, loom_err *e)
         int full = w >= h->o.timeout_ms;
         h->timeouts++;
         if (full) {
-            if (++old->timeouts >= h->o.max_tries)
-                return fail_tries(h, old, 0, e);
+            old->timeouts++;
+            link_retry_silent(&h->retry);
+            link_retry_verdict v = link_retry_check(&h->retry, now);
+            if (v)
+                return give_up(h, old, v, e);
         } else {
             old->early++;
         }
@@ -512,8 +583,6 @@ static loom_status pump(loom_host *h, loom_err *e)
     h->in_off = 0;
     h->in_n = got;
     h->bytes_received += got;
-    if (got)
-        h->heard_ms = mono_ms();
     return LOOM_OK;
 }
 
@@ -538,8 +607,10 @@ static loom_status submit(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t 
         return loom_fail(e, LOOM_E_ARG, "link: payload of %u bytes, at most %d allowed", len,
                          LINK_MAX_PAYLOAD);
     loom_status st;
-    if (!h->count)
+    if (!h->count) {
         h->last_event = mono_ms();
+        link_retry_progress(&h->retry, h->last_event); /* an idle link made no progress to make */
+    }
     while (!has_room(h, len, resp_max)) {
         if (!h->count)
             return loom_fail(e, LOOM_E_ARG, "link: a request of %u bytes with a %u-byte response "
@@ -743,6 +814,7 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
     const unsigned tries = h->o.max_tries;
     if (h->o.max_tries > 3)
         h->o.max_tries = 3;
+    link_retry_init(&h->retry, h->o.max_tries, 16 * h->o.max_tries, giveup_ms(&h->o), mono_ms());
     if ((st = transport_write(h->t, &z, 1, h->o.timeout_ms, e)) ||
         (st = do_identify(h, &h->id, e))) {
         if (st == LOOM_E_TIMEOUT) {
@@ -758,6 +830,8 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
         return st;
     }
     h->o.max_tries = tries;
+    if (h->id.clk_hz && h->id.clks_per_bit)
+        h->uart_byte_ms = 10e3 * h->id.clks_per_bit / h->id.clk_hz;
     if (h->id.max_payload < 64) {
         loom_fail(e, LOOM_E_LINK, "%s: board announces a max payload of %u bytes, at least 64 "
                   "expected", port, h->id.max_payload);
@@ -772,6 +846,9 @@ loom_status loom_host_open(const char *port, unsigned baud, const loom_host_opts
     if (h->o.max_payload && h->o.max_payload < h->max_payload)
         h->max_payload = (uint16_t)(h->o.max_payload < 64 ? 64 : h->o.max_payload);
     h->full_payload = h->max_payload;
+    /* N resends per request of the window in a row with no answer at all */
+    link_retry_init(&h->retry, h->o.max_tries, 16 * h->o.max_tries * h->window,
+                    giveup_ms(&h->o), mono_ms());
     *out = h;
     return LOOM_OK;
 }

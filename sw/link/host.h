@@ -8,9 +8,11 @@
  * protocol v2, docs/protocol.md): the synchronous calls wait for their own
  * answer, the pipe / stream_put calls do not, so a long run is bound by the
  * link's bandwidth rather than its round trip.  Lost or damaged frames are
- * resent (go-back-N, driven by the board's NAKs, or after opts.timeout_ms,
- * doubled on repeated timeouts up to 8 times,
- * at most opts.max_tries timeouts per request); the board answers a
+ * resent (go-back-N, driven by the board's NAKs, or after an adaptive
+ * timeout no shorter than the frame's bytes take, doubled on repeated
+ * timeouts; the link is given up only when no request is answered for
+ * opts.max_tries silent timeouts, or for opts.giveup_ms while the board
+ * sends only NAKs and damaged frames: sw/link/retry.h); the board answers a
  * retried request from its cache, so no request is executed twice or
  * skipped, and answers are delivered in order.
  * Every call returns a loom_status with a readable message; a lost link is
@@ -37,8 +39,14 @@ typedef struct loom_host_opts {
     int timeout_ms;      /* the longest wait for a response before resending [500]; the
                             wait adapts to the measured round trip (RFC 6298:
                             smoothed RTT + 4 x variation, at least 20 ms) */
-    unsigned max_tries;  /* timeouts of timeout_ms or more per request before giving up
-                            [8]; shorter adaptive timeouts before them do not count */
+    unsigned max_tries;  /* silent timeouts of timeout_ms or more in a row, no request
+                            answered, before giving up [8]; shorter adaptive timeouts
+                            do not count (sw/link/retry.h) */
+    int giveup_ms;       /* a board that keeps sending NAKs and damaged frames but
+                            answers no request is given up after this long and
+                            16 x max_tries resends per frame of the window
+                            [0: timeout_ms x max_tries, at least 10 s]; while
+                            requests are answered the link is never given up */
     int connect_ms;      /* TCP connect timeout [2000] */
     unsigned max_payload; /* cap on frame payloads in bytes, 0 = the board's;
                              small frames survive noisy lines better; the

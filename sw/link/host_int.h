@@ -12,6 +12,7 @@
 #include "host.h"
 #include "link.h"
 #include "loom_status.h"
+#include "retry.h"
 #include "transport.h"
 
 typedef struct pend {
@@ -24,6 +25,7 @@ typedef struct pend {
     unsigned timeouts;   /* full timeouts (a wait of opts.timeout_ms or more) while oldest */
     unsigned early;      /* shorter adaptive timeouts while it was the oldest unanswered */
     double sent_ms;      /* time of its last send */
+    unsigned wire;       /* bytes of one exchange on the wire: request + longest answer */
 } pend;
 
 #define FIFO_CAP 64
@@ -37,6 +39,8 @@ typedef struct pend {
 #define DMG_EVERY 16      /* answers between two changes of the payload cap */
 #define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
 #define RTO_SHIFT_MAX 16  /* log2 of the largest backoff of the adaptive timeout */
+#define GIVEUP_MIN_MS 10000.0 /* no answer for this long at least before a board that
+                                 still sends NAKs or damaged frames is given up */
 
 struct loom_host {
     transport *t;
@@ -62,6 +66,11 @@ struct loom_host {
     unsigned backoff;      /* log2 of the timeout multiplier, 0..BACKOFF_MAX */
     unsigned unanswered;   /* frames sent since the last timeout and not answered */
     double srtt, rttvar;   /* ms: smoothed round trip and its variation (RFC 6298), srtt 0: none */
+    double byte_ms;        /* ms per wire byte of an exchange (smoothed round trip / bytes of
+                              the Karn samples, at least the UART's), 0: none yet */
+    double uart_byte_ms;   /* ms per byte at the board's baud rate (IDENTIFY), 0: unknown */
+    link_retry retry;      /* the give-up rule (retry.h) */
+    unsigned stale;        /* answers to requests already answered (spurious resends) */
     double stall_note;     /* ms: when the last stall progress line was given (0: none) */
     link_counters cnt;     /* seq_errors = NAKs received, duplicates = resends */
     unsigned timeouts;     /* resend timeouts waited out (loom_host_timeouts) */

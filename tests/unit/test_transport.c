@@ -203,7 +203,20 @@ typedef struct swboard {
     unsigned executed;
     atomic_uint drop_every; /* > 0: every drop_every-th answer is lost whole */
     atomic_uint answers, dropped;
+    atomic_uint nak_keep;  /* > 0: only every nak_keep-th valid request gets through,
+                              the others are taken as damaged (NAK FRAME) */
+    atomic_uint nak_n;
+    unsigned byte_us;      /* > 0: a slow line: each frame in and each answer out
+                              takes byte_us per wire byte (a UART of 10 bits/byte) */
 } swboard;
+
+/* Waits us microseconds (a slow board's line time). */
+static void sw_sleep_us(double us)
+{
+    struct timespec ts = {(time_t)(us / 1e6), (long)((us - 1e6 * (time_t)(us / 1e6)) * 1e3)};
+    while (nanosleep(&ts, &ts) != 0)
+        ;
+}
 
 static uint32_t sw_rnd(swboard *b)
 {
@@ -294,9 +307,14 @@ static void *sw_main(void *arg)
             off += link_rx_feed(&b->rx, in + off, got - off, &req, &f);
             if (!f)
                 continue;
+            unsigned keep = atomic_load(&b->nak_keep);
+            if (f > 0 && keep && (atomic_fetch_add(&b->nak_n, 1) + 1) % keep != 0)
+                f = -1;
             const link_frame *r = f > 0 ? link_srv_handle(&b->srv, &req, sw_exec, b)
                                         : link_srv_dropped(&b->srv);
             size_t m = link_frame_encode(r, w), k = 0;
+            if (b->byte_us && f > 0) /* the request's bytes in, then the answer's out */
+                sw_sleep_us((double)b->byte_us * (LINK_HDR + LINK_CRC + 2 + req.len + m));
             for (size_t i = 0; i < m; i++) {
                 if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
                     continue;
@@ -489,6 +507,81 @@ static void test_host_lost_answers(void **st)
     loom_host_close(h);
 }
 
+/* A slow board (a slow line, or a sanitized virtual board on a loaded
+ * machine): the round trip of short frames is a few ms, a 248-byte frame
+ * takes ten times as long.  The resend wait scales with the frame's bytes
+ * at the measured time per byte, so on this clean line nothing is resent.
+ * Before, the wait was the short frames' round trip (20 ms at least): every
+ * long frame was resent before its answer could be back, the copies queued
+ * behind it, and their answers (taken for signs of a lost frame) triggered
+ * more copies -- interrupt.sh's image load through loom-san's vboard took
+ * over a minute. */
+static void test_host_slow_long_frames(void **st)
+{
+    (void)st;
+    char spec[128];
+    board_start(0, 0, spec, sizeof spec);
+    board.byte_us = 120; /* 83 kbyte/s: a 256-byte frame 31 ms, a short one 3 ms */
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    loom_host *h = NULL;
+    loom_err e;
+    if (loom_host_open(spec, 3000000, &o, &h, &e))
+        fail_msg("open: %s", e.msg);
+    uint32_t r, w[1200], back[1200];
+    for (int i = 0; i < 8; i++) /* round-trip samples of short frames */
+        assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_OK);
+    for (int i = 0; i < 1200; i++)
+        w[i] = (uint32_t)i * 2246822519u;
+    double t0 = ms_now();
+    assert_int_equal(loom_host_write(h, 200, w, 1200, &e), LOOM_OK); /* 20 frames of 248 bytes */
+    double dt = ms_now() - t0;
+    assert_int_equal(loom_host_read(h, 200, back, 1200, &e), LOOM_OK);
+    assert_memory_equal(back, w, sizeof w);
+    link_counters hc = loom_host_stats(h);
+    if (hc.duplicates > 1)
+        fail_msg("%u frames resent on a clean, slow line (%u resend timeouts, write %.0f ms)",
+                 hc.duplicates, loom_host_timeouts(h), dt);
+    board_stop();
+    loom_host_close(h);
+}
+
+/* The give-up rule (sw/link/retry.h) on a live board: a line so noisy that
+ * only one request in 50 gets through still makes progress, and is never
+ * given up (before: a cap of 16 x max_tries = 32 sends of one request
+ * did); a board that answers every frame with NAK FRAME and executes
+ * nothing is given up after giveup_ms, with a message that says so. */
+static void test_host_gives_up_on_progress_only(void **st)
+{
+    (void)st;
+    char spec[128];
+    board_start(0, 0, spec, sizeof spec);
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    o.timeout_ms = 50;
+    o.max_tries = 2;
+    o.giveup_ms = 300;
+    loom_host *h = NULL;
+    loom_err e;
+    if (loom_host_open(spec, 3000000, &o, &h, &e))
+        fail_msg("open: %s", e.msg);
+    uint32_t r;
+    atomic_store(&board.nak_keep, 50);
+    for (int i = 0; i < 20; i++)
+        if (loom_host_read(h, 0, &r, 1, &e) != LOOM_OK || r != 0x4C4F4F4D)
+            fail_msg("read %d through a line passing 1 request in 50: %s", i, e.msg);
+    assert_true(loom_host_stats(h).duplicates >= 20 * 40);
+    atomic_store(&board.nak_keep, 1000000000u); /* nothing gets through */
+    double t0 = ms_now();
+    assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_E_LINK);
+    double dt = ms_now() - t0;
+    assert_true(dt >= 300 && dt < 5000);
+    if (!strstr(e.msg, "although the board keeps sending") || !strstr(e.msg, "too noisy"))
+        fail_msg("give-up message: %s", e.msg);
+    board_stop();
+    loom_host_close(h);
+}
+
 static void test_host_pty(void **st) { (void)st; host_session(0, 0); }
 static void test_host_tcp(void **st) { (void)st; host_session(1, 0); }
 /* 0.5% of bytes dropped and 0.5% flipped, in each direction */
@@ -518,4 +611,4 @@ static void test_host_no_board(void **st)
 
 UNIT_MAIN(test_list_ports, test_open_errors, test_pty_pair, test_tcp_pair, test_host_pty,
           test_host_tcp, test_host_pty_faults, test_host_tcp_faults, test_host_no_board,
-          test_host_lost_answers)
+          test_host_lost_answers, test_host_slow_long_frames, test_host_gives_up_on_progress_only)
