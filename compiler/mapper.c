@@ -18,6 +18,7 @@
 
 #include "loom_arith.h"
 #include "loom_map.h"
+#include "map_balance.h"
 #include "seir_relay.h"
 #include "loom_mem.h"
 
@@ -188,7 +189,9 @@ static map_result *map_alloc(const seir_net *net, const limg_arch *a)
 
 /* Step 4: levels of the zero-delay graph, then placement: the neurons
  * sorted by level (SEIR order inside a level) into order[N], dealt
- * round-robin over the cores; slots in level order within each core. */
+ * round-robin over the cores, then swapped between cores so that every
+ * source's synapses split evenly (map_balance.h); slots in level order
+ * within each core. */
 static loom_status place(map_result *m, const seir_net *net, uint32_t *order, loom_err *e)
 {
     const limg_arch *a = &m->arch;
@@ -216,12 +219,23 @@ static loom_status place(map_result *m, const seir_net *net, uint32_t *order, lo
     for (uint32_t n = 0; n < N; n++)
         order[lstart[m->level_of[n]]++] = n;
     free(lstart);
-    /* deal round-robin; slots in level order within each core */
+    /* deal round-robin, then balance each source's synapses over the
+     * cores (map_balance.h); slots in level order within each core */
+    for (uint32_t j = 0; j < N; j++)
+        m->img->core_of[order[j]] = j % K;
+    if (K > 1) {
+        uint32_t *pcls = map_profile_class(net);
+        if (!pcls)
+            return loom_fail(e, LOOM_E_NOMEM, "mapper: out of memory");
+        st = map_balance(net, m->level_of, pcls, K, a->syn_words, m->img->core_of, e);
+        free(pcls);
+        if (st != LOOM_OK)
+            return st;
+    }
     for (uint32_t j = 0; j < N; j++) {
-        const uint32_t n = order[j], k = j % K;
+        const uint32_t n = order[j], k = m->img->core_of[n];
         if (m->core_used[k] >= a->neurons)
             return loom_fail(e, LOOM_E_INTERNAL, "mapper: core %u overfull", k);
-        m->img->core_of[n] = k;
         m->img->slot_of[n] = m->core_used[k]++;
         m->lvl_count[(size_t)k * L + m->level_of[n]]++;
     }

@@ -5,7 +5,7 @@
  *
  *   g_err                 weight err -> encoders          (x * scale, |w| <= 16)
  *   g_derr (PD only)      weight derr -> encoders         (x * scale, |w| <= 16 - |g_err|)
- *   thr[E]                weight bias -> encoder j is -thr_j * 127 (|w| <= 127)
+ *   thr[E]                encoder j's own bias is -round(thr_j * 127) * 80 (|.| <= 127 * 80)
  *   enc_amem              encoder a_mem = x * 4096        (0..4096)
  *   hid_w[H]              weight enc k -> hid k           (x * 64, |w| <= 127)
  *   hid_side              weight enc k+1 -> hid k         (x * 64, |w| <= 127)
@@ -15,10 +15,14 @@
  *   out_amem              read-out a_mem = x * 4096       (0..4096)
  *
  * err and derr are bounded graded channels (max=CTRL_IN_MAX, 1.4 m and
- * 1.4 m/s), bias max=CTRL_BIAS_VALUE; |g_err| + |g_derr| <= 16 and
- * |w_bias| <= 127 keep every encoder's accumulator bound at most
- * 16 * 1400 + 127 * 80 = 32560 <= 2^15 - 1, so the network always passes
- * seir_check_acc for A = 16 (the icebreaker's arch).
+ * 1.4 m/s); |g_err| + |g_derr| <= 16 keeps every encoder's accumulator
+ * bound at most 16 * 1400 = 22400 (with the efference copy, 16 * 1400 +
+ * 10 * 1000 = 32400) <= 2^15 - 1, so the network always passes
+ * seir_check_acc for A = 16 (the icebreaker's arch).  The threshold is the
+ * encoder's own bias, added to v after the accumulator: the same sum the
+ * former `bias` channel (80, weight -round(thr_j * 127)) put into it, so the
+ * same genes fly exactly as before (every accumulator sum fits S bits, so
+ * nothing saturates differently).
  */
 #include "ctrl.h"
 
@@ -110,7 +114,7 @@ static int32_t clampi(double v, int32_t lo, int32_t hi)
 
 static loom_status oom(loom_err *e) { return loom_fail(e, LOOM_E_NOMEM, "ctrl: out of memory"); }
 
-static loom_status build_part(seir_net *net, ctrl_part part, const double *x, loom_err *e)
+static loom_status build_part(seir_net *net, ctrl_part part, const double *x, int32_t g_u, loom_err *e)
 {
     const part_desc *d = &parts[part];
     const layout l = layout_of(part);
@@ -176,7 +180,8 @@ static loom_status build_part(seir_net *net, ctrl_part part, const double *x, lo
             const int32_t wb = clampi(-x[l.thr + j] * 127, -127, 127);
             if (g_err) rc |= seir_add_syn(net, SEIR_SRC_INPUT | CTRL_IN_ERR, n, sign * g_err, 0);
             if (g_derr) rc |= seir_add_syn(net, SEIR_SRC_INPUT | CTRL_IN_DERR, n, sign * g_derr, 0);
-            if (wb) rc |= seir_add_syn(net, SEIR_SRC_INPUT | CTRL_IN_BIAS, n, wb, 0);
+            if (g_u) rc |= seir_add_syn(net, SEIR_SRC_INPUT | CTRL_IN_THIRD, n, sign * g_u, 0);
+            if (wb) rc |= seir_set_bias(net, n, wb * CTRL_BIAS_VALUE);
         }
         for (uint32_t k = 0; k < d->n_hid; k++) {
             const uint32_t h = (uint32_t)hid[s] + k;
@@ -204,7 +209,15 @@ loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net *
 loom_status ctrl_build_arch(const seir_arch *arch, const double *pd_genes, const double *i_genes,
                             seir_net **out, loom_err *e)
 {
+    return ctrl_build_eff(arch, pd_genes, i_genes, NULL, out, e);
+}
+
+loom_status ctrl_build_eff(const seir_arch *arch, const double *pd_genes, const double *i_genes,
+                           const double *eff_genes, seir_net **out, loom_err *e)
+{
     *out = NULL;
+    if (eff_genes && !pd_genes)
+        return loom_fail(e, LOOM_E_ARG, "controller: the efference copy feeds the PD part, which is left out");
     if (arch->a < CTRL_ARCH_A || arch->w < 8 || arch->s < 16)
         return loom_fail(e, LOOM_E_INVALID,
                          "controller: arch W=%d S=%d A=%d: the controller needs W >= 8, S >= 16 and A >= %d",
@@ -215,13 +228,15 @@ loom_status ctrl_build_arch(const seir_arch *arch, const double *pd_genes, const
     loom_status st = LOOM_OK;
     if (seir_add_inputs(net, "err", 1, 0, SEIR_IN_GRADED) < 0 ||
         seir_add_inputs(net, "derr", 1, 0, SEIR_IN_GRADED) < 0 ||
-        seir_add_inputs(net, "bias", 1, 0, SEIR_IN_GRADED) < 0 ||
         seir_set_input_max(net, CTRL_IN_ERR, 1, CTRL_IN_MAX) ||
-        seir_set_input_max(net, CTRL_IN_DERR, 1, CTRL_IN_MAX) ||
-        seir_set_input_max(net, CTRL_IN_BIAS, 1, CTRL_BIAS_VALUE))
+        seir_set_input_max(net, CTRL_IN_DERR, 1, CTRL_IN_MAX))
         st = oom(e);
-    if (!st && pd_genes) st = build_part(net, CTRL_PD, pd_genes, e);
-    if (!st && i_genes) st = build_part(net, CTRL_I, i_genes, e);
+    if (!st && eff_genes &&
+        (seir_add_inputs(net, "u", 1, 0, SEIR_IN_GRADED) < 0 || seir_set_input_max(net, CTRL_IN_THIRD, 1, CTRL_U_MAX)))
+        st = oom(e);
+    const int32_t g_u = eff_genes ? clampi(eff_genes[0] * CTRL_U_GAIN_SCALE, -CTRL_U_GAIN_MAX, CTRL_U_GAIN_MAX) : 0;
+    if (!st && pd_genes) st = build_part(net, CTRL_PD, pd_genes, g_u, e);
+    if (!st && i_genes) st = build_part(net, CTRL_I, i_genes, 0, e);
     if (st) {
         seir_net_free(net);
         return st;
@@ -238,33 +253,48 @@ static int32_t sat_in(double v)
 }
 
 void ctrl_encode_scaled(double err, double derr, double scale_err, double scale_derr,
-                        int32_t in[CTRL_N_INPUTS])
+                        int32_t in[2])
 {
     in[CTRL_IN_ERR] = sat_in(err * scale_err);
     in[CTRL_IN_DERR] = sat_in(derr * scale_derr);
-    in[CTRL_IN_BIAS] = CTRL_BIAS_VALUE;
 }
 
-void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS])
+void ctrl_encode(double err, double derr, int32_t in[2])
 {
     ctrl_encode_scaled(err, derr, 1000.0, 1000.0, in);
 }
 
 double ctrl_decode(ctrl_part part, int32_t v) { return (double)v / parts[part].v_per_cmd; }
 
-loom_status ctrl_check_net(const seir_net *net, loom_err *e)
+loom_status ctrl_check_net(const seir_net *net, loom_err *e) { return ctrl_check_net_third(net, NULL, e); }
+
+loom_status ctrl_check_net_third(const seir_net *net, ctrl_third *third, loom_err *e)
 {
-    static const char *names[CTRL_N_INPUTS] = {"err", "derr", "bias"};
-    if (net->n_inputs < CTRL_N_INPUTS)
-        return loom_fail(e, LOOM_E_INVALID, "controller: expected %d graded inputs (err, derr, bias), found %u",
-                         CTRL_N_INPUTS, net->n_inputs);
-    for (uint32_t c = 0; c < CTRL_N_INPUTS; c++) {
+    static const char *names[2] = {"err", "derr"};
+    if (net->n_inputs < 2 || net->n_inputs > CTRL_N_INPUTS)
+        return loom_fail(e, LOOM_E_INVALID,
+                         "controller: expected 2 or 3 graded inputs (err, derr, and u or bias), found %u",
+                         net->n_inputs);
+    for (uint32_t c = 0; c < 2; c++) {
         char buf[64];
         seir_input_name(net, c, buf, sizeof buf);
         if (net->input_kind[c] != SEIR_IN_GRADED || strcmp(buf, names[c]))
             return loom_fail(e, LOOM_E_INVALID, "controller: input channel %u is '%s', expected graded '%s'",
                              c, buf, names[c]);
     }
+    ctrl_third t = CTRL_THIRD_NONE;
+    if (net->n_inputs == CTRL_N_INPUTS) {
+        char buf[64];
+        seir_input_name(net, CTRL_IN_THIRD, buf, sizeof buf);
+        if (net->input_kind[CTRL_IN_THIRD] == SEIR_IN_GRADED && !strcmp(buf, "u"))
+            t = CTRL_THIRD_U;
+        else if (net->input_kind[CTRL_IN_THIRD] == SEIR_IN_GRADED && !strcmp(buf, "bias"))
+            t = CTRL_THIRD_BIAS;
+        else
+            return loom_fail(e, LOOM_E_INVALID, "controller: input channel 2 is '%s', expected graded 'u' or 'bias'",
+                             buf);
+    }
+    if (third) *third = t;
     if (net->n_outputs != CTRL_N_PARTS)
         return loom_fail(e, LOOM_E_INVALID, "controller: expected 2 v outputs (PD, I read-outs), found %u",
                          net->n_outputs);
@@ -329,12 +359,24 @@ void ctrl_snn_init(ctrl_snn *c, ctrl_backend be)
     c->v_per_cmd[CTRL_I] = CTRL_V_PER_CMD_I;
 }
 
+loom_status ctrl_snn_net(ctrl_snn *c, const seir_net *net, loom_err *e)
+{
+    return ctrl_check_net_third(net, &c->third, e);
+}
+
 loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_err *e)
 {
     ctrl_snn *c = ctx;
     int32_t in[CTRL_N_INPUTS];
     ctrl_encode_scaled(err, derr, c->scale_err, c->scale_derr, in);
-    loom_status st = c->be.step(c->be.ctx, in, CTRL_N_INPUTS, c->last_v, CTRL_N_PARTS, e);
+    if (c->third == CTRL_THIRD_BIAS) {
+        in[CTRL_IN_THIRD] = CTRL_BIAS_VALUE;
+    } else if (c->third == CTRL_THIRD_U) {
+        const double up = c->u_prev > CTRL_U_SAT ? CTRL_U_SAT : (c->u_prev < -CTRL_U_SAT ? -CTRL_U_SAT : c->u_prev);
+        in[CTRL_IN_THIRD] = (int32_t)nearbyint(up * CTRL_U_SCALE); /* +-CTRL_U_MAX; NaN never: u_prev is a sum of v's */
+    }
+    const uint32_t n_in = c->third == CTRL_THIRD_NONE ? 2 : CTRL_N_INPUTS;
+    loom_status st = c->be.step(c->be.ctx, in, n_in, c->last_v, CTRL_N_PARTS, e);
     if (st) return st;
     if (c->on_spikes && c->be.spikes) {
         const uint32_t *idx;
@@ -345,6 +387,7 @@ loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_er
     c->last_u[CTRL_PD] = (double)c->last_v[CTRL_PD] / c->v_per_cmd[CTRL_PD];
     c->last_u[CTRL_I] = (double)c->last_v[CTRL_I] / c->v_per_cmd[CTRL_I];
     *u = c->last_u[CTRL_PD] + c->last_u[CTRL_I];
+    c->u_prev = *u;
     return LOOM_OK;
 }
 
@@ -420,9 +463,9 @@ loom_status ctrl_fitness(ctrl_part part, const double *genes, const ctrl_trace *
     for (uint32_t k = 0; k < n_tr; k++) {
         ref_reset(sim);
         for (size_t t = 0; t < tr[k].n; t++) {
-            int32_t in[CTRL_N_INPUTS];
+            int32_t in[2];
             ctrl_encode(tr[k].err[t], tr[k].derr[t], in);
-            for (uint32_t c = 0; c < CTRL_N_INPUTS; c++) ref_set_input(sim, c, in[c]);
+            for (uint32_t c = 0; c < 2; c++) ref_set_input(sim, c, in[c]);
             ref_step(sim);
             const double u = clampd(ctrl_decode(part, ref_v(sim, out)), u_max);
             const double d = u - clampd(tr[k].target[part][t], u_max);

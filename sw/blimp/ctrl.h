@@ -10,10 +10,15 @@
  *                  +-1400: graded max=1400)
  *            derr  its change per second, mm/s (saturated at +-1400), the same difference
  *                  the reference PID's D term uses
- *            bias  the constant CTRL_BIAS_VALUE: gives every encoder its own
- *                  threshold through its own weight
+ *            u     (only with the efference copy, ctrl_build_eff) the
+ *                  controller's own previous command, saturated at +-10
+ *                  command units, in hundredths (graded max=1000)
+ *   Every encoder's threshold is its own bias (seir_set_bias): a constant
+ *   added to v every step, so no constant input has to be sent (a net
+ *   written before had a third channel `bias` carrying CTRL_BIAS_VALUE
+ *   every step, weighted per encoder: the same sums; such a net still flies)
  *   PD part  pd_enc_p[20] / pd_enc_n[20]  encoders in +- pairs: p fires for
- *                  g_e*err + g_d*derr above its threshold, n for the mirror
+ *                  g_e*err + g_d*derr (+ g_u*u) above its threshold, n for the mirror
  *            pd_hid_p[20] / pd_hid_n[20]  hidden LIF layer; hidden k listens
  *                  to encoders k (own weight) and k+1 (shared weight)
  *            pd_out  leaky integrator (reset none): v / 1000 is the PD command
@@ -43,9 +48,26 @@
 #include "ref.h"
 #include "seir.h"
 
-/* Input channels of a controller network (in this order). */
-enum { CTRL_IN_ERR = 0, CTRL_IN_DERR = 1, CTRL_IN_BIAS = 2, CTRL_N_INPUTS = 3 };
+/* Input channels of a controller network (in this order): err, derr and
+ * an optional third one, `u` (the efference copy) in a net built with
+ * ctrl_build_eff, or `bias` (the constant CTRL_BIAS_VALUE) in a net written
+ * before the encoders' thresholds became their own biases. */
+enum { CTRL_IN_ERR = 0, CTRL_IN_DERR = 1, CTRL_IN_THIRD = 2, CTRL_N_INPUTS = 3 };
 #define CTRL_BIAS_VALUE 80
+/* What the third channel carries (ctrl_snn.third). */
+typedef enum ctrl_third { CTRL_THIRD_NONE = 0, CTRL_THIRD_BIAS = 1, CTRL_THIRD_U = 2 } ctrl_third;
+/* The efference copy: the previous command (command units) saturated at
+ * +-CTRL_U_SAT, times CTRL_U_SCALE; declared graded max=CTRL_U_MAX. */
+#define CTRL_U_SAT 10.0
+#define CTRL_U_SCALE 100.0
+#define CTRL_U_MAX 1000
+/* Genes of the efference copy (appended after the PD and I parts' genes):
+ * the weight u -> every PD encoder, x * CTRL_U_GAIN_SCALE, |w| <=
+ * CTRL_U_GAIN_MAX, so an encoder's accumulator bound is at most
+ * 16 * 1400 + 10 * 1000 = 32400 (A = 16). */
+#define CTRL_N_EFF_GENES 1
+#define CTRL_U_GAIN_SCALE 10.0
+#define CTRL_U_GAIN_MAX 10
 /* Bound of the err and derr channels (mm, mm/s): they are declared
  * `graded max=1400` and saturate there, so the network fits A=16. */
 #define CTRL_IN_MAX 1400
@@ -91,16 +113,26 @@ loom_status ctrl_build(const double *pd_genes, const double *i_genes, seir_net *
 loom_status ctrl_build_arch(const seir_arch *a, const double *pd_genes, const double *i_genes,
                             seir_net **out, loom_err *e);
 
-/* Input values of one control period: err in m, derr in m/s. */
-void ctrl_encode(double err, double derr, int32_t in[CTRL_N_INPUTS]);
+/* ctrl_build_arch with the efference copy when eff_genes is non-NULL
+ * (CTRL_N_EFF_GENES of them; pd_genes must be given too): a third input
+ * channel `u` and its weight to every PD encoder.  eff_genes NULL is
+ * ctrl_build_arch. */
+loom_status ctrl_build_eff(const seir_arch *a, const double *pd_genes, const double *i_genes,
+                           const double *eff_genes, seir_net **out, loom_err *e);
+
+/* Input values of one control period: err in m, derr in m/s (in[0], in[1];
+ * the third channel is ctrl_snn_step's). */
+void ctrl_encode(double err, double derr, int32_t in[2]);
 
 /* Command (command units) of part for read-out value v. */
 double ctrl_decode(ctrl_part part, int32_t v);
 
-/* Checks that net has the controller's interface: at least three graded
- * input channels (err, derr, bias first) and exactly two v outputs (PD, I).
- * The message names what is missing. */
+/* Checks that net has the controller's interface: graded input channels
+ * err, derr and at most one more, `u` or `bias`, and exactly two v outputs
+ * (PD, I).  The message names what is missing.  *third (may be NULL) is set
+ * to what the third channel carries. */
 loom_status ctrl_check_net(const seir_net *net, loom_err *e);
+loom_status ctrl_check_net_third(const seir_net *net, ctrl_third *third, loom_err *e);
 
 /* ---- the controller step, independent of where the network runs -------- */
 
@@ -143,18 +175,24 @@ typedef struct ctrl_snn {
     double v_per_cmd[CTRL_N_PARTS]; /* read-out v per command unit (CTRL_V_PER_CMD_*) */
     ctrl_spike_fn on_spikes; /* optional */
     void *spike_ctx;
+    ctrl_third third;        /* the net's third channel (ctrl_snn_net); init: none */
+    double u_prev;           /* the last command (command units), for the efference copy */
     int32_t last_v[CTRL_N_PARTS];
     double last_u[CTRL_N_PARTS];
 } ctrl_snn;
 
 /* ctrl_encode with other scales: input units per unit of err and of derr. */
 void ctrl_encode_scaled(double err, double derr, double scale_err, double scale_derr,
-                        int32_t in[CTRL_N_INPUTS]);
+                        int32_t in[2]);
 
-/* Zeroes c and sets its backend (no spike callback), scales 1000 (mm). */
+/* Zeroes c and sets its backend (no spike callback), scales 1000 (mm), no
+ * third channel (a net built by ctrl_build_arch). */
 void ctrl_snn_init(ctrl_snn *c, ctrl_backend be);
+/* Sets c's third channel from net's interface (ctrl_check_net_third). */
+loom_status ctrl_snn_net(ctrl_snn *c, const seir_net *net, loom_err *e);
 /* One control period (plant_ctrl convention): encodes err (m) and derr
- * (m/s), runs one timestep, stores the read-outs in last_v / last_u and sets
+ * (m/s) (and the third channel: the previous command or the constant),
+ * runs one timestep, stores the read-outs in last_v / last_u and sets
  * *u to the sum of the two parts (command units).  Backend errors pass
  * through unchanged. */
 loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_err *e);

@@ -29,7 +29,8 @@ static const flight_plant plants[] = {
     {.name = "blimp", .unit = "m", .controller = "examples/blimp/controller.seir", .sp_lo = 1.0, .sp_hi = 3.0,
      .hold_min = 4.0, .hold_max = 12.0, .z0_spread = 1.0, .sse_window = 2.0, .scale_err = 1000.0,
      .scale_derr = 1000.0, .v_per_cmd_i = CTRL_V_PER_CMD_I, .kp = CTRL_KP, .ki = 0.0, .kd = CTRL_KD,
-     .heldout_duration = 60.0, .demo_duration = 60.0, .w_sse = 0.5, .w_overshoot = 0.0, .w_effort = 0.0},
+     .heldout_duration = 60.0, .demo_duration = 60.0, .w_sse = 0.5, .w_overshoot = 0.0, .w_effort = 0.0,
+     .efference = 0},
     /* PID gains: the best of a grid search on training-range flights
      * (docs/attitude.md); input scales map them onto the prior's kp 9, kd 7 */
     {.name = "attitude", .unit = "rad", .controller = "examples/attitude/controller.seir", .sp_lo = -0.4,
@@ -85,12 +86,31 @@ void flight_plant_demo(const flight_plant *k, plant_profile *pr)
     }
 }
 
-void flight_plant_snn(const flight_plant *k, ctrl_snn *c, ctrl_backend be)
+loom_status flight_plant_snn(const flight_plant *k, const seir_net *net, ctrl_snn *c, ctrl_backend be, loom_err *e)
 {
     ctrl_snn_init(c, be);
     c->scale_err = k->scale_err;
     c->scale_derr = k->scale_derr;
     c->v_per_cmd[CTRL_I] = k->v_per_cmd_i;
+    return ctrl_snn_net(c, net, e);
+}
+
+uint32_t flight_n_genes(const flight_plant *k)
+{
+    return ctrl_n_genes(CTRL_PD) + ctrl_n_genes(CTRL_I) + (k->efference ? CTRL_N_EFF_GENES : 0);
+}
+
+void flight_genes_prior(const flight_plant *k, double *x)
+{
+    ctrl_genes_prior(CTRL_PD, x);
+    ctrl_genes_prior(CTRL_I, x + ctrl_n_genes(CTRL_PD));
+    for (uint32_t j = ctrl_n_genes(CTRL_PD) + ctrl_n_genes(CTRL_I); j < flight_n_genes(k); j++) x[j] = 0;
+}
+
+loom_status flight_build(const flight_plant *k, const seir_arch *a, const double *genes, seir_net **out, loom_err *e)
+{
+    const uint32_t npd = ctrl_n_genes(CTRL_PD), ni = ctrl_n_genes(CTRL_I);
+    return ctrl_build_eff(a, genes, genes + npd, k->efference ? genes + npd + ni : NULL, out, e);
 }
 
 uint64_t flight_train_seed(uint64_t seed, uint64_t gen, uint64_t k)
@@ -166,8 +186,8 @@ loom_status flight_fly_net(const flight_plant *k, const seir_net *net, const fli
     loom_status st = ctrl_ref_open(net, &ref, e);
     if (st) return st;
     ctrl_snn snn;
-    flight_plant_snn(k, &snn, ctrl_ref_backend(&ref));
-    st = flight_fly(c, (plant_ctrl){&snn, ctrl_snn_step}, r, e);
+    st = flight_plant_snn(k, net, &snn, ctrl_ref_backend(&ref), e);
+    if (!st) st = flight_fly(c, (plant_ctrl){&snn, ctrl_snn_step}, r, e);
     ctrl_ref_close(&ref);
     return st;
 }
@@ -183,21 +203,24 @@ loom_status flight_fitness(const flight_plant *kind, const seir_arch *a, const d
                            uint32_t n, double *cost, loom_err *e)
 {
     seir_net *net;
-    loom_status st = ctrl_build_arch(a, genes, genes + ctrl_n_genes(CTRL_PD), &net, e);
+    loom_status st = flight_build(kind, a, genes, &net, e);
     if (st) return st;
     ctrl_ref ref;
     st = ctrl_ref_open(net, &ref, e);
-    seir_net_free(net);
-    if (st) return st;
+    if (st) {
+        seir_net_free(net);
+        return st;
+    }
     double sum = 0;
     for (uint32_t k = 0; k < n && !st; k++) {
         ref_reset(ref.sim);
         ctrl_snn snn;
-        flight_plant_snn(kind, &snn, ctrl_ref_backend(&ref));
         flight_result r;
-        st = flight_fly(&cases[k], (plant_ctrl){&snn, ctrl_snn_step}, &r, e);
-        sum += r.cost;
+        st = flight_plant_snn(kind, net, &snn, ctrl_ref_backend(&ref), e);
+        if (!st) st = flight_fly(&cases[k], (plant_ctrl){&snn, ctrl_snn_step}, &r, e);
+        if (!st) sum += r.cost;
     }
+    seir_net_free(net);
     ctrl_ref_close(&ref);
     if (!st) *cost = n ? sum / n : 0;
     return st;

@@ -53,6 +53,8 @@ typedef struct flight_plant {
     double heldout_duration;         /* s */
     double demo_duration;            /* s, of the demo profile */
     double w_sse, w_overshoot, w_effort; /* the cost's weights (below) */
+    int efference;                   /* 1: the evolved controller gets its previous command (ctrl_build_eff);
+                                        0 for both plants (loom evolve --efference on sets it) */
 } flight_plant;
 
 /* "blimp" or "attitude"; NULL otherwise. */
@@ -61,8 +63,17 @@ const flight_plant *flight_plant_find(const char *name);
 void flight_plant_params(const flight_plant *k, plant_params *p);
 /* The plant's demo profile. */
 void flight_plant_demo(const flight_plant *k, plant_profile *pr);
-/* A controller step for k: c's scales set from k. */
-void flight_plant_snn(const flight_plant *k, ctrl_snn *c, ctrl_backend be);
+/* A controller step for k flying net: c's scales set from k, its third
+ * channel from net (ctrl_snn_net; fails if net is not a controller). */
+loom_status flight_plant_snn(const flight_plant *k, const seir_net *net, ctrl_snn *c, ctrl_backend be, loom_err *e);
+/* Genes of k's evolved controller: the PD part's, the I part's and, with
+ * k->efference, CTRL_N_EFF_GENES more. */
+uint32_t flight_n_genes(const flight_plant *k);
+/* The start of k's search (the structured prior; efference gain 0) into
+ * x[flight_n_genes(k)]. */
+void flight_genes_prior(const flight_plant *k, double *x);
+/* The controller network of genes (flight_n_genes(k) of them) for arch a. */
+loom_status flight_build(const flight_plant *k, const seir_arch *a, const double *genes, seir_net **out, loom_err *e);
 /* The names, "blimp|attitude". */
 extern const char flight_plant_names[];
 
@@ -105,8 +116,8 @@ loom_status flight_fly_net(const flight_plant *k, const seir_net *net, const fli
 /* Flies c with the reference PID (kp CTRL_KP, ki 0, kd CTRL_KD). */
 loom_status flight_fly_pid(const flight_plant *k, const flight_case *c, flight_result *r, loom_err *e);
 
-/* Mean cost of the controller built from genes (the PD part's
- * ctrl_n_genes(CTRL_PD) genes, then the I part's) for arch a over n cases. */
+/* Mean cost of the controller built from genes (flight_build) for arch a
+ * over n cases. */
 loom_status flight_fitness(const flight_plant *k, const seir_arch *a, const double *genes, const flight_case *cases,
                            uint32_t n, double *cost, loom_err *e);
 

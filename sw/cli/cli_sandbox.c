@@ -69,6 +69,27 @@ static void child_death(void)
     _exit(2);
 }
 
+/* 1 when the frame is in a function the sanitizer runtime defines under
+ * libc's name (its malloc, memcpy, ... report as " in malloc "). */
+static int is_libc_name(const char *frame)
+{
+    static const char *const names[] = {"malloc", "calloc", "realloc", "reallocarray", "free", "posix_memalign",
+                                        "aligned_alloc", "memalign", "valloc", "memcpy", "memmove", "memset",
+                                        "memcmp", "bcmp", "strlen", "strnlen", "strcpy", "strncpy", "strcat",
+                                        "strncat", "strcmp", "strncmp", "strdup", "strndup", "strchr", "strrchr",
+                                        "strstr", "fread", "fwrite", "read", "pread", "write"};
+    const char *in = strstr(frame, " in ");
+    if (!in)
+        return 0;
+    in += 4;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        size_t n = strlen(names[i]);
+        if (strncmp(in, names[i], n) == 0 && in[n] == ' ')
+            return 1;
+    }
+    return 0;
+}
+
 /* 1 when the sanitizer report in f blames code outside libhdf5. */
 static int report_blames_loom(FILE *f)
 {
@@ -87,8 +108,9 @@ static int report_blames_loom(FILE *f)
         char frame[512];
         snprintf(frame, sizeof frame, "%.*s", (int)(len < sizeof frame - 1 ? len : sizeof frame - 1), line);
         if (strstr(frame, "__interceptor_") || strstr(frame, "__asan") || strstr(frame, "__sanitizer") ||
-            strstr(frame, "__ubsan") || strstr(frame, "/libc.so") || strstr(frame, " in __"))
-            continue; /* the sanitizer's own frames, or libc called from the frame below */
+            strstr(frame, "__ubsan") || strstr(frame, "/libc.so") || strstr(frame, " in __") ||
+            is_libc_name(frame))
+            continue; /* the sanitizer's own frames (its malloc, memcpy ...), or libc called from below */
         if (strstr(frame, "libhdf5") || strstr(frame, " in H5"))
             return 0;
         fprintf(stderr, "loom fuzz: a sanitizer report in the NIR reader's child process blames Loom's code:\n%s\n",

@@ -58,6 +58,7 @@ static const char usage_text[] =
     "                   [--lambda L] [--genes FILE] [--checkpoint FILE [--resume]]\n"
     "                   [--profile] [--quiet] [--objective imitation|flight]\n"
     "                   [--board NAME] [--plant blimp|attitude|FILE]\n"
+    "                   [--efference on|off]\n"
     "Evolves the two parts of the blimp controller (PD-like, I-like; 160 LIF\n"
     "neurons) so that, run on the bit-exact reference model, they mimic the\n"
     "PID's components (kp 9, kd 7; ki 0.5) on simulated flights.  Prints per\n"
@@ -69,10 +70,12 @@ static const char usage_text[] =
     "where rank 0's time went and the CPU cost of one evaluation on stderr.\n"
     "--objective flight (docs/blimp.md, \"Closed-loop evolution\") evolves both\n"
     "parts together, each candidate flying the plant on --flights random\n"
-    "profiles and plant variations per generation (defaults there: 400\n"
+    "profiles and plant variations per generation (defaults there: 800\n"
     "generations, 6 flights of 40 s, sigma 0.05), scored on tracking error,\n"
     "steady-state error, overshoot and effort; it ends with the held-out table.\n"
     "The network is built for the arch of --board (default icebreaker).\n"
+    "--efference on|off gives the controller its own previous command as a\n"
+    "third input (default off).\n"
     "--plant attitude evolves the quadrotor attitude controller flown at 1 kHz\n"
     "(docs/attitude.md; defaults there 300 generations, 4 flights of 3 s);\n"
     "--plant FILE reads the blimp's parameters.\n"
@@ -86,7 +89,7 @@ static const char usage_text[] =
     "  loom fly --sim --controller quick.seir --seed 1   # fly the result\n"
     "  mpirun -np 4 loom evolve --threads 1 --lambda 64 -o big.seir   # docs/scale.md\n";
 
-#define FLIGHT_DEF_GENERATIONS 400
+#define FLIGHT_DEF_GENERATIONS 800
 #define FLIGHT_DEF_FLIGHTS 6
 #define FLIGHT_DEF_DURATION 40.0
 #define FLIGHT_DEF_SIGMA 0.05
@@ -103,6 +106,7 @@ typedef struct opts {
     int set_generations, set_flights, set_duration, set_sigma;
     seir_arch arch; /* the board's */
     const flight_plant *kind;
+    flight_plant kind_own; /* the plant with --efference applied (kind points here then) */
 } opts;
 
 /* One generation's work for the threads. */
@@ -253,12 +257,13 @@ static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.out = "controller.seir", .seed = 1, .generations = 300, .flights = 4,
                 .threads = 2, .duration = 60, .sigma = 0.02, .board = "icebreaker"};
-    const char *objective = NULL;
+    const char *objective = NULL, *efference = NULL;
     cli_plant plant = {0};
     const cli_opt opts[] = {
         {"-o", NULL, CLI_PATH, CLI_DST(o->out)},
         {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
         {"--objective", NULL, CLI_STRING, CLI_DST(objective)},
+        {"--efference", NULL, CLI_STRING, CLI_DST(efference)},
         {"--board", NULL, CLI_STRING, CLI_DST(o->board)},
         {"--generations", NULL, CLI_INT, 0, 1000000, CLI_DST(o->generations), .seen = &o->set_generations},
         {"--flights", NULL, CLI_INT, 1, 1000, CLI_DST(o->flights), .seen = &o->set_flights},
@@ -295,6 +300,14 @@ static int parse(int argc, char **argv, opts *o)
         if (!o->set_flights) o->flights = FLIGHT_DEF_FLIGHTS;
         if (!o->set_duration) o->duration = FLIGHT_DEF_DURATION;
         if (!o->set_sigma) o->sigma = FLIGHT_DEF_SIGMA;
+    }
+    if (efference) {
+        if (!o->flight) return cli_usage_error("evolve", "--efference is for --objective flight");
+        if (strcmp(efference, "on") && strcmp(efference, "off"))
+            return cli_usage_error("evolve", "--efference: expected on or off, got '%s'", efference);
+        o->kind_own = *o->kind;
+        o->kind_own.efference = !strcmp(efference, "on");
+        o->kind = &o->kind_own;
     }
     if (o->flight && strcmp(o->kind->name, "blimp")) {
         if (!o->set_generations) o->generations = FLIGHT_FAST_GENERATIONS;
@@ -760,23 +773,22 @@ static int evolve_flight(const opts *op)
     plant_params pp;
     flight_plant_params(o.kind, &pp);
     if (o.plant_file && plant_params_load(o.plant_file, &pp, &e)) return cli_report("evolve", &e);
-    const uint32_t npd = ctrl_n_genes(CTRL_PD), n = npd + ctrl_n_genes(CTRL_I);
+    const uint32_t npd = ctrl_n_genes(CTRL_PD), ni = ctrl_n_genes(CTRL_I), n = flight_n_genes(o.kind);
     double *x0 = calloc(n, sizeof *x0);
     if (!x0) {
         loom_fail(&e, LOOM_E_NOMEM, "evolve: out of memory");
         return cli_report("evolve", &e);
     }
-    ctrl_genes_prior(CTRL_PD, x0);
-    ctrl_genes_prior(CTRL_I, x0 + npd);
+    flight_genes_prior(o.kind, x0);
     cmaes *cm = NULL;
     loom_status st = cmaes_create(n, x0, o.sigma, (uint32_t)o.lambda, o.seed * 2 + 7, &cm, &e);
     free(x0);
     if (st) return cli_report("evolve", &e);
     const uint32_t lam = cmaes_lambda(cm);
     if (!o.quiet)
-        printf("evolve: objective flight, plant %s, %u genes (PD %u, I %u), lambda %u, %lld flights of %g s per "
-               "generation on varied plants, arch W=%d S=%d A=%d D=%d (board %s), %lld threads\n",
-               o.kind->name, n, npd, n - npd, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
+        printf("evolve: objective flight, plant %s, %u genes (PD %u, I %u, efference copy %u), lambda %u, %lld "
+               "flights of %g s per generation on varied plants, arch W=%d S=%d A=%d D=%d (board %s), %lld threads\n",
+               o.kind->name, n, npd, ni, n - npd - ni, lam, (long long)o.flights, o.duration, o.arch.w, o.arch.s, o.arch.a, o.arch.d,
                o.board, (long long)o.threads);
     double *fit = calloc(lam, sizeof *fit);
     flight_case *cases = calloc((size_t)o.flights, sizeof *cases);
@@ -820,14 +832,17 @@ static int evolve_flight(const opts *op)
         if (!st && o.genes_out) {
             FILE *f = fopen(o.genes_out, "w");
             if (!f) st = loom_fail(&e, LOOM_E_IO, "%s: cannot write: %s", o.genes_out, strerror(errno));
-            for (int part = 0; f && part < 2; part++) {
-                fprintf(f, "%s", part == 0 ? "pd" : "i");
-                for (uint32_t k = part ? npd : 0; k < (part ? n : npd); k++) fprintf(f, " %.17g", pick[k]);
+            static const char *const names[3] = {"pd", "i", "u"};
+            const uint32_t lo[4] = {0, npd, npd + ni, n};
+            for (int part = 0; f && part < 3; part++) {
+                if (lo[part] == lo[part + 1]) continue; /* no efference copy */
+                fprintf(f, "%s", names[part]);
+                for (uint32_t k = lo[part]; k < lo[part + 1]; k++) fprintf(f, " %.17g", pick[k]);
                 fputc('\n', f);
             }
             if (f) fclose(f);
         }
-        if (!st) st = ctrl_build_arch(&o.arch, pick, pick + npd, &net, &e);
+        if (!st) st = flight_build(o.kind, &o.arch, pick, &net, &e);
         if (!st) st = seir_validate(net, &e);
         if (!st) st = seir_print_file(net, o.out, &e);
         if (!st && !o.quiet)

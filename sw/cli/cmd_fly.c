@@ -401,10 +401,10 @@ int cmd_fly(int argc, char **argv)
         }
         if (!st) {
             neurons = net->n_neurons;
-            flight_plant_snn(o.kind, &sl.snn, o.port ? ctrl_link_backend(&lnk) : ctrl_ref_backend(&ref));
+            st = flight_plant_snn(o.kind, net, &sl.snn, o.port ? ctrl_link_backend(&lnk) : ctrl_ref_backend(&ref), &e);
             sl.snn.on_spikes = on_spikes;
             sl.snn.spike_ctx = &ras;
-            st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
+            if (!st) st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sl, snn_log_step}, la, &na, &e);
             if (!st && o.port && fly_board_hook) fly_board_hook(fly_board_hook_ctx, 1);
             if (st == LOOM_E_INTERRUPTED && sl.n > 0) {
                 /* keep the complete control periods: the PID flies as long */
@@ -441,8 +441,8 @@ int cmd_fly(int argc, char **argv)
         if (!st) st = ctrl_ref_open(sn, &sr, &e);
         if (!st) {
             ctrl_snn sc;
-            flight_plant_snn(o.kind, &sc, ctrl_ref_backend(&sr));
-            st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sc, ctrl_snn_step}, lc, &nc, &e);
+            st = flight_plant_snn(o.kind, sn, &sc, ctrl_ref_backend(&sr), &e);
+            if (!st) st = plant_fly(&pp, o.seed, &pr, o.duration, (plant_ctrl){&sc, ctrl_snn_step}, lc, &nc, &e);
             if (st) loom_err_prefix(&e, "the un-evolved starting point");
         }
         ctrl_ref_close(&sr);

@@ -277,8 +277,12 @@ static loom_status step_exchange(loom_host *h, int step_first, int piped, const 
         st = link_batch_wait(b.ops, h->max_payload, &b.len, polls, e);
     for (uint32_t k = 0; !st && n_out && k < cores; k++)
         st = hb_read(&b, LOOM_MAP_OUT_BASE + (k << LOOM_MAP_OUT_CORE_SHIFT), out_words, e);
-    for (size_t k = 0; !st && k < n_rd; k++)
-        st = hb_read(&b, rd_addr[k], 1, e);
+    /* a run of consecutive addresses (the read-outs of one core, e.g.) is one op */
+    for (size_t k = 0, run; !st && k < n_rd; k += run) {
+        for (run = 1; k + run < n_rd && rd_addr[k + run] == rd_addr[k] + run; run++)
+            ;
+        st = hb_read(&b, rd_addr[k], run, e);
+    }
     if (!step_first) {
         if (!st && n_events)
             st = hb_write(&b, LOOM_REG_INPUT, events, n_events, 1, e);

@@ -21,7 +21,8 @@
  * (flight_valid_seed, 60 s, varied plants), never on held-out seeds:
  * `blimp_oracle --search N RATE` repeats it.  `blimp_oracle --rollout`
  * improves the true-state law by a one-step rollout (a simple MPC, about a
- * minute of CPU; not run by the bench).  Flown on the 24 held-out
+ * minute of CPU; not run by the bench); `blimp_oracle --valid NET.seir...`
+ * flies controllers on 48 further validation flights (valid_table).  Flown on the 24 held-out
  * flights of the protocol (flight_heldout_seed); prints bench lines with
  * their mean RMSE and, at 10 Hz, its ratio to the un-evolved start's and the
  * PID's.  Argument RATE (Hz, default 10) flies them at another control rate
@@ -38,6 +39,7 @@
 #include "flight.h"
 #include "loom_rng.h"
 #include "plant.h"
+#include "seir_text.h"
 
 typedef struct law {
     int observer, pid;
@@ -170,9 +172,65 @@ static law search(law q, int iters, const flight_case *val, int nv, double rate)
     return q;
 }
 
+/* --valid NET.seir...: each controller's mean RMSE on 48 validation flights
+ * of 60 s (flight_valid_seed(1000 + k): neither evolution's 8 nor the
+ * search's 16), with the un-evolved start's and the PID's; how evolution
+ * settings were compared without looking at held-out flights
+ * (docs/blimp.md). */
+static int valid_table(int n, char **files)
+{
+    const flight_plant *k = flight_plant_find("blimp");
+    plant_params base;
+    flight_plant_params(k, &base);
+    loom_err e;
+    double g[512];
+    flight_genes_prior(k, g);
+    const board_info *bi = board_find("icebreaker", &e);
+    seir_net *start = NULL;
+    if (!bi || ctrl_build_arch(&bi->arch.arch, g, g + ctrl_n_genes(CTRL_PD), &start, &e)) {
+        fprintf(stderr, "blimp_oracle: %s\n", e.msg);
+        return 1;
+    }
+    static flight_case val[48];
+    double rs = 0, rp = 0;
+    for (int i = 0; i < 48; i++) {
+        flight_case_make(k, &base, flight_valid_seed(1000 + (uint64_t)i), 60, 1, &val[i]);
+        flight_result r;
+        if (flight_fly_net(k, start, &val[i], &r, &e) || (rs += r.m.rmse, flight_fly_pid(k, &val[i], &r, &e))) {
+            fprintf(stderr, "blimp_oracle: %s\n", e.msg);
+            return 1;
+        }
+        rp += r.m.rmse;
+    }
+    seir_net_free(start);
+    printf("validation (48 flights of 60 s): start %.4f PID %.4f\n", rs / 48, rp / 48);
+    for (int f = 0; f < n; f++) {
+        seir_net *net;
+        if (seir_parse_file(files[f], &net, &e)) {
+            fprintf(stderr, "blimp_oracle: %s\n", e.msg);
+            return 1;
+        }
+        double rm = 0, sse = 0;
+        for (int i = 0; i < 48; i++) {
+            flight_result r;
+            if (flight_fly_net(k, net, &val[i], &r, &e)) {
+                fprintf(stderr, "blimp_oracle: %s: %s\n", files[f], e.msg);
+                return 1;
+            }
+            rm += r.m.rmse;
+            sse += r.m.sse;
+        }
+        seir_net_free(net);
+        printf("%s: mean RMSE %.4f (%.4f x start, %.4f x PID), steady-state error %.4f\n", files[f], rm / 48,
+               rm / rs, rm / rp, sse / 48);
+    }
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     int iters = 0, a = 1, roll = 0;
+    if (argc > 1 && !strcmp(argv[1], "--valid")) return valid_table(argc - 2, argv + 2);
     if (argc > 2 && !strcmp(argv[1], "--search")) iters = atoi(argv[2]), a = 3;
     if (argc > 1 && !strcmp(argv[1], "--rollout")) roll = 1, a = 2;
     const double rate = argc > a ? atof(argv[a]) : 10.0;

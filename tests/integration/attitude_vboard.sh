@@ -3,7 +3,8 @@
 # flies the shipped controller at 1 kHz through the icebreaker's virtual
 # board, its trajectory identical to the reference model's (the demo fails
 # otherwise), reports the loop (bytes per period, round trip in simulated
-# time, the rates) with a round trip short enough for 1 kHz, and ends with
+# time, the rates) with a round trip short enough for 1 kHz and 42 bytes to
+# the board per period, and ends with
 # the summary line; `loom fly --plant attitude` is deterministic and says
 # where it ran; --plant with a file and a fast plant is refused.
 set -eu
@@ -19,6 +20,11 @@ hz=$(val vboard_hz); max=$(val board_hz_max); rt=$(val round_trip_us)
 [ "$hz" -ge 1000 ] || { echo "the virtual board sustained only $hz Hz"; exit 1; }
 [ "$max" -ge 1000 ] || { echo "the link allows only $max Hz"; exit 1; }
 awk -v rt="$rt" 'BEGIN { exit !(rt > 0 && rt < 1000) }'
+# only the varying inputs go to the board (err, derr: no constant channel)
+# and the two adjacent read-outs come back in one READ op: 42 bytes a
+# period (docs/attitude.md; a resent frame adds a little)
+bi=$(val bytes_in)
+awk -v b="$bi" 'BEGIN { exit !(b >= 42 && b < 44) }' || { echo "bytes to the board per period: $bi, expected 42"; exit 1; }
 grep -q '^held-out (attitude): 24 flights of 5 s' "$WORK/out.txt"
 tail -n 1 "$WORK/out.txt" | grep -Eq '^attitude rmse_snn=[0-9.]+ rmse_pid=[0-9.]+ rmse_start=[0-9.]+ sse_snn=[0-9.]+ sse_pid=[0-9.]+ sse_start=[0-9.]+ overshoot_snn=[0-9.]+ overshoot_pid=[0-9.]+ neurons=160 board=icebreaker path=vboard$'
 [ "$(head -c 8 "$WORK/att.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ]

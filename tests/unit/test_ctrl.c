@@ -26,6 +26,14 @@ static seir_net *prior_net(void)
     return net;
 }
 
+/* The first neuron of the group called name (which must exist). */
+static uint32_t group_first(const seir_net *net, const char *name)
+{
+    const int32_t g = seir_find_neuron_group(net, name);
+    assert_true(g >= 0);
+    return net->neuron_groups[g].first;
+}
+
 /* The starting-point network on the reference model, driven by a controller. */
 typedef struct {
     seir_net *net;
@@ -66,13 +74,16 @@ static void test_structure(void **state)
     seir_net *net = prior_net();
     loom_err e;
     assert_int_equal(net->n_neurons, 160);
-    assert_int_equal(net->n_inputs, 3);
+    assert_int_equal(net->n_inputs, 2); /* err, derr: the thresholds are own biases */
     assert_int_equal(seir_validate(net, &e), LOOM_OK);
     assert_int_equal(net->arch.a, 16); /* the icebreaker's accumulators */
     assert_int_equal(seir_check_acc(net, &e), LOOM_OK);
     assert_int_equal(seir_input_xmax(net, CTRL_IN_ERR), 1400);
-    assert_int_equal(seir_input_xmax(net, CTRL_IN_BIAS), 80);
     assert_int_equal(ctrl_check_net(net, &e), LOOM_OK);
+    /* encoder 0's threshold 240 = 80 * round(6.25 * 0.5) (test_pd_prior_output) */
+    const uint32_t enc = group_first(net, "pd_enc_p");
+    assert_int_equal(seir_bias_of(net, enc), -240);
+    assert_int_equal(seir_bias_of(net, enc + 1), -720);
     assert_int_equal(net->n_outputs, 2);
     char buf[32];
     assert_string_equal(seir_neuron_name(net, net->outputs[0].neuron, buf, sizeof buf), "pd_out");
@@ -108,11 +119,10 @@ static void test_extreme_genes(void **state)
 static void test_encode_decode(void **state)
 {
     (void)state;
-    int32_t in[CTRL_N_INPUTS];
+    int32_t in[2];
     ctrl_encode(0.1234, -0.5, in);
     assert_int_equal(in[CTRL_IN_ERR], 123);
     assert_int_equal(in[CTRL_IN_DERR], -500);
-    assert_int_equal(in[CTRL_IN_BIAS], 80);
     ctrl_encode(-40, 40, in); /* +-40 m: saturated at the channels' bound 1400 */
     assert_int_equal(in[CTRL_IN_ERR], -1400);
     assert_int_equal(in[CTRL_IN_DERR], 1400);
@@ -250,5 +260,151 @@ static void test_check_net(void **state)
     seir_net_free(net);
 }
 
+/* The same network in the form written before the thresholds became own
+ * biases: a third input `bias` carrying 80 every step, weight b / 80 to
+ * each encoder with own bias b.  It must fly exactly as the new form. */
+static seir_net *legacy_form(seir_net *net)
+{
+    assert_true(seir_add_inputs(net, "bias", 1, 0, SEIR_IN_GRADED) >= 0);
+    assert_int_equal(seir_set_input_max(net, CTRL_IN_THIRD, 1, CTRL_BIAS_VALUE), 0);
+    unsigned moved = 0;
+    for (uint32_t n = 0; n < net->n_neurons; n++) {
+        const int32_t b = net->neuron_bias ? net->neuron_bias[n] : 0;
+        if (!b) continue;
+        assert_int_equal(b % CTRL_BIAS_VALUE, 0);
+        assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | CTRL_IN_THIRD, n, b / CTRL_BIAS_VALUE, 0), 0);
+        assert_int_equal(seir_set_bias(net, n, 0), 0);
+        moved++;
+    }
+    assert_true(moved >= 40);
+    return net;
+}
+
+static void test_legacy_bias_channel(void **state)
+{
+    (void)state;
+    seir_net *nets[2];
+    nets[0] = prior_net();
+    nets[1] = legacy_form(prior_net());
+    loom_err e;
+    assert_int_equal(seir_validate(nets[1], &e), LOOM_OK);
+    ctrl_third t;
+    assert_int_equal(ctrl_check_net_third(nets[1], &t, &e), LOOM_OK);
+    assert_int_equal(t, CTRL_THIRD_BIAS);
+    plant_params p;
+    plant_params_default(&p);
+    plant_profile pr;
+    plant_profile_demo(&pr);
+    static plant_sample a[2][400];
+    size_t n[2];
+    for (int k = 0; k < 2; k++) {
+        ctrl_ref r;
+        assert_int_equal(ctrl_ref_open(nets[k], &r, &e), LOOM_OK);
+        ctrl_snn c;
+        ctrl_snn_init(&c, ctrl_ref_backend(&r));
+        assert_int_equal(ctrl_snn_net(&c, nets[k], &e), LOOM_OK);
+        assert_int_equal(plant_fly(&p, 5, &pr, 30, (plant_ctrl){&c, ctrl_snn_step}, a[k], &n[k], &e), LOOM_OK);
+        ctrl_ref_close(&r);
+    }
+    assert_int_equal(n[0], 301);
+    assert_int_equal(n[1], n[0]);
+    assert_memory_equal(a[0], a[1], n[0] * sizeof a[0][0]);
+    /* without the constant the legacy net flies differently: the test can fail */
+    ctrl_ref r;
+    assert_int_equal(ctrl_ref_open(nets[1], &r, &e), LOOM_OK);
+    ctrl_snn c;
+    ctrl_snn_init(&c, ctrl_ref_backend(&r)); /* third channel left at none */
+    assert_int_equal(plant_fly(&p, 5, &pr, 30, (plant_ctrl){&c, ctrl_snn_step}, a[1], &n[1], &e), LOOM_OK);
+    ctrl_ref_close(&r);
+    assert_true(memcmp(a[0], a[1], n[0] * sizeof a[0][0]) != 0);
+    seir_net_free(nets[0]);
+    seir_net_free(nets[1]);
+}
+
+/* A backend that records its inputs and returns fixed read-outs. */
+typedef struct {
+    int32_t in[4], v[2];
+    uint32_t n_in;
+} rec_be;
+
+static loom_status rec_step(void *ctx, const int32_t *in, uint32_t n_in, int32_t *out, uint32_t n_out, loom_err *e)
+{
+    (void)e;
+    rec_be *r = ctx;
+    r->n_in = n_in;
+    memcpy(r->in, in, n_in * sizeof *in);
+    for (uint32_t k = 0; k < n_out; k++) out[k] = r->v[k];
+    return LOOM_OK;
+}
+
+/* The efference copy: a third channel `u` (max 1000), weight round(10 x)
+ * (at most 10) from it to every PD encoder, fed the previous command
+ * saturated at +-10, in hundredths. */
+static void test_efference(void **state)
+{
+    (void)state;
+    double pd[256], gi[256], eff[1] = {0.46};
+    ctrl_genes_prior(CTRL_PD, pd);
+    ctrl_genes_prior(CTRL_I, gi);
+    seir_arch a;
+    seir_arch_default(&a);
+    a.a = CTRL_ARCH_A;
+    seir_net *net;
+    loom_err e;
+    assert_int_equal(ctrl_build_eff(&a, pd, gi, eff, &net, &e), LOOM_OK);
+    assert_int_equal(net->n_inputs, 3);
+    assert_int_equal(seir_input_xmax(net, CTRL_IN_THIRD), 1000);
+    char buf[32];
+    assert_string_equal(seir_input_name(net, CTRL_IN_THIRD, buf, sizeof buf), "u");
+    const uint32_t p0 = group_first(net, "pd_enc_p");
+    const uint32_t n0 = group_first(net, "pd_enc_n");
+    const uint32_t i0 = group_first(net, "i_enc_p");
+    int32_t wp = 0, wn = 0, wi = 0;
+    for (size_t k = 0; k < net->n_syn; k++)
+        if (net->syn[k].src == (SEIR_SRC_INPUT | CTRL_IN_THIRD)) {
+            if (net->syn[k].dst == p0) wp = net->syn[k].w;
+            if (net->syn[k].dst == n0) wn = net->syn[k].w;
+            if (net->syn[k].dst == i0) wi = net->syn[k].w;
+        }
+    assert_int_equal(wp, 5);
+    assert_int_equal(wn, -5);
+    assert_int_equal(wi, 0); /* the I part does not listen */
+    ctrl_third t;
+    assert_int_equal(ctrl_check_net_third(net, &t, &e), LOOM_OK);
+    assert_int_equal(t, CTRL_THIRD_U);
+    seir_net_free(net);
+    eff[0] = 1e9; /* clamped: the accumulator bound still fits A = 16 */
+    for (int k = 0; k < 256; k++) pd[k] = k % 2 ? 1e9 : -1e9;
+    assert_int_equal(ctrl_build_eff(&a, pd, gi, eff, &net, &e), LOOM_OK);
+    assert_int_equal(seir_validate(net, &e), LOOM_OK);
+    assert_int_equal(seir_check_acc(net, &e), LOOM_OK);
+    /* what the controller step sends */
+    rec_be rb = {{0}, {12345, 0}, 0};
+    ctrl_snn c;
+    ctrl_snn_init(&c, (ctrl_backend){&rb, rec_step, NULL});
+    assert_int_equal(ctrl_snn_net(&c, net, &e), LOOM_OK);
+    double u;
+    assert_int_equal(ctrl_snn_step(&c, 0.2, 0.1, &u, &e), LOOM_OK);
+    assert_int_equal(rb.n_in, 3);
+    assert_int_equal(rb.in[CTRL_IN_THIRD], 0); /* no command yet */
+    assert_true(fabs(u - 12.345) < 1e-12);
+    rb.v[0] = -2487;
+    assert_int_equal(ctrl_snn_step(&c, 0.2, 0.1, &u, &e), LOOM_OK);
+    assert_int_equal(rb.in[CTRL_IN_THIRD], 1000); /* 12.345 saturated at 10 */
+    assert_int_equal(ctrl_snn_step(&c, 0.2, 0.1, &u, &e), LOOM_OK);
+    assert_int_equal(rb.in[CTRL_IN_THIRD], -249); /* -2.487 */
+    assert_int_equal(rb.in[CTRL_IN_ERR], 200);
+    seir_net_free(net);
+    /* without it, two channels */
+    assert_int_equal(ctrl_build_eff(&a, pd, gi, NULL, &net, &e), LOOM_OK);
+    assert_int_equal(ctrl_snn_net(&c, net, &e), LOOM_OK);
+    assert_int_equal(ctrl_snn_step(&c, 0.2, 0.1, &u, &e), LOOM_OK);
+    assert_int_equal(rb.n_in, 2);
+    seir_net_free(net);
+    /* the efference copy feeds the PD part: refused without it */
+    assert_int_equal(ctrl_build_eff(&a, NULL, gi, eff, &net, &e), LOOM_E_ARG);
+}
+
 UNIT_MAIN(test_structure, test_extreme_genes, test_encode_decode, test_pd_prior_output,
-          test_i_prior_output, test_fitness, test_flight_determinism, test_check_net)
+          test_i_prior_output, test_fitness, test_flight_determinism, test_check_net, test_legacy_bias_channel,
+          test_efference)

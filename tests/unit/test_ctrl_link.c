@@ -115,13 +115,13 @@ static void test_link_matches_reference(void **state)
     unsigned spikes = 0, v_changes = 0;
     int32_t last_v1 = 0;
     for (unsigned t = 0; t < 120; t++) {
-        int32_t in[CTRL_N_INPUTS], out[2];
+        int32_t in[2], out[2];
         /* errors up to +-2 m, rates up to +-3 m/s, and some exact zeros */
         ctrl_encode(t % 7 == 3 ? 0.0 : 2.0 * rnd(&rng), t % 5 == 1 ? 0.0 : 3.0 * rnd(&rng), in);
-        st = be.step(be.ctx, in, CTRL_N_INPUTS, out, 2, &e);
+        st = be.step(be.ctx, in, 2, out, 2, &e);
         if (st)
             fail_msg("step %u: %s", t, e.msg);
-        for (uint32_t c = 0; c < CTRL_N_INPUTS; c++)
+        for (uint32_t c = 0; c < 2; c++)
             ref_set_input(ref, c, in[c]);
         ref_step(ref);
         for (uint32_t k = 0; k < 2; k++)
@@ -156,14 +156,14 @@ static void test_verify_catches_tampering(void **state)
     ctrl_link l;
     assert_int_equal(ctrl_link_open(s->h, net, 1, &l, &e), LOOM_OK);
     ctrl_backend be = ctrl_link_backend(&l);
-    int32_t in[CTRL_N_INPUTS], out[2];
+    int32_t in[2], out[2];
     ctrl_encode(0.3, 0.1, in);
     for (int t = 0; t < 3; t++)
-        assert_int_equal(be.step(be.ctx, in, CTRL_N_INPUTS, out, 2, &e), LOOM_OK);
+        assert_int_equal(be.step(be.ctx, in, 2, out, 2, &e), LOOM_OK);
     /* the I read-out integrates (no leak): a changed v on the board stays */
     uint32_t w = (uint32_t)(out[1] + 777);
     assert_int_equal(loom_host_write(s->h, l.v_addr[1], &w, 1, &e), LOOM_OK);
-    loom_status st = be.step(be.ctx, in, CTRL_N_INPUTS, out, 2, &e);
+    loom_status st = be.step(be.ctx, in, 2, out, 2, &e);
     assert_int_equal(st, LOOM_E_INTERNAL);
     assert_non_null(strstr(e.msg, "control step 3"));
     assert_non_null(strstr(e.msg, "read-out 1"));

@@ -59,8 +59,8 @@ static void test_fitness(void **state)
     flight_plant_params(k, &base);
     const uint32_t npd = ctrl_n_genes(CTRL_PD);
     double g[256];
-    ctrl_genes_prior(CTRL_PD, g);
-    ctrl_genes_prior(CTRL_I, g + npd);
+    assert_true(flight_n_genes(k) == npd + ctrl_n_genes(CTRL_I)); /* no efference copy by default */
+    flight_genes_prior(k, g);
     flight_case cs[2];
     flight_case_make(k, &base, 7, 20, 1, &cs[0]);
     flight_case_make(k, &base, 8, 20, 1, &cs[1]);
@@ -68,8 +68,9 @@ static void test_fitness(void **state)
     double cost;
     assert_int_equal(flight_fitness(k, &arch16, g, cs, 2, &cost, &e), LOOM_OK);
     seir_net *net;
-    assert_int_equal(ctrl_build_arch(&arch16, g, g + npd, &net, &e), LOOM_OK);
+    assert_int_equal(flight_build(k, &arch16, g, &net, &e), LOOM_OK);
     assert_int_equal(net->arch.a, 16);
+    assert_int_equal(net->n_inputs, 2); /* err, derr */
     flight_result r0, r1;
     assert_int_equal(flight_fly_net(k, net, &cs[0], &r0, &e), LOOM_OK);
     assert_int_equal(flight_fly_net(k, net, &cs[1], &r1, &e), LOOM_OK);
@@ -79,6 +80,23 @@ static void test_fitness(void **state)
     assert_true(r0.cost == want);
     assert_true(r0.effort > 0 && r0.effort <= 1);
     seir_net_free(net);
+    /* with the efference copy at gain 0 (its start): one more gene, a third
+     * input `u` without synapses, the same cost */
+    flight_plant ke = *k;
+    ke.efference = 1;
+    assert_true(flight_n_genes(&ke) == flight_n_genes(k) + 1);
+    g[flight_n_genes(k)] = 12345; /* overwritten by the prior */
+    flight_genes_prior(&ke, g);
+    assert_true(g[flight_n_genes(k)] == 0);
+    double cost_e;
+    assert_int_equal(flight_fitness(&ke, &arch16, g, cs, 2, &cost_e, &e), LOOM_OK);
+    assert_true(cost_e == cost);
+    assert_int_equal(flight_build(&ke, &arch16, g, &net, &e), LOOM_OK);
+    assert_int_equal(net->n_inputs, 3);
+    seir_net_free(net);
+    g[flight_n_genes(k)] = 0.5; /* weight 5 from u: another flight */
+    assert_int_equal(flight_fitness(&ke, &arch16, g, cs, 2, &cost_e, &e), LOOM_OK);
+    assert_true(cost_e != cost);
     /* too narrow an accumulator is refused, naming it */
     seir_arch a12 = {8, 16, 12, 15};
     assert_int_equal(ctrl_build_arch(&a12, g, g + npd, &net, &e), LOOM_E_INVALID);
