@@ -155,12 +155,25 @@ module loom_core_ring #(
                     rd_q[d1_r_i] <= rdw(d1_r_i, d1_dst_i);
                 if (rh)
                     rd_q[h_r] <= rdw(h_r, h_s);
+`ifdef VERILATOR
+                // after the reads, blocking: mem_q is read only by them
+                // (as in loom_ram's simulation branch)
+                /* verilator lint_off BLKSEQ */
+                if (u2_v_i)
+                    mem_q[{tmod_i, u2_slot_i}] = {A{1'b0}};
+                if (wd)
+                    mem_q[{s2_r, s2_s}] = d2_sum_i;
+                if (wh)
+                    mem_q[{h_r, h_s}] = h_wdata_i;
+                /* verilator lint_on BLKSEQ */
+`else
                 if (u2_v_i)
                     mem_q[{tmod_i, u2_slot_i}] <= {A{1'b0}};
                 if (wd)
                     mem_q[{s2_r, s2_s}] <= d2_sum_i;
                 if (wh)
                     mem_q[{h_r, h_s}] <= h_wdata_i;
+`endif
                 if (d1_re)
                     rsel_q <= d1_r_i;
                 else if (h_re_i)

@@ -26,19 +26,31 @@ module loom_ram #(
 );
     (* no_rw_check *) reg [DW-1:0] mem_q [0:DEPTH-1];
 
-    always @(posedge clk_i) begin
-        if (we_i)
-            mem_q[waddr_i] <= wdata_i;
-        if (re_i)
 `ifdef VERILATOR
+    // Simulation: the read comes first and the write is a blocking
+    // assignment.  mem_q is read nowhere else, so this is the nonblocking
+    // write of the synthesis branch, without the delayed-write copy that a
+    // nonblocking memory write costs the simulator in every cycle of every
+    // RAM (docs/performance.md).
+    always @(posedge clk_i) begin
+        if (re_i)
             // collision poison: ~old, or ~old ^ 1 when that happens to be
             // the new word (computed here, not as wires, so that an idle
             // RAM costs the simulation nothing)
             rdata_o <= !(we_i && (waddr_i == raddr_i)) ? mem_q[raddr_i]
                      : ((~mem_q[raddr_i] == wdata_i) ? (~mem_q[raddr_i] ^ {{(DW-1){1'b0}}, 1'b1})
                                                     : ~mem_q[raddr_i]);
-`else
-            rdata_o <= mem_q[raddr_i];
-`endif
+        /* verilator lint_off BLKSEQ */
+        if (we_i)
+            mem_q[waddr_i] = wdata_i;
+        /* verilator lint_on BLKSEQ */
     end
+`else
+    always @(posedge clk_i) begin
+        if (we_i)
+            mem_q[waddr_i] <= wdata_i;
+        if (re_i)
+            rdata_o <= mem_q[raddr_i];
+    end
+`endif
 endmodule

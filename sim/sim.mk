@@ -5,8 +5,10 @@
 # verilated separately (class prefix Vloom_<name>, objects under
 # $(BUILD)/sim/<name>) and selected at run time by vsim_open("<name>").
 # Models are built with FST tracing compiled in but off until
-# vsim_trace_open, and compiled with -O2.  Verilator re-runs only when a
-# file of rtl/ or this fragment changes.
+# vsim_trace_open, and compiled with -O2 (clang++ when installed, below).
+# sim/vsim_patch.sh lets an eval skip the input logic when no input changed
+# (sim/vsim.cpp).  Verilator re-runs only when a file of rtl/ or this
+# fragment changes.
 #
 # The configs and their -G flags are rows of the arch table
 # (compiler/board.c), written into $(ARCH_MK) as VSIM_CONFIGS and
@@ -18,19 +20,26 @@ RTL_ARRAY := rtl/loom_array.v rtl/loom_core.v rtl/loom_core_upd.v rtl/loom_core_
 RTL_DEPS  := $(RTL_ARRAY) rtl/loom_map.vh sim/sim.mk $(ARCH_MK)
 VERILATOR ?= verilator
 VERILATOR_ROOT := $(shell $(VERILATOR) --getenv VERILATOR_ROOT 2>/dev/null)
+# The models' C++ compiler: clang++ when installed (Debian clang, in
+# DEB_PKGS), else $(CXX); the Verilator runtime (rt/) stays with $(CXX),
+# which needs no libatomic.  Verilator writes one long straight-line function
+# per clock edge, and on the 4-core configs it no longer fits the L1
+# instruction cache; clang's code is smaller and faster (docs/performance.md).
+VSIM_MODEL_CXX ?= $(or $(shell command -v clang++ 2>/dev/null),$(CXX))
 VSIM_OPT  := OPT_FAST=-O2 OPT_SLOW=-O1 OPT_GLOBAL=-O2
 VSIM_CXXFLAGS := -std=c++17 -O2 -g -Wall -I$(VERILATOR_ROOT)/include -I$(VERILATOR_ROOT)/include/vltstd \
                  $(addprefix -I,$(LAYER_sim)) -I$(VSIM_DIR) $(foreach c,$(VSIM_CONFIGS),-I$(VSIM_DIR)/$(c))
 
 define VSIM_CONFIG_RULES
-$(VSIM_DIR)/$(1)/Vloom_$(1).mk: $(RTL_DEPS)
+$(VSIM_DIR)/$(1)/Vloom_$(1).mk: $(RTL_DEPS) sim/vsim_patch.sh
 	@mkdir -p $$(@D)
 	$(VERILATOR) --cc -O3 --trace-fst --prefix Vloom_$(1) -Mdir $(VSIM_DIR)/$(1) -Irtl \
 	  --top-module loom_array $(VSIM_G_$(1)) $(RTL_ARRAY)
+	sh sim/vsim_patch.sh $(VSIM_DIR)/$(1) $(1)
 	@touch $$@
 
 $(VSIM_DIR)/$(1)/Vloom_$(1)__ALL.a: $(VSIM_DIR)/$(1)/Vloom_$(1).mk
-	+$(MAKE) --no-print-directory -s -C $(VSIM_DIR)/$(1) -f Vloom_$(1).mk Vloom_$(1)__ALL.a $(VSIM_OPT)
+	+$(MAKE) --no-print-directory -s -C $(VSIM_DIR)/$(1) -f Vloom_$(1).mk Vloom_$(1)__ALL.a $(VSIM_OPT) CXX=$(VSIM_MODEL_CXX)
 endef
 $(foreach c,$(VSIM_CONFIGS),$(eval $(call VSIM_CONFIG_RULES,$(c))))
 

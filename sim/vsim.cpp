@@ -52,11 +52,30 @@ template <class R> auto clock_low(R *r, int) -> decltype(r->__Vtrigrprev__TOP__c
 }
 template <class R> bool clock_low(R *, long) { return false; }
 
+} // namespace
+
+// Input combinational logic only when an input changed.  Verilator 5 runs
+// the logic that depends on the top-level inputs (its `ico` region) at the
+// start of every eval, whether they changed or not; during a step the bus
+// is idle and the inputs stay the same for hundreds of cycles.  Every eval
+// leaves all combinational logic consistent with the inputs and the state
+// (logic that also reads state is evaluated again after the posedge), so
+// when no input changed since the last eval, the ico region would recompute
+// the values it holds already.  sim/sim.mk makes the generated trigger of
+// that region read this flag (`Vloom_<name>___024root___eval_triggers__ico`:
+// `(0U == __VicoIterCount) && !vsim_ico_skip`); a Verilator whose code
+// does not match leaves the trigger as it is and the region runs always.
+// Set only around an eval in the thread that runs it.
+thread_local bool vsim_ico_skip = false;
+
+namespace {
+
 template <class M> struct model : model_base {
     VerilatedContext ctx;
     M *top;
     VerilatedFstC *tfp = nullptr;
     uint64_t t = 0;
+    bool in_changed = true;   // an input changed since the last eval
     model()
     {
         ctx.traceEverOn(true);
@@ -79,7 +98,10 @@ template <class M> struct model : model_base {
     {
         if (!tfp && clock_low(top->rootp, 0)) {
             top->clk_i = 1;
+            vsim_ico_skip = !in_changed;
             top->eval();
+            vsim_ico_skip = false;
+            in_changed = false;
             t += 10;
             cycles++;
             return;
@@ -95,9 +117,12 @@ template <class M> struct model : model_base {
             tfp->dump(t);
         t += 5;
         cycles++;
+        in_changed = false;
     }
     void bus(int valid, int we, uint32_t addr, uint32_t wdata) override
     {
+        in_changed = in_changed || top->bus_valid_i != valid || top->bus_we_i != we || top->bus_addr_i != addr ||
+                     top->bus_wdata_i != wdata;
         top->bus_valid_i = valid;
         top->bus_we_i = we;
         top->bus_addr_i = addr;
@@ -106,7 +131,11 @@ template <class M> struct model : model_base {
     int ready() const override { return top->bus_ready_o; }
     uint32_t rdata() const override { return top->bus_rdata_o; }
     int busy() const override { return top->busy_o; }
-    void rst(int r) override { top->rst_i = r; }
+    void rst(int r) override
+    {
+        in_changed = in_changed || top->rst_i != r;
+        top->rst_i = r;
+    }
     bool trace_open(const char *path) override
     {
         trace_close();
