@@ -109,6 +109,7 @@ static int report_blames_loom(FILE *f)
         snprintf(frame, sizeof frame, "%.*s", (int)(len < sizeof frame - 1 ? len : sizeof frame - 1), line);
         if (strstr(frame, "__interceptor_") || strstr(frame, "__asan") || strstr(frame, "__sanitizer") ||
             strstr(frame, "__ubsan") || strstr(frame, "/libc.so") || strstr(frame, " in __") ||
+            strstr(frame, " in fuzzer::") ||
             is_libc_name(frame))
             continue; /* the sanitizer's own frames (its malloc, memcpy ...), or libc called from below */
         if (strstr(frame, "libhdf5") || strstr(frame, " in H5"))
@@ -248,7 +249,10 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
     if (st != LOOM_OK)
         return st;
 #ifdef LOOM_SANDBOX_QUIET_CHILD
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 2 && child_report && report_blames_loom(child_report))
+    /* exit 2: a sanitizer report; another code or a signal: libFuzzer's own
+     * (its malloc limit prints a stack too) or a crash */
+    int abnormal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1);
+    if (abnormal && child_report && report_blames_loom(child_report))
         abort();
 #endif
     if (WIFSIGNALED(status) &&
