@@ -127,6 +127,8 @@ static void child_read(const char *path, int fd)
 #ifdef LOOM_SANDBOX_QUIET_CHILD
     if (__sanitizer_set_report_fd && child_report)
         __sanitizer_set_report_fd((void *)(intptr_t)fileno(child_report));
+    if (child_report) /* libFuzzer's own messages (its malloc limit) too */
+        dup2(fileno(child_report), 2);
     if (__sanitizer_set_death_callback)
         __sanitizer_set_death_callback(child_death);
 #else
