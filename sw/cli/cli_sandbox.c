@@ -69,10 +69,13 @@ static void child_death(void)
     _exit(2);
 }
 
-/* 1 when the frame is in a function the sanitizer runtime defines under
- * libc's name (its malloc, memcpy, ... report as " in malloc "). */
-static int is_libc_name(const char *frame)
+/* 1 when the frame is the sanitizer's or libFuzzer's own (" in __asan::",
+ * " in fuzzer::", or a function the sanitizer runtime defines under libc's
+ * name: its malloc, memcpy, ... report as " in malloc "), or libc's. */
+static int sanitizer_frame(const char *frame)
 {
+    if (strstr(frame, " in __") || strstr(frame, " in fuzzer::") || strstr(frame, "/libc.so"))
+        return 1;
     static const char *const names[] = {"malloc", "calloc", "realloc", "reallocarray", "free", "posix_memalign",
                                         "aligned_alloc", "memalign", "valloc", "memcpy", "memmove", "memset",
                                         "memcmp", "bcmp", "strlen", "strnlen", "strcpy", "strncpy", "strcat",
@@ -107,11 +110,8 @@ static int report_blames_loom(FILE *f)
         size_t len = end ? (size_t)(end - line) : strlen(line);
         char frame[512];
         snprintf(frame, sizeof frame, "%.*s", (int)(len < sizeof frame - 1 ? len : sizeof frame - 1), line);
-        if (strstr(frame, "__interceptor_") || strstr(frame, "__asan") || strstr(frame, "__sanitizer") ||
-            strstr(frame, "__ubsan") || strstr(frame, "/libc.so") || strstr(frame, " in __") ||
-            strstr(frame, " in fuzzer::") ||
-            is_libc_name(frame))
-            continue; /* the sanitizer's own frames (its malloc, memcpy ...), or libc called from below */
+        if (sanitizer_frame(frame))
+            continue;
         if (strstr(frame, "libhdf5") || strstr(frame, " in H5"))
             return 0;
         fprintf(stderr, "loom fuzz: a sanitizer report in the NIR reader's child process blames Loom's code:\n%s\n",
@@ -168,6 +168,13 @@ static void child_read(const char *path, int fd)
     _exit(st == LOOM_OK ? 0 : 1);
 }
 
+static double since(const struct timespec *t0)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
 loom_status cli_nir_sandbox(const char *path, loom_err *e)
 {
     int fds[2];
@@ -196,12 +203,11 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
      * file read in 2 ms costs 2 ms), then reap it. */
     char msg[sizeof e->msg + 16];
     size_t n = 0;
-    struct timespec t0, now;
+    struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
     loom_status st = LOOM_OK;
     for (;;) {
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        double waited = (double)(now.tv_sec - t0.tv_sec) + (double)(now.tv_nsec - t0.tv_nsec) / 1e9;
+        double waited = since(&t0);
         if (waited > NIR_READ_LIMIT_S) {
             kill(pid, SIGKILL);
             st = loom_fail(e, LOOM_E_PARSE,
@@ -238,8 +244,7 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
         pid_t r = waitpid(pid, &status, WNOHANG);
         if (r == pid || (r < 0 && errno != EINTR))
             break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if ((double)(now.tv_sec - t0.tv_sec) > NIR_READ_LIMIT_S && st == LOOM_OK) {
+        if (since(&t0) > NIR_READ_LIMIT_S && st == LOOM_OK) {
             kill(pid, SIGKILL);
             st = loom_fail(e, LOOM_E_PARSE, "%s: the HDF5 reader process did not exit after reading this file",
                            path);
