@@ -74,7 +74,7 @@ typedef enum ctrl_third { CTRL_THIRD_NONE = 0, CTRL_THIRD_BIAS = 1, CTRL_THIRD_U
  * unit; one gene, its weight to every PD encoder, x * CTRL_VEL_GAIN_SCALE,
  * |w| <= CTRL_VEL_GAIN_MAX. */
 #define CTRL_VEL_WINDOW 3
-#define CTRL_VEL_GAIN_SCALE 7.0
+#define CTRL_VEL_GAIN_SCALE 32.0
 #define CTRL_VEL_GAIN_MAX 64
 /* Bound of the err and derr channels (mm, mm/s): they are declared
  * `graded max=1400` and saturate there, so the network fits A=16. */

@@ -105,6 +105,8 @@ typedef struct opts {
     int resume, quiet, profile, flight;
     int set_generations, set_flights, set_duration, set_sigma;
     int64_t gain_max; /* --gain-max: 0 unless given */
+    double w_sse;     /* --w-sse: the cost's weight of the steady-state error (set_w_sse) */
+    int set_w_sse;
     seir_arch arch; /* the board's */
     const flight_plant *kind;
     flight_plant kind_own; /* the plant with --efference applied (kind points here then) */
@@ -266,6 +268,7 @@ static int parse(int argc, char **argv, opts *o)
         {"--objective", NULL, CLI_STRING, CLI_DST(objective)},
         {"--efference", NULL, CLI_STRING, CLI_DST(efference)},
         {"--velocity", NULL, CLI_STRING, CLI_DST(velocity)},
+        {"--w-sse", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 100, CLI_DST(o->w_sse), .seen = &o->set_w_sse},
         {"--gain-max", NULL, CLI_INT, CTRL_G_SUM_MAX, 2047, CLI_DST(o->gain_max)},
         {"--board", NULL, CLI_STRING, CLI_DST(o->board)},
         {"--generations", NULL, CLI_INT, 0, 1000000, CLI_DST(o->generations), .seen = &o->set_generations},
@@ -321,6 +324,12 @@ static int parse(int argc, char **argv, opts *o)
         o->kind = &o->kind_own;
         if (o->kind->velocity && o->kind->efference)
             return cli_usage_error("evolve", "--velocity on and --efference on: the controller has one third channel");
+    }
+    if (o->set_w_sse) {
+        if (!o->flight) return cli_usage_error("evolve", "--w-sse is for --objective flight");
+        if (o->kind != &o->kind_own) o->kind_own = *o->kind;
+        o->kind_own.w_sse = o->w_sse;
+        o->kind = &o->kind_own;
     }
     if (o->gain_max) {
         if (!o->flight) return cli_usage_error("evolve", "--gain-max is for --objective flight");

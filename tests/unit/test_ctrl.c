@@ -405,6 +405,85 @@ static void test_efference(void **state)
     assert_int_equal(ctrl_build_eff(&a, NULL, gi, eff, &net, &e), LOOM_E_ARG);
 }
 
+/* The weight of input channel c into neuron dst (0 without a synapse). */
+static int32_t in_weight(const seir_net *net, uint32_t c, uint32_t dst)
+{
+    for (size_t k = 0; k < net->n_syn; k++)
+        if (net->syn[k].src == (SEIR_SRC_INPUT | c) && net->syn[k].dst == dst) return net->syn[k].w;
+    return 0;
+}
+
+/* ctrl_build_gain: the velocity channel `vel` (max 1400, weight round(32 x)
+ * to every PD encoder, fed the mean of the last 3 derr values) and encoder
+ * gains above 16 where the arch's accumulator holds them. */
+static void test_velocity_and_gain(void **state)
+{
+    (void)state;
+    double pd[256], gi[256], vel[1] = {0.5};
+    ctrl_genes_prior(CTRL_PD, pd);
+    ctrl_genes_prior(CTRL_I, gi);
+    pd[0] = 3.0; /* g_err 27: above 16 */
+    pd[1] = 2.0; /* g_derr 14 */
+    seir_arch a20 = {12, 20, 20, 15}, a16 = {8, 16, 16, 15};
+    seir_net *net;
+    loom_err e;
+    assert_int_equal(ctrl_build_gain(&a20, pd, gi, CTRL_THIRD_VEL, vel, 64, &net, &e), LOOM_OK);
+    assert_int_equal(seir_validate(net, &e), LOOM_OK);
+    assert_int_equal(seir_check_acc(net, &e), LOOM_OK);
+    assert_int_equal(net->n_inputs, 3);
+    assert_int_equal(seir_input_xmax(net, CTRL_IN_THIRD), CTRL_IN_MAX);
+    char buf[32];
+    assert_string_equal(seir_input_name(net, CTRL_IN_THIRD, buf, sizeof buf), "vel");
+    const uint32_t p0 = group_first(net, "pd_enc_p"), n0 = group_first(net, "pd_enc_n");
+    const uint32_t i0 = group_first(net, "i_enc_p");
+    assert_int_equal(in_weight(net, CTRL_IN_ERR, p0), 27);
+    assert_int_equal(in_weight(net, CTRL_IN_DERR, p0), 14);
+    assert_int_equal(in_weight(net, CTRL_IN_THIRD, p0), 16);
+    assert_int_equal(in_weight(net, CTRL_IN_THIRD, n0), -16);
+    assert_int_equal(in_weight(net, CTRL_IN_THIRD, i0), 0); /* the I part does not listen */
+    ctrl_third t;
+    assert_int_equal(ctrl_check_net_third(net, &t, &e), LOOM_OK);
+    assert_int_equal(t, CTRL_THIRD_VEL);
+    /* what the controller step sends: the mean of the last 3 derr values */
+    rec_be rb = {{0}, {0, 0}, 0};
+    ctrl_snn c;
+    ctrl_snn_init(&c, (ctrl_backend){&rb, rec_step, NULL});
+    assert_int_equal(ctrl_snn_net(&c, net, &e), LOOM_OK);
+    static const double derr[5] = {0.3, 0.6, -0.3, 1.2, 9.0};
+    static const int32_t want[5] = {100, 300, 200, 500, 1400}; /* (0.3)/3, (0.3+0.6)/3, ..., saturated */
+    for (int k = 0; k < 5; k++) {
+        double u;
+        assert_int_equal(ctrl_snn_step(&c, 0.1, derr[k], &u, &e), LOOM_OK);
+        assert_int_equal(rb.n_in, 3);
+        assert_int_equal(rb.in[CTRL_IN_THIRD], want[k]);
+        assert_int_equal(rb.in[CTRL_IN_DERR], derr[k] < 1.4 ? (int32_t)lround(derr[k] * 1000) : 1400);
+    }
+    seir_net_free(net);
+    /* gene 0 and gains within 16: the network of ctrl_build_arch plus an unused channel */
+    ctrl_genes_prior(CTRL_PD, pd);
+    vel[0] = 0;
+    seir_net *plain;
+    assert_int_equal(ctrl_build_gain(&a20, pd, gi, CTRL_THIRD_VEL, vel, 64, &net, &e), LOOM_OK);
+    assert_int_equal(ctrl_build_arch(&a20, pd, gi, &plain, &e), LOOM_OK);
+    assert_int_equal(net->n_syn, plain->n_syn);
+    seir_net_free(net);
+    seir_net_free(plain);
+    /* extreme genes stay within the accumulator bound */
+    for (int k = 0; k < 256; k++) pd[k] = k % 2 ? 1e9 : -1e9;
+    vel[0] = -1e9;
+    assert_int_equal(ctrl_build_gain(&a20, pd, gi, CTRL_THIRD_VEL, vel, 64, &net, &e), LOOM_OK);
+    assert_int_equal(seir_check_acc(net, &e), LOOM_OK);
+    assert_int_equal(in_weight(net, CTRL_IN_THIRD, group_first(net, "pd_enc_p")), -CTRL_VEL_GAIN_MAX);
+    seir_net_free(net);
+    /* an arch whose accumulator cannot hold the gains is refused, naming it */
+    assert_int_equal(ctrl_build_gain(&a16, pd, gi, CTRL_THIRD_NONE, NULL, 64, &net, &e), LOOM_E_INVALID);
+    assert_non_null(strstr(e.msg, "A=16"));
+    assert_int_equal(ctrl_build_gain(&a16, pd, gi, CTRL_THIRD_NONE, NULL, 16, &net, &e), LOOM_OK);
+    seir_net_free(net);
+    /* a channel without its gene is refused */
+    assert_int_equal(ctrl_build_gain(&a20, pd, gi, CTRL_THIRD_VEL, NULL, 64, &net, &e), LOOM_E_ARG);
+}
+
 UNIT_MAIN(test_structure, test_extreme_genes, test_encode_decode, test_pd_prior_output,
           test_i_prior_output, test_fitness, test_flight_determinism, test_check_net, test_legacy_bias_channel,
-          test_efference)
+          test_efference, test_velocity_and_gain)
