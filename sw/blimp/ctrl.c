@@ -114,7 +114,7 @@ static int32_t clampi(double v, int32_t lo, int32_t hi)
 
 static loom_status oom(loom_err *e) { return loom_fail(e, LOOM_E_NOMEM, "ctrl: out of memory"); }
 
-static loom_status build_part(seir_net *net, ctrl_part part, const double *x, int32_t g_u, int32_t g_max, loom_err *e)
+static loom_status build_part(seir_net *net, ctrl_part part, const double *x, int32_t g_u, loom_err *e)
 {
     const part_desc *d = &parts[part];
     const layout l = layout_of(part);
@@ -127,8 +127,8 @@ static loom_status build_part(seir_net *net, ctrl_part part, const double *x, in
     /* |g_err| + |g_derr| <= CTRL_G_SUM_MAX (the derr gain takes what the
      * err gain leaves): with |w_bias| <= 127 every encoder's accumulator
      * bound is at most 16 * 1400 + 127 * 80 = 32560 <= 32767 (A = 16). */
-    const int32_t g_err = clampi(x[l.g_err] * d->g_err_scale, -g_max, g_max);
-    const int32_t g_left = g_max - (g_err < 0 ? -g_err : g_err);
+    const int32_t g_err = clampi(x[l.g_err] * d->g_err_scale, -CTRL_G_SUM_MAX, CTRL_G_SUM_MAX);
+    const int32_t g_left = CTRL_G_SUM_MAX - (g_err < 0 ? -g_err : g_err);
     const int32_t g_derr = d->has_derr ? clampi(x[l.g_derr] * d->g_derr_scale, -g_left, g_left) : 0;
 
     snprintf(name, sizeof name, "%s_enc", d->pfx);
@@ -215,34 +215,13 @@ loom_status ctrl_build_arch(const seir_arch *arch, const double *pd_genes, const
 loom_status ctrl_build_eff(const seir_arch *arch, const double *pd_genes, const double *i_genes,
                            const double *eff_genes, seir_net **out, loom_err *e)
 {
-    return ctrl_build_gain(arch, pd_genes, i_genes, eff_genes ? CTRL_THIRD_U : CTRL_THIRD_NONE, eff_genes,
-                           CTRL_G_SUM_MAX, out, e);
-}
-
-loom_status ctrl_build_gain(const seir_arch *arch, const double *pd_genes, const double *i_genes, ctrl_third third,
-                            const double *third_genes, int32_t g_sum_max, seir_net **out, loom_err *e)
-{
     *out = NULL;
-    if (third != CTRL_THIRD_NONE && third != CTRL_THIRD_U && third != CTRL_THIRD_VEL)
-        return loom_fail(e, LOOM_E_ARG, "controller: the third channel is built as u or vel only");
-    if (third != CTRL_THIRD_NONE && (!pd_genes || !third_genes))
-        return loom_fail(e, LOOM_E_ARG, "controller: the %s channel feeds the PD part, which is left out",
-                         third == CTRL_THIRD_U ? "efference copy" : "velocity");
+    if (eff_genes && !pd_genes)
+        return loom_fail(e, LOOM_E_ARG, "controller: the efference copy feeds the PD part, which is left out");
     if (arch->a < CTRL_ARCH_A || arch->w < 8 || arch->s < 16)
         return loom_fail(e, LOOM_E_INVALID,
                          "controller: arch W=%d S=%d A=%d: the controller needs W >= 8, S >= 16 and A >= %d",
                          arch->w, arch->s, arch->a, CTRL_ARCH_A);
-    /* an encoder's accumulator bound: the err and derr gains, plus the third channel's */
-    const int64_t third_bound = third == CTRL_THIRD_U    ? (int64_t)CTRL_U_GAIN_MAX * CTRL_U_MAX
-                                : third == CTRL_THIRD_VEL ? (int64_t)CTRL_VEL_GAIN_MAX * CTRL_IN_MAX
-                                                          : 0;
-    if (g_sum_max < CTRL_G_SUM_MAX || g_sum_max > (1 << (arch->w - 1)) - 1 ||
-        (int64_t)g_sum_max * CTRL_IN_MAX + third_bound > ((int64_t)1 << (arch->a - 1)) - 1)
-        return loom_fail(e, LOOM_E_INVALID,
-                         "controller: arch W=%d S=%d A=%d: an encoder gain sum of %d needs %d <= it <= 2^(W-1)-1 and "
-                         "%d * %d + %lld <= 2^(A-1)-1",
-                         arch->w, arch->s, arch->a, g_sum_max, CTRL_G_SUM_MAX, g_sum_max, CTRL_IN_MAX,
-                         (long long)third_bound);
     seir_arch a = *arch;
     seir_net *net = seir_net_new(&a);
     if (!net) return oom(e);
@@ -252,20 +231,12 @@ loom_status ctrl_build_gain(const seir_arch *arch, const double *pd_genes, const
         seir_set_input_max(net, CTRL_IN_ERR, 1, CTRL_IN_MAX) ||
         seir_set_input_max(net, CTRL_IN_DERR, 1, CTRL_IN_MAX))
         st = oom(e);
-    int32_t g3 = 0;
-    if (!st && third == CTRL_THIRD_U) {
-        if (seir_add_inputs(net, "u", 1, 0, SEIR_IN_GRADED) < 0 ||
-            seir_set_input_max(net, CTRL_IN_THIRD, 1, CTRL_U_MAX))
-            st = oom(e);
-        g3 = clampi(third_genes[0] * CTRL_U_GAIN_SCALE, -CTRL_U_GAIN_MAX, CTRL_U_GAIN_MAX);
-    } else if (!st && third == CTRL_THIRD_VEL) {
-        if (seir_add_inputs(net, "vel", 1, 0, SEIR_IN_GRADED) < 0 ||
-            seir_set_input_max(net, CTRL_IN_THIRD, 1, CTRL_IN_MAX))
-            st = oom(e);
-        g3 = clampi(third_genes[0] * CTRL_VEL_GAIN_SCALE, -CTRL_VEL_GAIN_MAX, CTRL_VEL_GAIN_MAX);
-    }
-    if (!st && pd_genes) st = build_part(net, CTRL_PD, pd_genes, g3, g_sum_max, e);
-    if (!st && i_genes) st = build_part(net, CTRL_I, i_genes, 0, g_sum_max, e);
+    if (!st && eff_genes &&
+        (seir_add_inputs(net, "u", 1, 0, SEIR_IN_GRADED) < 0 || seir_set_input_max(net, CTRL_IN_THIRD, 1, CTRL_U_MAX)))
+        st = oom(e);
+    const int32_t g_u = eff_genes ? clampi(eff_genes[0] * CTRL_U_GAIN_SCALE, -CTRL_U_GAIN_MAX, CTRL_U_GAIN_MAX) : 0;
+    if (!st && pd_genes) st = build_part(net, CTRL_PD, pd_genes, g_u, e);
+    if (!st && i_genes) st = build_part(net, CTRL_I, i_genes, 0, e);
     if (st) {
         seir_net_free(net);
         return st;
@@ -302,7 +273,7 @@ loom_status ctrl_check_net_third(const seir_net *net, ctrl_third *third, loom_er
     static const char *names[2] = {"err", "derr"};
     if (net->n_inputs < 2 || net->n_inputs > CTRL_N_INPUTS)
         return loom_fail(e, LOOM_E_INVALID,
-                         "controller: expected 2 or 3 graded inputs (err, derr, and u, vel or bias), found %u",
+                         "controller: expected 2 or 3 graded inputs (err, derr, and u or bias), found %u",
                          net->n_inputs);
     for (uint32_t c = 0; c < 2; c++) {
         char buf[64];
@@ -319,10 +290,8 @@ loom_status ctrl_check_net_third(const seir_net *net, ctrl_third *third, loom_er
             t = CTRL_THIRD_U;
         else if (net->input_kind[CTRL_IN_THIRD] == SEIR_IN_GRADED && !strcmp(buf, "bias"))
             t = CTRL_THIRD_BIAS;
-        else if (net->input_kind[CTRL_IN_THIRD] == SEIR_IN_GRADED && !strcmp(buf, "vel"))
-            t = CTRL_THIRD_VEL;
         else
-            return loom_fail(e, LOOM_E_INVALID, "controller: input channel 2 is '%s', expected graded 'u', 'vel' or 'bias'",
+            return loom_fail(e, LOOM_E_INVALID, "controller: input channel 2 is '%s', expected graded 'u' or 'bias'",
                              buf);
     }
     if (third) *third = t;
@@ -405,17 +374,6 @@ loom_status ctrl_snn_step(void *ctx, double err, double derr, double *u, loom_er
     } else if (c->third == CTRL_THIRD_U) {
         const double up = c->u_prev > CTRL_U_SAT ? CTRL_U_SAT : (c->u_prev < -CTRL_U_SAT ? -CTRL_U_SAT : c->u_prev);
         in[CTRL_IN_THIRD] = (int32_t)nearbyint(up * CTRL_U_SCALE); /* +-CTRL_U_MAX; NaN never: u_prev is a sum of v's */
-    } else if (c->third == CTRL_THIRD_VEL) {
-        /* the mean of the last CTRL_VEL_WINDOW derr values (fewer at the
-         * start): the change of err over that window per second */
-        c->derr_hist[c->n_hist % CTRL_VEL_WINDOW] = derr;
-        c->n_hist++;
-        const uint32_t m = c->n_hist < CTRL_VEL_WINDOW ? c->n_hist : CTRL_VEL_WINDOW;
-        double sum = 0;
-        for (uint32_t k = 0; k < m; k++) sum += c->derr_hist[k];
-        int32_t two[2];
-        ctrl_encode_scaled(0, sum / CTRL_VEL_WINDOW, c->scale_err, c->scale_derr, two);
-        in[CTRL_IN_THIRD] = two[CTRL_IN_DERR];
     }
     const uint32_t n_in = c->third == CTRL_THIRD_NONE ? 2 : CTRL_N_INPUTS;
     loom_status st = c->be.step(c->be.ctx, in, n_in, c->last_v, CTRL_N_PARTS, e);

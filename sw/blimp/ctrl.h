@@ -55,7 +55,7 @@
 enum { CTRL_IN_ERR = 0, CTRL_IN_DERR = 1, CTRL_IN_THIRD = 2, CTRL_N_INPUTS = 3 };
 #define CTRL_BIAS_VALUE 80
 /* What the third channel carries (ctrl_snn.third). */
-typedef enum ctrl_third { CTRL_THIRD_NONE = 0, CTRL_THIRD_BIAS = 1, CTRL_THIRD_U = 2, CTRL_THIRD_VEL = 3 } ctrl_third;
+typedef enum ctrl_third { CTRL_THIRD_NONE = 0, CTRL_THIRD_BIAS = 1, CTRL_THIRD_U = 2 } ctrl_third;
 /* The efference copy: the previous command (command units) saturated at
  * +-CTRL_U_SAT, times CTRL_U_SCALE; declared graded max=CTRL_U_MAX. */
 #define CTRL_U_SAT 10.0
@@ -68,14 +68,6 @@ typedef enum ctrl_third { CTRL_THIRD_NONE = 0, CTRL_THIRD_BIAS = 1, CTRL_THIRD_U
 #define CTRL_N_EFF_GENES 1
 #define CTRL_U_GAIN_SCALE 10.0
 #define CTRL_U_GAIN_MAX 10
-/* The velocity channel (`vel`, graded max=CTRL_IN_MAX): the change of err
- * over the last CTRL_VEL_WINDOW control periods, per second (the mean of
- * the last CTRL_VEL_WINDOW derr values, 0 before the first), in derr's
- * unit; one gene, its weight to every PD encoder, x * CTRL_VEL_GAIN_SCALE,
- * |w| <= CTRL_VEL_GAIN_MAX. */
-#define CTRL_VEL_WINDOW 3
-#define CTRL_VEL_GAIN_SCALE 32.0
-#define CTRL_VEL_GAIN_MAX 64
 /* Bound of the err and derr channels (mm, mm/s): they are declared
  * `graded max=1400` and saturate there, so the network fits A=16. */
 #define CTRL_IN_MAX 1400
@@ -127,18 +119,6 @@ loom_status ctrl_build_arch(const seir_arch *a, const double *pd_genes, const do
  * ctrl_build_arch. */
 loom_status ctrl_build_eff(const seir_arch *a, const double *pd_genes, const double *i_genes,
                            const double *eff_genes, seir_net **out, loom_err *e);
-
-/* ctrl_build_eff with a third channel `third` (CTRL_THIRD_NONE, _U: the
- * efference copy, _VEL: the velocity, one gene each in third_genes) and
- * every encoder's |g_err| + |g_derr| clamped to g_sum_max instead of
- * CTRL_G_SUM_MAX (the same network for genes within CTRL_G_SUM_MAX): a
- * wider arch holds higher gains.  Refused with
- * LOOM_E_INVALID when g_sum_max < CTRL_G_SUM_MAX, a gain does not fit W
- * bits or an encoder's accumulator bound (g_sum_max * CTRL_IN_MAX, plus
- * CTRL_U_GAIN_MAX * CTRL_U_MAX with the efference copy, CTRL_VEL_GAIN_MAX
- * * CTRL_IN_MAX with the velocity) does not fit A bits. */
-loom_status ctrl_build_gain(const seir_arch *a, const double *pd_genes, const double *i_genes, ctrl_third third,
-                            const double *third_genes, int32_t g_sum_max, seir_net **out, loom_err *e);
 
 /* Input values of one control period: err in m, derr in m/s (in[0], in[1];
  * the third channel is ctrl_snn_step's). */
@@ -197,8 +177,6 @@ typedef struct ctrl_snn {
     void *spike_ctx;
     ctrl_third third;        /* the net's third channel (ctrl_snn_net); init: none */
     double u_prev;           /* the last command (command units), for the efference copy */
-    double derr_hist[CTRL_VEL_WINDOW]; /* the last derr values, for the velocity channel */
-    uint32_t n_hist;
     int32_t last_v[CTRL_N_PARTS];
     double last_u[CTRL_N_PARTS];
 } ctrl_snn;

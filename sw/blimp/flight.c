@@ -97,7 +97,7 @@ loom_status flight_plant_snn(const flight_plant *k, const seir_net *net, ctrl_sn
 
 uint32_t flight_n_genes(const flight_plant *k)
 {
-    return ctrl_n_genes(CTRL_PD) + ctrl_n_genes(CTRL_I) + (k->efference ? CTRL_N_EFF_GENES : k->velocity ? 1u : 0u);
+    return ctrl_n_genes(CTRL_PD) + ctrl_n_genes(CTRL_I) + (k->efference ? CTRL_N_EFF_GENES : 0);
 }
 
 void flight_genes_prior(const flight_plant *k, double *x)
@@ -110,9 +110,7 @@ void flight_genes_prior(const flight_plant *k, double *x)
 loom_status flight_build(const flight_plant *k, const seir_arch *a, const double *genes, seir_net **out, loom_err *e)
 {
     const uint32_t npd = ctrl_n_genes(CTRL_PD), ni = ctrl_n_genes(CTRL_I);
-    const int32_t gmax = k->g_sum_max ? k->g_sum_max : CTRL_G_SUM_MAX;
-    const ctrl_third t = k->efference ? CTRL_THIRD_U : k->velocity ? CTRL_THIRD_VEL : CTRL_THIRD_NONE;
-    return ctrl_build_gain(a, genes, genes + npd, t, t == CTRL_THIRD_NONE ? NULL : genes + npd + ni, gmax, out, e);
+    return ctrl_build_eff(a, genes, genes + npd, k->efference ? genes + npd + ni : NULL, out, e);
 }
 
 uint64_t flight_train_seed(uint64_t seed, uint64_t gen, uint64_t k)

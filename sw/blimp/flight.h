@@ -55,9 +55,6 @@ typedef struct flight_plant {
     double w_sse, w_overshoot, w_effort; /* the cost's weights (below) */
     int efference;                   /* 1: the evolved controller gets its previous command (ctrl_build_eff);
                                         0 for both plants (loom evolve --efference on sets it) */
-    int velocity;                    /* 1: the evolved controller gets the velocity channel `vel` (ctrl_build_gain;
-                                        not with efference; loom evolve --velocity on sets it) */
-    int g_sum_max;                   /* encoders' largest |g_err| + |g_derr| (ctrl_build_gain); 0: CTRL_G_SUM_MAX */
 } flight_plant;
 
 /* "blimp" or "attitude"; NULL otherwise. */
@@ -70,8 +67,7 @@ void flight_plant_demo(const flight_plant *k, plant_profile *pr);
  * channel from net (ctrl_snn_net; fails if net is not a controller). */
 loom_status flight_plant_snn(const flight_plant *k, const seir_net *net, ctrl_snn *c, ctrl_backend be, loom_err *e);
 /* Genes of k's evolved controller: the PD part's, the I part's and, with
- * k->efference, CTRL_N_EFF_GENES more, with k->velocity one more (its
- * weight). */
+ * k->efference, CTRL_N_EFF_GENES more. */
 uint32_t flight_n_genes(const flight_plant *k);
 /* The start of k's search (the structured prior; efference gain 0) into
  * x[flight_n_genes(k)]. */

@@ -104,9 +104,6 @@ typedef struct opts {
     double duration, sigma;
     int resume, quiet, profile, flight;
     int set_generations, set_flights, set_duration, set_sigma;
-    int64_t gain_max; /* --gain-max: 0 unless given */
-    double w_sse;     /* --w-sse: the cost's weight of the steady-state error (set_w_sse) */
-    int set_w_sse;
     seir_arch arch; /* the board's */
     const flight_plant *kind;
     flight_plant kind_own; /* the plant with --efference applied (kind points here then) */
@@ -260,16 +257,13 @@ static int parse(int argc, char **argv, opts *o)
 {
     *o = (opts){.out = "controller.seir", .seed = 1, .generations = 300, .flights = 4,
                 .threads = 2, .duration = 60, .sigma = 0.02, .board = "icebreaker"};
-    const char *objective = NULL, *efference = NULL, *velocity = NULL;
+    const char *objective = NULL, *efference = NULL;
     cli_plant plant = {0};
     const cli_opt opts[] = {
         {"-o", NULL, CLI_PATH, CLI_DST(o->out)},
         {"--seed", NULL, CLI_U64, CLI_DST(o->seed)},
         {"--objective", NULL, CLI_STRING, CLI_DST(objective)},
         {"--efference", NULL, CLI_STRING, CLI_DST(efference)},
-        {"--velocity", NULL, CLI_STRING, CLI_DST(velocity)},
-        {"--w-sse", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 100, CLI_DST(o->w_sse), .seen = &o->set_w_sse},
-        {"--gain-max", NULL, CLI_INT, CTRL_G_SUM_MAX, 2047, CLI_DST(o->gain_max)},
         {"--board", NULL, CLI_STRING, CLI_DST(o->board)},
         {"--generations", NULL, CLI_INT, 0, 1000000, CLI_DST(o->generations), .seen = &o->set_generations},
         {"--flights", NULL, CLI_INT, 1, 1000, CLI_DST(o->flights), .seen = &o->set_flights},
@@ -313,28 +307,6 @@ static int parse(int argc, char **argv, opts *o)
             return cli_usage_error("evolve", "--efference: expected on or off, got '%s'", efference);
         o->kind_own = *o->kind;
         o->kind_own.efference = !strcmp(efference, "on");
-        o->kind = &o->kind_own;
-    }
-    if (velocity) {
-        if (!o->flight) return cli_usage_error("evolve", "--velocity is for --objective flight");
-        if (strcmp(velocity, "on") && strcmp(velocity, "off"))
-            return cli_usage_error("evolve", "--velocity: expected on or off, got '%s'", velocity);
-        if (o->kind != &o->kind_own) o->kind_own = *o->kind;
-        o->kind_own.velocity = !strcmp(velocity, "on");
-        o->kind = &o->kind_own;
-        if (o->kind->velocity && o->kind->efference)
-            return cli_usage_error("evolve", "--velocity on and --efference on: the controller has one third channel");
-    }
-    if (o->set_w_sse) {
-        if (!o->flight) return cli_usage_error("evolve", "--w-sse is for --objective flight");
-        if (o->kind != &o->kind_own) o->kind_own = *o->kind;
-        o->kind_own.w_sse = o->w_sse;
-        o->kind = &o->kind_own;
-    }
-    if (o->gain_max) {
-        if (!o->flight) return cli_usage_error("evolve", "--gain-max is for --objective flight");
-        if (o->kind != &o->kind_own) o->kind_own = *o->kind;
-        o->kind_own.g_sum_max = (int)o->gain_max;
         o->kind = &o->kind_own;
     }
     if (o->flight && strcmp(o->kind->name, "blimp")) {
@@ -860,7 +832,7 @@ static int evolve_flight(const opts *op)
         if (!st && o.genes_out) {
             FILE *f = fopen(o.genes_out, "w");
             if (!f) st = loom_fail(&e, LOOM_E_IO, "%s: cannot write: %s", o.genes_out, strerror(errno));
-            const char *const names[3] = {"pd", "i", o.kind->velocity ? "vel" : "u"};
+            static const char *const names[3] = {"pd", "i", "u"};
             const uint32_t lo[4] = {0, npd, npd + ni, n};
             for (int part = 0; f && part < 3; part++) {
                 if (lo[part] == lo[part + 1]) continue; /* no efference copy */
