@@ -37,6 +37,17 @@ $(FUZZ_SANDBOX): sw/cli/cli_sandbox.c | $(BUILD)/gen/loom_commands.h
 $(BUILD)/fuzz/fuzz_nir: FUZZ_EXTRA := $(FUZZ_SANDBOX)
 $(BUILD)/fuzz/fuzz_nir: $(FUZZ_SANDBOX)
 
+# The NIR harness with a heap overflow planted in front of Loom's NIR reader
+# (tests/fuzz/planted_nir_fault.c): fuzz_smoke.sh checks that the guard's
+# child does not hide it.
+FUZZ_PLANTED := $(BUILD)/fuzz/fuzz_nir_planted
+TEST_TARGETS += $(FUZZ_PLANTED)
+$(FUZZ_PLANTED): tests/fuzz/fuzz_nir.c tests/fuzz/planted_nir_fault.c tests/fuzz/fuzz_common.h $(FUZZ_SANDBOX) $(FUZZ_LIB)
+	@mkdir -p $(@D)
+	$(FUZZ_CC) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) \
+	  -Itests/fuzz -Wl,--wrap=nir_read_file -o $@ tests/fuzz/fuzz_nir.c tests/fuzz/planted_nir_fault.c \
+	  $(FUZZ_SANDBOX) $(FUZZ_LIB) $(LDLIBS)
+
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz_common.h $(FUZZ_LIB)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 $(WARN) $(FUZZ_FLAGS) -fsanitize=fuzzer $(CPPFLAGS) $(INCLUDES) $(PKG_CFLAGS) \
