@@ -134,9 +134,13 @@ module loom_seq #(
                         st_q <= S_START;
                 end
                 S_START: begin
-                    c_q   <= {(IB+1){1'b0}};
-                    lvl_q <= {(LB+1){1'b0}};
-                    st_q  <= (ovl_in_i & (n_levels_i != {(LB+1){1'b0}})) ? S_UPD : S_SCAN;
+                    c_q <= {(IB+1){1'b0}};
+                    if (ovl_in_i & (n_levels_i != {(LB+1){1'b0}})) begin
+                        lvl_q <= {(LB+1){1'b0}};
+                        st_q  <= S_UPD;
+                    end else begin
+                        st_q  <= S_SCAN;
+                    end
                 end
                 S_SCAN: begin
                     if ((c_q >= in_count_i) & ~rv_q)
