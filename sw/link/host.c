@@ -93,31 +93,59 @@ static void fifo_push(loom_host *h, uint8_t seq)
     h->fifo[(h->f_head + h->f_n++) % FIFO_CAP] = seq;
 }
 
+/* A copy of request v, read by a selective-repeat board while it expects
+ * seq `base` (or later), is held there and answered once the requests
+ * before it have run: 1 <= v - base <= the board's window - 1. */
+static int held_by_board(const loom_host *h, uint8_t v, uint8_t base)
+{
+    uint8_t d = (uint8_t)(v - base);
+    return h->sr && d >= 1 && d < h->id.window;
+}
+
 /* Drops the fifo entries up to and including the first with seq (all of
  * them when it is not there: that answer came from an earlier send).  The
  * entries before it, frames sent before the one answered, are the answers
  * lost on the way (the board answers in the order it reads, and the line
  * keeps the order): their seqs go to lost[] (*n_lost of them; none when seq
- * is not there). */
+ * is not there).  On a selective-repeat board, entries ahead of seq were
+ * held and are answered after it: they stay on the wire. */
 static void fifo_pop_through(loom_host *h, uint8_t seq, uint8_t *lost, unsigned *n_lost)
 {
     *n_lost = 0;
     for (unsigned i = 0; i < h->f_n; i++)
         if (h->fifo[(h->f_head + i) % FIFO_CAP] == seq) {
-            for (unsigned j = 0; j < i; j++)
-                lost[(*n_lost)++] = h->fifo[(h->f_head + j) % FIFO_CAP];
-            h->f_head = (h->f_head + i + 1) % FIFO_CAP;
-            h->f_n -= i + 1;
+            unsigned keep = 0;
+            uint8_t kept[FIFO_CAP];
+            for (unsigned j = 0; j < i; j++) {
+                uint8_t v = h->fifo[(h->f_head + j) % FIFO_CAP];
+                if (held_by_board(h, v, seq))
+                    kept[keep++] = v;
+                else
+                    lost[(*n_lost)++] = v;
+            }
+            h->f_head = (h->f_head + i + 1 - keep) % FIFO_CAP;
+            h->f_n -= i + 1 - keep;
+            for (unsigned j = 0; j < keep; j++)
+                h->fifo[(h->f_head + j) % FIFO_CAP] = kept[j];
             return;
         }
 }
 
-/* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none. */
-static int fifo_pop(loom_host *h, uint8_t *seq)
+/* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none.
+ * On a selective-repeat board the frames that it holds (ahead of base, the
+ * seq it expects) got no answer yet: the oldest of the others. */
+static int fifo_pop(loom_host *h, uint8_t base, uint8_t *seq)
 {
     if (!h->f_n)
         return 0;
-    *seq = h->fifo[h->f_head];
+    unsigned i = 0;
+    while (i < h->f_n && held_by_board(h, h->fifo[(h->f_head + i) % FIFO_CAP], base))
+        i++;
+    if (i == h->f_n)
+        i = 0;
+    *seq = h->fifo[(h->f_head + i) % FIFO_CAP];
+    for (; i > 0; i--) /* close the gap: the held ones move up by one */
+        h->fifo[(h->f_head + i) % FIFO_CAP] = h->fifo[(h->f_head + i - 1) % FIFO_CAP];
     h->f_head = (h->f_head + 1) % FIFO_CAP;
     h->f_n--;
     return 1;
@@ -243,7 +271,11 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
         pend *p = win_at(h, i);
         if (p->done)
             continue;
-        int need = i < iE ? !fifo_has(h, p->req.seq) : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
+        /* before E: answered, the answer lost unless a copy is on the way;
+         * from E on: go-back-N, those not continuing E, E+1, ... on the wire;
+         * selective repeat, those with no copy on the wire (held or run) */
+        int need = i < iE || h->sr ? !fifo_has(h, p->req.seq)
+                                   : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
         if (!need)
             continue;
         loom_status st = check_refused(h, p, e);
@@ -346,10 +378,13 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     if (got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME))
         h->heard_ms = mono_ms(); /* something fresh: the board reads and answers */
     if (got < 0) {
-        /* most likely the answer to the oldest frame on the wire */
+        /* most likely the answer to the oldest frame on the wire (not held) */
         if (!h->count)
             return LOOM_OK;
-        if (fifo_pop(h, &s))
+        uint8_t base = win_at(h, 0)->req.seq;
+        for (unsigned i = 0; i < h->count && win_at(h, i)->done; i++)
+            base = (uint8_t)(win_at(h, i)->req.seq + 1);
+        if (fifo_pop(h, base, &s))
             return resend_lost(h, s, 1, e);
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done)
@@ -358,7 +393,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     }
     if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
         h->cnt.seq_errors++;
-        fifo_pop(h, &s);
+        fifo_pop(h, f->len >= 1 ? f->payload[0] : (h->count ? win_at(h, 0)->req.seq : 0), &s);
         return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
     }
     pend *p = NULL;
@@ -688,13 +723,15 @@ static loom_status do_identify(loom_host *h, link_identify *id, loom_err *e)
     if (h->resp.cmd != LINK_ACK(LINK_CMD_IDENTIFY))
         return loom_fail(e, LOOM_E_LINK, "%s: IDENTIFY answered with NAK: %s",
                          transport_name(h->t), nak_name(h->resp.cmd & 0x3F));
-    if (h->resp.len >= 2 && link_get_le(h->resp.payload, 2) != LINK_PROTO_VERSION)
-        return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: board speaks link protocol %u, this host %d",
-                         transport_name(h->t), (unsigned)link_get_le(h->resp.payload, 2),
+    unsigned proto = h->resp.len >= 2 ? (unsigned)link_get_le(h->resp.payload, 2) : 0;
+    if (proto < LINK_PROTO_GBN || proto > LINK_PROTO_VERSION)
+        return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: board speaks link protocol %u, this host "
+                         "%d to %d", transport_name(h->t), proto, LINK_PROTO_GBN,
                          LINK_PROTO_VERSION);
     st = link_identify_parse(h->resp.payload, h->resp.len, id, e);
     if (st)
         return loom_err_prefix(e, "%s", transport_name(h->t));
+    h->sr = proto >= 3; /* the board holds requests that arrive ahead of their turn */
     return LOOM_OK;
 }
 

@@ -81,6 +81,8 @@ struct loom_host {
     link_frame resp;
     link_frame fr;
     int debug;             /* LOOM_LINK_DEBUG set at loom_host_open: trace frames on stderr */
+    int sr;                /* the board holds requests ahead of a damaged one (protocol 3,
+                              selective repeat): only the damaged one is resent */
 };
 
 #endif

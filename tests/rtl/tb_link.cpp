@@ -115,8 +115,10 @@ static std::vector<uint8_t> c_board(const std::vector<uint8_t> &in) {
         if (got) {
             const link_frame *r = got > 0 ? link_srv_handle(&csrv, &req, c_exec, nullptr)
                                           : link_srv_dropped(&csrv);
-            size_t m = link_frame_encode(r, w);
-            out.insert(out.end(), w, w + m);
+            for (; r; r = link_srv_more(&csrv)) { // held requests that ran follow
+                size_t m = link_frame_encode(r, w);
+                out.insert(out.end(), w, w + m);
+            }
         }
     }
     return out;
@@ -313,7 +315,7 @@ int main(int argc, char **argv) {
     link_identify id;
     TB_CHECK(link_identify_parse(f.payload, f.len, &id, nullptr) == LOOM_OK, "identify parse");
     TB_CHECK(f.seq == seq && f.cmd == 0x81, "identify header %u %02X", f.seq, f.cmd);
-    TB_CHECK(id.proto == 2 && id.rtl_version == LOOM_MAP_RTL_VERSION && id.board_id == 7 && id.max_payload == 248 &&
+    TB_CHECK(id.proto == 3 && id.rtl_version == LOOM_MAP_RTL_VERSION && id.board_id == 7 && id.max_payload == 248 &&
                  id.clk_hz == 12000000 && id.clks_per_bit == 4 && id.rx_bytes == 512 &&
                  id.tx_bytes == 512 && id.window == 4,
              "identify fields %u %u %u %u %u %u %u %u %u", id.proto, id.rtl_version, id.board_id,

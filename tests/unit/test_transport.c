@@ -251,7 +251,8 @@ static void sw_exec(void *ctx, const link_frame *req, link_frame *resp)
     resp->len = 0;
     switch (req->cmd) {
     case LINK_CMD_IDENTIFY: {
-        link_identify id = {LINK_PROTO_VERSION, 1, 42, 248, 12000000, 4, 512, 512, 4};
+        link_identify id = {b->srv.sr ? LINK_PROTO_VERSION : LINK_PROTO_GBN, 1, 42, 248, 12000000,
+                            4, 512, 512, 4};
         link_identify_format(&id, resp->payload);
         resp->len = LINK_IDENTIFY_LEN;
         resp->cmd = LINK_ACK(req->cmd);
@@ -312,35 +313,39 @@ static void *sw_main(void *arg)
                 f = -1;
             const link_frame *r = f > 0 ? link_srv_handle(&b->srv, &req, sw_exec, b)
                                         : link_srv_dropped(&b->srv);
-            size_t m = link_frame_encode(r, w), k = 0;
-            if (b->byte_us && f > 0) /* the request's bytes in, then the answer's out */
-                sw_sleep_us((double)b->byte_us * (LINK_HDR + LINK_CRC + 2 + req.len + m));
-            for (size_t i = 0; i < m; i++) {
-                if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+            if (b->byte_us && f > 0) /* the request's bytes in */
+                sw_sleep_us((double)b->byte_us * (LINK_HDR + LINK_CRC + 2 + req.len));
+            for (; r; r = link_srv_more(&b->srv)) { /* held requests that ran follow */
+                size_t m = link_frame_encode(r, w), k = 0;
+                if (b->byte_us) /* the answer's bytes out */
+                    sw_sleep_us((double)b->byte_us * m);
+                for (size_t i = 0; i < m; i++) {
+                    if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+                        continue;
+                    out[k] = w[i];
+                    if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+                        out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
+                    k++;
+                }
+                /* adversarial extras on a faulty line: a burst of garbage
+                 * before the answer, or the answer twice (a stale duplicate) */
+                if (b->fault_pm && sw_rnd(b) % 40 == 0) {
+                    uint8_t g[16];
+                    for (size_t i = 0; i < sizeof g; i++)
+                        g[i] = (uint8_t)sw_rnd(b);
+                    if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
+                        return NULL;
+                }
+                unsigned de = atomic_load(&b->drop_every);
+                if (de && (atomic_fetch_add(&b->answers, 1) + 1) % de == 0) {
+                    atomic_fetch_add(&b->dropped, 1);
                     continue;
-                out[k] = w[i];
-                if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
-                    out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
-                k++;
+                }
+                int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
+                for (int t = 0; t <= twice; t++)
+                    if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
+                        return NULL;
             }
-            /* adversarial extras on a faulty line: a burst of garbage
-             * before the answer, or the answer twice (a stale duplicate) */
-            if (b->fault_pm && sw_rnd(b) % 40 == 0) {
-                uint8_t g[16];
-                for (size_t i = 0; i < sizeof g; i++)
-                    g[i] = (uint8_t)sw_rnd(b);
-                if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
-                    return NULL;
-            }
-            unsigned de = atomic_load(&b->drop_every);
-            if (de && (atomic_fetch_add(&b->answers, 1) + 1) % de == 0) {
-                atomic_fetch_add(&b->dropped, 1);
-                continue;
-            }
-            int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
-            for (int r = 0; r <= twice; r++)
-                if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
-                    return NULL;
         }
     }
     return NULL;
