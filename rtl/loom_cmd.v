@@ -3,7 +3,8 @@
 // link's exactly-once rule with a window of W cached responses.
 //
 //   rx ring ─ header (seq cmd len) ─> sequence rule
-//     marker (cmd 0)                ─> NAK FRAME(expected)      not cached
+//     marker (cmd 0)                ─> NAK FRAME(expected)      not cached,
+//                                      its seq byte the held mask (below)
 //     IDENTIFY, or seq == expected  ─> execute, response cached, expected++
 //     1 <= expected - seq <= depth  ─> replay the cached response (no bus access)
 //     1 <= seq - expected <= W - 1  ─> held: left in the ring, no answer yet
@@ -21,7 +22,9 @@
 // When the processed region reaches half the ring, the held frames are
 // given up (the host resends them: their answers do not come), so a
 // frame of any size still fits and the board never waits on a full ring.
-// IDENTIFY gives them up as well (a new session).
+// IDENTIFY gives them up as well (a new session).  A NAK FRAME carries in
+// its seq byte the mask of the requests held (bit k - 1: expected + k), so
+// the host can tell which frame was the damaged one and resend just that.
 //   execute: IDENTIFY | COUNTERS | RESET | BATCH; the response body goes to
 //   the tx ring at rstart (payload from rstart + 4, header written last),
 //   its offset kept in tab[seq mod W] for replays
@@ -120,6 +123,7 @@ module loom_cmd #(
     reg          nhf_q, exe_q;   // rescan: a frame left held; a frame run
     reg          skip_q;         // S_TX: no answer (held, or skipped by a rescan)
     reg          ex_q;           // S_TX: the frame was executed (not IDENTIFY)
+    reg [W-2:0]  hm_q;           // held mask: bit k - 1 = a copy of exp + k is held
 
     wire [159:0] id_vec = {WIN, TXB, RXB, CLKS_PER_BIT, CLK_HZ, MAXP16, BOARD_ID, RTL_VERSION,
                            16'd3};
@@ -144,6 +148,10 @@ module loom_cmd #(
                                 : ((cmd_b == C_IDENTIFY) | (data_q[7:0] == exp_q)));
     // the processed region from the first held frame to the end of this one
     wire [RB-1:0] region = fnext - fbase_q;
+    // in S_HDR: the held mask with this frame's bit (seq - exp) set
+    localparam [W-2:0] HM1 = 1;
+    wire [WB-1:0] ahead_k1 = data_q[WB-1:0] - exp_q[WB-1:0] - 1'b1;
+    wire [W-2:0]  ahead_bit = HM1 << ahead_k1;
     // the tx ring: payload bytes go to rstart + 4 + rlen, header byte k to rstart + k
     wire [TB-1:0] twoff = (st_q == S_FIN) ? {{(TB - 2){1'b0}}, hk_q} : rlen_q + T4;
     wire [TB-1:0] twp = rstart_q + twoff;
@@ -183,6 +191,7 @@ module loom_cmd #(
             exe_q <= 1'b0;
             skip_q <= 1'b0;
             ex_q <= 1'b0;
+            hm_q <= {(W - 1){1'b0}};
         end else begin
             case (st_q)
                 S_IDLE: if (resc_q & (rp_q == sc_q)) begin
@@ -195,6 +204,7 @@ module loom_cmd #(
                     end else begin
                         resc_q <= 1'b0;
                         hold_q <= nhf_q;
+                        if (!nhf_q) hm_q <= {(W - 1){1'b0}};
                         fbase_q <= nhf_q ? nh_q : sc_q;
                     end
                 end else if (rp_q != head_i) begin
@@ -226,6 +236,7 @@ module loom_cmd #(
                         if (cmd_b == C_IDENTIFY) begin
                             depth_q <= {(WB + 1){1'b0}};
                             hold_q <= 1'b0;  // a new session: the held frames are gone
+                            hm_q <= {(W - 1){1'b0}};
                             st_q <= S_INFO;
                         end else if (cmd_b == C_COUNTERS) st_q <= S_INFO;
                         else if (cmd_b == C_RESET) begin
@@ -246,10 +257,12 @@ module loom_cmd #(
                         end else if (cmd_b == 8'h00) begin
                             nak_q <= 1'b1;
                             rc_q <= NAK_FRAME;
+                            seq_q <= {{(9 - W){1'b0}}, hm_q};
                         end else if (replay_q) begin
                             nak_q <= 1'b0;
                         end else if (ahead_q) begin
                             hold_q <= 1'b1;  // fbase_q stays at the first held frame
+                            hm_q <= hm_q | ahead_bit;
                             skip_q <= 1'b1;
                         end else begin
                             nak_q <= 1'b1;
@@ -314,6 +327,7 @@ module loom_cmd #(
                         tab_q[seq_q[WB-1:0]] <= rstart_q;
                         if (depth_q != W[WB:0]) depth_q <= depth_q + 1'b1;
                         exp_q <= seq_q + 8'd1;
+                        hm_q <= hm_q >> 1;   // relative to the new exp
                         st_q <= S_TX;
                     end
                 end
@@ -329,6 +343,7 @@ module loom_cmd #(
                         rp_q <= fbase_q;
                     end else if (~hold_q | region[RB-1]) begin
                         hold_q <= 1'b0;      // half the ring: give the held frames up
+                        hm_q <= {(W - 1){1'b0}};
                         fbase_q <= fnext;
                     end
                 end

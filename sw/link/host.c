@@ -131,16 +131,29 @@ static void fifo_pop_through(loom_host *h, uint8_t seq, uint8_t *lost, unsigned 
         }
 }
 
+/* v is held by the board, which expects E and holds mask (NAK FRAME's seq
+ * byte: bit k - 1 = E + k). */
+static int in_mask(uint8_t v, uint8_t E, unsigned mask)
+{
+    uint8_t d = (uint8_t)(v - E);
+    return d >= 1 && d <= 8 && (mask >> (d - 1) & 1u);
+}
+
 /* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none.
- * On a selective-repeat board the frames that it holds (ahead of base, the
- * seq it expects) got no answer yet: the oldest of the others. */
-static int fifo_pop(loom_host *h, uint8_t base, uint8_t *seq)
+ * On a selective-repeat board the frames that it holds got no answer yet:
+ * the oldest of the others.  Held are the frames in mask (mask_known) or,
+ * when the board did not say, any ahead of base (the seq it expects). */
+static int fifo_pop(loom_host *h, uint8_t base, int mask_known, unsigned mask, uint8_t *seq)
 {
     if (!h->f_n)
         return 0;
     unsigned i = 0;
-    while (i < h->f_n && held_by_board(h, h->fifo[(h->f_head + i) % FIFO_CAP], base))
+    while (i < h->f_n) {
+        uint8_t v = h->fifo[(h->f_head + i) % FIFO_CAP];
+        if (!(h->sr && (mask_known ? in_mask(v, base, mask) : held_by_board(h, v, base))))
+            break;
         i++;
+    }
     if (i == h->f_n)
         i = 0;
     *seq = h->fifo[(h->f_head + i) % FIFO_CAP];
@@ -250,9 +263,10 @@ static loom_status resend_lost(loom_host *h, uint8_t s, int seen, loom_err *e)
     return LOOM_OK;
 }
 
-/* The board expects seq E next: resend every unanswered request that the
- * frames still on the wire will not get answered. */
-static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
+/* The board expects seq E next (and, selective repeat, holds the requests
+ * in mask, see in_mask): resend every unanswered request that the frames
+ * still on the wire will not get answered. */
+static loom_status resend_from(loom_host *h, uint8_t E, unsigned mask, loom_err *e)
 {
     if (!h->count)
         return LOOM_OK;
@@ -267,6 +281,11 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
     for (unsigned i = iE; i < h->count; i++)
         if (win_at(h, i)->done)
             return LOOM_OK; /* stale: answered after the board said E */
+    /* frames a selective-repeat board holds are in its ring, not queued on
+     * the line: they do not count against the cap on copies in flight */
+    unsigned held = 0;
+    for (unsigned i = iE; i < h->count; i++)
+        held += h->sr && in_mask(win_at(h, i)->req.seq, E, mask);
     for (unsigned i = 0; i < h->count; i++) {
         pend *p = win_at(h, i);
         if (p->done)
@@ -276,12 +295,14 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
          * selective repeat, those with no copy on the wire (held or run) */
         int need = i < iE || h->sr ? !fifo_has(h, p->req.seq)
                                    : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
+        if (h->sr && in_mask(p->req.seq, E, mask))
+            need = 0; /* held by the board: runs once E has */
         if (!need)
             continue;
         loom_status st = check_refused(h, p, e);
         if (st)
             return st;
-        if (h->unanswered >= h->window)
+        if (h->unanswered >= h->window + held)
             return LOOM_OK; /* a later answer or the timeout resends the rest */
         st = send_pend(h, p, e);
         if (st)
@@ -384,17 +405,23 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         uint8_t base = win_at(h, 0)->req.seq;
         for (unsigned i = 0; i < h->count && win_at(h, i)->done; i++)
             base = (uint8_t)(win_at(h, i)->req.seq + 1);
-        if (fifo_pop(h, base, &s))
+        if (fifo_pop(h, base, 0, 0, &s))
             return resend_lost(h, s, 1, e);
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done)
-                return resend_from(h, win_at(h, i)->req.seq, e);
+                return resend_from(h, win_at(h, i)->req.seq, 0, e);
         return LOOM_OK;
     }
     if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
         h->cnt.seq_errors++;
-        fifo_pop(h, f->len >= 1 ? f->payload[0] : (h->count ? win_at(h, 0)->req.seq : 0), &s);
-        return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+        /* selective repeat: the seq byte is the mask of the requests the
+         * board holds, so the damaged frame is the oldest on the wire not
+         * among them */
+        if (f->len < 1)
+            return LOOM_OK;
+        unsigned mask = h->sr ? f->seq : 0;
+        fifo_pop(h, f->payload[0], 1, mask, &s);
+        return resend_from(h, f->payload[0], mask, e);
     }
     pend *p = NULL;
     for (unsigned i = 0; i < h->count; i++)
@@ -425,7 +452,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
-        return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+        return f->len >= 1 ? resend_from(h, f->payload[0], 0, e) : LOOM_OK;
     }
     for (unsigned i = 0; i < n_lost; i++) {
         loom_status st = resend_lost(h, lost[i], 0, e);

@@ -211,6 +211,7 @@ static const link_frame *srv_exec(link_srv *s)
     if (s->depth < s->window)
         s->depth++;
     s->expected = (uint8_t)(req->seq + 1);
+    s->hm >>= 1; /* the held mask is relative to expected */
     s->cnt.frames_ok++;
     return srv_from_ring(s, at);
 }
@@ -230,6 +231,8 @@ static const link_frame *srv_run(link_srv *s)
             } else {
                 s->resc = 0;
                 s->hold = s->nhf;
+                if (!s->nhf)
+                    s->hm = 0;
                 s->fbase = s->nhf ? s->nh : s->sc;
             }
             s->nhf = s->exe = 0;
@@ -258,7 +261,7 @@ static const link_frame *srv_run(link_srv *s)
             if (s->resc)
                 s->exe = 1;
             if (cmd == LINK_CMD_IDENTIFY)
-                s->hold = 0; /* a new session: the held frames are gone */
+                s->hold = 0, s->hm = 0; /* a new session: the held frames are gone */
             ex = cmd != LINK_CMD_IDENTIFY;
             r = srv_exec(s);
         } else if (s->resc) {
@@ -267,12 +270,13 @@ static const link_frame *srv_run(link_srv *s)
                 s->nh = off;
             }
         } else if (cmd == 0) {
-            r = srv_nak(s, seq, LINK_NAK_FRAME);
+            r = srv_nak(s, (uint8_t)s->hm, LINK_NAK_FRAME); /* seq: the held mask */
         } else if (behind != 0 && behind <= s->depth) {
             s->cnt.duplicates++;
             r = srv_from_ring(s, s->tab[seq & (s->window - 1)]);
         } else if (held) {
             s->hold = 1; /* fbase stays at the first held frame */
+            s->hm |= 1u << (ahead - 1);
         } else {
             s->cnt.seq_errors++;
             r = srv_nak(s, seq, LINK_NAK_SEQ);
@@ -286,6 +290,7 @@ static const link_frame *srv_run(link_srv *s)
             s->rp = s->fbase;
         } else if (!s->hold || next - s->fbase >= s->ring_bytes / 2) {
             s->hold = 0; /* half the ring: the held frames are given up */
+            s->hm = 0;
             s->fbase = next;
         }
         if (r)

@@ -74,7 +74,8 @@ enum link_nak {
     LINK_NAK_SEQ = 3,     /* seq neither expected nor a cached one (not executed) */
     LINK_NAK_TIMEOUT = 4, /* a WAIT op ran out of polls (earlier ops applied) */
     LINK_NAK_SIZE = 5,    /* the response would exceed the board's max payload */
-    LINK_NAK_FRAME = 6    /* a damaged frame arrived (sent in its place, seq 0) */
+    LINK_NAK_FRAME = 6    /* a damaged frame arrived (sent in its place; seq: the
+                             mask of the held requests, bit k - 1 = expected + k) */
 };
 
 /* BATCH ops; all multi-byte fields little-endian, addresses are 24-bit
@@ -200,6 +201,7 @@ typedef struct link_srv {
     unsigned wp, rp, fbase; /* end of the frames, next frame, first byte in use */
     unsigned sc, nh;        /* rescan: where the first pass goes on; first still held */
     int hold, resc, nhf, exe;
+    unsigned hm;            /* held mask: bit k - 1 = a copy of expected + k is held */
     link_exec_fn fn;        /* of the last link_srv_handle, for link_srv_more */
     void *ctx;
     link_frame req;         /* the request being run */
@@ -224,8 +226,9 @@ void link_srv_init(link_srv *s, unsigned window, unsigned ring_bytes);
  * frames processed since the first of them reach ring_bytes / 2. */
 const link_frame *link_srv_handle(link_srv *s, const link_frame *req, link_exec_fn fn, void *ctx);
 
-/* The answer to a dropped frame (link_rx_feed *got = -1): NAK FRAME with
- * seq 0, carrying expected. */
+/* The answer to a dropped frame (link_rx_feed *got = -1): NAK FRAME carrying
+ * expected, its seq byte the mask of the held requests (bit k - 1: a copy of
+ * expected + k is held; always 0 without s->sr). */
 const link_frame *link_srv_dropped(link_srv *s);
 
 /* The next frame to send after link_srv_handle or link_srv_dropped: the

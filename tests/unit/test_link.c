@@ -450,6 +450,11 @@ static void test_srv_selective_repeat(void **st)
     }
     assert_int_equal(b.executed, 1);
     assert_int_equal(s.cnt.seq_errors, 0);
+    /* a damaged frame now: NAK FRAME's seq byte is the held mask (12, 13, 14) */
+    o = link_srv_dropped(&s);
+    assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_FRAME));
+    assert_int_equal(o->seq, 7);
+    assert_int_equal(o->payload[0], 11);
     /* the one resend: 11 runs, then 12, 13, 14, answered in order */
     link_frame r11 = mkreq(11, LINK_CMD_BATCH, 11);
     int n = srv_answers(&s, link_srv_handle(&s, &r11, counter_exec, &b), seqs, cmds);
@@ -464,6 +469,7 @@ static void test_srv_selective_repeat(void **st)
     /* held out of order (17 before 16): one resend of 15 still runs all */
     link_frame r17 = mkreq(17, LINK_CMD_BATCH, 1), r16 = mkreq(16, LINK_CMD_BATCH, 1);
     assert_null(link_srv_handle(&s, &r17, counter_exec, &b));
+    assert_int_equal(link_srv_dropped(&s)->seq, 2); /* 17 = 15 + 2 held */
     assert_null(link_srv_handle(&s, &r16, counter_exec, &b));
     link_frame r15 = mkreq(15, LINK_CMD_BATCH, 1);
     n = srv_answers(&s, link_srv_handle(&s, &r15, counter_exec, &b), seqs, cmds);
