@@ -187,6 +187,13 @@ static int fifo_has(const loom_host *h, uint8_t seq)
 static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
     size_t m = link_frame_encode(&p->req, h->wire);
+    /* Selective repeat: a second closing flag (an empty frame, ignored).
+     * A frame whose closing flag is lost waits in the board's receiver
+     * for the next flag; when it is the resend that the board's held
+     * frames wait for, nothing else is sent to close it (the window is
+     * full) and the link stood still until the resend timeout. */
+    if (h->sr)
+        h->wire[m++] = LINK_FLAG;
     if (h->debug)
         fprintf(stderr, "%.1f send seq %u cmd %02X len %u\n", mono_ms(), p->req.seq, p->req.cmd, p->req.len);
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
@@ -266,7 +273,8 @@ static loom_status resend_lost(loom_host *h, uint8_t s, int seen, loom_err *e)
 /* The board expects seq E next (and, selective repeat, holds the requests
  * in mask, see in_mask): resend every unanswered request that the frames
  * still on the wire will not get answered. */
-static loom_status resend_from(loom_host *h, uint8_t E, unsigned mask, loom_err *e)
+static loom_status resend_from(loom_host *h, uint8_t E, int mask_known, unsigned mask,
+                               loom_err *e)
 {
     if (!h->count)
         return LOOM_OK;
@@ -295,8 +303,12 @@ static loom_status resend_from(loom_host *h, uint8_t E, unsigned mask, loom_err 
          * selective repeat, those with no copy on the wire (held or run) */
         int need = i < iE || h->sr ? !fifo_has(h, p->req.seq)
                                    : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
-        if (h->sr && in_mask(p->req.seq, E, mask))
-            need = 0; /* held by the board: runs once E has */
+        if (h->sr && i >= iE && mask_known)
+            /* the board says which it holds: every other one from E on is
+             * resent, one of them the damaged frame (a copy still on the
+             * wire may be resent too: cheaper than a resend timeout when the
+             * frames on the wire were mistaken for the damaged one) */
+            need = !in_mask(p->req.seq, E, mask);
         if (!need)
             continue;
         loom_status st = check_refused(h, p, e);
@@ -391,7 +403,7 @@ static void track_damage(loom_host *h, int damaged)
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
     if (h->debug)
-        fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
+        fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : f->len ? f->payload[0] : 0);
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
     track_damage(h, got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME));
@@ -409,7 +421,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
             return resend_lost(h, s, 1, e);
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done)
-                return resend_from(h, win_at(h, i)->req.seq, 0, e);
+                return resend_from(h, win_at(h, i)->req.seq, 0, 0, e);
         return LOOM_OK;
     }
     if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
@@ -421,7 +433,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
             return LOOM_OK;
         unsigned mask = h->sr ? f->seq : 0;
         fifo_pop(h, f->payload[0], 1, mask, &s);
-        return resend_from(h, f->payload[0], mask, e);
+        return resend_from(h, f->payload[0], h->sr, mask, e);
     }
     pend *p = NULL;
     for (unsigned i = 0; i < h->count; i++)
@@ -452,7 +464,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
-        return f->len >= 1 ? resend_from(h, f->payload[0], 0, e) : LOOM_OK;
+        return f->len >= 1 ? resend_from(h, f->payload[0], 0, 0, e) : LOOM_OK;
     }
     for (unsigned i = 0; i < n_lost; i++) {
         loom_status st = resend_lost(h, lost[i], 0, e);
