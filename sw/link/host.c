@@ -1,5 +1,5 @@
 /*
- * host.c -- the host driver: link protocol v2 sessions over a transport
+ * host.c -- the host driver: link protocol v3 (and v2) sessions over a transport
  * (see host.h and docs/protocol.md).  The calls that know the memory map
  * are in host_map.c; the session state both share is host_int.h.
  *
@@ -8,7 +8,10 @@
  * so that the request bytes in flight fit the board's rx ring and their
  * response bytes its tx ring (the board's response cache).  Responses are
  * matched to requests by seq and retired in order.  Retransmission is
- * go-back-N, driven by what the board says: NAK SEQ and NAK FRAME carry the
+ * selective repeat with a version-3 board (it holds requests that arrive
+ * ahead of a damaged one, and NAK FRAME names them: only the others are
+ * resent), go-back-N with a version-2 one, driven by what the board says:
+ * NAK SEQ and NAK FRAME carry the
  * seq the board expects, and the host keeps the order of the frames it
  * sent (`fifo`), so it can tell which requests the frames still on the wire
  * will get executed and resends exactly the others; a damaged response

@@ -1,5 +1,6 @@
 /*
- * link.h -- the Loom link protocol v2, pure C, no I/O (docs/protocol.md).
+ * link.h -- the Loom link protocol v3 (v2 + selective repeat of requests on
+ * the board), pure C, no I/O (docs/protocol.md).
  *
  * A frame body is   seq(1) cmd(1) len(2, LE) payload(len) crc(2, big-endian)
  * with crc = CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection,
