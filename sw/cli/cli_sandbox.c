@@ -35,7 +35,8 @@
 #define NIR_READ_LIMIT_S 120  /* wall clock, a backstop */
 #define NIR_CPU_LIMIT_S 2     /* CPU seconds, + 1 per MB of file (a 270 KB net reads in 10 ms) */
 /* The fuzzing build (tests/fuzz.mk) cuts the child off after NIR_CPU_LIMIT_MS
- * of CPU time instead (its inputs are a few KB, read in well under 10 ms):
+ * (+ 250 ms per MB) of CPU time instead (its inputs are a few KB, read in
+ * 1-3 ms):
  * mutated files that make HDF5 loop are common, and at 10 s each they would
  * be most of a fuzzing run. */
 
@@ -146,7 +147,8 @@ static void child_read(const char *path, int fd)
     setrlimit(RLIMIT_CPU, &cpu);
 #ifdef NIR_CPU_LIMIT_MS
     signal(SIGPROF, SIG_DFL);
-    struct itimerval prof = {{0, 0}, {NIR_CPU_LIMIT_MS / 1000, (NIR_CPU_LIMIT_MS % 1000) * 1000}};
+    long ms = NIR_CPU_LIMIT_MS + (long)(size / 4000); /* + 250 ms a MB, as a real net may be large */
+    struct itimerval prof = {{0, 0}, {ms / 1000, (ms % 1000) * 1000}};
     setitimer(ITIMER_PROF, &prof, NULL);
 #endif
     if (NIR_CAP_MEMORY) {
@@ -175,11 +177,32 @@ static double since(const struct timespec *t0)
     return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-loom_status cli_nir_sandbox(const char *path, loom_err *e)
+/* What a guarded read came to, as the process that forked the child saw
+ * it: a failure of the guard itself (st, in emsg), the child's wait status,
+ * its message, and (fuzzing build) whether its sanitizer report blamed
+ * Loom.  Fixed-size, so the fork server sends it as one block. */
+typedef struct {
+    int st;
+    int no_child; /* no pipe or process to spare */
+    int status;
+    int blames_loom;
+    unsigned n;
+    char msg[LOOM_ERR_MSG + 16];
+    char emsg[LOOM_ERR_MSG];
+} sandbox_result;
+
+/* Forks the child that reads path, waits for it (the wall-clock backstop
+ * kills it) and fills r. */
+static void run_child(const char *path, sandbox_result *r)
 {
+    memset(r, 0, sizeof *r);
+    loom_err e;
+    memset(&e, 0, sizeof e);
     int fds[2];
-    if (pipe(fds) != 0)
-        return LOOM_OK; /* no pipe to spare: the caller reads directly */
+    if (pipe(fds) != 0) {
+        r->no_child = 1;
+        return;
+    }
     fflush(NULL);
 #ifdef LOOM_SANDBOX_QUIET_CHILD
     if (!child_report)
@@ -191,7 +214,8 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
     if (pid < 0) { /* no process to spare: read directly */
         close(fds[0]);
         close(fds[1]);
-        return LOOM_OK;
+        r->no_child = 1;
+        return;
     }
     if (pid == 0) {
         close(fds[0]);
@@ -201,7 +225,6 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
     /* The child's message comes through the pipe, and its end of the pipe
      * closes when it exits: poll for that (no sleeping between looks, so a
      * file read in 2 ms costs 2 ms), then reap it. */
-    char msg[sizeof e->msg + 16];
     size_t n = 0;
     struct timespec t0;
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -210,58 +233,195 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
         double waited = since(&t0);
         if (waited > NIR_READ_LIMIT_S) {
             kill(pid, SIGKILL);
-            st = loom_fail(e, LOOM_E_PARSE,
+            st = loom_fail(&e, LOOM_E_PARSE,
                            "%s: HDF5 spent more than %d s reading this file; it is corrupt "
                            "(sizes or offsets that point nowhere)", path, NIR_READ_LIMIT_S);
             break;
         }
         struct pollfd pf = {fds[0], POLLIN, 0};
         int left_ms = (int)((NIR_READ_LIMIT_S - waited) * 1000.0) + 1;
-        int r = poll(&pf, 1, left_ms);
-        if (r < 0 && errno != EINTR) {
+        int k = poll(&pf, 1, left_ms);
+        if (k < 0 && errno != EINTR) {
             kill(pid, SIGKILL);
-            st = loom_fail(e, LOOM_E_IO, "%s: lost the HDF5 reader process: %s", path, strerror(errno));
+            st = loom_fail(&e, LOOM_E_IO, "%s: lost the HDF5 reader process: %s", path, strerror(errno));
             break;
         }
-        if (r <= 0)
+        if (k <= 0)
             continue;
         char sink[256];
-        char *to = n < sizeof msg - 1 ? msg + n : sink;
-        size_t room = n < sizeof msg - 1 ? sizeof msg - 1 - n : sizeof sink;
-        ssize_t k = read(fds[0], to, room);
-        if (k > 0 && to == msg + n)
-            n += (size_t)k;
-        else if (k == 0 || (k < 0 && errno != EINTR && errno != EAGAIN))
+        char *to = n < sizeof r->msg - 1 ? r->msg + n : sink;
+        size_t room = n < sizeof r->msg - 1 ? sizeof r->msg - 1 - n : sizeof sink;
+        ssize_t got = read(fds[0], to, room);
+        if (got > 0 && to == r->msg + n)
+            n += (size_t)got;
+        else if (got == 0 || (got < 0 && errno != EINTR && errno != EAGAIN))
             break; /* end of file: the child has exited (or closed its end) */
     }
-    msg[n] = '\0';
+    r->msg[n] = '\0';
+    r->n = (unsigned)n;
     close(fds[0]);
     /* Reap it; a child that closed its end without exiting is killed when
      * the wall-clock backstop runs out. */
     int status = 0;
     struct timespec nap = {0, 50000};
     for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid || (r < 0 && errno != EINTR))
+        pid_t w = waitpid(pid, &status, WNOHANG);
+        if (w == pid || (w < 0 && errno != EINTR))
             break;
         if (since(&t0) > NIR_READ_LIMIT_S && st == LOOM_OK) {
             kill(pid, SIGKILL);
-            st = loom_fail(e, LOOM_E_PARSE, "%s: the HDF5 reader process did not exit after reading this file",
+            st = loom_fail(&e, LOOM_E_PARSE, "%s: the HDF5 reader process did not exit after reading this file",
                            path);
         }
         nanosleep(&nap, NULL);
         if (nap.tv_nsec < 20000000)
             nap.tv_nsec *= 2;
     }
-    if (st != LOOM_OK)
-        return st;
+    r->st = (int)st;
+    r->status = status;
+    snprintf(r->emsg, sizeof r->emsg, "%s", e.msg);
 #ifdef LOOM_SANDBOX_QUIET_CHILD
     /* exit 2: a sanitizer report; another code or a signal: libFuzzer's own
      * (its malloc limit prints a stack too) or a crash */
     int abnormal = WIFSIGNALED(status) || (WIFEXITED(status) && WEXITSTATUS(status) > 1);
-    if (abnormal && child_report && report_blames_loom(child_report))
-        abort();
+    r->blames_loom = st == LOOM_OK && abnormal && child_report && report_blames_loom(child_report);
 #endif
+}
+
+/* The fork server (cli_sandbox_server_start): a copy of this process made
+ * while it is small, which forks the readers on request.  A reader forked
+ * from a big process (a fuzzer holding its corpus and the sanitizer's
+ * shadow memory: 400-600 MB) costs tens of milliseconds in page tables and
+ * copy-on-write faults; forked from the server, a small fraction of that.
+ * The reader is the same child_read, with the same limits, in a process of
+ * its own per file. */
+static int server_req = -1, server_res = -1;
+static pid_t server_pid = -1;
+
+static int write_all(int fd, const void *p, size_t n)
+{
+    const char *c = p;
+    while (n) {
+        ssize_t k = write(fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static int read_all(int fd, void *p, size_t n)
+{
+    char *c = p;
+    while (n) {
+        ssize_t k = read(fd, c, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0)
+            return -1;
+        c += k;
+        n -= (size_t)k;
+    }
+    return 0;
+}
+
+static void server_loop(int req, int res)
+{
+    char path[4096];
+    /* Start the HDF5 library here once (an open that fails), so that its
+     * initialisation and symbol binding are inherited by every reader
+     * instead of redone in each. */
+    nir_graph *g = NULL;
+    loom_err ignored;
+    nir_read_file("/nonexistent/loom-sandbox-warm-up.nir", &g, &ignored);
+    nir_graph_free(g);
+    for (;;) {
+        unsigned len = 0;
+        if (read_all(req, &len, sizeof len) != 0 || len == 0 || len >= sizeof path || read_all(req, path, len) != 0)
+            _exit(0); /* the caller has gone (or spoke nonsense) */
+        path[len] = '\0';
+        sandbox_result r;
+        run_child(path, &r);
+        if (write_all(res, &r, sizeof r) != 0)
+            _exit(0);
+    }
+}
+
+loom_status cli_sandbox_server_start(loom_err *e)
+{
+    if (server_pid > 0)
+        return LOOM_OK;
+    int req[2], res[2];
+    if (pipe(req) != 0)
+        return loom_fail(e, LOOM_E_IO, "NIR reader server: no pipe: %s", strerror(errno));
+    if (pipe(res) != 0) {
+        int err = errno;
+        close(req[0]);
+        close(req[1]);
+        return loom_fail(e, LOOM_E_IO, "NIR reader server: no pipe: %s", strerror(err));
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        int err = errno;
+        close(req[0]);
+        close(req[1]);
+        close(res[0]);
+        close(res[1]);
+        return loom_fail(e, LOOM_E_IO, "NIR reader server: cannot fork: %s", strerror(err));
+    }
+    if (pid == 0) {
+        close(req[1]);
+        close(res[0]);
+        server_loop(req[0], res[1]);
+    }
+    close(req[0]);
+    close(res[1]);
+    server_req = req[1];
+    server_res = res[0];
+    server_pid = pid;
+    return LOOM_OK;
+}
+
+/* Sends path to the server and waits for its result: 0, or -1 when the
+ * server has gone (it is then reaped and the caller forks itself). */
+static int ask_server(const char *path, sandbox_result *r)
+{
+    size_t len = strlen(path);
+    unsigned l = (unsigned)len;
+    if (len == 0 || len >= 4096)
+        return -1;
+    void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+    int ok = write_all(server_req, &l, sizeof l) == 0 && write_all(server_req, path, len) == 0 &&
+             read_all(server_res, r, sizeof *r) == 0;
+    signal(SIGPIPE, old);
+    if (ok)
+        return 0;
+    close(server_req);
+    close(server_res);
+    kill(server_pid, SIGKILL);
+    waitpid(server_pid, NULL, 0);
+    server_req = server_res = -1;
+    server_pid = -1;
+    return -1;
+}
+
+loom_status cli_nir_sandbox(const char *path, loom_err *e)
+{
+    sandbox_result r;
+    if (server_pid <= 0 || ask_server(path, &r) != 0)
+        run_child(path, &r);
+    if (r.no_child)
+        return LOOM_OK; /* no pipe or process to spare: the caller reads directly */
+    if (r.st != LOOM_OK)
+        return loom_fail(e, (loom_status)r.st, "%s", r.emsg);
+    if (r.blames_loom)
+        abort(); /* the report is on stderr; libFuzzer keeps the input as a crash */
+    int status = r.status;
+    const char *msg = r.msg;
     if (WIFSIGNALED(status) &&
         (WTERMSIG(status) == SIGXCPU || WTERMSIG(status) == SIGKILL || WTERMSIG(status) == SIGPROF))
         return loom_fail(e, LOOM_E_PARSE,
@@ -271,7 +431,7 @@ loom_status cli_nir_sandbox(const char *path, loom_err *e)
         return loom_fail(e, LOOM_E_PARSE,
                          "%s: the HDF5 library crashed reading this file (signal %d, %s); the file is corrupt",
                          path, WTERMSIG(status), strsignal(WTERMSIG(status)));
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 1 && n > 0) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 1 && r.n > 0) {
         int code = 0, used = 0;
         if (sscanf(msg, "%d %n", &code, &used) >= 1 && code > 0)
             return loom_fail(e, (loom_status)code, "%s", msg + used);

@@ -16,6 +16,13 @@
  * when HDF5 crashed, looped or ran out of memory in the child. */
 loom_status cli_nir_sandbox(const char *path, loom_err *e);
 
+/* Makes a small copy of this process now that forks cli_nir_sandbox's
+ * readers from then on (each file still in a process of its own, with the
+ * same limits): for a caller that reads many files after growing large (the
+ * NIR fuzzer), where forking the large process itself is the cost.  It
+ * exits when this process closes its pipes (exits). */
+loom_status cli_sandbox_server_start(loom_err *e);
+
 /* Prints a library warning: "loom: warning: PATH: MSG" on stderr. */
 void cli_warn(void *ctx, const char *path, const char *msg);
 
