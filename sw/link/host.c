@@ -673,7 +673,13 @@ static int has_room(const loom_host *h, uint16_t len, uint16_t resp_max)
         rx += LINK_HDR + LINK_CRC + p->req.len;
         tx += LINK_HDR + p->resp_max;
     }
-    return rx <= h->id.rx_bytes - 1u && tx <= h->id.tx_bytes;
+    /* a selective-repeat board gives held frames up once the frames since
+     * the first of them fill half its ring: on a noisy line (short frames)
+     * keep the requests in flight within that half */
+    unsigned rx_cap = h->id.rx_bytes - 1u;
+    if (h->sr && h->max_payload < h->full_payload)
+        rx_cap = h->id.rx_bytes / 2 - 1u;
+    return (rx <= rx_cap || !h->count) && rx <= h->id.rx_bytes - 1u && tx <= h->id.tx_bytes;
 }
 
 /* Queues a request (waiting for room in the window) and sends it. */
