@@ -120,6 +120,15 @@ static uint32_t src_of(const map_result *m, uint32_t src)
     return map_src_id(&m->arch, m->img->core_of[src], m->img->slot_of[src]);
 }
 
+/* ceil(log2 x), x >= 1 */
+static uint32_t clog2_32(uint32_t x)
+{
+    uint32_t b = 0;
+    while (b < 32 && (1ull << b) < x)
+        b++;
+    return b;
+}
+
 static uint32_t sword(int64_t v)
 {
     return (uint32_t)v;
@@ -356,11 +365,30 @@ static int write_synapses(map_result *m, const seir_net *net, uint32_t k, uint32
     /* fan-out index: runs in source-id order, entry g = 1 + the start
      * of source g's run, entry fan = 1 + the end of the last */
     const uint32_t *cnt = &m->fo_count[(size_t)k * m->fan];
+    /* K > 1: the top NB+1 bits of an input channel's entry hold 1 + the
+     * lowest slot its delay-0 synapses reach in this core (0: none); the
+     * core ignores them, the router's input lanes hold the update below
+     * it (docs/rtl.md, "How a step runs") */
+    const uint32_t nb = limg_slot_bits(a), sb = a->syn_words < 2 ? 1 : clog2_32(a->syn_words);
+    const int low_bits = a->cores > 1 && nb + sb + 2 <= 32;
+    if (low_bits) {
+        for (uint32_t c = 0; c < a->max_inputs; c++)
+            fo_next[c] = 0;
+        for (size_t s = 0; s < net->n_syn; s++) {
+            const seir_syn *y = &net->syn[s];
+            if (y->d != 0 || !SEIR_IS_INPUT(y->src) || img->core_of[y->dst] != k)
+                continue;
+            const uint32_t c = SEIR_SRC_INDEX(y->src), l = img->slot_of[y->dst] + 1;
+            if (fo_next[c] == 0 || l < fo_next[c])
+                fo_next[c] = l;
+        }
+    }
     uint32_t start = 0;
     for (uint32_t g = 0; g <= m->fan; g++) {
+        const uint32_t top = low_bits && g < a->max_inputs ? fo_next[g] << (32 - (nb + 1)) : 0;
         if (g < m->fan)
             fo_next[g] = start;
-        fail |= limg_put(img, base + LOOM_CORE_FANOUT + g, start + 1);
+        fail |= limg_put(img, base + LOOM_CORE_FANOUT + g, (start + 1) | top);
         if (g < m->fan)
             start += cnt[g];
     }
@@ -594,6 +622,16 @@ static uint32_t words_in(const map_result *m, uint32_t k, uint32_t n)
     return m->fo_count[(size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[n], m->img->slot_of[n])];
 }
 
+/* K > 1, dual-port: the input lanes overlap the first level's update (the
+ * RTL's OVLIN: the fan-out entries of the inputs carry their lowest
+ * delay-0 slot, which needs slot bits + synapse address bits + 2 <= 32). */
+static int input_overlap(const map_result *m)
+{
+    const limg_arch *a = &m->arch;
+    const uint32_t sb = a->syn_words < 2 ? 1 : clog2_32(a->syn_words);
+    return a->cores > 1 && m->port_cycles <= 1 && limg_slot_bits(a) + sb + 2 <= 32;
+}
+
 /* The input phase of an array of K > 1 cores: each core scans its own
  * list (the events with synapses there) into its own FIFO, all at once, so
  * the phase lasts as long as its busiest core: c*T_k + 6 for T_k > 0 words
@@ -654,6 +692,17 @@ static double input_lanes(const map_result *m, double input_rate, double pc)
         emax += 1.0 - all;
     }
     free(w);
+    /* dual-port (pc = 1): the lanes run while the first level updates
+     * (docs/rtl.md, "How a step runs"): no scan and no barrier, the step
+     * goes from START to the update; the update leaves the ring to every
+     * input word and no spike goes out before the last lane is done, so
+     * the level still waits about E[max T], plus 2 cycles for the lane's
+     * read and the last word's D1, D2 when there are any, less the ~2
+     * cycles the update runs before the first input word reaches D1 */
+    if (pc <= 1 && input_overlap(m)) {
+        const double e = (1.0 - p_none) * 2 + emax;
+        return e > 2 ? e - 2 : 0;
+    }
     return 2 + (1.0 - p_none) * (6 - 2) + pc * emax;
 }
 

@@ -54,6 +54,9 @@ module loom_array #(
     localparam OB  = (OB0 < 1) ? 1 : OB0;
     localparam KB  = (K < 2) ? 1 : $clog2(K);
     localparam OVL = (SP == 0) ? 1 : 0;                  // deliveries overlap updates
+    // the input lanes overlap the first level's update (K > 1, dual-port,
+    // the fan-out entry holds a slot above its run: loom_router.v)
+    localparam OVLIN = ((K > 1) && (SP == 0) && (NB + ((SYN < 2) ? 1 : $clog2(SYN)) + 2 <= 32)) ? 1 : 0;
     localparam RBK = ((SP == 0) && (RBANK != 0)) ? D + 1 : 1;   // ring RAMs per core
     // Counter widths that cannot overflow: a step delivers at most
     // (MAXIN + 1) * SYN synaptic events per core (each input-list entry at
@@ -76,7 +79,8 @@ module loom_array #(
     wire [15:0] si_x;
     wire        step_start, upd_start;
     wire [LB-1:0] upd_level;
-    wire [K-1:0] upd_busy, dlv_busy, ev_ready, syn_ev, spk;
+    wire [K-1:0] upd_busy, dlv_busy, ev_ready, syn_ev, spk, ev_done;
+    wire [K*(NB+1)-1:0] upd_bound;
     wire        go, time_clear;
     reg  [LB:0] n_levels_q;
 
@@ -87,7 +91,7 @@ module loom_array #(
         .out_bank_o(out_bank), .in_count_i(run_count), .in_re_o(in_re),
         .in_raddr_o(in_raddr), .in_rdata_i(in_rdata), .in_valid_o(si_valid),
         .in_src_o(si_src), .in_x_o(si_x), .in_ready_i(si_ready), .walk_o(walk),
-        .router_busy_i(rt_busy), .step_start_o(step_start), .upd_start_o(upd_start),
+        .router_busy_i(rt_busy), .ovl_in_i((OVLIN != 0) & ~in_all), .step_start_o(step_start), .upd_start_o(upd_start),
         .upd_level_o(upd_level), .upd_busy_i(|upd_busy), .dlv_busy_i(|dlv_busy));
 
     // ---- bus ---------------------------------------------------------------
@@ -339,7 +343,7 @@ module loom_array #(
     wire [K-1:0]        fo_we;     // a host write of core k's fan-out entry (the router copies inputs')
 
     wire                in_all;
-    loom_router #(.K(K), .N(N), .MAXIN(MAXIN), .FAN(FAN), .SYN(SYN)) u_router (
+    loom_router #(.K(K), .N(N), .MAXIN(MAXIN), .FAN(FAN), .SYN(SYN), .OVLIN(OVLIN)) u_router (
         .clk_i(clk_i), .rst_i(rst_i), .in_valid_i(si_valid), .in_src_i(si_src),
         .in_x_i(si_x), .in_ready_o(si_ready), .clear_i(upd_start), .walk_i(walk),
         .busy_o(rt_busy),
@@ -349,20 +353,20 @@ module loom_array #(
         .started_i(started), .wb_i(in_wb_q), .rb_i(run_bank_q), .push_i(push_ok),
         .push_data_i(bus_wdata_i), .pend_i(in_wcount_q != {(IB+1){1'b0}}),
         .fo_we_i(fo_we), .fo_idx_i(bus_addr_i[15:0]), .fo_val_i(bus_wdata_i),
-        .in_all_o(in_all));
+        .in_all_o(in_all), .done_i(ev_done), .bound_o(upd_bound));
 
     // ---- cores ---------------------------------------------------------------
     genvar g;
     generate
         for (g = 0; g < K; g = g + 1) begin : g_core
             loom_core #(.W(W), .S(S), .A(A), .D(D), .N(N), .SYN(SYN), .P(P),
-                        .FAN(FAN), .LMAX(LMAX), .EQ(EQ), .SP(SP), .RBANK(RBANK)) u_core (
+                        .FAN(FAN), .LMAX(LMAX), .EQ(EQ), .SP(SP), .RBANK(RBANK), .BOUND(OVLIN), .MAXIN(MAXIN)) u_core (
                 .clk_i(clk_i), .rst_i(rst_i), .tmod_i(tmod), .out_bank_i(out_bank),
                 .step_start_i(step_start), .upd_start_i(upd_start), .upd_level_i(upd_level),
-                .upd_busy_o(upd_busy[g]),
+                .upd_busy_o(upd_busy[g]), .upd_bound_i(upd_bound[g*(NB+1) +: (NB+1)]),
                 .ev_valid_i(ev_valid[g]), .ev_src_i(ev_src[g*FB +: FB]), .ev_x_i(ev_x[g*16 +: 16]),
                 .ev_ready_o(ev_ready[g]), .dlv_busy_o(dlv_busy[g]),
-                .syn_event_o(syn_ev[g]), .spike_o(spk[g]),
+                .syn_event_o(syn_ev[g]), .ev_done_o(ev_done[g]), .spike_o(spk[g]),
                 .spk_count_o(spk_count[g*(NB+1) +: (NB+1)]), .spk_re_i(spk_re[g]),
                 .spk_raddr_i(spk_raddr), .spk_rdata_o(spk_rdata[g*NB +: NB]),
                 .h_valid_i(h_fire & (ctop == g)), .h_we_i(bus_we_i), .h_addr_i(bus_addr_i[18:0]),

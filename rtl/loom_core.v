@@ -60,8 +60,11 @@ module loom_core #(
     parameter LMAX = 256,   // levels
     parameter EQ   = 4,     // event FIFO depth (power of two)
     parameter SP   = 0,     // 1: ring and synapses in single-port RAM (UP5K SPRAM)
-    parameter RBANK = 0     // 1 (SP = 0 only): one ring RAM per ring word, so
+    parameter RBANK = 0,    // 1 (SP = 0 only): one ring RAM per ring word, so
                             // deliveries overlap updates (D+1 RAMs of N words)
+    parameter BOUND = 0,    // 1: the update waits below upd_bound_i (K > 1
+                            // dual-port arrays: inputs overlap the update)
+    parameter MAXIN = 64    // input channels (source ids below it)
 ) (
     input  wire                 clk_i,
     input  wire                 rst_i,
@@ -72,6 +75,7 @@ module loom_core #(
     input  wire                 upd_start_i,
     input  wire [LB-1:0]        upd_level_i,
     output wire                 upd_busy_o,
+    input  wire [NB:0]          upd_bound_i,    // slots below it may update (BOUND = 1)
     // events from the router (valid only when every core is ready)
     input  wire                 ev_valid_i,
     input  wire [FB-1:0]        ev_src_i,
@@ -79,6 +83,7 @@ module loom_core #(
     output wire                 ev_ready_o,
     output wire                 dlv_busy_o,
     output wire                 syn_event_o,
+    output wire                 ev_done_o,      // an event's last word is written (SP = 0)
     output wire                 spike_o,
     // spike list of the current level, read by the router
     output wire [NB:0]          spk_count_o,
@@ -202,7 +207,7 @@ module loom_core #(
     wire [A-1:0]  d2_sum, rg_upd_rdata, rg_dlv_rdata;
     wire [SB:0]   fo_even, fo_odd;
 
-    loom_core_upd #(.S(S), .A(A), .N(N), .P(P), .SP(SP)) u_upd (
+    loom_core_upd #(.S(S), .A(A), .N(N), .P(P), .SP(SP), .BOUND(BOUND)) u_upd (
         .clk_i(clk_i), .rst_i(rst_i),
         .out_bank_i(out_bank_i), .step_start_i(step_start_i), .upd_start_i(upd_start_i),
         .upd_busy_o(upd_busy_o), .n_last_i(n_last_q), .lvl_end_i(lt_rdata),
@@ -210,7 +215,8 @@ module loom_core #(
         .pf_u2_asyn_i(pf_u2_asyn), .pf_u2_amem_i(pf_u2_amem), .pf_u2_shift_i(pf_u2_shift),
         .pf_u3_theta_i(pf_u3_theta), .pf_u3_vreset_i(pf_u3_vreset), .pf_u3_reset_i(pf_u3_reset),
         .u1_v_o(u1_v), .u1_slot_o(u1_slot), .u2_v_o(u2_v), .u2_slot_o(u2_slot),
-        .acc_i(rg_upd_rdata), .bias_i(nb_rdata), .d1_stall_i(d1_stall),
+        .acc_i(rg_upd_rdata), .bias_i(nb_rdata), .d1_stall_i(d1_stall), .bound_i(upd_bound_i),
+        .yield_i(in_word),
         .w_v_o(w_v), .ow_we_o(ow_we), .ow_waddr_o(ow_waddr), .ow_wdata_o(ow_wdata),
         .spike_o(spike_o),
         .spk_count_o(spk_count_o), .spk_re_i(spk_re_i), .spk_raddr_i(spk_raddr_i),
@@ -229,10 +235,12 @@ module loom_core #(
         .h_off_i(h_off), .h_wdata_i(h_wdata_i),
         .pf_ff_d_o(pf_ff_d), .h_pfm_o(h_pfm), .h_pfm_rdata_o(h_pfm_rdata));
 
-    loom_core_dlv #(.W(W), .A(A), .D(D), .N(N), .SYN(SYN), .FAN(FAN), .EQ(EQ), .SP(SP)) u_dlv (
+    wire          in_word;
+    loom_core_dlv #(.W(W), .A(A), .D(D), .N(N), .SYN(SYN), .FAN(FAN), .EQ(EQ), .SP(SP),
+                    .MAXIN(MAXIN)) u_dlv (
         .clk_i(clk_i), .rst_i(rst_i), .tmod_i(tmod_i),
         .ev_valid_i(ev_valid_i), .ev_src_i(ev_src_i), .ev_x_i(ev_x_i), .ev_ready_o(ev_ready_o),
-        .dlv_busy_o(dlv_busy_o), .syn_event_o(syn_event_o),
+        .dlv_busy_o(dlv_busy_o), .syn_event_o(syn_event_o), .ev_done_o(ev_done_o), .in_word_o(in_word),
         .sy_re_o(sy_re), .sy_raddr_o(sy_raddr), .sy_rdata_i(sy_rdata),
         .d1_stall_i(d1_stall), .s1_v_o(s1_v), .d1_dst_o(d1_dst), .d1_r_o(d1_r),
         .s2_v_o(s2_v), .s2_addr_o(s2_addr), .d2_sum_o(d2_sum), .ring_rdata_i(rg_dlv_rdata),

@@ -28,7 +28,8 @@ module loom_core_dlv #(
     parameter SYN  = 4096,  // synapse words
     parameter FAN  = 320,   // fan-out index entries (global source ids)
     parameter EQ   = 4,     // event FIFO depth (power of two)
-    parameter SP   = 0      // 1: single-port ring (a synapse every other cycle)
+    parameter SP   = 0,     // 1: single-port ring (a synapse every other cycle)
+    parameter MAXIN = 64    // source ids below it are input channels
 ) (
     input  wire              clk_i,
     input  wire              rst_i,
@@ -40,6 +41,8 @@ module loom_core_dlv #(
     output wire              ev_ready_o,
     output wire              dlv_busy_o,
     output wire              syn_event_o,
+    output wire              ev_done_o,      // an input event's last synapse word is written (SP = 0)
+    output wire              in_word_o,      // the synapse word read now is an input event's
     // synapse memory read port (the host's reads of it too)
     output wire              sy_re_o,
     output wire [SB-1:0]     sy_raddr_o,
@@ -104,6 +107,8 @@ module loom_core_dlv #(
     // ---- event FIFO, lookup, stream ----------------------------------------
     reg [FB-1:0] fq_src_q [0:EQ-1];
     reg [15:0]   fq_x_q   [0:EQ-1];
+    reg          fq_in_q  [0:EQ-1];  // the event is an input channel's
+    reg          fl_in_q, lk_in_q, sin_q, s1_in_q, s2_in_q;
     reg [EB-1:0] fq_rd_q, fq_wr_q;
     reg [EB:0]   fq_n_q;
     reg          fl_v_q, fl_odd_q;   // L1: the fan-out RAMs' words of this event are out
@@ -116,11 +121,15 @@ module loom_core_dlv #(
     reg [SB-1:0] ptr_q;
     reg [15:0]   sx_q;
     reg          s1_v_q, s2_v_q, wq_v_q;
+    reg          s1_last_q, s2_last_q;   // the word is its event's last (ev_done_o)
     wire         s0_v;               // D0 (SP = 1): the synapse word is out of the SPRAM
     reg [15:0]   s1_x_q;
     reg [NB+RB-1:0] s2_addr_q, wq_addr_q;
     reg [A-1:0]  wq_data_q;
 
+    /* verilator lint_off WIDTH */
+    wire         ev_in    = (ev_src_i < MAXIN);
+    /* verilator lint_on WIDTH */
     assign ev_ready_o = (fq_n_q != EQ[EB:0]);
     // the run of the looked-up source: [E[g] - 1, E[g+1] - 1), empty unless
     // E[g] != 0 and E[g+1] > E[g]
@@ -170,6 +179,9 @@ module loom_core_dlv #(
             if (ev_valid_i) begin
                 fq_src_q[fq_wr_q] <= ev_src_i;
                 fq_x_q[fq_wr_q]   <= ev_x_i;
+                /* verilator lint_off WIDTH */
+                fq_in_q[fq_wr_q]  <= ev_in;
+                /* verilator lint_on WIDTH */
                 fq_wr_q <= fq_wr_q + 1'b1;
             end
             if (fq_pop)
@@ -178,6 +190,7 @@ module loom_core_dlv #(
             if (fq_pop) begin
                 fl_v_q   <= 1'b1;
                 fl_x_q   <= fq_x_q[fq_rd_q];
+                fl_in_q  <= fq_in_q[fq_rd_q];
                 fl_odd_q <= fo_src[0];
             end else if (fl_adv) begin
                 fl_v_q <= 1'b0;
@@ -185,6 +198,7 @@ module loom_core_dlv #(
             if (fl_adv) begin
                 lk_v_q     <= 1'b1;
                 lk_x_q     <= fl_x_q;
+                lk_in_q    <= fl_in_q;
                 lk_some_q  <= lk_some;
                 lk_count_q <= lk_count;
                 lk_start_q <= lk_start[SB-1:0];
@@ -198,12 +212,19 @@ module loom_core_dlv #(
                 ptr_q <= lk_start_q + 1'b1;
                 rem_q <= lk_count_q - 1'b1;
                 sx_q  <= lk_x_q;
+                sin_q <= lk_in_q;
             end
             s1_v_q <= d1_stall_i | ((SP != 0) ? s0_v : (stream_on | stream_go));
             if (~d1_stall_i)
                 s1_x_q <= stream_on ? sx_q : lk_x_q;
             s2_v_q <= s1_v_q & ~d1_stall_i;
             wq_v_q <= s2_v_q;
+            if (~d1_stall_i) begin
+                s1_last_q <= stream_on ? (rem_q == {{SB{1'b0}}, 1'b1}) : (lk_count_q == {{SB{1'b0}}, 1'b1});
+                s1_in_q   <= stream_on ? sin_q : lk_in_q;
+            end
+            s2_last_q <= s1_last_q;
+            s2_in_q   <= s1_in_q;
         end
     end
 
@@ -282,6 +303,14 @@ module loom_core_dlv #(
         wq_data_q <= d2_sum;
     end
     assign syn_event_o = s2_v_q;
+    // the last word of an input event is written in this cycle: events
+    // leave in the order they came (the router's input lanes count them,
+    // docs/rtl.md); an event without words here gives none (the lanes send
+    // no such event).  in_word_o: an input event's word is read from the
+    // synapse memory now, so it is in D1 next cycle (the update, BOUND = 1,
+    // then leaves the ring to it)
+    assign ev_done_o   = (SP == 0) & s2_v_q & s2_last_q & s2_in_q;
+    assign in_word_o   = (SP == 0) & ((stream_on & sin_q) | (stream_go & lk_in_q));
     assign dlv_busy_o  = (fq_n_q != {(EB+1){1'b0}}) | fl_v_q | lk_v_q | stream_left | s0_v | s1_v_q | s2_v_q;
 
     assign s1_v_o    = s1_v_q;

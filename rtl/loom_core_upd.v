@@ -22,7 +22,8 @@ module loom_core_upd #(
     parameter A    = 24,    // accumulator bits
     parameter N    = 256,   // neuron slots
     parameter P    = 16,    // profiles (<= 32)
-    parameter SP   = 0      // 1: a neuron every other cycle, stages U4..U6
+    parameter SP   = 0,     // 1: a neuron every other cycle, stages U4..U6
+    parameter BOUND = 0     // 1: slots issue only below bound_i
 ) (
     input  wire              clk_i,
     input  wire              rst_i,
@@ -50,6 +51,10 @@ module loom_core_upd #(
     input  wire [A-1:0]      acc_i,          // U2: the ring word U1 read
     input  wire [S-1:0]      bias_i,         // U2: the bias word U1 read
     input  wire              d1_stall_i,
+    // no slot at or above bound_i issues (a delay-0 input may still come
+    // to it: the array's input lanes, docs/rtl.md); used when BOUND = 1
+    input  wire [NB:0]       bound_i,
+    input  wire              yield_i,        // BOUND = 1: an input's word is in D1 next cycle
     // write-back stage and the collector's spike words
     output wire              w_v_o,
     output wire              ow_we_o,
@@ -175,7 +180,8 @@ module loom_core_upd #(
     // single-port ring: a neuron every other cycle (U1 reads, U2 clears);
     // dual-port: no slot issues while a delivery waits for the ring RAM U1
     // holds (d1_stall), so that delivery goes next cycle
-    wire issue = upd_run_q & (slot_q < lvl_end_q) & ~((SP != 0) & u1_v_q) & ~d1_stall;
+    wire below = (BOUND == 0) | ((slot_q < bound_i) & ~yield_i);
+    wire issue = upd_run_q & (slot_q < lvl_end_q) & below & ~((SP != 0) & u1_v_q) & ~d1_stall;
     assign px_re    = issue | (h_rd & (h_reg == 3'd3));
     assign px_raddr = issue ? slot_q[NB-1:0] : h_slot;
     assign st_re    = u1_v_q | (h_rd & ((h_reg == 3'd1) | (h_reg == 3'd2)));

@@ -40,7 +40,9 @@ module loom_router #(
     parameter N     = 256,  // slots per core
     parameter MAXIN = 64,   // input channels (source ids below MAXIN)
     parameter FAN   = 320,  // source ids in all (MAXIN + K*N)
-    parameter SYN   = 4096  // synapse words per core (fan-out entry width)
+    parameter SYN   = 4096, // synapse words per core (fan-out entry width)
+    parameter OVLIN = 0     // 1 (K > 1, dual-port): inputs overlap the first
+                            // level's update, each core's held below bound_o
 ) (
     input  wire               clk_i,
     input  wire               rst_i,
@@ -71,7 +73,12 @@ module loom_router #(
     input  wire [15:0]        fo_idx_i,    // ... number fo_idx_i
     input  wire [31:0]        fo_val_i,    // ... value (low SB+1 bits)
     /* verilator lint_on UNUSEDSIGNAL */
-    output wire               in_all_o     // the step runs its inputs through in_*
+    output wire               in_all_o,    // the step runs its inputs through in_*
+    // overlap of the input phase with the update (OVLIN = 1, K > 1)
+    /* verilator lint_off UNUSEDSIGNAL */
+    input  wire [K-1:0]       done_i,      // core k wrote an event's last synapse word
+    /* verilator lint_on UNUSEDSIGNAL */
+    output wire [K*(NB+1)-1:0] bound_o     // core k may update the slots below this
 );
     localparam NB = (N < 2) ? 1 : $clog2(N);
     localparam FB = (FAN < 2) ? 1 : $clog2(FAN);
@@ -106,7 +113,11 @@ module loom_router #(
                 sel   = i[KB-1:0];
             end
     end
-    wire issue = sel_v & (~rv_q | all_ready);
+    // a broadcast goes in a cycle where every core can take it and no
+    // input lane sends (a lane's event and a spike would meet at a port)
+    wire [K-1:0] lane_want;
+    wire bc_go = all_ready & ~(|lane_want);
+    wire issue = sel_v & (~rv_q | bc_go);
 
     always @(posedge clk_i) begin
         if (rst_i) begin
@@ -125,7 +136,7 @@ module loom_router #(
                 rv_q   <= 1'b1;
                 rk_q   <= sel;
                 last_q <= sel;
-            end else if (all_ready) begin
+            end else if (bc_go) begin
                 rv_q <= 1'b0;
             end
         end
@@ -145,10 +156,10 @@ module loom_router #(
     /* verilator lint_on WIDTH */
 
     // the broadcast (spikes, or the sequencer's input scan)
-    wire          bc_valid = rv_q ? all_ready : (in_valid_i & all_ready);
+    wire          bc_valid = rv_q ? bc_go : (in_valid_i & bc_go);
     wire [FB-1:0] bc_src   = rv_q ? spk_src : in_src_i;
     wire [15:0]   bc_x     = rv_q ? 16'd1 : in_x_i;
-    assign in_ready_o = ~rv_q & ~(|pend) & all_ready;
+    assign in_ready_o = ~rv_q & ~(|pend) & bc_go;
 
     generate
         if (K == 1) begin : g_one
@@ -157,6 +168,8 @@ module loom_router #(
             assign ev_x_o     = bc_x;
             assign busy_o     = rv_q | (|pend);
             assign in_all_o   = 1'b1;
+            assign lane_want  = {K{1'b0}};
+            assign bound_o    = {(K*(NB+1)){1'b1}};
         end else begin : g_lanes
             // the push, appended in the next cycle (the copies' read)
             reg          push_q;
@@ -184,17 +197,22 @@ module loom_router #(
                 end
             end
             for (g = 0; g < K; g = g + 1) begin : g_lane
-                // copies of E[c] (lo) and E[c+1] (hi) of the input entries
+                // copies of E[c] (lo) and E[c+1] (hi) of the input entries;
+                // lo also keeps the entry's top NB+1 bits: 1 + the lowest
+                // slot a delay-0 synapse of channel c reaches in this core
+                // (0: none), written there by the mapper (K > 1), which
+                // the core itself ignores
                 wire [SB:0] lo, hi;
+                wire [NB:0] lw;
                 wire [IB-1:0] fo_c = fo_idx_i[IB-1:0];
                 /* verilator lint_off UNUSEDSIGNAL */
                 wire [15:0] fo_m1 = fo_idx_i - 16'd1;
                 /* verilator lint_on UNUSEDSIGNAL */
                 wire [IB-1:0] fo_cm1 = fo_m1[IB-1:0];
-                loom_ram #(.DW(SB+1), .AW(IB), .DEPTH(MAXIN)) u_lo (
-                    .clk_i(clk_i), .re_i(push_i), .raddr_i(push_data_i[IB-1:0]), .rdata_o(lo),
+                loom_ram #(.DW(SB+NB+2), .AW(IB), .DEPTH(MAXIN)) u_lo (
+                    .clk_i(clk_i), .re_i(push_i), .raddr_i(push_data_i[IB-1:0]), .rdata_o({lw, lo}),
                     .we_i(fo_we_i[g] & (fo_idx_i < MAXIN[15:0])), .waddr_i(fo_c),
-                    .wdata_i(fo_val_i[SB:0]));
+                    .wdata_i({fo_val_i[31:31-NB], fo_val_i[SB:0]}));
                 loom_ram #(.DW(SB+1), .AW(IB), .DEPTH(MAXIN)) u_hi (
                     .clk_i(clk_i), .re_i(push_i), .raddr_i(push_data_i[IB-1:0]), .rdata_o(hi),
                     .we_i(fo_we_i[g] & fo_in & (fo_idx_i != 16'd0)), .waddr_i(fo_cm1),
@@ -206,7 +224,9 @@ module loom_router #(
                 reg  [IB:0] wcnt_q, rcnt_q, rptr_q;
                 reg         rv, act;
                 wire [15+IB:0] word;
-                wire take  = rv & ev_ready_i[g];
+                wire [NB:0] eff_w;
+                assign lane_want[g] = rv & ev_ready_i[g];
+                wire take  = lane_want[g];
                 wire lissue = act & (rptr_q < rcnt_q) & (~rv | take);
                 loom_ram #(.DW(16+IB), .AW(IB+1), .DEPTH(2*MAXIN)) u_list (
                     .clk_i(clk_i), .re_i(lissue), .raddr_i({rb_i, rptr_q[IB-1:0]}), .rdata_o(word),
@@ -236,6 +256,66 @@ module loom_router #(
                             act <= 1'b0;
                     end
                 end
+                // The bound (OVLIN): the core's update must not reach a slot
+                // that a delay-0 input of this step still has to reach.
+                // Per list: lw = 1 + lowest slot of each entry; when the
+                // entries' slots never fall (none counting as the largest
+                // so far, eff), the bound is eff of the oldest entry whose
+                // words are not all written (the core's done_i count them,
+                // in order: an event the lanes send has words there), or,
+                // for a none before the first slot, the least slot of the
+                // list; when they do fall, that least slot until all are
+                // written (none at all: no bound).
+                wire [NB:0] lslot = lw - 1'b1;
+                reg  [NB:0] wmax_q, wmin_q, rmin_q;
+                reg         wmono_q, rmono_q, fresh_q;
+                reg  [IB:0] dcnt_q;
+                assign eff_w = ((lw != {(NB+1){1'b0}}) & (lslot > wmax_q)) ? lslot : wmax_q;
+                wire [NB:0] eff_r;
+                wire        lead_r;              // no entry with a slot before it
+                reg         wreal_q;             // the list has one
+                loom_ram #(.DW(NB+2), .AW(IB+1), .DEPTH(2*MAXIN)) u_low (
+                    .clk_i(clk_i), .re_i(1'b1), .raddr_i({rb_i, dcnt_q[IB-1:0]}), .rdata_o({lead_r, eff_r}),
+                    .we_i(app), .waddr_i({wb_i, wcnt_q[IB-1:0]}),
+                    .wdata_i({~wreal_q & (lw == {(NB+1){1'b0}}), eff_w}));
+                always @(posedge clk_i) begin
+                    if (rst_i) begin
+                        wmax_q  <= {(NB+1){1'b0}};
+                        wmin_q  <= {(NB+1){1'b1}};
+                        wmono_q <= 1'b1;
+                        wreal_q <= 1'b0;
+                        rmin_q  <= {(NB+1){1'b1}};
+                        rmono_q <= 1'b1;
+                        dcnt_q  <= {(IB+1){1'b0}};
+                        fresh_q <= 1'b0;
+                    end else if (started_i) begin
+                        rmin_q  <= wmin_q;
+                        rmono_q <= wmono_q;
+                        wmax_q  <= {(NB+1){1'b0}};
+                        wmin_q  <= {(NB+1){1'b1}};
+                        wmono_q <= 1'b1;
+                        wreal_q <= 1'b0;
+                        dcnt_q  <= {(IB+1){1'b0}};
+                        fresh_q <= 1'b1;
+                    end else begin
+                        fresh_q <= 1'b0;
+                        if (app & (lw != {(NB+1){1'b0}})) begin
+                            wreal_q <= 1'b1;
+                            wmax_q <= eff_w;
+                            if (lslot < wmin_q)
+                                wmin_q <= lslot;
+                            if (lslot < wmax_q)
+                                wmono_q <= 1'b0;
+                        end
+                        if (done_i[g] & (dcnt_q < rcnt_q))
+                            dcnt_q <= dcnt_q + 1'b1;
+                    end
+                end
+                wire [NB:0] bnd = (OVLIN == 0) ? {(NB+1){1'b1}} :
+                                  (started_i | fresh_q) ? {(NB+1){1'b0}} :
+                                  (dcnt_q >= rcnt_q) ? {(NB+1){1'b1}} :
+                                  (rmono_q & ~lead_r) ? eff_r : rmin_q;
+                assign bound_o[g*(NB+1) +: (NB+1)] = bnd;
                 assign lane_v[g]    = take;
                 assign lane_busy[g] = act;
                 assign lane_src[g*FB +: FB] = {{(FB-IB){1'b0}}, word[IB-1:0]};

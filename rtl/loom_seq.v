@@ -5,6 +5,10 @@
 //   SCAN    read the step's input events {x, channel} from the input list
 //           and put the nonzero ones on the router's input port
 //   INWAIT  barrier: wait until every core has delivered them
+//   (SCAN and INWAIT are skipped when ovl_in_i, which is valid from START
+//   on: with K > 1 and a dual-port ring the router's input lanes deliver
+//   while the first level updates, each core's update held below the
+//   slots an input of the step may still reach: loom_router.v)
 //   UPD     pulse upd_start(level); wait until every core has updated the
 //           slots of that level (barrier)
 //   DRAIN   let the router walk the cores' spike lists; wait until every
@@ -49,6 +53,8 @@ module loom_seq #(
     output wire            walk_o,        // router: send the spike lists
 
     input  wire            router_busy_i,
+    input  wire            ovl_in_i,      // the router's input lanes run this step's inputs
+                                          // while the first level updates (no SCAN, INWAIT)
     // cores
     output wire            step_start_o,
     output wire            upd_start_o,
@@ -128,8 +134,13 @@ module loom_seq #(
                         st_q <= S_START;
                 end
                 S_START: begin
-                    c_q  <= {(IB+1){1'b0}};
-                    st_q <= S_SCAN;
+                    c_q <= {(IB+1){1'b0}};
+                    if (ovl_in_i & (n_levels_i != {(LB+1){1'b0}})) begin
+                        lvl_q <= {(LB+1){1'b0}};
+                        st_q  <= S_UPD;
+                    end else begin
+                        st_q  <= S_SCAN;
+                    end
                 end
                 S_SCAN: begin
                     if ((c_q >= in_count_i) & ~rv_q)

@@ -182,20 +182,28 @@ static void test_place_two_cores(void **state)
                      word_at(m->img, B0 + LOOM_CORE_FANOUT + 12), 1);
     assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FANOUT + 13) -
                      word_at(m->img, B1 + LOOM_CORE_FANOUT + 12), 0);
-    /* cycle model, K > 1: each core scans its own input events, so the
-     * input phase is 2 without events, else the busiest core's c*T + 6:
-     * `in` (1 word, core 0) adds 5 cycles when it fires */
+    /* cycle model, K > 1, dual-port: the lanes overlap the first level's
+     * update: max(0, 2 P(some event) + E[max T] - 2), so `in` (1 word,
+     * core 0) adds 2 + 1 - 2 = 1 cycle when it always fires and nothing at
+     * rate 1/2 (2/2 + 1/2 - 2 < 0); single-port, each core scans its own
+     * events first: 2 without events, else the busiest core's c*T + 6 */
     const double idle = map_predict_cycles(m, 0, NULL, 0);
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 5) < 1e-9);
-    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 2.5) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 1) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle) < 1e-9);
+    m->port_cycles = 2;
+    const double idle2 = map_predict_cycles(m, 0, NULL, 0);
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle2 - (2 * 1 + 6 - 2)) < 1e-9);
+    m->port_cycles = 1;
     map_free(m);
     seir_net_free(net);
 }
 
 /* in0 -> n0 (core 0, 1 word), in1 -> n1 twice (core 1, 2 words), nothing
- * fires: the input phase is the busiest core's: at input rate 1/2 both
- * silent 2 (1/4), in1 firing 2 + 6 = 8 (1/2), only in0 1 + 6 = 7 (1/4):
- * 6.25, 4.25 over no input at all. */
+ * fires: E[max T] at input rate 1/2 is 2 (in1 firing, 1/2) + 1 (only in0,
+ * 1/4) = 1.25.  Dual-port (the lanes overlap the update): 2 * 3/4 + 1.25
+ * - 2 = 0.75 over no input at all, 2 + 2 - 2 = 2 at rate 1.  Single-port
+ * (the lanes first): both silent 2 (1/4), in1 firing 2 + 6 = 8 (1/2), only
+ * in0 1 + 6 = 7 (1/4): 6.25, 4.25 over no input. */
 static void test_predict_input_lanes(void **state)
 {
     (void)state;
@@ -216,14 +224,65 @@ static void test_predict_input_lanes(void **state)
     assert_int_equal(m->img->core_of[0], 0);
     assert_int_equal(m->img->core_of[1], 1);
     const double idle = map_predict_cycles(m, 0, NULL, 0);
-    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 4.25) < 1e-9);
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 6) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 0.75) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 2) < 1e-9);
     /* single-port ring (c = 2; the last write a cycle after its read, the
      * synapse word a cycle in D0 before it): in1 firing 2*2 + 6 = 10, in0
      * alone 8 */
     m->port_cycles = 2;
     const double idle2 = map_predict_cycles(m, 0, NULL, 0);
     assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle2 - (0.5 * 8 + 0.25 * 6)) < 1e-9);
+    map_free(m);
+    seir_net_free(net);
+}
+
+/* K > 1: the top NB+1 bits of input channel c's fan-out entry in core k
+ * hold 1 + the lowest slot c's delay-0 synapses reach there (0: none),
+ * below them the entry itself.  n0, n2 on core 0 (slots 0, 1), n1 on core
+ * 1; in0 -> n2 and in0 -> n0 at delay 0, in0 -> n1 at delay 2, in1 -> n2
+ * at delay 1. */
+static void test_fanout_low_slot(void **state)
+{
+    (void)state;
+    seir_net *net = seir_net_new(NULL);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "lif";
+    assert_int_equal(seir_add_profile(net, &p), 0);
+    assert_int_equal(seir_add_inputs(net, "in", 2, 0, SEIR_IN_SPIKE), 0);
+    assert_int_equal(seir_add_neurons(net, "n", 3, 0, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 2, 5, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 1, 5, 2), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 1, 2, 5, 1), 0);
+    limg_arch a = small_arch(2);
+    map_result *m;
+    loom_err e;
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    assert_int_equal(m->img->core_of[0], 0);
+    assert_int_equal(m->img->core_of[1], 1);
+    assert_int_equal(m->img->core_of[2], 0);
+    const uint32_t sh = 32 - (limg_slot_bits(&a) + 1), low = (1u << sh) - 1;
+    const uint32_t B0 = LOOM_MAP_CORE_BASE(0), B1 = LOOM_MAP_CORE_BASE(1);
+    const uint32_t slot0 = m->img->slot_of[0], slot2 = m->img->slot_of[2];
+    const uint32_t lo0 = slot0 < slot2 ? slot0 : slot2;
+    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FANOUT + 0) >> sh, lo0 + 1);
+    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FANOUT + 0) & low, 1);
+    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FANOUT + 1) >> sh, 0); /* delay 1 only */
+    assert_int_equal(word_at(m->img, B0 + LOOM_CORE_FANOUT + 1) & low, 3);
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FANOUT + 0) >> sh, 0); /* delay 2 only */
+    assert_int_equal(word_at(m->img, B1 + LOOM_CORE_FANOUT + 2) >> sh, 0); /* not an input */
+    map_free(m);
+    seir_net_free(net);
+    /* one core: no top bits */
+    net = seir_net_new(NULL);
+    assert_int_equal(seir_add_profile(net, &p), 0);
+    assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
+    assert_int_equal(seir_add_neurons(net, "n", 2, 0, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 1, 5, 0), 0);
+    a = small_arch(1);
+    assert_int_equal(map_net(net, &a, &m, &e), LOOM_OK);
+    assert_int_equal(word_at(m->img, LOOM_MAP_CORE_BASE(0) + LOOM_CORE_FANOUT + 0), 1);
     map_free(m);
     seir_net_free(net);
 }
@@ -359,5 +418,6 @@ static void test_limg_file(void **state)
     seir_net_free(net);
 }
 
-UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_input_lanes, test_refusals,
+UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_input_lanes, test_fanout_low_slot,
+          test_refusals,
           test_limg_file)
