@@ -1,12 +1,30 @@
-// loom_cmd -- the command unit (protocol v2): runs the frames of the receive
-// ring in order as bus bursts and keeps the board side of the link's
-// exactly-once rule with a window of W cached responses.
+// loom_cmd -- the command unit (protocol v3): runs the frames of the receive
+// ring in sequence order as bus bursts and keeps the board side of the
+// link's exactly-once rule with a window of W cached responses.
 //
 //   rx ring ─ header (seq cmd len) ─> sequence rule
-//     marker (cmd 0)                ─> NAK FRAME(expected)      not cached
+//     marker (cmd 0)                ─> NAK FRAME(expected)      not cached,
+//                                      its seq byte the held mask (below)
 //     IDENTIFY, or seq == expected  ─> execute, response cached, expected++
 //     1 <= expected - seq <= depth  ─> replay the cached response (no bus access)
+//     1 <= seq - expected <= W - 1  ─> held: left in the ring, no answer yet
 //     anything else                 ─> NAK SEQ(expected)        not cached
+//
+// Selective repeat (v3): a request that arrives ahead of a damaged one is
+// held where it is in the rx ring (the ring's free pointer stays at the
+// first held frame) and the frames after it are run as usual.  Once a
+// frame is executed while frames are held, the unit goes back over the
+// held region (from the first held frame up to where it was: a rescan)
+// and runs every frame whose seq is now the expected one, silently
+// skipping the rest (they were answered on the first pass); a rescan
+// that ran something and left frames held goes over them once more.  So
+// a damaged request costs its own resend only, not the window behind it.
+// When the processed region reaches half the ring, the held frames are
+// given up (the host resends them: their answers do not come), so a
+// frame of any size still fits and the board never waits on a full ring.
+// IDENTIFY gives them up as well (a new session).  A NAK FRAME carries in
+// its seq byte the mask of the requests held (bit k - 1: expected + k), so
+// the host can tell which frame was the damaged one and resend just that.
 //   execute: IDENTIFY | COUNTERS | RESET | BATCH; the response body goes to
 //   the tx ring at rstart (payload from rstart + 4, header written last),
 //   its offset kept in tab[seq mod W] for replays
@@ -76,7 +94,7 @@ module loom_cmd #(
     localparam [15:0] MAXP16 = MAXP32[15:0];
     localparam [TB-1:0] MAXPT = MAXP32[TB-1:0];
     localparam [TB-1:0] T4 = 4;
-    localparam [RB-1:0] R2 = 2;
+    localparam [RB-1:0] R2 = 2, R4 = 4;
 
     localparam [3:0] S_IDLE = 4'd0, S_F_REQ = 4'd1, S_F_CAP = 4'd2, S_HDR = 4'd3,
                      S_INFO = 4'd4, S_RST = 4'd5, S_OP = 4'd6, S_OPD = 4'd7,
@@ -98,9 +116,17 @@ module loom_cmd #(
     reg [2:0]    op_q;           // {fixed, kind[1:0]}
     reg [23:0]   addr_q;
     reg [15:0]   n_q;
+    reg          hold_q;         // frames are held: fbase_q is the first held one
+    reg          resc_q;         // going over the held region again, up to sc_q
+    reg [RB-1:0] sc_q;           // rescan: where the first pass goes on
+    reg [RB-1:0] nh_q;           // rescan: the first frame still held (when nhf_q)
+    reg          nhf_q, exe_q;   // rescan: a frame left held; a frame run
+    reg          skip_q;         // S_TX: no answer (held, or skipped by a rescan)
+    reg          ex_q;           // S_TX: the frame was executed (not IDENTIFY)
+    reg [W-2:0]  hm_q;           // held mask: bit k - 1 = a copy of exp + k is held
 
     wire [159:0] id_vec = {WIN, TXB, RXB, CLKS_PER_BIT, CLK_HZ, MAXP16, BOARD_ID, RTL_VERSION,
-                           16'd2};
+                           16'd3};
     wire [47:0] cnt_vec = {fmt_cnt_i, crc_cnt_i, ok_cnt_i};
     wire [7:0]  cmd_b = data_q[15:8];                // in S_HDR
     // in S_HDR: replay_q = (behind != 0) & (depth >= behind), behind = exp -
@@ -108,11 +134,24 @@ module loom_cmd #(
     // the S_F_CAP that shifts the sequence byte from data_q[15:8] into
     // data_q[7:0], and exp_q and depth_q do not change in that cycle
     wire [7:0]  behind_n = exp_q - data_q[15:8];
-    reg         replay_q;
-    always @(posedge clk_i)
+    reg         replay_q, ahead_q;
+    always @(posedge clk_i) begin
         replay_q <= (behind_n != 8'd0) & ({{(7 - WB){1'b0}}, depth_q} >= behind_n);
+        // 1 <= seq - exp <= W - 1: exp - seq is 256 - (W - 1) .. 255
+        ahead_q <= (&behind_n[7:WB]) & (|behind_n[WB-1:0]);
+    end
     wire        at_end = (rp_q == fend_q);
     wire [RB-1:0] fnext = fend_q + R2;
+    // in S_HDR: the frame runs (a rescan runs only the expected seq)
+    wire        run_n = (cmd_b != 8'h00) &
+                        (resc_q ? ((data_q[7:0] == exp_q) & (cmd_b != C_IDENTIFY))
+                                : ((cmd_b == C_IDENTIFY) | (data_q[7:0] == exp_q)));
+    // the processed region from the first held frame to the end of this one
+    wire [RB-1:0] region = fnext - fbase_q;
+    // in S_HDR: the held mask with this frame's bit (seq - exp) set
+    localparam [W-2:0] HM1 = 1;
+    wire [WB-1:0] ahead_k1 = data_q[WB-1:0] - exp_q[WB-1:0] - 1'b1;
+    wire [W-2:0]  ahead_bit = HM1 << ahead_k1;
     // the tx ring: payload bytes go to rstart + 4 + rlen, header byte k to rstart + k
     wire [TB-1:0] twoff = (st_q == S_FIN) ? {{(TB - 2){1'b0}}, hk_q} : rlen_q + T4;
     wire [TB-1:0] twp = rstart_q + twoff;
@@ -144,9 +183,31 @@ module loom_cmd #(
             op_q <= 3'd0;
             addr_q <= 24'd0;
             n_q <= 16'd0;
+            hold_q <= 1'b0;
+            resc_q <= 1'b0;
+            sc_q <= {RB{1'b0}};
+            nh_q <= {RB{1'b0}};
+            nhf_q <= 1'b0;
+            exe_q <= 1'b0;
+            skip_q <= 1'b0;
+            ex_q <= 1'b0;
+            hm_q <= {(W - 1){1'b0}};
         end else begin
             case (st_q)
-                S_IDLE: if (rp_q != head_i) begin
+                S_IDLE: if (resc_q & (rp_q == sc_q)) begin
+                    // the end of a rescan
+                    nhf_q <= 1'b0;
+                    exe_q <= 1'b0;
+                    if (nhf_q & exe_q) begin
+                        rp_q <= nh_q;        // frames ran: those held may be next
+                        fbase_q <= nh_q;
+                    end else begin
+                        resc_q <= 1'b0;
+                        hold_q <= nhf_q;
+                        if (!nhf_q) hm_q <= {(W - 1){1'b0}};
+                        fbase_q <= nhf_q ? nh_q : sc_q;
+                    end
+                end else if (rp_q != head_i) begin
                     fend_q <= head_i;        // a header never reaches it
                     `LOOM_FETCH(2'd3, S_HDR)
                 end
@@ -166,15 +227,16 @@ module loom_cmd #(
                     rc_q <= {1'b0, cmd_b[2:0]};
                     nak_q <= 1'b0;
                     info_q <= (cmd_b == C_IDENTIFY);
-                    if (cmd_b == 8'h00) begin
-                        nak_q <= 1'b1;
-                        rc_q <= NAK_FRAME;
-                        st_q <= S_TX;
-                    end else if ((cmd_b == C_IDENTIFY) | (data_q[7:0] == exp_q)) begin
+                    ex_q <= (cmd_b != C_IDENTIFY);
+                    skip_q <= 1'b0;
+                    if (run_n) begin
                         rstart_q <= twp;     // after the last response
                         rlen_q <= {TB{1'b0}};
+                        if (resc_q) exe_q <= 1'b1;
                         if (cmd_b == C_IDENTIFY) begin
                             depth_q <= {(WB + 1){1'b0}};
+                            hold_q <= 1'b0;  // a new session: the held frames are gone
+                            hm_q <= {(W - 1){1'b0}};
                             st_q <= S_INFO;
                         end else if (cmd_b == C_COUNTERS) st_q <= S_INFO;
                         else if (cmd_b == C_RESET) begin
@@ -182,12 +244,30 @@ module loom_cmd #(
                             st_q <= S_RST;
                         end else if (cmd_b == C_BATCH) st_q <= S_OP;
                         else `LOOM_NAK(NAK_CMD)
-                    end else if (replay_q) begin
-                        st_q <= S_TX;
                     end else begin
-                        nak_q <= 1'b1;
-                        rc_q <= NAK_SEQ;
+                        ex_q <= 1'b0;
                         st_q <= S_TX;
+                        if (resc_q) begin
+                            // answered on the first pass, or still held
+                            skip_q <= 1'b1;
+                            if (ahead_q & ~nhf_q) begin
+                                nhf_q <= 1'b1;
+                                nh_q <= rp_q - R4;
+                            end
+                        end else if (cmd_b == 8'h00) begin
+                            nak_q <= 1'b1;
+                            rc_q <= NAK_FRAME;
+                            seq_q <= {{(9 - W){1'b0}}, hm_q};
+                        end else if (replay_q) begin
+                            nak_q <= 1'b0;
+                        end else if (ahead_q) begin
+                            hold_q <= 1'b1;  // fbase_q stays at the first held frame
+                            hm_q <= hm_q | ahead_bit;
+                            skip_q <= 1'b1;
+                        end else begin
+                            nak_q <= 1'b1;
+                            rc_q <= NAK_SEQ;
+                        end
                     end
                 end
                 S_INFO: if (rlen_q == info_n) `LOOM_FIN
@@ -247,13 +327,25 @@ module loom_cmd #(
                         tab_q[seq_q[WB-1:0]] <= rstart_q;
                         if (depth_q != W[WB:0]) depth_q <= depth_q + 1'b1;
                         exp_q <= seq_q + 8'd1;
+                        hm_q <= hm_q >> 1;   // relative to the new exp
                         st_q <= S_TX;
                     end
                 end
-                S_TX: if (tx_ready_i) begin
+                S_TX: if (tx_ready_i | skip_q) begin
                     rp_q <= fnext;
-                    fbase_q <= fnext;
                     st_q <= S_IDLE;
+                    if (resc_q) begin
+                        // going over the held region: fbase_q stays
+                    end else if (hold_q & ex_q) begin
+                        // run the held frames that are next now
+                        resc_q <= 1'b1;
+                        sc_q <= fnext;
+                        rp_q <= fbase_q;
+                    end else if (~hold_q | region[RB-1]) begin
+                        hold_q <= 1'b0;      // half the ring: give the held frames up
+                        hm_q <= {(W - 1){1'b0}};
+                        fbase_q <= fnext;
+                    end
                 end
                 default: st_q <= S_IDLE;
             endcase
@@ -278,7 +370,7 @@ module loom_cmd #(
     assign twe_o = (st_q == S_FIN) | (st_q == S_RBYTE) | ((st_q == S_INFO) & (rlen_q != info_n));
     assign twaddr_o = twp;
 
-    assign tx_start_o = (st_q == S_TX);
+    assign tx_start_o = (st_q == S_TX) & ~skip_q;
     assign tx_off_o = tab_q[seq_q[WB-1:0]];
     assign tx_nak_o = nak_q;
     assign tx_seq_o = seq_q;

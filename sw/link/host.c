@@ -1,5 +1,5 @@
 /*
- * host.c -- the host driver: link protocol v2 sessions over a transport
+ * host.c -- the host driver: link protocol v3 (and v2) sessions over a transport
  * (see host.h and docs/protocol.md).  The calls that know the memory map
  * are in host_map.c; the session state both share is host_int.h.
  *
@@ -8,7 +8,10 @@
  * so that the request bytes in flight fit the board's rx ring and their
  * response bytes its tx ring (the board's response cache).  Responses are
  * matched to requests by seq and retired in order.  Retransmission is
- * go-back-N, driven by what the board says: NAK SEQ and NAK FRAME carry the
+ * selective repeat with a version-3 board (it holds requests that arrive
+ * ahead of a damaged one, and NAK FRAME names them: only the others are
+ * resent), go-back-N with a version-2 one, driven by what the board says:
+ * NAK SEQ and NAK FRAME carry the
  * seq the board expects, and the host keeps the order of the frames it
  * sent (`fifo`), so it can tell which requests the frames still on the wire
  * will get executed and resends exactly the others; a damaged response
@@ -93,31 +96,72 @@ static void fifo_push(loom_host *h, uint8_t seq)
     h->fifo[(h->f_head + h->f_n++) % FIFO_CAP] = seq;
 }
 
+/* A copy of request v, read by a selective-repeat board while it expects
+ * seq `base` (or later), is held there and answered once the requests
+ * before it have run: 1 <= v - base <= the board's window - 1. */
+static int held_by_board(const loom_host *h, uint8_t v, uint8_t base)
+{
+    uint8_t d = (uint8_t)(v - base);
+    return h->sr && d >= 1 && d < h->id.window;
+}
+
 /* Drops the fifo entries up to and including the first with seq (all of
  * them when it is not there: that answer came from an earlier send).  The
  * entries before it, frames sent before the one answered, are the answers
  * lost on the way (the board answers in the order it reads, and the line
  * keeps the order): their seqs go to lost[] (*n_lost of them; none when seq
- * is not there). */
+ * is not there).  On a selective-repeat board, entries ahead of seq were
+ * held and are answered after it: they stay on the wire. */
 static void fifo_pop_through(loom_host *h, uint8_t seq, uint8_t *lost, unsigned *n_lost)
 {
     *n_lost = 0;
     for (unsigned i = 0; i < h->f_n; i++)
         if (h->fifo[(h->f_head + i) % FIFO_CAP] == seq) {
-            for (unsigned j = 0; j < i; j++)
-                lost[(*n_lost)++] = h->fifo[(h->f_head + j) % FIFO_CAP];
-            h->f_head = (h->f_head + i + 1) % FIFO_CAP;
-            h->f_n -= i + 1;
+            unsigned keep = 0;
+            uint8_t kept[FIFO_CAP];
+            for (unsigned j = 0; j < i; j++) {
+                uint8_t v = h->fifo[(h->f_head + j) % FIFO_CAP];
+                if (held_by_board(h, v, seq))
+                    kept[keep++] = v;
+                else
+                    lost[(*n_lost)++] = v;
+            }
+            h->f_head = (h->f_head + i + 1 - keep) % FIFO_CAP;
+            h->f_n -= i + 1 - keep;
+            for (unsigned j = 0; j < keep; j++)
+                h->fifo[(h->f_head + j) % FIFO_CAP] = kept[j];
             return;
         }
 }
 
-/* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none. */
-static int fifo_pop(loom_host *h, uint8_t *seq)
+/* v is held by the board, which expects E and holds mask (NAK FRAME's seq
+ * byte: bit k - 1 = E + k). */
+static int in_mask(uint8_t v, uint8_t E, unsigned mask)
+{
+    uint8_t d = (uint8_t)(v - E);
+    return d >= 1 && d <= 8 && (mask >> (d - 1) & 1u);
+}
+
+/* Drops the oldest frame on the wire, its seq in *seq; 0 when there is none.
+ * On a selective-repeat board the frames that it holds got no answer yet:
+ * the oldest of the others.  Held are the frames in mask (mask_known) or,
+ * when the board did not say, any ahead of base (the seq it expects). */
+static int fifo_pop(loom_host *h, uint8_t base, int mask_known, unsigned mask, uint8_t *seq)
 {
     if (!h->f_n)
         return 0;
-    *seq = h->fifo[h->f_head];
+    unsigned i = 0;
+    while (i < h->f_n) {
+        uint8_t v = h->fifo[(h->f_head + i) % FIFO_CAP];
+        if (!(h->sr && (mask_known ? in_mask(v, base, mask) : held_by_board(h, v, base))))
+            break;
+        i++;
+    }
+    if (i == h->f_n)
+        i = 0;
+    *seq = h->fifo[(h->f_head + i) % FIFO_CAP];
+    for (; i > 0; i--) /* close the gap: the held ones move up by one */
+        h->fifo[(h->f_head + i) % FIFO_CAP] = h->fifo[(h->f_head + i - 1) % FIFO_CAP];
     h->f_head = (h->f_head + 1) % FIFO_CAP;
     h->f_n--;
     return 1;
@@ -146,6 +190,13 @@ static int fifo_has(const loom_host *h, uint8_t seq)
 static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
     size_t m = link_frame_encode(&p->req, h->wire);
+    /* Selective repeat: a second closing flag (an empty frame, ignored).
+     * A frame whose closing flag is lost waits in the board's receiver
+     * for the next flag; when it is the resend that the board's held
+     * frames wait for, nothing else is sent to close it (the window is
+     * full) and the link stood still until the resend timeout. */
+    if (h->sr)
+        h->wire[m++] = LINK_FLAG;
     if (h->debug)
         fprintf(stderr, "%.1f send seq %u cmd %02X len %u\n", mono_ms(), p->req.seq, p->req.cmd, p->req.len);
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
@@ -222,9 +273,11 @@ static loom_status resend_lost(loom_host *h, uint8_t s, int seen, loom_err *e)
     return LOOM_OK;
 }
 
-/* The board expects seq E next: resend every unanswered request that the
- * frames still on the wire will not get answered. */
-static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
+/* The board expects seq E next (and, selective repeat, holds the requests
+ * in mask, see in_mask): resend every unanswered request that the frames
+ * still on the wire will not get answered. */
+static loom_status resend_from(loom_host *h, uint8_t E, int mask_known, unsigned mask,
+                               loom_err *e)
 {
     if (!h->count)
         return LOOM_OK;
@@ -239,17 +292,32 @@ static loom_status resend_from(loom_host *h, uint8_t E, loom_err *e)
     for (unsigned i = iE; i < h->count; i++)
         if (win_at(h, i)->done)
             return LOOM_OK; /* stale: answered after the board said E */
+    /* frames a selective-repeat board holds are in its ring, not queued on
+     * the line: they do not count against the cap on copies in flight */
+    unsigned held = 0;
+    for (unsigned i = iE; i < h->count; i++)
+        held += h->sr && in_mask(win_at(h, i)->req.seq, E, mask);
     for (unsigned i = 0; i < h->count; i++) {
         pend *p = win_at(h, i);
         if (p->done)
             continue;
-        int need = i < iE ? !fifo_has(h, p->req.seq) : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
+        /* before E: answered, the answer lost unless a copy is on the way;
+         * from E on: go-back-N, those not continuing E, E+1, ... on the wire;
+         * selective repeat, those with no copy on the wire (held or run) */
+        int need = i < iE || h->sr ? !fifo_has(h, p->req.seq)
+                                   : (uint8_t)(p->req.seq - E) >= (uint8_t)(exp - E);
+        if (h->sr && i >= iE && mask_known)
+            /* the board says which it holds: every other one from E on is
+             * resent, one of them the damaged frame (a copy still on the
+             * wire may be resent too: cheaper than a resend timeout when the
+             * frames on the wire were mistaken for the damaged one) */
+            need = !in_mask(p->req.seq, E, mask);
         if (!need)
             continue;
         loom_status st = check_refused(h, p, e);
         if (st)
             return st;
-        if (h->unanswered >= h->window)
+        if (h->unanswered >= h->window + held)
             return LOOM_OK; /* a later answer or the timeout resends the rest */
         st = send_pend(h, p, e);
         if (st)
@@ -338,7 +406,7 @@ static void track_damage(loom_host *h, int damaged)
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
     if (h->debug)
-        fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : 0);
+        fprintf(stderr, "%.1f recv got %d seq %u cmd %02X len %u w0 %08X\n", mono_ms(), got, f->seq, f->cmd, f->len, f->len >= 4 ? link_get_le(f->payload, 4) : f->len ? f->payload[0] : 0);
     if (h->unanswered)
         h->unanswered--; /* every frame the board reads gets one answer */
     track_damage(h, got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME));
@@ -346,20 +414,29 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     if (got < 0 || f->cmd == LINK_NAK(LINK_NAK_FRAME))
         h->heard_ms = mono_ms(); /* something fresh: the board reads and answers */
     if (got < 0) {
-        /* most likely the answer to the oldest frame on the wire */
+        /* most likely the answer to the oldest frame on the wire (not held) */
         if (!h->count)
             return LOOM_OK;
-        if (fifo_pop(h, &s))
+        uint8_t base = win_at(h, 0)->req.seq;
+        for (unsigned i = 0; i < h->count && win_at(h, i)->done; i++)
+            base = (uint8_t)(win_at(h, i)->req.seq + 1);
+        if (fifo_pop(h, base, 0, 0, &s))
             return resend_lost(h, s, 1, e);
         for (unsigned i = 0; i < h->count; i++)
             if (!win_at(h, i)->done)
-                return resend_from(h, win_at(h, i)->req.seq, e);
+                return resend_from(h, win_at(h, i)->req.seq, 0, 0, e);
         return LOOM_OK;
     }
     if (f->cmd == LINK_NAK(LINK_NAK_FRAME)) {
         h->cnt.seq_errors++;
-        fifo_pop(h, &s);
-        return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+        /* selective repeat: the seq byte is the mask of the requests the
+         * board holds, so the damaged frame is the oldest on the wire not
+         * among them */
+        if (f->len < 1)
+            return LOOM_OK;
+        unsigned mask = h->sr ? f->seq : 0;
+        fifo_pop(h, f->payload[0], 1, mask, &s);
+        return resend_from(h, f->payload[0], h->sr, mask, e);
     }
     pend *p = NULL;
     for (unsigned i = 0; i < h->count; i++)
@@ -390,7 +467,7 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
-        return f->len >= 1 ? resend_from(h, f->payload[0], e) : LOOM_OK;
+        return f->len >= 1 ? resend_from(h, f->payload[0], 0, 0, e) : LOOM_OK;
     }
     for (unsigned i = 0; i < n_lost; i++) {
         loom_status st = resend_lost(h, lost[i], 0, e);
@@ -596,7 +673,13 @@ static int has_room(const loom_host *h, uint16_t len, uint16_t resp_max)
         rx += LINK_HDR + LINK_CRC + p->req.len;
         tx += LINK_HDR + p->resp_max;
     }
-    return rx <= h->id.rx_bytes - 1u && tx <= h->id.tx_bytes;
+    /* a selective-repeat board gives held frames up once the frames since
+     * the first of them fill half its ring: on a noisy line (short frames)
+     * keep the requests in flight within that half */
+    unsigned rx_cap = h->id.rx_bytes - 1u;
+    if (h->sr && h->max_payload < h->full_payload)
+        rx_cap = h->id.rx_bytes / 2 - 1u;
+    return (rx <= rx_cap || !h->count) && rx <= h->id.rx_bytes - 1u && tx <= h->id.tx_bytes;
 }
 
 /* Queues a request (waiting for room in the window) and sends it. */
@@ -688,13 +771,15 @@ static loom_status do_identify(loom_host *h, link_identify *id, loom_err *e)
     if (h->resp.cmd != LINK_ACK(LINK_CMD_IDENTIFY))
         return loom_fail(e, LOOM_E_LINK, "%s: IDENTIFY answered with NAK: %s",
                          transport_name(h->t), nak_name(h->resp.cmd & 0x3F));
-    if (h->resp.len >= 2 && link_get_le(h->resp.payload, 2) != LINK_PROTO_VERSION)
-        return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: board speaks link protocol %u, this host %d",
-                         transport_name(h->t), (unsigned)link_get_le(h->resp.payload, 2),
+    unsigned proto = h->resp.len >= 2 ? (unsigned)link_get_le(h->resp.payload, 2) : 0;
+    if (proto < LINK_PROTO_GBN || proto > LINK_PROTO_VERSION)
+        return loom_fail(e, LOOM_E_UNSUPPORTED, "%s: board speaks link protocol %u, this host "
+                         "%d to %d", transport_name(h->t), proto, LINK_PROTO_GBN,
                          LINK_PROTO_VERSION);
     st = link_identify_parse(h->resp.payload, h->resp.len, id, e);
     if (st)
         return loom_err_prefix(e, "%s", transport_name(h->t));
+    h->sr = proto >= 3; /* the board holds requests that arrive ahead of their turn */
     return LOOM_OK;
 }
 

@@ -5,10 +5,10 @@
  * A loom_host is a session: open picks the back-end from the port spec,
  * synchronises sequence numbers with IDENTIFY, and keeps the board's
  * identity.  Requests go out through a window of frames in flight (link
- * protocol v2, docs/protocol.md): the synchronous calls wait for their own
+ * protocol v3 or v2, docs/protocol.md): the synchronous calls wait for their own
  * answer, the pipe / stream_put calls do not, so a long run is bound by the
  * link's bandwidth rather than its round trip.  Lost or damaged frames are
- * resent (go-back-N, driven by the board's NAKs, or after an adaptive
+ * resent (selective repeat or go-back-N, driven by the board's NAKs, or after an adaptive
  * timeout no shorter than the frame's bytes take, doubled on repeated
  * timeouts; the link is given up only when no request is answered for
  * opts.max_tries silent timeouts, or for opts.giveup_ms while the board

@@ -56,7 +56,7 @@ struct loom_host {
     uint8_t inbuf[4096];
     size_t in_off, in_n;   /* unconsumed received bytes */
     uint64_t bytes_sent, bytes_received;
-    uint8_t wire[LINK_MAX_WIRE];
+    uint8_t wire[LINK_MAX_WIRE + 1]; /* + a second closing flag */
     uint8_t next_seq;
     pend win[LINK_WINDOW_MAX];
     unsigned head, count;  /* oldest entry, entries in the window */
@@ -81,6 +81,8 @@ struct loom_host {
     link_frame resp;
     link_frame fr;
     int debug;             /* LOOM_LINK_DEBUG set at loom_host_open: trace frames on stderr */
+    int sr;                /* the board holds requests ahead of a damaged one (protocol 3,
+                              selective repeat): only the damaged one is resent */
 };
 
 #endif

@@ -6,7 +6,8 @@
  * Invariants: a frame is handed upwards only when its stuffing, its length
  * field and its CRC all agree; the board (link_srv) executes a request only
  * when its seq is the expected one (IDENTIFY excepted), so a request is
- * executed at most once and never out of order; a retry of one of the last
+ * executed at most once and never out of order (a request that arrives
+ * ahead of its turn waits in the receive ring); a retry of one of the last
  * `depth` executed requests gets its cached response.  The RTL
  * (rtl/loom_link_rx.v, loom_link_tx.v, loom_cmd.v) implements the same rules;
  * tests/rtl/tb_link.cpp holds both to them byte for byte.
@@ -160,6 +161,7 @@ void link_srv_init(link_srv *s, unsigned window, unsigned ring_bytes)
     memset(s, 0, sizeof *s);
     s->window = window ? window : 4;
     s->ring_bytes = ring_bytes ? ring_bytes : 512;
+    s->sr = 1;
 }
 
 /* The frame whose body starts at ring offset off. */
@@ -185,25 +187,16 @@ static const link_frame *srv_nak(link_srv *s, uint8_t seq, int code)
     return &s->out;
 }
 
-const link_frame *link_srv_handle(link_srv *s, const link_frame *req, link_exec_fn fn, void *ctx)
+/* Executes the request in s->req: response cached, expected advanced. */
+static const link_frame *srv_exec(link_srv *s)
 {
-    uint8_t behind = (uint8_t)(s->expected - req->seq);
-    if (req->cmd == 0)
-        return link_srv_dropped(s);
-    if (req->cmd != LINK_CMD_IDENTIFY && req->seq != s->expected) {
-        if (behind != 0 && behind <= s->depth) {
-            s->cnt.duplicates++;
-            return srv_from_ring(s, s->tab[req->seq & (s->window - 1)]);
-        }
-        s->cnt.seq_errors++;
-        return srv_nak(s, req->seq, LINK_NAK_SEQ);
-    }
+    const link_frame *req = &s->req;
     if (req->cmd == LINK_CMD_IDENTIFY)
         s->depth = 0;
     static _Thread_local link_frame resp;
     resp.seq = req->seq;
     resp.len = 0;
-    fn(ctx, req, &resp);
+    s->fn(s->ctx, req, &resp);
     if (LINK_IS_NAK(resp.cmd))
         resp.len = 0;
     const unsigned m = s->ring_bytes - 1, at = s->twp;
@@ -218,13 +211,133 @@ const link_frame *link_srv_handle(link_srv *s, const link_frame *req, link_exec_
     if (s->depth < s->window)
         s->depth++;
     s->expected = (uint8_t)(req->seq + 1);
+    s->hm >>= 1; /* the held mask is relative to expected */
     s->cnt.frames_ok++;
     return srv_from_ring(s, at);
 }
 
+/* loom_cmd's loop over the receive ring (S_IDLE .. S_TX): the frames from
+ * rp on, in ring order, until one is answered (returned) or none is left
+ * (NULL).  A rescan goes over the held region again, from the first held
+ * frame to sc, running the frames whose seq is the expected one and
+ * skipping the rest without an answer. */
+static const link_frame *srv_run(link_srv *s)
+{
+    const unsigned rm = LINK_RING_MAX - 1;
+    for (;;) {
+        if (s->resc && s->rp == s->sc) {
+            if (s->nhf && s->exe) {
+                s->rp = s->fbase = s->nh; /* frames ran: those held may be next */
+            } else {
+                s->resc = 0;
+                s->hold = s->nhf;
+                if (!s->nhf)
+                    s->hm = 0;
+                s->fbase = s->nhf ? s->nh : s->sc;
+            }
+            s->nhf = s->exe = 0;
+            continue;
+        }
+        if (s->rp == s->wp)
+            return NULL;
+        const unsigned off = s->rp;
+        const uint8_t seq = s->rxr[off & rm], cmd = s->rxr[(off + 1) & rm];
+        const unsigned len = s->rxr[(off + 2) & rm] | (unsigned)s->rxr[(off + 3) & rm] << 8;
+        const unsigned next = off + LINK_HDR + LINK_CRC + len;
+        const uint8_t behind = (uint8_t)(s->expected - seq), ahead = (uint8_t)(seq - s->expected);
+        const int held = s->sr && ahead >= 1 && ahead < s->window;
+        const int run = cmd != 0 && (s->resc ? seq == s->expected && cmd != LINK_CMD_IDENTIFY
+                                             : cmd == LINK_CMD_IDENTIFY || seq == s->expected);
+        const link_frame *r = NULL;
+        int ex = 0;
+        if (run && !s->fn)
+            return NULL; /* nothing to run it with before the first link_srv_handle */
+        if (run) {
+            s->req.seq = seq;
+            s->req.cmd = cmd;
+            s->req.len = (uint16_t)len;
+            for (unsigned i = 0; i < len; i++)
+                s->req.payload[i] = s->rxr[(off + LINK_HDR + i) & rm];
+            if (s->resc)
+                s->exe = 1;
+            if (cmd == LINK_CMD_IDENTIFY)
+                s->hold = 0, s->hm = 0; /* a new session: the held frames are gone */
+            ex = cmd != LINK_CMD_IDENTIFY;
+            r = srv_exec(s);
+        } else if (s->resc) {
+            if (held && !s->nhf) { /* still held; anything else was answered before */
+                s->nhf = 1;
+                s->nh = off;
+            }
+        } else if (cmd == 0) {
+            r = srv_nak(s, (uint8_t)s->hm, LINK_NAK_FRAME); /* seq: the held mask */
+        } else if (behind != 0 && behind <= s->depth) {
+            s->cnt.duplicates++;
+            r = srv_from_ring(s, s->tab[seq & (s->window - 1)]);
+        } else if (held) {
+            s->hold = 1; /* fbase stays at the first held frame */
+            s->hm |= 1u << (ahead - 1);
+        } else {
+            s->cnt.seq_errors++;
+            r = srv_nak(s, seq, LINK_NAK_SEQ);
+        }
+        s->rp = next;
+        if (s->resc) {
+            /* going over the held region: fbase stays */
+        } else if (s->hold && ex) {
+            s->resc = 1; /* run the held frames that are next now */
+            s->sc = next;
+            s->rp = s->fbase;
+        } else if (!s->hold || next - s->fbase >= s->ring_bytes / 2) {
+            s->hold = 0; /* half the ring: the held frames are given up */
+            s->hm = 0;
+            s->fbase = next;
+        }
+        if (r)
+            return r;
+    }
+}
+
+/* Appends a body of n bytes (NULL: a marker of zeros) to the receive ring,
+ * unless it does not fit beside the bytes in use. */
+static void srv_put(link_srv *s, const uint8_t *hdr, const uint8_t *payload, unsigned len,
+                    uint16_t crc)
+{
+    const unsigned rm = LINK_RING_MAX - 1, n = LINK_HDR + LINK_CRC + len;
+    if (s->wp - s->fbase + n > LINK_RING_MAX)
+        return;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t b = 0;
+        if (hdr && i < LINK_HDR)
+            b = hdr[i];
+        else if (hdr && i < LINK_HDR + len)
+            b = payload[i - LINK_HDR];
+        else if (hdr)
+            b = i == LINK_HDR + len ? (uint8_t)(crc >> 8) : (uint8_t)crc;
+        s->rxr[(s->wp + i) & rm] = b;
+    }
+    s->wp += n;
+}
+
+const link_frame *link_srv_handle(link_srv *s, const link_frame *req, link_exec_fn fn, void *ctx)
+{
+    const uint8_t hdr[LINK_HDR] = {req->seq, req->cmd, (uint8_t)req->len,
+                                   (uint8_t)(req->len >> 8)};
+    s->fn = fn;
+    s->ctx = ctx;
+    srv_put(s, hdr, req->payload, req->len, req->crc);
+    return srv_run(s);
+}
+
 const link_frame *link_srv_dropped(link_srv *s)
 {
-    return srv_nak(s, 0, LINK_NAK_FRAME);
+    srv_put(s, NULL, NULL, 0, 0);
+    return srv_run(s);
+}
+
+const link_frame *link_srv_more(link_srv *s)
+{
+    return srv_run(s);
 }
 
 /* ---- BATCH ------------------------------------------------------------------------- */

@@ -1,5 +1,6 @@
 /*
- * link.h -- the Loom link protocol v2, pure C, no I/O (docs/protocol.md).
+ * link.h -- the Loom link protocol v3 (v2 + selective repeat of requests on
+ * the board), pure C, no I/O (docs/protocol.md).
  *
  * A frame body is   seq(1) cmd(1) len(2, LE) payload(len) crc(2, big-endian)
  * with crc = CRC-16/CCITT-FALSE (poly 0x1021, init 0xFFFF, no reflection,
@@ -27,7 +28,12 @@
 
 #include "loom_status.h"
 
-#define LINK_PROTO_VERSION 2
+/* Version 3 is version 2 plus selective repeat on the board: a request
+ * ahead of the expected one by 1..window-1 is held (not NAKed) and run once
+ * the ones before it have run.  A host speaks both (a version-2 board, such
+ * as the icestick's firmware, gets go-back-N). */
+#define LINK_PROTO_VERSION 3
+#define LINK_PROTO_GBN 2          /* the oldest version a host accepts */
 #define LINK_HDR 4                /* seq, cmd, len lo, len hi */
 #define LINK_CRC 2
 #define LINK_MAX_PAYLOAD 1024     /* protocol limit; a board announces less */
@@ -69,7 +75,8 @@ enum link_nak {
     LINK_NAK_SEQ = 3,     /* seq neither expected nor a cached one (not executed) */
     LINK_NAK_TIMEOUT = 4, /* a WAIT op ran out of polls (earlier ops applied) */
     LINK_NAK_SIZE = 5,    /* the response would exceed the board's max payload */
-    LINK_NAK_FRAME = 6    /* a damaged frame arrived (sent in its place, seq 0) */
+    LINK_NAK_FRAME = 6    /* a damaged frame arrived (sent in its place; seq: the
+                             mask of the held requests, bit k - 1 = expected + k) */
 };
 
 /* BATCH ops; all multi-byte fields little-endian, addresses are 24-bit
@@ -177,8 +184,9 @@ typedef void (*link_exec_fn)(void *ctx, const link_frame *req, link_frame *resp)
 
 /* The C twin of rtl/loom_cmd.v + loom_link_tx.v: responses are kept back to
  * back in a ring of ring_bytes (seq cmd len payload), the ring offsets of
- * the last `window` in a table, exactly like the RTL, so that the two
- * answer every stream alike (tests/rtl/tb_link.cpp). */
+ * the last `window` in a table, and the requests back to back in a receive
+ * ring (a dropped frame as a 6-byte marker of zeros), exactly like the RTL,
+ * so that the two answer every stream alike (tests/rtl/tb_link.cpp). */
 typedef struct link_srv {
     uint8_t expected;       /* the next seq to execute */
     unsigned depth;         /* cached responses valid, 0..window */
@@ -187,23 +195,46 @@ typedef struct link_srv {
     unsigned twp;           /* ring write offset */
     uint16_t tab[LINK_WINDOW_MAX];
     uint8_t ring[LINK_RING_MAX];
+    int sr;                 /* 1 (link_srv_init): selective repeat, protocol 3 (the RTL);
+                               0: go-back-N, protocol 2 (the icestick's firmware) */
+    /* the receive ring: offsets count up, taken mod LINK_RING_MAX */
+    uint8_t rxr[LINK_RING_MAX];
+    unsigned wp, rp, fbase; /* end of the frames, next frame, first byte in use */
+    unsigned sc, nh;        /* rescan: where the first pass goes on; first still held */
+    int hold, resc, nhf, exe;
+    unsigned hm;            /* held mask: bit k - 1 = a copy of expected + k is held */
+    link_exec_fn fn;        /* of the last link_srv_handle, for link_srv_more */
+    void *ctx;
+    link_frame req;         /* the request being run */
     link_frame out;         /* the frame to send */
     link_counters cnt;      /* seq_errors, duplicates (+ frames_ok executed) */
 } link_srv;
 
-/* window 0 / ring_bytes 0 pick the RTL's 4 and 512. */
+/* window 0 / ring_bytes 0 pick the RTL's 4 and 512; selective repeat on. */
 void link_srv_init(link_srv *s, unsigned window, unsigned ring_bytes);
 
-/* The board's rule for a valid request frame: IDENTIFY, or seq == expected:
- * executed via fn, response cached, expected = seq + 1 (IDENTIFY also
- * forgets the older cached responses); 1 <= expected - seq <= depth: the
- * cached response again, not executed; anything else: NAK SEQ carrying
- * expected, not executed, not cached.  Returns the frame to send. */
+/* The board's rule for a valid request frame, in the order frames arrive:
+ * IDENTIFY, or seq == expected: executed via fn, response cached, expected
+ * = seq + 1 (IDENTIFY also forgets the older cached responses and the held
+ * frames); 1 <= expected - seq <= depth: the cached response again, not
+ * executed; with s->sr, 1 <= seq - expected <= window - 1: held, no answer
+ * (NULL) until the requests before it have run; anything else: NAK SEQ
+ * carrying expected, not executed, not cached.  Returns the frame to send,
+ * or NULL; once a request has run, the held ones that follow it run too:
+ * their answers come from link_srv_more, which the caller calls (after
+ * sending each frame: they share one buffer) until it returns NULL.  Held
+ * frames are given up (never answered; the host resends them) when the
+ * frames processed since the first of them reach ring_bytes / 2. */
 const link_frame *link_srv_handle(link_srv *s, const link_frame *req, link_exec_fn fn, void *ctx);
 
-/* The answer to a dropped frame (link_rx_feed *got = -1): NAK FRAME with
- * seq 0, carrying expected. */
+/* The answer to a dropped frame (link_rx_feed *got = -1): NAK FRAME carrying
+ * expected, its seq byte the mask of the held requests (bit k - 1: a copy of
+ * expected + k is held; always 0 without s->sr). */
 const link_frame *link_srv_dropped(link_srv *s);
+
+/* The next frame to send after link_srv_handle or link_srv_dropped: the
+ * answers of held requests that have run now; NULL when there is none. */
+const link_frame *link_srv_more(link_srv *s);
 
 /* ---- BATCH payloads ---------------------------------------------------------- */
 

@@ -23,7 +23,7 @@ grep -q "^id 0x4C4F4F4D version $ver\$" "$WORK/ping1" || fail "ID register"
 arch=$("$LOOM" build --list | awk '$1=="icebreaker"')
 par() { echo "$arch" | grep -o " $1=[0-9]*" | cut -d= -f2; }
 clk=$(echo "$arch" | awk '{printf "%d", $4 * 1000000}')
-grep -q "^link proto 2 rtl $ver board 1 max_payload 248 clk_hz $clk baud 3000000\$" "$WORK/ping1" || fail "identity"
+grep -q "^link proto 3 rtl $ver board 1 max_payload 248 clk_hz $clk baud 3000000\$" "$WORK/ping1" || fail "identity"
 grep -q "^arch W=$(par W) S=$(par S) A=$(par A) D=$(par D) cores=$(par cores) neurons=$(par neurons) syn_words=$(par syn_words) profiles=$(par profiles) max_inputs=$(par inputs) levels=$(par levels)\$" \
     "$WORK/ping1" || fail "arch registers differ from the board table: $arch"
 # every board of the table has its virtual board

@@ -14,6 +14,7 @@
 // RESET, IDENTIFY, frames doubled back to back.  Absolute checks on top:
 // the IDENTIFY fields, read-back of written words, no bus access for a
 // duplicate, no bus write for any rejected frame.
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -115,8 +116,10 @@ static std::vector<uint8_t> c_board(const std::vector<uint8_t> &in) {
         if (got) {
             const link_frame *r = got > 0 ? link_srv_handle(&csrv, &req, c_exec, nullptr)
                                           : link_srv_dropped(&csrv);
-            size_t m = link_frame_encode(r, w);
-            out.insert(out.end(), w, w + m);
+            for (; r; r = link_srv_more(&csrv)) { // held requests that ran follow
+                size_t m = link_frame_encode(r, w);
+                out.insert(out.end(), w, w + m);
+            }
         }
     }
     return out;
@@ -313,7 +316,7 @@ int main(int argc, char **argv) {
     link_identify id;
     TB_CHECK(link_identify_parse(f.payload, f.len, &id, nullptr) == LOOM_OK, "identify parse");
     TB_CHECK(f.seq == seq && f.cmd == 0x81, "identify header %u %02X", f.seq, f.cmd);
-    TB_CHECK(id.proto == 2 && id.rtl_version == LOOM_MAP_RTL_VERSION && id.board_id == 7 && id.max_payload == 248 &&
+    TB_CHECK(id.proto == 3 && id.rtl_version == LOOM_MAP_RTL_VERSION && id.board_id == 7 && id.max_payload == 248 &&
                  id.clk_hz == 12000000 && id.clks_per_bit == 4 && id.rx_bytes == 512 &&
                  id.tx_bytes == 512 && id.window == 4,
              "identify fields %u %u %u %u %u %u %u %u %u", id.proto, id.rtl_version, id.board_id,
@@ -365,6 +368,60 @@ int main(int argc, char **argv) {
                  "oversized frame: NAK FRAME expected");
     }
 
+    // selective repeat: seq + 1 .. seq + 3 arrive behind a damaged seq and
+    // are held (no answer, no bus access); the resend of seq runs all four
+    {
+        std::vector<uint8_t> s;
+        std::vector<uint8_t> reqs[4];
+        for (int k = 0; k < 4; k++) {
+            uint8_t b[16];
+            size_t len = 0;
+            uint32_t w = 0x100 + k;
+            link_batch_write(b, sizeof b, &len, 0x300 + k, &w, 1, 0, nullptr);
+            reqs[k] = frame((uint8_t)(seq + k), LINK_CMD_BATCH, b, len);
+        }
+        std::vector<uint8_t> bad = reqs[0];
+        bad[3] ^= 0x10;
+        s = bad;
+        for (int k = 1; k < 4; k++) s.insert(s.end(), reqs[k].begin(), reqs[k].end());
+        uint64_t w0 = rmem.writes;
+        both(s, "damaged then held");
+        TB_CHECK(rmem.writes == w0, "held frames wrote the bus");
+        TB_CHECK(parse_one(last_rtl, &f) && f.cmd == 0xC6 && last_rtl.size() < 16,
+                 "damaged then held: one NAK FRAME and nothing else");
+        both(reqs[0], "the one resend");
+        TB_CHECK(rmem.writes == w0 + 4 && rmem.mem[0x303] == 0x103, "resend: %llu writes",
+                 (unsigned long long)(rmem.writes - w0));
+        TB_CHECK(parse_one(last_rtl, &f) && f.seq == (uint8_t)(seq + 3) && f.cmd == 0x82,
+                 "the last answer is seq + 3's");
+        seq = (uint8_t)(seq + 4);
+        // held frames are given up when the processed region reaches half
+        // the ring: a 206-byte held frame and 9 markers (260 bytes)
+        static uint8_t b[LINK_MAX_PAYLOAD];
+        size_t len = 0;
+        uint32_t w[50];
+        for (int i = 0; i < 50; i++) w[i] = i;
+        link_batch_write(b, sizeof b, &len, 0x400, w, 50, 0, nullptr);
+        std::vector<uint8_t> big = frame((uint8_t)(seq + 1), LINK_CMD_BATCH, b, len);
+        s = big;
+        for (int i = 0; i < 9; i++) {
+            static const uint8_t junk[] = {0x7E, 0x11, 0x22, 0x33, 0x7E};
+            s.insert(s.end(), junk, junk + sizeof junk);
+        }
+        w0 = rmem.writes;
+        both(s, "held, then given up");
+        uint8_t one[16];
+        size_t l1 = 0;
+        uint32_t x = 9;
+        link_batch_write(one, sizeof one, &l1, 0x500, &x, 1, 0, nullptr);
+        both(frame(seq, LINK_CMD_BATCH, one, l1), "after a give-up");
+        TB_CHECK(rmem.writes == w0 + 1, "a given-up frame ran (%llu writes)",
+                 (unsigned long long)(rmem.writes - w0));
+        both(big, "the given-up frame resent");
+        TB_CHECK(rmem.writes == w0 + 51, "the given-up frame's resend did not run");
+        seq = (uint8_t)(seq + 2);
+    }
+
     // random adversarial traffic
     int n_iter = argc > 1 ? std::atoi(argv[1]) : 300;
     std::vector<uint8_t> prev = frame(seq - 1, LINK_CMD_BATCH, nullptr, 0);
@@ -395,10 +452,31 @@ int main(int argc, char **argv) {
         } else if (t < 72) {
             for (int i = 0, n = 1 + rnd() % 40; i < n; i++) s.push_back((uint8_t)rnd());
             what = "garbage";
-        } else if (t < 77) {
+        } else if (t < 74) {
             std::vector<uint8_t> p = rand_batch(0);
             s = frame((uint8_t)(cur + 1 + rnd() % 250), LINK_CMD_BATCH, p.data(), p.size());
             what = "out of order";
+        } else if (t < 77) {
+            // selective repeat: up to 3 requests ahead of cur in any order,
+            // some damaged or doubled, then (mostly) cur: the held ones run
+            // after it, in seq order
+            int k = 1 + rnd() % 3;
+            uint8_t order[3] = {1, 2, 3};
+            for (int i = k - 1; i > 0; i--) std::swap(order[i], order[rnd() % (i + 1)]);
+            for (int i = 0; i < k; i++) {
+                std::vector<uint8_t> p = rand_batch(0);
+                std::vector<uint8_t> g = frame((uint8_t)(cur + order[i]), LINK_CMD_BATCH, p.data(), p.size());
+                int how = rnd() % 6;
+                if (how == 0) g[1 + rnd() % (g.size() - 2)] ^= (uint8_t)(1u << (rnd() % 8));
+                s.insert(s.end(), g.begin(), g.end());
+                if (how == 1) s.insert(s.end(), g.begin(), g.end());
+            }
+            if (rnd() % 5) {
+                std::vector<uint8_t> p = rand_batch(0);
+                std::vector<uint8_t> g = frame(cur, LINK_CMD_BATCH, p.data(), p.size());
+                s.insert(s.end(), g.begin(), g.end());
+            }
+            what = "held window";
         } else if (t < 83) {
             std::vector<uint8_t> p = rand_batch(1 + rnd() % 2);
             s = frame(cur, LINK_CMD_BATCH, p.data(), p.size());

@@ -383,15 +383,15 @@ static void test_srv_window(void **st)
     }
     assert_int_equal(b.executed, 8);
     assert_int_equal(s.cnt.duplicates, 4);
-    /* older than the window, or ahead: NAK SEQ carrying the expected seq */
-    link_frame old = mkreq(202, LINK_CMD_BATCH, 1), ahead = mkreq(209, LINK_CMD_BATCH, 1);
+    /* older than the window, or ahead of it: NAK SEQ carrying the expected seq */
+    link_frame old = mkreq(202, LINK_CMD_BATCH, 1), ahead = mkreq(211, LINK_CMD_BATCH, 1);
     o = link_srv_handle(&s, &old, counter_exec, &b);
     assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_SEQ));
     assert_int_equal(o->len, 1);
     assert_int_equal(o->payload[0], 207);
     o = link_srv_handle(&s, &ahead, counter_exec, &b);
     assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_SEQ));
-    assert_int_equal(o->seq, 209);
+    assert_int_equal(o->seq, 211);
     assert_int_equal(b.executed, 8);
     assert_int_equal(s.cnt.seq_errors, 2);
     /* a dropped frame: NAK FRAME carrying the expected seq */
@@ -411,6 +411,112 @@ static void test_srv_window(void **st)
     assert_int_equal(o->cmd, LINK_ACK(LINK_CMD_BATCH));
     o = link_srv_handle(&s, &w1, counter_exec, &b); /* IDENTIFY always runs */
     assert_int_equal(o->cmd, LINK_ACK(LINK_CMD_IDENTIFY));
+}
+
+/* The answers from o on (link_srv_more): their seqs and cmds, the count
+ * returned. */
+static int srv_answers(link_srv *s, const link_frame *o, uint8_t *seqs, uint8_t *cmds)
+{
+    int n = 0;
+    for (; o; o = link_srv_more(s)) {
+        seqs[n] = o->seq;
+        cmds[n++] = o->cmd;
+    }
+    return n;
+}
+
+/* Selective repeat (protocol 3): requests that arrive after a damaged one
+ * and ahead of the expected seq are held, and run (in seq order) as soon as
+ * the damaged one's resend has run: one resend repairs the window. */
+static void test_srv_selective_repeat(void **st)
+{
+    (void)st;
+    link_srv s;
+    counter_board b = {0, 0};
+    link_srv_init(&s, 4, 512);
+    uint8_t seqs[16], cmds[16];
+    link_frame r0 = mkreq(10, LINK_CMD_IDENTIFY, 0);
+    assert_non_null(link_srv_handle(&s, &r0, counter_exec, &b));
+    assert_null(link_srv_more(&s));
+    assert_int_equal(s.expected, 11);
+    /* 11 is damaged on the way; 12, 13, 14 behind it are held, not NAKed */
+    const link_frame *o = link_srv_dropped(&s);
+    assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_FRAME));
+    assert_int_equal(o->payload[0], 11);
+    assert_null(link_srv_more(&s));
+    for (int k = 12; k <= 14; k++) {
+        link_frame r = mkreq((uint8_t)k, LINK_CMD_BATCH, (uint8_t)k);
+        assert_null(link_srv_handle(&s, &r, counter_exec, &b));
+    }
+    assert_int_equal(b.executed, 1);
+    assert_int_equal(s.cnt.seq_errors, 0);
+    /* a damaged frame now: NAK FRAME's seq byte is the held mask (12, 13, 14) */
+    o = link_srv_dropped(&s);
+    assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_FRAME));
+    assert_int_equal(o->seq, 7);
+    assert_int_equal(o->payload[0], 11);
+    /* the one resend: 11 runs, then 12, 13, 14, answered in order */
+    link_frame r11 = mkreq(11, LINK_CMD_BATCH, 11);
+    int n = srv_answers(&s, link_srv_handle(&s, &r11, counter_exec, &b), seqs, cmds);
+    assert_int_equal(n, 4);
+    for (int k = 0; k < 4; k++) {
+        assert_int_equal(seqs[k], 11 + k);
+        assert_int_equal(cmds[k], LINK_ACK(LINK_CMD_BATCH));
+    }
+    assert_int_equal(b.executed, 5);
+    assert_int_equal(b.acc, 11 + 12 + 13 + 14);
+    assert_int_equal(s.expected, 15);
+    /* held out of order (17 before 16): one resend of 15 still runs all */
+    link_frame r17 = mkreq(17, LINK_CMD_BATCH, 1), r16 = mkreq(16, LINK_CMD_BATCH, 1);
+    assert_null(link_srv_handle(&s, &r17, counter_exec, &b));
+    assert_int_equal(link_srv_dropped(&s)->seq, 2); /* 17 = 15 + 2 held */
+    assert_null(link_srv_handle(&s, &r16, counter_exec, &b));
+    link_frame r15 = mkreq(15, LINK_CMD_BATCH, 1);
+    n = srv_answers(&s, link_srv_handle(&s, &r15, counter_exec, &b), seqs, cmds);
+    assert_int_equal(n, 3);
+    assert_int_equal(seqs[0], 15);
+    assert_int_equal(seqs[1], 16);
+    assert_int_equal(seqs[2], 17);
+    /* a held request's copy is not run twice: 19 held twice, then 18 */
+    link_frame r19 = mkreq(19, LINK_CMD_BATCH, 1), r18 = mkreq(18, LINK_CMD_BATCH, 1);
+    assert_null(link_srv_handle(&s, &r19, counter_exec, &b));
+    assert_null(link_srv_handle(&s, &r19, counter_exec, &b));
+    unsigned ex = b.executed;
+    n = srv_answers(&s, link_srv_handle(&s, &r18, counter_exec, &b), seqs, cmds);
+    assert_int_equal(n, 2);
+    assert_int_equal(b.executed, ex + 2);
+    /* a copy arriving now is a retry: the cached answer */
+    n = srv_answers(&s, link_srv_handle(&s, &r19, counter_exec, &b), seqs, cmds);
+    assert_int_equal(n, 1);
+    assert_int_equal(b.executed, ex + 2);
+    /* held frames are given up once the frames since the first of them fill
+     * half the receive ring (256 bytes): 21 (7 bytes) and 42 markers (252) */
+    link_frame r21 = mkreq(21, LINK_CMD_BATCH, 1);
+    assert_null(link_srv_handle(&s, &r21, counter_exec, &b));
+    for (int k = 0; k < 42; k++)
+        assert_non_null(link_srv_dropped(&s));
+    link_frame r20 = mkreq(20, LINK_CMD_BATCH, 1);
+    n = srv_answers(&s, link_srv_handle(&s, &r20, counter_exec, &b), seqs, cmds);
+    assert_int_equal(n, 1); /* 21 is gone: the host resends it */
+    n = srv_answers(&s, link_srv_handle(&s, &r21, counter_exec, &b), seqs, cmds);
+    assert_int_equal(n, 1);
+    assert_int_equal(seqs[0], 21);
+    assert_int_equal(s.expected, 22);
+    /* IDENTIFY starts a session: held frames are forgotten */
+    link_frame r23 = mkreq(23, LINK_CMD_BATCH, 1), id = mkreq(100, LINK_CMD_IDENTIFY, 0);
+    assert_null(link_srv_handle(&s, &r23, counter_exec, &b));
+    assert_int_equal(srv_answers(&s, link_srv_handle(&s, &id, counter_exec, &b), seqs, cmds), 1);
+    link_frame r22 = mkreq(22, LINK_CMD_BATCH, 1);
+    o = link_srv_handle(&s, &r22, counter_exec, &b);
+    assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_SEQ));
+    assert_null(link_srv_more(&s));
+    /* go-back-N (protocol 2, the icestick firmware): ahead is NAK SEQ */
+    link_srv_init(&s, 4, 512);
+    s.sr = 0;
+    link_frame g1 = mkreq(1, LINK_CMD_BATCH, 1);
+    o = link_srv_handle(&s, &g1, counter_exec, &b);
+    assert_int_equal(o->cmd, LINK_NAK(LINK_NAK_SEQ));
+    assert_int_equal(o->payload[0], 0);
 }
 
 /* ---- BATCH ------------------------------------------------------------------------------ */
@@ -560,4 +666,4 @@ static void test_batch_exec(void **st)
 UNIT_MAIN(test_crc_check_value, test_stuff_vectors, test_stuff_random_roundtrip,
           test_frame_roundtrip_lengths, test_frame_parse_errors, test_rx_random_garbage,
           test_rx_every_bit_flip, test_rx_truncation_and_overflow, test_srv_window,
-          test_batch_exec)
+          test_srv_selective_repeat, test_batch_exec)

@@ -206,6 +206,8 @@ typedef struct swboard {
     atomic_uint nak_keep;  /* > 0: only every nak_keep-th valid request gets through,
                               the others are taken as damaged (NAK FRAME) */
     atomic_uint nak_n;
+    atomic_uint damage_next; /* > 0: the next valid request is taken as damaged */
+    atomic_uint reqs_in;   /* valid request frames received */
     unsigned byte_us;      /* > 0: a slow line: each frame in and each answer out
                               takes byte_us per wire byte (a UART of 10 bits/byte) */
 } swboard;
@@ -251,7 +253,8 @@ static void sw_exec(void *ctx, const link_frame *req, link_frame *resp)
     resp->len = 0;
     switch (req->cmd) {
     case LINK_CMD_IDENTIFY: {
-        link_identify id = {LINK_PROTO_VERSION, 1, 42, 248, 12000000, 4, 512, 512, 4};
+        link_identify id = {b->srv.sr ? LINK_PROTO_VERSION : LINK_PROTO_GBN, 1, 42, 248, 12000000,
+                            4, 512, 512, 4};
         link_identify_format(&id, resp->payload);
         resp->len = LINK_IDENTIFY_LEN;
         resp->cmd = LINK_ACK(req->cmd);
@@ -307,40 +310,50 @@ static void *sw_main(void *arg)
             off += link_rx_feed(&b->rx, in + off, got - off, &req, &f);
             if (!f)
                 continue;
+            if (f > 0) {
+                atomic_fetch_add(&b->reqs_in, 1);
+                unsigned one = 1;
+                if (atomic_compare_exchange_strong(&b->damage_next, &one, 0))
+                    f = -1;
+            }
             unsigned keep = atomic_load(&b->nak_keep);
             if (f > 0 && keep && (atomic_fetch_add(&b->nak_n, 1) + 1) % keep != 0)
                 f = -1;
             const link_frame *r = f > 0 ? link_srv_handle(&b->srv, &req, sw_exec, b)
                                         : link_srv_dropped(&b->srv);
-            size_t m = link_frame_encode(r, w), k = 0;
-            if (b->byte_us && f > 0) /* the request's bytes in, then the answer's out */
-                sw_sleep_us((double)b->byte_us * (LINK_HDR + LINK_CRC + 2 + req.len + m));
-            for (size_t i = 0; i < m; i++) {
-                if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+            if (b->byte_us && f > 0) /* the request's bytes in */
+                sw_sleep_us((double)b->byte_us * (LINK_HDR + LINK_CRC + 2 + req.len));
+            for (; r; r = link_srv_more(&b->srv)) { /* held requests that ran follow */
+                size_t m = link_frame_encode(r, w), k = 0;
+                if (b->byte_us) /* the answer's bytes out */
+                    sw_sleep_us((double)b->byte_us * m);
+                for (size_t i = 0; i < m; i++) {
+                    if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+                        continue;
+                    out[k] = w[i];
+                    if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
+                        out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
+                    k++;
+                }
+                /* adversarial extras on a faulty line: a burst of garbage
+                 * before the answer, or the answer twice (a stale duplicate) */
+                if (b->fault_pm && sw_rnd(b) % 40 == 0) {
+                    uint8_t g[16];
+                    for (size_t i = 0; i < sizeof g; i++)
+                        g[i] = (uint8_t)sw_rnd(b);
+                    if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
+                        return NULL;
+                }
+                unsigned de = atomic_load(&b->drop_every);
+                if (de && (atomic_fetch_add(&b->answers, 1) + 1) % de == 0) {
+                    atomic_fetch_add(&b->dropped, 1);
                     continue;
-                out[k] = w[i];
-                if (b->fault_pm && sw_rnd(b) % 1000 < b->fault_pm)
-                    out[k] ^= (uint8_t)(1u << (sw_rnd(b) % 8));
-                k++;
+                }
+                int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
+                for (int t = 0; t <= twice; t++)
+                    if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
+                        return NULL;
             }
-            /* adversarial extras on a faulty line: a burst of garbage
-             * before the answer, or the answer twice (a stale duplicate) */
-            if (b->fault_pm && sw_rnd(b) % 40 == 0) {
-                uint8_t g[16];
-                for (size_t i = 0; i < sizeof g; i++)
-                    g[i] = (uint8_t)sw_rnd(b);
-                if (transport_write(b->t, g, sizeof g, 1000, &e) != LOOM_OK)
-                    return NULL;
-            }
-            unsigned de = atomic_load(&b->drop_every);
-            if (de && (atomic_fetch_add(&b->answers, 1) + 1) % de == 0) {
-                atomic_fetch_add(&b->dropped, 1);
-                continue;
-            }
-            int twice = b->fault_pm && sw_rnd(b) % 40 == 0;
-            for (int r = 0; r <= twice; r++)
-                if (transport_write(b->t, out, k, 1000, &e) != LOOM_OK)
-                    return NULL;
         }
     }
     return NULL;
@@ -582,6 +595,55 @@ static void test_host_gives_up_on_progress_only(void **st)
     loom_host_close(h);
 }
 
+/* Selective repeat: the first of four pipelined requests is damaged on the
+ * way.  A version-3 board holds the three behind it, and the host, told by
+ * NAK FRAME which ones are held, resends the damaged one alone: 5 requests
+ * on the wire for 4, no resend timeout.  A version-2 board (go-back-N, the
+ * icestick's firmware) refuses the three with NAK SEQ and all four go
+ * again. */
+static unsigned repair_sends(int sr)
+{
+    char spec[128];
+    board_start(0, 0, spec, sizeof spec);
+    board.srv.sr = sr; /* before IDENTIFY: the board's protocol version */
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    o.timeout_ms = 2000;
+    loom_host *h = NULL;
+    loom_err e;
+    if (loom_host_open(spec, 3000000, &o, &h, &e))
+        fail_msg("open: %s", e.msg);
+    uint32_t r, want = 0;
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_OK);
+    unsigned t0 = loom_host_timeouts(h), in0 = atomic_load(&board.reqs_in);
+    atomic_store(&board.damage_next, 1);
+    for (uint32_t k = 1; k <= 4; k++)
+        pipe_add_read(h, k);
+    for (uint32_t k = 1; k <= 4; k++) {
+        if (loom_host_pipe_words(h, &r, 1, &e) != LOOM_OK)
+            fail_msg("pipe words %u: %s", k, e.msg);
+        want += k;
+        assert_int_equal(r, want);
+    }
+    assert_int_equal(board.steps, want); /* each ran once */
+    unsigned sends = atomic_load(&board.reqs_in) - in0;
+    assert_int_equal(loom_host_timeouts(h), t0);
+    board_stop();
+    loom_host_close(h);
+    return sends;
+}
+
+static void test_host_selective_repeat(void **st)
+{
+    (void)st;
+    unsigned sr = repair_sends(1), gbn = repair_sends(0);
+    if (sr != 5)
+        fail_msg("selective repeat: %u requests on the wire for 4 with one damaged, 5 expected", sr);
+    if (gbn < 7)
+        fail_msg("go-back-N: %u requests on the wire for 4 with one damaged, 8 expected", gbn);
+}
+
 static void test_host_pty(void **st) { (void)st; host_session(0, 0); }
 static void test_host_tcp(void **st) { (void)st; host_session(1, 0); }
 /* 0.5% of bytes dropped and 0.5% flipped, in each direction */
@@ -611,4 +673,5 @@ static void test_host_no_board(void **st)
 
 UNIT_MAIN(test_list_ports, test_open_errors, test_pty_pair, test_tcp_pair, test_host_pty,
           test_host_tcp, test_host_pty_faults, test_host_tcp_faults, test_host_no_board,
-          test_host_lost_answers, test_host_slow_long_frames, test_host_gives_up_on_progress_only)
+          test_host_lost_answers, test_host_slow_long_frames, test_host_gives_up_on_progress_only,
+          test_host_selective_repeat)

@@ -2,7 +2,9 @@
  * fw.h -- the icestick firmware: the Loom board as a program for a small
  * RV32I soft CPU (the iCE40HX1K cannot hold the array and the link as
  * logic).  Seen over the wire it is the RTL board: link protocol v2 as
- * rtl/loom_link_rx.v, loom_link_tx.v and loom_cmd.v speak it, the register
+ * rtl/loom_link_rx.v, loom_link_tx.v and loom_cmd.v speak it (they speak
+ * v3, v2 plus selective repeat, which needs RAM for held frames that the
+ * firmware does not have: a host uses go-back-N with it), the register
  * and memory map of hls_ref/loom_map.h as rtl/loom_array.v and
  * rtl/loom_core.v implement it (storage widths, sign extension, address
  * aliasing), and the step of rtl/loom_seq.v (inputs, then per level the
