@@ -298,26 +298,13 @@ static void run_child(const char *path, sandbox_result *r)
 static int server_req = -1, server_res = -1;
 static pid_t server_pid = -1;
 
-static int write_all(int fd, const void *p, size_t n)
-{
-    const char *c = p;
-    while (n) {
-        ssize_t k = write(fd, c, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0)
-            return -1;
-        c += k;
-        n -= (size_t)k;
-    }
-    return 0;
-}
-
-static int read_all(int fd, void *p, size_t n)
+/* Moves all n bytes at p through fd, reading when rd, else writing, and
+ * retrying when a signal interrupts: 0, or -1 at an error or end of file. */
+static int move_all(int fd, void *p, size_t n, int rd)
 {
     char *c = p;
     while (n) {
-        ssize_t k = read(fd, c, n);
+        ssize_t k = rd ? read(fd, c, n) : write(fd, c, n);
         if (k < 0 && errno == EINTR)
             continue;
         if (k <= 0)
@@ -340,12 +327,13 @@ static void server_loop(int req, int res)
     nir_graph_free(g);
     for (;;) {
         unsigned len = 0;
-        if (read_all(req, &len, sizeof len) != 0 || len == 0 || len >= sizeof path || read_all(req, path, len) != 0)
+        if (move_all(req, &len, sizeof len, 1) != 0 || len == 0 || len >= sizeof path ||
+            move_all(req, path, len, 1) != 0)
             _exit(0); /* the caller has gone (or spoke nonsense) */
         path[len] = '\0';
         sandbox_result r;
         run_child(path, &r);
-        if (write_all(res, &r, sizeof r) != 0)
+        if (move_all(res, &r, sizeof r, 0) != 0)
             _exit(0);
     }
 }
@@ -395,8 +383,8 @@ static int ask_server(const char *path, sandbox_result *r)
     if (len == 0 || len >= 4096)
         return -1;
     void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-    int ok = write_all(server_req, &l, sizeof l) == 0 && write_all(server_req, path, len) == 0 &&
-             read_all(server_res, r, sizeof *r) == 0;
+    int ok = move_all(server_req, &l, sizeof l, 0) == 0 && move_all(server_req, (char *)path, len, 0) == 0 &&
+             move_all(server_res, r, sizeof *r, 1) == 0;
     signal(SIGPIPE, old);
     if (ok)
         return 0;
