@@ -240,6 +240,14 @@ static inline int32_t seir_input_sat(const seir_net *net, uint32_t c, int64_t v)
     return (int32_t)(v < lo ? lo : (v > hi ? hi : v));
 }
 
+/* Value v as channel c carries it into the machine, as the reference model
+ * takes it: a graded channel's saturated (seir_input_sat), a spike
+ * channel's unchanged.  For feeding an RTL model the same inputs. */
+static inline int32_t seir_input_as_taken(const seir_net *net, uint32_t c, int32_t v)
+{
+    return c < net->n_inputs && net->input_kind[c] == SEIR_IN_GRADED ? seir_input_sat(net, c, v) : v;
+}
+
 /* Appends one synapse.  Returns 0, or -1 on OOM. */
 int seir_add_syn(seir_net *net, uint32_t src, uint32_t dst, int32_t w, uint32_t d);
 
