@@ -297,6 +297,7 @@ static void run_child(const char *path, sandbox_result *r)
  * its own per file. */
 static int server_req = -1, server_res = -1;
 static pid_t server_pid = -1;
+#define SERVER_PATH_MAX 4096 /* longest path a request carries, with its NUL */
 
 /* Moves all n bytes at p through fd, reading when rd, else writing, and
  * retrying when a signal interrupts: 0, or -1 at an error or end of file. */
@@ -317,7 +318,7 @@ static int move_all(int fd, void *p, size_t n, int rd)
 
 static void server_loop(int req, int res)
 {
-    char path[4096];
+    char path[SERVER_PATH_MAX];
     /* Start the HDF5 library here once (an open that fails), so that its
      * initialisation and symbol binding are inherited by every reader
      * instead of redone in each. */
@@ -380,7 +381,7 @@ static int ask_server(const char *path, sandbox_result *r)
 {
     size_t len = strlen(path);
     unsigned l = (unsigned)len;
-    if (len == 0 || len >= 4096)
+    if (len == 0 || len >= SERVER_PATH_MAX)
         return -1;
     void (*old)(int) = signal(SIGPIPE, SIG_IGN);
     int ok = move_all(server_req, &l, sizeof l, 0) == 0 && move_all(server_req, (char *)path, len, 0) == 0 &&
