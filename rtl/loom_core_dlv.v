@@ -115,7 +115,8 @@ module loom_core_dlv #(
     reg [15:0]   fl_x_q;
     reg          lk_v_q, lk_some_q;  // L2: its run, decoded into registers
     reg [15:0]   lk_x_q;
-    reg [SB:0]   lk_count_q;
+    reg [SB:0]   lk_cm1_q;    // the run's length - 1
+    reg          left_q;      // rem_q != 0, kept as a register
     reg [SB-1:0] lk_start_q;
     reg [SB:0]   rem_q;
     reg [SB-1:0] ptr_q;
@@ -137,9 +138,12 @@ module loom_core_dlv #(
     // the stream's start are not one combinational path (24 MHz on the UP5K)
     wire [SB:0] lk_e0    = fl_odd_q ? fo_odd : fo_even;
     wire [SB:0] lk_e1    = fl_odd_q ? fo_even : fo_odd;
-    wire [SB+1:0] lk_dif = {1'b0, lk_e1} - {1'b0, lk_e0};   // one subtractor: length and sign
-    wire [SB:0] lk_count = lk_dif[SB:0];
-    wire        lk_some  = (lk_e0 != {(SB+1){1'b0}}) & ~lk_dif[SB+1] & (lk_count != {(SB+1){1'b0}});
+    // one adder gives the length - 1 and, in its sign, E[g+1] > E[g]
+    // (E[g+1] - E[g] - 1 = E[g+1] + ~E[g]): no zero test after the carry
+    // chain (the UP5K's clock, docs/boards.md)
+    wire [SB+1:0] lk_m1  = {1'b0, lk_e1} + {1'b1, ~lk_e0};
+    wire [SB:0] lk_cm1   = lk_m1[SB:0];
+    wire        lk_some  = (lk_e0 != {(SB+1){1'b0}}) & ~lk_m1[SB+1];
     /* verilator lint_off UNUSEDSIGNAL */
     wire [SB:0] lk_start = lk_e0 - 1'b1;
     /* verilator lint_on UNUSEDSIGNAL */
@@ -152,14 +156,14 @@ module loom_core_dlv #(
     // single-port ring: a synapse every other cycle (D1 reads, D2 writes)
     wire hold    = ((SP != 0) & s0_v) | d1_stall_i;
     // a source without synapses here is dropped at once, even mid-stream
-    wire lk_take = lk_v_q & (~lk_some_q | ((rem_q == {(SB+1){1'b0}}) & ~hold));
+    wire lk_take = lk_v_q & (~lk_some_q | (~left_q & ~hold));
     wire fl_adv  = fl_v_q & (~lk_v_q | lk_take);        // L1 -> L2
     wire fq_pop  = (fq_n_q != {(EB+1){1'b0}}) & (~fl_v_q | fl_adv);
     assign fo_re  = fq_pop;
     assign fo_src = fq_src_q[fq_rd_q];
 
     wire stream_go = lk_take & lk_some_q;
-    wire stream_left = (rem_q != {(SB+1){1'b0}});
+    wire stream_left = left_q;
     wire stream_on = stream_left & ~hold;
     assign sy_re_o    = stream_on | stream_go | h_syn_rd_i;
     assign sy_raddr_o = stream_on ? ptr_q : (stream_go ? lk_start_q : h_off_i[SB-1:0]);
@@ -172,6 +176,7 @@ module loom_core_dlv #(
             fl_v_q  <= 1'b0;
             lk_v_q  <= 1'b0;
             rem_q   <= {(SB+1){1'b0}};
+            left_q  <= 1'b0;
             s1_v_q  <= 1'b0;
             s2_v_q  <= 1'b0;
             wq_v_q  <= 1'b0;
@@ -200,7 +205,7 @@ module loom_core_dlv #(
                 lk_x_q     <= fl_x_q;
                 lk_in_q    <= fl_in_q;
                 lk_some_q  <= lk_some;
-                lk_count_q <= lk_count;
+                lk_cm1_q   <= lk_cm1;
                 lk_start_q <= lk_start[SB-1:0];
             end else if (lk_take) begin
                 lk_v_q <= 1'b0;
@@ -208,9 +213,11 @@ module loom_core_dlv #(
             if (stream_on) begin
                 ptr_q <= ptr_q + 1'b1;
                 rem_q <= rem_q - 1'b1;
+                left_q <= (rem_q != {{SB{1'b0}}, 1'b1});
             end else if (stream_go) begin
                 ptr_q <= lk_start_q + 1'b1;
-                rem_q <= lk_count_q - 1'b1;
+                rem_q <= lk_cm1_q;
+                left_q <= (lk_cm1_q != {(SB+1){1'b0}});
                 sx_q  <= lk_x_q;
                 sin_q <= lk_in_q;
             end
@@ -220,7 +227,7 @@ module loom_core_dlv #(
             s2_v_q <= s1_v_q & ~d1_stall_i;
             wq_v_q <= s2_v_q;
             if (~d1_stall_i) begin
-                s1_last_q <= stream_on ? (rem_q == {{SB{1'b0}}, 1'b1}) : (lk_count_q == {{SB{1'b0}}, 1'b1});
+                s1_last_q <= stream_on ? (rem_q == {{SB{1'b0}}, 1'b1}) : (lk_cm1_q == {(SB+1){1'b0}});
                 s1_in_q   <= stream_on ? sin_q : lk_in_q;
             end
             s2_last_q <= s1_last_q;
