@@ -124,6 +124,14 @@ module loom_cmd #(
     reg          skip_q;         // S_TX: no answer (held, or skipped by a rescan)
     reg          ex_q;           // S_TX: the frame was executed (not IDENTIFY)
     reg [W-2:0]  hm_q;           // held mask: bit k - 1 = a copy of exp + k is held
+    // the array's busy pin, registered: its decode (a 32-bit zero test in
+    // the array) does not reach the state machine in the same cycle (the
+    // UP5K's clock).  WAIT is entered cycles after the bus write that
+    // starts a step, so busy_q is already high then; WAIT ends a cycle
+    // after busy falls.
+    reg          busy_q;
+    always @(posedge clk_i)
+        busy_q <= busy_i;
 
     wire [159:0] id_vec = {WIN, TXB, RXB, CLKS_PER_BIT, CLK_HZ, MAXP16, BOARD_ID, RTL_VERSION,
                            16'd3};
@@ -317,7 +325,7 @@ module loom_cmd #(
                     end
                 end
                 // WAIT T: until busy_i is low, at most T cycles (addr_q = ~T + cycles)
-                S_WAIT: if (!busy_i) st_q <= S_OP;
+                S_WAIT: if (!busy_q) st_q <= S_OP;
                     else if (addr_ones) `LOOM_NAK(NAK_TIMEOUT)
                     else addr_q <= addr_q + 24'd1;
                 // ---- the response header, then the cache entry ----------------------
