@@ -104,13 +104,26 @@ module loom_array #(
     reg         cvalid_q;     // core access issued, waiting for h_ready
     reg         o_got_q;      // output-word read done, its data valid now
 
-    wire        accept   = (bs_q == B_IDLE) & bus_valid_i;
+    // A request is accepted in its second cycle, with its address decoded
+    // into registers in the first (the master holds the address, and
+    // rq_q is low in the cycle after bus_ready_o): the decode does not reach
+    // the step start and the bus state in one cycle (the UP5K's clock)
+    reg         rq_q, a_core_q, a_reg_q, a_out_q, ra_in_q, ra_ctrl_q;
+    wire        accept   = (bs_q == B_IDLE) & bus_valid_i & rq_q;
     wire [4:0]  top      = bus_addr_i[23:19];
-    wire        a_core   = (top != 5'd0);
-    wire        a_reg    = (bus_addr_i[23:12] == 12'h000);
-    wire        a_out    = (bus_addr_i[23:12] == 12'h002);
+    wire        a_core   = a_core_q;
+    wire        a_reg    = a_reg_q;
+    wire        a_out    = a_out_q;
     wire [11:0] ra       = bus_addr_i[11:0];
     wire        wr_reg   = accept & bus_we_i & a_reg;
+    always @(posedge clk_i) begin
+        rq_q      <= bus_valid_i & ~bus_ready_o & ~rst_i;
+        a_core_q  <= (top != 5'd0);
+        a_reg_q   <= (bus_addr_i[23:12] == 12'h000);
+        a_out_q   <= (bus_addr_i[23:12] == 12'h002);
+        ra_in_q   <= (ra == `LOOM_REG_INPUT);
+        ra_ctrl_q <= (ra == `LOOM_REG_CTRL);
+    end
 
     // core selected by the address
     wire [4:0]  ctop     = bus_addr_i[23:19] - 5'd1;
@@ -129,11 +142,11 @@ module loom_array #(
     reg  [IB:0] in_wcount_q, run_count_q;
     reg         run_bank_q;
 
-    wire push      = wr_reg & (ra == `LOOM_REG_INPUT);
+    wire push      = wr_reg & ra_in_q;
     // a channel outside 0..MAXIN-1 is dropped like a push into a full list
     wire push_ok   = push & ({{(31-IB){1'b0}}, in_wcount_q} < MAXIN) &
                      ({16'd0, bus_wdata_i[15:0]} < MAXIN);
-    wire wr_ctrl      = wr_reg & (ra == `LOOM_REG_CTRL);
+    wire wr_ctrl      = wr_reg & ra_ctrl_q;
     // no step starts in the cycle of a CTRL write, so `started` (late: it
     // depends on the bus decode) only selects a precomputed decrement
     // (K > 1: nor in the cycle after a push, when the router appends it)
@@ -298,7 +311,7 @@ module loom_array #(
         end else begin
             o_got_q <= o_req & o_ack[o_core[KB-1:0]];
             case (bs_q)
-                B_IDLE: if (bus_valid_i) begin
+                B_IDLE: if (accept) begin
                     rdata_q  <= a_reg ? reg_rd : 32'd0;
                     if (a_core)
                         bs_q <= B_CORE;
