@@ -28,7 +28,7 @@
 
 static const board_info boards[] = {
     {.name = "icebreaker", .device = "iCE40UP5K", .pnr_device = "up5k", .package = "sg48",
-     .clock_src = "12 MHz on pin 35 -> SB_PLL40_PAD -> 27 MHz", .osc_mhz = 12.0, .clock_mhz = 27.0,
+     .clock_src = "12 MHz on pin 35 -> SB_PLL40_PAD -> 30 MHz", .osc_mhz = 12.0, .clock_mhz = 30.0,
      .baud = 3000000, .board_id = 1, .boot_bytes = 0,
      .arch = ARCH(12, 20, 20, 15, 1, 1024, 15360, 16, 224, 128), .eq = 4, .single_port = 1,
      .max_payload = 512, .fw_ram_bytes = 0, .luts = 5280, .brams = 30, .sprams = 4, .dsps = 8,

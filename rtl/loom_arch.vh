@@ -1,8 +1,8 @@
 // loom_arch.vh -- GENERATED from compiler/board.c by sim/vboard_params -H; do not edit.
 // The parameters of every hardware board, the defaults of its board top
 // (loom build sets all of them again with chparam from the same table).
-`define LOOM_ARCH_ICEBREAKER_CLK_HZ 27000000
-`define LOOM_ARCH_ICEBREAKER_CLKS_PER_BIT 9
+`define LOOM_ARCH_ICEBREAKER_CLK_HZ 30000000
+`define LOOM_ARCH_ICEBREAKER_CLKS_PER_BIT 10
 `define LOOM_ARCH_ICEBREAKER_BOARD_ID 1
 `define LOOM_ARCH_ICEBREAKER_MAX_PAYLOAD 512
 `define LOOM_ARCH_ICEBREAKER_BOOT_BYTES 0

@@ -1,13 +1,13 @@
 // loom_board_icebreaker -- 1BitSquared iCEBreaker (iCE40UP5K-SG48).
 //
-//   12 MHz (pin 35) ─> SB_PLL40_PAD (DIVR 0, DIVF 71, DIVQ 5: 27 MHz) ─> clk
+//   12 MHz (pin 35) ─> SB_PLL40_PAD (DIVR 0, DIVF 79, DIVQ 5: 30 MHz) ─> clk
 //   FT2232H channel B: RX pin 6 (host -> FPGA), TX pin 9
 //   LEDR_N (pin 11): on while the overrun flag is set or while booting
 //   LEDG_N (pin 37): heartbeat, flickering with link activity
 //   SPI flash (16 MB, configuration + baked image at FLASH_OFFSET):
 //   FLASH_SSB pin 16, FLASH_SCK 15, FLASH_IO0 14 (FPGA out), FLASH_IO1 17 (in)
-// The PLL settings come from `icepll -i 12 -o 27` (VCO 864 MHz); CLK_HZ must
-// match them (compiler/board.c: 27 MHz, 9 clocks per bit at 3 Mbaud).
+// The PLL settings come from `icepll -i 12 -o 30` (VCO 960 MHz); CLK_HZ must
+// match them (compiler/board.c: 30 MHz, 10 clocks per bit at 3 Mbaud).
 `include "loom_arch.vh"
 
 module loom_board_icebreaker #(
@@ -44,7 +44,7 @@ module loom_board_icebreaker #(
     SB_PLL40_PAD #(
         .FEEDBACK_PATH("SIMPLE"),
         .DIVR(4'b0000),
-        .DIVF(7'b1000111),
+        .DIVF(7'b1001111),
         .DIVQ(3'b101),
         .FILTER_RANGE(3'b001)
     ) u_pll (

@@ -34,8 +34,8 @@ static void test_board_table(void **state)
     assert_ptr_equal(b, board_default());
     assert_string_equal(b->device, "iCE40UP5K");
     assert_string_equal(b->package, "sg48");
-    /* 27 MHz / 3 Mbaud */
-    assert_int_equal(board_clks_per_bit(b), 9);
+    /* 30 MHz / 3 Mbaud */
+    assert_int_equal(board_clks_per_bit(b), 10);
     assert_null(board_find("nosuchboard", &e));
     assert_int_equal(e.status, LOOM_E_ARG);
     assert_non_null(strstr(e.msg, "hx8k-breakout"));
