@@ -167,7 +167,12 @@ module loom_core_upd #(
     loom_ram #(.DW(NB), .AW(NB), .DEPTH(N)) u_spk (
         .clk_i(clk_i), .re_i(spk_re_i), .raddr_i(spk_raddr_i), .rdata_o(spk_rdata_o),
         .we_i(sl_we), .waddr_i(spk_cnt_q[NB-1:0]), .wdata_i(sl_wdata));
-    assign spk_count_o = spk_cnt_q;
+    // the count the router compares, a copy of spk_cnt_q of its own, kept
+    // complemented (counting down from all ones) so that synthesis does not
+    // merge it with spk_cnt_q: placed by the router's compare, away from the
+    // spike-list RAM (the UP5K's clock)
+    reg  [NB:0]   spk_cnt_n_q;
+    assign spk_count_o = ~spk_cnt_n_q;
 
     // ---- update pipeline ---------------------------------------------------
     reg          lvl_wait_q, upd_run_q;
@@ -414,6 +419,10 @@ module loom_core_upd #(
             spk_cnt_q <= {(NB+1){1'b0}};
         else if (sl_we)
             spk_cnt_q <= spk_cnt_q + 1'b1;
+        if (rst_i | upd_start_i)
+            spk_cnt_n_q <= {(NB+1){1'b1}};
+        else if (sl_we)
+            spk_cnt_n_q <= spk_cnt_n_q - 1'b1;
         if (rst_i | step_start_i)
             coll_q <= 32'd0;
         else if (w_v)
