@@ -109,6 +109,7 @@ module loom_array #(
     // rq_q is low in the cycle after bus_ready_o): the decode does not reach
     // the step start and the bus state in one cycle (the UP5K's clock)
     reg         rq_q, a_core_q, a_reg_q, a_out_q, ra_in_q, ra_ctrl_q;
+    reg         blk_q;        // the request held since last cycle is a core access, a push or a CTRL write
     wire        accept   = (bs_q == B_IDLE) & bus_valid_i & rq_q;
     wire [4:0]  top      = bus_addr_i[23:19];
     wire        a_core   = a_core_q;
@@ -123,6 +124,9 @@ module loom_array #(
         a_out_q   <= (bus_addr_i[23:12] == 12'h002);
         ra_in_q   <= (ra == `LOOM_REG_INPUT);
         ra_ctrl_q <= (ra == `LOOM_REG_CTRL);
+        blk_q     <= bus_valid_i & ~bus_ready_o & ~rst_i &
+                     ((top != 5'd0) | (bus_we_i & (bus_addr_i[23:12] == 12'h000) &
+                                       ((ra == `LOOM_REG_INPUT) | (ra == `LOOM_REG_CTRL))));
     end
 
     // core selected by the address
@@ -153,7 +157,9 @@ module loom_array #(
     reg         push_q;
     always @(posedge clk_i)
         push_q <= (K > 1) & push_ok & ~rst_i;
-    assign go         = (pending_q != 32'd0) & ~push & ~push_q & ~wr_ctrl & (bs_q != B_CORE) & ~(accept & a_core);
+    // (blk_q covers every accept of a push, a CTRL write or a core access,
+    // and the cycles such a request waits; from registers only)
+    assign go         = (pending_q != 32'd0) & ~push_q & ~blk_q & (bs_q != B_CORE);
     assign time_clear = wr_reg & (ra == `LOOM_REG_TIME);
     assign run_count  = in_all ? run_count_q : {(IB+1){1'b0}};   // K > 1: the router's lists
 
