@@ -115,6 +115,8 @@ module loom_cmd #(
     reg          info_q;         // S_INFO: 1 IDENTIFY, 0 COUNTERS
     reg [2:0]    op_q;           // {fixed, kind[1:0]}
     reg [23:0]   addr_q;
+    reg          ones_q;         // &addr_q, kept beside it (WAIT's timeout test
+                                 // off the state machine's path: the UP5K's clock)
     reg [15:0]   n_q;
     reg          hold_q;         // frames are held: fbase_q is the first held one
     reg          resc_q;         // going over the held region again, up to sc_q
@@ -164,7 +166,9 @@ module loom_cmd #(
     wire [TB-1:0] twoff = (st_q == S_FIN) ? {{(TB - 2){1'b0}}, hk_q} : rlen_q + T4;
     wire [TB-1:0] twp = rstart_q + twoff;
     wire [TB-1:0] info_n = info_q ? 20 : 6;
-    wire        addr_ones = &addr_q;
+    wire        addr_ones = ones_q;
+    wire [23:0] addr_opd  = (data_q[7:0] == 8'h03) ? ~data_q[31:8] : data_q[31:8];
+    wire        ones_inc  = (addr_q == 24'hFFFFFE);   // &(addr_q + 1)
     // a fetch of fc + 1 bytes continuing at state r
     `define LOOM_FETCH(k, r) begin fc_q <= (k); fret_q <= (r); st_q <= S_F_REQ; end
     `define LOOM_FIN begin hk_q <= 2'd0; st_q <= S_FIN; end
@@ -190,6 +194,7 @@ module loom_cmd #(
             info_q <= 1'b0;
             op_q <= 3'd0;
             addr_q <= 24'd0;
+            ones_q <= 1'b0;
             n_q <= 16'd0;
             hold_q <= 1'b0;
             resc_q <= 1'b0;
@@ -289,7 +294,8 @@ module loom_cmd #(
                     else `LOOM_FETCH(2'd3, S_OPD)
                 S_OPD: begin
                     op_q <= {data_q[4], data_q[1:0]};
-                    addr_q <= (data_q[7:0] == 8'h03) ? ~data_q[31:8] : data_q[31:8];
+                    addr_q <= addr_opd;
+                    ones_q <= &addr_opd;
                     if (data_q[7:0] == 8'h03) st_q <= S_WAIT;
                     else if (data_q[7:0] == 8'h01 || data_q[7:0] == 8'h11 ||
                              data_q[7:0] == 8'h02 || data_q[7:0] == 8'h12) `LOOM_FETCH(2'd1, S_N)
@@ -303,7 +309,7 @@ module loom_cmd #(
                 end
                 S_WBUS: if (bus_ready_i) begin
                     n_q <= n_q - 16'd1;
-                    if (!op_q[2]) addr_q <= addr_q + 24'd1;
+                    if (!op_q[2]) begin addr_q <= addr_q + 24'd1; ones_q <= ones_inc; end
                     if (n_q == 16'd1) st_q <= S_OP;
                     else `LOOM_FETCH(2'd3, S_WBUS)
                 end
@@ -320,14 +326,14 @@ module loom_cmd #(
                     hk_q <= hk_q + 2'd1;
                     if (hk_q == 2'd3) begin
                         n_q <= n_q - 16'd1;
-                        if (!op_q[2]) addr_q <= addr_q + 24'd1;
+                        if (!op_q[2]) begin addr_q <= addr_q + 24'd1; ones_q <= ones_inc; end
                         st_q <= (n_q == 16'd1) ? S_OP : S_RCHK;
                     end
                 end
                 // WAIT T: until busy_i is low, at most T cycles (addr_q = ~T + cycles)
                 S_WAIT: if (!busy_q) st_q <= S_OP;
                     else if (addr_ones) `LOOM_NAK(NAK_TIMEOUT)
-                    else addr_q <= addr_q + 24'd1;
+                    else begin addr_q <= addr_q + 24'd1; ones_q <= ones_inc; end
                 // ---- the response header, then the cache entry ----------------------
                 S_FIN: begin
                     hk_q <= hk_q + 2'd1;
