@@ -289,28 +289,22 @@ loom_status loom_vboard_start(const char *name, int timeout_ms, loom_vboard **ou
      * (close-on-exec, so no other program it runs inherits it): when this
      * process ends, however it ends, the board reads end of file and stops
      * (loom vboard --until-stdin-eof) instead of running on as an orphan. */
-    int life[2];
-    if (pipe(life) != 0) {
-        rm_dir(vb);
-        free(vb);
-        return loom_fail(e, LOOM_E_IO, "virtual board: pipe: %s", strerror(errno));
-    }
-    if (fcntl(life[1], F_SETFD, FD_CLOEXEC) != 0 || fcntl(life[0], F_SETFD, FD_CLOEXEC) != 0) {
-        int err = errno;
-        close(life[0]);
-        close(life[1]);
-        rm_dir(vb);
-        free(vb);
-        return loom_fail(e, LOOM_E_IO, "virtual board: fcntl: %s", strerror(err));
-    }
-    pid_t pid = fork();
+    int life[2] = {-1, -1};
+    const char *what = NULL;
+    if (pipe(life) != 0)
+        what = "pipe";
+    else if (fcntl(life[1], F_SETFD, FD_CLOEXEC) != 0 || fcntl(life[0], F_SETFD, FD_CLOEXEC) != 0)
+        what = "fcntl";
+    pid_t pid = what ? -1 : fork();
     if (pid < 0) {
         int err = errno;
-        close(life[0]);
-        close(life[1]);
+        if (life[0] >= 0) {
+            close(life[0]);
+            close(life[1]);
+        }
         rm_dir(vb);
         free(vb);
-        return loom_fail(e, LOOM_E_IO, "virtual board: fork: %s", strerror(err));
+        return loom_fail(e, LOOM_E_IO, "virtual board: %s: %s", what ? what : "fork", strerror(err));
     }
     if (pid == 0) {
         int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
