@@ -869,10 +869,26 @@ static inline void deliver(const ref_sim *s, const void *fan, size_t first, size
 
 /* A spike's fan-out list (a few hundred bytes) starts at a random place
  * in a table far larger than the caches: fetching the lists of the spikes
- * a few places ahead hides most of that latency. */
+ * a few places ahead hides most of that latency.  The list's bounds (n_off
+ * or tbo, a random line of a table of 0.8-1.2 MB at 100k) are fetched
+ * further ahead still, so that the list's prefetch does not wait for them
+ * (bench-100k, 1 and 2 threads: 1.15-1.34x the events per CPU second of
+ * prefetching the lists only, index distances 8-24 alike). */
 #ifndef REF_PREFETCH_AHEAD
 #define REF_PREFETCH_AHEAD 4
 #endif
+#ifndef REF_PREFETCH_INDEX
+#define REF_PREFETCH_INDEX 16
+#endif
+
+static inline void prefetch_line(const void *p)
+{
+#if defined(__GNUC__)
+    __builtin_prefetch(p, 0, 3);
+#else
+    (void)p;
+#endif
+}
 
 static inline void prefetch_fan(const ref_sim *s, size_t f, size_t l)
 {
@@ -1178,6 +1194,10 @@ static uint64_t deliver_spikes(const ref_sim *s, uint32_t *slot, const uint32_t 
     const size_t tw = (size_t)s->nthr + 1;
     const uint32_t *const tb = tid >= 0 ? s->tbo + tid : NULL;
     for (uint32_t j = 0; j < n; j++) {
+        if (j + REF_PREFETCH_INDEX < n) {
+            const uint32_t q = spk[j + REF_PREFETCH_INDEX];
+            prefetch_line(tb ? (const void *)&tb[q * tw] : (const void *)&s->n_off[q]);
+        }
         if (j + REF_PREFETCH_AHEAD < n) {
             const uint32_t q = spk[j + REF_PREFETCH_AHEAD];
             if (tb)
