@@ -873,7 +873,11 @@ static inline void deliver(const ref_sim *s, const void *fan, size_t first, size
  * or tbo, a random line of a table of 0.8-1.2 MB at 100k) are fetched
  * further ahead still, so that the list's prefetch does not wait for them
  * (bench-100k, 1 and 2 threads: 1.15-1.34x the events per CPU second of
- * prefetching the lists only, index distances 8-24 alike). */
+ * prefetching the lists only, index distances 8-24 alike).  On T threads
+ * each thread's stretch of a list is about 1/T of it, so the list's
+ * distance is 4T spikes, the same in entries, and the bounds' 12 more
+ * (bench-100k on 2 threads, 8 and 20 against 4 and 16: 1.01-1.03x in four
+ * runs). */
 #ifndef REF_PREFETCH_AHEAD
 #define REF_PREFETCH_AHEAD 4
 #endif
@@ -1193,13 +1197,15 @@ static uint64_t deliver_spikes(const ref_sim *s, uint32_t *slot, const uint32_t 
     uint64_t events = 0;
     const size_t tw = (size_t)s->nthr + 1;
     const uint32_t *const tb = tid >= 0 ? s->tbo + tid : NULL;
+    const uint32_t ahead = REF_PREFETCH_AHEAD * (tb ? s->nthr : 1);
+    const uint32_t ahead_ix = ahead + (REF_PREFETCH_INDEX - REF_PREFETCH_AHEAD);
     for (uint32_t j = 0; j < n; j++) {
-        if (j + REF_PREFETCH_INDEX < n) {
-            const uint32_t q = spk[j + REF_PREFETCH_INDEX];
+        if (j + ahead_ix < n) {
+            const uint32_t q = spk[j + ahead_ix];
             prefetch_line(tb ? (const void *)&tb[q * tw] : (const void *)&s->n_off[q]);
         }
-        if (j + REF_PREFETCH_AHEAD < n) {
-            const uint32_t q = spk[j + REF_PREFETCH_AHEAD];
+        if (j + ahead < n) {
+            const uint32_t q = spk[j + ahead];
             if (tb)
                 prefetch_fan(s, tb[q * tw], tb[q * tw + 1]);
             else
