@@ -894,10 +894,13 @@ static inline void prefetch_line(const void *p)
 #endif
 }
 
-/* Prefetches every 64-byte line of entries [f, l): from the line holding
- * f, so that the last line is not missed when f sits late in its line
- * (bench-100k: 1.03x events per CPU second on 2 threads, 1.01x on 1, six
- * interleaved runs). */
+/* Prefetches every 64-byte line of entries [f, l), from the line holding
+ * f (so that the last line is not missed when f sits late in its line).
+ * The loop runs on integer addresses: written as a pointer loop (p < end,
+ * p += 64) GCC 12 -O2 deleted it as dead code once inlined here (no
+ * prefetch instruction in ref.o; -fno-tree-dce kept it), so the lists were
+ * never prefetched before 7 Dec 2026.  Now: bench-100k 2.0-2.3x events per
+ * CPU second on 1 thread, bench-10k 1.15-1.25x, bench-1m 1.26x. */
 static inline void prefetch_fan(const ref_sim *s, size_t f, size_t l)
 {
 #if defined(__GNUC__)
