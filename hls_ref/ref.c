@@ -35,6 +35,8 @@
  *     whole blocks, updates their neurons and delivers every spike's part
  *     for them, so nothing is written by two threads, and since ring
  *     additions are modulo 2^32 the result is the same for any thread count.
+ *     On T > 1 threads the neurons' fan-out is laid out thread by thread
+ *     (relayout, toff), so a thread reads only lines of its own.
  *
  *   - ref_create_stream reads the synapses from a stream (four passes:
  *     check, levels, count, fill) so that a big net is built without its
