@@ -19,7 +19,8 @@ static int drv_cmp(const void *p, const void *q)
     return a->n < b->n ? -1 : a->n > b->n;
 }
 
-loom_status map_order_by_drive(const seir_net *net, const uint32_t *level_of, uint32_t *order, loom_err *e)
+loom_status map_order_by_drive(const seir_net *net, const uint32_t *level_of, uint32_t cores, uint32_t *order,
+                               loom_err *e)
 {
     const uint32_t N = net->n_neurons;
     if (N < 2)
@@ -37,6 +38,10 @@ loom_status map_order_by_drive(const seir_net *net, const uint32_t *level_of, ui
         uint32_t j1 = j0 + 1;
         while (j1 < N && level_of[order[j1]] == level_of[order[j0]])
             j1++;
+        if (j1 - j0 < (uint64_t)MAP_ORDER_MIN_SLOTS * cores) { /* a short level: SEIR order */
+            j0 = j1;
+            continue;
+        }
         for (uint32_t j = j0; j < j1; j++) {
             const uint32_t n = order[j];
             const seir_profile *p = &net->profiles[net->neuron_profile[n]];

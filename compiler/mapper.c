@@ -243,7 +243,7 @@ static loom_status place(map_result *m, const seir_net *net, uint32_t *order, lo
             return st;
     }
     /* inside a level, the neurons most likely to spike first (map_order.h) */
-    if ((st = map_order_by_drive(net, m->level_of, order, e)) != LOOM_OK)
+    if ((st = map_order_by_drive(net, m->level_of, K, order, e)) != LOOM_OK)
         return st;
     for (uint32_t j = 0; j < N; j++) {
         const uint32_t n = order[j], k = m->img->core_of[n];
