@@ -52,7 +52,8 @@ static uint32_t poisson_events(const seir_net *net, uint64_t seed, uint64_t thre
     if (thresh == 0)
         return 0;
     for (uint32_t c = 0; c < net->n_inputs; c++) {
-        int32_t v = loom_poisson_value(seed, thresh, t, c, net->input_kind[c] != SEIR_IN_SPIKE);
+        int32_t v = seir_input_as_taken(
+            net, c, loom_poisson_value(seed, thresh, t, c, net->input_kind[c] != SEIR_IN_SPIKE));
         if (v != 0)
             ev[n++] = (qs_event){c, v};
     }

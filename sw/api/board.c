@@ -220,6 +220,7 @@ loom_status loom_board_step(loom_board *b, const int32_t *x, uint32_t channels, 
 
 struct loom_vboard {
     pid_t pid;
+    int lifeline; /* write end of the pipe on the board's stdin, or -1 */
     char dir[4096];
     char port[512];
 };
@@ -273,6 +274,7 @@ loom_status loom_vboard_start(const char *name, int timeout_ms, loom_vboard **ou
     loom_vboard *vb = calloc(1, sizeof *vb);
     if (!vb)
         return loom_fail(e, LOOM_E_NOMEM, "out of memory");
+    vb->lifeline = -1;
     const char *tmp = getenv("TMPDIR");
     snprintf(vb->dir, sizeof vb->dir, "%s/loom-vboard-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(vb->dir)) {
@@ -283,25 +285,42 @@ loom_status loom_vboard_start(const char *name, int timeout_ms, loom_vboard **ou
     char pty[4200], logp[4200];
     snprintf(pty, sizeof pty, "%s/pty", vb->dir);
     snprintf(logp, sizeof logp, "%s/log", vb->dir);
-    pid_t pid = fork();
+    /* The board's stdin is a pipe whose only write end this process holds
+     * (close-on-exec, so no other program it runs inherits it): when this
+     * process ends, however it ends, the board reads end of file and stops
+     * (loom vboard --until-stdin-eof) instead of running on as an orphan. */
+    int life[2] = {-1, -1};
+    const char *what = NULL;
+    if (pipe(life) != 0)
+        what = "pipe";
+    else if (fcntl(life[1], F_SETFD, FD_CLOEXEC) != 0 || fcntl(life[0], F_SETFD, FD_CLOEXEC) != 0)
+        what = "fcntl";
+    pid_t pid = what ? -1 : fork();
     if (pid < 0) {
+        int err = errno;
+        if (life[0] >= 0) {
+            close(life[0]);
+            close(life[1]);
+        }
         rm_dir(vb);
         free(vb);
-        return loom_fail(e, LOOM_E_IO, "virtual board: fork: %s", strerror(errno));
+        return loom_fail(e, LOOM_E_IO, "virtual board: %s: %s", what ? what : "fork", strerror(err));
     }
     if (pid == 0) {
         int fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-        int nul = open("/dev/null", O_RDONLY);
         if (fd >= 0) {
             dup2(fd, 1);
             dup2(fd, 2);
         }
-        if (nul >= 0)
-            dup2(nul, 0);
-        char *argv[] = {tool, "vboard", "--board", (char *)bi->name, "--pty-file", pty, "--quiet", NULL};
+        if (dup2(life[0], 0) < 0) /* dup2 clears close-on-exec on fd 0 */
+            _exit(127);
+        char *argv[] = {tool,  "vboard", "--board", (char *)bi->name, "--pty-file", pty, "--until-stdin-eof",
+                        "--quiet", NULL};
         execv(tool, argv);
         _exit(127);
     }
+    close(life[0]);
+    vb->lifeline = life[1];
     vb->pid = pid;
     double limit = now_s() + (timeout_ms > 0 ? timeout_ms : 60000) / 1000.0;
     for (;;) {
@@ -321,6 +340,7 @@ loom_status loom_vboard_start(const char *name, int timeout_ms, loom_vboard **ou
         if (waitpid(pid, &status, WNOHANG) == pid) {
             char why[512];
             log_tail(logp, why, sizeof why);
+            close(vb->lifeline);
             rm_dir(vb);
             free(vb);
             return loom_fail(e, LOOM_E_IO, "virtual board %s (%s vboard) exited: %s", bi->name, tool,
@@ -329,6 +349,7 @@ loom_status loom_vboard_start(const char *name, int timeout_ms, loom_vboard **ou
         if (now_s() > limit) {
             kill(pid, SIGTERM);
             waitpid(pid, &status, 0);
+            close(vb->lifeline);
             rm_dir(vb);
             free(vb);
             return loom_fail(e, LOOM_E_TIMEOUT, "virtual board %s: not ready after %d ms", bi->name,
@@ -347,6 +368,8 @@ void loom_vboard_stop(loom_vboard *vb)
 {
     if (!vb)
         return;
+    if (vb->lifeline >= 0)
+        close(vb->lifeline);
     if (vb->pid > 0) {
         int status;
         kill(vb->pid, SIGTERM);

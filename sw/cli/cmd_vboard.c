@@ -3,6 +3,8 @@
  * a pseudo-terminal or a loopback TCP port until SIGINT/SIGTERM, and
  * `loom vboard --ping PORT`, a quick host-side check of any board.
  */
+#include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -27,7 +29,7 @@ static const char *usage =
     "usage: loom vboard [--board NAME | --config NAME] [--baud 3000000]\n"
     "                   [--pty-file FILE | --tcp PORT [--port-file FILE]]\n"
     "                   [--fault-rate P] [--seed S] [--fw RAM.hex] [--flash IMAGE]\n"
-    "                   [--build DIR] [--quiet]\n"
+    "                   [--build DIR] [--until-stdin-eof] [--quiet]\n"
     "       loom vboard --ping PORT [--baud B] [--timeout-ms T] [--tries N] [--bench STEPS]\n"
     "\n"
     "Runs a board's RTL (its loom_board_core: boot ROM, UART, link, array, with\n"
@@ -50,6 +52,9 @@ static const char *usage =
     "checked against `loom sim` for any bitstream loom build makes.  A design\n"
     "the built-in models do not hold (an arch of its own, a boot ROM with a\n"
     "model) is Verilated into DIR/vboard/ first (cached; needs verilator).\n"
+    "--until-stdin-eof also stops serving when standard input reaches end of\n"
+    "file: a program that starts the board with a pipe on its standard input\n"
+    "(libloom's loom_vboard_start does) takes the board with it when it dies.\n"
     "--board B picks board B (icebreaker, the default,\n"
     "upduino3, icestick, hx8k-breakout); --config picks any built model by name,\n"
     "including the generic rtl/loom_top.v configs c1 and c4 (see --list-configs).\n"
@@ -75,6 +80,22 @@ static void on_signal(int sig)
 {
     (void)sig;
     stop_flag = 1;
+}
+
+/* --until-stdin-eof: reads standard input until end of file (the writer,
+ * the process that started this board, has closed it or died) or an error,
+ * then stops the board as SIGTERM would. */
+static void *watch_stdin(void *arg)
+{
+    (void)arg;
+    char buf[256];
+    for (;;) {
+        ssize_t n = read(0, buf, sizeof buf);
+        if (n == 0 || (n < 0 && errno != EINTR))
+            break;
+    }
+    kill(getpid(), SIGTERM);
+    return NULL;
 }
 
 static int write_file(const char *path, const char *text)
@@ -338,11 +359,12 @@ int cmd_vboard(int argc, char **argv)
     int64_t tcp = -1, baud = 0, timeout_ms = 0, tries = 0, bench_steps = 0;
     double fault = 0;
     uint64_t seed = 1;
-    int quiet = 0, list_configs = 0;
+    int quiet = 0, list_configs = 0, until_eof = 0;
     const board_info *board = NULL;
     const cli_opt opts[] = {
         {"--list-configs", NULL, CLI_FLAG, CLI_DST(list_configs)},
         {"--quiet", NULL, CLI_FLAG, CLI_DST(quiet)},
+        {"--until-stdin-eof", NULL, CLI_FLAG, CLI_DST(until_eof)},
         {"--config", NULL, CLI_STRING, CLI_DST(config)},
         {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &board},
         {"--pty-file", NULL, CLI_PATH, CLI_DST(pty_file)},
@@ -429,6 +451,15 @@ int cmd_vboard(int argc, char **argv)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
     signal(SIGPIPE, SIG_IGN);
+    pthread_t watcher;
+    if (until_eof) {
+        if (pthread_create(&watcher, NULL, watch_stdin, NULL) != 0) {
+            vboard_close(b);
+            fprintf(stderr, "loom vboard: cannot start the --until-stdin-eof watcher thread\n");
+            return 2;
+        }
+        pthread_detach(watcher);
+    }
 
     int rc = 0;
     if (tcp < 0) {

@@ -559,8 +559,11 @@ loom_status stim_next(stim_src *s, uint64_t t, stim_event *ev, uint32_t max_ev, 
         if (s->thresh == 0)
             return LOOM_OK;
         for (uint32_t c = 0; c < s->n_inputs; c++) {
-            int32_t v = loom_poisson_value(s->seed, s->thresh, t, c,
-                                           s->net->input_kind[c] != SEIR_IN_SPIKE);
+            /* A graded channel's draw is given saturated to its declared
+             * bound (as the reference model would take it), so saved inputs
+             * pass this file's own readers. */
+            int32_t v = seir_input_as_taken(
+                s->net, c, loom_poisson_value(s->seed, s->thresh, t, c, s->net->input_kind[c] != SEIR_IN_SPIKE));
             if (v == 0)
                 continue;
             if (*n >= max_ev)

@@ -59,7 +59,7 @@ for bin in "$@"; do
     log="$BUILD/fuzz/$t.log"
     supp=()
     [ "$kind" = nir ] && supp=(env "ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}suppressions=$PWD/tests/fuzz/asan-hdf5.supp"
-                               "LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$PWD/tests/fuzz/lsan-hdf5.supp")
+                               "LSAN_OPTIONS=${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$PWD/tests/fuzz/lsan-hdf5.supp:print_suppressions=0")
     tmo=10
     [ "$kind" = nir ] && tmo=40 # a child on a loaded machine: 200 ms of CPU can be seconds of wall
     "${supp[@]}" "$bin" -max_total_time="$secs" -timeout=$tmo -rss_limit_mb=2048 -print_final_stats=1 \

@@ -161,6 +161,20 @@ static void test_poisson_graded(void **state)
     expect_poisson(mknet(2, 1), 0.5, 5, 5, want, nwant);
 }
 
+static void test_poisson_graded_bounded(void **state)
+{
+    (void)state;
+    /* the draws of test_poisson_graded with g declared max=4000: -16057
+     * comes saturated, in bound values unchanged, so the events pass the
+     * CSV and .lin readers' bound check (a saved Poisson stimulus replays) */
+    seir_net *net = mknet(2, 1);
+    assert_int_equal(seir_set_input_max(net, 2, 1, 4000), 0);
+    static const stim_event want[5][4] = {
+        {{0, 1}, {2, -4000}}, {{1, 1}, {2, 3368}}, {{0, 1}}, {{0, 1}}, {{0, 1}, {2, 3753}}};
+    static const uint32_t nwant[5] = {2, 2, 1, 1, 2};
+    expect_poisson(net, 0.5, 5, 5, want, nwant);
+}
+
 static void test_poisson_rate_bounds(void **state)
 {
     (void)state;
@@ -424,6 +438,6 @@ static void test_lin_errors(void **state)
 }
 
 UNIT_MAIN_WITH(setup_dir, teardown_dir, test_hash_table, test_poisson_events,
-               test_poisson_graded, test_poisson_rate_bounds, test_csv_read, test_csv_errors,
+               test_poisson_graded, test_poisson_graded_bounded, test_poisson_rate_bounds, test_csv_read, test_csv_errors,
                test_lin_roundtrip,
                test_lin_errors)
