@@ -19,6 +19,7 @@
 #include "loom_arith.h"
 #include "loom_map.h"
 #include "map_balance.h"
+#include "map_order.h"
 #include "seir_relay.h"
 #include "loom_mem.h"
 
@@ -200,7 +201,7 @@ static map_result *map_alloc(const seir_net *net, const limg_arch *a)
  * sorted by level (SEIR order inside a level) into order[N], dealt
  * round-robin over the cores, then swapped between cores so that every
  * source's synapses split evenly (map_balance.h); slots in level order
- * within each core. */
+ * within each core, inside a level by decreasing drive (map_order.h). */
 static loom_status place(map_result *m, const seir_net *net, uint32_t *order, loom_err *e)
 {
     const limg_arch *a = &m->arch;
@@ -241,6 +242,9 @@ static loom_status place(map_result *m, const seir_net *net, uint32_t *order, lo
         if (st != LOOM_OK)
             return st;
     }
+    /* inside a level, the neurons most likely to spike first (map_order.h) */
+    if ((st = map_order_by_drive(net, m->level_of, K, order, e)) != LOOM_OK)
+        return st;
     for (uint32_t j = 0; j < N; j++) {
         const uint32_t n = order[j], k = m->img->core_of[n];
         if (m->core_used[k] >= a->neurons)

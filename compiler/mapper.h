@@ -4,9 +4,12 @@
  *
  * Placement: neurons are taken level by level (SEIR order inside a level)
  * and dealt round-robin over the cores, so every level is spread evenly
- * (the update phase of a level lasts as long as its fullest core).  Inside a
- * core, slots are in level order, which is what the core's level table
- * needs (level l = slots [end(l-1), end(l))).  A synapse lives in the core
+ * (the update phase of a level lasts as long as its fullest core), then
+ * swapped between cores to split every source's synapses evenly
+ * (map_balance.h).  Inside a core, slots are in level order, which is what
+ * the core's level table needs (level l = slots [end(l-1), end(l))), and
+ * inside a level by decreasing drive, the neurons most likely to spike
+ * first (map_order.h).  A synapse lives in the core
  * of its target, in the run of synapse words of its source (the fan-out
  * index of that core maps the source id to the run).
  *

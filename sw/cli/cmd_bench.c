@@ -26,7 +26,7 @@ const char cmd_bench_summary[] = "benchmark the reference model on the standard 
 
 static const char usage_text[] =
             "usage: loom bench ref [--net 1k|10k|100k|1m] [--steps N] [--seed S]\n"
-            "                      [--threads T]\n\n"
+            "                      [--threads T | --compare T]\n\n"
             "Builds a benchmark network (bench-1k: 1,000 LIF neurons, p = 0.1; bench-10k:\n"
             "10,000 neurons, p = 0.01; bench-100k: 100,000 neurons, p = 0.001; 1m:\n"
             "1,000,000 neurons and 100,000,000 synapses),\n"
@@ -39,11 +39,19 @@ static const char usage_text[] =
             "calling thread's CPU time, which other processes on a shared machine do\n"
             "not inflate; events_per_s_wall divides by wall time (compare thread\n"
             "counts by it).\n"
+            "With --compare T it runs two copies of the net, one on 1 thread and one on\n"
+            "T, by turns in chunks of 20 steps with the same inputs, fails unless they\n"
+            "spike alike, and prints ref.<net>.cmp_* lines: events per CPU second of\n"
+            "all threads on each (cmp_cpu_ratio: T threads over 1), the wall speedup\n"
+            "over all chunks, and over the clean chunks only (those in which T threads\n"
+            "had T cores to themselves, CPU >= 0.95 T wall, and 1 thread one core):\n"
+            "the speedup on idle cores, measured on a machine others also use.\n"
             "\n"
             "examples:\n"
             "  loom bench ref --net 1k --steps 2000\n"
             "  loom bench ref --net 10k --seed 3\n"
-            "  loom bench ref --net 10k --steps 1000 --threads 2\n";
+            "  loom bench ref --net 10k --steps 1000 --threads 2\n"
+            "  loom bench ref --net 10k --steps 200 --compare 2\n";
 
 static void usage(FILE *f)
 {
@@ -87,13 +95,138 @@ static int parse_net(const char *cmd, const char *opt, const char *v, void *dst)
     return -1;
 }
 
+/* One copy of a benchmark net for --compare: the sim and its inputs. */
+typedef struct cmp_run {
+    ref_sim *sim;
+    double cpu, wall, ccpu, cwall; /* all chunks; clean chunks */
+    uint64_t events, cevents;
+    uint32_t chunks, clean;
+} cmp_run;
+
+/* --compare T: 1 thread (r[0]) and T threads (r[1]) by turns, CMP_CHUNK
+ * steps at a time, the order swapped every chunk. */
+#define CMP_CHUNK 20u
+static int compare_threads(const char *cmd, benchnet_kind kind, uint64_t steps, uint64_t seed,
+                           uint32_t threads)
+{
+    const benchnet_spec *sp = benchnet_get(kind);
+    loom_err e;
+    seir_net *net = NULL;
+    stim_src *src = NULL;
+    stim_event *ev = NULL;
+    uint32_t *count = NULL;
+    cmp_run r[2];
+    memset(r, 0, sizeof r);
+    int rc = 1;
+    for (int k = 0; k < 2; k++) {
+        benchnet_stream *gs = NULL;
+        ref_syn_stream gen;
+        seir_net *skel = NULL;
+        if (benchnet_open(kind, seed, &skel, &gs, &gen, &e))
+            goto fail;
+        loom_status cst = ref_create_stream(skel, &gen, &r[k].sim, &e);
+        benchnet_close(gs);
+        if (k == 0)
+            net = skel;
+        else
+            seir_net_free(skel);
+        if (cst || ref_set_threads(r[k].sim, k ? threads : 1, &e))
+            goto fail;
+    }
+    if (stim_poisson(net, sp->input_rate, seed, &src, &e))
+        goto fail;
+    const uint32_t NI = net->n_inputs ? net->n_inputs : 1;
+    ev = malloc((size_t)CMP_CHUNK * NI * sizeof *ev);
+    count = malloc(CMP_CHUNK * sizeof *count);
+    if (!ev || !count) {
+        loom_fail(&e, LOOM_E_NOMEM, "out of memory for %u input events", CMP_CHUNK * NI);
+        goto fail;
+    }
+    for (uint64_t t0 = 0; t0 < steps; t0 += CMP_CHUNK) {
+        const uint32_t nc = (uint32_t)(steps - t0 < CMP_CHUNK ? steps - t0 : CMP_CHUNK);
+        size_t fill = 0;
+        for (uint32_t k = 0; k < nc; k++) {
+            uint32_t n = 0;
+            if (stim_next(src, t0 + k, ev + fill, net->n_inputs, &n, &e))
+                goto fail;
+            count[k] = n;
+            fill += n;
+        }
+        for (int o = 0; o < 2; o++) {
+            cmp_run *q = &r[(o + t0 / CMP_CHUNK) % 2];
+            const double tt = q == &r[1] ? ref_threads(q->sim) : 1;
+            ref_counters c0, c1;
+            ref_get_counters(q->sim, &c0);
+            const double a = cpu_of(1), b = cli_now();
+            const stim_event *p = ev;
+            for (uint32_t k = 0; k < nc; k++) {
+                for (uint32_t j = 0; j < count[k]; j++)
+                    ref_set_input(q->sim, p[j].channel, p[j].value);
+                p += count[k];
+                ref_step(q->sim);
+            }
+            ref_get_counters(q->sim, &c1); /* waits for the workers */
+            const double cpu = cpu_of(1) - a, wall = cli_now() - b;
+            const uint64_t n = c1.syn_events - c0.syn_events;
+            q->cpu += cpu;
+            q->wall += wall;
+            q->events += n;
+            q->chunks++;
+            if (cpu >= 0.95 * tt * wall) {
+                q->ccpu += cpu;
+                q->cwall += wall;
+                q->cevents += n;
+                q->clean++;
+            }
+        }
+        uint32_t n0, n1;
+        const uint32_t *s0 = ref_spikes(r[0].sim, &n0), *s1 = ref_spikes(r[1].sim, &n1);
+        if (n0 != n1 || memcmp(s0, s1, (size_t)n0 * sizeof *s0)) {
+            loom_fail(&e, LOOM_E_INVALID, "step %" PRIu64 ": %u threads spiked unlike 1 thread "
+                      "(%u spikes against %u)", t0 + nc - 1, ref_threads(r[1].sim), n1, n0);
+            goto fail;
+        }
+    }
+    const char *nm = sp->name;
+    const double e0 = r[0].cpu > 0 ? r[0].events / r[0].cpu : 0;
+    const double e1 = r[1].cpu > 0 ? r[1].events / r[1].cpu : 0;
+    const double w0 = r[0].wall > 0 ? r[0].events / r[0].wall : 0;
+    const double w1 = r[1].wall > 0 ? r[1].events / r[1].wall : 0;
+    printf("bench ref.%s.cmp_threads %u threads\n", nm, ref_threads(r[1].sim));
+    printf("bench ref.%s.cmp_steps %" PRIu64 " steps\n", nm, steps);
+    printf("bench ref.%s.cmp_t1_events_per_cpu_s %.3g events/s\n", nm, e0);
+    printf("bench ref.%s.cmp_tn_events_per_cpu_s %.3g events/s\n", nm, e1);
+    printf("bench ref.%s.cmp_cpu_ratio %.3f x\n", nm, e0 > 0 ? e1 / e0 : 0);
+    printf("bench ref.%s.cmp_speedup_wall %.3f x\n", nm, w0 > 0 ? w1 / w0 : 0);
+    printf("bench ref.%s.cmp_t1_clean_chunks %u of %u\n", nm, r[0].clean, r[0].chunks);
+    printf("bench ref.%s.cmp_tn_clean_chunks %u of %u\n", nm, r[1].clean, r[1].chunks);
+    if (r[0].clean && r[1].clean && r[0].cwall > 0 && r[1].cwall > 0 && r[0].ccpu > 0) {
+        const double c0 = r[0].cevents / r[0].cwall, c1 = r[1].cevents / r[1].cwall;
+        printf("bench ref.%s.cmp_speedup_clean %.3f x\n", nm, c1 / c0);
+        printf("bench ref.%s.cmp_cpu_ratio_clean %.3f x\n", nm,
+               (r[1].cevents / r[1].ccpu) / (r[0].cevents / r[0].ccpu));
+    }
+    rc = 0;
+    goto out;
+fail:
+    rc = cli_report(cmd, &e);
+out:
+    free(ev);
+    free(count);
+    stim_close(src);
+    for (int k = 0; k < 2; k++)
+        ref_destroy(r[k].sim);
+    seir_net_free(net);
+    return rc;
+}
+
 int cmd_bench(int argc, char **argv)
 {
     const char *cmd = "bench";
     benchnet_kind kind = BENCHNET_10K;
     uint64_t steps = 0, seed = 1;
     int have_steps = 0;
-    uint32_t threads = 1;
+    uint32_t threads = 1, compare = 0;
     if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
         usage(argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
@@ -105,11 +238,17 @@ int cmd_bench(int argc, char **argv)
         {"--steps", NULL, CLI_U64, CLI_DST(steps), .seen = &have_steps},
         {"--seed", NULL, CLI_U64, CLI_DST(seed)},
         {"--threads", NULL, CLI_INT, 1, REF_MAX_THREADS, CLI_DST(threads)},
+        {"--compare", NULL, CLI_INT, 2, REF_MAX_THREADS, CLI_DST(compare)},
     };
     const cli_spec spec = {.cmd = cmd, CLI_TABLE(opts), .usage = usage_text};
     CLI_PARSE_OR_RETURN(&spec, argc - 1, argv + 1); /* after "ref" */
     if (!have_steps)
         steps = kind == BENCHNET_1M ? 50 : kind == BENCHNET_100K ? 1000 : 10000;
+    if (compare) {
+        if (threads != 1)
+            return cli_usage_error(cmd, "--compare T runs 1 and T threads; drop --threads");
+        return compare_threads(cmd, kind, steps, seed, compare);
+    }
 
     const benchnet_spec *sp = benchnet_get(kind);
     loom_err e;

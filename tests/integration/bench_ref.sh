@@ -37,7 +37,15 @@ t1=$(awk '$2 ~ /\.(events|spikes)$/ { print $3 }' "$WORK/t1.txt")
 t3=$(awk '$2 ~ /\.(events|spikes)$/ { print $3 }' "$WORK/t3.txt")
 [ -n "$t1" ] && [ "$t1" = "$t3" ] || { echo "--threads 3 gave '$t3', --threads 1 '$t1'"; fail=1; }
 grep -q '^bench ref.bench10k.threads 3 threads$' "$WORK/t3.txt" || { echo "--threads 3 did not run 3 threads"; fail=1; }
-for bad in "--net 2k" "--steps -1" "--net" "--frob 1" "--threads 0" "--threads 17"; do
+# --compare: a copy on 1 thread and one on 3 by turns (it fails if they spike unlike)
+"$LOOM" bench ref --net 10k --steps 100 --compare 3 > "$WORK/cmp.txt" || { echo "--compare 3 failed"; fail=1; }
+grep -q '^bench ref.bench10k.cmp_threads 3 threads$' "$WORK/cmp.txt" || { echo "--compare 3 did not run 3 threads"; fail=1; }
+for n in cmp_t1_events_per_cpu_s cmp_tn_events_per_cpu_s cmp_cpu_ratio cmp_speedup_wall; do
+    grep -Eq "^bench ref.bench10k.$n [0-9][0-9.e+-]* " "$WORK/cmp.txt" || { echo "--compare: no figure $n"; fail=1; }
+done
+grep -q '^bench ref.bench10k.cmp_tn_clean_chunks [0-9]* of 5$' "$WORK/cmp.txt" || { echo "--compare: not 5 chunks of 20 steps"; fail=1; }
+for bad in "--net 2k" "--steps -1" "--net" "--frob 1" "--threads 0" "--threads 17" "--compare 1" \
+           "--compare 2 --threads 2"; do
     # shellcheck disable=SC2086
     "$LOOM" bench ref $bad > /dev/null 2>&1; rc=$?
     [ $rc -eq 2 ] || { echo "'loom bench ref $bad' exit $rc, expected 2"; fail=1; }

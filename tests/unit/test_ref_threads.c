@@ -102,6 +102,12 @@ static void test_bench10k_threads(void **state)
     for (int k = 0; k < NSIM; k++)
         ref_reset(sim[k]);
     run_same(sim, NSIM, net, 12, 60, 26, t2, t1, 30);
+    /* back to 1 thread from 3 and 2 (the fan-out laid out source by
+     * source again) while another goes from 1 to 3 */
+    const uint32_t t3[NSIM] = {3, 1, 1};
+    run_same(sim, NSIM, net, 13, 60, 26, t2, t3, 30);
+    assert_int_equal(ref_threads(sim[0]), 3);
+    assert_int_equal(ref_threads(sim[1]), 1);
     for (int k = 0; k < NSIM; k++)
         ref_destroy(sim[k]);
     seir_net_free(net);
