@@ -103,7 +103,7 @@ DEB_PKGS := build-essential pkg-config verilator yosys nextpnr-ice40 fpga-icesto
             iverilog libserialport-dev libcmocka-dev libhdf5-dev berkeley-abc \
             gnuplot-nox zlib1g-dev python3 gcc-riscv64-unknown-elf libjansson-dev \
             python3-numpy python3-pytest clang libopenmpi-dev openmpi-bin \
-            python3-brian python3-h5py
+            python3-brian python3-h5py procps
 # Optional, not installed by `make deps`: only tests/data/export/export_snntorch.py
 # (re-exporting the committed snnTorch nets) needs it (python3-h5py is in DEB_PKGS
 # for tests/integration/nir_out.sh); python3-torch with its
