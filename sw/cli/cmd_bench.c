@@ -95,6 +95,34 @@ static int parse_net(const char *cmd, const char *opt, const char *v, void *dst)
     return -1;
 }
 
+/* Draws the inputs of steps t0 .. t0 + nc - 1 into ev, count[k] of them
+ * for step t0 + k (at most n_inputs a step). */
+static loom_status draw_inputs(stim_src *src, uint64_t t0, uint64_t nc, uint32_t n_inputs,
+                               stim_event *ev, uint32_t *count, loom_err *e)
+{
+    size_t fill = 0;
+    for (uint64_t k = 0; k < nc; k++) {
+        uint32_t n = 0;
+        loom_status st = stim_next(src, t0 + k, ev + fill, n_inputs, &n, e);
+        if (st)
+            return st;
+        count[k] = n;
+        fill += n;
+    }
+    return LOOM_OK;
+}
+
+/* Runs nc steps of sim on the inputs draw_inputs gave. */
+static void run_inputs(ref_sim *sim, const stim_event *ev, const uint32_t *count, uint64_t nc)
+{
+    for (uint64_t k = 0; k < nc; k++) {
+        for (uint32_t j = 0; j < count[k]; j++)
+            ref_set_input(sim, ev[j].channel, ev[j].value);
+        ev += count[k];
+        ref_step(sim);
+    }
+}
+
 /* One copy of a benchmark net for --compare: the sim and its inputs. */
 typedef struct cmp_run {
     ref_sim *sim;
@@ -144,27 +172,15 @@ static int compare_threads(const char *cmd, benchnet_kind kind, uint64_t steps, 
     }
     for (uint64_t t0 = 0; t0 < steps; t0 += CMP_CHUNK) {
         const uint32_t nc = (uint32_t)(steps - t0 < CMP_CHUNK ? steps - t0 : CMP_CHUNK);
-        size_t fill = 0;
-        for (uint32_t k = 0; k < nc; k++) {
-            uint32_t n = 0;
-            if (stim_next(src, t0 + k, ev + fill, net->n_inputs, &n, &e))
-                goto fail;
-            count[k] = n;
-            fill += n;
-        }
+        if (draw_inputs(src, t0, nc, net->n_inputs, ev, count, &e))
+            goto fail;
         for (int o = 0; o < 2; o++) {
             cmp_run *q = &r[(o + t0 / CMP_CHUNK) % 2];
             const double tt = q == &r[1] ? ref_threads(q->sim) : 1;
             ref_counters c0, c1;
             ref_get_counters(q->sim, &c0);
             const double a = cpu_of(1), b = cli_now();
-            const stim_event *p = ev;
-            for (uint32_t k = 0; k < nc; k++) {
-                for (uint32_t j = 0; j < count[k]; j++)
-                    ref_set_input(q->sim, p[j].channel, p[j].value);
-                p += count[k];
-                ref_step(q->sim);
-            }
+            run_inputs(q->sim, ev, count, nc);
             ref_get_counters(q->sim, &c1); /* waits for the workers */
             const double cpu = cpu_of(1) - a, wall = cli_now() - b;
             const uint64_t n = c1.syn_events - c0.syn_events;
@@ -296,22 +312,10 @@ int cmd_bench(int argc, char **argv)
     for (uint64_t t0c = 0; t0c < steps; t0c += chunk) {
         const uint64_t nc = steps - t0c < chunk ? steps - t0c : chunk;
         double a = cli_now();
-        size_t fill = 0;
-        for (uint64_t k = 0; k < nc; k++) {
-            uint32_t n = 0;
-            if (stim_next(src, t0c + k, ev + fill, net->n_inputs, &n, &e))
-                goto fail;
-            count[k] = n;
-            fill += n;
-        }
+        if (draw_inputs(src, t0c, nc, net->n_inputs, ev, count, &e))
+            goto fail;
         double b = cli_now(), bc = cpu_now(), bca = cpu_of(1);
-        const stim_event *p = ev;
-        for (uint64_t k = 0; k < nc; k++) {
-            for (uint32_t j = 0; j < count[k]; j++)
-                ref_set_input(sim, p[j].channel, p[j].value);
-            p += count[k];
-            ref_step(sim);
-        }
+        run_inputs(sim, ev, count, nc);
         sim_cpu += cpu_now() - bc;
         sim_cpu_all += cpu_of(1) - bca;
         double c = cli_now();
