@@ -242,7 +242,8 @@ static inline int32_t seir_input_sat(const seir_net *net, uint32_t c, int64_t v)
 
 /* Value v as channel c carries it into the machine, as the reference model
  * takes it: a graded channel's saturated (seir_input_sat), a spike
- * channel's unchanged.  For feeding an RTL model the same inputs. */
+ * channel's unchanged.  The Poisson generator gives its draws this way, so
+ * every stimulus source hands the RTL values within a channel's bound. */
 static inline int32_t seir_input_as_taken(const seir_net *net, uint32_t c, int32_t v)
 {
     return c < net->n_inputs && net->input_kind[c] == SEIR_IN_GRADED ? seir_input_sat(net, c, v) : v;

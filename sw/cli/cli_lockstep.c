@@ -60,7 +60,7 @@ loom_status cli_lockstep(const seir_net *net, const char *config, uint64_t steps
             if (ev[j].value == 0)
                 continue;
             ref_set_input(ref, ev[j].channel, ev[j].value);
-            st = vsim_input(s, ev[j].channel, seir_input_as_taken(net, ev[j].channel, ev[j].value), e);
+            st = vsim_input(s, ev[j].channel, ev[j].value, e);
         }
         if (st != LOOM_OK)
             break;

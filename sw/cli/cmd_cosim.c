@@ -159,7 +159,7 @@ static loom_status replay_trace(const opts *o, const seir_net *net, const map_re
             st = stim_next(src, t, ev, net->n_inputs + 1, &n, e);
         for (uint32_t j = 0; st == LOOM_OK && j < n; j++)
             if (ev[j].value != 0)
-                st = vsim_input(s, ev[j].channel, seir_input_as_taken(net, ev[j].channel, ev[j].value), e);
+                st = vsim_input(s, ev[j].channel, ev[j].value, e);
         if (st == LOOM_OK)
             st = vsim_step(s, 1, 0, e);
     }
@@ -244,7 +244,7 @@ static int run(const opts *o, const seir_net *net)
             in_events++;
             if (!o->rtl_only)
                 ref_set_input(ref, ev[j].channel, ev[j].value);
-            if ((st = vsim_input(s, ev[j].channel, seir_input_as_taken(net, ev[j].channel, ev[j].value), &e)) !=
+            if ((st = vsim_input(s, ev[j].channel, ev[j].value, &e)) !=
                 LOOM_OK)
                 goto fail;
         }
