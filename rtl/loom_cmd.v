@@ -163,12 +163,7 @@ module loom_cmd #(
         seq_ok_q <= (data_q[15:8] == exp_q);
     end
     wire        at_end = (rp_q == fend_q);
-    // fend_q + 2 (the next frame's start), kept beside fend_q: no adder
-    // before the region's subtraction (36 MHz on the UP5K: fend_q through
-    // both carry chains into hold_q's enable was 31.6 ns)
-    reg  [RB-1:0] fn_q;
-    wire [RB-1:0] fnext = fn_q;
-    wire [RB-1:0] fend_hdr = rp_q + data_q[16 +: RB];
+    wire [RB-1:0] fnext = fend_q + R2;
     // in S_HDR: the frame runs (a rescan runs only the expected seq)
     wire        run_n = ~c_zero_q & (resc_q ? (seq_ok_q & ~c_id_q) : (c_id_q | seq_ok_q));
     // the processed region from the first held frame to the end of this one
@@ -201,7 +196,6 @@ module loom_cmd #(
             rp_q <= {RB{1'b0}};
             fbase_q <= {RB{1'b0}};
             fend_q <= {RB{1'b0}};
-            fn_q <= R2;
             data_q <= 32'd0;
             seq_q <= 8'd0;
             exp_q <= 8'd0;
@@ -242,7 +236,6 @@ module loom_cmd #(
                     end
                 end else if (rp_q != head_i) begin
                     fend_q <= head_i;        // a header never reaches it
-                    fn_q <= head_i + R2;
                     `LOOM_FETCH(2'd3, S_HDR)
                 end
                 // ---- fetch fc_q + 1 bytes into the top of data_q -------------
@@ -257,8 +250,7 @@ module loom_cmd #(
                 // ---- the sequence rule ------------------------------------------
                 S_HDR: begin
                     seq_q <= data_q[7:0];
-                    fend_q <= fend_hdr;
-                    fn_q <= fend_hdr + R2;
+                    fend_q <= rp_q + data_q[16 +: RB];
                     rc_q <= {1'b0, cmd_b[2:0]};
                     nak_q <= 1'b0;
                     info_q <= c_id_q;

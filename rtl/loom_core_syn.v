@@ -55,18 +55,8 @@ module loom_core_syn #(
             localparam XB  = (XB0 < SB) ? SB : XB0;
             /* verilator lint_off UNUSEDSIGNAL */
             localparam [31:0] SYN32 = SYN;
-            // slot + SYN; when SYN's low NB bits are 0 that is a
-            // concatenation, no carry chain before the SPRAM's address (the
-            // UP5K's clock: the bias address's adder reached it)
-            localparam SYNLO0 = (SYN32[NB-1:0] == {NB{1'b0}}) && (XB > NB);
-            wire [XB+NB:0] h_bw, u_bw;
-            if (SYNLO0) begin : g_bw_cat
-                assign h_bw = {{(NB+1){1'b0}}, SYN32[XB-1:NB], h_off_i[NB-1:0]};
-                assign u_bw = {{(NB+1){1'b0}}, SYN32[XB-1:NB], u1_slot_i};
-            end else begin : g_bw_add
-                assign h_bw = {{(XB+1){1'b0}}, h_off_i[NB-1:0]} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
-                assign u_bw = {{(XB+1){1'b0}}, u1_slot_i} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
-            end
+            wire [XB+NB:0] h_bw = {{(XB+1){1'b0}}, h_off_i[NB-1:0]} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
+            wire [XB+NB:0] u_bw = {{(XB+1){1'b0}}, u1_slot_i} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
             wire [XB+SB:0] h_sw = {{(XB+1){1'b0}}, h_off_i[SB-1:0]};
             wire [XB+SB:0] s_sw = {{(XB+1){1'b0}}, sy_raddr_i};
             /* verilator lint_on UNUSEDSIGNAL */
@@ -100,18 +90,8 @@ module loom_core_syn #(
             localparam XB  = (XB0 < SB) ? SB : XB0;
             /* verilator lint_off UNUSEDSIGNAL */
             localparam [31:0] SYN32 = SYN;
-            // slot + SYN; when SYN's low NB bits are 0 that is a
-            // concatenation, no carry chain before the SPRAM's address (the
-            // UP5K's clock: the bias address's adder reached it)
-            localparam SYNLO0 = (SYN32[NB-1:0] == {NB{1'b0}}) && (XB > NB);
-            wire [XB+NB:0] h_bw, u_bw;
-            if (SYNLO0) begin : g_bw_cat
-                assign h_bw = {{(NB+1){1'b0}}, SYN32[XB-1:NB], h_off_i[NB-1:0]};
-                assign u_bw = {{(NB+1){1'b0}}, SYN32[XB-1:NB], u1_slot_i};
-            end else begin : g_bw_add
-                assign h_bw = {{(XB+1){1'b0}}, h_off_i[NB-1:0]} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
-                assign u_bw = {{(XB+1){1'b0}}, u1_slot_i} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
-            end
+            wire [XB+NB:0] h_bw = {{(XB+1){1'b0}}, h_off_i[NB-1:0]} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
+            wire [XB+NB:0] u_bw = {{(XB+1){1'b0}}, u1_slot_i} + {{(NB+1){1'b0}}, SYN32[XB-1:0]};
             wire [XB+SB:0] h_sw = {{(XB+1){1'b0}}, h_off_i[SB-1:0]};
             wire [XB+SB:0] s_sw = {{(XB+1){1'b0}}, sy_raddr_i};
             /* verilator lint_on UNUSEDSIGNAL */

@@ -114,16 +114,6 @@ module loom_flash_boot #(
     reg [2:0]    cb_q;       // CRC bit
     reg [GB-1:0] gap_q;
     reg          last_q;
-    // the image's CRC test and "one byte left", registered a cycle ahead
-    // (36 MHz on the UP5K: the 32-bit compare reached cs_q's enable): crc_q
-    // is still in S_PAUSE, tested after WAKE > 0 cycles there, and left_q
-    // changes a byte (8 S_CRC cycles, or a UART byte) before each test
-    reg          crc_bad_q, left1_q;
-    always @(posedge clk_i) begin
-        crc_bad_q <= (crc_q != want_q);
-        left1_q   <= (left_q == {{(LB - 1){1'b0}}, 1'b1});
-    end
-    wire crc_bad = (WAKE_I > 0) ? crc_bad_q : (crc_q != want_q);
 
     wire tx_ready, boot_tx;
     wire take = (st_q == S_SEND) & tx_ready;
@@ -234,7 +224,7 @@ module loom_flash_boot #(
                     cb_q   <= cb_q + 1'b1;
                     if (cb_q == 3'd7) begin
                         left_q <= left_q - 1'b1;
-                        if (left1_q) begin
+                        if (left_q == {{(LB - 1){1'b0}}, 1'b1}) begin
                             st_q <= S_PAUSE;
                             cs_q <= 1'b1;
                             wake_q <= WAKE_I[WB-1:0];
@@ -250,9 +240,9 @@ module loom_flash_boot #(
                 S_SEND: if (take) begin
                     left_q <= left_q - 1'b1;
                     gap_q  <= GAP_I[GB-1:0];
-                    last_q <= left1_q;
-                    st_q   <= (left1_q || byte_q == 8'h7E) ? S_GAP : S_READ;
-                    if (left1_q)
+                    last_q <= (left_q == {{(LB - 1){1'b0}}, 1'b1});
+                    st_q   <= (left_q == {{(LB - 1){1'b0}}, 1'b1} || byte_q == 8'h7E) ? S_GAP : S_READ;
+                    if (left_q == {{(LB - 1){1'b0}}, 1'b1})
                         cs_q <= 1'b1;
                 end
                 S_GAP: begin
@@ -266,7 +256,7 @@ module loom_flash_boot #(
                 end
             endcase
             // pass 1 over: replay only when the CRC matches
-            if (st_q == S_PAUSE && pass_q && wake_q == {WB{1'b0}} && crc_bad) begin
+            if (st_q == S_PAUSE && pass_q && wake_q == {WB{1'b0}} && crc_q != want_q) begin
                 st_q <= S_DONE;
                 cs_q <= 1'b1;
             end
