@@ -332,6 +332,10 @@ loom_status loom_vboard_start(const char *name, int timeout_ms, loom_vboard **ou
             while (n && (vb->port[n - 1] == '\n' || vb->port[n - 1] == ' '))
                 vb->port[--n] = 0;
             if (n) {
+                /* The folder's files are read: remove them now (the board
+                 * keeps its open log), so that a program that dies without
+                 * loom_vboard_stop leaves nothing behind. */
+                rm_dir(vb);
                 *out = vb;
                 return LOOM_OK;
             }

@@ -100,6 +100,7 @@ static loom_status pick(const opts *o, const seir_net *net, vsim **vs, map_resul
     *vs = NULL;
     *mr = NULL;
     loom_err first;
+    const char *first_name = "";
     int tried = 0;
     first.status = LOOM_OK;
     first.msg[0] = 0;
@@ -122,8 +123,10 @@ static loom_status pick(const opts *o, const seir_net *net, vsim **vs, map_resul
             *vs = s;
             return LOOM_OK;
         }
-        if (!tried++)
+        if (!tried++) {
             first = me;
+            first_name = name;
+        }
         vsim_close(s);
     }
     if (o->config && !tried) {
@@ -133,7 +136,10 @@ static loom_status pick(const opts *o, const seir_net *net, vsim **vs, map_resul
     if (!tried)
         return loom_fail(e, LOOM_E_ARG, "no built config has %" PRId64 " cores", o->cores);
     *e = first;
-    return loom_err_prefix(e, "%s", "no built config takes this net (first refusal)");
+    if (o->config)
+        return loom_err_prefix(e, "config %s cannot hold this net", o->config);
+    return loom_err_prefix(e, "no built config takes this net (%d tried; the first, %s)", tried,
+                           first_name);
 }
 
 /* Replays steps 0..upto on a fresh model, tracing from step `from`. */

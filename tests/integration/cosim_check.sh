@@ -38,6 +38,14 @@ echo "$out"
 [ $rc -ne 0 ] || fail "an oversized net was accepted"
 grep -Eq 'core 0 needs [0-9,]+ synapse words, 8,192 available \(it needs [0-9]+ cores of this size\)' <<<"$out" ||
     fail "capacity message"
+grep -q '^loom cosim: config c1 cannot hold this net: ' <<<"$out" || fail "the refusal does not name the config asked for"
+# with no --config every built config is tried: the message says how many
+# and which refused first (a CNN with 2,312 input channels fits none)
+out=$("$LOOM" cosim "$DATA/nir/cnn_sinabs.nir" --steps 5 2>&1); rc=$?
+echo "$out"
+[ $rc -eq 2 ] || fail "a net no config holds: exit $rc, expected 2"
+grep -Eq '^loom cosim: no built config takes this net \([0-9]+ tried; the first, [a-z0-9]+\): the net needs 2,312 input channels, [0-9,]+ available$' <<<"$out" ||
+    fail "refusal by every config"
 
 out=$("$LOOM" cosim "$WORK/net.seir" --config c4 --steps 5 --limg "$WORK/net.limg" --quiet 2>&1) ||
     fail "cosim --limg: $out"

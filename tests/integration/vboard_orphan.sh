@@ -4,7 +4,8 @@
 # (SIGKILL: no finaliser, no atexit) takes the board with it: the board's
 # stdin is a pipe only the program held, and `loom vboard
 # --until-stdin-eof` stops at its end of file.  Before, the Verilator model
-# ran on as an orphan until someone killed it.  Also: --until-stdin-eof
+# ran on as an orphan until someone killed it; and its temporary folder
+# (the port and log files) is gone once the board is up.  Also: --until-stdin-eof
 # from a shell, and a board started without it keeps serving.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
@@ -27,6 +28,8 @@ rc=$?
 [ $rc -eq 137 ] || { cat "$WORK/py.err"; fail "python exited $rc, expected 137 (SIGKILL)"; }
 grep -q '^/dev/pts/' "$WORK/port.txt" || { cat "$WORK/py.err"; fail "no board was started"; }
 gone_within 10 || { pkill -f -- "--pty-file $WORK/t/"; fail "the virtual board outlived the program that started it"; }
+left=$(ls -d "$WORK"/t/loom-vboard-* 2>/dev/null)
+[ -z "$left" ] || fail "the board's temporary folder was left behind: $left"
 
 # from a shell: the board serves while the writer lives, stops at its end
 mkfifo "$WORK/life"
