@@ -133,6 +133,21 @@ module loom_core_prof #(
             reg [4:0]   pf_shift_q  [0:P-1];
             always @(posedge clk_i) begin
                 if (h_wr & h_prof) begin
+`ifdef VERILATOR
+                    // blocking: the host writes a profile only while the
+                    // pipeline is idle, and no read uses the word in the
+                    // cycle it is written (no delayed copy per array)
+                    /* verilator lint_off BLKSEQ */
+                    case (h_prof_fld)
+                        3'd0: pf_asyn_q[h_pidx]   = h_wdata_i[12:0];
+                        3'd1: pf_amem_q[h_pidx]   = h_wdata_i[12:0];
+                        3'd3: pf_vreset_q[h_pidx] = h_wdata_i[S-1:0];
+                        3'd4: pf_reset_q[h_pidx]  = h_wdata_i[1:0];
+                        3'd5: pf_shift_q[h_pidx]  = h_wdata_i[4:0];
+                        default: ;
+                    endcase
+                    /* verilator lint_on BLKSEQ */
+`else
                     case (h_prof_fld)
                         3'd0: pf_asyn_q[h_pidx]   <= h_wdata_i[12:0];
                         3'd1: pf_amem_q[h_pidx]   <= h_wdata_i[12:0];
@@ -141,6 +156,7 @@ module loom_core_prof #(
                         3'd5: pf_shift_q[h_pidx]  <= h_wdata_i[4:0];
                         default: ;
                     endcase
+`endif
                 end
             end
             // One profile lookup serves the update pipeline (U1, index from

@@ -149,12 +149,29 @@ module loom_core_ring #(
             endfunction
 `endif
             always @(posedge clk_i) begin
+`ifdef VERILATOR
+                // the read registers blocking too: the three ports write
+                // three different banks (rd and rh yield), and rd_q is read
+                // only by upd_rdata_o and dlv_rdata_o below, combinational
+                // logic that the generated code evaluates after this block,
+                // so this is the nonblocking write without the delayed copy
+                // that the simulator makes of every array written that way
+                /* verilator lint_off BLKSEQ */
+                if (u1_v_i)
+                    rd_q[tmod_i] = rdw(tmod_i, u1_slot_i);
+                if (rd)
+                    rd_q[d1_r_i] = rdw(d1_r_i, d1_dst_i);
+                if (rh)
+                    rd_q[h_r] = rdw(h_r, h_s);
+                /* verilator lint_on BLKSEQ */
+`else
                 if (u1_v_i)
                     rd_q[tmod_i] <= rdw(tmod_i, u1_slot_i);
                 if (rd)
                     rd_q[d1_r_i] <= rdw(d1_r_i, d1_dst_i);
                 if (rh)
                     rd_q[h_r] <= rdw(h_r, h_s);
+`endif
 `ifdef VERILATOR
                 // after the reads, blocking: mem_q is read only by them
                 // (as in loom_ram's simulation branch)
