@@ -138,7 +138,7 @@ module loom_cmd #(
     wire [159:0] id_vec = {WIN, TXB, RXB, CLKS_PER_BIT, CLK_HZ, MAXP16, BOARD_ID, RTL_VERSION,
                            16'd3};
     wire [47:0] cnt_vec = {fmt_cnt_i, crc_cnt_i, ok_cnt_i};
-    wire [2:0]  cmd_b = data_q[10:8];                // in S_HDR: the command, low bits
+    wire [7:0]  cmd_b = data_q[15:8];                // in S_HDR
     // in S_HDR: replay_q = (behind != 0) & (depth >= behind), behind = exp -
     // seq, decided a cycle ahead (27 MHz on the UP5K): S_HDR always follows
     // the S_F_CAP that shifts the sequence byte from data_q[15:8] into
@@ -150,32 +150,18 @@ module loom_cmd #(
         // 1 <= seq - exp <= W - 1: exp - seq is 256 - (W - 1) .. 255
         ahead_q <= (&behind_n[7:WB]) & (|behind_n[WB-1:0]);
     end
-    // in S_HDR: the command byte's decode and seq == exp, registered the
-    // same way (the S_F_CAP before it shifts them from data_q[23:8]; resc_q
-    // and exp_q do not change there): 36 MHz on the UP5K
-    reg         c_zero_q, c_id_q, c_cnt_q, c_rst_q, c_bat_q, seq_ok_q;
-    always @(posedge clk_i) begin
-        c_zero_q <= (data_q[23:16] == 8'h00);
-        c_id_q   <= (data_q[23:16] == C_IDENTIFY);
-        c_cnt_q  <= (data_q[23:16] == C_COUNTERS);
-        c_rst_q  <= (data_q[23:16] == C_RESET);
-        c_bat_q  <= (data_q[23:16] == C_BATCH);
-        seq_ok_q <= (data_q[15:8] == exp_q);
-    end
     wire        at_end = (rp_q == fend_q);
     wire [RB-1:0] fnext = fend_q + R2;
     // in S_HDR: the frame runs (a rescan runs only the expected seq)
-    wire        run_n = ~c_zero_q & (resc_q ? (seq_ok_q & ~c_id_q) : (c_id_q | seq_ok_q));
+    wire        run_n = (cmd_b != 8'h00) &
+                        (resc_q ? ((data_q[7:0] == exp_q) & (cmd_b != C_IDENTIFY))
+                                : ((cmd_b == C_IDENTIFY) | (data_q[7:0] == exp_q)));
     // the processed region from the first held frame to the end of this one
     wire [RB-1:0] region = fnext - fbase_q;
     // in S_HDR: the held mask with this frame's bit (seq - exp) set
     localparam [W-2:0] HM1 = 1;
-    // (registered a cycle ahead like replay_q: the seq byte is data_q[15:8]
-    // in the S_F_CAP before S_HDR)
-    wire [WB-1:0] ahead_k1 = data_q[8 +: WB] - exp_q[WB-1:0] - 1'b1;
-    reg  [W-2:0]  ahead_bit;
-    always @(posedge clk_i)
-        ahead_bit <= HM1 << ahead_k1;
+    wire [WB-1:0] ahead_k1 = data_q[WB-1:0] - exp_q[WB-1:0] - 1'b1;
+    wire [W-2:0]  ahead_bit = HM1 << ahead_k1;
     // the tx ring: payload bytes go to rstart + 4 + rlen, header byte k to rstart + k
     wire [TB-1:0] twoff = (st_q == S_FIN) ? {{(TB - 2){1'b0}}, hk_q} : rlen_q + T4;
     wire [TB-1:0] twp = rstart_q + twoff;
@@ -253,23 +239,23 @@ module loom_cmd #(
                     fend_q <= rp_q + data_q[16 +: RB];
                     rc_q <= {1'b0, cmd_b[2:0]};
                     nak_q <= 1'b0;
-                    info_q <= c_id_q;
-                    ex_q <= ~c_id_q;
+                    info_q <= (cmd_b == C_IDENTIFY);
+                    ex_q <= (cmd_b != C_IDENTIFY);
                     skip_q <= 1'b0;
                     if (run_n) begin
                         rstart_q <= twp;     // after the last response
                         rlen_q <= {TB{1'b0}};
                         if (resc_q) exe_q <= 1'b1;
-                        if (c_id_q) begin
+                        if (cmd_b == C_IDENTIFY) begin
                             depth_q <= {(WB + 1){1'b0}};
                             hold_q <= 1'b0;  // a new session: the held frames are gone
                             hm_q <= {(W - 1){1'b0}};
                             st_q <= S_INFO;
-                        end else if (c_cnt_q) st_q <= S_INFO;
-                        else if (c_rst_q) begin
+                        end else if (cmd_b == C_COUNTERS) st_q <= S_INFO;
+                        else if (cmd_b == C_RESET) begin
                             hk_q <= 2'd3;
                             st_q <= S_RST;
-                        end else if (c_bat_q) st_q <= S_OP;
+                        end else if (cmd_b == C_BATCH) st_q <= S_OP;
                         else `LOOM_NAK(NAK_CMD)
                     end else begin
                         ex_q <= 1'b0;
@@ -281,7 +267,7 @@ module loom_cmd #(
                                 nhf_q <= 1'b1;
                                 nh_q <= rp_q - R4;
                             end
-                        end else if (c_zero_q) begin
+                        end else if (cmd_b == 8'h00) begin
                             nak_q <= 1'b1;
                             rc_q <= NAK_FRAME;
                             seq_q <= {{(9 - W){1'b0}}, hm_q};

@@ -53,16 +53,8 @@ module loom_link_rx #(
     reg          lhi_q;          // its high byte is not 0 (MAXP < 256)
     reg [2:0]    mk_q;           // marker bytes still to write
 
-    // the byte's two codes, compared a cycle ahead: data_i holds a byte
-    // for a stop bit before valid_i (loom_uart_rx), so the registers hold
-    // the tests of the byte valid_i brings (36 MHz on the UP5K)
-    reg  d7e_q, d7d_q;
-    always @(posedge clk_i) begin
-        d7e_q <= (data_i == 8'h7E);
-        d7d_q <= (data_i == 8'h7D);
-    end
-    wire is_flag = valid_i & d7e_q;
-    wire is_esc  = valid_i & d7d_q & ~esc_q;
+    wire is_flag = valid_i & (data_i == 8'h7E);
+    wire is_esc  = valid_i & (data_i == 8'h7D) & ~esc_q;
     wire is_body = valid_i & ~is_flag & ~is_esc;
     wire [7:0] body = esc_q ? (data_i ^ 8'h20) : data_i;
     wire [RB-1:0] wp_next = wpn_q;
@@ -77,13 +69,6 @@ module loom_link_rx #(
     // the length field's sum and range test are registered as its byte
     // arrives, off the frame end's path (27 MHz on the UP5K)
     wire shape_ok = ~bad_q & ~esc_q & ~lhi_q & lok_q & (n_q == want_q);
-    // ... and the frame end's three tests too, a cycle after the state they
-    // test: that state changes only with a byte (valid_i), and the UART
-    // delivers one every 10 * CLKS_PER_BIT cycles at most, so at a flag the
-    // registers hold the tests of the state it meets (36 MHz on the UP5K:
-    // lhi_q through the shape test into the marker counter was 30.8 ns)
-    reg nonempty_q, shape_q, good_q;
-    reg n2_q, n3_q;              // n_q == 2, n_q == 3 (the length field's bytes)
     wire store = (is_body & ~bad_q & ~full) | (mk_q != 3'd0);
 
     always @(posedge clk_i) begin
@@ -105,20 +90,10 @@ module loom_link_rx #(
             lok_q <= 1'b1;
             lhi_q <= 1'b0;
             mk_q <= 3'd0;
-            nonempty_q <= 1'b0;      // the tests of the state above
-            shape_q <= 1'b0;
-            good_q <= 1'b0;
-            n2_q <= 1'b0;
-            n3_q <= 1'b0;
             ok_cnt_o <= {CNT_W{1'b0}};
             crc_cnt_o <= {CNT_W{1'b0}};
             fmt_cnt_o <= {CNT_W{1'b0}};
         end else begin
-            nonempty_q <= (n_q != {RB{1'b0}}) | bad_q | esc_q;
-            shape_q <= shape_ok;
-            good_q <= shape_ok & (crc_q == 16'd0);
-            n2_q <= (n_q == 2);
-            n3_q <= (n_q == 3);
             if (clr_i) begin
                 ok_cnt_o <= {CNT_W{1'b0}};
                 crc_cnt_o <= {CNT_W{1'b0}};
@@ -139,12 +114,12 @@ module loom_link_rx #(
                         fs_q <= wp_next;
                 end
             end else if (is_flag) begin
-                if (nonempty_q) begin
-                    if (good_q) begin
+                if (n_q != {RB{1'b0}} | bad_q | esc_q) begin
+                    if (shape_ok & (crc_q == 16'd0)) begin
                         ok_cnt_o <= ok_cnt_o + 1'b1;
                         fs_q <= wp_q;
                     end else begin
-                        if (shape_q)
+                        if (shape_ok)
                             crc_cnt_o <= crc_cnt_o + 1'b1;
                         else
                             fmt_cnt_o <= fmt_cnt_o + 1'b1;
@@ -168,11 +143,11 @@ module loom_link_rx #(
                     wpn_q <= wp_next + 1'b1;
                     n_q <= n_q + 1'b1;
                     crc_q <= crc_next;
-                    if (n2_q) begin
+                    if (n_q == 2) begin
                         want_q <= {{(RB - 8){1'b0}}, body} + SIX;
                         lok_q <= (body <= MAXP8);
                     end
-                    if (n3_q) lhi_q <= (body != 8'd0);
+                    if (n_q == 3) lhi_q <= (body != 8'd0);
                 end
             end
         end

@@ -71,26 +71,14 @@ module loom_link_tx #(
         endcase
     end
     wire [7:0] cb = (st_q == S_CRC_HI) ? crc_q[15:8] : (st_q == S_CRC_LO) ? crc_q[7:0] : b;
-    // the tests a byte's acceptance needs are registered a cycle ahead: the
-    // UART takes a byte every 10 bit times at most (its ready_o), and the
-    // state they test changes only when it takes one and in the cycle
-    // after (S_FETCH), so where tx_ready_i is high they hold the tests of
-    // the state it meets (36 MHz on the UP5K: 32.2 ns from nseq_q through
-    // b, the stuffing test and done into left_q)
-    reg special_q, lenz_q, lastb_q;
-    always @(posedge clk_i) begin
-        special_q <= (cb == 8'h7E) | (cb == 8'h7D);
-        lenz_q    <= ({b[TB-9:0], lenlo_q} == {TB{1'b0}});
-        lastb_q   <= (hdr_q == 3'd4) & (left_q == {{(TB - 1){1'b0}}, 1'b1});
-    end
-    wire special = special_q;
+    wire special = (cb == 8'h7E) | (cb == 8'h7D);
     wire [15:0] crc_next;
     loom_crc16 u_crc (.crc_i(crc_q), .data_i(b), .crc_o(crc_next));
 
     wire stuffing = (st_q == S_BODY) | (st_q == S_CRC_HI) | (st_q == S_CRC_LO);
     // a stuffed byte is done when its second wire byte is taken
     wire done = tx_ready_i & (~special | esc_q);
-    wire last_body = lastb_q;
+    wire last_body = (hdr_q == 3'd4) & (left_q == {{(TB - 1){1'b0}}, 1'b1});
 
     always @(*) begin
         tx_valid_o = 1'b0;
@@ -142,7 +130,7 @@ module loom_link_tx #(
                     if (hdr_q == 3'd3)
                         left_q <= nak_q ? {{(TB - 1){1'b0}}, 1'b1} : {b[TB-9:0], lenlo_q};
                     // header byte 3 with a zero length, or the last payload byte
-                    if ((hdr_q == 3'd3 & ~nak_q & lenz_q) | last_body)
+                    if ((hdr_q == 3'd3 & ~nak_q & {b[TB-9:0], lenlo_q} == {TB{1'b0}}) | last_body)
                         st_q <= S_CRC_HI;
                     else
                         st_q <= S_FETCH;

@@ -159,11 +159,7 @@ module loom_router #(
     wire          bc_valid = rv_q ? bc_go : (in_valid_i & bc_go);
     wire [FB-1:0] bc_src   = rv_q ? spk_src : in_src_i;
     wire [15:0]   bc_x     = rv_q ? 16'd1 : in_x_i;
-    // (no spike list is walked while the sequencer scans its inputs: walk_i
-    // and in_valid_i are high in different states of loom_seq, so pend is
-    // not tested here; its compare stays off the scan's enables, 36 MHz on
-    // the UP5K)
-    assign in_ready_o = ~rv_q & bc_go;
+    assign in_ready_o = ~rv_q & ~(|pend) & bc_go;
 
     generate
         if (K == 1) begin : g_one
