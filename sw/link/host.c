@@ -210,13 +210,6 @@ static int known_run(loom_host *h, const pend *p)
     return 0;
 }
 
-/* A NAK said the board expects seq E next: every request before it ran. */
-static void note_expected(loom_host *h, uint8_t E)
-{
-    h->exp_seen = E;
-    h->exp_valid = 1;
-}
-
 static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
     /* A request the board has run is answered from its response cache by
@@ -477,7 +470,8 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         if (f->len < 1)
             return LOOM_OK;
         unsigned mask = h->sr ? f->seq : 0;
-        note_expected(h, f->payload[0]);
+        h->exp_seen = f->payload[0];
+        h->exp_valid = 1;
         fifo_pop(h, f->payload[0], 1, mask, &s);
         return resend_from(h, f->payload[0], h->sr, mask, e);
     }
@@ -510,10 +504,11 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
-        if (f->len < 1)
-            return LOOM_OK;
-        note_expected(h, f->payload[0]);
-        return resend_from(h, f->payload[0], 0, 0, e);
+        if (f->len >= 1) {
+            h->exp_seen = f->payload[0];
+            h->exp_valid = 1;
+        }
+        return f->len >= 1 ? resend_from(h, f->payload[0], 0, 0, e) : LOOM_OK;
     }
     for (unsigned i = 0; i < n_lost; i++) {
         loom_status st = resend_lost(h, lost[i], 0, e);
