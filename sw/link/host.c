@@ -187,44 +187,9 @@ static int fifo_has(const loom_host *h, uint8_t seq)
     return 0;
 }
 
-/* Whether the unanswered request p is known to have run on the board: the
- * board runs requests in seq order only, so an answer to a later request,
- * or a NAK naming a later seq as the one it expects, says that p ran and
- * that its answer was lost on the way. */
-static int known_run(loom_host *h, const pend *p)
-{
-    if (!h->count)
-        return 0;
-    const uint8_t base = win_at(h, 0)->req.seq;
-    const unsigned i = (uint8_t)(p->req.seq - base);
-    if (i >= h->count)
-        return 0;
-    if (h->exp_valid) {
-        unsigned iE = (uint8_t)(h->exp_seen - base);
-        if (iE <= h->count && i < iE)
-            return 1; /* (a NAK older than the window gives iE > count) */
-    }
-    for (unsigned j = i + 1; j < h->count; j++)
-        if (win_at(h, j)->done)
-            return 1;
-    return 0;
-}
-
 static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
 {
-    /* A request the board has run is answered from its response cache by
-     * its seq alone (docs/protocol.md): its resend is a bare header, no
-     * payload.  (A short frame is damaged less often on a noisy line, and a
-     * 248-byte image frame costs 9 bytes to ask again for its answer.) */
-    link_frame bare;
-    const link_frame *f = &p->req;
-    if (h->sr && p->sends && p->req.len && known_run(h, p)) {
-        bare.seq = p->req.seq;
-        bare.cmd = p->req.cmd;
-        bare.len = 0;
-        f = &bare;
-    }
-    size_t m = link_frame_encode(f, h->wire);
+    size_t m = link_frame_encode(&p->req, h->wire);
     /* Selective repeat: a second closing flag (an empty frame, ignored).
      * A frame whose closing flag is lost waits in the board's receiver
      * for the next flag; when it is the resend that the board's held
@@ -233,7 +198,7 @@ static loom_status send_pend(loom_host *h, pend *p, loom_err *e)
     if (h->sr)
         h->wire[m++] = LINK_FLAG;
     if (h->debug)
-        fprintf(stderr, "%.1f send seq %u cmd %02X len %u\n", mono_ms(), f->seq, f->cmd, f->len);
+        fprintf(stderr, "%.1f send seq %u cmd %02X len %u\n", mono_ms(), p->req.seq, p->req.cmd, p->req.len);
     loom_status st = transport_write(h->t, h->wire, m, h->o.timeout_ms, e);
     if (st && st != LOOM_E_TIMEOUT)
         return st;
@@ -470,8 +435,6 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
         if (f->len < 1)
             return LOOM_OK;
         unsigned mask = h->sr ? f->seq : 0;
-        h->exp_seen = f->payload[0];
-        h->exp_valid = 1;
         fifo_pop(h, f->payload[0], 1, mask, &s);
         return resend_from(h, f->payload[0], h->sr, mask, e);
     }
@@ -504,10 +467,6 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
     fifo_pop_through(h, f->seq, lost, &n_lost);
     if (f->cmd == LINK_NAK(LINK_NAK_SEQ)) {
         h->cnt.seq_errors++;
-        if (f->len >= 1) {
-            h->exp_seen = f->payload[0];
-            h->exp_valid = 1;
-        }
         return f->len >= 1 ? resend_from(h, f->payload[0], 0, 0, e) : LOOM_OK;
     }
     for (unsigned i = 0; i < n_lost; i++) {
@@ -806,7 +765,6 @@ static loom_status request(loom_host *h, uint8_t cmd, const uint8_t *p, uint16_t
 
 static loom_status do_identify(loom_host *h, link_identify *id, loom_err *e)
 {
-    h->exp_valid = 0; /* a new session on the board */
     loom_status st = request(h, LINK_CMD_IDENTIFY, NULL, 0, LINK_IDENTIFY_LEN, &h->resp, e);
     if (st)
         return st;

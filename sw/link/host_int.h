@@ -51,8 +51,6 @@ struct loom_host {
     uint16_t full_payload; /* min(board's, protocol's, opts) */
     double dmg;            /* damaged fraction of the frames the board sent (moving average) */
     unsigned dmg_n;        /* answers since the payload cap last changed */
-    uint8_t exp_seen;      /* the seq the board expected by its last NAK SEQ / NAK FRAME */
-    int exp_valid;         /* ... and whether there was one in this session */
     double heard_ms;       /* ms: when the board last sent anything (bytes, even garbled) */
     unsigned window;
     uint8_t inbuf[4096];
