@@ -47,6 +47,11 @@ static const char usage[] =
     "                        synthesis, no place and route); refused when\n"
     "                        MODEL does not fit the board's arch or boot ROM\n"
     "  --force               synthesise even when nothing changed\n"
+    "  --seeds N             nextpnr placements to try, seed 1, 2, ..., until\n"
+    "                        one reaches the clock (with --timing-margin); the\n"
+    "                        first that does is kept, else the fastest [3]\n"
+    "  --timing-margin PCT   how far above the board clock Fmax must be for a\n"
+    "                        seed to be kept at once, in percent [0]\n"
     "  --allow-timing-fail   keep a bitstream that misses the board clock\n"
     "  --rate P              activity assumed for the timestep prediction [0.05]\n"
     "  --min-agreement X     NIR: agreement the chosen arch must reach [0.99]\n"
@@ -63,7 +68,8 @@ static const char usage[] =
     "examples:\n"
     "  loom build --board icebreaker -o build/ib\n"
     "  loom build --board icebreaker net.seir -o build/ib-net\n"
-    "  loom build --board icebreaker --patch other.seir -o build/ib-net\n";
+    "  loom build --board icebreaker --patch other.seir -o build/ib-net\n"
+    "  loom build --board icestick --seeds 4 --timing-margin 20 -o build/is\n";
 
 typedef struct prog {
     int quiet;
@@ -176,7 +182,7 @@ int cmd_build(int argc, char **argv)
     o.progress_ctx = &pg;
     const char *out = NULL, *model = NULL, *patch = NULL;
     int arch_given = 0, rate_given = 0, list = 0;
-    double target = ARCH_CHOOSE_TARGET;
+    double target = ARCH_CHOOSE_TARGET, margin_pct = 0;
     const cli_opt opts[] = {
         {"--board", NULL, CLI_CUSTOM, .fn = cli_opt_board, .dst = &o.board},
         {"--out", "-o", CLI_PATH, CLI_DST(out)},
@@ -188,6 +194,8 @@ int cmd_build(int argc, char **argv)
         {"--no-cache", NULL, CLI_FLAG, CLI_DST(o.no_cache)},
         {"--boot-only", NULL, CLI_FLAG, CLI_DST(o.boot_only)},
         {"--allow-timing-fail", NULL, CLI_FLAG, CLI_DST(o.allow_timing_fail)},
+        {"--seeds", NULL, CLI_INT, 1, BUILD_MAX_SEEDS, CLI_DST(o.pnr_seeds)},
+        {"--timing-margin", NULL, CLI_DOUBLE, .dmin = 0, .dmax = 100, CLI_DST(margin_pct)},
         {"--quiet", "-q", CLI_FLAG, CLI_DST(pg.quiet)},
         {"--list", NULL, CLI_FLAG, CLI_DST(list)},
     };
@@ -202,6 +210,7 @@ int cmd_build(int argc, char **argv)
     }
     if (rate_given)
         o.neuron_rate = o.input_rate;
+    o.timing_margin = margin_pct / 100.0;
     if (patch && model)
         return cli_usage_error(C, "--patch takes the model; drop '%s'", model);
     char defdir[512];

@@ -84,6 +84,9 @@ int cmd_report(int argc, char **argv)
         printf("engine    firmware on the loom_rv processor (rtl/loom_mcu.v, docs/icestick.md)\n");
     printf("timing    Fmax %.2f MHz against %.2f MHz: %s (slack %+.1f%%)\n", fmax, cmhz,
            fmax >= cmhz ? "met" : "NOT MET", pct(fmax - cmhz, cmhz));
+    if (report_doc_has(d, "pnr_seed")) /* loom build --seeds: which placement was kept */
+        printf("          nextpnr seed %.0f, %.0f placement(s) tried (%s/nextpnr-seeds.txt)\n",
+               num(d, "pnr_seed"), num(d, "pnr_seeds_tried"), dir);
     printf("\n%-14s %8s %8s %7s\n", "resource", "used", "total", "share");
     static const struct {
         const char *name, *used, *total;

@@ -43,6 +43,7 @@ void build_opts_default(build_opts *o)
     o->mopts.quiet = 1;
     o->input_rate = 0.05;
     o->neuron_rate = 0.05;
+    o->pnr_seeds = 3;
 }
 
 /* ---- sources ----------------------------------------------------------------- */
@@ -147,7 +148,7 @@ char *build_cache_dir(char *buf, size_t len)
 /* What a cache entry holds: what stage_pack and write_report read. */
 static const char *const cache_files[] = {"generic.asc", "boot_placeholder.hex", "nextpnr-report.json",
                                           "yosys-stat.json", "yosys.log", "nextpnr.log", "yosys.ys",
-                                          "fw.hex"};
+                                          "fw.hex", PNR_TRIES_FILE};
 #define N_CACHE_FILES (sizeof cache_files / sizeof cache_files[0])
 
 /* Copies cache entry `key` into dir: 1 on a hit, 0 when absent or incomplete. */
@@ -188,8 +189,25 @@ static loom_status cache_store(const char *cache, const char *key, const char *d
         if (file_exists(from))
             st = afile_copy(from, to, e);
     }
-    if (!st && rename(tmp, fin) != 0 && errno != EEXIST && errno != ENOTEMPTY)
-        st = loom_fail(e, LOOM_E_IO, "%s: cannot store the cache entry: %s", fin, strerror(errno));
+    if (!st && rename(tmp, fin) != 0) {
+        if (errno == EEXIST || errno == ENOTEMPTY) {
+            /* an entry whose placement needed more seeds (pnr_settled): it
+             * is moved away whole, then replaced */
+            char old[4096];
+            fmt_to(old, sizeof old, "%s/.%s.old.%ld", cache, key, (long)getpid());
+            if (rename(fin, old) == 0) {
+                for (size_t k = 0; k < N_CACHE_FILES; k++) {
+                    fmt_to(to, sizeof to, "%s/%s", old, cache_files[k]);
+                    remove(to);
+                }
+                rmdir(old);
+            }
+            if (rename(tmp, fin) != 0 && errno != EEXIST && errno != ENOTEMPTY)
+                st = loom_fail(e, LOOM_E_IO, "%s: cannot store the cache entry: %s", fin, strerror(errno));
+        } else {
+            st = loom_fail(e, LOOM_E_IO, "%s: cannot store the cache entry: %s", fin, strerror(errno));
+        }
+    }
     if (file_exists(fin) == 0) { /* rename done, or failed: clean the scratch folder */
         for (size_t k = 0; k < N_CACHE_FILES; k++) {
             fmt_to(to, sizeof to, "%s/%s", tmp, cache_files[k]);
@@ -248,6 +266,168 @@ static loom_status link_sources(const char *root, const char *dir, loom_err *e)
         return loom_fail(e, LOOM_E_IO, "%s: cannot create a link to %s: %s", link, abs_root,
                          strerror(errno));
     return LOOM_OK;
+}
+
+/* ---- place and route ------------------------------------------------------------ */
+
+/* The Fmax a placement must reach to be kept at once. */
+static double pnr_target(const build_opts *o)
+{
+    return o->board->clock_mhz * (1.0 + o->timing_margin);
+}
+
+static int seeds_wanted(const build_opts *o)
+{
+    return o->pnr_seeds < 1 ? 1 : o->pnr_seeds > BUILD_MAX_SEEDS ? BUILD_MAX_SEEDS : o->pnr_seeds;
+}
+
+/* 1 when dir's place and route needs no more seeds: its kept placement
+ * reaches the target, or it tried as many seeds as o asks for. */
+static int pnr_settled(const build_opts *o, const char *dir)
+{
+    pnr_tries t;
+    if (!pnr_tries_read(dir, &t))
+        return 0;
+    return t.fmax[t.chosen] >= pnr_target(o) || t.n >= seeds_wanted(o);
+}
+
+/* Moves dir/from to dir/to (to removed when from is absent). */
+static loom_status move_in(const char *dir, const char *from, const char *to, loom_err *e)
+{
+    char a[4096], b[4096];
+    fmt_to(a, sizeof a, "%s/%s", dir, from);
+    fmt_to(b, sizeof b, "%s/%s", dir, to);
+    if (rename(a, b) != 0 && errno != ENOENT)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot rename to %s: %s", a, b, strerror(errno));
+    return LOOM_OK;
+}
+
+/* What one placement leaves, and where the best one so far waits while
+ * the next seed runs. */
+static const char *const pnr_out[3] = {"generic.asc", "nextpnr.log", "nextpnr-report.json"};
+static const char *const pnr_best[3] = {".best-generic.asc", ".best-nextpnr.log", ".best-nextpnr-report.json"};
+
+/* Drops a placement (the current one in pnr_out, or the best so far in
+ * pnr_best): its bitstream and report removed, its log kept as
+ * nextpnr-seedK.log. */
+static loom_status drop(const char *dir, const char *const names[3], int seed, loom_err *e)
+{
+    char name[64], path[4096];
+    fmt_to(name, sizeof name, "nextpnr-seed%d.log", seed);
+    for (int i = 0; i < 3; i += 2) {
+        fmt_to(path, sizeof path, "%s/%s", dir, names[i]);
+        remove(path);
+    }
+    return move_in(dir, names[1], name, e);
+}
+
+/* Moves a placement's three files from one set of names to the other. */
+static loom_status move_set(const char *dir, const char *const from[3], const char *const to[3], loom_err *e)
+{
+    loom_status st = LOOM_OK;
+    for (int i = 0; !st && i < 3; i++)
+        st = move_in(dir, from[i], to[i], e);
+    return st;
+}
+
+/* nextpnr with seed 1, 2, ... until a placement reaches pnr_target (at
+ * most o->pnr_seeds of them); the first that does is kept, else the
+ * fastest.  Writes dir/generic.asc, nextpnr.log and nextpnr-report.json
+ * of the kept one, the logs of the others as nextpnr-seedK.log, and
+ * dir/nextpnr-seeds.txt. */
+static loom_status place_route(const build_opts *o, const char *dir, const char *root, const char *gasc,
+                               double *t_pnr, loom_err *e)
+{
+    const board_info *b = o->board;
+    char plog[4096], prep[4096], json[4096], dev[32], freq[32], pcf[4096], pkg[32], perr[4096],
+        seed[16], path[4096];
+    fmt_to(plog, sizeof plog, "%s/nextpnr.log", dir);
+    fmt_to(prep, sizeof prep, "%s/nextpnr-report.json", dir);
+    fmt_to(json, sizeof json, "%s/loom.json", dir);
+    fmt_to(dev, sizeof dev, "--%s", b->pnr_device);
+    fmt_to(freq, sizeof freq, "%.3f", b->clock_mhz);
+    fmt_to(pcf, sizeof pcf, "%s/boards/%s/%s.pcf", root, b->name, b->name);
+    fmt_to(pkg, sizeof pkg, "%s", b->package);
+    fmt_to(perr, sizeof perr, "%s/nextpnr.stderr", dir);
+    /* what an earlier build of this folder set aside */
+    glob_t g;
+    fmt_to(path, sizeof path, "%s/nextpnr-seed*.log", dir);
+    if (glob(path, 0, NULL, &g) == 0)
+        for (size_t i = 0; i < g.gl_pathc; i++)
+            remove(g.gl_pathv[i]);
+    globfree(&g);
+    for (int i = 0; i < 3; i++) {
+        fmt_to(path, sizeof path, "%s/%s", dir, pnr_best[i]);
+        remove(path);
+    }
+    fmt_to(path, sizeof path, "%s/%s", dir, PNR_TRIES_FILE);
+    remove(path);
+
+    const int want = seeds_wanted(o);
+    const double target = pnr_target(o);
+    pnr_tries t;
+    memset(&t, 0, sizeof t);
+    int best = -1;
+    loom_status st = LOOM_OK;
+    double t0 = now_s();
+    for (int k = 0; k < want; k++) {
+        fmt_to(seed, sizeof seed, "%d", k + 1);
+        progress(o, "nextpnr", -1, "placing and routing for %s-%s at %s MHz, seed %s (log %s)", b->device,
+                 b->package, freq, seed, plog);
+        char *pargv[] = {"nextpnr-ice40", dev, "--package", pkg, "--json", json, "--pcf", pcf,
+                         "--asc", (char *)gasc, "--freq", freq, "--report", prep, "--seed", seed,
+                         "--timing-allow-fail", "-q", "-l", plog, NULL};
+        double t1 = now_s();
+        st = run_tool(pargv, NULL, NULL, perr, NULL, e);
+        if (st) {
+            char over[512];
+            if (pnr_overflow(plog, over, sizeof over))
+                return loom_fail(e, LOOM_E_CAPACITY, "the design does not fit the %s: it needs %s (log %s)",
+                                 b->device, over, plog);
+            return loom_err_prefix(e, "place and route (log %s)", plog);
+        }
+        double fmax;
+        if ((st = report_pnr_read(prep, NULL, 0, NULL, NULL, &fmax, e)))
+            return loom_err_prefix(e, "place and route, seed %d", k + 1);
+        t.seed[t.n] = k + 1;
+        t.fmax[t.n++] = fmax;
+        const int good = fmax >= target, last = good || k + 1 == want;
+        if (fmax < target)
+            progress(o, "nextpnr", now_s() - t1, "seed %d: Fmax %.2f MHz, under the %.2f MHz target%s", k + 1,
+                     fmax, target, last ? "" : "; another seed");
+        const int better = best < 0 || fmax > t.fmax[best];
+        if (last) {
+            if (good || better) { /* this one is kept where it is */
+                t.chosen = k;
+                if (best >= 0)
+                    st = drop(dir, pnr_best, t.seed[best], e);
+            } else { /* the best so far comes back */
+                t.chosen = best;
+                if (!(st = drop(dir, pnr_out, k + 1, e)))
+                    st = move_set(dir, pnr_best, pnr_out, e);
+            }
+            if (st)
+                return st;
+            break;
+        }
+        if (better) {
+            if (best >= 0 && (st = drop(dir, pnr_best, t.seed[best], e)))
+                return st;
+            best = k;
+            st = move_set(dir, pnr_out, pnr_best, e);
+        } else {
+            st = drop(dir, pnr_out, k + 1, e);
+        }
+        if (st)
+            return st;
+    }
+    *t_pnr = now_s() - t0;
+    if (t.n > 1)
+        progress(o, "nextpnr", *t_pnr, "done: kept seed %d of %d tried, Fmax %.2f MHz", t.seed[t.chosen], t.n,
+                 t.fmax[t.chosen]);
+    else
+        progress(o, "nextpnr", *t_pnr, "done: Fmax %.2f MHz", t.fmax[0]);
+    return pnr_tries_write(dir, &t, e);
 }
 
 static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const char *root,
@@ -312,7 +492,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     fmt_to(gasc, sizeof gasc, "%s/generic.asc", dir);
     char *old = slurp(hpath, NULL);
     if (old && !o->force && !strncmp(old, hash, 16) && file_exists(gasc) && file_exists(ph) &&
-        (!b->fw_ram_bytes || file_exists(fw))) {
+        (!b->fw_ram_bytes || file_exists(fw)) && pnr_settled(o, dir)) {
         free(old);
         free_sources(&s);
         *cached = 1;
@@ -324,7 +504,8 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     *cached = 0;
     char cache[4096];
     build_cache_dir(cache, sizeof cache);
-    if (!o->no_cache && !o->force && cache_fetch(cache, hash, dir, b->fw_ram_bytes != 0)) {
+    if (!o->no_cache && !o->force && cache_fetch(cache, hash, dir, b->fw_ram_bytes != 0) &&
+        pnr_settled(o, dir)) {
         free_sources(&s);
         FILE *hf = fopen(hpath, "w");
         if (!hf || fprintf(hf, "%s\n", hash) < 0 || fclose(hf) != 0)
@@ -388,33 +569,9 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     progress(o, "yosys", *t_yosys, "done");
 
     /* nextpnr */
-    char plog[4096], prep[4096], json[4096], dev[32], freq[32], pcf[4096];
-    fmt_to(plog, sizeof plog, "%s/nextpnr.log", dir);
-    fmt_to(prep, sizeof prep, "%s/nextpnr-report.json", dir);
-    fmt_to(json, sizeof json, "%s/loom.json", dir);
-    fmt_to(dev, sizeof dev, "--%s", b->pnr_device);
-    fmt_to(freq, sizeof freq, "%.3f", b->clock_mhz);
-    fmt_to(pcf, sizeof pcf, "%s/boards/%s/%s.pcf", root, b->name, b->name);
-    char pkg[32];
-    fmt_to(pkg, sizeof pkg, "%s", b->package);
-    progress(o, "nextpnr", -1, "placing and routing for %s-%s at %s MHz (log %s)", b->device,
-             b->package, freq, plog);
-    t0 = now_s();
-    char *pargv[] = {"nextpnr-ice40", dev, "--package", pkg, "--json", json, "--pcf", pcf,
-                     "--asc", gasc, "--freq", freq, "--report", prep, "--seed", "1",
-                     "--timing-allow-fail", "-q", "-l", plog, NULL};
-    char perr[4096];
-    fmt_to(perr, sizeof perr, "%s/nextpnr.stderr", dir);
-    st = run_tool(pargv, NULL, NULL, perr, NULL, e);
-    *t_pnr = now_s() - t0;
-    if (st) {
-        char over[512];
-        if (pnr_overflow(plog, over, sizeof over))
-            return loom_fail(e, LOOM_E_CAPACITY, "the design does not fit the %s: it needs %s (log %s)",
-                             b->device, over, plog);
-        return loom_err_prefix(e, "place and route (log %s)", plog);
-    }
-    progress(o, "nextpnr", *t_pnr, "done");
+    st = place_route(o, dir, root, gasc, t_pnr, e);
+    if (st)
+        return st;
 
     f = fopen(hpath, "w");
     if (!f || fprintf(f, "%s\n", hash) < 0 || fclose(f) != 0)

@@ -98,7 +98,15 @@ typedef struct build_opts {
     int plan;                  /* 1: only write outdir/arch.json and
                                   outdir/plan.json (no tools run) */
     int no_cache;              /* 1: neither read nor fill the synthesis cache */
+    int pnr_seeds;             /* nextpnr seeds tried, 1, 2, ..., while Fmax
+                                  misses the target below [3; 1..BUILD_MAX_SEEDS] */
+    double timing_margin;      /* the target: clock x (1 + margin) [0; 0..1];
+                                  the first seed that reaches it is kept, else
+                                  the fastest.  An error still needs Fmax <
+                                  the clock itself (allow_timing_fail aside). */
 } build_opts;
+
+#define BUILD_MAX_SEEDS 16
 
 void build_opts_default(build_opts *o);
 

@@ -52,6 +52,23 @@ int pnr_overflow(const char *log, char *out, size_t n);
 
 char *slurp(const char *path, size_t *n);
 
+/* The nextpnr placements a build tried (DIR/nextpnr-seeds.txt): seed k
+ * reached fmax[k] MHz; the bitstream is seed[chosen]'s.  A folder built
+ * before the file existed reads as one placement, seed 1, at its report's
+ * Fmax. */
+typedef struct pnr_tries {
+    int n, chosen;
+    int seed[BUILD_MAX_SEEDS];
+    double fmax[BUILD_MAX_SEEDS];
+} pnr_tries;
+
+#define PNR_TRIES_FILE "nextpnr-seeds.txt"
+
+/* 0 when dir holds no readable place-and-route result. */
+int pnr_tries_read(const char *dir, pnr_tries *t);
+
+loom_status pnr_tries_write(const char *dir, const pnr_tries *t, loom_err *e);
+
 loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
                          double t_yosys, double t_pnr, int cached, loom_err *e);
 

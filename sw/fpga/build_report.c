@@ -176,6 +176,65 @@ loom_status write_plan(const build_opts *o, const char *dir, loom_err *e)
     return LOOM_OK;
 }
 
+/* DIR/nextpnr-seeds.txt: "seed K fmax F" per placement in the order
+ * run, then "chosen K". */
+loom_status pnr_tries_write(const char *dir, const pnr_tries *t, loom_err *e)
+{
+    char path[4096];
+    fmt_to(path, sizeof path, "%s/%s", dir, PNR_TRIES_FILE);
+    FILE *f = fopen(path, "w");
+    if (!f)
+        return loom_fail(e, LOOM_E_IO, "%s: cannot create: %s", path, strerror(errno));
+    fprintf(f, "# loom build: the nextpnr placements tried (seed, Fmax in MHz) and the one kept\n");
+    for (int k = 0; k < t->n; k++)
+        fprintf(f, "seed %d fmax %.2f\n", t->seed[k], t->fmax[k]);
+    fprintf(f, "chosen %d\n", t->seed[t->chosen]);
+    if (fclose(f) != 0)
+        return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
+    return LOOM_OK;
+}
+
+int pnr_tries_read(const char *dir, pnr_tries *t)
+{
+    char path[4096];
+    memset(t, 0, sizeof *t);
+    fmt_to(path, sizeof path, "%s/%s", dir, PNR_TRIES_FILE);
+    FILE *f = fopen(path, "r");
+    if (f) {
+        char line[256];
+        int chosen = 0, ok = 1;
+        while (ok && fgets(line, sizeof line, f)) {
+            int k;
+            double v;
+            if (line[0] == '#')
+                continue;
+            if (sscanf(line, "seed %d fmax %lf", &k, &v) == 2 && t->n < BUILD_MAX_SEEDS && k > 0 &&
+                v >= 0)
+                t->seed[t->n] = k, t->fmax[t->n++] = v;
+            else if (sscanf(line, "chosen %d", &k) == 1)
+                chosen = k;
+            else
+                ok = 0;
+        }
+        fclose(f);
+        for (int k = 0; ok && k < t->n; k++)
+            if (t->seed[k] == chosen) {
+                t->chosen = k;
+                return 1;
+            }
+        memset(t, 0, sizeof *t); /* damaged: read the report as an older folder's */
+    }
+    fmt_to(path, sizeof path, "%s/nextpnr-report.json", dir);
+    double fmax;
+    loom_err e;
+    if (access(path, R_OK) != 0 || report_pnr_read(path, NULL, 0, NULL, NULL, &fmax, &e) || fmax < 0)
+        return 0;
+    t->n = 1;
+    t->seed[0] = 1;
+    t->fmax[0] = fmax;
+    return 1;
+}
+
 loom_status write_report(const build_opts *o, const char *dir, const model_share *ms,
                                 double t_yosys, double t_pnr, int cached, loom_err *e)
 {
@@ -233,6 +292,14 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
             (unsigned)a->arch.w, (unsigned)a->arch.s, (unsigned)a->arch.a, a->cores, (unsigned long long)cap_n,
             (unsigned long long)cap_s, (unsigned)a->arch.d, a->profiles * a->cores, a->levels,
             a->max_inputs, b->baud, b->boot_bytes, b->flash_offset);
+    pnr_tries pt;
+    if (pnr_tries_read(dir, &pt) && pt.n > 0) {
+        fprintf(f, "  \"timing_margin\": %.3f,\n  \"pnr_seed\": %d,\n  \"pnr_seeds_tried\": %d,\n"
+                   "  \"pnr_tries\": [", o->timing_margin, pt.seed[pt.chosen], pt.n);
+        for (int k = 0; k < pt.n; k++)
+            fprintf(f, "%s{\"seed\": %d, \"fmax_mhz\": %.2f}", k ? ", " : "", pt.seed[k], pt.fmax[k]);
+        fprintf(f, "],\n");
+    }
     fprintf(f, "  \"yosys_s\": %.1f,\n  \"nextpnr_s\": %.1f,\n  \"cached\": %s,\n"
                "  \"synth_cache\": %s,\n", t_yosys, t_pnr, cached ? "true" : "false",
             cached == 2 ? "true" : "false");
@@ -259,11 +326,15 @@ loom_status write_report(const build_opts *o, const char *dir, const model_share
     }
     if (fclose(f) != 0)
         return loom_fail(e, LOOM_E_IO, "%s: write failed", path);
-    if (fmax < b->clock_mhz && !o->allow_timing_fail)
+    if (fmax < b->clock_mhz && !o->allow_timing_fail) {
+        char tried[64] = "";
+        if (pt.n > 1)
+            fmt_to(tried, sizeof tried, " with the fastest of nextpnr seeds 1-%d", pt.n);
         return loom_fail(e, LOOM_E_CAPACITY,
-                         "timing not met on %s: Fmax %.2f MHz < clock %.2f MHz (see %s/nextpnr.log; "
-                         "--allow-timing-fail keeps the bitstream)",
-                         b->name, fmax, b->clock_mhz, dir);
+                         "timing not met on %s: Fmax %.2f MHz < clock %.2f MHz%s (see %s/nextpnr.log; "
+                         "--seeds N tries more placements, --allow-timing-fail keeps the bitstream)",
+                         b->name, fmax, b->clock_mhz, tried, dir);
+    }
     return LOOM_OK;
 }
 
