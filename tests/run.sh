@@ -20,6 +20,14 @@ export DATA="${LOOM_DATA:-$PWD/../shared/data}"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pattern=${TESTS:-}
+# one run at a time per build tree: two would share test-work/ and test-logs/
+mkdir -p "$BUILD"
+exec 9> "$BUILD/.test-run.lock"
+if ! flock -n 9; then
+    echo "tests/run.sh: another test run is using $BUILD (it holds $BUILD/.test-run.lock);" \
+        "wait for it to end, or give this one a build tree of its own (BUILD=...)" >&2
+    exit 1
+fi
 pass=0 fail=0 skip=0 failed=()
 logdir="$BUILD/test-logs"
 rm -rf "$logdir" && mkdir -p "$logdir"
@@ -28,7 +36,7 @@ run_one() { # name, command...
     local name=$1; shift
     if [ -n "$pattern" ] && [[ "$name" != *$pattern* ]]; then return; fi
     local log="$logdir/${name//[:\/]/_}.log" t0=$SECONDS rc
-    "$@" >"$log" 2>&1; rc=$?
+    "$@" >"$log" 2>&1 9>&-; rc=$?
     local dt=$((SECONDS - t0))
     if [ $rc -eq 0 ]; then
         pass=$((pass + 1)); printf 'PASS %-40s %4ds\n' "$name" "$dt"
