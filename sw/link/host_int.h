@@ -38,6 +38,8 @@ typedef struct pend {
 #define DMG_LOW 0.15      /* ... and below which they get longer again */
 #define DMG_EVERY 16      /* answers between two changes of the payload cap */
 #define RTO_MIN_MS 20.0   /* the adaptive resend timeout's floor */
+#define GAP_MIN_MS 2.0    /* the answer-gap wait's floor (pump) */
+#define GAP_SAMPLES 8     /* answer gaps measured before the answer-gap wait is used */
 #define RTO_SHIFT_MAX 16  /* log2 of the largest backoff of the adaptive timeout */
 #define GIVEUP_MIN_MS 10000.0 /* no answer for this long at least before a board that
                                  still sends NAKs or damaged frames is given up */
@@ -83,6 +85,11 @@ struct loom_host {
     int debug;             /* LOOM_LINK_DEBUG set at loom_host_open: trace frames on stderr */
     int sr;                /* the board holds requests ahead of a damaged one (protocol 3,
                               selective repeat): only the damaged one is resent */
+    double ans_ms;         /* ms: when the last request was answered (0: none yet) */
+    double ans_sent_ms;    /* ms: the last send of that request */
+    double gap_ms, gap_var; /* ms: smoothed time from one answer to the next while the board
+                              had the next request already, and its variation */
+    unsigned gap_n;        /* answer-gap samples taken */
 };
 
 #endif
