@@ -208,6 +208,10 @@ typedef struct swboard {
     atomic_uint nak_n;
     atomic_uint damage_next; /* > 0: the next valid request is taken as damaged */
     atomic_uint reqs_in;   /* valid request frames received */
+    atomic_uint forget_held; /* > 0: when the request the held ones wait for arrives, the
+                              held ones are given up first (as the board does when they
+                              reach half its receive ring), silently */
+    atomic_uint forgot;    /* ... times that happened */
     unsigned byte_us;      /* > 0: a slow line: each frame in and each answer out
                               takes byte_us per wire byte (a UART of 10 bits/byte) */
 } swboard;
@@ -315,6 +319,13 @@ static void *sw_main(void *arg)
                 unsigned one = 1;
                 if (atomic_compare_exchange_strong(&b->damage_next, &one, 0))
                     f = -1;
+            }
+            unsigned yes = 1;
+            if (f > 0 && b->srv.hold && req.seq == b->srv.expected &&
+                atomic_compare_exchange_strong(&b->forget_held, &yes, 0)) {
+                b->srv.hold = 0, b->srv.hm = 0; /* link.c's give-up, before this frame */
+                b->srv.rp = b->srv.fbase = b->srv.wp;
+                atomic_fetch_add(&b->forgot, 1);
             }
             unsigned keep = atomic_load(&b->nak_keep);
             if (f > 0 && keep && (atomic_fetch_add(&b->nak_n, 1) + 1) % keep != 0)
@@ -520,6 +531,59 @@ static void test_host_lost_answers(void **st)
     loom_host_close(h);
 }
 
+/* Held requests given up: a request arrives damaged (NAK FRAME), the ones
+ * behind it are held, and when its resend arrives the board has given them
+ * up (the frames it read since the first held one passed half its receive
+ * ring), so it answers the resend and then nothing.  The host resends the
+ * next request as soon as its answer is an answer gap late (it was on the
+ * board before the resend was answered), not after the resend timeout
+ * (20 ms at least, the window standing still meanwhile). */
+static void test_host_gap(void **st)
+{
+    (void)st;
+    char spec[128];
+    board_start(0, 0, spec, sizeof spec);
+    loom_host_opts o;
+    loom_host_opts_default(&o);
+    o.timeout_ms = 2000;
+    o.max_tries = 8;
+    loom_host *h = NULL;
+    loom_err e;
+    if (loom_host_open(spec, 3000000, &o, &h, &e))
+        fail_msg("open: %s", e.msg);
+    uint32_t r, want = 0, n = 0;
+    for (int i = 0; i < 5; i++) /* round-trip samples */
+        assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_OK);
+    unsigned t0 = loom_host_timeouts(h);
+    for (uint32_t k = 1; k <= 300 + 8; k++) {
+        if (k <= 300) {
+            if (k > 40 && k % 20 == 0 && !atomic_load(&board.forget_held)) {
+                atomic_store(&board.damage_next, 1);
+                atomic_store(&board.forget_held, 1);
+            }
+            pipe_add_read(h, k);
+        }
+        if (k > 8) {
+            if (loom_host_pipe_words(h, &r, 1, &e) != LOOM_OK)
+                fail_msg("pipe words %u: %s", k - 8, e.msg);
+            want += k - 8;
+            assert_int_equal(r, want);
+            n++;
+        }
+    }
+    assert_int_equal(n, 300);
+    assert_int_equal(board.steps, want); /* each batch ran once */
+    unsigned forgot = atomic_load(&board.forgot), touts = loom_host_timeouts(h) - t0;
+    print_message("held requests given up %u times, %u resend timeouts\n", forgot, touts);
+    assert_true(forgot >= 8);
+    /* without the answer gap each give-up costs a resend timeout; a few
+     * are allowed on a loaded machine */
+    if (4 * touts > forgot)
+        fail_msg("held requests given up %u times, %u resend timeouts waited out", forgot, touts);
+    board_stop();
+    loom_host_close(h);
+}
+
 /* A slow board (a slow line, or a sanitized virtual board on a loaded
  * machine): the round trip of short frames is a few ms, a 248-byte frame
  * takes ten times as long.  The resend wait scales with the frame's bytes
@@ -673,5 +737,5 @@ static void test_host_no_board(void **st)
 
 UNIT_MAIN(test_list_ports, test_open_errors, test_pty_pair, test_tcp_pair, test_host_pty,
           test_host_tcp, test_host_pty_faults, test_host_tcp_faults, test_host_no_board,
-          test_host_lost_answers, test_host_slow_long_frames, test_host_gives_up_on_progress_only,
-          test_host_selective_repeat)
+          test_host_lost_answers, test_host_gap, test_host_slow_long_frames,
+          test_host_gives_up_on_progress_only, test_host_selective_repeat)
