@@ -486,13 +486,10 @@ static void host_session(int tcp, unsigned fault_pm)
     loom_host_close(h);
 }
 
-/* Whole answers lost on the way (not even a damaged frame arrives): the
- * host sees the loss when a frame sent after it is answered and resends at
- * once.  Before, every one cost a resend timeout (20 ms at least), during
- * which the window stood still. */
-static void test_host_lost_answers(void **st)
+/* A host on the software board (started on a pty), 2 s timeout, 8 tries,
+ * with five round-trip samples taken. */
+static loom_host *host_sampled(void)
 {
-    (void)st;
     char spec[128];
     board_start(0, 0, spec, sizeof spec);
     loom_host_opts o;
@@ -503,13 +500,27 @@ static void test_host_lost_answers(void **st)
     loom_err e;
     if (loom_host_open(spec, 3000000, &o, &h, &e))
         fail_msg("open: %s", e.msg);
-    uint32_t r, want = 0, n = 0;
-    for (int i = 0; i < 5; i++) /* round-trip samples */
+    uint32_t r;
+    for (int i = 0; i < 5; i++)
         assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_OK);
-    atomic_store(&board.drop_every, 7);
+    return h;
+}
+
+/* 300 pipelined batches (8 queued), each adding k to the board's counter
+ * and reading the sum back; before(k) runs before batch k is queued.  The
+ * sums must come back in order and each batch run once.  Returns the
+ * resend timeouts waited out meanwhile. */
+static unsigned pipe_300(loom_host *h, void (*before)(uint32_t k))
+{
+    loom_err e;
+    uint32_t r, want = 0, n = 0;
     unsigned t0 = loom_host_timeouts(h);
     for (uint32_t k = 1; k <= 300 + 8; k++) {
-        if (k <= 300) pipe_add_read(h, k);
+        if (k <= 300) {
+            if (before)
+                before(k);
+            pipe_add_read(h, k);
+        }
         if (k > 8) {
             if (loom_host_pipe_words(h, &r, 1, &e) != LOOM_OK)
                 fail_msg("pipe words %u: %s", k - 8, e.msg);
@@ -518,10 +529,23 @@ static void test_host_lost_answers(void **st)
             n++;
         }
     }
-    atomic_store(&board.drop_every, 0);
     assert_int_equal(n, 300);
-    assert_int_equal(board.steps, want); /* each batch ran once */
-    unsigned dropped = atomic_load(&board.dropped), touts = loom_host_timeouts(h) - t0;
+    assert_int_equal(board.steps, want);
+    return loom_host_timeouts(h) - t0;
+}
+
+/* Whole answers lost on the way (not even a damaged frame arrives): the
+ * host sees the loss when a frame sent after it is answered and resends at
+ * once.  Before, every one cost a resend timeout (20 ms at least), during
+ * which the window stood still. */
+static void test_host_lost_answers(void **st)
+{
+    (void)st;
+    loom_host *h = host_sampled();
+    atomic_store(&board.drop_every, 7);
+    unsigned touts = pipe_300(h, NULL);
+    atomic_store(&board.drop_every, 0);
+    unsigned dropped = atomic_load(&board.dropped);
     assert_true(dropped >= 40);
     /* a timeout only when the lost answer was the last one in flight (the
      * replay itself, or the end of the stream) */
@@ -529,6 +553,16 @@ static void test_host_lost_answers(void **st)
         fail_msg("%u answers lost, %u resend timeouts waited out", dropped, touts);
     board_stop();
     loom_host_close(h);
+}
+
+/* Every 20th batch from the 60th on arrives damaged, and its resend finds
+ * the ones behind it given up (test_host_gap). */
+static void damage_and_forget(uint32_t k)
+{
+    if (k > 40 && k % 20 == 0 && !atomic_load(&board.forget_held)) {
+        atomic_store(&board.damage_next, 1);
+        atomic_store(&board.forget_held, 1);
+    }
 }
 
 /* Held requests given up: a request arrives damaged (NAK FRAME), the ones
@@ -541,39 +575,9 @@ static void test_host_lost_answers(void **st)
 static void test_host_gap(void **st)
 {
     (void)st;
-    char spec[128];
-    board_start(0, 0, spec, sizeof spec);
-    loom_host_opts o;
-    loom_host_opts_default(&o);
-    o.timeout_ms = 2000;
-    o.max_tries = 8;
-    loom_host *h = NULL;
-    loom_err e;
-    if (loom_host_open(spec, 3000000, &o, &h, &e))
-        fail_msg("open: %s", e.msg);
-    uint32_t r, want = 0, n = 0;
-    for (int i = 0; i < 5; i++) /* round-trip samples */
-        assert_int_equal(loom_host_read(h, 0, &r, 1, &e), LOOM_OK);
-    unsigned t0 = loom_host_timeouts(h);
-    for (uint32_t k = 1; k <= 300 + 8; k++) {
-        if (k <= 300) {
-            if (k > 40 && k % 20 == 0 && !atomic_load(&board.forget_held)) {
-                atomic_store(&board.damage_next, 1);
-                atomic_store(&board.forget_held, 1);
-            }
-            pipe_add_read(h, k);
-        }
-        if (k > 8) {
-            if (loom_host_pipe_words(h, &r, 1, &e) != LOOM_OK)
-                fail_msg("pipe words %u: %s", k - 8, e.msg);
-            want += k - 8;
-            assert_int_equal(r, want);
-            n++;
-        }
-    }
-    assert_int_equal(n, 300);
-    assert_int_equal(board.steps, want); /* each batch ran once */
-    unsigned forgot = atomic_load(&board.forgot), touts = loom_host_timeouts(h) - t0;
+    loom_host *h = host_sampled();
+    unsigned touts = pipe_300(h, damage_and_forget);
+    unsigned forgot = atomic_load(&board.forgot);
     print_message("held requests given up %u times, %u resend timeouts\n", forgot, touts);
     assert_true(forgot >= 8);
     /* without the answer gap each give-up costs a resend timeout; a few
