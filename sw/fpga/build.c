@@ -4,11 +4,12 @@
  * the boot image build_boot.c, the P&R report build_report.c, the RAM image
  * of firmware boards and its .asc patching build_ram.c (build_int.h).
  *
- * Invariants: generic.asc is only ever written by nextpnr and only read
- * afterwards, so every loom.asc of a DIR (generic, baked, patched) is
+ * Invariants: generic.asc is only ever written by nextpnr (a placement of
+ * another seed is set aside and moved back whole, place_route) and only
+ * read afterwards, so every loom.asc of a DIR (generic, baked, patched) is
  * generic.asc with a different boot ROM; inputs.hash is written last, after
- * generic.asc and the nextpnr report are complete, so an interrupted build
- * is never mistaken for a finished one.
+ * generic.asc, the nextpnr report and nextpnr-seeds.txt are complete, so an
+ * interrupted build is never mistaken for a finished one.
  */
 #include "build.h"
 #include "build_int.h"
