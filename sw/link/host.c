@@ -584,6 +584,21 @@ static void note_stall(loom_host *h, const pend *old, double now)
     h->o.on_stall(h->o.stall_ctx, msg);
 }
 
+/* Resends the oldest unanswered request alone, presumed lost (its copies
+ * on the wire forgotten), neither backed off nor counted against
+ * max_tries; the cap on its sends still holds. */
+static loom_status resend_alone(loom_host *h, pend *old, loom_err *e)
+{
+    loom_status st = check_refused(h, old, e);
+    if (st)
+        return st;
+    old->early++;
+    fifo_drop(h, old->req.seq);
+    if (h->unanswered)
+        h->unanswered--;
+    return send_pend(h, old, e);
+}
+
 /* Waits for and handles what the board sends, at most until the timeout of
  * the oldest unanswered request (then resends all unanswered ones). */
 static loom_status pump(loom_host *h, loom_err *e)
@@ -627,16 +642,10 @@ static loom_status pump(loom_host *h, loom_err *e)
         if (g < GAP_MIN_MS)
             g = GAP_MIN_MS;
         if (now >= h->ans_ms + g) {
-            if ((st = check_refused(h, old, e)))
-                return st;
-            old->early++;
             if (h->debug)
                 fprintf(stderr, "%.1f gap seq %u after %.1f ms (gap %.1f var %.1f)\n", now,
                         old->req.seq, now - h->ans_ms, h->gap_ms, h->gap_var);
-            fifo_drop(h, old->req.seq);
-            if (h->unanswered)
-                h->unanswered--;
-            return send_pend(h, old, e);
+            return resend_alone(h, old, e);
         }
         if (h->ans_ms + g - now < left_ms)
             left_ms = h->ans_ms + g - now;
@@ -653,17 +662,11 @@ static loom_status pump(loom_host *h, loom_err *e)
          * sends still holds).  Only silence is a timeout that backs off and
          * counts: a board that is gone or still busy with queued copies. */
         if (h->cnt.frames_ok && h->heard_ms > since) {
-            if ((st = check_refused(h, old, e)))
-                return st;
-            old->early++;
             h->timeouts++;
             if (h->debug)
                 fprintf(stderr, "%.1f lost seq %u wait %.1f srtt %.1f var %.1f\n", now,
                         old->req.seq, w, h->srtt, h->rttvar);
-            fifo_drop(h, old->req.seq);
-            if (h->unanswered)
-                h->unanswered--;
-            if ((st = send_pend(h, old, e)))
+            if ((st = resend_alone(h, old, e)))
                 return st;
             h->last_event = mono_ms();
             return LOOM_OK;
