@@ -4,9 +4,8 @@
  * the boot image build_boot.c, the P&R report build_report.c, the RAM image
  * of firmware boards and its .asc patching build_ram.c (build_int.h).
  *
- * Invariants: generic.asc is only ever written by nextpnr (a placement of
- * another seed is set aside and moved back whole, place_route) and only
- * read afterwards, so every loom.asc of a DIR (generic, baked, patched) is
+ * Invariants: generic.asc is only ever written by nextpnr (as the kept
+ * seed's generic-seedK.asc, renamed, place_route) and only read afterwards, so every loom.asc of a DIR (generic, baked, patched) is
  * generic.asc with a different boot ROM; inputs.hash is written last, after
  * generic.asc, the nextpnr report and nextpnr-seeds.txt are complete, so an
  * interrupted build is never mistaken for a finished one.
@@ -292,43 +291,17 @@ static int pnr_settled(const build_opts *o, const char *dir)
     return t.fmax[t.chosen] >= pnr_target(o) || t.n >= seeds_wanted(o);
 }
 
-/* Moves dir/from to dir/to (to removed when from is absent). */
-static loom_status move_in(const char *dir, const char *from, const char *to, loom_err *e)
-{
-    char a[4096], b[4096];
-    fmt_to(a, sizeof a, "%s/%s", dir, from);
-    fmt_to(b, sizeof b, "%s/%s", dir, to);
-    if (rename(a, b) != 0 && errno != ENOENT)
-        return loom_fail(e, LOOM_E_IO, "%s: cannot rename to %s: %s", a, b, strerror(errno));
-    return LOOM_OK;
-}
-
-/* What one placement leaves, and where the best one so far waits while
- * the next seed runs. */
+/* What one placement leaves: seed K's under its own names while the seeds
+ * run (the log's stays), the kept one's under the usual names. */
+static const char *const pnr_seed_fmt[3] = {"generic-seed%d.asc", "nextpnr-seed%d.log",
+                                            "nextpnr-seed%d-report.json"};
 static const char *const pnr_out[3] = {"generic.asc", "nextpnr.log", "nextpnr-report.json"};
-static const char *const pnr_best[3] = {".best-generic.asc", ".best-nextpnr.log", ".best-nextpnr-report.json"};
 
-/* Drops a placement (the current one in pnr_out, or the best so far in
- * pnr_best): its bitstream and report removed, its log kept as
- * nextpnr-seedK.log. */
-static loom_status drop(const char *dir, const char *const names[3], int seed, loom_err *e)
+static void pnr_path(char *buf, size_t len, const char *dir, int i, int seed)
 {
-    char name[64], path[4096];
-    fmt_to(name, sizeof name, "nextpnr-seed%d.log", seed);
-    for (int i = 0; i < 3; i += 2) {
-        fmt_to(path, sizeof path, "%s/%s", dir, names[i]);
-        remove(path);
-    }
-    return move_in(dir, names[1], name, e);
-}
-
-/* Moves a placement's three files from one set of names to the other. */
-static loom_status move_set(const char *dir, const char *const from[3], const char *const to[3], loom_err *e)
-{
-    loom_status st = LOOM_OK;
-    for (int i = 0; !st && i < 3; i++)
-        st = move_in(dir, from[i], to[i], e);
-    return st;
+    char name[64];
+    fmt_to(name, sizeof name, pnr_seed_fmt[i], seed);
+    fmt_to(buf, len, "%s/%s", dir, name);
 }
 
 /* nextpnr with seed 1, 2, ... until a placement reaches pnr_target (at
@@ -336,31 +309,24 @@ static loom_status move_set(const char *dir, const char *const from[3], const ch
  * fastest.  Writes dir/generic.asc, nextpnr.log and nextpnr-report.json
  * of the kept one, the logs of the others as nextpnr-seedK.log, and
  * dir/nextpnr-seeds.txt. */
-static loom_status place_route(const build_opts *o, const char *dir, const char *root, const char *gasc,
-                               double *t_pnr, loom_err *e)
+static loom_status place_route(const build_opts *o, const char *dir, const char *root, double *t_pnr,
+                               loom_err *e)
 {
     const board_info *b = o->board;
-    char plog[4096], prep[4096], json[4096], dev[32], freq[32], pcf[4096], pkg[32], perr[4096],
-        seed[16], path[4096];
-    fmt_to(plog, sizeof plog, "%s/nextpnr.log", dir);
-    fmt_to(prep, sizeof prep, "%s/nextpnr-report.json", dir);
+    char json[4096], dev[32], freq[32], pcf[4096], pkg[32], perr[4096], seed[16], path[4096],
+        files[3][4096];
     fmt_to(json, sizeof json, "%s/loom.json", dir);
     fmt_to(dev, sizeof dev, "--%s", b->pnr_device);
     fmt_to(freq, sizeof freq, "%.3f", b->clock_mhz);
     fmt_to(pcf, sizeof pcf, "%s/boards/%s/%s.pcf", root, b->name, b->name);
     fmt_to(pkg, sizeof pkg, "%s", b->package);
     fmt_to(perr, sizeof perr, "%s/nextpnr.stderr", dir);
-    /* what an earlier build of this folder set aside */
-    glob_t g;
-    fmt_to(path, sizeof path, "%s/nextpnr-seed*.log", dir);
-    if (glob(path, 0, NULL, &g) == 0)
-        for (size_t i = 0; i < g.gl_pathc; i++)
-            remove(g.gl_pathv[i]);
-    globfree(&g);
-    for (int i = 0; i < 3; i++) {
-        fmt_to(path, sizeof path, "%s/%s", dir, pnr_best[i]);
-        remove(path);
-    }
+    /* what an earlier build of this folder left */
+    for (int k = 1; k <= BUILD_MAX_SEEDS; k++)
+        for (int i = 0; i < 3; i++) {
+            pnr_path(path, sizeof path, dir, i, k);
+            remove(path);
+        }
     fmt_to(path, sizeof path, "%s/%s", dir, PNR_TRIES_FILE);
     remove(path);
 
@@ -368,61 +334,52 @@ static loom_status place_route(const build_opts *o, const char *dir, const char 
     const double target = pnr_target(o);
     pnr_tries t;
     memset(&t, 0, sizeof t);
-    int best = -1;
-    loom_status st = LOOM_OK;
     double t0 = now_s();
     for (int k = 0; k < want; k++) {
         fmt_to(seed, sizeof seed, "%d", k + 1);
+        for (int i = 0; i < 3; i++)
+            pnr_path(files[i], sizeof files[i], dir, i, k + 1);
         progress(o, "nextpnr", -1, "placing and routing for %s-%s at %s MHz, seed %s (log %s)", b->device,
-                 b->package, freq, seed, plog);
+                 b->package, freq, seed, files[1]);
         char *pargv[] = {"nextpnr-ice40", dev, "--package", pkg, "--json", json, "--pcf", pcf,
-                         "--asc", (char *)gasc, "--freq", freq, "--report", prep, "--seed", seed,
-                         "--timing-allow-fail", "-q", "-l", plog, NULL};
+                         "--asc", files[0], "--freq", freq, "--report", files[2], "--seed", seed,
+                         "--timing-allow-fail", "-q", "-l", files[1], NULL};
         double t1 = now_s();
-        st = run_tool(pargv, NULL, NULL, perr, NULL, e);
+        loom_status st = run_tool(pargv, NULL, NULL, perr, NULL, e);
         if (st) {
             char over[512];
-            if (pnr_overflow(plog, over, sizeof over))
+            if (pnr_overflow(files[1], over, sizeof over))
                 return loom_fail(e, LOOM_E_CAPACITY, "the design does not fit the %s: it needs %s (log %s)",
-                                 b->device, over, plog);
-            return loom_err_prefix(e, "place and route (log %s)", plog);
+                                 b->device, over, files[1]);
+            return loom_err_prefix(e, "place and route (log %s)", files[1]);
         }
         double fmax;
-        if ((st = report_pnr_read(prep, NULL, 0, NULL, NULL, &fmax, e)))
+        if ((st = report_pnr_read(files[2], NULL, 0, NULL, NULL, &fmax, e)))
             return loom_err_prefix(e, "place and route, seed %d", k + 1);
         t.seed[t.n] = k + 1;
         t.fmax[t.n++] = fmax;
-        const int good = fmax >= target, last = good || k + 1 == want;
-        if (fmax < target)
-            progress(o, "nextpnr", now_s() - t1, "seed %d: Fmax %.2f MHz, under the %.2f MHz target%s", k + 1,
-                     fmax, target, last ? "" : "; another seed");
-        const int better = best < 0 || fmax > t.fmax[best];
-        if (last) {
-            if (good || better) { /* this one is kept where it is */
-                t.chosen = k;
-                if (best >= 0)
-                    st = drop(dir, pnr_best, t.seed[best], e);
-            } else { /* the best so far comes back */
-                t.chosen = best;
-                if (!(st = drop(dir, pnr_out, k + 1, e)))
-                    st = move_set(dir, pnr_best, pnr_out, e);
-            }
-            if (st)
-                return st;
+        if (fmax > t.fmax[t.chosen])
+            t.chosen = k;
+        if (fmax >= target)
             break;
-        }
-        if (better) {
-            if (best >= 0 && (st = drop(dir, pnr_best, t.seed[best], e)))
-                return st;
-            best = k;
-            st = move_set(dir, pnr_out, pnr_best, e);
-        } else {
-            st = drop(dir, pnr_out, k + 1, e);
-        }
-        if (st)
-            return st;
+        progress(o, "nextpnr", now_s() - t1, "seed %d: Fmax %.2f MHz, under the %.2f MHz target%s", k + 1,
+                 fmax, target, k + 1 < want ? "; another seed" : "");
     }
     *t_pnr = now_s() - t0;
+    /* the kept placement under the usual names; the others' bitstreams
+     * and reports go, their logs stay */
+    for (int k = 0; k < t.n; k++)
+        for (int i = 0; i < 3; i++) {
+            pnr_path(path, sizeof path, dir, i, t.seed[k]);
+            if (k == t.chosen) {
+                char to[4096];
+                fmt_to(to, sizeof to, "%s/%s", dir, pnr_out[i]);
+                if (rename(path, to) != 0)
+                    return loom_fail(e, LOOM_E_IO, "%s: cannot rename to %s: %s", path, to, strerror(errno));
+            } else if (i != 1) {
+                remove(path);
+            }
+        }
     if (t.n > 1)
         progress(o, "nextpnr", *t_pnr, "done: kept seed %d of %d tried, Fmax %.2f MHz", t.seed[t.chosen], t.n,
                  t.fmax[t.chosen]);
@@ -570,7 +527,7 @@ static loom_status stage_synth_pnr(const build_opts *o, const char *dir, const c
     progress(o, "yosys", *t_yosys, "done");
 
     /* nextpnr */
-    st = place_route(o, dir, root, gasc, t_pnr, e);
+    st = place_route(o, dir, root, t_pnr, e);
     if (st)
         return st;
 

@@ -60,7 +60,7 @@ t0=$SECONDS
 D="$WORK/mac14"
 if ! "$LOOM" build --board icebreaker "$AIG/mac14.aig" -o "$D" -q > build.out 2>&1; then
     cat build.out
-    grep -h "ERROR\|ICESTORM_LC\|ICESTORM_RAM\|SPRAM\|Max frequency" "$D/nextpnr.log" 2> /dev/null | head -20
+    grep -h "ERROR\|ICESTORM_LC\|ICESTORM_RAM\|SPRAM\|Max frequency" "$D"/nextpnr*.log 2> /dev/null | head -20
     fail "mac14: loom build"
 fi
 t_build=$((SECONDS - t0))

@@ -43,7 +43,7 @@ N=$("$LOOM" build --list | awk -v b="$B" '$1==b{for(i=1;i<=NF;i++) if($i ~ /^neu
 
 t0=$SECONDS
 if ! "$LOOM" build --board "$B" -o "$D"; then
-    grep -h "ERROR\|ICESTORM_LC\|ICESTORM_RAM\|SPRAM\|Max frequency" "$D/nextpnr.log" 2>/dev/null | head -20
+    grep -h "ERROR\|ICESTORM_LC\|ICESTORM_RAM\|SPRAM\|Max frequency" "$D"/nextpnr*.log 2>/dev/null | head -20
     exit 1
 fi
 echo "generic build: $((SECONDS - t0)) s"

@@ -47,7 +47,7 @@ lines = open(d + "/nextpnr-seeds.txt").read().split("\n")
 assert "chosen %d" % best["seed"] in lines, lines
 print("seeds:", [(t["seed"], t["fmax_mhz"]) for t in tries], "kept", best["seed"])
 EOF
-[ ! -e "$D/.best-generic.asc" ] && [ -s "$D/loom.bin" ]
+! ls "$D"/generic-seed*.asc > /dev/null 2>&1 && [ -s "$D/loom.bin" ]
 "$LOOM" report "$D" | grep -q "nextpnr seed [123], 3 placement(s) tried"
 # settled: the same options again run neither yosys nor nextpnr
 "$LOOM" build --board icestick --seeds 3 --timing-margin 100 --no-cache -o "$D" 2> "$WORK/log2"
