@@ -548,9 +548,17 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
  *     word reaches D1 9 slots after it; F = the first spiking position),
  *     taken pro rata.  W_k is the queue of a one-word-per-cycle
  *     server fed, at each slot position, by the words in core k of the
- *     neurons there that spike: its distribution is computed exactly from
- *     the firing probabilities (independent spikes), so the idle cycles of
- *     a delivery that waits for spikes are counted.
+ *     neurons there that spike, behind the router: the router sends one
+ *     spike a cycle for the whole array, the cores' spikes of one
+ *     position in turn, so a spike waits for the spikes ahead of it
+ *     (those of every core, with words in core k or not) and core k
+ *     streams its words from when it is sent or from when its earlier
+ *     words are done, whichever is later.  The two queues overlap rather
+ *     than add: the router's backlog costs core k only the cycles its
+ *     own stream would have stood idle.  The joint distribution of the
+ *     two backlogs is computed exactly from the firing probabilities
+ *     (independent spikes), so the idle cycles of a delivery that waits
+ *     for spikes are counted.
  * Expected values: a phase with events is weighted by the probability
  * that at least one event happens and uses the conditional means. */
 static double phase(double p_none, double cost_none, double e_mean, double a0, double t_mean,
@@ -568,16 +576,8 @@ static double dmax(double a, double b)
     return a > b ? a : b;
 }
 
-/* One slot position of the delivery queue of a core: a cycle of service,
- * then each neuron at the position adds its c words with probability p.
- * w[0..cap] is the distribution of the words left (cap absorbs the tail). */
-static void queue_serve(double *w, uint32_t cap)
-{
-    w[0] += w[1];
-    memmove(&w[1], &w[2], (size_t)(cap - 1) * sizeof *w);
-    w[cap] = 0;
-}
-
+/* The distribution w[0..cap] of a sum (cap absorbs the tail): a term that
+ * adds c with probability p. */
 static void queue_add(double *w, uint32_t cap, double p, uint32_t c)
 {
     if (p <= 0 || c == 0)
@@ -799,6 +799,15 @@ static void level_sums(pred *p)
     }
 }
 
+/* Neuron a before b: by position, then by core (the router's round-robin
+ * order of spikes that come in one cycle). */
+static int pos_before(const map_result *m, const uint32_t *pos, uint32_t a, uint32_t b)
+{
+    if (pos[a] != pos[b])
+        return pos[a] < pos[b];
+    return m->img->core_of[a] < m->img->core_of[b];
+}
+
 /* The neurons by level, then by position (slots are in level order, so
  * the position order within a core is the slot order).  0, or -1 when out
  * of memory. */
@@ -819,7 +828,7 @@ static int level_order(pred *p)
         for (uint32_t i = byl[l] + 1; i < byl[l + 1]; i++) {
             const uint32_t x = ord[i];
             uint32_t j = i;
-            for (; j > byl[l] && p->pos[ord[j - 1]] > p->pos[x]; j--)
+            for (; j > byl[l] && pos_before(m, p->pos, x, ord[j - 1]); j--)
                 ord[j] = ord[j - 1];
             ord[j] = x;
         }
@@ -856,17 +865,74 @@ static double first_spike(const pred *p, uint32_t l, double p_some)
     return ef / p_some;
 }
 
+/* The delivery queue of a core behind the router, as a joint distribution
+ * w[r * (vcap + 1) + v] of R, the spikes of the array the router has not
+ * sent yet, and V, the cycles until the core's synapse stream has written
+ * every word of the spikes so far (both counted from the current slot
+ * position; R on [0, rcap], V on [0, vcap], the tails absorbed at the caps).
+ * The router sends one spike a cycle for the whole array, in the order the
+ * spikes came, so a spike joining a backlog R leaves R + 1 cycles from now;
+ * the core streams its c words from then or from when its earlier words
+ * are done, whichever is later: V' = max(V, R + 1) + c.  A spike without
+ * words here passes the core at once (V stays).  With one core a spike
+ * never finds the router busy (R <= 1), and V - 1 is the old word queue
+ * W: V' - 1 = max(V - 1, 0) + c. */
+typedef struct dq {
+    double *w, *t;       /* the distribution, scratch of the same size */
+    uint32_t rcap, vcap;
+} dq;
+
+static void dq_serve(dq *q)
+{
+    const uint32_t V1 = q->vcap + 1;
+    memset(q->t, 0, (size_t)(q->rcap + 1) * V1 * sizeof *q->t);
+    for (uint32_t r = 0; r <= q->rcap; r++)
+        for (uint32_t v = 0; v <= q->vcap; v++)
+            q->t[(size_t)(r ? r - 1 : 0) * V1 + (v ? v - 1 : 0)] += q->w[(size_t)r * V1 + v];
+    double *x = q->w;
+    q->w = q->t;
+    q->t = x;
+}
+
+/* A neuron that spikes with probability p, c words in this core. */
+static void dq_add(dq *q, double p, uint32_t c)
+{
+    if (p <= 0)
+        return;
+    const uint32_t V1 = q->vcap + 1;
+    const size_t n = (size_t)(q->rcap + 1) * V1;
+    for (size_t i = 0; i < n; i++)
+        q->t[i] = (1.0 - p) * q->w[i];
+    for (uint32_t r = 0; r <= q->rcap; r++) {
+        const uint32_t r1 = r < q->rcap ? r + 1 : r;
+        for (uint32_t v = 0; v <= q->vcap; v++) {
+            const double x = q->w[(size_t)r * V1 + v];
+            if (x == 0)
+                continue;
+            uint32_t v1 = v;
+            if (c) {
+                const uint64_t e = (uint64_t)(v > r + 1 ? v : r + 1) + c;
+                v1 = e < q->vcap ? (uint32_t)e : q->vcap;
+            }
+            q->t[(size_t)r1 * V1 + v1] += p * x;
+        }
+    }
+    double *x = q->w;
+    q->w = q->t;
+    q->t = x;
+}
+
 /* Level l in core k of a dual-port build, given some spike: the expected
- * end of the level (the update or the last delivery).  The delivery queue
- * of the level is a one-word-per-cycle server fed at slot position t by
- * the words (in core k) of the neurons at t that spike.  Its last busy
- * cycle C is t + W_t for the last position t with a spike, W_t the words
- * then queued (t - 1 when none: the event still passes the core), so
+ * end of the level (the update or the last delivery).  The deliveries are
+ * the queue above (dq), fed at slot position t by the spikes of the
+ * neurons at t, the cores' in the router's round-robin order.  Its last
+ * busy cycle C is t + max(V - 1, R - 2) for the last position t with a
+ * spike (R - 2: a spike with no words here still passes this core's event
+ * FIFO, one cycle before the router would send the next), so
  *   E[max(tau, C)] = sum_t P(no spike after t) *
- *                    sum_x P(spike at t, W_t = x) max(tau, t + x),
- * with the distribution of W_t computed exactly position by position
- * (independent neurons) on [0, cap], cap a generous bound.  0, or -1 when
- * out of memory. */
+ *                    sum_{r,v} P(spike at t, R_t = r, V_t = v) max(tau, C),
+ * with the joint distribution computed exactly position by position
+ * (independent neurons).  0, or -1 when out of memory. */
 static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double ef, double p_some,
                          double *out)
 {
@@ -878,21 +944,26 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
         tot += c;
         cmax = dmax(cmax, c);
     }
+    const uint32_t nl = byl[l + 1] - byl[l], K = m->arch.cores;
     const double lim = 4 * p->dl[(size_t)k * L + l] + 16 * cmax + 64;
-    const uint32_t cap = (uint32_t)(tot < lim ? tot : lim) + 2;
-    double *nw = realloc(p->w, (2 * (size_t)cap + 2 + umax) * sizeof *p->w);
+    dq q = {.rcap = nl < 4 * K + 32 ? nl : 4 * K + 32};
+    q.vcap = (uint32_t)(tot < lim ? tot : lim) + q.rcap + 2;
+    const size_t n = (size_t)(q.rcap + 1) * (q.vcap + 1);
+    double *nw = realloc(p->w, (3 * n + umax + 1) * sizeof *p->w);
     if (!nw)
         return -1;
-    double *w = p->w = nw;
-    double *wb = w + cap + 1, *qa = wb + cap + 1; /* W before the spikes of t; P(none after t) */
-    memset(w, 0, ((size_t)cap + 1) * sizeof *w);
-    w[0] = 1;
+    p->w = nw;
+    q.w = nw;
+    q.t = nw + n;
+    double *wb = nw + 2 * n, *qa = wb + n; /* the queue before the spikes of t; P(none after t) */
+    memset(q.w, 0, n * sizeof *q.w);
+    q.w[0] = 1;
     for (uint32_t t = 0; t < umax; t++)
         qa[t] = 1;
     for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
-        const uint32_t n = ord[i];
-        if (pos[n] > 0)
-            qa[pos[n] - 1] *= 1.0 - rate_of(p, n);
+        const uint32_t nn = ord[i];
+        if (pos[nn] > 0)
+            qa[pos[nn] - 1] *= 1.0 - rate_of(p, nn);
     }
     for (uint32_t t = umax - 1; t-- > 0;)
         qa[t] *= qa[t + 1];
@@ -908,33 +979,35 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
     double e = 0, p_spk = 0;
     uint32_t i = byl[l];
     for (uint32_t t = 0; t < umax; t++) {
-        double q = 1;
+        double qn = 1;
         int any = 0;
         for (; i < byl[l + 1] && pos[ord[i]] == t; i++) {
-            const uint32_t n = ord[i];
-            const double r = rate_of(p, n);
+            const uint32_t nn = ord[i];
+            const double r = rate_of(p, nn);
             if (r <= 0)
                 continue;
             if (!any)
-                memcpy(wb, w, ((size_t)cap + 1) * sizeof *w);
+                memcpy(wb, q.w, n * sizeof *q.w);
             any = 1;
-            q *= 1.0 - r;
-            queue_add(w, cap, r, words_in(m, k, n));
+            qn *= 1.0 - r;
+            dq_add(&q, r, words_in(m, k, nn));
         }
         if (any) {
-            /* a spike at t with no words here still passes this
-             * core's event FIFO: C >= t - 1 */
             double pa = 0, ea = 0;
-            for (uint32_t x = 0; x <= cap; x++) {
-                const double wa = w[x] - q * wb[x];
-                pa += wa;
-                ea += wa * dmax(tau, x ? (double)t + x : (double)t - 1);
-            }
+            for (uint32_t r = 0; r <= q.rcap; r++)
+                for (uint32_t v = 0; v <= q.vcap; v++) {
+                    const size_t x = (size_t)r * (q.vcap + 1) + v;
+                    const double wa = q.w[x] - qn * wb[x];
+                    if (wa == 0)
+                        continue;
+                    pa += wa;
+                    ea += wa * dmax(tau, (double)t + dmax(v > 1 ? (double)v - 1 : -1, (double)r - 2));
+                }
             p_spk += qa[t] * pa;
             e += qa[t] * ea;
         }
         if (t + 1 < umax)
-            queue_serve(w, cap);
+            dq_serve(&q);
     }
     /* E[max(upd, 12 + C + X)] over all steps, then given a spike */
     e = 13 + xk + e + (1.0 - p_spk) * tau;
