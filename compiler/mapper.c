@@ -544,9 +544,9 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
  *                              left when the last slot's spike arrives
  *     X_k = the words taking the RAM (every word with one ring RAM, the
  *     delay-0 words with banks) among those delivered while the update
- *     runs: at most n - F - 9 of the level's words T_k (a spike's first
- *     word reaches D1 9 slots after it; F = the first spiking position),
- *     taken pro rata.  W_k is the queue of a one-word-per-cycle
+ *     runs: of a spike at position t at most n - t - 9 (a spike's first
+ *     word reaches D1 9 slots after it), and in all at most n - F - 9
+ *     (F = the first spiking position), taken pro rata.  W_k is the queue of a one-word-per-cycle
  *     server fed, at each slot position, by the words in core k of the
  *     neurons there that spike, behind the router: the router sends one
  *     spike a cycle for the whole array, the cores' spikes of one
@@ -604,7 +604,6 @@ typedef struct pred {
     double def;
     uint32_t L;           /* levels */
     double *dl;           /* [K*L] expected words T of level l in core k */
-    double *xl;           /* [K*L] ... of them taking the update's ring RAM (X) */
     double *hl;           /* [K*L] spikes with words in the core */
     double *sl;           /* [L] expected spikes */
     double *pn;           /* [L] P(no spike) */
@@ -746,7 +745,7 @@ static double input_cycles(const map_result *m, double input_rate)
 
 static void pred_free(pred *p)
 {
-    LOOM_FREE(p->dl, p->xl, p->hl, p->sl, p->pn, p->lstart, p->pos, p->byl, p->ord, p->w);
+    LOOM_FREE(p->dl, p->hl, p->sl, p->pn, p->lstart, p->pos, p->byl, p->ord, p->w);
 }
 
 /* 0, or -1 when out of memory (p is then freed). */
@@ -756,7 +755,6 @@ static int pred_alloc(pred *p)
     const uint32_t L1 = p->L ? p->L : 1, NN = m->n_neurons;
     const size_t KL = (size_t)m->arch.cores * L1;
     p->dl = calloc(KL, sizeof *p->dl);
-    p->xl = calloc(KL, sizeof *p->xl);
     p->hl = calloc(KL, sizeof *p->hl);
     p->sl = calloc(L1, sizeof *p->sl);
     p->pn = malloc(L1 * sizeof *p->pn);
@@ -765,7 +763,7 @@ static int pred_alloc(pred *p)
     p->byl = calloc((size_t)L1 + 1, sizeof *p->byl);
     p->ord = calloc(NN + 1, sizeof *p->ord);
     p->w = NULL;
-    if (p->dl && p->xl && p->hl && p->sl && p->pn && p->lstart && p->pos && p->byl && p->ord)
+    if (p->dl && p->hl && p->sl && p->pn && p->lstart && p->pos && p->byl && p->ord)
         return 0;
     pred_free(p);
     return -1;
@@ -776,7 +774,6 @@ static void level_sums(pred *p)
 {
     const map_result *m = p->m;
     const uint32_t K = m->arch.cores, L = p->L;
-    const int banked = m->ring_rams > 1;
     for (uint32_t l = 0; l < L; l++)
         p->pn[l] = 1;
     for (uint32_t k = 0; k < K; k++)
@@ -793,7 +790,6 @@ static void level_sums(pred *p)
         for (uint32_t k = 0; k < K; k++) {
             const size_t kg = (size_t)k * m->fan + g;
             p->dl[(size_t)k * L + l] += r * m->fo_count[kg];
-            p->xl[(size_t)k * L + l] += r * (banked ? m->fo_d0[kg] : m->fo_count[kg]);
             p->hl[(size_t)k * L + l] += m->fo_count[kg] ? r : 0;
         }
     }
@@ -968,10 +964,28 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
     for (uint32_t t = umax - 1; t-- > 0;)
         qa[t] *= qa[t + 1];
     /* the update: one cycle later per word that takes its ring RAM
-     * (X, only while it runs: a spike's first word reaches D1 8
-     * slots after its own); deliveries: 13 cycles after C, plus X */
+     * (X, only while it runs: a spike's first word reaches D1 9
+     * slots after its own); deliveries: 13 cycles after C, plus X.
+     * A spike at position t gets at most umax - t - 9 of its words
+     * there before the update's last slot, none when it comes later
+     * (counting them from the level's first spike alone put ctrl.aig,
+     * a logic net with spikes all through its levels, 6 % over on one
+     * core); tw of the level's words can, xw of them take the RAM. */
     const double room = (double)umax - ef - 9 > 0 ? (double)umax - ef - 9 : 0;
-    const double xw = p->xl[(size_t)k * L + l] / p_some, tw = p->dl[(size_t)k * L + l] / p_some;
+    double xw = 0, tw = 0;
+    for (uint32_t j = byl[l]; j < byl[l + 1]; j++) {
+        const uint32_t nn = ord[j];
+        const uint32_t c = words_in(m, k, nn);
+        const double in_time = (double)umax - pos[nn] - 9;
+        if (c == 0 || in_time <= 0)
+            continue;
+        const size_t kg = (size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[nn], m->img->slot_of[nn]);
+        const double share = in_time < c ? in_time / c : 1, r = rate_of(p, nn);
+        tw += r * c * share;
+        xw += r * (m->ring_rams > 1 ? m->fo_d0[kg] : c) * share;
+    }
+    xw /= p_some;
+    tw /= p_some;
     /* of the tw words, at most room are delivered while the update
      * runs; the xw that take its RAM are as many of them pro rata */
     const double xk = tw > room ? xw * room / tw : xw;
