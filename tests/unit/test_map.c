@@ -156,6 +156,51 @@ static void test_place_one_core(void **state)
     seir_net_free(net);
 }
 
+/* The router sends one spike a cycle for the whole array (loom_router.v),
+ * so the cores' spikes of one slot position queue for it.  4 cores, level
+ * 0: a_k in core k slot 0, each firing every step with one word to b_k
+ * (level 1, same core, never fires), SEIR order, so the spikes go out
+ * a_0, a_1, a_2, a_3 and core k gets its word's spike k + 1 cycles on:
+ * core 3's last word ends 13 + 4 cycles after the level's start (4 - 1
+ * cycles of router ahead of its one word), the level 17, b's 1 + 6, the
+ * input phase 0 (no input words: the lanes overlap the update), START
+ * and FIN 2: 26, the cycles the RTL takes (loom cosim, config c4).
+ * Without the synapses a and b make one level of 2 slots a core, and
+ * every spike is without words: the router still sends each, the last 3
+ * cycles after the first, so the last core's event passes at C = 4 - 2
+ * and the level takes 13 + 2: 2 + 15 = 17, again the RTL's cycles (the
+ * model without the router: 14 and 23). */
+static void test_predict_router(void **state)
+{
+    (void)state;
+    for (int words = 1; words >= 0; words--) {
+        seir_net *net = seir_net_new(NULL);
+        seir_profile p;
+        seir_profile_default(&p);
+        p.name = "lif";
+        assert_int_equal(seir_add_profile(net, &p), 0);
+        assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
+        assert_int_equal(seir_add_neurons(net, "a", 4, 1, 0), 0);
+        assert_int_equal(seir_add_neurons(net, "b", 4, 1, 0), 4);
+        for (uint32_t k = 0; k < 4 && words; k++)
+            assert_int_equal(seir_add_syn(net, k, 4 + k, 1, 0), 0);
+        assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 1, 1), 0);
+        limg_arch a = small_arch(4);
+        map_result *m;
+        loom_err e;
+        if (map_net(net, &a, &m, &e) != LOOM_OK)
+            fail_msg("map_net: %s", e.msg);
+        for (uint32_t k = 0; k < 4; k++) {
+            assert_int_equal(m->img->core_of[k], k);
+            assert_int_equal(m->img->core_of[4 + k], k);
+        }
+        const double rate[8] = {1, 1, 1, 1, 0, 0, 0, 0};
+        assert_true(fabs(map_predict_cycles(m, 0, rate, 0) - (words ? 26 : 17)) < 1e-9);
+        map_free(m);
+        seir_net_free(net);
+    }
+}
+
 static void test_place_two_cores(void **state)
 {
     (void)state;
@@ -419,6 +464,6 @@ static void test_limg_file(void **state)
     seir_net_free(net);
 }
 
-UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_input_lanes, test_fanout_low_slot,
+UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_router, test_predict_input_lanes, test_fanout_low_slot,
           test_refusals,
           test_limg_file)
