@@ -876,18 +876,21 @@ static double first_spike(const pred *p, uint32_t l, double p_some)
 typedef struct dq {
     double *w, *t;       /* the distribution, scratch of the same size */
     uint32_t rcap, vcap;
+    uint32_t vhi;        /* V <= vhi: w and t are read and written below it */
 } dq;
 
 static void dq_serve(dq *q)
 {
-    const uint32_t V1 = q->vcap + 1;
-    memset(q->t, 0, (size_t)(q->rcap + 1) * V1 * sizeof *q->t);
+    const uint32_t V1 = q->vcap + 1, hi = q->vhi ? q->vhi - 1 : 0;
     for (uint32_t r = 0; r <= q->rcap; r++)
-        for (uint32_t v = 0; v <= q->vcap; v++)
+        memset(&q->t[(size_t)r * V1], 0, ((size_t)hi + 1) * sizeof *q->t);
+    for (uint32_t r = 0; r <= q->rcap; r++)
+        for (uint32_t v = 0; v <= q->vhi; v++)
             q->t[(size_t)(r ? r - 1 : 0) * V1 + (v ? v - 1 : 0)] += q->w[(size_t)r * V1 + v];
     double *x = q->w;
     q->w = q->t;
     q->t = x;
+    q->vhi = hi;
 }
 
 /* A neuron that spikes with probability p, c words in this core. */
@@ -896,12 +899,20 @@ static void dq_add(dq *q, double p, uint32_t c)
     if (p <= 0)
         return;
     const uint32_t V1 = q->vcap + 1;
-    const size_t n = (size_t)(q->rcap + 1) * V1;
-    for (size_t i = 0; i < n; i++)
-        q->t[i] = (1.0 - p) * q->w[i];
+    uint32_t hi = q->vhi;
+    if (c) {
+        const uint64_t e = (uint64_t)(hi > q->rcap + 1 ? hi : q->rcap + 1) + c;
+        hi = e < q->vcap ? (uint32_t)e : q->vcap;
+    }
+    for (uint32_t r = 0; r <= q->rcap; r++) {
+        double *t = &q->t[(size_t)r * V1];
+        const double *w = &q->w[(size_t)r * V1];
+        for (uint32_t v = 0; v <= hi; v++)
+            t[v] = v <= q->vhi ? (1.0 - p) * w[v] : 0;
+    }
     for (uint32_t r = 0; r <= q->rcap; r++) {
         const uint32_t r1 = r < q->rcap ? r + 1 : r;
-        for (uint32_t v = 0; v <= q->vcap; v++) {
+        for (uint32_t v = 0; v <= q->vhi; v++) {
             const double x = q->w[(size_t)r * V1 + v];
             if (x == 0)
                 continue;
@@ -916,6 +927,35 @@ static void dq_add(dq *q, double p, uint32_t c)
     double *x = q->w;
     q->w = q->t;
     q->t = x;
+    q->vhi = hi;
+}
+
+/* The router's backlog that level l can reach with some probability
+ * (above 1e-12) at any slot position, at most cap: R alone is the same
+ * queue for every core, so this bounds the R of core_delivery's joint
+ * distribution.  w: cap + 1 doubles of scratch. */
+static uint32_t router_reach(const pred *p, uint32_t l, uint32_t umax, uint32_t cap, double *w)
+{
+    const uint32_t *ord = p->ord, *pos = p->pos, *byl = p->byl;
+    memset(w, 0, ((size_t)cap + 1) * sizeof *w);
+    w[0] = 1;
+    uint32_t reach = 0, i = byl[l];
+    for (uint32_t t = 0; t < umax; t++) {
+        for (; i < byl[l + 1] && pos[ord[i]] == t; i++) {
+            const double r = rate_of(p, ord[i]);
+            if (r > 0)
+                queue_add(w, cap, r, 1);
+        }
+        for (uint32_t x = cap; x > reach; x--)
+            if (w[x] > 1e-12) {
+                reach = x;
+                break;
+            }
+        w[0] += w[1]; /* a spike a cycle goes out */
+        memmove(&w[1], &w[2], (size_t)(cap - 1) * sizeof *w);
+        w[cap] = 0;
+    }
+    return reach;
 }
 
 /* Level l in core k of a dual-port build, given some spike: the expected
@@ -941,18 +981,24 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
         cmax = dmax(cmax, c);
     }
     const uint32_t nl = byl[l + 1] - byl[l], K = m->arch.cores;
+    const uint32_t rmax = nl < 4 * K + 32 ? nl + 1 : 4 * K + 32;
     const double lim = 4 * p->dl[(size_t)k * L + l] + 16 * cmax + 64;
-    dq q = {.rcap = nl < 4 * K + 32 ? nl : 4 * K + 32};
+    double *nw = realloc(p->w, ((size_t)rmax + 1) * sizeof *p->w);
+    if (!nw)
+        return -1;
+    p->w = nw;
+    dq q = {.rcap = router_reach(p, l, umax, rmax, nw) + 1};
+    q.rcap = q.rcap < rmax ? q.rcap : rmax;
     q.vcap = (uint32_t)(tot < lim ? tot : lim) + q.rcap + 2;
     const size_t n = (size_t)(q.rcap + 1) * (q.vcap + 1);
-    double *nw = realloc(p->w, (3 * n + umax + 1) * sizeof *p->w);
+    nw = realloc(p->w, (3 * n + umax + 1) * sizeof *p->w);
     if (!nw)
         return -1;
     p->w = nw;
     q.w = nw;
     q.t = nw + n;
     double *wb = nw + 2 * n, *qa = wb + n; /* the queue before the spikes of t; P(none after t) */
-    memset(q.w, 0, n * sizeof *q.w);
+    memset(q.w, 0, 2 * n * sizeof *q.w);
     q.w[0] = 1;
     for (uint32_t t = 0; t < umax; t++)
         qa[t] = 1;
@@ -1000,8 +1046,12 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
             const double r = rate_of(p, nn);
             if (r <= 0)
                 continue;
-            if (!any)
-                memcpy(wb, q.w, n * sizeof *q.w);
+            if (!any) /* (w is only defined up to vhi) */
+                for (uint32_t r1 = 0; r1 <= q.rcap; r1++) {
+                    const size_t o = (size_t)r1 * (q.vcap + 1);
+                    memcpy(&wb[o], &q.w[o], ((size_t)q.vhi + 1) * sizeof *wb);
+                    memset(&wb[o + q.vhi + 1], 0, (size_t)(q.vcap - q.vhi) * sizeof *wb);
+                }
             any = 1;
             qn *= 1.0 - r;
             dq_add(&q, r, words_in(m, k, nn));
@@ -1009,7 +1059,7 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
         if (any) {
             double pa = 0, ea = 0;
             for (uint32_t r = 0; r <= q.rcap; r++)
-                for (uint32_t v = 0; v <= q.vcap; v++) {
+                for (uint32_t v = 0; v <= q.vhi; v++) {
                     const size_t x = (size_t)r * (q.vcap + 1) + v;
                     const double wa = q.w[x] - qn * wb[x];
                     if (wa == 0)
