@@ -546,8 +546,9 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
  *     delay-0 words with banks) among those delivered while the update
  *     runs: of a spike at position t at most n - t - 9 (a spike's first
  *     word reaches D1 9 slots after it), and in all at most n - F - 9
- *     (F = the first spiking position), taken pro rata.  W_k is the queue of a one-word-per-cycle
- *     server fed, at each slot position, by the words in core k of the
+ *     (F = the first spiking position), taken pro rata.  W_k is the
+ *     queue of a one-word-per-cycle server fed, at each slot position, by
+ *     the words in core k of the
  *     neurons there that spike, behind the router: the router sends one
  *     spike a cycle for the whole array, the cores' spikes of one
  *     position in turn, so a spike waits for the spikes ahead of it
