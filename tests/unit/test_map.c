@@ -42,6 +42,19 @@ static uint32_t word_at(const limg *img, uint32_t addr)
     return 0;
 }
 
+/* A new net with one profile, "lif", the defaults, and `inputs` spike
+ * inputs "in". */
+static seir_net *lif_net(uint32_t inputs)
+{
+    seir_net *net = seir_net_new(NULL);
+    seir_profile p;
+    seir_profile_default(&p);
+    p.name = "lif";
+    assert_int_equal(seir_add_profile(net, &p), 0);
+    assert_int_equal(seir_add_inputs(net, "in", inputs, 0, SEIR_IN_SPIKE), 0);
+    return net;
+}
+
 /* in -> a (w 5, d 0); a -> b (w -2, d 0); a -> c (w 7, d 3); b -> c (w 1, d 0)
  * levels: a 0, b 1, c 2 (c has a zero-delay input from b). */
 static seir_net *chain_net(void)
@@ -174,12 +187,7 @@ static void test_predict_router(void **state)
 {
     (void)state;
     for (int words = 1; words >= 0; words--) {
-        seir_net *net = seir_net_new(NULL);
-        seir_profile p;
-        seir_profile_default(&p);
-        p.name = "lif";
-        assert_int_equal(seir_add_profile(net, &p), 0);
-        assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
+        seir_net *net = lif_net(1);
         assert_int_equal(seir_add_neurons(net, "a", 4, 1, 0), 0);
         assert_int_equal(seir_add_neurons(net, "b", 4, 1, 0), 4);
         for (uint32_t k = 0; k < 4 && words; k++)
@@ -253,12 +261,7 @@ static void test_place_two_cores(void **state)
 static void test_predict_input_lanes(void **state)
 {
     (void)state;
-    seir_net *net = seir_net_new(NULL);
-    seir_profile p;
-    seir_profile_default(&p);
-    p.name = "lif";
-    assert_int_equal(seir_add_profile(net, &p), 0);
-    assert_int_equal(seir_add_inputs(net, "in", 2, 0, SEIR_IN_SPIKE), 0);
+    seir_net *net = lif_net(2);
     assert_int_equal(seir_add_neurons(net, "n", 2, 0, 0), 0);
     assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 1), 0);
     assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 1, 1, 5, 1), 0);
@@ -290,12 +293,7 @@ static void test_predict_input_lanes(void **state)
 static void test_fanout_low_slot(void **state)
 {
     (void)state;
-    seir_net *net = seir_net_new(NULL);
-    seir_profile p;
-    seir_profile_default(&p);
-    p.name = "lif";
-    assert_int_equal(seir_add_profile(net, &p), 0);
-    assert_int_equal(seir_add_inputs(net, "in", 2, 0, SEIR_IN_SPIKE), 0);
+    seir_net *net = lif_net(2);
     assert_int_equal(seir_add_neurons(net, "n", 3, 0, 0), 0);
     assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 2, 5, 0), 0);
     assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 5, 0), 0);
