@@ -6,7 +6,8 @@
 //   U1  profile lookup (loom_core_prof); read i, v (here), the ring word
 //       ring[slot][t mod R] (loom_core_ring) and the slot's bias
 //       (loom_core_syn)
-//   U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem);
+//   U2  in = sat_S(shift(acc)), decay(i, a_syn), decay(v, a_mem)
+//       (SP = 1: the decays' products; their rounding is U3's carry in);
 //       the ring word is cleared (by loom_core_ring)
 //   U3  i' = sat(di + in), v' = sat(dv + bias + i')
 //   U3 (SP = 0) / U6 (SP = 1, after U4 v1 and U5 the threshold): spike,
@@ -187,7 +188,7 @@ module loom_core_upd #(
     reg [NB:0]   slot_q, lvl_end_q;
     reg          u3_v_q;
     // U3 registers (the profile fields come from loom_core_prof)
-    reg [S-1:0]  u3_in_q, u3_di_q, u3_dv_q;
+    reg [S-1:0]  u3_in_q;
     reg [31:0]   coll_q;
 
     // single-port ring: a neuron every other cycle (U1 reads, U2 clears);
@@ -276,20 +277,52 @@ module loom_core_upd #(
     // ice40_dsp pass)
     wire signed [S+12:0] pi = $signed(i_rdata) * $signed({1'b0, pf_u2_asyn});
     wire signed [S+12:0] pv = $signed(v_rdata) * $signed({1'b0, pf_u2_amem});
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire signed [S+12:0] pi_f = pi >>> 12;
-    /* verilator lint_on UNUSEDSIGNAL */
-    /* verilator lint_off UNUSEDSIGNAL */
-    wire signed [S+12:0] pv_f = pv >>> 12;
-    /* verilator lint_on UNUSEDSIGNAL */
-    wire [S-1:0] di = pi_f[S-1:0] + {{(S-1){1'b0}}, (pi[S+12] & (|pi[11:0]))};
-    wire [S-1:0] dv = pv_f[S-1:0] + {{(S-1){1'b0}}, (pv[S+12] & (|pv[11:0]))};
 
-    always @(posedge clk_i) begin
-        u3_in_q     <= in_s;
-        u3_di_q     <= di;
-        u3_dv_q     <= dv;
-    end
+    // decay(x, a) = x * a / 4096 truncated toward zero = floor(p / 4096),
+    // plus 1 when p is negative with a fraction.  Since a <= 4096 the
+    // result fits in S bits, so floor(p / 4096) + 1 never wraps.
+    //   SP = 1 registers the products themselves into U3 and the "+ 1"
+    //   becomes the carry into U3's sums.  On the UP5K the multipliers are
+    //   SB_MAC16 blocks whose inner delay nextpnr 0.4 does not time; with
+    //   nothing between product and register, yosys folds the register
+    //   into the block (its output register), so the untimed part is the
+    //   block alone, with a whole cycle less the RAM-to-block routing for
+    //   it (docs/boards.md, "What Fmax leaves out").
+    //   SP = 0 rounds in U2 (LUT multipliers, timed like any logic).
+    wire [S-1:0] u3_di, u3_dv;        // floor(p / 4096), or rounded (SP = 0)
+    wire         u3_ci, u3_cv;        // the rounding's + 1 (SP = 1), else 0
+    generate
+        if (SP != 0) begin : g_prod_q
+            reg [S+12:0] u3_pi_q, u3_pv_q;
+            always @(posedge clk_i) begin
+                u3_pi_q <= pi;
+                u3_pv_q <= pv;
+            end
+            assign u3_di = u3_pi_q[S+11:12];
+            assign u3_dv = u3_pv_q[S+11:12];
+            assign u3_ci = u3_pi_q[S+12] & (|u3_pi_q[11:0]);
+            assign u3_cv = u3_pv_q[S+12] & (|u3_pv_q[11:0]);
+        end else begin : g_round_u2
+            /* verilator lint_off UNUSEDSIGNAL */
+            wire signed [S+12:0] pi_f = pi >>> 12;
+            wire signed [S+12:0] pv_f = pv >>> 12;
+            /* verilator lint_on UNUSEDSIGNAL */
+            wire [S-1:0] di = pi_f[S-1:0] + {{(S-1){1'b0}}, (pi[S+12] & (|pi[11:0]))};
+            wire [S-1:0] dv = pv_f[S-1:0] + {{(S-1){1'b0}}, (pv[S+12] & (|pv[11:0]))};
+            reg  [S-1:0] u3_di_q, u3_dv_q;
+            always @(posedge clk_i) begin
+                u3_di_q <= di;
+                u3_dv_q <= dv;
+            end
+            assign u3_di = u3_di_q;
+            assign u3_dv = u3_dv_q;
+            assign u3_ci = 1'b0;
+            assign u3_cv = 1'b0;
+        end
+    endgenerate
+
+    always @(posedge clk_i)
+        u3_in_q <= in_s;
 
     // U3: new state, spike, reset.  Sums are S+2 bits wide (they cannot
     // wrap); one saturates to S bits when its bits S+1..S-1 disagree.
@@ -302,12 +335,17 @@ module loom_core_upd #(
                 sat2 = {{3{x[S+1]}}, {(S-1){~x[S+1]}}};
         end
     endfunction
-    wire [S+1:0] isum = {{2{u3_di_q[S-1]}}, u3_di_q} + {{2{u3_in_q[S-1]}}, u3_in_q};
+    // i's sum with and without the rounding's carry, the carry (a 13-input
+    // test) chosen after both: it does not delay the carry chain
+    wire [S+1:0] isum0 = {{2{u3_di[S-1]}}, u3_di} + {{2{u3_in_q[S-1]}}, u3_in_q};
+    wire [S+1:0] isum1 = {{2{u3_di[S-1]}}, u3_di} + {{2{u3_in_q[S-1]}}, u3_in_q}
+                       + {{(S+1){1'b0}}, 1'b1};
     /* verilator lint_off UNUSEDSIGNAL */
-    wire [S+1:0] inew = sat2(isum);     // SP = 1 registers inew[S-1:0] into U4
+    wire [S+1:0] inew = u3_ci ? sat2(isum1) : sat2(isum0);  // SP = 1 registers inew[S-1:0] into U4
     /* verilator lint_on UNUSEDSIGNAL */
     // dv + bias does not wait for inew: one adder less on the long path
-    wire [S+1:0] dvb  = {{2{u3_dv_q[S-1]}}, u3_dv_q} + {{2{nb_u3_q[S-1]}}, nb_u3_q};
+    wire [S+1:0] dvb  = {{2{u3_dv[S-1]}}, u3_dv} + {{2{nb_u3_q[S-1]}}, nb_u3_q}
+                      + {{(S+1){1'b0}}, u3_cv};
 
     // SP = 1 (a neuron every other cycle): the U3 chain takes three more
     // stages, each one carry chain and a multiplexer deep (27 MHz on the
