@@ -319,9 +319,7 @@ static void test_fanout_low_slot(void **state)
     map_free(m);
     seir_net_free(net);
     /* one core: no top bits */
-    net = seir_net_new(NULL);
-    assert_int_equal(seir_add_profile(net, &p), 0);
-    assert_int_equal(seir_add_inputs(net, "in", 1, 0, SEIR_IN_SPIKE), 0);
+    net = lif_net(1);
     assert_int_equal(seir_add_neurons(net, "n", 2, 0, 0), 0);
     assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 1, 5, 0), 0);
     a = small_arch(1);
