@@ -111,7 +111,7 @@ void map_free(map_result *m)
         return;
     limg_free(m->img);
     LOOM_FREE(m->level_of, m->core_used, m->core_syn, m->core_profiles, m->lvl_count, m->fo_count, m->fo_d0,
-              m);
+              m->in_low, m);
 }
 
 static uint32_t src_of(const map_result *m, uint32_t src)
@@ -188,9 +188,10 @@ static map_result *map_alloc(const seir_net *net, const limg_arch *a)
     m->core_profiles = calloc(K, sizeof *m->core_profiles);
     m->fo_count = calloc((size_t)K * m->fan, sizeof *m->fo_count);
     m->fo_d0 = calloc((size_t)K * m->fan, sizeof *m->fo_d0);
+    m->in_low = calloc((size_t)K * (net->n_inputs ? net->n_inputs : 1), sizeof *m->in_low);
     m->img = limg_new(a, N, net->n_inputs, net->n_outputs);
     if (!m->level_of || !m->core_used || !m->core_syn || !m->core_profiles || !m->fo_count ||
-        !m->fo_d0 || !m->img) {
+        !m->fo_d0 || !m->in_low || !m->img) {
         map_free(m);
         return NULL;
     }
@@ -386,6 +387,8 @@ static int write_synapses(map_result *m, const seir_net *net, uint32_t k, uint32
             if (fo_next[c] == 0 || l < fo_next[c])
                 fo_next[c] = l;
         }
+        for (uint32_t c = 0; c < net->n_inputs && c < a->max_inputs; c++)
+            m->in_low[(size_t)k * net->n_inputs + c] = fo_next[c];
     }
     uint32_t start = 0;
     for (uint32_t g = 0; g <= m->fan; g++) {
@@ -560,8 +563,20 @@ loom_status map_net(const seir_net *net, const limg_arch *arch, map_result **out
  *     two backlogs is computed exactly from the firing probabilities
  *     (independent spikes), so the idle cycles of a delivery that waits
  *     for spikes are counted.
+ *   the first level of K > 1 dual-port cores (the input lanes overlap
+ *     its update; the inputs' E[max_k T_k] is counted before it):
+ *     its slot 0 issues before the input words, so a spike there leads
+ *     by LEAD = E[max T], its words behind core k's E[T_k] - LEAD_WORDS
+ *     input words, and meets the slots 1 .. n - 1 the update issues
+ *     after them (X); a delay-0 input word into slot b < 3 of a core
+ *     holds its slots from b on (not slot 0's lead) 3 - b cycles
+ *     (BOUND_HOLD), their spikes with them and the update's end past the
+ *     fullest core's n, over the joint firing of the channels that set
+ *     the bounds (bound_scenarios, bound_emax).
  * Expected values: a phase with events is weighted by the probability
- * that at least one event happens and uses the conditional means. */
+ * that at least one event happens and uses the conditional means; a
+ * swing of the whole net's firing from step to step (rate_gain_sd)
+ * averages over a gain of the rates (map_predict_cycles). */
 static double phase(double p_none, double cost_none, double e_mean, double a0, double t_mean,
                     double b0)
 {
@@ -603,6 +618,12 @@ typedef struct pred {
     const map_result *m;
     const double *rate;   /* [n_neurons] or NULL: def for every neuron */
     double def;
+    double in_rate;       /* every input channel's firing probability */
+    double lead;          /* the overlapped input phase's E[max_k T_k] (input_lanes), else 0 */
+    uint32_t nsc;         /* bound scenarios (bound_scenarios), 0 when not enumerated */
+    double *scp;          /* [nsc] their probabilities */
+    uint32_t *scb;        /* [nsc * K] their bounds per core, UINT32_MAX for none */
+    double *scw;          /* [nsc * K] the expected words of the bound channels in each core */
     uint32_t L;           /* levels */
     double *dl;           /* [K*L] expected words T of level l in core k */
     double *hl;           /* [K*L] spikes with words in the core */
@@ -636,6 +657,177 @@ static int input_overlap(const map_result *m)
     return a->cores > 1 && m->port_cycles <= 1 && limg_slot_bits(a) + sb + 2 <= 32;
 }
 
+/* A channel's words common to every core: the least of its counts. */
+static uint32_t common_words(const map_result *m, uint32_t c)
+{
+    uint32_t lo = UINT32_MAX;
+    for (uint32_t k = 0; k < m->arch.cores; k++) {
+        const uint32_t n = m->fo_count[(size_t)k * m->fan + c];
+        lo = n < lo ? n : lo;
+    }
+    return lo;
+}
+
+/* The overlapped input phase (input_overlap) holds core k's update below
+ * the bound its input lane sets (loom_router.v, loom_core_upd.v's
+ * bound_i): when the lane's last entry is in, its words stream while the
+ * update yields a cycle to each of them (the T of the input phase), and
+ * the bound stays on until the last word is written (ev_done at D2,
+ * counted a cycle later): 3 cycles after the stream's end.  Meanwhile the
+ * slots below the bound issue; the one at it waits, so every slot at or
+ * above a bound at slot s of the first level issues max(0, 3 - s) cycles
+ * later (none for a bound beyond the level).  Core k's update then ends
+ * n_k + 3 - s cycles on, which holds the level only as far as that passes
+ * the fullest core's umax.  The bound at the end is, when the lane's
+ * lowest delay-0 slots never fell in push order (channel order; an entry
+ * without one does not count), the largest of them, else the least.
+ * BOUND_HOLD: those 3 cycles. */
+#define BOUND_HOLD 3
+/* The channels with delay-0 words in the first level whose firing is
+ * enumerated (2^n subsets); with more, the hold is left out. */
+#define BOUND_ENUM_MAX 16
+#define BOUND_ENUM_CORES 64 /* (bound_emax's arrays) */
+
+/* The slot at which core k's lane holds the first level when the channels
+ * of set (bit i: channel ch[i]) fire; UINT32_MAX when none (no bound, or
+ * one beyond the level or at BOUND_HOLD or more, which costs nothing). */
+static uint32_t lane_bound(const map_result *m, uint32_t k, const uint32_t *ch, uint32_t nb, uint32_t set)
+{
+    const uint32_t n0 = m->lvl_count[(size_t)k * m->n_levels];
+    uint32_t mx = 0, mn = UINT32_MAX;
+    int any = 0, mono = 1;
+    for (uint32_t i = 0; i < nb; i++) {
+        const uint32_t low = m->in_low[(size_t)k * m->n_inputs + ch[i]];
+        if (!(set >> i & 1) || low == 0)
+            continue;
+        const uint32_t sl = low - 1;
+        mono = mono && !(any && sl < mx);
+        mx = !any || sl > mx ? sl : mx;
+        mn = sl < mn ? sl : mn;
+        any = 1;
+    }
+    const uint32_t b = mono ? mx : mn;
+    return !any || b >= n0 || b >= BOUND_HOLD ? UINT32_MAX : b;
+}
+
+/* The cycles by which core k's lane holds the level when the channels of
+ * set fire: its update ends n_k + BOUND_HOLD - b on. */
+static uint32_t bound_hold(const map_result *m, uint32_t k, const uint32_t *ch, uint32_t nb, uint32_t set,
+                           uint32_t umax)
+{
+    const uint32_t b = lane_bound(m, k, ch, nb, set);
+    if (b == UINT32_MAX)
+        return 0;
+    const uint32_t late = m->lvl_count[(size_t)k * m->n_levels] + BOUND_HOLD - b;
+    return late > umax ? late - umax : 0;
+}
+
+/* The channels that set a bound in some core (a first level, some
+ * delay-0 word there), into ch; their number. */
+static uint32_t bound_channels(const map_result *m, double input_rate, uint32_t *ch)
+{
+    uint32_t nb = 0;
+    for (uint32_t c = 0; m->n_levels && input_rate > 0 && c < m->n_inputs; c++) {
+        uint32_t low = 0;
+        for (uint32_t k = 0; k < m->arch.cores; k++)
+            low |= m->in_low[(size_t)k * m->n_inputs + c];
+        if (low)
+            ch[nb++] = c;
+    }
+    return nb;
+}
+
+/* E[max_k (P_k + hold_k)] of the overlapped input phase: the channels
+ * that set a bound in some core (nb of them, ch) fire together for every
+ * core, so their subsets are enumerated, each fixing every core's hold
+ * and its words from them; the other channels' words stay independent
+ * per core, their distribution functions F (K x (cap + 1)).  -1 when
+ * there are too many to enumerate. */
+static double bound_emax(const map_result *m, double rate, const uint32_t *ch, uint32_t nb,
+                         const double *F, uint32_t cap, double *e0)
+{
+    const uint32_t K = m->arch.cores, L = m->n_levels;
+    uint32_t umax = 0, sh[2][BOUND_ENUM_CORES];
+    for (uint32_t k = 0; k < K; k++)
+        umax = m->lvl_count[(size_t)k * L] > umax ? m->lvl_count[(size_t)k * L] : umax;
+    double e[2] = {0, 0};
+    for (uint32_t set = 0; set < (1u << nb); set++) {
+        double pr = 1;
+        uint32_t top = 0;
+        for (uint32_t i = 0; i < nb; i++)
+            pr *= set >> i & 1 ? rate : 1.0 - rate;
+        for (uint32_t k = 0; k < K; k++) {
+            sh[0][k] = 0;
+            for (uint32_t i = 0; i < nb; i++)
+                if (set >> i & 1)
+                    sh[0][k] += m->fo_count[(size_t)k * m->fan + ch[i]] - common_words(m, ch[i]);
+            sh[1][k] = sh[0][k] + bound_hold(m, k, ch, nb, set, umax);
+            top = sh[1][k] > top ? sh[1][k] : top;
+        }
+        for (int h = 0; h < 2; h++) { /* sum over x >= 1 of P(max >= x) */
+            const uint32_t *d = sh[h];
+            double es = 0;
+            for (uint32_t x = 1; x <= cap + top; x++) {
+                double all = 1;
+                for (uint32_t k = 0; k < K && all > 0; k++)
+                    all *= x - 1 < d[k] ? 0
+                                        : (x - 1 - d[k] >= cap ? 1 : F[(size_t)k * (cap + 1) + x - 1 - d[k]]);
+                es += 1.0 - all;
+            }
+            e[h] += pr * es;
+        }
+    }
+    *e0 = e[0];
+    return e[1];
+}
+
+/* The distinct vectors of the cores' bounds (lane_bound) over the subsets
+ * of bound channels that fire, at most BOUND_SCEN of them, with their
+ * probabilities, into p->nsc, scp, scb; none (nsc = 0) when there are
+ * more, or more channels than BOUND_ENUM_MAX.  0, or -1 when out of memory. */
+#define BOUND_SCEN 16
+static int bound_scenarios(pred *p)
+{
+    const map_result *m = p->m;
+    const uint32_t K = m->arch.cores;
+    uint32_t *ch = calloc(m->n_inputs ? m->n_inputs : 1, sizeof *ch);
+    uint32_t *b = malloc((size_t)K * sizeof *b);
+    p->scp = calloc(BOUND_SCEN, sizeof *p->scp);
+    p->scb = malloc((size_t)BOUND_SCEN * K * sizeof *p->scb);
+    p->scw = calloc((size_t)BOUND_SCEN * K, sizeof *p->scw);
+    if (!ch || !b || !p->scp || !p->scb || !p->scw) {
+        LOOM_FREE(ch, b);
+        return -1;
+    }
+    const uint32_t nb = bound_channels(m, p->in_rate, ch);
+    uint32_t n = 0;
+    for (uint32_t set = 0; nb <= BOUND_ENUM_MAX && set < (1u << nb) && n <= BOUND_SCEN; set++) {
+        double pr = 1;
+        for (uint32_t i = 0; i < nb; i++)
+            pr *= set >> i & 1 ? p->in_rate : 1.0 - p->in_rate;
+        for (uint32_t k = 0; k < K; k++)
+            b[k] = lane_bound(m, k, ch, nb, set);
+        uint32_t i = 0;
+        while (i < n && memcmp(&p->scb[(size_t)i * K], b, K * sizeof *b) != 0)
+            i++;
+        if (i == n && n++ < BOUND_SCEN)
+            memcpy(&p->scb[(size_t)i * K], b, K * sizeof *b);
+        if (i < BOUND_SCEN) {
+            p->scp[i] += pr;
+            for (uint32_t k = 0; k < K; k++)
+                for (uint32_t c = 0; c < nb; c++)
+                    if (set >> c & 1)
+                        p->scw[(size_t)i * K + k] += pr * m->fo_count[(size_t)k * m->fan + ch[c]];
+        }
+    }
+    for (uint32_t i = 0; i < n && i < BOUND_SCEN; i++)
+        for (uint32_t k = 0; k < K; k++)
+            p->scw[(size_t)i * K + k] /= p->scp[i] > 0 ? p->scp[i] : 1;
+    p->nsc = nb <= BOUND_ENUM_MAX && n <= BOUND_SCEN ? n : 0;
+    LOOM_FREE(ch, b);
+    return 0;
+}
+
 /* The input phase of an array of K > 1 cores: each core scans its own
  * list (the events with synapses there) into its own FIFO, all at once, so
  * the phase lasts as long as its busiest core: c*T_k + 6 for T_k > 0 words
@@ -647,7 +839,7 @@ static int input_overlap(const map_result *m)
  * every T_k alike, so E[max T] = E[common] + E[max_k P_k] with P_k the
  * rest; the P_k are taken as independent, E[max] from their exact
  * distributions on [0, cap].  -1 when out of memory. */
-static double input_lanes(const map_result *m, double input_rate, double pc)
+static double input_lanes(const map_result *m, double input_rate, double pc, double *hold, double *lead)
 {
     const uint32_t K = m->arch.cores;
     uint32_t cap = 1;
@@ -670,31 +862,48 @@ static double input_lanes(const map_result *m, double input_rate, double pc)
         if (tot + 1 > cap)
             cap = tot + 1;
     }
+    /* the channels that set a bound (overlapped input phase, a first
+     * level, some delay-0 word there): enumerated by bound_emax */
+    const int ovl = pc <= 1 && input_overlap(m);
+    uint32_t nb = 0, *ch = calloc(m->n_inputs ? m->n_inputs : 1, sizeof *ch);
     double *w = malloc((size_t)K * (cap + 1) * sizeof *w);
-    if (!w)
+    if (!w || !ch) {
+        LOOM_FREE(w, ch);
         return -1;
+    }
+    if (ovl)
+        nb = bound_channels(m, input_rate, ch);
+    const int en = nb > 0 && nb <= BOUND_ENUM_MAX && K <= BOUND_ENUM_CORES;
     for (uint32_t k = 0; k < K; k++) {
         double *wk = &w[(size_t)k * (cap + 1)];
         memset(wk, 0, (cap + 1) * sizeof *wk);
         wk[0] = 1;
-        for (uint32_t c = 0; c < m->n_inputs; c++) {
-            uint32_t lo = UINT32_MAX;
-            for (uint32_t j = 0; j < K; j++) {
-                const uint32_t n = m->fo_count[(size_t)j * m->fan + c];
-                lo = n < lo ? n : lo;
+        for (uint32_t c = 0, i = 0; c < m->n_inputs; c++) {
+            if (en && i < nb && ch[i] == c) { /* enumerated */
+                i++;
+                continue;
             }
-            queue_add(wk, cap, input_rate, m->fo_count[(size_t)k * m->fan + c] - lo);
+            queue_add(wk, cap, input_rate, m->fo_count[(size_t)k * m->fan + c] - common_words(m, c));
         }
         for (uint32_t x = 1; x <= cap; x++) /* the distribution function */
             wk[x] += wk[x - 1];
     }
     double emax = common;
-    for (uint32_t x = 1; x <= cap; x++) {
-        double all = 1; /* P(every P_k < x) */
-        for (uint32_t k = 0; k < K; k++)
-            all *= w[(size_t)k * (cap + 1) + x - 1];
-        emax += 1.0 - all;
+    *hold = 0;
+    if (en) {
+        double e0 = 0;
+        const double e1 = bound_emax(m, input_rate, ch, nb, w, cap, &e0);
+        emax += e0;
+        *hold = e1 - e0;
+    } else {
+        for (uint32_t x = 1; x <= cap; x++) {
+            double all = 1; /* P(every P_k < x) */
+            for (uint32_t k = 0; k < K; k++)
+                all *= w[(size_t)k * (cap + 1) + x - 1];
+            emax += 1.0 - all;
+        }
     }
+    free(ch);
     free(w);
     /* dual-port (pc = 1): the lanes run while the first level updates
      * (docs/rtl.md, "How a step runs"): no scan and no barrier, the step
@@ -707,17 +916,21 @@ static double input_lanes(const map_result *m, double input_rate, double pc)
      * were taken off every step, which at input rate p left out
      * 2 (1 - p) of the E[max T]; a one-slot level with p = 0.4, the
      * lif_norse export on 4 cores, came out 19 % short.) */
-    if (pc <= 1 && input_overlap(m))
+    if (ovl) {
+        *lead = emax;
         return emax;
+    }
     return 2 + (1.0 - p_none) * (6 - 2) + pc * emax;
 }
 
 /* START, FIN and the input phase; -1 when out of memory. */
-static double input_cycles(const map_result *m, double input_rate)
+static double input_cycles(const map_result *m, double input_rate, double *hold, double *lead)
 {
     const double pc = m->port_cycles > 1 ? (double)m->port_cycles : 1.0;
+    *hold = 0;
+    *lead = 0;
     if (m->arch.cores > 1) {
-        const double e = input_lanes(m, input_rate, pc);
+        const double e = input_lanes(m, input_rate, pc, hold, lead);
         return e < 0 ? -1 : 2 + e;
     }
     double p_none = 1, tmax = 0;
@@ -746,7 +959,7 @@ static double input_cycles(const map_result *m, double input_rate)
 
 static void pred_free(pred *p)
 {
-    LOOM_FREE(p->dl, p->hl, p->sl, p->pn, p->lstart, p->pos, p->byl, p->ord, p->w);
+    LOOM_FREE(p->dl, p->hl, p->sl, p->pn, p->lstart, p->pos, p->byl, p->ord, p->w, p->scp, p->scb, p->scw);
 }
 
 /* 0, or -1 when out of memory (p is then freed). */
@@ -764,6 +977,10 @@ static int pred_alloc(pred *p)
     p->byl = calloc((size_t)L1 + 1, sizeof *p->byl);
     p->ord = calloc(NN + 1, sizeof *p->ord);
     p->w = NULL;
+    p->scp = NULL;
+    p->scb = NULL;
+    p->scw = NULL;
+    p->nsc = 0;
     if (p->dl && p->hl && p->sl && p->pn && p->lstart && p->pos && p->byl && p->ord)
         return 0;
     pred_free(p);
@@ -959,10 +1176,59 @@ static uint32_t router_reach(const pred *p, uint32_t l, uint32_t umax, uint32_t 
     return reach;
 }
 
+/* The overlapped input phase (input_overlap) runs while the first level
+ * updates: its slot 0 issues before the first input word reaches D1 (the
+ * update yields a cycle to each of them, loom_core_upd.v's yield_i), its
+ * later slots after them.  A spike of slot 0 is so LEAD = E[max_k T_k]
+ * cycles earlier than the model's level start (counted after the input
+ * phase), and the router sends it as soon as the lanes have sent their
+ * events (loom_router.v, bc_go): it waits in the core's event FIFO behind
+ * the input events, its words after theirs.  Not when a delay-0 input
+ * word reaches slot 0 of its core: the bound (loom_router.v) then holds
+ * slot 0 until the inputs are written, and every slot at or above a
+ * bound b < BOUND_HOLD issues BOUND_HOLD - b cycles late (bound_hold), its
+ * spike with it. */
+/* Where a leading spike's words join core k's stream: LEAD_WORDS words
+ * short of E[T_k], in the model's units (V counted from the spike's time,
+ * -LEAD).  In the RTL slot 0 issues 3 cycles after START, its spike is
+ * in the list 4 cycles later and goes out the next (if no lane sends),
+ * while the lane's words reach D1 one a cycle from START + 5; its words
+ * follow the last input word at D1 (a waveform of the 4-core net of
+ * test_predict_lead).  The 6 is measured: hand nets of a first level
+ * whose slot 0 fires every step on 4 cores, 0 to 24 input words a core,
+ * 1 to 8 words a spike, 0 to 5 slots after it: 77 of 84 the RTL's cycles
+ * exactly, the others a cycle off. */
+#define LEAD_WORDS 6
+
+/* The times vt[j] of the first level's neurons ord[j] in a queue started
+ * s (= LEAD, whole) cycles before the level: s + the position, 0 for a
+ * leading spike, s + the position + BOUND_HOLD - b for a slot at or above
+ * its core's bound b (bnd[k], UINT32_MAX for none; bnd NULL: slot 0 of a
+ * core held, with no delay, when a delay-0 input reaches it, the
+ * scenarios being too many).  The latest of them. */
+static uint32_t first_times(const pred *p, const uint32_t *bnd, uint32_t s, uint32_t *vt)
+{
+    const map_result *m = p->m;
+    uint32_t last = 0;
+    for (uint32_t j = 0; j < p->byl[1] - p->byl[0]; j++) {
+        const uint32_t n = p->ord[p->byl[0] + j], t = p->pos[n], k = m->img->core_of[n];
+        uint32_t b = bnd ? bnd[k] : UINT32_MAX;
+        if (!bnd) /* slot 0 held whenever a delay-0 input reaches it */
+            for (uint32_t c = 0; c < m->n_inputs && b; c++)
+                b = m->in_low[(size_t)k * m->n_inputs + c] == 1 ? 0 : b;
+        vt[j] = b != UINT32_MAX && t >= b ? s + t + (bnd ? BOUND_HOLD - b : 0) : (t == 0 ? 0 : s + t);
+        last = vt[j] > last ? vt[j] : last;
+    }
+    return last;
+}
+
 /* Level l in core k of a dual-port build, given some spike: the expected
  * end of the level (the update or the last delivery).  The deliveries are
  * the queue above (dq), fed at slot position t by the spikes of the
- * neurons at t, the cores' in the router's round-robin order.  Its last
+ * neurons at t, the cores' in the router's round-robin order (the first
+ * level with leading spikes: at the times vt of first_times, over span
+ * of them, s of them before the level's start, the queue starting with
+ * v0 input words to go; vt NULL: t the position, s = v0 = 0).  Its last
  * busy cycle C is t + max(V - 1, R - 2) for the last position t with a
  * spike (R - 2: a spike with no words here still passes this core's event
  * FIFO, one cycle before the router would send the next), so
@@ -970,8 +1236,9 @@ static uint32_t router_reach(const pred *p, uint32_t l, uint32_t umax, uint32_t 
  *                    sum_{r,v} P(spike at t, R_t = r, V_t = v) max(tau, C),
  * with the joint distribution computed exactly position by position
  * (independent neurons).  0, or -1 when out of memory. */
-static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double ef, double p_some,
-                         double *out)
+static int core_delivery_at(pred *p, uint32_t l, uint32_t k, uint32_t umax, double ef, double p_some,
+                            double hold, const uint32_t *vt, uint32_t span, uint32_t s, uint32_t v0,
+                            double *out)
 {
     const map_result *m = p->m;
     const uint32_t L = p->L, *ord = p->ord, *pos = p->pos, *byl = p->byl;
@@ -990,25 +1257,40 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
     p->w = nw;
     dq q = {.rcap = router_reach(p, l, umax, rmax, nw) + 1};
     q.rcap = q.rcap < rmax ? q.rcap : rmax;
-    q.vcap = (uint32_t)(tot < lim ? tot : lim) + q.rcap + 2;
+    q.vcap = (uint32_t)(tot < lim ? tot : lim) + q.rcap + 2 + v0;
     const size_t n = (size_t)(q.rcap + 1) * (q.vcap + 1);
-    nw = realloc(p->w, (3 * n + umax + 1) * sizeof *p->w);
+    nw = realloc(p->w, (3 * n + span + 1) * sizeof *p->w + (nl + span + 1) * sizeof(uint32_t));
     if (!nw)
         return -1;
     p->w = nw;
     q.w = nw;
     q.t = nw + n;
-    double *wb = nw + 2 * n, *qa = wb + n; /* the queue before the spikes of t; P(none after t) */
+    double *wb = nw + 2 * n, *qa = wb + n; /* the queue before the spikes of vt; P(none after vt) */
+    /* the level's neurons by time, each time's in ord's order (the
+     * router's): vord[first[t]..first[t + 1]) */
+    uint32_t *first = (uint32_t *)(qa + span + 1), *vord = first + span + 1;
     memset(q.w, 0, 2 * n * sizeof *q.w);
-    q.w[0] = 1;
-    for (uint32_t t = 0; t < umax; t++)
+    q.w[v0] = 1; /* the input words ahead of the leading spikes */
+    q.vhi = v0;
+    memset(first, 0, (span + 1) * sizeof *first);
+    for (uint32_t t = 0; t < span; t++)
         qa[t] = 1;
-    for (uint32_t i = byl[l]; i < byl[l + 1]; i++) {
-        const uint32_t nn = ord[i];
-        if (pos[nn] > 0)
-            qa[pos[nn] - 1] *= 1.0 - rate_of(p, nn);
+    for (uint32_t j = 0; j < nl; j++) {
+        const uint32_t nn = ord[byl[l] + j], t = vt ? vt[j] : pos[nn];
+        first[t + 1]++;
+        if (t > 0)
+            qa[t - 1] *= 1.0 - rate_of(p, nn);
     }
-    for (uint32_t t = umax - 1; t-- > 0;)
+    for (uint32_t t = 0; t < span; t++)
+        first[t + 1] += first[t];
+    for (uint32_t j = 0; j < nl; j++) {
+        const uint32_t t = vt ? vt[j] : pos[ord[byl[l] + j]];
+        vord[first[t]++] = ord[byl[l] + j];
+    }
+    for (uint32_t t = span; t > 0; t--)
+        first[t] = first[t - 1];
+    first[0] = 0;
+    for (uint32_t t = span - 1; t-- > 0;)
         qa[t] *= qa[t + 1];
     /* the update: one cycle later per word that takes its ring RAM
      * (X, only while it runs: a spike's first word reaches D1 9
@@ -1017,33 +1299,47 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
      * there before the update's last slot, none when it comes later
      * (counting them from the level's first spike alone put ctrl.aig,
      * a logic net with spikes all through its levels, 6 % over on one
-     * core); tw of the level's words can, xw of them take the RAM. */
-    const double room = (double)umax - ef - 9 > 0 ? (double)umax - ef - 9 : 0;
-    double xw = 0, tw = 0;
-    for (uint32_t j = byl[l]; j < byl[l + 1]; j++) {
-        const uint32_t nn = ord[j];
+     * core); tw of the level's words can, xw of them take the RAM.
+     * A leading spike (first_times) is at -s and the router sends it
+     * after the leading spikes ahead of it (a of them, expected), so its
+     * words reach D1 at -s + 9 + a, but not before the input words are
+     * done, at 0, when the update issues its slots 1 .. umax - 1 (slot 0
+     * went before them): umax - 1 - max(0, 9 - s + a) of those can meet
+     * its words, at most umax - 1 of all of them; [1] counts these. */
+    double room[2] = {(double)umax - ef - 9 > 0 ? (double)umax - ef - 9 : 0, 0};
+    double xw[2] = {0, 0}, tw[2] = {0, 0}, ahead = 0;
+    for (uint32_t j = 0; j < nl; j++) {
+        const uint32_t nn = ord[byl[l] + j];
         const uint32_t c = words_in(m, k, nn);
-        const double in_time = (double)umax - pos[nn] - 9;
+        const int lead = s > 0 && vt && vt[j] == 0;
+        double in_time = (double)umax - pos[nn] - 9;
+        if (lead) {
+            in_time = dmax(0, (double)umax - 1 - dmax(0, 9.0 - s + ahead));
+            room[1] = dmax(room[1], in_time);
+            ahead += rate_of(p, nn);
+        }
         if (c == 0 || in_time <= 0)
             continue;
         const size_t kg = (size_t)k * m->fan + map_src_id(&m->arch, m->img->core_of[nn], m->img->slot_of[nn]);
         const double share = in_time < c ? in_time / c : 1, r = rate_of(p, nn);
-        tw += r * c * share;
-        xw += r * (m->ring_rams > 1 ? m->fo_d0[kg] : c) * share;
+        tw[lead] += r * c * share;
+        xw[lead] += r * (m->ring_rams > 1 ? m->fo_d0[kg] : c) * share;
     }
-    xw /= p_some;
-    tw /= p_some;
     /* of the tw words, at most room are delivered while the update
      * runs; the xw that take its RAM are as many of them pro rata */
-    const double xk = tw > room ? xw * room / tw : xw;
-    const double upd = (double)umax + 6 + xk, tau = upd - 13 - xk;
+    double xk = 0;
+    for (int h = 0; h < 2; h++) { /* given some spike */
+        xw[h] /= p_some;
+        tw[h] /= p_some;
+        xk += tw[h] > room[h] ? xw[h] * room[h] / tw[h] : xw[h];
+    }
+    const double upd = (double)umax + 6 + xk + hold, tau = upd - 13 - xk;
     double e = 0, p_spk = 0;
-    uint32_t i = byl[l];
-    for (uint32_t t = 0; t < umax; t++) {
+    for (uint32_t t = 0; t < span; t++) {
         double qn = 1;
         int any = 0;
-        for (; i < byl[l + 1] && pos[ord[i]] == t; i++) {
-            const uint32_t nn = ord[i];
+        for (uint32_t j = first[t]; j < first[t + 1]; j++) {
+            const uint32_t nn = vord[j];
             const double r = rate_of(p, nn);
             if (r <= 0)
                 continue;
@@ -1066,17 +1362,89 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
                     if (wa == 0)
                         continue;
                     pa += wa;
-                    ea += wa * dmax(tau, (double)t + dmax(v > 1 ? (double)v - 1 : -1, (double)r - 2));
+                    ea += wa * dmax(tau, (double)t - s + dmax(v > 1 ? (double)v - 1 : -1, (double)r - 2));
                 }
             p_spk += qa[t] * pa;
             e += qa[t] * ea;
         }
-        if (t + 1 < umax)
+        if (t + 1 < span)
             dq_serve(&q);
     }
     /* E[max(upd, 12 + C + X)] over all steps, then given a spike */
     e = 13 + xk + e + (1.0 - p_spk) * tau;
     *out = (e - p->pn[l] * upd) / p_some;
+    return 0;
+}
+
+/* E[T_k], the words of core k's input events: all of them (bound = 0),
+ * or those of the channels that set no bound (1), which a bound scenario
+ * adds its own expected words to. */
+static double lane_words(const pred *p, uint32_t k, int unbound)
+{
+    const map_result *m = p->m;
+    double t = 0;
+    for (uint32_t c = 0; c < m->n_inputs; c++) {
+        int bound = 0;
+        for (uint32_t j = 0; unbound && j < m->arch.cores; j++)
+            bound |= m->in_low[(size_t)j * m->n_inputs + c] != 0;
+        t += bound ? 0 : p->in_rate * m->fo_count[(size_t)k * m->fan + c];
+    }
+    return t;
+}
+
+/* Level l in core k (core_delivery_at); the first level of an overlapped
+ * input phase (p->lead > 0) once per bound scenario (p->nsc), weighted by
+ * their probabilities, each with its own LEAD: p->lead moved by as much
+ * as the scenario's words from the bound channels move the fullest core's
+ * E[T] (fractional: the two whole numbers around it, weighted), core k's
+ * stream E[T_k] - LEAD_WORDS input words behind. */
+static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double ef, double p_some,
+                         double hold, double *out)
+{
+    const map_result *m = p->m;
+    const double lead = l == 0 ? p->lead : 0;
+    if (!(lead > 0))
+        return core_delivery_at(p, l, k, umax, ef, p_some, hold, NULL, umax, 0, 0, out);
+    const uint32_t nl = p->byl[1] - p->byl[0], K = m->arch.cores;
+    uint32_t *vt = malloc((nl ? nl : 1) * sizeof *vt);
+    if (!vt)
+        return -1;
+    double tmax = 0, tk = 0; /* max_j E[T_j], E[T_k] */
+    for (uint32_t j = 0; j < K; j++) {
+        const double t = lane_words(p, j, 0);
+        tmax = dmax(tmax, t);
+        tk = j == k ? t : tk;
+    }
+    *out = 0;
+    for (uint32_t i = 0; i < (p->nsc ? p->nsc : 1); i++) {
+        double ld = lead, tki = tk;
+        if (p->nsc) { /* the scenario's words */
+            double smax = 0;
+            for (uint32_t j = 0; j < K; j++) {
+                const double t = lane_words(p, j, 1) + p->scw[(size_t)i * K + j];
+                smax = dmax(smax, t);
+                tki = j == k ? t : tki;
+            }
+            ld = dmax(0, lead + smax - tmax);
+        }
+        const uint32_t s0 = (uint32_t)floor(ld);
+        const double f = ld - s0;
+        for (uint32_t j = 0; j < 2; j++) {
+            const double wt = (j ? f : 1.0 - f) * (p->nsc ? p->scp[i] : 1);
+            const double v = s0 + j - (ld - tki) - LEAD_WORDS;
+            const uint32_t span = first_times(p, p->nsc ? &p->scb[(size_t)i * K] : NULL, s0 + j, vt) + 1;
+            double e;
+            if (wt <= 0)
+                continue;
+            if (core_delivery_at(p, l, k, umax, ef, p_some, hold, vt, span, s0 + j,
+                                 v > 0 ? (uint32_t)lround(v) : 0, &e)) {
+                free(vt);
+                return -1;
+            }
+            *out += wt * e;
+        }
+    }
+    free(vt);
     return 0;
 }
 
@@ -1119,9 +1487,9 @@ static double level_imbalance(const pred *p, uint32_t l, double p_some)
  * deliveries, not the update, end the level (the share of that deviation
  * by which the mean end passes the update's n + 6), and at least the
  * largest expected end.  0, or -1 when out of memory. */
-static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
+static int level_overlap(pred *p, uint32_t l, uint32_t umax, double hold, double *cyc)
 {
-    const double none = umax ? (double)umax + 6 : 4, p_some = 1.0 - p->pn[l];
+    const double none = (umax ? (double)umax + 6 : 4) + hold, p_some = 1.0 - p->pn[l];
     if (p_some <= 1e-12) {
         *cyc += none;
         return 0;
@@ -1131,7 +1499,7 @@ static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
     double some = 0, mean = 0;
     for (uint32_t k = 0; k < K; k++) {
         double e;
-        if (core_delivery(p, l, k, umax, ef, p_some, &e))
+        if (core_delivery(p, l, k, umax, ef, p_some, hold, &e))
             return -1;
         some = dmax(some, e);
         mean += e / K;
@@ -1149,10 +1517,15 @@ static int level_overlap(pred *p, uint32_t l, uint32_t umax, double *cyc)
 static double predict(const map_result *m, double input_rate, const double *neuron_rate,
                       double default_rate)
 {
-    pred p = {.m = m, .rate = neuron_rate, .def = default_rate, .L = m->n_levels};
-    double cyc = input_cycles(m, input_rate);
+    pred p = {.m = m, .rate = neuron_rate, .def = default_rate, .in_rate = input_rate, .L = m->n_levels};
+    double hold;
+    double cyc = input_cycles(m, input_rate, &hold, &p.lead);
     if (cyc < 0 || pred_alloc(&p))
         return -1;
+    if (p.lead > 0 && bound_scenarios(&p)) {
+        pred_free(&p);
+        return -1;
+    }
     level_sums(&p);
     int ok = level_order(&p) == 0;
     for (uint32_t l = 0; ok && l < p.L; l++) {
@@ -1167,7 +1540,7 @@ static double predict(const map_result *m, double input_rate, const double *neur
         if (m->port_cycles > 1)
             level_single_port(&p, l, umax, dmx, &cyc);
         else
-            ok = level_overlap(&p, l, umax, &cyc) == 0;
+            ok = level_overlap(&p, l, umax, l == 0 ? hold : 0, &cyc) == 0;
     }
     pred_free(&p);
     return ok ? cyc : -1;
@@ -1179,18 +1552,32 @@ double map_predict_cycles(const map_result *m, double input_rate, const double *
     const double sd = m->rate_gain_sd;
     if (!(sd > 1e-6))
         return predict(m, input_rate, neuron_rate, default_rate);
-    /* 3-point Gauss-Hermite over the gain g ~ N(1, sd^2), g >= 0; each
-     * scaled rate capped at 1 */
+    /* 3-point Gauss-Hermite over the gain g ~ N(1, sd^2): nodes 1 and
+     * 1 -+ sqrt(3) sd, weights 2/3 and 1/6 each; each scaled rate capped
+     * at 1 */
     double *r = malloc((m->n_neurons + 1) * sizeof *r);
     if (!r)
         return -1;
-    static const double node[3] = {-1.7320508075688772, 0, 1.7320508075688772};
-    static const double wt[3] = {1.0 / 6, 2.0 / 3, 1.0 / 6};
+    const double sq3 = 1.7320508075688772;
+    double node[3] = {1 - sq3 * sd, 1, 1 + sq3 * sd}, wt[3] = {1.0 / 6, 2.0 / 3, 1.0 / 6};
+    if (node[0] < 0) {
+        /* a swing beyond sd = 1/sqrt(3) would take the low node below 0
+         * (clipping it there raised the mean gain: all_primitives' bursts,
+         * sd 2.3, came out 1.5 times as busy): nodes 0, 1 and a,
+         * the weights keeping the mean 1 and the variance sd^2, a as far
+         * out as w_1 >= 0 needs (a >= 1 + sd^2; at the largest swings the
+         * steps are all or none: w_1 = 0) */
+        node[0] = 0;
+        node[2] = dmax(1 + sq3 * sd, 1 + sd * sd);
+        wt[2] = sd * sd / (node[2] * (node[2] - 1));
+        wt[1] = 1 - wt[2] * node[2];
+        wt[0] = 1 - wt[1] - wt[2];
+    }
     double cyc = 0;
     for (int i = 0; i < 3; i++) {
-        double g = 1 + sd * node[i];
-        if (g < 0)
-            g = 0;
+        const double g = node[i];
+        if (wt[i] <= 1e-12) /* (w_1 at the largest swings) */
+            continue;
         for (uint32_t n = 0; n < m->n_neurons; n++) {
             const double p = g * (neuron_rate ? neuron_rate[n] : default_rate);
             r[n] = p < 1 ? p : 1;

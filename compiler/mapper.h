@@ -45,6 +45,8 @@ typedef struct map_result {
     uint32_t *lvl_count;     /* [cores * n_levels]: neurons of level l in core k at [k*n_levels+l] */
     uint32_t *fo_count;      /* [cores * fan]: synapse words of source id g in core k */
     uint32_t *fo_d0;         /* [cores * fan]: ... of them with delay 0 */
+    uint32_t *in_low;        /* [cores * n_inputs]: 1 + the lowest slot channel c's delay-0
+                              * synapses reach in core k, 0 when none (the cycle model) */
     uint64_t n_syn;          /* synapses placed */
     uint32_t port_cycles;    /* cycles per ring access pair: 1 [set by map_net], 2 for a
                                 single-port build (LOOM_REG_SINGLE_PORT); read by

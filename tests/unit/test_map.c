@@ -209,6 +209,102 @@ static void test_predict_router(void **state)
     }
 }
 
+/* The net of test_predict_lead: 4 cores, level 0 a_k in core k slot 0
+ * (then `fill` silent slots f a core), level 1 b_k; a_k -> b_k 4 words at
+ * delay 0, every input channel (3) -> a_k 4 words at delay d_in. */
+static map_result *lead_net(uint32_t fill, uint32_t d_in, seir_net **net)
+{
+    *net = lif_net(3);
+    assert_int_equal(seir_add_neurons(*net, "a", 4, 0, 0), 0);
+    if (fill)
+        assert_int_equal(seir_add_neurons(*net, "f", 4 * fill, 0, 0), 4);
+    assert_int_equal(seir_add_neurons(*net, "b", 4, 0, 0), 4 + 4 * fill);
+    for (uint32_t k = 0; k < 4; k++)
+        for (uint32_t w = 0; w < 4; w++) {
+            assert_int_equal(seir_add_syn(*net, k, 4 + 4 * fill + k, 1, 0), 0);
+            for (uint32_t c = 0; c < 3; c++)
+                assert_int_equal(seir_add_syn(*net, SEIR_SRC_INPUT | c, k, 1, d_in), 0);
+        }
+    limg_arch a = small_arch(4);
+    map_result *m;
+    loom_err e;
+    if (map_net(*net, &a, &m, &e) != LOOM_OK)
+        fail_msg("map_net: %s", e.msg);
+    for (uint32_t k = 0; k < 4; k++) {
+        assert_int_equal(m->img->core_of[k], k);
+        assert_int_equal(m->img->slot_of[k], 0);
+        assert_int_equal(m->img->core_of[4 + 4 * fill + k], k);
+    }
+    return m;
+}
+
+/* The overlapped input phase runs while the first level updates, and its
+ * slot 0 goes before the input words: a spike there is LEAD = E[max T]
+ * cycles ahead of the level's start in the model, its words in the
+ * core's stream right behind the input words.  lead_net, every input
+ * firing (T = 12 words a core, at delay 1: no bound), every a: START and
+ * FIN 2, the lanes 12, level 1 (b, one slot) 1 + 6.  Level 0, one slot:
+ * core 3's spike, behind 3 others at the router, leaves at -12 + 4, but
+ * its stream has 12 - LEAD_WORDS = 6 input words to go: its 4 words end
+ * at V = 6 + 4, C = -12 + 10 - 1 = -3, the level 13 + C = 10 (its update
+ * 1 + 6): 31 in all, the RTL's cycles (loom cosim, config c4; the model
+ * without the lead: 41).  With 2 silent slots after a (fill 2), those
+ * issue after the input words, just as the spikes' delay-0 words reach
+ * D1: core k's spike has umax - 1 - max(0, 9 - 12 + k) = 2 slots to meet,
+ * each delays the level a cycle (X = 2): 12 + 2 + 12 + 7 = 33, again the
+ * RTL's.  With the input synapses at delay 0, slot 0 is below every
+ * core's bound: it waits for the input words, written BOUND_HOLD = 3
+ * cycles after their stream's end, so nothing leads and every spike is 3
+ * cycles late: level 0 takes 13 + 7 + 3 = 23, 2 + 12 + 23 + 7 = 44 (the
+ * RTL's). */
+static void test_predict_lead(void **state)
+{
+    (void)state;
+    static const struct {
+        uint32_t fill, d_in;
+        double cycles;
+    } cases[] = {{0, 1, 31}, {2, 1, 33}, {0, 0, 44}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        seir_net *net;
+        map_result *m = lead_net(cases[i].fill, cases[i].d_in, &net);
+        double rate[16] = {1, 1, 1, 1};
+        const double got = map_predict_cycles(m, 1, rate, 0);
+        if (fabs(got - cases[i].cycles) > 1e-9)
+            fail_msg("fill %u d_in %u: %.6f cycles, want %.0f", cases[i].fill, cases[i].d_in, got,
+                     cases[i].cycles);
+        map_free(m);
+        seir_net_free(net);
+    }
+}
+
+/* The gain spread (rate_gain_sd): the step's rates scaled by a gain of
+ * mean 1, variance sd^2.  sd = 3, past sqrt(3): two points, a quiet step
+ * (gain 0) and a burst (1 + sd^2 = 10, weight 1 / (1 + sd^2) = 0.1), so
+ * test_predict_router's net with every a at rate 0.1 takes 0.9 of its
+ * quiet 16 cycles (2 + 7 + 7) and 0.1 of its 26 with every a firing: 17.
+ * (The Gauss-Hermite nodes 1 -+ sqrt(3) sd, the low one clipped at 0,
+ * gave a mean gain of 2/3 + (1 + sqrt(3) sd) / 6 = 1.70 here.) */
+static void test_predict_gain(void **state)
+{
+    (void)state;
+    seir_net *net = lif_net(1);
+    assert_int_equal(seir_add_neurons(net, "a", 4, 1, 0), 0);
+    assert_int_equal(seir_add_neurons(net, "b", 4, 1, 0), 4);
+    for (uint32_t k = 0; k < 4; k++)
+        assert_int_equal(seir_add_syn(net, k, 4 + k, 1, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 1, 1), 0);
+    limg_arch a = small_arch(4);
+    map_result *m;
+    loom_err e;
+    if (map_net(net, &a, &m, &e) != LOOM_OK)
+        fail_msg("map_net: %s", e.msg);
+    const double rate[8] = {0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0};
+    m->rate_gain_sd = 3;
+    assert_true(fabs(map_predict_cycles(m, 0, rate, 0) - 17) < 1e-9);
+    map_free(m);
+    seir_net_free(net);
+}
+
 static void test_place_two_cores(void **state)
 {
     (void)state;
@@ -238,12 +334,15 @@ static void test_place_two_cores(void **state)
     /* cycle model, K > 1, dual-port: the lanes overlap the first level's
      * update, E[max T] more (2 cycles of lane latency less 2 of update,
      * in the steps with words), so `in` (1 word, core 0) adds 1 cycle
-     * when it always fires and 1/2 at rate 1/2; single-port, each core
-     * scans its own events first: 2 without events, else the busiest
-     * core's c*T + 6 */
+     * when it fires; its word is delay-0 into a, slot 0 of the one-slot
+     * first level, so the lane's bound holds that slot until the word is
+     * written, BOUND_HOLD = 3 cycles more: 4 when it always fires (the
+     * RTL's 16 -> 20 cycles on such a net, config c4), 2 at rate 1/2;
+     * single-port, each core scans its own events first: 2 without
+     * events, else the busiest core's c*T + 6 */
     const double idle = map_predict_cycles(m, 0, NULL, 0);
-    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 1) < 1e-9);
-    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 0.5) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle - 4) < 1e-9);
+    assert_true(fabs(map_predict_cycles(m, 0.5, NULL, 0) - idle - 2) < 1e-9);
     m->port_cycles = 2;
     const double idle2 = map_predict_cycles(m, 0, NULL, 0);
     assert_true(fabs(map_predict_cycles(m, 1, NULL, 0) - idle2 - (2 * 1 + 6 - 2)) < 1e-9);
@@ -460,6 +559,7 @@ static void test_limg_file(void **state)
     seir_net_free(net);
 }
 
-UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_router, test_predict_input_lanes, test_fanout_low_slot,
+UNIT_MAIN(test_syn_word, test_place_one_core, test_place_two_cores, test_predict_router, test_predict_lead,
+          test_predict_gain, test_predict_input_lanes, test_fanout_low_slot,
           test_refusals,
           test_limg_file)
