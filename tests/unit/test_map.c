@@ -183,25 +183,35 @@ static void test_place_one_core(void **state)
  * cycles after the first, so the last core's event passes at C = 4 - 2
  * and the level takes 13 + 2: 2 + 15 = 17, again the RTL's cycles (the
  * model without the router: 14 and 23). */
+/* test_predict_router's net on 4 cores: a_k (slot 0 of core k, level 0)
+ * with one word to b_k (level 1) when `words`, an input to a_0. */
+static map_result *pairs_net(int words, seir_net **out)
+{
+    seir_net *net = lif_net(1);
+    assert_int_equal(seir_add_neurons(net, "a", 4, 1, 0), 0);
+    assert_int_equal(seir_add_neurons(net, "b", 4, 1, 0), 4);
+    for (uint32_t k = 0; k < 4 && words; k++)
+        assert_int_equal(seir_add_syn(net, k, 4 + k, 1, 0), 0);
+    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 1, 1), 0);
+    limg_arch a = small_arch(4);
+    map_result *m;
+    loom_err e;
+    if (map_net(net, &a, &m, &e) != LOOM_OK)
+        fail_msg("map_net: %s", e.msg);
+    for (uint32_t k = 0; k < 4; k++) {
+        assert_int_equal(m->img->core_of[k], k);
+        assert_int_equal(m->img->core_of[4 + k], k);
+    }
+    *out = net;
+    return m;
+}
+
 static void test_predict_router(void **state)
 {
     (void)state;
     for (int words = 1; words >= 0; words--) {
-        seir_net *net = lif_net(1);
-        assert_int_equal(seir_add_neurons(net, "a", 4, 1, 0), 0);
-        assert_int_equal(seir_add_neurons(net, "b", 4, 1, 0), 4);
-        for (uint32_t k = 0; k < 4 && words; k++)
-            assert_int_equal(seir_add_syn(net, k, 4 + k, 1, 0), 0);
-        assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 1, 1), 0);
-        limg_arch a = small_arch(4);
-        map_result *m;
-        loom_err e;
-        if (map_net(net, &a, &m, &e) != LOOM_OK)
-            fail_msg("map_net: %s", e.msg);
-        for (uint32_t k = 0; k < 4; k++) {
-            assert_int_equal(m->img->core_of[k], k);
-            assert_int_equal(m->img->core_of[4 + k], k);
-        }
+        seir_net *net;
+        map_result *m = pairs_net(words, &net);
         const double rate[8] = {1, 1, 1, 1, 0, 0, 0, 0};
         assert_true(fabs(map_predict_cycles(m, 0, rate, 0) - (words ? 26 : 17)) < 1e-9);
         map_free(m);
@@ -287,17 +297,8 @@ static void test_predict_lead(void **state)
 static void test_predict_gain(void **state)
 {
     (void)state;
-    seir_net *net = lif_net(1);
-    assert_int_equal(seir_add_neurons(net, "a", 4, 1, 0), 0);
-    assert_int_equal(seir_add_neurons(net, "b", 4, 1, 0), 4);
-    for (uint32_t k = 0; k < 4; k++)
-        assert_int_equal(seir_add_syn(net, k, 4 + k, 1, 0), 0);
-    assert_int_equal(seir_add_syn(net, SEIR_SRC_INPUT | 0, 0, 1, 1), 0);
-    limg_arch a = small_arch(4);
-    map_result *m;
-    loom_err e;
-    if (map_net(net, &a, &m, &e) != LOOM_OK)
-        fail_msg("map_net: %s", e.msg);
+    seir_net *net;
+    map_result *m = pairs_net(1, &net);
     const double rate[8] = {0.1, 0.1, 0.1, 0.1, 0, 0, 0, 0};
     m->rate_gain_sd = 3;
     assert_true(fabs(map_predict_cycles(m, 0, rate, 0) - 17) < 1e-9);
