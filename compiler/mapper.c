@@ -623,7 +623,7 @@ typedef struct pred {
     uint32_t nsc;         /* bound scenarios (bound_scenarios), 0 when not enumerated */
     double *scp;          /* [nsc] their probabilities */
     uint32_t *scb;        /* [nsc * K] their bounds per core, UINT32_MAX for none */
-    double *scw;          /* [nsc * K] the expected words of the bound channels in each core */
+    double *scw;          /* [nsc * K] E[T_k] given each: the bound channels' words, the others' */
     uint32_t L;           /* levels */
     double *dl;           /* [K*L] expected words T of level l in core k */
     double *hl;           /* [K*L] spikes with words in the core */
@@ -737,6 +737,16 @@ static uint32_t bound_channels(const map_result *m, double input_rate, uint32_t 
     return nb;
 }
 
+/* The probability that exactly the channels of set (bit i: channel i of
+ * the nb enumerated) fire, each with probability rate. */
+static double set_prob(double rate, uint32_t nb, uint32_t set)
+{
+    double pr = 1;
+    for (uint32_t i = 0; i < nb; i++)
+        pr *= set >> i & 1 ? rate : 1.0 - rate;
+    return pr;
+}
+
 /* E[max_k (P_k + hold_k)] of the overlapped input phase: the channels
  * that set a bound in some core (nb of them, ch) fire together for every
  * core, so their subsets are enumerated, each fixing every core's hold
@@ -747,27 +757,32 @@ static double bound_emax(const map_result *m, double rate, const uint32_t *ch, u
                          const double *F, uint32_t cap, double *e0)
 {
     const uint32_t K = m->arch.cores, L = m->n_levels;
-    uint32_t umax = 0, sh[2][BOUND_ENUM_CORES];
+    uint32_t umax = 0, sh[2][BOUND_ENUM_CORES], cw[BOUND_ENUM_MAX][BOUND_ENUM_CORES];
     for (uint32_t k = 0; k < K; k++)
         umax = m->lvl_count[(size_t)k * L] > umax ? m->lvl_count[(size_t)k * L] : umax;
+    for (uint32_t i = 0; i < nb; i++) { /* each channel's words beyond the common ones */
+        const uint32_t common = common_words(m, ch[i]);
+        for (uint32_t k = 0; k < K; k++)
+            cw[i][k] = m->fo_count[(size_t)k * m->fan + ch[i]] - common;
+    }
     double e[2] = {0, 0};
     for (uint32_t set = 0; set < (1u << nb); set++) {
-        double pr = 1;
-        uint32_t top = 0;
-        for (uint32_t i = 0; i < nb; i++)
-            pr *= set >> i & 1 ? rate : 1.0 - rate;
+        const double pr = set_prob(rate, nb, set);
+        uint32_t top[2] = {0, 0};
         for (uint32_t k = 0; k < K; k++) {
             sh[0][k] = 0;
             for (uint32_t i = 0; i < nb; i++)
                 if (set >> i & 1)
-                    sh[0][k] += m->fo_count[(size_t)k * m->fan + ch[i]] - common_words(m, ch[i]);
+                    sh[0][k] += cw[i][k];
             sh[1][k] = sh[0][k] + bound_hold(m, k, ch, nb, set, umax);
-            top = sh[1][k] > top ? sh[1][k] : top;
+            for (int h = 0; h < 2; h++)
+                top[h] = sh[h][k] > top[h] ? sh[h][k] : top[h];
         }
         for (int h = 0; h < 2; h++) { /* sum over x >= 1 of P(max >= x) */
             const uint32_t *d = sh[h];
             double es = 0;
-            for (uint32_t x = 1; x <= cap + top; x++) {
+            /* (past cap + the largest shift every factor is 1: nothing to add) */
+            for (uint32_t x = 1; x <= cap + top[h]; x++) {
                 double all = 1;
                 for (uint32_t k = 0; k < K && all > 0; k++)
                     all *= x - 1 < d[k] ? 0
@@ -781,10 +796,27 @@ static double bound_emax(const map_result *m, double rate, const uint32_t *ch, u
     return e[1];
 }
 
+/* E[T_k], the words of core k's input events: all of them (bound = 0),
+ * or those of the channels that set no bound (1), which a bound scenario
+ * adds its own expected words to. */
+static double lane_words(const pred *p, uint32_t k, int unbound)
+{
+    const map_result *m = p->m;
+    double t = 0;
+    for (uint32_t c = 0; c < m->n_inputs; c++) {
+        int bound = 0;
+        for (uint32_t j = 0; unbound && j < m->arch.cores; j++)
+            bound |= m->in_low[(size_t)j * m->n_inputs + c] != 0;
+        t += bound ? 0 : p->in_rate * m->fo_count[(size_t)k * m->fan + c];
+    }
+    return t;
+}
+
 /* The distinct vectors of the cores' bounds (lane_bound) over the subsets
  * of bound channels that fire, at most BOUND_SCEN of them, with their
- * probabilities, into p->nsc, scp, scb; none (nsc = 0) when there are
- * more, or more channels than BOUND_ENUM_MAX.  0, or -1 when out of memory. */
+ * probabilities and each core's E[T_k] given them, into p->nsc, scp, scb,
+ * scw; none (nsc = 0) when there are more, or more channels than
+ * BOUND_ENUM_MAX.  0, or -1 when out of memory. */
 #define BOUND_SCEN 16
 static int bound_scenarios(pred *p)
 {
@@ -802,9 +834,7 @@ static int bound_scenarios(pred *p)
     const uint32_t nb = bound_channels(m, p->in_rate, ch);
     uint32_t n = 0;
     for (uint32_t set = 0; nb <= BOUND_ENUM_MAX && set < (1u << nb) && n <= BOUND_SCEN; set++) {
-        double pr = 1;
-        for (uint32_t i = 0; i < nb; i++)
-            pr *= set >> i & 1 ? p->in_rate : 1.0 - p->in_rate;
+        const double pr = set_prob(p->in_rate, nb, set);
         for (uint32_t k = 0; k < K; k++)
             b[k] = lane_bound(m, k, ch, nb, set);
         uint32_t i = 0;
@@ -820,9 +850,13 @@ static int bound_scenarios(pred *p)
                         p->scw[(size_t)i * K + k] += pr * m->fo_count[(size_t)k * m->fan + ch[c]];
         }
     }
-    for (uint32_t i = 0; i < n && i < BOUND_SCEN; i++)
-        for (uint32_t k = 0; k < K; k++)
+    for (uint32_t k = 0; k < K; k++) { /* given the scenario, plus the other channels' */
+        const double other = lane_words(p, k, 1);
+        for (uint32_t i = 0; i < n && i < BOUND_SCEN; i++) {
             p->scw[(size_t)i * K + k] /= p->scp[i] > 0 ? p->scp[i] : 1;
+            p->scw[(size_t)i * K + k] += other;
+        }
+    }
     p->nsc = nb <= BOUND_ENUM_MAX && n <= BOUND_SCEN ? n : 0;
     LOOM_FREE(ch, b);
     return 0;
@@ -1376,22 +1410,6 @@ static int core_delivery_at(pred *p, uint32_t l, uint32_t k, uint32_t umax, doub
     return 0;
 }
 
-/* E[T_k], the words of core k's input events: all of them (bound = 0),
- * or those of the channels that set no bound (1), which a bound scenario
- * adds its own expected words to. */
-static double lane_words(const pred *p, uint32_t k, int unbound)
-{
-    const map_result *m = p->m;
-    double t = 0;
-    for (uint32_t c = 0; c < m->n_inputs; c++) {
-        int bound = 0;
-        for (uint32_t j = 0; unbound && j < m->arch.cores; j++)
-            bound |= m->in_low[(size_t)j * m->n_inputs + c] != 0;
-        t += bound ? 0 : p->in_rate * m->fo_count[(size_t)k * m->fan + c];
-    }
-    return t;
-}
-
 /* Level l in core k (core_delivery_at); the first level of an overlapped
  * input phase (p->lead > 0) once per bound scenario (p->nsc), weighted by
  * their probabilities, each with its own LEAD: p->lead moved by as much
@@ -1421,7 +1439,7 @@ static int core_delivery(pred *p, uint32_t l, uint32_t k, uint32_t umax, double 
         if (p->nsc) { /* the scenario's words */
             double smax = 0;
             for (uint32_t j = 0; j < K; j++) {
-                const double t = lane_words(p, j, 1) + p->scw[(size_t)i * K + j];
+                const double t = p->scw[(size_t)i * K + j];
                 smax = dmax(smax, t);
                 tki = j == k ? t : tki;
             }
