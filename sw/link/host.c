@@ -402,6 +402,20 @@ static void track_damage(loom_host *h, int damaged)
     }
 }
 
+/* RFC 6298's smoothing of a time x into *mean and its variation *var
+ * (the first sample sets both). */
+static void smooth(double *mean, double *var, int first, double x)
+{
+    if (first) {
+        *mean = x;
+        *var = x / 2;
+        return;
+    }
+    double d = *mean - x;
+    *var = 0.75 * *var + 0.25 * (d < 0 ? -d : d);
+    *mean = 0.875 * *mean + 0.125 * x;
+}
+
 /* One received frame (got 1) or a damaged one (got -1). */
 static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err *e)
 {
@@ -486,18 +500,8 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
      * previous answer came was in the board's ring (or damaged) by then,
      * so its answer follows that one after the board's own time per
      * request (a step, then the answer's bytes) */
-    if (h->ans_ms > 0 && p->sent_ms < h->ans_ms) {
-        double g = h->last_event - h->ans_ms;
-        if (!h->gap_n) {
-            h->gap_ms = g;
-            h->gap_var = g / 2;
-        } else {
-            double d = h->gap_ms - g;
-            h->gap_var = 0.75 * h->gap_var + 0.25 * (d < 0 ? -d : d);
-            h->gap_ms = 0.875 * h->gap_ms + 0.125 * g;
-        }
-        h->gap_n++;
-    }
+    if (h->ans_ms > 0 && p->sent_ms < h->ans_ms)
+        smooth(&h->gap_ms, &h->gap_var, !h->gap_n++, h->last_event - h->ans_ms);
     h->ans_ms = h->last_event;
     h->ans_sent_ms = p->sent_ms;
     link_retry_progress(&h->retry, h->last_event);
@@ -510,14 +514,10 @@ static loom_status on_frame(loom_host *h, int got, const link_frame *f, loom_err
          * over-estimate for longer frames, never an under-estimate) */
         double b = r / (double)(p->wire > p->resp_max ? p->wire - p->resp_max + f->len : 1);
         h->byte_ms = h->byte_ms > 0 ? 0.875 * h->byte_ms + 0.125 * b : b;
-        if (h->srtt <= 0) {
-            h->srtt = r > 0.01 ? r : 0.01;
-            h->rttvar = r / 2;
-        } else {
-            double d = h->srtt - r;
-            h->rttvar = 0.75 * h->rttvar + 0.25 * (d < 0 ? -d : d);
-            h->srtt = 0.875 * h->srtt + 0.125 * r;
-        }
+        const int first = h->srtt <= 0;
+        smooth(&h->srtt, &h->rttvar, first, r);
+        if (first && h->srtt < 0.01) /* (srtt > 0: a sample was taken) */
+            h->srtt = 0.01;
         h->backoff = 0; /* a fresh sample: the timeout is measured again */
     } else if (h->backoff) {
         h->backoff--; /* the board answers: back off less */
