@@ -5,7 +5,8 @@
  * of firmware boards and its .asc patching build_ram.c (build_int.h).
  *
  * Invariants: generic.asc is only ever written by nextpnr (as the kept
- * seed's generic-seedK.asc, renamed, place_route) and only read afterwards, so every loom.asc of a DIR (generic, baked, patched) is
+ * seed's generic-seedK.asc, renamed, place_route) and only read
+ * afterwards, so every loom.asc of a DIR (generic, baked, patched) is
  * generic.asc with a different boot ROM; inputs.hash is written last, after
  * generic.asc, the nextpnr report and nextpnr-seeds.txt are complete, so an
  * interrupted build is never mistaken for a finished one.
