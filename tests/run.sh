@@ -12,7 +12,7 @@
 # 77 = skipped (with the reason on stdout).  Output of a failing test is
 # printed in full; a passing one prints one line.  TESTS=pattern selects.
 #
-# TEST_JOBS=N tests run at once (default: the number of CPUs), each line
+# TEST_JOBS=N tests run at once (default: one per CPU, at most 8), each line
 # printed as its test ends; the longest tests start first so that the run
 # takes about the longest test or its share of the total, whichever is more.
 # Tests that share state outside their own WORK never overlap (SERIAL).
@@ -25,7 +25,8 @@ export DATA="${LOOM_DATA:-$PWD/../shared/data}"
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 pattern=${TESTS:-}
-jobs_max=${TEST_JOBS:-$(nproc 2> /dev/null || echo 1)}
+cpus=$(nproc 2> /dev/null || echo 1)
+jobs_max=${TEST_JOBS:-$((cpus < 8 ? cpus : 8))}
 if ! [[ "$jobs_max" =~ ^[1-9][0-9]{0,2}$ ]]; then
     echo "tests/run.sh: TEST_JOBS=$jobs_max: give a number of tests to run at once, 1 to 999" >&2
     exit 2
