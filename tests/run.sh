@@ -126,9 +126,9 @@ stop() {
     echo "tests/run.sh: interrupted; $pass passed, $fail failed before it (logs in $logdir)" >&2
     exit 130
 }
+pass=0 fail=0 skip=0 failed=()
 trap stop INT TERM
 
-pass=0 fail=0 skip=0 failed=()
 declare -A busy=() # SERIAL group -> running
 next=0             # position in order of the first test not started
 while :; do
