@@ -52,10 +52,10 @@ LONG=" int:board_flow int:aig_build int:fuzz_smoke int:rtl_pnr int:cosim_random 
 # one build tree
 SERIAL=" int:install_build=install int:install_prefix=install "
 
-names=() cmds=()
+names=() cmds=() logs=()
 add() { # name, the test's file
     if [ -n "$pattern" ] && [[ "$1" != *$pattern* ]]; then return; fi
-    names+=("$1"); cmds+=("$2")
+    names+=("$1"); cmds+=("$2"); logs+=("$logdir/${1//[:\/]/_}")
 }
 for b in "$BUILD"/tests/test_* "$BUILD"/tests-san/test_*; do
     [ -x "$b" ] && [[ "$b" != *.o ]] || continue
@@ -77,11 +77,9 @@ group_of() { # name -> its SERIAL group, or nothing
     local g=${SERIAL#*" $1="}
     [ "$g" != "$SERIAL" ] && echo "${g%% *}"
 }
-logname() { local n=${names[$1]}; echo "$logdir/${n//[:\/]/_}"; }
 
 start() { # index: runs the test in the background; its status and seconds go to LOG.rc
-    local i=$1 name=${names[$1]} cmd=${cmds[$1]} log
-    log=$(logname "$i")
+    local i=$1 name=${names[$1]} cmd=${cmds[$1]} log=${logs[$1]}
     (
         t0=$SECONDS
         case $name in
@@ -92,7 +90,7 @@ start() { # index: runs the test in the background; its status and seconds go to
                 [[ "$SAN_INTEGRATION" == *" $n "* ]] && bin="$PWD/$BUILD/bin/loom-san"
                 LOOM=$bin WORK="$PWD/$work" env --default-signal=SIGINT,SIGQUIT bash "$cmd" ;;
             *) env --default-signal=SIGINT,SIGQUIT "$cmd" ;;
-        esac > "$log.log" 2>&1 9>&-
+        esac > "$log.log" 2>&1
         rc=$?
         echo "$rc $((SECONDS - t0))" > "$log.rc.tmp" && mv "$log.rc.tmp" "$log.rc"
     ) 9>&- &
@@ -100,8 +98,7 @@ start() { # index: runs the test in the background; its status and seconds go to
 }
 
 report() { # index: one line, and the log's tail for a failure
-    local i=$1 name=${names[$1]} log rc dt
-    log=$(logname "$i")
+    local name=${names[$1]} log=${logs[$1]} rc dt
     read -r rc dt < "$log.rc"
     if [ "$rc" -eq 0 ]; then
         pass=$((pass + 1)); printf 'PASS %-40s %4ds\n' "$name" "$dt"
@@ -150,7 +147,7 @@ while :; do
     # report what ended
     ended=0
     for i in "${!pid[@]}"; do
-        [ -f "$(logname "$i").rc" ] || continue
+        [ -f "${logs[$i]}.rc" ] || continue
         wait "${pid[$i]}" 2> /dev/null
         unset "pid[$i]"
         g=$(group_of "${names[$i]}"); [ -n "$g" ] && unset "busy[$g]"
