@@ -265,13 +265,12 @@ static void choose_scale(const nir_graph *g, const seir_arch *arch, const nir_po
         }
     }
     double st = ldexp(smax / vb, adj);
-    int sh = (int)floor(log2(st / K));
-    if (sh > 15)
-        sh = 15;
-    if (sh < -16) {
-        sh = -16;
+    /* clamped before the conversion: st / K is 0 or infinite for values
+     * near the double range (a bound vb or weight sum that overflowed) */
+    const double lg = floor(log2(st / K));
+    int sh = lg > 15 ? 15 : lg >= -16 ? (int)lg : -16;
+    if (!(lg >= -16))
         K = st * 65536.0;
-    }
     q->K = K;
     q->shift = sh;
     q->keep_room = amax - (K * sum_max + 0.5 * (double)max_terms);
